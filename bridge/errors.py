@@ -1,0 +1,66 @@
+"""Error types and the exit codes DESIGN.md fixes (0 ok, 1 internal, 2 user error, 3 refused)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USER = 2
+EXIT_REFUSED = 3
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a scene file; line and col are 1-based, 0 when unknown."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.col}"
+        return self.file
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located complaint about a script: where, which field, what was expected."""
+
+    location: Location
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        field = f" {self.field}:" if self.field else ""
+        return f"{self.location}:{field} {self.message}"
+
+
+class SimshotError(Exception):
+    """Base class; `exit_code` is what the CLI returns."""
+
+    exit_code = EXIT_INTERNAL
+
+
+class UserError(SimshotError):
+    """The user's input is wrong (bad script, bad path): exit 2, no traceback."""
+
+    exit_code = EXIT_USER
+
+    def __init__(self, problems: list[Problem] | str):
+        if isinstance(problems, str):
+            problems = [Problem(Location("<input>"), "", problems)]
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class RefusedError(SimshotError):
+    """A request the engine cannot honour (physics out of scope): exit 3."""
+
+    exit_code = EXIT_REFUSED
+
+
+class SimulationError(SimshotError):
+    """The simulation became numerically unusable (NaN, runaway speed or energy)."""
+
+    exit_code = EXIT_USER

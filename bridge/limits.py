@@ -1,0 +1,16 @@
+"""Documented limits, enforced at validation. The README lists the same values."""
+
+MAX_SCRIPT_BYTES = 1_000_000  # a scene script larger than this is refused before parsing
+MAX_YAML_DEPTH = 32  # nesting of mappings and sequences
+MAX_YAML_NODES = 200_000  # nodes after alias expansion (stops "billion laughs")
+MAX_YAML_ALIASES = 1_000
+MAX_BODIES = 256  # bodies per scene, spawned bodies included
+MAX_EVENTS = 1_000
+MAX_EXPECTATIONS = 200
+MAX_DURATION_S = 60.0
+MAX_FPS = 120
+MIN_FPS = 1
+MAX_RESOLUTION = (3840, 2160)  # width, height
+MIN_RESOLUTION_SIDE = 16
+MAX_SPEED_M_S = 200.0  # a body faster than this means the simulation blew up
+MAX_MESH_BYTES = 50_000_000

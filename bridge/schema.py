@@ -1,0 +1,392 @@
+"""The scene script: pydantic v2 models, strict (`extra="forbid"`, no NaN or infinity).
+
+Angles are degrees in the script; code converts them to radians. Units are SI, z is up.
+Cross-references (event bodies, expectation subjects) are checked in `bridge.semantics`,
+which needs the whole script.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from bridge import limits
+from bridge.assets.registry import ASSETS
+from bridge.materials import MATERIALS
+from bridge.suggest import closest, unknown_name
+
+NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$"
+SUBJECT_PATTERN = r"^[A-Za-z0-9_.*?\[\]-]{1,64}$"
+GROUND = "ground"  # the reserved name of the ground plane
+MESH_SUFFIXES = (".obj", ".glb", ".gltf", ".stl", ".ply")
+
+Name = Annotated[str, Field(pattern=NAME_PATTERN, description="a body name")]
+Subject = Annotated[
+    Union[Annotated[str, Field(pattern=SUBJECT_PATTERN)], list[Name]],
+    Field(description="a body name, a glob such as 'domino_*', or a list of names"),
+]
+Vec3 = tuple[float, float, float]
+RGB = tuple[
+    Annotated[float, Field(ge=0, le=1)],
+    Annotated[float, Field(ge=0, le=1)],
+    Annotated[float, Field(ge=0, le=1)],
+]
+Time = Annotated[float, Field(ge=0, description="seconds of simulated time")]
+Positive = Annotated[float, Field(gt=0)]
+
+
+class StrictModel(BaseModel):
+    """Rejects unknown keys with a 'did you mean' hint, and any NaN or infinity."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, populate_by_name=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            valid = [f.alias or n for n, f in cls.model_fields.items()]
+            for key in data:
+                if key not in valid:
+                    guess = closest(str(key), valid)
+                    raise PydanticCustomError(
+                        "unknown_field",
+                        "unknown field '{key}'{hint} (valid fields: {valid})",
+                        {"key": str(key), "hint": f"; did you mean '{guess}'?" if guess else "",
+                         "valid": ", ".join(valid)},
+                    )
+        return data
+
+
+def _check_material(name: str | None) -> str | None:
+    if name is not None and name not in MATERIALS:
+        raise PydanticCustomError("unknown_material", unknown_name("material", name, MATERIALS))
+    return name
+
+
+class Body(StrictModel):
+    """A rigid body: a library asset or a mesh file, placed by its bottom centre."""
+
+    name: Name
+    asset: str | None = Field(None, description="library asset name, e.g. tumbler, basketball")
+    mesh: str | None = Field(None, description="OBJ/GLB/GLTF/STL/PLY path relative to the script")
+    params: dict[str, float] = Field(default_factory=dict,
+                                     description="asset dimensions, e.g. {radius: 0.05}")
+    scale: Positive | tuple[Positive, Positive, Positive] = 1.0
+    material: str | None = Field(None, description="defaults to the asset's material")
+    color: RGB | None = Field(None, description="base colour override, linear RGB 0..1")
+    position: Vec3 = (0.0, 0.0, 0.0)
+    rotation: Vec3 = Field((0.0, 0.0, 0.0),
+                           description="degrees about x, y, z (roll, pitch, yaw), applied x first")
+    velocity: Vec3 = (0.0, 0.0, 0.0)
+    angular_velocity: Vec3 = Field((0.0, 0.0, 0.0), description="degrees per second")
+    mass: Positive | None = Field(None, description="kg; defaults to density x volume")
+    friction: Annotated[float, Field(ge=0, le=10)] | None = None
+    restitution: Annotated[float, Field(ge=0, le=1)] | None = None
+    static: bool = Field(False, description="fixed in place until a `release` event")
+
+    @field_validator("asset")
+    @classmethod
+    def _asset_known(cls, name: str | None) -> str | None:
+        if name is not None and name not in ASSETS:
+            raise PydanticCustomError("unknown_asset", unknown_name("asset", name, ASSETS))
+        return name
+
+    _material_known = field_validator("material")(_check_material)
+
+    @field_validator("mesh")
+    @classmethod
+    def _mesh_path_safe(cls, path: str | None) -> str | None:
+        if path is None:
+            return None
+        if path.startswith(("/", "\\")) or (len(path) > 1 and path[1] == ":"):
+            raise PydanticCustomError(
+                "mesh_path", "mesh path must be relative to the script's folder, not absolute")
+        if ".." in path.replace("\\", "/").split("/"):
+            raise PydanticCustomError("mesh_path", "mesh path must not contain '..'")
+        if not path.lower().endswith(MESH_SUFFIXES):
+            raise PydanticCustomError(
+                "mesh_path", "mesh file must end in one of: " + ", ".join(MESH_SUFFIXES))
+        return path
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> Body:
+        if (self.asset is None) == (self.mesh is None):
+            raise PydanticCustomError("shape", "give exactly one of `asset` or `mesh`")
+        if self.asset is not None:
+            known = ASSETS[self.asset].params
+            for key in self.params:
+                if key not in known:
+                    raise PydanticCustomError(
+                        "unknown_param", unknown_name(f"parameter of '{self.asset}'", key, known))
+            for key, value in self.params.items():
+                if value <= 0:
+                    raise PydanticCustomError(
+                        "param_positive", f"params.{key} must be > 0, got {value}")
+        elif self.params:
+            raise PydanticCustomError("mesh_params", "`params` only applies to library assets")
+        return self
+
+
+class Ground(StrictModel):
+    material: str = "stone"
+    size: Positive = Field(40.0, description="side of the square ground, metres")
+    color: RGB | None = None
+
+    _material_known = field_validator("material")(_check_material)
+
+
+class World(StrictModel):
+    gravity: Vec3 = (0.0, 0.0, -9.81)
+    ground: Ground | None = Field(default_factory=Ground, description="null for no ground")
+    allow_interpenetration: bool = Field(
+        False, description="allow bodies to overlap at t = 0 (they will be pushed apart)")
+
+
+class PhysicsSettings(StrictModel):
+    timestep: Annotated[float, Field(ge=1 / 2000, le=1 / 60)] = 1 / 240
+    solver_iterations: Annotated[int, Field(ge=1, le=1000)] = 50
+    max_speed: Annotated[float, Field(gt=0, le=10_000)] = limits.MAX_SPEED_M_S
+
+
+class Push(StrictModel):
+    body: Name
+    impulse: Vec3 = Field(description="N*s, world frame, applied at the centre of mass")
+
+
+class Force(StrictModel):
+    body: Name
+    force: Vec3 = Field(description="N, world frame, at the centre of mass")
+    duration: Positive = Field(description="seconds the force is held")
+
+
+class SetVelocity(StrictModel):
+    body: Name
+    linear: Vec3 | None = None
+    angular: Vec3 | None = Field(None, description="degrees per second")
+
+
+ACTIONS = ("push", "force", "set_velocity", "release", "remove", "spawn", "gravity")
+
+
+class Event(StrictModel):
+    """One action, fired at a time (`at`) or on first contact between two bodies."""
+
+    at: Time | None = None
+    on_contact: tuple[Name, Name] | None = None
+    delay: Time = Field(0.0, description="seconds after the trigger")
+    push: Push | None = None
+    force: Force | None = None
+    set_velocity: SetVelocity | None = None
+    release: Name | None = Field(None, description="a static body becomes dynamic")
+    remove: Name | None = None
+    spawn: Body | None = None
+    gravity: Vec3 | None = Field(None, description="new gravity vector from then on")
+
+    @model_validator(mode="after")
+    def _one_trigger_one_action(self) -> Event:
+        if (self.at is None) == (self.on_contact is None):
+            raise PydanticCustomError("trigger", "give exactly one of `at` or `on_contact`")
+        given = [a for a in ACTIONS if getattr(self, a) is not None]
+        if len(given) != 1:
+            raise PydanticCustomError(
+                "action", "give exactly one action of: " + ", ".join(ACTIONS)
+                + (f" (got {', '.join(given)})" if given else ""))
+        return self
+
+    @property
+    def action(self) -> str:
+        return next(a for a in ACTIONS if getattr(self, a) is not None)
+
+
+class CameraKey(StrictModel):
+    at: Time
+    position: Vec3
+    look_at: Vec3
+    fov: Annotated[float, Field(gt=1, lt=170)] | None = None
+
+
+class Camera(StrictModel):
+    """A static camera (`position`, `look_at`), keyframes, or neither for automatic framing."""
+
+    position: Vec3 | None = None
+    look_at: Vec3 | None = None
+    fov: Annotated[float, Field(gt=1, lt=170, description="vertical, degrees")] = 40.0
+    keyframes: list[CameraKey] = Field(default_factory=list)
+    near: Positive = 0.02
+    far: Positive = 100.0
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Camera:
+        if self.keyframes and (self.position is not None or self.look_at is not None):
+            raise PydanticCustomError(
+                "camera", "give either `keyframes` or `position`/`look_at`, not both")
+        if self.far <= self.near:
+            raise PydanticCustomError("camera", "`far` must be greater than `near`")
+        return self
+
+
+class Light(StrictModel):
+    kind: Literal["sun", "point", "spot", "ambient"]
+    direction: Vec3 | None = Field(None, description="sun and spot: the way the light travels")
+    position: Vec3 | None = Field(None, description="point and spot")
+    color: RGB = (1.0, 1.0, 1.0)
+    intensity: Annotated[float, Field(ge=0)] = 3.0
+    shadows: bool = True
+
+    @model_validator(mode="after")
+    def _placed(self) -> Light:
+        if self.kind in ("sun", "spot") and self.direction is None:
+            raise PydanticCustomError("light", f"a {self.kind} light needs `direction`")
+        if self.kind in ("point", "spot") and self.position is None:
+            raise PydanticCustomError("light", f"a {self.kind} light needs `position`")
+        return self
+
+
+def default_lights() -> list[Light]:
+    return [Light(kind="sun", direction=(-0.35, 0.45, -1.0), intensity=3.5),
+            Light(kind="ambient", intensity=0.35)]
+
+
+class Style(StrictModel):
+    prompt: str = Field("", max_length=2000, description="appearance prompt for the refiner")
+    negative: str = Field("", max_length=2000)
+
+
+class _Check(StrictModel):
+    not_: bool = Field(False, alias="not", description="expect the opposite")
+
+
+class ComesToRest(_Check):
+    comes_to_rest: Subject
+    on: Name | None = Field(None, description="touching this body (or 'ground') at the end")
+    by: Time | None = Field(None, description="at rest from this time on; default: the end")
+
+
+class Contacts(_Check):
+    contacts: Subject
+    with_: Name = Field(alias="with")
+    before: Time | None = None
+    after: Time | None = None
+
+
+class Bounces(_Check):
+    bounces: Subject
+    at_least: Annotated[int, Field(ge=1)] = 1
+    on: Name | None = None
+
+
+class StaysWithin(_Check):
+    stays_within: Subject
+    min: Vec3
+    max: Vec3
+
+
+class MovesLessThan(_Check):
+    moves_less_than: Subject
+    distance: Positive
+
+
+class FallsOver(_Check):
+    falls_over: Subject
+    angle: Annotated[float, Field(gt=0, le=180)] = 45.0
+    before: Time | None = None
+
+
+class Visible(_Check):
+    visible: Subject
+    fraction: Annotated[float, Field(ge=0, le=1)] = 0.9
+
+
+class Shatters(_Check):
+    shatters: Subject
+    before: Time | None = None
+
+
+CHECKS: dict[str, type[_Check]] = {
+    "comes_to_rest": ComesToRest, "contacts": Contacts, "bounces": Bounces,
+    "stays_within": StaysWithin, "moves_less_than": MovesLessThan, "falls_over": FallsOver,
+    "visible": Visible, "shatters": Shatters,
+}
+
+
+def _check_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        found = [k for k in CHECKS if k in value]
+        return found[0] if len(found) == 1 else None
+    return next((k for k, m in CHECKS.items() if isinstance(value, m)), None)
+
+
+Expectation = Annotated[
+    Union[tuple(Annotated[m, Tag(k)] for k, m in CHECKS.items())],  # type: ignore[misc]
+    Discriminator(
+        _check_kind,
+        custom_error_type="unknown_check",
+        custom_error_message="an expectation needs exactly one check key of: "
+        + ", ".join(CHECKS),
+    ),
+]
+
+
+def check_kind(check: _Check) -> str:
+    return next(k for k, m in CHECKS.items() if isinstance(check, m))
+
+
+def check_subject(check: _Check) -> str | list[str]:
+    return getattr(check, check_kind(check))
+
+
+class Scene(StrictModel):
+    """A complete scene-and-event script."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$",
+                      description="lowercase slug, used for folder names")
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 0
+    duration: Annotated[float, Field(gt=0, le=limits.MAX_DURATION_S)] = 3.0
+    fps: Annotated[int, Field(ge=limits.MIN_FPS, le=limits.MAX_FPS)] = 24
+    resolution: tuple[
+        Annotated[int, Field(ge=limits.MIN_RESOLUTION_SIDE, le=limits.MAX_RESOLUTION[0])],
+        Annotated[int, Field(ge=limits.MIN_RESOLUTION_SIDE, le=limits.MAX_RESOLUTION[1])],
+    ] = Field((512, 512), description="[width, height] in pixels")
+    physics: PhysicsSettings = Field(default_factory=PhysicsSettings)
+    world: World = Field(default_factory=World)
+    bodies: list[Body] = Field(min_length=1, max_length=limits.MAX_BODIES)
+    events: list[Event] = Field(default_factory=list, max_length=limits.MAX_EVENTS)
+    camera: Camera = Field(default_factory=Camera)
+    lights: list[Light] = Field(default_factory=default_lights, max_length=16)
+    style: Style = Field(default_factory=Style)
+    expect: list[Expectation] = Field(default_factory=list,
+                                      max_length=limits.MAX_EXPECTATIONS)
+
+    @field_validator("resolution")
+    @classmethod
+    def _even(cls, size: tuple[int, int]) -> tuple[int, int]:
+        if size[0] % 2 or size[1] % 2:
+            raise PydanticCustomError(
+                "resolution", "width and height must be even (H.264 yuv420p needs it)")
+        return size
+
+    @property
+    def num_frames(self) -> int:
+        """Frames at t = i / fps for i in [0, num_frames)."""
+        return max(1, round(self.duration * self.fps))
+
+    def all_bodies(self) -> list[Body]:
+        """Bodies in the script, then bodies spawned by events, in script order."""
+        return self.bodies + [e.spawn for e in self.events if e.spawn is not None]
+
+
+def json_schema() -> dict:
+    """The JSON Schema that editors use through the yaml-language-server modeline."""
+    schema = Scene.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "simshot scene script"
+    return schema

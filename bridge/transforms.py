@@ -1,0 +1,50 @@
+"""Rotation and pose helpers shared by the stages. Quaternions are [x, y, z, w]."""
+from __future__ import annotations
+
+import numpy as np
+from scipy.spatial.transform import Rotation
+
+
+def quat_from_euler_deg(rotation: tuple[float, float, float]) -> np.ndarray:
+    """Extrinsic x-then-y-then-z rotation in degrees, as the script writes it."""
+    return Rotation.from_euler("xyz", rotation, degrees=True).as_quat()
+
+
+def quat_to_matrix(quat: np.ndarray) -> np.ndarray:
+    """[..., 4] xyzw quaternions to [..., 3, 3] rotation matrices."""
+    return Rotation.from_quat(np.asarray(quat, dtype=float).reshape(-1, 4)).as_matrix().reshape(
+        np.shape(quat)[:-1] + (3, 3))
+
+
+def pose_matrix(position: np.ndarray, quat: np.ndarray) -> np.ndarray:
+    """A 4x4 homogeneous transform from a position and an xyzw quaternion."""
+    m = np.eye(4)
+    m[:3, :3] = quat_to_matrix(quat)
+    m[:3, 3] = position
+    return m
+
+
+def compose(p1: np.ndarray, q1: np.ndarray, p2: np.ndarray, q2: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """The pose (p1, q1) * (p2, q2): apply the second in the first's frame."""
+    r1 = Rotation.from_quat(q1)
+    return np.asarray(p1) + r1.apply(p2), (r1 * Rotation.from_quat(q2)).as_quat()
+
+
+def invert(p: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r_inv = Rotation.from_quat(q).inv()
+    return -r_inv.apply(p), r_inv.as_quat()
+
+
+def look_at_quat(position: np.ndarray, target: np.ndarray,
+                 up: np.ndarray = np.array([0.0, 0.0, 1.0])) -> np.ndarray:
+    """Camera-to-world rotation in the OpenGL convention: the camera looks along its -z, y up."""
+    forward = np.asarray(target, float) - np.asarray(position, float)
+    forward /= np.linalg.norm(forward)
+    if abs(np.dot(forward, up)) > 0.999:  # looking straight up or down: pick another up
+        up = np.array([0.0, 1.0, 0.0])
+    right = np.cross(forward, up)
+    right /= np.linalg.norm(right)
+    true_up = np.cross(right, forward)
+    matrix = np.stack([right, true_up, -forward], axis=1)
+    return Rotation.from_matrix(matrix).as_quat()
