@@ -64,3 +64,17 @@ class SimulationError(SimshotError):
     """The simulation became numerically unusable (NaN, runaway speed or energy)."""
 
     exit_code = EXIT_USER
+
+
+class SceneError(UserError):
+    """A problem found past validation (e.g. bodies overlapping at t = 0), tied to script paths.
+
+    `items` holds (data path, message) pairs; `bridge.loader` turns paths into file:line:col.
+    """
+
+    def __init__(self, items: list[tuple[tuple, str]]):
+        from bridge.locate import field_text  # locate imports this module
+
+        self.items = items
+        super().__init__([Problem(Location("<scene>"), field_text(path), msg)
+                          for path, msg in items])

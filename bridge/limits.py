@@ -1,6 +1,6 @@
 """Documented limits, enforced at validation. The README lists the same values."""
 
-MAX_SCRIPT_BYTES = 1_000_000  # a scene script larger than this is refused before parsing
+MAX_SCRIPT_BYTES = 256_000  # refused before parsing; round-trip parsing runs ~70 KB/s
 MAX_YAML_DEPTH = 32  # nesting of mappings and sequences
 MAX_YAML_NODES = 200_000  # nodes after alias expansion (stops "billion laughs")
 MAX_YAML_ALIASES = 1_000

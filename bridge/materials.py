@@ -1,8 +1,10 @@
 """The material library: density, contact dynamics, fracture toughness and PBR appearance.
 
-Values are typical room-temperature figures from engineering tables. Friction coefficients are
-for the material against a similar hard surface; Bullet combines two bodies' values by product
-(friction) and max/product (restitution), so these are per-material, not per-pair.
+Densities and toughness are typical room-temperature figures from engineering tables.
+Friction and restitution are per-material *factors*: Bullet multiplies the two bodies' values to
+get the pair's coefficient, so the factors are set so that common pairs come out realistic
+(rubber on stone: restitution 0.81, friction 0.9; billiard ball on ball: restitution 0.94,
+friction 0.09; wood on wood: friction 0.42).
 """
 from __future__ import annotations
 
@@ -13,10 +15,10 @@ from dataclasses import dataclass
 class Material:
     name: str
     density: float  # kg/m^3
-    friction: float  # sliding (Coulomb) coefficient
+    friction: float  # sliding friction factor (pair coefficient = product of the two)
     rolling_friction: float  # metres (Bullet's rolling resistance length)
     spinning_friction: float  # metres (torsional)
-    restitution: float  # coefficient of restitution, 0..1
+    restitution: float  # restitution factor, 0..1 (pair coefficient = product of the two)
     toughness: float | None  # fracture toughness K_IC in MPa*sqrt(m); None = never breaks
     base_color: tuple[float, float, float]
     metallic: float = 0.0
@@ -33,27 +35,27 @@ def _m(name: str, density: float, friction: float, rolling: float, restitution: 
 
 
 MATERIALS: dict[str, Material] = {m.name: m for m in [
-    _m("glass", 2500, 0.45, 0.0002, 0.45, 0.75, (0.86, 0.93, 0.96), roughness=0.05,
+    _m("glass", 2500, 0.7, 0.0002, 0.7, 0.75, (0.86, 0.93, 0.96), roughness=0.05,
        transparency=0.7),
-    _m("wood", 700, 0.5, 0.001, 0.45, 5.0, (0.62, 0.44, 0.26), roughness=0.7),
-    _m("steel", 7850, 0.42, 0.0001, 0.6, None, (0.72, 0.73, 0.75), metallic=1.0, roughness=0.3),
-    _m("aluminium", 2700, 0.45, 0.0002, 0.5, None, (0.85, 0.86, 0.88), metallic=1.0,
+    _m("wood", 700, 0.65, 0.001, 0.65, 5.0, (0.62, 0.44, 0.26), roughness=0.7),
+    _m("steel", 7850, 0.7, 0.0001, 0.85, None, (0.72, 0.73, 0.75), metallic=1.0, roughness=0.3),
+    _m("aluminium", 2700, 0.7, 0.0002, 0.75, None, (0.85, 0.86, 0.88), metallic=1.0,
        roughness=0.35),
-    _m("iron", 7870, 0.5, 0.0002, 0.4, None, (0.36, 0.35, 0.34), metallic=1.0, roughness=0.6),
-    _m("rubber", 1100, 0.9, 0.002, 0.8, None, (0.12, 0.12, 0.12), roughness=0.9),
-    _m("plastic", 1000, 0.4, 0.0005, 0.55, None, (0.85, 0.2, 0.2), roughness=0.4),
-    _m("ceramic", 2400, 0.5, 0.0003, 0.3, 1.5, (0.92, 0.9, 0.86), roughness=0.3),
-    _m("porcelain", 2400, 0.45, 0.0003, 0.35, 1.0, (0.97, 0.97, 0.98), roughness=0.15),
-    _m("stone", 2600, 0.6, 0.0005, 0.3, 1.5, (0.5, 0.5, 0.48), roughness=0.85),
-    _m("concrete", 2400, 0.7, 0.0005, 0.2, 0.9, (0.62, 0.62, 0.6), roughness=0.95),
-    _m("ice", 917, 0.03, 0.0001, 0.3, 0.12, (0.85, 0.93, 1.0), roughness=0.1, transparency=0.4),
-    _m("foam", 50, 0.8, 0.01, 0.05, None, (0.9, 0.85, 0.5), roughness=1.0,
+    _m("iron", 7870, 0.75, 0.0002, 0.6, None, (0.36, 0.35, 0.34), metallic=1.0, roughness=0.6),
+    _m("rubber", 1100, 1.0, 0.002, 0.9, None, (0.12, 0.12, 0.12), roughness=0.9),
+    _m("plastic", 1000, 0.6, 0.0005, 0.75, None, (0.85, 0.2, 0.2), roughness=0.4),
+    _m("ceramic", 2400, 0.7, 0.0003, 0.6, 1.5, (0.92, 0.9, 0.86), roughness=0.3),
+    _m("porcelain", 2400, 0.7, 0.0003, 0.62, 1.0, (0.97, 0.97, 0.98), roughness=0.15),
+    _m("stone", 2600, 0.9, 0.0005, 0.9, 1.5, (0.5, 0.5, 0.48), roughness=0.85),
+    _m("concrete", 2400, 0.95, 0.0005, 0.85, 0.9, (0.62, 0.62, 0.6), roughness=0.95),
+    _m("ice", 917, 0.12, 0.0001, 0.6, 0.12, (0.85, 0.93, 1.0), roughness=0.1, transparency=0.4),
+    _m("foam", 50, 1.0, 0.01, 0.15, None, (0.9, 0.85, 0.5), roughness=1.0,
        contact_stiffness=3.0e3, contact_damping=2.0e2),
-    _m("cardboard", 690, 0.55, 0.002, 0.2, None, (0.7, 0.55, 0.36), roughness=0.95),
-    _m("eggshell", 2300, 0.4, 0.0005, 0.2, 0.3, (0.96, 0.91, 0.82), roughness=0.6),
-    _m("felt", 400, 0.35, 0.003, 0.3, None, (0.05, 0.4, 0.2), roughness=1.0),
-    _m("resin", 1700, 0.2, 0.0002, 0.92, None, (0.95, 0.95, 0.9), roughness=0.1),
-    _m("leather", 900, 0.7, 0.001, 0.75, None, (0.55, 0.3, 0.15), roughness=0.8),
+    _m("cardboard", 690, 0.75, 0.002, 0.45, None, (0.7, 0.55, 0.36), roughness=0.95),
+    _m("eggshell", 2300, 0.65, 0.0005, 0.45, 0.3, (0.96, 0.91, 0.82), roughness=0.6),
+    _m("felt", 400, 0.6, 0.003, 0.6, None, (0.05, 0.4, 0.2), roughness=1.0),
+    _m("resin", 1700, 0.3, 0.0002, 0.97, None, (0.95, 0.95, 0.9), roughness=0.1),
+    _m("leather", 900, 0.8, 0.001, 0.85, None, (0.55, 0.3, 0.15), roughness=0.8),
 ]}
 
 

@@ -159,7 +159,10 @@ class PhysicsSettings(StrictModel):
 
 class Push(StrictModel):
     body: Name
-    impulse: Vec3 = Field(description="N*s, world frame, applied at the centre of mass")
+    impulse: Vec3 = Field(description="N*s, world frame")
+    point: Vec3 | None = Field(
+        None, description="where it is applied, metres from the body's origin in its own frame "
+        "(e.g. [0, 0, 0.09] near the top of a domino); default: the centre of mass")
 
 
 class Force(StrictModel):

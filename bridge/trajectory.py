@@ -1,7 +1,8 @@
 """The trajectory artifact: per-instance poses and velocities at the render frame rate.
 
-File layout (DESIGN.md): times [F]; pos/<name> [F,3]; quat/<name> [F,4] xyzw; linvel/<name>
-[F,3]; angvel/<name> [F,3] in rad/s; NaN where the instance does not exist.
+File layout (DESIGN.md): times [F]; pos/<name> [F,3] and quat/<name> [F,4] xyzw, the pose of
+the asset origin; linvel/<name> [F,3], the velocity of the centre of mass; angvel/<name> [F,3]
+in rad/s; NaN where the instance does not exist.
 """
 from __future__ import annotations
 

@@ -86,3 +86,11 @@ ASSETS: dict[str, AssetSpec] = {s.name: s for s in _SPECS}
 
 def asset_names() -> list[str]:
     return sorted(ASSETS)
+
+
+USER_MESH_MATERIAL = "plastic"
+
+
+def default_material(asset: str | None) -> str:
+    """The material a body gets when its script names none (user meshes: plastic)."""
+    return ASSETS[asset].material if asset else USER_MESH_MATERIAL

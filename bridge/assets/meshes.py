@@ -1,0 +1,136 @@
+"""User mesh files: safe path resolution, loading, re-centring and convex decomposition.
+
+Decompositions are slow (seconds), so they are cached on disk by a hash of the loaded
+geometry and the settings, under $SIMSHOT_CACHE_DIR/convex (default ~/.cache/simshot).
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import tempfile
+from importlib.metadata import version
+from pathlib import Path, PureWindowsPath
+
+import coacd
+import numpy as np
+import trimesh
+from trimesh.resolvers import FilePathResolver
+
+from bridge import limits
+from bridge.assets.geometry import CollisionPart
+from bridge.assets.shapes import Shape
+from bridge.errors import Location, Problem, UserError
+
+log = logging.getLogger(__name__)
+
+CONVEX_TOLERANCE = 0.02  # a mesh within 2 % of its hull's volume counts as convex
+# Modest settings: a decomposition takes about a second and stays under 16 pieces.
+DECOMPOSITION = {"threshold": 0.08, "max_convex_hull": 16, "preprocess_resolution": 30,
+                 "resolution": 1000, "mcts_nodes": 10, "mcts_iterations": 60,
+                 "mcts_max_depth": 2, "seed": 0}
+
+
+def cache_dir(kind: str) -> Path:
+    """$SIMSHOT_CACHE_DIR/kind (default ~/.cache/simshot/kind), created if missing."""
+    root = os.environ.get("SIMSHOT_CACHE_DIR") or Path.home() / ".cache" / "simshot"
+    path = Path(root) / kind
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename, so readers never see a part."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_user_mesh(body: str, mesh: str, scene_dir: Path | None) -> Shape:
+    """The body's mesh file, bottom-centred, with convex collision parts."""
+    path = resolve_mesh_path(body, mesh, scene_dir)
+    visual = _parse(body, mesh, path)
+    lo, hi = visual.bounds
+    visual.apply_translation([-(lo[0] + hi[0]) / 2, -(lo[1] + hi[1]) / 2, -lo[2]])
+    if not visual.is_watertight:
+        log.warning("body '%s': mesh '%s' is not watertight; its convex hull gives its mass "
+                    "and inertia", body, mesh)
+    return visual, _convex_parts(visual)
+
+
+def resolve_mesh_path(body: str, mesh: str, scene_dir: Path | None) -> Path:
+    """The mesh's real path, refused unless it is a file inside the script's folder."""
+    def refuse(problem: str, fix: str) -> UserError:
+        where = Location(str(scene_dir) if scene_dir else "<input>")
+        return UserError([Problem(where, f"bodies.{body}.mesh",
+                                  f"mesh '{mesh}' {problem}; {fix}")])
+
+    if scene_dir is None:
+        raise refuse("cannot be resolved without the script's folder",
+                     "load the script from a file")
+    if Path(mesh).is_absolute() or PureWindowsPath(mesh).is_absolute():
+        raise refuse("is an absolute path", "give a path relative to the script's folder")
+    root = Path(scene_dir).resolve()
+    path = (root / mesh).resolve()
+    if not path.is_relative_to(root):
+        raise refuse(f"resolves outside the script's folder {root}",
+                     "copy the mesh into that folder and refer to it there")
+    if not path.is_file():
+        raise refuse(f"does not exist in {root}", "check the path; it is relative to the script")
+    size = path.stat().st_size
+    if size > limits.MAX_MESH_BYTES:
+        raise refuse(f"is {size:,} bytes, over the limit of {limits.MAX_MESH_BYTES:,}",
+                     "simplify or decimate it")
+    return path
+
+
+def _parse(body: str, mesh: str, path: Path) -> trimesh.Trimesh:
+    try:
+        loaded = trimesh.load(io.BytesIO(path.read_bytes()), file_type=path.suffix[1:].lower(),
+                              resolver=FilePathResolver(str(path)), force="mesh")
+    except Exception as exc:  # noqa: BLE001 - parsers raise anything; all mean a bad file
+        raise _bad_file(body, mesh, path, f"could not be parsed ({exc})") from None
+    if not isinstance(loaded, trimesh.Trimesh) or len(loaded.faces) == 0:
+        raise _bad_file(body, mesh, path, "contains no triangles")
+    if not np.isfinite(loaded.vertices).all():
+        raise _bad_file(body, mesh, path, "has non-finite vertex coordinates")
+    return loaded
+
+
+def _bad_file(body: str, mesh: str, path: Path, problem: str) -> UserError:
+    return UserError([Problem(Location(str(path)), f"bodies.{body}.mesh",
+                              f"mesh '{mesh}' {problem}; export it again as OBJ, GLB, STL "
+                              "or PLY")])
+
+
+def _convex_parts(mesh: trimesh.Trimesh) -> list[CollisionPart]:
+    hull = mesh.convex_hull
+    if mesh.is_watertight and mesh.volume >= (1 - CONVEX_TOLERANCE) * hull.volume:
+        return [CollisionPart("convex", vertices=np.asarray(hull.vertices))]
+    return [CollisionPart("convex", vertices=v) for v in _decomposition(mesh)]
+
+
+def _decomposition(mesh: trimesh.Trimesh) -> list[np.ndarray]:
+    """CoACD's convex pieces (vertex arrays), from the disk cache when present."""
+    settings = json.dumps({**DECOMPOSITION, "coacd": version("coacd")}, sort_keys=True)
+    digest = hashlib.sha256(settings.encode())
+    digest.update(np.ascontiguousarray(mesh.vertices, dtype="<f8").tobytes())
+    digest.update(np.ascontiguousarray(mesh.faces, dtype="<i8").tobytes())
+    path = cache_dir("convex") / f"{digest.hexdigest()[:32]}.npz"
+    if path.exists():
+        with np.load(path) as cached:
+            return np.split(cached["vertices"], np.cumsum(cached["counts"])[:-1])
+    coacd.set_log_level("error")
+    pieces = [np.asarray(v, float) for v, _ in
+              coacd.run_coacd(coacd.Mesh(mesh.vertices, mesh.faces), **DECOMPOSITION)]
+    buffer = io.BytesIO()
+    np.savez(buffer, vertices=np.vstack(pieces), counts=[len(v) for v in pieces])
+    atomic_write(path, buffer.getvalue())
+    return pieces

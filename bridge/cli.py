@@ -1,0 +1,163 @@
+"""The `simshot` command line. Heavy stages are imported only by the commands that run them."""
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from bridge.errors import EXIT_INTERNAL, EXIT_USER, SimshotError, UserError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="simshot: physically correct shots from scene scripts.")
+err = Console(stderr=True)
+out = Console()
+_state = {"debug": False}
+
+OutOption = Annotated[Optional[Path], typer.Option("-o", "--out",
+                                                   help="shot folder (default: shots/NAME)")]
+
+
+@app.callback()
+def _options(debug: Annotated[bool, typer.Option("--debug", help="show tracebacks")] = False
+             ) -> None:
+    _state["debug"] = debug
+
+
+@app.command()
+def validate(files: Annotated[list[Path], typer.Argument(help="scene scripts")]) -> None:
+    """Check scene scripts: schema, references, limits and overlaps at t = 0."""
+    from bridge.loader import load_scene
+
+    failed: list[UserError] = []
+    for path in files:
+        try:
+            loaded = load_scene(path)
+            _check_overlaps(loaded)
+            out.print(f"[green]ok[/green] {path}")
+        except UserError as e:
+            failed.append(e)
+            err.print(str(e), markup=False, highlight=False)
+    if failed:
+        raise typer.Exit(EXIT_USER)
+
+
+def _check_overlaps(loaded) -> None:
+    if loaded.scene.world.allow_interpenetration:
+        return
+    from bridge.loader import locate_scene_error
+    from bridge.errors import SceneError
+    from physics.simulate import check_overlaps
+
+    try:
+        check_overlaps(loaded.scene, loaded.folder)
+    except SceneError as e:
+        raise locate_scene_error(loaded, e) from None
+
+
+@app.command()
+def schema(path: Annotated[Path, typer.Option("-o", "--out", help="where to write")]
+           = Path("scenes/scene.schema.json")) -> None:
+    """Write the scene script's JSON Schema (for editors' autocomplete and validation)."""
+    from bridge.schema_file import write_schema
+
+    write_schema(path)
+    out.print(f"wrote {path}")
+
+
+@app.command()
+def simulate(scene: Annotated[Path, typer.Argument(help="scene script")],
+             out_dir: OutOption = None) -> None:
+    """Simulate only: trajectory, events, metadata and the expectation report."""
+    _run(scene, out_dir, render=False, passes=None)
+
+
+@app.command()
+def render(scene: Annotated[Path, typer.Argument(help="scene script")], out_dir: OutOption = None,
+           passes: Annotated[str, typer.Option(help="comma-separated: rgb,depth,segmentation,flow")]
+           = "rgb,depth,segmentation,flow") -> None:
+    """Simulate (unless cached) and render a shot folder with video and annotations."""
+    _run(scene, out_dir, render=True, passes=passes)
+
+
+def _run(path: Path, out_dir: Optional[Path], render: bool, passes: Optional[str]) -> None:
+    from bridge.loader import load_scene
+    from bridge.pipeline import ALL_PASSES
+    from bridge.progress import StageProgress
+
+    chosen = _parse_passes(passes, ALL_PASSES) if passes else ALL_PASSES
+    loaded = load_scene(path)
+    target = out_dir or Path("shots") / loaded.scene.name
+    with StageProgress(err) as progress:
+        result = _run_located(loaded, target, render, chosen, progress)
+    _summarise(result)
+
+
+def _run_located(loaded, target: Path, render: bool, passes, progress):
+    from bridge.errors import SceneError
+    from bridge.loader import locate_scene_error
+    from bridge.pipeline import run_shot
+
+    try:
+        return run_shot(loaded, target, render=render, passes=passes, progress=progress)
+    except SceneError as e:
+        raise locate_scene_error(loaded, e) from None
+
+
+def _parse_passes(text: str, valid: frozenset[str]) -> frozenset[str]:
+    from bridge.suggest import unknown_name
+
+    chosen = frozenset(p.strip() for p in text.split(",") if p.strip())
+    for name in chosen - valid:
+        raise UserError(f"--passes: {unknown_name('pass', name, valid)}")
+    return chosen
+
+
+def _summarise(result) -> None:
+    report = result.report
+    for check in report["expectations"]:
+        mark = {True: "[green]pass[/green]", False: "[red]FAIL[/red]", None: "[yellow]n/a[/yellow]"}
+        out.print(f"  {mark[check['passed']]} {check['check']}: {check['detail']}")
+    ran = ", ".join(f"{k} {v}" for k, v in result.stages.items())
+    out.print(f"stages: {ran}")
+    video = result.out / "rgb.mp4"
+    if video.exists():
+        out.print(f"video:  {video}")
+    out.print(f"report: {result.out / 'report.json'}")
+    out.print("[green]expectations passed[/green]" if report["passed"]
+              else "[red]some expectations failed[/red]")
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """Entry point: maps errors to the exit codes of DESIGN.md."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        code = app(args, standalone_mode=False)
+    except SimshotError as e:
+        if debug:
+            traceback.print_exc()
+        err.print(f"error: {e}", markup=False, highlight=False)
+        return e.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("interrupted")
+        return 130
+    except Exception as e:  # noqa: BLE001 - the last line of defence: exit 1, no traceback
+        import click
+
+        if isinstance(e, click.ClickException):
+            e.show()
+            return EXIT_USER
+        if debug:
+            traceback.print_exc()
+        err.print(f"internal error: {type(e).__name__}: {e} (rerun with --debug for a traceback)",
+                  markup=False, highlight=False)
+        return EXIT_INTERNAL
+    return code if isinstance(code, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

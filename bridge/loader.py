@@ -1,0 +1,58 @@
+"""Scene scripts from files or documents: YAML, then the schema, then the semantic checks.
+
+Every problem found is reported at once, each as `file:line:col: field: message`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml.comments import CommentedMap
+
+from bridge.errors import Location, Problem, SceneError, UserError
+from bridge.locate import located, sort_problems, validation_problems
+from bridge.schema import Scene
+from bridge.semantics import check_semantics
+from bridge.yamlio import load_document
+
+
+@dataclass
+class LoadedScene:
+    """A validated scene with the document it came from (comments kept for saving)."""
+
+    scene: Scene
+    doc: CommentedMap
+    path: Path
+    folder: Path  # the script's folder: mesh paths resolve inside it
+
+
+def scene_from_document(doc: Any, name: str = "<string>") -> Scene:
+    """Validate an in-memory document (e.g. planner output) that was read from `name`."""
+    if not isinstance(doc, dict):
+        raise UserError([Problem(Location(name), "", "the top level must be a mapping "
+                                 "(name: ..., bodies: ...)")])
+    try:
+        scene = Scene.model_validate(doc)
+    except ValidationError as err:
+        raise UserError(validation_problems(err, doc, name)) from None
+    issues = check_semantics(scene)
+    if issues:
+        raise UserError(sort_problems([located(doc, name, path, message)
+                                       for path, message in issues]))
+    return scene
+
+
+def load_scene(path: Path) -> LoadedScene:
+    """Load, validate and check a scene script file; raise one UserError listing every problem."""
+    doc = load_document(path)
+    scene = scene_from_document(doc, str(path))
+    return LoadedScene(scene=scene, doc=doc, path=path, folder=path.resolve().parent)
+
+
+def locate_scene_error(loaded: LoadedScene, error: SceneError) -> UserError:
+    """A SceneError raised past validation, with its paths turned into file:line:col."""
+    name = str(loaded.path)
+    return UserError(sort_problems([located(loaded.doc, name, path, message)
+                                    for path, message in error.items]))

@@ -1,0 +1,162 @@
+"""Checks that need the whole script: names, references, times and the body limit.
+
+Each problem is `(path, message)`, where `path` is the data path of the offending field
+(keys as written in the YAML, e.g. `with`), so that `bridge.locate` can give its line:col.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fnmatch import fnmatchcase
+
+from bridge import limits
+from bridge.locate import field_text
+from bridge.schema import GROUND, Body, Contacts, Scene, check_kind, check_subject
+from bridge.suggest import unknown_name
+
+Path = tuple[str | int, ...]
+Issue = tuple[Path, str]
+GLOB_CHARS = "*?["
+CHECK_TIMES = ("by", "before", "after")
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+def _body_paths(scene: Scene) -> Iterator[tuple[Path, Body]]:
+    """Every body with the path of its mapping: script bodies, then spawned bodies."""
+    for i, body in enumerate(scene.bodies):
+        yield ("bodies", i), body
+    for j, event in enumerate(scene.events):
+        if event.spawn is not None:
+            yield ("events", j, "spawn"), event.spawn
+
+
+class _Checker:
+    """Collects issues for one scene."""
+
+    def __init__(self, scene: Scene):
+        self.scene = scene
+        self.names = sorted({body.name for body in scene.all_bodies()})
+        self.has_ground = scene.world.ground is not None
+        self.issues: list[Issue] = []
+
+    def add(self, path: Path, message: str) -> None:
+        self.issues.append((path, message))
+
+    def reference(self, path: Path, name: str, ground_ok: bool = False) -> None:
+        """`name` must be a body, or the ground where `ground_ok`."""
+        if name in self.names:
+            return
+        if name == GROUND and ground_ok:
+            if not self.has_ground:
+                self.add(path, "the scene has no ground (world.ground is null)")
+        elif name == GROUND:
+            self.add(path, f"'{GROUND}' is the ground plane; name a body here")
+        else:
+            known = self.names + [GROUND] if ground_ok and self.has_ground else self.names
+            self.add(path, unknown_name("body", name, known))
+
+    def names_unique(self) -> None:
+        first: dict[str, Path] = {}
+        for path, body in _body_paths(self.scene):
+            where = path + ("name",)
+            if body.name == GROUND:
+                self.add(where, f"'{GROUND}' is reserved for the ground plane; choose another name")
+            elif body.name in first:
+                self.add(where, f"duplicate body name '{body.name}' "
+                         f"(first used at {field_text(first[body.name])})")
+            else:
+                first[body.name] = where
+
+    def body_count(self) -> None:
+        paths = [path for path, _ in _body_paths(self.scene)]
+        if len(paths) > limits.MAX_BODIES:
+            self.add(paths[limits.MAX_BODIES], f"{len(paths)} bodies including spawned ones; "
+                     f"the limit is {limits.MAX_BODIES}")
+
+    def event_references(self) -> None:
+        static = {body.name for body in self.scene.all_bodies() if body.static}
+        for j, event in enumerate(self.scene.events):
+            base: Path = ("events", j)
+            for k, name in enumerate(event.on_contact or ()):
+                self.reference(base + ("on_contact", k), name, ground_ok=True)
+            action = event.action
+            if action in ("push", "force", "set_velocity"):
+                self.reference(base + (action, "body"), getattr(event, action).body)
+            elif action in ("release", "remove"):
+                name = getattr(event, action)
+                self.reference(base + (action,), name)
+                if action == "release" and name in self.names and name not in static:
+                    self.add(base + (action,), f"release needs a static body; '{name}' is not "
+                             "static (give it `static: true`)")
+
+    def event_times(self) -> None:
+        end = self.scene.duration
+        for j, event in enumerate(self.scene.events):
+            base: Path = ("events", j)
+            start = (event.at or 0.0) + event.delay
+            if event.at is not None and event.at > end:
+                self.add(base + ("at",), f"at {_seconds(event.at)} is after the end of the shot "
+                         f"(duration {_seconds(end)})")
+                continue
+            if start > end:
+                self.add(base + ("delay",), f"the event fires at {_seconds(start)} (trigger + "
+                         f"delay), after the end of the shot (duration {_seconds(end)})")
+                continue
+            if event.force is not None and start + event.force.duration > end:
+                self.add(base + ("force", "duration"), "the force lasts until "
+                         f"{_seconds(start + event.force.duration)}, after the end of the shot "
+                         f"(duration {_seconds(end)})")
+
+    def camera_times(self) -> None:
+        previous = None
+        for k, key in enumerate(self.scene.camera.keyframes):
+            path: Path = ("camera", "keyframes", k, "at")
+            if key.at > self.scene.duration:
+                self.add(path, f"keyframe at {_seconds(key.at)} is after the end of the shot "
+                         f"(duration {_seconds(self.scene.duration)})")
+            elif previous is not None and key.at <= previous:
+                self.add(path, f"keyframe times must increase: {_seconds(key.at)} comes after "
+                         f"{_seconds(previous)}")
+            previous = key.at
+
+    def subject(self, path: Path, subject: str | list[str]) -> None:
+        if isinstance(subject, list):
+            for k, name in enumerate(subject):
+                self.reference(path + (k,), name)
+        elif any(c in subject for c in GLOB_CHARS):
+            if not any(fnmatchcase(name, subject) for name in self.names):
+                self.add(path, f"pattern '{subject}' matches no body "
+                         f"(bodies: {', '.join(self.names)})")
+        else:
+            self.reference(path, subject)
+
+    def expectations(self) -> None:
+        for i, check in enumerate(self.scene.expect):
+            base: Path = ("expect", i)
+            self.subject(base + (check_kind(check),), check_subject(check))
+            for key in ("on", "with_"):
+                name = getattr(check, key, None)
+                if name is not None:
+                    self.reference(base + (key.rstrip("_"),), name, ground_ok=True)
+            for key in CHECK_TIMES:
+                value = getattr(check, key, None)
+                if value is not None and value > self.scene.duration:
+                    self.add(base + (key,), f"{key} {_seconds(value)} is after the end of the "
+                             f"shot (duration {_seconds(self.scene.duration)})")
+            if isinstance(check, Contacts) and None not in (check.before, check.after) \
+                    and check.after >= check.before:
+                self.add(base + ("after",), "`after` must be earlier than `before`")
+
+
+def check_semantics(scene: Scene) -> list[Issue]:
+    """Every cross-field problem of a schema-valid scene, as (data path, message)."""
+    checker = _Checker(scene)
+    checker.names_unique()
+    checker.body_count()
+    checker.event_references()
+    checker.event_times()
+    checker.camera_times()
+    checker.expectations()
+    return checker.issues

@@ -1,0 +1,89 @@
+"""Scripted events: fired at a time or on first contact, applied to the world as step hooks."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bridge.schema import Event
+from physics.contacts import Episode
+from physics.world import World
+
+
+@dataclass
+class Pending:
+    event: Event
+    index: int  # position in the script's `events`
+    step: int | None  # step at which it fires; None until its contact trigger happens
+
+
+class EventScheduler:
+    """Fires events at their step; holds forces for their duration; logs what fired."""
+
+    def __init__(self, events: list[Event], dt: float):
+        self.dt = dt
+        self.pending = [Pending(e, i, None if e.at is None else self._step_of(e.at + e.delay))
+                        for i, e in enumerate(events)]
+        self.forces: list[tuple[str, np.ndarray, int]] = []  # body, force, last step
+        self.fired: list[dict] = []
+
+    def _step_of(self, t: float) -> int:
+        return int(round(t / self.dt))
+
+    def on_contacts(self, started: list[Episode], step: int) -> None:
+        """Arm contact-triggered events whose pair just touched for the first time."""
+        pairs = {e.bodies for e in started}
+        for item in self.pending:
+            trigger = item.event.on_contact
+            if item.step is None and trigger and tuple(sorted(trigger)) in pairs:
+                item.step = step + self._step_of(item.event.delay)
+
+    def before_step(self, world: World, step: int) -> None:
+        """Apply events due at this step, then the forces still being held."""
+        due = [item for item in self.pending if item.step is not None and item.step <= step]
+        for item in due:
+            self.pending.remove(item)
+            self._fire(world, item, step)
+        self.forces = [f for f in self.forces if f[2] >= step and f[0] in world.bodies]
+        for body, force, _ in self.forces:
+            world.apply_force(body, force)
+
+    def _fire(self, world: World, item: Pending, step: int) -> None:
+        event = item.event
+        action = event.action
+        value = getattr(event, action)
+        target = _target(event)
+        if target is not None and target not in world.bodies and action != "spawn":
+            return  # the body was removed earlier; nothing left to act on
+        if action == "push":
+            point = None if value.point is None else np.asarray(value.point)
+            world.apply_impulse(value.body, np.asarray(value.impulse), point)
+        elif action == "force":
+            last = step + self._step_of(value.duration) - 1
+            self.forces.append((value.body, np.asarray(value.force, float), last))
+        elif action == "set_velocity":
+            angular = None if value.angular is None else np.radians(value.angular)
+            world.set_velocity(value.body, value.linear, angular)
+        elif action == "release":
+            world.release(value)
+        elif action == "remove":
+            world.remove(value)
+        elif action == "spawn":
+            world.add_body(value)
+        elif action == "gravity":
+            world.set_gravity(np.asarray(value))
+        self.fired.append(self._record(item, step))
+
+    def _record(self, item: Pending, step: int) -> dict:
+        fields = item.event.model_dump(mode="json", exclude_none=True, by_alias=True)
+        return {"kind": item.event.action, "time": step * self.dt, "index": item.index, **fields}
+
+
+def _target(event: Event) -> str | None:
+    """The body an event acts on, if any."""
+    value = getattr(event, event.action)
+    if event.action in ("release", "remove"):
+        return value
+    if event.action == "spawn":
+        return value.name
+    return getattr(value, "body", None)

@@ -1,0 +1,165 @@
+"""Expectations: the script's claims about what happens, checked against the recorded outcome.
+
+Each check reads only artifacts (trajectory, events, visibility), so it can be re-run on a shot
+folder. A check over several subjects (a list or a glob) passes when every subject passes.
+"""
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+
+import numpy as np
+
+from bridge.schema import Scene, check_kind, check_subject
+from bridge.trajectory import Trajectory
+from bridge.transforms import quat_to_matrix
+
+REST_SPEED = 0.05  # m/s: slower than this counts as at rest
+REST_SPIN = 0.5  # rad/s
+BOUNCE_DV = 0.1  # m/s: an impact must change the body's speed by this much to count as a bounce
+MIN_VISIBLE_PIXELS = 4
+
+
+@dataclass
+class Outcome:
+    """What the checks read: the trajectory, events.json content, masses, optional visibility."""
+
+    scene: Scene
+    trajectory: Trajectory
+    events: dict
+    masses: dict[str, float]
+    visibility: dict[str, list[int]] | None = None
+
+
+def check_all(outcome: Outcome) -> list[dict]:
+    """One result per expectation: {check, subject, passed (bool or None), detail}."""
+    return [_check_one(outcome, e) for e in outcome.scene.expect]
+
+
+def all_passed(results: list[dict]) -> bool:
+    """True when no evaluated check failed (checks that could not run are not failures)."""
+    return all(r["passed"] is not False for r in results)
+
+
+def subjects(scene: Scene, subject: str | list[str]) -> list[str]:
+    """Body names a subject denotes: a list, a glob, or one name."""
+    names = [b.name for b in scene.all_bodies()]
+    if isinstance(subject, list):
+        return subject
+    return [n for n in names if fnmatch.fnmatchcase(n, subject)] or [subject]
+
+
+def _check_one(outcome: Outcome, check) -> dict:
+    kind = check_kind(check)
+    names = subjects(outcome.scene, check_subject(check))
+    results = [_CHECKS[kind](outcome, check, name) for name in names]
+    if any(passed is None for passed, _ in results):
+        passed = None
+    else:
+        passed = all(passed for passed, _ in results)
+        if check.not_:
+            passed = not passed
+    detail = "; ".join(detail for _, detail in results)
+    return {"check": kind, "subject": check_subject(check), "negated": check.not_,
+            "passed": passed, "detail": detail}
+
+
+def _collisions(outcome: Outcome, a: str, b: str | None = None) -> list[dict]:
+    return [c for c in outcome.events["collisions"]
+            if a in c["bodies"] and (b is None or b in c["bodies"])]
+
+
+def _comes_to_rest(outcome: Outcome, check, name: str) -> tuple[bool, str]:
+    t = outcome.trajectory
+    frames = np.flatnonzero(t.times >= check.by) if check.by is not None else [len(t.times) - 1]
+    speed = np.linalg.norm(t.linvel[name][frames], axis=1)
+    spin = np.linalg.norm(t.angvel[name][frames], axis=1)
+    if np.isnan(speed).any():
+        return False, f"{name} does not exist to the end"
+    if speed.max() >= REST_SPEED or spin.max() >= REST_SPIN:
+        return False, f"{name} still moving ({speed.max():.3f} m/s, {spin.max():.2f} rad/s)"
+    if check.on is not None:
+        end = t.times[-1] - 2 / outcome.scene.fps
+        if not any(c["end_time"] >= end for c in _collisions(outcome, name, check.on)):
+            return False, f"{name} at rest but not touching {check.on} at the end"
+    where = f" on {check.on}" if check.on else ""
+    return True, f"{name} at rest{where}"
+
+
+def _contacts(outcome: Outcome, check, name: str) -> tuple[bool, str]:
+    lo = check.after if check.after is not None else -np.inf
+    hi = check.before if check.before is not None else np.inf
+    times = [c["time"] for c in _collisions(outcome, name, check.with_) if lo <= c["time"] <= hi]
+    if times:
+        return True, f"{name} touches {check.with_} at t = {times[0]:.3f} s"
+    return False, f"{name} never touches {check.with_} in the window"
+
+
+def _bounces(outcome: Outcome, check, name: str) -> tuple[bool, str]:
+    mass = outcome.masses.get(name, 0.0)
+    last = outcome.trajectory.times[-1] - 2 / outcome.scene.fps
+    hits = [c for c in _collisions(outcome, name, check.on)
+            if c["impulse"] >= mass * BOUNCE_DV and c["end_time"] < last]
+    return len(hits) >= check.at_least, f"{name} bounces {len(hits)} times (needs {check.at_least})"
+
+
+def _stays_within(outcome: Outcome, check, name: str) -> tuple[bool, str]:
+    pos = outcome.trajectory.pos[name]
+    pos = pos[~np.isnan(pos[:, 0])]
+    inside = np.all((pos >= check.min) & (pos <= check.max), axis=1)
+    if inside.all():
+        return True, f"{name} stays inside the region"
+    first = int(np.argmin(inside))
+    return False, f"{name} leaves the region at {pos[first].round(3).tolist()}"
+
+
+def _moves_less_than(outcome: Outcome, check, name: str) -> tuple[bool, str]:
+    pos = outcome.trajectory.pos[name]
+    pos = pos[~np.isnan(pos[:, 0])]
+    moved = float(np.linalg.norm(pos - pos[0], axis=1).max()) if len(pos) else 0.0
+    return moved < check.distance, f"{name} moves {moved:.4f} m (limit {check.distance} m)"
+
+
+def tilt_deg(quat: np.ndarray) -> np.ndarray:
+    """[F] angle in degrees between each pose's local z axis and world z."""
+    up = quat_to_matrix(quat)[..., :, 2]
+    return np.degrees(np.arccos(np.clip(up[..., 2], -1.0, 1.0)))
+
+
+def _falls_over(outcome: Outcome, check, name: str) -> tuple[bool, str]:
+    t = outcome.trajectory
+    exists = t.exists(name)
+    tilt = np.full(len(t.times), np.nan)
+    tilt[exists] = tilt_deg(t.quat[name][exists])
+    over = np.flatnonzero(tilt > check.angle)
+    if not len(over) or not tilt[-1] > check.angle:
+        final = tilt[exists][-1] if exists.any() else float("nan")
+        return False, f"{name} ends tilted {final:.0f} deg (needs > {check.angle:g})"
+    when = t.times[over[0]]
+    if check.before is not None and when > check.before:
+        return False, f"{name} falls at t = {when:.2f} s, after {check.before} s"
+    return True, f"{name} falls over at t = {when:.2f} s"
+
+
+def _visible(outcome: Outcome, check, name: str) -> tuple[bool | None, str]:
+    if outcome.visibility is None:
+        return None, "needs the render stage"
+    counts = np.asarray(outcome.visibility.get(name, []))
+    fraction = float(np.mean(counts >= MIN_VISIBLE_PIXELS)) if len(counts) else 0.0
+    return fraction >= check.fraction, (f"{name} visible in {fraction:.0%} of frames "
+                                       f"(needs {check.fraction:.0%})")
+
+
+def _shatters(outcome: Outcome, check, name: str) -> tuple[bool, str]:
+    limit = check.before if check.before is not None else np.inf
+    times = [f["time"] for f in outcome.events["fractures"] if f["body"] == name]
+    if times and times[0] <= limit:
+        return True, f"{name} shatters at t = {times[0]:.3f} s"
+    return False, f"{name} does not shatter" + (f" before {check.before} s" if times else "")
+
+
+_CHECKS = {
+    "comes_to_rest": _comes_to_rest, "contacts": _contacts, "bounces": _bounces,
+    "stays_within": _stays_within, "moves_less_than": _moves_less_than,
+    "falls_over": _falls_over, "visible": _visible, "shatters": _shatters,
+}

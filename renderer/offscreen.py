@@ -1,0 +1,202 @@
+"""A pyrender offscreen renderer tuned for llvmpipe, which also writes instance ids.
+
+pyrender's defaults cost too much on a CPU rasterizer: a 4x multisampled framebuffer, a
+36-fetch shadow filter in a shader that loops over empty light arrays, a separate pass for
+segmentation, and a 2048^2 shadow map stretched over the scene's bounding box (which the
+40 m ground makes centimetres per texel). Here: one sample per pixel, read without a blit;
+lean shaders compiled for the scene's exact light counts; the lit pass writes each
+instance's id colour to a second colour attachment, so one pass gives colour, depth and ids;
+and each sun's shadow map is framed once per shot on the bodies and their shadows.
+One sample per pixel also makes colour, depth and ids sample the same point (the pixel
+centre), which exact flow needs.
+
+Instance ids are encoded as 8-bit colours (low byte, high byte, 0).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from bridge.transforms import look_at_quat, pose_matrix
+from renderer.gl import select_platform
+
+select_platform()  # before the first import of PyOpenGL, which binds the platform once
+
+import pyrender
+from OpenGL import GL
+from pyrender.shader_program import ShaderProgramCache
+
+SHADER_DIR = Path(__file__).parent / "shaders"
+SHADOW_MAP_SIZE = 1024
+IDS_ATTACHMENT = 1  # colour attachment that the lit shader writes instance ids to
+ShadowView = tuple[np.ndarray, np.ndarray]  # (V, P): world-to-light view and ortho projection
+Flags = pyrender.RenderFlags
+
+
+def encode_id(instance_id: int) -> tuple[int, int, int]:
+    """An instance id as an 8-bit RGB colour: low byte, high byte, 0."""
+    return instance_id & 0xFF, instance_id >> 8, 0
+
+
+def decode_ids(colors: np.ndarray) -> np.ndarray:
+    """[H,W,>=2] uint8 id colours to [H,W] uint16 ids."""
+    return colors[..., 0].astype(np.uint16) | (colors[..., 1].astype(np.uint16) << 8)
+
+
+def shadow_view(direction: np.ndarray, points: np.ndarray) -> ShadowView:
+    """An orthographic light view along `direction` that just covers `points`."""
+    direction = np.asarray(direction, float) / np.linalg.norm(direction)
+    centre = (points.min(axis=0) + points.max(axis=0)) / 2
+    pose = pose_matrix(centre, look_at_quat(centre - direction, centre))
+    local = (points - centre) @ pose[:3, :3]  # light axes: right, up, backward
+    margin = 0.02 + 0.02 * np.ptp(local, axis=0).max()
+    half = np.abs(local[:, :2]).max(axis=0) + margin
+    pose[:3, 3] = centre + pose[:3, 2] * (local[:, 2].max() + margin)
+    depth = local[:, 2].max() - local[:, 2].min() + 2 * margin
+    camera = pyrender.OrthographicCamera(xmag=half[0], ymag=half[1], znear=margin / 2,
+                                         zfar=depth + margin)
+    return np.linalg.inv(pose), camera.get_projection_matrix()
+
+
+class _Renderer(pyrender.Renderer):
+    """pyrender's Renderer with the changes above; the rest is pyrender's."""
+
+    def __init__(self, width: int, height: int, shadow_size: int):
+        super().__init__(width, height)
+        self._program_cache = ShaderProgramCache(shader_dir=str(SHADER_DIR))
+        self.shadow_size = shadow_size
+        self.shadow_views: dict[pyrender.Node, ShadowView] = {}
+        self.id_colors: dict[pyrender.Primitive, np.ndarray] = {}  # in [0, 1]
+        self._light_counts = [0, 0, 0]
+        self._main_ids = None
+        self.last_ids: np.ndarray | None = None  # ids of the latest lit render
+
+    def _update_context(self, scene, flags):
+        self._light_counts = [len(scene.directional_light_nodes), len(scene.spot_light_nodes),
+                              len(scene.point_light_nodes)]
+        if flags & Flags.SHADOWS_DIRECTIONAL:
+            for light in scene.lights:
+                if isinstance(light, pyrender.DirectionalLight) and light.shadow_texture is None:
+                    light._generate_shadow_texture(size=self.shadow_size)
+        super()._update_context(scene, flags)
+
+    def _compute_max_n_lights(self, flags):
+        # The shader is specialised on the scene's exact light counts (see mesh.frag).
+        limits = super()._compute_max_n_lights(flags)
+        return [min(count, limit) for count, limit in zip(self._light_counts, limits)]
+
+    def _configure_shadow_mapping_viewport(self, light, flags):
+        super()._configure_shadow_mapping_viewport(light, flags)
+        GL.glViewport(0, 0, self.shadow_size, self.shadow_size)
+
+    def _get_light_cam_matrices(self, scene, light_node, flags):
+        if light_node in self.shadow_views:
+            return self.shadow_views[light_node]
+        return super()._get_light_cam_matrices(scene, light_node, flags)
+
+    def _bind_and_draw_primitive(self, primitive, pose, program, flags):
+        if primitive in self.id_colors:
+            program.set_uniform("id_color", self.id_colors[primitive])
+        super()._bind_and_draw_primitive(primitive, pose, program, flags)
+
+    def _configure_main_framebuffer(self):
+        dims = (self.viewport_width, self.viewport_height)
+        if self._main_fb is not None and self._main_fb_dims == dims:
+            return
+        self._delete_main_framebuffer()
+        color, ids, depth = GL.glGenRenderbuffers(3)
+        framebuffer = GL.glGenFramebuffers(1)
+        GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, framebuffer)
+        for buffer, storage, attachment in (
+                (color, GL.GL_RGBA8, GL.GL_COLOR_ATTACHMENT0),
+                (ids, GL.GL_RGBA8, GL.GL_COLOR_ATTACHMENT0 + IDS_ATTACHMENT),
+                (depth, GL.GL_DEPTH_COMPONENT24, GL.GL_DEPTH_ATTACHMENT)):
+            GL.glBindRenderbuffer(GL.GL_RENDERBUFFER, buffer)
+            GL.glRenderbufferStorage(GL.GL_RENDERBUFFER, storage, *dims)
+            GL.glFramebufferRenderbuffer(GL.GL_DRAW_FRAMEBUFFER, attachment,
+                                         GL.GL_RENDERBUFFER, buffer)
+        GL.glDrawBuffers(2, [GL.GL_COLOR_ATTACHMENT0, GL.GL_COLOR_ATTACHMENT0 + IDS_ATTACHMENT])
+        # pyrender draws into the "_ms" names and frees both sets; deleting twice is a no-op.
+        self._main_fb = self._main_fb_ms = framebuffer
+        self._main_cb = self._main_cb_ms = color
+        self._main_db = self._main_db_ms = depth
+        self._main_ids = ids
+        self._main_fb_dims = dims
+
+    def _delete_main_framebuffer(self):
+        if self._main_ids is not None:
+            GL.glDeleteRenderbuffers(1, [self._main_ids])
+            self._main_ids = None
+        super()._delete_main_framebuffer()
+
+    def _read_main_framebuffer(self, scene, flags):
+        """Depth [H,W] float32 metres (0 = nothing) for DEPTH_ONLY, else (colour [H,W,3]
+        uint8, depth); a lit render also leaves its ids in `last_ids`."""
+        width, height = self._main_fb_dims
+        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, self._main_fb)
+        GL.glPixelStorei(GL.GL_PACK_ALIGNMENT, 1)  # rows of 3-byte pixels are not 4-aligned
+        raw = GL.glReadPixels(0, 0, width, height, GL.GL_DEPTH_COMPONENT, GL.GL_FLOAT)
+        camera = scene.main_camera_node.camera
+        depth = _linear_depth(np.frombuffer(raw, np.float32).reshape(height, width)[::-1],
+                              camera.znear, camera.zfar)
+        if flags & Flags.DEPTH_ONLY:
+            return depth
+        if not flags & Flags.SEG:
+            GL.glReadBuffer(GL.GL_COLOR_ATTACHMENT0 + IDS_ATTACHMENT)
+            raw = GL.glReadPixels(0, 0, width, height, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE)
+            rgba = np.frombuffer(raw, np.uint8).reshape(height, width, 4)[::-1]
+            # The clear leaves alpha 0 (see `Offscreen.render_lit`); drawn pixels have 1.
+            self.last_ids = np.where(rgba[..., 3] > 0, decode_ids(rgba), np.uint16(0))
+            GL.glReadBuffer(GL.GL_COLOR_ATTACHMENT0)
+        raw = GL.glReadPixels(0, 0, width, height, GL.GL_RGB, GL.GL_UNSIGNED_BYTE)
+        return np.frombuffer(raw, np.uint8).reshape(height, width, 3)[::-1], depth
+
+
+def _linear_depth(buffer: np.ndarray, near: float, far: float) -> np.ndarray:
+    """Window depth in [0, 1] to metres along the view axis; 0 where the far plane was kept."""
+    ndc = buffer * np.float32(2.0) - np.float32(1.0)
+    metres = np.float32(2.0 * near * far) / (np.float32(far + near) - ndc * np.float32(far - near))
+    return np.where(buffer < 1.0, metres, np.float32(0.0))
+
+
+class Offscreen(pyrender.OffscreenRenderer):
+    """An offscreen context whose renderer is the tuned `_Renderer`."""
+
+    def __init__(self, width: int, height: int, shadow_size: int = SHADOW_MAP_SIZE):
+        self._shadow_size = shadow_size
+        self._id_nodes: dict[pyrender.Node, tuple[int, int, int]] = {}
+        super().__init__(width, height)
+
+    def _create(self):
+        super()._create()
+        self._renderer = _Renderer(self.viewport_width, self.viewport_height,
+                                   self._shadow_size)
+
+    @property
+    def shadow_views(self) -> dict[pyrender.Node, ShadowView]:
+        """Per directional-light node, the fixed light view its shadow map is rendered from."""
+        return self._renderer.shadow_views
+
+    def set_ids(self, colors: dict[pyrender.Node, tuple[int, int, int]]) -> None:
+        """The id colour (see `encode_id`) of each mesh node; nodes left out are not drawn
+        by `render_ids` and leave whatever is behind them in `render_lit`'s ids."""
+        self._id_nodes = colors
+        self._renderer.id_colors = {primitive: np.asarray(color, np.float32) / 255
+                                    for node, color in colors.items()
+                                    for primitive in node.mesh.primitives}
+
+    def render_lit(self, scene: pyrender.Scene, shadows: bool
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Colour [H,W,3] uint8, depth [H,W] float32 and ids [H,W] uint16 in one pass.
+
+        The scene's background alpha must be 0: the id attachment is cleared with it."""
+        if scene.bg_color[3] != 0:
+            raise ValueError("render_lit needs a scene background with alpha 0")
+        color, depth = self.render(scene, Flags.SHADOWS_DIRECTIONAL if shadows else Flags.NONE)
+        return color, depth, self._renderer.last_ids
+
+    def render_ids(self, scene: pyrender.Scene) -> tuple[np.ndarray, np.ndarray]:
+        """Depth and ids only, from pyrender's unlit segmentation pass."""
+        color, depth = self.render(scene, Flags.SEG, self._id_nodes)
+        return depth, decode_ids(color)
