@@ -40,7 +40,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="scene scripts")])
             out.print(f"[green]ok[/green] {path}")
         except UserError as e:
             failed.append(e)
-            err.print(str(e), markup=False, highlight=False)
+            err.print(str(e), markup=False, highlight=False, soft_wrap=True)
     if failed:
         raise typer.Exit(EXIT_USER)
 
@@ -140,7 +140,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     except SimshotError as e:
         if debug:
             traceback.print_exc()
-        err.print(f"error: {e}", markup=False, highlight=False)
+        err.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
         return e.exit_code
     except (typer.Abort, KeyboardInterrupt):
         err.print("interrupted")
@@ -154,7 +154,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         if debug:
             traceback.print_exc()
         err.print(f"internal error: {type(e).__name__}: {e} (rerun with --debug for a traceback)",
-                  markup=False, highlight=False)
+                  markup=False, highlight=False, soft_wrap=True)
         return EXIT_INTERNAL
     return code if isinstance(code, int) else 0
 

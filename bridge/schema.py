@@ -14,6 +14,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -117,21 +118,26 @@ class Body(StrictModel):
                 "mesh_path", "mesh file must end in one of: " + ", ".join(MESH_SUFFIXES))
         return path
 
+    @field_validator("params")
+    @classmethod
+    def _params_known(cls, params: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+        asset = info.data.get("asset")
+        known = ASSETS[asset].params if asset in ASSETS else {}
+        for key, value in params.items():
+            if asset in ASSETS and key not in known:
+                raise PydanticCustomError(
+                    "unknown_param", unknown_name(f"parameter of '{asset}'", key, known),
+                    {"key": key})
+            if value <= 0:
+                raise PydanticCustomError(
+                    "param_positive", f"params.{key} must be > 0, got {value}", {"key": key})
+        return params
+
     @model_validator(mode="after")
     def _one_shape(self) -> Body:
         if (self.asset is None) == (self.mesh is None):
             raise PydanticCustomError("shape", "give exactly one of `asset` or `mesh`")
-        if self.asset is not None:
-            known = ASSETS[self.asset].params
-            for key in self.params:
-                if key not in known:
-                    raise PydanticCustomError(
-                        "unknown_param", unknown_name(f"parameter of '{self.asset}'", key, known))
-            for key, value in self.params.items():
-                if value <= 0:
-                    raise PydanticCustomError(
-                        "param_positive", f"params.{key} must be > 0, got {value}")
-        elif self.params:
+        if self.mesh is not None and self.params:
             raise PydanticCustomError("mesh_params", "`params` only applies to library assets")
         return self
 
