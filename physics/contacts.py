@@ -6,9 +6,9 @@ impulse, which for an impact is the momentum change of the impact itself.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import numpy as np
+import math
 
 GAP_STEPS = 3  # steps without contact that still continue an episode
 SPECULATIVE_M = 1e-4  # a force-free point farther apart than this is not a touch
@@ -20,8 +20,8 @@ class Episode:
     start_step: int
     last_step: int
     impulse: float = 0.0  # peak per-step normal impulse, N*s
-    position: np.ndarray = field(default_factory=lambda: np.zeros(3))
-    normal: np.ndarray = field(default_factory=lambda: np.zeros(3))  # from the second body to the first
+    position: tuple = (0.0, 0.0, 0.0)
+    normal: tuple = (0.0, 0.0, 0.0)  # from the second body towards the first
 
 
 class ContactRecorder:
@@ -35,37 +35,49 @@ class ContactRecorder:
 
     def after_step(self, step: int, points: list[tuple], names: dict[int, str]) -> None:
         self.started = []
-        for pair, (impulse, position, normal) in self._per_pair(points, names).items():
-            episode = self.open.get(pair)
+        for key, entry in self._sums(points).items():
+            episode = self.open.get(key)
             if episode is None:
-                episode = Episode(pair, step, step)
-                self.open[pair] = episode
+                if key[0] not in names or key[1] not in names:
+                    continue
+                pair, position, normal = _named(key, entry, names)
+                episode = Episode(pair, step, step, entry[0], position, normal)
+                self.open[key] = episode
                 self.started.append(episode)
-            episode.last_step = step
-            if impulse > episode.impulse or episode.start_step == step:
-                episode.impulse, episode.position, episode.normal = impulse, position, normal
-        for pair in [k for k, e in self.open.items() if step - e.last_step > GAP_STEPS]:
-            self.closed.append(self.open.pop(pair))
+            else:
+                episode.last_step = step
+                if entry[0] > episode.impulse:
+                    _, episode.position, episode.normal = _named(key, entry, names)
+                    episode.impulse = entry[0]
+        if self.open:
+            for key in [k for k, e in self.open.items() if step - e.last_step > GAP_STEPS]:
+                self.closed.append(self.open.pop(key))
 
-    def _per_pair(self, points: list[tuple], names: dict[int, str]
-                  ) -> dict[tuple[str, str], tuple[float, np.ndarray, np.ndarray]]:
-        """Total normal impulse, impulse-weighted position and normal, per touching pair."""
-        sums: dict[tuple[str, str], list] = {}
+    def _sums(self, points: list[tuple]) -> dict[tuple[int, int], list[float]]:
+        """Per pair of Bullet ids: normal impulse, then impulse-weighted position and normal."""
+        # A plain loop over floats: this runs every step, and numpy's per-call cost on
+        # 3-vectors made it several times slower than the physics step itself.
+        dt = self.dt
+        sums: dict[tuple[int, int], list[float]] = {}
         for c in points:
-            a, b = names.get(c[1]), names.get(c[2])
-            # Bullet also reports speculative points: near, not touching, pushing nothing
-            if a is None or b is None or (c[8] > SPECULATIVE_M and c[9] <= 0.0):
-                continue
-            sign = 1.0
-            if b < a:  # keep pairs sorted; Bullet's normal points from B to A, so flip it
-                a, b, sign = b, a, -1.0
-            weight = c[9] * self.dt
-            entry = sums.setdefault((a, b), [0.0, np.zeros(3), np.zeros(3), 0])
-            entry[0] += weight
-            entry[1] += (weight + 1e-12) * np.asarray(c[6])
-            entry[2] += (weight + 1e-12) * sign * np.asarray(c[7])
-            entry[3] += weight + 1e-12
-        return {pair: (imp, pos / w, _unit(nrm)) for pair, (imp, pos, nrm, w) in sums.items()}
+            force = c[9]
+            if force <= 0.0 and c[8] > SPECULATIVE_M:
+                continue  # Bullet's speculative points: near, not touching, pushing nothing
+            a, b, w = (c[1], c[2], force * dt + 1e-12) if c[1] < c[2] else \
+                (c[2], c[1], -(force * dt + 1e-12))  # flipped pair: flip Bullet's normal
+            pos, nrm = c[6], c[7]
+            entry = sums.get((a, b))
+            if entry is None:
+                entry = sums[(a, b)] = [0.0] * 8
+            entry[0] += force * dt
+            entry[1] += abs(w) * pos[0]
+            entry[2] += abs(w) * pos[1]
+            entry[3] += abs(w) * pos[2]
+            entry[4] += w * nrm[0]
+            entry[5] += w * nrm[1]
+            entry[6] += w * nrm[2]
+            entry[7] += abs(w)
+        return sums
 
     def episodes(self) -> list[Episode]:
         """All episodes, open ones included, in order of their start."""
@@ -73,6 +85,17 @@ class ContactRecorder:
                       key=lambda e: (e.start_step, e.bodies))
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    n = np.linalg.norm(v)
-    return v / n if n > 0 else v
+def _named(key: tuple[int, int], entry: list[float], names: dict[int, str]
+           ) -> tuple[tuple[str, str], tuple, tuple]:
+    """Sums keyed by Bullet ids -> a pair sorted by name, its normal from second to first.
+
+    Bullet's normal points from its body B to its body A; the sums hold it for the id-sorted
+    pair, so it is flipped again when name order differs from id order.
+    """
+    a, b = names[key[0]], names[key[1]]
+    weight = entry[7]
+    position = (entry[1] / weight, entry[2] / weight, entry[3] / weight)
+    length = math.sqrt(entry[4] ** 2 + entry[5] ** 2 + entry[6] ** 2) or 1.0
+    sign = -1.0 if b < a else 1.0
+    normal = (sign * entry[4] / length, sign * entry[5] / length, sign * entry[6] / length)
+    return ((b, a) if b < a else (a, b)), position, normal

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pybullet as p
 
 from bridge.trajectory import Trajectory
-from bridge.transforms import compose, invert
 from physics.world import World
 
 
@@ -31,8 +31,7 @@ class FrameRecorder:
         kinetic = potential = 0.0
         for name, live in world.bodies.items():
             com, quat, lin, ang = world.state(name)
-            pos, q = compose(com, quat, *invert(*live.offset))
-            t.pos[name][frame], t.quat[name][frame] = pos, q
+            t.pos[name][frame], t.quat[name][frame] = world.origin(name, com, quat)
             t.linvel[name][frame] = lin
             t.angvel[name][frame] = ang
             if not live.static:
@@ -42,6 +41,6 @@ class FrameRecorder:
 
 
 def _rotational(inertia: np.ndarray, quat: np.ndarray, ang: np.ndarray) -> float:
-    from bridge.transforms import quat_to_matrix
-    local = quat_to_matrix(quat).T @ ang  # angular velocity in the principal frame
+    rotation = np.reshape(p.getMatrixFromQuaternion(quat), (3, 3))
+    local = rotation.T @ ang  # angular velocity in the principal frame
     return 0.5 * float(local @ (inertia * local))

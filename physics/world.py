@@ -30,6 +30,10 @@ class LiveBody:
     static: bool
     shape: int  # collision shape id, reused when the body is re-created
 
+    def __post_init__(self) -> None:
+        position, quat = invert(*self.offset)
+        self.to_origin = (position.tolist(), quat.tolist())  # COM frame -> asset origin
+
 
 class World:
     """One PyBullet client in DIRECT mode, configured for deterministic stepping."""
@@ -139,7 +143,14 @@ class World:
     def pose(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """Position and xyzw quaternion of the body's asset origin, world frame."""
         com, quat, _, _ = self.state(name)
-        return compose(com, quat, *invert(*self.bodies[name].offset))
+        return self.origin(name, com, quat)
+
+    def origin(self, name: str, com: np.ndarray, quat: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """The asset origin's pose from the centre-of-mass pose (Bullet's C code: fast)."""
+        pos, q = p.multiplyTransforms(com, quat, *self.bodies[name].to_origin,
+                                      physicsClientId=self.client)
+        return np.asarray(pos), np.asarray(q)
 
     def apply_impulse(self, name: str, impulse: np.ndarray,
                       point: np.ndarray | None = None) -> None:

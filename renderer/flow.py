@@ -7,6 +7,8 @@ A point that ends up behind the other camera gets zero flow. Flow is (dx, dy) in
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from bridge.instances import Instance
@@ -45,60 +47,87 @@ def _motions(poses_from: np.ndarray, poses_to: np.ndarray) -> np.ndarray:
     return motions
 
 
+@dataclass
+class _Lifted:
+    """One frame's pixels as homogeneous camera points (ray * z, hit), shared by both flows."""
+
+    focal: float  # pixels, of the source camera
+    z: np.ndarray  # [H,W] float32 depth, 1 for the sky
+    hit: np.ndarray  # [H,W] bool, False for the sky (a direction: w = 0)
+    ray_x: np.ndarray  # [W] x / -z at each column centre (OpenGL axes: x right, y up)
+    ray_y: np.ndarray  # [H] y / -z at each row centre
+    body: np.ndarray  # flat indices of pixels that show an instance (id > 0)
+    body_ids: np.ndarray
+    body_rx: np.ndarray
+    body_ry: np.ndarray
+    body_z: np.ndarray
+
+
+def _lift(depth: np.ndarray, segmentation: np.ndarray, focal: float) -> _Lifted:
+    h, w = depth.shape
+    hit = depth > 0
+    z = np.where(hit, depth, np.float32(1.0)).astype(np.float32)
+    ray_x = (np.arange(w, dtype=np.float32) + 0.5 - w / 2) / np.float32(focal)
+    ray_y = (h / 2 - np.arange(h, dtype=np.float32) - 0.5) / np.float32(focal)
+    body = np.flatnonzero(segmentation)
+    return _Lifted(focal, z, hit, ray_x, ray_y, body, segmentation.ravel()[body], ray_x[body % w],
+                   ray_y[body // w], z.ravel()[body])
+
+
+def _project(lifted: _Lifted, maps: np.ndarray, focal: float) -> tuple[np.ndarray, np.ndarray]:
+    """Flow [H,W,2] and camera-space z [H,W] in the target camera, given per-id 3x4 maps
+    from source to target camera coordinates."""
+    z, hit, ray_x, ray_y = lifted.z, lifted.hit, lifted.ray_x, lifted.ray_y
+    h, w = z.shape
+    # The background's map for every pixel by broadcasting, then the bodies' own maps.
+    m = maps[0]
+    moved = [(m[i, 0] * ray_x[None, :] + m[i, 1] * ray_y[:, None] - m[i, 2]) * z
+             + m[i, 3] * hit for i in range(3)]
+    if lifted.body.size:
+        mb = maps[lifted.body_ids]  # [K,3,4]
+        for i in range(3):
+            moved[i].ravel()[lifted.body] = lifted.body_z * (
+                mb[:, i, 0] * lifted.body_rx + mb[:, i, 1] * lifted.body_ry - mb[:, i, 2]) \
+                + mb[:, i, 3]
+    px, py, pz = moved
+    ahead = pz < -1e-6
+    scale = np.divide(np.float32(-focal), pz, out=np.zeros_like(pz), where=ahead)
+    flow = np.empty((h, w, 2), np.float32)
+    source = np.float32(lifted.focal)  # pixel offsets from the image centre at the source
+    flow[..., 0] = px * scale - ray_x[None, :] * source
+    flow[..., 1] = ray_y[:, None] * source - py * scale
+    flow[~ahead] = 0.0
+    return flow, pz
+
+
+def _maps(camera: CameraTrack, frm: int, to: int, poses_from: np.ndarray,
+          poses_to: np.ndarray) -> np.ndarray:
+    """[N,3,4] float32 per id: camera-`frm` coordinates to camera-`to` coordinates."""
+    maps = np.linalg.inv(camera.pose(to)) @ _motions(poses_from, poses_to) @ camera.pose(frm)
+    return maps[:, :3].astype(np.float32)
+
+
 def flow_between(depth: np.ndarray, segmentation: np.ndarray, camera: CameraTrack,
                  frm: int, to: int, poses_from: np.ndarray, poses_to: np.ndarray
                  ) -> tuple[np.ndarray, np.ndarray]:
     """Flow [H,W,2] from frame `frm` to frame `to`, and each point's depth in frame `to`
     ([H,W], inf for the sky), which tells where a point becomes hidden."""
-    h, w = depth.shape
-    cam_from, cam_to = camera.pose(frm), camera.pose(to)
-    f_from, f_to = camera.focal(frm), camera.focal(to)
-    # Per id, one 3x4 map from camera-`frm` to camera-`to` coordinates. Points are
-    # homogeneous (x, y, z, hit): a sky pixel (hit = 0) is a direction, so only the rotation
-    # of the background's map (id 0, static) applies to it.
-    maps = (np.linalg.inv(cam_to) @ _motions(poses_from, poses_to) @ cam_from)[:, :3]
-    maps = maps.astype(np.float32)
-    hit = depth > 0
-    z = np.where(hit, depth, np.float32(1.0)).astype(np.float32)
-    # Each pixel centre's ray in OpenGL camera axes (x right, y up, looking along -z),
-    # scaled so its z component is -1: the point is ray * depth.
-    u = np.arange(w, dtype=np.float32) + 0.5
-    v = np.arange(h, dtype=np.float32) + 0.5
-    ray_x, ray_y = (u - w / 2) / np.float32(f_from), (h / 2 - v) / np.float32(f_from)
-
-    # The background's map for every pixel, by broadcasting; then the bodies' pixels.
-    m = maps[0]
-    moved = [(m[i, 0] * ray_x[None, :] + m[i, 1] * ray_y[:, None] - m[i, 2]) * z
-             + m[i, 3] * hit for i in range(3)]
-    body = np.flatnonzero(segmentation)
-    if body.size:
-        mb = maps[segmentation.ravel()[body]]  # [K,3,4]
-        rx, ry, zb = ray_x[body % w], ray_y[body // w], z.ravel()[body]
-        for i in range(3):
-            moved[i].ravel()[body] = (mb[:, i, 0] * rx + mb[:, i, 1] * ry - mb[:, i, 2]) * zb \
-                + mb[:, i, 3]
-    px, py, pz = moved
-
-    ahead = pz < -1e-6
-    inv = np.divide(np.float32(-f_to), pz, out=np.zeros_like(pz), where=ahead)
-    flow = np.empty((h, w, 2), np.float32)
-    flow[..., 0] = px * inv + (w / 2 - u)[None, :]
-    flow[..., 1] = py * -inv + (h / 2 - v)[:, None]
-    flow[~ahead] = 0.0
-    depth_to = np.where(hit, -pz, np.float32(np.inf))
-    return flow, depth_to
+    lifted = _lift(depth, segmentation, camera.focal(frm))
+    flow, pz = _project(lifted, _maps(camera, frm, to, poses_from, poses_to), camera.focal(to))
+    return flow, np.where(lifted.hit, -pz, np.float32(np.inf))
 
 
 def forward_backward(depth: np.ndarray, segmentation: np.ndarray, camera: CameraTrack,
                      trajectory: Trajectory, instances: list[Instance], frame: int
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Forward (to frame+1) and backward (to frame-1) flow; zeros past either end."""
+    lifted = _lift(depth, segmentation, camera.focal(frame))
     here = poses_at(trajectory, instances, frame)
     flows = []
     for other in (frame + 1, frame - 1):
         if 0 <= other < camera.num_frames:
-            there = poses_at(trajectory, instances, other)
-            flows.append(flow_between(depth, segmentation, camera, frame, other, here, there)[0])
+            maps = _maps(camera, frame, other, here, poses_at(trajectory, instances, other))
+            flows.append(_project(lifted, maps, camera.focal(other))[0])
         else:
             flows.append(np.zeros(depth.shape + (2,), np.float32))
     return flows[0], flows[1]

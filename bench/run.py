@@ -1,0 +1,138 @@
+"""Benchmarks for the spine, printed as JSON (medians over repeated runs on this machine).
+
+    python -m bench.run [--repeats N] [--scene scenes/X.yaml] [--out FILE]
+
+- simulation: simulate-stage time over the time of the raw stepSimulation calls it makes
+  (target <= 1.15), both for the stepping loop alone and for the whole stage with world build;
+- rendering: ms per frame for all passes at 512x512 (target <= 60);
+- end to end: wall time of `simshot render` in a fresh process (target <= 15 s);
+- memory: peak RSS of that process (target <= 1.5 GB);
+- cached re-render: time after a camera-only edit, as a ratio to the full render.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SIM_SCENES = ["domino_chain", "bowling_strike", "billiards_break", "bouncing_balls"]
+E2E_SCENE = ROOT / "scenes" / "bowling_strike.yaml"
+
+
+def _median(values: list[float]) -> float:
+    return round(statistics.median(values), 4)
+
+
+def bench_simulation(name: str, repeats: int) -> dict:
+    """Stage time against the time spent inside stepSimulation during that same run."""
+    from bridge.loader import load_scene
+    from physics.simulate import simulate
+
+    loaded = load_scene(ROOT / "scenes" / f"{name}.yaml")
+    scene = loaded.scene
+    stage, loop, bullet = [], [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = simulate(scene, loaded.folder)
+        stage.append(time.perf_counter() - started)
+        loop.append(result.timings_s["loop"])
+        bullet.append(result.timings_s["bullet"])
+    return {"scene": name, "steps": result.steps, "bodies": len(scene.all_bodies()),
+            "step_simulation_s": _median(bullet), "loop_s": _median(loop),
+            "stage_s": _median(stage),
+            "ratio_loop": round(statistics.median(loop) / statistics.median(bullet), 3),
+            "ratio_stage": round(statistics.median(stage) / statistics.median(bullet), 3)}
+
+
+def _simshot(*args: str) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one `simshot` process."""
+    exe = Path(sys.executable).with_name("simshot")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    proc = subprocess.run([str(exe), *args], capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"simshot {' '.join(args)} failed:\n{proc.stderr}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss is the largest child so far: only a new maximum is attributable to this run
+    return wall, max(peak, before) * 1024
+
+
+def bench_end_to_end(repeats: int, scene_path: Path) -> dict:
+    """Fresh render, then a camera-only edit re-rendered into the same folder."""
+    walls, cached, rss, render_ms, frames, stages = [], [], [], [], 0, None
+    for _ in range(repeats):
+        work = Path(tempfile.mkdtemp(prefix="simshot-bench-"))
+        try:
+            script = work / scene_path.name
+            shutil.copy(scene_path, script)
+            out = work / "shot"
+            wall, peak = _simshot("render", str(script), "-o", str(out))
+            report = json.loads((out / "report.json").read_text())
+            meta = json.loads((out / "metadata.json").read_text())
+            frames = meta["scene"]["num_frames"]
+            render_ms.append(1000 * report["timings_s"]["render"] / frames)
+            walls.append(wall)
+            rss.append(peak)
+            _move_camera(script)
+            wall2, _ = _simshot("render", str(script), "-o", str(out))
+            cached.append(wall2)
+            stages = json.loads((out / "report.json").read_text())["stages"]
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return {
+        "scene": scene_path.stem, "frames": frames,
+        "resolution": meta["scene"]["resolution"],
+        "render_ms_per_frame": _median(render_ms),
+        "end_to_end_s": _median(walls),
+        "peak_rss_mb": round(max(rss) / 2**20, 1),
+        "cached_rerender_s": _median(cached),
+        "cached_rerender_ratio": round(statistics.median(cached) / statistics.median(walls), 3),
+        "cached_rerender_stages": stages,
+    }
+
+
+def _move_camera(script: Path) -> None:
+    """A camera-only edit: nudge the camera position's x by 10 cm."""
+    from bridge.yamlio import load_document, save_document
+
+    doc = load_document(script)
+    position = doc["camera"]["position"]
+    position[0] = float(position[0]) + 0.1
+    save_document(doc, script)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--scene", type=Path, default=E2E_SCENE)
+    parser.add_argument("--out", type=Path, help="also write the JSON here")
+    args = parser.parse_args()
+    os.environ.setdefault("PYOPENGL_PLATFORM", "egl")
+    results = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform()},
+        "repeats": args.repeats,
+        "simulation": [bench_simulation(n, args.repeats) for n in SIM_SCENES],
+        "end_to_end": bench_end_to_end(args.repeats, args.scene),
+        "targets": {"ratio_loop": 1.15, "render_ms_per_frame": 60, "end_to_end_s": 15,
+                    "peak_rss_mb": 1536},
+    }
+    text = json.dumps(results, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
