@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -17,7 +17,7 @@ err = Console(stderr=True)
 out = Console()
 _state = {"debug": False}
 
-OutOption = Annotated[Optional[Path], typer.Option("-o", "--out",
+OutOption = Annotated[Path | None, typer.Option("-o", "--out",
                                                    help="shot folder (default: shots/NAME)")]
 
 
@@ -48,8 +48,8 @@ def validate(files: Annotated[list[Path], typer.Argument(help="scene scripts")])
 def _check_overlaps(loaded) -> None:
     if loaded.scene.world.allow_interpenetration:
         return
-    from bridge.loader import locate_scene_error
     from bridge.errors import SceneError
+    from bridge.loader import locate_scene_error
     from physics.simulate import check_overlaps
 
     try:
@@ -83,7 +83,7 @@ def render(scene: Annotated[Path, typer.Argument(help="scene script")], out_dir:
     _run(scene, out_dir, render=True, passes=passes)
 
 
-def _run(path: Path, out_dir: Optional[Path], render: bool, passes: Optional[str]) -> None:
+def _run(path: Path, out_dir: Path | None, render: bool, passes: str | None) -> None:
     from bridge.loader import load_scene
     from bridge.pipeline import ALL_PASSES
     from bridge.progress import StageProgress
@@ -131,7 +131,7 @@ def _summarise(result) -> None:
               else "[red]some expectations failed[/red]")
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Entry point: maps errors to the exit codes of DESIGN.md."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args

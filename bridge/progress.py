@@ -1,9 +1,17 @@
 """Rich progress bars with ETA, one per pipeline stage."""
 from __future__ import annotations
 
+from typing import Self
+
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 
 class StageProgress:
@@ -16,7 +24,7 @@ class StageProgress:
             console=console, transient=False, disable=not console.is_terminal)
         self._tasks: dict[str, int] = {}
 
-    def __enter__(self) -> StageProgress:
+    def __enter__(self) -> Self:
         self._progress.__enter__()
         return self
 

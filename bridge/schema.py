@@ -6,7 +6,7 @@ which needs the whole script.
 """
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -32,7 +32,7 @@ MESH_SUFFIXES = (".obj", ".glb", ".gltf", ".stl", ".ply")
 
 Name = Annotated[str, Field(pattern=NAME_PATTERN, description="a body name")]
 Subject = Annotated[
-    Union[Annotated[str, Field(pattern=SUBJECT_PATTERN)], list[Name]],
+    Annotated[str, Field(pattern=SUBJECT_PATTERN)] | list[Name],
     Field(description="a body name, a glob such as 'domino_*', or a list of names"),
 ]
 Vec3 = tuple[float, float, float]
@@ -335,7 +335,7 @@ def _check_kind(value: Any) -> str | None:
 
 
 Expectation = Annotated[
-    Union[tuple(Annotated[m, Tag(k)] for k, m in CHECKS.items())],  # type: ignore[misc]
+    tuple(Annotated[m, Tag(k)] for k, m in CHECKS.items()),  # type: ignore[misc]
     Discriminator(
         _check_kind,
         custom_error_type="unknown_check",

@@ -36,8 +36,10 @@ def invert(p: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return -r_inv.apply(p), r_inv.as_quat()
 
 
-def look_at_quat(position: np.ndarray, target: np.ndarray,
-                 up: np.ndarray = np.array([0.0, 0.0, 1.0])) -> np.ndarray:
+Z_UP = np.array([0.0, 0.0, 1.0])
+
+
+def look_at_quat(position: np.ndarray, target: np.ndarray, up: np.ndarray = Z_UP) -> np.ndarray:
     """Camera-to-world rotation in the OpenGL convention: the camera looks along its -z, y up."""
     forward = np.asarray(target, float) - np.asarray(position, float)
     forward /= np.linalg.norm(forward)

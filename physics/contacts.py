@@ -6,9 +6,8 @@ impulse, which for an impact is the momentum change of the impact itself.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import math
+from dataclasses import dataclass
 
 GAP_STEPS = 3  # steps without contact that still continue an episode
 SPECULATIVE_M = 1e-4  # a force-free point farther apart than this is not a touch

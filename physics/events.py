@@ -28,7 +28,7 @@ class EventScheduler:
         self.fired: list[dict] = []
 
     def _step_of(self, t: float) -> int:
-        return int(round(t / self.dt))
+        return round(t / self.dt)
 
     def on_contacts(self, started: list[Episode], step: int) -> None:
         """Arm contact-triggered events whose pair just touched for the first time."""

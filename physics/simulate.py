@@ -114,10 +114,10 @@ def _refuse_overlaps(world: World, scene: Scene) -> None:
     for a, b, depth in world.overlaps(OVERLAP_TOLERANCE_M):
         # blame the body written later in the script (the ground is never in `index`)
         which, other = (b, a) if index.get(b, -1) > index.get(a, -1) else (a, b)
-        items.append((("bodies", index[which], "position"),
-                      f"'{which}' overlaps '{other}' by {depth * 1000:.1f} mm at t = 0; move it "
-                      f"apart (e.g. raise it by {depth:.3f} m) or set "
-                      f"world.allow_interpenetration: true"))
+        message = (f"'{which}' overlaps '{other}' by {depth * 1000:.1f} mm at t = 0; move it "
+                   f"apart (e.g. raise it by {depth:.3f} m) or set "
+                   "world.allow_interpenetration: true")
+        items.append((("bodies", index[which], "position"), message))
     if items:
         raise SceneError(items)
 

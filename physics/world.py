@@ -100,16 +100,16 @@ class World:
 
     def _set_dynamics(self, uid: int, material: Material, body: Body | None,
                       inertia: tuple[float, np.ndarray] | None) -> None:
-        kwargs = dict(
-            lateralFriction=body.friction if body and body.friction is not None
+        kwargs = {
+            "lateralFriction": body.friction if body and body.friction is not None
             else material.friction,
-            restitution=body.restitution if body and body.restitution is not None
+            "restitution": body.restitution if body and body.restitution is not None
             else material.restitution,
-            rollingFriction=material.rolling_friction,
-            spinningFriction=material.spinning_friction,
-            linearDamping=0.0, angularDamping=0.0,
-            frictionAnchor=1,  # stops resting stacks creeping sideways
-        )
+            "rollingFriction": material.rolling_friction,
+            "spinningFriction": material.spinning_friction,
+            "linearDamping": 0.0, "angularDamping": 0.0,
+            "frictionAnchor": 1,  # stops resting stacks creeping sideways
+        }
         if material.contact_stiffness is not None:
             kwargs.update(contactStiffness=material.contact_stiffness,
                           contactDamping=material.contact_damping)

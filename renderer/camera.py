@@ -1,4 +1,4 @@
-"""The per-frame camera: static, keyframed (monotone cubic through the keys) or auto-framed.
+"""The per-frame camera: static, keyframed (monotone C1 cubic through the keys) or auto-framed.
 
 Pixel convention: pixel (col, row) covers [col, col+1] x [row, row+1], so its centre is at
 (col + 0.5, row + 0.5); the principal point is the image centre (w/2, h/2).
@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.interpolate import PchipInterpolator
+from scipy.interpolate import CubicHermiteSpline, PchipInterpolator
 
 from bridge.schema import Camera
 from bridge.trajectory import Trajectory
@@ -92,8 +92,11 @@ def _keyframed(camera: Camera, times: np.ndarray) -> tuple[np.ndarray, np.ndarra
     if len(keys) == 1:
         track = np.repeat(values, len(times), axis=0)
     else:
-        # PCHIP: C1 and monotone between keys, so the camera never overshoots a key.
-        track = PchipInterpolator(at, values, axis=0)(np.clip(times, at[0], at[-1]))
+        # PCHIP slopes keep it monotone between keys (no overshoot); zero slopes at the first
+        # and last key start and stop the camera at rest, so clamping keeps it C1.
+        slopes = PchipInterpolator(at, values, axis=0).derivative()(at)
+        slopes[[0, -1]] = 0.0
+        track = CubicHermiteSpline(at, values, slopes, axis=0)(np.clip(times, at[0], at[-1]))
     return track[:, :3], track[:, 3:6], track[:, 6]
 
 

@@ -127,6 +127,6 @@ def test_installed_command_exit_code_and_fast_start(tmp_path):
     script.write_text(HEAD + "  - {name: b, asset: ball, material: glas}\n")
     exe = Path(sys.executable).with_name("simshot")
     proc = subprocess.run([str(exe), "validate", str(script)], capture_output=True, text=True,
-                          timeout=60, env={**os.environ, "COLUMNS": "200"})
+                          timeout=60, check=False, env={**os.environ, "COLUMNS": "200"})
     assert proc.returncode == 2
     assert "did you mean 'glass'?" in proc.stderr and "Traceback" not in proc.stderr
