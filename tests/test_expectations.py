@@ -1,0 +1,137 @@
+"""Expectation checks on hand-made outcomes: each passes and fails where it should."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bridge.errors import SimulationError
+from bridge.trajectory import Trajectory
+from physics.expectations import Outcome, all_passed, check_all
+from physics.recorder import FrameRecorder
+from physics.stability import StabilityMonitor
+from tests.helpers import make_scene
+
+FPS = 10
+BODIES = [{"name": "ball", "asset": "ball", "position": [0, 0, 1]},
+          {"name": "domino_1", "asset": "domino", "position": [1, 0, 0]},
+          {"name": "domino_2", "asset": "domino", "position": [1.1, 0, 0]}]
+
+
+def _outcome(expect: list[dict], visibility=None, collisions=(), fractures=()) -> Outcome:
+    scene = make_scene(duration=1.0, fps=FPS, bodies=BODIES, expect=expect)
+    times = np.arange(FPS) / FPS
+    traj = Trajectory(times=times)
+    upright, fallen = [0, 0, 0, 1], [0, np.sin(np.pi / 4), 0, np.cos(np.pi / 4)]  # 90 deg
+    for name, z in (("ball", 1 - times), ("domino_1", 0 * times), ("domino_2", 0 * times)):
+        traj.pos[name] = np.stack([0 * times, 0 * times, z], axis=1)
+        traj.quat[name] = np.tile(upright, (FPS, 1)).astype(float)
+        traj.linvel[name] = np.zeros((FPS, 3))
+        traj.angvel[name] = np.zeros((FPS, 3))
+    traj.linvel["ball"][:, 2] = -1.0
+    traj.quat["domino_1"][4:] = fallen
+    traj.quat["domino_2"][8:] = fallen
+    events = {"collisions": list(collisions), "fractures": list(fractures), "events": []}
+    return Outcome(scene, traj, events, {"ball": 1.0, "domino_1": 0.05, "domino_2": 0.05},
+                   visibility)
+
+
+def _passed(expect: dict, **kw) -> bool | None:
+    return check_all(_outcome([expect], **kw))[0]["passed"]
+
+
+def _hit(a: str, b: str, t: float, impulse: float, end: float) -> dict:
+    return {"bodies": sorted([a, b]), "time": t, "end_time": end, "impulse": impulse}
+
+
+def test_falls_over_with_glob_time_limit_and_negation():
+    assert _passed({"falls_over": "domino_*", "angle": 45})
+    assert not _passed({"falls_over": "domino_*", "angle": 45, "before": 0.5})
+    assert _passed({"falls_over": "domino_1", "before": 0.5})
+    assert not _passed({"falls_over": "domino_*", "not": True})
+    assert not _passed({"falls_over": "ball"})
+
+
+def test_comes_to_rest_needs_low_speed_and_contact():
+    rest = _hit("domino_1", "ground", 0.0, 0.5, 0.9)
+    assert _passed({"comes_to_rest": "domino_1", "on": "ground"}, collisions=[rest])
+    assert not _passed({"comes_to_rest": "domino_2", "on": "ground"}, collisions=[rest])
+    assert not _passed({"comes_to_rest": "ball"})
+
+
+def test_bounces_count_impacts_that_the_body_leaves():
+    hits = [_hit("ball", "ground", t, 2.0, t + 0.01) for t in (0.1, 0.3, 0.5)]
+    soft = _hit("ball", "ground", 0.6, 0.01, 0.61)  # below 0.1 m/s of speed change
+    assert _passed({"bounces": "ball", "at_least": 3}, collisions=hits + [soft])
+    assert not _passed({"bounces": "ball", "at_least": 4}, collisions=hits + [soft])
+    assert not _passed({"bounces": "ball", "on": "domino_1"}, collisions=hits)
+
+
+def test_contacts_window():
+    hit = [_hit("ball", "domino_1", 0.4, 1.0, 0.5)]
+    assert _passed({"contacts": "ball", "with": "domino_1"}, collisions=hit)
+    assert not _passed({"contacts": "ball", "with": "domino_1", "before": 0.3}, collisions=hit)
+    assert not _passed({"contacts": "ball", "with": "domino_2"}, collisions=hit)
+
+
+def test_region_and_distance_checks():
+    assert _passed({"stays_within": "ball", "min": [-1, -1, 0], "max": [1, 1, 1]})
+    assert not _passed({"stays_within": "ball", "min": [-1, -1, 0.5], "max": [1, 1, 1]})
+    assert _passed({"moves_less_than": "domino_1", "distance": 0.01})
+    assert not _passed({"moves_less_than": "ball", "distance": 0.5})
+
+
+def test_visible_needs_the_render_and_uses_pixel_counts():
+    assert _passed({"visible": "ball"}) is None
+    seen = {"ball": [50] * 9 + [0]}
+    assert _passed({"visible": "ball", "fraction": 0.9}, visibility=seen)
+    assert not _passed({"visible": "ball", "fraction": 0.95}, visibility=seen)
+
+
+def test_shatters_reads_fracture_events():
+    assert not _passed({"shatters": "ball"})
+    assert _passed({"shatters": "ball", "not": True})
+    broke = [{"body": "ball", "time": 0.5}]
+    assert _passed({"shatters": "ball", "before": 0.6}, fractures=broke)
+    assert not _passed({"shatters": "ball", "before": 0.4}, fractures=broke)
+
+
+def test_unevaluated_checks_do_not_fail_the_report():
+    results = check_all(_outcome([{"visible": "ball"}, {"moves_less_than": "domino_1",
+                                                        "distance": 1}]))
+    assert all_passed(results)
+    assert not all_passed(results + [{"passed": False}])
+
+
+def _recorder(kinetic: list[float]) -> FrameRecorder:
+    rec = FrameRecorder(["b"], np.arange(len(kinetic)) / 10)
+    rec.trajectory.pos["b"][:] = 0.0
+    rec.trajectory.quat["b"][:] = [0, 0, 0, 1]
+    rec.trajectory.linvel["b"][:] = 0.0
+    rec.kinetic[:] = kinetic
+    return rec
+
+
+def test_energy_growing_without_work_is_a_blow_up():
+    monitor = StabilityMonitor(max_speed=100)
+    rec = _recorder([1.0, 1.0, 50.0])
+    monitor.check(rec, 0, masses=1.0, gravity=9.81)
+    monitor.check(rec, 1, masses=1.0, gravity=9.81)
+    with pytest.raises(SimulationError, match="energy grew"):
+        monitor.check(rec, 2, masses=1.0, gravity=9.81)
+
+
+def test_energy_after_external_work_is_the_new_reference():
+    monitor = StabilityMonitor(max_speed=100)
+    rec = _recorder([1.0, 50.0, 50.0])
+    monitor.check(rec, 0, masses=1.0, gravity=9.81)
+    monitor.external_work()
+    monitor.check(rec, 1, masses=1.0, gravity=9.81)
+    monitor.check(rec, 2, masses=1.0, gravity=9.81)
+
+
+def test_nan_pose_is_a_blow_up():
+    monitor = StabilityMonitor(max_speed=100)
+    rec = _recorder([1.0])
+    rec.trajectory.linvel["b"][0] = [np.nan, 0, 0]
+    with pytest.raises(SimulationError, match="NaN for 'b'"):
+        monitor.check(rec, 0, masses=1.0, gravity=9.81)
