@@ -2,3 +2,11 @@
 import os
 
 os.environ.setdefault("PYOPENGL_PLATFORM", "egl")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Tests never read or write the user's ~/.cache/simshot."""
+    monkeypatch.setenv("SIMSHOT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))

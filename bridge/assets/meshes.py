@@ -60,8 +60,8 @@ def load_user_mesh(body: str, mesh: str, scene_dir: Path | None) -> Shape:
     lo, hi = visual.bounds
     visual.apply_translation([-(lo[0] + hi[0]) / 2, -(lo[1] + hi[1]) / 2, -lo[2]])
     if not visual.is_watertight:
-        log.warning("body '%s': mesh '%s' is not watertight; its convex hull gives its mass "
-                    "and inertia", body, mesh)
+        log.warning("body '%s': mesh '%s' is not watertight; its convex hull gives its mass, "
+                    "inertia and collision shape", body, mesh)
     return visual, _convex_parts(visual)
 
 
@@ -112,7 +112,8 @@ def _bad_file(body: str, mesh: str, path: Path, problem: str) -> UserError:
 
 def _convex_parts(mesh: trimesh.Trimesh) -> list[CollisionPart]:
     hull = mesh.convex_hull
-    if mesh.is_watertight and mesh.volume >= (1 - CONVEX_TOLERANCE) * hull.volume:
+    # an open mesh has no inside to decompose: its hull is the honest collision shape
+    if not mesh.is_watertight or mesh.volume >= (1 - CONVEX_TOLERANCE) * hull.volume:
         return [CollisionPart("convex", vertices=np.asarray(hull.vertices))]
     return [CollisionPart("convex", vertices=v) for v in _decomposition(mesh)]
 
