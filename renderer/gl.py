@@ -40,8 +40,17 @@ def _osmesa_present() -> bool:
     return ctypes.util.find_library("OSMesa") is not None
 
 
+def _share_cores_with_the_writer() -> None:
+    # The render stage runs two threads (GL, and a writer for flow and files); llvmpipe's own
+    # rasterizer threads would fight the writer for the cores. On two cores, rasterizing in
+    # the GL thread alone measured faster overall. llvmpipe reads this when it starts.
+    cores = os.cpu_count() or 1
+    os.environ.setdefault("LP_NUM_THREADS", "0" if cores <= 2 else str(cores - 1))
+
+
 def select_platform() -> str:
     """Set PYOPENGL_PLATFORM (honouring an existing value) and return it."""
+    _share_cores_with_the_writer()
     chosen = os.environ.get(ENV)
     if chosen:
         return chosen

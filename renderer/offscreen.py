@@ -68,6 +68,7 @@ class _Renderer(pyrender.Renderer):
         self.shadow_size = shadow_size
         self.shadow_views: dict[pyrender.Node, ShadowView] = {}
         self.id_colors: dict[pyrender.Primitive, np.ndarray] = {}  # in [0, 1]
+        self.receivers_only: list[pyrender.Mesh] = []  # left out of the shadow maps
         self._light_counts = [0, 0, 0]
         self._main_ids = None
         self.last_ids: np.ndarray | None = None  # ids of the latest lit render
@@ -85,6 +86,17 @@ class _Renderer(pyrender.Renderer):
         # The shader is specialised on the scene's exact light counts (see mesh.frag).
         limits = super()._compute_max_n_lights(flags)
         return [min(count, limit) for count, limit in zip(self._light_counts, limits)]
+
+    def _shadow_mapping_pass(self, scene, light_node, flags):
+        # The ground casts no shadow on anything, yet it would fill the whole shadow map.
+        hidden = [mesh for mesh in self.receivers_only if mesh.is_visible]
+        for mesh in hidden:
+            mesh.is_visible = False
+        try:
+            super()._shadow_mapping_pass(scene, light_node, flags)
+        finally:
+            for mesh in hidden:
+                mesh.is_visible = True
 
     def _configure_shadow_mapping_viewport(self, light, flags):
         super()._configure_shadow_mapping_viewport(light, flags)
@@ -177,6 +189,10 @@ class Offscreen(pyrender.OffscreenRenderer):
     def shadow_views(self) -> dict[pyrender.Node, ShadowView]:
         """Per directional-light node, the fixed light view its shadow map is rendered from."""
         return self._renderer.shadow_views
+
+    def set_receivers_only(self, meshes: list[pyrender.Mesh]) -> None:
+        """Meshes that receive shadows but cast none (the ground): kept out of shadow maps."""
+        self._renderer.receivers_only = list(meshes)
 
     def set_ids(self, colors: dict[pyrender.Node, tuple[int, int, int]]) -> None:
         """The id colour (see `encode_id`) of each mesh node; nodes left out are not drawn

@@ -13,11 +13,13 @@ from bridge.instances import Instance
 from bridge.pipeline import ALL_PASSES
 from bridge.schema import Scene
 from bridge.trajectory import Trajectory
-from renderer.camera import camera_track, trajectory_corners
+from renderer.camera import CameraTrack, camera_track, trajectory_corners
 from renderer.offscreen import Offscreen, shadow_view
 from renderer.outputs import ShotWriter
 from renderer.passes import render_frame
-from renderer.scene_builder import build_scene, set_frame
+from renderer.scene_builder import ShotScene, build_scene, set_frame
+
+NO_GROUND_SHADOW_REACH = 50.0  # metres: without a ground, shadow points stop this far out
 
 
 @dataclass
@@ -25,7 +27,7 @@ class RenderResult:
     camera: dict  # the `camera` entry of metadata.json
     bbox_2d: dict[str, list]  # name -> [F] [x0, y0, x1, y1] (x1, y1 exclusive) or None
     visibility: dict[str, list[int]]  # name -> [F] visible pixel counts
-    timings_s: dict[str, float] = field(default_factory=dict)
+    timings_s: dict[str, float] = field(default_factory=dict)  # setup, gl, outputs, total
 
 
 def _keep_freed_memory() -> None:
@@ -55,6 +57,22 @@ def _shadow_points(corners: np.ndarray, direction: np.ndarray, reach: float) -> 
     return np.concatenate([corners, cast])
 
 
+def _render_frames(renderer: Offscreen, shot: ShotScene, trajectory: Trajectory,
+                   track: CameraTrack, writer: ShotWriter, rgb: bool,
+                   progress: Callable[[int, int], None] | None) -> float:
+    """Render every frame into the writer; returns the seconds spent posing and in GL."""
+    gl_s = 0.0
+    for frame in range(track.num_frames):
+        tick = time.perf_counter()
+        set_frame(shot, trajectory, frame, track.pose(frame), track.fov_deg[frame])
+        rendered = render_frame(renderer, shot, rgb)
+        gl_s += time.perf_counter() - tick
+        writer.submit(frame, rendered)
+        if progress is not None:
+            progress(frame + 1, track.num_frames)
+    return gl_s
+
+
 def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance], out_dir: Path,
                 scene_dir: Path | None = None, passes: frozenset[str] = ALL_PASSES,
                 progress: Callable[[int, int], None] | None = None) -> RenderResult:
@@ -72,30 +90,25 @@ def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance],
     shot = build_scene(scene, instances, scene_dir)
     corners = trajectory_corners(shot.bounds, trajectory)
     track = camera_track(scene.camera, scene.resolution, np.arange(frames) / scene.fps, corners)
-    reach = scene.world.ground.size / 2 if scene.world.ground is not None else 50.0
+    ground = scene.world.ground
+    reach = ground.size / 2 if ground is not None else NO_GROUND_SHADOW_REACH
     renderer = Offscreen(*scene.resolution)
     try:
         renderer.set_ids(shot.seg_colors)
+        renderer.set_receivers_only([] if shot.ground is None else [shot.ground.mesh])
         for node, direction in shot.suns.items():
             renderer.shadow_views[node] = shadow_view(
                 direction, _shadow_points(corners, direction / np.linalg.norm(direction), reach))
         writer = ShotWriter(out_dir, frozenset(passes), scene.fps, track, trajectory, instances)
         setup_s = time.perf_counter() - started
-        gl_s = 0.0
         try:
-            for frame in range(frames):
-                tick = time.perf_counter()
-                set_frame(shot, trajectory, frame, track.pose(frame), track.fov_deg[frame])
-                rendered = render_frame(renderer, shot, "rgb" in passes)
-                gl_s += time.perf_counter() - tick
-                writer.submit(frame, rendered)
-                if progress is not None:
-                    progress(frame + 1, frames)
+            gl_s = _render_frames(renderer, shot, trajectory, track, writer, "rgb" in passes,
+                                  progress)
         finally:
             writer.close()
     finally:
         renderer.delete()
     bbox, visibility = writer.labels()
-    total = time.perf_counter() - started
     return RenderResult(track.metadata(), bbox, visibility,
-                        {"setup": setup_s, "gl": gl_s, "outputs": writer.busy_s, "total": total})
+                        {"setup": setup_s, "gl": gl_s, "outputs": writer.busy_s,
+                         "total": time.perf_counter() - started})

@@ -30,6 +30,7 @@ class ShotScene:
     suns: dict[pyrender.Node, np.ndarray]  # directional light node -> travel direction
     shadows: bool  # directional shadows on
     camera: pyrender.Node
+    ground: pyrender.Node | None
 
 
 def _material(rgb, metallic: float, roughness: float, alpha: float = 1.0):
@@ -86,9 +87,10 @@ def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None)
         nodes[inst.name] = node
         seg_colors[node] = encode_id(inst.id)
         bounds[inst.name] = np.asarray(geometry.bounds, float)
-    ground = _ground_mesh(scene)
+    ground_mesh = _ground_mesh(scene)
+    ground = None if ground_mesh is None else pscene.add(ground_mesh, name="ground")
     if ground is not None:
-        seg_colors[pscene.add(ground, name="ground")] = encode_id(0)
+        seg_colors[ground] = encode_id(0)
     suns = {}
     for light in scene.lights:
         node = _add_light(pscene, light)
@@ -98,7 +100,7 @@ def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None)
     camera = pscene.add(pyrender.PerspectiveCamera(
         yfov=np.radians(scene.camera.fov), aspectRatio=scene.resolution[0] / scene.resolution[1],
         znear=scene.camera.near, zfar=scene.camera.far))
-    return ShotScene(pscene, nodes, seg_colors, bounds, suns, shadows, camera)
+    return ShotScene(pscene, nodes, seg_colors, bounds, suns, shadows, camera, ground)
 
 
 def set_frame(shot: ShotScene, trajectory: Trajectory, frame: int, camera_pose: np.ndarray,

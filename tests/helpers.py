@@ -1,7 +1,12 @@
 """Scenes built in code for tests: small and short so the suite stays fast."""
 from __future__ import annotations
 
+import numpy as np
+
 from bridge.schema import Scene
+from bridge.trajectory import Trajectory
+
+IDENTITY = np.array([0.0, 0.0, 0.0, 1.0])
 
 
 def make_scene(**fields) -> Scene:
@@ -9,3 +14,17 @@ def make_scene(**fields) -> Scene:
     data = {"name": "test", "duration": 1.0, "fps": 24, "resolution": [64, 48]}
     data.update(fields)
     return Scene.model_validate(data)
+
+
+def trajectory_of(scene: Scene, poses: dict[str, tuple[np.ndarray, np.ndarray]]) -> Trajectory:
+    """A trajectory at t = i / fps: given (pos [F,3], quat [F,4]) per name, else the script's
+    position and no rotation throughout."""
+    n = scene.num_frames
+    traj = Trajectory(times=np.arange(n) / scene.fps)
+    for body in scene.all_bodies():
+        pos, quat = poses.get(body.name, (np.tile(body.position, (n, 1)), np.tile(IDENTITY, (n, 1))))
+        traj.pos[body.name] = np.asarray(pos, float)
+        traj.quat[body.name] = np.asarray(quat, float)
+        traj.linvel[body.name] = np.zeros((n, 3))
+        traj.angvel[body.name] = np.zeros((n, 3))
+    return traj

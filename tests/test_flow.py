@@ -13,8 +13,7 @@ from renderer.camera import camera_track
 from renderer.flow import flow_between, poses_at
 from renderer.outputs import depth_path, flow_paths, read_segmentation, segmentation_path
 from renderer.render import render_shot
-from tests.helpers import make_scene
-from tests.test_renderer import trajectory_of
+from tests.helpers import make_scene, trajectory_of
 
 FRAMES = 4
 W, H = 160, 120

@@ -10,28 +10,11 @@ import tifffile
 
 from bridge.instances import instances_for
 from bridge.schema import Camera, Scene
-from bridge.trajectory import Trajectory
 from bridge.transforms import quat_to_matrix
 from renderer.camera import camera_track
 from renderer.outputs import depth_path, read_segmentation, segmentation_path
 from renderer.render import render_shot
-from tests.helpers import make_scene
-
-IDENTITY = np.array([0.0, 0.0, 0.0, 1.0])
-
-
-def trajectory_of(scene: Scene, poses: dict[str, tuple[np.ndarray, np.ndarray]]) -> Trajectory:
-    """A trajectory at t = i / fps: given (pos [F,3], quat [F,4]) per name, else the script's
-    position and no rotation throughout."""
-    n = scene.num_frames
-    traj = Trajectory(times=np.arange(n) / scene.fps)
-    for body in scene.all_bodies():
-        pos, quat = poses.get(body.name, (np.tile(body.position, (n, 1)), np.tile(IDENTITY, (n, 1))))
-        traj.pos[body.name] = np.asarray(pos, float)
-        traj.quat[body.name] = np.asarray(quat, float)
-        traj.linvel[body.name] = np.zeros((n, 3))
-        traj.angvel[body.name] = np.zeros((n, 3))
-    return traj
+from tests.helpers import IDENTITY, make_scene, trajectory_of
 
 
 def render(scene: Scene, out: Path, poses=None, passes=frozenset({"depth", "segmentation"})):
@@ -141,12 +124,15 @@ def test_same_input_gives_bit_identical_depth_and_segmentation(tmp_path):
     scene = make_scene(bodies=[{"name": "a", "asset": "ball", "position": [0.0, 0.0, 0.0]}],
                        duration=2 / 24,
                        camera={"position": [0.5, -1.0, 0.6], "look_at": [0.0, 0.0, 0.1]})
-    for run in ("one", "two"):
-        render(scene, tmp_path / run, passes=frozenset({"rgb", "depth", "segmentation"}))
+    labels = frozenset({"depth", "segmentation"})
+    for run, passes in (("one", labels | {"rgb"}), ("two", labels | {"rgb"}), ("ids", labels)):
+        render(scene, tmp_path / run, passes=passes)
+    # Rerun, and the ids-only pass (no colour) agrees with the lit pass's ids and depth.
     for frame in range(2):
         for path in (depth_path, segmentation_path):
-            assert path(tmp_path / "one", frame).read_bytes() == \
-                path(tmp_path / "two", frame).read_bytes()
+            expected = path(tmp_path / "one", frame).read_bytes()
+            assert path(tmp_path / "two", frame).read_bytes() == expected
+            assert path(tmp_path / "ids", frame).read_bytes() == expected
 
 
 def test_only_the_requested_passes_are_written(tmp_path):

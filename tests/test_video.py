@@ -13,8 +13,7 @@ from bridge.instances import instances_for
 from renderer.outputs import read_segmentation
 from renderer.render import render_shot
 from renderer.video import VideoWriter, probe
-from tests.helpers import make_scene
-from tests.test_renderer import trajectory_of
+from tests.helpers import make_scene, trajectory_of
 
 
 @pytest.mark.parametrize("frames, fps", [(1, 24), (7, 24), (10, 30)])

@@ -10,12 +10,13 @@ uniform mat4 P;
 
 out vec3 frag_position;
 out vec3 frag_normal;
+invariant gl_Position;  // depth must match the ids-only pass bit for bit
 
 void main()
 {
     mat4 model = M * inst_m;
-    vec4 world = model * vec4(position, 1.0);
+    vec4 world = model * vec4(position, 1.0);  // the same expression as the other passes
     frag_position = world.xyz;
     frag_normal = transpose(inverse(mat3(model))) * normal;
-    gl_Position = P * V * world;
+    gl_Position = (P * V) * world;
 }

@@ -7,7 +7,10 @@ uniform mat4 M;
 uniform mat4 V;
 uniform mat4 P;
 
+// The same expression, and invariance, as mesh.vert: every pass rasterizes the same depth.
+invariant gl_Position;
+
 void main()
 {
-    gl_Position = P * V * M * inst_m * vec4(position, 1.0);
+    gl_Position = (P * V) * ((M * inst_m) * vec4(position, 1.0));
 }
