@@ -24,6 +24,7 @@ from renderer.gl import select_platform
 select_platform()  # before the first import of PyOpenGL, which binds the platform once
 
 import pyrender
+import pyrender.shader_program
 from OpenGL import GL
 from pyrender.shader_program import ShaderProgramCache
 
@@ -59,6 +60,22 @@ def shadow_view(direction: np.ndarray, points: np.ndarray) -> ShadowView:
     return np.linalg.inv(pose), camera.get_projection_matrix()
 
 
+_uniform_locations: dict[tuple[int, str], int] = {}
+
+
+def _cached_uniform_location(program: int, name: str) -> int:
+    """pyrender asks GL for a uniform's location on every upload, ~400 times a frame with
+    many bodies (a third of the frame on llvmpipe); a linked program's locations never change.
+    """
+    key = (program, name)
+    if key not in _uniform_locations:
+        _uniform_locations[key] = GL.glGetUniformLocation(program, name)
+    return _uniform_locations[key]
+
+
+pyrender.shader_program.glGetUniformLocation = _cached_uniform_location
+
+
 class _Renderer(pyrender.Renderer):
     """pyrender's Renderer with the changes above; the rest is pyrender's."""
 
@@ -72,6 +89,10 @@ class _Renderer(pyrender.Renderer):
         self._light_counts = [0, 0, 0]
         self._main_ids = None
         self.last_ids: np.ndarray | None = None  # ids of the latest lit render
+
+    def delete(self) -> None:
+        super().delete()
+        _uniform_locations.clear()  # GL may hand the deleted programs' ids out again
 
     def _update_context(self, scene, flags):
         self._light_counts = [len(scene.directional_light_nodes), len(scene.spot_light_nodes),
