@@ -1,10 +1,12 @@
-"""Instances: every body (later also fragment and liquid) with its stable segmentation id."""
+"""Instances: every body, fragment and liquid, with its stable segmentation id."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
-from bridge.schema import Body, Scene
+from bridge.schema import Body, Liquid, Scene
+
+FRAGMENT_SEPARATOR = "/frag_"
 
 
 @dataclass(frozen=True)
@@ -12,10 +14,35 @@ class Instance:
     id: int  # segmentation id, >= 1, stable for the whole shot
     name: str
     kind: Literal["rigid", "fragment", "liquid"]
-    body: Body
-    parent: str | None = None
+    body: Body | None  # rigid: the body; fragment: the original (unbroken) script body
+    parent: str | None = None  # fragment: the name of the body or fragment it broke from
+    liquid: Liquid | None = None
+    fragment: tuple[int, ...] = ()  # fragment: piece index per fracture level, from the top
 
 
-def instances_for(scene: Scene) -> list[Instance]:
-    """Script bodies then spawned bodies, numbered from 1 in that order."""
-    return [Instance(i + 1, b.name, "rigid", b) for i, b in enumerate(scene.all_bodies())]
+def fragment_name(parent: str, k: int) -> str:
+    """`glass/frag_3`; a fragment of that fragment is `glass/frag_3/frag_1`."""
+    return f"{parent}{FRAGMENT_SEPARATOR}{k}"
+
+
+def parse_fragment(name: str) -> tuple[str, tuple[int, ...]] | None:
+    """(root body, piece indices) for a fragment name, else None."""
+    root, *pieces = name.split(FRAGMENT_SEPARATOR)
+    return (root, tuple(int(k) for k in pieces)) if pieces else None
+
+
+def instances_for(scene: Scene, names: list[str] | None = None) -> list[Instance]:
+    """Script bodies, spawned bodies and liquids, numbered from 1 in that order; then the
+    fragments among `names` (the trajectory's instances, in the order they appeared)."""
+    found = [Instance(i + 1, b.name, "rigid", b) for i, b in enumerate(scene.all_bodies())]
+    found += [Instance(len(found) + i + 1, liquid.name, "liquid", None, liquid=liquid)
+              for i, liquid in enumerate(scene.liquids)]
+    bodies = {b.name: b for b in scene.all_bodies()}
+    for name in names or []:
+        parsed = parse_fragment(name)
+        if parsed is not None:
+            root, pieces = parsed
+            parent = name.rsplit(FRAGMENT_SEPARATOR, 1)[0]
+            found.append(Instance(len(found) + 1, name, "fragment", bodies[root], parent,
+                                  fragment=pieces))
+    return found

@@ -26,6 +26,9 @@ class Material:
     transparency: float = 0.0  # 0 opaque .. 1 invisible
     contact_stiffness: float | None = None  # N/m; soft contact for foams, None = rigid
     contact_damping: float | None = None  # N*s/m; used with contact_stiffness
+    brittle: bool = False  # bodies of it are breakable unless the script says otherwise
+    break_color: tuple[float, float, float] | None = None  # fresh fracture surfaces
+    break_roughness: float = 0.8
 
 
 def _m(name: str, density: float, friction: float, rolling: float, restitution: float,
@@ -36,7 +39,7 @@ def _m(name: str, density: float, friction: float, rolling: float, restitution: 
 
 MATERIALS: dict[str, Material] = {m.name: m for m in [
     _m("glass", 2500, 0.7, 0.0002, 0.7, 0.75, (0.86, 0.93, 0.96), roughness=0.05,
-       transparency=0.7),
+       transparency=0.7, brittle=True, break_color=(0.8, 0.9, 0.85), break_roughness=0.3),
     _m("wood", 700, 0.65, 0.001, 0.65, 5.0, (0.62, 0.44, 0.26), roughness=0.7),
     _m("steel", 7850, 0.7, 0.0001, 0.85, None, (0.72, 0.73, 0.75), metallic=1.0, roughness=0.3),
     _m("aluminium", 2700, 0.7, 0.0002, 0.75, None, (0.85, 0.86, 0.88), metallic=1.0,
@@ -44,15 +47,19 @@ MATERIALS: dict[str, Material] = {m.name: m for m in [
     _m("iron", 7870, 0.75, 0.0002, 0.6, None, (0.36, 0.35, 0.34), metallic=1.0, roughness=0.6),
     _m("rubber", 1100, 1.0, 0.002, 0.9, None, (0.12, 0.12, 0.12), roughness=0.9),
     _m("plastic", 1000, 0.6, 0.0005, 0.75, None, (0.85, 0.2, 0.2), roughness=0.4),
-    _m("ceramic", 2400, 0.7, 0.0003, 0.6, 1.5, (0.92, 0.9, 0.86), roughness=0.3),
-    _m("porcelain", 2400, 0.7, 0.0003, 0.62, 1.0, (0.97, 0.97, 0.98), roughness=0.15),
+    _m("ceramic", 2400, 0.7, 0.0003, 0.6, 1.5, (0.92, 0.9, 0.86), roughness=0.3,
+       brittle=True, break_color=(0.78, 0.7, 0.6)),
+    _m("porcelain", 2400, 0.7, 0.0003, 0.62, 1.0, (0.97, 0.97, 0.98), roughness=0.15,
+       brittle=True, break_color=(0.93, 0.92, 0.88)),
     _m("stone", 2600, 0.9, 0.0005, 0.9, 1.5, (0.5, 0.5, 0.48), roughness=0.85),
     _m("concrete", 2400, 0.95, 0.0005, 0.85, 0.9, (0.62, 0.62, 0.6), roughness=0.95),
-    _m("ice", 917, 0.12, 0.0001, 0.6, 0.12, (0.85, 0.93, 1.0), roughness=0.1, transparency=0.4),
+    _m("ice", 917, 0.12, 0.0001, 0.6, 0.12, (0.85, 0.93, 1.0), roughness=0.1, transparency=0.4,
+       brittle=True, break_color=(0.95, 0.97, 1.0)),
     _m("foam", 50, 1.0, 0.01, 0.15, None, (0.9, 0.85, 0.5), roughness=1.0,
        contact_stiffness=3.0e3, contact_damping=2.0e2),
     _m("cardboard", 690, 0.75, 0.002, 0.45, None, (0.7, 0.55, 0.36), roughness=0.95),
-    _m("eggshell", 2300, 0.65, 0.0005, 0.45, 0.3, (0.96, 0.91, 0.82), roughness=0.6),
+    _m("eggshell", 2300, 0.65, 0.0005, 0.45, 0.3, (0.96, 0.91, 0.82), roughness=0.6,
+       brittle=True, break_color=(0.98, 0.96, 0.9)),
     _m("felt", 400, 0.6, 0.003, 0.6, None, (0.05, 0.4, 0.2), roughness=1.0),
     _m("resin", 1700, 0.3, 0.0002, 0.97, None, (0.95, 0.95, 0.9), roughness=0.1),
     _m("leather", 900, 0.8, 0.001, 0.85, None, (0.55, 0.3, 0.15), roughness=0.8),

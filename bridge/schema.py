@@ -75,6 +75,19 @@ def _check_material(name: str | None) -> str | None:
     return name
 
 
+class Breakable(StrictModel):
+    """Pre-fractured into seeded Voronoi pieces; breaks when a contact pushes hard enough."""
+
+    pieces: Annotated[int, Field(ge=2, le=limits.MAX_FRAGMENTS)] = 16
+    threshold: Positive | None = Field(
+        None, description="peak contact force in N that breaks it; default: from the "
+        "material's toughness and the body's size")
+    depth: Annotated[int, Field(ge=1, le=limits.MAX_FRACTURE_DEPTH)] = Field(
+        1, description="2: large fragments can break again")
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] | None = Field(
+        None, description="default: derived from the scene seed and the body name")
+
+
 class Body(StrictModel):
     """A rigid body: a library asset or a mesh file, placed by its bottom centre."""
 
@@ -95,6 +108,9 @@ class Body(StrictModel):
     friction: Annotated[float, Field(ge=0, le=10)] | None = None
     restitution: Annotated[float, Field(ge=0, le=1)] | None = None
     static: bool = Field(False, description="fixed in place until a `release` event")
+    breakable: Breakable | bool | None = Field(
+        None, description="true, false, or settings; default: true for brittle materials "
+        "(glass, ceramic, porcelain, ice, eggshell)")
 
     @field_validator("asset")
     @classmethod
@@ -185,7 +201,7 @@ class SetVelocity(StrictModel):
     angular: Vec3 | None = Field(None, description="degrees per second")
 
 
-ACTIONS = ("push", "force", "set_velocity", "release", "remove", "spawn", "gravity")
+ACTIONS = ("push", "force", "set_velocity", "release", "remove", "spawn", "gravity", "break")
 
 
 class Event(StrictModel):
@@ -201,12 +217,14 @@ class Event(StrictModel):
     remove: Name | None = None
     spawn: Body | None = None
     gravity: Vec3 | None = Field(None, description="new gravity vector from then on")
+    break_: Name | None = Field(None, alias="break",
+                                description="shatter a breakable body now, whatever the force")
 
     @model_validator(mode="after")
     def _one_trigger_one_action(self) -> Event:
         if (self.at is None) == (self.on_contact is None):
             raise PydanticCustomError("trigger", "give exactly one of `at` or `on_contact`")
-        given = [a for a in ACTIONS if getattr(self, a) is not None]
+        given = [a for a in ACTIONS if getattr(self, _attribute(a)) is not None]
         if len(given) != 1:
             raise PydanticCustomError(
                 "action", "give exactly one action of: " + ", ".join(ACTIONS)
@@ -215,7 +233,53 @@ class Event(StrictModel):
 
     @property
     def action(self) -> str:
-        return next(a for a in ACTIONS if getattr(self, a) is not None)
+        return next(a for a in ACTIONS if getattr(self, _attribute(a)) is not None)
+
+    @property
+    def value(self) -> Any:
+        """The action's settings (a body name, a vector or a model)."""
+        return getattr(self, _attribute(self.action))
+
+
+def _attribute(action: str) -> str:
+    """`break` is a Python keyword, so its field is `break_`."""
+    return "break_" if action == "break" else action
+
+
+class Liquid(StrictModel):
+    """A liquid poured into a container at t = 0, simulated as particles."""
+
+    name: Name
+    inside: Name = Field(description="a hollow container body (tumbler, bottle, mug, ...)")
+    volume_ml: Positive
+    color: RGB = (0.55, 0.75, 0.95)
+    density: Positive = Field(1000.0, description="kg/m^3")
+    particle_radius: Annotated[float, Field(ge=0.001, le=0.05)] = Field(
+        0.004, description="metres; the particle count follows from the volume")
+
+
+class Box(StrictModel):
+    min: Vec3
+    max: Vec3
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Box:
+        if any(lo >= hi for lo, hi in zip(self.min, self.max, strict=True)):
+            raise PydanticCustomError("box", "each `min` coordinate must be below `max`")
+        return self
+
+
+class Water(StrictModel):
+    """A body of water: buoyancy from the submerged volume, and drag."""
+
+    name: Name = "water"
+    region: Box
+    density: Positive = Field(1000.0, description="kg/m^3")
+    linear_drag: Annotated[float, Field(ge=0)] = Field(
+        5.0, description="1/s per unit of submerged fraction: F = -c * m * v * fraction")
+    quadratic_drag: Annotated[float, Field(ge=0)] = Field(
+        1.0, description="drag coefficient Cd on the submerged cross-section")
+    color: RGB = (0.2, 0.45, 0.6)
 
 
 class CameraKey(StrictModel):
@@ -322,10 +386,30 @@ class Shatters(_Check):
     before: Time | None = None
 
 
+class LiquidStaysIn(_Check):
+    liquid_stays_in: Name = Field(description="a liquid's name")
+    container: Name
+    until_fracture: bool = Field(
+        False, description="only until the container breaks (then it may spill)")
+    fraction: Annotated[float, Field(ge=0, le=1)] = Field(
+        1.0, description="share of the particles that must stay inside")
+
+
+class Floats(_Check):
+    floats: Subject
+    after: Time | None = Field(None, description="settled by this time; default: the end")
+
+
+class Sinks(_Check):
+    sinks: Subject
+    before: Time | None = None
+
+
 CHECKS: dict[str, type[_Check]] = {
     "comes_to_rest": ComesToRest, "contacts": Contacts, "bounces": Bounces,
     "stays_within": StaysWithin, "moves_less_than": MovesLessThan, "falls_over": FallsOver,
-    "visible": Visible, "shatters": Shatters,
+    "visible": Visible, "shatters": Shatters, "liquid_stays_in": LiquidStaysIn,
+    "floats": Floats, "sinks": Sinks,
 }
 
 
@@ -345,6 +429,18 @@ Expectation = Annotated[
         + ", ".join(CHECKS),
     ),
 ]
+
+
+def breakable_settings(body: Body) -> Breakable | None:
+    """The body's fracture settings, or None when it cannot break."""
+    if isinstance(body.breakable, Breakable):
+        return body.breakable
+    if body.breakable is None:
+        from bridge.assets.registry import default_material
+
+        brittle = MATERIALS[body.material or default_material(body.asset)].brittle
+        return Breakable() if brittle else None
+    return Breakable() if body.breakable else None
 
 
 def check_kind(check: _Check) -> str:
@@ -370,6 +466,8 @@ class Scene(StrictModel):
     physics: PhysicsSettings = Field(default_factory=PhysicsSettings)
     world: World = Field(default_factory=World)
     bodies: list[Body] = Field(min_length=1, max_length=limits.MAX_BODIES)
+    liquids: list[Liquid] = Field(default_factory=list, max_length=limits.MAX_LIQUIDS)
+    water: list[Water] = Field(default_factory=list, max_length=limits.MAX_WATER_VOLUMES)
     events: list[Event] = Field(default_factory=list, max_length=limits.MAX_EVENTS)
     camera: Camera = Field(default_factory=Camera)
     lights: list[Light] = Field(default_factory=default_lights, max_length=16)

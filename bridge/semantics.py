@@ -10,7 +10,17 @@ from fnmatch import fnmatchcase
 
 from bridge import limits
 from bridge.locate import field_text
-from bridge.schema import GROUND, Body, Contacts, Scene, check_kind, check_subject
+from bridge.assets.registry import ASSETS
+from bridge.schema import (
+    GROUND,
+    Body,
+    Contacts,
+    LiquidStaysIn,
+    Scene,
+    breakable_settings,
+    check_kind,
+    check_subject,
+)
 from bridge.suggest import unknown_name
 
 Path = tuple[str | int, ...]
@@ -37,7 +47,9 @@ class _Checker:
 
     def __init__(self, scene: Scene):
         self.scene = scene
-        self.names = sorted({body.name for body in scene.all_bodies()})
+        self.bodies = {body.name: body for body in scene.all_bodies()}
+        self.names = sorted(self.bodies)
+        self.liquids = [liquid.name for liquid in scene.liquids]
         self.has_ground = scene.world.ground is not None
         self.issues: list[Issue] = []
 
@@ -69,6 +81,20 @@ class _Checker:
             else:
                 first[body.name] = where
 
+    def liquids_placed(self) -> None:
+        taken = set(self.names)
+        for i, liquid in enumerate(self.scene.liquids):
+            base: Path = ("liquids", i)
+            if liquid.name in taken or liquid.name == GROUND:
+                self.add(base + ("name",), f"'{liquid.name}' is already a body or liquid name")
+            taken.add(liquid.name)
+            self.reference(base + ("inside",), liquid.inside)
+            container = self.bodies.get(liquid.inside)
+            if container is not None and not (container.asset and ASSETS[container.asset].hollow):
+                hollow = sorted(name for name, spec in ASSETS.items() if spec.hollow)
+                self.add(base + ("inside",), f"'{liquid.inside}' is not a hollow container; "
+                         f"a liquid needs one of: {', '.join(hollow)}")
+
     def body_count(self) -> None:
         paths = [path for path, _ in _body_paths(self.scene)]
         if len(paths) > limits.MAX_BODIES:
@@ -84,6 +110,12 @@ class _Checker:
             action = event.action
             if action in ("push", "force", "set_velocity"):
                 self.reference(base + (action, "body"), getattr(event, action).body)
+            elif action == "break":
+                self.reference(base + ("break",), event.break_)
+                body = self.bodies.get(event.break_)
+                if body is not None and breakable_settings(body) is None:
+                    self.add(base + ("break",), f"'{event.break_}' is not breakable (give it "
+                             "`breakable: true`, or a brittle material such as glass)")
             elif action in ("release", "remove"):
                 name = getattr(event, action)
                 self.reference(base + (action,), name)
@@ -132,10 +164,19 @@ class _Checker:
         else:
             self.reference(path, subject)
 
+    def liquid_reference(self, path: Path, name: str) -> None:
+        if name not in self.liquids:
+            self.add(path, unknown_name("liquid", name, self.liquids) if self.liquids
+                     else f"the scene has no liquid '{name}' (add it under `liquids`)")
+
     def expectations(self) -> None:
         for i, check in enumerate(self.scene.expect):
             base: Path = ("expect", i)
-            self.subject(base + (check_kind(check),), check_subject(check))
+            if isinstance(check, LiquidStaysIn):
+                self.liquid_reference(base + ("liquid_stays_in",), check.liquid_stays_in)
+                self.reference(base + ("container",), check.container)
+            else:
+                self.subject(base + (check_kind(check),), check_subject(check))
             for key in ("on", "with_"):
                 name = getattr(check, key, None)
                 if name is not None:
@@ -155,6 +196,7 @@ def check_semantics(scene: Scene) -> list[Issue]:
     checker = _Checker(scene)
     checker.names_unique()
     checker.body_count()
+    checker.liquids_placed()
     checker.event_references()
     checker.event_times()
     checker.camera_times()

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import trimesh
 from scipy.spatial.transform import Rotation
 
 from bridge.assets import furniture, objects, play, tableware
@@ -73,11 +74,23 @@ def material_for(body: Body) -> Material:
 
 def mass_properties(geometry: Geometry, body: Body) -> MassProperties:
     """Mass, centre of mass and principal inertia of the body's solid visual mesh."""
-    solid = geometry.visual if geometry.visual.is_watertight else geometry.visual.convex_hull
-    props = solid.mass_properties  # at unit density, so props.mass is the volume
-    mass = _mass(body, props.volume)
+    return properties_with_mass(geometry, _mass(body, solid_volume(geometry)))
+
+
+def solid_volume(geometry: Geometry) -> float:
+    return float(_solid(geometry).mass_properties.volume)
+
+
+def properties_with_mass(geometry: Geometry, mass: float) -> MassProperties:
+    """Centre of mass and principal inertia of the solid, scaled to `mass`."""
+    props = _solid(geometry).mass_properties  # at unit density, so props.mass is the volume
     moments, quat = _principal(props.inertia * (mass / props.mass))
     return MassProperties(float(mass), np.asarray(props.center_mass), moments, quat)
+
+
+def _solid(geometry: Geometry) -> trimesh.Trimesh:
+    """The visual mesh, or its hull when it is open (no inside to weigh)."""
+    return geometry.visual if geometry.visual.is_watertight else geometry.visual.convex_hull
 
 
 def _mass(body: Body, volume: float) -> float:
