@@ -24,8 +24,10 @@ class Material:
     metallic: float = 0.0
     roughness: float = 0.5
     transparency: float = 0.0  # 0 opaque .. 1 invisible
-    contact_stiffness: float | None = None  # N/m; soft contact for foams, None = rigid
-    contact_damping: float | None = None  # N*s/m; used with contact_stiffness
+    # Soft contact for foams, None = rigid. Bullet applies it per contact point, and a face
+    # touching a face makes about 4 to 8 points, so these are a fraction of the mat's values.
+    contact_stiffness: float | None = None  # N/m per contact point
+    contact_damping: float | None = None  # N*s/m per contact point
     brittle: bool = False  # bodies of it are breakable unless the script says otherwise
     break_color: tuple[float, float, float] | None = None  # fresh fracture surfaces
     break_roughness: float = 0.8
@@ -56,7 +58,7 @@ MATERIALS: dict[str, Material] = {m.name: m for m in [
     _m("ice", 917, 0.12, 0.0001, 0.6, 0.12, (0.85, 0.93, 1.0), roughness=0.1, transparency=0.4,
        brittle=True, break_color=(0.95, 0.97, 1.0)),
     _m("foam", 50, 1.0, 0.01, 0.15, None, (0.9, 0.85, 0.5), roughness=1.0,
-       contact_stiffness=3.0e3, contact_damping=2.0e2),
+       contact_stiffness=500.0, contact_damping=2.0),
     _m("cardboard", 690, 0.75, 0.002, 0.45, None, (0.7, 0.55, 0.36), roughness=0.95),
     _m("eggshell", 2300, 0.65, 0.0005, 0.45, 0.3, (0.96, 0.91, 0.82), roughness=0.6,
        brittle=True, break_color=(0.98, 0.96, 0.9)),

@@ -6,6 +6,7 @@ expectations feed no stage's hash: editing them only re-runs the checks.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -36,16 +37,32 @@ def stage_keys(loaded: LoadedScene, passes: frozenset[str]) -> dict[str, str]:
     scene = loaded.scene.model_dump(mode="json", by_alias=True)
     bodies = [{k: v for k, v in b.items() if k != "color"} for b in scene["bodies"]]
     physics = {k: scene[k] for k in ("seed", "duration", "fps", "physics", "world", "events")}
-    physics.update(bodies=bodies, meshes=_mesh_hashes(loaded), version=__version__)
+    physics.update(bodies=bodies, meshes=_mesh_hashes(loaded), version=__version__,
+                   code=_code_digest(("physics", "bridge/assets", "bridge/materials.py")))
     sim = _digest(physics)
     look = {k: scene[k] for k in ("camera", "lights", "resolution")}
     look.update(sim=sim, colors=[b.get("color") for b in scene["bodies"]],
-                passes=sorted(passes))
+                passes=sorted(passes), code=_code_digest(("renderer",)))
     return {"simulate": sim, "render": _digest(look)}
 
 
 def _digest(data: object) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:20]
+
+
+@functools.lru_cache
+def _code_digest(paths: tuple[str, ...]) -> str:
+    """A stage's own source: an edit to the physics or the libraries invalidates old results."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in paths:
+        target = root / path
+        files = sorted(target.rglob("*")) if target.is_dir() else [target]
+        for file in files:
+            if file.suffix in (".py", ".vert", ".frag") and file.is_file():
+                digest.update(file.relative_to(root).as_posix().encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:20]
 
 
 def _mesh_hashes(loaded: LoadedScene) -> dict[str, str]:
@@ -100,7 +117,6 @@ class _Stages:
         self.tmp, self.out, self.keys, self.previous = tmp, out, keys, previous
         self.old_meta = old_meta
         self.progress = progress
-        self.instances = instances_for(self.scene)
         self.stages: dict[str, str] = {"simulate": "skipped", "render": "skipped"}
         self.timings: dict[str, float] = {}
         self.rendered: dict = {}
@@ -133,6 +149,7 @@ class _Stages:
             self.timings["simulate"] = result.timings_s["build"] + result.timings_s["loop"]
             self.stages["simulate"] = "ran"
         self.recorded["simulate"] = self.keys["simulate"]
+        self.instances = instances_for(self.scene, self.trajectory.names)
 
     def render(self, passes: frozenset[str]) -> None:
         if self.keep_render_if_current():
@@ -168,7 +185,7 @@ class _Stages:
         from physics.expectations import Outcome, all_passed, check_all
 
         outcome = Outcome(self.scene, self.trajectory, self.events, self.masses,
-                          self.rendered.get("visibility"))
+                          self.rendered.get("visibility"), self.loaded.folder)
         results = check_all(outcome)
         meta = shot.metadata(self.scene, self.instances, self.masses,
                              self.rendered.get("camera"), self.rendered.get("bbox_2d"),

@@ -255,7 +255,8 @@ class Liquid(StrictModel):
     color: RGB = (0.55, 0.75, 0.95)
     density: Positive = Field(1000.0, description="kg/m^3")
     particle_radius: Annotated[float, Field(ge=0.001, le=0.05)] = Field(
-        0.004, description="metres; the particle count follows from the volume")
+        0.006, description="metres; the count follows from the volume (180 ml: 95 particles "
+        "at 6 mm; 4 mm gives 352 and is about 4x slower)")
 
 
 class Box(StrictModel):

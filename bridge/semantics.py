@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
 from bridge import limits
-from bridge.locate import field_text
 from bridge.assets.registry import ASSETS
+from bridge.locate import field_text
 from bridge.schema import (
     GROUND,
     Body,

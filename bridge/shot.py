@@ -90,11 +90,13 @@ def metadata(scene: Scene, instances: list[Instance], masses: dict[str, float],
     from bridge.assets.registry import default_material
 
     def entry(inst: Instance) -> dict:
+        body = inst.body
         return {
             "id": inst.id, "name": inst.name, "parent": inst.parent, "kind": inst.kind,
-            "asset": inst.body.asset, "material": inst.body.material
-            or default_material(inst.body.asset),
-            "mass": masses.get(inst.name), "static": inst.body.static,
+            "asset": body.asset if body else None,
+            "material": (body.material or default_material(body.asset)) if body else None,
+            "mass": masses.get(inst.name),
+            "static": bool(body and body.static and inst.kind == "rigid"),
             "bbox_2d": bbox_2d.get(inst.name) if bbox_2d else None,
             "visibility": visibility.get(inst.name) if visibility else None,
         }

@@ -31,10 +31,13 @@ class ContactRecorder:
         self.open: dict[tuple[str, str], Episode] = {}
         self.closed: list[Episode] = []
         self.started: list[Episode] = []  # episodes that began at the last step
+        self.peaks: dict[int, tuple[float, int]] = {}  # uid -> hardest contact last step
 
     def after_step(self, step: int, points: list[tuple], names: dict[int, str]) -> None:
         self.started = []
-        for key, entry in self._sums(points).items():
+        sums = self._sums(points)
+        self.peaks = _peaks(sums)
+        for key, entry in sums.items():
             episode = self.open.get(key)
             if episode is None:
                 if key[0] not in names or key[1] not in names:
@@ -82,6 +85,17 @@ class ContactRecorder:
         """All episodes, open ones included, in order of their start."""
         return sorted(self.closed + list(self.open.values()),
                       key=lambda e: (e.start_step, e.bodies))
+
+
+def _peaks(sums: dict[tuple[int, int], list[float]]) -> dict[int, tuple[float, int]]:
+    """Per Bullet id: the largest pair impulse of the step and the body it came from."""
+    peaks: dict[int, tuple[float, int]] = {}
+    for (a, b), entry in sums.items():
+        if entry[0] > peaks.get(a, (0.0, 0))[0]:
+            peaks[a] = (entry[0], b)
+        if entry[0] > peaks.get(b, (0.0, 0))[0]:
+            peaks[b] = (entry[0], a)
+    return peaks
 
 
 def _named(key: tuple[int, int], entry: list[float], names: dict[int, str]

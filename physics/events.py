@@ -1,6 +1,7 @@
 """Scripted events: fired at a time or on first contact, applied to the world as step hooks."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,8 +21,10 @@ class Pending:
 class EventScheduler:
     """Fires events at their step; holds forces for their duration; logs what fired."""
 
-    def __init__(self, events: list[Event], dt: float):
+    def __init__(self, events: list[Event], dt: float,
+                 shatter: Callable[[World, str, int], None] | None = None):
         self.dt = dt
+        self.shatter = shatter  # breaks a body on a `break` event
         self.pending = [Pending(e, i, None if e.at is None else self._step_of(e.at + e.delay))
                         for i, e in enumerate(events)]
         self.forces: list[tuple[str, np.ndarray, int]] = []  # body, force, last step
@@ -51,7 +54,7 @@ class EventScheduler:
     def _fire(self, world: World, item: Pending, step: int) -> None:
         event = item.event
         action = event.action
-        value = getattr(event, action)
+        value = event.value
         target = _target(event)
         if target is not None and target not in world.bodies and action != "spawn":
             return  # the body was removed earlier; nothing left to act on
@@ -72,6 +75,8 @@ class EventScheduler:
             world.add_body(value)
         elif action == "gravity":
             world.set_gravity(np.asarray(value))
+        elif action == "break" and self.shatter is not None:
+            self.shatter(world, value, step)
         self.fired.append(self._record(item, step))
 
     def _record(self, item: Pending, step: int) -> dict:
@@ -81,8 +86,8 @@ class EventScheduler:
 
 def _target(event: Event) -> str | None:
     """The body an event acts on, if any."""
-    value = getattr(event, event.action)
-    if event.action in ("release", "remove"):
+    value = event.value
+    if event.action in ("release", "remove", "break"):
         return value
     if event.action == "spawn":
         return value.name

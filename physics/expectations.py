@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from bridge.assets.build import geometry_for
 from bridge.schema import Scene, check_kind, check_subject
 from bridge.trajectory import Trajectory
 from bridge.transforms import quat_to_matrix
+from physics.liquids import LiquidParticles
 
 REST_SPEED = 0.05  # m/s: slower than this counts as at rest
 REST_SPIN = 0.5  # rad/s
@@ -29,6 +32,7 @@ class Outcome:
     events: dict
     masses: dict[str, float]
     visibility: dict[str, list[int]] | None = None
+    scene_dir: Path | None = None  # where mesh files resolve
 
 
 def check_all(outcome: Outcome) -> list[dict]:
@@ -152,14 +156,104 @@ def _visible(outcome: Outcome, check, name: str) -> tuple[bool | None, str]:
 
 def _shatters(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     limit = check.before if check.before is not None else np.inf
-    times = [f["time"] for f in outcome.events["fractures"] if f["body"] == name]
-    if times and times[0] <= limit:
-        return True, f"{name} shatters at t = {times[0]:.3f} s"
-    return False, f"{name} does not shatter" + (f" before {check.before} s" if times else "")
+    broke = _fracture_time(outcome, name)
+    if broke is not None and broke <= limit:
+        return True, f"{name} shatters at t = {broke:.3f} s"
+    late = f" before {check.before} s (it does at {broke:.3f} s)" if broke is not None else ""
+    return False, f"{name} does not shatter{late}"
+
+
+def _world_bounds(outcome: Outcome, name: str, frame: int) -> np.ndarray | None:
+    """[2,3] world-axis bounds of the body's mesh at `frame`, or None when it is gone."""
+    pos, quat = outcome.trajectory.pos[name][frame], outcome.trajectory.quat[name][frame]
+    if np.isnan(pos).any():
+        return None
+    body = next(b for b in outcome.scene.all_bodies() if b.name == name)
+    corners = _corners(geometry_for(body, outcome.scene_dir).visual.bounds)
+    world = corners @ quat_to_matrix(quat).T + pos
+    return np.array([world.min(axis=0), world.max(axis=0)])
+
+
+def _corners(bounds: np.ndarray) -> np.ndarray:
+    return np.array([[x, y, z] for x in bounds[:, 0] for y in bounds[:, 1] for z in bounds[:, 2]])
+
+
+def _surface(outcome: Outcome, bounds: np.ndarray) -> float | None:
+    """The surface height of the water region the body is over, if any."""
+    centre = bounds.mean(axis=0)
+    for water in outcome.scene.water:
+        lo, hi = np.asarray(water.region.min), np.asarray(water.region.max)
+        if np.all(centre[:2] >= lo[:2]) and np.all(centre[:2] <= hi[:2]):
+            return float(hi[2])
+    return None
+
+
+def _frames_from(outcome: Outcome, t: float | None) -> np.ndarray:
+    times = outcome.trajectory.times
+    return np.flatnonzero(times >= t) if t is not None else np.array([len(times) - 1])
+
+
+def _floats(outcome: Outcome, check, name: str) -> tuple[bool, str]:
+    for frame in _frames_from(outcome, check.after):
+        when = outcome.trajectory.times[frame]
+        bounds = _world_bounds(outcome, name, frame)
+        surface = None if bounds is None else _surface(outcome, bounds)
+        if surface is None:
+            return False, f"{name} is not in water at t = {when:.2f} s"
+        if not bounds[0, 2] < surface < bounds[1, 2]:
+            where = "under" if bounds[1, 2] <= surface else "above"
+            return False, f"{name} is {where} the surface at t = {when:.2f} s"
+    return True, f"{name} floats at the surface"
+
+
+def _sinks(outcome: Outcome, check, name: str) -> tuple[bool, str]:
+    frame = _frames_from(outcome, check.before)[0]
+    when = outcome.trajectory.times[frame]
+    bounds = _world_bounds(outcome, name, frame)
+    surface = None if bounds is None else _surface(outcome, bounds)
+    if surface is None:
+        return False, f"{name} is not in water at t = {when:.2f} s"
+    if bounds[1, 2] < surface:
+        return True, f"{name} is under the surface at t = {when:.2f} s"
+    return False, (f"{name} still reaches {bounds[1, 2]:.3f} m, above the surface at "
+                   f"{surface:.3f} m, at t = {when:.2f} s")
+
+
+def _liquid_stays_in(outcome: Outcome, check, name: str) -> tuple[bool, str]:
+    t = outcome.trajectory
+    particles = t.particles[name]
+    container = check.container
+    liquid = next(liquid for liquid in outcome.scene.liquids if liquid.name == name)
+    body = next(b for b in outcome.scene.all_bodies() if b.name == container)
+    geometry = geometry_for(body, outcome.scene_dir)
+    exists = t.exists(container)
+    broke = _fracture_time(outcome, container)
+    worst, when = 1.0, None
+    for frame in range(len(t.times)):
+        if not exists[frame]:
+            if check.until_fracture and broke is not None and t.times[frame] >= broke:
+                break
+            worst, when = 0.0, t.times[frame]
+            break
+        pose = (t.pos[container][frame], t.quat[container][frame])
+        inside = float(LiquidParticles.inside_hull(particles[frame], geometry, pose,
+                                                   liquid.particle_radius).mean())
+        if inside < worst:
+            worst, when = inside, t.times[frame]
+    until = " until it broke" if check.until_fracture and broke is not None else ""
+    if when is None:
+        return True, f"all of {name} stays in {container}{until}"
+    return worst >= check.fraction, (f"{worst:.0%} of {name} in {container} at "
+                                     f"t = {when:.2f} s (needs {check.fraction:.0%}){until}")
+
+
+def _fracture_time(outcome: Outcome, body: str) -> float | None:
+    return next((f["time"] for f in outcome.events["fractures"] if f["body"] == body), None)
 
 
 _CHECKS = {
     "comes_to_rest": _comes_to_rest, "contacts": _contacts, "bounces": _bounces,
     "stays_within": _stays_within, "moves_less_than": _moves_less_than,
     "falls_over": _falls_over, "visible": _visible, "shatters": _shatters,
+    "floats": _floats, "sinks": _sinks, "liquid_stays_in": _liquid_stays_in,
 }

@@ -16,20 +16,31 @@ class FrameRecorder:
     """
 
     def __init__(self, names: list[str], times: np.ndarray):
-        frames = len(times)
+        self.frames = len(times)
         self.trajectory = Trajectory(times=np.asarray(times, dtype=np.float64))
-        for key, width in (("pos", 3), ("quat", 4), ("linvel", 3), ("angvel", 3)):
-            group = getattr(self.trajectory, key)
-            for name in names:
-                group[name] = np.full((frames, width), np.nan)
+        for name in names:
+            self._add(name)
         # per frame: total kinetic energy and potential energy, for the stability monitor
-        self.kinetic = np.zeros(frames)
-        self.potential = np.zeros(frames)
+        self.kinetic = np.zeros(self.frames)
+        self.potential = np.zeros(self.frames)
+
+    def _add(self, name: str) -> None:
+        """NaN arrays for an instance: script bodies up front, fragments when they appear."""
+        for key, width in (("pos", 3), ("quat", 4), ("linvel", 3), ("angvel", 3)):
+            getattr(self.trajectory, key)[name] = np.full((self.frames, width), np.nan)
+
+    def record_particles(self, name: str, frame: int, positions: np.ndarray) -> None:
+        particles = self.trajectory.particles
+        if name not in particles:
+            particles[name] = np.full((self.frames, len(positions), 3), np.nan)
+        particles[name][frame] = positions
 
     def record(self, world: World, frame: int) -> None:
         t = self.trajectory
         kinetic = potential = 0.0
         for name, live in world.bodies.items():
+            if name not in t.pos:
+                self._add(name)
             com, quat, lin, ang = world.state(name)
             t.pos[name][frame], t.quat[name][frame] = world.origin(name, com, quat)
             t.linvel[name][frame] = lin

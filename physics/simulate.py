@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,12 +10,15 @@ from pathlib import Path
 import numpy as np
 
 from bridge.errors import SceneError
-from bridge.schema import Scene
+from bridge.schema import Liquid, Scene, breakable_settings
 from bridge.trajectory import Trajectory
 from physics.contacts import ContactRecorder, Episode
 from physics.events import EventScheduler
+from physics.fracture import Fractures
+from physics.liquids import LiquidParticles
 from physics.recorder import FrameRecorder
 from physics.stability import StabilityMonitor
+from physics.water import WaterVolumes
 from physics.world import World
 
 OVERLAP_TOLERANCE_M = 0.002  # deeper interpenetration at t = 0 is an error
@@ -43,52 +47,98 @@ def simulate(scene: Scene, scene_dir: Path | None = None,
     try:
         if not scene.world.allow_interpenetration:
             _refuse_overlaps(world, scene)
+        loop = _Loop(world, scene)
         built = time.perf_counter()
-        result = _run(world, scene, progress)
+        result = loop.run(progress)
         result.timings_s.update(build=built - started, loop=time.perf_counter() - built)
         return result
     finally:
         world.close()
 
 
-def _run(world: World, scene: Scene, progress: Callable[[int, int], None] | None) -> SimResult:
-    steps = frame_steps(scene)
-    dt = world.dt
-    names = [b.name for b in scene.all_bodies()]
-    masses = {n: world.bodies[n].mass for n in world.bodies}
-    recorder = FrameRecorder(names, steps * dt)
-    contacts = ContactRecorder(dt)
-    scheduler = EventScheduler(scene.events, dt)
-    monitor = StabilityMonitor(scene.physics.max_speed)
-    frame, fired, bullet = 0, 0, 0.0
-    for step in range(steps[-1] + 1):
-        if step == steps[frame]:
-            recorder.record(world, frame)
-            monitor.check(recorder, frame, _dynamic_mass(world), float(np.linalg.norm(
-                world.gravity)))
-            if progress:
-                progress(frame + 1, len(steps))
-            frame += 1
-            if frame == len(steps):
-                break
+class _Loop:
+    """The step loop and the systems hooked into it (events, fracture, liquids, water)."""
+
+    def __init__(self, world: World, scene: Scene):
+        self.world, self.scene = world, scene
+        self.steps = frame_steps(scene)
+        names = [b.name for b in scene.all_bodies()]
+        self.recorder = FrameRecorder(names, self.steps * world.dt)
+        self.contacts = ContactRecorder(world.dt)
+        self.fractures = Fractures(world, scene) if any(
+            breakable_settings(b) for b in scene.all_bodies()) else None
+        shatter = self.fractures.shatter if self.fractures else None
+        self.scheduler = EventScheduler(scene.events, world.dt, shatter)
+        self.monitor = StabilityMonitor(scene.physics.max_speed)
+        self.water = WaterVolumes(scene.water, world.gravity) if scene.water else None
+        self.liquids = {liquid.name: _pour(world, scene, liquid) for liquid in scene.liquids}
+        self.bullet = 0.0  # seconds inside stepSimulation alone: the benchmark's yardstick
+
+    def run(self, progress: Callable[[int, int], None] | None) -> SimResult:
+        frame = 0
+        for step in range(self.steps[-1] + 1):
+            if step == self.steps[frame]:
+                self._record(frame)
+                if progress:
+                    progress(frame + 1, len(self.steps))
+                frame += 1
+                if frame == len(self.steps):
+                    break
+            self._step(step)
+        return self._result()
+
+    def _record(self, frame: int) -> None:
+        world = self.world
+        self.recorder.record(world, frame)
+        for name, liquid in self.liquids.items():
+            self.recorder.record_particles(name, frame, liquid.positions())
+        if self.water is not None:
+            self.monitor.external_work()  # buoyancy does work the energy sum cannot see
+        self.monitor.check(self.recorder, frame, _dynamic_mass(world),
+                           float(np.linalg.norm(world.gravity)))
+
+    def _step(self, step: int) -> None:
+        world, scheduler = self.world, self.scheduler
+        fired = len(scheduler.fired)
         scheduler.before_step(world, step)
-        if len(scheduler.fired) != fired or scheduler.forces:
-            fired = len(scheduler.fired)
-            masses.update({n: b.mass for n, b in world.bodies.items()})
-            monitor.external_work()
+        if self.water is not None:
+            self.water.before_step(world, step)
+        if self.fractures is not None:
+            self.fractures.before_step(world)
         before = time.perf_counter()
         world.step()
-        bullet += time.perf_counter() - before
-        contacts.after_step(step + 1, world.contact_points(), world.names)
-        if contacts.started:
-            scheduler.on_contacts(contacts.started, step + 1)
-    events = {
-        "collisions": [_collision(e, dt, scene.fps) for e in contacts.episodes()],
-        "fractures": [],
-        "events": [{**f, "frame": round(f["time"] * scene.fps)} for f in scheduler.fired],
-    }
-    # `bullet`: time inside stepSimulation alone, the benchmark's yardstick for overhead
-    return SimResult(recorder.trajectory, events, masses, int(steps[-1]), {"bullet": bullet})
+        self.bullet += time.perf_counter() - before
+        self.contacts.after_step(step + 1, world.contact_points(), world.names)
+        if self.fractures is not None:
+            self.fractures.after_step(world, step + 1, self.contacts.peaks)
+        if self.contacts.started:
+            scheduler.on_contacts(self.contacts.started, step + 1)
+        if len(scheduler.fired) != fired or scheduler.forces or (
+                self.fractures is not None and self.fractures.broke):
+            self.monitor.external_work()
+
+    def _result(self) -> SimResult:
+        dt, fps = self.world.dt, self.scene.fps
+        fractures = self.fractures.events if self.fractures else []
+        events = {
+            "collisions": [_collision(e, dt, fps) for e in self.contacts.episodes()],
+            "fractures": [{**f, "frame": round(f["time"] * fps)} for f in fractures],
+            "events": [{**f, "frame": round(f["time"] * fps)} for f in self.scheduler.fired],
+        }
+        masses = dict(self.world.masses)
+        masses.update({l.name: l.density * l.volume_ml * 1e-6 for l in self.scene.liquids})
+        swaps = self.fractures.swap_seconds if self.fractures else []
+        timings = {"bullet": self.bullet, "swaps": len(swaps), "swap_max": max(swaps, default=0.0)}
+        return SimResult(self.recorder.trajectory, events, masses, int(self.steps[-1]), timings)
+
+
+def _pour(world: World, scene: Scene, liquid: Liquid) -> LiquidParticles:
+    """Fill the liquid's container at t = 0, seeded from the scene seed and the liquid name."""
+    container = world.bodies[liquid.inside]
+    seed = zlib.crc32(f"{scene.seed}/{liquid.name}".encode())
+    world.has_particles = True
+    return LiquidParticles(world.client, liquid, container.geometry, world.pose(liquid.inside),
+                           seed)
 
 
 def _dynamic_mass(world: World) -> float:

@@ -217,11 +217,11 @@ def scale_part(part: CollisionPart, scale: np.ndarray) -> CollisionPart:
         if part.kind == "cylinder" and np.isclose(k[0], k[1]):
             return replace(part, position=position, radius=part.radius * k[0],
                            height=part.height * k[2])
-    body_points = _surface_points(part) @ rot.T + part.position
+    body_points = surface_points(part) @ rot.T + part.position
     return convex_part(body_points * scale)
 
 
-def _surface_points(part: CollisionPart) -> np.ndarray:
+def surface_points(part: CollisionPart) -> np.ndarray:
     """Points whose hull is the part, in the part's frame."""
     if part.kind == "sphere":
         return trimesh.creation.icosphere(subdivisions=2, radius=part.radius).vertices
