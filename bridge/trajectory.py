@@ -31,6 +31,10 @@ class Trajectory:
     def num_frames(self) -> int:
         return len(self.times)
 
+    def frame_of(self, time: float) -> int:
+        """The first frame at or after `time`."""
+        return int(np.searchsorted(self.times, time - 1e-9))
+
     def exists(self, name: str) -> np.ndarray:
         """[F] bool: frames in which the instance exists."""
         return ~np.isnan(self.pos[name][:, 0])

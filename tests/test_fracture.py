@@ -1,0 +1,107 @@
+"""Fracture in the simulation: when things break, and what the pieces inherit."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bridge.loader import load_scene
+from physics.liquids import LiquidParticles
+from physics.simulate import simulate
+from tests.helpers import make_scene
+
+SCENES = Path(__file__).resolve().parents[1] / "scenes"
+
+
+def _drop(asset: str, height: float, material: str | None = None, **extra) -> dict:
+    body = {"name": "b", "asset": asset, "position": [0, 0, height], "breakable": True}
+    if material:
+        body["material"] = material
+    scene = make_scene(duration=1.0, bodies=[body, *extra.pop("more", [])], **extra)
+    return simulate(scene).events
+
+
+def test_glass_breaks_from_a_metre_but_not_from_three_centimetres():
+    assert _drop("tumbler", 1.0)["fractures"][0]["body"] == "b"
+    assert _drop("tumbler", 0.03)["fractures"] == []
+
+
+def test_steel_never_breaks():
+    assert _drop("tumbler", 3.0, material="steel")["fractures"] == []
+
+
+def test_bottle_survives_two_metres_onto_a_thick_foam_mat():
+    mat = {"name": "mat", "asset": "box", "material": "foam", "static": True,
+           "params": {"length": 1.0, "width": 1.0, "height": 0.15}}
+    scene = make_scene(duration=1.2, bodies=[
+        mat, {"name": "bottle", "asset": "bottle", "position": [0, 0, 2.15],
+              "rotation": [90, 0, 0]}])
+    result = simulate(scene)
+    assert any(set(c["bodies"]) == {"bottle", "mat"} for c in result.events["collisions"])
+    assert result.events["fractures"] == []
+    assert _drop("bottle", 1.0)["fractures"]  # the same bottle breaks on stone
+
+
+def _break_in_flight() -> tuple:
+    """A spinning, moving glass broken by an event in zero gravity."""
+    scene = make_scene(duration=0.5, fps=24, world={"gravity": [0, 0, 0], "ground": None},
+                       bodies=[{"name": "glass", "asset": "tumbler", "velocity": [1.0, 0.5, 0],
+                                "angular_velocity": [0, 0, 360]}],
+                       events=[{"at": 0.2, "break": "glass"}])
+    return scene, simulate(scene)
+
+
+def test_fragments_conserve_mass_and_momentum():
+    _, result = _break_in_flight()
+    fracture = result.events["fractures"][0]
+    pieces = fracture["fragments"]
+    assert len(pieces) >= 12
+    parent = result.masses["glass"]
+    assert sum(result.masses[p] for p in pieces) == pytest.approx(parent, rel=1e-6)
+    traj = result.trajectory
+    before = traj.frame_of(0.2) - 1
+    after = traj.frame_of(0.2) + 1
+    momentum_before = parent * traj.linvel["glass"][before]
+    momentum_after = sum(result.masses[p] * traj.linvel[p][after] for p in pieces)
+    assert np.linalg.norm(momentum_after - momentum_before) <= 0.02 * np.linalg.norm(
+        momentum_before)
+
+
+def test_fragments_appear_at_the_break_and_the_parent_vanishes():
+    _, result = _break_in_flight()
+    traj = result.trajectory
+    frame = result.events["fractures"][0]["frame"]
+    piece = result.events["fractures"][0]["fragments"][0]
+    assert traj.exists("glass")[:frame].all() and not traj.exists("glass")[frame + 1:].any()
+    assert not traj.exists(piece)[:frame].any() and traj.exists(piece)[frame + 1:].all()
+
+
+def test_juice_stays_in_until_the_glass_shatters_and_reruns_are_identical():
+    loaded = load_scene(SCENES / "juice_glass_falls.yaml")
+    first, second = (simulate(loaded.scene, loaded.folder) for _ in range(2))
+    traj = first.trajectory
+    for key in ("pos", "quat", "linvel", "angvel", "particles"):
+        for name, value in getattr(traj, key).items():
+            assert np.array_equal(value, getattr(second.trajectory, key)[name], equal_nan=True)
+    broke = first.events["fractures"][0]["time"]
+    glass = next(b for b in loaded.scene.bodies if b.name == "glass")
+    from bridge.assets.build import geometry_for
+
+    geometry = geometry_for(glass, loaded.folder)
+    radius = loaded.scene.liquids[0].particle_radius
+    for frame in np.flatnonzero(traj.times < broke):
+        pose = (traj.pos["glass"][frame], traj.quat["glass"][frame])
+        inside = LiquidParticles.inside_hull(traj.particles["juice"][frame], geometry, pose,
+                                             radius)
+        assert inside.all(), f"juice left the glass at t = {traj.times[frame]:.3f} s"
+    # after the break it spills
+    assert np.ptp(traj.particles["juice"][-1][:, 0]) > 0.3
+
+
+def test_sideways_gravity_accelerates_along_its_vector():
+    scene = make_scene(duration=1.05, world={"gravity": [3.0, 0, 0], "ground": None},
+                       bodies=[{"name": "b", "asset": "block"}])
+    traj = simulate(scene).trajectory
+    assert traj.pos["b"][24, 0] == pytest.approx(1.5, rel=0.006)
+    assert np.allclose(traj.pos["b"][:, 1:], 0, atol=1e-9)
