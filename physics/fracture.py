@@ -27,6 +27,7 @@ from bridge.assets.registry import default_material
 from bridge.instances import fragment_name
 from bridge.materials import MATERIALS
 from bridge.schema import Body, Breakable, Scene, breakable_settings
+from bridge.transforms import quat_to_matrix
 from physics.world import Solid, World
 
 REFERENCE_STEP_S = 1 / 240
@@ -103,11 +104,13 @@ class Fractures:
         world.remove(name)
         names = []
         rng = np.random.default_rng([breakage.seed, step, len(breakage.pieces)])
-        kicks = _separation(breakage, com, origin, rng)
-        for k, ((_, solid), kick) in enumerate(zip(breakage.fragments, kicks, strict=True)):
+        centres = origin[0] + np.array([s.offset[0] for _, s in breakage.fragments]) @ \
+            quat_to_matrix(origin[1]).T
+        kicks = _separation(breakage, com, centres, rng)
+        velocities = linear + np.cross(angular, centres - com) + kicks
+        for k, ((_, solid), velocity) in enumerate(zip(breakage.fragments, velocities,
+                                                      strict=True)):
             child = fragment_name(name, k)
-            centre = origin[0] + _rotate(origin[1], solid.offset[0])
-            velocity = linear + np.cross(angular, centre - com) + kick
             world.create(child, breakage.body, solid, origin, velocity, angular, static=False)
             names.append(child)
         self.broke = True
@@ -126,20 +129,12 @@ def default_threshold(body: Body, fragments: list[Fragment]) -> float:
     return THRESHOLD_COEFFICIENT * toughness * 1e6 * size
 
 
-def _rotate(quat: np.ndarray, vector: np.ndarray) -> np.ndarray:
-    from bridge.transforms import quat_to_matrix
-
-    return quat_to_matrix(quat) @ np.asarray(vector)
-
-
-def _separation(breakage: Breakage, com: np.ndarray, origin: tuple, rng: np.random.Generator
-                ) -> list[np.ndarray]:
+def _separation(breakage: Breakage, com: np.ndarray, centres: np.ndarray,
+                rng: np.random.Generator) -> np.ndarray:
     """Outward kicks, seeded, with the momentum they add removed so the total is unchanged."""
     masses = np.array([solid.props.mass for _, solid in breakage.fragments])
-    centres = np.array([origin[0] + _rotate(origin[1], solid.offset[0])
-                        for _, solid in breakage.fragments])
     outward = centres - com
     outward /= np.maximum(np.linalg.norm(outward, axis=1, keepdims=True), 1e-9)
     kicks = outward * SEPARATION_SPEED * rng.uniform(0.5, 1.5, size=(len(masses), 1))
     drift = (masses[:, None] * kicks).sum(axis=0) / masses.sum()
-    return list(kicks - drift)
+    return kicks - drift

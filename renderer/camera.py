@@ -59,8 +59,15 @@ class CameraTrack:
                 "near": self.near, "far": self.far}
 
 
+def _box_corners(low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """[...,8,3] corners of the axis-aligned boxes between [...,3] `low` and `high`."""
+    upper = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)], bool)
+    return np.where(upper, np.asarray(high)[..., None, :], np.asarray(low)[..., None, :])
+
+
 def trajectory_corners(bounds: dict[str, np.ndarray], trajectory: Trajectory) -> np.ndarray:
-    """[N,3] world corners of each instance's body-frame bounds at every frame it exists."""
+    """[N,3] world corners of each instance's body-frame bounds at every frame it exists,
+    and of each liquid's particle bounding box at every frame it has particles."""
     out = []
     for name, box in bounds.items():
         if name not in trajectory.pos:
@@ -68,11 +75,15 @@ def trajectory_corners(bounds: dict[str, np.ndarray], trajectory: Trajectory) ->
         alive = trajectory.exists(name)
         if not alive.any():
             continue
-        corners = np.array([[box[i, 0], box[j, 1], box[k, 2]]
-                            for i in (0, 1) for j in (0, 1) for k in (0, 1)])
+        corners = _box_corners(box[0], box[1])
         rot = quat_to_matrix(trajectory.quat[name][alive])  # [A,3,3]
         world = np.einsum("aij,cj->aci", rot, corners) + trajectory.pos[name][alive][:, None]
         out.append(world.reshape(-1, 3))
+    for particles in trajectory.particles.values():
+        alive = np.isfinite(particles).all(axis=2).any(axis=1)
+        if alive.any():
+            low, high = np.nanmin(particles[alive], axis=1), np.nanmax(particles[alive], axis=1)
+            out.append(_box_corners(low, high).reshape(-1, 3))
     return np.concatenate(out) if out else np.zeros((0, 3))
 
 

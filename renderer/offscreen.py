@@ -10,7 +10,15 @@ and each sun's shadow map is framed once per shot on the bodies and their shadow
 One sample per pixel also makes colour, depth and ids sample the same point (the pixel
 centre), which exact flow needs.
 
-Instance ids are encoded as 8-bit colours (low byte, high byte, 0).
+Instance ids are encoded as 8-bit colours (low byte, high byte, 0). Both id shaders write
+the low byte of the draw's instance index into that free third byte: 0 for a plain mesh, the
+particle index (mod 256) for a liquid's instanced spheres (see renderer/particles.py).
+
+Draw order: opaque meshes, then liquids (translucent particles must be under the glass that
+holds them: glass writes depth, so a liquid drawn after it would be hidden), then other
+translucent meshes back to front, then overlays (water) last. An overlay blends into the
+colour only: it writes neither depth nor ids and casts no shadow, so what lies under the
+water keeps its depth and id.
 """
 from __future__ import annotations
 
@@ -86,12 +94,19 @@ class _Renderer(pyrender.Renderer):
         self.shadow_views: dict[pyrender.Node, ShadowView] = {}
         self.id_colors: dict[pyrender.Primitive, np.ndarray] = {}  # in [0, 1]
         self.receivers_only: list[pyrender.Mesh] = []  # left out of the shadow maps
+        self.liquids: list[pyrender.Node] = []  # instanced particle meshes, posed per frame
+        self.overlays: list[pyrender.Node] = []  # drawn last into the colour alone
+        self._overlay_primitives: set[pyrender.Primitive] = set()
         self._light_counts = [0, 0, 0]
+        self._programs: dict[tuple, pyrender.shader_program.ShaderProgram] = {}
+        self._lit_programs: set = set()  # programs whose lighting this pass has bound
         self._main_ids = None
         self.last_ids: np.ndarray | None = None  # ids of the latest lit render
+        self.last_instances: np.ndarray | None = None  # its instance-index bytes
 
     def delete(self) -> None:
         super().delete()
+        self._programs.clear()
         _uniform_locations.clear()  # GL may hand the deleted programs' ids out again
 
     def _update_context(self, scene, flags):
@@ -102,15 +117,58 @@ class _Renderer(pyrender.Renderer):
                 if isinstance(light, pyrender.DirectionalLight) and light.shadow_texture is None:
                     light._generate_shadow_texture(size=self.shadow_size)
         super()._update_context(scene, flags)
+        # pyrender uploads instance poses once, when a primitive enters the context; the
+        # particles move every frame, and a re-upload of one small sphere costs little.
+        for node in self.liquids:
+            for primitive in node.mesh.primitives:
+                primitive._remove_from_context()
+                primitive._add_to_context()
 
     def _compute_max_n_lights(self, flags):
         # The shader is specialised on the scene's exact light counts (see mesh.frag).
         limits = super()._compute_max_n_lights(flags)
         return [min(count, limit) for count, limit in zip(self._light_counts, limits)]
 
+    def _sorted_mesh_nodes(self, scene):
+        liquids, overlays = set(self.liquids), set(self.overlays)
+
+        def layer(node) -> int:
+            if node in overlays:
+                return 3
+            if node in liquids:
+                return 1
+            return 2 if node.mesh.is_transparent else 0
+
+        # A stable sort keeps pyrender's back-to-front order within each layer.
+        return sorted(super()._sorted_mesh_nodes(scene), key=layer)
+
+    def _get_primitive_program(self, primitive, flags, program_flags):
+        # pyrender rebuilds the shader defines for every draw; they follow from these alone.
+        material = primitive.material
+        key = (primitive.buf_flags, primitive.mode, type(material), material.tex_flags, flags,
+               program_flags, tuple(self._light_counts))
+        if key not in self._programs:
+            self._programs[key] = super()._get_primitive_program(primitive, flags,
+                                                                 program_flags)
+        return self._programs[key]
+
+    def _forward_pass(self, scene, flags, seg_node_map=None):
+        self._lit_programs.clear()
+        return super()._forward_pass(scene, flags, seg_node_map)
+
+    def _bind_lighting(self, scene, program, node, flags):
+        # pyrender binds every light for every primitive. Once per program and pass is enough:
+        # the shader is specialised on the exact light counts, so no mesh gets its own pick of
+        # lights; a program keeps its uniforms; and the shadow maps stay on their texture
+        # units, as no material here has textures to take those units over.
+        if program not in self._lit_programs:
+            self._lit_programs.add(program)
+            super()._bind_lighting(scene, program, node, flags)
+
     def _shadow_mapping_pass(self, scene, light_node, flags):
         # The ground casts no shadow on anything, yet it would fill the whole shadow map.
-        hidden = [mesh for mesh in self.receivers_only if mesh.is_visible]
+        casting_none = self.receivers_only + [node.mesh for node in self.overlays]
+        hidden = [mesh for mesh in casting_none if mesh.is_visible]
         for mesh in hidden:
             mesh.is_visible = False
         try:
@@ -131,7 +189,20 @@ class _Renderer(pyrender.Renderer):
     def _bind_and_draw_primitive(self, primitive, pose, program, flags):
         if primitive in self.id_colors:
             program.set_uniform("id_color", self.id_colors[primitive])
-        super()._bind_and_draw_primitive(primitive, pose, program, flags)
+        if primitive not in self._overlay_primitives:
+            super()._bind_and_draw_primitive(primitive, pose, program, flags)
+            return
+        GL.glDepthMask(GL.GL_FALSE)
+        GL.glColorMaski(IDS_ATTACHMENT, GL.GL_FALSE, GL.GL_FALSE, GL.GL_FALSE, GL.GL_FALSE)
+        try:
+            super()._bind_and_draw_primitive(primitive, pose, program, flags)
+        finally:
+            GL.glColorMaski(IDS_ATTACHMENT, GL.GL_TRUE, GL.GL_TRUE, GL.GL_TRUE, GL.GL_TRUE)
+            GL.glDepthMask(GL.GL_TRUE)
+
+    def set_layers(self, liquids: list[pyrender.Node], overlays: list[pyrender.Node]) -> None:
+        self.liquids, self.overlays = list(liquids), list(overlays)
+        self._overlay_primitives = {p for node in overlays for p in node.mesh.primitives}
 
     def _configure_main_framebuffer(self):
         dims = (self.viewport_width, self.viewport_height)
@@ -181,6 +252,7 @@ class _Renderer(pyrender.Renderer):
             rgba = np.frombuffer(raw, np.uint8).reshape(height, width, 4)[::-1]
             # The clear leaves alpha 0 (see `Offscreen.render_lit`); drawn pixels have 1.
             self.last_ids = np.where(rgba[..., 3] > 0, decode_ids(rgba), np.uint16(0))
+            self.last_instances = rgba[..., 2]
             GL.glReadBuffer(GL.GL_COLOR_ATTACHMENT0)
         raw = GL.glReadPixels(0, 0, width, height, GL.GL_RGB, GL.GL_UNSIGNED_BYTE)
         return np.frombuffer(raw, np.uint8).reshape(height, width, 3)[::-1], depth
@@ -215,6 +287,12 @@ class Offscreen(pyrender.OffscreenRenderer):
         """Meshes that receive shadows but cast none (the ground): kept out of shadow maps."""
         self._renderer.receivers_only = list(meshes)
 
+    def set_layers(self, liquids: list[pyrender.Node], overlays: list[pyrender.Node]) -> None:
+        """Liquid nodes (instanced, re-posed each frame, drawn after the opaque meshes) and
+        overlay nodes (water: drawn last into the colour alone; leave them out of `set_ids`).
+        """
+        self._renderer.set_layers(liquids, overlays)
+
     def set_ids(self, colors: dict[pyrender.Node, tuple[int, int, int]]) -> None:
         """The id colour (see `encode_id`) of each mesh node; nodes left out are not drawn
         by `render_ids` and leave whatever is behind them in `render_lit`'s ids."""
@@ -224,16 +302,17 @@ class Offscreen(pyrender.OffscreenRenderer):
                                     for primitive in node.mesh.primitives}
 
     def render_lit(self, scene: pyrender.Scene, shadows: bool
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Colour [H,W,3] uint8, depth [H,W] float32 and ids [H,W] uint16 in one pass.
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Colour [H,W,3] uint8, depth [H,W] float32, ids [H,W] uint16 and instance-index
+        bytes [H,W] uint8 in one pass.
 
         The scene's background alpha must be 0: the id attachment is cleared with it."""
         if scene.bg_color[3] != 0:
             raise ValueError("render_lit needs a scene background with alpha 0")
         color, depth = self.render(scene, Flags.SHADOWS_DIRECTIONAL if shadows else Flags.NONE)
-        return color, depth, self._renderer.last_ids
+        return color, depth, self._renderer.last_ids, self._renderer.last_instances
 
-    def render_ids(self, scene: pyrender.Scene) -> tuple[np.ndarray, np.ndarray]:
-        """Depth and ids only, from pyrender's unlit segmentation pass."""
+    def render_ids(self, scene: pyrender.Scene) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Depth, ids and instance-index bytes only, from the unlit segmentation pass."""
         color, depth = self.render(scene, Flags.SEG, self._id_nodes)
-        return depth, decode_ids(color)
+        return depth, decode_ids(color), color[..., 2]

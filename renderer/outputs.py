@@ -96,8 +96,8 @@ class ShotWriter:
             Image.fromarray(passes.segmentation).save(
                 segmentation_path(self.out_dir, frame), compress_level=PNG_COMPRESS_LEVEL)
         if "flow" in self.passes:
-            flows = forward_backward(passes.depth, passes.segmentation, self.camera,
-                                     self.trajectory, self.instances, frame)
+            flows = forward_backward(passes.depth, passes.segmentation, passes.instance_bytes,
+                                     self.camera, self.trajectory, self.instances, frame)
             for path, flow in zip(flow_paths(self.out_dir, frame), flows):
                 np.save(path, flow)
 

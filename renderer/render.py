@@ -17,7 +17,7 @@ from renderer.camera import CameraTrack, camera_track, trajectory_corners
 from renderer.offscreen import Offscreen, shadow_view
 from renderer.outputs import ShotWriter
 from renderer.passes import render_frame
-from renderer.scene_builder import ShotScene, build_scene, set_frame
+from renderer.scene_builder import ShotScene, add_liquids, build_scene, set_frame
 
 NO_GROUND_SHADOW_REACH = 50.0  # metres: without a ground, shadow points stop this far out
 
@@ -90,11 +90,13 @@ def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance],
     shot = build_scene(scene, instances, scene_dir)
     corners = trajectory_corners(shot.bounds, trajectory)
     track = camera_track(scene.camera, scene.resolution, np.arange(frames) / scene.fps, corners)
+    add_liquids(shot, instances, trajectory, track)
     ground = scene.world.ground
     reach = ground.size / 2 if ground is not None else NO_GROUND_SHADOW_REACH
     renderer = Offscreen(*scene.resolution)
     try:
         renderer.set_ids(shot.seg_colors)
+        renderer.set_layers(list(shot.liquids.values()), shot.water)
         renderer.set_receivers_only([] if shot.ground is None else [shot.ground.mesh])
         for node, direction in shot.suns.items():
             renderer.shadow_views[node] = shadow_view(

@@ -5,6 +5,7 @@ import numpy as np
 
 from bridge.schema import Scene
 from bridge.trajectory import Trajectory
+from bridge.transforms import quat_to_matrix
 
 IDENTITY = np.array([0.0, 0.0, 0.0, 1.0])
 
@@ -28,3 +29,13 @@ def trajectory_of(scene: Scene, poses: dict[str, tuple[np.ndarray, np.ndarray]])
         traj.linvel[body.name] = np.zeros((n, 3))
         traj.angvel[body.name] = np.zeros((n, 3))
     return traj
+
+
+def project(camera: dict, frame: int, point) -> tuple[float, float]:
+    """A world point to continuous pixel coordinates, from the metadata camera alone."""
+    k = np.asarray(camera["intrinsics"])
+    k = k[frame] if k.ndim == 3 else k
+    rot = quat_to_matrix(np.asarray(camera["quaternions"][frame]))
+    local = rot.T @ (np.asarray(point, float) - np.asarray(camera["positions"][frame]))
+    # OpenGL camera (looks along -z, y up) to image coordinates (x right, y down).
+    return k[0, 0] * local[0] / -local[2] + k[0, 2], -k[1, 1] * local[1] / -local[2] + k[1, 2]

@@ -14,22 +14,12 @@ from bridge.transforms import quat_to_matrix
 from renderer.camera import camera_track
 from renderer.outputs import depth_path, read_segmentation, segmentation_path
 from renderer.render import render_shot
-from tests.helpers import IDENTITY, make_scene, trajectory_of
+from tests.helpers import IDENTITY, make_scene, project, trajectory_of
 
 
 def render(scene: Scene, out: Path, poses=None, passes=frozenset({"depth", "segmentation"})):
     traj = trajectory_of(scene, poses or {})
     return render_shot(scene, traj, instances_for(scene), out, None, passes)
-
-
-def project(camera: dict, frame: int, point) -> tuple[float, float]:
-    """A world point to continuous pixel coordinates, from the metadata camera alone."""
-    k = np.asarray(camera["intrinsics"])
-    k = k[frame] if k.ndim == 3 else k
-    rot = quat_to_matrix(np.asarray(camera["quaternions"][frame]))
-    local = rot.T @ (np.asarray(point, float) - np.asarray(camera["positions"][frame]))
-    # OpenGL camera (looks along -z, y up) to image coordinates (x right, y down).
-    return k[0, 0] * local[0] / -local[2] + k[0, 2], -k[1, 1] * local[1] / -local[2] + k[1, 2]
 
 
 def far_block(name: str = "block") -> dict:

@@ -54,6 +54,13 @@ uniform vec3 id_color;  // the instance id as a colour, written to the second at
 
 in vec3 frag_position;
 in vec3 frag_normal;
+flat in int frag_instance;
+#ifdef COLOR_0_LOC
+in vec4 frag_color_0;  // per-vertex surface, see mesh.vert
+#endif
+#ifdef TEXCOORD_0_LOC
+in float frag_roughness;
+#endif
 
 layout(location = 0) out vec4 frag_color;
 layout(location = 1) out vec4 frag_id;  // alpha 1 marks a drawn pixel; the clear leaves 0
@@ -112,8 +119,15 @@ float lit_fraction(mat4 light_matrix, sampler2D shadow_map, float nl)
 void main()
 {
     vec4 base = material.base_color_factor;
+    float roughness = material.roughness_factor;
+#ifdef COLOR_0_LOC
+    base *= frag_color_0;
+#endif
+#ifdef TEXCOORD_0_LOC
+    roughness *= frag_roughness;
+#endif
     float metallic = clamp(material.metallic_factor, 0.0, 1.0);
-    float roughness = clamp(material.roughness_factor, 0.04, 1.0);
+    roughness = clamp(roughness, 0.04, 1.0);
     float alpha = roughness * roughness;
     vec3 c_diff = base.rgb * (1.0 - DIELECTRIC_F0) * (1.0 - metallic);
     vec3 f0 = mix(vec3(DIELECTRIC_F0), base.rgb, metallic);
@@ -156,5 +170,7 @@ void main()
     }
 #endif
     frag_color = vec4(pow(clamp(color, 0.0, 1.0), vec3(1.0 / 2.2)), base.a);
-    frag_id = vec4(id_color, 1.0);
+    // The free third byte of the id colour carries the instance index mod 256; the quarter
+    // step makes the byte come out right whether the conversion rounds or truncates.
+    frag_id = vec4(id_color.rg, (float(frag_instance & 255) + 0.25) / 255.0, 1.0);
 }

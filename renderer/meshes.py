@@ -1,0 +1,132 @@
+"""The pyrender meshes of a shot: bodies, fragments, liquid particles, water and the ground."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import trimesh
+
+from bridge.instances import Instance
+from bridge.materials import get_material
+from bridge.schema import Liquid, Scene, Water, breakable_settings
+from renderer.offscreen import pyrender
+
+if TYPE_CHECKING:
+    from bridge.assets.build import Appearance
+    from bridge.assets.fracture import Fragment
+
+SMOOTH_ANGLE = np.radians(35)  # edges sharper than this stay sharp in shading
+PARTICLE_GROWTH = 1.3  # drawn radius over the physical one, so neighbours overlap and merge
+MAX_FACET_INSET_PX = 0.75  # how far a particle's flat facets may sink inside its sphere
+MAX_SUBDIVISIONS = 3  # an icosphere of 1280 faces: round at any size
+LIQUID_ALPHA = 0.8  # translucent, yet its colour holds over a few layers
+LIQUID_ROUGHNESS = 0.15  # wet sheen
+WATER_ALPHA = 0.45
+WATER_ROUGHNESS = 0.08
+
+
+def material(rgb, metallic: float, roughness: float,
+             alpha: float = 1.0) -> pyrender.MetallicRoughnessMaterial:
+    """A plain metallic-roughness material, blended where it is translucent."""
+    return pyrender.MetallicRoughnessMaterial(
+        baseColorFactor=[*rgb, alpha], metallicFactor=metallic, roughnessFactor=roughness,
+        alphaMode="BLEND" if alpha < 1 else "OPAQUE")
+
+
+def _primitive(visual: trimesh.Trimesh, look) -> pyrender.Primitive:
+    shaded = trimesh.graph.smooth_shade(visual, angle=SMOOTH_ANGLE)
+    return pyrender.Primitive(positions=shaded.vertices, normals=shaded.vertex_normals,
+                              indices=shaded.faces, material=look)
+
+
+def _fragment(inst: Instance, scene: Scene, scene_dir: Path | None) -> Fragment:
+    """The fracture module's piece for a fragment instance (imported late: it is heavy)."""
+    from bridge.assets.fracture import fracture_seed, fragment_geometry
+
+    settings = breakable_settings(inst.body)
+    seed = fracture_seed(scene.seed, inst.body.name, settings)
+    return fragment_geometry(inst.body, scene_dir, seed, settings, inst.fragment)
+
+
+def body_mesh(inst: Instance, scene: Scene,
+              scene_dir: Path | None) -> tuple[pyrender.Mesh, np.ndarray]:
+    """A rigid body's or a fragment's mesh, and its [2,3] body-frame bounds. A fragment is
+    drawn in its parent's frame, with its fracture faces in its material's break colour and
+    roughness and the rest of its skin in the body's appearance (same alpha)."""
+    from bridge.assets.build import appearance_for, geometry_for
+
+    look = appearance_for(inst.body)
+    if inst.kind == "fragment":
+        piece = _fragment(inst, scene, scene_dir)
+        primitive = _fragment_primitive(piece.geometry.visual, np.asarray(piece.interior, bool),
+                                        inst, look)
+        return pyrender.Mesh([primitive]), np.asarray(piece.geometry.bounds)
+    geometry = geometry_for(inst.body, scene_dir)
+    skin = material(look.base_color, look.metallic, look.roughness, look.alpha)
+    return pyrender.Mesh([_primitive(geometry.visual, skin)]), np.asarray(geometry.bounds)
+
+
+def _fragment_primitive(visual: trimesh.Trimesh, interior: np.ndarray, inst: Instance,
+                        look: Appearance) -> pyrender.Primitive:
+    """One primitive whose vertices carry their surface: colour in COLOR_0 and roughness in
+    TEXCOORD_0.x (see shaders/mesh.vert). One draw instead of one per surface: draws cost
+    more than pixels here, and a shattered body has dozens of fragments."""
+    from bridge.assets.build import material_for
+
+    body_material = material_for(inst.body)
+    break_color = body_material.break_color or look.base_color
+    surfaces = ((~interior, look.base_color, look.roughness),
+                (interior, break_color, body_material.break_roughness))
+    vertices, normals, faces, colors, roughness = [], [], [], [], []
+    for chosen, color, rough in surfaces:
+        if chosen.any():
+            part = trimesh.graph.smooth_shade(
+                visual.submesh([np.flatnonzero(chosen)], append=True), angle=SMOOTH_ANGLE)
+            faces.append(part.faces + sum(len(v) for v in vertices))
+            vertices.append(part.vertices)
+            normals.append(part.vertex_normals)
+            colors.append(np.tile(color, (len(part.vertices), 1)))
+            roughness.append(np.full((len(part.vertices), 2), rough))
+    return pyrender.Primitive(
+        positions=np.concatenate(vertices), normals=np.concatenate(normals),
+        indices=np.concatenate(faces), color_0=np.concatenate(colors),
+        texcoord_0=np.concatenate(roughness),
+        material=material((1.0, 1.0, 1.0), look.metallic, 1.0, look.alpha))
+
+
+def particle_mesh(liquid: Liquid, pixels_per_metre: float) -> pyrender.Mesh:
+    """One sphere, drawn once per particle through its instance poses, with as few faces as
+    look round at its largest on screen (`pixels_per_metre` there): triangles, not pixels,
+    are what thousands of small spheres cost a CPU rasterizer."""
+    radius = PARTICLE_GROWTH * liquid.particle_radius
+    for subdivisions in range(MAX_SUBDIVISIONS + 1):
+        sphere = trimesh.creation.icosphere(subdivisions=subdivisions, radius=radius)
+        inset = radius - np.linalg.norm(sphere.triangles_center, axis=1).min()
+        if inset * pixels_per_metre <= MAX_FACET_INSET_PX:
+            break
+    look = material(liquid.color, 0.0, LIQUID_ROUGHNESS, LIQUID_ALPHA)
+    return pyrender.Mesh([pyrender.Primitive(  # instanced from the start; set_frame poses it
+        positions=sphere.vertices, normals=sphere.vertex_normals, indices=sphere.faces,
+        material=look, poses=np.eye(4)[None])])
+
+
+def water_mesh(water: Water) -> pyrender.Mesh:
+    """The region's box without its bottom; back faces are culled, so each pixel blends one
+    face of it: the top seen from above, a side seen from the side."""
+    box = trimesh.creation.box(bounds=[water.region.min, water.region.max])
+    box.update_faces(box.face_normals[:, 2] > -0.5)
+    look = material(water.color, 0.0, WATER_ROUGHNESS, WATER_ALPHA)
+    return pyrender.Mesh([_primitive(box, look)])  # its 90-degree edges stay sharp
+
+
+def ground_mesh(scene: Scene) -> pyrender.Mesh | None:
+    ground = scene.world.ground
+    if ground is None:
+        return None
+    half = ground.size / 2
+    quad = trimesh.Trimesh(vertices=[[-half, -half, 0], [half, -half, 0], [half, half, 0],
+                                     [-half, half, 0]], faces=[[0, 1, 2], [0, 2, 3]])
+    look = get_material(ground.material)
+    color = ground.color if ground.color is not None else look.base_color
+    return pyrender.Mesh([_primitive(quad, material(color, look.metallic, look.roughness))])
