@@ -105,3 +105,41 @@ def test_sideways_gravity_accelerates_along_its_vector():
     traj = simulate(scene).trajectory
     assert traj.pos["b"][24, 0] == pytest.approx(1.5, rel=0.006)
     assert np.allclose(traj.pos["b"][:, 1:], 0, atol=1e-9)
+
+
+def test_large_fragments_break_again_at_depth_two():
+    scene = make_scene(duration=1.0, bodies=[
+        {"name": "pane", "asset": "pane", "position": [0, 0, 1.5], "rotation": [0, 90, 0],
+         "breakable": {"pieces": 4, "depth": 2}}])
+    fractures = simulate(scene).events["fractures"]
+    bodies = [f["body"] for f in fractures]
+    assert bodies[0] == "pane"
+    assert any(b.startswith("pane/frag_") for b in bodies[1:])
+    second = next(f for f in fractures if f["body"].startswith("pane/frag_"))
+    assert all(name.startswith(second["body"] + "/frag_") for name in second["fragments"])
+
+
+def test_fragment_segmentation_ids_match_metadata(tmp_path):
+    import dataclasses
+    import json
+
+    from PIL import Image
+
+    from bridge.pipeline import run_shot
+
+    loaded = load_scene(SCENES / "egg_drop.yaml")
+    small = loaded.scene.model_copy(update={"resolution": (96, 96), "duration": 0.6})
+    out = tmp_path / "shot"
+    run_shot(dataclasses.replace(loaded, scene=small), out)
+    meta = json.loads((out / "metadata.json").read_text())
+    fragments = {i["id"]: i for i in meta["instances"] if i["kind"] == "fragment"}
+    assert fragments and all(i["parent"] == "egg" for i in fragments.values())
+    frame = json.loads((out / "events.json").read_text())["fractures"][0]["frame"]
+    before = np.asarray(Image.open(out / "segmentation" / f"segmentation_{frame - 1:05d}.png"))
+    after = np.asarray(Image.open(out / "segmentation" / f"segmentation_{frame + 2:05d}.png"))
+    egg_id = next(i["id"] for i in meta["instances"] if i["name"] == "egg")
+    assert egg_id in before and not set(np.unique(before)) & set(fragments)
+    seen = set(np.unique(after)) - {0}
+    assert seen and seen <= set(fragments)
+    for fid in seen:  # ids in the image are the metadata's, with matching pixel counts
+        assert fragments[fid]["visibility"][frame + 2] == int((after == fid).sum())
