@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: install
-	$(VENV)/bin/simshot render scenes/bouncing_balls.yaml -o shots/demo
+	$(VENV)/bin/simshot render scenes/juice_glass_falls.yaml -o shots/demo
 
 test: install
 	$(VENV)/bin/pytest
