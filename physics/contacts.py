@@ -35,51 +35,41 @@ class ContactRecorder:
 
     def after_step(self, step: int, points: list[tuple], names: dict[int, str]) -> None:
         self.started = []
-        sums = self._sums(points)
-        self.peaks = _peaks(sums)
-        for key, entry in sums.items():
+        impulses = self._impulses(points)
+        self.peaks = _peaks(impulses)
+        changed = [key for key, impulse in impulses.items()
+                   if key not in self.open or impulse > self.open[key].impulse]
+        where = _where(points, set(changed), self.dt) if changed else {}
+        for key, impulse in impulses.items():
             episode = self.open.get(key)
+            if episode is not None:
+                episode.last_step = step
+            if key not in where or key[0] not in names or key[1] not in names:
+                continue
+            pair, position, normal = _named(key, where[key], names)
             if episode is None:
-                if key[0] not in names or key[1] not in names:
-                    continue
-                pair, position, normal = _named(key, entry, names)
-                episode = Episode(pair, step, step, entry[0], position, normal)
+                episode = Episode(pair, step, step, impulse, position, normal)
                 self.open[key] = episode
                 self.started.append(episode)
             else:
-                episode.last_step = step
-                if entry[0] > episode.impulse:
-                    _, episode.position, episode.normal = _named(key, entry, names)
-                    episode.impulse = entry[0]
+                episode.impulse, episode.position, episode.normal = impulse, position, normal
         if self.open:
             for key in [k for k, e in self.open.items() if step - e.last_step > GAP_STEPS]:
                 self.closed.append(self.open.pop(key))
 
-    def _sums(self, points: list[tuple]) -> dict[tuple[int, int], list[float]]:
-        """Per pair of Bullet ids: normal impulse, then impulse-weighted position and normal."""
-        # A plain loop over floats: this runs every step, and numpy's per-call cost on
-        # 3-vectors made it several times slower than the physics step itself.
-        dt = self.dt
-        sums: dict[tuple[int, int], list[float]] = {}
+    def _impulses(self, points: list[tuple]) -> dict[tuple[int, int], float]:
+        """Normal impulse of the step per touching pair of Bullet ids (smaller id first)."""
+        # The hot loop of the stage: plain floats and tuples, because numpy's per-call cost on
+        # a few numbers made it slower than the physics step itself.
+        sums: dict[tuple[int, int], float] = {}
         for c in points:
             force = c[9]
             if force <= 0.0 and c[8] > SPECULATIVE_M:
                 continue  # Bullet's speculative points: near, not touching, pushing nothing
-            a, b, w = (c[1], c[2], force * dt + 1e-12) if c[1] < c[2] else \
-                (c[2], c[1], -(force * dt + 1e-12))  # flipped pair: flip Bullet's normal
-            pos, nrm = c[6], c[7]
-            entry = sums.get((a, b))
-            if entry is None:
-                entry = sums[(a, b)] = [0.0] * 8
-            entry[0] += force * dt
-            entry[1] += abs(w) * pos[0]
-            entry[2] += abs(w) * pos[1]
-            entry[3] += abs(w) * pos[2]
-            entry[4] += w * nrm[0]
-            entry[5] += w * nrm[1]
-            entry[6] += w * nrm[2]
-            entry[7] += abs(w)
-        return sums
+            key = (c[1], c[2]) if c[1] < c[2] else (c[2], c[1])
+            sums[key] = sums.get(key, 0.0) + force
+        dt = self.dt
+        return {key: force * dt for key, force in sums.items()}
 
     def episodes(self) -> list[Episode]:
         """All episodes, open ones included, in order of their start."""
@@ -87,15 +77,38 @@ class ContactRecorder:
                       key=lambda e: (e.start_step, e.bodies))
 
 
-def _peaks(sums: dict[tuple[int, int], list[float]]) -> dict[int, tuple[float, int]]:
+def _peaks(impulses: dict[tuple[int, int], float]) -> dict[int, tuple[float, int]]:
     """Per Bullet id: the largest pair impulse of the step and the body it came from."""
     peaks: dict[int, tuple[float, int]] = {}
-    for (a, b), entry in sums.items():
-        if entry[0] > peaks.get(a, (0.0, 0))[0]:
-            peaks[a] = (entry[0], b)
-        if entry[0] > peaks.get(b, (0.0, 0))[0]:
-            peaks[b] = (entry[0], a)
+    for (a, b), impulse in impulses.items():
+        if impulse > peaks.get(a, (0.0, 0))[0]:
+            peaks[a] = (impulse, b)
+        if impulse > peaks.get(b, (0.0, 0))[0]:
+            peaks[b] = (impulse, a)
     return peaks
+
+
+def _where(points: list[tuple], keys: set[tuple[int, int]], dt: float
+           ) -> dict[tuple[int, int], list[float]]:
+    """For the pairs in `keys`: impulse-weighted contact position and normal sums."""
+    sums: dict[tuple[int, int], list[float]] = {}
+    for c in points:
+        flipped = c[1] > c[2]
+        key = (c[2], c[1]) if flipped else (c[1], c[2])
+        if key not in keys or (c[9] <= 0.0 and c[8] > SPECULATIVE_M):
+            continue
+        w = c[9] * dt + 1e-12
+        sign = -w if flipped else w  # Bullet's normal is for its own (A, B) order
+        entry = sums.setdefault(key, [0.0] * 8)
+        pos, nrm = c[6], c[7]
+        entry[1] += w * pos[0]
+        entry[2] += w * pos[1]
+        entry[3] += w * pos[2]
+        entry[4] += sign * nrm[0]
+        entry[5] += sign * nrm[1]
+        entry[6] += sign * nrm[2]
+        entry[7] += w
+    return sums
 
 
 def _named(key: tuple[int, int], entry: list[float], names: dict[int, str]
