@@ -83,6 +83,55 @@ def render(scene: Annotated[Path, typer.Argument(help="scene script")], out_dir:
     _run(scene, out_dir, render=True, passes=passes)
 
 
+Rounds = Annotated[int, typer.Option(min=1, max=12, help="draft/revise rounds at most")]
+BaseURL = Annotated[str | None, typer.Option(
+    "--llm-base-url", help="an OpenAI-compatible server (else SIMSHOT_LLM_BASE_URL, "
+    "OPENAI_API_KEY, or the built-in planner)")]
+Model = Annotated[str | None, typer.Option(help="the LLM model name")]
+
+
+@app.command()
+def plan(prompt: Annotated[str, typer.Argument(help="what should happen, in one sentence")],
+         out_file: Annotated[Path, typer.Option("-o", "--out", help="scene script to write")]
+         = Path("scene.yaml"), rounds: Rounds = 4, llm_base_url: BaseURL = None,
+         model: Model = None) -> None:
+    """Plan a scene script from a prompt, verified in simulation; comments explain each choice."""
+    from bridge.plan import LLMSettings, plan_prompt, save_plan
+
+    result = plan_prompt(prompt, LLMSettings(llm_base_url, model), rounds)
+    save_plan(result, out_file)
+    _plan_summary(result)
+    out.print(f"script: {out_file}")
+    out.print(f"trace:  {out_file.with_name('plan_trace.json')}")
+
+
+@app.command()
+def make(prompt: Annotated[str, typer.Argument(help="what should happen, in one sentence")],
+         out_dir: OutOption = None, rounds: Rounds = 4, llm_base_url: BaseURL = None,
+         model: Model = None) -> None:
+    """Plan, simulate and render a shot from a prompt."""
+    import tempfile
+
+    from bridge.pipeline import ALL_PASSES
+    from bridge.plan import LLMSettings, plan_prompt, save_plan
+    from bridge.progress import StageProgress
+
+    result = plan_prompt(prompt, LLMSettings(llm_base_url, model), rounds)
+    _plan_summary(result)
+    target = out_dir or Path("shots") / result.scene.name
+    with tempfile.TemporaryDirectory(prefix="simshot-plan-") as tmp:
+        loaded = save_plan(result, Path(tmp) / "scene.yaml")
+        extras = {"plan_trace.json": Path(tmp) / "plan_trace.json"}
+        with StageProgress(err) as progress:
+            shot_result = _run_located(loaded, target, True, ALL_PASSES, progress, extras)
+    _summarise(shot_result)
+
+
+def _plan_summary(result) -> None:
+    state = "[green]verified[/green]" if result.verified else "[yellow]not verified[/yellow]"
+    out.print(f"plan: {state} after {len(result.trace)} round(s)")
+
+
 def _run(path: Path, out_dir: Path | None, render: bool, passes: str | None) -> None:
     from bridge.loader import load_scene
     from bridge.pipeline import ALL_PASSES
@@ -96,13 +145,14 @@ def _run(path: Path, out_dir: Path | None, render: bool, passes: str | None) -> 
     _summarise(result)
 
 
-def _run_located(loaded, target: Path, render: bool, passes, progress):
+def _run_located(loaded, target: Path, render: bool, passes, progress, extras=None):
     from bridge.errors import SceneError
     from bridge.loader import locate_scene_error
     from bridge.pipeline import run_shot
 
     try:
-        return run_shot(loaded, target, render=render, passes=passes, progress=progress)
+        return run_shot(loaded, target, render=render, passes=passes, progress=progress,
+                        extras=extras)
     except SceneError as e:
         raise locate_scene_error(loaded, e) from None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -83,14 +84,21 @@ def _previous(out: Path) -> dict[str, str]:
 
 
 def run_shot(loaded: LoadedScene, out: Path, render: bool = True,
-             passes: frozenset[str] = ALL_PASSES, progress: Progress | None = None) -> ShotResult:
-    """Build (or update) the shot folder `out` for the loaded script."""
+             passes: frozenset[str] = ALL_PASSES, progress: Progress | None = None,
+             extras: dict[str, Path] | None = None) -> ShotResult:
+    """Build (or update) the shot folder `out` for the loaded script.
+
+    `extras` are files to place in it under the given names (e.g. the planner's trace), inside
+    the same atomic swap.
+    """
     started = time.perf_counter()
     keys = stage_keys(loaded, passes)
     previous = _previous(out)
     old_meta = _old_metadata(out)
     with shot.staging(out) as tmp:
         (tmp / shot.SCENE).write_bytes(loaded.path.read_bytes())
+        for name, source in (extras or {}).items():
+            shutil.copyfile(source, tmp / name)
         runner = _Stages(loaded, tmp, out, keys, previous, old_meta, progress)
         runner.simulate()
         if render:

@@ -1,0 +1,84 @@
+"""plan_trace.json: what each planning round wrote, what was wrong with it, and what it proved.
+
+The trace is written atomically (temporary file, fsync, rename) and scrubbed of secrets:
+it holds only documents, error text and expectation results, never request headers, and
+any API key found in the environment is replaced before writing, in case a model or a
+server echoed it back.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import uuid
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bridge.yamlio import dump_document
+
+TRACE_NAME = "plan_trace.json"
+SECRET_ENV = ("OPENAI_API_KEY",)
+REDACTED = "[redacted]"
+
+
+@dataclass
+class PlanTrace:
+    """The planning rounds of one prompt."""
+
+    prompt: str
+    backend: str
+    rounds: list[dict] = field(default_factory=list)
+    verified: bool = False
+
+    def __len__(self) -> int:
+        return len(self.rounds)
+
+    def add_round(self, number: int, action: str, diff: str, feedback: str,
+                  errors: list[str], expectations: list[dict]) -> None:
+        """Record one round: the script diff against the last round, its errors and checks."""
+        self.rounds.append({"round": number, "action": action, "feedback": feedback,
+                            "diff": diff, "errors": errors, "expectations": expectations})
+
+
+def document_text(document: Any) -> str:
+    """The YAML text of a script document, or '' when a round produced none."""
+    return "" if document is None else dump_document(document)
+
+
+def script_diff(before: str, after: str, number: int) -> str:
+    """A unified diff of the YAML text between the previous round and this one."""
+    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                 fromfile=f"round-{number - 1}.yaml", tofile=f"round-{number}.yaml")
+    return "".join(lines)
+
+
+def write_trace(trace: PlanTrace, path: Path, secrets: Iterable[str] = ()) -> None:
+    """Write the trace as JSON atomically, with every known secret replaced."""
+    text = json.dumps(asdict(trace), indent=2, ensure_ascii=False, default=_plain)
+    text = scrub(text, secrets)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _plain(value: Any) -> Any:
+    """JSON for what checks may return: numpy scalars become numbers, the rest text."""
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+    """The text with the given secrets and the API keys in the environment replaced."""
+    values = [*secrets, *(os.environ.get(name, "") for name in SECRET_ENV)]
+    # a short value would redact ordinary words; real keys are long
+    for value in sorted({v for v in values if len(v) >= 8}, key=len, reverse=True):
+        text = text.replace(value, REDACTED)
+    return text

@@ -1,0 +1,240 @@
+"""The LLM drafter against a real HTTP stub on loopback: replies, repairs, retries, secrets."""
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import time
+
+import pytest
+from langgraph.types import RetryPolicy
+
+from bridge.errors import RefusedError, UserError
+from bridge.loader import scene_from_document
+from planner.agent import plan
+from planner.llm import (
+    LLMConfig,
+    LLMDrafter,
+    LLMError,
+    TransportError,
+    configured,
+    parse_reply,
+)
+from planner.llm_schema import ALLOWED_KEYWORDS, MAX_DEPTH, response_schema, schema_depth
+from planner.trace import write_trace
+from tests.llm_stub import StubLLM, error, hang, ok, refusal
+
+SECRET = "sk-test-0123456789abcdef-secret"
+FAST_RETRY = RetryPolicy(initial_interval=0.01, max_interval=0.02, max_attempts=3,
+                         jitter=False, retry_on=TransportError)
+SCENE = {"name": "ball-drop", "duration": 2.0,
+         "bodies": [{"name": "ball", "asset": "basketball", "position": [0, 0, 2.0]}],
+         "expect": [{"bounces": "ball"}]}
+
+
+@pytest.fixture
+def stub(monkeypatch):
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    server = StubLLM()
+    yield server
+    server.close()
+
+
+def drafter_for(stub: StubLLM, timeout_s: float = 1.0) -> LLMDrafter:
+    return LLMDrafter(LLMConfig(model="stub-model", base_url=stub.url, timeout_s=timeout_s,
+                                api_key=SECRET))
+
+
+def scene(z: float = 2.0, **changes) -> dict:
+    doc = copy.deepcopy(SCENE)
+    doc["bodies"][0]["position"][2] = z
+    doc.update(changes)
+    return {"scene": doc, "notes": "a ball"}
+
+
+def verify_high(scene, outcome):
+    z = scene.bodies[0].position[2]
+    return [{"check": "bounces", "subject": "ball", "passed": z >= 2.0,
+             "detail": f"dropped from {z} m; a visible bounce needs 2 m"}]
+
+
+def run(drafter, verify=verify_high, rounds=4):
+    return plan("a basketball drops and bounces", drafter,
+                lambda doc: scene_from_document(doc, "<plan>"), lambda s: {}, verify,
+                rounds=rounds, retry=FAST_RETRY)
+
+
+def last_user(request) -> str:
+    return [m for m in request.body["messages"] if m["role"] == "user"][-1]["content"]
+
+
+def test_a_valid_reply_verifies_in_one_round(stub):
+    stub.script(ok(scene()))
+    result = run(drafter_for(stub))
+    assert result.verified and result.scene.name == "ball-drop"
+    [request] = stub.requests
+    assert request.path == "/v1/chat/completions"
+    assert request.body["model"] == "stub-model"
+    fmt = request.body["response_format"]
+    assert fmt["type"] == "json_schema" and fmt["json_schema"]["name"] == "simshot_plan"
+    assert fmt["json_schema"]["schema"] == response_schema()
+    assert request.body["messages"][0]["role"] == "system"
+    assert last_user(request) == "a basketball drops and bounces"
+    assert result.trace.backend == "llm:stub-model"
+
+
+def test_invalid_json_then_a_fix(stub):
+    stub.script(ok('{"scene": {"name": "ball-drop",'), ok(scene()))
+    result = run(drafter_for(stub))
+    assert result.verified and len(stub.requests) == 2
+    assert "not valid JSON" in result.trace.rounds[0]["errors"][0]
+    second = stub.requests[1].body["messages"]
+    assert second[-2] == {"role": "assistant", "content": '{"scene": {"name": "ball-drop",'}
+    assert "not valid JSON" in second[-1]["content"]
+
+
+def test_a_schema_violation_then_a_fix_carries_the_error(stub):
+    wrong = scene()
+    wrong["scene"]["bodies"][0]["postion"] = wrong["scene"]["bodies"][0].pop("position")
+    stub.script(ok(wrong), ok(scene()))
+    result = run(drafter_for(stub))
+    assert result.verified
+    feedback = last_user(stub.requests[1])
+    assert "unknown field 'postion'" in feedback and "did you mean 'position'" in feedback
+    assert "bodies[0]" in feedback
+
+
+def test_failed_expectations_then_a_revision_that_passes(stub):
+    stub.script(ok(scene(0.5)), ok(scene(2.5)))
+    result = run(drafter_for(stub))
+    assert result.verified and result.scene.bodies[0].position[2] == 2.5
+    assert "a visible bounce needs 2 m" in last_user(stub.requests[1])
+    assert "+      - 2.5" in result.trace.rounds[1]["diff"]
+
+
+def test_a_structured_refusal_raises(stub):
+    stub.script(refusal("I can't help with that."))
+    with pytest.raises(RefusedError, match="can't help"):
+        run(drafter_for(stub))
+
+
+def test_a_refuse_reply_raises(stub):
+    stub.script(ok({"refuse": "candle flames are out of scope"}))
+    with pytest.raises(RefusedError, match="candle flames"):
+        run(drafter_for(stub))
+    assert len(stub.requests) == 1
+
+
+def test_429_is_retried_then_succeeds(stub):
+    stub.script(error(429, "rate limited"), error(503, "busy"), ok(scene()))
+    result = run(drafter_for(stub))
+    assert result.verified and len(stub.requests) == 3
+    assert len(result.trace.rounds) == 1
+
+
+def test_a_hang_hits_the_timeout_and_gives_up(stub):
+    stub.script(hang(30), hang(30), hang(30))
+    started = time.monotonic()
+    with pytest.raises(TransportError, match="Timeout"):
+        run(drafter_for(stub, timeout_s=0.3))
+    assert time.monotonic() - started < 5
+    assert len(stub.requests) == FAST_RETRY.max_attempts
+
+
+def test_a_rejected_schema_falls_back_to_json_mode(stub):
+    stub.script(error(400, "Invalid schema for response_format 'simshot_plan': 'minimum' is "
+                      "not permitted"), ok(scene(0.5)), ok(scene()))
+    result = run(drafter_for(stub))
+    assert result.verified and len(stub.requests) == 3
+    first, second, third = (r.body for r in stub.requests)
+    assert first["response_format"]["type"] == "json_schema"
+    assert second["response_format"] == {"type": "json_object"}
+    assert third["response_format"] == {"type": "json_object"}  # the fallback sticks
+    assert "JSON schema" in second["messages"][0]["content"]
+
+
+def test_other_client_errors_are_not_retried(stub):
+    stub.script(error(401, "invalid api key"))
+    with pytest.raises(LLMError, match="401"):
+        run(drafter_for(stub))
+    assert len(stub.requests) == 1
+
+
+def test_the_api_key_is_in_no_artifact(stub, tmp_path, caplog, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    caplog.set_level(logging.DEBUG)
+    stub.script(error(429, "slow down"), ok('{"scene": 1}'), ok(scene(0.5)), ok(scene()))
+    drafter = drafter_for(stub)
+    result = run(drafter)
+    assert result.verified
+    assert stub.requests[0].headers["authorization"] == f"Bearer {SECRET}"  # it was used
+    path = tmp_path / "plan_trace.json"
+    write_trace(result.trace, path)
+    texts = [path.read_text(), caplog.text, repr(drafter.config), json.dumps(
+        [r.body for r in stub.requests])]
+    assert all(SECRET not in text for text in texts)
+
+
+def test_the_schema_fits_what_servers_accept():
+    schema = response_schema()
+    seen: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            seen.update(node)  # keywords only: property names are never walked as nodes
+            for key, value in node.items():
+                children = value.values() if key == "properties" else [value]
+                for child in children:
+                    walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(schema)
+    assert seen <= ALLOWED_KEYWORDS
+    assert "$ref" not in json.dumps(schema) and "$defs" not in json.dumps(schema)
+    assert schema_depth(schema) <= MAX_DEPTH
+    body = schema["properties"]["scene"]
+    assert {"name", "bodies"} <= set(body["required"])
+    assert body["additionalProperties"] is False
+    item = body["properties"]["bodies"]["items"]
+    assert {"name"} <= set(item["required"])
+    assert "basketball" in item["properties"]["asset"]["anyOf"][0]["enum"]
+    position = item["properties"]["position"]
+    assert position["items"] == {"type": "number"} and position["minItems"] == 3
+
+
+def test_configured_needs_a_key_or_a_url(monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("SIMSHOT_LLM_BASE_URL", raising=False)
+    assert not configured()
+    assert configured(base_url="http://127.0.0.1:8080/v1")
+    monkeypatch.setenv("SIMSHOT_LLM_BASE_URL", "http://127.0.0.1:11434/v1")
+    assert configured()
+    monkeypatch.delenv("SIMSHOT_LLM_BASE_URL")
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    assert configured()
+
+
+def test_config_from_env(monkeypatch):
+    monkeypatch.setenv("SIMSHOT_LLM_MODEL", "llama3.2")
+    monkeypatch.setenv("SIMSHOT_LLM_TIMEOUT", "5")
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    config = LLMConfig.from_env(base_url="http://127.0.0.1:8080/v1")
+    assert (config.model, config.timeout_s, config.api_key) == ("llama3.2", 5.0, SECRET)
+    assert config.base_url == "http://127.0.0.1:8080/v1"
+    assert SECRET not in repr(config)
+    drafter = LLMDrafter(model="qwen2.5", base_url="http://127.0.0.1:9/v1", timeout_s=2.0)
+    assert (drafter.config.model, drafter.config.timeout_s) == ("qwen2.5", 2.0)
+
+
+def test_parse_reply_accepts_a_fenced_object_and_refuses_the_rest():
+    assert parse_reply('```json\n{"scene": {"name": "x"}}\n```') == {"name": "x"}
+    with pytest.raises(UserError, match="no `scene` object"):
+        parse_reply('{"notes": "forgot"}')
+    with pytest.raises(UserError, match="JSON object"):
+        parse_reply("[1, 2]")
+    with pytest.raises(UserError, match="not valid JSON"):
+        parse_reply("__import__('os').system('true')")
+    with pytest.raises(UserError):
+        parse_reply("[" * 100_000 + "]" * 100_000)
