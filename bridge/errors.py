@@ -54,6 +54,12 @@ class UserError(SimshotError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class PromptError(SimshotError):
+    """The prompt itself is unusable (empty, nonsense): exit 2, not retried by the planner."""
+
+    exit_code = EXIT_USER
+
+
 class RefusedError(SimshotError):
     """A request the engine cannot honour (physics out of scope): exit 3."""
 

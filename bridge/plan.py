@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bridge.errors import UserError
+from bridge.errors import PromptError, UserError
 from bridge.loader import LoadedScene, scene_from_document
 from bridge.schema import Scene
 from bridge.yamlio import save_document
@@ -32,6 +32,9 @@ def plan_prompt(prompt: str, llm: LLMSettings, rounds: int = 4):
     """
     from planner.agent import plan
 
+    if not prompt.strip():
+        raise PromptError("the prompt is empty: describe what should happen, e.g. "
+                          "\"a glass falls off a table and shatters\"")
     result = plan(prompt, _drafter(llm), _validate, _simulate, _verify, rounds=rounds)
     if result.scene is None:
         errors = result.trace.rounds[-1]["errors"] if result.trace.rounds else []

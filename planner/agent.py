@@ -15,7 +15,7 @@ from typing import Any, Protocol, TypedDict
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import RetryPolicy
 
-from bridge.errors import SimshotError, SimulationError, UserError
+from bridge.errors import PromptError, SimshotError, SimulationError, UserError
 from bridge.schema import Scene
 from planner.llm import TransportError
 from planner.trace import PlanTrace, document_text, script_diff
@@ -85,7 +85,10 @@ class OfflineDrafter:
         """The offline planner's script for the prompt."""
         from planner.offline import plan_offline
 
-        self.last = plan_offline(prompt, self.seed)
+        try:
+            self.last = plan_offline(prompt, self.seed)
+        except UserError as err:  # about the prompt, not a draft: no round can fix it
+            raise PromptError(str(err)) from None
         return self.last.document
 
     def revise(self, prompt: str, document: Any, feedback: Feedback) -> Any:

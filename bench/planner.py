@@ -1,0 +1,130 @@
+"""Offline planner benchmark, printed as JSON.
+
+    python -m bench.planner [--set phygen|own|all] [--limit N]
+
+Each prompt is planned, validated, simulated and checked, with up to 4 rounds of
+revise_offline when a check fails. Reported per set: the share of in-scope prompts verified,
+the share of out-of-scope prompts refused with a reason, crashes, mean rounds and mean time.
+PhyGenBench prompts are classified by sub-category (see PHYGEN_SCOPE and the eval README).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+from bridge.errors import RefusedError, UserError
+from bridge.loader import scene_from_document
+from physics.expectations import Outcome, all_passed, check_all
+from physics.simulate import simulate
+from planner.offline import plan_offline, revise_offline
+
+ROOT = Path(__file__).resolve().parents[1]
+OWN = ROOT / "bench" / "prompts.jsonl"
+PHYGEN = Path("/work/shared/eval/phygenbench_prompts.jsonl")
+MAX_ROUNDS = 4
+
+# In scope: what the eval README says must be planned and verified. Out of scope: every
+# other sub-category (deformables, pressure, puncture, writing, surface tension, optics,
+# heat, chemistry). Undecided, by index: #78 "glass marbles placed on a floor under the
+# sunlight" is plannable as rigid bodies, but its law (thin-film interference) is optical,
+# so neither planning nor refusing it measures what the prompt is about.
+PHYGEN_IN_SCOPE = {"Gravity", "Elasticity", "Hardness", "Buoyancy"}
+PHYGEN_UNDECIDED = {78}
+
+
+def phygen_prompts() -> list[dict]:
+    """The PhyGenBench captions with in_scope True, False or None (undecided)."""
+    rows = []
+    for line in PHYGEN.read_text().splitlines():
+        item = json.loads(line)
+        scope = None if item["index"] in PHYGEN_UNDECIDED else (
+            item["sub_category"] in PHYGEN_IN_SCOPE)
+        rows.append({"prompt": item["caption"], "in_scope": scope, "id": item["index"]})
+    return rows
+
+
+def own_prompts() -> list[dict]:
+    return [json.loads(line) for line in OWN.read_text().splitlines() if line.strip()]
+
+
+def run_one(prompt: str) -> dict:
+    """Plan, simulate and check one prompt; outcome is verified, failed, refused or user_error."""
+    started = time.perf_counter()
+    try:
+        draft = plan_offline(prompt)
+        for round_ in range(1, MAX_ROUNDS + 2):
+            results = _simulate(draft.document)
+            if all_passed(results):
+                return _row("verified", started, round_)
+            if round_ > MAX_ROUNDS:
+                break
+            draft = revise_offline(draft, [r for r in results if r["passed"] is False], round_)
+        failed = [f"{r['check']}: {r['detail']}" for r in results if r["passed"] is False]
+        return _row("failed", started, MAX_ROUNDS + 1, "; ".join(failed)[:300])
+    except RefusedError as err:
+        return _row("refused", started, 0, str(err))
+    except UserError as err:
+        return _row("user_error", started, 0, str(err)[:300])
+    except Exception as err:  # noqa: BLE001 - a crash is what the bench counts
+        return _row("crash", started, 0, f"{type(err).__name__}: {err}"[:300])
+
+
+def _simulate(document) -> list[dict]:
+    scene = scene_from_document(document)
+    result = simulate(scene)
+    return check_all(Outcome(scene, result.trajectory, result.events, result.masses))
+
+
+def _row(outcome: str, started: float, rounds: int, detail: str = "") -> dict:
+    return {"outcome": outcome, "rounds": rounds, "seconds": time.perf_counter() - started,
+            "detail": detail}
+
+
+def summarise(rows: list[dict]) -> dict:
+    """The figures for one set of prompts."""
+    inside = [r for r in rows if r["in_scope"] is True]
+    outside = [r for r in rows if r["in_scope"] is False]
+    verified = [r for r in inside if r["outcome"] == "verified"]
+    refused = [r for r in outside if r["outcome"] == "refused"]
+    return {
+        "prompts": len(rows), "in_scope": len(inside), "out_of_scope": len(outside),
+        "undecided": len(rows) - len(inside) - len(outside),
+        "in_scope_verified": round(len(verified) / max(len(inside), 1), 3),
+        "out_of_scope_refused": round(len(refused) / max(len(outside), 1), 3),
+        "crashes": sum(r["outcome"] == "crash" for r in rows),
+        "mean_rounds_verified": round(statistics.mean([r["rounds"] for r in verified]), 2)
+        if verified else None,
+        "mean_seconds": round(statistics.mean([r["seconds"] for r in rows]), 3) if rows else 0,
+        "max_seconds": round(max((r["seconds"] for r in rows), default=0), 3),
+        "misses": [{"prompt": r["prompt"][:100], "outcome": r["outcome"], "detail": r["detail"]}
+                   for r in rows if (r["in_scope"] is True and r["outcome"] != "verified")
+                   or (r["in_scope"] is False and r["outcome"] != "refused")
+                   or r["outcome"] == "crash"],
+        "undecided_outcomes": [{"prompt": r["prompt"][:100], "outcome": r["outcome"]}
+                               for r in rows if r["in_scope"] is None],
+    }
+
+
+def bench(prompts: list[dict]) -> dict:
+    return summarise([{**p, **run_one(p["prompt"])} for p in prompts])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=("phygen", "own", "all"), default="all")
+    parser.add_argument("--limit", type=int, default=0, help="first N prompts of each set")
+    args = parser.parse_args()
+    sets = {"phygen": phygen_prompts, "own": own_prompts}
+    chosen = list(sets) if args.set == "all" else [args.set]
+    report = {}
+    for name in chosen:
+        prompts = sets[name]()
+        report[name] = bench(prompts[:args.limit] if args.limit else prompts)
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Turning mentioned objects into bodies: names, materials, sizes, fill and breakability."""
+from __future__ import annotations
+
+import math
+
+from bridge.assets.registry import ASSETS
+from bridge.materials import MATERIALS
+from planner.offline import lexicon as lx
+from planner.offline.layout import SPHERES, Plan, extent, params_of
+from planner.offline.parse import Intent, Mention
+
+FILL = 0.4  # share of a container's inner volume a 'full' one holds, so it can slosh
+MAX_FILL_ML = 400.0  # keeps the particle count, and the simulation time, small
+
+
+def material_of(m: Mention) -> str:
+    return m.material or ASSETS[m.asset].material
+
+
+def params_for(m: Mention, intent: Intent) -> dict[str, float]:
+    """Dimension overrides: the noun's own, then a stated size for balls and blocks."""
+    params = dict(m.noun.params)
+    if intent.size and m.asset in SPHERES:
+        params["radius"] = round(intent.size / 2, 4)
+    elif intent.size and "length" in ASSETS[m.asset].params:
+        params.update(length=intent.size, width=intent.size, height=intent.size)
+    return params
+
+
+def brittle(m: Mention) -> bool:
+    return MATERIALS[material_of(m)].brittle
+
+
+def body_fields(m: Mention, intent: Intent, name: str, position: tuple[float, float, float],
+                **extra) -> dict:
+    """A body mapping for a mention at `position` (its bottom centre)."""
+    data: dict = {"name": name, "asset": m.asset}
+    params = params_for(m, intent)
+    if params:
+        data["params"] = params
+    if m.material and m.material != ASSETS[m.asset].material:
+        data["material"] = m.material
+    if m.color:
+        data["color"] = list(m.color)
+    data["position"] = [round(v, 4) for v in position]
+    data.update(extra)
+    if brittle(m) and m.asset in SPHERES and "breakable" not in data:
+        data["breakable"] = False  # a glass ball is solid; it does not shatter like a glass
+    return data
+
+
+def add(plan: Plan, m: Mention, intent: Intent, position: tuple[float, float, float],
+        why: str, index: int = 0, **extra) -> str:
+    """Add one body for a mention (the index-th of its count) and its liquid; return its name."""
+    base = m.noun.label or m.asset
+    name = plan.unique(f"{base}_{index + 1:02d}" if m.count > 1 else base)
+    plan.body(why, **body_fields(m, intent, name, position, **extra))
+    if holds_liquid(m):
+        add_liquid(plan, name, m.asset, params_for(m, intent), m.liquid or "water")
+    return name
+
+
+def holds_liquid(m: Mention) -> bool:
+    """A hollow container named with a liquid ('a glass of juice') or called full."""
+    named = bool(m.liquid) or bool({"full", "filled"} & m.adjectives)
+    return named and ASSETS[m.asset].hollow and "empty" not in m.adjectives
+
+
+def add_liquid(plan: Plan, container: str, asset: str, params: dict[str, float],
+               liquid: str) -> None:
+    p = params_of(asset, params)
+    inner_ml = math.pi * (p["radius"] - p.get("wall", 0.003)) ** 2 * p["height"] * 1e6
+    volume = round(min(inner_ml * FILL, MAX_FILL_ML))
+    plan.liquids.append(_liquid_item(container, liquid, volume))
+
+
+def _liquid_item(container: str, liquid: str, volume: float):
+    from planner.offline.layout import Item
+
+    name = liquid.replace(" ", "_")
+    return Item({"name": name, "inside": container, "volume_ml": volume,
+                 "color": list(lx.LIQUIDS[liquid])},
+                f"{liquid}, {volume} ml: about {FILL:.0%} full so it can slosh")
+
+
+def height_of(m: Mention, intent: Intent) -> float:
+    return extent(m.asset, params_for(m, intent))[2]
+
+
+def radius_of(m: Mention, intent: Intent) -> float:
+    size = extent(m.asset, params_for(m, intent))
+    return max(size[0], size[1]) / 2
+
+
+def mass_estimate(m: Mention, intent: Intent) -> float:
+    """Rough mass in kg (a shell for hollow containers), to size held forces."""
+    spec = ASSETS[m.asset]
+    if spec.mass is not None and m.material in (None, spec.material):
+        return spec.mass
+    p = params_of(m.asset, params_for(m, intent))
+    density = MATERIALS[material_of(m)].density
+    if spec.hollow:
+        area = 2 * math.pi * p["radius"] * p["height"] + math.pi * p["radius"] ** 2
+        return area * p.get("wall", 0.003) * density
+    x, y, z = extent(m.asset, params_for(m, intent))
+    return x * y * z * density * (0.52 if m.asset in SPHERES else 1.0)
+
+
+def restitution(m: Mention, ground: str) -> float:
+    """Bullet's pair coefficient: the product of the two materials' factors."""
+    return MATERIALS[material_of(m)].restitution * MATERIALS[ground].restitution
+
+
+def instances(actors: list[Mention], limit: int) -> list[tuple[Mention, int]]:
+    """Each object once per its count, (mention, index), at most `limit` in all."""
+    return [(m, k) for m in actors for k in range(m.count)][:limit]
+
+
+def liquid_in(plan: Plan, container: str) -> str | None:
+    """The name of the liquid poured into `container`, if any."""
+    return next((i.data["name"] for i in plan.liquids if i.data["inside"] == container), None)

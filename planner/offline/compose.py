@@ -1,0 +1,136 @@
+"""Prompt -> Draft: screen, parse, pick a scenario, write the commented scene document."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from bridge.errors import UserError
+from planner.offline import camera, refuse, scenarios
+from planner.offline.layout import Item, Plan
+from planner.offline.parse import Intent, parse
+
+MAX_PROMPT = 2000  # characters; a scene sentence is far shorter
+STOP = {"a", "an", "the", "of", "is", "are", "and", "on", "in", "to", "with", "from", "into"}
+
+
+@dataclass
+class Draft:
+    """A planned scene script with what was understood and what was left out."""
+
+    document: CommentedMap
+    notes: list[str] = field(default_factory=list)
+    omitted: list[str] = field(default_factory=list)
+
+
+def plan_offline(prompt: str, seed: int = 0) -> Draft:
+    """Plan a scene for `prompt` without any model; RefusedError or UserError when it cannot."""
+    text = _checked(prompt)
+    intent = parse(text)
+    omitted = refuse.screen(text, has_action=bool(intent.mentions and intent.actions))
+    plan = Plan(name=_slug(intent))
+    scenario = scenarios.fill(plan, intent)
+    _apply_duration(plan, intent)
+    notes = [f"scenario: {scenario}", *plan.notes, *_understood(intent)]
+    if "slow" in intent.camera:
+        notes.append("slow motion: simulated in real time; retime the render to slow it down")
+    return Draft(_document(plan, intent, text, seed), notes, omitted)
+
+
+def _checked(prompt: str) -> str:
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise UserError("the prompt is empty: describe a physical event, e.g. "
+                        f"'{scenarios.EXAMPLES[0]}'")
+    if len(prompt) > MAX_PROMPT:
+        raise UserError(f"the prompt is {len(prompt)} characters long; keep it under "
+                        f"{MAX_PROMPT} (one or two sentences about the event)")
+    return " ".join(prompt.split())
+
+
+def _slug(intent: Intent) -> str:
+    words = [t for t in intent.tokens if t not in STOP][:6]
+    slug = re.sub(r"[^a-z0-9-]", "", "-".join(words))[:60].strip("-")
+    return slug or "planned-shot"
+
+
+def _apply_duration(plan: Plan, intent: Intent) -> None:
+    if intent.duration:
+        plan.duration = round(min(max(intent.duration, 0.5), 20.0), 3)
+
+
+def _understood(intent: Intent) -> list[str]:
+    objects = ", ".join(f"{m.count} x {m.word} ({m.asset}"
+                        + (f", {m.material}" if m.material else "")
+                        + (f", full of {m.liquid}" if m.liquid else "") + ")"
+                        for m in intent.mentions)
+    found = [f"objects: {objects or 'none named'}",
+             f"actions: {', '.join(sorted(intent.actions)) or 'none'}"]
+    for label in ("height", "speed", "angle", "duration"):
+        value = getattr(intent, label)
+        if value is not None:
+            found.append(f"{label}: {value:g} (SI units)")
+    return found
+
+
+def _document(plan: Plan, intent: Intent, prompt: str, seed: int) -> CommentedMap:
+    doc = CommentedMap()
+    doc["name"] = plan.name
+    doc["seed"] = seed
+    doc["duration"] = plan.duration
+    doc["fps"] = 24
+    doc["resolution"] = _flow([512, 512])
+    doc["world"] = _world(plan)
+    doc["bodies"] = _seq(plan.bodies)
+    for key, items in (("liquids", plan.liquids), ("water", plan.water),
+                       ("events", plan.events)):
+        if items:
+            doc[key] = _seq(items)
+    view, why = camera.frame(plan, intent.camera)
+    doc["camera"] = _nested(view)
+    doc["style"] = CommentedMap(prompt=prompt[:500], negative="cartoon, blurry")
+    doc["expect"] = _seq(plan.expect)
+    summary = prompt if len(prompt) <= 160 else prompt[:157] + "..."
+    doc.yaml_set_start_comment(f"planned offline from: {summary}\nnumbers are SI units; "
+                               "every choice is explained beside it")
+    doc.yaml_add_eol_comment(f"{plan.duration:g} s is enough for the action to play out",
+                             "duration")
+    doc.yaml_add_eol_comment(why, "camera")
+    return doc
+
+
+def _world(plan: Plan) -> CommentedMap:
+    world = CommentedMap(gravity=_flow(list(plan.gravity)))
+    world["ground"] = _nested(plan.ground) if plan.ground is not None else None
+    if plan.ground is None:
+        world.yaml_add_eol_comment("no floor: nothing to land on in free fall", "ground")
+    return world
+
+
+def _seq(items: list[Item]) -> CommentedSeq:
+    seq = CommentedSeq()
+    for k, item in enumerate(items):
+        seq.append(_nested(item.data, flow=True))
+        if item.why:
+            seq.yaml_add_eol_comment(item.why, k)
+    return seq
+
+
+def _nested(value, flow: bool = False):
+    """Plain data -> ruamel containers; lists of numbers always print inline."""
+    if isinstance(value, dict):
+        out = CommentedMap((k, _nested(v, flow)) for k, v in value.items())
+        if flow:
+            out.fa.set_flow_style()
+        return out
+    if isinstance(value, list | tuple):
+        if all(isinstance(v, int | float) for v in value):
+            return _flow([float(v) if isinstance(v, float) else v for v in value])
+        return CommentedSeq([_nested(v, flow) for v in value])
+    return value
+
+
+def _flow(values: list) -> CommentedSeq:
+    seq = CommentedSeq(values)
+    seq.fa.set_flow_style()
+    return seq

@@ -1,0 +1,143 @@
+"""Words the offline planner understands: objects, materials, liquids, waters and verbs.
+
+Object nouns map to library assets (plus optional material and dimension overrides); the
+asset registry's own names and synonyms are added automatically so the two never drift.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bridge.assets.registry import ASSETS
+from bridge.materials import MATERIALS
+
+
+@dataclass(frozen=True)
+class Noun:
+    """What an object word denotes: an asset, and what differs from the asset's defaults."""
+
+    asset: str
+    material: str | None = None
+    params: dict[str, float] = field(default_factory=dict)
+    label: str = ""  # the body's base name in the script; default: the asset name
+
+
+def _n(asset: str, material: str | None = None, label: str = "", **params: float) -> Noun:
+    return Noun(asset, material, params, label)
+
+
+# Multi-word nouns first: the parser tries the longest match at each position.
+NOUNS: dict[str, Noun] = {
+    "wine glass": _n("wine_glass"), "drinking glass": _n("tumbler", label="glass"),
+    "tennis ball": _n("tennis_ball"), "bowling ball": _n("bowling_ball"),
+    "billiard ball": _n("billiard_ball"), "pool ball": _n("billiard_ball"),
+    "snooker ball": _n("billiard_ball"), "cue ball": _n("billiard_ball", label="cue"),
+    "soccer ball": _n("soccer_ball"), "beach ball": _n("beach_ball"),
+    "rubber ball": _n("ball", "rubber"), "bouncy ball": _n("ball", "rubber", radius=0.03),
+    "golf ball": _n("ball", "rubber", label="golf_ball", radius=0.0214),
+    "ping pong ball": _n("ball", "plastic", label="ping_pong_ball", radius=0.02),
+    "steel ball": _n("ball_bearing"), "ball bearing": _n("ball_bearing"),
+    "bowling pin": _n("bowling_pin", label="pin"), "soda can": _n("can"),
+    "drink can": _n("can"), "pool table": _n("pool_table"), "billiard table": _n("pool_table"),
+    "floor tile": _n("floor_tile"), "ice cube": _n("block", "ice", label="ice_cube",
+                                                  length=0.03, width=0.03, height=0.03),
+    "jenga block": _n("block", label="block", length=0.075, width=0.025, height=0.015),
+    "wooden block": _n("block", "wood"), "toy block": _n("block"),
+    "teacup": _n("cup"), "coffee cup": _n("mug"), "beer bottle": _n("bottle"),
+    "glass": _n("tumbler", label="glass"), "tumbler": _n("tumbler"), "jar": _n("tumbler",
+                                                                             label="jar"),
+    "cup": _n("cup"), "mug": _n("mug"), "bottle": _n("bottle"), "vase": _n("vase"),
+    "plate": _n("plate"), "dish": _n("plate"), "saucer": _n("plate", radius=0.08),
+    "bowl": _n("bowl"), "egg": _n("egg"), "can": _n("can"), "tin": _n("can"),
+    "pane": _n("pane"), "window": _n("pane", label="window"), "windowpane": _n("pane"),
+    "mirror": _n("pane", label="mirror"),
+    "ball": _n("ball"), "basketball": _n("basketball"), "baseball": _n("baseball"),
+    "football": _n("soccer_ball"), "marble": _n("marble"), "domino": _n("domino"),
+    "pin": _n("bowling_pin", label="pin"), "skittle": _n("bowling_pin", label="pin"),
+    "block": _n("block"), "cube": _n("block", label="cube"), "brick": _n("brick"),
+    "crate": _n("crate"), "box": _n("box", length=0.3, width=0.3, height=0.3),
+    "carton": _n("box", length=0.3, width=0.3, height=0.3), "book": _n("book"),
+    "stone": _n("block", "stone", label="stone", length=0.08, width=0.07, height=0.06),
+    "rock": _n("block", "stone", label="rock", length=0.12, width=0.1, height=0.08),
+    "cylinder": _n("cylinder"), "tray": _n("tray"), "tile": _n("floor_tile"),
+    "table": _n("table"), "desk": _n("table", label="table"), "counter": _n("table",
+                                                                             label="counter"),
+    "shelf": _n("shelf"), "bookshelf": _n("shelf"), "ramp": _n("ramp"),
+    "slope": _n("ramp"), "incline": _n("ramp"), "wall": _n("wall"),
+    "piece of iron": _n("block", "iron", label="iron"), "iron": _n("block", "iron",
+                                                                   label="iron"),
+    "piece of wood": _n("block", "wood", label="wood"),
+}
+for _spec in ASSETS.values():
+    NOUNS.setdefault(_spec.name.replace("_", " "), _n(_spec.name))
+    for _syn in _spec.synonyms:
+        NOUNS.setdefault(_syn.replace("_", " "), _n(_spec.name))
+
+IRREGULAR_PLURALS = {"shelves": "shelf", "dominoes": "domino", "glasses": "glass",
+                     "boxes": "box", "dishes": "dish", "bookshelves": "bookshelf"}
+
+# Furniture and surfaces are scenery that other objects stand on, not the actors.
+SURFACES = {"table", "shelf", "ramp", "wall", "pool_table", "floor_tile", "tray"}
+
+MATERIAL_WORDS: dict[str, str] = {
+    **{m: m for m in MATERIALS},
+    "wooden": "wood", "metal": "steel", "metallic": "steel", "iron": "iron",
+    "aluminum": "aluminium", "plastic": "plastic", "rubbery": "rubber", "china": "porcelain",
+    "clay": "ceramic", "earthenware": "ceramic", "crystal": "glass", "stone": "stone",
+    "cardboard": "cardboard", "paper": "cardboard", "icy": "ice", "leather": "leather",
+}
+
+# A few solid materials also name grounds and targets ("onto a rock surface").
+GROUND_WORDS: dict[str, str] = {
+    "concrete": "concrete", "pavement": "concrete", "sidewalk": "concrete", "road": "concrete",
+    "rock": "stone", "rocky": "stone", "stone": "stone", "tiled": "ceramic", "tile": "ceramic",
+    "wooden": "wood", "wood": "wood", "carpet": "felt", "rug": "felt", "metallic": "steel",
+    "metal": "steel", "steel": "steel", "foam": "foam", "mat": "foam", "ice": "ice",
+}
+
+LIQUIDS: dict[str, tuple[float, float, float]] = {
+    "water": (0.55, 0.75, 0.95), "juice": (1.0, 0.55, 0.1), "orange juice": (1.0, 0.55, 0.1),
+    "milk": (0.97, 0.97, 0.95), "oil": (0.85, 0.7, 0.2), "wine": (0.45, 0.05, 0.1),
+    "soda": (0.3, 0.15, 0.05), "cola": (0.3, 0.15, 0.05), "coffee": (0.3, 0.18, 0.08),
+    "tea": (0.6, 0.35, 0.1), "beer": (0.9, 0.65, 0.15), "honey": (0.9, 0.6, 0.1),
+    "lemonade": (0.98, 0.95, 0.6),
+}
+
+# Bodies of water by name: the size of the water region (x, y, depth), metres.
+WATERS: dict[str, tuple[float, float, float]] = {
+    "pool": (3.0, 2.0, 1.0), "swimming pool": (4.0, 3.0, 1.2), "tank": (1.0, 0.6, 0.5),
+    "aquarium": (0.8, 0.4, 0.4), "bucket": (0.35, 0.35, 0.3), "bathtub": (1.5, 0.7, 0.45),
+    "tub": (1.2, 0.7, 0.45), "basin": (0.5, 0.4, 0.2), "sink": (0.5, 0.4, 0.2),
+    "pond": (4.0, 4.0, 1.0), "lake": (6.0, 6.0, 1.5), "river": (6.0, 3.0, 1.2),
+    "sea": (6.0, 6.0, 1.5), "ocean": (6.0, 6.0, 1.5), "bowl": (0.4, 0.4, 0.2),
+}
+
+# Verb stems and their normalised actions; the parser matches word prefixes against them.
+VERBS: dict[str, str] = {
+    "drop": "fall", "fall": "fall", "fell": "fall", "tumbl": "fall", "plummet": "fall",
+    "plung": "fall", "releas": "fall", "let go": "fall", "slip": "fall",
+    "knock": "knock", "tip": "knock", "nudg": "knock", "bump": "knock", "flick": "knock",
+    "push": "push", "shov": "push", "slid": "slide", "slide": "slide", "glid": "slide",
+    "skid": "slide", "roll": "roll", "bounc": "bounce", "rebound": "bounce",
+    "throw": "throw", "threw": "throw", "hurl": "throw", "toss": "throw", "fling": "throw",
+    "flung": "throw", "launch": "throw", "fire": "throw", "fired": "throw", "shoot": "throw",
+    "shot": "throw", "propel": "throw", "lob": "throw", "pitch": "throw", "kick": "throw",
+    "hit": "hit", "strik": "hit", "struck": "hit", "smash": "shatter", "crash": "hit",
+    "slam": "hit", "collid": "collide", "collision": "collide", "impact": "hit", "ram": "hit",
+    "shatter": "shatter", "break": "shatter", "broke": "shatter", "crack": "shatter",
+    "splinter": "shatter", "topple": "topple", "toppling": "topple", "collaps": "topple",
+    "stack": "stack", "pile": "stack", "pour": "pour", "spill": "spill", "splash": "spill",
+    "float": "float", "bob": "float", "sink": "sink", "sank": "sink", "sunk": "sink",
+    "drift": "drift", "spin": "spin", "spun": "spin", "rotat": "spin", "twirl": "spin",
+    "plac": "place", "put": "place", "set down": "place", "rest": "place", "lower": "place",
+    "hover": "drift", "strike": "hit", "strikes": "hit", "scatter": "hit",
+}
+
+ZERO_G_WORDS = ("space station", "zero gravity", "zero-gravity", "zero g", "zero-g",
+                "weightless", "microgravity", "outer space", "in space", "in orbit",
+                "no gravity", "without gravity", "spacecraft", "space shuttle", "iss")
+
+ARRANGEMENTS = {"in a row": "row", "in a line": "row", "lined up": "row", "row of": "row",
+                "line of": "row", "in a triangle": "triangle", "triangle": "triangle",
+                "rack": "triangle", "in a tower": "tower", "tower": "tower", "stacked": "tower",
+                "stack of": "tower", "pile of": "tower", "on top of each other": "tower",
+                "jenga": "tower", "pyramid": "triangle", "in a circle": "circle"}

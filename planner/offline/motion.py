@@ -1,0 +1,255 @@
+"""Scenarios of one or a few free objects: drop, fall off furniture, throw, bounce, roll,
+slide, topple, collide and rest."""
+from __future__ import annotations
+
+import math
+
+from planner.offline import actors as ac
+from planner.offline.layout import SPHERES, Plan
+from planner.offline.parse import Intent, Mention
+
+G = 9.81
+DROP_HEIGHT = {"egg": 0.6, "bottle": 1.5, "vase": 1.5, "plate": 1.2, "wine_glass": 1.2}
+THROW_SPEED = 8.0  # m/s: a hard overarm throw
+TABLE_TOP = 0.76
+MAX_DROPPED = 6  # per kind: each breakable body is pre-fractured, which takes time
+
+
+def spread(count: int, spacing: float) -> list[float]:
+    """Positions along a line, centred on 0."""
+    return [(k - (count - 1) / 2) * spacing for k in range(count)]
+
+
+def lying(m: Mention) -> list[float]:
+    """Eggs and bottles fly and land on their side, as thrown ones do."""
+    return [90.0, 0.0, 0.0] if m.asset in ("egg", "bottle") else [0.0, 0.0, 0.0]
+
+
+def expect_impact(plan: Plan, m: Mention, name: str, on: str, by: float) -> None:
+    """Brittle things shatter on impact; others just land."""
+    if ac.brittle(m) and m.asset not in SPHERES:
+        plan.check(f"the {m.word} ({ac.material_of(m)}) breaks on that impact",
+                   shatters=name, before=round(by, 2))
+    else:
+        plan.check(f"it reaches the {on}", contacts=name, **{"with": on}, before=round(by, 2))
+
+
+def drop(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
+    """Objects released from a height onto the ground."""
+    for m in actors:
+        height = intent.height or DROP_HEIGHT.get(m.asset, 1.0)
+        if m.count > MAX_DROPPED:
+            plan.notes.append(f"{m.count} {m.word} asked for; {MAX_DROPPED} are dropped to keep "
+                              "the shot (and its fracture precomputation) small")
+        xs = spread(min(m.count, MAX_DROPPED), max(0.3, 2.5 * ac.radius_of(m, intent)))
+        for k, x in enumerate(xs):
+            name = ac.add(plan, m, intent, (x, 0.0, height),
+                          f"released from {height:g} m", k, rotation=lying(m))
+            expect_impact(plan, m, name, "ground", math.sqrt(2 * height / G) + 1.0)
+    plan.focus.append((0.0, 0.0, 0.0))
+
+
+def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) -> None:
+    """Knocked or pushed off a table or shelf edge: a short shove toward the edge."""
+    shelf = furniture == "shelf"
+    top = 1.8 if shelf else TABLE_TOP
+    full = any(ac.holds_liquid(m) for m in actors)
+    width = 2.0 if full else 1.2
+    plan.body(f"the {furniture}, fixed", name=furniture, asset=furniture, static=True,
+              **({"params": {"width": width}} if full and not shelf else {}))
+    items = ac.instances(actors, 4)
+    for i, (m, k) in enumerate(items):
+        offset = spread(len(items), 0.2)[i]
+        position = (offset, 0.0, top) if shelf else (
+            (-0.8, offset, top) if full else (width / 2 - 0.12, offset, top))
+        name = ac.add(plan, m, intent, position, f"standing on the {furniture}", k)
+        direction = (0.0, -1.0, 0.0) if shelf else (1.0, 0.0, 0.0)
+        liquid = ac.liquid_in(plan, name)
+        if liquid:
+            force = round(10 * (ac.mass_estimate(m, intent) + 0.2), 2)
+            plan.event("a steady shove, so the liquid rides along instead of sloshing out",
+                       at=0.3, force={"body": name, "force": [force, 0, 0], "duration": 0.8})
+            plan.check("most of the liquid rides the fall and spills when the glass breaks "
+                       "(a tumbling glass loses a little on the way)",
+                       liquid_stays_in=liquid, container=name, until_fracture=True,
+                       fraction=0.75)
+        else:
+            speed = intent.speed or 1.5
+            plan.event(f"a shove giving it {speed:g} m/s toward the edge", at=0.3,
+                       set_velocity={"body": name, "linear": [speed * d for d in direction]})
+        expect_impact(plan, m, name, "ground", 2.2 if full else 1.8)
+    plan.duration = 3.0 if full else 2.5
+    plan.focus.append((1.2, 0.0, 0.0) if not shelf else (0.0, -0.6, 0.0))
+
+
+def throw(plan: Plan, intent: Intent, actors: list[Mention], target: str) -> None:
+    """Thrown hard at a wall, table, window or the ground."""
+    speed = intent.speed or (THROW_SPEED * 1.25 if intent.has("great", "significant", "hard",
+                                                              "forcefully") else THROW_SPEED)
+    aim, angle = _target(plan, intent, target)
+    items = ac.instances(actors, 3)
+    for i, (m, k) in enumerate(items):
+        lateral = spread(len(items), 0.4)[i]
+        start_distance = 1.6
+        a = math.radians(angle)
+        start = (aim[0] - start_distance * math.cos(a), lateral,
+                 aim[2] + start_distance * math.sin(a) - ac.height_of(m, intent) / 2)
+        velocity = [round(speed * math.cos(a), 3), 0.0, round(-speed * math.sin(a), 3)]
+        name = ac.add(plan, m, intent, start, f"thrown at {speed:g} m/s toward the {target}", k,
+                      rotation=lying(m), velocity=velocity)
+        expect_impact(plan, m, name, target, 1.0)
+        plan.track = (start, aim)
+    plan.focus.append(aim)
+    plan.duration = 2.0
+
+
+def _target(plan: Plan, intent: Intent, target: str) -> tuple[tuple[float, float, float], float]:
+    """Place the target; return the aim point and the descent angle in degrees."""
+    material = intent.ground_material
+    if target == "wall":
+        plan.body("the wall, fixed", name="wall", asset="wall", position=[0.8, 0, 0],
+                  static=True, **({"material": material} if material else {}),
+                  params={"height": 1.5})
+        return (0.75, 0.0, 1.0), 10.0
+    if target == "table":
+        plan.body("the table, fixed", name="table", asset="table", static=True)
+        return (0.0, 0.0, TABLE_TOP), 50.0
+    if material:
+        plan.ground = {"material": material}
+    return (0.0, 0.0, 0.0), 60.0
+
+
+def bounce(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
+    """Balls dropped or thrown down bounce, each rebound lower by the restitution."""
+    ground = intent.ground_material or "stone"
+    plan.ground = {"material": ground}
+    height = intent.height or 1.2
+    down = (intent.speed or 5.0) if "throw" in intent.actions else 0.0
+    plan.duration = intent.duration or 3.0
+    plan.focus.append((0.0, 0.0, 0.0))
+    balls = [m for m in actors if m.asset in SPHERES] or actors
+    xs = spread(sum(min(m.count, 6) for m in balls), 0.45)
+    k = 0
+    for m in balls:
+        for j in range(min(m.count, 6)):
+            name = ac.add(plan, m, intent, (xs[k], 0.0, height),
+                          f"{f'thrown down at {down:g} m/s' if down else 'dropped'} from "
+                          f"{height:g} m", j, **({"velocity": [0.0, 0.0, -down]} if down else {}))
+            k += 1
+            e = ac.restitution(m, ground)
+            expected = predicted_bounces(height, down, e, plan.duration)
+            wanted = min(intent.times or 3, expected)
+            if expected < 1:
+                plan.check("it lands", contacts=name, **{"with": "ground"})
+                continue
+            if intent.times and intent.times > expected:
+                plan.notes.append(f"{name}: asked for {intent.times} bounces, restitution "
+                                  f"{e:.2f} gives about {expected} in {plan.duration:g} s")
+            plan.check(f"restitution {e:.2f} on {ground}: about {expected} visible bounces",
+                       bounces=name, at_least=wanted, on="ground")
+
+
+def predicted_bounces(height: float, down: float, e: float, duration: float) -> int:
+    """Bounces that change the speed clearly and happen within the shot."""
+    v = math.sqrt(down ** 2 + 2 * G * height)
+    t = (v - down) / G
+    count = 0
+    while t < duration - 0.1 and v * e > 0.5:
+        v *= e
+        t += 2 * v / G
+        count += 1
+    return count
+
+
+def roll(plan: Plan, intent: Intent, actors: list[Mention], on_table: bool) -> None:
+    """Rolled along the floor or a table top (and off its edge)."""
+    base = 0.0
+    if on_table:
+        plan.body("the table, fixed", name="table", asset="table", static=True)
+        base = TABLE_TOP
+    speed = intent.speed or (1.5 if on_table else 2.0)
+    items = ac.instances(actors, 4)
+    for i, (m, k) in enumerate(items):
+        r = ac.radius_of(m, intent)
+        y = spread(len(items), 0.3)[i]
+        spin = [0.0, round(math.degrees(speed / r), 1), 0.0] if m.asset in SPHERES else [0, 0, 0]
+        start = (-0.3 if on_table else -1.0, y, base)
+        name = ac.add(plan, m, intent, start, f"rolling at {speed:g} m/s", k, velocity=[speed, 0, 0],
+                      angular_velocity=spin)
+        if on_table:
+            expect_impact(plan, m, name, "ground", 2.0)
+        else:
+            plan.check("it rolls away from where it started", moves_less_than=name,
+                       distance=0.5, **{"not": True})
+        plan.track = (start, (start[0] + speed * 2.0, y, base))
+    plan.duration = 2.5
+
+
+def slide(plan: Plan, intent: Intent, actors: list[Mention], on_table: bool) -> None:
+    """Shoved across the floor or a table until friction stops it."""
+    base = TABLE_TOP if on_table else 0.0
+    if on_table:
+        plan.body("the table, fixed", name="table", asset="table", params={"width": 2.0},
+                  static=True)
+    speed = intent.speed or 1.5
+    items = ac.instances(actors, 4)
+    for i, (m, k) in enumerate(items):
+        y = spread(len(items), 0.35)[i]
+        name = ac.add(plan, m, intent, (-0.7, y, base), f"shoved to {speed:g} m/s", k)
+        plan.event("the shove", at=0.2, set_velocity={"body": name, "linear": [speed, 0, 0]})
+        plan.check("it slides", moves_less_than=name, distance=0.15, **{"not": True})
+        plan.check("friction stops it", comes_to_rest=name)
+    plan.duration = 3.0
+
+
+def topple(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
+    """Upright objects tipped over by a nudge near the top (spilling what they hold)."""
+    plan.body("the table, fixed", name="table", asset="table", static=True)
+    items = ac.instances(actors, 4)
+    for i, (m, k) in enumerate(items):
+        x = spread(len(items), 0.3)[i]
+        name = ac.add(plan, m, intent, (x, 0.0, TABLE_TOP), "standing upright on the table", k)
+        plan.event("a nudge near the top tips it toward +x", at=0.3,
+                   set_velocity={"body": name, "linear": [0.3, 0, 0], "angular": [0, 700, 0]})
+        plan.check("it tips over", falls_over=name, angle=60)
+        liquid = ac.liquid_in(plan, name)
+        if liquid and "spill" in intent.actions:
+            plan.check("the liquid spills out", liquid_stays_in=liquid, container=name,
+                       **{"not": True})
+    plan.duration = 2.5
+
+
+def collide(plan: Plan, intent: Intent, actors: list[Mention], zero_g: bool) -> None:
+    """Two objects sent at each other."""
+    pair = _two(actors)
+    speed = intent.speed or 2.0
+    z = 1.0 if zero_g else 0.0
+    names = []
+    for sign, m in zip((-1, 1), pair, strict=True):
+        names.append(ac.add(plan, m, intent, (sign * 0.8, 0.0, z), f"moving at {speed:g} m/s",
+                            velocity=[-sign * speed, 0, 0]))
+    plan.check("they meet", contacts=names[0], **{"with": names[1]}, before=1.0)
+    plan.duration = 2.5
+
+
+def _two(actors: list[Mention]) -> list[Mention]:
+    """The first two objects, or two of the first when only one kind is named."""
+    if len(actors) >= 2:
+        return actors[:2]
+    one = actors[0]
+    one.count = 1
+    return [one, one]
+
+
+def rest(plan: Plan, intent: Intent, actors: list[Mention], on_table: bool) -> None:
+    """Nothing happens: the objects stand still where they are put."""
+    base = TABLE_TOP if on_table else 0.0
+    if on_table:
+        plan.body("the table, fixed", name="table", asset="table", static=True)
+    items = ac.instances(actors, 6)
+    for i, (m, k) in enumerate(items):
+        x = spread(len(items), 0.25)[i]
+        name = ac.add(plan, m, intent, (x, 0.0, base), "at rest", k)
+        plan.check("it stays put", moves_less_than=name, distance=0.02)
+    plan.notes.append("no motion was asked for: the objects stand still")
+    plan.duration = 2.0

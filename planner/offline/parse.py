@@ -1,0 +1,283 @@
+"""Prompt -> Intent: the objects, actions, relations and quantities a sentence mentions."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from planner.offline import lexicon as lx
+from planner.offline.quantities import count_word, quantities
+
+ADJECTIVES = {"full", "filled", "empty", "heavy", "light", "lightweight", "fragile", "delicate",
+              "brittle", "small", "tiny", "little", "big", "large", "huge", "giant", "tall",
+              "red", "blue", "green", "yellow", "white", "black", "orange", "purple", "pink",
+              "old", "new", "solid", "hollow", "thin", "thick", "shiny", "elastic", "bouncy",
+              "vibrant", "flimsy", "weak", "frail", "sturdy", "standing", "upright", "clear",
+              "transparent", "porcelain", "ceramic", "single", "round", "smooth", "rough"}
+COLORS = {"red": (0.85, 0.12, 0.1), "blue": (0.1, 0.25, 0.85), "green": (0.1, 0.6, 0.2),
+          "yellow": (0.95, 0.8, 0.1), "white": (0.95, 0.95, 0.95), "black": (0.05, 0.05, 0.05),
+          "orange": (0.95, 0.45, 0.1), "purple": (0.45, 0.15, 0.6), "pink": (0.95, 0.5, 0.7)}
+SKIPPABLE = {"of", "and", "identical", "same", "more", "other"}
+SUFFIXES = ("", "s", "es", "ed", "d", "ing", "e", "ped", "ping", "med", "ming", "led", "ling",
+            "ted", "ting", "ged", "ging", "n", "en", "ion", "ions", "ning", "ned")
+GROUND_NOUNS = {"floor", "ground", "surface", "pavement", "road", "sidewalk", "earth", "mat",
+                "carpet", "rug", "tiles", "ice"}
+CAMERA = {"close": ("close up", "close-up", "closeup", "macro", "tight shot"),
+          "wide": ("wide", "establishing", "long shot", "full shot"),
+          "top": ("from above", "top-down", "top down", "overhead", "bird's-eye", "birds eye",
+                  "bird's eye", "aerial"),
+          "low": ("low angle", "low-angle", "from below", "ground level", "worm's-eye"),
+          "orbit": ("orbit", "circling", "360", "revolving camera", "around the scene"),
+          "track": ("tracking", "follows", "following", "follow the", "pans with", "dolly"),
+          "side": ("side view", "from the side", "profile view"),
+          "slow": ("slow motion", "slow-motion", "slow-mo", "slowmo", "slo-mo")}
+TOPPLE = ("fall over", "falls over", "fell over", "tip over", "tips over", "tipped over",
+          "knock over", "knocks over", "knocked over", "knock down", "knocks down",
+          "knocked down", "topple", "falls down", "fall down", "come down", "comes down")
+
+
+@dataclass
+class Mention:
+    """One object phrase: 'three full glass bottles of juice'."""
+
+    noun: lx.Noun
+    word: str
+    index: int  # token position, for ordering and relations
+    count: int = 1
+    material: str | None = None
+    adjectives: set[str] = field(default_factory=set)
+    color: tuple[float, float, float] | None = None
+    liquid: str | None = None
+
+    @property
+    def asset(self) -> str:
+        return self.noun.asset
+
+
+@dataclass
+class Intent:
+    """What a prompt asks for, in the planner's terms."""
+
+    text: str
+    tokens: list[str]
+    mentions: list[Mention]
+    actions: set[str]
+    relations: set[str]
+    camera: set[str]
+    arrangement: str | None = None
+    zero_g: bool = False
+    water: str | None = None  # the body of water named, e.g. 'pool'
+    liquid: str | None = None  # a liquid named without a container
+    ground_material: str | None = None
+    height: float | None = None
+    speed: float | None = None
+    angle: float | None = None
+    duration: float | None = None
+    size: float | None = None
+    times: int | None = None  # "bounces three times"
+
+    @property
+    def actors(self) -> list[Mention]:
+        return [m for m in self.mentions if m.asset not in lx.SURFACES]
+
+    @property
+    def surfaces(self) -> list[Mention]:
+        return [m for m in self.mentions if m.asset in lx.SURFACES]
+
+    def has(self, *phrases: str) -> bool:
+        """True when any phrase occurs as whole words."""
+        padded = f" {' '.join(self.tokens)} "
+        return any(f" {p} " in padded for p in phrases)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercase words and numbers; punctuation dropped, hyphens split."""
+    return re.findall(r"[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?", text.lower())
+
+
+def parse(text: str) -> Intent:
+    """Read a prompt into an Intent."""
+    tokens = tokenize(text)
+    intent = Intent(text=text, tokens=tokens, mentions=_mentions(tokens), actions=_actions(tokens),
+                    relations=_relations(tokens), camera=_camera(text.lower()))
+    if intent.has(*TOPPLE):
+        intent.actions.add("topple")
+    intent.arrangement = next((v for k, v in lx.ARRANGEMENTS.items() if intent.has(k)), None)
+    intent.zero_g = intent.has(*lx.ZERO_G_WORDS)
+    _read_waters(intent)
+    _read_liquid(intent)
+    _read_ground(intent)
+    _read_quantities(intent)
+    intent.times = _times(tokens)
+    return intent
+
+
+def _noun_at(tokens: list[str], i: int) -> tuple[lx.Noun, str, int] | None:
+    """The longest object noun starting at token i: (noun, words, length)."""
+    for size in (3, 2, 1):
+        words = tokens[i:i + size]
+        if len(words) < size:
+            continue
+        for candidate in _singulars(" ".join(words)):
+            if candidate in lx.NOUNS:
+                return lx.NOUNS[candidate], candidate, size
+    return None
+
+
+def _singulars(phrase: str) -> list[str]:
+    head, _, last = phrase.rpartition(" ")
+    prefix = f"{head} " if head else ""
+    forms = [last, lx.IRREGULAR_PLURALS.get(last, last)]
+    if last.endswith("ies"):
+        forms.append(last[:-3] + "y")
+    if last.endswith("es"):
+        forms.append(last[:-2])
+    if last.endswith("s") and not last.endswith("ss"):
+        forms.append(last[:-1])
+    return [prefix + f for f in dict.fromkeys(forms)]
+
+
+def _mentions(tokens: list[str]) -> list[Mention]:
+    found, i = [], 0
+    while i < len(tokens):
+        hit = _noun_at(tokens, i)
+        if hit is None or _is_modifier(tokens, i, hit[2]):
+            i += 1
+            continue
+        noun, word, size = hit
+        mention = Mention(noun, word, i, material=noun.material)
+        _read_modifiers(tokens, i, mention)
+        _read_contents(tokens, i + size, mention)
+        found.append(mention)
+        i += size
+    return found
+
+
+def _is_modifier(tokens: list[str], i: int, size: int) -> bool:
+    """'glass' in 'glass bottle', 'rock' in 'rock surface': a material, not an object."""
+    if tokens[i] not in lx.MATERIAL_WORDS and tokens[i] not in lx.GROUND_WORDS:
+        return False
+    after = i + size
+    return after < len(tokens) and (_noun_at(tokens, after) is not None
+                                    or tokens[after] in GROUND_NOUNS)
+
+
+def _read_modifiers(tokens: list[str], i: int, mention: Mention) -> None:
+    """Counts, materials, colours and adjectives just before the noun."""
+    j = i - 1
+    while j >= 0 and i - j <= 6:
+        word = tokens[j]
+        count = count_word(word)
+        if count is not None:
+            if mention.count == 1:
+                mention.count = count
+        elif word in lx.MATERIAL_WORDS:
+            mention.material = mention.material or lx.MATERIAL_WORDS[word]
+        elif word in COLORS:
+            mention.color = COLORS[word]
+        elif word in ADJECTIVES:
+            mention.adjectives.add(word)
+        elif word not in SKIPPABLE and word not in ("piece", "pieces", "row", "line", "set",
+                                                    "stack", "pile", "tower", "group"):
+            break
+        j -= 1
+
+
+def _read_contents(tokens: list[str], j: int, mention: Mention) -> None:
+    """'of juice', 'full of milk', 'filled with water' right after a container."""
+    window = tokens[j:j + 4]
+    for k, word in enumerate(window):
+        linked = k == 0 or (window[k - 1] in ("of", "with", "orange")
+                            and window[0] in ("of", "full", "filled", "with", "orange"))
+        if word in lx.LIQUIDS and linked:
+            mention.liquid = "orange juice" if word == "juice" and "orange" in window else word
+            return
+
+
+def _actions(tokens: list[str]) -> set[str]:
+    found = set()
+    for token in tokens:
+        for stem, action in lx.VERBS.items():
+            if token.startswith(stem) and token[len(stem):] in SUFFIXES:
+                found.add(action)
+    return found
+
+
+def _relations(tokens: list[str]) -> set[str]:
+    words = {"off", "onto", "into", "against", "toward", "towards", "down", "across", "from",
+             "edge", "at", "over", "through", "apart", "each"}
+    found = {("toward" if t == "towards" else t) for t in tokens if t in words}
+    if "each" in found and "other" in tokens:
+        found.add("each other")
+    return found
+
+
+def _camera(text: str) -> set[str]:
+    return {kind for kind, words in CAMERA.items() if any(w in text for w in words)}
+
+
+def _read_waters(intent: Intent) -> None:
+    """A body of water ('a pool', 'a bucket filled with water'); it is not an object then."""
+    watery = intent.has("water", "waters") or intent.actions & {"float", "sink"}
+    name = next((w for w in sorted(lx.WATERS, key=len, reverse=True) if intent.has(w, w + "s")),
+                None)
+    in_water = intent.has("into the water", "in the water", "on the water", "in water",
+                          "on water", "into water", "of the water", "the water")
+    if not watery or (name is None and not in_water):
+        return
+    container_of_drink = [m for m in intent.mentions if m.liquid and m.asset not in ("bowl",)]
+    if container_of_drink and not in_water and not intent.actions & {"float", "sink"}:
+        return
+    intent.water = name or "pool"
+    intent.mentions = [m for m in intent.mentions if m.word != intent.water]
+    for m in intent.mentions:
+        m.liquid = None
+
+
+def _read_liquid(intent: Intent) -> None:
+    if intent.water or any(m.liquid for m in intent.mentions):
+        return
+    intent.liquid = next((w for w in intent.tokens if w in lx.LIQUIDS), None)
+
+
+def _read_ground(intent: Intent) -> None:
+    """The ground material: 'onto a concrete floor', 'a rock surface'."""
+    for i, token in enumerate(intent.tokens):
+        if token in GROUND_NOUNS:
+            before = intent.tokens[max(0, i - 4):i]
+            material = next((lx.GROUND_WORDS[w] for w in reversed(before)
+                             if w in lx.GROUND_WORDS), None)
+            if material:
+                intent.ground_material = material
+                return
+
+
+_HEIGHT_CUES = re.compile(r"\b(from|height of|drop of|above|up)\s*(a\s+|about\s+|around\s+)?$")
+_HEIGHT_AFTER = re.compile(r"^\s*(high|up|above|tall|drop|height|off the ground)")
+
+
+def _read_quantities(intent: Intent) -> None:
+    text = intent.text.lower()
+    for q in quantities(intent.text):
+        before, after = text[max(0, q.start - 20):q.start], text[q.end:q.end + 20]
+        if q.kind == "speed":
+            intent.speed = intent.speed or q.value
+        elif q.kind == "angle":
+            intent.angle = intent.angle or q.value
+        elif q.kind == "time":
+            intent.duration = intent.duration or q.value
+        elif q.kind == "length":
+            if _HEIGHT_CUES.search(before) or _HEIGHT_AFTER.match(after):
+                intent.height = intent.height or q.value
+            elif re.match(r"^\s*(wide|across|diameter|radius|long|ball|block|cube|box)", after):
+                intent.size = intent.size or q.value
+            elif "fall" in intent.actions:
+                intent.height = intent.height or q.value
+
+
+def _times(tokens: list[str]) -> int | None:
+    for i, token in enumerate(tokens):
+        if token in ("twice", "thrice", "once"):
+            return count_word(token)
+        if token in ("times", "time") and i > 0 and count_word(tokens[i - 1]):
+            return count_word(tokens[i - 1])
+    return None

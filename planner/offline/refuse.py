@@ -1,0 +1,75 @@
+"""Out-of-scope physics: refuse it, or leave it out when it is only scenery."""
+from __future__ import annotations
+
+import re
+
+from bridge.errors import RefusedError
+
+# (pattern, what the engine cannot simulate); patterns match whole words in lowercase text.
+TOPICS: list[tuple[str, str]] = [
+    ((r"cloth|towel|flag|fabric|curtain|rope|string|sheet of paper|plastic wrap|cling film|"
+     r"rubber sheet|blanket|napkin|ribbon"), "cloth, rope and thin sheets (deformable)"),
+    ((r"squeez\w*(?! of)|squash\w*|crush\w*|compress\w*|press\w* down|deform\w*|dent\w*|stretch\w*|"
+     r"sponge|jelly|jello|dough|clay model|toothpaste|sagg\w*|bend\w*|bent"),
+     "soft bodies and deformation (squeezing, stretching, bending)"),
+    ((r"balloon\w*|inflat\w*|deflat\w*|puncture\w*|pierc\w*|pop\w*|needle|penetrat\w*|"
+     r"soap bubbles?|bubbles?"), "inflation, puncture and bubbles"),
+    ((r"fire|flames?|burn\w*|ignit\w*|candles?|smoke|smoking|match|matches|explo\w*|spark\w*|"
+     r"combust\w*"), "fire, flames and smoke"),
+    ((r"melt\w*|boil\w*|freez\w*|frozen over|temperature|heat\w*|steam\w*|vapou?r|"
+     r"condens\w*|evaporat\w*|sublimat\w*|dry ice|frost\w*|thaw\w*|warm\w*|cool\w*|"
+     r"°c|degrees celsius|solidif\w*|fog|mist|dew|dewdrop|humid\w*"),
+     "heat and phase changes (melting, boiling, freezing, condensation)"),
+    ((r"light(?=\s*(?:$|[.,;]|beams?|rays?|shin\w*|pass\w*|from|of|source|is|and|through|bulb))|lights|laser|beam|ray|rays|shadow\w*|reflect\w*|refract\w*|prism\w*|"
+     r"rainbow|lens|magnif\w*|sunlight|glow\w*|shine|shines|shining|sparkl\w*|glisten\w*|tyndall|"
+     r"iridescen\w*|interference|diffraction|dispersion|projector|flashlight"),
+     "optics (light, shadows, reflection, refraction, rainbows)"),
+    ((r"dissolv\w*|(?<!chain )reacti\w*|react|chemical\w*|acid\w*|alkal\w*|litmus|rust\w*|oxid\w*|"
+     r"corro\w*|decay\w*|ferment\w*|mix\w*|stir\w*|blend\w*|paint|ink|dye|soluble|"
+     r"baking soda|vinegar|(?:pour\w*|add\w*) in(?:to)? an? \w+ of"), "chemistry and mixing (dissolving, reacting, rusting)"),
+    ((r"surface tension|droplets?|drops of|capillar\w*|meniscus|soap film|film of|"
+     r"thin layer|puddle"), "surface tension and thin liquid films"),
+    ((r"air pressure|vacuum|suction|atmospher\w*|air (is|being) \w+ (out|extracted)|"
+     r"extract\w*|pump\w*|wind|blow\w*|breath\w*|gust"), "air pressure, wind and airflow"),
+    (r"chalk|marker|crayon|pen|pencil|highlighter|writ\w*|draw\w*|scribbl\w*|erase\w*",
+     "writing and drawing (material transfer)"),
+    ((r"man|woman|men|women|person|people|boy|girl|child|children|kid|kids|player|hand|hands|"
+     r"finger\w*|he|she|someone|somebody|chef|athlete|dog|cat|bird|birds|horse|"
+     r"animal\w*|insect\w*|duck|robot arm|fish(?! tank| bowl)"), "humans and animals acting"),
+    (r"timelapse|time-lapse|over (years|decades|months|days)|for (years|decades|hours|days)",
+     "processes over hours or years (timelapse)"),
+    (r"grow\w*|plant\w*|leaf|leaves|flower\w*|grass|hay", "plants and growth"),
+    (r"sand|snow|mud|powder|dust|flour|grains?", "granular materials (sand, snow, powder)"),
+    (r"electric\w*|magnet\w*|lightning", "electricity and magnetism"),
+    (r"sound|music|echo\w*|vibrat\w*", "sound and vibration"),
+]
+_COMPILED = [(re.compile(rf"\b(?:{p})\b"), reason) for p, reason in TOPICS]
+
+# Words that introduce scenery: what follows them sets the scene, it does not act.
+SCENERY_CUES = re.compile(
+    r"\b(lit by|in a room (?:lit by|with|full of)|by the light of|in the background|"
+    r"background|next to|beside|near|under|beneath|surrounded by|while|as .{0,20} watch\w*|"
+    r"in front of|with .{0,30} behind|decorated with|on a (?:sunny|rainy|windy) day|"
+    r"at (?:sunset|dusk|dawn|night)|in (?:the )?(?:sunlight|candlelight|moonlight))\b")
+
+
+def screen(text: str, has_action: bool) -> list[str]:
+    """Raise RefusedError for out-of-scope physics; return the scenery left out."""
+    lowered = text.lower()
+    omitted = []
+    for pattern, reason in _COMPILED:
+        for match in pattern.finditer(lowered):
+            if has_action and _is_scenery(lowered, match.start()):
+                omitted.append(f"{match.group(0)} ({reason.split(' (')[0]} is not simulated)")
+                continue
+            raise RefusedError(
+                f"refused: the prompt needs {reason}, which the engine cannot simulate "
+                f"('{match.group(0)}'); it simulates rigid bodies, breakage, poured liquids "
+                "in containers, buoyancy and gravity changes")
+    return list(dict.fromkeys(omitted))
+
+
+def _is_scenery(text: str, at: int) -> bool:
+    """A term is scenery when a scenery cue precedes it in the same clause."""
+    clause_start = max(text.rfind(p, 0, at) for p in (",", ".", ";", " and ", " but "))
+    return SCENERY_CUES.search(text, max(clause_start, 0), at) is not None

@@ -1,0 +1,74 @@
+"""Retry after failed expectations: stronger pushes, higher drops, longer shots.
+
+Only magnitudes and timing windows change; the claims themselves (what must shatter, fall,
+float) are never weakened, so a revised plan that verifies still shows what was asked.
+"""
+from __future__ import annotations
+
+import copy
+
+from planner.offline.compose import Draft
+
+BOOST = 1.35  # per round: speeds, impulses and forces
+RAISE = 1.3  # per round: heights of dropped bodies
+MAX_DURATION = 8.0
+ENERGY_CHECKS = {"shatters", "falls_over", "bounces", "contacts", "moves_less_than",
+                 "liquid_stays_in", "comes_to_rest"}
+
+
+def revise_offline(draft: Draft, failures: list[dict], round: int) -> Draft:
+    """A new draft adjusted for the failed checks of the given round (1-based)."""
+    doc = copy.deepcopy(draft.document)
+    kinds = {f.get("check") for f in failures if f.get("passed") is False}
+    changes = []
+    if kinds & ENERGY_CHECKS - {"comes_to_rest"}:
+        changes.append(f"velocities, pushes and forces x{BOOST}")
+        _boost(doc)
+    if kinds & {"shatters", "bounces"}:
+        changes.append(f"drop heights x{RAISE}")
+        _raise(doc)
+    changes.append("one more second and later deadlines")
+    _lengthen(doc)
+    notes = [*draft.notes, (f"revision {round}: {', '.join(changes)} after failed "
+             f"{', '.join(sorted(k for k in kinds if k))}")]
+    return Draft(doc, notes, list(draft.omitted))
+
+
+def _scale(vector, factor: float) -> None:
+    for i, v in enumerate(vector):
+        vector[i] = round(v * factor, 4)
+
+
+def _boost(doc) -> None:
+    for body in doc.get("bodies", []):
+        if "velocity" in body and not body.get("static"):
+            _scale(body["velocity"], BOOST)
+    for event in doc.get("events", []):
+        for key, field in (("push", "impulse"), ("force", "force"), ("set_velocity", "linear"),
+                           ("set_velocity", "angular")):
+            if key in event and field in event[key] and event[key][field] is not None:
+                _scale(event[key][field], BOOST)
+
+
+def _raise(doc) -> None:
+    """Free bodies above the floor and not thrown start higher."""
+    for body in doc.get("bodies", []):
+        position = body.get("position")
+        free = position and not body.get("static") and "velocity" not in body
+        if free and position[2] > 0.3 and not _on_furniture(doc, position):
+            position[2] = round(position[2] * RAISE, 4)
+
+
+def _on_furniture(doc, position) -> bool:
+    """Bodies standing on a fixed table or shelf keep their place on it."""
+    return any(b.get("static") for b in doc.get("bodies", [])) and position[2] < 2.0
+
+
+def _lengthen(doc) -> None:
+    doc["duration"] = min(round(doc["duration"] + 1.0, 3), MAX_DURATION)
+    for check in doc.get("expect", []):
+        for key in ("before", "by"):
+            if key in check:
+                check[key] = round(min(check[key] + 0.75, doc["duration"]), 3)
+        if "after" in check and "floats" in check:
+            check["after"] = round(min(check["after"] + 1.0, doc["duration"] - 0.5), 3)

@@ -1,0 +1,141 @@
+"""Choosing the scenario a prompt describes and letting it fill the plan."""
+from __future__ import annotations
+
+from bridge.assets.registry import ASSETS
+from bridge.errors import UserError
+from planner.offline import arrangements as ar
+from planner.offline import motion as mo
+from planner.offline.layout import SPHERES, Plan
+from planner.offline.lexicon import Noun
+from planner.offline.parse import Intent, Mention
+
+EXAMPLES = ("a glass falls off a table and shatters", "20 dominoes in a row topple",
+            "a rubber ball bounces on concrete", "a wooden block floats in a pool")
+
+
+def fill(plan: Plan, intent: Intent) -> str:
+    """Pick the scenario and build it; return its name."""
+    actors = intent.actors
+    kinds = {m.asset for m in actors}
+    if intent.water:
+        ar.water(plan, intent, actors or [_default("block", intent)])
+        return "water"
+    if intent.zero_g:
+        return _zero_g(plan, intent, actors)
+    if "domino" in kinds:
+        ar.dominoes(plan, intent, next(m for m in actors if m.asset == "domino"))
+        return "dominoes"
+    if "bowling_pin" in kinds or intent.has("bowling", "strike"):
+        ar.bowling(plan, intent)
+        return "bowling"
+    if "billiard_ball" in kinds or intent.has("pool table", "billiard", "billiards", "snooker"):
+        ar.billiards(plan, intent)
+        return "billiards"
+    if intent.arrangement == "tower" and not actors:
+        actors = [_default("block", intent)]
+    if not actors and not intent.surfaces:
+        raise UserError("no object found in the prompt: name something the engine can move "
+                        "(e.g. " + "; ".join(EXAMPLES) + ")")
+    return _free(plan, intent, actors or [_default("ball", intent)])
+
+
+def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
+    acts, surfaces = intent.actions, {m.asset for m in intent.surfaces}
+    stacked = intent.arrangement == "tower" or "stack" in acts
+    if stacked:
+        stackable = [m for m in actors if m.asset not in SPHERES] or [_default("block", intent)]
+        ar.tower(plan, intent, stackable[0])
+        return "tower"
+    if "ramp" in surfaces:
+        ar.ramp(plan, intent, actors[0])
+        return "ramp"
+    if "pane" in {m.asset for m in actors} and len(actors) > 1 or _window_only(intent, actors):
+        return _window(plan, intent, actors)
+    furniture = next((s for s in ("shelf", "table") if s in surfaces), None)
+    target = _target(intent, surfaces)
+    if acts & {"throw", "hit", "shatter"} and target and "bounce" not in acts:
+        mo.throw(plan, intent, actors, target)
+        return "throw"
+    if "bounce" in acts:
+        mo.bounce(plan, intent, actors)
+        return "bounce"
+    if furniture and ("off" in intent.relations or acts & {"knock", "fall", "push", "slide",
+                                                           "shatter", "spill"}):
+        if "spill" in acts and "fall" not in acts and "off" not in intent.relations:
+            mo.topple(plan, intent, actors)
+            return "spill"
+        mo.fall_off(plan, intent, actors, furniture)
+        return "fall_off"
+    if "collide" in acts or "each other" in intent.relations or (
+            len(actors) >= 2 and acts & {"hit", "throw"}):
+        mo.collide(plan, intent, actors, zero_g=False)
+        return "collide"
+    if "topple" in acts or "knock" in acts:
+        mo.topple(plan, intent, actors)
+        return "topple"
+    if acts & {"fall", "shatter", "throw"}:
+        mo.drop(plan, intent, actors)
+        return "drop"
+    if "roll" in acts:
+        mo.roll(plan, intent, actors, on_table=furniture == "table")
+        return "roll"
+    if acts & {"slide", "push"}:
+        mo.slide(plan, intent, actors, on_table=furniture == "table")
+        return "slide"
+    mo.rest(plan, intent, actors, on_table=furniture == "table")
+    return "rest"
+
+
+def _target(intent: Intent, surfaces: set[str]) -> str | None:
+    """What a thrown object is aimed at."""
+    if "wall" in surfaces:
+        return "wall"
+    if "table" in surfaces and intent.relations & {"at", "onto", "toward", "against"}:
+        return "table"
+    if intent.has("ground", "floor", "surface", "pavement", "road", "rock surface") or \
+            intent.ground_material:
+        return "ground"
+    return None
+
+
+def _window_only(intent: Intent, actors: list[Mention]) -> bool:
+    return [m.asset for m in actors] == ["pane"] and bool(intent.actions & {"throw", "hit",
+                                                                            "shatter"})
+
+
+def _window(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
+    """A ball thrown through a fixed, breakable window pane."""
+    pane = next(m for m in actors if m.asset == "pane")
+    thrown = next((m for m in actors if m.asset != "pane"), _default("baseball", intent))
+    plan.body("the window, held in its frame until hit", name=pane.noun.label or "pane",
+              asset="pane", params={"width": 0.8, "height": 0.6}, position=[0, 0, 0.8],
+              static=True, breakable={"pieces": 20})
+    speed = intent.speed or 30.0
+    name = plan.unique(thrown.noun.label or thrown.asset)
+    plan.body(f"thrown at {speed:g} m/s", name=name, asset=thrown.asset,
+              position=[-3, 0, 1.06], velocity=[speed, 0, 0.5],
+              **({"params": dict(thrown.noun.params)} if thrown.noun.params else {}))
+    plan.check("the window shatters", shatters=plan.bodies[0].data["name"], before=0.5)
+    plan.check("the ball carries on and lands", contacts=name, **{"with": "ground"})
+    plan.duration = 1.5
+    return "window"
+
+
+def _zero_g(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
+    if intent.liquid and not any(m.liquid for m in actors):
+        cup = actors[0] if actors and ASSETS[actors[0].asset].hollow else _default("cup", intent)
+        cup.liquid = intent.liquid
+        actors = [cup] + [m for m in actors if m is not cup]
+    if not actors:
+        actors = [_default("book", intent), _default("ball", intent)]
+    if "collide" in intent.actions or "each other" in intent.relations:
+        mo.collide(plan, intent, actors, zero_g=True)
+        plan.gravity, plan.ground = (0.0, 0.0, 0.0), None
+        return "zero_g_collide"
+    ar.zero_gravity(plan, intent, actors)
+    return "zero_g"
+
+
+def _default(asset: str, intent: Intent) -> Mention:
+    """An object the prompt implies but does not name."""
+    return Mention(Noun(asset), asset.replace("_", " "), len(intent.tokens))

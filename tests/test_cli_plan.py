@@ -1,0 +1,54 @@
+"""`simshot plan` and `simshot make` with the built-in planner: files, exit codes, traces."""
+from __future__ import annotations
+
+import json
+
+from bridge.cli import main
+from bridge.loader import load_scene
+
+
+def _run(capsys, *args: str) -> tuple[int, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_plan_writes_a_commented_verified_script_and_its_trace(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("SIMSHOT_LLM_BASE_URL", raising=False)
+    script = tmp_path / "scene.yaml"
+    code, text = _run(capsys, "plan", "a row of 12 dominoes topples", "-o", str(script))
+    assert code == 0, text
+    assert "verified" in text
+    body = script.read_text()
+    assert body.startswith("#") and body.count("#") > 5  # choices explained in comments
+    scene = load_scene(script).scene
+    assert sum(b.asset == "domino" for b in scene.bodies) == 12
+    assert any(type(e).__name__ == "FallsOver" for e in scene.expect)
+    trace = json.loads((tmp_path / "plan_trace.json").read_text())
+    assert trace["verified"] and trace["rounds"][-1]["expectations"]
+    assert trace["rounds"][0]["diff"]  # the first round shows the whole script
+
+
+def test_out_of_scope_prompt_is_refused_with_exit_3(tmp_path, capsys):
+    script = tmp_path / "scene.yaml"
+    code, text = _run(capsys, "plan", "a candle flame flickers and melts the wax", "-o",
+                      str(script))
+    assert code == 3 and "cannot simulate" in text and not script.exists()
+
+
+def test_empty_and_nonsense_prompts_exit_2(tmp_path, capsys):
+    for prompt in ("", "   ", "purple dreams sing loudly"):
+        code, text = _run(capsys, "plan", prompt, "-o", str(tmp_path / "s.yaml"))
+        assert code == 2 and "Traceback" not in text
+
+
+def test_make_renders_a_shot_with_its_trace(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("SIMSHOT_LLM_BASE_URL", raising=False)
+    out = tmp_path / "shot"
+    code, text = _run(capsys, "make", "a rubber ball bounces on concrete", "-o", str(out))
+    assert code == 0, text
+    assert {"scene.yaml", "plan_trace.json", "rgb.mp4", "report.json"} <= {
+        p.name for p in out.iterdir()}
+    assert json.loads((out / "report.json").read_text())["passed"] is True
