@@ -23,6 +23,7 @@ test: install
 
 bench: install
 	$(PY) -m bench.run
+	$(PY) -m bench.planner --set all
 
 schema: install
 	$(VENV)/bin/simshot schema -o scenes/scene.schema.json
