@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: install
-	$(VENV)/bin/simshot render scenes/juice_glass_falls.yaml -o shots/demo
+	$(VENV)/bin/simshot make "A glass of orange juice is knocked off a table and shatters on the stone floor" -o shots/demo
 
 test: install
 	$(VENV)/bin/pytest

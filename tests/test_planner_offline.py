@@ -210,3 +210,17 @@ def test_prompt_injection_is_only_data(prompt):
                      max_size=30).map(" ".join)))
 def test_fuzz_only_drafts_or_clean_errors(prompt):
     _plan_safely(prompt)
+
+
+def test_knocked_off_a_table_and_shattering_on_the_floor_falls_off_the_table():
+    # "on the floor" names where it lands; it must not turn the scene into a throw
+    from bridge.loader import scene_from_document
+    from planner.offline import plan_offline
+
+    draft = plan_offline("A glass of orange juice is knocked off a table and shatters on the "
+                         "stone floor")
+    scene = scene_from_document(draft.document)
+    assert {b.asset for b in scene.bodies} >= {"table", "tumbler"}
+    glass = next(b for b in scene.bodies if b.asset == "tumbler")
+    assert glass.velocity == (0.0, 0.0, 0.0) and scene.events  # at rest, then knocked off
+    assert scene.liquids and {type(e).__name__ for e in scene.expect} >= {"Shatters"}

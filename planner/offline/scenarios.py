@@ -53,7 +53,11 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
         return _window(plan, intent, actors)
     furniture = next((s for s in ("shelf", "table") if s in surfaces), None)
     target = _target(intent, surfaces)
-    if acts & {"throw", "hit", "shatter"} and target and "bounce" not in acts:
+    # "knocked off a table and shatters on the floor" falls off the table: the floor is
+    # where it lands, not what something is thrown at
+    falls_off = furniture is not None and "throw" not in acts and (
+        "off" in intent.relations or bool(acts & {"knock", "fall", "push", "slide"}))
+    if acts & {"throw", "hit", "shatter"} and target and "bounce" not in acts and not falls_off:
         mo.throw(plan, intent, actors, target)
         return "throw"
     if "bounce" in acts:
