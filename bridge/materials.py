@@ -58,7 +58,7 @@ MATERIALS: dict[str, Material] = {m.name: m for m in [
     _m("ice", 917, 0.12, 0.0001, 0.6, 0.12, (0.85, 0.93, 1.0), roughness=0.1, transparency=0.4,
        brittle=True, break_color=(0.95, 0.97, 1.0)),
     _m("foam", 50, 1.0, 0.01, 0.15, None, (0.9, 0.85, 0.5), roughness=1.0,
-       contact_stiffness=500.0, contact_damping=2.0),
+       contact_stiffness=100.0, contact_damping=0.6),
     _m("cardboard", 690, 0.75, 0.002, 0.45, None, (0.7, 0.55, 0.36), roughness=0.95),
     _m("eggshell", 2300, 0.65, 0.0005, 0.45, 0.3, (0.96, 0.91, 0.82), roughness=0.6,
        brittle=True, break_color=(0.98, 0.96, 0.9)),

@@ -143,3 +143,11 @@ def test_fragment_segmentation_ids_match_metadata(tmp_path):
     assert seen and seen <= set(fragments)
     for fid in seen:  # ids in the image are the metadata's, with matching pixel counts
         assert fragments[fid]["visibility"][frame + 2] == int((after == fid).sum())
+
+
+def test_thin_wine_glass_breaks_falling_from_table_height():
+    assert _drop("wine_glass", 0.76)["fractures"]
+
+
+def test_egg_breaks_from_ten_centimetres_onto_stone():
+    assert _drop("egg", 0.1)["fractures"]
