@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bridge.cli import main
 from bridge.loader import load_scene
 
@@ -13,9 +15,14 @@ def _run(capsys, *args: str) -> tuple[int, str]:
     return code, captured.out + captured.err
 
 
-def test_plan_writes_a_commented_verified_script_and_its_trace(tmp_path, capsys, monkeypatch):
+@pytest.fixture
+def offline(monkeypatch):
+    """No LLM configured: the built-in planner drafts."""
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("SIMSHOT_LLM_BASE_URL", raising=False)
+
+
+def test_plan_writes_a_commented_verified_script_and_its_trace(tmp_path, capsys, offline):
     script = tmp_path / "scene.yaml"
     code, text = _run(capsys, "plan", "a row of 12 dominoes topples", "-o", str(script))
     assert code == 0, text
@@ -43,9 +50,7 @@ def test_empty_and_nonsense_prompts_exit_2(tmp_path, capsys):
         assert code == 2 and "Traceback" not in text
 
 
-def test_make_renders_a_shot_with_its_trace(tmp_path, capsys, monkeypatch):
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    monkeypatch.delenv("SIMSHOT_LLM_BASE_URL", raising=False)
+def test_make_renders_a_shot_with_its_trace(tmp_path, capsys, offline):
     out = tmp_path / "shot"
     code, text = _run(capsys, "make", "a rubber ball bounces on concrete", "-o", str(out))
     assert code == 0, text
