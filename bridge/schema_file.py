@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from bridge.files import atomic_write
 from bridge.schema import json_schema
 
 MODELINE = "# yaml-language-server: $schema=scene.schema.json"
@@ -17,6 +17,4 @@ def schema_text() -> str:
 def write_schema(path: Path) -> None:
     """Write atomically, so an editor never reads half a schema."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(schema_text())
-    os.replace(tmp, path)
+    atomic_write(path, schema_text())

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bridge.files import atomic_write
 from bridge.instances import Instance
 from bridge.schema import Scene
 
@@ -24,10 +25,8 @@ RENDER_OUTPUTS = ("rgb.mp4", "depth", "segmentation", "flow")
 
 
 def write_json(path: Path, data: object) -> None:
-    """Write JSON through a temporary file, so a reader never sees half a file."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    tmp.write_text(json.dumps(data, indent=1, default=_jsonable, allow_nan=False) + "\n")
-    os.replace(tmp, path)
+    """Write JSON atomically, so a reader never sees half a file."""
+    atomic_write(path, json.dumps(data, indent=1, default=_jsonable, allow_nan=False) + "\n")
 
 
 def read_json(path: Path) -> dict:

@@ -8,8 +8,6 @@ graph is measured without expanding it. Nothing is ever constructed from a tag.
 from __future__ import annotations
 
 import io
-import os
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from ruamel.yaml.reader import ReaderError
 
 from bridge import limits
 from bridge.errors import Location, Problem, UserError
+from bridge.files import atomic_write
 
 CORE_TAG_PREFIX = "tag:yaml.org,2002:"
 MERGE_KEY = "<<"
@@ -216,14 +215,4 @@ def dump_document(doc: Any) -> str:
 
 def save_document(doc: Any, path: Path) -> None:
     """Write a document atomically: a temporary file in the same folder, then a rename."""
-    text = dump_document(doc)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write(path, dump_document(doc))

@@ -10,7 +10,8 @@ import pybullet as p
 import trimesh
 
 from bridge.assets.geometry import CollisionPart, Geometry
-from bridge.assets.meshes import atomic_write, cache_dir
+from bridge.assets.meshes import cache_dir
+from bridge.files import atomic_write
 from bridge.transforms import compose, invert, quat_to_matrix
 
 _TYPES = {"sphere": p.GEOM_SPHERE, "box": p.GEOM_BOX, "cylinder": p.GEOM_CYLINDER}

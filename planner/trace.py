@@ -10,12 +10,12 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bridge.files import atomic_write
 from bridge.yamlio import dump_document
 
 TRACE_NAME = "plan_trace.json"
@@ -58,16 +58,7 @@ def write_trace(trace: PlanTrace, path: Path, secrets: Iterable[str] = ()) -> No
     """Write the trace as JSON atomically, with every known secret replaced."""
     text = json.dumps(asdict(trace), indent=2, ensure_ascii=False, default=_plain)
     text = scrub(text, secrets)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write(path, text + "\n")
 
 
 def _plain(value: Any) -> Any:

@@ -27,7 +27,8 @@ import trimesh
 from bridge.assets import voronoi
 from bridge.assets.build import geometry_for
 from bridge.assets.geometry import CollisionPart, Geometry
-from bridge.assets.meshes import atomic_write, cache_dir
+from bridge.assets.meshes import cache_dir
+from bridge.files import atomic_write
 from bridge.schema import Body, Breakable
 
 VERSION = b"fracture-2"  # bump when the split changes, so old cache entries are not reused

@@ -10,7 +10,6 @@ import io
 import json
 import logging
 import os
-import tempfile
 from importlib.metadata import version
 from pathlib import Path, PureWindowsPath
 
@@ -23,6 +22,7 @@ from bridge import limits
 from bridge.assets.geometry import CollisionPart
 from bridge.assets.shapes import Shape
 from bridge.errors import Location, Problem, UserError
+from bridge.files import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -39,18 +39,6 @@ def cache_dir(kind: str) -> Path:
     path = Path(root) / kind
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename, so readers never see a part."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def load_user_mesh(body: str, mesh: str, scene_dir: Path | None) -> Shape:
