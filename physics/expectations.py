@@ -168,10 +168,15 @@ def _world_bounds(outcome: Outcome, name: str, frame: int) -> np.ndarray | None:
     pos, quat = outcome.trajectory.pos[name][frame], outcome.trajectory.quat[name][frame]
     if np.isnan(pos).any():
         return None
-    body = next(b for b in outcome.scene.all_bodies() if b.name == name)
-    corners = _corners(geometry_for(body, outcome.scene_dir).visual.bounds)
+    corners = _corners(_geometry(outcome, name).visual.bounds)
     world = corners @ quat_to_matrix(quat).T + pos
     return np.array([world.min(axis=0), world.max(axis=0)])
+
+
+def _geometry(outcome: Outcome, name: str):
+    """The geometry of the script body `name` (cached by the asset library)."""
+    body = next(b for b in outcome.scene.all_bodies() if b.name == name)
+    return geometry_for(body, outcome.scene_dir)
 
 
 def _corners(bounds: np.ndarray) -> np.ndarray:
@@ -224,8 +229,7 @@ def _liquid_stays_in(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     particles = t.particles[name]
     container = check.container
     liquid = next(liquid for liquid in outcome.scene.liquids if liquid.name == name)
-    body = next(b for b in outcome.scene.all_bodies() if b.name == container)
-    geometry = geometry_for(body, outcome.scene_dir)
+    geometry = _geometry(outcome, container)
     exists = t.exists(container)
     broke = _fracture_time(outcome, container)
     worst, when = 1.0, None
