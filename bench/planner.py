@@ -1,6 +1,6 @@
 """Offline planner benchmark, printed as JSON.
 
-    python -m bench.planner [--set phygen|own|all] [--limit N]
+    python -m bench.planner [--set phygen|own|heldout|all] [--limit N]
 
 Each prompt is planned, validated, simulated and checked, with up to 4 rounds of
 revise_offline when a check fails. Reported per set: the share of in-scope prompts verified,
@@ -23,6 +23,9 @@ from planner.offline import plan_offline, revise_offline
 
 ROOT = Path(__file__).resolve().parents[1]
 OWN = ROOT / "bench" / "prompts.jsonl"
+# Written blind (without reading the planner or the other sets), then measured once before
+# any planner change; see the README's planner section for the blind and later figures.
+HELDOUT = ROOT / "bench" / "prompts_heldout.jsonl"
 PHYGEN = Path("/work/shared/eval/phygenbench_prompts.jsonl")
 MAX_ROUNDS = 4
 
@@ -46,8 +49,8 @@ def phygen_prompts() -> list[dict]:
     return rows
 
 
-def own_prompts() -> list[dict]:
-    return [json.loads(line) for line in OWN.read_text().splitlines() if line.strip()]
+def jsonl_prompts(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
 def run_one(prompt: str) -> dict:
@@ -114,10 +117,11 @@ def bench(prompts: list[dict]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=("phygen", "own", "all"), default="all")
+    parser.add_argument("--set", choices=("phygen", "own", "heldout", "all"), default="all")
     parser.add_argument("--limit", type=int, default=0, help="first N prompts of each set")
     args = parser.parse_args()
-    sets = {"phygen": phygen_prompts, "own": own_prompts}
+    sets = {"phygen": phygen_prompts, "own": lambda: jsonl_prompts(OWN),
+            "heldout": lambda: jsonl_prompts(HELDOUT)}
     chosen = list(sets) if args.set == "all" else [args.set]
     report = {}
     for name in chosen:

@@ -9,6 +9,7 @@ MAX_EVENTS = 1_000
 MAX_EXPECTATIONS = 200
 MAX_DURATION_S = 60.0
 MAX_FPS = 120
+MAX_FRAMES = 7_200  # video frames, slow motion included (60 s at 120 fps)
 MIN_FPS = 1
 MAX_RESOLUTION = (3840, 2160)  # width, height
 MIN_RESOLUTION_SIDE = 16

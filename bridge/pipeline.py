@@ -38,7 +38,10 @@ def stage_keys(loaded: LoadedScene, passes: frozenset[str]) -> dict[str, str]:
     scene = loaded.scene.model_dump(mode="json", by_alias=True)
     bodies = [{k: v for k, v in b.items() if k != "color"} for b in scene["bodies"]]
     physics = {k: scene[k] for k in ("seed", "duration", "fps", "physics", "world", "events")}
+    # Slow motion moves the frames' simulated times, so it changes what is recorded.
+    frame_times = hashlib.sha256(loaded.scene.time_map().times.tobytes()).hexdigest()
     physics.update(bodies=bodies, meshes=_mesh_hashes(loaded), version=__version__,
+                   frame_times=frame_times,
                    code=_code_digest(("physics", "bridge/assets", "bridge/materials.py")))
     sim = _digest(physics)
     look = {k: scene[k] for k in ("camera", "lights", "resolution")}

@@ -11,8 +11,6 @@ import operator
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Discriminator,
     Field,
     Tag,
@@ -24,49 +22,23 @@ from pydantic_core import PydanticCustomError
 
 from bridge import limits
 from bridge.assets.registry import ASSETS
+from bridge.camera_schema import Camera
 from bridge.materials import MATERIALS
-from bridge.suggest import closest, unknown_name
-
-NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$"
-SUBJECT_PATTERN = r"^[A-Za-z0-9_.*?\[\]-]{1,64}$"
-GROUND = "ground"  # the reserved name of the ground plane
-MESH_SUFFIXES = (".obj", ".glb", ".gltf", ".stl", ".ply")
-
-Name = Annotated[str, Field(pattern=NAME_PATTERN, description="a body name")]
-Subject = Annotated[
-    Annotated[str, Field(pattern=SUBJECT_PATTERN)] | list[Name],
-    Field(description="a body name, a glob such as 'domino_*', or a list of names"),
-]
-Vec3 = tuple[float, float, float]
-RGB = tuple[
-    Annotated[float, Field(ge=0, le=1)],
-    Annotated[float, Field(ge=0, le=1)],
-    Annotated[float, Field(ge=0, le=1)],
-]
-Time = Annotated[float, Field(ge=0, description="seconds of simulated time")]
-Positive = Annotated[float, Field(gt=0)]
-
-
-class StrictModel(BaseModel):
-    """Rejects unknown keys with a 'did you mean' hint, and any NaN or infinity."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, populate_by_name=False)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _known_keys(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            valid = [f.alias or n for n, f in cls.model_fields.items()]
-            for key in data:
-                if key not in valid:
-                    guess = closest(str(key), valid)
-                    raise PydanticCustomError(
-                        "unknown_field",
-                        "unknown field '{key}'{hint} (valid fields: {valid})",
-                        {"key": str(key), "hint": f"; did you mean '{guess}'?" if guess else "",
-                         "valid": ", ".join(valid)},
-                    )
-        return data
+from bridge.schema_types import (  # noqa: F401 - re-exported: the schema's public names
+    GROUND,
+    MESH_SUFFIXES,
+    NAME_PATTERN,
+    RGB,
+    SUBJECT_PATTERN,
+    Name,
+    Positive,
+    StrictModel,
+    Subject,
+    Time,
+    Vec3,
+)
+from bridge.suggest import unknown_name
+from bridge.timing import TimeMap, time_map
 
 
 def _check_material(name: str | None) -> str | None:
@@ -283,33 +255,6 @@ class Water(StrictModel):
     color: RGB = (0.2, 0.45, 0.6)
 
 
-class CameraKey(StrictModel):
-    at: Time
-    position: Vec3
-    look_at: Vec3
-    fov: Annotated[float, Field(gt=1, lt=170)] | None = None
-
-
-class Camera(StrictModel):
-    """A static camera (`position`, `look_at`), keyframes, or neither for automatic framing."""
-
-    position: Vec3 | None = None
-    look_at: Vec3 | None = None
-    fov: Annotated[float, Field(gt=1, lt=170, description="vertical, degrees")] = 40.0
-    keyframes: list[CameraKey] = Field(default_factory=list)
-    near: Positive = 0.02
-    far: Positive = 100.0
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Camera:
-        if self.keyframes and (self.position is not None or self.look_at is not None):
-            raise PydanticCustomError(
-                "camera", "give either `keyframes` or `position`/`look_at`, not both")
-        if self.far <= self.near:
-            raise PydanticCustomError("camera", "`far` must be greater than `near`")
-        return self
-
-
 class Light(StrictModel):
     kind: Literal["sun", "point", "spot", "ambient"]
     direction: Vec3 | None = Field(None, description="sun and spot: the way the light travels")
@@ -486,8 +431,12 @@ class Scene(StrictModel):
 
     @property
     def num_frames(self) -> int:
-        """Frames at t = i / fps for i in [0, num_frames)."""
-        return max(1, round(self.duration * self.fps))
+        """Video frames: duration x fps, more with slow motion (see `bridge.timing`)."""
+        return self.time_map().num_frames
+
+    def time_map(self) -> TimeMap:
+        """The simulated time and the shot of each video frame."""
+        return time_map(self.camera.shots, self.duration, self.fps)
 
     def all_bodies(self) -> list[Body]:
         """Bodies in the script, then bodies spawned by events, in script order."""

@@ -152,6 +152,22 @@ class _Checker:
                 self.add(path, f"keyframe times must increase: {_seconds(key.at)} comes after "
                          f"{_seconds(previous)}")
             previous = key.at
+        for k, shot in enumerate(self.scene.camera.shots):
+            base: Path = ("camera", "shots", k)
+            if k and shot.from_ >= self.scene.duration:
+                self.add(base + ("from",), f"the cut at {_seconds(shot.from_)} is not before "
+                         f"the end of the shot (duration {_seconds(self.scene.duration)})")
+            if shot.subject is not None:
+                self.subject(base + ("subject",), shot.subject)
+            if shot.move is not None and shot.move.track is not None:
+                self.reference(base + ("move", "track", "body"), shot.move.track.body)
+
+    def frame_count(self) -> None:
+        frames = self.scene.num_frames
+        if frames > limits.MAX_FRAMES:
+            self.add(("camera", "shots") if self.scene.camera.shots else ("duration",),
+                     f"{frames} video frames (duration x fps, stretched by slow motion); the "
+                     f"limit is {limits.MAX_FRAMES}: shorten the shot or slow it down less")
 
     def subject(self, path: Path, subject: str | list[str]) -> None:
         if isinstance(subject, list):
@@ -200,5 +216,6 @@ def check_semantics(scene: Scene) -> list[Issue]:
     checker.event_references()
     checker.event_times()
     checker.camera_times()
+    checker.frame_count()
     checker.expectations()
     return checker.issues

@@ -14,6 +14,7 @@ import numpy as np
 from bridge.files import atomic_write
 from bridge.instances import Instance
 from bridge.schema import Scene
+from bridge.timing import TimeMap
 
 SCENE = "scene.yaml"
 TRAJECTORY = "trajectory.npz"
@@ -100,10 +101,22 @@ def metadata(scene: Scene, instances: list[Instance], masses: dict[str, float],
             "visibility": visibility.get(inst.name) if visibility else None,
         }
 
+    timing = scene.time_map()
     return {
         "scene": {"name": scene.name, "seed": scene.seed, "duration": scene.duration,
                   "fps": scene.fps, "num_frames": scene.num_frames,
                   "resolution": list(scene.resolution), "gravity": list(scene.world.gravity)},
         "camera": camera,
+        "frames": {"sim_time": timing.times.tolist(), "shot": timing.shot.tolist()},
+        "shots": _shots(scene, timing),
         "instances": [entry(i) for i in instances],
     }
+
+
+def _shots(scene: Scene, timing: TimeMap) -> list[dict]:
+    """Per shot: its frames, its cut time and the script's camera settings for it."""
+    ends = [*timing.cuts[1:], timing.num_frames]
+    specs = [s.model_dump(mode="json", by_alias=True, exclude_none=True)
+             for s in scene.camera.shots] or [{"from": 0.0}]
+    return [{"index": i, "first_frame": first, "last_frame": end - 1, **spec}
+            for i, (first, end, spec) in enumerate(zip(timing.cuts, ends, specs))]

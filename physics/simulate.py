@@ -16,7 +16,7 @@ from physics.contacts import ContactRecorder, Episode
 from physics.events import EventScheduler
 from physics.fracture import Fractures
 from physics.liquids import LiquidParticles
-from physics.recorder import FrameRecorder
+from physics.recorder import FrameRecorder, SamplePlan, resample
 from physics.stability import StabilityMonitor
 from physics.water import WaterVolumes
 from physics.world import World
@@ -33,15 +33,9 @@ class SimResult:
     timings_s: dict[str, float] = field(default_factory=dict)
 
 
-def frame_steps(scene: Scene) -> np.ndarray:
-    """The physics step at which each frame is sampled (frame i is at t = i / fps)."""
-    frames = np.arange(scene.num_frames)
-    return np.rint(frames / (scene.fps * scene.physics.timestep)).astype(int)
-
-
 def simulate(scene: Scene, scene_dir: Path | None = None,
              progress: Callable[[int, int], None] | None = None) -> SimResult:
-    """Run the scene and record it at the render frame rate."""
+    """Run the scene and record it at the video frames' simulated times."""
     started = time.perf_counter()
     world = World(scene, scene_dir)
     try:
@@ -61,7 +55,9 @@ class _Loop:
 
     def __init__(self, world: World, scene: Scene):
         self.world, self.scene = world, scene
-        self.steps = frame_steps(scene)
+        self.time_map = scene.time_map()
+        self.plan = SamplePlan.for_times(self.time_map.times, world.dt)
+        self.steps = self.plan.steps
         names = [b.name for b in scene.all_bodies()]
         self.recorder = FrameRecorder(names, self.steps * world.dt)
         self.contacts = ContactRecorder(world.dt)
@@ -118,18 +114,19 @@ class _Loop:
             self.monitor.external_work()
 
     def _result(self) -> SimResult:
-        dt, fps = self.world.dt, self.scene.fps
+        dt, frame_of = self.world.dt, self.time_map.frame_of
         fractures = self.fractures.events if self.fractures else []
         events = {
-            "collisions": [_collision(e, dt, fps) for e in self.contacts.episodes()],
-            "fractures": [{**f, "frame": round(f["time"] * fps)} for f in fractures],
-            "events": [{**f, "frame": round(f["time"] * fps)} for f in self.scheduler.fired],
+            "collisions": [_collision(e, dt, frame_of) for e in self.contacts.episodes()],
+            "fractures": [{**f, "frame": frame_of(f["time"])} for f in fractures],
+            "events": [{**f, "frame": frame_of(f["time"])} for f in self.scheduler.fired],
         }
         masses = dict(self.world.masses)
         masses.update({l.name: l.density * l.volume_ml * 1e-6 for l in self.scene.liquids})
         swaps = self.fractures.swap_seconds if self.fractures else []
         timings = {"bullet": self.bullet, "swaps": len(swaps), "swap_max": max(swaps, default=0.0)}
-        return SimResult(self.recorder.trajectory, events, masses, int(self.steps[-1]), timings)
+        trajectory = resample(self.recorder.trajectory, self.plan, self.time_map.times)
+        return SimResult(trajectory, events, masses, int(self.steps[-1]), timings)
 
 
 def _pour(world: World, scene: Scene, liquid: Liquid) -> LiquidParticles:
@@ -145,12 +142,12 @@ def _dynamic_mass(world: World) -> float:
     return sum(b.mass for b in world.bodies.values() if not b.static)
 
 
-def _collision(episode: Episode, dt: float, fps: int) -> dict:
+def _collision(episode: Episode, dt: float, frame_of: Callable[[float], int]) -> dict:
     start = episode.start_step * dt
     return {
         "bodies": list(episode.bodies),
         "time": start,
-        "frame": round(start * fps),
+        "frame": frame_of(start),
         "end_time": episode.last_step * dt,
         "impulse": episode.impulse,
         "position": list(episode.position),

@@ -13,8 +13,8 @@ from scipy.interpolate import CubicHermiteSpline, PchipInterpolator
 from bridge.schema import Camera
 from bridge.trajectory import Trajectory
 from bridge.transforms import look_at_quat, quat_to_matrix
+from renderer.framing import DEFAULT_AZIMUTH_DEG
 
-AUTO_AZIMUTH_DEG = -55.0  # seen from the front right, so motion along x reads left to right
 AUTO_ELEVATION_DEG = 25.0
 AUTO_MARGIN = 0.85  # fraction of the half field of view the framed points may use
 
@@ -87,18 +87,38 @@ def trajectory_corners(bounds: dict[str, np.ndarray], trajectory: Trajectory) ->
     return np.concatenate(out) if out else np.zeros((0, 3))
 
 
+def box_corners_per_frame(bounds: dict[str, np.ndarray], trajectory: Trajectory,
+                          names: list[str], frames: np.ndarray) -> np.ndarray:
+    """[len(frames), 8 * len(names), 3] world box corners of the named instances; NaN rows
+    while an instance does not exist."""
+    out = np.full((len(frames), 8 * len(names), 3), np.nan)
+    for i, name in enumerate(names):
+        box = bounds.get(name)
+        if box is None or name not in trajectory.pos:
+            continue
+        alive = np.isfinite(trajectory.quat[name][frames]).all(axis=1)
+        if not alive.any():
+            continue
+        rot = quat_to_matrix(trajectory.quat[name][frames][alive])
+        corners = _box_corners(box[0], box[1])
+        out[alive, 8 * i:8 * i + 8] = (np.einsum("aij,cj->aci", rot, corners)
+                                       + trajectory.pos[name][frames][alive][:, None])
+    return out
+
+
 def _look_at_all(positions: np.ndarray, targets: np.ndarray) -> np.ndarray:
     if np.any(np.linalg.norm(targets - positions, axis=1) < 1e-9):
         raise ValueError("camera position and look_at coincide")
     return np.stack([look_at_quat(p, t) for p, t in zip(positions, targets)])
 
 
-def _keyframed(camera: Camera, times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _keyframed(camera: Camera, times: np.ndarray, fov: float
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     keys = sorted(camera.keyframes, key=lambda k: k.at)
     at = np.array([k.at for k in keys])
     if np.any(np.diff(at) <= 0):
         raise ValueError("camera keyframes need distinct times")
-    values = np.array([[*k.position, *k.look_at, camera.fov if k.fov is None else k.fov]
+    values = np.array([[*k.position, *k.look_at, fov if k.fov is None else k.fov]
                        for k in keys])
     if len(keys) == 1:
         track = np.repeat(values, len(times), axis=0)
@@ -118,7 +138,7 @@ def auto_frame(points: np.ndarray, fov_deg: float, aspect: float, near: float,
         points = np.zeros((1, 3))
     if target is None:
         target = (points.min(axis=0) + points.max(axis=0)) / 2
-    az, el = np.radians(AUTO_AZIMUTH_DEG), np.radians(AUTO_ELEVATION_DEG)
+    az, el = np.radians(DEFAULT_AZIMUTH_DEG), np.radians(AUTO_ELEVATION_DEG)
     back = np.array([np.cos(el) * np.cos(az), np.cos(el) * np.sin(az), np.sin(el)])
     rot = quat_to_matrix(look_at_quat(back, np.zeros(3)))
     local = (points - target) @ rot  # camera axes: right, up, backward
@@ -137,15 +157,15 @@ def camera_track(camera: Camera, resolution: tuple[int, int], times: np.ndarray,
     """The camera at each time; `points` are world points to frame automatically (no pose)."""
     w, h = resolution
     n = len(times)
-    fov = np.full(n, float(camera.fov))
+    fov = np.full(n, camera.vertical_fov(w / h))
     if camera.keyframes:
-        positions, targets, fov = _keyframed(camera, np.asarray(times, float))
+        positions, targets, fov = _keyframed(camera, np.asarray(times, float), fov[0])
     elif camera.position is not None and camera.look_at is not None:
         positions = np.tile(camera.position, (n, 1)).astype(float)
         targets = np.tile(camera.look_at, (n, 1)).astype(float)
     else:
         target = None if camera.look_at is None else np.asarray(camera.look_at, float)
-        position, target = auto_frame(points, camera.fov, w / h, camera.near, target)
+        position, target = auto_frame(points, fov[0], w / h, camera.near, target)
         if camera.position is not None:
             position = np.asarray(camera.position, float)
         positions, targets = np.tile(position, (n, 1)), np.tile(target, (n, 1))

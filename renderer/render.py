@@ -18,6 +18,7 @@ from renderer.offscreen import Offscreen, shadow_view
 from renderer.outputs import ShotWriter
 from renderer.passes import render_frame
 from renderer.scene_builder import ShotScene, add_liquids, build_scene, set_frame
+from renderer.shots import shots_track
 
 NO_GROUND_SHADOW_REACH = 50.0  # metres: without a ground, shadow points stop this far out
 
@@ -89,7 +90,11 @@ def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance],
     out_dir.mkdir(parents=True, exist_ok=True)
     shot = build_scene(scene, instances, scene_dir)
     corners = trajectory_corners(shot.bounds, trajectory)
-    track = camera_track(scene.camera, scene.resolution, np.arange(frames) / scene.fps, corners)
+    if scene.camera.shots:
+        track = shots_track(scene, shot.bounds, trajectory)
+    else:
+        track = camera_track(scene.camera, scene.resolution, np.arange(frames) / scene.fps,
+                             corners)
     add_liquids(shot, instances, trajectory, track)
     ground = scene.world.ground
     reach = ground.size / 2 if ground is not None else NO_GROUND_SHADOW_REACH

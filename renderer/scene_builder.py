@@ -73,8 +73,9 @@ def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None)
         if light.kind == "sun":
             suns[node] = np.asarray(light.direction, float)
     shadows = any(light.kind == "sun" and light.shadows for light in scene.lights)
+    aspect = scene.resolution[0] / scene.resolution[1]
     camera = pscene.add(pyrender.PerspectiveCamera(
-        yfov=np.radians(scene.camera.fov), aspectRatio=scene.resolution[0] / scene.resolution[1],
+        yfov=np.radians(scene.camera.vertical_fov(aspect)), aspectRatio=aspect,
         znear=scene.camera.near, zfar=scene.camera.far))
     return ShotScene(pscene, nodes, {}, water, seg_colors, bounds, suns, shadows, camera, ground)
 

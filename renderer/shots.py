@@ -1,0 +1,128 @@
+"""Shot lists: each shot frames its subjects with a preset, then moves and shakes.
+
+A shot's frames are those the time map gives it. Moves run in video time (u goes from 0 on
+the shot's first frame to 1 on its last), so a slow-motion shot moves the camera at the pace
+the viewer sees, and tracking smooths over video seconds too.
+"""
+from __future__ import annotations
+
+import warnings
+import zlib
+
+import numpy as np
+
+from bridge.camera_schema import Camera, Shot
+from bridge.schema import Scene
+from bridge.trajectory import Trajectory
+from bridge.transforms import look_at_quat
+from renderer import moves
+from renderer.camera import CameraTrack, box_corners_per_frame
+from renderer.framing import DEFAULT_AZIMUTH_DEG, frame_preset
+
+DEFAULT_PRESET = "medium"
+
+
+class Subjects:
+    """Box corners of named bodies, with their fragments, over one shot's frames."""
+
+    def __init__(self, bounds: dict[str, np.ndarray], trajectory: Trajectory,
+                 frames: np.ndarray, static: set[str]):
+        self.bounds, self.trajectory, self.frames = bounds, trajectory, frames
+        self.moving = [n for n in trajectory.names if _root(n) not in static]
+
+    def corners(self, names: list[str] | None) -> np.ndarray:
+        """[n, M, 3] corners (NaN while absent); None: every body that is not static."""
+        chosen = self.moving if names is None else [
+            n for n in self.trajectory.names if _root(n) in names]
+        return box_corners_per_frame(self.bounds, self.trajectory, chosen, self.frames)
+
+    def centre(self, name: str) -> np.ndarray:
+        """[n, 3] centre of the body's (or its fragments') box at each frame, NaN if gone."""
+        corners = self.corners([name])
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN frames stay NaN
+            return np.nanmean(corners, axis=1)
+
+
+def _root(name: str) -> str:
+    return name.split("/")[0]
+
+
+def shot_poses(shot: Shot, index: int, camera: Camera, fps: int, subjects: Subjects,
+               aspect: float, seed: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """(positions [n,3], quaternions [n,4], vertical fov) over the shot's frames."""
+    fov = shot.fov if shot.fov is not None else camera.vertical_fov(aspect)
+    tracked = shot.move.track.body if shot.move and shot.move.kind == "track" else None
+    corners = subjects.corners(shot.subjects() if tracked is None else [tracked])
+    if tracked is not None:  # frame the body as it is, not the whole path it will cover
+        corners = corners[np.isfinite(corners).all(axis=-1).any(axis=1)][:1]
+    present = corners[np.isfinite(corners).all(axis=-1)]
+    position, target = _base_pose(shot, present, fov, aspect, camera.near)
+    frames = subjects.frames
+    n = len(frames)
+    u = np.arange(n) / max(n - 1, 1)
+    positions, targets = _move(shot, position, target, u, subjects, frames / fps)
+    quats = np.stack([look_at_quat(p, t) for p, t in zip(positions, targets)])
+    if shot.shake is not None:
+        rng = np.random.default_rng([seed, index, zlib.crc32(b"shake")])
+        quats = moves.shake(quats, frames / fps, shot.shake.amplitude, shot.shake.frequency, rng)
+    return positions, quats, fov
+
+
+def _base_pose(shot: Shot, points: np.ndarray, fov: float, aspect: float, near: float
+               ) -> tuple[np.ndarray, np.ndarray]:
+    if shot.position is not None:
+        target = (np.asarray(shot.look_at, float) if shot.look_at is not None
+                  else _centre(points))
+        return np.asarray(shot.position, float), target
+    angle = shot.angle
+    position, target = frame_preset(
+        shot.preset or DEFAULT_PRESET, points, fov, aspect, near,
+        azimuth_deg=DEFAULT_AZIMUTH_DEG if angle is None or angle.azimuth is None
+        else angle.azimuth,
+        elevation_deg=None if angle is None else angle.elevation)
+    if shot.look_at is not None:
+        target = np.asarray(shot.look_at, float)
+    return position, target
+
+
+def _centre(points: np.ndarray) -> np.ndarray:
+    if len(points) == 0:
+        return np.zeros(3)
+    return (points.min(axis=0) + points.max(axis=0)) / 2
+
+
+def _move(shot: Shot, position: np.ndarray, target: np.ndarray, u: np.ndarray,
+          subjects: Subjects, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    move = shot.move
+    if move is None:
+        return np.tile(position, (len(u), 1)), np.tile(target, (len(u), 1))
+    kind, spec = move.kind, getattr(move, move.kind)
+    if kind == "orbit":
+        sign = 1.0 if spec.direction == "ccw" else -1.0
+        return moves.orbit(position, target, sign * spec.degrees, u, spec.ease)
+    if kind == "dolly":
+        return moves.dolly(position, target, spec.distance, u, spec.ease)
+    if kind in ("pan", "tilt"):
+        return getattr(moves, kind)(position, target, spec.degrees, u, spec.ease)
+    if kind == "crane":
+        return moves.crane(position, target, spec.height, u, spec.ease)
+    return moves.track(position, target, subjects.centre(spec.body), times, spec.smoothing)
+
+
+def shots_track(scene: Scene, bounds: dict[str, np.ndarray], trajectory: Trajectory
+                ) -> CameraTrack:
+    """The camera at every video frame of a scene whose camera is a shot list."""
+    camera, (w, h) = scene.camera, scene.resolution
+    timing = scene.time_map()
+    n = timing.num_frames
+    positions, quats, fov = np.zeros((n, 3)), np.zeros((n, 4)), np.zeros(n)
+    static = {b.name for b in scene.all_bodies() if b.static}
+    for index, shot in enumerate(camera.shots):
+        frames = np.flatnonzero(timing.shot == index)
+        if len(frames) == 0:
+            continue
+        subjects = Subjects(bounds, trajectory, frames, static)
+        positions[frames], quats[frames], fov[frames] = shot_poses(
+            shot, index, camera, scene.fps, subjects, w / h, scene.seed)
+    return CameraTrack(positions, quats, fov, w, h, camera.near, camera.far)
