@@ -114,7 +114,8 @@ class Shot(StrictModel):
     preset: Literal[PRESETS] | None = Field(  # type: ignore[valid-type]
         None, description="framing of the subjects: " + ", ".join(PRESETS))
     subject: Name | list[Name] | None = Field(
-        None, description="bodies to frame; default: every body that moves")
+        None, description="bodies to frame; default: every body that moves "
+        "(wide and top_down: every body)")
     angle: Angle | None = None
     position: Vec3 | None = None
     look_at: Vec3 | None = None

@@ -20,6 +20,7 @@ from renderer.camera import CameraTrack, box_corners_per_frame
 from renderer.framing import DEFAULT_AZIMUTH_DEG, frame_preset
 
 DEFAULT_PRESET = "medium"
+WHOLE_SCENE_PRESETS = ("wide", "top_down")  # with no subject named, they frame static bodies too
 
 
 class Subjects:
@@ -30,10 +31,12 @@ class Subjects:
         self.bounds, self.trajectory, self.frames = bounds, trajectory, frames
         self.moving = [n for n in trajectory.names if _root(n) not in static]
 
-    def corners(self, names: list[str] | None) -> np.ndarray:
-        """[n, M, 3] corners (NaN while absent); None: every body that is not static."""
-        chosen = self.moving if names is None else [
-            n for n in self.trajectory.names if _root(n) in names]
+    def corners(self, names: list[str] | None, everything: bool = False) -> np.ndarray:
+        """[n, M, 3] corners (NaN while absent); None: every body that moves, or with
+        `everything` every body (a wide shot shows the table the action happens on)."""
+        if names is None:
+            names = self.trajectory.names if everything else self.moving
+        chosen = [n for n in self.trajectory.names if _root(n) in names or n in names]
         return box_corners_per_frame(self.bounds, self.trajectory, chosen, self.frames)
 
     def centre(self, name: str) -> np.ndarray:
@@ -53,7 +56,8 @@ def shot_poses(shot: Shot, index: int, camera: Camera, fps: int, subjects: Subje
     """(positions [n,3], quaternions [n,4], vertical fov) over the shot's frames."""
     fov = shot.fov if shot.fov is not None else camera.vertical_fov(aspect)
     tracked = shot.move.track.body if shot.move and shot.move.kind == "track" else None
-    corners = subjects.corners(shot.subjects() if tracked is None else [tracked])
+    corners = subjects.corners(shot.subjects() if tracked is None else [tracked],
+                               everything=shot.preset in WHOLE_SCENE_PRESETS)
     if tracked is not None:  # frame the body as it is, not the whole path it will cover
         corners = corners[np.isfinite(corners).all(axis=-1).any(axis=1)][:1]
     present = corners[np.isfinite(corners).all(axis=-1)]

@@ -107,7 +107,7 @@ def test_zero_gravity_has_no_gravity_and_no_floor():
 def test_quantities_reach_the_scene():
     scene = _scene("An egg is dropped from 150 cm for 4 seconds, close-up")
     assert scene.bodies[0].position[2] == pytest.approx(1.5)
-    assert scene.duration == 4.0 and scene.camera.fov == 30.0
+    assert scene.duration == 4.0 and scene.camera.shots[0].preset == "close_up"
 
 
 def test_every_choice_is_commented():
@@ -123,10 +123,40 @@ def test_every_choice_is_commented():
                                               "optics"),
     ("Salt dissolves in a glass of water", "chemistry"), ("A dog chases a ball", "animals"),
     ("Chalk writes on a blackboard", "writing"), ("A dewdrop slides on a glass pane", "heat"),
-    ("Air is extracted from a sealed can", "air pressure")])
+    ("Air is extracted from a sealed can", "air pressure"),
+    ("a silk scarf falls onto a chair and drapes over the back", "cloth"),
+    ("yank a tablecloth out from under a set of plates", "cloth"),
+    ("A bowling ball lands on a foam cushion and the cushion squishes", "soft bodies")])
 def test_out_of_scope_is_refused_with_a_reason(prompt, topic):
     with pytest.raises(RefusedError, match=topic):
         plan_offline(prompt)
+
+
+def test_a_pool_table_cushion_is_a_rigid_rail_not_a_soft_body():
+    scene = _scene("A striped ball banks off the cushion of a pool table")
+    assert any(b.asset == "pool_table" for b in scene.bodies)
+
+
+def test_an_object_outside_the_library_gets_a_stand_in_and_the_trace_says_so():
+    draft = plan_offline("An apple falls from a shelf onto the floor")
+    apple = next(b for b in scene_from_document(draft.document).bodies if b.name == "apple")
+    assert apple.asset == "ball" and apple.params["radius"] == pytest.approx(0.04)
+    assert any("stand-in: apple" in note for note in draft.notes)
+    assert not any("stand-in" in n for n in plan_offline("A glass falls off a table").notes)
+
+
+@pytest.mark.parametrize("prompt, preset, move, slow", [
+    ("A bowling ball knocks down all ten pins, tracking shot", "medium", "track", None),
+    ("Dominoes topple in a row, camera orbits", "medium", "orbit", None),
+    ("A wine glass is dropped and shatters, slow motion close-up", "close_up", None, 0.4),
+    ("Wide shot of a tower of blocks collapsing", "wide", None, None),
+    ("A ball rolls down a ramp, seen from above", "top_down", None, None)])
+def test_camera_language_becomes_a_shot(prompt, preset, move, slow):
+    shot = _scene(prompt).camera.shots[0]
+    assert shot.preset == preset and shot.slow_motion == slow
+    assert (shot.move.kind if shot.move else None) == move
+    if move == "track":
+        assert shot.move.track.body == "ball"
 
 
 def test_scenery_is_omitted_not_refused():

@@ -52,7 +52,7 @@ def bowling(plan: Plan, intent: Intent) -> None:
     plan.check("the ball reaches the head pin", contacts="ball", **{"with": "pin_01"},
                before=0.6)
     plan.check("a strike: every pin goes down", falls_over="pin_*", angle=45)
-    plan.track = ((-2.5, 0, 0), (0.8, 0, 0))
+    plan.lead = "ball"
 
 
 def billiards(plan: Plan, intent: Intent) -> None:
@@ -130,7 +130,7 @@ def ramp(plan: Plan, intent: Intent, m: Mention) -> None:
     plan.check("it travels down the slope", moves_less_than=name, distance=1.0,
                **{"not": True})
     plan.duration = 3.0
-    plan.track = (position, (1.5, 0.0, 0.0))
+    plan.lead = name
 
 
 def water(plan: Plan, intent: Intent, actors: list[Mention]) -> None:

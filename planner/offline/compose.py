@@ -33,8 +33,6 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
     scenario = scenarios.fill(plan, intent)
     _apply_duration(plan, intent)
     notes = [f"scenario: {scenario}", *plan.notes, *_understood(intent)]
-    if "slow" in intent.camera:
-        notes.append("slow motion: simulated in real time; retime the render to slow it down")
     return Draft(_document(plan, intent, text, seed), notes, omitted)
 
 
@@ -64,7 +62,10 @@ def _understood(intent: Intent) -> list[str]:
                         + (f", {m.material}" if m.material else "")
                         + (f", full of {m.liquid}" if m.liquid else "") + ")"
                         for m in intent.mentions)
-    found = [f"objects: {objects or 'none named'}",
+    found = [f"stand-in: {m.word} is not in the asset library; a {m.asset} of its size and "
+             f"weight plays it" for m in {m.word: m for m in intent.mentions
+                                          if m.noun.stand_in}.values()]
+    found += [f"objects: {objects or 'none named'}",
              f"actions: {', '.join(sorted(intent.actions)) or 'none'}"]
     for label in ("height", "speed", "angle", "duration"):
         value = getattr(intent, label)

@@ -65,7 +65,7 @@ class Plan:
     ground: dict | None = field(default_factory=lambda: {"material": "stone"})
     duration: float = 3.0
     focus: list[tuple[float, float, float]] = field(default_factory=list)
-    track: tuple[tuple[float, float, float], tuple[float, float, float]] | None = None
+    lead: str | None = None  # the body a tracking camera follows
     notes: list[str] = field(default_factory=list)
 
     def body(self, why: str = "", **data) -> dict:

@@ -19,10 +19,15 @@ class Noun:
     material: str | None = None
     params: dict[str, float] = field(default_factory=dict)
     label: str = ""  # the body's base name in the script; default: the asset name
+    stand_in: bool = False  # not in the library: a library shape of the same size and weight
 
 
 def _n(asset: str, material: str | None = None, label: str = "", **params: float) -> Noun:
     return Noun(asset, material, params, label)
+
+
+def _stand_in(asset: str, material: str, label: str, **params: float) -> Noun:
+    return Noun(asset, material, params, label, stand_in=True)
 
 
 # Multi-word nouns first: the parser tries the longest match at each position.
@@ -67,6 +72,42 @@ NOUNS: dict[str, Noun] = {
                                                                    label="iron"),
     "piece of wood": _n("block", "wood", label="wood"),
 }
+# Everyday objects outside the asset library, as library shapes of their size and density
+# (fruit is close to wood's density, so it floats as fruit does). The trace says so.
+# "orange" is left out: it is far more often a colour or a juice than a fruit here.
+STAND_INS: dict[str, Noun] = {
+    "apple": _stand_in("ball", "wood", "apple", radius=0.04),
+    "lemon": _stand_in("ball", "wood", "lemon", radius=0.03),
+    "peach": _stand_in("ball", "wood", "peach", radius=0.035),
+    "tomato": _stand_in("ball", "wood", "tomato", radius=0.03),
+    "melon": _stand_in("ball", "wood", "melon", radius=0.09),
+    "watermelon": _stand_in("ball", "wood", "watermelon", radius=0.13),
+    "pumpkin": _stand_in("ball", "wood", "pumpkin", radius=0.15),
+    "coconut": _stand_in("ball", "wood", "coconut", radius=0.07),
+    "phone": _stand_in("box", "plastic", "phone", length=0.15, width=0.075, height=0.008),
+    "smartphone": _stand_in("box", "plastic", "phone", length=0.15, width=0.075, height=0.008),
+    "laptop": _stand_in("box", "aluminium", "laptop", length=0.32, width=0.22, height=0.02),
+    "remote": _stand_in("box", "plastic", "remote", length=0.18, width=0.05, height=0.02),
+    "die": _stand_in("block", "plastic", "die", length=0.016, width=0.016, height=0.016),
+    "dice": _stand_in("block", "plastic", "die", length=0.016, width=0.016, height=0.016),
+    "barrel": _stand_in("cylinder", "wood", "barrel", radius=0.3, height=0.9),
+    "log": _stand_in("cylinder", "wood", "log", radius=0.1, height=1.0),
+    "coin": _stand_in("cylinder", "steel", "coin", radius=0.012, height=0.002),
+    "puck": _stand_in("cylinder", "rubber", "puck", radius=0.038, height=0.025),
+    "toy car": _stand_in("box", "plastic", "toy_car", length=0.1, width=0.05, height=0.04),
+    "suitcase": _stand_in("box", "plastic", "suitcase", length=0.55, width=0.35, height=0.22),
+    "jug": _stand_in("bottle", "glass", "jug", radius=0.06, height=0.22),
+    "pitcher": _stand_in("bottle", "glass", "pitcher", radius=0.06, height=0.22),
+    "carafe": _stand_in("bottle", "glass", "carafe", radius=0.055, height=0.25),
+    "decanter": _stand_in("bottle", "glass", "decanter", radius=0.06, height=0.25),
+    "flask": _stand_in("bottle", "glass", "flask", radius=0.04, height=0.2),
+    "teapot": _stand_in("vase", "porcelain", "teapot"),
+    "kettlebell": _stand_in("ball", "iron", "kettlebell", radius=0.08),
+    "dumbbell": _stand_in("cylinder", "iron", "dumbbell", radius=0.05, height=0.3),
+    "hammer": _stand_in("box", "steel", "hammer", length=0.3, width=0.03, height=0.03),
+}
+for _word, _noun in STAND_INS.items():
+    NOUNS.setdefault(_word, _noun)
 for _spec in ASSETS.values():
     NOUNS.setdefault(_spec.name.replace("_", " "), _n(_spec.name))
     for _syn in _spec.synonyms:

@@ -98,7 +98,7 @@ def throw(plan: Plan, intent: Intent, actors: list[Mention], target: str) -> Non
         name = ac.add(plan, m, intent, start, f"thrown at {speed:g} m/s toward the {target}", k,
                       rotation=lying(m), velocity=velocity)
         expect_impact(plan, m, name, target, 1.0)
-        plan.track = (start, aim)
+        plan.lead = plan.lead or name
     plan.focus.append(aim)
     plan.duration = 2.0
 
@@ -181,7 +181,7 @@ def roll(plan: Plan, intent: Intent, actors: list[Mention], on_table: bool) -> N
         else:
             plan.check("it rolls away from where it started", moves_less_than=name,
                        distance=0.5, **{"not": True})
-        plan.track = (start, (start[0] + speed * 2.0, y, base))
+        plan.lead = plan.lead or name
     plan.duration = 2.5
 
 

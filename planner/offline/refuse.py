@@ -7,10 +7,12 @@ from bridge.errors import RefusedError
 
 # (pattern, what the engine cannot simulate); patterns match whole words in lowercase text.
 TOPICS: list[tuple[str, str]] = [
-    ((r"cloth|towel|flag|fabric|curtain|rope|string|sheet of paper|plastic wrap|cling film|"
-     r"rubber sheet|blanket|napkin|ribbon"), "cloth, rope and thin sheets (deformable)"),
+    ((r"cloth|tablecloth\w*|towel|flags?|fabric|curtain|rope|string|sheet of paper|plastic wrap|"
+     r"cling film|rubber sheet|blanket|napkin|ribbon|scarf|scarves|silk|shirt|dress|sock|socks|"
+     r"drap\w*|parachute|banner"), "cloth, rope and thin sheets (deformable)"),
     ((r"squeez\w*(?! of)|squash\w*|crush\w*|compress\w*|press\w* down|deform\w*|dent\w*|stretch\w*|"
-     r"sponge|jelly|jello|dough|clay model|toothpaste|sagg\w*|bend\w*|bent"),
+     r"sponge|jelly|jello|dough|clay model|toothpaste|sagg\w*|bend\w*|bent|squish\w*|"
+     r"cushion\w*|pillow\w*|mattress\w*|trampoline|soft body|soft bodies"),
      "soft bodies and deformation (squeezing, stretching, bending)"),
     ((r"balloon\w*|inflat\w*|deflat\w*|puncture\w*|pierc\w*|pop\w*|needle|penetrat\w*|"
      r"soap bubbles?|bubbles?"), "inflation, puncture and bubbles"),
@@ -55,7 +57,7 @@ SCENERY_CUES = re.compile(
 
 def screen(text: str, has_action: bool) -> list[str]:
     """Raise RefusedError for out-of-scope physics; return the scenery left out."""
-    lowered = text.lower()
+    lowered = _billiards_rails(text.lower())
     omitted = []
     for pattern, reason in _COMPILED:
         for match in pattern.finditer(lowered):
@@ -67,6 +69,13 @@ def screen(text: str, has_action: bool) -> list[str]:
                 f"('{match.group(0)}'); it simulates rigid bodies, breakage, poured liquids "
                 "in containers, buoyancy and gravity changes")
     return list(dict.fromkeys(omitted))
+
+
+def _billiards_rails(text: str) -> str:
+    """On a pool table a cushion is the rigid rail, not a soft pillow."""
+    if re.search(r"\b(pool|billiards?|snooker)\b", text):
+        return re.sub(r"\bcushions?\b", "rail", text)
+    return text
 
 
 def _is_scenery(text: str, at: int) -> bool:
