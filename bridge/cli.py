@@ -83,6 +83,17 @@ def render(scene: Annotated[Path, typer.Argument(help="scene script")], out_dir:
     _run(scene, out_dir, render=True, passes=passes)
 
 
+@app.command()
+def report(shot_dir: Annotated[Path, typer.Argument(help="a shot folder")]) -> None:
+    """Rebuild a shot folder's report.html: videos, plots, expectations and timings."""
+    if not (shot_dir / "metadata.json").is_file():
+        raise UserError(f"{shot_dir}: not a shot folder (no metadata.json); make one with "
+                        "`simshot render SCENE -o DIR`")
+    from bridge.report import write_report
+
+    out.print(f"report: {write_report(shot_dir)}")
+
+
 Rounds = Annotated[int, typer.Option(min=1, max=12, help="draft/revise rounds at most")]
 BaseURL = Annotated[str | None, typer.Option(
     "--llm-base-url", help="an OpenAI-compatible server (else SIMSHOT_LLM_BASE_URL, "
@@ -176,7 +187,7 @@ def _summarise(result) -> None:
     video = result.out / "rgb.mp4"
     if video.exists():
         out.print(f"video:  {video}")
-    out.print(f"report: {result.out / 'report.json'}")
+    out.print(f"report: {result.out / 'report.html'}")
     out.print("[green]expectations passed[/green]" if report["passed"]
               else "[red]some expectations failed[/red]")
 

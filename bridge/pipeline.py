@@ -88,11 +88,11 @@ def _previous(out: Path) -> dict[str, str]:
 
 def run_shot(loaded: LoadedScene, out: Path, render: bool = True,
              passes: frozenset[str] = ALL_PASSES, progress: Progress | None = None,
-             extras: dict[str, Path] | None = None) -> ShotResult:
+             extras: dict[str, Path] | None = None, page: bool = True) -> ShotResult:
     """Build (or update) the shot folder `out` for the loaded script.
 
     `extras` are files to place in it under the given names (e.g. the planner's trace), inside
-    the same atomic swap.
+    the same atomic swap. `page` writes report.html (dataset runs at scale may skip it).
     """
     started = time.perf_counter()
     keys = stage_keys(loaded, passes)
@@ -102,7 +102,7 @@ def run_shot(loaded: LoadedScene, out: Path, render: bool = True,
         (tmp / shot.SCENE).write_bytes(loaded.path.read_bytes())
         for name, source in (extras or {}).items():
             shutil.copyfile(source, tmp / name)
-        runner = _Stages(loaded, tmp, out, keys, previous, old_meta, progress)
+        runner = _Stages(loaded, tmp, out, keys, previous, old_meta, progress, page)
         runner.simulate()
         if render:
             runner.render(passes)
@@ -123,8 +123,9 @@ class _Stages:
     """One run's stages, writing into the staging folder `tmp`."""
 
     def __init__(self, loaded: LoadedScene, tmp: Path, out: Path, keys: dict[str, str],
-                 previous: dict[str, str], old_meta: dict, progress: Progress | None):
-        self.loaded, self.scene = loaded, loaded.scene
+                 previous: dict[str, str], old_meta: dict, progress: Progress | None,
+                 page: bool):
+        self.loaded, self.scene, self.page = loaded, loaded.scene, page
         self.tmp, self.out, self.keys, self.previous = tmp, out, keys, previous
         self.old_meta = old_meta
         self.progress = progress
@@ -207,4 +208,8 @@ class _Stages:
                   "timings_s": self.timings, "stages": self.stages}
         shot.write_json(self.tmp / shot.REPORT, report)
         shot.write_json(self.tmp / shot.STAGES, self.recorded)
+        if self.page:
+            from bridge.report import write_report
+
+            write_report(self.tmp)  # reads report.json and stages.json, so it comes last
         return report

@@ -37,7 +37,20 @@ class Subjects:
         if names is None:
             names = self.trajectory.names if everything else self.moving
         chosen = [n for n in self.trajectory.names if _root(n) in names or n in names]
-        return box_corners_per_frame(self.bounds, self.trajectory, chosen, self.frames)
+        corners = box_corners_per_frame(self.bounds, self.trajectory, chosen, self.frames)
+        for i, name in enumerate(chosen):
+            if "/" in name:
+                corners[~self._first_frame(name), 8 * i:8 * i + 8] = np.nan
+        return corners
+
+    def _first_frame(self, fragment: str) -> np.ndarray:
+        """[n] True on the frame where the fragment appears: a close-up of a break frames
+        the body where it breaks, not the floor the shards end up scattered over."""
+        alive = self.trajectory.exists(fragment)
+        first = np.zeros(len(alive), bool)
+        if alive.any():
+            first[np.argmax(alive)] = True
+        return first[self.frames]
 
     def centre(self, name: str) -> np.ndarray:
         """[n, 3] centre of the body's (or its fragments') box at each frame, NaN if gone."""
