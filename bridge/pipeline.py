@@ -194,10 +194,11 @@ class _Stages:
         return True
 
     def finish(self, started: float) -> dict:
-        from physics.expectations import Outcome, all_passed, check_all
+        from physics.expectations import Outcome, all_passed, check_all, framing
 
         outcome = Outcome(self.scene, self.trajectory, self.events, self.masses,
-                          self.rendered.get("visibility"), self.loaded.folder)
+                          self.rendered.get("visibility"), self.loaded.folder,
+                          self.rendered.get("bbox_2d"))
         results = check_all(outcome)
         meta = shot.metadata(self.scene, self.instances, self.masses,
                              self.rendered.get("camera"), self.rendered.get("bbox_2d"),
@@ -205,7 +206,8 @@ class _Stages:
         shot.write_json(self.tmp / shot.METADATA, meta)
         self.timings["total"] = time.perf_counter() - started
         report = {"passed": all_passed(results), "expectations": results,
-                  "timings_s": self.timings, "stages": self.stages}
+                  "framing": framing(outcome), "timings_s": self.timings,
+                  "stages": self.stages}
         shot.write_json(self.tmp / shot.REPORT, report)
         shot.write_json(self.tmp / shot.STAGES, self.recorded)
         if self.page:

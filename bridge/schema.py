@@ -325,6 +325,7 @@ class FallsOver(_Check):
 class Visible(_Check):
     visible: Subject
     fraction: Annotated[float, Field(ge=0, le=1)] = 0.9
+    inside: bool = Field(False, description="also whole inside the frame, clear of its edges")
 
 
 class Shatters(_Check):

@@ -33,6 +33,27 @@ class Outcome:
     masses: dict[str, float]
     visibility: dict[str, list[int]] | None = None
     scene_dir: Path | None = None  # where mesh files resolve
+    bbox_2d: dict[str, list] | None = None  # per frame [x0, y0, x1, y1] or None
+
+
+def framing(outcome: Outcome) -> dict[str, dict[str, float]] | None:
+    """Per script body: the fraction of frames in which it is visible, and in which it is
+    visible and whole inside the frame (its box clear of every edge); None before rendering."""
+    if outcome.visibility is None:
+        return None
+    width, height = outcome.scene.resolution
+    out = {}
+    for body in outcome.scene.all_bodies():
+        counts = np.asarray(outcome.visibility.get(body.name) or [], float)
+        if not len(counts):
+            continue
+        seen = counts >= MIN_VISIBLE_PIXELS
+        boxes = (outcome.bbox_2d or {}).get(body.name) or [None] * len(counts)
+        inside = seen & np.array([b is not None and b[0] > 0 and b[1] > 0 and b[2] < width
+                                  and b[3] < height for b in boxes])
+        out[body.name] = {"visible": round(float(seen.mean()), 4),
+                          "inside": round(float(inside.mean()), 4)}
+    return out
 
 
 def check_all(outcome: Outcome) -> list[dict]:
@@ -146,11 +167,13 @@ def _falls_over(outcome: Outcome, check, name: str) -> tuple[bool, str]:
 
 
 def _visible(outcome: Outcome, check, name: str) -> tuple[bool | None, str]:
-    if outcome.visibility is None:
+    shares = framing(outcome)
+    if shares is None:
         return None, "needs the render stage"
-    counts = np.asarray(outcome.visibility.get(name, []))
-    fraction = float(np.mean(counts >= MIN_VISIBLE_PIXELS)) if len(counts) else 0.0
-    return fraction >= check.fraction, (f"{name} visible in {fraction:.0%} of frames "
+    key = "inside" if check.inside else "visible"
+    fraction = shares.get(name, {}).get(key, 0.0)
+    what = "whole inside the frame" if check.inside else "visible"
+    return fraction >= check.fraction, (f"{name} {what} in {fraction:.0%} of frames "
                                        f"(needs {check.fraction:.0%})")
 
 

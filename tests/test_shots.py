@@ -266,3 +266,25 @@ camera:
     text = str(err.value)
     assert "scene.yaml:6:" in text and "did you mean 'box'" in text
     assert "scene.yaml:7:" in text and "bol" in text
+
+
+def test_framing_shares_in_the_report_feed_the_visible_check(tmp_path):
+    out, _ = _shot(tmp_path, """\
+name: inframe
+duration: 0.5
+fps: 12
+resolution: [64, 48]
+bodies:
+  - {name: box, asset: block}
+  - {name: ball, asset: tennis_ball, position: [0.3, 0, 0.1], velocity: [1, 0, 0]}
+camera: {position: [0, -1.0, 0.3], look_at: [0, 0, 0.05]}
+expect:
+  - {visible: box, inside: true, fraction: 1.0}
+  - {visible: ball, inside: true, fraction: 0.5}
+""")
+    report = json.loads((out / "report.json").read_text())
+    box, ball = report["framing"]["box"], report["framing"]["ball"]
+    assert box == {"visible": 1.0, "inside": 1.0}
+    assert ball["inside"] < ball["visible"] <= 1.0  # cut by the edge, then gone
+    results = {r["subject"]: r["passed"] for r in report["expectations"]}
+    assert results == {"box": True, "ball": False}
