@@ -12,7 +12,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "simshot needs Python >= 3.11"'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,neural,cluster]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,neural,cluster,data]'
 	touch $(STAMP)
 
 demo: install
@@ -24,6 +24,7 @@ test: install
 bench: install
 	$(PY) -m bench.run
 	$(PY) -m bench.planner --set all
+	$(PY) -m bench.dataset
 
 schema: install
 	$(VENV)/bin/simshot schema -o scenes/scene.schema.json

@@ -35,6 +35,8 @@ def validate(files: Annotated[list[Path], typer.Argument(help="scene scripts")])
     failed: list[UserError] = []
     for path in files:
         try:
+            if _validate_dataset_script(path):
+                continue
             loaded = load_scene(path)
             _check_overlaps(loaded)
             out.print(f"[green]ok[/green] {path}")
@@ -43,6 +45,20 @@ def validate(files: Annotated[list[Path], typer.Argument(help="scene scripts")])
             err.print(str(e), markup=False, highlight=False, soft_wrap=True)
     if failed:
         raise typer.Exit(EXIT_USER)
+
+
+def _validate_dataset_script(path: Path) -> bool:
+    """Check a script with distributions by its distributions and its first draw."""
+    from bridge.randomize import check_scene_file, has_randomness, sample_scene
+    from bridge.yamlio import load_document
+
+    doc = load_document(path)
+    if not has_randomness(doc):
+        return False
+    check_scene_file(path)
+    sample_scene(doc, str(path), 0, 0, 0)
+    out.print(f"[green]ok[/green] {path} (dataset script: sample 0 validates)")
+    return True
 
 
 def _check_overlaps(loaded) -> None:
@@ -92,6 +108,76 @@ def report(shot_dir: Annotated[Path, typer.Argument(help="a shot folder")]) -> N
     from bridge.report import write_report
 
     out.print(f"report: {write_report(shot_dir)}")
+
+
+@app.command()
+def dataset(scenes: Annotated[list[Path], typer.Argument(help="scene scripts (may hold "
+                                                          "distributions and repeats)")],
+            n: Annotated[int, typer.Option("-n", min=1, help="accepted samples wanted")],
+            out_dir: Annotated[Path, typer.Option("-o", "--out", help="dataset folder")],
+            seed: Annotated[int, typer.Option(min=0, help="dataset seed")] = 0,
+            workers: Annotated[int, typer.Option(min=1, help="parallel samples")] = 1,
+            ray: Annotated[str | None, typer.Option(
+                "--ray", help="run on Ray: 'local' starts one, or give a cluster ADDRESS")]
+            = None,
+            resolution: Annotated[str | None, typer.Option(help="WxH, e.g. 256x256")] = None,
+            passes: Annotated[str, typer.Option(help="comma-separated render passes")]
+            = "rgb,depth,segmentation,flow",
+            max_attempts: Annotated[int, typer.Option(
+                min=1, max=100, help="draws per sample before it is rejected")] = 5) -> None:
+    """Generate N randomized samples; rerun the same command to resume after a crash."""
+    from bridge.dataset import DatasetSpec, generate
+    from bridge.pipeline import ALL_PASSES
+    from bridge.progress import DatasetProgress
+
+    spec = DatasetSpec(tuple(p.resolve() for p in scenes), out_dir, n, seed, workers,
+                       tuple(sorted(_parse_passes(passes, ALL_PASSES))),
+                       _parse_resolution(resolution), max_attempts, ray is not None,
+                       None if ray in (None, "local") else ray)
+    with DatasetProgress(err) as progress:
+        summary = generate(spec, progress)
+    out.print(f"accepted {summary.accepted}, rejected {summary.rejected}, "
+              f"re-drawn {summary.redraws}; made {summary.made} in {summary.seconds:.1f} s "
+              f"({summary.per_minute:.1f} samples/min)")
+    out.print(f"manifest: {out_dir / 'manifest.jsonl'}")
+
+
+@app.command()
+def export(dataset_dir: Annotated[Path, typer.Argument(help="a folder made by simshot dataset")],
+           fmt: Annotated[str, typer.Option("--format", help="webdataset or hf")],
+           out_dir: Annotated[Path, typer.Option("-o", "--out", help="where to write")],
+           shard_size: Annotated[float, typer.Option(help="webdataset: MB per tar shard")]
+           = 256.0) -> None:
+    """Export accepted samples: WebDataset tar shards, or a Hugging Face datasets folder."""
+    if fmt == "webdataset":
+        from bridge.export_wds import export_webdataset
+
+        shards = export_webdataset(dataset_dir, out_dir, shard_size)
+        out.print(f"wrote {len(shards)} shard(s) to {out_dir}")
+    elif fmt == "hf":
+        from bridge.export_hf import export_hf
+
+        out.print(f"wrote {export_hf(dataset_dir, out_dir)}")
+    else:
+        from bridge.suggest import unknown_name
+
+        raise UserError(f"--format: {unknown_name('format', fmt, ['webdataset', 'hf'])}")
+
+
+def _parse_resolution(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    from bridge import limits
+
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit()):
+        raise UserError(f"--resolution: '{text}' is not WxH; write e.g. 256x256")
+    size = (int(width), int(height))
+    low, (max_w, max_h) = limits.MIN_RESOLUTION_SIDE, limits.MAX_RESOLUTION
+    if not (low <= size[0] <= max_w and low <= size[1] <= max_h) or size[0] % 2 or size[1] % 2:
+        raise UserError(f"--resolution: {text} must be even sides from {low} up to "
+                        f"{max_w}x{max_h}")
+    return size
 
 
 Rounds = Annotated[int, typer.Option(min=1, max=12, help="draft/revise rounds at most")]

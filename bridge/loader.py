@@ -46,7 +46,13 @@ def scene_from_document(doc: Any, name: str = "<string>") -> Scene:
 
 def load_scene(path: Path) -> LoadedScene:
     """Load, validate and check a scene script file; raise one UserError listing every problem."""
+    from bridge.randomize import has_randomness
+
     doc = load_document(path)
+    if has_randomness(doc):
+        raise UserError([Problem(Location(str(path)), "", (
+            "holds distributions or repeat blocks, so it describes many scenes; make them "
+            f"with `simshot dataset {path} -n N -o DIR`, or write fixed values to render one"))])
     scene = scene_from_document(doc, str(path))
     return LoadedScene(scene=scene, doc=doc, path=path, folder=path.resolve().parent)
 

@@ -35,3 +35,28 @@ class StageProgress:
         if stage not in self._tasks:
             self._tasks[stage] = self._progress.add_task(stage, total=total)
         self._progress.update(self._tasks[stage], completed=done)
+
+
+class DatasetProgress:
+    """Callable as `progress(summary, target)`: accepted of N, samples per minute and ETA."""
+
+    def __init__(self, console: Console):
+        self._progress = Progress(
+            TextColumn("samples"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]:.1f}/min, {task.fields[rejected]} rejected"),
+            TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+            console=console, transient=False, disable=not console.is_terminal)
+        self._task: int | None = None
+
+    def __enter__(self) -> Self:
+        self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.__exit__(*exc)
+
+    def __call__(self, summary, target: int) -> None:
+        if self._task is None:
+            self._task = self._progress.add_task("samples", total=target, rate=0.0, rejected=0)
+        self._progress.update(self._task, completed=summary.accepted, rate=summary.per_minute,
+                              rejected=summary.rejected)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -211,6 +211,18 @@ def dump_document(doc: Any) -> str:
     out = io.StringIO()
     _yaml().dump(doc, out)
     return out.getvalue()
+
+
+def with_flow_vectors(data: Any) -> Any:
+    """Plain data as ruamel containers in which lists of numbers print inline, [x, y, z]."""
+    if isinstance(data, dict):
+        return CommentedMap((k, with_flow_vectors(v)) for k, v in data.items())
+    if isinstance(data, list):
+        seq = CommentedSeq(with_flow_vectors(v) for v in data)
+        if data and all(isinstance(v, int | float) and not isinstance(v, bool) for v in data):
+            seq.fa.set_flow_style()
+        return seq
+    return data
 
 
 def save_document(doc: Any, path: Path) -> None:
