@@ -93,7 +93,8 @@ def simulate(scene: Annotated[Path, typer.Argument(help="scene script")],
 
 @app.command()
 def render(scene: Annotated[Path, typer.Argument(help="scene script")], out_dir: OutOption = None,
-           passes: Annotated[str, typer.Option(help="comma-separated: rgb,depth,segmentation,flow")]
+           passes: Annotated[str, typer.Option(
+               help="comma-separated: rgb,depth,segmentation,flow,normals,object_coordinates")]
            = "rgb,depth,segmentation,flow") -> None:
     """Simulate (unless cached) and render a shot folder with video and annotations."""
     _run(scene, out_dir, render=True, passes=passes)
@@ -122,7 +123,7 @@ def dataset(scenes: Annotated[list[Path], typer.Argument(help="scene scripts (ma
             = None,
             resolution: Annotated[str | None, typer.Option(help="WxH, e.g. 256x256")] = None,
             passes: Annotated[str, typer.Option(help="comma-separated render passes")]
-            = "rgb,depth,segmentation,flow",
+            = "rgb,depth,segmentation,flow,normals,object_coordinates",
             max_attempts: Annotated[int, typer.Option(
                 min=1, max=100, help="draws per sample before it is rejected")] = 5) -> None:
     """Generate N randomized samples; rerun the same command to resume after a crash."""
@@ -209,7 +210,7 @@ def make(prompt: Annotated[str, typer.Argument(help="what should happen, in one 
     """Plan, simulate and render a shot from a prompt."""
     import tempfile
 
-    from bridge.pipeline import ALL_PASSES
+    from bridge.pipeline import DEFAULT_PASSES
     from bridge.plan import LLMSettings, plan_prompt, save_plan
     from bridge.progress import StageProgress
 
@@ -220,7 +221,7 @@ def make(prompt: Annotated[str, typer.Argument(help="what should happen, in one 
         loaded = save_plan(result, Path(tmp) / "scene.yaml")
         extras = {"plan_trace.json": Path(tmp) / "plan_trace.json"}
         with StageProgress(err) as progress:
-            shot_result = _run_located(loaded, target, True, ALL_PASSES, progress, extras)
+            shot_result = _run_located(loaded, target, True, DEFAULT_PASSES, progress, extras)
     _summarise(shot_result)
 
 
@@ -231,10 +232,10 @@ def _plan_summary(result) -> None:
 
 def _run(path: Path, out_dir: Path | None, render: bool, passes: str | None) -> None:
     from bridge.loader import load_scene
-    from bridge.pipeline import ALL_PASSES
+    from bridge.pipeline import ALL_PASSES, DEFAULT_PASSES
     from bridge.progress import StageProgress
 
-    chosen = _parse_passes(passes, ALL_PASSES) if passes else ALL_PASSES
+    chosen = _parse_passes(passes, ALL_PASSES) if passes else DEFAULT_PASSES
     loaded = load_scene(path)
     target = out_dir or Path("shots") / loaded.scene.name
     with StageProgress(err) as progress:

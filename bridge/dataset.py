@@ -33,7 +33,8 @@ class DatasetSpec:
     n: int
     seed: int = 0
     workers: int = 1
-    passes: tuple[str, ...] = ("rgb", "depth", "segmentation", "flow")
+    passes: tuple[str, ...] = ("depth", "flow", "normals", "object_coordinates", "rgb",
+                               "segmentation")
     resolution: tuple[int, int] | None = None
     max_attempts: int = 5
     ray: bool = False

@@ -18,7 +18,7 @@ from bridge.export_read import PASSES, Sample, accepted_samples, dataset_info, w
 
 MARK = "export.json"  # tells an earlier export, which may be replaced, from anything else
 PARQUET_BYTES = 256_000_000  # of strings per parquet file: the JSON artifacts dominate
-PATH_COLUMNS = [f"{name}_path" for name in (*PASSES, "trajectory")]
+PATH_COLUMNS = [f"{name}_path" for name in (*PASSES, "trajectory", "annotations")]
 COLUMNS = ["key", "scene", "scene_file", "num_frames", "fps", "width", "height", "video_path",
            "metadata", "events", "report", "script", *PATH_COLUMNS]
 INT_COLUMNS = {"num_frames", "fps", "width", "height"}
@@ -48,7 +48,9 @@ load a pass with `numpy.load(folder / row["depth_path"])`:
 | depth_path | float32 [F, H, W], metres along the camera axis |
 | segmentation_path | uint16 [F, H, W], instance ids (`metadata` lists them), 0 = background |
 | forward_flow_path, backward_flow_path | float32 [F, H, W, 2], (dx, dy) pixels |
+| normals_path, object_coordinates_path | uint16 [F, H, W, 3]: (n + 1) / 2 and box-relative surface points, x 65535 |
 | trajectory_path | trajectory.npz: times, and pos/quat/linvel/angvel per instance |
+| annotations_path | annotations.npz: 3D boxes, image positions, event image positions |
 """
 
 
@@ -85,6 +87,8 @@ def _row(sample: Sample, root: Path) -> dict:
     passes = root / "passes" / key
     paths = write_passes(folder, passes)
     paths["trajectory"] = _link(folder / shot.TRAJECTORY, passes / shot.TRAJECTORY)
+    if (folder / "annotations.npz").is_file():
+        paths["annotations"] = _link(folder / "annotations.npz", passes / "annotations.npz")
     row = {"key": key, "scene": scene["name"], "scene_file": sample.scene_file,
            "num_frames": scene["num_frames"], "fps": scene["fps"], "width": width,
            "height": height,

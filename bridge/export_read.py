@@ -27,7 +27,9 @@ KEY = re.compile(r"[A-Za-z0-9_-]+")
 PASSES = {"depth": ("depth", "depth_*.tiff"),
           "segmentation": ("segmentation", "segmentation_*.png"),
           "forward_flow": ("flow", "forward_flow_*.npy"),
-          "backward_flow": ("flow", "backward_flow_*.npy")}
+          "backward_flow": ("flow", "backward_flow_*.npy"),
+          "normals": ("normals", "normals_*.tiff"),
+          "object_coordinates": ("object_coordinates", "object_coordinates_*.tiff")}
 
 
 @dataclass(frozen=True)

@@ -64,8 +64,9 @@ def _members(sample: Sample, work: Path) -> list[Member]:
     if (folder / "rgb.mp4").is_file():
         members.append((f"{key}.mp4", folder / "rgb.mp4"))
     members += [(f"{key}.{name}.npy", path) for name, path in write_passes(folder, work).items()]
-    if (folder / shot.TRAJECTORY).is_file():
-        members.append((f"{key}.trajectory.npz", folder / shot.TRAJECTORY))
+    for name in (shot.TRAJECTORY, "annotations.npz"):
+        if (folder / name).is_file():
+            members.append((f"{key}.{name}", folder / name))
     return members
 
 

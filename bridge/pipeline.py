@@ -20,7 +20,9 @@ from bridge.instances import instances_for
 from bridge.loader import LoadedScene
 from bridge.trajectory import Trajectory
 
-ALL_PASSES = frozenset({"rgb", "depth", "segmentation", "flow"})
+DEFAULT_PASSES = frozenset({"rgb", "depth", "segmentation", "flow"})
+ALL_PASSES = DEFAULT_PASSES | {"normals", "object_coordinates"}
+ANNOTATIONS = "annotations.npz"  # 3D boxes, image positions, where events are seen
 Progress = Callable[[str, int, int], None]  # stage, done, total
 
 
@@ -87,7 +89,7 @@ def _previous(out: Path) -> dict[str, str]:
 
 
 def run_shot(loaded: LoadedScene, out: Path, render: bool = True,
-             passes: frozenset[str] = ALL_PASSES, progress: Progress | None = None,
+             passes: frozenset[str] = DEFAULT_PASSES, progress: Progress | None = None,
              extras: dict[str, Path] | None = None, page: bool = True) -> ShotResult:
     """Build (or update) the shot folder `out` for the loaded script.
 
@@ -170,7 +172,7 @@ class _Stages:
 
         started = time.perf_counter()
         result = render_shot(self.scene, self.trajectory, self.instances, self.tmp,
-                             self.loaded.folder, passes, self._report("render"))
+                             self.loaded.folder, passes, self._report("render"), self.events)
         self.rendered = {"camera": result.camera, "bbox_2d": result.bbox_2d,
                          "visibility": result.visibility}
         self.timings["render"] = time.perf_counter() - started

@@ -22,7 +22,8 @@ EVENTS = "events.json"
 METADATA = "metadata.json"
 REPORT = "report.json"
 STAGES = "stages.json"  # input hashes of the stages that produced this folder
-RENDER_OUTPUTS = ("rgb.mp4", "depth", "segmentation", "flow")
+RENDER_OUTPUTS = ("rgb.mp4", "depth", "segmentation", "flow", "normals", "object_coordinates",
+                  "annotations.npz")
 
 
 def write_json(path: Path, data: object) -> None:

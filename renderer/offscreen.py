@@ -39,6 +39,7 @@ from pyrender.shader_program import ShaderProgramCache
 SHADER_DIR = Path(__file__).parent / "shaders"
 SHADOW_MAP_SIZE = 1024
 IDS_ATTACHMENT = 1  # colour attachment that the lit shader writes instance ids to
+NORMALS_ATTACHMENT = 2  # and world-space normals, (n + 1) / 2 in 16-bit channels
 ShadowView = tuple[np.ndarray, np.ndarray]  # (V, P): world-to-light view and ortho projection
 Flags = pyrender.RenderFlags
 
@@ -100,9 +101,11 @@ class _Renderer(pyrender.Renderer):
         self._light_counts = [0, 0, 0]
         self._programs: dict[tuple, pyrender.shader_program.ShaderProgram] = {}
         self._lit_programs: set = set()  # programs whose lighting this pass has bound
-        self._main_ids = None
+        self._main_ids = self._main_normals = None
         self.last_ids: np.ndarray | None = None  # ids of the latest lit render
         self.last_instances: np.ndarray | None = None  # its instance-index bytes
+        self.read_normals = False  # read the normals attachment back after a lit render
+        self.last_normals: np.ndarray | None = None  # [H,W,3] uint16, 0 where nothing
 
     def delete(self) -> None:
         super().delete()
@@ -193,11 +196,13 @@ class _Renderer(pyrender.Renderer):
             super()._bind_and_draw_primitive(primitive, pose, program, flags)
             return
         GL.glDepthMask(GL.GL_FALSE)
-        GL.glColorMaski(IDS_ATTACHMENT, GL.GL_FALSE, GL.GL_FALSE, GL.GL_FALSE, GL.GL_FALSE)
+        for attachment in (IDS_ATTACHMENT, NORMALS_ATTACHMENT):
+            GL.glColorMaski(attachment, GL.GL_FALSE, GL.GL_FALSE, GL.GL_FALSE, GL.GL_FALSE)
         try:
             super()._bind_and_draw_primitive(primitive, pose, program, flags)
         finally:
-            GL.glColorMaski(IDS_ATTACHMENT, GL.GL_TRUE, GL.GL_TRUE, GL.GL_TRUE, GL.GL_TRUE)
+            for attachment in (IDS_ATTACHMENT, NORMALS_ATTACHMENT):
+                GL.glColorMaski(attachment, GL.GL_TRUE, GL.GL_TRUE, GL.GL_TRUE, GL.GL_TRUE)
             GL.glDepthMask(GL.GL_TRUE)
 
     def set_layers(self, liquids: list[pyrender.Node], overlays: list[pyrender.Node]) -> None:
@@ -209,29 +214,31 @@ class _Renderer(pyrender.Renderer):
         if self._main_fb is not None and self._main_fb_dims == dims:
             return
         self._delete_main_framebuffer()
-        color, ids, depth = GL.glGenRenderbuffers(3)
+        color, ids, normals, depth = GL.glGenRenderbuffers(4)
         framebuffer = GL.glGenFramebuffers(1)
         GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, framebuffer)
         for buffer, storage, attachment in (
                 (color, GL.GL_RGBA8, GL.GL_COLOR_ATTACHMENT0),
                 (ids, GL.GL_RGBA8, GL.GL_COLOR_ATTACHMENT0 + IDS_ATTACHMENT),
+                (normals, GL.GL_RGBA16, GL.GL_COLOR_ATTACHMENT0 + NORMALS_ATTACHMENT),
                 (depth, GL.GL_DEPTH_COMPONENT24, GL.GL_DEPTH_ATTACHMENT)):
             GL.glBindRenderbuffer(GL.GL_RENDERBUFFER, buffer)
             GL.glRenderbufferStorage(GL.GL_RENDERBUFFER, storage, *dims)
             GL.glFramebufferRenderbuffer(GL.GL_DRAW_FRAMEBUFFER, attachment,
                                          GL.GL_RENDERBUFFER, buffer)
-        GL.glDrawBuffers(2, [GL.GL_COLOR_ATTACHMENT0, GL.GL_COLOR_ATTACHMENT0 + IDS_ATTACHMENT])
+        GL.glDrawBuffers(3, [GL.GL_COLOR_ATTACHMENT0 + k
+                             for k in (0, IDS_ATTACHMENT, NORMALS_ATTACHMENT)])
         # pyrender draws into the "_ms" names and frees both sets; deleting twice is a no-op.
         self._main_fb = self._main_fb_ms = framebuffer
         self._main_cb = self._main_cb_ms = color
         self._main_db = self._main_db_ms = depth
-        self._main_ids = ids
+        self._main_ids, self._main_normals = ids, normals
         self._main_fb_dims = dims
 
     def _delete_main_framebuffer(self):
         if self._main_ids is not None:
-            GL.glDeleteRenderbuffers(1, [self._main_ids])
-            self._main_ids = None
+            GL.glDeleteRenderbuffers(2, [self._main_ids, self._main_normals])
+            self._main_ids = self._main_normals = None
         super()._delete_main_framebuffer()
 
     def _read_main_framebuffer(self, scene, flags):
@@ -253,9 +260,18 @@ class _Renderer(pyrender.Renderer):
             # The clear leaves alpha 0 (see `Offscreen.render_lit`); drawn pixels have 1.
             self.last_ids = np.where(rgba[..., 3] > 0, decode_ids(rgba), np.uint16(0))
             self.last_instances = rgba[..., 2]
+            self.last_normals = (_read_normals_attachment(width, height) if self.read_normals
+                                 else None)
             GL.glReadBuffer(GL.GL_COLOR_ATTACHMENT0)
         raw = GL.glReadPixels(0, 0, width, height, GL.GL_RGB, GL.GL_UNSIGNED_BYTE)
         return np.frombuffer(raw, np.uint8).reshape(height, width, 3)[::-1], depth
+
+
+def _read_normals_attachment(width: int, height: int) -> np.ndarray:
+    GL.glReadBuffer(GL.GL_COLOR_ATTACHMENT0 + NORMALS_ATTACHMENT)
+    raw = GL.glReadPixels(0, 0, width, height, GL.GL_RGBA, GL.GL_UNSIGNED_SHORT)
+    rgba = np.frombuffer(raw, np.uint16).reshape(height, width, 4)[::-1]
+    return np.where(rgba[..., 3:] > 0, rgba[..., :3], np.uint16(0))
 
 
 def _linear_depth(buffer: np.ndarray, near: float, far: float) -> np.ndarray:
@@ -311,6 +327,20 @@ class Offscreen(pyrender.OffscreenRenderer):
             raise ValueError("render_lit needs a scene background with alpha 0")
         color, depth = self.render(scene, Flags.SHADOWS_DIRECTIONAL if shadows else Flags.NONE)
         return color, depth, self._renderer.last_ids, self._renderer.last_instances
+
+    @property
+    def read_normals(self) -> bool:
+        """Whether a lit render also reads back world normals (`last_normals`)."""
+        return self._renderer.read_normals
+
+    @read_normals.setter
+    def read_normals(self, value: bool) -> None:
+        self._renderer.read_normals = value
+
+    @property
+    def last_normals(self) -> np.ndarray | None:
+        """[H,W,3] uint16 world normals of the latest lit render, (n + 1) / 2 x 65535."""
+        return self._renderer.last_normals
 
     def render_ids(self, scene: pyrender.Scene) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Depth, ids and instance-index bytes only, from the unlit segmentation pass."""

@@ -15,8 +15,9 @@ from PIL import Image
 
 from bridge.instances import Instance
 from bridge.trajectory import Trajectory
+from renderer.annotations import object_coordinates
 from renderer.camera import CameraTrack
-from renderer.flow import forward_backward
+from renderer.flow import forward_backward, poses_at
 from renderer.passes import FramePasses, boxes_and_counts
 from renderer.video import VideoWriter
 
@@ -30,6 +31,14 @@ def depth_path(out_dir: Path, frame: int) -> Path:
 
 def segmentation_path(out_dir: Path, frame: int) -> Path:
     return out_dir / "segmentation" / f"segmentation_{frame:05d}.png"
+
+
+def normals_path(out_dir: Path, frame: int) -> Path:
+    return out_dir / "normals" / f"normals_{frame:05d}.tiff"
+
+
+def object_coordinates_path(out_dir: Path, frame: int) -> Path:
+    return out_dir / "object_coordinates" / f"object_coordinates_{frame:05d}.tiff"
 
 
 def flow_paths(out_dir: Path, frame: int) -> tuple[Path, Path]:
@@ -48,15 +57,15 @@ class ShotWriter:
     """Consumes frames in order; collects per-instance boxes and visible pixel counts."""
 
     def __init__(self, out_dir: Path, passes: frozenset[str], fps: int, camera: CameraTrack,
-                 trajectory: Trajectory, instances: list[Instance]):
-        self.out_dir, self.passes = out_dir, passes
+                 trajectory: Trajectory, instances: list[Instance], body_boxes: np.ndarray):
+        self.out_dir, self.passes, self.body_boxes = out_dir, passes, body_boxes
         self.camera, self.trajectory, self.instances = camera, trajectory, instances
         self.num_ids = max((inst.id for inst in instances), default=0) + 1
         frames = camera.num_frames
         self.boxes = np.full((frames, self.num_ids, 4), -1, dtype=np.int64)
         self.counts = np.zeros((frames, self.num_ids), dtype=np.int64)
         self.busy_s = 0.0
-        for folder in ("depth", "segmentation", "flow"):
+        for folder in ("depth", "segmentation", "flow", "normals", "object_coordinates"):
             if folder in passes:
                 (out_dir / folder).mkdir(parents=True, exist_ok=True)
         self._video = VideoWriter(out_dir / "rgb.mp4", camera.width, camera.height, fps) \
@@ -95,6 +104,13 @@ class ShotWriter:
         if "segmentation" in self.passes:
             Image.fromarray(passes.segmentation).save(
                 segmentation_path(self.out_dir, frame), compress_level=PNG_COMPRESS_LEVEL)
+        if "normals" in self.passes:
+            tifffile.imwrite(normals_path(self.out_dir, frame), passes.normals)
+        if "object_coordinates" in self.passes:
+            coords = object_coordinates(passes.depth, passes.segmentation, self.camera, frame,
+                                        poses_at(self.trajectory, self.instances, frame),
+                                        self.body_boxes)
+            tifffile.imwrite(object_coordinates_path(self.out_dir, frame), coords)
         if "flow" in self.passes:
             flows = forward_backward(passes.depth, passes.segmentation, passes.instance_bytes,
                                      self.camera, self.trajectory, self.instances, frame)

@@ -21,13 +21,17 @@ class FramePasses:
     depth: np.ndarray  # [H,W] float32 metres, 0 = nothing
     segmentation: np.ndarray  # [H,W] uint16 instance ids
     instance_bytes: np.ndarray  # [H,W] uint8: on liquid pixels, the particle index mod 256
+    normals: np.ndarray | None = None  # [H,W,3] uint16 world normals, (n + 1) / 2 x 65535
 
 
-def render_frame(renderer: Offscreen, shot: ShotScene, rgb: bool) -> FramePasses:
+def render_frame(renderer: Offscreen, shot: ShotScene, lit: bool) -> FramePasses:
     """Render the passes of the frame currently posed in `shot`: one lit pass that also
-    writes ids, or, without colour, only the cheaper unlit ids pass."""
-    if rgb:
-        return FramePasses(*renderer.render_lit(shot.scene, shot.shadows))
+    writes ids (and normals when the renderer reads them), or only the cheaper unlit ids
+    pass."""
+    if lit:
+        passes = FramePasses(*renderer.render_lit(shot.scene, shot.shadows))
+        passes.normals = renderer.last_normals
+        return passes
     return FramePasses(None, *renderer.render_ids(shot.scene))
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 
 from bridge.instances import Instance
-from bridge.pipeline import ALL_PASSES
+from bridge.pipeline import ALL_PASSES, ANNOTATIONS, DEFAULT_PASSES
 from bridge.schema import Scene
 from bridge.trajectory import Trajectory
+from renderer.annotations import boxes_by_id, event_image_positions, instance_labels
 from renderer.camera import CameraTrack, camera_track, trajectory_corners
 from renderer.offscreen import Offscreen, shadow_view
 from renderer.outputs import ShotWriter
@@ -75,9 +76,11 @@ def _render_frames(renderer: Offscreen, shot: ShotScene, trajectory: Trajectory,
 
 
 def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance], out_dir: Path,
-                scene_dir: Path | None = None, passes: frozenset[str] = ALL_PASSES,
-                progress: Callable[[int, int], None] | None = None) -> RenderResult:
-    """Render every frame at t = i / fps into `out_dir` (the shot-folder layout)."""
+                scene_dir: Path | None = None, passes: frozenset[str] = DEFAULT_PASSES,
+                progress: Callable[[int, int], None] | None = None,
+                events: dict | None = None) -> RenderResult:
+    """Render every frame into `out_dir` (the shot-folder layout), with annotations.npz:
+    3D boxes and image positions per instance, and where `events` are seen."""
     unknown = set(passes) - ALL_PASSES
     if unknown:
         raise ValueError(f"unknown render passes {sorted(unknown)}; valid: {sorted(ALL_PASSES)}")
@@ -106,16 +109,22 @@ def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance],
         for node, direction in shot.suns.items():
             renderer.shadow_views[node] = shadow_view(
                 direction, _shadow_points(corners, direction / np.linalg.norm(direction), reach))
-        writer = ShotWriter(out_dir, frozenset(passes), scene.fps, track, trajectory, instances)
+        renderer.read_normals = "normals" in passes
+        writer = ShotWriter(out_dir, frozenset(passes), scene.fps, track, trajectory, instances,
+                            boxes_by_id(shot.bounds, instances))
         setup_s = time.perf_counter() - started
         try:
-            gl_s = _render_frames(renderer, shot, trajectory, track, writer, "rgb" in passes,
-                                  progress)
+            gl_s = _render_frames(renderer, shot, trajectory, track, writer,
+                                  bool({"rgb", "normals"} & passes), progress)
         finally:
             writer.close()
     finally:
         renderer.delete()
     bbox, visibility = writer.labels()
+    labels = instance_labels(shot.bounds, trajectory, instances, track)
+    labels.update(event_image_positions(events or {}, track, labels))
+    with open(out_dir / ANNOTATIONS, "wb") as f:
+        np.savez(f, **labels)
     return RenderResult(track.metadata(), bbox, visibility,
                         {"setup": setup_s, "gl": gl_s, "outputs": writer.busy_s,
                          "total": time.perf_counter() - started})

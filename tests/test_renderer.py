@@ -128,9 +128,9 @@ def test_same_input_gives_bit_identical_depth_and_segmentation(tmp_path):
 def test_only_the_requested_passes_are_written(tmp_path):
     scene = make_scene(bodies=[far_block()], duration=2 / 24)
     render(scene, tmp_path, passes=frozenset({"depth"}))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["depth"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["annotations.npz", "depth"]
     with pytest.raises(ValueError, match="unknown render passes"):
-        render(scene, tmp_path, passes=frozenset({"normals"}))
+        render(scene, tmp_path, passes=frozenset({"albedo"}))
 
 
 def test_keyframed_camera_passes_through_its_keys_and_moves_smoothly():

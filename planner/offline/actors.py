@@ -43,10 +43,18 @@ def body_fields(m: Mention, intent: Intent, name: str, position: tuple[float, fl
     if m.color:
         data["color"] = list(m.color)
     data["position"] = [round(v, 4) for v in position]
+    weight = WEIGHT_WORDS.get(next((a for a in WEIGHT_WORDS if a in m.adjectives), ""))
+    if weight is not None:
+        data["mass"] = round(mass_estimate(m, intent) * weight, 4)
     data.update(extra)
     if brittle(m) and m.asset in SPHERES and "breakable" not in data:
         data["breakable"] = False  # a glass ball is solid; it does not shatter like a glass
     return data
+
+
+# "heavy" and "light" change the mass, not the look: the material (and so the colour and
+# the bounce) stays what the noun says.
+WEIGHT_WORDS = {"heavy": 4.0, "light": 0.25, "lightweight": 0.25}
 
 
 def add(plan: Plan, m: Mention, intent: Intent, position: tuple[float, float, float],

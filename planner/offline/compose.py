@@ -31,6 +31,9 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
     omitted = refuse.screen(text, has_action=bool(intent.mentions and intent.actions))
     plan = Plan(name=_slug(intent))
     scenario = scenarios.fill(plan, intent)
+    if intent.ground_material and plan.ground is not None:  # "onto the carpet" names the floor
+        plan.ground["material"] = intent.ground_material
+    _negate(plan, intent)
     _apply_duration(plan, intent)
     notes = [f"scenario: {scenario}", *plan.notes, *_understood(intent)]
     return Draft(_document(plan, intent, text, seed), notes, omitted)
@@ -50,6 +53,28 @@ def _slug(intent: Intent) -> str:
     words = [t for t in intent.tokens if t not in STOP][:6]
     slug = re.sub(r"[^a-z0-9-]", "", "-".join(words))[:60].strip("-")
     return slug or "planned-shot"
+
+
+SURVIVABLE_FLOOR = "foam"  # a soft mat: what must not break lands on it
+NEGATED_CHECKS = {"shatter": "shatters", "topple": "falls_over", "bounce": "bounces",
+                  "float": "floats", "sink": "sinks"}
+
+
+def _negate(plan: Plan, intent: Intent) -> None:
+    """'does not break': the scenario's own check for that outcome, turned around to hold
+    for the whole shot."""
+    kinds = {NEGATED_CHECKS[a] for a in intent.negated if a in NEGATED_CHECKS}
+    for item in plan.expect:
+        kind = next((k for k in kinds if k in item.data), None)
+        if kind is not None:
+            item.data.pop("before", None)
+            item.data["not"] = True
+            item.why = f"the prompt says it does not happen ({kind}, negated)"
+    if kinds:
+        plan.notes.append(f"negated outcomes: {', '.join(sorted(kinds))}")
+    if "shatters" in kinds and plan.ground is not None and intent.ground_material is None:
+        plan.ground["material"] = SURVIVABLE_FLOOR
+        plan.notes.append(f"a {SURVIVABLE_FLOOR} floor, so that what falls can survive it")
 
 
 def _apply_duration(plan: Plan, intent: Intent) -> None:

@@ -35,17 +35,18 @@ def expect_impact(plan: Plan, m: Mention, name: str, on: str, by: float) -> None
 
 
 def drop(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
-    """Objects released from a height onto the ground."""
+    """Objects released side by side from a height onto the ground."""
     for m in actors:
-        height = intent.height or DROP_HEIGHT.get(m.asset, 1.0)
         if m.count > MAX_DROPPED:
             plan.notes.append(f"{m.count} {m.word} asked for; {MAX_DROPPED} are dropped to keep "
                               "the shot (and its fracture precomputation) small")
-        xs = spread(min(m.count, MAX_DROPPED), max(0.3, 2.5 * ac.radius_of(m, intent)))
-        for k, x in enumerate(xs):
-            name = ac.add(plan, m, intent, (x, 0.0, height),
-                          f"released from {height:g} m", k, rotation=lying(m))
-            expect_impact(plan, m, name, "ground", math.sqrt(2 * height / G) + 1.0)
+    items = [(m, k) for m in actors for k in range(min(m.count, MAX_DROPPED))]
+    gap = max(0.3, *(2.5 * ac.radius_of(m, intent) for m, _ in items))
+    for (m, k), x in zip(items, spread(len(items), gap)):
+        height = intent.height or DROP_HEIGHT.get(m.asset, 1.0)
+        name = ac.add(plan, m, intent, (x, 0.0, height), f"released from {height:g} m", k,
+                      rotation=lying(m))
+        expect_impact(plan, m, name, "ground", math.sqrt(2 * height / G) + 1.0)
     plan.focus.append((0.0, 0.0, 0.0))
 
 

@@ -30,6 +30,9 @@ CAMERA = {"close": ("close up", "close-up", "closeup", "macro", "tight shot"),
           "track": ("tracking", "follows", "following", "follow the", "pans with", "dolly"),
           "side": ("side view", "from the side", "profile view"),
           "slow": ("slow motion", "slow-motion", "slow-mo", "slowmo", "slo-mo")}
+NEGATORS = {"not", "never", "without", "doesn't", "don't", "didn't", "won't", "isn't",
+            "aren't", "can't", "cannot", "wouldn't", "no"}
+NEGATABLE = {"shatter", "topple", "bounce", "float", "sink", "spill"}  # outcomes a check tests
 TOPPLE = ("fall over", "falls over", "fell over", "tip over", "tips over", "tipped over",
           "knock over", "knocks over", "knocked over", "knock down", "knocks down",
           "knocked down", "topple", "falls down", "fall down", "come down", "comes down")
@@ -74,6 +77,7 @@ class Intent:
     duration: float | None = None
     size: float | None = None
     times: int | None = None  # "bounces three times"
+    negated: set[str] = field(default_factory=set)  # outcomes the prompt says do not happen
 
     @property
     def actors(self) -> list[Mention]:
@@ -108,6 +112,8 @@ def parse(text: str) -> Intent:
     _read_ground(intent)
     _read_quantities(intent)
     intent.times = _times(tokens)
+    intent.negated = _negated(tokens)
+    intent.actions -= intent.negated
     return intent
 
 
@@ -202,6 +208,16 @@ def _actions(tokens: list[str]) -> set[str]:
     return found
 
 
+def _negated(tokens: list[str]) -> set[str]:
+    """Outcomes named within three words after a negation: 'does not break', 'without
+    breaking', 'never bounces'."""
+    found = set()
+    for i, token in enumerate(tokens):
+        if token in NEGATORS:
+            found |= _actions(tokens[i + 1:i + 4]) & NEGATABLE
+    return found
+
+
 def _relations(tokens: list[str]) -> set[str]:
     words = {"off", "onto", "into", "against", "toward", "towards", "down", "across", "from",
              "edge", "at", "over", "through", "apart", "each"}
@@ -244,7 +260,7 @@ def _read_ground(intent: Intent) -> None:
     for i, token in enumerate(intent.tokens):
         if token in GROUND_NOUNS:
             before = intent.tokens[max(0, i - 4):i]
-            material = next((lx.GROUND_WORDS[w] for w in reversed(before)
+            material = next((lx.GROUND_WORDS[w] for w in reversed([*before, token])
                              if w in lx.GROUND_WORDS), None)
             if material:
                 intent.ground_material = material

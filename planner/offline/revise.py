@@ -21,17 +21,48 @@ def revise_offline(draft: Draft, failures: list[dict], round: int) -> Draft:
     doc = copy.deepcopy(draft.document)
     kinds = {f.get("check") for f in failures if f.get("passed") is False}
     changes = []
-    if kinds & ENERGY_CHECKS - {"comes_to_rest"}:
-        changes.append(f"velocities, pushes and forces x{BOOST}")
-        _boost(doc)
-    if kinds & {"shatters", "bounces"}:
-        changes.append(f"drop heights x{RAISE}")
-        _raise(doc)
+    if _negated_failures(doc, failures):
+        changes.append(f"drop heights and pushes /{RAISE} so the denied outcome stays away")
+        _gentler(doc)
+    else:
+        if kinds & ENERGY_CHECKS - {"comes_to_rest"}:
+            changes.append(f"velocities, pushes and forces x{BOOST}")
+            _boost(doc)
+        if kinds & {"shatters", "bounces"}:
+            changes.append(f"drop heights x{RAISE}")
+            _raise(doc)
     changes.append("one more second and later deadlines")
     _lengthen(doc)
     notes = [*draft.notes, (f"revision {round}: {', '.join(changes)} after failed "
              f"{', '.join(sorted(k for k in kinds if k))}")]
     return Draft(doc, notes, list(draft.omitted))
+
+
+# Outcome checks that only a prompt's negation turns around; the planner's own `not`
+# checks ("moves more than", "spills") need more energy, not less.
+DENIABLE = {"shatters", "falls_over", "bounces", "floats", "sinks"}
+
+
+def _negated_failures(doc, failures: list[dict]) -> bool:
+    """True when a failed check is one the prompt negated ('does not break')."""
+    denied = {(k, str(c[k])) for c in doc.get("expect", []) if c.get("not")
+              for k in c if k in DENIABLE}
+    return any((f.get("check"), str(f.get("subject"))) in denied for f in failures
+               if f.get("passed") is False)
+
+
+def _gentler(doc) -> None:
+    """Lower drops and softer shoves: the energy that made the denied outcome happen."""
+    for body in doc.get("bodies", []):
+        position = body.get("position")
+        if position and not body.get("static") and position[2] > 0.05:
+            position[2] = round(max(position[2] / RAISE, 0.05), 4)
+        if "velocity" in body and not body.get("static"):
+            _scale(body["velocity"], 1 / BOOST)
+    for event in doc.get("events", []):
+        for key, field in (("push", "impulse"), ("force", "force"), ("set_velocity", "linear")):
+            if key in event and event[key].get(field) is not None:
+                _scale(event[key][field], 1 / BOOST)
 
 
 def _scale(vector, factor: float) -> None:

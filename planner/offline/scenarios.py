@@ -25,7 +25,9 @@ def fill(plan: Plan, intent: Intent) -> str:
     if "domino" in kinds:
         ar.dominoes(plan, intent, next(m for m in actors if m.asset == "domino"))
         return "dominoes"
-    if "bowling_pin" in kinds or intent.has("bowling", "strike"):
+    # "bowling" alone is not enough: a bowling ball can simply be dropped.
+    if "bowling_pin" in kinds or intent.has("strike", "bowling alley", "bowling lane", "spare",
+                                            "ten pins", "ten-pin", "bowls a"):
         ar.bowling(plan, intent)
         return "bowling"
     if "billiard_ball" in kinds or intent.has("pool table", "billiard", "billiards", "snooker"):

@@ -64,6 +64,7 @@ in float frag_roughness;
 
 layout(location = 0) out vec4 frag_color;
 layout(location = 1) out vec4 frag_id;  // alpha 1 marks a drawn pixel; the clear leaves 0
+layout(location = 2) out vec4 frag_world_normal;  // (n + 1) / 2, the side facing the camera
 
 const float PI = 3.141592653589793;
 const float DIELECTRIC_F0 = 0.04;
@@ -173,4 +174,5 @@ void main()
     // The free third byte of the id colour carries the instance index mod 256; the quarter
     // step makes the byte come out right whether the conversion rounds or truncates.
     frag_id = vec4(id_color.rg, (float(frag_instance & 255) + 0.25) / 255.0, 1.0);
+    frag_world_normal = vec4(n * 0.5 + 0.5, 1.0);
 }
