@@ -25,6 +25,7 @@ bench: install
 	$(PY) -m bench.run
 	$(PY) -m bench.planner --set all
 	$(PY) -m bench.dataset
+	$(PY) -m bench.noise
 
 schema: install
 	$(VENV)/bin/simshot schema -o scenes/scene.schema.json

@@ -22,7 +22,7 @@ PRESET_WORDS = {"close": ("close_up", "close-up"), "wide": ("wide", "wide shot")
 def frame(plan: Plan, hints: set[str]) -> tuple[dict, str]:
     """A camera mapping and the comment explaining it."""
     if not hints & {*PRESET_WORDS, "orbit", "track", "slow"}:
-        return _fixed(plan), "medium shot framing the action"
+        return plan.camera or (_fixed(plan), "medium shot framing the action")
     shot: dict = {"from": 0.0}
     why = []
     preset = next((k for k in ("close", "wide", "top", "low", "side") if k in hints), None)

@@ -66,6 +66,8 @@ class Plan:
     duration: float = 3.0
     focus: list[tuple[float, float, float]] = field(default_factory=list)
     lead: str | None = None  # the body a tracking camera follows
+    # (camera mapping, why) when the scenario knows a better default than the fixed view
+    camera: tuple[dict, str] | None = None
     notes: list[str] = field(default_factory=list)
 
     def body(self, why: str = "", **data) -> dict:

@@ -81,6 +81,12 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
         expect_impact(plan, m, name, "ground", 2.2 if full else 1.8)
     plan.duration = 3.0 if full else 2.5
     plan.focus.append((1.2, 0.0, 0.0) if not shelf else (0.0, -0.6, 0.0))
+    # Where it lands is known only once simulated, so the camera follows the object there.
+    plan.lead = plan.lead or next((b.data["name"] for b in plan.bodies
+                                   if not b.data.get("static")), None)
+    plan.camera = ({"shots": [{"preset": "wide", "subject": plan.lead,
+                               "move": {"track": {"body": plan.lead, "smoothing": 0.3}}}]},
+                   f"follows the {plan.lead} off the {furniture} to where it lands")
 
 
 def throw(plan: Plan, intent: Intent, actors: list[Mention], target: str) -> None:
