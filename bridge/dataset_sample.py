@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bridge.errors import SceneError
+from bridge.errors import SceneError, SimulationError
 from bridge.files import atomic_write
 
 SAMPLES = "samples"
@@ -43,7 +43,11 @@ def run_job(job: SampleJob) -> dict:
     root = Path(job.dataset_dir)
     line = {"index": job.index, "key": job.key, "scene": Path(job.scene_path).name}
     for attempt in range(job.max_attempts):
-        outcome = _attempt(job, root, attempt)
+        try:
+            outcome = _attempt(job, root, attempt)
+        except SimulationError as err:  # a draw that blows up is a bad sample, not a bad run
+            shutil.rmtree(root / SAMPLES / job.key, ignore_errors=True)
+            outcome = {"status": "rejected", "reason": f"simulation failed: {err}"[:500]}
         if outcome is not None:  # every earlier attempt was an invalid draw
             line.update(outcome, attempts=attempt + 1, redraws=attempt)
             break

@@ -181,3 +181,17 @@ def test_cli_dataset_then_export(scene, tmp_path):
     assert sorted(k for shard in index["shards"] for k in shard["keys"]) == sorted(
         line["key"] for line in _accepted(data))
     assert main(["export", str(data), "--format", "tar", "-o", str(shards)]) == 2
+
+
+def test_a_draw_that_blows_up_is_rejected_not_fatal(scene, tmp_path, monkeypatch):
+    from bridge import dataset_sample
+    from bridge.errors import SimulationError
+
+    def explode(*args, **kwargs):
+        raise SimulationError("ball: speed 900 m/s at t = 0.1 s")
+
+    monkeypatch.setattr("bridge.pipeline.run_shot", explode)
+    job = _spec(scene, tmp_path / "data").job(0)
+    line = dataset_sample.run_job(job)
+    assert line["status"] == "rejected" and "900 m/s" in line["reason"]
+    assert not (tmp_path / "data" / "samples" / line["key"]).exists()
