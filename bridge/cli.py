@@ -165,6 +165,34 @@ def export(dataset_dir: Annotated[Path, typer.Argument(help="a folder made by si
         raise UserError(f"--format: {unknown_name('format', fmt, ['webdataset', 'hf'])}")
 
 
+@app.command()
+def refine(shot_dir: Annotated[Path, typer.Argument(help="a rendered shot folder")],
+           model: Annotated[str | None, typer.Option(help="hub id or local folder")] = None,
+           backend: Annotated[str, typer.Option(help="refiner backend")] = "wan",
+           strength: Annotated[float, typer.Option(help="SDEdit strength, 0..1")] = 0.6,
+           steps: Annotated[int, typer.Option(min=1, help="full-schedule steps")] = 30,
+           guidance: Annotated[float, typer.Option(help="guidance scale")] = 5.0,
+           seed: Annotated[int | None, typer.Option(help="default: the scene's seed")] = None,
+           dtype: Annotated[str, typer.Option(help="auto, float32, bfloat16, float16")]
+           = "auto",
+           device: Annotated[str, typer.Option(help="auto, cpu, cuda, cuda:N")] = "auto",
+           offload: Annotated[str, typer.Option(help="none, model, sequential, group")]
+           = "none",
+           vae_tiling: Annotated[bool, typer.Option("--vae-tiling")] = False,
+           noise: Annotated[str, typer.Option(help="iid (warped: not available yet)")]
+           = "iid") -> None:
+    """Refine a shot's coarse frames into refined.mp4 with a video diffusion model (SDEdit)."""
+    if not (shot_dir / "rgb.mp4").is_file():
+        raise UserError(f"{shot_dir}: no rgb.mp4; render the shot first with "
+                        "`simshot render SCENE -o DIR`")
+    from neural.refine import RefineOptions, refine_shot
+
+    options = RefineOptions(model, strength, steps, guidance, seed, dtype, device, offload,
+                            vae_tiling, noise)
+    options.check()
+    out.print(f"refined: {refine_shot(shot_dir, options, backend)}")
+
+
 def _parse_resolution(text: str | None) -> tuple[int, int] | None:
     if text is None:
         return None
@@ -275,6 +303,9 @@ def _summarise(result) -> None:
     if video.exists():
         out.print(f"video:  {video}")
     out.print(f"report: {result.out / 'report.html'}")
+    if video.exists() and not (result.out / "refined.mp4").exists():
+        out.print(f"refine: not run; `simshot refine {result.out}` makes photoreal footage "
+                  "with Wan 2.1 once its weights are on this machine (see the README)")
     out.print("[green]expectations passed[/green]" if report["passed"]
               else "[red]some expectations failed[/red]")
 

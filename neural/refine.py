@@ -1,0 +1,258 @@
+"""SDEdit refinement of a shot folder: the Refiner interface, the backend registry, shot I/O.
+
+`refine_shot` reads the coarse `rgb.mp4` and the script's `style`, fits the frames to the
+backend's constraints (`neural.frames`: a step*k+1 frame count spanning the same time, sides
+divisible by 16 by padding or resizing, overlapping windows cross-faded for long shots), runs
+the backend, maps the result back to exactly the shot's frame count, size and fps, and writes
+
+- `refined.mp4`: H.264, one frame per 1/fps tick, written to a temporary file then renamed;
+- `refined/refined_00000.png ...`: the same frames, the folder swapped in whole;
+- a `refine` section in `report.json` (options, model frame count and size, timings), the file
+  rewritten atomically with its other keys kept.
+
+The coarse shot (rgb.mp4 and every other artifact) is never modified.
+
+Strength 0 is SDEdit at t = 0, the identity: the coarse frames are written as the refined
+ones and no model is loaded (the VAE round trip is skipped too).
+
+torch, diffusers and av are imported only inside functions, so importing this module is cheap.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import time
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from bridge import shot
+from bridge.errors import UserError
+from neural import frames as fr
+
+REFINED_VIDEO = "refined.mp4"
+REFINED_DIR = "refined"
+REPORT_KEY = "refine"
+
+# name -> "module:Class"; modules are imported only when their backend is asked for.
+REFINERS: dict[str, str] = {"wan": "neural.wan:WanRefiner"}
+
+DTYPES = ("auto", "float32", "bfloat16", "float16")
+OFFLOADS = ("none", "model", "sequential", "group")
+NOISES = ("iid", "warped")
+WINDOW_OVERLAP = 8  # frames shared by neighbouring windows of a long shot (model frames)
+X264_OPTIONS = {"preset": "veryfast", "crf": "18", "threads": "1"}  # as renderer/video.py
+
+
+@dataclass
+class RefineOptions:
+    """What `simshot refine` takes. `model` None means the backend's default model id."""
+
+    model: str | None = None  # hub id or local folder
+    strength: float = 0.6  # SDEdit: fraction of the schedule re-noised and denoised, in [0, 1]
+    steps: int = 30  # full-schedule step count; about strength * steps of them run
+    guidance: float = 5.0  # classifier-free guidance scale (<= 1 turns it off)
+    seed: int | None = None  # None: the scene's seed (metadata.json)
+    dtype: str = "auto"  # auto: bfloat16 on CUDA, float32 on CPU
+    device: str = "auto"  # auto: cuda when available, else cpu
+    offload: str = "none"  # none | model | sequential | group
+    vae_tiling: bool = False
+    noise: str = "iid"  # iid | warped (flow-warped: not available yet)
+    window: int = 0  # model frames per window for long shots; 0: the backend's maximum
+
+    def check(self) -> None:
+        """Raise UserError on a value out of range (before anything heavy is loaded)."""
+        problems = []
+        if not 0.0 <= self.strength <= 1.0:
+            problems.append(f"--strength must be in [0, 1], got {self.strength}")
+        if self.steps < 1:
+            problems.append(f"--steps must be >= 1, got {self.steps}")
+        if 0 < self.strength and int(self.steps * self.strength) < 1:
+            problems.append(f"--strength {self.strength} with --steps {self.steps} runs no "
+                            "denoising step (strength * steps < 1); raise either")
+        for flag, value, valid in (("--dtype", self.dtype, DTYPES),
+                                   ("--offload", self.offload, OFFLOADS),
+                                   ("--noise", self.noise, NOISES)):
+            if value not in valid:
+                problems.append(f"{flag} must be one of {', '.join(valid)}, got {value!r}")
+        if self.window < 0:
+            problems.append(f"--window must be >= 0, got {self.window}")
+        if problems:
+            raise UserError("; ".join(problems))
+
+
+class Refiner(Protocol):
+    """A video model that repaints frames by SDEdit."""
+
+    name: str
+    default_model: str
+    frame_step: int  # frame counts must be frame_step * k + 1
+    multiple: int  # frame sides must be divisible by this
+    max_frames: int  # the most frames one call takes (frame_step * k + 1)
+
+    def refine(self, frames: np.ndarray, prompt: str, negative: str,
+               options: RefineOptions) -> np.ndarray:
+        """frames [F,H,W,3] uint8 (F, H, W within the constraints) -> refined [F,H,W,3] uint8."""
+        ...
+
+
+def get_refiner(name: str, pipeline: object | None = None) -> Refiner:
+    """Instantiate a registered backend, importing its module only now."""
+    if name not in REFINERS:
+        from bridge.suggest import closest
+
+        hint = closest(name, list(REFINERS))
+        near = f" (did you mean {hint!r}?)" if hint else ""
+        raise UserError(f"unknown refiner backend {name!r}{near}; valid backends: "
+                        f"{', '.join(sorted(REFINERS))}")
+    module, cls = REFINERS[name].split(":")
+    return getattr(importlib.import_module(module), cls)(pipeline=pipeline)
+
+
+def refine_shot(shot_dir: Path, options: RefineOptions, backend: str = "wan",
+                pipeline: object | None = None) -> Path:
+    """Refine the shot folder's rgb.mp4 into refined.mp4 (module doc); returns its path.
+
+    `pipeline` hands the backend a ready diffusers pipeline (tests pass tiny ones); without it
+    the backend loads `options.model`.
+    """
+    started = time.perf_counter()
+    options.check()
+    shot_dir = Path(shot_dir)
+    source = shot_dir / "rgb.mp4"
+    if not source.is_file():
+        raise UserError(f"{shot_dir}: no rgb.mp4; render the shot first (simshot render)")
+    try:
+        meta = shot.read_json(shot_dir / shot.METADATA)["scene"]
+    except (OSError, ValueError, KeyError):
+        raise UserError(f"{shot_dir}: no readable metadata.json; is this a shot folder?"
+                        ) from None
+    fps, count = int(meta["fps"]), int(meta["num_frames"])
+    prompt, negative = read_style(shot_dir / shot.SCENE)
+    seed = int(meta.get("seed", 0)) if options.seed is None else options.seed
+    run = RefineOptions(**{**asdict(options), "seed": seed})
+
+    coarse = read_video(source)
+    if len(coarse) != count:
+        raise UserError(f"{source}: {len(coarse)} frames, metadata.json says {count}")
+    timings: dict[str, float] = {"read_s": time.perf_counter() - started}
+    section: dict = {"backend": backend}
+    if run.strength == 0:
+        refined = coarse.copy()
+        section.update(model=None, model_frames=count, model_size=list(coarse.shape[1:3]),
+                       windows=[[0, count]])
+    else:
+        refiner = get_refiner(backend, pipeline)
+        section["model"] = run.model or refiner.default_model
+        tick = time.perf_counter()
+        refined, info = _run_model(refiner, coarse, prompt, negative, run)
+        timings["model_s"] = time.perf_counter() - tick
+        section.update(info)
+
+    tick = time.perf_counter()
+    out = shot_dir / REFINED_VIDEO
+    write_video(out, refined, fps)
+    write_pngs(shot_dir / REFINED_DIR, refined)
+    timings["write_s"] = time.perf_counter() - tick
+    timings["total_s"] = time.perf_counter() - started
+    section.update(strength=run.strength, steps=run.steps, guidance=run.guidance, seed=seed,
+                   noise=run.noise, dtype=run.dtype, device=run.device, offload=run.offload,
+                   vae_tiling=run.vae_tiling, prompt=prompt, negative=negative,
+                   num_frames=count, fps=fps, timings_s=timings)
+    _update_report(shot_dir / shot.REPORT, section)
+    return out
+
+
+def _run_model(refiner: Refiner, coarse: np.ndarray, prompt: str, negative: str,
+               options: RefineOptions) -> tuple[np.ndarray, dict]:
+    """Fit time and space, refine window by window, cross-fade, and map back."""
+    count = len(coarse)
+    n_model = fr.valid_count(count, refiner.frame_step)
+    window = options.window or refiner.max_frames
+    window = min(fr.valid_count(window, refiner.frame_step), refiner.max_frames)
+    window = max(window, 1 + refiner.frame_step)
+    timed = fr.resample_frames(coarse, n_model)
+    fitted, fit = fr.fit_frames(timed, refiner.multiple)
+    overlap = min(WINDOW_OVERLAP, window - 1)
+    windows = fr.chunks(n_model, window, overlap)
+    outs = [refiner.refine(fitted[a:b], prompt, negative, options) for a, b in windows]
+    joined = outs[0] if len(outs) == 1 else fr.crossfade(outs, windows, n_model)
+    refined = fr.restore_frames(fr.unfit_frames(joined, fit), count)
+    info = {"model_frames": n_model, "model_size": list(fit.model_size),
+            "resized": fit.resized, "windows": [list(w) for w in windows]}
+    return refined, info
+
+
+# --- shot-folder I/O ---------------------------------------------------------------------
+
+
+def read_style(scene_path: Path) -> tuple[str, str]:
+    """The script's style.prompt (with the camera's depth-of-field hint) and style.negative,
+    read plainly (no re-validation)."""
+    from bridge.yamlio import load_document
+
+    try:
+        doc = load_document(scene_path)
+    except OSError:
+        raise UserError(f"{scene_path}: missing; is this a shot folder?") from None
+    style = (doc.get("style") if isinstance(doc, dict) else None) or {}
+    prompt = str(style.get("prompt", "") or "")
+    camera = (doc.get("camera") if isinstance(doc, dict) else None) or {}
+    if camera.get("depth_of_field") is True:  # the flag only ever reaches the prompt
+        prompt = f"{prompt}, shallow depth of field" if prompt else "shallow depth of field"
+    return prompt, str(style.get("negative", "") or "")
+
+
+def read_video(path: Path) -> np.ndarray:
+    """Every frame of a video as RGB uint8 [F,H,W,3]."""
+    import av
+
+    with av.open(str(path)) as container:
+        return np.stack([f.to_ndarray(format="rgb24")
+                         for f in container.decode(container.streams.video[0])])
+
+
+def write_video(path: Path, frames: np.ndarray, fps: int) -> None:
+    """H.264 yuv420p MP4, frame i at pts i / fps, via a temporary file renamed into place."""
+    import av
+    from av.codec.context import Flags
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.mp4")
+    rate = Fraction(fps)
+    try:
+        with av.open(str(tmp), mode="w", options={"fflags": "+bitexact"}) as container:
+            stream = container.add_stream("libx264", rate=rate, options=dict(X264_OPTIONS))
+            stream.height, stream.width = frames.shape[1:3]
+            stream.pix_fmt = "yuv420p"
+            stream.time_base = 1 / rate
+            stream.codec_context.flags |= Flags.bitexact
+            for i, rgb in enumerate(frames):
+                frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+                frame.pts, frame.time_base = i, 1 / rate
+                container.mux(stream.encode(frame))
+            container.mux(stream.encode(None))
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_pngs(folder: Path, frames: np.ndarray) -> None:
+    """refined_00000.png ... written into a staging folder that replaces `folder` whole."""
+    from PIL import Image
+
+    with shot.staging(folder) as tmp:
+        for i, rgb in enumerate(frames):
+            Image.fromarray(rgb).save(tmp / f"refined_{i:05d}.png")
+
+
+def _update_report(path: Path, section: dict) -> None:
+    try:
+        report = shot.read_json(path)
+    except (OSError, ValueError):
+        report = {}
+    report[REPORT_KEY] = section
+    shot.write_json(path, report)

@@ -1,0 +1,58 @@
+"""Tiny, randomly initialised diffusers/transformers components built in code (no downloads).
+
+They have the real classes and wiring of the Wan 2.1 pipeline at toy sizes, so the refiner's
+whole path (encode prompt, VAE encode, SDEdit denoise, decode) runs on a CPU in a second.
+Their output is noise-like: tests check shapes, counts, determinism and the I/O contract,
+never the look.
+"""
+from __future__ import annotations
+
+import torch
+
+TEXT_DIM = 32  # the text encoder's d_model = the transformer's text_dim
+WORDS = ("a", "ball", "falls", "photoreal", "kitchen", "light", "cartoon", "blurry", "red")
+
+
+def tiny_tokenizer():
+    """A whitespace word-level tokenizer with T5's <pad>/</s>/<unk> and an appended </s>."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = {"<pad>": 0, "</s>": 1, "<unk>": 2, **{w: i + 3 for i, w in enumerate(WORDS)}}
+    tok = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    tok.post_processor = processors.TemplateProcessing(single="$A </s>",
+                                                       special_tokens=[("</s>", 1)])
+    return PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="<pad>", eos_token="</s>",
+                                   unk_token="<unk>")
+
+
+def tiny_wan_pipeline(seed: int = 0):
+    """A WanVideoToVideoPipeline with 2-layer toy components (4x time, 8x space VAE)."""
+    from diffusers import (
+        AutoencoderKLWan,
+        FlowMatchEulerDiscreteScheduler,
+        WanTransformer3DModel,
+        WanVideoToVideoPipeline,
+    )
+    from transformers import UMT5Config, UMT5EncoderModel
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                               temperal_downsample=[False, True, True])
+        config = UMT5Config(vocab_size=3 + len(WORDS), d_model=TEXT_DIM, d_kv=8, d_ff=32,
+                            num_layers=1, num_heads=4, relative_attention_num_buckets=8,
+                            pad_token_id=0, eos_token_id=1, decoder_start_token_id=0)
+        text_encoder = UMT5EncoderModel(config)
+        transformer = WanTransformer3DModel(
+            patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12,
+            in_channels=16, out_channels=16, text_dim=TEXT_DIM, freq_dim=256, ffn_dim=32,
+            num_layers=2, cross_attn_norm=True, qk_norm="rms_norm_across_heads",
+            rope_max_seq_len=32)
+    scheduler = FlowMatchEulerDiscreteScheduler(shift=7.0)
+    pipe = WanVideoToVideoPipeline(tokenizer=tiny_tokenizer(), text_encoder=text_encoder.eval(),
+                                   transformer=transformer.eval(), vae=vae.eval(),
+                                   scheduler=scheduler)
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
