@@ -179,7 +179,7 @@ def refine(shot_dir: Annotated[Path, typer.Argument(help="a rendered shot folder
            offload: Annotated[str, typer.Option(help="none, model, sequential, group")]
            = "none",
            vae_tiling: Annotated[bool, typer.Option("--vae-tiling")] = False,
-           noise: Annotated[str, typer.Option(help="iid (warped: not available yet)")]
+           noise: Annotated[str, typer.Option(help="iid, or warped (along the flow pass)")]
            = "iid") -> None:
     """Refine a shot's coarse frames into refined.mp4 with a video diffusion model (SDEdit)."""
     if not (shot_dir / "rgb.mp4").is_file():

@@ -13,6 +13,14 @@ reaching the next multiple adds a border smaller than 1/8 of each side, the fram
 by edge replication (exact: cropping restores the original pixels); otherwise they are resized
 (PIL, Lanczos) to the nearest multiples and resized back afterwards.
 
+Flows. `resample_flows` and `fit_flows` carry a shot's optical flow [F,H,W,2] (dx, dy pixels)
+through the same fitting as its frames, approximately: model frame j takes the flow of its
+*nearest* source frame (not a blend: flow vectors do not average across motion boundaries)
+scaled by the frame-step ratio (n_in - 1) / (n_model - 1), i.e. the motion is taken as
+constant over one model step; padding replicates the edge vectors; resizing resamples each
+component bilinearly and scales dx, dy by the width and height ratios. Equal counts and no
+resize leave the flow exact.
+
 Long shots. `chunks` cuts [0, n) into overlapping windows of at most `size` frames and
 `crossfade` joins the refined windows with linear weights across each overlap, normalised to
 sum to one, so a constant stays constant and a linear ramp stays linear across the seams.
@@ -148,6 +156,38 @@ def unfit_frames(frames: np.ndarray, fit: SpatialFit) -> np.ndarray:
     if fit.resized:
         return resize_to(frames, *fit.size)
     return crop(frames, fit.pads)
+
+
+def resample_flows(flows: np.ndarray, n_model: int) -> np.ndarray:
+    """Flows [F,H,W,2] for n_model frames over the same time: the nearest source frame's
+    flow scaled by the frame-step ratio (module doc). Equal counts return a copy."""
+    n_in = len(flows)
+    if n_in == n_model:
+        return np.array(flows, np.float32)
+    times = resample_times(n_in, n_model)
+    ratio = (n_in - 1) / (n_model - 1) if n_model > 1 else 1.0
+    nearest = np.clip(np.floor(times + 0.5).astype(int), 0, n_in - 1)
+    return (np.asarray(flows, np.float32)[nearest] * np.float32(ratio)).astype(np.float32)
+
+
+def fit_flows(flows: np.ndarray, fit: SpatialFit) -> np.ndarray:
+    """Flows [F,H,W,2] at the model's size, fitted as `fit_frames` fitted the frames."""
+    from PIL import Image
+
+    flows = np.asarray(flows, np.float32)
+    if flows.shape[1:3] != fit.size:
+        raise ValueError(f"flows of {flows.shape[1:3]} do not match the frames' {fit.size}")
+    if not fit.resized:
+        top, bottom, left, right = fit.pads
+        return np.pad(flows, [(0, 0), (top, bottom), (left, right), (0, 0)], mode="edge")
+    (h, w), (mh, mw) = fit.size, fit.model_size
+    scale = np.array([mw / w, mh / h], np.float32)
+    out = np.empty((len(flows), mh, mw, 2), np.float32)
+    for k, flow in enumerate(flows):
+        for c in range(2):
+            plane = Image.fromarray(np.ascontiguousarray(flow[..., c]))
+            out[k, ..., c] = np.asarray(plane.resize((mw, mh), Image.Resampling.BILINEAR))
+    return out * scale
 
 
 # --- long shots --------------------------------------------------------------------------

@@ -12,6 +12,12 @@ the backend, maps the result back to exactly the shot's frame count, size and fp
 
 The coarse shot (rgb.mp4 and every other artifact) is never modified.
 
+`--noise warped` (strength > 0) reads the shot's flow pass (`flow/forward_flow_*.npy`, and
+`backward_flow_*.npy` when present), fits it as the frames are fitted (`neural.frames`:
+nearest-frame flows scaled by the frame-step ratio, same padding or resizing) and hands each
+window's slice to the backend, which builds flow-warped noise from it (`neural.noise`). A
+shot rendered without the flow pass is a UserError.
+
 Strength 0 is SDEdit at t = 0, the identity: the coarse frames are written as the refined
 ones and no model is loaded (the VAE round trip is skipped too).
 
@@ -60,7 +66,7 @@ class RefineOptions:
     device: str = "auto"  # auto: cuda when available, else cpu
     offload: str = "none"  # none | model | sequential | group
     vae_tiling: bool = False
-    noise: str = "iid"  # iid | warped (flow-warped: not available yet)
+    noise: str = "iid"  # iid | warped (flow-warped along the shot's flow pass)
     window: int = 0  # model frames per window for long shots; 0: the backend's maximum
 
     def check(self) -> None:
@@ -84,6 +90,18 @@ class RefineOptions:
             raise UserError("; ".join(problems))
 
 
+@dataclass(frozen=True)
+class ShotFlows:
+    """A shot's optical flow fitted to the model frames, (dx, dy) pixels, float32."""
+
+    forward: np.ndarray  # [F,H,W,2], frame k -> k+1 (the last one is unused)
+    backward: np.ndarray | None  # [F,H,W,2], frame k -> k-1, or None (no occlusion check)
+
+    def window(self, start: int, end: int) -> ShotFlows:
+        back = None if self.backward is None else self.backward[start:end]
+        return ShotFlows(self.forward[start:end], back)
+
+
 class Refiner(Protocol):
     """A video model that repaints frames by SDEdit."""
 
@@ -94,8 +112,12 @@ class Refiner(Protocol):
     max_frames: int  # the most frames one call takes (frame_step * k + 1)
 
     def refine(self, frames: np.ndarray, prompt: str, negative: str,
-               options: RefineOptions) -> np.ndarray:
-        """frames [F,H,W,3] uint8 (F, H, W within the constraints) -> refined [F,H,W,3] uint8."""
+               options: RefineOptions, flows: ShotFlows | None = None) -> np.ndarray:
+        """frames [F,H,W,3] uint8 (F, H, W within the constraints) -> refined [F,H,W,3] uint8.
+
+        `flows` (the frames' own flow, same F, H, W) is passed only with options.noise
+        "warped"; a backend without warped noise may leave the argument out.
+        """
         ...
 
 
@@ -138,6 +160,7 @@ def refine_shot(shot_dir: Path, options: RefineOptions, backend: str = "wan",
     coarse = read_video(source)
     if len(coarse) != count:
         raise UserError(f"{source}: {len(coarse)} frames, metadata.json says {count}")
+    flows = read_flows(shot_dir, count) if run.noise == "warped" and run.strength > 0 else None
     timings: dict[str, float] = {"read_s": time.perf_counter() - started}
     section: dict = {"backend": backend}
     if run.strength == 0:
@@ -148,7 +171,7 @@ def refine_shot(shot_dir: Path, options: RefineOptions, backend: str = "wan",
         refiner = get_refiner(backend, pipeline)
         section["model"] = run.model or refiner.default_model
         tick = time.perf_counter()
-        refined, info = _run_model(refiner, coarse, prompt, negative, run)
+        refined, info = _run_model(refiner, coarse, prompt, negative, run, flows)
         timings["model_s"] = time.perf_counter() - tick
         section.update(info)
 
@@ -167,8 +190,10 @@ def refine_shot(shot_dir: Path, options: RefineOptions, backend: str = "wan",
 
 
 def _run_model(refiner: Refiner, coarse: np.ndarray, prompt: str, negative: str,
-               options: RefineOptions) -> tuple[np.ndarray, dict]:
-    """Fit time and space, refine window by window, cross-fade, and map back."""
+               options: RefineOptions, flows: ShotFlows | None = None
+               ) -> tuple[np.ndarray, dict]:
+    """Fit time and space (flows too, when given), refine window by window, cross-fade, and
+    map back."""
     count = len(coarse)
     n_model = fr.valid_count(count, refiner.frame_step)
     window = options.window or refiner.max_frames
@@ -178,7 +203,16 @@ def _run_model(refiner: Refiner, coarse: np.ndarray, prompt: str, negative: str,
     fitted, fit = fr.fit_frames(timed, refiner.multiple)
     overlap = min(WINDOW_OVERLAP, window - 1)
     windows = fr.chunks(n_model, window, overlap)
-    outs = [refiner.refine(fitted[a:b], prompt, negative, options) for a, b in windows]
+    if flows is None:
+        outs = [refiner.refine(fitted[a:b], prompt, negative, options) for a, b in windows]
+    else:
+        def fit_field(field: np.ndarray) -> np.ndarray:
+            return fr.fit_flows(fr.resample_flows(field, n_model), fit)
+
+        back = None if flows.backward is None else fit_field(flows.backward)
+        model_flows = ShotFlows(fit_field(flows.forward), back)
+        outs = [refiner.refine(fitted[a:b], prompt, negative, options,
+                               flows=model_flows.window(a, b)) for a, b in windows]
     joined = outs[0] if len(outs) == 1 else fr.crossfade(outs, windows, n_model)
     refined = fr.restore_frames(fr.unfit_frames(joined, fit), count)
     info = {"model_frames": n_model, "model_size": list(fit.model_size),
@@ -204,6 +238,21 @@ def read_style(scene_path: Path) -> tuple[str, str]:
     if camera.get("depth_of_field") is True:  # the flag only ever reaches the prompt
         prompt = f"{prompt}, shallow depth of field" if prompt else "shallow depth of field"
     return prompt, str(style.get("negative", "") or "")
+
+
+def read_flows(shot_dir: Path, count: int) -> ShotFlows:
+    """The flow pass's forward flows (and backward ones when all are there) [count,H,W,2]."""
+    # renderer.outputs.flow_paths' names, written out: importing the renderer takes seconds.
+    paths = [(shot_dir / "flow" / f"forward_flow_{k:05d}.npy",
+              shot_dir / "flow" / f"backward_flow_{k:05d}.npy") for k in range(count)]
+    if not all(fwd.is_file() for fwd, _ in paths):
+        raise UserError(f"{shot_dir}: --noise warped needs the flow pass; render with "
+                        "--passes ...,flow")
+    forward = np.stack([np.load(fwd) for fwd, _ in paths]).astype(np.float32)
+    backward = None
+    if all(back.is_file() for _, back in paths):
+        backward = np.stack([np.load(back) for _, back in paths]).astype(np.float32)
+    return ShotFlows(forward, backward)
 
 
 def read_video(path: Path) -> np.ndarray:

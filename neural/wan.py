@@ -12,8 +12,19 @@ without offloading, the text encoder (UMT5-XXL, about 11 GB in bfloat16) is move
 so that the GPU holds only the transformer and the VAE while denoising; with offloading,
 diffusers' hooks already keep it off the GPU.
 
-Noise: i.i.d. Gaussian from a CPU torch.Generator seeded with the options' seed (the same on
-every device). Flow-warped noise (`--noise warped`) is not wired to this backend yet.
+Noise. `--noise iid`: diffusers' own SDEdit, i.i.d. Gaussian from a CPU torch.Generator
+seeded with the options' seed (the same on every device). `--noise warped`: flow-warped noise
+(`neural.noise.latent_noise`, numpy generator seeded with the options' seed) built at pixel
+resolution from the window's fitted flow, area-downsampled by the VAE's spatial factor (8)
+and reduced to the latent frames by its temporal factor (4, "pick": latent frame j is the
+noise of model frame 4j, exactly N(0, 1)), then injected as the SDEdit noise through
+pre-noised latents: `prenoised_latents` repeats the pipeline's own first step (VAE encode,
+latents_mean/std normalisation, the timesteps for `strength` from the pipeline's own
+`retrieve_timesteps` and `get_timesteps`, and the scheduler's own noising) with the given
+noise, and the pipeline is then called with `latents=` and the same strength and steps, so
+its own sampler runs from there. Given the noise the pipeline itself would draw, this
+reproduces the built-in SDEdit output exactly (bitwise on CPU; tests/test_neural_wan.py).
+The latents are float32 whatever the transformer's dtype, as the pipeline makes them.
 """
 from __future__ import annotations
 
@@ -25,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from bridge.errors import UserError
-from neural.refine import RefineOptions
+from neural.refine import RefineOptions, ShotFlows
 
 DEFAULT_MODEL = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
 MAX_SEQUENCE_LENGTH = 512
@@ -50,26 +61,32 @@ class WanRefiner:
         self._embeds: dict[tuple[str, str, bool], tuple] = {}
 
     def refine(self, frames: np.ndarray, prompt: str, negative: str,
-               options: RefineOptions) -> np.ndarray:
+               options: RefineOptions, flows: ShotFlows | None = None) -> np.ndarray:
         import torch
         from PIL import Image
 
-        if options.noise != "iid":
-            raise UserError(f"--noise {options.noise}: not available yet for {self.name}; "
-                            "use --noise iid")
         f, h, w = frames.shape[:3]
         if (f - 1) % self.frame_step or h % self.multiple or w % self.multiple:
             raise ValueError(f"frames {f}x{h}x{w} break the {self.name} constraints")
+        if options.noise == "warped" and flows is None:
+            raise UserError("--noise warped needs the flow pass; render with --passes ...,flow")
         pipe = self._pipeline(options)
         guided = options.guidance > 1.0
         positive, negative_embeds = self._encode(pipe, prompt, negative, guided, options)
-        generator = torch.Generator(device="cpu").manual_seed(int(options.seed or 0))
+        seed = int(options.seed or 0)
+        if options.noise == "warped":
+            noise = warped_latent_noise(pipe, flows, seed)
+            with torch.inference_mode():
+                start = {"latents": prenoised_latents(pipe, frames, options.strength,
+                                                      options.steps, noise)}
+        else:
+            start = {"video": [Image.fromarray(frame) for frame in frames],
+                     "generator": torch.Generator(device="cpu").manual_seed(seed)}
         with torch.inference_mode():
-            out = pipe(video=[Image.fromarray(frame) for frame in frames],
-                       prompt_embeds=positive, negative_prompt_embeds=negative_embeds,
+            out = pipe(**start, prompt_embeds=positive, negative_prompt_embeds=negative_embeds,
                        height=h, width=w, num_inference_steps=options.steps,
                        strength=options.strength, guidance_scale=options.guidance,
-                       generator=generator, output_type="np").frames[0]
+                       output_type="np").frames[0]
         return np.clip(np.rint(np.asarray(out, np.float32) * 255), 0, 255).astype(np.uint8)
 
     # --- loading and placement --------------------------------------------------------------
@@ -95,6 +112,68 @@ class WanRefiner:
                 pipe.text_encoder.to("cpu")  # the GPU keeps only what denoising needs
             self._embeds[key] = (positive, negative_embeds)
         return self._embeds[key]
+
+
+def latent_shape(pipe, frames: int, height: int, width: int) -> tuple[int, int, int, int, int]:
+    """The pipeline's latent shape [1, C, F', H', W'] for frames of that count and size."""
+    return (1, pipe.transformer.config.in_channels,
+            (frames - 1) // pipe.vae_scale_factor_temporal + 1,
+            height // pipe.vae_scale_factor_spatial, width // pipe.vae_scale_factor_spatial)
+
+
+def warped_latent_noise(pipe, flows: ShotFlows, seed: int):
+    """Flow-warped noise shaped like the pipeline's latents [1, C, F', H', W'], float32."""
+    from neural.noise import latent_noise, to_torch
+
+    frames, height, width = flows.forward.shape[:3]
+    _, channels, lat_frames, lat_h, lat_w = latent_shape(pipe, frames, height, width)
+    noise = latent_noise(flows.forward, (lat_frames, channels, lat_h, lat_w),
+                         np.random.default_rng(seed), backward_flows=flows.backward,
+                         frames=frames)  # [F', C, H', W']
+    return to_torch(np.moveaxis(noise, 1, 0)[None])  # float32, the pipeline's latents dtype
+
+
+def prenoised_latents(pipe, frames: np.ndarray, strength: float, steps: int, noise):
+    """The pipeline's own SDEdit starting latents, noised with `noise` instead of its draw.
+
+    Repeats WanVideoToVideoPipeline.__call__ steps 4-5 (diffusers 0.42) with the pipeline's
+    own pieces: preprocess_video, the timesteps for `strength` (retrieve_timesteps, then the
+    pipeline's get_timesteps), the VAE encode (mode of the posterior) normalised by
+    latents_mean / latents_std, and the scheduler's add_noise or scale_noise at the first
+    timestep. frames [F,H,W,3] uint8 (already fitted); noise shaped like `latent_shape`.
+    Pass the result as `latents=` with the same strength and steps (and no `video`).
+    """
+    import torch
+    from diffusers.pipelines.wan import pipeline_wan_video2video as wan_v2v
+    from PIL import Image
+
+    h, w = frames.shape[1:3]
+    device = pipe._execution_device
+    timestep_device = "cpu" if wan_v2v.XLA_AVAILABLE else device
+    timesteps, count = wan_v2v.retrieve_timesteps(pipe.scheduler, steps, timestep_device)
+    timesteps, _ = pipe.get_timesteps(count, timesteps, strength, device)
+    latent_timestep = timesteps[:1].repeat(1)
+    dtype = torch.float32  # what __call__ passes to prepare_latents, whatever the model's
+    video = pipe.video_processor.preprocess_video(
+        [Image.fromarray(frame) for frame in frames], height=h, width=w
+    ).to(device, dtype=torch.float32)
+    shape = latent_shape(pipe, len(frames), h, w)
+    if tuple(noise.shape) != shape:
+        raise ValueError(f"noise shape {tuple(noise.shape)} is not the latents' {shape}")
+    # prepare_latents with latents=None, its randn_tensor draw replaced by `noise`:
+    video = video.to(device=device, dtype=pipe.vae.dtype)
+    init = [wan_v2v.retrieve_latents(pipe.vae.encode(vid.unsqueeze(0)), sample_mode="argmax")
+            for vid in video]
+    init = torch.cat(init, dim=0).to(dtype)
+    config = pipe.vae.config
+    mean = torch.tensor(config.latents_mean).view(1, config.z_dim, 1, 1, 1).to(device, dtype)
+    std = 1.0 / torch.tensor(config.latents_std).view(1, config.z_dim, 1, 1, 1).to(device,
+                                                                                  dtype)
+    init = (init - mean) * std
+    noise = noise.to(device=device, dtype=dtype)
+    if hasattr(pipe.scheduler, "add_noise"):
+        return pipe.scheduler.add_noise(init, noise, latent_timestep)
+    return pipe.scheduler.scale_noise(init, latent_timestep, noise)
 
 
 def encode_text(pipe, text: str, device) -> object:

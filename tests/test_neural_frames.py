@@ -103,3 +103,26 @@ def test_crossfade_keeps_constants_and_ramps_without_a_seam():
     as_uint8 = [np.full((e - s, 1, 1, 3), 200, np.uint8) for s, e in windows]
     out = fr.crossfade(as_uint8, windows, n)
     assert out.dtype == np.uint8 and np.all(out == 200)
+
+
+def test_flows_are_resampled_by_nearest_frame_and_scaled_by_the_step():
+    flows = np.arange(6, dtype=np.float32)[:, None, None, None] * np.ones((6, 2, 3, 2))
+    out = fr.resample_flows(flows, 5)  # model frames at source times 0, 1.25, 2.5, 3.75, 5
+    np.testing.assert_allclose(out[:, 0, 0, 0], np.array([0, 1, 3, 4, 5]) * 1.25)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(fr.resample_flows(flows, 6), flows)
+
+
+def test_flows_are_padded_or_resized_and_scaled_like_the_frames():
+    flows = np.random.default_rng(0).normal(size=(2, 30, 46, 2)).astype(np.float32)
+    fit = fr.plan_fit(30, 46, 16)
+    padded = fr.fit_flows(flows, fit)
+    assert padded.shape == (2, 32, 48, 2) and not fit.resized
+    np.testing.assert_array_equal(fr.crop(padded, fit.pads), flows)
+    fit = fr.plan_fit(20, 40, 16)  # resized to 16x32: vectors scaled by 0.8
+    assert fit.resized and fit.model_size == (16, 32)
+    uniform = np.broadcast_to(np.float32([3.0, -5.0]), (2, 20, 40, 2))
+    np.testing.assert_allclose(fr.fit_flows(uniform, fit), np.broadcast_to(
+        np.float32([2.4, -4.0]), (2, 16, 32, 2)), rtol=1e-6)
+    with pytest.raises(ValueError, match="do not match"):
+        fr.fit_flows(flows, fit)

@@ -153,14 +153,16 @@ def test_unknown_backend_lists_the_valid_ones(shot):
         rf.get_refiner("wna")
 
 
-def test_bad_options_and_unavailable_noise_are_user_errors(shot, tiny_pipe):
+def test_bad_options_and_missing_flow_are_user_errors(shot, tiny_pipe):
     with pytest.raises(UserError, match="strength"):
         rf.refine_shot(shot, rf.RefineOptions(strength=1.5))
     with pytest.raises(UserError, match="no denoising step"):
         rf.refine_shot(shot, rf.RefineOptions(strength=0.1, steps=4))
     with pytest.raises(UserError, match="--offload"):
         rf.refine_shot(shot, rf.RefineOptions(offload="disk"))
-    with pytest.raises(UserError, match="not available yet for wan"):
+    shutil.rmtree(shot / "flow")
+    with pytest.raises(UserError, match=r"--noise warped needs the flow pass; render with "
+                                        r"--passes \.\.\.,flow"):
         rf.refine_shot(shot, rf.RefineOptions(**FAST, noise="warped"), pipeline=tiny_pipe)
     assert not (shot / "refined.mp4").exists()
 
@@ -185,3 +187,99 @@ def test_depth_of_field_reaches_only_the_prompt(tmp_path):
     script.write_text("name: x\ncamera: {depth_of_field: true}\n"
                       "style: {prompt: 'a kitchen', negative: 'cartoon'}\n")
     assert read_style(script) == ("a kitchen, shallow depth of field", "cartoon")
+
+
+# --- flow-warped noise through pre-noised latents ----------------------------------------
+
+
+def _pipeline_draw(pipe, shape, seed: int):
+    """The noise WanVideoToVideoPipeline.prepare_latents draws: randn_tensor, float32."""
+    import torch
+    from diffusers.utils.torch_utils import randn_tensor
+
+    return randn_tensor(shape, generator=torch.Generator(device="cpu").manual_seed(seed),
+                        device=pipe._execution_device, dtype=torch.float32)
+
+
+def test_prenoised_latents_with_the_pipelines_own_noise_reproduce_its_sdedit_bitwise(
+        tiny_pipe):
+    import torch
+
+    from neural.wan import encode_text, latent_shape, prenoised_latents
+
+    frames = np.random.default_rng(0).integers(0, 256, (5, 32, 48, 3), dtype=np.uint8)
+    call = {"prompt_embeds": encode_text(tiny_pipe, "a red ball", "cpu"),
+            "negative_prompt_embeds": encode_text(tiny_pipe, "blurry", "cpu"),
+            "height": 32, "width": 48, "num_inference_steps": 4, "strength": 0.5,
+            "guidance_scale": 2.0, "output_type": "np"}
+    with torch.inference_mode():
+        builtin = tiny_pipe(video=[Image.fromarray(f) for f in frames],
+                            generator=torch.Generator(device="cpu").manual_seed(3),
+                            **call).frames[0]
+        noise = _pipeline_draw(tiny_pipe, latent_shape(tiny_pipe, 5, 32, 48), 3)
+        assert tuple(noise.shape) == (1, 16, 2, 4, 6)
+        latents = prenoised_latents(tiny_pipe, frames, 0.5, 4, noise)
+        injected = tiny_pipe(latents=latents, **call).frames[0]
+    assert np.array_equal(injected, builtin)  # bitwise, not within a tolerance
+
+
+def test_warped_path_given_the_pipelines_draw_equals_iid_refinement(shot, tiny_pipe,
+                                                                    monkeypatch):
+    """The whole --noise warped wiring (flows, embeds, pre-noising, the call) with its noise
+    swapped for the pipeline's own draw gives the --noise iid frames exactly."""
+    from neural import wan
+
+    rf.refine_shot(shot, rf.RefineOptions(**FAST, seed=11), pipeline=tiny_pipe)
+    iid = _pngs(shot)
+    seen = []
+
+    def own_draw(pipe, flows, seed):
+        seen.append(flows.forward.shape)
+        return _pipeline_draw(pipe, wan.latent_shape(pipe, *flows.forward.shape[:3]), seed)
+
+    monkeypatch.setattr(wan, "warped_latent_noise", own_draw)
+    rf.refine_shot(shot, rf.RefineOptions(**FAST, seed=11, noise="warped"), pipeline=tiny_pipe)
+    assert seen == [(5, 32, 48, 2)] and np.array_equal(_pngs(shot), iid)
+
+
+def test_warped_noise_end_to_end_is_seeded_and_differs_from_iid(shot, tiny_pipe):
+    warped = rf.RefineOptions(**FAST, seed=11, noise="warped")
+    out = rf.refine_shot(shot, warped, pipeline=tiny_pipe)
+    frames, rate = _decode(out)
+    assert frames.shape == (FRAMES, HEIGHT, WIDTH, 3) and rate == FPS
+    assert json.loads((shot / "report.json").read_text())["refine"]["noise"] == "warped"
+    first = _pngs(shot)
+    assert first.shape == (FRAMES, HEIGHT, WIDTH, 3)
+    rf.refine_shot(shot, warped, pipeline=tiny_pipe)
+    assert np.array_equal(_pngs(shot), first)
+    rf.refine_shot(shot, rf.RefineOptions(**FAST, seed=11), pipeline=tiny_pipe)
+    assert not np.array_equal(_pngs(shot), first)
+
+
+def test_flows_are_fitted_like_the_frames_and_sliced_per_window():
+    class Recorder:
+        name, default_model, frame_step, multiple, max_frames = "rec", "none", 4, 16, 9
+
+        def __init__(self):
+            self.calls = []
+
+        def refine(self, frames, prompt, negative, options, flows=None):
+            self.calls.append((frames.shape, flows))
+            return frames
+
+    video = np.zeros((21, 30, 46, 3), np.uint8)  # padded to 32x48, 21 frames kept
+    forward = np.full((21, 30, 46, 2), 2.0, np.float32)
+    backward = -forward
+    backend = Recorder()
+    rf._run_model(backend, video, "", "", rf.RefineOptions(noise="warped"),
+                  rf.ShotFlows(forward, backward))
+    assert len(backend.calls) > 1
+    for shape, flows in backend.calls:
+        assert flows.forward.shape == flows.backward.shape == (*shape[:3], 2)
+        assert np.all(flows.forward == 2.0) and np.all(flows.backward == -2.0)
+    # 7 frames -> 9 model frames: steps of 6/8 source frames, flows scaled by 0.75
+    backend = Recorder()
+    rf._run_model(backend, video[:7], "", "", rf.RefineOptions(noise="warped"),
+                  rf.ShotFlows(forward[:7], None))
+    (shape, flows), = backend.calls
+    assert shape[0] == 9 and flows.backward is None and np.all(flows.forward == 1.5)
