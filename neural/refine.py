@@ -148,7 +148,8 @@ def refine_shot(shot_dir: Path, options: RefineOptions, backend: str = "wan",
     if not source.is_file():
         raise UserError(f"{shot_dir}: no rgb.mp4; render the shot first (simshot render)")
     try:
-        meta = shot.read_json(shot_dir / shot.METADATA)["scene"]
+        metadata = shot.read_json(shot_dir / shot.METADATA)
+        meta = metadata["scene"]
     except (OSError, ValueError, KeyError):
         raise UserError(f"{shot_dir}: no readable metadata.json; is this a shot folder?"
                         ) from None
@@ -171,7 +172,8 @@ def refine_shot(shot_dir: Path, options: RefineOptions, backend: str = "wan",
         refiner = get_refiner(backend, pipeline)
         section["model"] = run.model or refiner.default_model
         tick = time.perf_counter()
-        refined, info = _run_model(refiner, coarse, prompt, negative, run, flows)
+        refined, info = _run_shots(refiner, coarse, prompt, negative, run, flows,
+                                   shot_ranges(metadata, count))
         timings["model_s"] = time.perf_counter() - tick
         section.update(info)
 
@@ -187,6 +189,33 @@ def refine_shot(shot_dir: Path, options: RefineOptions, backend: str = "wan",
                    num_frames=count, fps=fps, timings_s=timings)
     _update_report(shot_dir / shot.REPORT, section)
     return out
+
+
+def shot_ranges(metadata: dict, count: int) -> list[tuple[int, int]]:
+    """[(first, end)) frame ranges of the video's camera shots; one range without cuts."""
+    shots = metadata.get("shots") or []
+    ranges = [(int(s["first_frame"]), int(s["last_frame"]) + 1) for s in shots
+              if int(s["last_frame"]) >= int(s["first_frame"])]
+    return ranges if len(ranges) > 1 else [(0, count)]
+
+
+def _run_shots(refiner: Refiner, coarse: np.ndarray, prompt: str, negative: str,
+               options: RefineOptions, flows: ShotFlows | None,
+               ranges: list[tuple[int, int]]) -> tuple[np.ndarray, dict]:
+    """Each camera shot refined on its own, so no window, blend or noise crosses a cut; a
+    shot shorter than the model's smallest clip keeps its coarse frames (and says so)."""
+    if len(ranges) == 1:
+        return _run_model(refiner, coarse, prompt, negative, options, flows)
+    refined, per_shot = coarse.copy(), []
+    for first, end in ranges:
+        if end - first < refiner.frame_step + 1:
+            per_shot.append({"frames": [first, end], "kept_coarse": True})
+            continue
+        part = None if flows is None else flows.window(first, end)
+        refined[first:end], info = _run_model(refiner, coarse[first:end], prompt, negative,
+                                              options, part)
+        per_shot.append({"frames": [first, end], **info})
+    return refined, {"shots": per_shot}
 
 
 def _run_model(refiner: Refiner, coarse: np.ndarray, prompt: str, negative: str,

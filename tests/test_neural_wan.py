@@ -283,3 +283,28 @@ def test_flows_are_fitted_like_the_frames_and_sliced_per_window():
                   rf.ShotFlows(forward[:7], None))
     (shape, flows), = backend.calls
     assert shape[0] == 9 and flows.backward is None and np.all(flows.forward == 1.5)
+
+
+def test_each_camera_shot_is_refined_on_its_own():
+    class Marker:
+        """Adds its call number to the frames, so each output frame tells which call made it."""
+
+        name, default_model, frame_step, multiple, max_frames = "mark", "none", 4, 16, 81
+
+        def __init__(self):
+            self.calls = 0
+
+        def refine(self, frames, prompt, negative, options):
+            self.calls += 1
+            return np.clip(frames.astype(int) + self.calls, 0, 255).astype(np.uint8)
+
+    video = np.full((23, 32, 48, 3), 100, np.uint8)
+    metadata = {"shots": [{"first_frame": 0, "last_frame": 9},
+                          {"first_frame": 10, "last_frame": 11},  # too short for the model
+                          {"first_frame": 12, "last_frame": 22}]}
+    ranges = rf.shot_ranges(metadata, 23)
+    out, info = rf._run_shots(Marker(), video, "", "", rf.RefineOptions(), None, ranges)
+    assert ranges == [(0, 10), (10, 12), (12, 23)] and len(out) == 23
+    assert np.all(out[:10] == 101) and np.all(out[10:12] == 100) and np.all(out[12:] == 102)
+    assert info["shots"][1] == {"frames": [10, 12], "kept_coarse": True}
+    assert rf.shot_ranges({"shots": [{"first_frame": 0, "last_frame": 22}]}, 23) == [(0, 23)]
