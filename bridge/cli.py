@@ -1,6 +1,7 @@
 """The `simshot` command line. Heavy stages are imported only by the commands that run them."""
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -234,8 +235,12 @@ def plan(prompt: Annotated[str, typer.Argument(help="what should happen, in one 
 @app.command()
 def make(prompt: Annotated[str, typer.Argument(help="what should happen, in one sentence")],
          out_dir: OutOption = None, rounds: Rounds = 4, llm_base_url: BaseURL = None,
-         model: Model = None) -> None:
-    """Plan, simulate and render a shot from a prompt."""
+         model: Model = None,
+         refine_model: Annotated[str | None, typer.Option(
+             "--refine-model", help="refine with this hub id or folder (else "
+             "SIMSHOT_REFINE_MODEL; neither: stop after the coarse render)")] = None) -> None:
+    """Plan, simulate and render a shot from a prompt, and refine it when a refiner model is
+    configured."""
     import tempfile
 
     from bridge.pipeline import DEFAULT_PASSES
@@ -251,6 +256,11 @@ def make(prompt: Annotated[str, typer.Argument(help="what should happen, in one 
         with StageProgress(err) as progress:
             shot_result = _run_located(loaded, target, True, DEFAULT_PASSES, progress, extras)
     _summarise(shot_result)
+    refine_model = refine_model or os.environ.get("SIMSHOT_REFINE_MODEL")
+    if refine_model:
+        from neural.refine import RefineOptions, refine_shot
+
+        out.print(f"refined: {refine_shot(shot_result.out, RefineOptions(refine_model))}")
 
 
 def _plan_summary(result) -> None:
@@ -304,8 +314,9 @@ def _summarise(result) -> None:
         out.print(f"video:  {video}")
     out.print(f"report: {result.out / 'report.html'}")
     if video.exists() and not (result.out / "refined.mp4").exists():
-        out.print(f"refine: not run; `simshot refine {result.out}` makes photoreal footage "
-                  "with Wan 2.1 once its weights are on this machine (see the README)")
+        out.print(f"refine: not run; `simshot refine {result.out}` (or SIMSHOT_REFINE_MODEL "
+                  "for `simshot make`) makes photoreal footage with Wan 2.1 once its weights "
+                  "are on this machine (see the README)")
     out.print("[green]expectations passed[/green]" if report["passed"]
               else "[red]some expectations failed[/red]")
 

@@ -57,3 +57,14 @@ def test_make_renders_a_shot_with_its_trace(tmp_path, capsys, offline):
     assert {"scene.yaml", "plan_trace.json", "rgb.mp4", "report.json"} <= {
         p.name for p in out.iterdir()}
     assert json.loads((out / "report.json").read_text())["passed"] is True
+    assert "refine: not run" in text  # no refiner configured: it says how to enable one
+
+
+def test_make_with_a_refiner_model_that_is_not_here_keeps_the_coarse_shot(tmp_path, capsys,
+                                                                         offline, monkeypatch):
+    out = tmp_path / "shot"
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("SIMSHOT_REFINE_MODEL", str(tmp_path / "no-weights"))
+    code, text = _run(capsys, "make", "a rubber ball bounces on concrete", "-o", str(out))
+    assert code == 2 and "download" in text
+    assert (out / "rgb.mp4").is_file() and not (out / "refined.mp4").exists()
