@@ -44,7 +44,8 @@ REFINED_DIR = "refined"
 REPORT_KEY = "refine"
 
 # name -> "module:Class"; modules are imported only when their backend is asked for.
-REFINERS: dict[str, str] = {"wan": "neural.wan:WanRefiner"}
+REFINERS: dict[str, str] = {"wan": "neural.wan:WanRefiner",
+                            "cogvideox": "neural.cogvideox:CogVideoXRefiner"}
 
 DTYPES = ("auto", "float32", "bfloat16", "float16")
 OFFLOADS = ("none", "model", "sequential", "group")

@@ -29,13 +29,12 @@ The latents are float32 whatever the transformer's dtype, as the pipeline makes 
 from __future__ import annotations
 
 import html
-import os
 import re
-from pathlib import Path
 
 import numpy as np
 
 from bridge.errors import UserError
+from neural.diffusers_backend import DiffusersRefiner, missing_weights, model_source
 from neural.refine import RefineOptions, ShotFlows
 
 DEFAULT_MODEL = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
@@ -46,7 +45,7 @@ DOWNLOAD_HINT = (
     "20+ GB without offloading")
 
 
-class WanRefiner:
+class WanRefiner(DiffusersRefiner):
     """Wan 2.1 text-to-video weights used video-to-video (SDEdit) through diffusers."""
 
     name = "wan"
@@ -55,63 +54,24 @@ class WanRefiner:
     multiple = 16
     max_frames = 81
 
-    def __init__(self, pipeline: object | None = None):
-        self._pipe = pipeline
-        self._placed = False
-        self._embeds: dict[tuple[str, str, bool], tuple] = {}
+    def _load(self, model: str, dtype):
+        return load_pipeline(model, dtype)
 
-    def refine(self, frames: np.ndarray, prompt: str, negative: str,
-               options: RefineOptions, flows: ShotFlows | None = None) -> np.ndarray:
+    def _embeddings(self, pipe, prompt: str, negative: str, guided: bool, device) -> tuple:
+        return encode_text(pipe, prompt, device), (
+            encode_text(pipe, negative, device) if guided else None)
+
+    def _start(self, pipe, frames: np.ndarray, options: RefineOptions,
+               flows: ShotFlows | None, seed: int, dtype) -> dict:
         import torch
         from PIL import Image
 
-        f, h, w = frames.shape[:3]
-        if (f - 1) % self.frame_step or h % self.multiple or w % self.multiple:
-            raise ValueError(f"frames {f}x{h}x{w} break the {self.name} constraints")
-        if options.noise == "warped" and flows is None:
-            raise UserError("--noise warped needs the flow pass; render with --passes ...,flow")
-        pipe = self._pipeline(options)
-        guided = options.guidance > 1.0
-        positive, negative_embeds = self._encode(pipe, prompt, negative, guided, options)
-        seed = int(options.seed or 0)
         if options.noise == "warped":
             noise = warped_latent_noise(pipe, flows, seed)
-            with torch.inference_mode():
-                start = {"latents": prenoised_latents(pipe, frames, options.strength,
-                                                      options.steps, noise)}
-        else:
-            start = {"video": [Image.fromarray(frame) for frame in frames],
-                     "generator": torch.Generator(device="cpu").manual_seed(seed)}
-        with torch.inference_mode():
-            out = pipe(**start, prompt_embeds=positive, negative_prompt_embeds=negative_embeds,
-                       height=h, width=w, num_inference_steps=options.steps,
-                       strength=options.strength, guidance_scale=options.guidance,
-                       output_type="np").frames[0]
-        return np.clip(np.rint(np.asarray(out, np.float32) * 255), 0, 255).astype(np.uint8)
-
-    # --- loading and placement --------------------------------------------------------------
-
-    def _pipeline(self, options: RefineOptions):
-        if self._pipe is None:
-            self._pipe = load_pipeline(options.model or DEFAULT_MODEL, _dtype(options))
-        if not self._placed:
-            _place(self._pipe, options)
-            self._placed = True
-        return self._pipe
-
-    def _encode(self, pipe, prompt: str, negative: str, guided: bool, options: RefineOptions):
-        key = (prompt, negative, guided)
-        if key not in self._embeds:
-            import torch
-
-            device = _device(options)
-            with torch.inference_mode():
-                positive = encode_text(pipe, prompt, device)
-                negative_embeds = encode_text(pipe, negative, device) if guided else None
-            if options.offload == "none" and device.type != "cpu":
-                pipe.text_encoder.to("cpu")  # the GPU keeps only what denoising needs
-            self._embeds[key] = (positive, negative_embeds)
-        return self._embeds[key]
+            return {"latents": prenoised_latents(pipe, frames, options.strength,
+                                                 options.steps, noise)}
+        return {"video": [Image.fromarray(frame) for frame in frames],
+                "generator": torch.Generator(device="cpu").manual_seed(seed)}
 
 
 def latent_shape(pipe, frames: int, height: int, width: int) -> tuple[int, int, int, int, int]:
@@ -201,14 +161,7 @@ def load_pipeline(model: str, dtype):
     import torch
     from diffusers import AutoencoderKLWan, WanVideoToVideoPipeline
 
-    path = Path(model).expanduser()
-    # a hub id is exactly "owner/name"; anything else (or an existing path) is a folder
-    local = path.exists() or model.startswith((".", "/", "~")) or model.count("/") != 1
-    if local and not (path / "model_index.json").is_file():
-        raise UserError(_missing(model, f"{path} is not a diffusers model folder "
-                                        "(no model_index.json)"))
-    offline = local or os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes")
-    source = str(path) if local else model
+    source, offline = model_source(model, DEFAULT_MODEL, DOWNLOAD_HINT)
     try:
         # Wan's VAE is run in float32: bfloat16 decodes visibly worse.
         vae = AutoencoderKLWan.from_pretrained(source, subfolder="vae",
@@ -217,45 +170,5 @@ def load_pipeline(model: str, dtype):
         return WanVideoToVideoPipeline.from_pretrained(source, vae=vae, torch_dtype=dtype,
                                                        local_files_only=offline)
     except (OSError, ValueError) as err:
-        raise UserError(_missing(model, f"{type(err).__name__}: {err}".splitlines()[0])
-                        ) from None
-
-
-def _missing(model: str, why: str) -> str:
-    hub = model if model.count("/") == 1 and not Path(model).exists() else DEFAULT_MODEL
-    return (f"the model weights for {model!r} could not be loaded ({why}). Download them on "
-            f"a machine with internet access: `huggingface-cli download {hub}` (or "
-            f"`hf download {hub}`), then pass the hub id with the cache copied over, or the "
-            f"downloaded folder, as the model. {hub}: {DOWNLOAD_HINT}.")
-
-
-def _device(options: RefineOptions):
-    import torch
-
-    if options.device != "auto":
-        return torch.device(options.device)
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-
-
-def _dtype(options: RefineOptions):
-    import torch
-
-    if options.dtype == "auto":
-        return torch.bfloat16 if _device(options).type == "cuda" else torch.float32
-    return getattr(torch, options.dtype)
-
-
-def _place(pipe, options: RefineOptions) -> None:
-    """Move the pipeline to the device or install diffusers' offloading hooks."""
-    device = _device(options)
-    if options.vae_tiling:
-        pipe.vae.enable_tiling()
-    if options.offload == "none" or device.type == "cpu":
-        pipe.to(device)
-    elif options.offload == "model":
-        pipe.enable_model_cpu_offload(device=device)
-    elif options.offload == "sequential":
-        pipe.enable_sequential_cpu_offload(device=device)
-    else:  # group: block-level groups streamed to the GPU
-        pipe.enable_group_offload(onload_device=device, offload_type="block_level",
-                                  num_blocks_per_group=1)
+        raise UserError(missing_weights(model, f"{type(err).__name__}: {err}".splitlines()[0],
+                                        DEFAULT_MODEL, DOWNLOAD_HINT)) from None

@@ -11,33 +11,17 @@ import pytest
 from PIL import Image
 
 from bridge.errors import UserError
-from bridge.loader import load_scene
-from bridge.pipeline import run_shot
 from neural import refine as rf
 
-SCRIPT = """\
-name: refine-drop
-seed: 5
-duration: 0.5
-fps: 12
-resolution: [48, 32]
-bodies:
-  - {name: ball, asset: tennis_ball, position: [0, 0, 0.3]}
-camera: {position: [0, -1.0, 0.3], look_at: [0, 0, 0.1]}
-style: {prompt: "photoreal red ball falls", negative: "cartoon blurry"}
-"""
 FRAMES, WIDTH, HEIGHT, FPS = 6, 48, 32, 12
 FAST = {"steps": 4, "strength": 0.5, "guidance": 2.0}
 
 
 @pytest.fixture(scope="module")
 def coarse_shot(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("coarse")
-    script = folder / "scene.yaml"
-    script.write_text(SCRIPT)
-    out = folder / "shot"
-    run_shot(load_scene(script), out, page=False)
-    return out
+    from tests.tiny_models import render_tiny_shot
+
+    return render_tiny_shot(tmp_path_factory.mktemp("coarse"))
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +133,7 @@ def test_missing_weights_say_what_to_download(tmp_path, monkeypatch, shot):
 def test_unknown_backend_lists_the_valid_ones(shot):
     with pytest.raises(UserError, match="wan"):
         rf.refine_shot(shot, rf.RefineOptions(**FAST), backend="sora")
-    with pytest.raises(UserError, match="valid backends: wan"):
+    with pytest.raises(UserError, match="valid backends: cogvideox, wan"):
         rf.get_refiner("wna")
 
 

@@ -1,7 +1,8 @@
 """Tiny, randomly initialised diffusers/transformers components built in code (no downloads).
 
-They have the real classes and wiring of the Wan 2.1 pipeline at toy sizes, so the refiner's
-whole path (encode prompt, VAE encode, SDEdit denoise, decode) runs on a CPU in a second.
+They have the real classes and wiring of the Wan 2.1 and CogVideoX pipelines at toy sizes, so
+the refiners' whole path (encode prompt, VAE encode, SDEdit denoise, decode) runs on a CPU in a
+second.
 Their output is noise-like: tests check shapes, counts, determinism and the I/O contract,
 never the look.
 """
@@ -56,3 +57,74 @@ def tiny_wan_pipeline(seed: int = 0):
                                    scheduler=scheduler)
     pipe.set_progress_bar_config(disable=True)
     return pipe
+
+
+# CogVideoX's scheduler settings (v-prediction, zero terminal SNR, trailing timesteps)
+COGVIDEOX_SCHEDULER = {"beta_start": 0.00085, "beta_end": 0.012,
+                       "beta_schedule": "scaled_linear", "clip_sample": False,
+                       "prediction_type": "v_prediction", "rescale_betas_zero_snr": True,
+                       "set_alpha_to_one": True, "snr_shift_scale": 3.0, "steps_offset": 0,
+                       "timestep_spacing": "trailing"}
+
+
+def tiny_cogvideox_pipeline(seed: int = 0, dpm: bool = False):
+    """A CogVideoXVideoToVideoPipeline with toy components (4x time, 8x space VAE; 16-token
+    text); CogVideoXDDIMScheduler, or CogVideoXDPMScheduler (which draws while denoising)."""
+    from diffusers import (
+        AutoencoderKLCogVideoX,
+        CogVideoXDDIMScheduler,
+        CogVideoXDPMScheduler,
+        CogVideoXTransformer3DModel,
+        CogVideoXVideoToVideoPipeline,
+    )
+    from transformers import T5Config, T5EncoderModel
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        vae = AutoencoderKLCogVideoX(
+            down_block_types=("CogVideoXDownBlock3D",) * 4,
+            up_block_types=("CogVideoXUpBlock3D",) * 4, block_out_channels=(8, 8, 8, 8),
+            latent_channels=4, layers_per_block=1, norm_num_groups=2,
+            temporal_compression_ratio=4)
+        config = T5Config(vocab_size=3 + len(WORDS), d_model=TEXT_DIM, d_kv=8, d_ff=32,
+                          num_layers=1, num_heads=4, relative_attention_num_buckets=8,
+                          pad_token_id=0, eos_token_id=1, decoder_start_token_id=0)
+        text_encoder = T5EncoderModel(config)
+        transformer = CogVideoXTransformer3DModel(
+            num_attention_heads=2, attention_head_dim=8, in_channels=4, out_channels=4,
+            time_embed_dim=4, text_embed_dim=TEXT_DIM, num_layers=2, sample_width=6,
+            sample_height=4, sample_frames=9, patch_size=2, temporal_compression_ratio=4,
+            max_text_seq_length=16)
+    scheduler_cls = CogVideoXDPMScheduler if dpm else CogVideoXDDIMScheduler
+    pipe = CogVideoXVideoToVideoPipeline(
+        tokenizer=tiny_tokenizer(), text_encoder=text_encoder.eval(), vae=vae.eval(),
+        transformer=transformer.eval(),
+        scheduler=scheduler_cls.from_config(COGVIDEOX_SCHEDULER))
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
+
+
+# A real, tiny shot for the refiner tests: 6 frames of 48x32 at 12 fps, with the flow pass.
+SHOT_SCRIPT = """\
+name: refine-drop
+seed: 5
+duration: 0.5
+fps: 12
+resolution: [48, 32]
+bodies:
+  - {name: ball, asset: tennis_ball, position: [0, 0, 0.3]}
+camera: {position: [0, -1.0, 0.3], look_at: [0, 0, 0.1]}
+style: {prompt: "photoreal red ball falls", negative: "cartoon blurry"}
+"""
+
+
+def render_tiny_shot(folder):
+    """Render SHOT_SCRIPT into folder/shot (simulation and renderer, no model) and return it."""
+    from bridge.loader import load_scene
+    from bridge.pipeline import run_shot
+
+    script = folder / "scene.yaml"
+    script.write_text(SHOT_SCRIPT)
+    out = folder / "shot"
+    run_shot(load_scene(script), out, page=False)
+    return out

@@ -1,0 +1,149 @@
+"""What every diffusers video-to-video backend shares: loading and placement, one prompt
+encoding per shot, the refine call and the frame conversion, and the missing-weights message.
+
+A backend subclasses `DiffusersRefiner` and supplies `_load` (its pipeline class),
+`_embeddings` (its text encoding) and `_start` (the pipeline arguments that carry the video
+or the pre-noised latents for a window). torch and diffusers are imported inside functions.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from bridge.errors import UserError
+from neural.refine import RefineOptions, ShotFlows
+
+
+class DiffusersRefiner:
+    """The refine loop around a diffusers video-to-video pipeline (see the module doc)."""
+
+    name = ""
+    default_model = ""
+    frame_step = 4
+    multiple = 16
+    max_frames = 81
+
+    def __init__(self, pipeline: object | None = None):
+        self._pipe = pipeline
+        self._placed = False
+        self._embeds: dict[tuple[str, str, bool], tuple] = {}
+
+    def refine(self, frames: np.ndarray, prompt: str, negative: str,
+               options: RefineOptions, flows: ShotFlows | None = None) -> np.ndarray:
+        """[F,H,W,3] uint8 frames within the constraints -> refined frames, same shape."""
+        import torch
+
+        f, h, w = frames.shape[:3]
+        if (f - 1) % self.frame_step or h % self.multiple or w % self.multiple:
+            raise ValueError(f"frames {f}x{h}x{w} break the {self.name} constraints")
+        if options.noise == "warped" and flows is None:
+            raise UserError("--noise warped needs the flow pass; render with --passes ...,flow")
+        pipe = self._pipeline(options)
+        positive, negative_embeds = self._encode(pipe, prompt, negative,
+                                                 options.guidance > 1.0, options)
+        with torch.inference_mode():
+            start = self._start(pipe, frames, options, flows, int(options.seed or 0),
+                                positive.dtype)
+            out = pipe(**start, prompt_embeds=positive, negative_prompt_embeds=negative_embeds,
+                       height=h, width=w, num_inference_steps=options.steps,
+                       strength=options.strength, guidance_scale=options.guidance,
+                       output_type="np").frames[0]
+        if len(out) != f:
+            raise ValueError(f"{self.name} returned {len(out)} frames for {f}")
+        return np.clip(np.rint(np.asarray(out, np.float32) * 255), 0, 255).astype(np.uint8)
+
+    def _load(self, model: str, dtype):
+        """The backend's pipeline from `model` (a hub id or folder), or UserError."""
+        raise NotImplementedError
+
+    def _embeddings(self, pipe, prompt: str, negative: str, guided: bool, device) -> tuple:
+        """(prompt embeddings, negative embeddings or None) for the pipeline."""
+        raise NotImplementedError
+
+    def _start(self, pipe, frames: np.ndarray, options: RefineOptions,
+               flows: ShotFlows | None, seed: int, dtype) -> dict:
+        """The pipeline arguments for one window: the video (built-in SDEdit noise) or
+        pre-noised latents, and the generator."""
+        raise NotImplementedError
+
+    def _pipeline(self, options: RefineOptions):
+        if self._pipe is None:
+            self._pipe = self._load(options.model or self.default_model, dtype_of(options))
+        if not self._placed:
+            place(self._pipe, options)
+            self._placed = True
+        return self._pipe
+
+    def _encode(self, pipe, prompt: str, negative: str, guided: bool, options: RefineOptions):
+        """Once per shot: the text encoder is the largest memory cost, so afterwards it
+        leaves the GPU (with offloading, diffusers' hooks already keep it off)."""
+        key = (prompt, negative, guided)
+        if key not in self._embeds:
+            import torch
+
+            device = device_of(options)
+            with torch.inference_mode():
+                self._embeds[key] = self._embeddings(pipe, prompt, negative, guided, device)
+            if options.offload == "none" and device.type != "cpu":
+                pipe.text_encoder.to("cpu")
+        return self._embeds[key]
+
+
+def model_source(model: str, default: str, hint: str) -> tuple[str, bool]:
+    """(what to pass to from_pretrained, local_files_only) for a hub id or a local folder.
+
+    A local folder without model_index.json is a UserError (missing_weights, with the
+    backend's `default` id and download `hint`).
+    """
+    path = Path(model).expanduser()
+    # a hub id is exactly "owner/name"; anything else (or an existing path) is a folder
+    local = path.exists() or model.startswith((".", "/", "~")) or model.count("/") != 1
+    if local and not (path / "model_index.json").is_file():
+        raise UserError(missing_weights(model, f"{path} is not a diffusers model folder "
+                                               "(no model_index.json)", default, hint))
+    offline = local or os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes")
+    return (str(path) if local else model), offline
+
+
+def missing_weights(model: str, why: str, default: str, hint: str) -> str:
+    """The missing-weights message: what failed and how to download `model` (or `default`,
+    when `model` is a folder) with its size `hint`."""
+    hub = model if model.count("/") == 1 and not Path(model).exists() else default
+    return (f"the model weights for {model!r} could not be loaded ({why}). Download them on "
+            f"a machine with internet access: `huggingface-cli download {hub}` (or "
+            f"`hf download {hub}`), then pass the hub id with the cache copied over, or the "
+            f"downloaded folder, as the model. {hub}: {hint}.")
+
+
+def device_of(options: RefineOptions):
+    import torch
+
+    if options.device != "auto":
+        return torch.device(options.device)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def dtype_of(options: RefineOptions):
+    import torch
+
+    if options.dtype == "auto":
+        return torch.bfloat16 if device_of(options).type == "cuda" else torch.float32
+    return getattr(torch, options.dtype)
+
+
+def place(pipe, options: RefineOptions) -> None:
+    """Move the pipeline to the device or install diffusers' offloading hooks."""
+    device = device_of(options)
+    if options.vae_tiling:
+        pipe.vae.enable_tiling()
+    if options.offload == "none" or device.type == "cpu":
+        pipe.to(device)
+    elif options.offload == "model":
+        pipe.enable_model_cpu_offload(device=device)
+    elif options.offload == "sequential":
+        pipe.enable_sequential_cpu_offload(device=device)
+    else:  # group: block-level groups streamed to the GPU
+        pipe.enable_group_offload(onload_device=device, offload_type="block_level",
+                                  num_blocks_per_group=1)
