@@ -41,25 +41,28 @@ class DiffusersRefiner:
         if options.noise == "warped" and flows is None:
             raise UserError("--noise warped needs the flow pass; render with --passes ...,flow")
         pipe = self._pipeline(options)
-        positive, negative_embeds = self._encode(pipe, prompt, negative,
-                                                 options.guidance > 1.0, options)
+        embeds = self._encode(pipe, prompt, negative, options.guidance > 1.0, options)
         with torch.inference_mode():
             start = self._start(pipe, frames, options, flows, int(options.seed or 0),
-                                positive.dtype)
-            out = pipe(**start, prompt_embeds=positive, negative_prompt_embeds=negative_embeds,
-                       height=h, width=w, num_inference_steps=options.steps,
-                       strength=options.strength, guidance_scale=options.guidance,
-                       output_type="np").frames[0]
+                                embeds[0].dtype)
+            out = pipe(**start, **self._conditioning(embeds, options), height=h, width=w,
+                       guidance_scale=options.guidance, output_type="np").frames[0]
         if len(out) != f:
             raise ValueError(f"{self.name} returned {len(out)} frames for {f}")
         return np.clip(np.rint(np.asarray(out, np.float32) * 255), 0, 255).astype(np.uint8)
+
+    def _conditioning(self, embeds: tuple, options: RefineOptions) -> dict:
+        """The pipeline arguments for the prompt embeddings and the SDEdit strength."""
+        positive, negative = embeds
+        return {"prompt_embeds": positive, "negative_prompt_embeds": negative,
+                "num_inference_steps": options.steps, "strength": options.strength}
 
     def _load(self, model: str, dtype):
         """The backend's pipeline from `model` (a hub id or folder), or UserError."""
         raise NotImplementedError
 
     def _embeddings(self, pipe, prompt: str, negative: str, guided: bool, device) -> tuple:
-        """(prompt embeddings, negative embeddings or None) for the pipeline."""
+        """The prompt embeddings first, then whatever else `_conditioning` needs."""
         raise NotImplementedError
 
     def _start(self, pipe, frames: np.ndarray, options: RefineOptions,
@@ -89,6 +92,17 @@ class DiffusersRefiner:
             if options.offload == "none" and device.type != "cpu":
                 pipe.text_encoder.to("cpu")
         return self._embeds[key]
+
+
+def warped_latents(flows: ShotFlows, seed: int, shape: tuple[int, ...]):
+    """Flow-warped noise for latents of `shape` [1, C, F', H', W'], as float32 torch."""
+    from neural.noise import latent_noise, to_torch
+
+    _, channels, lat_frames, lat_h, lat_w = shape
+    noise = latent_noise(flows.forward, (lat_frames, channels, lat_h, lat_w),
+                         np.random.default_rng(seed), backward_flows=flows.backward,
+                         frames=len(flows.forward))  # [F', C, H', W']
+    return to_torch(np.moveaxis(noise, 1, 0)[None])  # float32, the pipelines' latents dtype
 
 
 def model_source(model: str, default: str, hint: str) -> tuple[str, bool]:

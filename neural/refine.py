@@ -45,7 +45,8 @@ REPORT_KEY = "refine"
 
 # name -> "module:Class"; modules are imported only when their backend is asked for.
 REFINERS: dict[str, str] = {"wan": "neural.wan:WanRefiner",
-                            "cogvideox": "neural.cogvideox:CogVideoXRefiner"}
+                            "cogvideox": "neural.cogvideox:CogVideoXRefiner",
+                            "ltx": "neural.ltx:LTXRefiner"}
 
 DTYPES = ("auto", "float32", "bfloat16", "float16")
 OFFLOADS = ("none", "model", "sequential", "group")

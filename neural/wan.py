@@ -34,7 +34,12 @@ import re
 import numpy as np
 
 from bridge.errors import UserError
-from neural.diffusers_backend import DiffusersRefiner, missing_weights, model_source
+from neural.diffusers_backend import (
+    DiffusersRefiner,
+    missing_weights,
+    model_source,
+    warped_latents,
+)
 from neural.refine import RefineOptions, ShotFlows
 
 DEFAULT_MODEL = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
@@ -83,14 +88,8 @@ def latent_shape(pipe, frames: int, height: int, width: int) -> tuple[int, int, 
 
 def warped_latent_noise(pipe, flows: ShotFlows, seed: int):
     """Flow-warped noise shaped like the pipeline's latents [1, C, F', H', W'], float32."""
-    from neural.noise import latent_noise, to_torch
-
     frames, height, width = flows.forward.shape[:3]
-    _, channels, lat_frames, lat_h, lat_w = latent_shape(pipe, frames, height, width)
-    noise = latent_noise(flows.forward, (lat_frames, channels, lat_h, lat_w),
-                         np.random.default_rng(seed), backward_flows=flows.backward,
-                         frames=frames)  # [F', C, H', W']
-    return to_torch(np.moveaxis(noise, 1, 0)[None])  # float32, the pipeline's latents dtype
+    return warped_latents(flows, seed, latent_shape(pipe, frames, height, width))
 
 
 def prenoised_latents(pipe, frames: np.ndarray, strength: float, steps: int, noise):

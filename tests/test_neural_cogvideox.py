@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -11,17 +10,11 @@ from PIL import Image
 
 from bridge.errors import UserError
 from neural import refine as rf
+from tests.tiny_models import refine_pngs
 
 FRAMES, WIDTH, HEIGHT, FPS = 6, 48, 32, 12  # tests.tiny_models.SHOT_SCRIPT
 FAST = {"steps": 4, "strength": 0.5, "guidance": 2.0}
 BACKEND = "cogvideox"
-
-
-@pytest.fixture(scope="module")
-def coarse_shot(tmp_path_factory) -> Path:
-    from tests.tiny_models import render_tiny_shot
-
-    return render_tiny_shot(tmp_path_factory.mktemp("coarse"))
 
 
 @pytest.fixture(scope="module")
@@ -31,19 +24,8 @@ def tiny_pipe():
     return tiny_cogvideox_pipeline()
 
 
-@pytest.fixture
-def shot(coarse_shot, tmp_path) -> Path:
-    copy = tmp_path / "shot"
-    shutil.copytree(coarse_shot, copy)
-    return copy
-
-
 def _refine(shot: Path, pipe, **options) -> np.ndarray:
-    """Refine with the cogvideox backend; the refined PNGs [F,H,W,3]."""
-    rf.refine_shot(shot, rf.RefineOptions(**{**FAST, **options}), backend=BACKEND,
-                   pipeline=pipe)
-    return np.stack([np.asarray(Image.open(p))
-                     for p in sorted((shot / "refined").glob("refined_*.png"))])
+    return refine_pngs(shot, pipe, BACKEND, **options)
 
 
 def test_registered_with_its_constraints():

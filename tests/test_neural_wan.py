@@ -18,24 +18,10 @@ FAST = {"steps": 4, "strength": 0.5, "guidance": 2.0}
 
 
 @pytest.fixture(scope="module")
-def coarse_shot(tmp_path_factory) -> Path:
-    from tests.tiny_models import render_tiny_shot
-
-    return render_tiny_shot(tmp_path_factory.mktemp("coarse"))
-
-
-@pytest.fixture(scope="module")
 def tiny_pipe():
     from tests.tiny_models import tiny_wan_pipeline
 
     return tiny_wan_pipeline()
-
-
-@pytest.fixture
-def shot(coarse_shot, tmp_path) -> Path:
-    copy = tmp_path / "shot"
-    shutil.copytree(coarse_shot, copy)
-    return copy
 
 
 def _decode(path: Path) -> tuple[np.ndarray, Fraction]:
@@ -133,7 +119,7 @@ def test_missing_weights_say_what_to_download(tmp_path, monkeypatch, shot):
 def test_unknown_backend_lists_the_valid_ones(shot):
     with pytest.raises(UserError, match="wan"):
         rf.refine_shot(shot, rf.RefineOptions(**FAST), backend="sora")
-    with pytest.raises(UserError, match="valid backends: cogvideox, wan"):
+    with pytest.raises(UserError, match="valid backends: cogvideox, ltx, wan"):
         rf.get_refiner("wna")
 
 

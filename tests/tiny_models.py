@@ -128,3 +128,54 @@ def render_tiny_shot(folder):
     out = folder / "shot"
     run_shot(load_scene(script), out, page=False)
     return out
+
+
+def tiny_ltx_pipeline(seed: int = 0):
+    """An LTXConditionPipeline with toy components (8x time, 32x space VAE: patch 4 and three
+    spatio-temporal halvings; 8 latent channels; 1-layer transformer)."""
+    from diffusers import (
+        AutoencoderKLLTXVideo,
+        FlowMatchEulerDiscreteScheduler,
+        LTXConditionPipeline,
+        LTXVideoTransformer3DModel,
+    )
+    from transformers import T5Config, T5EncoderModel
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        vae = AutoencoderKLLTXVideo(
+            latent_channels=8, block_out_channels=(8, 8, 8, 8),
+            decoder_block_out_channels=(8, 8, 8, 8), layers_per_block=(1, 1, 1, 1, 1),
+            decoder_layers_per_block=(1, 1, 1, 1, 1),
+            spatio_temporal_scaling=(True, True, True, False),
+            decoder_spatio_temporal_scaling=(True, True, True, False),
+            decoder_inject_noise=(False,) * 5, patch_size=4, patch_size_t=1)
+        config = T5Config(vocab_size=3 + len(WORDS), d_model=TEXT_DIM, d_kv=8, d_ff=32,
+                          num_layers=1, num_heads=4, relative_attention_num_buckets=8,
+                          pad_token_id=0, eos_token_id=1, decoder_start_token_id=0)
+        text_encoder = T5EncoderModel(config)
+        transformer = LTXVideoTransformer3DModel(
+            in_channels=8, out_channels=8, patch_size=1, patch_size_t=1,
+            num_attention_heads=2, attention_head_dim=8, cross_attention_dim=16,
+            num_layers=1, caption_channels=TEXT_DIM)
+    pipe = LTXConditionPipeline(
+        scheduler=FlowMatchEulerDiscreteScheduler(), vae=vae.eval(),
+        text_encoder=text_encoder.eval(), tokenizer=tiny_tokenizer(),
+        transformer=transformer.eval())
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
+
+
+def refine_pngs(shot, pipe, backend: str, **options):
+    """Refine `shot` with a tiny pipeline (4 steps at strength 0.5 unless given); the refined
+    PNGs as [F,H,W,3]."""
+    import numpy as np
+    from PIL import Image
+
+    from neural import refine as rf
+
+    fast = {"steps": 4, "strength": 0.5, "guidance": 2.0}
+    rf.refine_shot(shot, rf.RefineOptions(**{**fast, **options}), backend=backend,
+                   pipeline=pipe)
+    return np.stack([np.asarray(Image.open(p))
+                     for p in sorted((shot / "refined").glob("refined_*.png"))])
