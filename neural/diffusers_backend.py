@@ -3,7 +3,9 @@ encoding per shot, the refine call and the frame conversion, and the missing-wei
 
 A backend subclasses `DiffusersRefiner` and supplies `_load` (its pipeline class),
 `_embeddings` (its text encoding) and `_start` (the pipeline arguments that carry the video
-or the pre-noised latents for a window). torch and diffusers are imported inside functions.
+or the pre-noised latents for a window); a backend with a `control` pass (neural.refine)
+also overrides `_control` (the pipeline arguments for the window's control frames).
+torch and diffusers are imported inside functions.
 """
 from __future__ import annotations
 
@@ -31,8 +33,10 @@ class DiffusersRefiner:
         self._embeds: dict[tuple[str, str, bool], tuple] = {}
 
     def refine(self, frames: np.ndarray, prompt: str, negative: str,
-               options: RefineOptions, flows: ShotFlows | None = None) -> np.ndarray:
-        """[F,H,W,3] uint8 frames within the constraints -> refined frames, same shape."""
+               options: RefineOptions, flows: ShotFlows | None = None,
+               control: np.ndarray | None = None) -> np.ndarray:
+        """[F,H,W,3] uint8 frames within the constraints -> refined frames, same shape;
+        `control` (a backend with a `control` pass only) as the frames, see `_control`."""
         import torch
 
         f, h, w = frames.shape[:3]
@@ -45,7 +49,8 @@ class DiffusersRefiner:
         with torch.inference_mode():
             start = self._start(pipe, frames, options, flows, int(options.seed or 0),
                                 embeds[0].dtype)
-            out = pipe(**start, **self._conditioning(embeds, options), height=h, width=w,
+            out = pipe(**start, **self._conditioning(embeds, options),
+                       **self._control(control, options), height=h, width=w,
                        guidance_scale=options.guidance, output_type="np").frames[0]
         if len(out) != f:
             raise ValueError(f"{self.name} returned {len(out)} frames for {f}")
@@ -56,6 +61,12 @@ class DiffusersRefiner:
         positive, negative = embeds
         return {"prompt_embeds": positive, "negative_prompt_embeds": negative,
                 "num_inference_steps": options.steps, "strength": options.strength}
+
+    def _control(self, control: np.ndarray | None, options: RefineOptions) -> dict:
+        """The pipeline arguments for the control frames (none: the backend takes none)."""
+        if control is not None:
+            raise ValueError(f"{self.name} takes no control frames")
+        return {}
 
     def _load(self, model: str, dtype):
         """The backend's pipeline from `model` (a hub id or folder), or UserError."""

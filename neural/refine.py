@@ -46,7 +46,8 @@ REPORT_KEY = "refine"
 # name -> "module:Class"; modules are imported only when their backend is asked for.
 REFINERS: dict[str, str] = {"wan": "neural.wan:WanRefiner",
                             "cogvideox": "neural.cogvideox:CogVideoXRefiner",
-                            "ltx": "neural.ltx:LTXRefiner"}
+                            "ltx": "neural.ltx:LTXRefiner",
+                            "wan_vace": "neural.wan_vace:WanVACERefiner"}
 
 DTYPES = ("auto", "float32", "bfloat16", "float16")
 OFFLOADS = ("none", "model", "sequential", "group")
@@ -119,6 +120,11 @@ class Refiner(Protocol):
 
         `flows` (the frames' own flow, same F, H, W) is passed only with options.noise
         "warped"; a backend without warped noise may leave the argument out.
+
+        Optional: a backend with a class attribute `control = "depth"` (structure control)
+        is also passed `control=`, the shot's depth pass as [F,H,W,3] uint8 frames
+        (`depth_frames`: near bright, sky and missing depth 0), resampled, fitted and
+        windowed exactly as the frames; backends without the attribute never get it.
         """
         ...
 
@@ -164,6 +170,7 @@ def refine_shot(shot_dir: Path, options: RefineOptions, backend: str = "wan",
     if len(coarse) != count:
         raise UserError(f"{source}: {len(coarse)} frames, metadata.json says {count}")
     flows = read_flows(shot_dir, count) if run.noise == "warped" and run.strength > 0 else None
+    control = None
     timings: dict[str, float] = {"read_s": time.perf_counter() - started}
     section: dict = {"backend": backend}
     if run.strength == 0:
@@ -173,9 +180,12 @@ def refine_shot(shot_dir: Path, options: RefineOptions, backend: str = "wan",
     else:
         refiner = get_refiner(backend, pipeline)
         section["model"] = run.model or refiner.default_model
+        if getattr(refiner, "control", None) == "depth":
+            control = depth_frames(read_depth(shot_dir, count))
+            section["control"] = "depth"
         tick = time.perf_counter()
         refined, info = _run_shots(refiner, coarse, prompt, negative, run, flows,
-                                   shot_ranges(metadata, count))
+                                   shot_ranges(metadata, count), control)
         timings["model_s"] = time.perf_counter() - tick
         section.update(info)
 
@@ -203,28 +213,30 @@ def shot_ranges(metadata: dict, count: int) -> list[tuple[int, int]]:
 
 def _run_shots(refiner: Refiner, coarse: np.ndarray, prompt: str, negative: str,
                options: RefineOptions, flows: ShotFlows | None,
-               ranges: list[tuple[int, int]]) -> tuple[np.ndarray, dict]:
+               ranges: list[tuple[int, int]], control: np.ndarray | None = None
+               ) -> tuple[np.ndarray, dict]:
     """Each camera shot refined on its own, so no window, blend or noise crosses a cut; a
     shot shorter than the model's smallest clip keeps its coarse frames (and says so)."""
     if len(ranges) == 1:
-        return _run_model(refiner, coarse, prompt, negative, options, flows)
+        return _run_model(refiner, coarse, prompt, negative, options, flows, control)
     refined, per_shot = coarse.copy(), []
     for first, end in ranges:
         if end - first < refiner.frame_step + 1:
             per_shot.append({"frames": [first, end], "kept_coarse": True})
             continue
         part = None if flows is None else flows.window(first, end)
+        cut = None if control is None else control[first:end]
         refined[first:end], info = _run_model(refiner, coarse[first:end], prompt, negative,
-                                              options, part)
+                                              options, part, cut)
         per_shot.append({"frames": [first, end], **info})
     return refined, {"shots": per_shot}
 
 
 def _run_model(refiner: Refiner, coarse: np.ndarray, prompt: str, negative: str,
-               options: RefineOptions, flows: ShotFlows | None = None
-               ) -> tuple[np.ndarray, dict]:
-    """Fit time and space (flows too, when given), refine window by window, cross-fade, and
-    map back."""
+               options: RefineOptions, flows: ShotFlows | None = None,
+               control: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
+    """Fit time and space (flows and control frames too, when given), refine window by
+    window, cross-fade, and map back."""
     count = len(coarse)
     n_model = fr.valid_count(count, refiner.frame_step)
     window = options.window or refiner.max_frames
@@ -234,16 +246,19 @@ def _run_model(refiner: Refiner, coarse: np.ndarray, prompt: str, negative: str,
     fitted, fit = fr.fit_frames(timed, refiner.multiple)
     overlap = min(WINDOW_OVERLAP, window - 1)
     windows = fr.chunks(n_model, window, overlap)
-    if flows is None:
-        outs = [refiner.refine(fitted[a:b], prompt, negative, options) for a, b in windows]
-    else:
+    extra = {}  # per-window keyword arguments beyond the frames
+    if flows is not None:
         def fit_field(field: np.ndarray) -> np.ndarray:
             return fr.fit_flows(fr.resample_flows(field, n_model), fit)
 
         back = None if flows.backward is None else fit_field(flows.backward)
-        model_flows = ShotFlows(fit_field(flows.forward), back)
-        outs = [refiner.refine(fitted[a:b], prompt, negative, options,
-                               flows=model_flows.window(a, b)) for a, b in windows]
+        extra["flows"] = ShotFlows(fit_field(flows.forward), back)
+    if control is not None:
+        extra["control"] = fr.fit_frames(fr.resample_frames(control, n_model),
+                                         refiner.multiple)[0]
+    outs = [refiner.refine(fitted[a:b], prompt, negative, options,
+                           **{key: value.window(a, b) if key == "flows" else value[a:b]
+                              for key, value in extra.items()}) for a, b in windows]
     joined = outs[0] if len(outs) == 1 else fr.crossfade(outs, windows, n_model)
     refined = fr.restore_frames(fr.unfit_frames(joined, fit), count)
     info = {"model_frames": n_model, "model_size": list(fit.model_size),
@@ -284,6 +299,33 @@ def read_flows(shot_dir: Path, count: int) -> ShotFlows:
     if all(back.is_file() for _, back in paths):
         backward = np.stack([np.load(back) for _, back in paths]).astype(np.float32)
     return ShotFlows(forward, backward)
+
+
+def read_depth(shot_dir: Path, count: int) -> np.ndarray:
+    """The depth pass (`depth/depth_*.tiff`, metres) as float32 [count,H,W]; UserError when
+    the shot was rendered without it."""
+    import tifffile
+
+    # renderer.outputs.depth_path's names, written out (importing the renderer is slow)
+    paths = [shot_dir / "depth" / f"depth_{k:05d}.tiff" for k in range(count)]
+    if not all(path.is_file() for path in paths):
+        raise UserError(f"{shot_dir}: the depth-controlled refiner needs the depth pass; "
+                        "render with --passes ...,depth")
+    return np.stack([tifffile.imread(path) for path in paths]).astype(np.float32)
+
+
+def depth_frames(depth: np.ndarray) -> np.ndarray:
+    """Depth [F,H,W] metres -> [F,H,W,3] uint8 control frames, normalised over the whole
+    shot: the 2nd..98th percentile of the valid (finite, positive) depths maps linearly to
+    255 (near) .. 16 (far), clipped; sky and invalid pixels are 0."""
+    valid = np.isfinite(depth) & (depth > 0)
+    image = np.zeros(depth.shape, np.uint8)
+    if valid.any():
+        near, far = np.percentile(depth[valid], [2.0, 98.0])
+        span = max(float(far - near), 1e-6)
+        level = np.clip((far - depth[valid]) / span, 0.0, 1.0)
+        image[valid] = np.rint(16 + 239 * level).astype(np.uint8)
+    return np.repeat(image[..., None], 3, axis=-1)
 
 
 def read_video(path: Path) -> np.ndarray:

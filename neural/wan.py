@@ -120,6 +120,20 @@ def prenoised_latents(pipe, frames: np.ndarray, strength: float, steps: int, noi
     if tuple(noise.shape) != shape:
         raise ValueError(f"noise shape {tuple(noise.shape)} is not the latents' {shape}")
     # prepare_latents with latents=None, its randn_tensor draw replaced by `noise`:
+    init = normalised_latents(pipe, video)
+    noise = noise.to(device=device, dtype=dtype)
+    if hasattr(pipe.scheduler, "add_noise"):
+        return pipe.scheduler.add_noise(init, noise, latent_timestep)
+    return pipe.scheduler.scale_noise(init, latent_timestep, noise)
+
+
+def normalised_latents(pipe, video):
+    """The VAE posterior's mode of preprocessed `video` [B, 3, F, H, W], normalised by
+    latents_mean / latents_std as WanVideoToVideoPipeline.prepare_latents does, float32."""
+    import torch
+    from diffusers.pipelines.wan import pipeline_wan_video2video as wan_v2v
+
+    device, dtype = video.device, torch.float32
     video = video.to(device=device, dtype=pipe.vae.dtype)
     init = [wan_v2v.retrieve_latents(pipe.vae.encode(vid.unsqueeze(0)), sample_mode="argmax")
             for vid in video]
@@ -128,11 +142,7 @@ def prenoised_latents(pipe, frames: np.ndarray, strength: float, steps: int, noi
     mean = torch.tensor(config.latents_mean).view(1, config.z_dim, 1, 1, 1).to(device, dtype)
     std = 1.0 / torch.tensor(config.latents_std).view(1, config.z_dim, 1, 1, 1).to(device,
                                                                                   dtype)
-    init = (init - mean) * std
-    noise = noise.to(device=device, dtype=dtype)
-    if hasattr(pipe.scheduler, "add_noise"):
-        return pipe.scheduler.add_noise(init, noise, latent_timestep)
-    return pipe.scheduler.scale_noise(init, latent_timestep, noise)
+    return (init - mean) * std
 
 
 def encode_text(pipe, text: str, device) -> object:

@@ -8,9 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bridge.errors import UserError
 from neural import refine as rf
-from tests.tiny_models import refine_pngs
+from tests.tiny_models import assert_missing_weights, refine_pngs
 
 FRAMES, WIDTH, HEIGHT, FPS = 6, 48, 32, 12  # tests.tiny_models.SHOT_SCRIPT
 FAST = {"steps": 4, "strength": 0.5, "guidance": 2.0}
@@ -63,15 +62,7 @@ def test_same_seed_gives_identical_frames_and_another_seed_differs(shot, tiny_pi
 def test_missing_weights_say_what_to_download(tmp_path, monkeypatch, shot):
     from neural.cogvideox import DEFAULT_MODEL, load_pipeline
 
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    missing = tmp_path / "no-such-model"
-    with pytest.raises(UserError) as err:
-        rf.refine_shot(shot, rf.RefineOptions(model=str(missing), **FAST), backend=BACKEND)
-    assert str(missing) in str(err.value) and f"download {DEFAULT_MODEL}" in str(err.value)
-    with pytest.raises(UserError) as err:
-        load_pipeline(DEFAULT_MODEL, None)
-    assert f"huggingface-cli download {DEFAULT_MODEL}" in str(err.value)
-    assert not (shot / "refined.mp4").exists()
+    assert_missing_weights(shot, tmp_path, monkeypatch, BACKEND, DEFAULT_MODEL, load_pipeline)
 
 
 # --- flow-warped noise through pre-noised latents ----------------------------------------

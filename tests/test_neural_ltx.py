@@ -7,9 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bridge.errors import UserError
 from neural import refine as rf
-from tests.tiny_models import refine_pngs
+from tests.tiny_models import assert_missing_weights, refine_pngs, spy_steps
 
 FRAMES, WIDTH, HEIGHT, FPS = 6, 48, 32, 12  # tests.tiny_models.SHOT_SCRIPT
 FAST = {"steps": 4, "strength": 0.5, "guidance": 2.0}
@@ -42,17 +41,7 @@ def test_sdedit_runs_the_truncated_schedule_and_keeps_the_input(tiny_pipe, monke
         assert len(timesteps) == count and timesteps[0] == 1000 * count / steps
     assert ltx.sdedit_timesteps(0.5, 10) == [500.0, 400.0, 300.0, 200.0, 100.0]
 
-    seen = []  # (timestep, sigma) of every sampler step the pipeline runs
-    step = pipe.scheduler.step
-
-    def spy(model_output, timestep, sample, **kw):
-        scheduler = pipe.scheduler
-        index = scheduler.index_for_timestep(timestep) if scheduler.step_index is None \
-            else scheduler.step_index
-        seen.append((float(timestep), float(scheduler.sigmas[index])))
-        return step(model_output, timestep, sample, **kw)
-
-    monkeypatch.setattr(pipe.scheduler, "step", spy)
+    seen = spy_steps(pipe, monkeypatch)  # (timestep, sigma) of every sampler step
     options = rf.RefineOptions(strength=0.5, steps=10, guidance=1.0, seed=3)
     refiner.refine(frames, "a red ball", "", options)
     assert [t for t, _ in seen] == [500.0, 400.0, 300.0, 200.0, 100.0]
@@ -115,13 +104,4 @@ def test_same_seed_gives_identical_frames_and_warped_noise_differs(shot, tiny_pi
 def test_missing_weights_say_what_to_download(tmp_path, monkeypatch, shot):
     from neural.ltx import DEFAULT_MODEL, load_pipeline
 
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    missing = tmp_path / "no-such-model"
-    with pytest.raises(UserError) as err:
-        rf.refine_shot(shot, rf.RefineOptions(model=str(missing), **FAST), backend=BACKEND)
-    assert str(missing) in str(err.value) and f"download {DEFAULT_MODEL}" in str(err.value)
-    with pytest.raises(UserError) as err:
-        load_pipeline(DEFAULT_MODEL, None)
-    assert f"huggingface-cli download {DEFAULT_MODEL}" in str(err.value)
-    assert "approximate" in str(err.value)
-    assert not (shot / "refined.mp4").exists()
+    assert_missing_weights(shot, tmp_path, monkeypatch, BACKEND, DEFAULT_MODEL, load_pipeline)

@@ -119,7 +119,7 @@ def test_missing_weights_say_what_to_download(tmp_path, monkeypatch, shot):
 def test_unknown_backend_lists_the_valid_ones(shot):
     with pytest.raises(UserError, match="wan"):
         rf.refine_shot(shot, rf.RefineOptions(**FAST), backend="sora")
-    with pytest.raises(UserError, match="valid backends: cogvideox, ltx, wan"):
+    with pytest.raises(UserError, match="valid backends: cogvideox, ltx, wan, wan_vace"):
         rf.get_refiner("wna")
 
 

@@ -179,3 +179,60 @@ def refine_pngs(shot, pipe, backend: str, **options):
                    pipeline=pipe)
     return np.stack([np.asarray(Image.open(p))
                      for p in sorted((shot / "refined").glob("refined_*.png"))])
+
+
+def tiny_wan_vace_pipeline(seed: int = 0):
+    """A WanVACEPipeline: tiny_wan_pipeline's VAE, text encoder, tokenizer and scheduler with
+    a 2-layer toy WanVACETransformer3DModel (VACE blocks at layers 0 and 1; its control
+    input is 96 channels: 16 inactive + 16 reactive latents + 64 mask channels)."""
+    from diffusers import WanVACEPipeline, WanVACETransformer3DModel
+
+    parts = tiny_wan_pipeline(seed).components
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        transformer = WanVACETransformer3DModel(
+            patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12,
+            in_channels=16, out_channels=16, text_dim=TEXT_DIM, freq_dim=256, ffn_dim=32,
+            num_layers=2, cross_attn_norm=True, qk_norm="rms_norm_across_heads",
+            rope_max_seq_len=32, vace_layers=[0, 1], vace_in_channels=96)
+    pipe = WanVACEPipeline(tokenizer=parts["tokenizer"], text_encoder=parts["text_encoder"],
+                           transformer=transformer.eval(), vae=parts["vae"],
+                           scheduler=parts["scheduler"])
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
+
+
+def spy_steps(pipe, monkeypatch) -> list:
+    """Record (timestep, sigma) of every sampler step the pipeline runs from now on."""
+    seen = []
+    step = pipe.scheduler.step
+
+    def spy(model_output, timestep, sample, **kw):
+        scheduler = pipe.scheduler
+        index = scheduler.index_for_timestep(timestep) if scheduler.step_index is None \
+            else scheduler.step_index
+        seen.append((float(timestep), float(scheduler.sigmas[index])))
+        return step(model_output, timestep, sample, **kw)
+
+    monkeypatch.setattr(pipe.scheduler, "step", spy)
+    return seen
+
+
+def assert_missing_weights(shot, tmp_path, monkeypatch, backend: str, default: str,
+                           load_pipeline) -> None:
+    """A missing folder and an uncached hub id both say what to download; nothing written."""
+    import pytest
+
+    from bridge.errors import UserError
+    from neural import refine as rf
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    missing = tmp_path / "no-such-model"
+    options = rf.RefineOptions(model=str(missing), steps=4, strength=0.5, guidance=2.0)
+    with pytest.raises(UserError) as err:
+        rf.refine_shot(shot, options, backend=backend)
+    assert str(missing) in str(err.value) and f"download {default}" in str(err.value)
+    with pytest.raises(UserError) as err:
+        load_pipeline(default, None)
+    assert f"huggingface-cli download {default}" in str(err.value)
+    assert not (shot / "refined.mp4").exists()
