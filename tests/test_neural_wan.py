@@ -278,3 +278,47 @@ def test_each_camera_shot_is_refined_on_its_own():
     assert np.all(out[:10] == 101) and np.all(out[10:12] == 100) and np.all(out[12:] == 102)
     assert info["shots"][1] == {"frames": [10, 12], "kept_coarse": True}
     assert rf.shot_ranges({"shots": [{"first_frame": 0, "last_frame": 22}]}, 23) == [(0, 23)]
+
+
+def test_a_saved_pipeline_loads_through_the_users_path(shot, tmp_path, monkeypatch):
+    """save_pretrained, then the same from_pretrained path a real checkpoint takes."""
+    import torch
+
+    from tests.tiny_models import tiny_wan_pipeline
+
+    folder = tmp_path / "tiny-wan"
+    tiny_wan_pipeline().save_pretrained(folder)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    from neural.wan import load_pipeline
+
+    loaded = load_pipeline(str(folder), torch.float32)
+    assert type(loaded).__name__ == "WanVideoToVideoPipeline"
+    rf.refine_shot(shot, rf.RefineOptions(model=str(folder), **FAST))
+    meta = json.loads((shot / "report.json").read_text())["refine"]
+    assert meta["model"] == str(folder) and (shot / "refined.mp4").is_file()
+
+
+def test_strength_runs_the_steps_the_scheduler_selects(tiny_pipe):
+    """Counted with callback_on_step_end; the expected count comes from the scheduler."""
+    import torch
+    from diffusers.pipelines.wan.pipeline_wan_video2video import retrieve_timesteps
+    from PIL import Image
+
+    from neural.wan import encode_text
+
+    embeds = encode_text(tiny_pipe, "a ball", torch.device("cpu"))
+    video = [Image.fromarray(f) for f in
+             np.random.default_rng(0).integers(0, 256, (5, 32, 48, 3), dtype=np.uint8)]
+    for strength, steps in ((0.5, 10), (0.3, 7), (1.0, 4)):
+        timesteps, count = retrieve_timesteps(tiny_pipe.scheduler, steps, "cpu")
+        expected, _ = tiny_pipe.get_timesteps(count, timesteps, strength, "cpu")
+        seen = []
+
+        def count_steps(pipe, index, timestep, kwargs, record=seen):
+            record.append(float(timestep))
+            return kwargs
+
+        tiny_pipe(video=video, prompt_embeds=embeds, height=32, width=48, strength=strength,
+                  num_inference_steps=steps, guidance_scale=1.0, output_type="np",
+                  callback_on_step_end=count_steps)
+        assert seen == [float(t) for t in expected] and len(seen) >= 1
