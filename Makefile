@@ -26,6 +26,7 @@ bench: install
 	$(PY) -m bench.planner --set all
 	$(PY) -m bench.dataset
 	$(PY) -m bench.noise
+	$(PY) -m bench.refine
 
 schema: install
 	$(VENV)/bin/simshot schema -o scenes/scene.schema.json

@@ -69,9 +69,17 @@ def resample_frames(frames: np.ndarray, n_model: int, mode: str = "linear") -> n
         return frames[np.clip(np.floor(times + 0.5).astype(int), 0, n_in - 1)]
     lo = np.clip(np.floor(times).astype(int), 0, n_in - 1)
     hi = np.minimum(lo + 1, n_in - 1)
-    w = (times - lo).reshape(-1, *([1] * (frames.ndim - 1)))
-    blend = frames[lo].astype(np.float64) * (1 - w) + frames[hi].astype(np.float64) * w
-    return _cast(blend, frames.dtype)
+    out = np.empty((n_model, *frames.shape[1:]), frames.dtype)
+    # Frame by frame in float32: a whole-video float64 blend cost 25 ms per 512x512 frame.
+    for i, (a, b, t) in enumerate(zip(lo, hi, np.float32(times - lo))):
+        if t == 0 or a == b:
+            out[i] = frames[a]
+            continue
+        mixed = frames[a].astype(np.float32)
+        mixed *= 1 - t
+        mixed += frames[b].astype(np.float32) * t
+        out[i] = _cast(mixed, frames.dtype)
+    return out
 
 
 def restore_frames(refined: np.ndarray, n_out: int, mode: str = "linear") -> np.ndarray:
