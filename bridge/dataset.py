@@ -181,7 +181,25 @@ def read_manifest(path: Path) -> list[dict]:
     if end < len(data):
         with open(path, "r+b") as f:
             f.truncate(end)
-    return [json.loads(line) for line in data[:end].decode().splitlines() if line.strip()]
+    return manifest_entries(path)
+
+
+def manifest_entries(path: Path) -> list[dict]:
+    """The finished lines of a manifest, read only: text past the last newline is an append
+    cut short or under way. A malformed line is a UserError with its line number."""
+    lines = path.read_text(encoding="utf-8").split("\n")[:-1]
+    entries = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            raise UserError(f"{path}:{number}: not a JSON line; fix or delete it") from None
+        if not isinstance(entry, dict) or not isinstance(entry.get("index"), int):
+            raise UserError(f"{path}:{number}: a line needs an integer \"index\"; fix it")
+        entries.append(entry)
+    return entries
 
 
 def append_line(path: Path, line: dict) -> None:

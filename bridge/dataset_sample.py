@@ -42,9 +42,12 @@ def run_job(job: SampleJob) -> dict:
     started = time.perf_counter()
     root = Path(job.dataset_dir)
     line = {"index": job.index, "key": job.key, "scene": Path(job.scene_path).name}
+    from bridge.yamlio import load_document
+
+    doc = load_document(Path(job.scene_path))  # once: every attempt draws from it
     for attempt in range(job.max_attempts):
         try:
-            outcome = _attempt(job, root, attempt)
+            outcome = _attempt(job, root, doc, attempt)
         except SimulationError as err:  # a draw that blows up is a bad sample, not a bad run
             shutil.rmtree(root / SAMPLES / job.key, ignore_errors=True)
             outcome = {"status": "rejected", "reason": f"simulation failed: {err}"[:500]}
@@ -62,16 +65,16 @@ def run_job(job: SampleJob) -> dict:
     return line
 
 
-def _attempt(job: SampleJob, root: Path, attempt: int) -> dict | None:
+def _attempt(job: SampleJob, root: Path, doc: dict, attempt: int) -> dict | None:
     """The sample's status, or None for an invalid draw that must be drawn again."""
     from bridge.loader import load_scene
     from bridge.pipeline import run_shot
     from bridge.randomize import sample_scene
-    from bridge.yamlio import dump_document, load_document, with_flow_vectors
+    from bridge.yamlio import dump_document, with_flow_vectors
     from physics.simulate import check_overlaps
 
     source = Path(job.scene_path)
-    scene = sample_scene(load_document(source), str(source), job.seed, job.index, attempt)
+    scene = sample_scene(doc, str(source), job.seed, job.index, attempt)
     if job.resolution is not None:
         scene = scene.model_copy(update={"resolution": job.resolution})
     try:

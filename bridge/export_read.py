@@ -15,11 +15,10 @@ import numpy as np
 import tifffile
 from PIL import Image
 
+from bridge.dataset import MANIFEST, SETTINGS, manifest_entries
+from bridge.dataset_sample import SAMPLES
 from bridge.errors import UserError
 
-MANIFEST = "manifest.jsonl"
-DATASET = "dataset.json"
-SAMPLES = "samples"
 RUN_FIRST = "run `simshot dataset SCENE -n N -o DIR` first"
 # No dots: WebDataset splits a member name into key and field at the first dot.
 KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -48,30 +47,13 @@ def accepted_samples(dataset_dir: Path) -> list[Sample]:
     manifest = dataset_dir / MANIFEST
     if not manifest.is_file():
         raise UserError(f"{dataset_dir}: no {MANIFEST}, so not a dataset folder: {RUN_FIRST}")
-    latest = {entry["index"]: entry for entry in _entries(manifest)}
+    latest = {entry["index"]: entry for entry in manifest_entries(manifest)}
     samples = [_sample(dataset_dir, entry) for _, entry in sorted(latest.items())
                if entry.get("status") == "accepted"]
     samples = [s for s in samples if s.folder.is_dir()]
     if not samples:
         raise UserError(f"{dataset_dir}: no accepted samples in {MANIFEST}: {RUN_FIRST}")
     return samples
-
-
-def _entries(manifest: Path) -> list[dict]:
-    # Past the last newline is an append cut short (or still under way): not finished yet.
-    lines = manifest.read_text(encoding="utf-8").split("\n")[:-1]
-    entries = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            raise UserError(f"{manifest}:{number}: not a JSON line; fix or delete it") from None
-        if not isinstance(entry, dict) or not isinstance(entry.get("index"), int):
-            raise UserError(f"{manifest}:{number}: a line needs an integer \"index\"; fix it")
-        entries.append(entry)
-    return entries
 
 
 def _sample(dataset_dir: Path, entry: dict) -> Sample:
@@ -85,7 +67,7 @@ def _sample(dataset_dir: Path, entry: dict) -> Sample:
 
 def dataset_info(dataset_dir: Path) -> dict:
     """dataset.json's content (scenes, seed, n, passes, resolution), or {} without one."""
-    path = Path(dataset_dir) / DATASET
+    path = Path(dataset_dir) / SETTINGS
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 

@@ -29,7 +29,6 @@ import importlib
 import os
 import time
 from dataclasses import asdict, dataclass
-from fractions import Fraction
 from pathlib import Path
 from typing import Protocol
 
@@ -53,7 +52,6 @@ DTYPES = ("auto", "float32", "bfloat16", "float16")
 OFFLOADS = ("none", "model", "sequential", "group")
 NOISES = ("iid", "warped")
 WINDOW_OVERLAP = 8  # frames shared by neighbouring windows of a long shot (model frames)
-X264_OPTIONS = {"preset": "veryfast", "crf": "18", "threads": "1"}  # as renderer/video.py
 
 
 @dataclass
@@ -338,24 +336,15 @@ def read_video(path: Path) -> np.ndarray:
 
 
 def write_video(path: Path, frames: np.ndarray, fps: int) -> None:
-    """H.264 yuv420p MP4, frame i at pts i / fps, via a temporary file renamed into place."""
-    import av
-    from av.codec.context import Flags
+    """H.264 MP4 with the coarse video's settings (bridge.video), via a temporary file renamed
+    into place."""
+    from bridge.video import VideoWriter
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.mp4")
-    rate = Fraction(fps)
     try:
-        with av.open(str(tmp), mode="w", options={"fflags": "+bitexact"}) as container:
-            stream = container.add_stream("libx264", rate=rate, options=dict(X264_OPTIONS))
-            stream.height, stream.width = frames.shape[1:3]
-            stream.pix_fmt = "yuv420p"
-            stream.time_base = 1 / rate
-            stream.codec_context.flags |= Flags.bitexact
-            for i, rgb in enumerate(frames):
-                frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
-                frame.pts, frame.time_base = i, 1 / rate
-                container.mux(stream.encode(frame))
-            container.mux(stream.encode(None))
+        with VideoWriter(tmp, frames.shape[2], frames.shape[1], fps) as writer:
+            for rgb in frames:
+                writer.write(rgb)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -15,11 +15,11 @@ from PIL import Image
 
 from bridge.instances import Instance
 from bridge.trajectory import Trajectory
+from bridge.video import VideoWriter
 from renderer.annotations import object_coordinates
 from renderer.camera import CameraTrack
 from renderer.flow import forward_backward, poses_at
 from renderer.passes import FramePasses, boxes_and_counts
-from renderer.video import VideoWriter
 
 QUEUE_FRAMES = 3  # frames in flight; bounds memory while the GL thread runs ahead
 PNG_COMPRESS_LEVEL = 1  # segmentation is mostly flat runs: level 1 is small enough and fast

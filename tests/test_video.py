@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 
 from bridge.instances import instances_for
+from bridge.video import VideoWriter, probe
 from renderer.outputs import read_segmentation
 from renderer.render import render_shot
-from renderer.video import VideoWriter, probe
 from tests.helpers import make_scene, trajectory_of
 
 
