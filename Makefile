@@ -27,6 +27,7 @@ bench: install
 	$(PY) -m bench.dataset
 	$(PY) -m bench.noise
 	$(PY) -m bench.refine
+	$(PY) -m bench.refine_fidelity
 
 schema: install
 	$(VENV)/bin/simshot schema -o scenes/scene.schema.json

@@ -169,29 +169,53 @@ def export(dataset_dir: Annotated[Path, typer.Argument(help="a folder made by si
 @app.command()
 def refine(shot_dir: Annotated[Path, typer.Argument(help="a rendered shot folder")],
            model: Annotated[str | None, typer.Option(help="hub id or local folder")] = None,
-           backend: Annotated[str, typer.Option(help="refiner backend")] = "wan",
-           strength: Annotated[float, typer.Option(help="SDEdit strength, 0..1")] = 0.6,
-           steps: Annotated[int, typer.Option(min=1, help="full-schedule steps")] = 30,
-           guidance: Annotated[float, typer.Option(help="guidance scale")] = 5.0,
+           backend: Annotated[str | None, typer.Option(
+               help="wan (default), cogvideox, ltx, wan_vace")] = None,
+           strength: Annotated[float | None, typer.Option(
+               help="SDEdit strength, 0..1 (default 0.6)")] = None,
+           steps: Annotated[int | None, typer.Option(
+               min=1, help="full-schedule steps (default 30)")] = None,
+           guidance: Annotated[float | None, typer.Option(
+               help="guidance scale (default 5)")] = None,
            seed: Annotated[int | None, typer.Option(help="default: the scene's seed")] = None,
-           dtype: Annotated[str, typer.Option(help="auto, float32, bfloat16, float16")]
-           = "auto",
-           device: Annotated[str, typer.Option(help="auto, cpu, cuda, cuda:N")] = "auto",
-           offload: Annotated[str, typer.Option(help="none, model, sequential, group")]
-           = "none",
-           vae_tiling: Annotated[bool, typer.Option("--vae-tiling")] = False,
-           noise: Annotated[str, typer.Option(help="iid, or warped (along the flow pass)")]
-           = "iid") -> None:
-    """Refine a shot's coarse frames into refined.mp4 with a video diffusion model (SDEdit)."""
+           dtype: Annotated[str | None, typer.Option(
+               help="auto, float32, bfloat16, float16")] = None,
+           device: Annotated[str | None, typer.Option(help="auto, cpu, cuda, cuda:N")] = None,
+           offload: Annotated[str | None, typer.Option(
+               help="none, model, sequential, group")] = None,
+           vae_tiling: Annotated[bool | None, typer.Option(
+               "--vae-tiling/--no-vae-tiling", show_default=False)] = None,
+           noise: Annotated[str | None, typer.Option(
+               help="iid, or warped (along the flow pass)")] = None,
+           control: Annotated[str | None, typer.Option(
+               help="wan_vace's control video: depth or edges")] = None,
+           window: Annotated[int | None, typer.Option(
+               min=0, help="model frames per window of a long shot (0: the model's most)")]
+           = None) -> None:
+    """Refine a shot's coarse frames into refined.mp4 with a video diffusion model (SDEdit).
+
+    A flag left out takes the scene script's `refine` section, else the default."""
+    flags = {"model": model, "backend": backend, "strength": strength, "steps": steps,
+             "guidance": guidance, "seed": seed, "dtype": dtype, "device": device,
+             "offload": offload, "vae_tiling": vae_tiling, "noise": noise,
+             "control": control, "window": window}
+    out.print(f"refined: {_refine(shot_dir, flags)}")
+
+
+def _refine(shot_dir: Path, flags: dict) -> Path:
     if not (shot_dir / "rgb.mp4").is_file():
         raise UserError(f"{shot_dir}: no rgb.mp4; render the shot first with "
                         "`simshot render SCENE -o DIR`")
-    from neural.refine import RefineOptions, refine_shot
+    from neural.refine import options_for, refine_shot
 
-    options = RefineOptions(model, strength, steps, guidance, seed, dtype, device, offload,
-                            vae_tiling, noise)
-    options.check()
-    out.print(f"refined: {refine_shot(shot_dir, options, backend)}")
+    options, backend = options_for(shot_dir, flags)
+    return refine_shot(shot_dir, options, backend)
+
+
+def _refining(loaded, model: str | None) -> bool:
+    """Whether a render goes on to refine: a model is named (by `simshot make`'s flag or
+    SIMSHOT_REFINE_MODEL, passed as `model`, or by the script's refine.model)."""
+    return bool(model or loaded.scene.refine.model)
 
 
 def _parse_resolution(text: str | None) -> tuple[int, int] | None:
@@ -255,12 +279,10 @@ def make(prompt: Annotated[str, typer.Argument(help="what should happen, in one 
         extras = {"plan_trace.json": Path(tmp) / "plan_trace.json"}
         with StageProgress(err) as progress:
             shot_result = _run_located(loaded, target, True, DEFAULT_PASSES, progress, extras)
-    _summarise(shot_result)
     refine_model = refine_model or os.environ.get("SIMSHOT_REFINE_MODEL")
-    if refine_model:
-        from neural.refine import RefineOptions, refine_shot
-
-        out.print(f"refined: {refine_shot(shot_result.out, RefineOptions(refine_model))}")
+    _summarise(shot_result, _refining(loaded, refine_model))
+    if _refining(loaded, refine_model):
+        out.print(f"refined: {_refine(shot_result.out, {'model': refine_model})}")
 
 
 def _plan_summary(result) -> None:
@@ -278,7 +300,10 @@ def _run(path: Path, out_dir: Path | None, render: bool, passes: str | None) -> 
     target = out_dir or Path("shots") / loaded.scene.name
     with StageProgress(err) as progress:
         result = _run_located(loaded, target, render, chosen, progress)
-    _summarise(result)
+    refining = render and _refining(loaded, None)
+    _summarise(result, refining)
+    if refining:
+        out.print(f"refined: {_refine(result.out, {})}")
 
 
 def _run_located(loaded, target: Path, render: bool, passes, progress, extras=None):
@@ -302,7 +327,7 @@ def _parse_passes(text: str, valid: frozenset[str]) -> frozenset[str]:
     return chosen
 
 
-def _summarise(result) -> None:
+def _summarise(result, refining: bool = False) -> None:
     report = result.report
     for check in report["expectations"]:
         mark = {True: "[green]pass[/green]", False: "[red]FAIL[/red]", None: "[yellow]n/a[/yellow]"}
@@ -313,10 +338,11 @@ def _summarise(result) -> None:
     if video.exists():
         out.print(f"video:  {video}")
     out.print(f"report: {result.out / 'report.html'}")
-    if video.exists() and not (result.out / "refined.mp4").exists():
-        out.print(f"refine: not run; `simshot refine {result.out}` (or SIMSHOT_REFINE_MODEL "
-                  "for `simshot make`) makes photoreal footage with Wan 2.1 once its weights "
-                  "are on this machine (see the README)")
+    if video.exists() and not refining and not (result.out / "refined.mp4").exists():
+        out.print(f"refine: not run; `simshot refine {result.out}` (or `refine: {{model: "
+                  "...}` in the script, or SIMSHOT_REFINE_MODEL for `simshot make`) makes "
+                  "photoreal footage with Wan 2.1 once its weights are on this machine (see "
+                  "the README)")
     out.print("[green]expectations passed[/green]" if report["passed"]
               else "[red]some expectations failed[/red]")
 

@@ -24,6 +24,7 @@ from bridge import limits
 from bridge.assets.registry import ASSETS
 from bridge.camera_schema import Camera
 from bridge.materials import MATERIALS
+from bridge.refine_schema import RefineSettings
 from bridge.schema_types import (  # noqa: F401 - re-exported: the schema's public names
     GROUND,
     MESH_SUFFIXES,
@@ -419,6 +420,7 @@ class Scene(StrictModel):
     camera: Camera = Field(default_factory=Camera)
     lights: list[Light] = Field(default_factory=default_lights, max_length=16)
     style: Style = Field(default_factory=Style)
+    refine: RefineSettings = Field(default_factory=RefineSettings)
     expect: list[Expectation] = Field(default_factory=list,
                                       max_length=limits.MAX_EXPECTATIONS)
 

@@ -52,6 +52,7 @@ class CogVideoXRefiner(DiffusersRefiner):
 
     name = "cogvideox"
     default_model = DEFAULT_MODEL
+    hint = DOWNLOAD_HINT
     frame_step = 8
     multiple = 16
     max_frames = 49

@@ -5,7 +5,11 @@ A backend subclasses `DiffusersRefiner` and supplies `_load` (its pipeline class
 `_embeddings` (its text encoding) and `_start` (the pipeline arguments that carry the video
 or the pre-noised latents for a window); a backend with a `control` pass (neural.refine)
 also overrides `_control` (the pipeline arguments for the window's control frames).
-torch and diffusers are imported inside functions.
+
+Strength 0 is SDEdit at t = 0: no denoising step runs and what remains is the VAE round trip
+of the frames (`vae_round_trip`), the limit the output approaches as strength goes to 0.
+Before loading, `neural.hardware.check_fits` refuses a large model with no GPU, or one too big
+for the GPU without offloading. torch and diffusers are imported inside functions.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ class DiffusersRefiner:
     frame_step = 4
     multiple = 16
     max_frames = 81
+    hint = ""  # the default model's download size and memory needs, for error messages
 
     def __init__(self, pipeline: object | None = None):
         self._pipe = pipeline
@@ -45,6 +50,9 @@ class DiffusersRefiner:
         if options.noise == "warped" and flows is None:
             raise UserError("--noise warped needs the flow pass; render with --passes ...,flow")
         pipe = self._pipeline(options)
+        if options.strength == 0:
+            with torch.inference_mode():
+                return to_uint8(vae_round_trip(pipe, frames))
         embeds = self._encode(pipe, prompt, negative, options.guidance > 1.0, options)
         with torch.inference_mode():
             start = self._start(pipe, frames, options, flows, int(options.seed or 0),
@@ -54,7 +62,7 @@ class DiffusersRefiner:
                        guidance_scale=options.guidance, output_type="np").frames[0]
         if len(out) != f:
             raise ValueError(f"{self.name} returned {len(out)} frames for {f}")
-        return np.clip(np.rint(np.asarray(out, np.float32) * 255), 0, 255).astype(np.uint8)
+        return to_uint8(out)
 
     def _conditioning(self, embeds: tuple, options: RefineOptions) -> dict:
         """The pipeline arguments for the prompt embeddings and the SDEdit strength."""
@@ -83,8 +91,17 @@ class DiffusersRefiner:
         raise NotImplementedError
 
     def _pipeline(self, options: RefineOptions):
+        from neural.hardware import check_fits, model_bytes, pipeline_bytes
+
+        model = options.model or self.default_model
         if self._pipe is None:
-            self._pipe = self._load(options.model or self.default_model, dtype_of(options))
+            dtype = dtype_of(options)
+            check_fits(model, model_bytes(model, dtype.itemsize), options, device_of(options),
+                       hub_id(model, self.default_model), self.hint)
+            self._pipe = self._load(model, dtype)
+        elif not self._placed:  # a pipeline handed over: its own size counts
+            check_fits(model, pipeline_bytes(self._pipe), options, device_of(options),
+                       hub_id(model, self.default_model), self.hint)
         if not self._placed:
             place(self._pipe, options)
             self._placed = True
@@ -103,6 +120,31 @@ class DiffusersRefiner:
             if options.offload == "none" and device.type != "cpu":
                 pipe.text_encoder.to("cpu")
         return self._embeds[key]
+
+
+def to_uint8(frames) -> np.ndarray:
+    """Frames in [0, 1] (numpy or a list) -> uint8, rounded."""
+    return np.clip(np.rint(np.asarray(frames, np.float32) * 255), 0, 255).astype(np.uint8)
+
+
+def vae_round_trip(pipe, frames: np.ndarray) -> np.ndarray:
+    """The frames [F,H,W,3] uint8 through the pipeline's own video preprocessing, its VAE
+    (the posterior's mode, decoded) and postprocessing: [F,H,W,3] floats in [0, 1]. A
+    timestep-conditioned VAE (LTX-Video 0.9.1+) decodes at timestep 0, the clean latents."""
+    import torch
+    from PIL import Image
+
+    h, w = frames.shape[1:3]
+    vae = pipe.vae
+    video = pipe.video_processor.preprocess_video(
+        [Image.fromarray(frame) for frame in frames], height=h, width=w
+    ).to(pipe._execution_device, dtype=vae.dtype)
+    latents = vae.encode(video).latent_dist.mode()
+    extra = {}
+    if getattr(vae.config, "timestep_conditioning", False):
+        extra["temb"] = torch.zeros(1, device=latents.device, dtype=latents.dtype)
+    decoded = vae.decode(latents, **extra).sample
+    return pipe.video_processor.postprocess_video(decoded, output_type="np")[0]
 
 
 def warped_latents(flows: ShotFlows, seed: int, shape: tuple[int, ...]):
@@ -128,18 +170,28 @@ def model_source(model: str, default: str, hint: str) -> tuple[str, bool]:
     if local and not (path / "model_index.json").is_file():
         raise UserError(missing_weights(model, f"{path} is not a diffusers model folder "
                                                "(no model_index.json)", default, hint))
-    offline = local or os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes")
-    return (str(path) if local else model), offline
+    return (str(path) if local else model), local or offline()
 
 
 def missing_weights(model: str, why: str, default: str, hint: str) -> str:
     """The missing-weights message: what failed and how to download `model` (or `default`,
     when `model` is a folder) with its size `hint`."""
-    hub = model if model.count("/") == 1 and not Path(model).exists() else default
+    hub = hub_id(model, default)
     return (f"the model weights for {model!r} could not be loaded ({why}). Download them on "
             f"a machine with internet access: `huggingface-cli download {hub}` (or "
             f"`hf download {hub}`), then pass the hub id with the cache copied over, or the "
             f"downloaded folder, as the model. {hub}: {hint}.")
+
+
+def offline() -> bool:
+    """HF_HUB_OFFLINE is set: nothing may be downloaded."""
+    return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes")
+
+
+def hub_id(model: str, default: str) -> str:
+    """The hub id to fetch: `model` when it is one (owner/name, not an existing path), else
+    the backend's `default`."""
+    return model if model.count("/") == 1 and not Path(model).exists() else default
 
 
 def device_of(options: RefineOptions):

@@ -84,6 +84,7 @@ class LTXRefiner(DiffusersRefiner):
 
     name = "ltx"
     default_model = DEFAULT_MODEL
+    hint = DOWNLOAD_HINT
     frame_step = 8
     multiple = 32
     max_frames = 121

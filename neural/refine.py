@@ -18,8 +18,15 @@ nearest-frame flows scaled by the frame-step ratio, same padding or resizing) an
 window's slice to the backend, which builds flow-warped noise from it (`neural.noise`). A
 shot rendered without the flow pass is a UserError.
 
-Strength 0 is SDEdit at t = 0, the identity: the coarse frames are written as the refined
-ones and no model is loaded (the VAE round trip is skipped too).
+Strength 0 is SDEdit at t = 0: no denoising step runs, and the refined frames are the VAE
+round trip of the coarse ones (the model's VAE is loaded; the transformer does no work).
+
+A backend with a `control` attribute (structure control, Wan VACE) also gets control frames,
+fitted and windowed as the frames: the depth pass or segmentation edges (`neural.control`),
+the backend's own kind unless `RefineOptions.control` names one.
+
+Options come from three places (`options_for`): the command line's flags win over the scene
+script's `refine` section (`bridge.refine_schema`), which wins over the defaults here.
 
 torch, diffusers and av are imported only inside functions, so importing this module is cheap.
 """
@@ -36,22 +43,23 @@ import numpy as np
 
 from bridge import shot
 from bridge.errors import UserError
+from bridge.refine_schema import BACKENDS, CONTROLS, DTYPES, NOISES, OFFLOADS
 from neural import frames as fr
 
 REFINED_VIDEO = "refined.mp4"
 REFINED_DIR = "refined"
 REPORT_KEY = "refine"
+PNG_COMPRESS_LEVEL = 1  # zlib level 1: 40% faster than the default 6 on photoreal frames
 
-# name -> "module:Class"; modules are imported only when their backend is asked for.
+# name -> "module:Class"; modules are imported only when their backend is asked for. The
+# names are bridge.refine_schema.BACKENDS (a test keeps the two equal).
 REFINERS: dict[str, str] = {"wan": "neural.wan:WanRefiner",
                             "cogvideox": "neural.cogvideox:CogVideoXRefiner",
                             "ltx": "neural.ltx:LTXRefiner",
                             "wan_vace": "neural.wan_vace:WanVACERefiner"}
-
-DTYPES = ("auto", "float32", "bfloat16", "float16")
-OFFLOADS = ("none", "model", "sequential", "group")
-NOISES = ("iid", "warped")
-WINDOW_OVERLAP = 8  # frames shared by neighbouring windows of a long shot (model frames)
+DEFAULT_BACKEND = BACKENDS[0]
+WINDOW_OVERLAP = 8  # frames cross-faded between neighbouring windows (model frames), after
+# the next window's first latent group, which the overlap also covers
 
 
 @dataclass
@@ -69,6 +77,7 @@ class RefineOptions:
     vae_tiling: bool = False
     noise: str = "iid"  # iid | warped (flow-warped along the shot's flow pass)
     window: int = 0  # model frames per window for long shots; 0: the backend's maximum
+    control: str | None = None  # depth | edges, for a structure-controlled backend
 
     def check(self) -> None:
         """Raise UserError on a value out of range (before anything heavy is loaded)."""
@@ -82,7 +91,8 @@ class RefineOptions:
                             "denoising step (strength * steps < 1); raise either")
         for flag, value, valid in (("--dtype", self.dtype, DTYPES),
                                    ("--offload", self.offload, OFFLOADS),
-                                   ("--noise", self.noise, NOISES)):
+                                   ("--noise", self.noise, NOISES),
+                                   ("--control", self.control or CONTROLS[0], CONTROLS)):
             if value not in valid:
                 problems.append(f"{flag} must be one of {', '.join(valid)}, got {value!r}")
         if self.window < 0:
@@ -119,9 +129,9 @@ class Refiner(Protocol):
         `flows` (the frames' own flow, same F, H, W) is passed only with options.noise
         "warped"; a backend without warped noise may leave the argument out.
 
-        Optional: a backend with a class attribute `control = "depth"` (structure control)
-        is also passed `control=`, the shot's depth pass as [F,H,W,3] uint8 frames
-        (`depth_frames`: near bright, sky and missing depth 0), resampled, fitted and
+        Optional: a backend with a class attribute `control` (structure control; its value is
+        its default kind, e.g. "depth") is also passed `control=`, [F,H,W,3] uint8 control
+        frames (`neural.control`: the depth pass or segmentation edges), resampled, fitted and
         windowed exactly as the frames; backends without the attribute never get it.
         """
         ...
@@ -140,7 +150,7 @@ def get_refiner(name: str, pipeline: object | None = None) -> Refiner:
     return getattr(importlib.import_module(module), cls)(pipeline=pipeline)
 
 
-def refine_shot(shot_dir: Path, options: RefineOptions, backend: str = "wan",
+def refine_shot(shot_dir: Path, options: RefineOptions, backend: str = DEFAULT_BACKEND,
                 pipeline: object | None = None) -> Path:
     """Refine the shot folder's rgb.mp4 into refined.mp4 (module doc); returns its path.
 
@@ -168,24 +178,22 @@ def refine_shot(shot_dir: Path, options: RefineOptions, backend: str = "wan",
     if len(coarse) != count:
         raise UserError(f"{source}: {len(coarse)} frames, metadata.json says {count}")
     flows = read_flows(shot_dir, count) if run.noise == "warped" and run.strength > 0 else None
-    control = None
     timings: dict[str, float] = {"read_s": time.perf_counter() - started}
     section: dict = {"backend": backend}
-    if run.strength == 0:
-        refined = coarse.copy()
-        section.update(model=None, model_frames=count, model_size=list(coarse.shape[1:3]),
-                       windows=[[0, count]])
-    else:
-        refiner = get_refiner(backend, pipeline)
-        section["model"] = run.model or refiner.default_model
-        if getattr(refiner, "control", None) == "depth":
-            control = depth_frames(read_depth(shot_dir, count))
-            section["control"] = "depth"
-        tick = time.perf_counter()
-        refined, info = _run_shots(refiner, coarse, prompt, negative, run, flows,
-                                   shot_ranges(metadata, count), control)
-        timings["model_s"] = time.perf_counter() - tick
-        section.update(info)
+    refiner = get_refiner(backend, pipeline)
+    section["model"] = run.model or refiner.default_model
+    control = None
+    kind = control_kind(refiner, run)
+    if kind is not None:
+        from neural.control import control_frames
+
+        control = control_frames(shot_dir, kind, count)
+        section["control"] = kind
+    tick = time.perf_counter()
+    refined, info = _run_shots(refiner, coarse, prompt, negative, run, flows,
+                               shot_ranges(metadata, count), control)
+    timings["model_s"] = time.perf_counter() - tick
+    section.update(info)
 
     tick = time.perf_counter()
     out = shot_dir / REFINED_VIDEO
@@ -199,6 +207,34 @@ def refine_shot(shot_dir: Path, options: RefineOptions, backend: str = "wan",
                    num_frames=count, fps=fps, timings_s=timings)
     _update_report(shot_dir / shot.REPORT, section)
     return out
+
+
+def control_kind(refiner: Refiner, options: RefineOptions) -> str | None:
+    """The control pass a structure-controlled backend gets (None: the backend takes none);
+    UserError when --control is given to a backend without structure control."""
+    own = getattr(refiner, "control", None)
+    if options.control is not None and own is None:
+        controlled = [name for name in REFINERS if name.endswith("_vace")]
+        raise UserError(f"--control {options.control}: the {refiner.name} backend takes no "
+                        f"control video; use --backend {', '.join(controlled)}")
+    return options.control or own
+
+
+def options_for(shot_dir: Path, flags: dict) -> tuple[RefineOptions, str]:
+    """The options and backend for refining a shot: `flags` (the command line's, only those
+    given) over the scene script's `refine` section over the defaults (module doc). The
+    script is validated, so a bad section is reported at its file:line:col."""
+    from bridge.loader import load_scene
+
+    script = shot_dir / shot.SCENE
+    if not script.is_file():
+        raise UserError(f"{shot_dir}: no {shot.SCENE}; is this a shot folder?")
+    given = {**load_scene(script).scene.refine.given(),
+             **{k: v for k, v in flags.items() if v is not None}}
+    backend = given.pop("backend", DEFAULT_BACKEND)
+    options = RefineOptions(**given)
+    options.check()
+    return options, backend
 
 
 def shot_ranges(metadata: dict, count: int) -> list[tuple[int, int]]:
@@ -242,7 +278,8 @@ def _run_model(refiner: Refiner, coarse: np.ndarray, prompt: str, negative: str,
     window = max(window, 1 + refiner.frame_step)
     timed = fr.resample_frames(coarse, n_model)
     fitted, fit = fr.fit_frames(timed, refiner.multiple)
-    overlap = min(WINDOW_OVERLAP, window - 1)
+    lead = refiner.frame_step + 1  # the causal VAE's first latent group: faded in late
+    overlap = min(WINDOW_OVERLAP + lead, window - 1)
     windows = fr.chunks(n_model, window, overlap)
     extra = {}  # per-window keyword arguments beyond the frames
     if flows is not None:
@@ -257,7 +294,7 @@ def _run_model(refiner: Refiner, coarse: np.ndarray, prompt: str, negative: str,
     outs = [refiner.refine(fitted[a:b], prompt, negative, options,
                            **{key: value.window(a, b) if key == "flows" else value[a:b]
                               for key, value in extra.items()}) for a, b in windows]
-    joined = outs[0] if len(outs) == 1 else fr.crossfade(outs, windows, n_model)
+    joined = outs[0] if len(outs) == 1 else fr.crossfade(outs, windows, n_model, lead)
     refined = fr.restore_frames(fr.unfit_frames(joined, fit), count)
     info = {"model_frames": n_model, "model_size": list(fit.model_size),
             "resized": fit.resized, "windows": [list(w) for w in windows]}
@@ -299,33 +336,6 @@ def read_flows(shot_dir: Path, count: int) -> ShotFlows:
     return ShotFlows(forward, backward)
 
 
-def read_depth(shot_dir: Path, count: int) -> np.ndarray:
-    """The depth pass (`depth/depth_*.tiff`, metres) as float32 [count,H,W]; UserError when
-    the shot was rendered without it."""
-    import tifffile
-
-    # renderer.outputs.depth_path's names, written out (importing the renderer is slow)
-    paths = [shot_dir / "depth" / f"depth_{k:05d}.tiff" for k in range(count)]
-    if not all(path.is_file() for path in paths):
-        raise UserError(f"{shot_dir}: the depth-controlled refiner needs the depth pass; "
-                        "render with --passes ...,depth")
-    return np.stack([tifffile.imread(path) for path in paths]).astype(np.float32)
-
-
-def depth_frames(depth: np.ndarray) -> np.ndarray:
-    """Depth [F,H,W] metres -> [F,H,W,3] uint8 control frames, normalised over the whole
-    shot: the 2nd..98th percentile of the valid (finite, positive) depths maps linearly to
-    255 (near) .. 16 (far), clipped; sky and invalid pixels are 0."""
-    valid = np.isfinite(depth) & (depth > 0)
-    image = np.zeros(depth.shape, np.uint8)
-    if valid.any():
-        near, far = np.percentile(depth[valid], [2.0, 98.0])
-        span = max(float(far - near), 1e-6)
-        level = np.clip((far - depth[valid]) / span, 0.0, 1.0)
-        image[valid] = np.rint(16 + 239 * level).astype(np.uint8)
-    return np.repeat(image[..., None], 3, axis=-1)
-
-
 def read_video(path: Path) -> np.ndarray:
     """Every frame of a video as RGB uint8 [F,H,W,3]."""
     import av
@@ -357,7 +367,8 @@ def write_pngs(folder: Path, frames: np.ndarray) -> None:
 
     with shot.staging(folder) as tmp:
         for i, rgb in enumerate(frames):
-            Image.fromarray(rgb).save(tmp / f"refined_{i:05d}.png")
+            Image.fromarray(rgb).save(tmp / f"refined_{i:05d}.png",
+                                      compress_level=PNG_COMPRESS_LEVEL)
 
 
 def _update_report(path: Path, section: dict) -> None:

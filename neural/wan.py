@@ -55,6 +55,7 @@ class WanRefiner(DiffusersRefiner):
 
     name = "wan"
     default_model = DEFAULT_MODEL
+    hint = DOWNLOAD_HINT
     frame_step = 4
     multiple = 16
     max_frames = 81

@@ -1,9 +1,11 @@
 """The Wan 2.1 VACE backend: structure-controlled SDEdit through diffusers' WanVACEPipeline.
 
-The control video is the shot's depth pass (`neural.refine.depth_frames`: near bright, sky
-0, normalised over the shot), fitted and windowed exactly as the frames (the refiner's
-`control = "depth"` asks neural.refine for it); it goes to the pipeline as `video=` with no
-mask (all of it "reactive"), at `conditioning_scale` CONDITIONING_SCALE.
+The control video is the shot's depth pass (`neural.control.depth_frames`: near bright, sky
+0, normalised over the shot), or with `--control edges` its segmentation edges
+(`neural.control.edge_frames`: white silhouettes on black), fitted and windowed exactly as the
+frames (the refiner's `control = "depth"` is its default kind; neural.refine reads the pass);
+it goes to the pipeline as `video=` with no mask (all of it "reactive"), at
+`conditioning_scale` CONDITIONING_SCALE.
 
 The SDEdit start, as neural.ltx does it but on the pipeline's own scheduler schedule:
 
@@ -87,6 +89,7 @@ class WanVACERefiner(WanRefiner):
 
     name = "wan_vace"
     default_model = DEFAULT_MODEL
+    hint = DOWNLOAD_HINT
     frame_step = 4
     multiple = 16
     max_frames = 81
@@ -105,7 +108,7 @@ class WanVACERefiner(WanRefiner):
         from PIL import Image
 
         if control is None:
-            raise ValueError("wan_vace needs the control frames (the shot's depth)")
+            raise ValueError("wan_vace needs the control frames (depth or edges)")
         return {"video": [Image.fromarray(frame) for frame in control],
                 "conditioning_scale": CONDITIONING_SCALE}
 

@@ -70,18 +70,6 @@ def test_same_seed_gives_identical_frames_and_another_seed_differs(shot, tiny_pi
     assert not np.array_equal(_pngs(shot), first)
 
 
-def test_strength_zero_returns_the_coarse_frames(shot):
-    """SDEdit at t = 0 is the identity: the PNGs are the decoded coarse frames exactly, and
-    refined.mp4 differs only by one more H.264 (crf 18) encode: mean |diff| < 2 of 255."""
-    rf.refine_shot(shot, rf.RefineOptions(strength=0.0), pipeline=None)  # loads no model
-    coarse, _ = _decode(shot / "rgb.mp4")
-    assert np.array_equal(_pngs(shot), coarse)
-    refined, rate = _decode(shot / "refined.mp4")
-    assert rate == FPS and refined.shape == coarse.shape
-    assert np.abs(refined.astype(int) - coarse.astype(int)).mean() < 2.0
-    assert json.loads((shot / "report.json").read_text())["refine"]["model"] is None
-
-
 def test_long_shots_run_in_cross_faded_windows():
     class Identity:
         name, default_model, frame_step, multiple, max_frames = "id", "none", 4, 16, 9
