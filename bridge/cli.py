@@ -280,8 +280,9 @@ def make(prompt: Annotated[str, typer.Argument(help="what should happen, in one 
         with StageProgress(err) as progress:
             shot_result = _run_located(loaded, target, True, DEFAULT_PASSES, progress, extras)
     refine_model = refine_model or os.environ.get("SIMSHOT_REFINE_MODEL")
-    _summarise(shot_result, _refining(loaded, refine_model))
-    if _refining(loaded, refine_model):
+    refining = _refining(loaded, refine_model)
+    _summarise(shot_result, refining)
+    if refining:
         out.print(f"refined: {_refine(shot_result.out, {'model': refine_model})}")
 
 

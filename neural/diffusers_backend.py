@@ -93,16 +93,14 @@ class DiffusersRefiner:
     def _pipeline(self, options: RefineOptions):
         from neural.hardware import check_fits, model_bytes, pipeline_bytes
 
-        model = options.model or self.default_model
-        if self._pipe is None:
-            dtype = dtype_of(options)
-            check_fits(model, model_bytes(model, dtype.itemsize), options, device_of(options),
+        if not self._placed:  # a pipeline handed over is sized by its tensors
+            model, dtype = options.model or self.default_model, dtype_of(options)
+            size = (model_bytes(model, dtype.itemsize) if self._pipe is None
+                    else pipeline_bytes(self._pipe))
+            check_fits(model, size, options, device_of(options),
                        hub_id(model, self.default_model), self.hint)
-            self._pipe = self._load(model, dtype)
-        elif not self._placed:  # a pipeline handed over: its own size counts
-            check_fits(model, pipeline_bytes(self._pipe), options, device_of(options),
-                       hub_id(model, self.default_model), self.hint)
-        if not self._placed:
+            if self._pipe is None:
+                self._pipe = self._load(model, dtype)
             place(self._pipe, options)
             self._placed = True
         return self._pipe
@@ -120,6 +118,16 @@ class DiffusersRefiner:
             if options.offload == "none" and device.type != "cpu":
                 pipe.text_encoder.to("cpu")
         return self._embeds[key]
+
+
+def rebuilt_as(cls, pipe, **extra):
+    """`pipe`'s components in a pipeline of class `cls` (a subclass of its own), progress
+    bar off; `pipe` itself when it is None or already one."""
+    if pipe is None or type(pipe).__name__ == cls.__name__:
+        return pipe
+    rebuilt = cls(**pipe.components, **extra)
+    rebuilt.set_progress_bar_config(disable=True)
+    return rebuilt
 
 
 def to_uint8(frames) -> np.ndarray:

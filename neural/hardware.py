@@ -85,10 +85,12 @@ def _downloadable(model: str) -> bool:
 
 
 def _folder(model: str) -> Path | None:
+    from neural.diffusers_backend import hub_id
+
     path = Path(model).expanduser()
     if path.is_dir():
         return path
-    if model.count("/") != 1:
+    if hub_id(model, "") != model:
         return None
     from huggingface_hub import try_to_load_from_cache
 

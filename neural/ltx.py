@@ -40,6 +40,7 @@ from neural.diffusers_backend import (
     DiffusersRefiner,
     missing_weights,
     model_source,
+    rebuilt_as,
     warped_latents,
 )
 from neural.refine import RefineOptions, ShotFlows
@@ -69,16 +70,6 @@ def sdedit_pipeline_class():
     return SDEditLTXPipeline
 
 
-def as_sdedit_pipeline(pipe):
-    """The same components in an SDEditLTXPipeline (the pipeline itself when it is one)."""
-    cls = sdedit_pipeline_class()
-    if pipe is None or type(pipe).__name__ == cls.__name__:
-        return pipe
-    sdedit = cls(**pipe.components)
-    sdedit.set_progress_bar_config(disable=True)
-    return sdedit
-
-
 class LTXRefiner(DiffusersRefiner):
     """LTX-Video weights used video-to-video by true SDEdit (see the module doc)."""
 
@@ -90,7 +81,7 @@ class LTXRefiner(DiffusersRefiner):
     max_frames = 121
 
     def __init__(self, pipeline: object | None = None):
-        super().__init__(as_sdedit_pipeline(pipeline))
+        super().__init__(rebuilt_as(sdedit_pipeline_class(), pipeline))
 
     def _conditioning(self, embeds: tuple, options: RefineOptions) -> dict:
         # The SDEdit start is in the latents and the truncated timesteps (`_start`): the

@@ -35,6 +35,7 @@ from bridge.errors import UserError
 from neural.diffusers_backend import (
     missing_weights,
     model_source,
+    rebuilt_as,
     warped_latents,
 )
 from neural.refine import RefineOptions, ShotFlows
@@ -74,16 +75,6 @@ def sdedit_pipeline_class():
     return SDEditWanVACEPipeline
 
 
-def as_sdedit_pipeline(pipe):
-    """The same components in an SDEditWanVACEPipeline (the pipeline itself when it is one)."""
-    cls = sdedit_pipeline_class()
-    if pipe is None or type(pipe).__name__ == cls.__name__:
-        return pipe
-    sdedit = cls(**pipe.components, boundary_ratio=pipe.config.boundary_ratio)
-    sdedit.set_progress_bar_config(disable=True)
-    return sdedit
-
-
 class WanVACERefiner(WanRefiner):
     """Wan 2.1 VACE weights: depth-controlled SDEdit (see the module doc)."""
 
@@ -96,7 +87,8 @@ class WanVACERefiner(WanRefiner):
     control = "depth"  # neural.refine passes the fitted depth frames as `control=`
 
     def __init__(self, pipeline: object | None = None):
-        super().__init__(as_sdedit_pipeline(pipeline))
+        extra = {} if pipeline is None else {"boundary_ratio": pipeline.config.boundary_ratio}
+        super().__init__(rebuilt_as(sdedit_pipeline_class(), pipeline, **extra))
 
     def _conditioning(self, embeds: tuple, options: RefineOptions) -> dict:
         # the SDEdit start is in the latents and the truncated timesteps (`_start`)

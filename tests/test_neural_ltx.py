@@ -1,14 +1,13 @@
 """neural.ltx: true SDEdit (pre-noised latents, truncated timesteps) with a tiny LTX pipeline."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from neural import refine as rf
-from tests.tiny_models import assert_missing_weights, refine_pngs, spy_steps
+from tests.tiny_models import assert_missing_weights, assert_refined, refine_pngs, spy_steps
 
 FRAMES, WIDTH, HEIGHT, FPS = 6, 48, 32, 12  # tests.tiny_models.SHOT_SCRIPT
 FAST = {"steps": 4, "strength": 0.5, "guidance": 2.0}
@@ -76,17 +75,9 @@ def test_sdedit_runs_the_truncated_schedule_and_keeps_the_input(tiny_pipe, monke
 
 
 def test_refine_writes_the_contract_and_leaves_the_coarse_shot(shot, tiny_pipe):
-    import av
-
     coarse_bytes = (shot / "rgb.mp4").read_bytes()
     pngs = _refine(shot, tiny_pipe)
-    with av.open(str(shot / "refined.mp4")) as container:
-        stream = container.streams.video[0]
-        video = np.stack([f.to_ndarray(format="rgb24") for f in container.decode(stream)])
-        rate = stream.average_rate
-    assert video.shape == pngs.shape == (FRAMES, HEIGHT, WIDTH, 3) and rate == FPS
-    assert (shot / "rgb.mp4").read_bytes() == coarse_bytes
-    section = json.loads((shot / "report.json").read_text())["refine"]
+    section = assert_refined(shot, pngs, coarse_bytes)
     assert section["backend"] == BACKEND and section["model"] == "Lightricks/LTX-Video-0.9.7-dev"
     assert section["model_frames"] == 9 and section["model_size"][0] % 32 == 0
     assert (section["num_frames"], section["fps"], section["seed"]) == (FRAMES, FPS, 5)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from neural import refine as rf
-from tests.tiny_models import assert_missing_weights, refine_pngs, spy_steps
+from tests.tiny_models import assert_missing_weights, assert_refined, refine_pngs, spy_steps
 
 FRAMES, WIDTH, HEIGHT, FPS = 6, 48, 32, 12  # tests.tiny_models.SHOT_SCRIPT
 FAST = {"steps": 4, "strength": 0.5, "guidance": 2.0}
@@ -24,17 +24,9 @@ def tiny_pipe():
 
 
 def test_refine_writes_the_contract_and_leaves_the_coarse_shot(shot, tiny_pipe):
-    import av
-
     coarse_bytes = (shot / "rgb.mp4").read_bytes()
     pngs = refine_pngs(shot, tiny_pipe, BACKEND)
-    with av.open(str(shot / "refined.mp4")) as container:
-        stream = container.streams.video[0]
-        video = np.stack([f.to_ndarray(format="rgb24") for f in container.decode(stream)])
-        rate = stream.average_rate
-    assert video.shape == pngs.shape == (FRAMES, HEIGHT, WIDTH, 3) and rate == FPS
-    assert (shot / "rgb.mp4").read_bytes() == coarse_bytes
-    section = json.loads((shot / "report.json").read_text())["refine"]
+    section = assert_refined(shot, pngs, coarse_bytes)
     assert section["backend"] == BACKEND and section["model"] == DEFAULT
     assert section["control"] == "depth"
     assert (section["num_frames"], section["fps"], section["seed"]) == (FRAMES, FPS, 5)

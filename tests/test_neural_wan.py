@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +10,7 @@ from PIL import Image
 
 from bridge.errors import UserError
 from neural import refine as rf
+from tests.tiny_models import decode, read_pngs
 
 FRAMES, WIDTH, HEIGHT, FPS = 6, 48, 32, 12
 FAST = {"steps": 4, "strength": 0.5, "guidance": 2.0}
@@ -24,28 +23,14 @@ def tiny_pipe():
     return tiny_wan_pipeline()
 
 
-def _decode(path: Path) -> tuple[np.ndarray, Fraction]:
-    import av
-
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        frames = np.stack([f.to_ndarray(format="rgb24") for f in container.decode(stream)])
-        return frames, stream.average_rate
-
-
-def _pngs(shot: Path) -> np.ndarray:
-    return np.stack([np.asarray(Image.open(p))
-                     for p in sorted((shot / "refined").glob("refined_*.png"))])
-
-
 def test_refine_writes_the_contract_and_leaves_the_coarse_shot(shot, tiny_pipe):
     coarse_bytes = (shot / "rgb.mp4").read_bytes()
     before = json.loads((shot / "report.json").read_text())
     out = rf.refine_shot(shot, rf.RefineOptions(**FAST), pipeline=tiny_pipe)
     assert out == shot / "refined.mp4"
-    frames, rate = _decode(out)
+    frames, rate = decode(out)
     assert frames.shape == (FRAMES, HEIGHT, WIDTH, 3) and rate == FPS
-    pngs = _pngs(shot)
+    pngs = read_pngs(shot)
     assert pngs.shape == (FRAMES, HEIGHT, WIDTH, 3)
     assert (shot / "rgb.mp4").read_bytes() == coarse_bytes
     report = json.loads((shot / "report.json").read_text())
@@ -63,11 +48,11 @@ def test_refine_writes_the_contract_and_leaves_the_coarse_shot(shot, tiny_pipe):
 
 def test_same_seed_gives_identical_frames_and_another_seed_differs(shot, tiny_pipe):
     rf.refine_shot(shot, rf.RefineOptions(**FAST, seed=11), pipeline=tiny_pipe)
-    first = _pngs(shot)
+    first = read_pngs(shot)
     rf.refine_shot(shot, rf.RefineOptions(**FAST, seed=11), pipeline=tiny_pipe)
-    assert np.array_equal(_pngs(shot), first)
+    assert np.array_equal(read_pngs(shot), first)
     rf.refine_shot(shot, rf.RefineOptions(**FAST, seed=12), pipeline=tiny_pipe)
-    assert not np.array_equal(_pngs(shot), first)
+    assert not np.array_equal(read_pngs(shot), first)
 
 
 def test_long_shots_run_in_cross_faded_windows():
@@ -188,7 +173,7 @@ def test_warped_path_given_the_pipelines_draw_equals_iid_refinement(shot, tiny_p
     from neural import wan
 
     rf.refine_shot(shot, rf.RefineOptions(**FAST, seed=11), pipeline=tiny_pipe)
-    iid = _pngs(shot)
+    iid = read_pngs(shot)
     seen = []
 
     def own_draw(pipe, flows, seed):
@@ -197,21 +182,21 @@ def test_warped_path_given_the_pipelines_draw_equals_iid_refinement(shot, tiny_p
 
     monkeypatch.setattr(wan, "warped_latent_noise", own_draw)
     rf.refine_shot(shot, rf.RefineOptions(**FAST, seed=11, noise="warped"), pipeline=tiny_pipe)
-    assert seen == [(5, 32, 48, 2)] and np.array_equal(_pngs(shot), iid)
+    assert seen == [(5, 32, 48, 2)] and np.array_equal(read_pngs(shot), iid)
 
 
 def test_warped_noise_end_to_end_is_seeded_and_differs_from_iid(shot, tiny_pipe):
     warped = rf.RefineOptions(**FAST, seed=11, noise="warped")
     out = rf.refine_shot(shot, warped, pipeline=tiny_pipe)
-    frames, rate = _decode(out)
+    frames, rate = decode(out)
     assert frames.shape == (FRAMES, HEIGHT, WIDTH, 3) and rate == FPS
     assert json.loads((shot / "report.json").read_text())["refine"]["noise"] == "warped"
-    first = _pngs(shot)
+    first = read_pngs(shot)
     assert first.shape == (FRAMES, HEIGHT, WIDTH, 3)
     rf.refine_shot(shot, warped, pipeline=tiny_pipe)
-    assert np.array_equal(_pngs(shot), first)
+    assert np.array_equal(read_pngs(shot), first)
     rf.refine_shot(shot, rf.RefineOptions(**FAST, seed=11), pipeline=tiny_pipe)
-    assert not np.array_equal(_pngs(shot), first)
+    assert not np.array_equal(read_pngs(shot), first)
 
 
 def test_flows_are_fitted_like_the_frames_and_sliced_per_window():

@@ -28,6 +28,14 @@ def tiny_tokenizer():
                                    unk_token="<unk>")
 
 
+def _text_encoder(config_cls, encoder_cls):
+    """A 1-layer (U)T5 encoder over the tiny vocabulary, d_model TEXT_DIM."""
+    config = config_cls(vocab_size=3 + len(WORDS), d_model=TEXT_DIM, d_kv=8, d_ff=32,
+                        num_layers=1, num_heads=4, relative_attention_num_buckets=8,
+                        pad_token_id=0, eos_token_id=1, decoder_start_token_id=0)
+    return encoder_cls(config)
+
+
 def tiny_wan_pipeline(seed: int = 0):
     """A WanVideoToVideoPipeline with 2-layer toy components (4x time, 8x space VAE)."""
     from diffusers import (
@@ -42,10 +50,7 @@ def tiny_wan_pipeline(seed: int = 0):
         torch.manual_seed(seed)
         vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
                                temperal_downsample=[False, True, True])
-        config = UMT5Config(vocab_size=3 + len(WORDS), d_model=TEXT_DIM, d_kv=8, d_ff=32,
-                            num_layers=1, num_heads=4, relative_attention_num_buckets=8,
-                            pad_token_id=0, eos_token_id=1, decoder_start_token_id=0)
-        text_encoder = UMT5EncoderModel(config)
+        text_encoder = _text_encoder(UMT5Config, UMT5EncoderModel)
         transformer = WanTransformer3DModel(
             patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12,
             in_channels=16, out_channels=16, text_dim=TEXT_DIM, freq_dim=256, ffn_dim=32,
@@ -86,10 +91,7 @@ def tiny_cogvideox_pipeline(seed: int = 0, dpm: bool = False):
             up_block_types=("CogVideoXUpBlock3D",) * 4, block_out_channels=(8, 8, 8, 8),
             latent_channels=4, layers_per_block=1, norm_num_groups=2,
             temporal_compression_ratio=4)
-        config = T5Config(vocab_size=3 + len(WORDS), d_model=TEXT_DIM, d_kv=8, d_ff=32,
-                          num_layers=1, num_heads=4, relative_attention_num_buckets=8,
-                          pad_token_id=0, eos_token_id=1, decoder_start_token_id=0)
-        text_encoder = T5EncoderModel(config)
+        text_encoder = _text_encoder(T5Config, T5EncoderModel)
         transformer = CogVideoXTransformer3DModel(
             num_attention_heads=2, attention_head_dim=8, in_channels=4, out_channels=4,
             time_embed_dim=4, text_embed_dim=TEXT_DIM, num_layers=2, sample_width=6,
@@ -105,6 +107,7 @@ def tiny_cogvideox_pipeline(seed: int = 0, dpm: bool = False):
 
 
 # A real, tiny shot for the refiner tests: 6 frames of 48x32 at 12 fps, with the flow pass.
+SHOT_SHAPE, SHOT_FPS = (6, 32, 48, 3), 12
 SHOT_SCRIPT = """\
 name: refine-drop
 seed: 5
@@ -150,10 +153,7 @@ def tiny_ltx_pipeline(seed: int = 0):
             spatio_temporal_scaling=(True, True, True, False),
             decoder_spatio_temporal_scaling=(True, True, True, False),
             decoder_inject_noise=(False,) * 5, patch_size=4, patch_size_t=1)
-        config = T5Config(vocab_size=3 + len(WORDS), d_model=TEXT_DIM, d_kv=8, d_ff=32,
-                          num_layers=1, num_heads=4, relative_attention_num_buckets=8,
-                          pad_token_id=0, eos_token_id=1, decoder_start_token_id=0)
-        text_encoder = T5EncoderModel(config)
+        text_encoder = _text_encoder(T5Config, T5EncoderModel)
         transformer = LTXVideoTransformer3DModel(
             in_channels=8, out_channels=8, patch_size=1, patch_size_t=1,
             num_attention_heads=2, attention_head_dim=8, cross_attention_dim=16,
@@ -169,16 +169,43 @@ def tiny_ltx_pipeline(seed: int = 0):
 def refine_pngs(shot, pipe, backend: str, **options):
     """Refine `shot` with a tiny pipeline (4 steps at strength 0.5 unless given); the refined
     PNGs as [F,H,W,3]."""
-    import numpy as np
-    from PIL import Image
-
     from neural import refine as rf
 
     fast = {"steps": 4, "strength": 0.5, "guidance": 2.0}
     rf.refine_shot(shot, rf.RefineOptions(**{**fast, **options}), backend=backend,
                    pipeline=pipe)
+    return read_pngs(shot)
+
+
+def read_pngs(shot):
+    """The shot folder's refined PNGs as [F,H,W,3] uint8."""
+    import numpy as np
+    from PIL import Image
+
     return np.stack([np.asarray(Image.open(p))
                      for p in sorted((shot / "refined").glob("refined_*.png"))])
+
+
+def decode(path):
+    """A video's frames [F,H,W,3] uint8 and its average frame rate."""
+    import av
+    import numpy as np
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        frames = np.stack([f.to_ndarray(format="rgb24") for f in container.decode(stream)])
+        return frames, stream.average_rate
+
+
+def assert_refined(shot, pngs, coarse_bytes: bytes) -> dict:
+    """refined.mp4 has SHOT_SCRIPT's frames, size and fps, as the PNGs do, and rgb.mp4 is
+    byte for byte `coarse_bytes`; returns report.json's refine section."""
+    import json
+
+    video, rate = decode(shot / "refined.mp4")
+    assert video.shape == pngs.shape == SHOT_SHAPE and rate == SHOT_FPS
+    assert (shot / "rgb.mp4").read_bytes() == coarse_bytes
+    return json.loads((shot / "report.json").read_text())["refine"]
 
 
 def tiny_wan_vace_pipeline(seed: int = 0):
