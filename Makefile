@@ -2,24 +2,37 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-stamp
+CORE := $(VENV)/.core-stamp
+FULL := $(VENV)/.installed-stamp
 export PYOPENGL_PLATFORM ?= egl
 
-.PHONY: install demo test bench schema lint clean
+.PHONY: install install-core demo test test-quick bench schema lint clean
 
-install: $(STAMP)
+# The core (plan, simulate, render, dataset, report) is all `make demo` needs; `make install`
+# adds every extra: neural (torch, diffusers), cluster (ray), data (pyarrow, webdataset), dev.
+install-core: $(CORE)
+install: $(FULL)
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "simshot needs Python >= 3.11"'
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,neural,cluster,data]'
-	touch $(STAMP)
+	$(PYTHON) -m venv $(VENV)
 
-demo: install
+$(CORE): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $(CORE)
+
+$(FULL): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,neural,cluster,data]'
+	touch $(CORE) $(FULL)
+
+demo: install-core
 	$(VENV)/bin/simshot make "A glass of orange juice is knocked off a table and shatters on the stone floor" -o shots/demo
 
 test: install
 	$(VENV)/bin/pytest
+
+test-quick: install  # the inner loop: everything but the tests marked slow
+	$(VENV)/bin/pytest -m "not slow"
 
 bench: install
 	$(PY) -m bench.run
@@ -29,11 +42,11 @@ bench: install
 	$(PY) -m bench.refine
 	$(PY) -m bench.refine_fidelity
 
-schema: install
+schema: install-core
 	$(VENV)/bin/simshot schema -o scenes/scene.schema.json
 
 lint: install
-	$(VENV)/bin/ruff check bridge physics renderer neural planner tests bench
+	$(VENV)/bin/ruff check bridge physics renderer neural planner simshot tests bench
 
 clean:
 	rm -rf shots .pytest_cache

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bridge.dataset import MANIFEST, DatasetSpec, generate, read_manifest
+from simshot.dataset import MANIFEST, DatasetSpec, generate, read_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENE = ROOT / "scenes" / "datasets" / "dominoes_random.yaml"

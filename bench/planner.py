@@ -17,9 +17,9 @@ from pathlib import Path
 
 from bridge.errors import RefusedError, UserError
 from bridge.loader import scene_from_document
-from physics.expectations import Outcome, all_passed, check_all
 from physics.simulate import simulate
 from planner.offline import plan_offline, revise_offline
+from simshot.expectations import all_passed, check_simulation
 
 ROOT = Path(__file__).resolve().parents[1]
 OWN = ROOT / "bench" / "prompts.jsonl"
@@ -78,7 +78,7 @@ def run_one(prompt: str) -> dict:
 def _simulate(document) -> list[dict]:
     scene = scene_from_document(document)
     result = simulate(scene)
-    return check_all(Outcome(scene, result.trajectory, result.events, result.masses))
+    return check_simulation(scene, result)
 
 
 def _row(outcome: str, started: float, rounds: int, detail: str = "") -> dict:

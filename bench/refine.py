@@ -34,9 +34,6 @@ class Identity:
 
     name, default_model, frame_step, multiple, max_frames = "identity", "none", 4, 16, 81
 
-    def __init__(self, pipeline: object | None = None):
-        del pipeline
-
     def refine(self, frames: np.ndarray, prompt: str, negative: str,
                options: rf.RefineOptions) -> np.ndarray:
         return frames
@@ -75,17 +72,16 @@ def fit_ms(video: np.ndarray, step: int = 4, multiple: int = 16) -> float:
 
 def shot_ms(video: np.ndarray) -> dict:
     """refine_shot with the identity backend on a shot folder of `video`: ms per frame."""
-    rf.REFINERS["identity"] = "bench.refine:Identity"
     with tempfile.TemporaryDirectory(prefix="simshot-bench-") as tmp:
         folder = Path(tmp)
-        rf.write_video(folder / "rgb.mp4", video, 24)
+        rf.write_video(folder / shot.RGB, video, 24)
         shot.write_json(folder / shot.METADATA,
                         {"scene": {"fps": 24, "num_frames": len(video), "seed": 0}})
         (folder / shot.SCENE).write_text("name: bench\nstyle: {prompt: a ball}\n")
         parts = []
 
         def run() -> None:
-            rf.refine_shot(folder, rf.RefineOptions(), backend="identity")
+            rf.refine_shot(folder, rf.RefineOptions(), backend=Identity())
             parts.append(shot.read_json(folder / shot.REPORT)["refine"]["timings_s"])
 
         total = _median_ms(run, len(video))

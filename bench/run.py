@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bridge import shot
+
 ROOT = Path(__file__).resolve().parents[1]
 SIM_SCENES = ["domino_chain", "bowling_strike", "billiards_break", "bouncing_balls"]
 E2E_SCENE = ROOT / "scenes" / "bowling_strike.yaml"
@@ -126,8 +128,8 @@ def bench_end_to_end(repeats: int, scene_path: Path) -> dict:
             shutil.copy(scene_path, script)
             out = work / "shot"
             wall, peak = _simshot("render", str(script), "-o", str(out))
-            report = json.loads((out / "report.json").read_text())
-            meta = json.loads((out / "metadata.json").read_text())
+            report = json.loads((out / shot.REPORT).read_text())
+            meta = json.loads((out / shot.METADATA).read_text())
             frames = meta["scene"]["num_frames"]
             render_ms.append(1000 * report["timings_s"]["render"] / frames)
             walls.append(wall)
@@ -135,7 +137,7 @@ def bench_end_to_end(repeats: int, scene_path: Path) -> dict:
             _move_camera(script)
             wall2, _ = _simshot("render", str(script), "-o", str(out))
             cached.append(wall2)
-            stages = json.loads((out / "report.json").read_text())["stages"]
+            stages = json.loads((out / shot.REPORT).read_text())["stages"]
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return {

@@ -1,3 +1,2 @@
-"""simshot's bridge: the scene schema, libraries, shot folder, stage runner and CLI."""
-
-__version__ = "0.1.0"
+"""simshot's contract: the scene script (schema, YAML I/O, errors, limits), the shot folder,
+the material and asset libraries and transforms. It imports no other package of the project."""

@@ -28,10 +28,19 @@ SPEC = re.compile(r"(?:.?[<>=^])?[+ -]?0?\d{0,2}[bdoxX]?")
 INDEX_HELP = ("only {i} (copy index from 0) and {n} (from 1) may be filled in, with an "
               "optional format such as {n:02d}; write {{ and }} for literal braces")
 DIST_KEYS = ("uniform", "normal", "int", "choice", "step")
+REPEAT = "repeat"  # a block that generates bodies from a template
 DECIMALS = 6
 MAX_WHOLE = 2**53  # int bounds beyond this would overflow numpy's int64 arithmetic
 
 Pairs = tuple[list, list, bool]  # lows, highs (or means, sigmas), and whether a vector
+
+
+def has_randomness(doc: Any) -> bool:
+    """Whether the document holds any distribution or repeat."""
+    if isinstance(doc, Mapping):
+        return (any(k in DIST_KEYS or k == REPEAT for k in doc)
+                or any(has_randomness(v) for v in doc.values()))
+    return isinstance(doc, list) and any(has_randomness(v) for v in doc)
 
 
 def kind_of(node: Any) -> str | None:

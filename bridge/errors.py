@@ -1,12 +1,25 @@
-"""Error types and the exit codes DESIGN.md fixes (0 ok, 1 internal, 2 user error, 3 refused)."""
+"""Error types and the exit codes: 0 ok, 1 internal error, 2 the user's input is wrong,
+3 refused (physics out of scope), 4 the shot was made but its expectations failed."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_USER = 2
 EXIT_REFUSED = 3
+EXIT_CHECKS = 4  # the run finished, but a claim of the script (or prompt) did not hold
+
+PathEntry = str | int  # a mapping key or a list index in a script's data
+
+
+def field_text(path: Sequence[PathEntry]) -> str:
+    """A data path as text, e.g. `bodies[1].material`."""
+    text = ""
+    for entry in path:
+        text += f"[{entry}]" if isinstance(entry, int) else (f".{entry}" if text else entry)
+    return text
 
 
 @dataclass(frozen=True)
@@ -32,8 +45,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        field = f" {self.field}:" if self.field else ""
-        return f"{self.location}:{field} {self.message}"
+        where = [str(self.location)] if self.location.file else []
+        return ": ".join([*where, *([self.field] if self.field else []), self.message])
 
 
 class SimshotError(Exception):
@@ -49,7 +62,7 @@ class UserError(SimshotError):
 
     def __init__(self, problems: list[Problem] | str):
         if isinstance(problems, str):
-            problems = [Problem(Location("<input>"), "", problems)]
+            problems = [Problem(Location(""), "", problems)]
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
@@ -79,8 +92,6 @@ class SceneError(UserError):
     """
 
     def __init__(self, items: list[tuple[tuple, str]]):
-        from bridge.locate import field_text  # locate imports this module
-
         self.items = items
         super().__init__([Problem(Location("<scene>"), field_text(path), msg)
                           for path, msg in items])

@@ -11,8 +11,10 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap
 
+from bridge.distributions import has_randomness
 from bridge.errors import Location, Problem, SceneError, UserError
 from bridge.locate import located, sort_problems, validation_problems
+from bridge.mesh_paths import checked_mesh_path
 from bridge.schema import Scene
 from bridge.semantics import check_semantics
 from bridge.yamlio import load_document
@@ -46,15 +48,26 @@ def scene_from_document(doc: Any, name: str = "<string>") -> Scene:
 
 def load_scene(path: Path) -> LoadedScene:
     """Load, validate and check a scene script file; raise one UserError listing every problem."""
-    from bridge.randomize import has_randomness
-
     doc = load_document(path)
     if has_randomness(doc):
         raise UserError([Problem(Location(str(path)), "", (
             "holds distributions or repeat blocks, so it describes many scenes; make them "
             f"with `simshot dataset {path} -n N -o DIR`, or write fixed values to render one"))])
     scene = scene_from_document(doc, str(path))
-    return LoadedScene(scene=scene, doc=doc, path=path, folder=path.resolve().parent)
+    folder = path.resolve().parent
+    missing = [located(doc, str(path), where, problem) for where, mesh in _meshes(scene)
+               if (problem := checked_mesh_path(mesh, folder)[1])]
+    if missing:
+        raise UserError(sort_problems(missing))
+    return LoadedScene(scene=scene, doc=doc, path=path, folder=folder)
+
+
+def _meshes(scene: Scene) -> list[tuple[tuple, str]]:
+    """(data path, mesh file) of every body that names a mesh, spawned bodies included."""
+    bodies = [(("bodies", i, "mesh"), b.mesh) for i, b in enumerate(scene.bodies)]
+    spawned = [(("events", j, "spawn", "mesh"), e.spawn.mesh) for j, e in enumerate(scene.events)
+               if e.spawn is not None]
+    return [(where, mesh) for where, mesh in bodies + spawned if mesh]
 
 
 def locate_scene_error(loaded: LoadedScene, error: SceneError) -> UserError:

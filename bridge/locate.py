@@ -8,11 +8,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bridge.errors import Location, Problem
+from bridge.errors import Location, PathEntry, Problem, field_text
 from bridge.schema import CHECKS, NAME_PATTERN, SUBJECT_PATTERN
 from bridge.suggest import closest
-
-PathEntry = str | int
 
 # pydantic error types that only say "wrong kind of value"; in a union, a more specific
 # error from another branch explains the problem better
@@ -97,14 +95,6 @@ def resolve(doc: Any, path: Sequence[PathEntry], key: bool = False
 def locate(doc: Any, path: Sequence[PathEntry], key: bool = False) -> tuple[int, int]:
     """1-based (line, col) of the value at `path` (of its key with `key`); (0, 0) if unknown."""
     return resolve(doc, path, key)[1]
-
-
-def field_text(path: Sequence[PathEntry]) -> str:
-    """A data path as text, e.g. `bodies[1].material`."""
-    text = ""
-    for entry in path:
-        text += f"[{entry}]" if isinstance(entry, int) else (f".{entry}" if text else entry)
-    return text
 
 
 def located(doc: Any, name: str, path: Sequence[PathEntry], message: str,

@@ -19,7 +19,7 @@ class Material:
     rolling_friction: float  # metres (Bullet's rolling resistance length)
     spinning_friction: float  # metres (torsional)
     restitution: float  # restitution factor, 0..1 (pair coefficient = product of the two)
-    toughness: float | None  # fracture toughness K_IC in MPa*sqrt(m); None = never breaks
+    toughness: float | None  # fracture toughness K_IC in MPa*sqrt(m); None = ductile
     base_color: tuple[float, float, float]
     metallic: float = 0.0
     roughness: float = 0.5
@@ -31,6 +31,7 @@ class Material:
     brittle: bool = False  # bodies of it are breakable unless the script says otherwise
     break_color: tuple[float, float, float] | None = None  # fresh fracture surfaces
     break_roughness: float = 0.8
+    color_name: str = ""  # the base colour in words, for the catalogue
 
 
 def _m(name: str, density: float, friction: float, rolling: float, restitution: float,
@@ -41,30 +42,42 @@ def _m(name: str, density: float, friction: float, rolling: float, restitution: 
 
 MATERIALS: dict[str, Material] = {m.name: m for m in [
     _m("glass", 2500, 0.7, 0.0002, 0.7, 0.75, (0.86, 0.93, 0.96), roughness=0.05,
-       transparency=0.7, brittle=True, break_color=(0.8, 0.9, 0.85), break_roughness=0.3),
-    _m("wood", 700, 0.65, 0.001, 0.65, 5.0, (0.62, 0.44, 0.26), roughness=0.7),
-    _m("steel", 7850, 0.7, 0.0001, 0.85, None, (0.72, 0.73, 0.75), metallic=1.0, roughness=0.3),
+       transparency=0.7, brittle=True, break_color=(0.8, 0.9, 0.85), break_roughness=0.3,
+       color_name="clear, faintly blue"),
+    _m("wood", 700, 0.65, 0.001, 0.65, 5.0, (0.62, 0.44, 0.26), roughness=0.7,
+       color_name="light brown"),
+    _m("steel", 7850, 0.7, 0.0001, 0.85, None, (0.72, 0.73, 0.75), metallic=1.0, roughness=0.3,
+       color_name="silver-grey"),
     _m("aluminium", 2700, 0.7, 0.0002, 0.75, None, (0.85, 0.86, 0.88), metallic=1.0,
-       roughness=0.35),
-    _m("iron", 7870, 0.75, 0.0002, 0.6, None, (0.36, 0.35, 0.34), metallic=1.0, roughness=0.6),
-    _m("rubber", 1100, 1.0, 0.002, 0.9, None, (0.12, 0.12, 0.12), roughness=0.9),
-    _m("plastic", 1000, 0.6, 0.0005, 0.75, None, (0.85, 0.2, 0.2), roughness=0.4),
+       roughness=0.35, color_name="bright silver"),
+    _m("iron", 7870, 0.75, 0.0002, 0.6, None, (0.36, 0.35, 0.34), metallic=1.0, roughness=0.6,
+       color_name="dark grey"),
+    _m("rubber", 1100, 1.0, 0.002, 0.9, None, (0.12, 0.12, 0.12), roughness=0.9,
+       color_name="near-black"),
+    _m("plastic", 1000, 0.6, 0.0005, 0.75, None, (0.85, 0.2, 0.2), roughness=0.4,
+       color_name="red"),
     _m("ceramic", 2400, 0.7, 0.0003, 0.6, 1.5, (0.92, 0.9, 0.86), roughness=0.3,
-       brittle=True, break_color=(0.78, 0.7, 0.6)),
+       brittle=True, break_color=(0.78, 0.7, 0.6), color_name="off-white"),
     _m("porcelain", 2400, 0.7, 0.0003, 0.62, 1.0, (0.97, 0.97, 0.98), roughness=0.15,
-       brittle=True, break_color=(0.93, 0.92, 0.88)),
-    _m("stone", 2600, 0.9, 0.0005, 0.9, 1.5, (0.5, 0.5, 0.48), roughness=0.85),
-    _m("concrete", 2400, 0.95, 0.0005, 0.85, 0.9, (0.62, 0.62, 0.6), roughness=0.95),
+       brittle=True, break_color=(0.93, 0.92, 0.88), color_name="white"),
+    _m("stone", 2600, 0.9, 0.0005, 0.9, 1.5, (0.5, 0.5, 0.48), roughness=0.85,
+       color_name="grey"),
+    _m("concrete", 2400, 0.95, 0.0005, 0.85, 0.9, (0.62, 0.62, 0.6), roughness=0.95,
+       color_name="light grey"),
     _m("ice", 917, 0.12, 0.0001, 0.6, 0.12, (0.85, 0.93, 1.0), roughness=0.1, transparency=0.4,
-       brittle=True, break_color=(0.95, 0.97, 1.0)),
+       brittle=True, break_color=(0.95, 0.97, 1.0), color_name="pale blue"),
     _m("foam", 50, 1.0, 0.01, 0.15, None, (0.9, 0.85, 0.5), roughness=1.0,
-       contact_stiffness=100.0, contact_damping=0.6),
-    _m("cardboard", 690, 0.75, 0.002, 0.45, None, (0.7, 0.55, 0.36), roughness=0.95),
+       contact_stiffness=100.0, contact_damping=0.6, color_name="pale yellow"),
+    _m("cardboard", 690, 0.75, 0.002, 0.45, None, (0.7, 0.55, 0.36), roughness=0.95,
+       color_name="beige"),
     _m("eggshell", 2300, 0.65, 0.0005, 0.45, 0.3, (0.96, 0.91, 0.82), roughness=0.6,
-       brittle=True, break_color=(0.98, 0.96, 0.9)),
-    _m("felt", 400, 0.6, 0.003, 0.6, None, (0.05, 0.4, 0.2), roughness=1.0),
-    _m("resin", 1700, 0.3, 0.0002, 0.97, None, (0.95, 0.95, 0.9), roughness=0.1),
-    _m("leather", 900, 0.8, 0.001, 0.85, None, (0.55, 0.3, 0.15), roughness=0.8),
+       brittle=True, break_color=(0.98, 0.96, 0.9), color_name="cream"),
+    _m("felt", 400, 0.6, 0.003, 0.6, None, (0.05, 0.4, 0.2), roughness=1.0,
+       color_name="billiard-cloth green"),
+    _m("resin", 1700, 0.3, 0.0002, 0.97, None, (0.95, 0.95, 0.9), roughness=0.1,
+       color_name="ivory"),
+    _m("leather", 900, 0.8, 0.001, 0.85, None, (0.55, 0.3, 0.15), roughness=0.8,
+       color_name="brown"),
 ]}
 
 

@@ -19,10 +19,12 @@ import numpy as np
 from bridge import limits
 from bridge.distributions import (
     DIST_KEYS,
+    REPEAT,
     Step,
     args_problem,
     draw,
     fill_index,
+    has_randomness,
     index_problem,
     kind_of,
     misspelled,
@@ -36,7 +38,6 @@ from bridge.schema import Scene
 from bridge.suggest import unknown_name
 from bridge.yamlio import load_document
 
-REPEAT = "repeat"
 REPEAT_KEYS = ("count", "template")
 STEP_HELP = "step is only allowed inside a repeat template, and not inside another step"
 
@@ -47,14 +48,6 @@ Issue = tuple[DataPath, str]
 def sample_rng(dataset_seed: int, index: int, attempt: int) -> np.random.Generator:
     """The generator of one draw; a rejected draw of a sample is re-drawn with the next attempt."""
     return np.random.default_rng([dataset_seed, index, attempt])
-
-
-def has_randomness(doc: Any) -> bool:
-    """Whether the document holds any distribution or repeat."""
-    if isinstance(doc, Mapping):
-        return (any(k in DIST_KEYS or k == REPEAT for k in doc)
-                or any(has_randomness(v) for v in doc.values()))
-    return isinstance(doc, list) and any(has_randomness(v) for v in doc)
 
 
 class _Checker:

@@ -1,18 +1,25 @@
-"""The scene script's `refine` section: how `simshot refine` (and `simshot make` / `render`,
-when a model is set) repaints the shot. Every field is optional; a field left out takes the
-command line's flag, or else the refiner's default. A flag given on the command line wins.
+"""The refine options, defined once: each one's default, valid values and one-line help.
 
-The valid names live here so that the schema, the CLI and `neural.refine` share them.
+`OPTIONS` is the single source. From it come:
+
+- the scene script's `refine` section (`RefineSettings`): every field optional; a field left
+  out takes the command line's flag, or else the default; a flag given on the command line
+  wins; a script that sets `model` is refined after `simshot render` and `simshot make`;
+- the checks of the command line's values (`problems`, whose messages name the flag);
+- the defaults of `neural.refine.RefineOptions` (`DEFAULTS`);
+- the backend names, which key the refiner registry (`BACKENDS`: module neural/<name>.py);
+- the help of `simshot refine --<flag>` and of the JSON schema (`option_help`).
 """
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from bridge.schema_types import StrictModel
 
-BACKENDS = ("wan", "cogvideox", "ltx", "wan_vace")
+BACKENDS = ("wan", "cogvideox", "ltx", "wan_vace")  # each is a module neural/<name>.py
 DTYPES = ("auto", "float32", "bfloat16", "float16")
 OFFLOADS = ("none", "model", "sequential", "group")
 NOISES = ("iid", "warped")
@@ -20,36 +27,129 @@ CONTROLS = ("depth", "edges")
 DEVICE_PATTERN = r"^(auto|cpu|mps|cuda(:[0-9]{1,2})?)$"
 
 
+@dataclass(frozen=True)
+class Option:
+    """One refine option: what it does, its default and the values it takes."""
+
+    help: str  # one line, without the default or the valid values (option_help adds them)
+    default: Any = None
+    meaning: str = ""  # what the default stands for, where the value alone does not say
+    choices: tuple[str, ...] = ()
+    ge: float | None = None
+    le: float | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    pattern_words: str = ""  # the pattern's values, as people read them
+
+    def valid(self) -> str:
+        """The values it takes, in words ('' when any value of its type goes)."""
+        if self.choices:
+            return f"one of {', '.join(self.choices)}"
+        if self.ge is not None and self.le is not None:
+            return f"in [{_number(self.ge)}, {_number(self.le)}]"
+        if self.max_length is not None:
+            return f"1 to {self.max_length} characters"
+        return self.pattern_words
+
+    def shown_default(self) -> str:
+        """'default 0.6', 'default auto: cuda when available, else cpu', 'default: ...'."""
+        if self.default is None:
+            return f"default: {self.meaning}"
+        value = (("on" if self.default else "off") if isinstance(self.default, bool)
+                 else _number(self.default))
+        return f"default {value}: {self.meaning}" if self.meaning else f"default {value}"
+
+
+def _number(value: object) -> str:
+    """5.0 -> '5', 0.6 -> '0.6', 4294967295 -> '4294967295'; other values as str()."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+OPTIONS: dict[str, Option] = {
+    "backend": Option("the video model that repaints the frames; wan_vace is structure "
+                      "controlled", "wan", choices=BACKENDS),
+    "model": Option("hub id or local folder of the weights", meaning="the backend's own model",
+                    max_length=400),
+    "strength": Option("SDEdit strength: the share of the schedule re-noised and denoised",
+                       0.6, ge=0, le=1),
+    "steps": Option("full-schedule denoising steps; about strength x steps of them run", 30,
+                    ge=1, le=1000),
+    "guidance": Option("classifier-free guidance scale; 1 or less turns it off", 5.0, ge=0,
+                       le=50),
+    "seed": Option("noise seed", meaning="the scene's seed", ge=0, le=2**32 - 1),
+    "dtype": Option("the weights' floating-point type", "auto",
+                    meaning="bfloat16 on CUDA, float32 on CPU", choices=DTYPES),
+    "device": Option("where the model runs", "auto", meaning="cuda when available, else cpu",
+                     pattern=DEVICE_PATTERN, pattern_words="auto, cpu, mps, cuda or cuda:N"),
+    "offload": Option("keep model parts off the GPU until used: less GPU memory, slower",
+                      "none", choices=OFFLOADS),
+    "vae_tiling": Option("decode the VAE in tiles: less GPU memory for large frames", False),
+    "noise": Option("SDEdit noise: i.i.d., or warped along the engine's flow pass", "iid",
+                    choices=NOISES),
+    "control": Option("wan_vace's control video: the depth pass or segmentation edges",
+                      meaning="the backend's own, depth", choices=CONTROLS),
+    "window": Option("model frames per window of a long shot", 0,
+                     meaning="the model's maximum", ge=0, le=1000),
+}
+DEFAULTS: dict[str, Any] = {name: option.default for name, option in OPTIONS.items()}
+
+
+def flag(name: str) -> str:
+    """The command line's flag for an option: vae_tiling -> --vae-tiling."""
+    return "--" + name.replace("_", "-")
+
+
+def option_help(name: str) -> str:
+    """One line of help for an option: what it does, the values it takes, its default."""
+    option = OPTIONS[name]
+    valid = option.valid()
+    return f"{option.help} ({valid + '; ' if valid else ''}{option.shown_default()})"
+
+
+def _field(name: str) -> Any:
+    """The script field of an option: None (not set) by default, with its bounds and help."""
+    option = OPTIONS[name]
+    return Field(None, description=option_help(name), ge=option.ge, le=option.le,
+                 min_length=None if option.max_length is None else 1,
+                 max_length=option.max_length, pattern=option.pattern)
+
+
 class RefineSettings(StrictModel):
     """Refinement options stored with the scene (module doc); None: not set here."""
 
-    backend: Literal[BACKENDS] | None = Field(  # type: ignore[valid-type]
-        None, description="refiner: wan (default), cogvideox, ltx, or wan_vace (structure "
-        "controlled)")
-    model: str | None = Field(None, min_length=1, max_length=400,
-                              description="hub id or local folder of the weights; set, "
-                              "`simshot render` and `simshot make` refine after rendering")
-    strength: Annotated[float, Field(ge=0, le=1)] | None = Field(
-        None, description="SDEdit strength: the share of the schedule re-noised (default 0.6)")
-    steps: Annotated[int, Field(ge=1, le=1000)] | None = Field(
-        None, description="full-schedule denoising steps (default 30)")
-    guidance: Annotated[float, Field(ge=0, le=50)] | None = Field(
-        None, description="classifier-free guidance scale (default 5)")
-    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] | None = Field(
-        None, description="default: the scene's seed")
-    dtype: Literal[DTYPES] | None = None  # type: ignore[valid-type]
-    device: str | None = Field(None, pattern=DEVICE_PATTERN,
-                               description="auto, cpu, cuda or cuda:N")
-    offload: Literal[OFFLOADS] | None = None  # type: ignore[valid-type]
-    vae_tiling: bool | None = None
-    noise: Literal[NOISES] | None = Field(  # type: ignore[valid-type]
-        None, description="iid, or warped along the engine's flow")
-    control: Literal[CONTROLS] | None = Field(  # type: ignore[valid-type]
-        None, description="wan_vace's control video: the depth pass (default) or "
-        "segmentation edges")
-    window: Annotated[int, Field(ge=0, le=1000)] | None = Field(
-        None, description="model frames per window of a long shot; 0: the model's maximum")
+    backend: Literal[BACKENDS] | None = _field("backend")  # type: ignore[valid-type]
+    model: str | None = _field("model")
+    strength: float | None = _field("strength")
+    steps: int | None = _field("steps")
+    guidance: float | None = _field("guidance")
+    seed: int | None = _field("seed")
+    dtype: Literal[DTYPES] | None = _field("dtype")  # type: ignore[valid-type]
+    device: str | None = _field("device")
+    offload: Literal[OFFLOADS] | None = _field("offload")  # type: ignore[valid-type]
+    vae_tiling: bool | None = _field("vae_tiling")
+    noise: Literal[NOISES] | None = _field("noise")  # type: ignore[valid-type]
+    control: Literal[CONTROLS] | None = _field("control")  # type: ignore[valid-type]
+    window: int | None = _field("window")
 
     def given(self) -> dict:
         """The fields the script sets."""
         return self.model_dump(exclude_none=True)
+
+
+def problems(values: dict[str, Any]) -> list[str]:
+    """What is wrong with option values (None: not given), one message per bad value, each
+    naming the command line's flag: ["--strength must be in [0, 1], got 1.5"]."""
+    try:
+        RefineSettings.model_validate(values)
+    except ValidationError as err:
+        return [_problem(error) for error in err.errors()]
+    return []
+
+
+def _problem(error: Any) -> str:
+    if not error["loc"]:  # not about one value (an unknown name): pydantic's own words
+        return error["msg"]
+    name = str(error["loc"][0])
+    return f"{flag(name)} must be {OPTIONS[name].valid()}, got {error['input']!r}"

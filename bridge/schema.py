@@ -152,6 +152,11 @@ class PhysicsSettings(StrictModel):
     timestep: Annotated[float, Field(ge=1 / 2000, le=1 / 60)] = 1 / 240
     solver_iterations: Annotated[int, Field(ge=1, le=1000)] = 50
     max_speed: Annotated[float, Field(gt=0, le=10_000)] = limits.MAX_SPEED_M_S
+    record_every: Annotated[int, Field(ge=1, le=1000)] | None = Field(
+        None, description="physics steps between the recorded samples of simulation.npz; "
+        "default: every step, or as few as keep a long, crowded scene's recording within "
+        "256 MB. Video frames are sampled from the recording, so the camera (slow motion "
+        "included) never re-runs the simulation")
 
 
 class Push(StrictModel):

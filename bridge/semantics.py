@@ -10,7 +10,7 @@ from fnmatch import fnmatchcase
 
 from bridge import limits
 from bridge.assets.registry import ASSETS
-from bridge.locate import field_text
+from bridge.errors import field_text
 from bridge.schema import (
     GROUND,
     Body,

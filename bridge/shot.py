@@ -7,23 +7,94 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from bridge.files import atomic_write
 from bridge.instances import Instance
 from bridge.schema import Scene
 from bridge.timing import TimeMap
 
+# Every file and folder of a shot, named once here and nowhere else (DESIGN.md).
 SCENE = "scene.yaml"
+PLAN_TRACE = "plan_trace.json"  # only when planned from a prompt
+SIMULATION = "simulation.npz"  # the physics stage's recording: every body at its step rate
+SIMULATION_INFO = "simulation.json"  # its events in simulated time, masses, sample interval
 TRAJECTORY = "trajectory.npz"
 EVENTS = "events.json"
 METADATA = "metadata.json"
+RGB = "rgb.mp4"
+ANNOTATIONS = "annotations.npz"  # 3D boxes, image positions, where events are seen
 REPORT = "report.json"
 STAGES = "stages.json"  # input hashes of the stages that produced this folder
-RENDER_OUTPUTS = ("rgb.mp4", "depth", "segmentation", "flow", "normals", "object_coordinates",
-                  "annotations.npz")
+REPORT_HTML = "report.html"
+CONTACT_SHEET = "contact_sheet.png"
+REFINED = "refined.mp4"
+
+
+@dataclass(frozen=True)
+class FrameFiles:
+    """One file per video frame in a folder of the shot: `folder/stem_00000.suffix`."""
+
+    folder: str
+    stem: str
+    suffix: str
+
+    def name(self, frame: int) -> str:
+        return f"{self.stem}_{frame:05d}{self.suffix}"
+
+    def path(self, shot_dir: Path, frame: int) -> Path:
+        return Path(shot_dir) / self.folder / self.name(frame)
+
+    def paths(self, shot_dir: Path, count: int) -> list[Path]:
+        return [self.path(shot_dir, k) for k in range(count)]
+
+    @property
+    def pattern(self) -> str:
+        """The glob of the files inside the folder."""
+        return f"{self.stem}_*{self.suffix}"
+
+
+DEPTH = FrameFiles("depth", "depth", ".tiff")  # float32 [H,W] metres along the camera axis
+SEGMENTATION = FrameFiles("segmentation", "segmentation", ".png")  # uint16 [H,W] instance ids
+FORWARD_FLOW = FrameFiles("flow", "forward_flow", ".npy")  # float32 [H,W,2] (dx, dy) pixels
+BACKWARD_FLOW = FrameFiles("flow", "backward_flow", ".npy")
+NORMALS = FrameFiles("normals", "normals", ".tiff")  # uint16 [H,W,3], (n + 1) / 2 x 65535
+OBJECT_COORDINATES = FrameFiles("object_coordinates", "object_coordinates", ".tiff")
+REFINED_FRAMES = FrameFiles("refined", "refined", ".png")  # uint8 [H,W,3], after refinement
+
+# Render passes: the name `--passes` takes and the per-frame files it writes (rgb: the video).
+PASS_FILES: dict[str, tuple[FrameFiles, ...]] = {
+    "rgb": (), "depth": (DEPTH,), "segmentation": (SEGMENTATION,),
+    "flow": (FORWARD_FLOW, BACKWARD_FLOW), "normals": (NORMALS,),
+    "object_coordinates": (OBJECT_COORDINATES,)}
+ALL_PASSES = frozenset(PASS_FILES)
+DEFAULT_PASSES = frozenset({"rgb", "depth", "segmentation", "flow"})
+RENDER_OUTPUTS = (RGB, *(f.folder for f in (DEPTH, SEGMENTATION, FORWARD_FLOW, NORMALS,
+                                            OBJECT_COORDINATES)), ANNOTATIONS)
+
+
+def framed_events(events: dict, timing: TimeMap) -> dict:
+    """events.json: each collision, fracture and fired event with `frame`, the first video
+    frame that shows its time, placed after its `time`."""
+    def framed(entry: dict) -> dict:
+        out = {}
+        for key, value in entry.items():
+            out[key] = value
+            if key == "time":
+                out["frame"] = timing.frame_of(value)
+        return out
+
+    return {kind: [framed(e) for e in entries] for kind, entries in events.items()}
+
+
+def read_segmentation(path: Path) -> np.ndarray:
+    """A segmentation PNG back as [H,W] uint16 ids."""
+    with Image.open(path) as image:
+        return np.asarray(image, dtype=np.uint16)
 
 
 def write_json(path: Path, data: object) -> None:

@@ -1,6 +1,8 @@
-"""The trajectory artifact: per-instance poses and velocities at the render frame rate.
+"""The trajectory artifacts: per-instance poses and velocities over simulated time.
 
-File layout (DESIGN.md): times [F]; pos/<name> [F,3] and quat/<name> [F,4] xyzw, the pose of
+The physics stage records every body at a fixed step rate (simulation.npz, independent of the
+camera); `sample` takes that recording to the video frames' times (trajectory.npz), for any
+time map, slow motion included. Both files share one layout (DESIGN.md): times [F]; pos/<name> [F,3] and quat/<name> [F,4] xyzw, the pose of
 the asset origin; linvel/<name> [F,3], the velocity of the centre of mass; angvel/<name> [F,3]
 in rad/s; NaN where the instance does not exist.
 """
@@ -58,3 +60,68 @@ class Trajectory:
                     group, name = key.split("/", 1)
                     getattr(traj, group)[name] = data[key]
         return traj
+
+
+@dataclass(frozen=True)
+class SamplePlan:
+    """How each video frame blends the two recorded samples around its simulated time."""
+
+    lower: np.ndarray  # [F] sample index at or before the frame's time
+    upper: np.ndarray  # [F] sample index at or after it
+    weight: np.ndarray  # [F] 0 at the lower sample, 1 at the upper
+
+    @classmethod
+    def for_times(cls, times: np.ndarray, interval: float, count: int) -> SamplePlan:
+        """For samples taken every `interval` seconds from t = 0 (`count` of them)."""
+        exact = np.asarray(times, float) / interval
+        snapped = np.rint(exact)
+        on_sample = np.abs(exact - snapped) < 1e-6  # float noise in k / fps, not a real offset
+        low = np.where(on_sample, snapped, np.floor(exact)).astype(int)
+        high = np.where(on_sample, snapped, np.ceil(exact)).astype(int)
+        weight = np.where(on_sample, 0.0, exact - low)
+        last = count - 1
+        return cls(np.minimum(low, last), np.minimum(high, last), weight)
+
+
+def sample(recording: Trajectory, times: np.ndarray, interval: float) -> Trajectory:
+    """The recording (samples every `interval` s from t = 0) at each of `times`: positions and
+    velocities blended linearly, rotations by slerp. An instance that exists at only one of
+    the two samples takes the earlier one, so a frame shows what existed at the last sample
+    before its time."""
+    plan = SamplePlan.for_times(times, interval, recording.num_frames)
+    out = Trajectory(times=np.asarray(times, float))
+    if np.all(plan.weight == 0):
+        for key in (*FIELDS, "particles"):
+            getattr(out, key).update({n: v[plan.lower] for n, v in getattr(recording, key).items()})
+        return out
+    for key in ("pos", "linvel", "angvel", "particles"):
+        getattr(out, key).update({n: _blend(v, plan, _lerp)
+                                  for n, v in getattr(recording, key).items()})
+    out.quat.update({n: _blend(v, plan, _slerp) for n, v in recording.quat.items()})
+    return out
+
+
+def _blend(values: np.ndarray, plan: SamplePlan, mix) -> np.ndarray:
+    low, high = values[plan.lower], values[plan.upper]
+    weight = plan.weight.reshape((-1,) + (1,) * (values.ndim - 1))
+    mixed = mix(low, high, weight)
+    # Where the later sample lacks the instance (removed, broken), hold the earlier state.
+    return np.where(np.isnan(high) | (weight == 0), low, mixed)
+
+
+def _lerp(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return a + (b - a) * w
+
+
+def _slerp(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Shortest-arc spherical blend of [F,4] unit quaternions."""
+    dot = np.sum(a * b, axis=-1, keepdims=True)
+    b = np.where(dot < 0, -b, b)
+    dot = np.clip(np.abs(dot), -1.0, 1.0)
+    angle = np.arccos(dot)
+    small = angle < 1e-6
+    sin = np.where(small, 1.0, np.sin(angle))
+    wa = np.where(small, 1 - w, np.sin((1 - w) * angle) / sin)
+    wb = np.where(small, w, np.sin(w * angle) / sin)
+    out = wa * a + wb * b
+    return out / np.linalg.norm(out, axis=-1, keepdims=True)

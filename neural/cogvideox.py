@@ -35,10 +35,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from bridge.errors import UserError
 from neural import wan
-from neural.diffusers_backend import DiffusersRefiner, missing_weights, model_source
+from neural.diffusers_backend import DiffusersRefiner
 from neural.refine import RefineOptions, ShotFlows
+from neural.weights import load_weights
 
 DEFAULT_MODEL = "THUDM/CogVideoX-2b"
 DOWNLOAD_HINT = (
@@ -79,6 +79,9 @@ class CogVideoXRefiner(DiffusersRefiner):
                                                  noise, generator, dtype),
                     "generator": generator}
         return {"video": [Image.fromarray(frame) for frame in frames], "generator": generator}
+
+
+REFINER = CogVideoXRefiner  # what neural.refine.get_refiner instantiates for this backend
 
 
 def latent_shape(pipe, frames: int, height: int, width: int) -> tuple[int, int, int, int, int]:
@@ -135,15 +138,9 @@ def prenoised_latents(pipe, frames: np.ndarray, strength: float, steps: int, noi
 
 
 def load_pipeline(model: str, dtype):
-    """CogVideoXVideoToVideoPipeline from a local folder or the hub cache; UserError when
-    missing (local_files_only as in neural.diffusers_backend.model_source)."""
+    """CogVideoXVideoToVideoPipeline from the weights on this machine (neural.weights);
+    UserError when they are missing."""
     from diffusers import CogVideoXVideoToVideoPipeline
 
-    source, offline = model_source(model, DEFAULT_MODEL, DOWNLOAD_HINT)
-    try:
-        return CogVideoXVideoToVideoPipeline.from_pretrained(source, torch_dtype=dtype,
-                                                             local_files_only=offline)
-    except (OSError, ValueError) as err:
-        raise UserError(missing_weights(
-            model, f"{type(err).__name__}: {err}".splitlines()[0], DEFAULT_MODEL,
-            DOWNLOAD_HINT)) from None
+    return load_weights(model, DEFAULT_MODEL, DOWNLOAD_HINT, lambda folder:
+                        CogVideoXVideoToVideoPipeline.from_pretrained(folder, torch_dtype=dtype))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bridge import shot
 from bridge.errors import UserError
 from bridge.refine_schema import CONTROLS
 
@@ -40,8 +41,7 @@ def read_depth(shot_dir: Path, count: int) -> np.ndarray:
     the shot was rendered without it."""
     import tifffile
 
-    # renderer.outputs.depth_path's names, written out (importing the renderer is slow)
-    paths = [Path(shot_dir) / "depth" / f"depth_{k:05d}.tiff" for k in range(count)]
+    paths = shot.DEPTH.paths(shot_dir, count)
     if not all(path.is_file() for path in paths):
         raise UserError(f"{shot_dir}: the depth-controlled refiner needs the depth pass; "
                         "render with --passes ...,depth")
@@ -68,20 +68,11 @@ def depth_frames(depth: np.ndarray) -> np.ndarray:
 def read_segmentation(shot_dir: Path, count: int) -> np.ndarray:
     """The segmentation pass (`segmentation/segmentation_*.png`, 16-bit ids) as uint16
     [count,H,W]; UserError when the shot was rendered without it."""
-    from PIL import Image
-
-    # renderer.outputs.segmentation_path's names, written out (importing the renderer is
-    # slow); decoded as renderer.outputs.read_segmentation decodes them
-    paths = [Path(shot_dir) / "segmentation" / f"segmentation_{k:05d}.png"
-             for k in range(count)]
+    paths = shot.SEGMENTATION.paths(shot_dir, count)
     if not all(path.is_file() for path in paths):
         raise UserError(f"{shot_dir}: the edge-controlled refiner needs the segmentation "
                         "pass; render with --passes ...,segmentation")
-    frames = []
-    for path in paths:
-        with Image.open(path) as image:
-            frames.append(np.asarray(image, dtype=np.uint16))
-    return np.stack(frames)
+    return np.stack([shot.read_segmentation(path) for path in paths])
 
 
 def edge_frames(segmentation: np.ndarray, width: int = 2) -> np.ndarray:

@@ -1,5 +1,5 @@
 """What every diffusers video-to-video backend shares: loading and placement, one prompt
-encoding per shot, the refine call and the frame conversion, and the missing-weights message.
+encoding per shot, the refine call and the frame conversion.
 
 A backend subclasses `DiffusersRefiner` and supplies `_load` (its pipeline class),
 `_embeddings` (its text encoding) and `_start` (the pipeline arguments that carry the video
@@ -8,18 +8,18 @@ also overrides `_control` (the pipeline arguments for the window's control frame
 
 Strength 0 is SDEdit at t = 0: no denoising step runs and what remains is the VAE round trip
 of the frames (`vae_round_trip`), the limit the output approaches as strength goes to 0.
-Before loading, `neural.hardware.check_fits` refuses a large model with no GPU, or one too big
-for the GPU without offloading. torch and diffusers are imported inside functions.
+Before loading, weights that are not on this machine are refused (`neural.weights`: nothing is
+ever downloaded), then `neural.hardware.check_fits` refuses a large model with no GPU, or one
+too big for the GPU without offloading. torch and diffusers are imported inside functions.
 """
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import numpy as np
 
 from bridge.errors import UserError
+from neural.hardware import check_fits, gpu_advice, model_bytes, pipeline_bytes
 from neural.refine import RefineOptions, ShotFlows
+from neural.weights import hub_id, not_here, weights_folder
 
 
 class DiffusersRefiner:
@@ -77,7 +77,8 @@ class DiffusersRefiner:
         return {}
 
     def _load(self, model: str, dtype):
-        """The backend's pipeline from `model` (a hub id or folder), or UserError."""
+        """The backend's pipeline from `model` (a hub id or folder) through
+        neural.weights.load_weights, or UserError."""
         raise NotImplementedError
 
     def _embeddings(self, pipe, prompt: str, negative: str, guided: bool, device) -> tuple:
@@ -91,19 +92,30 @@ class DiffusersRefiner:
         raise NotImplementedError
 
     def _pipeline(self, options: RefineOptions):
-        from neural.hardware import check_fits, model_bytes, pipeline_bytes
-
-        if not self._placed:  # a pipeline handed over is sized by its tensors
-            model, dtype = options.model or self.default_model, dtype_of(options)
-            size = (model_bytes(model, dtype.itemsize) if self._pipe is None
-                    else pipeline_bytes(self._pipe))
-            check_fits(model, size, options, device_of(options),
-                       hub_id(model, self.default_model), self.hint)
+        if not self._placed:
             if self._pipe is None:
-                self._pipe = self._load(model, dtype)
+                self._pipe = self._load_here(options)
+            else:  # a pipeline handed over is sized by its tensors
+                self._check_fits(options, pipeline_bytes(self._pipe))
             place(self._pipe, options)
             self._placed = True
         return self._pipe
+
+    def _load_here(self, options: RefineOptions):
+        """The pipeline from the weights on this machine, once they are known to fit; when
+        they are not here, that is said first and GPU advice second (neural.weights)."""
+        model, dtype = options.model or self.default_model, dtype_of(options)
+        folder = weights_folder(model)
+        if folder is None:
+            raise UserError(not_here(model, self.default_model, self.hint)
+                            + gpu_advice(options, device_of(options)))
+        self._check_fits(options, model_bytes(folder, dtype.itemsize))
+        return self._load(model, dtype)
+
+    def _check_fits(self, options: RefineOptions, size: int | None) -> None:
+        model = options.model or self.default_model
+        check_fits(model, size, options, device_of(options), hub_id(model, self.default_model),
+                   self.hint)
 
     def _encode(self, pipe, prompt: str, negative: str, guided: bool, options: RefineOptions):
         """Once per shot: the text encoder is the largest memory cost, so afterwards it
@@ -164,42 +176,6 @@ def warped_latents(flows: ShotFlows, seed: int, shape: tuple[int, ...]):
                          np.random.default_rng(seed), backward_flows=flows.backward,
                          frames=len(flows.forward))  # [F', C, H', W']
     return to_torch(np.moveaxis(noise, 1, 0)[None])  # float32, the pipelines' latents dtype
-
-
-def model_source(model: str, default: str, hint: str) -> tuple[str, bool]:
-    """(what to pass to from_pretrained, local_files_only) for a hub id or a local folder.
-
-    A local folder without model_index.json is a UserError (missing_weights, with the
-    backend's `default` id and download `hint`).
-    """
-    path = Path(model).expanduser()
-    # a hub id is exactly "owner/name"; anything else (or an existing path) is a folder
-    local = path.exists() or model.startswith((".", "/", "~")) or model.count("/") != 1
-    if local and not (path / "model_index.json").is_file():
-        raise UserError(missing_weights(model, f"{path} is not a diffusers model folder "
-                                               "(no model_index.json)", default, hint))
-    return (str(path) if local else model), local or offline()
-
-
-def missing_weights(model: str, why: str, default: str, hint: str) -> str:
-    """The missing-weights message: what failed and how to download `model` (or `default`,
-    when `model` is a folder) with its size `hint`."""
-    hub = hub_id(model, default)
-    return (f"the model weights for {model!r} could not be loaded ({why}). Download them on "
-            f"a machine with internet access: `huggingface-cli download {hub}` (or "
-            f"`hf download {hub}`), then pass the hub id with the cache copied over, or the "
-            f"downloaded folder, as the model. {hub}: {hint}.")
-
-
-def offline() -> bool:
-    """HF_HUB_OFFLINE is set: nothing may be downloaded."""
-    return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes")
-
-
-def hub_id(model: str, default: str) -> str:
-    """The hub id to fetch: `model` when it is one (owner/name, not an existing path), else
-    the backend's `default`."""
-    return model if model.count("/") == 1 and not Path(model).exists() else default
 
 
 def device_of(options: RefineOptions):

@@ -35,15 +35,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from bridge.errors import UserError
-from neural.diffusers_backend import (
-    DiffusersRefiner,
-    missing_weights,
-    model_source,
-    rebuilt_as,
-    warped_latents,
-)
+from neural.diffusers_backend import DiffusersRefiner, rebuilt_as, warped_latents
 from neural.refine import RefineOptions, ShotFlows
+from neural.weights import load_weights
 
 DEFAULT_MODEL = "Lightricks/LTX-Video-0.9.7-dev"
 MAX_SEQUENCE_LENGTH = 128
@@ -113,6 +107,9 @@ class LTXRefiner(DiffusersRefiner):
                 "generator": torch.Generator(device="cpu").manual_seed(seed)}
 
 
+REFINER = LTXRefiner  # what neural.refine.get_refiner instantiates for this backend
+
+
 def sdedit_timesteps(strength: float, steps: int) -> list[float]:
     """The last round(strength * steps) (at least 1) timesteps of the `steps`-step
     flow-matching schedule 1000 * (1 - i/steps): SDEdit from t0 = n/steps."""
@@ -174,12 +171,7 @@ def prenoised_latents(pipe, frames: np.ndarray, timesteps: list[float], noise):
 
 
 def load_pipeline(model: str, dtype):
-    """SDEditLTXPipeline from a local folder or the hub cache; UserError when missing
-    (local_files_only as in neural.diffusers_backend.model_source)."""
-    source, offline = model_source(model, DEFAULT_MODEL, DOWNLOAD_HINT)
-    try:
-        return sdedit_pipeline_class().from_pretrained(source, torch_dtype=dtype,
-                                                       local_files_only=offline)
-    except (OSError, ValueError) as err:
-        raise UserError(missing_weights(model, f"{type(err).__name__}: {err}".splitlines()[0],
-                                        DEFAULT_MODEL, DOWNLOAD_HINT)) from None
+    """SDEditLTXPipeline from the weights on this machine (neural.weights); UserError when
+    they are missing."""
+    return load_weights(model, DEFAULT_MODEL, DOWNLOAD_HINT, lambda folder:
+                        sdedit_pipeline_class().from_pretrained(folder, torch_dtype=dtype))

@@ -26,7 +26,9 @@ fitted and windowed as the frames: the depth pass or segmentation edges (`neural
 the backend's own kind unless `RefineOptions.control` names one.
 
 Options come from three places (`options_for`): the command line's flags win over the scene
-script's `refine` section (`bridge.refine_schema`), which wins over the defaults here.
+script's `refine` section, which wins over the defaults. The defaults, the valid values and the
+backend names are `bridge.refine_schema`'s; backend `name` is the module `neural.<name>`, whose
+`REFINER` is its Refiner class, imported only when that backend is asked for.
 
 torch, diffusers and av are imported only inside functions, so importing this module is cheap.
 """
@@ -43,62 +45,44 @@ import numpy as np
 
 from bridge import shot
 from bridge.errors import UserError
-from bridge.refine_schema import BACKENDS, CONTROLS, DTYPES, NOISES, OFFLOADS
+from bridge.refine_schema import BACKENDS, DEFAULTS, problems
 from neural import frames as fr
 
-REFINED_VIDEO = "refined.mp4"
-REFINED_DIR = "refined"
 REPORT_KEY = "refine"
 PNG_COMPRESS_LEVEL = 1  # zlib level 1: 40% faster than the default 6 on photoreal frames
 
-# name -> "module:Class"; modules are imported only when their backend is asked for. The
-# names are bridge.refine_schema.BACKENDS (a test keeps the two equal).
-REFINERS: dict[str, str] = {"wan": "neural.wan:WanRefiner",
-                            "cogvideox": "neural.cogvideox:CogVideoXRefiner",
-                            "ltx": "neural.ltx:LTXRefiner",
-                            "wan_vace": "neural.wan_vace:WanVACERefiner"}
-DEFAULT_BACKEND = BACKENDS[0]
+DEFAULT_BACKEND: str = DEFAULTS["backend"]
 WINDOW_OVERLAP = 8  # frames cross-faded between neighbouring windows (model frames), after
 # the next window's first latent group, which the overlap also covers
 
 
 @dataclass
 class RefineOptions:
-    """What `simshot refine` takes. `model` None means the backend's default model id."""
+    """What `simshot refine` takes, each option as bridge.refine_schema.OPTIONS defines it
+    (default, valid values, meaning); None stands for a default that depends on the backend
+    (`model`, `control`) or the scene (`seed`)."""
 
-    model: str | None = None  # hub id or local folder
-    strength: float = 0.6  # SDEdit: fraction of the schedule re-noised and denoised, in [0, 1]
-    steps: int = 30  # full-schedule step count; about strength * steps of them run
-    guidance: float = 5.0  # classifier-free guidance scale (<= 1 turns it off)
-    seed: int | None = None  # None: the scene's seed (metadata.json)
-    dtype: str = "auto"  # auto: bfloat16 on CUDA, float32 on CPU
-    device: str = "auto"  # auto: cuda when available, else cpu
-    offload: str = "none"  # none | model | sequential | group
-    vae_tiling: bool = False
-    noise: str = "iid"  # iid | warped (flow-warped along the shot's flow pass)
-    window: int = 0  # model frames per window for long shots; 0: the backend's maximum
-    control: str | None = None  # depth | edges, for a structure-controlled backend
+    model: str | None = DEFAULTS["model"]
+    strength: float = DEFAULTS["strength"]
+    steps: int = DEFAULTS["steps"]
+    guidance: float = DEFAULTS["guidance"]
+    seed: int | None = DEFAULTS["seed"]
+    dtype: str = DEFAULTS["dtype"]
+    device: str = DEFAULTS["device"]
+    offload: str = DEFAULTS["offload"]
+    vae_tiling: bool = DEFAULTS["vae_tiling"]
+    noise: str = DEFAULTS["noise"]
+    window: int = DEFAULTS["window"]
+    control: str | None = DEFAULTS["control"]
 
     def check(self) -> None:
         """Raise UserError on a value out of range (before anything heavy is loaded)."""
-        problems = []
-        if not 0.0 <= self.strength <= 1.0:
-            problems.append(f"--strength must be in [0, 1], got {self.strength}")
-        if self.steps < 1:
-            problems.append(f"--steps must be >= 1, got {self.steps}")
-        if 0 < self.strength and int(self.steps * self.strength) < 1:
-            problems.append(f"--strength {self.strength} with --steps {self.steps} runs no "
-                            "denoising step (strength * steps < 1); raise either")
-        for flag, value, valid in (("--dtype", self.dtype, DTYPES),
-                                   ("--offload", self.offload, OFFLOADS),
-                                   ("--noise", self.noise, NOISES),
-                                   ("--control", self.control or CONTROLS[0], CONTROLS)):
-            if value not in valid:
-                problems.append(f"{flag} must be one of {', '.join(valid)}, got {value!r}")
-        if self.window < 0:
-            problems.append(f"--window must be >= 0, got {self.window}")
-        if problems:
-            raise UserError("; ".join(problems))
+        found = problems(asdict(self))
+        if not found and 0 < self.strength and int(self.steps * self.strength) < 1:
+            found.append(f"--strength {self.strength} with --steps {self.steps} runs no "
+                         "denoising step (strength * steps < 1); raise either")
+        if found:
+            raise UserError("; ".join(found))
 
 
 @dataclass(frozen=True)
@@ -138,37 +122,33 @@ class Refiner(Protocol):
 
 
 def get_refiner(name: str, pipeline: object | None = None) -> Refiner:
-    """Instantiate a registered backend, importing its module only now."""
-    if name not in REFINERS:
+    """Instantiate a backend of BACKENDS, importing its module neural.<name> only now."""
+    if name not in BACKENDS:
         from bridge.suggest import closest
 
-        hint = closest(name, list(REFINERS))
+        hint = closest(name, list(BACKENDS))
         near = f" (did you mean {hint!r}?)" if hint else ""
         raise UserError(f"unknown refiner backend {name!r}{near}; valid backends: "
-                        f"{', '.join(sorted(REFINERS))}")
-    module, cls = REFINERS[name].split(":")
-    return getattr(importlib.import_module(module), cls)(pipeline=pipeline)
+                        f"{', '.join(sorted(BACKENDS))}")
+    return importlib.import_module(f"neural.{name}").REFINER(pipeline=pipeline)
 
 
-def refine_shot(shot_dir: Path, options: RefineOptions, backend: str = DEFAULT_BACKEND,
+def refine_shot(shot_dir: Path, options: RefineOptions, backend: str | Refiner = DEFAULT_BACKEND,
                 pipeline: object | None = None) -> Path:
     """Refine the shot folder's rgb.mp4 into refined.mp4 (module doc); returns its path.
 
-    `pipeline` hands the backend a ready diffusers pipeline (tests pass tiny ones); without it
-    the backend loads `options.model`.
+    `backend` is a name of BACKENDS, or a Refiner itself (benchmarks pass their own).
+    `pipeline` hands a named backend a ready diffusers pipeline (tests pass tiny ones);
+    without it the backend loads `options.model`.
     """
     started = time.perf_counter()
     options.check()
     shot_dir = Path(shot_dir)
-    source = shot_dir / "rgb.mp4"
+    source = shot_dir / shot.RGB
     if not source.is_file():
-        raise UserError(f"{shot_dir}: no rgb.mp4; render the shot first (simshot render)")
-    try:
-        metadata = shot.read_json(shot_dir / shot.METADATA)
-        meta = metadata["scene"]
-    except (OSError, ValueError, KeyError):
-        raise UserError(f"{shot_dir}: no readable metadata.json; is this a shot folder?"
-                        ) from None
+        raise UserError(f"{shot_dir}: no {shot.RGB}; render the shot first (simshot render)")
+    metadata = read_metadata(shot_dir)
+    meta = metadata["scene"]
     fps, count = int(meta["fps"]), int(meta["num_frames"])
     prompt, negative = read_style(shot_dir / shot.SCENE)
     seed = int(meta.get("seed", 0)) if options.seed is None else options.seed
@@ -176,11 +156,11 @@ def refine_shot(shot_dir: Path, options: RefineOptions, backend: str = DEFAULT_B
 
     coarse = read_video(source)
     if len(coarse) != count:
-        raise UserError(f"{source}: {len(coarse)} frames, metadata.json says {count}")
+        raise UserError(f"{source}: {len(coarse)} frames, {shot.METADATA} says {count}")
     flows = read_flows(shot_dir, count) if run.noise == "warped" and run.strength > 0 else None
     timings: dict[str, float] = {"read_s": time.perf_counter() - started}
-    section: dict = {"backend": backend}
-    refiner = get_refiner(backend, pipeline)
+    refiner = get_refiner(backend, pipeline) if isinstance(backend, str) else backend
+    section: dict = {"backend": refiner.name}
     section["model"] = run.model or refiner.default_model
     control = None
     kind = control_kind(refiner, run)
@@ -196,7 +176,7 @@ def refine_shot(shot_dir: Path, options: RefineOptions, backend: str = DEFAULT_B
     section.update(info)
 
     tick = time.perf_counter()
-    out = shot_dir / REFINED_VIDEO
+    out = shot_dir / shot.REFINED
     write_outputs(shot_dir, refined, fps)
     timings["write_s"] = time.perf_counter() - tick
     timings["total_s"] = time.perf_counter() - started
@@ -213,7 +193,7 @@ def control_kind(refiner: Refiner, options: RefineOptions) -> str | None:
     UserError when --control is given to a backend without structure control."""
     own = getattr(refiner, "control", None)
     if options.control is not None and own is None:
-        controlled = [name for name in REFINERS if name.endswith("_vace")]
+        controlled = [name for name in BACKENDS if name.endswith("_vace")]
         raise UserError(f"--control {options.control}: the {refiner.name} backend takes no "
                         f"control video; use --backend {', '.join(controlled)}")
     return options.control or own
@@ -303,6 +283,17 @@ def _run_model(refiner: Refiner, coarse: np.ndarray, prompt: str, negative: str,
 # --- shot-folder I/O ---------------------------------------------------------------------
 
 
+def read_metadata(shot_dir: Path) -> dict:
+    """The shot's metadata.json; UserError when it is unreadable or lacks scene.num_frames."""
+    try:
+        metadata = shot.read_json(Path(shot_dir) / shot.METADATA)
+    except (OSError, ValueError):
+        metadata = None
+    if not isinstance(metadata, dict) or "num_frames" not in (metadata.get("scene") or {}):
+        raise UserError(f"{shot_dir}: no readable {shot.METADATA}; is this a shot folder?")
+    return metadata
+
+
 def read_style(scene_path: Path) -> tuple[str, str]:
     """The script's style.prompt (with the camera's depth-of-field hint) and style.negative,
     read plainly (no re-validation)."""
@@ -322,9 +313,8 @@ def read_style(scene_path: Path) -> tuple[str, str]:
 
 def read_flows(shot_dir: Path, count: int) -> ShotFlows:
     """The flow pass's forward flows (and backward ones when all are there) [count,H,W,2]."""
-    # renderer.outputs.flow_paths' names, written out: importing the renderer takes seconds.
-    paths = [(shot_dir / "flow" / f"forward_flow_{k:05d}.npy",
-              shot_dir / "flow" / f"backward_flow_{k:05d}.npy") for k in range(count)]
+    paths = list(zip(shot.FORWARD_FLOW.paths(shot_dir, count),
+                     shot.BACKWARD_FLOW.paths(shot_dir, count)))
     if not all(fwd.is_file() for fwd, _ in paths):
         raise UserError(f"{shot_dir}: --noise warped needs the flow pass; render with "
                         "--passes ...,flow")
@@ -366,8 +356,8 @@ def write_outputs(shot_dir: Path, frames: np.ndarray, fps: int) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(1) as pool:
-        video = pool.submit(write_video, shot_dir / REFINED_VIDEO, frames, fps)
-        write_pngs(shot_dir / REFINED_DIR, frames)
+        video = pool.submit(write_video, shot_dir / shot.REFINED, frames, fps)
+        write_pngs(shot_dir / shot.REFINED_FRAMES.folder, frames)
         video.result()
 
 
@@ -379,7 +369,7 @@ def write_pngs(folder: Path, frames: np.ndarray) -> None:
     from PIL import Image
 
     def save(i: int, tmp: Path) -> None:
-        Image.fromarray(frames[i]).save(tmp / f"refined_{i:05d}.png",
+        Image.fromarray(frames[i]).save(tmp / shot.REFINED_FRAMES.name(i),
                                         compress_level=PNG_COMPRESS_LEVEL)
 
     with shot.staging(folder) as tmp, ThreadPoolExecutor(min(4, os.cpu_count() or 1)) as pool:

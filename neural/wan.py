@@ -33,14 +33,9 @@ import re
 
 import numpy as np
 
-from bridge.errors import UserError
-from neural.diffusers_backend import (
-    DiffusersRefiner,
-    missing_weights,
-    model_source,
-    warped_latents,
-)
+from neural.diffusers_backend import DiffusersRefiner, warped_latents
 from neural.refine import RefineOptions, ShotFlows
+from neural.weights import load_weights
 
 DEFAULT_MODEL = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
 MAX_SEQUENCE_LENGTH = 512
@@ -78,6 +73,9 @@ class WanRefiner(DiffusersRefiner):
                                                  options.steps, noise)}
         return {"video": [Image.fromarray(frame) for frame in frames],
                 "generator": torch.Generator(device="cpu").manual_seed(seed)}
+
+
+REFINER = WanRefiner  # what neural.refine.get_refiner instantiates for this backend
 
 
 def latent_shape(pipe, frames: int, height: int, width: int) -> tuple[int, int, int, int, int]:
@@ -163,22 +161,19 @@ def encode_text(pipe, text: str, device) -> object:
 
 
 def load_pipeline(model: str, dtype):
-    """WanVideoToVideoPipeline from a local folder or the hub cache; UserError when missing.
+    """WanVideoToVideoPipeline from the weights on this machine (neural.weights); UserError
+    when they are missing."""
+    from diffusers import WanVideoToVideoPipeline
 
-    A local folder, or any id while HF_HUB_OFFLINE is set, is loaded with
-    local_files_only=True; otherwise diffusers may download the weights.
-    """
+    return load_weights(model, DEFAULT_MODEL, DOWNLOAD_HINT,
+                        lambda folder: from_folder(WanVideoToVideoPipeline, folder, dtype))
+
+
+def from_folder(pipeline_class, folder: str, dtype):
+    """A Wan pipeline of `pipeline_class` from a diffusers folder, its VAE in float32:
+    bfloat16 decodes visibly worse."""
     import torch
-    from diffusers import AutoencoderKLWan, WanVideoToVideoPipeline
+    from diffusers import AutoencoderKLWan
 
-    source, offline = model_source(model, DEFAULT_MODEL, DOWNLOAD_HINT)
-    try:
-        # Wan's VAE is run in float32: bfloat16 decodes visibly worse.
-        vae = AutoencoderKLWan.from_pretrained(source, subfolder="vae",
-                                               torch_dtype=torch.float32,
-                                               local_files_only=offline)
-        return WanVideoToVideoPipeline.from_pretrained(source, vae=vae, torch_dtype=dtype,
-                                                       local_files_only=offline)
-    except (OSError, ValueError) as err:
-        raise UserError(missing_weights(model, f"{type(err).__name__}: {err}".splitlines()[0],
-                                        DEFAULT_MODEL, DOWNLOAD_HINT)) from None
+    vae = AutoencoderKLWan.from_pretrained(folder, subfolder="vae", torch_dtype=torch.float32)
+    return pipeline_class.from_pretrained(folder, vae=vae, torch_dtype=dtype)

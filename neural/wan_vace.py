@@ -31,15 +31,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from bridge.errors import UserError
-from neural.diffusers_backend import (
-    missing_weights,
-    model_source,
-    rebuilt_as,
-    warped_latents,
-)
+from neural.diffusers_backend import rebuilt_as, warped_latents
 from neural.refine import RefineOptions, ShotFlows
-from neural.wan import WanRefiner, latent_shape, normalised_latents
+from neural.wan import WanRefiner, from_folder, latent_shape, normalised_latents
+from neural.weights import load_weights
 
 DEFAULT_MODEL = "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
 CONDITIONING_SCALE = 1.0
@@ -123,6 +118,9 @@ class WanVACERefiner(WanRefiner):
                 "generator": torch.Generator(device="cpu").manual_seed(seed)}
 
 
+REFINER = WanVACERefiner  # what neural.refine.get_refiner instantiates for this backend
+
+
 def sdedit_count(strength: float, steps: int) -> int:
     """How many of the `steps` steps SDEdit runs: round(strength * steps), at least 1 (as
     neural.ltx.sdedit_timesteps)."""
@@ -177,18 +175,7 @@ def prenoised_latents(pipe, frames: np.ndarray, steps: int, timesteps: list[floa
 
 
 def load_pipeline(model: str, dtype):
-    """SDEditWanVACEPipeline from a local folder or the hub cache (the VAE in float32, as
-    neural.wan); UserError when missing (local_files_only as model_source says)."""
-    import torch
-    from diffusers import AutoencoderKLWan
-
-    source, offline = model_source(model, DEFAULT_MODEL, DOWNLOAD_HINT)
-    try:
-        vae = AutoencoderKLWan.from_pretrained(source, subfolder="vae",
-                                               torch_dtype=torch.float32,
-                                               local_files_only=offline)
-        return sdedit_pipeline_class().from_pretrained(source, vae=vae, torch_dtype=dtype,
-                                                       local_files_only=offline)
-    except (OSError, ValueError) as err:
-        raise UserError(missing_weights(model, f"{type(err).__name__}: {err}".splitlines()[0],
-                                        DEFAULT_MODEL, DOWNLOAD_HINT)) from None
+    """SDEditWanVACEPipeline from the weights on this machine (the VAE in float32, as
+    neural.wan); UserError when they are missing."""
+    return load_weights(model, DEFAULT_MODEL, DOWNLOAD_HINT,
+                        lambda folder: from_folder(sdedit_pipeline_class(), folder, dtype))

@@ -1,125 +1,83 @@
-"""Samples every body at the physics steps around each video frame, then blends them to the
-frame times (which slow motion places between steps)."""
-from __future__ import annotations
+"""Records every body at a fixed physics-step rate, cheaply inside the step loop.
 
-from dataclasses import dataclass
+The loop keeps Bullet's own tuples (two C calls per body per sample); the asset-origin poses
+and the arrays are built once, after the run. The rate is fixed by the physics section alone,
+so the recording never depends on the camera: the render stage samples it for its frames.
+"""
+from __future__ import annotations
 
 import numpy as np
 import pybullet as p
 
-from bridge.trajectory import Trajectory
-from physics.world import World
+from bridge.trajectory import FIELDS, Trajectory
+from physics.world import LiveBody, World
+
+RECORD_BUDGET_BYTES = 256 << 20  # the recording held in memory and written to simulation.npz
+FLOATS_PER_BODY = 13  # pos 3, quat 4, linvel 3, angvel 3
 
 
-class FrameRecorder:
-    """Per frame: each body's asset-origin pose, its centre-of-mass velocity and its spin.
-
-    NaN while the body does not exist. The velocity is the centre of mass's, as a physicist
-    expects: a rolling ball's lowest point is nearly still, its centre is not.
-    """
-
-    def __init__(self, names: list[str], times: np.ndarray):
-        self.frames = len(times)
-        self.trajectory = Trajectory(times=np.asarray(times, dtype=np.float64))
-        for name in names:
-            self._add(name)
-        # per frame: total kinetic energy and potential energy, for the stability monitor
-        self.kinetic = np.zeros(self.frames)
-        self.potential = np.zeros(self.frames)
-
-    def _add(self, name: str) -> None:
-        """NaN arrays for an instance: script bodies up front, fragments when they appear."""
-        for key, width in (("pos", 3), ("quat", 4), ("linvel", 3), ("angvel", 3)):
-            getattr(self.trajectory, key)[name] = np.full((self.frames, width), np.nan)
-
-    def record_particles(self, name: str, frame: int, positions: np.ndarray) -> None:
-        particles = self.trajectory.particles
-        if name not in particles:
-            particles[name] = np.full((self.frames, len(positions), 3), np.nan)
-        particles[name][frame] = positions
-
-    def record(self, world: World, frame: int) -> None:
-        t = self.trajectory
-        kinetic = potential = 0.0
-        for name, live in world.bodies.items():
-            if name not in t.pos:
-                self._add(name)
-            com, quat, lin, ang = world.state(name)
-            t.pos[name][frame], t.quat[name][frame] = world.origin(name, com, quat)
-            t.linvel[name][frame] = lin
-            t.angvel[name][frame] = ang
-            if not live.static:
-                kinetic += 0.5 * live.mass * lin @ lin + _rotational(live.inertia, quat, ang)
-                potential -= live.mass * world.gravity @ com
-        self.kinetic[frame], self.potential[frame] = kinetic, potential
+def record_every(requested: int | None, steps: int, bodies: int, particles: int) -> int:
+    """Steps between samples: as asked, else every step unless the recording would pass
+    the budget (a long scene with many bodies or particles), then the fewest that fit."""
+    if requested is not None:
+        return requested
+    per_sample = 8 * (FLOATS_PER_BODY * bodies + 3 * particles)
+    return max(1, -(-(steps + 1) * per_sample // RECORD_BUDGET_BYTES))
 
 
-def _rotational(inertia: np.ndarray, quat: np.ndarray, ang: np.ndarray) -> float:
-    rotation = np.reshape(p.getMatrixFromQuaternion(quat), (3, 3))
-    local = rotation.T @ ang  # angular velocity in the principal frame
-    return 0.5 * float(local @ (inertia * local))
+class StepRecorder:
+    """Every live body's centre-of-mass state at each recorded step, as Bullet returns it."""
 
+    def __init__(self, world: World, names: list[str]):
+        self.client = world.client
+        self.names = list(names)  # script bodies first, in script order; fragments as they come
+        self.steps: list[int] = []
+        self.samples: list[tuple[tuple[LiveBody, ...], list]] = []
+        self.particles: dict[str, list[np.ndarray]] = {}
 
-@dataclass(frozen=True)
-class SamplePlan:
-    """Physics steps to record, and how each video frame blends the two around its time."""
+    def record(self, world: World, step: int) -> None:
+        self.samples.append(self._read(world))
+        self.steps.append(step)
 
-    steps: np.ndarray  # [S] sorted unique step indices
-    lower: np.ndarray  # [F] sample index at or before the frame's time
-    upper: np.ndarray  # [F] sample index at or after it
-    weight: np.ndarray  # [F] 0 at the lower sample, 1 at the upper
+    def record_particles(self, name: str, positions: np.ndarray) -> None:
+        self.particles.setdefault(name, []).append(positions)
 
-    @classmethod
-    def for_times(cls, times: np.ndarray, dt: float) -> SamplePlan:
-        exact = np.asarray(times, float) / dt
-        snapped = np.rint(exact)
-        on_step = np.abs(exact - snapped) < 1e-6  # float noise in k / fps, not a real offset
-        low = np.where(on_step, snapped, np.floor(exact)).astype(int)
-        high = np.where(on_step, snapped, np.ceil(exact)).astype(int)
-        steps = np.unique(np.concatenate([low, high]))
-        weight = np.where(on_step, 0.0, exact - low)
-        return cls(steps, np.searchsorted(steps, low), np.searchsorted(steps, high), weight)
+    def latest(self) -> tuple[tuple[LiveBody, ...], np.ndarray]:
+        """The last sample: its bodies and their states [B, 13] (com, quat, lin, ang)."""
+        return _rows(*self.samples[-1])
 
+    def current(self, world: World) -> tuple[tuple[LiveBody, ...], np.ndarray]:
+        """The bodies and their states now, as `latest` gives them, without recording."""
+        return _rows(*self._read(world))
 
-def resample(samples: Trajectory, plan: SamplePlan, times: np.ndarray) -> Trajectory:
-    """The trajectory at each frame's time: positions and velocities blended linearly,
-    rotations by slerp. An instance that exists at only one of the two samples takes the
-    earlier one, so a frame shows what existed at the last physics step before its time."""
-    if np.all(plan.weight == 0):
-        pick = plan.lower
-        out = Trajectory(times=np.asarray(times, float))
-        for key in ("pos", "quat", "linvel", "angvel", "particles"):
-            getattr(out, key).update({n: v[pick] for n, v in getattr(samples, key).items()})
+    def _read(self, world: World) -> tuple[tuple[LiveBody, ...], list]:
+        bodies = tuple(world.bodies.values())
+        pose, velocity, client = p.getBasePositionAndOrientation, p.getBaseVelocity, self.client
+        return bodies, [(pose(b.uid, physicsClientId=client),
+                         velocity(b.uid, physicsClientId=client)) for b in bodies]
+
+    def trajectory(self, dt: float) -> Trajectory:
+        """The recording: asset-origin poses, centre-of-mass velocities, NaN while absent."""
+        rows: dict[str, tuple[list[int], list[tuple]]] = {name: ([], []) for name in self.names}
+        multiply, client = p.multiplyTransforms, self.client
+        for i, (bodies, states) in enumerate(self.samples):
+            for live, ((com, quat), (lin, ang)) in zip(bodies, states):
+                pos, q = multiply(com, quat, *live.to_origin, physicsClientId=client)
+                index, values = rows.setdefault(live.name, ([], []))
+                index.append(i)
+                values.append((*pos, *q, *lin, *ang))
+        count = len(self.steps)
+        out = Trajectory(times=np.asarray(self.steps, float) * dt)
+        for name, (index, values) in rows.items():
+            table = np.full((count, FLOATS_PER_BODY), np.nan)
+            if index:
+                table[index] = values
+            for key, (start, end) in zip(FIELDS, ((0, 3), (3, 7), (7, 10), (10, 13))):
+                getattr(out, key)[name] = table[:, start:end].copy()
+        out.particles.update({n: np.stack(v) for n, v in self.particles.items()})
         return out
-    out = Trajectory(times=np.asarray(times, float))
-    for key in ("pos", "linvel", "angvel", "particles"):
-        getattr(out, key).update({n: _blend(v, plan, _lerp)
-                                  for n, v in getattr(samples, key).items()})
-    out.quat.update({n: _blend(v, plan, _slerp) for n, v in samples.quat.items()})
-    return out
 
 
-def _blend(values: np.ndarray, plan: SamplePlan, mix) -> np.ndarray:
-    low, high = values[plan.lower], values[plan.upper]
-    weight = plan.weight.reshape((-1,) + (1,) * (values.ndim - 1))
-    mixed = mix(low, high, weight)
-    # Where the later sample lacks the instance (removed, broken), hold the earlier state.
-    return np.where(np.isnan(high) | (weight == 0), low, mixed)
-
-
-def _lerp(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> np.ndarray:
-    return a + (b - a) * w
-
-
-def _slerp(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Shortest-arc spherical blend of [F,4] unit quaternions."""
-    dot = np.sum(a * b, axis=-1, keepdims=True)
-    b = np.where(dot < 0, -b, b)
-    dot = np.clip(np.abs(dot), -1.0, 1.0)
-    angle = np.arccos(dot)
-    small = angle < 1e-6
-    sin = np.where(small, 1.0, np.sin(angle))
-    wa = np.where(small, 1 - w, np.sin((1 - w) * angle) / sin)
-    wb = np.where(small, w, np.sin(w * angle) / sin)
-    out = wa * a + wb * b
-    return out / np.linalg.norm(out, axis=-1, keepdims=True)
+def _rows(bodies: tuple[LiveBody, ...], states: list) -> tuple[tuple[LiveBody, ...], np.ndarray]:
+    rows = np.array([(*c, *q, *lin, *ang) for (c, q), (lin, ang) in states], float)
+    return bodies, rows.reshape(len(bodies), FLOATS_PER_BODY)

@@ -1,23 +1,31 @@
-"""The physics stage: scene -> trajectory and events, stepping PyBullet at a fixed rate."""
+"""The physics stage: scene -> recording and events, stepping PyBullet at a fixed rate.
+
+What it records depends on the physics alone (the script's world, bodies, events, liquids,
+water and physics section), never on the camera: every body is sampled every
+`physics.record_every` steps, and the render stage samples that recording at its frames.
+"""
 from __future__ import annotations
 
 import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 from bridge.errors import SceneError
 from bridge.schema import Liquid, Scene, breakable_settings
-from bridge.trajectory import Trajectory
+from bridge.shot import framed_events
+from bridge.timing import TimeMap
+from bridge.trajectory import Trajectory, sample
 from physics.contacts import ContactRecorder, Episode
 from physics.events import EventScheduler
 from physics.fracture import Fractures
-from physics.liquids import LiquidParticles
-from physics.recorder import FrameRecorder, SamplePlan, resample
-from physics.stability import StabilityMonitor
+from physics.liquids import LiquidParticles, particle_count
+from physics.recorder import StepRecorder, record_every
+from physics.stability import CHECK_INTERVAL_S, StabilityMonitor
 from physics.water import WaterVolumes
 from physics.world import World
 
@@ -26,16 +34,28 @@ OVERLAP_TOLERANCE_M = 0.002  # deeper interpenetration at t = 0 is an error
 
 @dataclass
 class SimResult:
-    trajectory: Trajectory
-    events: dict  # the events.json content: collisions, fractures, events
+    recording: Trajectory  # every body every `interval` seconds from t = 0
+    events: dict  # collisions, fractures, events, in simulated time (no video frames)
     masses: dict[str, float]
     steps: int
+    interval: float  # seconds between recorded samples
+    time_map: TimeMap  # the script's video frames, for the views below
     timings_s: dict[str, float] = field(default_factory=dict)
+
+    @cached_property
+    def trajectory(self) -> Trajectory:
+        """The recording at the script's video frames (what trajectory.npz holds)."""
+        return sample(self.recording, self.time_map.times, self.interval)
+
+    @cached_property
+    def framed_events(self) -> dict:
+        """The events with the first video frame that shows each (what events.json holds)."""
+        return framed_events(self.events, self.time_map)
 
 
 def simulate(scene: Scene, scene_dir: Path | None = None,
              progress: Callable[[int, int], None] | None = None) -> SimResult:
-    """Run the scene and record it at the video frames' simulated times."""
+    """Run the scene for its duration, recording every body at the physics section's rate."""
     started = time.perf_counter()
     world = World(scene, scene_dir)
     try:
@@ -55,43 +75,47 @@ class _Loop:
 
     def __init__(self, world: World, scene: Scene):
         self.world, self.scene = world, scene
-        self.time_map = scene.time_map()
-        self.plan = SamplePlan.for_times(self.time_map.times, world.dt)
-        self.steps = self.plan.steps
-        names = [b.name for b in scene.all_bodies()]
-        self.recorder = FrameRecorder(names, self.steps * world.dt)
+        total = int(np.ceil(scene.duration / world.dt - 1e-6))
+        bodies = [b.name for b in scene.all_bodies()]
+        self.every = record_every(scene.physics.record_every, total, len(bodies)
+                                  + _fragments(scene), sum(map(particle_count, scene.liquids)))
+        self.last = self.every * -(-total // self.every)  # the first sample at or past the end
+        self.check_every = max(1, round(CHECK_INTERVAL_S / world.dt))
+        self.recorder = StepRecorder(world, bodies)
         self.contacts = ContactRecorder(world.dt)
         self.fractures = Fractures(world, scene) if any(
             breakable_settings(b) for b in scene.all_bodies()) else None
         shatter = self.fractures.shatter if self.fractures else None
         self.scheduler = EventScheduler(scene.events, world.dt, shatter)
-        self.monitor = StabilityMonitor(scene.physics.max_speed)
+        self.monitor = StabilityMonitor(scene.physics.max_speed, world.gravity)
         self.water = WaterVolumes(scene.water, world.gravity) if scene.water else None
         self.liquids = {liquid.name: _pour(world, scene, liquid) for liquid in scene.liquids}
         self.bullet = 0.0  # seconds inside stepSimulation alone: the benchmark's yardstick
 
     def run(self, progress: Callable[[int, int], None] | None) -> SimResult:
-        frame = 0
-        for step in range(self.steps[-1] + 1):
-            if step == self.steps[frame]:
-                self._record(frame)
+        samples = self.last // self.every + 1
+        for step in range(self.last + 1):
+            recorded = step % self.every == 0
+            if recorded:
+                self._record(step)
                 if progress:
-                    progress(frame + 1, len(self.steps))
-                frame += 1
-                if frame == len(self.steps):
-                    break
-            self._step(step)
+                    progress(step // self.every + 1, samples)
+            if step % self.check_every == 0:
+                self._check(step, recorded)
+            if step < self.last:
+                self._step(step)
         return self._result()
 
-    def _record(self, frame: int) -> None:
-        world = self.world
-        self.recorder.record(world, frame)
+    def _record(self, step: int) -> None:
+        self.recorder.record(self.world, step)
         for name, liquid in self.liquids.items():
-            self.recorder.record_particles(name, frame, liquid.positions())
+            self.recorder.record_particles(name, liquid.positions())
+
+    def _check(self, step: int, recorded: bool) -> None:
+        bodies, states = self.recorder.latest() if recorded else self.recorder.current(self.world)
         if self.water is not None:
             self.monitor.external_work()  # buoyancy does work the energy sum cannot see
-        self.monitor.check(self.recorder, frame, _dynamic_mass(world),
-                           float(np.linalg.norm(world.gravity)))
+        self.monitor.check(bodies, states, step * self.world.dt)
 
     def _step(self, step: int) -> None:
         world, scheduler = self.world, self.scheduler
@@ -114,19 +138,22 @@ class _Loop:
             self.monitor.external_work()
 
     def _result(self) -> SimResult:
-        dt, frame_of = self.world.dt, self.time_map.frame_of
+        dt = self.world.dt
         fractures = self.fractures.events if self.fractures else []
-        events = {
-            "collisions": [_collision(e, dt, frame_of) for e in self.contacts.episodes()],
-            "fractures": [{**f, "frame": frame_of(f["time"])} for f in fractures],
-            "events": [{**f, "frame": frame_of(f["time"])} for f in self.scheduler.fired],
-        }
+        events = {"collisions": [_collision(e, dt) for e in self.contacts.episodes()],
+                  "fractures": fractures, "events": list(self.scheduler.fired)}
         masses = dict(self.world.masses)
         masses.update({l.name: l.density * l.volume_ml * 1e-6 for l in self.scene.liquids})
         swaps = self.fractures.swap_seconds if self.fractures else []
         timings = {"bullet": self.bullet, "swaps": len(swaps), "swap_max": max(swaps, default=0.0)}
-        trajectory = resample(self.recorder.trajectory, self.plan, self.time_map.times)
-        return SimResult(trajectory, events, masses, int(self.steps[-1]), timings)
+        return SimResult(self.recorder.trajectory(dt), events, masses, self.last,
+                         self.every * dt, self.scene.time_map(), timings)
+
+
+def _fragments(scene: Scene) -> int:
+    """The most fragments the script's breakable bodies can make (for the recording budget)."""
+    return sum(settings.pieces for b in scene.all_bodies()
+               if (settings := breakable_settings(b)) is not None)
 
 
 def _pour(world: World, scene: Scene, liquid: Liquid) -> LiquidParticles:
@@ -138,16 +165,10 @@ def _pour(world: World, scene: Scene, liquid: Liquid) -> LiquidParticles:
                            seed)
 
 
-def _dynamic_mass(world: World) -> float:
-    return sum(b.mass for b in world.bodies.values() if not b.static)
-
-
-def _collision(episode: Episode, dt: float, frame_of: Callable[[float], int]) -> dict:
-    start = episode.start_step * dt
+def _collision(episode: Episode, dt: float) -> dict:
     return {
         "bodies": list(episode.bodies),
-        "time": start,
-        "frame": frame_of(start),
+        "time": episode.start_step * dt,
         "end_time": episode.last_step * dt,
         "impulse": episode.impulse,
         "position": list(episode.position),

@@ -12,17 +12,15 @@ import logging
 import os
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bridge import limits
 from bridge.assets.registry import ASSETS
 from bridge.errors import EXIT_USER, Location, Problem, RefusedError, SimshotError, UserError
 from bridge.materials import MATERIALS
 from bridge.schema import CHECKS
+from planner.feedback import Feedback
 from planner.llm_schema import response_format, response_schema
-
-if TYPE_CHECKING:
-    from planner.agent import Feedback
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,6 @@ from typing import Any
 from bridge.files import atomic_write
 from bridge.yamlio import dump_document
 
-TRACE_NAME = "plan_trace.json"
 SECRET_ENV = ("OPENAI_API_KEY",)
 REDACTED = "[redacted]"
 

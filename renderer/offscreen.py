@@ -69,20 +69,7 @@ def shadow_view(direction: np.ndarray, points: np.ndarray) -> ShadowView:
     return np.linalg.inv(pose), camera.get_projection_matrix()
 
 
-_uniform_locations: dict[tuple[int, str], int] = {}
-
-
-def _cached_uniform_location(program: int, name: str) -> int:
-    """pyrender asks GL for a uniform's location on every upload, ~400 times a frame with
-    many bodies (a third of the frame on llvmpipe); a linked program's locations never change.
-    """
-    key = (program, name)
-    if key not in _uniform_locations:
-        _uniform_locations[key] = GL.glGetUniformLocation(program, name)
-    return _uniform_locations[key]
-
-
-pyrender.shader_program.glGetUniformLocation = _cached_uniform_location
+_GL_UNIFORM_LOCATION = pyrender.shader_program.glGetUniformLocation
 
 
 class _Renderer(pyrender.Renderer):
@@ -106,11 +93,32 @@ class _Renderer(pyrender.Renderer):
         self.last_instances: np.ndarray | None = None  # its instance-index bytes
         self.read_normals = False  # read the normals attachment back after a lit render
         self.last_normals: np.ndarray | None = None  # [H,W,3] uint16, 0 where nothing
+        self._uniform_locations: dict[tuple[int, str], int] = {}
+
+    def render(self, scene, flags, seg_node_map=None):
+        """pyrender's render, asking a cache for uniform locations while it draws.
+
+        pyrender asks GL for a uniform's location on every upload, ~400 times a frame with
+        many bodies (a third of the frame on llvmpipe); a linked program's locations never
+        change. The lookup is swapped in only for this call, so pyrender stays as it was for
+        anything else in the process."""
+        module = pyrender.shader_program
+        module.glGetUniformLocation = self._uniform_location
+        try:
+            return super().render(scene, flags, seg_node_map)
+        finally:
+            module.glGetUniformLocation = _GL_UNIFORM_LOCATION
+
+    def _uniform_location(self, program: int, name: str) -> int:
+        key = (program, name)
+        if key not in self._uniform_locations:
+            self._uniform_locations[key] = _GL_UNIFORM_LOCATION(program, name)
+        return self._uniform_locations[key]
 
     def delete(self) -> None:
         super().delete()
         self._programs.clear()
-        _uniform_locations.clear()  # GL may hand the deleted programs' ids out again
+        self._uniform_locations.clear()  # GL may hand the deleted programs' ids out again
 
     def _update_context(self, scene, flags):
         self._light_counts = [len(scene.directional_light_nodes), len(scene.spot_light_nodes),

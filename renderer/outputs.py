@@ -13,6 +13,7 @@ import numpy as np
 import tifffile
 from PIL import Image
 
+from bridge import shot
 from bridge.instances import Instance
 from bridge.trajectory import Trajectory
 from bridge.video import VideoWriter
@@ -23,34 +24,6 @@ from renderer.passes import FramePasses, boxes_and_counts
 
 QUEUE_FRAMES = 3  # frames in flight; bounds memory while the GL thread runs ahead
 PNG_COMPRESS_LEVEL = 1  # segmentation is mostly flat runs: level 1 is small enough and fast
-
-
-def depth_path(out_dir: Path, frame: int) -> Path:
-    return out_dir / "depth" / f"depth_{frame:05d}.tiff"
-
-
-def segmentation_path(out_dir: Path, frame: int) -> Path:
-    return out_dir / "segmentation" / f"segmentation_{frame:05d}.png"
-
-
-def normals_path(out_dir: Path, frame: int) -> Path:
-    return out_dir / "normals" / f"normals_{frame:05d}.tiff"
-
-
-def object_coordinates_path(out_dir: Path, frame: int) -> Path:
-    return out_dir / "object_coordinates" / f"object_coordinates_{frame:05d}.tiff"
-
-
-def flow_paths(out_dir: Path, frame: int) -> tuple[Path, Path]:
-    """(forward, backward) flow files of a frame."""
-    return (out_dir / "flow" / f"forward_flow_{frame:05d}.npy",
-            out_dir / "flow" / f"backward_flow_{frame:05d}.npy")
-
-
-def read_segmentation(path: Path) -> np.ndarray:
-    """A segmentation PNG back as [H,W] uint16 ids."""
-    with Image.open(path) as image:
-        return np.asarray(image, dtype=np.uint16)
 
 
 class ShotWriter:
@@ -65,10 +38,10 @@ class ShotWriter:
         self.boxes = np.full((frames, self.num_ids, 4), -1, dtype=np.int64)
         self.counts = np.zeros((frames, self.num_ids), dtype=np.int64)
         self.busy_s = 0.0
-        for folder in ("depth", "segmentation", "flow", "normals", "object_coordinates"):
-            if folder in passes:
-                (out_dir / folder).mkdir(parents=True, exist_ok=True)
-        self._video = VideoWriter(out_dir / "rgb.mp4", camera.width, camera.height, fps) \
+        for name in passes:
+            for files in shot.PASS_FILES[name]:
+                (out_dir / files.folder).mkdir(parents=True, exist_ok=True)
+        self._video = VideoWriter(out_dir / shot.RGB, camera.width, camera.height, fps) \
             if "rgb" in passes else None
         # One worker keeps frames in order; a failure surfaces from its Future.
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shot-writer")
@@ -100,22 +73,22 @@ class ShotWriter:
         if self._video is not None:
             self._video.write(passes.rgb)
         if "depth" in self.passes:
-            tifffile.imwrite(depth_path(self.out_dir, frame), passes.depth)
+            tifffile.imwrite(shot.DEPTH.path(self.out_dir, frame), passes.depth)
         if "segmentation" in self.passes:
             Image.fromarray(passes.segmentation).save(
-                segmentation_path(self.out_dir, frame), compress_level=PNG_COMPRESS_LEVEL)
+                shot.SEGMENTATION.path(self.out_dir, frame), compress_level=PNG_COMPRESS_LEVEL)
         if "normals" in self.passes:
-            tifffile.imwrite(normals_path(self.out_dir, frame), passes.normals)
+            tifffile.imwrite(shot.NORMALS.path(self.out_dir, frame), passes.normals)
         if "object_coordinates" in self.passes:
             coords = object_coordinates(passes.depth, passes.segmentation, self.camera, frame,
                                         poses_at(self.trajectory, self.instances, frame),
                                         self.body_boxes)
-            tifffile.imwrite(object_coordinates_path(self.out_dir, frame), coords)
+            tifffile.imwrite(shot.OBJECT_COORDINATES.path(self.out_dir, frame), coords)
         if "flow" in self.passes:
             flows = forward_backward(passes.depth, passes.segmentation, passes.instance_bytes,
                                      self.camera, self.trajectory, self.instances, frame)
-            for path, flow in zip(flow_paths(self.out_dir, frame), flows):
-                np.save(path, flow)
+            for files, flow in zip((shot.FORWARD_FLOW, shot.BACKWARD_FLOW), flows):
+                np.save(files.path(self.out_dir, frame), flow)
 
     def labels(self) -> tuple[dict[str, list], dict[str, list[int]]]:
         """Per instance name: [F] boxes (list or None) and [F] visible pixel counts."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,8 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from bridge.instances import Instance
-from bridge.pipeline import ALL_PASSES, ANNOTATIONS, DEFAULT_PASSES
 from bridge.schema import Scene
+from bridge.shot import ALL_PASSES, ANNOTATIONS, DEFAULT_PASSES
 from bridge.trajectory import Trajectory
 from renderer.annotations import boxes_by_id, event_image_positions, instance_labels
 from renderer.camera import CameraTrack, camera_track, trajectory_corners
@@ -32,8 +33,10 @@ class RenderResult:
     timings_s: dict[str, float] = field(default_factory=dict)  # setup, gl, outputs, total
 
 
+@functools.cache
 def _keep_freed_memory() -> None:
-    """Serve frame-sized numpy temporaries from the heap rather than from fresh mmap pages.
+    """Serve frame-sized numpy temporaries from the heap rather than from fresh mmap pages,
+    once per process (the first render asks for it; importing the renderer changes nothing).
 
     glibc maps each large block afresh and returns it on free, so every page faults again on
     first touch; measured here, that tripled the flow time. A no-op without glibc."""

@@ -39,3 +39,14 @@ def project(camera: dict, frame: int, point) -> tuple[float, float]:
     local = rot.T @ (np.asarray(point, float) - np.asarray(camera["positions"][frame]))
     # OpenGL camera (looks along -z, y up) to image coordinates (x right, y down).
     return k[0, 0] * local[0] / -local[2] + k[0, 2], -k[1, 1] * local[1] / -local[2] + k[1, 2]
+
+
+def modes_under(folder) -> dict[str, set[str]]:
+    """The permission bits found under a folder: {'files': {'0o644'}, 'dirs': {'0o755'}}."""
+    from pathlib import Path
+
+    found: dict[str, set[str]] = {"files": set(), "dirs": set()}
+    for path in Path(folder).rglob("*"):
+        kind = "dirs" if path.is_dir() else "files"
+        found[kind].add(oct(path.stat().st_mode & 0o777))
+    return found

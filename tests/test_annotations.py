@@ -9,9 +9,10 @@ import pytest
 import tifffile
 from PIL import Image
 
+from bridge import shot as shotfiles
 from bridge.loader import load_scene
-from bridge.pipeline import ALL_PASSES, run_shot
 from bridge.transforms import quat_from_euler_deg, quat_to_matrix
+from simshot.pipeline import run_shot
 from tests.helpers import project
 
 SCRIPT = """\
@@ -32,7 +33,7 @@ def shot(tmp_path_factory) -> Path:
     (base / "scene.yaml").write_text(SCRIPT)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SIMSHOT_CACHE_DIR", str(base / "cache"))
-        run_shot(load_scene(base / "scene.yaml"), base / "shot", passes=ALL_PASSES, page=False)
+        run_shot(load_scene(base / "scene.yaml"), base / "shot", passes=shotfiles.ALL_PASSES, page=False)
     return base / "shot"
 
 

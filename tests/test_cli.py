@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bridge.cli import main
+from simshot.cli import main
 
 GOOD = """\
 # yaml-language-server: $schema=scene.schema.json
@@ -122,6 +122,7 @@ def test_internal_error_exits_1_with_traceback_only_under_debug(tmp_path, capsys
     assert code == 1 and "Traceback" in text
 
 
+@pytest.mark.slow
 def test_installed_command_exit_code_and_fast_start(tmp_path):
     script = tmp_path / "s.yaml"
     script.write_text(HEAD + "  - {name: b, asset: ball, material: glas}\n")

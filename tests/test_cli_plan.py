@@ -5,8 +5,10 @@ import json
 
 import pytest
 
-from bridge.cli import main
 from bridge.loader import load_scene
+from simshot.cli import main
+
+pytestmark = pytest.mark.slow  # seconds a test: left out of `make test-quick`
 
 
 def _run(capsys, *args: str) -> tuple[int, str]:

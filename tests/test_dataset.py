@@ -13,11 +13,14 @@ from pathlib import Path
 import av
 import pytest
 
-from bridge.cli import main
-from bridge.dataset import MANIFEST, DatasetSpec, generate, read_manifest
 from bridge.errors import UserError
 from bridge.trajectory import Trajectory
 from bridge.yamlio import load_document
+from simshot.cli import main
+from simshot.dataset import MANIFEST, DatasetSpec, generate, read_manifest
+from tests.helpers import modes_under
+
+pytestmark = pytest.mark.slow  # seconds a test: left out of `make test-quick`
 
 SCENE = """\
 name: drops
@@ -131,7 +134,7 @@ def test_a_rerun_with_other_settings_is_refused(scene, tmp_path):
 
 def test_kill_9_mid_run_then_the_rerun_completes(scene, tmp_path):
     out = tmp_path / "data"
-    command = [sys.executable, "-m", "bridge.cli", "dataset", str(scene), "-n", "5", "-o",
+    command = [sys.executable, "-m", "simshot.cli", "dataset", str(scene), "-n", "5", "-o",
                str(out), "--seed", "5", "--workers", "2", "--passes", "rgb,segmentation"]
     proc = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, env={**os.environ})
@@ -173,24 +176,35 @@ def test_a_dataset_script_validates_by_its_first_draw_but_does_not_render(scene,
 
 
 def test_cli_dataset_then_export(scene, tmp_path):
-    data, shards = tmp_path / "data", tmp_path / "shards"
-    assert main(["dataset", str(scene), "-n", "2", "-o", str(data), "--seed", "5",
-                 "--passes", "rgb,segmentation", "--resolution", "32x32"]) == 0
-    assert main(["export", str(data), "--format", "webdataset", "-o", str(shards)]) == 0
+    data, shards, hf = tmp_path / "data", tmp_path / "shards", tmp_path / "hf"
+    umask = os.umask(0o022)
+    try:
+        assert main(["dataset", str(scene), "-n", "2", "-o", str(data), "--seed", "5",
+                     "--passes", "rgb,segmentation", "--resolution", "32x32"]) == 0
+        assert main(["export", str(data), "--format", "webdataset", "-o", str(shards)]) == 0
+        assert main(["export", str(data), "--format", "hf", "-o", str(hf)]) == 0
+    finally:
+        os.umask(umask)
     index = json.loads((shards / "index.json").read_text())
     assert sorted(k for shard in index["shards"] for k in shard["keys"]) == sorted(
         line["key"] for line in _accepted(data))
+    # what a teammate or a web server can read, and no path of this machine in the export
+    for folder in (data, shards, hf):
+        modes = modes_under(folder)
+        assert modes["files"] == {"0o644"} and modes["dirs"] <= {"0o755"}, (folder, modes)
+    assert index["dataset"]["scenes"] == [os.path.relpath(scene.resolve(), data.resolve())]
+    assert str(tmp_path) not in (shards / "index.json").read_text()
     assert main(["export", str(data), "--format", "tar", "-o", str(shards)]) == 2
 
 
 def test_a_draw_that_blows_up_is_rejected_not_fatal(scene, tmp_path, monkeypatch):
-    from bridge import dataset_sample
     from bridge.errors import SimulationError
+    from simshot import dataset_sample
 
     def explode(*args, **kwargs):
         raise SimulationError("ball: speed 900 m/s at t = 0.1 s")
 
-    monkeypatch.setattr("bridge.pipeline.run_shot", explode)
+    monkeypatch.setattr("simshot.pipeline.run_shot", explode)
     job = _spec(scene, tmp_path / "data").job(0)
     line = dataset_sample.run_job(job)
     assert line["status"] == "rejected" and "900 m/s" in line["reason"]

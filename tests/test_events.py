@@ -18,7 +18,7 @@ def test_push_changes_velocity_by_impulse_over_mass():
     assert np.allclose(v[:12], 0)
     assert v[-1, 0] == pytest.approx(0.35 / result.masses["b"], rel=1e-6)
     assert result.events["events"][0]["kind"] == "push"
-    assert result.events["events"][0]["frame"] == 12
+    assert result.framed_events["events"][0]["frame"] == 12
 
 
 def test_force_over_interval_gives_f_t_over_m():

@@ -1,14 +1,15 @@
 """Expectation checks on hand-made outcomes: each passes and fails where it should."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
 from bridge.errors import SimulationError
 from bridge.trajectory import Trajectory
-from physics.expectations import Outcome, all_passed, check_all
-from physics.recorder import FrameRecorder
 from physics.stability import StabilityMonitor
+from simshot.expectations import Outcome, all_passed, check_all
 from tests.helpers import make_scene
 
 FPS = 10
@@ -102,36 +103,49 @@ def test_unevaluated_checks_do_not_fail_the_report():
     assert not all_passed(results + [{"passed": False}])
 
 
-def _recorder(kinetic: list[float]) -> FrameRecorder:
-    rec = FrameRecorder(["b"], np.arange(len(kinetic)) / 10)
-    rec.trajectory.pos["b"][:] = 0.0
-    rec.trajectory.quat["b"][:] = [0, 0, 0, 1]
-    rec.trajectory.linvel["b"][:] = 0.0
-    rec.kinetic[:] = kinetic
-    return rec
+BODY = (SimpleNamespace(name="b", static=False, mass=1.0, inertia=np.ones(3)),)
+GRAVITY = np.array([0.0, 0.0, -9.81])
+
+
+def _state(kinetic: float) -> np.ndarray:
+    """[1, 13]: a 1 kg body at the origin, unrotated, moving with this kinetic energy."""
+    return np.array([[0, 0, 0, 0, 0, 0, 1, np.sqrt(2 * kinetic), 0, 0, 0, 0, 0]], float)
 
 
 def test_energy_growing_without_work_is_a_blow_up():
-    monitor = StabilityMonitor(max_speed=100)
-    rec = _recorder([1.0, 1.0, 50.0])
-    monitor.check(rec, 0, masses=1.0, gravity=9.81)
-    monitor.check(rec, 1, masses=1.0, gravity=9.81)
-    with pytest.raises(SimulationError, match="energy grew"):
-        monitor.check(rec, 2, masses=1.0, gravity=9.81)
+    monitor = StabilityMonitor(max_speed=100, gravity=GRAVITY)
+    monitor.check(BODY, _state(1.0), 0.0)
+    monitor.check(BODY, _state(1.0), 0.1)
+    with pytest.raises(SimulationError, match="energy grew by 49 J .* t = 0.200 s"):
+        monitor.check(BODY, _state(50.0), 0.2)
 
 
 def test_energy_after_external_work_is_the_new_reference():
-    monitor = StabilityMonitor(max_speed=100)
-    rec = _recorder([1.0, 50.0, 50.0])
-    monitor.check(rec, 0, masses=1.0, gravity=9.81)
+    monitor = StabilityMonitor(max_speed=100, gravity=GRAVITY)
+    monitor.check(BODY, _state(1.0), 0.0)
     monitor.external_work()
-    monitor.check(rec, 1, masses=1.0, gravity=9.81)
-    monitor.check(rec, 2, masses=1.0, gravity=9.81)
+    monitor.check(BODY, _state(50.0), 0.1)
+    monitor.check(BODY, _state(50.0), 0.2)
+    assert monitor.reference == pytest.approx(50.0)
+
+
+def test_a_static_body_holds_no_energy():
+    monitor = StabilityMonitor(max_speed=100, gravity=GRAVITY)
+    wall = (SimpleNamespace(name="wall", static=True, mass=5.0, inertia=np.ones(3)),)
+    monitor.check(wall, _state(1.0), 0.0)
+    monitor.check(wall, _state(50.0), 0.1)
+    assert monitor.reference == 0.0
+
+
+def test_runaway_speed_is_a_blow_up():
+    monitor = StabilityMonitor(max_speed=5, gravity=GRAVITY)
+    with pytest.raises(SimulationError, match="'b' reached 10.0 m/s at t = 0.300 s"):
+        monitor.check(BODY, _state(50.0), 0.3)
 
 
 def test_nan_pose_is_a_blow_up():
-    monitor = StabilityMonitor(max_speed=100)
-    rec = _recorder([1.0])
-    rec.trajectory.linvel["b"][0] = [np.nan, 0, 0]
+    monitor = StabilityMonitor(max_speed=100, gravity=GRAVITY)
+    state = _state(1.0)
+    state[0, 7] = np.nan
     with pytest.raises(SimulationError, match="NaN for 'b'"):
-        monitor.check(rec, 0, masses=1.0, gravity=9.81)
+        monitor.check(BODY, state, 0.0)

@@ -10,10 +10,12 @@ import tifffile
 from PIL import Image
 
 from bridge.errors import UserError
-from bridge.export_hf import export_hf
-from bridge.export_wds import export_webdataset
 from bridge.loader import load_scene
-from bridge.pipeline import run_shot
+from simshot.export_hf import export_hf
+from simshot.export_wds import export_webdataset
+from simshot.pipeline import run_shot
+
+pytestmark = pytest.mark.slow  # seconds a test: left out of `make test-quick`
 
 SCRIPT = """\
 name: drop-{i}

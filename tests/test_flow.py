@@ -8,10 +8,10 @@ import tifffile
 from scipy.ndimage import map_coordinates
 from scipy.spatial.transform import Rotation
 
+from bridge import shot as shotfiles
 from bridge.instances import instances_for
 from renderer.camera import camera_track
 from renderer.flow import flow_between, poses_at
-from renderer.outputs import depth_path, flow_paths, read_segmentation, segmentation_path
 from renderer.render import render_shot
 from tests.helpers import make_scene, trajectory_of
 
@@ -36,7 +36,7 @@ def shot(tmp_path_factory):
     traj = trajectory_of(scene, {"mover": (pos, quat.as_quat())})
     instances = instances_for(scene)
     render_shot(scene, traj, instances, out, None, frozenset({"depth", "segmentation", "flow"}))
-    frames = [(tifffile.imread(depth_path(out, i)), read_segmentation(segmentation_path(out, i)))
+    frames = [(tifffile.imread(shotfiles.DEPTH.path(out, i)), shotfiles.read_segmentation(shotfiles.SEGMENTATION.path(out, i)))
               for i in range(FRAMES)]
     return scene, traj, instances, out, frames
 
@@ -69,7 +69,7 @@ def test_warping_the_segmentation_by_the_flow_matches_the_other_frame(shot, step
             continue
         depth, seg = frames[frame]
         depth_next, seg_next = frames[other]
-        flow = np.load(flow_paths(out, frame)[0 if step == 1 else 1])
+        flow = np.load((shotfiles.FORWARD_FLOW if step == 1 else shotfiles.BACKWARD_FLOW).path(out, frame))
         _, depth_to = flow_between(depth, seg, camera, frame, other,
                                    poses_at(traj, instances, frame),
                                    poses_at(traj, instances, other))
@@ -90,7 +90,7 @@ def test_flow_moves_ground_points_onto_the_same_ground_point(shot):
     camera = camera_of(scene)
     depth, seg = frames[1]
     depth_next, _ = frames[2]
-    flow = np.load(flow_paths(out, 1)[0])
+    flow = np.load(shotfiles.FORWARD_FLOW.path(out, 1))
     _, depth_to = flow_between(depth, seg, camera, 1, 2, poses_at(traj, instances, 1),
                                poses_at(traj, instances, 2))
     v, u = np.mgrid[0:H, 0:W] + 0.5
@@ -105,11 +105,11 @@ def test_flow_moves_ground_points_onto_the_same_ground_point(shot):
 
 def test_flow_is_zero_past_the_ends_and_float32(shot):
     _, _, _, out, _ = shot
-    forward_last = np.load(flow_paths(out, FRAMES - 1)[0])
-    backward_first = np.load(flow_paths(out, 0)[1])
+    forward_last = np.load(shotfiles.FORWARD_FLOW.path(out, FRAMES - 1))
+    backward_first = np.load(shotfiles.BACKWARD_FLOW.path(out, 0))
     assert forward_last.dtype == np.float32 and forward_last.shape == (H, W, 2)
     assert not forward_last.any() and not backward_first.any()
-    assert np.abs(np.load(flow_paths(out, 0)[0])).max() > 1.0
+    assert np.abs(np.load(shotfiles.FORWARD_FLOW.path(out, 0))).max() > 1.0
 
 
 def test_sky_moves_only_with_the_camera_rotation():

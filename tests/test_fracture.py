@@ -11,6 +11,8 @@ from physics.liquids import LiquidParticles
 from physics.simulate import simulate
 from tests.helpers import make_scene
 
+pytestmark = pytest.mark.slow  # seconds a test: left out of `make test-quick`
+
 SCENES = Path(__file__).resolve().parents[1] / "scenes"
 
 
@@ -71,7 +73,7 @@ def test_fragments_conserve_mass_and_momentum():
 def test_fragments_appear_at_the_break_and_the_parent_vanishes():
     _, result = _break_in_flight()
     traj = result.trajectory
-    frame = result.events["fractures"][0]["frame"]
+    frame = result.framed_events["fractures"][0]["frame"]
     piece = result.events["fractures"][0]["fragments"][0]
     assert traj.exists("glass")[:frame].all() and not traj.exists("glass")[frame + 1:].any()
     assert not traj.exists(piece)[:frame].any() and traj.exists(piece)[frame + 1:].all()
@@ -125,7 +127,7 @@ def test_fragment_segmentation_ids_match_metadata(tmp_path):
 
     from PIL import Image
 
-    from bridge.pipeline import run_shot
+    from simshot.pipeline import run_shot
 
     loaded = load_scene(SCENES / "egg_drop.yaml")
     small = loaded.scene.model_copy(update={"resolution": (96, 96), "duration": 0.6})

@@ -14,6 +14,8 @@ from physics.liquids import GAP, LiquidParticles, particle_count
 from physics.world import World
 from tests.helpers import make_scene
 
+pytestmark = pytest.mark.slow  # seconds a test: left out of `make test-quick`
+
 RADIUS = 0.005  # coarser than the default so that the suite stays fast
 
 

@@ -11,6 +11,8 @@ from PIL import Image
 from neural import refine as rf
 from tests.tiny_models import assert_missing_weights, assert_refined, refine_pngs
 
+pytestmark = pytest.mark.slow  # seconds a test: left out of `make test-quick`
+
 FRAMES, WIDTH, HEIGHT, FPS = 6, 48, 32, 12  # tests.tiny_models.SHOT_SCRIPT
 FAST = {"steps": 4, "strength": 0.5, "guidance": 2.0}
 BACKEND = "cogvideox"
@@ -18,7 +20,7 @@ BACKEND = "cogvideox"
 
 @pytest.fixture(scope="module")
 def tiny_pipe():
-    from tests.tiny_models import tiny_cogvideox_pipeline
+    from neural.testing import tiny_cogvideox_pipeline
 
     return tiny_cogvideox_pipeline()
 
@@ -81,7 +83,7 @@ def test_prenoised_latents_with_the_pipelines_own_noise_reproduce_its_sdedit_bit
     import torch
 
     from neural.cogvideox import prenoised_latents
-    from tests.tiny_models import tiny_cogvideox_pipeline
+    from neural.testing import tiny_cogvideox_pipeline
 
     pipe = tiny_cogvideox_pipeline(dpm=True) if dpm else tiny_pipe
     frames = np.random.default_rng(0).integers(0, 256, (9, 32, 48, 3), dtype=np.uint8)

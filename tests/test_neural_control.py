@@ -6,6 +6,7 @@ import shutil
 import numpy as np
 import pytest
 
+from bridge import shot as shotfiles
 from bridge.errors import UserError
 from neural.control import (
     CONTROLS,
@@ -74,13 +75,10 @@ def test_a_crack_is_lit_over_exactly_width_columns_and_flat_regions_stay_black()
 
 
 def test_read_segmentation_decodes_the_pass_as_the_renderer_does(tiny_coarse_shot):
-    from renderer.outputs import read_segmentation as renderer_read
-    from renderer.outputs import segmentation_path
-
     seg = read_segmentation(tiny_coarse_shot, FRAMES)
     assert seg.shape == (FRAMES, HEIGHT, WIDTH) and seg.dtype == np.uint16
     for k in range(FRAMES):
-        assert np.array_equal(seg[k], renderer_read(segmentation_path(tiny_coarse_shot, k)))
+        assert np.array_equal(seg[k], shotfiles.read_segmentation(shotfiles.SEGMENTATION.path(tiny_coarse_shot, k)))
     assert len(np.unique(seg)) > 1  # the ball is in view: the edges have something to draw
     edges = control_frames(tiny_coarse_shot, "edges", FRAMES)
     assert np.array_equal(edges, edge_frames(seg))

@@ -3,23 +3,84 @@ defaults; a bad section is a located error; a script naming a model refines on r
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
+from dataclasses import asdict
 from pathlib import Path
+from types import ModuleType, SimpleNamespace
 
 import pytest
+from pydantic import ValidationError
 
+from bridge import shot as shotfiles
 from bridge.errors import UserError
-from bridge.refine_schema import BACKENDS
+from bridge.refine_schema import (
+    BACKENDS,
+    DEFAULTS,
+    OPTIONS,
+    RefineSettings,
+    option_help,
+    problems,
+)
 from neural import refine as rf
 from tests.tiny_models import SHOT_SCRIPT
 
+pytestmark = pytest.mark.slow  # seconds a test: left out of `make test-quick`
+
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def _with_refine(shot: Path, section: str) -> None:
-    script = shot / "scene.yaml"
+    script = shot / shotfiles.SCENE
     script.write_text(script.read_text() + section)
 
 
-def test_the_registry_and_the_schema_name_the_same_backends():
-    assert tuple(rf.REFINERS) == BACKENDS
+def test_each_backend_is_its_module_imported_only_when_asked_for(monkeypatch):
+    probe = ("import sys, neural.refine; print(sorted(m for m in sys.modules "
+             "if m.removeprefix('neural.') in neural.refine.BACKENDS))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    refiners = [rf.get_refiner(name) for name in BACKENDS]
+    assert [type(r).__module__ for r in refiners] == [f"neural.{name}" for name in BACKENDS]
+    assert [r.name for r in refiners] == list(BACKENDS)
+    # a name in BACKENDS is all a new backend needs: its module's REFINER is found
+    fake = ModuleType("neural.fake")
+    fake.REFINER = lambda pipeline=None: SimpleNamespace(name="fake", pipeline=pipeline)
+    monkeypatch.setitem(sys.modules, "neural.fake", fake)
+    monkeypatch.setattr(rf, "BACKENDS", (*BACKENDS, "fake"))
+    assert rf.get_refiner("fake", pipeline="tiny").pipeline == "tiny"
+
+
+def test_the_options_defaults_and_bounds_are_the_schemas():
+    defaults = {name: value for name, value in DEFAULTS.items() if name != "backend"}
+    assert asdict(rf.RefineOptions()) == defaults and rf.DEFAULT_BACKEND == "wan"
+    # the script's bounds hold for flags too, named by flag
+    for values, message in (({"guidance": 60.0}, "--guidance must be in [0, 50], got 60.0"),
+                            ({"steps": 1001}, "--steps must be in [1, 1000], got 1001"),
+                            ({"strength": 1.5}, "--strength must be in [0, 1], got 1.5"),
+                            ({"window": -1}, "--window must be in [0, 1000], got -1"),
+                            ({"device": "gpu"}, "--device must be auto, cpu, mps, cuda or cuda:N")):
+        with pytest.raises(UserError, match=re.escape(message)):
+            rf.RefineOptions(**values).check()
+        assert problems(values)[0].startswith(message)
+        with pytest.raises(ValidationError):
+            RefineSettings(**values)
+    rf.RefineOptions(guidance=50.0, steps=1000, device="cuda:1").check()
+
+
+def test_each_option_has_one_line_of_help_with_its_values_and_default():
+    assert set(RefineSettings.model_fields) == set(OPTIONS)
+    assert option_help("strength").endswith("(in [0, 1]; default 0.6)")
+    assert option_help("backend").endswith("(one of wan, cogvideox, ltx, wan_vace; default wan)")
+    assert option_help("device").endswith(
+        "(auto, cpu, mps, cuda or cuda:N; default auto: cuda when available, else cpu)")
+    assert option_help("seed").endswith("default: the scene's seed)")
+    assert option_help("vae_tiling").endswith("(default off)")
+    for name in OPTIONS:
+        assert "\n" not in option_help(name)
+        assert RefineSettings.model_fields[name].description == option_help(name)
 
 
 def test_flags_win_over_the_script_which_wins_over_the_defaults(shot):
@@ -38,7 +99,7 @@ def test_without_a_section_the_defaults_hold(shot):
 
 
 def test_a_bad_section_is_reported_at_its_line(shot, capsys):
-    from bridge.cli import main
+    from simshot.cli import main
 
     _with_refine(shot, "refine:\n  strength: 1.5\n")
     line = len((shot / "scene.yaml").read_text().splitlines())
@@ -64,8 +125,8 @@ def test_control_is_refused_by_a_backend_without_structure_control(shot):
 
 
 def test_a_script_naming_a_model_refines_after_render(tmp_path, monkeypatch, capsys):
-    from bridge.cli import main
-    from tests.tiny_models import tiny_wan_pipeline
+    from neural.testing import tiny_wan_pipeline
+    from simshot.cli import main
 
     folder = tmp_path / "tiny-wan"
     tiny_wan_pipeline().save_pretrained(folder)

@@ -5,7 +5,7 @@ through the real path (`neural.refine._run_model`: fitting, windows, the Wan ref
 pipeline per window, `neural.frames.crossfade`) must be no larger anywhere in or at the edge
 of an overlap than the largest d away from every overlap.
 
-The model is tests.tiny_models.tiny_wan_pipeline, whose random weights shape what can be
+The model is neural.testing.tiny_wan_pipeline, whose random weights shape what can be
 measured (numbers for this module's settings, seeds 3 and 7, strengths 0.3-1.0):
 
 - its VAE is blind to content and nearly blind to latents (decode(encode(x)) is the same
@@ -39,6 +39,8 @@ import pytest
 from neural import frames as fr
 from neural import refine as rf
 
+pytestmark = pytest.mark.slow  # seconds a test: left out of `make test-quick`
+
 COUNT, HEIGHT, WIDTH = 97, 32, 48  # 4k+1 frames at sides divisible by 16: no fitting at all
 WINDOW = 41  # 3 windows of 41 with 13-frame overlaps, 13-28 frames clear of them
 OPTIONS = rf.RefineOptions(steps=4, strength=0.3, guidance=1.0, seed=3, window=WINDOW)
@@ -65,7 +67,7 @@ def _steps(video: np.ndarray) -> np.ndarray:
 @pytest.fixture(scope="module")
 def refined():
     """(cross-faded output, the per-window outputs, windows, the model's frame step)."""
-    from tests.tiny_models import tiny_wan_pipeline
+    from neural.testing import tiny_wan_pipeline
 
     refiner = rf.get_refiner("wan", pipeline=tiny_wan_pipeline())
     outs, refine = [], refiner.refine

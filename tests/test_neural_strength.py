@@ -7,11 +7,12 @@ import json
 import numpy as np
 import pytest
 
+from bridge.refine_schema import BACKENDS
 from neural import refine as rf
-from tests import tiny_models as tm
+from neural.testing import tiny_pipeline, tiny_wan_pipeline
+from tests.tiny_models import refine_pngs
 
-BUILDERS = {"wan": tm.tiny_wan_pipeline, "cogvideox": tm.tiny_cogvideox_pipeline,
-            "ltx": tm.tiny_ltx_pipeline, "wan_vace": tm.tiny_wan_vace_pipeline}
+pytestmark = pytest.mark.slow  # seconds a test: left out of `make test-quick`
 
 
 def _frames(count: int, height: int, width: int) -> np.ndarray:
@@ -46,9 +47,9 @@ def _refine(refiner, frames: np.ndarray, strength: float, steps: int = 4) -> np.
     return refiner.refine(frames, "a red ball", "blurry", options, **extra)
 
 
-@pytest.mark.parametrize("backend", sorted(BUILDERS))
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_strength_zero_is_the_vae_round_trip_without_a_denoising_step(backend, monkeypatch):
-    refiner = rf.get_refiner(backend, pipeline=BUILDERS[backend]())
+    refiner = rf.get_refiner(backend, pipeline=tiny_pipeline(backend))
     pipe = refiner._pipe
     calls = []
     forward = pipe.transformer.forward
@@ -69,7 +70,7 @@ def test_sdedit_approaches_the_round_trip_as_strength_falls(backend):
     """Mean distance to the round trip shrinks with strength (50-step schedules: 25, 5 and 1
     steps). CogVideoX is left out: its pipeline samples the VAE posterior instead of taking
     its mode, and the tiny random VAE's posterior has a standard deviation near 1."""
-    refiner = rf.get_refiner(backend, pipeline=BUILDERS[backend]())
+    refiner = rf.get_refiner(backend, pipeline=tiny_pipeline(backend))
     frames = _clip(backend)
     trip = _refine(refiner, frames, 0.0).astype(float)
     gaps = [np.abs(_refine(refiner, frames, s, steps=50).astype(float) - trip).mean()
@@ -78,8 +79,8 @@ def test_sdedit_approaches_the_round_trip_as_strength_falls(backend):
 
 
 def test_refine_shot_at_strength_zero_writes_the_round_trip(shot):
-    pipe = tm.tiny_wan_pipeline()
-    pngs = tm.refine_pngs(shot, pipe, "wan", strength=0.0)
+    pipe = tiny_wan_pipeline()
+    pngs = refine_pngs(shot, pipe, "wan", strength=0.0)
     from neural import frames as fr
 
     coarse = rf.read_video(shot / "rgb.mp4")  # 6 frames: the model takes 5 over the same time

@@ -10,6 +10,8 @@ import pytest
 from neural import refine as rf
 from tests.tiny_models import assert_missing_weights, assert_refined, refine_pngs, spy_steps
 
+pytestmark = pytest.mark.slow  # seconds a test: left out of `make test-quick`
+
 FRAMES, WIDTH, HEIGHT, FPS = 6, 48, 32, 12  # tests.tiny_models.SHOT_SCRIPT
 FAST = {"steps": 4, "strength": 0.5, "guidance": 2.0}
 BACKEND = "wan_vace"
@@ -18,7 +20,7 @@ DEFAULT = "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
 
 @pytest.fixture(scope="module")
 def tiny_pipe():
-    from tests.tiny_models import tiny_wan_vace_pipeline
+    from neural.testing import tiny_wan_vace_pipeline
 
     return tiny_wan_vace_pipeline()
 

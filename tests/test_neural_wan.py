@@ -10,7 +10,9 @@ from PIL import Image
 
 from bridge.errors import UserError
 from neural import refine as rf
-from tests.tiny_models import decode, read_pngs
+from tests.tiny_models import decode, empty_hf_cache, read_pngs
+
+pytestmark = pytest.mark.slow  # seconds a test: left out of `make test-quick`
 
 FRAMES, WIDTH, HEIGHT, FPS = 6, 48, 32, 12
 FAST = {"steps": 4, "strength": 0.5, "guidance": 2.0}
@@ -18,7 +20,7 @@ FAST = {"steps": 4, "strength": 0.5, "guidance": 2.0}
 
 @pytest.fixture(scope="module")
 def tiny_pipe():
-    from tests.tiny_models import tiny_wan_pipeline
+    from neural.testing import tiny_wan_pipeline
 
     return tiny_wan_pipeline()
 
@@ -76,7 +78,7 @@ def test_long_shots_run_in_cross_faded_windows():
 def test_missing_weights_say_what_to_download(tmp_path, monkeypatch, shot):
     from neural.wan import DEFAULT_MODEL, load_pipeline
 
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    empty_hf_cache(monkeypatch, tmp_path)
     missing = tmp_path / "no-such-model"
     with pytest.raises(UserError) as err:
         rf.refine_shot(shot, rf.RefineOptions(model=str(missing), **FAST))
@@ -112,7 +114,7 @@ def test_bad_options_and_missing_flow_are_user_errors(shot, tiny_pipe):
 
 def test_cli_refine_reports_missing_weights_and_bad_folders(shot, tmp_path, monkeypatch,
                                                            capsys):
-    from bridge.cli import main
+    from simshot.cli import main
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     assert main(["refine", str(shot), "--model", str(tmp_path / "no-such-model")]) == 2
@@ -257,7 +259,7 @@ def test_a_saved_pipeline_loads_through_the_users_path(shot, tmp_path, monkeypat
     """save_pretrained, then the same from_pretrained path a real checkpoint takes."""
     import torch
 
-    from tests.tiny_models import tiny_wan_pipeline
+    from neural.testing import tiny_wan_pipeline
 
     folder = tmp_path / "tiny-wan"
     tiny_wan_pipeline().save_pretrained(folder)

@@ -9,9 +9,11 @@ import pytest
 from PIL import Image
 
 from bridge.loader import load_scene
-from bridge.pipeline import run_shot
 from bridge.trajectory import Trajectory
 from bridge.yamlio import load_document, save_document
+from simshot.pipeline import run_shot
+
+pytestmark = pytest.mark.slow  # seconds a test: left out of `make test-quick`
 
 SCRIPT = """\
 # yaml-language-server: $schema=scene.schema.json
@@ -79,7 +81,7 @@ def test_shot_folder_follows_the_contract(script, tmp_path):
 def test_camera_edit_rerenders_without_resimulating(script, tmp_path):
     out = tmp_path / "shot"
     _render(script, out)
-    before = (out / "trajectory.npz").stat()
+    before = (out / "simulation.npz").stat()
 
     def move_camera(doc):
         doc["camera"]["position"][0] = 0.3
@@ -88,7 +90,68 @@ def test_camera_edit_rerenders_without_resimulating(script, tmp_path):
     result = _render(script, out)
     assert result.stages == {"simulate": "cached", "render": "ran"}
     assert result.report["stages"] == result.stages
-    assert (out / "trajectory.npz").stat().st_ino == before.st_ino  # carried over, not rewritten
+    assert (out / "simulation.npz").stat().st_ino == before.st_ino  # carried over, not rewritten
+
+
+def test_slow_motion_never_resimulates_and_no_check_depends_on_the_camera(script, tmp_path):
+    out = tmp_path / "shot"
+    _edit(script, lambda doc: doc["expect"].append({"moves_less_than": "ball", "distance": 1}))
+    first = _render(script, out)
+
+    def slow_down(doc):
+        doc["camera"] = {"shots": [{"from": 0.0, "position": [0, -1.2, 0.5],
+                                    "look_at": [0.1, 0, 0.1], "slow_motion": 0.5}]}
+
+    _edit(script, slow_down)
+    result = _render(script, out)
+    assert result.stages == {"simulate": "cached", "render": "ran"}
+    assert json.loads((out / "metadata.json").read_text())["scene"]["num_frames"] == 12
+    assert Trajectory.load(out / "trajectory.npz").num_frames == 12
+    physics = [(e["check"], e["passed"], e["detail"]) for e in result.report["expectations"]
+               if e["check"] != "visible"]
+    assert physics == [(e["check"], e["passed"], e["detail"])
+                       for e in first.report["expectations"] if e["check"] != "visible"]
+
+
+def test_liquid_edit_resimulates(tmp_path):
+    script = tmp_path / "scene.yaml"
+    script.write_text(SCRIPT.replace("bodies:\n", "bodies:\n  - {name: cup, asset: tumbler, "
+                                     "position: [-0.2, 0, 0]}\n")
+                      + "liquids:\n  - {name: tea, inside: cup, volume_ml: 60}\n")
+    out = tmp_path / "shot"
+    _render(script, out, render=False)
+    _edit(script, lambda doc: doc["liquids"][0].__setitem__("volume_ml", 80))
+    assert _render(script, out, render=False).stages["simulate"] == "ran"
+    _edit(script, lambda doc: doc["liquids"][0].__setitem__("color", [0.6, 0.3, 0.1]))
+    assert _render(script, out, render=False).stages["simulate"] == "cached"
+
+
+@pytest.mark.parametrize(("module", "reruns"), [
+    ("bridge/transforms.py", {"simulate": "ran", "render": "ran"}),
+    ("renderer/flow.py", {"simulate": "cached", "render": "ran"}),
+    ("physics/contacts.py", {"simulate": "ran", "render": "ran"}),
+])
+def test_editing_a_module_a_stage_runs_reruns_that_stage(script, tmp_path, monkeypatch,
+                                                         module, reruns):
+    """An upgraded simshot never serves results of its old code from the cache."""
+    import shutil
+
+    from simshot import cache
+
+    out = tmp_path / "shot"
+    cache.code_digest.cache_clear()
+    _render(script, out)
+    copies = tmp_path / "installed"
+    for package in ("bridge", "physics", "renderer"):
+        shutil.copytree(cache.package_dir(package), copies / package)
+    monkeypatch.setattr(cache, "package_dir", lambda package: copies / package)
+    cache.code_digest.cache_clear()
+    assert _render(script, out).stages == {"simulate": "cached", "render": "cached"}
+    with open(copies / module, "a") as f:
+        f.write("\n# an edit\n")
+    cache.code_digest.cache_clear()
+    assert _render(script, out).stages == reruns
+    cache.code_digest.cache_clear()
 
 
 def test_expectation_edit_reruns_only_the_checks(script, tmp_path):
@@ -146,3 +209,17 @@ def test_two_runs_are_bit_identical(script, tmp_path):
             assert fa.read_bytes() == (b / sub / fa.name).read_bytes(), fa.name
     assert (a / "rgb.mp4").read_bytes() == (b / "rgb.mp4").read_bytes()
     assert (a / "events.json").read_text() == (b / "events.json").read_text()
+
+
+def test_every_file_of_a_shot_gets_the_users_umask(script, tmp_path):
+    import os
+
+    from tests.helpers import modes_under
+
+    umask = os.umask(0o022)
+    try:
+        _render(script, tmp_path / "shot")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "shot" / "report.html").is_file()
+    assert modes_under(tmp_path / "shot") == {"files": {"0o644"}, "dirs": {"0o755"}}

@@ -11,7 +11,8 @@ from langgraph.types import RetryPolicy
 
 from bridge.errors import RefusedError, SceneError, SimulationError, UserError
 from bridge.loader import scene_from_document
-from planner.agent import Feedback, OfflineDrafter, plan
+from planner.agent import OfflineDrafter, plan
+from planner.feedback import Feedback
 from planner.llm import TransportError
 from planner.trace import REDACTED, write_trace
 
@@ -118,7 +119,7 @@ def test_an_unusable_reply_is_revised_from_nothing():
     result = run(drafter)
     assert result.verified
     assert drafter.revised == [None]
-    assert result.trace.rounds[0]["errors"] == ["<input>: the reply is not valid JSON"]
+    assert result.trace.rounds[0]["errors"] == ["the reply is not valid JSON"]
 
 
 def test_a_scene_error_from_simulation_is_feedback():
@@ -145,8 +146,8 @@ def test_a_diverging_simulation_is_feedback():
 
 
 def test_wired_to_the_real_physics_stage():
-    from physics.expectations import Outcome, check_all
     from physics.simulate import simulate as physics_simulate
+    from simshot.expectations import check_simulation
 
     overlapping = copy.deepcopy(BALL)
     overlapping["bodies"].append({"name": "crate", "asset": "crate", "position": [0, 0, 0.9]})
@@ -156,7 +157,7 @@ def test_wired_to_the_real_physics_stage():
     drafter = Scripted(overlapping, fixed)
     result = plan("a ball drops and bounces", drafter, validate,
                   lambda scene: physics_simulate(scene, None),
-                  lambda scene, r: check_all(Outcome(scene, r.trajectory, r.events, r.masses)),
+                  check_simulation,
                   retry=FAST_RETRY)
     assert result.verified, result.trace.rounds
     assert "overlap" in drafter.feedback[0].text()

@@ -4,7 +4,6 @@ from __future__ import annotations
 import copy
 import json
 import logging
-import time
 
 import pytest
 from langgraph.types import RetryPolicy
@@ -134,10 +133,8 @@ def test_429_is_retried_then_succeeds(stub):
 
 def test_a_hang_hits_the_timeout_and_gives_up(stub):
     stub.script(hang(30), hang(30), hang(30))
-    started = time.monotonic()
     with pytest.raises(TransportError, match="Timeout"):
         run(drafter_for(stub, timeout_s=0.3))
-    assert time.monotonic() - started < 5
     assert len(stub.requests) == FAST_RETRY.max_attempts
 
 

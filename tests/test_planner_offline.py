@@ -192,17 +192,18 @@ def test_revision_pushes_harder_and_keeps_the_claims():
     scene_from_document(revised.document)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prompt", [
     "A glass falls off a table and shatters", "Ten dominoes in a row topple",
     "A rubber ball bounces on the floor", "A wooden block floats in a pool of water",
     "A vase falls but does not shatter"])
 def test_end_to_end_expectations_pass(prompt):
-    from physics.expectations import Outcome, all_passed, check_all
     from physics.simulate import simulate
+    from simshot.expectations import all_passed, check_simulation
 
     scene = _scene(prompt)
     result = simulate(scene)
-    results = check_all(Outcome(scene, result.trajectory, result.events, result.masses))
+    results = check_simulation(scene, result)
     assert all_passed(results), results
 
 

@@ -1,18 +1,18 @@
-"""bench.refine_fidelity: warp error and edge agreement on synthetic videos with known answers,
-and measure/compare on a real tiny shot folder."""
+"""neural.fidelity: warp error and edge agreement on synthetic videos with known answers, and
+measure/compare (after refining, when a backend is named) on a real tiny shot folder."""
 from __future__ import annotations
 
-import json
 import math
-import sys
 
 import numpy as np
 import pytest
 
-from bench import refine_fidelity as fid
 from bridge import shot as shotfiles
 from bridge.errors import UserError
+from neural import fidelity as fid
 from neural import refine as rf
+
+pytestmark = pytest.mark.slow  # seconds a test: left out of `make test-quick`
 
 HEIGHT, WIDTH, FRAMES = 40, 56, 5
 
@@ -146,43 +146,40 @@ def test_edges_away_from_the_boundaries_or_missing_score_low():
 
 
 def test_measure_and_compare_on_a_real_shot(shot):
-    coarse = fid.measure(shot, "rgb.mp4")
+    coarse = fid.measure(shot, shotfiles.RGB)
     assert coarse["warp"]["mean_abs"] < 0.01 and coarse["warp"]["visible"] > 0.9
     assert coarse["edges"]["f1"] > 0.5
     assert fid.compare(shot) == {"coarse": coarse}  # nothing refined yet
 
     fps = shotfiles.read_json(shot / shotfiles.METADATA)["scene"]["fps"]
-    frames = rf.read_video(shot / "rgb.mp4")
-    rf.write_video(shot / rf.REFINED_VIDEO, frames, fps)  # an identity refinement
+    frames = rf.read_video(shot / shotfiles.RGB)
+    rf.write_video(shot / shotfiles.REFINED, frames, fps)  # an identity refinement
     same = fid.compare(shot)["ratios"]
     # a second H.264 pass moves the figures a little (on this 48x32 shot, +27% and -14%)
     assert 0.7 < same["warp_mean_abs"] < 1.5 and 0.75 < same["edge_f1"] < 1.25
 
     noise = np.random.default_rng(1).integers(0, 256, frames.shape, np.uint8)
-    rf.write_video(shot / rf.REFINED_VIDEO, noise, fps)
+    rf.write_video(shot / shotfiles.REFINED, noise, fps)
     result = fid.compare(shot)
     assert result["refined"] == fid.measure(shot)
     assert result["ratios"]["warp_mean_abs"] > 5 and result["ratios"]["edge_f1"] < 0.5
 
 
-def test_cli_measures_or_refines_the_named_shots(shot, monkeypatch, capsys):
+def test_shots_are_measured_or_refined_first_when_a_backend_is_named(shot, monkeypatch):
     seen = []
 
     def fake_refine(folder, options, backend):
         seen.append((backend, options))
-        frames = rf.read_video(folder / "rgb.mp4")
-        rf.write_video(folder / rf.REFINED_VIDEO, 255 - frames, 12)
+        frames = rf.read_video(folder / shotfiles.RGB)
+        rf.write_video(folder / shotfiles.REFINED, 255 - frames, 12)
 
     monkeypatch.setattr(rf, "refine_shot", fake_refine)
-    monkeypatch.setattr(sys, "argv", ["refine_fidelity", str(shot)])
-    fid.main()
-    assert set(json.loads(capsys.readouterr().out)[str(shot)]) == {"coarse"} and not seen
+    flags = {"backend": None, "model": None, "strength": None}
+    assert set(fid.refine_and_compare(shot, flags)) == {"coarse"} and not seen
 
-    monkeypatch.setattr(sys, "argv", ["refine_fidelity", str(shot), "--backend", "ltx",
-                                      "--model", "some/model", "--strength", "0.3",
-                                      "--steps", "7", "--offload", "model", "--vae-tiling"])
-    fid.main()
-    report = json.loads(capsys.readouterr().out)[str(shot)]
+    report = fid.refine_and_compare(shot, {
+        "backend": "ltx", "model": "some/model", "strength": 0.3, "steps": 7,
+        "offload": "model", "vae_tiling": True, "guidance": None})
     assert set(report) == {"refine_s", "coarse", "refined", "ratios"}
     backend, options = seen[0]
     assert backend == "ltx" and (options.model, options.strength, options.steps,
@@ -191,7 +188,8 @@ def test_cli_measures_or_refines_the_named_shots(shot, monkeypatch, capsys):
 
 
 def test_a_shot_without_the_labels_is_a_user_error(shot):
-    for path in (shot / "flow").glob("forward_flow_*.npy"):
+    flow = shotfiles.FORWARD_FLOW
+    for path in (shot / flow.folder).glob(flow.pattern):
         path.unlink()
     with pytest.raises(UserError, match="flow and segmentation passes"):
         fid.compare(shot)

@@ -13,16 +13,18 @@ import trimesh
 from scipy.spatial import cKDTree
 from scipy.spatial.transform import Rotation
 
+from bridge import shot as shotfiles
 from bridge.assets.geometry import Geometry
 from bridge.instances import instances_for
-from bridge.pipeline import ALL_PASSES
 from bridge.schema import Scene, breakable_settings
 from bridge.trajectory import Trajectory
 from bridge.transforms import quat_to_matrix
-from renderer.outputs import ShotWriter, flow_paths
+from renderer.outputs import ShotWriter
 from renderer.passes import FramePasses
 from renderer.render import RenderResult, render_shot
 from tests.helpers import IDENTITY, make_scene, project, trajectory_of
+
+pytestmark = pytest.mark.slow  # seconds a test: left out of `make test-quick`
 
 W, H = 160, 120
 FRONT_VIEW = {"position": [0.0, -2.0, 0.6], "look_at": [0.0, 0.0, 0.1]}
@@ -31,7 +33,7 @@ FAR = [30.0, 30.0, 0.0]
 
 
 def render(scene: Scene, traj: Trajectory, out: Path, names: list[str] | None = None,
-           passes: frozenset[str] = ALL_PASSES) -> tuple[RenderResult, list[FramePasses]]:
+           passes: frozenset[str] = shotfiles.ALL_PASSES) -> tuple[RenderResult, list[FramePasses]]:
     """Render the shot, and keep every frame's passes as the render stage hands them over."""
     seen: list[FramePasses] = []
     submit = ShotWriter.submit
@@ -126,7 +128,7 @@ def test_fragments_show_their_ids_and_break_colour_only_after_the_break(tmp_path
     assert red > blue + 20  # the ceramic's beige break colour
     red, _, blue = seen[1].rgb[pixel(result.camera, 1, skin)].astype(int)
     assert blue > red + 40  # the body's own blue
-    forward = np.load(flow_paths(tmp_path, 1)[0])
+    forward = np.load(shotfiles.FORWARD_FLOW.path(tmp_path, 1))
     for point in (cut_face, skin):
         expected = np.subtract(project(result.camera, 2, np.add(point, [0, 0, 0.05])),
                                project(result.camera, 1, point))
@@ -210,7 +212,7 @@ def test_liquid_flow_follows_the_particle_each_pixel_shows(tmp_path, case):
     result, seen = render(scene, with_particles(scene, particles), tmp_path)
     juice = instances_for(scene)[1]
     for frame, to in ((0, 1), (1, 0)):
-        flow = np.load(flow_paths(tmp_path, frame)[0 if to > frame else 1])
+        flow = np.load((shotfiles.FORWARD_FLOW if to > frame else shotfiles.BACKWARD_FLOW).path(tmp_path, frame))
         where, expected = true_flow(result.camera, seen[frame], juice.id, particles[frame],
                                     particles[to], to, frame)
         assert len(where) > 200

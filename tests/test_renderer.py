@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import tifffile
 
+from bridge import shot as shotfiles
 from bridge.instances import instances_for
 from bridge.schema import Camera, Scene
 from bridge.transforms import quat_to_matrix
 from renderer.camera import camera_track
-from renderer.outputs import depth_path, read_segmentation, segmentation_path
 from renderer.render import render_shot
 from tests.helpers import IDENTITY, make_scene, project, trajectory_of
 
@@ -30,7 +30,7 @@ def test_depth_is_the_distance_along_the_view_axis_to_the_ground_below(tmp_path)
     scene = make_scene(bodies=[far_block()], duration=1 / 24,
                        camera={"position": [0.3, -0.2, 3.0], "look_at": [0.3, -0.2, 0.0]})
     render(scene, tmp_path)
-    depth = tifffile.imread(depth_path(tmp_path, 0))
+    depth = tifffile.imread(shotfiles.DEPTH.path(tmp_path, 0))
     assert depth.dtype == np.float32 and depth.shape == (48, 64)
     np.testing.assert_allclose(depth, 3.0, atol=0.01)
 
@@ -40,7 +40,7 @@ def test_depth_matches_ray_plane_intersection_in_a_tilted_view(tmp_path):
                        camera={"position": [0.0, -4.0, 2.0], "look_at": [0.0, 0.0, 0.0],
                                "fov": 50})
     result = render(scene, tmp_path)
-    depth = tifffile.imread(depth_path(tmp_path, 0))
+    depth = tifffile.imread(shotfiles.DEPTH.path(tmp_path, 0))
     cam = result.camera
     k = np.asarray(cam["intrinsics"])
     rot = quat_to_matrix(np.asarray(cam["quaternions"][0]))
@@ -62,7 +62,7 @@ def test_segmentation_shows_each_instance_id_at_its_projected_centre(tmp_path):
     scene = make_scene(bodies=bodies, duration=1 / 24, resolution=[96, 64],
                        camera={"position": [0.0, -2.0, 1.2], "look_at": [0.0, 0.0, 0.1]})
     result = render(scene, tmp_path)
-    seg = read_segmentation(segmentation_path(tmp_path, 0))
+    seg = shotfiles.read_segmentation(shotfiles.SEGMENTATION.path(tmp_path, 0))
     assert seg.dtype == np.uint16
     for inst, centre in zip(instances_for(scene), ([-0.3, 0.0, 0.1], [0.3, 0.1, 0.1])):
         x, y = project(result.camera, 0, centre)
@@ -80,7 +80,7 @@ def test_boxes_and_visibility_agree_with_the_segmentation(tmp_path):
     result = render(scene, tmp_path, {"a": (pos, np.tile(IDENTITY, (frames, 1)))})
     seen = []
     for frame in range(frames):
-        seg = read_segmentation(segmentation_path(tmp_path, frame))
+        seg = shotfiles.read_segmentation(shotfiles.SEGMENTATION.path(tmp_path, frame))
         for inst in instances_for(scene):
             rows, cols = np.nonzero(seg == inst.id)
             assert result.visibility[inst.name][frame] == rows.size
@@ -104,12 +104,13 @@ def test_instances_without_a_pose_are_not_drawn(tmp_path):
     result = render(scene, tmp_path, {"a": (pos, quat)})
     assert result.visibility["a"][0] > 0 and result.visibility["a"][2] > 0
     assert result.visibility["a"][1] == 0 and result.bbox_2d["a"][1] is None
-    hidden = tifffile.imread(depth_path(tmp_path, 1))
-    shown = tifffile.imread(depth_path(tmp_path, 0))
+    hidden = tifffile.imread(shotfiles.DEPTH.path(tmp_path, 1))
+    shown = tifffile.imread(shotfiles.DEPTH.path(tmp_path, 0))
     assert np.all(hidden >= shown - 1e-4)  # nothing nearer than the ground where it stood
     assert np.any(hidden > shown + 0.1)
 
 
+@pytest.mark.slow
 def test_same_input_gives_bit_identical_depth_and_segmentation(tmp_path):
     scene = make_scene(bodies=[{"name": "a", "asset": "ball", "position": [0.0, 0.0, 0.0]}],
                        duration=2 / 24,
@@ -119,10 +120,10 @@ def test_same_input_gives_bit_identical_depth_and_segmentation(tmp_path):
         render(scene, tmp_path / run, passes=passes)
     # Rerun, and the ids-only pass (no colour) agrees with the lit pass's ids and depth.
     for frame in range(2):
-        for path in (depth_path, segmentation_path):
-            expected = path(tmp_path / "one", frame).read_bytes()
-            assert path(tmp_path / "two", frame).read_bytes() == expected
-            assert path(tmp_path / "ids", frame).read_bytes() == expected
+        for files in (shotfiles.DEPTH, shotfiles.SEGMENTATION):
+            expected = files.path(tmp_path / "one", frame).read_bytes()
+            assert files.path(tmp_path / "two", frame).read_bytes() == expected
+            assert files.path(tmp_path / "ids", frame).read_bytes() == expected
 
 
 def test_only_the_requested_passes_are_written(tmp_path):
@@ -133,6 +134,7 @@ def test_only_the_requested_passes_are_written(tmp_path):
         render(scene, tmp_path, passes=frozenset({"albedo"}))
 
 
+@pytest.mark.slow
 def test_keyframed_camera_passes_through_its_keys_and_moves_smoothly():
     keys = [{"at": 0.5, "position": [0, -3, 1], "look_at": [0, 0, 0], "fov": 40},
             {"at": 1.5, "position": [2, -2, 1.5], "look_at": [0.5, 0, 0], "fov": 30},

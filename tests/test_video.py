@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from bridge import shot as shotfiles
 from bridge.instances import instances_for
 from bridge.video import VideoWriter, probe
-from renderer.outputs import read_segmentation
 from renderer.render import render_shot
 from tests.helpers import make_scene, trajectory_of
 
@@ -53,4 +53,4 @@ def test_rendered_shot_has_one_video_frame_per_scene_frame(tmp_path):
 def test_segmentation_png_round_trips_uint16(tmp_path):
     ids = np.array([[0, 1, 255], [256, 4097, 65535]], np.uint16)
     Image.fromarray(ids).save(tmp_path / "s.png")
-    np.testing.assert_array_equal(read_segmentation(tmp_path / "s.png"), ids)
+    np.testing.assert_array_equal(shotfiles.read_segmentation(tmp_path / "s.png"), ids)

@@ -14,6 +14,8 @@ from physics.water import WaterVolumes, sample_solid
 from physics.world import World
 from tests.helpers import IDENTITY, make_scene
 
+pytestmark = pytest.mark.slow  # seconds a test: left out of `make test-quick`
+
 G = 9.81
 POOL = {"min": [-1, -1, 0], "max": [1, 1, 0.5]}  # the surface is at z = 0.5
 BLOCK = 0.1  # the block asset's side, metres

@@ -11,18 +11,18 @@ import json
 import logging
 import os
 from importlib.metadata import version
-from pathlib import Path, PureWindowsPath
+from pathlib import Path
 
 import coacd
 import numpy as np
 import trimesh
 from trimesh.resolvers import FilePathResolver
 
-from bridge import limits
 from bridge.assets.geometry import CollisionPart
 from bridge.assets.shapes import Shape
 from bridge.errors import Location, Problem, UserError
 from bridge.files import atomic_write
+from bridge.mesh_paths import checked_mesh_path
 
 log = logging.getLogger(__name__)
 
@@ -55,27 +55,10 @@ def load_user_mesh(body: str, mesh: str, scene_dir: Path | None) -> Shape:
 
 def resolve_mesh_path(body: str, mesh: str, scene_dir: Path | None) -> Path:
     """The mesh's real path, refused unless it is a file inside the script's folder."""
-    def refuse(problem: str, fix: str) -> UserError:
-        where = Location(str(scene_dir) if scene_dir else "<input>")
-        return UserError([Problem(where, f"bodies.{body}.mesh",
-                                  f"mesh '{mesh}' {problem}; {fix}")])
-
-    if scene_dir is None:
-        raise refuse("cannot be resolved without the script's folder",
-                     "load the script from a file")
-    if Path(mesh).is_absolute() or PureWindowsPath(mesh).is_absolute():
-        raise refuse("is an absolute path", "give a path relative to the script's folder")
-    root = Path(scene_dir).resolve()
-    path = (root / mesh).resolve()
-    if not path.is_relative_to(root):
-        raise refuse(f"resolves outside the script's folder {root}",
-                     "copy the mesh into that folder and refer to it there")
-    if not path.is_file():
-        raise refuse(f"does not exist in {root}", "check the path; it is relative to the script")
-    size = path.stat().st_size
-    if size > limits.MAX_MESH_BYTES:
-        raise refuse(f"is {size:,} bytes, over the limit of {limits.MAX_MESH_BYTES:,}",
-                     "simplify or decimate it")
+    path, problem = checked_mesh_path(mesh, scene_dir)
+    if problem:
+        where = Location(str(scene_dir) if scene_dir else "")
+        raise UserError([Problem(where, f"bodies.{body}.mesh", problem)])
     return path
 
 

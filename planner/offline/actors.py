@@ -43,18 +43,13 @@ def body_fields(m: Mention, intent: Intent, name: str, position: tuple[float, fl
     if m.color:
         data["color"] = list(m.color)
     data["position"] = [round(v, 4) for v in position]
-    weight = WEIGHT_WORDS.get(next((a for a in WEIGHT_WORDS if a in m.adjectives), ""))
+    weight = lx.WEIGHT_WORDS.get(next((a for a in lx.WEIGHT_WORDS if a in m.adjectives), ""))
     if weight is not None:
         data["mass"] = round(mass_estimate(m, intent) * weight, 4)
     data.update(extra)
     if brittle(m) and m.asset in SPHERES and "breakable" not in data:
         data["breakable"] = False  # a glass ball is solid; it does not shatter like a glass
     return data
-
-
-# "heavy" and "light" change the mass, not the look: the material (and so the colour and
-# the bounce) stays what the noun says.
-WEIGHT_WORDS = {"heavy": 4.0, "light": 0.25, "lightweight": 0.25}
 
 
 def add(plan: Plan, m: Mention, intent: Intent, position: tuple[float, float, float],
@@ -70,8 +65,8 @@ def add(plan: Plan, m: Mention, intent: Intent, position: tuple[float, float, fl
 
 def holds_liquid(m: Mention) -> bool:
     """A hollow container named with a liquid ('a glass of juice') or called full."""
-    named = bool(m.liquid) or bool({"full", "filled"} & m.adjectives)
-    return named and ASSETS[m.asset].hollow and "empty" not in m.adjectives
+    named = bool(m.liquid) or bool(lx.FULL_WORDS & m.adjectives)
+    return named and ASSETS[m.asset].hollow and lx.EMPTY_WORD not in m.adjectives
 
 
 def add_liquid(plan: Plan, container: str, asset: str, params: dict[str, float],

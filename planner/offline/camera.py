@@ -10,38 +10,42 @@ import math
 
 import numpy as np
 
+from planner.offline import lexicon as lx
 from planner.offline.layout import Plan
 
 DEFAULT_VIEW = (0.35, -1.0, 0.45)
-SLOW_MOTION = 0.4  # playback speed for "slow motion": the whole shot, 2.5x longer on screen
-PRESET_WORDS = {"close": ("close_up", "close-up"), "wide": ("wide", "wide shot"),
-                "top": ("top_down", "from above"), "low": ("low_angle", "low angle"),
-                "side": ("eye_level", "side view")}
 
 
 def frame(plan: Plan, hints: set[str]) -> tuple[dict, str]:
-    """A camera mapping and the comment explaining it."""
-    if not hints & {*PRESET_WORDS, "orbit", "track", "slow"}:
+    """A camera mapping and the comment explaining it; `hints` are lexicon.CAMERA keys."""
+    named = [concept for key, concept in lx.CAMERA.items() if key in hints]
+    if not named:
         return plan.camera or (_fixed(plan), "medium shot framing the action")
-    shot: dict = {"from": 0.0}
-    why = []
-    preset = next((k for k in ("close", "wide", "top", "low", "side") if k in hints), None)
-    shot["preset"], label = PRESET_WORDS[preset] if preset else ("medium", "medium shot")
-    why.append(label)
-    if preset == "side":
-        shot["angle"] = {"azimuth": -90.0}
-    if "track" in hints and plan.lead:
-        shot["move"] = {"track": {"body": plan.lead}}
-        why.append(f"tracking the {plan.lead}")
-    elif "orbit" in hints:
-        shot["move"] = {"orbit": {"degrees": 360.0}}
-        why.append("orbiting once")
-    elif plan.lead and preset in ("close", None):
+    framing = next((c for c in named if c.preset), lx.MEDIUM)
+    shot: dict = {"from": 0.0, "preset": framing.preset}
+    why = [framing.describe()]
+    if framing.azimuth is not None:
+        shot["angle"] = {"azimuth": framing.azimuth}
+    mover = next((c for c in named if _move(c, plan.lead)), None)
+    if mover:
+        shot["move"] = _move(mover, plan.lead)
+        why.append(mover.describe(plan.lead))
+    elif plan.lead and framing.on_lead:
         shot["subject"] = plan.lead
-    if "slow" in hints:
-        shot["slow_motion"] = SLOW_MOTION
-        why.append(f"slow motion at {SLOW_MOTION:g}x")
+    speed = next((c for c in named if c.slow_motion), None)
+    if speed:
+        shot["slow_motion"] = speed.slow_motion
+        why.append(speed.describe())
     return {"shots": [shot]}, ", ".join(why)
+
+
+def _move(concept: lx.CameraConcept, lead: str | None) -> dict | None:
+    """The concept's camera move, or None (a tracking shot needs a body to follow)."""
+    if concept.move == "track":
+        return {"track": {"body": lead}} if lead else None
+    if concept.move == "orbit":
+        return {"orbit": {"degrees": concept.degrees}}
+    return None
 
 
 def _fixed(plan: Plan) -> dict:

@@ -8,6 +8,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bridge.errors import UserError
 from planner.offline import camera, refuse, scenarios
+from planner.offline import lexicon as lx
 from planner.offline.layout import Item, Plan
 from planner.offline.parse import Intent, parse
 
@@ -56,14 +57,12 @@ def _slug(intent: Intent) -> str:
 
 
 SURVIVABLE_FLOOR = "foam"  # a soft mat: what must not break lands on it
-NEGATED_CHECKS = {"shatter": "shatters", "topple": "falls_over", "bounce": "bounces",
-                  "float": "floats", "sink": "sinks"}
 
 
 def _negate(plan: Plan, intent: Intent) -> None:
     """'does not break': the scenario's own check for that outcome, turned around to hold
     for the whole shot."""
-    kinds = {NEGATED_CHECKS[a] for a in intent.negated if a in NEGATED_CHECKS}
+    kinds = lx.denied_checks(intent.negated)
     for item in plan.expect:
         kind = next((k for k in kinds if k in item.data), None)
         if kind is not None:

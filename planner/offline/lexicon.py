@@ -1,6 +1,8 @@
-"""Words the offline planner understands: objects, materials, liquids, waters and verbs.
+"""Words the offline planner understands: objects, materials, liquids, waters, verbs,
+modifiers, denied outcomes and camera language.
 
-Object nouns map to library assets (plus optional material and dimension overrides); the
+Each fact is stated once here and the parser, the scenarios, the composer and the reviser read
+it. Object nouns map to library assets (plus optional material and dimension overrides); the
 asset registry's own names and synonyms are added automatically so the two never drift.
 """
 from __future__ import annotations
@@ -117,7 +119,7 @@ IRREGULAR_PLURALS = {"shelves": "shelf", "dominoes": "domino", "glasses": "glass
                      "boxes": "box", "dishes": "dish", "bookshelves": "bookshelf"}
 
 # Furniture and surfaces are scenery that other objects stand on, not the actors.
-SURFACES = {"table", "shelf", "ramp", "wall", "pool_table", "floor_tile", "tray"}
+SURFACES = frozenset(spec.name for spec in ASSETS.values() if spec.category == "furniture")
 
 MATERIAL_WORDS: dict[str, str] = {
     **{m: m for m in MATERIALS},
@@ -182,3 +184,69 @@ ARRANGEMENTS = {"in a row": "row", "in a line": "row", "lined up": "row", "row o
                 "rack": "triangle", "in a tower": "tower", "tower": "tower", "stacked": "tower",
                 "stack of": "tower", "pile of": "tower", "on top of each other": "tower",
                 "jenga": "tower", "pyramid": "triangle", "in a circle": "circle"}
+
+# Adjectives that change the plan, not only the description; the parser keeps them on the
+# mention. "heavy" and "light" change the mass, not the look: the material (and so the
+# colour and the bounce) stays what the noun says.
+WEIGHT_WORDS = {"heavy": 4.0, "light": 0.25, "lightweight": 0.25}  # factor on the mass
+FULL_WORDS = frozenset({"full", "filled"})  # a hollow container holds liquid
+EMPTY_WORD = "empty"  # it holds none, whatever else is said
+
+# Denied outcomes: "does not break", "without breaking", "never bounces".
+NEGATORS = frozenset({"not", "never", "without", "doesn't", "don't", "didn't", "won't", "isn't",
+                      "aren't", "can't", "cannot", "wouldn't", "no"})
+# The outcomes a prompt can deny, as parser actions, and the expectation check that tests each:
+# the composer turns that check around and the reviser recognises it as denied. Spilling has
+# no check to turn around: a spill is `liquid_stays_in` with `not`, which a scenario writes only
+# when spilling is asked for, so denying it just leaves that check out.
+NEGATABLE: dict[str, str | None] = {"shatter": "shatters", "topple": "falls_over",
+                                    "bounce": "bounces", "float": "floats", "sink": "sinks",
+                                    "spill": None}
+DENIABLE_CHECKS = frozenset(check for check in NEGATABLE.values() if check)
+
+
+def denied_checks(outcomes: set[str]) -> set[str]:
+    """The expectation checks that test the denied outcomes."""
+    return {NEGATABLE[o] for o in outcomes if NEGATABLE.get(o)}
+
+
+@dataclass(frozen=True)
+class CameraConcept:
+    """A camera idea: the prompt words that ask for it, what the shot becomes, its comment."""
+
+    words: tuple[str, ...]  # matched anywhere in the lowercased prompt
+    trace: str  # the camera comment; {lead} is the followed body, {speed} the playback speed
+    preset: str | None = None  # a framing preset of bridge.camera_schema.PRESETS
+    azimuth: float | None = None  # where the camera stands, seen from the subject
+    on_lead: bool = False  # frames the body the action follows, not the whole scene
+    move: str | None = None  # a camera move of bridge.camera_schema.Move
+    degrees: float | None = None  # an orbit's sweep
+    slow_motion: float | None = None  # playback speed
+
+    def describe(self, lead: str | None = None) -> str:
+        """The camera comment, with the followed body and the playback speed filled in."""
+        return self.trace.format(lead=lead, speed=self.slow_motion)
+
+
+# Presets and moves are listed by priority: the first one a prompt names wins.
+CAMERA: dict[str, CameraConcept] = {
+    "close": CameraConcept(("close up", "close-up", "closeup", "macro", "tight shot"),
+                           "close-up", preset="close_up", on_lead=True),
+    "wide": CameraConcept(("wide", "establishing", "long shot", "full shot"), "wide shot",
+                          preset="wide"),
+    "top": CameraConcept(("from above", "top-down", "top down", "overhead", "bird's-eye",
+                          "birds eye", "bird's eye", "aerial"), "from above", preset="top_down"),
+    "low": CameraConcept(("low angle", "low-angle", "from below", "ground level", "worm's-eye"),
+                         "low angle", preset="low_angle"),
+    "side": CameraConcept(("side view", "from the side", "profile view"), "side view",
+                          preset="eye_level", azimuth=-90.0),
+    "track": CameraConcept(("tracking", "follows", "following", "follow the", "pans with",
+                            "dolly"), "tracking the {lead}", move="track"),
+    "orbit": CameraConcept(("orbit", "circling", "360", "revolving camera", "around the scene"),
+                           "orbiting once", move="orbit", degrees=360.0),
+    # the whole shot plays at 0.4x: 2.5x longer on screen
+    "slow": CameraConcept(("slow motion", "slow-motion", "slow-mo", "slowmo", "slo-mo"),
+                          "slow motion at {speed:g}x", slow_motion=0.4),
+}
+# The framing when the prompt names camera language but no preset.
+MEDIUM = CameraConcept((), "medium shot", preset="medium", on_lead=True)

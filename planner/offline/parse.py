@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from planner.offline import lexicon as lx
 from planner.offline.quantities import count_word, quantities
 
-ADJECTIVES = {"full", "filled", "empty", "heavy", "light", "lightweight", "fragile", "delicate",
-              "brittle", "small", "tiny", "little", "big", "large", "huge", "giant", "tall",
-              "red", "blue", "green", "yellow", "white", "black", "orange", "purple", "pink",
-              "old", "new", "solid", "hollow", "thin", "thick", "shiny", "elastic", "bouncy",
-              "vibrant", "flimsy", "weak", "frail", "sturdy", "standing", "upright", "clear",
-              "transparent", "porcelain", "ceramic", "single", "round", "smooth", "rough"}
+# Adjectives between a count and its noun ('three small glasses'). Counts, materials and
+# colours are read before these; the ones that change the plan come from the lexicon.
+ADJECTIVES = {"fragile", "delicate", "brittle", "small", "tiny", "little", "big", "large", "huge",
+              "giant", "tall", "old", "new", "solid", "hollow", "thin", "thick", "shiny",
+              "elastic", "bouncy", "vibrant", "flimsy", "weak", "frail", "sturdy", "standing",
+              "upright", "clear", "transparent", "round", "smooth", "rough",
+              *lx.FULL_WORDS, lx.EMPTY_WORD, *lx.WEIGHT_WORDS}
 COLORS = {"red": (0.85, 0.12, 0.1), "blue": (0.1, 0.25, 0.85), "green": (0.1, 0.6, 0.2),
           "yellow": (0.95, 0.8, 0.1), "white": (0.95, 0.95, 0.95), "black": (0.05, 0.05, 0.05),
           "orange": (0.95, 0.45, 0.1), "purple": (0.45, 0.15, 0.6), "pink": (0.95, 0.5, 0.7)}
@@ -21,18 +22,6 @@ SUFFIXES = ("", "s", "es", "ed", "d", "ing", "e", "ped", "ping", "med", "ming", 
             "ted", "ting", "ged", "ging", "n", "en", "ion", "ions", "ning", "ned")
 GROUND_NOUNS = {"floor", "ground", "surface", "pavement", "road", "sidewalk", "earth", "mat",
                 "carpet", "rug", "tiles", "ice"}
-CAMERA = {"close": ("close up", "close-up", "closeup", "macro", "tight shot"),
-          "wide": ("wide", "establishing", "long shot", "full shot"),
-          "top": ("from above", "top-down", "top down", "overhead", "bird's-eye", "birds eye",
-                  "bird's eye", "aerial"),
-          "low": ("low angle", "low-angle", "from below", "ground level", "worm's-eye"),
-          "orbit": ("orbit", "circling", "360", "revolving camera", "around the scene"),
-          "track": ("tracking", "follows", "following", "follow the", "pans with", "dolly"),
-          "side": ("side view", "from the side", "profile view"),
-          "slow": ("slow motion", "slow-motion", "slow-mo", "slowmo", "slo-mo")}
-NEGATORS = {"not", "never", "without", "doesn't", "don't", "didn't", "won't", "isn't",
-            "aren't", "can't", "cannot", "wouldn't", "no"}
-NEGATABLE = {"shatter", "topple", "bounce", "float", "sink", "spill"}  # outcomes a check tests
 TOPPLE = ("fall over", "falls over", "fell over", "tip over", "tips over", "tipped over",
           "knock over", "knocks over", "knocked over", "knock down", "knocks down",
           "knocked down", "topple", "falls down", "fall down", "come down", "comes down")
@@ -193,7 +182,7 @@ def _read_contents(tokens: list[str], j: int, mention: Mention) -> None:
     window = tokens[j:j + 4]
     for k, word in enumerate(window):
         linked = k == 0 or (window[k - 1] in ("of", "with", "orange")
-                            and window[0] in ("of", "full", "filled", "with", "orange"))
+                            and window[0] in ("of", "with", "orange", *lx.FULL_WORDS))
         if word in lx.LIQUIDS and linked:
             mention.liquid = "orange juice" if word == "juice" and "orange" in window else word
             return
@@ -213,8 +202,8 @@ def _negated(tokens: list[str]) -> set[str]:
     breaking', 'never bounces'."""
     found = set()
     for i, token in enumerate(tokens):
-        if token in NEGATORS:
-            found |= _actions(tokens[i + 1:i + 4]) & NEGATABLE
+        if token in lx.NEGATORS:
+            found |= _actions(tokens[i + 1:i + 4]).intersection(lx.NEGATABLE)
     return found
 
 
@@ -228,7 +217,7 @@ def _relations(tokens: list[str]) -> set[str]:
 
 
 def _camera(text: str) -> set[str]:
-    return {kind for kind, words in CAMERA.items() if any(w in text for w in words)}
+    return {key for key, concept in lx.CAMERA.items() if any(w in text for w in concept.words)}
 
 
 def _read_waters(intent: Intent) -> None:

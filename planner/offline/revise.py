@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 
+from planner.offline import lexicon as lx
 from planner.offline.compose import Draft
 
 BOOST = 1.35  # per round: speeds, impulses and forces
@@ -38,15 +39,14 @@ def revise_offline(draft: Draft, failures: list[dict], round: int) -> Draft:
     return Draft(doc, notes, list(draft.omitted))
 
 
-# Outcome checks that only a prompt's negation turns around; the planner's own `not`
-# checks ("moves more than", "spills") need more energy, not less.
-DENIABLE = {"shatters", "falls_over", "bounces", "floats", "sinks"}
-
-
 def _negated_failures(doc, failures: list[dict]) -> bool:
-    """True when a failed check is one the prompt negated ('does not break')."""
+    """True when a failed check is one the prompt negated ('does not break').
+
+    Only the prompt's negation turns those checks around; the planner's own `not` checks
+    ("moves more than", "spills") are of other kinds and need more energy, not less.
+    """
     denied = {(k, str(c[k])) for c in doc.get("expect", []) if c.get("not")
-              for k in c if k in DENIABLE}
+              for k in c if k in lx.DENIABLE_CHECKS}
     return any((f.get("check"), str(f.get("subject"))) in denied for f in failures
                if f.get("passed") is False)
 

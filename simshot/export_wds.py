@@ -16,8 +16,8 @@ from pathlib import Path
 
 from bridge import shot
 from bridge.errors import UserError
-from bridge.export_read import Sample, accepted_samples, dataset_info, write_passes
 from bridge.files import atomic_write
+from simshot.export_read import Sample, accepted_samples, dataset_info, write_passes
 
 INDEX = "index.json"
 MB = 1_000_000
@@ -61,10 +61,10 @@ def _members(sample: Sample, work: Path) -> list[Member]:
               "report": shot.read_json(folder / shot.REPORT),
               "script": (folder / shot.SCENE).read_text(encoding="utf-8")}
     members: list[Member] = [(f"{key}.json", json.dumps(record).encode())]
-    if (folder / "rgb.mp4").is_file():
-        members.append((f"{key}.mp4", folder / "rgb.mp4"))
+    if (folder / shot.RGB).is_file():
+        members.append((f"{key}.mp4", folder / shot.RGB))
     members += [(f"{key}.{name}.npy", path) for name, path in write_passes(folder, work).items()]
-    for name in (shot.TRAJECTORY, "annotations.npz"):
+    for name in (shot.TRAJECTORY, shot.ANNOTATIONS):
         if (folder / name).is_file():
             members.append((f"{key}.{name}", folder / name))
     return members

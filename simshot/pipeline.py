@@ -1,14 +1,14 @@
 """The stage runner: scene -> simulate -> render -> checks, into one atomic shot folder.
 
-A stage is skipped when the hash of the inputs it reads matches the hash recorded in the
-existing folder's `stages.json`; its artifacts are then carried over by hard link. Style and
-expectations feed no stage's hash: editing them only re-runs the checks.
+A stage is skipped when its key (simshot.cache) matches the key recorded in the existing
+folder's `stages.json`; its artifacts are then carried over by hard link. The simulate stage
+records the physics at its own step rate (simulation.npz), so a camera edit, slow motion
+included, never re-simulates: the frames' trajectory.npz and events.json are sampled from the
+recording for the current time map on every run. Style and expectations feed no stage's key:
+editing them only re-runs the checks, which read the recording, never the frames.
 """
 from __future__ import annotations
 
-import functools
-import hashlib
-import json
 import shutil
 import time
 from collections.abc import Callable
@@ -18,11 +18,9 @@ from pathlib import Path
 from bridge import shot
 from bridge.instances import instances_for
 from bridge.loader import LoadedScene
-from bridge.trajectory import Trajectory
+from bridge.trajectory import Trajectory, sample
+from simshot.cache import stage_keys
 
-DEFAULT_PASSES = frozenset({"rgb", "depth", "segmentation", "flow"})
-ALL_PASSES = DEFAULT_PASSES | {"normals", "object_coordinates"}
-ANNOTATIONS = "annotations.npz"  # 3D boxes, image positions, where events are seen
 Progress = Callable[[str, int, int], None]  # stage, done, total
 
 
@@ -33,54 +31,6 @@ class ShotResult:
     stages: dict[str, str]  # stage -> "ran" | "cached" | "skipped"
 
 
-def stage_keys(loaded: LoadedScene, passes: frozenset[str]) -> dict[str, str]:
-    """Input hashes: physics reads the world, bodies and events; rendering adds the look."""
-    from bridge import __version__
-
-    scene = loaded.scene.model_dump(mode="json", by_alias=True)
-    bodies = [{k: v for k, v in b.items() if k != "color"} for b in scene["bodies"]]
-    physics = {k: scene[k] for k in ("seed", "duration", "fps", "physics", "world", "events")}
-    # Slow motion moves the frames' simulated times, so it changes what is recorded.
-    frame_times = hashlib.sha256(loaded.scene.time_map().times.tobytes()).hexdigest()
-    physics.update(bodies=bodies, meshes=_mesh_hashes(loaded), version=__version__,
-                   frame_times=frame_times,
-                   code=_code_digest(("physics", "bridge/assets", "bridge/materials.py")))
-    sim = _digest(physics)
-    look = {k: scene[k] for k in ("camera", "lights", "resolution")}
-    look.update(sim=sim, colors=[b.get("color") for b in scene["bodies"]],
-                passes=sorted(passes), code=_code_digest(("renderer",)))
-    return {"simulate": sim, "render": _digest(look)}
-
-
-def _digest(data: object) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:20]
-
-
-@functools.lru_cache
-def _code_digest(paths: tuple[str, ...]) -> str:
-    """A stage's own source: an edit to the physics or the libraries invalidates old results."""
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in paths:
-        target = root / path
-        files = sorted(target.rglob("*")) if target.is_dir() else [target]
-        for file in files:
-            if file.suffix in (".py", ".vert", ".frag") and file.is_file():
-                digest.update(file.relative_to(root).as_posix().encode())
-                digest.update(file.read_bytes())
-    return digest.hexdigest()[:20]
-
-
-def _mesh_hashes(loaded: LoadedScene) -> dict[str, str]:
-    hashes = {}
-    for body in loaded.scene.all_bodies():
-        if body.mesh:
-            path = loaded.folder / body.mesh
-            hashes[body.mesh] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() \
-                else "missing"
-    return hashes
-
-
 def _previous(out: Path) -> dict[str, str]:
     try:
         return shot.read_json(out / shot.STAGES)
@@ -89,7 +39,7 @@ def _previous(out: Path) -> dict[str, str]:
 
 
 def run_shot(loaded: LoadedScene, out: Path, render: bool = True,
-             passes: frozenset[str] = DEFAULT_PASSES, progress: Progress | None = None,
+             passes: frozenset[str] = shot.DEFAULT_PASSES, progress: Progress | None = None,
              extras: dict[str, Path] | None = None, page: bool = True) -> ShotResult:
     """Build (or update) the shot folder `out` for the loaded script.
 
@@ -146,23 +96,34 @@ class _Stages:
         return lambda done, total: self.progress(stage, done, total)
 
     def simulate(self) -> None:
-        if self._cached("simulate", (shot.TRAJECTORY, shot.EVENTS)) and self.old_meta:
-            shot.reuse(self.out, self.tmp, (shot.TRAJECTORY, shot.EVENTS))
-            self.trajectory = Trajectory.load(self.tmp / shot.TRAJECTORY)
-            self.events = shot.read_json(self.tmp / shot.EVENTS)
-            self.masses = {i["name"]: i["mass"] for i in self.old_meta["instances"]}
+        stored = (shot.SIMULATION, shot.SIMULATION_INFO)
+        if self._cached("simulate", stored):
+            shot.reuse(self.out, self.tmp, stored)
+            self.recording = Trajectory.load(self.tmp / shot.SIMULATION)
+            info = shot.read_json(self.tmp / shot.SIMULATION_INFO)
             self.stages["simulate"] = "cached"
         else:
             from physics.simulate import simulate
 
             result = simulate(self.scene, self.loaded.folder, self._report("simulate"))
-            self.trajectory, self.events, self.masses = result.trajectory, result.events, \
-                result.masses
-            self.trajectory.save(self.tmp / shot.TRAJECTORY)
-            shot.write_json(self.tmp / shot.EVENTS, self.events)
+            self.recording = result.recording
+            info = {"interval": result.interval, "steps": result.steps,
+                    "masses": result.masses, "events": result.events}
+            self.recording.save(self.tmp / shot.SIMULATION)
+            shot.write_json(self.tmp / shot.SIMULATION_INFO, info)
             self.timings["simulate"] = result.timings_s["build"] + result.timings_s["loop"]
             self.stages["simulate"] = "ran"
         self.recorded["simulate"] = self.keys["simulate"]
+        self.events, self.masses = info["events"], info["masses"]
+        self._frames(info["interval"])
+
+    def _frames(self, interval: float) -> None:
+        """trajectory.npz and events.json: the recording at this script's video frames."""
+        timing = self.scene.time_map()
+        self.trajectory = sample(self.recording, timing.times, interval)
+        self.trajectory.save(self.tmp / shot.TRAJECTORY)
+        self.framed = shot.framed_events(self.events, timing)
+        shot.write_json(self.tmp / shot.EVENTS, self.framed)
         self.instances = instances_for(self.scene, self.trajectory.names)
 
     def render(self, passes: frozenset[str]) -> None:
@@ -172,7 +133,7 @@ class _Stages:
 
         started = time.perf_counter()
         result = render_shot(self.scene, self.trajectory, self.instances, self.tmp,
-                             self.loaded.folder, passes, self._report("render"), self.events)
+                             self.loaded.folder, passes, self._report("render"), self.framed)
         self.rendered = {"camera": result.camera, "bbox_2d": result.bbox_2d,
                          "visibility": result.visibility}
         self.timings["render"] = time.perf_counter() - started
@@ -182,7 +143,7 @@ class _Stages:
     def keep_render_if_current(self) -> bool:
         """Carry the previous render over when its inputs are unchanged."""
         present = tuple(n for n in shot.RENDER_OUTPUTS if (self.out / n).exists())
-        if not present or not self._cached("render", present):
+        if not present or not self.old_meta or not self._cached("render", present):
             return False
         shot.reuse(self.out, self.tmp, present)
         instances = {i["name"]: i for i in self.old_meta["instances"]}
@@ -196,9 +157,9 @@ class _Stages:
         return True
 
     def finish(self, started: float) -> dict:
-        from physics.expectations import Outcome, all_passed, check_all, framing
+        from simshot.expectations import Outcome, all_passed, check_all, framing
 
-        outcome = Outcome(self.scene, self.trajectory, self.events, self.masses,
+        outcome = Outcome(self.scene, self.recording, self.events, self.masses,
                           self.rendered.get("visibility"), self.loaded.folder,
                           self.rendered.get("bbox_2d"))
         results = check_all(outcome)
@@ -213,7 +174,7 @@ class _Stages:
         shot.write_json(self.tmp / shot.REPORT, report)
         shot.write_json(self.tmp / shot.STAGES, self.recorded)
         if self.page:
-            from bridge.report import write_report
+            from simshot.report import write_report
 
             write_report(self.tmp)  # reads report.json and stages.json, so it comes last
         return report

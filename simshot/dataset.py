@@ -17,11 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bridge.dataset_sample import SAMPLES, SCRATCH, SampleJob
+from bridge import shot
 from bridge.errors import UserError
 from bridge.files import atomic_write
+from simshot.dataset_sample import SAMPLES, SCRATCH, SampleJob
 
 MANIFEST = "manifest.jsonl"
+# What `simshot render` writes; normals and object coordinates (about 3x the bytes of the
+# rest at 128x128) are written when asked for.
+DEFAULT_PASSES = tuple(sorted(shot.DEFAULT_PASSES))
 SETTINGS = "dataset.json"
 VERSION = 1
 
@@ -33,8 +37,7 @@ class DatasetSpec:
     n: int
     seed: int = 0
     workers: int = 1
-    passes: tuple[str, ...] = ("depth", "flow", "normals", "object_coordinates", "rgb",
-                               "segmentation")
+    passes: tuple[str, ...] = DEFAULT_PASSES
     resolution: tuple[int, int] | None = None
     max_attempts: int = 5
     ray: bool = False
@@ -157,7 +160,7 @@ def recover(out: Path) -> dict[int, dict]:
     for folder in sorted(samples.iterdir()):
         if not folder.name.isdigit() or int(folder.name) in lines:
             continue
-        if _complete(folder) and json.loads((folder / "report.json").read_text())["passed"]:
+        if _complete(folder) and json.loads((folder / shot.REPORT).read_text())["passed"]:
             line = {"index": int(folder.name), "key": folder.name, "status": "accepted",
                     "recovered": True}
             append_line(manifest, line)
@@ -169,7 +172,7 @@ def recover(out: Path) -> dict[int, dict]:
 
 def _complete(folder: Path) -> bool:
     # report.json is the stage runner's last file and the folder is renamed in whole.
-    return (folder / "report.json").is_file()
+    return (folder / shot.REPORT).is_file()
 
 
 def read_manifest(path: Path) -> list[dict]:
@@ -212,9 +215,9 @@ def append_line(path: Path, line: dict) -> None:
 
 def _backend(spec: DatasetSpec):
     if spec.ray:
-        from bridge.dataset_ray import RayBackend
+        from simshot.dataset_ray import RayBackend
 
         return RayBackend(spec.workers, spec.ray_address)
-    from bridge.dataset_local import LocalBackend
+    from simshot.dataset_local import LocalBackend
 
     return LocalBackend(spec.workers)

@@ -68,10 +68,10 @@ def run_job(job: SampleJob) -> dict:
 def _attempt(job: SampleJob, root: Path, doc: dict, attempt: int) -> dict | None:
     """The sample's status, or None for an invalid draw that must be drawn again."""
     from bridge.loader import load_scene
-    from bridge.pipeline import run_shot
     from bridge.randomize import sample_scene
     from bridge.yamlio import dump_document, with_flow_vectors
     from physics.simulate import check_overlaps
+    from simshot.pipeline import run_shot
 
     source = Path(job.scene_path)
     scene = sample_scene(doc, str(source), job.seed, job.index, attempt)

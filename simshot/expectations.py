@@ -56,6 +56,12 @@ def framing(outcome: Outcome) -> dict[str, dict[str, float]] | None:
     return out
 
 
+def check_simulation(scene: Scene, result) -> list[dict]:
+    """The script's checks on a physics result (physics.simulate's SimResult), before any
+    render: on the recording at the physics rate, never on video frames."""
+    return check_all(Outcome(scene, result.recording, result.events, result.masses))
+
+
 def check_all(outcome: Outcome) -> list[dict]:
     """One result per expectation: {check, subject, passed (bool or None), detail}."""
     return [_check_one(outcome, e) for e in outcome.scene.expect]

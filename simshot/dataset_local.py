@@ -9,10 +9,10 @@ from __future__ import annotations
 import multiprocessing
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
-from bridge.dataset_sample import SampleJob, run_job
+from simshot.dataset_sample import SampleJob, run_job
 
 # Imported once in the fork server; none of them opens a GL context or a physics client.
-PRELOAD = ["bridge.dataset_sample", "bridge.pipeline", "bridge.randomize", "physics.simulate",
+PRELOAD = ["simshot.dataset_sample", "simshot.pipeline", "bridge.randomize", "physics.simulate",
            "renderer.render"]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bridge import shot
 from bridge.errors import PromptError, UserError
 from bridge.loader import LoadedScene, scene_from_document
 from bridge.schema import Scene
@@ -64,9 +65,9 @@ def _simulate(scene: Scene):
 
 
 def _verify(scene: Scene, outcome) -> list[dict]:
-    from physics.expectations import Outcome, check_all
+    from simshot.expectations import check_simulation
 
-    return check_all(Outcome(scene, outcome.trajectory, outcome.events, outcome.masses))
+    return check_simulation(scene, outcome)
 
 
 def save_plan(result, script: Path) -> LoadedScene:
@@ -74,6 +75,6 @@ def save_plan(result, script: Path) -> LoadedScene:
     from planner.trace import write_trace
 
     save_document(result.document, script)
-    write_trace(result.trace, script.with_name("plan_trace.json"))
+    write_trace(result.trace, script.with_name(shot.PLAN_TRACE))
     return LoadedScene(scene=result.scene, doc=result.document, path=script,
                        folder=script.resolve().parent)

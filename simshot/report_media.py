@@ -22,14 +22,15 @@ from matplotlib import colormaps
 from matplotlib.colors import hsv_to_rgb
 from PIL import Image, ImageDraw
 
+from bridge import shot
+
 PREVIEW_SIDE = 256  # max side of a pass preview, in pixels
 SHEET_FRAMES = 8
 SHEET_COLUMNS = 4
 SHEET_GAP = 2  # white pixels between frames
 # Previews are made after every shot, so speed wins over size; one thread keeps bytes stable.
 X264_PREVIEW = {"preset": "ultrafast", "crf": "23", "threads": "1"}
-PASS_FILES = {"depth": "depth_*.tiff", "segmentation": "segmentation_*.png",
-              "flow": "forward_flow_*.npy"}
+PREVIEWED = {"depth": shot.DEPTH, "segmentation": shot.SEGMENTATION, "flow": shot.FORWARD_FLOW}
 # Flow of still surfaces is not exactly 0 (1e-7 px of rounding): scaling brightness to less
 # than a pixel would paint that noise.
 MIN_FLOW_SCALE_PX = 1.0
@@ -45,8 +46,9 @@ def pass_previews(shot_dir: Path, fps: int) -> dict[str, bytes]:
 
 
 def _pass_files(shot_dir: Path, name: str) -> list[Path]:
-    folder = shot_dir / name
-    return sorted(folder.glob(PASS_FILES[name])) if folder.is_dir() else []
+    files = PREVIEWED[name]
+    folder = shot_dir / files.folder
+    return sorted(folder.glob(files.pattern)) if folder.is_dir() else []
 
 
 def _small(image: np.ndarray) -> np.ndarray:
@@ -104,8 +106,7 @@ def _segmentation_frames(files: list[Path]) -> Iterator[np.ndarray]:
     """A fixed colour per instance id, so an id keeps its colour in every shot; 0 black."""
     palette = _id_palette(2**16)
     for path in files:
-        with Image.open(path) as image:
-            ids = _small(np.asarray(image, dtype=np.uint16))
+        ids = _small(shot.read_segmentation(path))
         yield np.take(palette, ids, axis=0)
 
 
@@ -152,11 +153,13 @@ def _colormap(name: str) -> np.ndarray:
     return (colormaps[name](np.linspace(0, 1, 256))[:, :3] * 255 + 0.5).astype(np.uint8)
 
 
-def contact_sheet(video: Path, fps: int, num_frames: int) -> bytes:
-    """A PNG grid of evenly spaced frames of the video, each labelled with its time."""
-    picks = set(np.linspace(0, num_frames - 1, min(SHEET_FRAMES, num_frames)).round().astype(int))
+def contact_sheet(video: Path, sim_times: list[float]) -> bytes:
+    """A PNG grid of evenly spaced frames of the video, each labelled with the simulated time
+    it shows (which slow motion stretches over more video time)."""
+    count = len(sim_times)
+    picks = set(np.linspace(0, count - 1, min(SHEET_FRAMES, count)).round().astype(int))
     with av.open(str(video)) as container:
-        tiles = [_tile(frame.to_ndarray(format="rgb24"), i / fps)
+        tiles = [_tile(frame.to_ndarray(format="rgb24"), sim_times[i])
                  for i, frame in enumerate(container.decode(video=0)) if i in picks]
     h, w = tiles[0].shape[:2]
     rows, columns = math.ceil(len(tiles) / SHEET_COLUMNS), min(len(tiles), SHEET_COLUMNS)

@@ -14,8 +14,6 @@ from bridge import shot
 from bridge.files import atomic_write
 from bridge.trajectory import Trajectory
 
-REPORT_HTML = "report.html"
-CONTACT_SHEET = "contact_sheet.png"
 VIDEO_CAPTIONS = {"rgb": "coarse render", "refined": "refined"}
 PASS_CAPTIONS = {"depth": "depth (near bright, far dark)",
                  "segmentation": "segmentation (a colour per instance)",
@@ -41,24 +39,24 @@ th, td { border: 1px solid #ddd; padding: 4px 10px; text-align: left; vertical-a
 
 def write_report(shot_dir: Path) -> Path:
     """Write shot_dir/report.html (and contact_sheet.png when there is a video); return its path."""
-    from bridge.report_media import contact_sheet, pass_previews
-    from bridge.report_plots import make_plots
+    from simshot.report_media import contact_sheet, pass_previews
+    from simshot.report_plots import make_plots
 
     shot_dir = Path(shot_dir)
     meta = shot.read_json(shot_dir / shot.METADATA)
     fps = int(meta["scene"]["fps"])
-    rgb = shot_dir / "rgb.mp4"
+    rgb = shot_dir / shot.RGB
     plots = make_plots(Trajectory.load(shot_dir / shot.TRAJECTORY), meta,
                        _optional(shot_dir / shot.EVENTS))
     passes = pass_previews(shot_dir, fps)
-    sheet_png = contact_sheet(rgb, fps, meta["scene"]["num_frames"]) if rgb.exists() else None
+    sheet_png = contact_sheet(rgb, meta["frames"]["sim_time"]) if rgb.exists() else None
     if sheet_png is None:
-        (shot_dir / CONTACT_SHEET).unlink(missing_ok=True)  # a stale sheet of an older render
+        (shot_dir / shot.CONTACT_SHEET).unlink(missing_ok=True)  # a stale sheet of an older render
     else:
-        atomic_write(shot_dir / CONTACT_SHEET, sheet_png)
+        atomic_write(shot_dir / shot.CONTACT_SHEET, sheet_png)
     page = _page(shot_dir, meta, passes, sheet_png, plots)
-    atomic_write(shot_dir / REPORT_HTML, page)
-    return shot_dir / REPORT_HTML
+    atomic_write(shot_dir / shot.REPORT_HTML, page)
+    return shot_dir / shot.REPORT_HTML
 
 
 def _optional(path: Path) -> dict:
@@ -104,13 +102,13 @@ def _header(meta: dict, report: dict) -> str:
 
 
 def _videos(shot_dir: Path, passes: dict[str, bytes]) -> str:
-    files = {key: shot_dir / f"{key}.mp4" for key in ("rgb", "refined")}
+    files = {"rgb": shot_dir / shot.RGB, "refined": shot_dir / shot.REFINED}
     figures = [_video(key, VIDEO_CAPTIONS[key], path.read_bytes())
                for key, path in files.items() if path.exists()]
     figures += [_video(key, PASS_CAPTIONS[key], data) for key, data in passes.items()]
     missing = [key for key in PASS_CAPTIONS if key not in passes]
     if not files["rgb"].exists():
-        missing.insert(0, "rgb.mp4")
+        missing.insert(0, shot.RGB)
     note = _note(f"Not in this folder: {', '.join(missing)}.") if missing else ""
     grid = f'<div class="grid">{"".join(figures)}</div>' if figures else ""
     return _section("videos", "Videos", grid + note)
@@ -123,7 +121,7 @@ def _video(key: str, caption: str, data: bytes) -> str:
 
 
 def _plots(plots: dict[str, bytes]) -> str:
-    from bridge.report_plots import PLOTS
+    from simshot.report_plots import PLOTS
 
     images = "".join(_image(f"plot-{key}", PLOTS[key], data) for key, data in plots.items())
     return _section("plots", "Plots", f'<div class="plots">{images}</div>')

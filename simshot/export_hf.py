@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bridge import shot
 from bridge.errors import UserError
-from bridge.export_read import PASSES, Sample, accepted_samples, dataset_info, write_passes
+from simshot.export_read import PASSES, Sample, accepted_samples, dataset_info, write_passes
 
 MARK = "export.json"  # tells an earlier export, which may be replaced, from anything else
 PARQUET_BYTES = 256_000_000  # of strings per parquet file: the JSON artifacts dominate
@@ -87,12 +87,12 @@ def _row(sample: Sample, root: Path) -> dict:
     passes = root / "passes" / key
     paths = write_passes(folder, passes)
     paths["trajectory"] = _link(folder / shot.TRAJECTORY, passes / shot.TRAJECTORY)
-    if (folder / "annotations.npz").is_file():
-        paths["annotations"] = _link(folder / "annotations.npz", passes / "annotations.npz")
+    if (folder / shot.ANNOTATIONS).is_file():
+        paths["annotations"] = _link(folder / shot.ANNOTATIONS, passes / shot.ANNOTATIONS)
     row = {"key": key, "scene": scene["name"], "scene_file": sample.scene_file,
            "num_frames": scene["num_frames"], "fps": scene["fps"], "width": width,
            "height": height,
-           "video_path": _relative(_link(folder / "rgb.mp4", root / "videos" / f"{key}.mp4"),
+           "video_path": _relative(_link(folder / shot.RGB, root / "videos" / f"{key}.mp4"),
                                    root),
            "metadata": meta_text,
            "events": (folder / shot.EVENTS).read_text(encoding="utf-8"),

@@ -7,6 +7,7 @@ so a long high-resolution sample never has to fit in memory.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,20 +16,18 @@ import numpy as np
 import tifffile
 from PIL import Image
 
-from bridge.dataset import MANIFEST, SETTINGS, manifest_entries
-from bridge.dataset_sample import SAMPLES
+from bridge import shot
 from bridge.errors import UserError
+from simshot.dataset import MANIFEST, SETTINGS, manifest_entries
+from simshot.dataset_sample import SAMPLES
 
 RUN_FIRST = "run `simshot dataset SCENE -n N -o DIR` first"
 # No dots: WebDataset splits a member name into key and field at the first dot.
 KEY = re.compile(r"[A-Za-z0-9_-]+")
-# array name -> (sub-folder, frame files) in a shot folder
-PASSES = {"depth": ("depth", "depth_*.tiff"),
-          "segmentation": ("segmentation", "segmentation_*.png"),
-          "forward_flow": ("flow", "forward_flow_*.npy"),
-          "backward_flow": ("flow", "backward_flow_*.npy"),
-          "normals": ("normals", "normals_*.tiff"),
-          "object_coordinates": ("object_coordinates", "object_coordinates_*.tiff")}
+# array name -> a shot's per-frame files of it (the file stem)
+PASSES = {files.stem: files for files in (shot.DEPTH, shot.SEGMENTATION, shot.FORWARD_FLOW,
+                                          shot.BACKWARD_FLOW, shot.NORMALS,
+                                          shot.OBJECT_COORDINATES)}
 
 
 @dataclass(frozen=True)
@@ -66,16 +65,22 @@ def _sample(dataset_dir: Path, entry: dict) -> Sample:
 
 
 def dataset_info(dataset_dir: Path) -> dict:
-    """dataset.json's content (scenes, seed, n, passes, resolution), or {} without one."""
+    """dataset.json's content (scenes, seed, n, passes, resolution), or {} without one; the
+    scenes as paths relative to the dataset folder, so an export names no absolute path."""
     path = Path(dataset_dir) / SETTINGS
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    info = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    if "scenes" in info:
+        info["scenes"] = [os.path.relpath(scene, Path(dataset_dir).resolve())
+                          for scene in info["scenes"]]
+    return info
 
 
 def write_passes(folder: Path, dest: Path) -> dict[str, Path]:
     """Stack each pass present in the shot folder into dest/NAME.npy [F,H,W(,2)]; name -> path."""
     written = {}
-    for name, (sub, pattern) in PASSES.items():
-        frames = sorted((folder / sub).glob(pattern))  # 5-digit numbers: name order is frame order
+    for name, files in PASSES.items():
+        # 5-digit frame numbers: name order is frame order
+        frames = sorted((folder / files.folder).glob(files.pattern))
         if frames:
             dest.mkdir(parents=True, exist_ok=True)
             written[name] = _stack(frames, dest / f"{name}.npy")

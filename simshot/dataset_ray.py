@@ -5,8 +5,8 @@ one-sample-per-process rule as the local pool. Results are taken in completion o
 """
 from __future__ import annotations
 
-from bridge.dataset_sample import SampleJob, run_job
 from bridge.errors import UserError
+from simshot.dataset_sample import SampleJob, run_job
 
 
 class RayBackend:

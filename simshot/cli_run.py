@@ -1,0 +1,95 @@
+"""What `simshot simulate`, `render` and `make` share: running the stages into a shot folder,
+the summary they print and the exit code of failed expectations."""
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import typer
+
+from bridge import shot
+from bridge.errors import EXIT_CHECKS, SceneError
+from bridge.loader import LoadedScene
+from simshot.cli_app import err, out
+
+MARKS = {True: "[green]pass[/green]", False: "[red]FAIL[/red]", None: "[yellow]n/a[/yellow]"}
+
+
+def with_resolution(loaded: LoadedScene, size: tuple[int, int] | None,
+                    workdir: Path) -> LoadedScene:
+    """The script at `size` (from --resolution): its document gains the size, comments kept,
+    so the shot's scene.yaml is what was rendered. Unchanged when `size` is None."""
+    if size is None:
+        return loaded
+    from ruamel.yaml.comments import CommentedSeq
+
+    from bridge.yamlio import save_document
+
+    pair = CommentedSeq(size)
+    pair.fa.set_flow_style()
+    loaded.doc["resolution"] = pair
+    script = workdir / loaded.path.name
+    save_document(loaded.doc, script)
+    return dataclasses.replace(loaded, scene=loaded.scene.model_copy(update={"resolution": size}),
+                               path=script)
+
+
+def run_stages(loaded: LoadedScene, target: Path, render: bool, passes: frozenset[str],
+               extras: dict[str, Path] | None = None):
+    """The stages into `target` with progress bars; a SceneError located in the script."""
+    from simshot.pipeline import run_shot
+    from simshot.progress import StageProgress
+
+    try:
+        with StageProgress(err) as progress:
+            return run_shot(loaded, target, render=render, passes=passes, progress=progress,
+                            extras=extras)
+    except SceneError as e:
+        from bridge.loader import locate_scene_error
+
+        raise locate_scene_error(loaded, e) from None
+
+
+def refine_model(loaded: LoadedScene, model: str | None = None) -> str | None:
+    """The refiner model a render goes on to use: `simshot make`'s flag, else
+    SIMSHOT_REFINE_MODEL (make only), else the script's refine.model; None: no refinement."""
+    return model or loaded.scene.refine.model
+
+
+def check_line(check: dict) -> str:
+    """One expectation as the summary prints it; a negated check reads as its claim."""
+    name = f"not {check['check']}" if check.get("negated") else check["check"]
+    return f"  {MARKS[check['passed']]} {name}: {check['detail']}"
+
+
+def summarise(result, refining: bool = False) -> None:
+    """Print the checks, the stages and where the files are."""
+    for check in result.report["expectations"]:
+        out.print(check_line(check), highlight=False)
+    out.print(f"stages: {', '.join(f'{k} {v}' for k, v in result.stages.items())}")
+    video = result.out / shot.RGB
+    if video.exists():
+        out.print(f"video:  {video}")
+    out.print(f"report: {result.out / shot.REPORT_HTML}")
+    if video.exists() and not refining and not (result.out / shot.REFINED).exists():
+        out.print(f"refine: not run; `simshot refine {result.out}` (or `refine: {{model: "
+                  "...}` in the script, or SIMSHOT_REFINE_MODEL for `simshot make`) makes "
+                  "photoreal footage with Wan 2.1 once its weights are on this machine (see "
+                  "the README)")
+
+
+def finish(passed: bool, allow_failures: bool, what: str = "some expectations failed") -> None:
+    """The verdict line, and exit code 4 when the checks failed (unless allowed)."""
+    if passed:
+        out.print("[green]expectations passed[/green]")
+        return
+    if allow_failures:
+        out.print(f"[yellow]{what}[/yellow] (--allow-failures: exit 0)")
+        return
+    err.print(f"[red]{what}[/red]: exit {EXIT_CHECKS} (pass --allow-failures to exit 0)")
+    raise typer.Exit(EXIT_CHECKS)
+
+
+def environment_refine_model() -> str | None:
+    return os.environ.get("SIMSHOT_REFINE_MODEL") or None
