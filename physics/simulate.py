@@ -30,6 +30,7 @@ from physics.water import WaterVolumes
 from physics.world import World
 
 OVERLAP_TOLERANCE_M = 0.002  # deeper interpenetration at t = 0 is an error
+PROGRESS_UPDATES = 100  # at most this many progress reports a run (a bar needs no more)
 
 
 @dataclass
@@ -94,11 +95,12 @@ class _Loop:
 
     def run(self, progress: Callable[[int, int], None] | None) -> SimResult:
         samples = self.last // self.every + 1
+        report_every = self.every * -(-samples // PROGRESS_UPDATES)
         for step in range(self.last + 1):
             recorded = step % self.every == 0
             if recorded:
                 self._record(step)
-                if progress:
+                if progress and (step % report_every == 0 or step == self.last):
                     progress(step // self.every + 1, samples)
             if step % self.check_every == 0:
                 self._check(step, recorded)

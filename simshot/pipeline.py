@@ -31,9 +31,10 @@ class ShotResult:
     stages: dict[str, str]  # stage -> "ran" | "cached" | "skipped"
 
 
-def _previous(out: Path) -> dict[str, str]:
+def _read_or_empty(path: Path) -> dict:
+    """A JSON artifact of the previous run, or {} when there is none (or it is unreadable)."""
     try:
-        return shot.read_json(out / shot.STAGES)
+        return shot.read_json(path)
     except (OSError, ValueError):
         return {}
 
@@ -48,8 +49,8 @@ def run_shot(loaded: LoadedScene, out: Path, render: bool = True,
     """
     started = time.perf_counter()
     keys = stage_keys(loaded, passes)
-    previous = _previous(out)
-    old_meta = _old_metadata(out)
+    previous = _read_or_empty(out / shot.STAGES)
+    old_meta = _read_or_empty(out / shot.METADATA)
     with shot.staging(out) as tmp:
         (tmp / shot.SCENE).write_bytes(loaded.path.read_bytes())
         for name, source in (extras or {}).items():
@@ -62,13 +63,6 @@ def run_shot(loaded: LoadedScene, out: Path, render: bool = True,
             runner.keep_render_if_current()
         report = runner.finish(started)
     return ShotResult(out.resolve(), report, runner.stages)
-
-
-def _old_metadata(out: Path) -> dict:
-    try:
-        return shot.read_json(out / shot.METADATA)
-    except (OSError, ValueError):
-        return {}
 
 
 class _Stages:

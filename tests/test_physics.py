@@ -129,3 +129,27 @@ def test_resting_contact_is_one_episode_and_bounces_are_several():
     # impulse of the first impact is about m (1 + e) v
     v = math.sqrt(2 * G * 1.0)
     assert first["impulse"] == pytest.approx(bounce.masses["ball"] * v * 1.7, rel=0.25)
+
+
+def test_the_recording_covers_the_duration_at_every_step_whatever_the_camera():
+    bodies = [{"name": "ball", "asset": "ball_bearing", "position": [0, 0, 1.0]}]
+    plain = simulate(make_scene(duration=0.5, bodies=bodies))
+    slow = simulate(make_scene(duration=0.5, bodies=bodies,
+                               camera={"shots": [{"slow_motion": 0.25}]}))
+    assert plain.interval == 1 / 240 and len(plain.recording.times) == 121  # steps 0 .. 120
+    assert plain.recording.times[-1] == pytest.approx(0.5)
+    for key in ("pos", "quat", "linvel", "angvel"):
+        assert np.array_equal(getattr(plain.recording, key)["ball"],
+                              getattr(slow.recording, key)["ball"])
+    assert plain.trajectory.num_frames == 12 and slow.trajectory.num_frames == 48
+    sparse = simulate(make_scene(duration=0.5, bodies=bodies, physics={"record_every": 10}))
+    assert len(sparse.recording.times) == 13 and sparse.interval == pytest.approx(10 / 240)
+    assert np.array_equal(sparse.recording.pos["ball"], plain.recording.pos["ball"][::10])
+
+
+def test_progress_reports_a_bounded_number_of_times_and_ends_done():
+    reports = []
+    scene = make_scene(duration=2.0, bodies=[
+        {"name": "ball", "asset": "ball_bearing", "position": [0, 0, 1.0]}])
+    simulate(scene, progress=lambda done, total: reports.append((done, total)))
+    assert reports[-1] == (481, 481) and len(reports) <= 102
