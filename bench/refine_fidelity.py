@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bridge import shot
 from bridge.errors import UserError
-from bridge.refine_schema import BACKENDS, OPTIONS, flag, option_help
+from bridge.refine_options import BACKENDS, OPTIONS, flag, option_help
 from neural import fidelity
 from neural import refine as rf
 
@@ -88,7 +88,7 @@ def _finite(value: object) -> object:
 
 
 def add_refine_flags(parser: argparse.ArgumentParser) -> None:
-    """`simshot refine`'s flags, from bridge.refine_schema; unset: the script's section."""
+    """`simshot refine`'s flags, from bridge.refine_options; unset: the script's section."""
     hints = typing.get_type_hints(rf.RefineOptions)  # the backend is a name: str
     for name, option in OPTIONS.items():
         kind = _value_type(hints.get(name, str))

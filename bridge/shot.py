@@ -9,14 +9,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from bridge.files import atomic_write
-from bridge.instances import Instance
-from bridge.schema import Scene
-from bridge.timing import TimeMap
+
+if TYPE_CHECKING:  # the names alone: the command line imports this module at start-up,
+    import numpy as np  # where the schema (half a second) and numpy are not yet needed
+
+    from bridge.instances import Instance
+    from bridge.schema import Scene
+    from bridge.timing import TimeMap
 
 # Every file and folder of a shot, named once here and nowhere else (DESIGN.md).
 SCENE = "scene.yaml"
@@ -93,6 +95,9 @@ def framed_events(events: dict, timing: TimeMap) -> dict:
 
 def read_segmentation(path: Path) -> np.ndarray:
     """A segmentation PNG back as [H,W] uint16 ids."""
+    import numpy as np
+    from PIL import Image
+
     with Image.open(path) as image:
         return np.asarray(image, dtype=np.uint16)
 
@@ -107,6 +112,8 @@ def read_json(path: Path) -> dict:
 
 
 def _jsonable(value: object) -> object:
+    import numpy as np
+
     if isinstance(value, np.ndarray):
         return value.tolist()
     if isinstance(value, np.generic):

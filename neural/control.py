@@ -20,7 +20,7 @@ import numpy as np
 
 from bridge import shot
 from bridge.errors import UserError
-from bridge.refine_schema import CONTROLS
+from bridge.refine_options import CONTROLS
 
 
 def control_frames(shot_dir: Path, kind: str, count: int) -> np.ndarray:

@@ -27,7 +27,7 @@ the backend's own kind unless `RefineOptions.control` names one.
 
 Options come from three places (`options_for`): the command line's flags win over the scene
 script's `refine` section, which wins over the defaults. The defaults, the valid values and the
-backend names are `bridge.refine_schema`'s; backend `name` is the module `neural.<name>`, whose
+backend names are `bridge.refine_options`'s; backend `name` is the module `neural.<name>`, whose
 `REFINER` is its Refiner class, imported only when that backend is asked for.
 
 torch, diffusers and av are imported only inside functions, so importing this module is cheap.
@@ -45,7 +45,8 @@ import numpy as np
 
 from bridge import shot
 from bridge.errors import UserError
-from bridge.refine_schema import BACKENDS, DEFAULTS, problems
+from bridge.refine_options import BACKENDS, DEFAULTS
+from bridge.refine_schema import problems
 from neural import frames as fr
 
 REPORT_KEY = "refine"
@@ -58,7 +59,7 @@ WINDOW_OVERLAP = 8  # frames cross-faded between neighbouring windows (model fra
 
 @dataclass
 class RefineOptions:
-    """What `simshot refine` takes, each option as bridge.refine_schema.OPTIONS defines it
+    """What `simshot refine` takes, each option as bridge.refine_options.OPTIONS defines it
     (default, valid values, meaning); None stands for a default that depends on the backend
     (`model`, `control`) or the scene (`seed`)."""
 

@@ -171,6 +171,6 @@ def tiny_wan_vace_pipeline(seed: int = 0):
 
 
 def tiny_pipeline(backend: str, seed: int = 0):
-    """The tiny pipeline for a backend of bridge.refine_schema.BACKENDS: the builder
+    """The tiny pipeline for a backend of bridge.refine_options.BACKENDS: the builder
     tiny_<backend>_pipeline of this module."""
     return globals()[f"tiny_{backend}_pipeline"](seed)

@@ -9,7 +9,7 @@ from physics.world import LiveBody
 
 ENERGY_SLACK = 0.5  # allowed growth, as a fraction of the scene's energy scale
 HEIGHT_SCALE_M = 0.1  # potential energy of lifting every body this far sets the scale's floor
-CHECK_INTERVAL_S = 1 / 60  # simulated time between checks: fixed by physics, not the camera
+CHECK_INTERVAL_S = 1 / 24  # simulated time between checks: fixed by physics, not the camera
 
 _FIX = ("Check for bodies placed inside each other or launched very fast, or lower "
         "physics.timestep.")

@@ -1,6 +1,6 @@
 """`simshot refine`: repaint a shot's coarse frames with a video diffusion model (SDEdit).
 
-Each flag's help comes from bridge.refine_schema, where every option's default, bounds and
+Each flag's help comes from bridge.refine_options, where every option's default, bounds and
 valid values are defined once."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import typer
 
 from bridge import shot
 from bridge.errors import UserError
-from bridge.refine_schema import option_help
+from bridge.refine_options import option_help
 from simshot.cli_app import ShotDir, command, out
 
 

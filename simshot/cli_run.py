@@ -5,13 +5,16 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from bridge import shot
 from bridge.errors import EXIT_CHECKS, SceneError
-from bridge.loader import LoadedScene
 from simshot.cli_app import err, out
+
+if TYPE_CHECKING:
+    from bridge.loader import LoadedScene
 
 MARKS = {True: "[green]pass[/green]", False: "[red]FAIL[/red]", None: "[yellow]n/a[/yellow]"}
 

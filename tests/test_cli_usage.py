@@ -143,3 +143,13 @@ def test_refine_without_the_neural_extra_says_which_extra(shot, capsys, monkeypa
                         lambda name, *a: None if name == "torch" else find(name, *a))
     assert main(["refine", str(shot)]) == 2
     assert "pip install -e '.[neural]'" in capsys.readouterr().err
+
+
+def test_the_command_line_starts_without_the_heavy_libraries():
+    """`simshot --version` or a usage error answers at once: none of these is loaded yet."""
+    heavy = ("numpy", "pydantic", "pybullet", "trimesh", "pyrender", "torch", "scipy")
+    probe = ("import sys, simshot.cli; "
+             f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, timeout=60)
+    assert done.stdout.strip() == "[]"

@@ -15,14 +15,8 @@ from pydantic import ValidationError
 
 from bridge import shot as shotfiles
 from bridge.errors import UserError
-from bridge.refine_schema import (
-    BACKENDS,
-    DEFAULTS,
-    OPTIONS,
-    RefineSettings,
-    option_help,
-    problems,
-)
+from bridge.refine_options import BACKENDS, DEFAULTS, OPTIONS, option_help
+from bridge.refine_schema import RefineSettings, problems
 from neural import refine as rf
 from tests.tiny_models import SHOT_SCRIPT
 

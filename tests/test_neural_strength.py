@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from bridge.refine_schema import BACKENDS
+from bridge.refine_options import BACKENDS
 from neural import refine as rf
 from neural.testing import tiny_pipeline, tiny_wan_pipeline
 from tests.tiny_models import refine_pngs
