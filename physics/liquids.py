@@ -65,9 +65,9 @@ class LiquidParticles:
 
     def positions(self) -> np.ndarray:
         """[N, 3] world positions of the particle centres."""
-        get = p.getBasePositionAndOrientation
-        return np.array([get(uid, physicsClientId=self.client)[0] for uid in self.uids],
-                        dtype=float).reshape(-1, 3)
+        get, client = p.getBasePositionAndOrientation, self.client
+        # recorded at every step: the client id goes by position (keywords parse slowly)
+        return np.array([get(uid, client)[0] for uid in self.uids], dtype=float).reshape(-1, 3)
 
     @staticmethod
     def inside_hull(points: np.ndarray, container_geometry: Geometry,

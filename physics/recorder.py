@@ -53,8 +53,9 @@ class StepRecorder:
     def _read(self, world: World) -> tuple[tuple[LiveBody, ...], list]:
         bodies = tuple(world.bodies.values())
         pose, velocity, client = p.getBasePositionAndOrientation, p.getBaseVelocity, self.client
-        return bodies, [(pose(b.uid, physicsClientId=client),
-                         velocity(b.uid, physicsClientId=client)) for b in bodies]
+        # the client id passed by position: PyBullet parses keywords slowly, and this runs
+        # for every body at every step
+        return bodies, [(pose(b.uid, client), velocity(b.uid, client)) for b in bodies]
 
     def trajectory(self, dt: float) -> Trajectory:
         """The recording: asset-origin poses, centre-of-mass velocities, NaN while absent."""

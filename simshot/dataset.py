@@ -23,8 +23,8 @@ from bridge.files import atomic_write
 from simshot.dataset_sample import SAMPLES, SCRATCH, SampleJob
 
 MANIFEST = "manifest.jsonl"
-# What `simshot render` writes; normals and object coordinates (about 3x the bytes of the
-# rest at 128x128) are written when asked for.
+# What `simshot render` writes; normals and object coordinates (60% more bytes at 128x128)
+# are written when asked for.
 DEFAULT_PASSES = tuple(sorted(shot.DEFAULT_PASSES))
 SETTINGS = "dataset.json"
 VERSION = 1
