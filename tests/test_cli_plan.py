@@ -54,11 +54,14 @@ def test_empty_and_nonsense_prompts_exit_2(tmp_path, capsys):
 
 def test_make_renders_a_shot_with_its_trace(tmp_path, capsys, offline):
     out = tmp_path / "shot"
-    code, text = _run(capsys, "make", "a rubber ball bounces on concrete", "-o", str(out))
+    code, text = _run(capsys, "make", "a rubber ball bounces on concrete", "-o", str(out),
+                      "--resolution", "96x64")
     assert code == 0, text
     assert {"scene.yaml", "plan_trace.json", "rgb.mp4", "report.json"} <= {
         p.name for p in out.iterdir()}
     assert json.loads((out / "report.json").read_text())["passed"] is True
+    assert json.loads((out / "metadata.json").read_text())["scene"]["resolution"] == [96, 64]
+    assert "resolution: [96, 64]" in (out / "scene.yaml").read_text()
     assert "refine: not run" in text  # no refiner configured: it says how to enable one
 
 
