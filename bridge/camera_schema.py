@@ -20,6 +20,35 @@ PRESETS = ("wide", "medium", "close_up", "extreme_close_up", "top_down", "low_an
 Fov = Annotated[float, Field(gt=1, lt=170, description="vertical field of view, degrees")]
 Speed = Annotated[float, Field(ge=0.02, le=8, description="simulated seconds per video second")]
 Ease = Literal["linear", "ease_in_out"]
+EVENT_KINDS = ("fracture", "impact", "spill")
+EVENT_FIELDS = {"fracture": "body", "impact": "bodies", "spill": "liquid"}  # what names it
+
+
+class EventSubject(StrictModel):
+    """What a shot frames or a check looks for: a body breaking (`fracture`, with `body`), two
+    bodies meeting (`impact`, with `bodies`; 'ground' allowed) or a liquid leaving its
+    container (`spill`, with `liquid`). The first such event of the run is meant."""
+
+    event: Literal[EVENT_KINDS]  # type: ignore[valid-type]
+    body: Name | None = Field(None, description="fracture: the body that breaks")
+    bodies: Annotated[list[Name], Field(min_length=2, max_length=2)] | None = Field(
+        None, description="impact: the two bodies that meet ('ground' allowed)")
+    liquid: Name | None = Field(None, description="spill: the liquid that leaves its container")
+
+    @model_validator(mode="after")
+    def _named(self) -> EventSubject:
+        needed = EVENT_FIELDS[self.event]
+        given = [k for k in EVENT_FIELDS.values() if getattr(self, k) is not None]
+        if given != [needed]:
+            raise PydanticCustomError(
+                "event", "a {event} event names `{needed}` and nothing else",
+                {"event": self.event, "needed": needed})
+        return self
+
+    def names(self) -> list[str]:
+        """The bodies or the liquid it names."""
+        value = getattr(self, EVENT_FIELDS[self.event])
+        return list(value) if isinstance(value, list) else [value]
 
 
 class CameraKey(StrictModel):
@@ -113,9 +142,10 @@ class Shot(StrictModel):
     from_: Time = Field(0.0, alias="from", description="simulated time of the cut")
     preset: Literal[PRESETS] | None = Field(  # type: ignore[valid-type]
         None, description="framing of the subjects: " + ", ".join(PRESETS))
-    subject: Name | list[Name] | None = Field(
-        None, description="bodies to frame; default: every body that moves "
-        "(wide and top_down: every body)")
+    subject: Name | list[Name] | EventSubject | None = Field(
+        None, description="bodies to frame, or an event ({event: fracture, body: glass}: the "
+        "break, its fragments and liquid); default: every body that moves (wide and "
+        "top_down: every body)")
     angle: Angle | None = None
     position: Vec3 | None = None
     look_at: Vec3 | None = None
@@ -141,7 +171,8 @@ class Shot(StrictModel):
         return self
 
     def subjects(self) -> list[str] | None:
-        if self.subject is None:
+        """The bodies named as the subject; None for none or for an event."""
+        if self.subject is None or isinstance(self.subject, EventSubject):
             return None
         return [self.subject] if isinstance(self.subject, str) else list(self.subject)
 

@@ -22,7 +22,7 @@ from pydantic_core import PydanticCustomError
 
 from bridge import limits
 from bridge.assets.registry import ASSETS
-from bridge.camera_schema import Camera
+from bridge.camera_schema import Camera, EventSubject
 from bridge.materials import MATERIALS
 from bridge.refine_schema import RefineSettings
 from bridge.schema_types import (  # noqa: F401 - re-exported: the schema's public names
@@ -358,11 +358,20 @@ class Sinks(_Check):
     before: Time | None = None
 
 
+class OnScreen(_Check):
+    on_screen: EventSubject = Field(description="the event: {event: fracture, body: glass}, "
+                                    "{event: impact, bodies: [ball, ground]} or "
+                                    "{event: spill, liquid: juice}")
+    min_fraction: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.02, description="share of the frame its instances must cover, at best, within 4 "
+        "frames of the event (12 for a spill)")
+
+
 CHECKS: dict[str, type[_Check]] = {
     "comes_to_rest": ComesToRest, "contacts": Contacts, "bounces": Bounces,
     "stays_within": StaysWithin, "moves_less_than": MovesLessThan, "falls_over": FallsOver,
     "visible": Visible, "shatters": Shatters, "liquid_stays_in": LiquidStaysIn,
-    "floats": Floats, "sinks": Sinks,
+    "floats": Floats, "sinks": Sinks, "on_screen": OnScreen,
 }
 
 
@@ -400,7 +409,7 @@ def check_kind(check: _Check) -> str:
     return next(k for k, m in CHECKS.items() if isinstance(check, m))
 
 
-def check_subject(check: _Check) -> str | list[str]:
+def check_subject(check: _Check) -> str | list[str] | EventSubject:
     return getattr(check, check_kind(check))
 
 

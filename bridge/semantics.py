@@ -10,6 +10,7 @@ from fnmatch import fnmatchcase
 
 from bridge import limits
 from bridge.assets.registry import ASSETS
+from bridge.camera_schema import EventSubject
 from bridge.errors import field_text
 from bridge.schema import (
     GROUND,
@@ -169,8 +170,10 @@ class _Checker:
                      f"{frames} video frames (duration x fps, stretched by slow motion); the "
                      f"limit is {limits.MAX_FRAMES}: shorten the shot or slow it down less")
 
-    def subject(self, path: Path, subject: str | list[str]) -> None:
-        if isinstance(subject, list):
+    def subject(self, path: Path, subject: str | list[str] | EventSubject) -> None:
+        if isinstance(subject, EventSubject):
+            self.event_subject(path, subject)
+        elif isinstance(subject, list):
             for k, name in enumerate(subject):
                 self.reference(path + (k,), name)
         elif any(c in subject for c in GLOB_CHARS):
@@ -179,6 +182,15 @@ class _Checker:
                          f"(bodies: {', '.join(self.names)})")
         else:
             self.reference(path, subject)
+
+    def event_subject(self, path: Path, event: EventSubject) -> None:
+        if event.event == "spill":
+            self.liquid_reference(path + ("liquid",), event.liquid)
+        elif event.event == "impact":
+            for k, name in enumerate(event.bodies):
+                self.reference(path + ("bodies", k), name, ground_ok=True)
+        else:
+            self.reference(path + ("body",), event.body)
 
     def liquid_reference(self, path: Path, name: str) -> None:
         if name not in self.liquids:

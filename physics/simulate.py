@@ -25,6 +25,7 @@ from physics.events import EventScheduler
 from physics.fracture import Fractures
 from physics.liquids import LiquidParticles, particle_count
 from physics.recorder import StepRecorder, record_every
+from physics.spills import spills
 from physics.stability import CHECK_INTERVAL_S, StabilityMonitor
 from physics.water import WaterVolumes
 from physics.world import World
@@ -36,7 +37,7 @@ PROGRESS_UPDATES = 100  # at most this many progress reports a run (a bar needs 
 @dataclass
 class SimResult:
     recording: Trajectory  # every body every `interval` seconds from t = 0
-    events: dict  # collisions, fractures, events, in simulated time (no video frames)
+    events: dict  # collisions, fractures, events, spills, in simulated time (no video frames)
     masses: dict[str, float]
     steps: int
     interval: float  # seconds between recorded samples
@@ -91,6 +92,8 @@ class _Loop:
         self.monitor = StabilityMonitor(scene.physics.max_speed, world.gravity)
         self.water = WaterVolumes(scene.water, world.gravity) if scene.water else None
         self.liquids = {liquid.name: _pour(world, scene, liquid) for liquid in scene.liquids}
+        self.containers = [(liquid, world.bodies[liquid.inside].geometry)
+                           for liquid in scene.liquids]
         self.bullet = 0.0  # seconds inside stepSimulation alone: the benchmark's yardstick
 
     def run(self, progress: Callable[[int, int], None] | None) -> SimResult:
@@ -141,14 +144,16 @@ class _Loop:
 
     def _result(self) -> SimResult:
         dt = self.world.dt
+        recording = self.recorder.trajectory(dt)
         fractures = self.fractures.events if self.fractures else []
         events = {"collisions": [_collision(e, dt) for e in self.contacts.episodes()],
-                  "fractures": fractures, "events": list(self.scheduler.fired)}
+                  "fractures": fractures, "events": list(self.scheduler.fired),
+                  "spills": spills(recording, self.containers, fractures)}
         masses = dict(self.world.masses)
         masses.update({l.name: l.density * l.volume_ml * 1e-6 for l in self.scene.liquids})
         swaps = self.fractures.swap_seconds if self.fractures else []
         timings = {"bullet": self.bullet, "swaps": len(swaps), "swap_max": max(swaps, default=0.0)}
-        return SimResult(self.recorder.trajectory(dt), events, masses, self.last,
+        return SimResult(recording, events, masses, self.last,
                          self.every * dt, self.scene.time_map(), timings)
 
 

@@ -97,7 +97,7 @@ def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance],
     shot = build_scene(scene, instances, scene_dir)
     corners = trajectory_corners(shot.bounds, trajectory)
     if scene.camera.shots:
-        track = shots_track(scene, shot.bounds, trajectory)
+        track = shots_track(scene, shot.bounds, trajectory, events or {})
     else:
         track = camera_track(scene.camera, scene.resolution, np.arange(frames) / scene.fps,
                              corners)

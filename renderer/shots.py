@@ -11,7 +11,8 @@ import zlib
 
 import numpy as np
 
-from bridge.camera_schema import Camera, Shot
+from bridge import key_events
+from bridge.camera_schema import Camera, EventSubject, Shot
 from bridge.schema import Scene
 from bridge.trajectory import Trajectory
 from bridge.transforms import look_at_quat
@@ -21,14 +22,23 @@ from renderer.framing import DEFAULT_AZIMUTH_DEG, frame_preset
 
 DEFAULT_PRESET = "medium"
 WHOLE_SCENE_PRESETS = ("wide", "top_down")  # with no subject named, they frame static bodies too
+# An event shot frames what shows the event from just before it until it has begun to spread
+# (the falling glass, then its shards and liquid), and the bulk of it: far-flung shards and
+# drops would shrink the event to a speck, so the box spans the middle 80% of the points.
+EVENT_BEFORE_S = 0.05
+EVENT_AFTER_S = {"fracture": 0.2, "impact": 0.2, "spill": 0.4}
+EVENT_BULK = (10, 90)  # percentiles of the event's points, per axis
 
 
 class Subjects:
-    """Box corners of named bodies, with their fragments, over one shot's frames."""
+    """Box corners of named bodies, with their fragments, over one shot's frames; and the
+    events of the run, which a shot may frame instead."""
 
     def __init__(self, bounds: dict[str, np.ndarray], trajectory: Trajectory,
-                 frames: np.ndarray, static: set[str]):
+                 frames: np.ndarray, scene: Scene, events: dict):
         self.bounds, self.trajectory, self.frames = bounds, trajectory, frames
+        self.scene, self.events = scene, events
+        static = {b.name for b in scene.all_bodies() if b.static}
         self.moving = [n for n in trajectory.names if _root(n) not in static]
 
     def corners(self, names: list[str] | None, everything: bool = False) -> np.ndarray:
@@ -53,15 +63,53 @@ class Subjects:
         return first[self.frames]
 
     def centre(self, name: str) -> np.ndarray:
-        """[n, 3] centre of the body's (or its fragments') box at each frame, NaN if gone."""
-        corners = self.corners([name])
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN frames stay NaN
-            return np.nanmean(corners, axis=1)
+        """[n, 3] where a tracking camera aims: the body's box centre, and once it breaks the
+        centroid of its fragments and the liquid it held, together (not one shard)."""
+        group = [n for n in self.trajectory.names if _root(n) == name]
+        boxes = box_corners_per_frame(self.bounds, self.trajectory, group, self.frames)
+        centres = [_nanmean(boxes[:, 8 * i:8 * i + 8], axis=1) for i in range(len(group))]
+        broken = (~self.trajectory.exists(name)[self.frames] if name in self.trajectory.pos
+                  else np.ones(len(self.frames), bool))
+        for liquid in self.scene.liquids:  # while whole, the body alone; then its liquid too
+            if liquid.inside == name:
+                spilled = _nanmean(self.trajectory.particles[liquid.name][self.frames], axis=1)
+                centres.append(np.where(broken[:, None], spilled, np.nan))
+        if not centres:
+            return np.full((len(self.frames), 3), np.nan)
+        return _nanmean(np.stack(centres, axis=1), axis=1)
+
+    def event_points(self, subject: EventSubject) -> np.ndarray:
+        """[k, 3] world points of what shows the event, from a little before it until its
+        pieces and liquid have spread (an event that never happens: its named bodies)."""
+        event = key_events.find(subject, self.scene, self.events, self.trajectory.names)
+        if event is None:
+            names, frames = subject.names(), self.frames
+        else:
+            names = list(event.involved)
+            times = self.trajectory.times
+            frames = np.flatnonzero((times >= event.time - EVENT_BEFORE_S)
+                                    & (times <= event.time + EVENT_AFTER_S[subject.event]))
+        boxes = box_corners_per_frame(self.bounds, self.trajectory, names, frames)
+        points = [boxes.reshape(-1, 3)]
+        points += [self.trajectory.particles[n][frames].reshape(-1, 3) for n in names
+                   if n in self.trajectory.particles]
+        points = np.concatenate(points)
+        points = points[np.isfinite(points).all(axis=1)]
+        if len(points) == 0:
+            return points
+        low, high = np.percentile(points, EVENT_BULK, axis=0)
+        return np.array([[x, y, z] for x in (low[0], high[0]) for y in (low[1], high[1])
+                         for z in (low[2], high[2])])
 
 
 def _root(name: str) -> str:
     return name.split("/")[0]
+
+
+def _nanmean(values: np.ndarray, axis: int) -> np.ndarray:
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows stay NaN
+        return np.nanmean(values, axis=axis)
 
 
 def shot_poses(shot: Shot, index: int, camera: Camera, fps: int, subjects: Subjects,
@@ -69,11 +117,14 @@ def shot_poses(shot: Shot, index: int, camera: Camera, fps: int, subjects: Subje
     """(positions [n,3], quaternions [n,4], vertical fov) over the shot's frames."""
     fov = shot.fov if shot.fov is not None else camera.vertical_fov(aspect)
     tracked = shot.move.track.body if shot.move and shot.move.kind == "track" else None
-    corners = subjects.corners(shot.subjects() if tracked is None else [tracked],
-                               everything=shot.preset in WHOLE_SCENE_PRESETS)
-    if tracked is not None:  # frame the body as it is, not the whole path it will cover
-        corners = corners[np.isfinite(corners).all(axis=-1).any(axis=1)][:1]
-    present = corners[np.isfinite(corners).all(axis=-1)]
+    if isinstance(shot.subject, EventSubject) and tracked is None:
+        present = subjects.event_points(shot.subject)
+    else:
+        corners = subjects.corners(shot.subjects() if tracked is None else [tracked],
+                                   everything=shot.preset in WHOLE_SCENE_PRESETS)
+        if tracked is not None:  # frame the body as it is, not the whole path it will cover
+            corners = corners[np.isfinite(corners).all(axis=-1).any(axis=1)][:1]
+        present = corners[np.isfinite(corners).all(axis=-1)]
     position, target = _base_pose(shot, present, fov, aspect, camera.near)
     frames = subjects.frames
     n = len(frames)
@@ -127,19 +178,18 @@ def _move(shot: Shot, position: np.ndarray, target: np.ndarray, u: np.ndarray,
     return moves.track(position, target, subjects.centre(spec.body), times, spec.smoothing)
 
 
-def shots_track(scene: Scene, bounds: dict[str, np.ndarray], trajectory: Trajectory
-                ) -> CameraTrack:
+def shots_track(scene: Scene, bounds: dict[str, np.ndarray], trajectory: Trajectory,
+                events: dict) -> CameraTrack:
     """The camera at every video frame of a scene whose camera is a shot list."""
     camera, (w, h) = scene.camera, scene.resolution
     timing = scene.time_map()
     n = timing.num_frames
     positions, quats, fov = np.zeros((n, 3)), np.zeros((n, 4)), np.zeros(n)
-    static = {b.name for b in scene.all_bodies() if b.static}
     for index, shot in enumerate(camera.shots):
         frames = np.flatnonzero(timing.shot == index)
         if len(frames) == 0:
             continue
-        subjects = Subjects(bounds, trajectory, frames, static)
+        subjects = Subjects(bounds, trajectory, frames, scene, events)
         positions[frames], quats[frames], fov[frames] = shot_poses(
             shot, index, camera, scene.fps, subjects, w / h, scene.seed)
     return CameraTrack(positions, quats, fov, w, h, camera.near, camera.far)

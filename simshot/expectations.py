@@ -12,10 +12,13 @@ from pathlib import Path
 import numpy as np
 
 from bridge.assets.build import geometry_for
+from bridge.camera_schema import EventSubject
+from bridge.key_events import find, key_events
 from bridge.schema import Scene, check_kind, check_subject
 from bridge.trajectory import Trajectory
 from bridge.transforms import quat_to_matrix
 from physics.liquids import LiquidParticles
+from simshot.event_framing import frame_event
 
 REST_SPEED = 0.05  # m/s: slower than this counts as at rest
 REST_SPIN = 0.5  # rad/s
@@ -34,6 +37,7 @@ class Outcome:
     visibility: dict[str, list[int]] | None = None
     scene_dir: Path | None = None  # where mesh files resolve
     bbox_2d: dict[str, list] | None = None  # per frame [x0, y0, x1, y1] or None
+    image_positions: dict[str, np.ndarray] | None = None  # annotations.npz's *_image_positions
 
 
 def framing(outcome: Outcome) -> dict[str, dict[str, float]] | None:
@@ -80,9 +84,23 @@ def subjects(scene: Scene, subject: str | list[str]) -> list[str]:
     return [n for n in names if fnmatch.fnmatchcase(n, subject)] or [subject]
 
 
+def event_framing(outcome: Outcome) -> list[dict] | None:
+    """report.json's `event_framing`: each fracture and spill, where it is on screen and how
+    much of the frame it covers just after (simshot.event_framing); None before rendering."""
+    if outcome.visibility is None:
+        return None
+    return [frame_event(event, outcome.scene, outcome.events, outcome.visibility,
+                        outcome.image_positions or {})
+            for event in key_events(outcome.scene, outcome.events, outcome.trajectory.names)]
+
+
 def _check_one(outcome: Outcome, check) -> dict:
     kind = check_kind(check)
-    names = subjects(outcome.scene, check_subject(check))
+    subject = check_subject(check)
+    if isinstance(subject, EventSubject):  # one event, not bodies to expand
+        names, subject = [subject], subject.model_dump(exclude_none=True)
+    else:
+        names = subjects(outcome.scene, subject)
     results = [_CHECKS[kind](outcome, check, name) for name in names]
     if any(passed is None for passed, _ in results):
         passed = None
@@ -91,8 +109,8 @@ def _check_one(outcome: Outcome, check) -> dict:
         if check.not_:
             passed = not passed
     detail = "; ".join(detail for _, detail in results)
-    return {"check": kind, "subject": check_subject(check), "negated": check.not_,
-            "passed": passed, "detail": detail}
+    return {"check": kind, "subject": subject, "negated": check.not_, "passed": passed,
+            "detail": detail}
 
 
 def _collisions(outcome: Outcome, a: str, b: str | None = None) -> list[dict]:
@@ -280,6 +298,24 @@ def _liquid_stays_in(outcome: Outcome, check, name: str) -> tuple[bool, str]:
                                      f"t = {when:.2f} s (needs {check.fraction:.0%}){until}")
 
 
+def _on_screen(outcome: Outcome, check, subject: EventSubject) -> tuple[bool | None, str]:
+    if outcome.visibility is None:
+        return None, "needs the render stage"
+    event = find(subject, outcome.scene, outcome.events, outcome.trajectory.names)
+    label = f"{subject.event} of {' and '.join(subject.names())}"
+    if event is None:
+        return False, f"no {label} happens"
+    entry = frame_event(event, outcome.scene, outcome.events, outcome.visibility,
+                        outcome.image_positions or {})
+    where = ("not seen" if entry["image_position"] is None else
+             f"at ({entry['image_position'][0]:.0f}, {entry['image_position'][1]:.0f}) px, "
+             f"{'inside' if entry['central'] else 'outside'} the central 80%")
+    detail = (f"{label} on frame {entry['frame']}: {where}; covers {entry['coverage']:.1%} "
+              f"of the frame at best in the next {entry['window_frames'] - 1} frames (needs "
+              f"{check.min_fraction:.0%})")
+    return entry["central"] and entry["coverage"] >= check.min_fraction, detail
+
+
 def _fracture_time(outcome: Outcome, body: str) -> float | None:
     return next((f["time"] for f in outcome.events["fractures"] if f["body"] == body), None)
 
@@ -289,4 +325,5 @@ _CHECKS = {
     "stays_within": _stays_within, "moves_less_than": _moves_less_than,
     "falls_over": _falls_over, "visible": _visible, "shatters": _shatters,
     "floats": _floats, "sinks": _sinks, "liquid_stays_in": _liquid_stays_in,
+    "on_screen": _on_screen,
 }

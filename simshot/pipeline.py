@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from bridge import shot
 from bridge.instances import instances_for
 from bridge.loader import LoadedScene
@@ -150,12 +152,26 @@ class _Stages:
         self.recorded["render"] = self.keys["render"]
         return True
 
+    def _image_positions(self) -> dict | None:
+        """Where the render saw each event (annotations.npz), or None without a render."""
+        path = self.tmp / shot.ANNOTATIONS
+        if not self.rendered or not path.is_file():
+            return None
+        with np.load(path) as data:
+            return {k: data[k] for k in data.files if k.endswith("_image_positions")}
+
     def finish(self, started: float) -> dict:
-        from simshot.expectations import Outcome, all_passed, check_all, framing
+        from simshot.expectations import (
+            Outcome,
+            all_passed,
+            check_all,
+            event_framing,
+            framing,
+        )
 
         outcome = Outcome(self.scene, self.recording, self.events, self.masses,
                           self.rendered.get("visibility"), self.loaded.folder,
-                          self.rendered.get("bbox_2d"))
+                          self.rendered.get("bbox_2d"), self._image_positions())
         results = check_all(outcome)
         meta = shot.metadata(self.scene, self.instances, self.masses,
                              self.rendered.get("camera"), self.rendered.get("bbox_2d"),
@@ -163,8 +179,8 @@ class _Stages:
         shot.write_json(self.tmp / shot.METADATA, meta)
         self.timings["total"] = time.perf_counter() - started
         report = {"passed": all_passed(results), "expectations": results,
-                  "framing": framing(outcome), "timings_s": self.timings,
-                  "stages": self.stages}
+                  "framing": framing(outcome), "event_framing": event_framing(outcome),
+                  "timings_s": self.timings, "stages": self.stages}
         shot.write_json(self.tmp / shot.REPORT, report)
         shot.write_json(self.tmp / shot.STAGES, self.recorded)
         if self.page:

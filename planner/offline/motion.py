@@ -25,9 +25,14 @@ def lying(m: Mention) -> list[float]:
     return [90.0, 0.0, 0.0] if m.asset in ("egg", "bottle") else [0.0, 0.0, 0.0]
 
 
+def _breaks(m: Mention) -> bool:
+    """Brittle things (but not balls, which bounce) shatter on impact."""
+    return ac.brittle(m) and m.asset not in SPHERES
+
+
 def expect_impact(plan: Plan, m: Mention, name: str, on: str, by: float) -> None:
     """Brittle things shatter on impact; others just land."""
-    if ac.brittle(m) and m.asset not in SPHERES:
+    if _breaks(m):
         plan.check(f"the {m.word} ({ac.material_of(m)}) breaks on that impact",
                    shatters=name, before=round(by, 2))
     else:
@@ -81,12 +86,23 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
         expect_impact(plan, m, name, "ground", 2.2 if full else 1.8)
     plan.duration = 3.0 if full else 2.5
     plan.focus.append((1.2, 0.0, 0.0) if not shelf else (0.0, -0.6, 0.0))
-    # Where it lands is known only once simulated, so the camera follows the object there.
+    # Where it lands is known only once simulated, so the camera follows the object there;
+    # one that breaks is framed by its break (its shards and liquid fill the frame there).
     plan.lead = plan.lead or next((b.data["name"] for b in plan.bodies
                                    if not b.data.get("static")), None)
-    plan.camera = ({"shots": [{"preset": "wide", "subject": plan.lead,
-                               "move": {"track": {"body": plan.lead, "smoothing": 0.3}}}]},
-                   f"follows the {plan.lead} off the {furniture} to where it lands")
+    if any(_breaks(m) for m in actors):
+        # framed at the size of its break, and followed closely (a 0.1 s spring keeps up with
+        # the fall), so the shards and liquid are big and central when it breaks
+        move = {"track": {"body": plan.lead, "smoothing": 0.1}}
+        event = {"event": "fracture", "body": plan.lead}
+        why = f"follows the {plan.lead} off the {furniture} and frames it where it breaks"
+        plan.camera = ({"shots": [{"preset": "wide", "move": move, "subject": event}]}, why)
+        plan.check("the break is on screen: central, its shards and liquid cover 2% of the "
+                   "frame (checked on render)", on_screen=event)
+    else:
+        move = {"track": {"body": plan.lead, "smoothing": 0.3}}
+        plan.camera = ({"shots": [{"preset": "wide", "subject": plan.lead, "move": move}]},
+                       f"follows the {plan.lead} off the {furniture} to where it lands")
 
 
 def throw(plan: Plan, intent: Intent, actors: list[Mention], target: str) -> None:

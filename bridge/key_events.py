@@ -1,0 +1,62 @@
+"""The events a shot is about, read from events.json: when they happen and which instances
+show them.
+
+A fracture is shown by the body, its fragments and the liquid it held; an impact by the two
+bodies that meet (the ground has no pixels of its own); a spill by the liquid. The scene's
+key event, which the automatic camera and the report frame, is its first fracture, else its
+first spill.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bridge.camera_schema import EventSubject
+from bridge.schema import GROUND, Scene
+
+WINDOWS = {"fracture": 4, "impact": 4, "spill": 12}  # frames after it in which it must show
+
+
+@dataclass(frozen=True)
+class KeyEvent:
+    subject: EventSubject
+    time: float  # simulated seconds
+    involved: tuple[str, ...]  # instance names whose pixels show it
+    position: tuple[float, float, float] | None  # world point: the contact, the escaping liquid
+
+    @property
+    def label(self) -> str:
+        return f"{self.subject.event} of {' and '.join(self.subject.names())}"
+
+
+def find(subject: EventSubject, scene: Scene, events: dict, names: list[str]
+         ) -> KeyEvent | None:
+    """The first event of the run matching the subject; None when it never happens."""
+    kind = subject.event
+    if kind == "fracture":
+        hit = next((e for e in events.get("fractures", []) if e["body"] == subject.body), None)
+        if hit is None:
+            return None
+        held = [liquid.name for liquid in scene.liquids if liquid.inside == subject.body]
+        shards = [n for n in names if n.startswith(f"{subject.body}/")]
+        return KeyEvent(subject, hit["time"], (subject.body, *shards, *held), None)
+    if kind == "impact":
+        pair = set(subject.bodies)
+        hit = next((e for e in events.get("collisions", []) if set(e["bodies"]) == pair), None)
+        if hit is None:
+            return None
+        return KeyEvent(subject, hit["time"], tuple(n for n in subject.bodies if n != GROUND),
+                        tuple(hit["position"]))
+    hit = next((e for e in events.get("spills", []) if e["liquid"] == subject.liquid), None)
+    if hit is None:
+        return None
+    return KeyEvent(subject, hit["time"], (subject.liquid,), tuple(hit["position"]))
+
+
+def key_events(scene: Scene, events: dict, names: list[str]) -> list[KeyEvent]:
+    """Every fracture and spill of the run, in time order (what the report frames)."""
+    subjects = [EventSubject(event="fracture", body=e["body"])
+                for e in events.get("fractures", []) if "/" not in e["body"]]
+    subjects += [EventSubject(event="spill", liquid=e["liquid"])
+                 for e in events.get("spills", [])]
+    found = [find(s, scene, events, names) for s in subjects]
+    return sorted((e for e in found if e is not None), key=lambda e: e.time)

@@ -1,0 +1,133 @@
+"""Shots and checks about events: a break, an impact, a spill. Spills are found on the
+recording; a shot may frame an event; `on_screen` and report.json's `event_framing` say
+whether it was seen, centred and big enough."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from bridge.errors import UserError
+from bridge.loader import load_scene
+from bridge.trajectory import Trajectory
+from physics.simulate import simulate
+from planner.offline import plan_offline
+from renderer.shots import Subjects
+from simshot.pipeline import run_shot
+from tests.helpers import IDENTITY, make_scene
+
+DROP = """\
+name: drop
+duration: 0.9
+fps: 24
+resolution: [96, 96]
+world: {ground: {material: stone}}
+bodies:
+  - {name: glass, asset: tumbler, position: [0, 0, 1.0]}
+  - {name: ball, asset: ball, position: [1.0, 0, 0]}
+liquids:
+  - {name: water, inside: glass, volume_ml: 150}
+camera:
+  shots:
+    - {preset: wide, subject: {event: fracture, body: glass}}
+expect:
+  - {shatters: glass}
+  - {on_screen: {event: fracture, body: glass}}
+  - {on_screen: {event: spill, liquid: water}, min_fraction: 0.005}
+"""
+
+
+def test_an_event_subject_names_what_its_kind_needs():
+    for good in ({"event": "fracture", "body": "glass"}, {"event": "spill", "liquid": "juice"},
+                 {"event": "impact", "bodies": ["ball", "ground"]}):
+        make_scene(bodies=[{"name": "glass", "asset": "tumbler"}],
+                   camera={"shots": [{"subject": good}]})
+    for bad in ({"event": "fracture", "liquid": "juice"}, {"event": "impact", "bodies": ["b"]},
+                {"event": "spill", "liquid": "juice", "body": "glass"}, {"event": "melt"}):
+        with pytest.raises(ValidationError):
+            make_scene(bodies=[{"name": "glass", "asset": "tumbler"}],
+                       camera={"shots": [{"subject": bad}]})
+
+
+def test_unknown_names_in_an_event_are_located(tmp_path):
+    script = tmp_path / "scene.yaml"
+    script.write_text(DROP.replace("{on_screen: {event: fracture, body: glass}}",
+                                   "{on_screen: {event: fracture, body: glas}}"))
+    with pytest.raises(UserError, match=r"scene.yaml:16:\d+: expect\[1\]\.on_screen\.body: "
+                                        r".*did you mean 'glass'"):
+        load_scene(script)
+
+
+def test_a_liquid_poured_out_spills_and_one_left_standing_does_not():
+    liquid = [{"name": "water", "inside": "cup", "volume_ml": 120}]
+    cup = [{"name": "cup", "asset": "tumbler", "material": "plastic"}]
+    tipped = simulate(make_scene(duration=0.6, liquids=liquid, bodies=cup, events=[
+        {"at": 0.1, "push": {"body": "cup", "impulse": [0, 0.4, 0], "point": [0, 0, 0.09]}}]),
+        None)
+    (spill,) = tipped.events["spills"]
+    assert spill["liquid"] == "water" and spill["cause"] == "overflow"
+    assert 0.1 < spill["time"] < 0.3 and spill["fraction"] >= 0.05
+    assert spill["position"][1] > 0  # the liquid leaves on the side it was tipped towards
+    standing = simulate(make_scene(duration=0.6, liquids=liquid, bodies=cup), None)
+    assert standing.events["spills"] == []
+
+
+def test_a_tracked_body_that_breaks_is_followed_as_its_pieces_and_liquid():
+    scene = make_scene(duration=0.5, bodies=[{"name": "glass", "asset": "tumbler"}],
+                       liquids=[{"name": "juice", "inside": "glass", "volume_ml": 50}])
+    n = 4
+    traj = Trajectory(times=np.arange(n) / 24)
+    whole = np.array([[0.0, 0, 0], [0, 0, 0], [np.nan] * 3, [np.nan] * 3])
+    shard_a = np.array([[np.nan] * 3, [np.nan] * 3, [1.0, 0, 0], [2.0, 0, 0]])
+    shard_b = np.array([[np.nan] * 3, [np.nan] * 3, [-1.0, 0, 0], [-2.0, 0, 0]])
+    for name, pos in (("glass", whole), ("glass/frag_0", shard_a), ("glass/frag_1", shard_b)):
+        traj.pos[name], traj.quat[name] = pos, np.tile(IDENTITY, (n, 1))
+    traj.particles["juice"] = np.zeros((n, 5, 3)) + [[0.0, 3.0, 0.0]]  # spilled towards +y
+    box = np.array([[-0.1, -0.1, 0.0], [0.1, 0.1, 0.2]])
+    bounds = dict.fromkeys(("glass", "glass/frag_0", "glass/frag_1"), box)
+    centre = Subjects(bounds, traj, np.arange(n), scene, {}).centre("glass")
+    # whole: the glass alone; broken: the two shards and the juice, together
+    assert centre[0] == pytest.approx([0.0, 0.0, 0.1])
+    assert centre[3] == pytest.approx([0.0, 1.0, 0.2 / 3])
+
+
+@pytest.mark.slow
+def test_an_event_shot_puts_the_break_on_screen_and_a_camera_pointed_away_fails(tmp_path):
+    script = tmp_path / "scene.yaml"
+    script.write_text(DROP)
+    good = run_shot(load_scene(script), tmp_path / "good", page=False).report
+    assert [e["passed"] for e in good["expectations"]] == [True, True, True], good
+    framed = {e["label"]: e for e in good["event_framing"]}
+    assert set(framed) == {"fracture of glass", "spill of water"}
+    assert framed["fracture of glass"]["central"] and framed["fracture of glass"][
+        "coverage"] >= 0.02
+    events = json.loads((tmp_path / "good" / "events.json").read_text())
+    assert events["spills"][0]["cause"] == "fracture" and "frame" in events["spills"][0]
+    away = DROP.replace("    - {preset: wide, subject: {event: fracture, body: glass}}",
+                        "    - {position: [0, -3, 1], look_at: [0, -6, 1]}")
+    script.write_text(away)
+    bad = run_shot(load_scene(script), tmp_path / "bad", page=False).report
+    on_screen = [e for e in bad["expectations"] if e["check"] == "on_screen"]
+    assert [e["passed"] for e in on_screen] == [False, False]
+    assert "covers 0.0% of the frame" in on_screen[0]["detail"]
+    assert bad["stages"]["simulate"] == "ran"
+
+
+def test_the_planner_frames_a_break_and_claims_it_on_screen():
+    draft = plan_offline("A glass of orange juice is knocked off a table and shatters")
+    shot = draft.document["camera"]["shots"][0]
+    assert shot["subject"] == {"event": "fracture", "body": "glass"}
+    assert shot["move"]["track"]["body"] == "glass"
+    assert {"event": "fracture", "body": "glass"} in [
+        dict(e["on_screen"]) for e in draft.document["expect"] if "on_screen" in e]
+    ball = plan_offline("A rubber ball rolls off a table")
+    shots = ball.document["camera"].get("shots", [{}])
+    assert all(not isinstance(s.get("subject"), dict) for s in shots)
+
+
+def test_every_example_script_validates_with_the_new_checks():
+    for path in sorted((Path(__file__).resolve().parents[1] / "scenes").glob("*.yaml")):
+        load_scene(path)
