@@ -6,7 +6,7 @@ CORE := $(VENV)/.core-stamp
 FULL := $(VENV)/.installed-stamp
 export PYOPENGL_PLATFORM ?= egl
 
-.PHONY: install install-core demo test test-quick bench schema lint clean
+.PHONY: install install-core demo gallery test test-quick bench schema lint clean
 
 # The core (plan, simulate, render, dataset, report) is all `make demo` needs; `make install`
 # adds every extra: neural (torch, diffusers), cluster (ray), data (pyarrow, webdataset), dev.
@@ -28,6 +28,9 @@ $(FULL): pyproject.toml | $(VENV)/bin/python
 demo: install-core
 	$(VENV)/bin/simshot make "A glass of orange juice is knocked off a table and shatters on the stone floor" -o shots/demo
 
+gallery: install-core  # a contact sheet per example into docs/gallery/ (the README shows some)
+	$(PY) -m simshot.gallery
+
 test: install
 	$(VENV)/bin/pytest
 
@@ -36,6 +39,7 @@ test-quick: install  # the inner loop: everything but the tests marked slow
 
 bench: install
 	$(PY) -m bench.run
+	$(PY) -m bench.look
 	$(PY) -m bench.planner --set all
 	$(PY) -m bench.dataset
 	$(PY) -m bench.noise

@@ -32,6 +32,7 @@ class Material:
     break_color: tuple[float, float, float] | None = None  # fresh fracture surfaces
     break_roughness: float = 0.8
     color_name: str = ""  # the base colour in words, for the catalogue
+    pattern: str | None = None  # procedural surface detail the renderer lays on it
 
 
 def _m(name: str, density: float, friction: float, rolling: float, restitution: float,
@@ -45,13 +46,13 @@ MATERIALS: dict[str, Material] = {m.name: m for m in [
        transparency=0.7, brittle=True, break_color=(0.8, 0.9, 0.85), break_roughness=0.3,
        color_name="clear, faintly blue"),
     _m("wood", 700, 0.65, 0.001, 0.65, 5.0, (0.62, 0.44, 0.26), roughness=0.7,
-       color_name="light brown"),
+       color_name="light brown", pattern="wood"),
     _m("steel", 7850, 0.7, 0.0001, 0.85, None, (0.72, 0.73, 0.75), metallic=1.0, roughness=0.3,
-       color_name="silver-grey"),
+       color_name="silver-grey", pattern="brushed_metal"),
     _m("aluminium", 2700, 0.7, 0.0002, 0.75, None, (0.85, 0.86, 0.88), metallic=1.0,
-       roughness=0.35, color_name="bright silver"),
+       roughness=0.35, color_name="bright silver", pattern="brushed_metal"),
     _m("iron", 7870, 0.75, 0.0002, 0.6, None, (0.36, 0.35, 0.34), metallic=1.0, roughness=0.6,
-       color_name="dark grey"),
+       color_name="dark grey", pattern="brushed_metal"),
     _m("rubber", 1100, 1.0, 0.002, 0.9, None, (0.12, 0.12, 0.12), roughness=0.9,
        color_name="near-black"),
     _m("plastic", 1000, 0.6, 0.0005, 0.75, None, (0.85, 0.2, 0.2), roughness=0.4,
@@ -61,9 +62,9 @@ MATERIALS: dict[str, Material] = {m.name: m for m in [
     _m("porcelain", 2400, 0.7, 0.0003, 0.62, 1.0, (0.97, 0.97, 0.98), roughness=0.15,
        brittle=True, break_color=(0.93, 0.92, 0.88), color_name="white"),
     _m("stone", 2600, 0.9, 0.0005, 0.9, 1.5, (0.5, 0.5, 0.48), roughness=0.85,
-       color_name="grey"),
+       color_name="grey", pattern="stone"),
     _m("concrete", 2400, 0.95, 0.0005, 0.85, 0.9, (0.62, 0.62, 0.6), roughness=0.95,
-       color_name="light grey"),
+       color_name="light grey", pattern="concrete"),
     _m("ice", 917, 0.12, 0.0001, 0.6, 0.12, (0.85, 0.93, 1.0), roughness=0.1, transparency=0.4,
        brittle=True, break_color=(0.95, 0.97, 1.0), color_name="pale blue"),
     _m("foam", 50, 1.0, 0.01, 0.15, None, (0.9, 0.85, 0.5), roughness=1.0,
@@ -73,7 +74,7 @@ MATERIALS: dict[str, Material] = {m.name: m for m in [
     _m("eggshell", 2300, 0.65, 0.0005, 0.45, 0.3, (0.96, 0.91, 0.82), roughness=0.6,
        brittle=True, break_color=(0.98, 0.96, 0.9), color_name="cream"),
     _m("felt", 400, 0.6, 0.003, 0.6, None, (0.05, 0.4, 0.2), roughness=1.0,
-       color_name="billiard-cloth green"),
+       color_name="billiard-cloth green", pattern="fabric"),
     _m("resin", 1700, 0.3, 0.0002, 0.97, None, (0.95, 0.95, 0.9), roughness=0.1,
        color_name="ivory"),
     _m("leather", 900, 0.8, 0.001, 0.85, None, (0.55, 0.3, 0.15), roughness=0.8,

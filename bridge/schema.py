@@ -141,9 +141,18 @@ class Ground(StrictModel):
     _material_known = field_validator("material")(_check_material)
 
 
+ENVIRONMENTS = ("none", "studio", "kitchen", "living_room", "court", "street", "space_station")
+Environment = Literal["none", "studio", "kitchen", "living_room", "court", "street",
+                      "space_station"]
+
+
 class World(StrictModel):
     gravity: Vec3 = (0.0, 0.0, -9.81)
     ground: Ground | None = Field(default_factory=Ground, description="null for no ground")
+    environment: Environment = Field(
+        "none", description="surroundings drawn around the action, in real dimensions: "
+        "studio (a cyclorama), kitchen, living_room, court, street, space_station, or none. "
+        "They are look alone: the physics never sees them, and they carry segmentation id 0")
     allow_interpenetration: bool = Field(
         False, description="allow bodies to overlap at t = 0 (they will be pushed apart)")
 
@@ -286,6 +295,18 @@ def default_lights() -> list[Light]:
 class Style(StrictModel):
     prompt: str = Field("", max_length=2000, description="appearance prompt for the refiner")
     negative: str = Field("", max_length=2000)
+    antialias: bool = Field(
+        True, description="smooth the RGB pass's edges (4x multisampling); depth, "
+        "segmentation and flow stay exact at pixel centres")
+    textures: bool = Field(
+        True, description="procedural surface detail per material: wood grain, tiles, "
+        "concrete, stone, fabric, brushed metal (seeded by the scene's seed)")
+    motion_blur: bool = Field(
+        False, description="blur the RGB pass along each pixel's exact motion during the "
+        "frame (the other passes stay sharp)")
+
+
+REFINER_STYLE = ("prompt", "negative")  # the style fields only the refiner reads
 
 
 class _Check(StrictModel):

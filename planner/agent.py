@@ -4,7 +4,9 @@ Simulation and verification are injected, so this package never imports the phys
 Any UserError on the way (a reply that is not JSON, a schema or semantic problem, bodies
 overlapping at t = 0) and any failed expectation goes back to the drafter as feedback, until
 the shot verifies or the rounds are spent. Transport failures are retried by the graph's
-RetryPolicy on the drafting nodes only; a RefusedError ends the run and propagates.
+RetryPolicy on the drafting nodes only; a RefusedError ends the run and propagates. A drafter
+that can tell what became of the prompt's claims (`claims(prompt, scene)`) has them recorded
+in the trace.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from bridge.errors import PromptError, SimshotError, SimulationError, UserError
 from bridge.schema import Scene
 from planner.feedback import Feedback
 from planner.llm import TransportError
-from planner.trace import PlanTrace, document_text, script_diff
+from planner.trace import Claim, PlanTrace, document_text, script_diff
 
 DEFAULT_ROUNDS = 4
 DEFAULT_RETRY = RetryPolicy(initial_interval=1.0, backoff_factor=2.0, max_interval=20.0,
@@ -68,6 +70,10 @@ class OfflineDrafter:
         self.last = revise_offline(self.last, feedback.failed, feedback.round)
         return self.last.document
 
+    def claims(self, prompt: str, scene: Scene | None) -> list[Claim]:
+        """The last draft's claims: the offline planner writes what it understood."""
+        return list(getattr(self.last, "claims", []))
+
 
 @dataclass
 class PlanResult:
@@ -105,8 +111,15 @@ def plan(prompt: str, drafter: Drafter, validate: Validate, simulate: Simulate,
                          {"recursion_limit": rounds * 6 + 4})
     verified = _verified(final)
     trace.verified = verified
+    trace.claims = _claims(drafter, prompt, final.get("scene"))
     return PlanResult(scene=final.get("scene"), document=final.get("document"),
                       trace=trace, verified=verified)
+
+
+def _claims(drafter: Drafter, prompt: str, scene: Scene | None) -> list[Claim]:
+    """What the drafter says became of the prompt's claims in the last script, if it can."""
+    report = getattr(drafter, "claims", None)
+    return list(report(prompt, scene)) if callable(report) else []
 
 
 def _verified(state: _State) -> bool:

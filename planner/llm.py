@@ -18,9 +18,10 @@ from bridge import limits
 from bridge.assets.registry import ASSETS
 from bridge.errors import EXIT_USER, Location, Problem, RefusedError, SimshotError, UserError
 from bridge.materials import MATERIALS
-from bridge.schema import CHECKS
+from bridge.schema import CHECKS, ENVIRONMENTS, Scene
 from planner.feedback import Feedback
 from planner.llm_schema import response_format, response_schema
+from planner.trace import Claim
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,13 @@ class LLMDrafter:
                           {"role": "assistant", "content": self.last_reply or "{}"},
                           {"role": "user", "content": feedback.text() + "\nReply with the "
                            "whole corrected JSON object."}])
+
+    def claims(self, prompt: str, scene: Scene | None) -> list[Claim]:
+        """The place the prompt names, and whether the model's script put the shot there."""
+        from planner.offline.compose import place_claims
+        from planner.offline.parse import parse
+
+        return place_claims(parse(prompt), scene.world.environment if scene else None)
 
     def _ask(self, turns: list[dict]) -> dict:
         messages = [{"role": "system", "content": system_prompt(self.json_mode)}, *turns]
@@ -188,7 +196,7 @@ def system_prompt(json_mode: bool) -> str:
     assets = "; ".join(f"{a.name} ({', '.join(a.params) or 'no params'})"
                        for a in ASSETS.values())
     text = _GUIDE.format(assets=assets, materials=", ".join(MATERIALS),
-                         checks=", ".join(CHECKS))
+                         checks=", ".join(CHECKS), environments=", ".join(ENVIRONMENTS))
     if json_mode:
         # JSON mode only promises JSON, so the model must see the shape it has to follow
         text += "\nThe reply must follow this JSON schema:\n" + json.dumps(response_schema())
@@ -209,7 +217,13 @@ Materials: {materials}.
 Events fire at a time (`at`) or on contact (`on_contact: [a, b]`), with exactly one action
 (push, force, set_velocity, release, remove, spawn, gravity, break).
 Always add `expect` checks that state what the prompt says happens; check kinds: {checks}.
-Example: {{"scene": {{"name": "ball-drop", "duration": 2.0, "bodies": [{{"name": "ball",
+Set `world.environment`, the surroundings drawn around the action, to the place the prompt
+names: one of {environments}. It is look alone (the physics never sees it): still model any
+table or floor the action touches as bodies and ground. When no place is named, use
+space_station in zero gravity, court for a basketball, kitchen for a table set with
+tableware, and studio otherwise.
+Example: {{"scene": {{"name": "ball-drop", "duration": 2.0,
+"world": {{"environment": "court"}}, "bodies": [{{"name": "ball",
 "asset": "basketball", "position": [0, 0, 1.5]}}], "expect": [{{"bounces": "ball"}},
 {{"comes_to_rest": "ball", "on": "ground"}}]}}, "notes": "a basketball dropped from 1.5 m"}}
 """

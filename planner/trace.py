@@ -1,9 +1,10 @@
-"""plan_trace.json: what each planning round wrote, what was wrong with it, and what it proved.
+"""plan_trace.json: what each planning round wrote, what was wrong with it, what it proved, and
+what became of each claim of the prompt.
 
 The trace is written atomically (temporary file, fsync, rename) and scrubbed of secrets:
-it holds only documents, error text and expectation results, never request headers, and
-any API key found in the environment is replaced before writing, in case a model or a
-server echoed it back.
+it holds only documents, error text, expectation results and the prompt's claims, never
+request headers, and any API key found in the environment is replaced before writing, in case
+a model or a server echoed it back.
 """
 from __future__ import annotations
 
@@ -20,16 +21,34 @@ from bridge.yamlio import dump_document
 
 SECRET_ENV = ("OPENAI_API_KEY",)
 REDACTED = "[redacted]"
+# What became of a claim: its expectation check ran, a library shape plays the object, it is
+# in the script but nothing can check it (look alone: a place, a camera), or it was left out.
+FATES = ("checked", "stood_in", "planned", "dropped")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One thing the prompt asks for and its fate in the plan."""
+
+    text: str  # the prompt's words
+    kind: str  # what sort of claim: object, place, scenery
+    fate: str  # one of FATES
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        if self.fate not in FATES:
+            raise ValueError(f"unknown claim fate {self.fate!r}; one of {', '.join(FATES)}")
 
 
 @dataclass
 class PlanTrace:
-    """The planning rounds of one prompt."""
+    """The planning rounds of one prompt, and its claims."""
 
     prompt: str
     backend: str
     rounds: list[dict] = field(default_factory=list)
     verified: bool = False
+    claims: list[Claim] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.rounds)

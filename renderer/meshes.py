@@ -15,6 +15,7 @@ from renderer.offscreen import pyrender
 if TYPE_CHECKING:
     from bridge.assets.build import Appearance
     from bridge.assets.fracture import Fragment
+    from renderer.surroundings import Part
 
 SMOOTH_ANGLE = np.radians(35)  # edges sharper than this stay sharp in shading
 PARTICLE_GROWTH = 1.3  # drawn radius over the physical one, so neighbours overlap and merge
@@ -34,7 +35,8 @@ def material(rgb, metallic: float, roughness: float,
         alphaMode="BLEND" if alpha < 1 else "OPAQUE")
 
 
-def _primitive(visual: trimesh.Trimesh, look) -> pyrender.Primitive:
+def shaded_primitive(visual: trimesh.Trimesh, look) -> pyrender.Primitive:
+    """The mesh smooth-shaded, its edges sharper than SMOOTH_ANGLE kept sharp."""
     shaded = trimesh.graph.smooth_shade(visual, angle=SMOOTH_ANGLE)
     return pyrender.Primitive(positions=shaded.vertices, normals=shaded.vertex_normals,
                               indices=shaded.faces, material=look)
@@ -64,7 +66,7 @@ def body_mesh(inst: Instance, scene: Scene,
         return pyrender.Mesh([primitive]), np.asarray(piece.geometry.bounds)
     geometry = geometry_for(inst.body, scene_dir)
     skin = material(look.base_color, look.metallic, look.roughness, look.alpha)
-    return pyrender.Mesh([_primitive(geometry.visual, skin)]), np.asarray(geometry.bounds)
+    return pyrender.Mesh([shaded_primitive(geometry.visual, skin)]), np.asarray(geometry.bounds)
 
 
 def _fragment_primitive(visual: trimesh.Trimesh, interior: np.ndarray, inst: Instance,
@@ -117,10 +119,12 @@ def water_mesh(water: Water) -> pyrender.Mesh:
     box = trimesh.creation.box(bounds=[water.region.min, water.region.max])
     box.update_faces(box.face_normals[:, 2] > -0.5)
     look = material(water.color, 0.0, WATER_ROUGHNESS, WATER_ALPHA)
-    return pyrender.Mesh([_primitive(box, look)])  # its 90-degree edges stay sharp
+    return pyrender.Mesh([shaded_primitive(box, look)])  # its 90-degree edges stay sharp
 
 
-def ground_mesh(scene: Scene) -> pyrender.Mesh | None:
+def ground_mesh(scene: Scene, floor: Part | None = None) -> pyrender.Mesh | None:
+    """The ground plane, in its material's look, or in the surroundings' floor look (the
+    script's ground colour wins over both)."""
     ground = scene.world.ground
     if ground is None:
         return None
@@ -128,5 +132,9 @@ def ground_mesh(scene: Scene) -> pyrender.Mesh | None:
     quad = trimesh.Trimesh(vertices=[[-half, -half, 0], [half, -half, 0], [half, half, 0],
                                      [-half, half, 0]], faces=[[0, 1, 2], [0, 2, 3]])
     look = get_material(ground.material)
-    color = ground.color if ground.color is not None else look.base_color
-    return pyrender.Mesh([_primitive(quad, material(color, look.metallic, look.roughness))])
+    color, metallic, roughness = look.base_color, look.metallic, look.roughness
+    if floor is not None:
+        color, metallic, roughness = floor.color, floor.metallic, floor.roughness
+    if ground.color is not None:
+        color = ground.color
+    return pyrender.Mesh([shaded_primitive(quad, material(color, metallic, roughness))])

@@ -36,10 +36,15 @@ import pyrender.shader_program
 from OpenGL import GL
 from pyrender.shader_program import ShaderProgramCache
 
+from renderer import multisample
+from renderer.surfaces import Patterns
+
 SHADER_DIR = Path(__file__).parent / "shaders"
 SHADOW_MAP_SIZE = 1024
 IDS_ATTACHMENT = 1  # colour attachment that the lit shader writes instance ids to
 NORMALS_ATTACHMENT = 2  # and world-space normals, (n + 1) / 2 in 16-bit channels
+MAIN_DRAW_BUFFERS = [GL.GL_COLOR_ATTACHMENT0 + k for k in (0, IDS_ATTACHMENT, NORMALS_ATTACHMENT)]
+LUMINANCE = np.array([0.2126, 0.7152, 0.0722], np.float32)  # Rec. 709 weights
 ShadowView = tuple[np.ndarray, np.ndarray]  # (V, P): world-to-light view and ortho projection
 Flags = pyrender.RenderFlags
 
@@ -72,12 +77,27 @@ def shadow_view(direction: np.ndarray, points: np.ndarray) -> ShadowView:
 _GL_UNIFORM_LOCATION = pyrender.shader_program.glGetUniformLocation
 
 
+class _ProgramCache(ShaderProgramCache):
+    """pyrender's program cache, adding the renderer's own defines (`extra`) to a program's.
+
+    A surface pattern is compiled in (PATTERN) rather than switched by a uniform: llvmpipe
+    pays for the texture code of a branch even where no fragment takes it."""
+
+    def __init__(self, shader_dir: str):
+        super().__init__(shader_dir=shader_dir)
+        self.extra: dict[str, int] = {}
+
+    def get_program(self, vertex_shader, fragment_shader, geometry_shader=None, defines=None):
+        return super().get_program(vertex_shader, fragment_shader, geometry_shader,
+                                   {**(defines or {}), **self.extra})
+
+
 class _Renderer(pyrender.Renderer):
     """pyrender's Renderer with the changes above; the rest is pyrender's."""
 
     def __init__(self, width: int, height: int, shadow_size: int):
         super().__init__(width, height)
-        self._program_cache = ShaderProgramCache(shader_dir=str(SHADER_DIR))
+        self._program_cache = _ProgramCache(str(SHADER_DIR))
         self.shadow_size = shadow_size
         self.shadow_views: dict[pyrender.Node, ShadowView] = {}
         self.id_colors: dict[pyrender.Primitive, np.ndarray] = {}  # in [0, 1]
@@ -94,6 +114,11 @@ class _Renderer(pyrender.Renderer):
         self.read_normals = False  # read the normals attachment back after a lit render
         self.last_normals: np.ndarray | None = None  # [H,W,3] uint16, 0 where nothing
         self._uniform_locations: dict[tuple[int, str], int] = {}
+        self._multisampled: multisample.MultisampleTarget | None = None
+        self.multisample_pass = False  # draw into the multisampled colour target, read colour
+        self.patterns: Patterns | None = None
+        self._comparing: set[int] = set()  # shadow maps set up for sampler2DShadow
+        self.sky: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.ones(3),) * 3
 
     def render(self, scene, flags, seg_node_map=None):
         """pyrender's render, asking a cache for uniform locations while it draws.
@@ -108,6 +133,7 @@ class _Renderer(pyrender.Renderer):
             return super().render(scene, flags, seg_node_map)
         finally:
             module.glGetUniformLocation = _GL_UNIFORM_LOCATION
+            self._main_fb_ms = self._main_fb  # pyrender frees both names: never the target
 
     def _uniform_location(self, program: int, name: str) -> int:
         key = (program, name)
@@ -116,6 +142,8 @@ class _Renderer(pyrender.Renderer):
         return self._uniform_locations[key]
 
     def delete(self) -> None:
+        if self.patterns is not None:
+            self.patterns.delete()
         super().delete()
         self._programs.clear()
         self._uniform_locations.clear()  # GL may hand the deleted programs' ids out again
@@ -128,6 +156,11 @@ class _Renderer(pyrender.Renderer):
                 if isinstance(light, pyrender.DirectionalLight) and light.shadow_texture is None:
                     light._generate_shadow_texture(size=self.shadow_size)
         super()._update_context(scene, flags)
+        for light in scene.lights:
+            texture = getattr(light, "shadow_texture", None)
+            if texture is not None and texture._texid not in self._comparing:
+                _compare_in_sampler(texture._texid)
+                self._comparing.add(texture._texid)
         # pyrender uploads instance poses once, when a primitive enters the context; the
         # particles move every frame, and a re-upload of one small sphere costs little.
         for node in self.liquids:
@@ -156,11 +189,16 @@ class _Renderer(pyrender.Renderer):
     def _get_primitive_program(self, primitive, flags, program_flags):
         # pyrender rebuilds the shader defines for every draw; they follow from these alone.
         material = primitive.material
+        patterned = self.patterns is not None and primitive in self.patterns.by_primitive
         key = (primitive.buf_flags, primitive.mode, type(material), material.tex_flags, flags,
-               program_flags, tuple(self._light_counts))
+               program_flags, tuple(self._light_counts), patterned)
         if key not in self._programs:
-            self._programs[key] = super()._get_primitive_program(primitive, flags,
-                                                                 program_flags)
+            self._program_cache.extra = {"PATTERN": 1} if patterned else {}
+            try:
+                self._programs[key] = super()._get_primitive_program(primitive, flags,
+                                                                     program_flags)
+            finally:
+                self._program_cache.extra = {}
         return self._programs[key]
 
     def _forward_pass(self, scene, flags, seg_node_map=None):
@@ -175,6 +213,8 @@ class _Renderer(pyrender.Renderer):
         if program not in self._lit_programs:
             self._lit_programs.add(program)
             super()._bind_lighting(scene, program, node, flags)
+            for name, value in zip(("sky_zenith", "sky_horizon", "sky_ground"), self.sky):
+                program.set_uniform(name, value)
 
     def _shadow_mapping_pass(self, scene, light_node, flags):
         # The ground casts no shadow on anything, yet it would fill the whole shadow map.
@@ -200,6 +240,8 @@ class _Renderer(pyrender.Renderer):
     def _bind_and_draw_primitive(self, primitive, pose, program, flags):
         if primitive in self.id_colors:
             program.set_uniform("id_color", self.id_colors[primitive])
+        if self.patterns is not None and not flags & (Flags.SEG | Flags.DEPTH_ONLY):
+            self.patterns.bind(program, primitive)
         if primitive not in self._overlay_primitives:
             super()._bind_and_draw_primitive(primitive, pose, program, flags)
             return
@@ -219,8 +261,14 @@ class _Renderer(pyrender.Renderer):
 
     def _configure_main_framebuffer(self):
         dims = (self.viewport_width, self.viewport_height)
-        if self._main_fb is not None and self._main_fb_dims == dims:
-            return
+        if self._main_fb is None or self._main_fb_dims != dims:
+            self._create_main_framebuffer(dims)
+        if self.multisample_pass:  # pyrender draws into `_main_fb_ms`
+            if self._multisampled is None:
+                self._multisampled = multisample.create(*dims)
+            self._main_fb_ms = self._multisampled.framebuffer
+
+    def _create_main_framebuffer(self, dims: tuple[int, int]) -> None:
         self._delete_main_framebuffer()
         color, ids, normals, depth = GL.glGenRenderbuffers(4)
         framebuffer = GL.glGenFramebuffers(1)
@@ -234,8 +282,7 @@ class _Renderer(pyrender.Renderer):
             GL.glRenderbufferStorage(GL.GL_RENDERBUFFER, storage, *dims)
             GL.glFramebufferRenderbuffer(GL.GL_DRAW_FRAMEBUFFER, attachment,
                                          GL.GL_RENDERBUFFER, buffer)
-        GL.glDrawBuffers(3, [GL.GL_COLOR_ATTACHMENT0 + k
-                             for k in (0, IDS_ATTACHMENT, NORMALS_ATTACHMENT)])
+        GL.glDrawBuffers(3, MAIN_DRAW_BUFFERS)
         # pyrender draws into the "_ms" names and frees both sets; deleting twice is a no-op.
         self._main_fb = self._main_fb_ms = framebuffer
         self._main_cb = self._main_cb_ms = color
@@ -244,6 +291,9 @@ class _Renderer(pyrender.Renderer):
         self._main_fb_dims = dims
 
     def _delete_main_framebuffer(self):
+        if self._multisampled is not None:
+            self._multisampled.delete()
+            self._multisampled = None
         if self._main_ids is not None:
             GL.glDeleteRenderbuffers(2, [self._main_ids, self._main_normals])
             self._main_ids = self._main_normals = None
@@ -253,8 +303,11 @@ class _Renderer(pyrender.Renderer):
         """Depth [H,W] float32 metres (0 = nothing) for DEPTH_ONLY, else (colour [H,W,3]
         uint8, depth); a lit render also leaves its ids in `last_ids`."""
         width, height = self._main_fb_dims
-        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, self._main_fb)
         GL.glPixelStorei(GL.GL_PACK_ALIGNMENT, 1)  # rows of 3-byte pixels are not 4-aligned
+        if self.multisample_pass:
+            multisample.resolve(self._multisampled, self._main_fb, MAIN_DRAW_BUFFERS)
+            return _read_color(self._main_fb, width, height), None
+        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, self._main_fb)
         raw = GL.glReadPixels(0, 0, width, height, GL.GL_DEPTH_COMPONENT, GL.GL_FLOAT)
         camera = scene.main_camera_node.camera
         depth = _linear_depth(np.frombuffer(raw, np.float32).reshape(height, width)[::-1],
@@ -271,8 +324,27 @@ class _Renderer(pyrender.Renderer):
             self.last_normals = (_read_normals_attachment(width, height) if self.read_normals
                                  else None)
             GL.glReadBuffer(GL.GL_COLOR_ATTACHMENT0)
-        raw = GL.glReadPixels(0, 0, width, height, GL.GL_RGB, GL.GL_UNSIGNED_BYTE)
-        return np.frombuffer(raw, np.uint8).reshape(height, width, 3)[::-1], depth
+        return _read_color(self._main_fb, width, height), depth
+
+
+def _read_color(framebuffer: int, width: int, height: int) -> np.ndarray:
+    GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, framebuffer)
+    GL.glReadBuffer(GL.GL_COLOR_ATTACHMENT0)
+    raw = GL.glReadPixels(0, 0, width, height, GL.GL_RGB, GL.GL_UNSIGNED_BYTE)
+    return np.frombuffer(raw, np.uint8).reshape(height, width, 3)[::-1]
+
+
+def _compare_in_sampler(texture_id: int) -> None:
+    """Let the shader's sampler2DShadow compare depths and filter the results bilinearly."""
+    GL.glBindTexture(GL.GL_TEXTURE_2D, texture_id)
+    for parameter, value in ((GL.GL_TEXTURE_COMPARE_MODE, GL.GL_COMPARE_REF_TO_TEXTURE),
+                             (GL.GL_TEXTURE_COMPARE_FUNC, GL.GL_LEQUAL),
+                             (GL.GL_TEXTURE_MIN_FILTER, GL.GL_LINEAR),
+                             (GL.GL_TEXTURE_MAG_FILTER, GL.GL_LINEAR),
+                             (GL.GL_TEXTURE_WRAP_S, GL.GL_CLAMP_TO_EDGE),
+                             (GL.GL_TEXTURE_WRAP_T, GL.GL_CLAMP_TO_EDGE)):
+        GL.glTexParameteri(GL.GL_TEXTURE_2D, parameter, value)
+    GL.glBindTexture(GL.GL_TEXTURE_2D, 0)
 
 
 def _read_normals_attachment(width: int, height: int) -> np.ndarray:
@@ -294,6 +366,7 @@ class Offscreen(pyrender.OffscreenRenderer):
 
     def __init__(self, width: int, height: int, shadow_size: int = SHADOW_MAP_SIZE):
         self._shadow_size = shadow_size
+        self.antialias = False  # colour from a multisampled pass (see renderer/multisample.py)
         self._id_nodes: dict[pyrender.Node, tuple[int, int, int]] = {}
         super().__init__(width, height)
 
@@ -310,6 +383,19 @@ class Offscreen(pyrender.OffscreenRenderer):
     def set_receivers_only(self, meshes: list[pyrender.Mesh]) -> None:
         """Meshes that receive shadows but cast none (the ground): kept out of shadow maps."""
         self._renderer.receivers_only = list(meshes)
+
+    def set_surface(self, sky, patterns: dict[str, list[pyrender.Primitive]], seed: int) -> None:
+        """The sky that lights the scene (zenith, horizon and ground radiance, scaled so an
+        upward face gets the ambient light's level) and the primitives laid with each surface
+        pattern, whose textures are seeded by `seed`."""
+        zenith, horizon, ground = (np.asarray(c, np.float32) for c in
+                                   (sky.zenith, sky.horizon, sky.ground))
+        upper = (horizon + 2 * zenith) / 3
+        scale = 1.0 / max(float(upper @ LUMINANCE), 1e-6)
+        self._renderer.sky = (zenith * scale, horizon * scale, ground * scale)
+        self._renderer.patterns = Patterns(seed)
+        for pattern, primitives in patterns.items():
+            self._renderer.patterns.assign(primitives, pattern)
 
     def set_layers(self, liquids: list[pyrender.Node], overlays: list[pyrender.Node]) -> None:
         """Liquid nodes (instanced, re-posed each frame, drawn after the opaque meshes) and
@@ -328,13 +414,27 @@ class Offscreen(pyrender.OffscreenRenderer):
     def render_lit(self, scene: pyrender.Scene, shadows: bool
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Colour [H,W,3] uint8, depth [H,W] float32, ids [H,W] uint16 and instance-index
-        bytes [H,W] uint8 in one pass.
+        bytes [H,W] uint8: in one pass, or with `antialias` colour from a multisampled pass
+        and the rest from a single-sample one.
 
         The scene's background alpha must be 0: the id attachment is cleared with it."""
         if scene.bg_color[3] != 0:
             raise ValueError("render_lit needs a scene background with alpha 0")
-        color, depth = self.render(scene, Flags.SHADOWS_DIRECTIONAL if shadows else Flags.NONE)
-        return color, depth, self._renderer.last_ids, self._renderer.last_instances
+        flags = Flags.SHADOWS_DIRECTIONAL if shadows else Flags.NONE
+        if not self.antialias:
+            color, depth = self.render(scene, flags)
+            return color, depth, self._renderer.last_ids, self._renderer.last_instances
+        if self.read_normals:  # the lit shader alone writes normals; its colour is dropped
+            _, depth = self.render(scene, Flags.NONE)
+            ids, instances = self._renderer.last_ids, self._renderer.last_instances
+        else:
+            depth, ids, instances = self.render_ids(scene)
+        self._renderer.multisample_pass = True
+        try:
+            color, _ = self.render(scene, flags)
+        finally:
+            self._renderer.multisample_pass = False
+        return color, depth, ids, instances
 
     @property
     def read_normals(self) -> bool:

@@ -20,6 +20,7 @@ from bridge.video import VideoWriter
 from renderer.annotations import object_coordinates
 from renderer.camera import CameraTrack
 from renderer.flow import forward_backward, poses_at
+from renderer.motion_blur import blur
 from renderer.passes import FramePasses, boxes_and_counts
 
 QUEUE_FRAMES = 3  # frames in flight; bounds memory while the GL thread runs ahead
@@ -30,8 +31,10 @@ class ShotWriter:
     """Consumes frames in order; collects per-instance boxes and visible pixel counts."""
 
     def __init__(self, out_dir: Path, passes: frozenset[str], fps: int, camera: CameraTrack,
-                 trajectory: Trajectory, instances: list[Instance], body_boxes: np.ndarray):
+                 trajectory: Trajectory, instances: list[Instance], body_boxes: np.ndarray,
+                 motion_blur: bool = False):
         self.out_dir, self.passes, self.body_boxes = out_dir, passes, body_boxes
+        self.motion_blur = motion_blur and "rgb" in passes
         self.camera, self.trajectory, self.instances = camera, trajectory, instances
         self.num_ids = max((inst.id for inst in instances), default=0) + 1
         frames = camera.num_frames
@@ -70,8 +73,12 @@ class ShotWriter:
     def _write(self, frame: int, passes: FramePasses) -> None:
         self.boxes[frame], self.counts[frame] = boxes_and_counts(passes.segmentation,
                                                                  self.num_ids)
+        flows = None
+        if "flow" in self.passes or self.motion_blur:
+            flows = forward_backward(passes.depth, passes.segmentation, passes.instance_bytes,
+                                     self.camera, self.trajectory, self.instances, frame)
         if self._video is not None:
-            self._video.write(passes.rgb)
+            self._video.write(blur(passes.rgb, *flows) if self.motion_blur else passes.rgb)
         if "depth" in self.passes:
             tifffile.imwrite(shot.DEPTH.path(self.out_dir, frame), passes.depth)
         if "segmentation" in self.passes:
@@ -85,8 +92,6 @@ class ShotWriter:
                                         self.body_boxes)
             tifffile.imwrite(shot.OBJECT_COORDINATES.path(self.out_dir, frame), coords)
         if "flow" in self.passes:
-            flows = forward_backward(passes.depth, passes.segmentation, passes.instance_bytes,
-                                     self.camera, self.trajectory, self.instances, frame)
             for files, flow in zip((shot.FORWARD_FLOW, shot.BACKWARD_FLOW), flows):
                 np.save(files.path(self.out_dir, frame), flow)
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bridge import key_events
+from bridge.camera_schema import Shot
 from bridge.instances import Instance
 from bridge.schema import Scene
 from bridge.shot import ALL_PASSES, ANNOTATIONS, DEFAULT_PASSES
@@ -19,9 +21,16 @@ from renderer.camera import CameraTrack, camera_track, trajectory_corners
 from renderer.offscreen import Offscreen, shadow_view
 from renderer.outputs import ShotWriter
 from renderer.passes import render_frame
-from renderer.scene_builder import ShotScene, add_liquids, build_scene, set_frame
+from renderer.scene_builder import (
+    ShotScene,
+    add_liquids,
+    add_surroundings,
+    build_scene,
+    set_frame,
+)
 from renderer.shots import shots_track
 
+AUTO_EVENT_PRESET = "wide"  # the break with what led up to it and where the pieces go
 NO_GROUND_SHADOW_REACH = 50.0  # metres: without a ground, shadow points stop this far out
 
 
@@ -78,6 +87,24 @@ def _render_frames(renderer: Offscreen, shot: ShotScene, trajectory: Trajectory,
     return gl_s
 
 
+def _camera_track(scene: Scene, shot: ShotScene, trajectory: Trajectory, events: dict,
+                  corners: np.ndarray) -> CameraTrack:
+    """The shot list's camera; else a posed or keyframed one; else the automatic camera,
+    which frames the scene's key event (its first break, else its first spill) as a wide
+    shot, or with no such event fits everything that exists."""
+    camera = scene.camera
+    if not camera.shots and not camera.keyframes and camera.position is None \
+            and camera.look_at is None:
+        found = key_events.key_events(scene, events, trajectory.names)
+        if found:
+            wide = Shot(preset=AUTO_EVENT_PRESET, subject=found[0].subject)
+            scene = scene.model_copy(update={"camera": camera.model_copy(update={"shots": [wide]})})
+    if scene.camera.shots:
+        return shots_track(scene, shot.bounds, trajectory, events)
+    return camera_track(camera, scene.resolution, np.arange(scene.num_frames) / scene.fps,
+                        corners)
+
+
 def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance], out_dir: Path,
                 scene_dir: Path | None = None, passes: frozenset[str] = DEFAULT_PASSES,
                 progress: Callable[[int, int], None] | None = None,
@@ -96,11 +123,8 @@ def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance],
     out_dir.mkdir(parents=True, exist_ok=True)
     shot = build_scene(scene, instances, scene_dir)
     corners = trajectory_corners(shot.bounds, trajectory)
-    if scene.camera.shots:
-        track = shots_track(scene, shot.bounds, trajectory, events or {})
-    else:
-        track = camera_track(scene.camera, scene.resolution, np.arange(frames) / scene.fps,
-                             corners)
+    add_surroundings(shot, scene, corners)
+    track = _camera_track(scene, shot, trajectory, events or {}, corners)
     add_liquids(shot, instances, trajectory, track)
     ground = scene.world.ground
     reach = ground.size / 2 if ground is not None else NO_GROUND_SHADOW_REACH
@@ -108,13 +132,17 @@ def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance],
     try:
         renderer.set_ids(shot.seg_colors)
         renderer.set_layers(list(shot.liquids.values()), shot.water)
-        renderer.set_receivers_only([] if shot.ground is None else [shot.ground.mesh])
+        renderer.set_receivers_only([node.mesh for node in [shot.ground, *shot.surroundings]
+                                     if node is not None])
+        renderer.set_surface(shot.sky, shot.patterns if scene.style.textures else {},
+                             scene.seed)
         for node, direction in shot.suns.items():
             renderer.shadow_views[node] = shadow_view(
                 direction, _shadow_points(corners, direction / np.linalg.norm(direction), reach))
         renderer.read_normals = "normals" in passes
+        renderer.antialias = scene.style.antialias
         writer = ShotWriter(out_dir, frozenset(passes), scene.fps, track, trajectory, instances,
-                            boxes_by_id(shot.bounds, instances))
+                            boxes_by_id(shot.bounds, instances), scene.style.motion_blur)
         setup_s = time.perf_counter() - started
         try:
             gl_s = _render_frames(renderer, shot, trajectory, track, writer,

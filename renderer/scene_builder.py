@@ -1,8 +1,9 @@
 """The pyrender scene of a shot: one mesh node per body, fragment and liquid, the water,
-the ground and the lights.
+the ground, the surroundings (`world.environment`) and the lights.
 
-The ground carries id 0, so it is drawn (and has depth) in the ids-only pass too. Water is no
-instance: it has no id and is drawn into the colour alone (see renderer/offscreen.py).
+The ground and the surroundings carry id 0, so they are drawn (and have depth) in the
+ids-only pass too. Water is no instance: it has no id and is drawn into the colour alone
+(see renderer/offscreen.py).
 """
 from __future__ import annotations
 
@@ -11,17 +12,28 @@ from pathlib import Path
 
 import numpy as np
 
+from bridge.assets.build import material_for
 from bridge.instances import Instance
+from bridge.materials import get_material
 from bridge.schema import Light, Scene
 from bridge.trajectory import Trajectory
 from bridge.transforms import look_at_quat, pose_matrix
 from renderer.camera import CameraTrack
-from renderer.meshes import body_mesh, ground_mesh, particle_mesh, water_mesh
+from renderer.meshes import (
+    body_mesh,
+    ground_mesh,
+    material,
+    particle_mesh,
+    shaded_primitive,
+    water_mesh,
+)
 from renderer.offscreen import encode_id, pyrender
 from renderer.particles import particle_poses, pixels_per_metre
+from renderer.rooms import build_environment
+from renderer.surroundings import OUTDOOR_SKY, Environment, Part, Sky
 
-SKY_COLOR = (0.62, 0.74, 0.88, 0.0)  # display colour, not lit; alpha 0 clears the ids
-
+# A ground of a material reads as a floor of it: wooden boards, tiles of ceramic or stone.
+GROUND_PATTERNS = {"wood": "planks", "ceramic": "tiles", "porcelain": "tiles", "stone": "tiles"}
 
 @dataclass
 class ShotScene:
@@ -35,6 +47,9 @@ class ShotScene:
     shadows: bool  # directional shadows on
     camera: pyrender.Node
     ground: pyrender.Node | None
+    surroundings: list[pyrender.Node]  # the environment's parts: drawn, id 0, cast no shadow
+    patterns: dict[str, list[pyrender.Primitive]]  # surface pattern -> primitives laid with it
+    sky: Sky  # the light of the surroundings (see mesh.frag's sky uniforms)
 
 
 def _add_light(pscene: pyrender.Scene, light: Light) -> pyrender.Node | None:
@@ -55,18 +70,15 @@ def _add_light(pscene: pyrender.Scene, light: Light) -> pyrender.Node | None:
 def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None) -> ShotScene:
     """The static pyrender scene without its liquids, which `add_liquids` adds once the camera
     is known; `set_frame` then places bodies, particles and camera."""
-    pscene = pyrender.Scene(bg_color=SKY_COLOR, ambient_light=np.zeros(3))
-    nodes, seg_colors, bounds = {}, {}, {}
+    pscene = pyrender.Scene(ambient_light=np.zeros(3))
+    nodes, seg_colors, bounds, patterns = {}, {}, {}, {}
     for inst in instances:
         if inst.kind != "liquid":
             mesh, bounds[inst.name] = body_mesh(inst, scene, scene_dir)
             node = nodes[inst.name] = pscene.add(mesh, name=inst.name)
             seg_colors[node] = encode_id(inst.id)
+            _lay(patterns, material_for(inst.body).pattern, mesh)
     water = [pscene.add(water_mesh(w), name=f"water:{w.name}") for w in scene.water]
-    ground_plane = ground_mesh(scene)
-    ground = None if ground_plane is None else pscene.add(ground_plane, name="ground")
-    if ground is not None:
-        seg_colors[ground] = encode_id(0)
     suns = {}
     for light in scene.lights:
         node = _add_light(pscene, light)
@@ -77,7 +89,54 @@ def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None)
     camera = pscene.add(pyrender.PerspectiveCamera(
         yfov=np.radians(scene.camera.vertical_fov(aspect)), aspectRatio=aspect,
         znear=scene.camera.near, zfar=scene.camera.far))
-    return ShotScene(pscene, nodes, {}, water, seg_colors, bounds, suns, shadows, camera, ground)
+    return ShotScene(pscene, nodes, {}, water, seg_colors, bounds, suns, shadows, camera, None,
+                     [], patterns, OUTDOOR_SKY)
+
+
+def _lay(patterns: dict[str, list], pattern: str | None, mesh: pyrender.Mesh) -> None:
+    if pattern is not None:
+        patterns.setdefault(pattern, []).extend(mesh.primitives)
+
+
+def _part_mesh(part: Part) -> pyrender.Mesh:
+    look = material(part.color, part.metallic, part.roughness, part.alpha)
+    look.emissiveFactor = np.asarray(part.emissive, float)
+    return pyrender.Mesh([shaded_primitive(part.mesh, look)])
+
+
+def add_surroundings(shot: ShotScene, scene: Scene, corners: np.ndarray) -> None:
+    """The ground and the environment around the action (`corners`: every instance's world
+    box corners over the shot). The ground takes the place's floor look, unless the script
+    names the ground's material: then its look wins (a "stone floor" stays stone)."""
+    low = corners.min(axis=0) if len(corners) else np.zeros(3)
+    high = corners.max(axis=0) if len(corners) else np.zeros(3)
+    place: Environment = build_environment(scene.world.environment, low, high, scene.seed)
+    shot.sky = place.sky
+    shot.scene.bg_color = np.array([*place.background, 0.0])  # alpha 0 clears the ids
+    ground = scene.world.ground
+    floor = None if ground is not None and "material" in ground.model_fields_set \
+        else place.floor
+    ground_plane = ground_mesh(scene, floor)
+    parts = list(place.parts)
+    if ground_plane is not None:
+        shot.ground = shot.scene.add(ground_plane, name="ground")
+        shot.seg_colors[shot.ground] = encode_id(0)
+        _lay(shot.patterns, _ground_pattern(scene, floor), ground_plane)
+    elif place.floor is not None:  # no physical ground, yet the place has a floor
+        parts.append(place.floor)
+    for part in parts:
+        mesh = _part_mesh(part)
+        node = shot.scene.add(mesh, name=f"environment:{part.name}")
+        shot.surroundings.append(node)
+        shot.seg_colors[node] = encode_id(0)
+        _lay(shot.patterns, part.pattern, mesh)
+
+
+def _ground_pattern(scene: Scene, floor: Part | None) -> str | None:
+    if floor is not None:
+        return floor.pattern
+    return GROUND_PATTERNS.get(scene.world.ground.material,
+                               get_material(scene.world.ground.material).pattern)
 
 
 def add_liquids(shot: ShotScene, instances: list[Instance], trajectory: Trajectory,

@@ -17,10 +17,12 @@ import json
 from pathlib import Path
 
 from bridge.loader import LoadedScene
+from bridge.schema import REFINER_STYLE
 from simshot import __version__
 
 LOOK = ("name", "fps", "resolution", "camera", "lights", "style", "refine", "expect")
-NOT_RENDERED = ("name", "style", "refine", "expect")
+LOOK_OF_WORLD = ("environment",)
+NOT_RENDERED = ("name", "refine", "expect")
 SOURCE_SUFFIXES = (".py", ".vert", ".frag", ".json")
 LIBRARIES = {"simulate": ("numpy", "pybullet", "trimesh", "coacd", "manifold3d"),
              "render": ("numpy", "pyrender2", "PyOpenGL", "trimesh", "av", "tifffile",
@@ -32,9 +34,11 @@ def stage_keys(loaded: LoadedScene, passes: frozenset[str]) -> dict[str, str]:
     """The simulate key (physics inputs only: never the camera) and the render key."""
     scene = loaded.scene.model_dump(mode="json", by_alias=True)
     physics = {k: _colourless(v) for k, v in scene.items() if k not in LOOK}
+    physics["world"] = {k: v for k, v in physics["world"].items() if k not in LOOK_OF_WORLD}
     meshes = _mesh_hashes(loaded)
     sim = _digest({"script": physics, "meshes": meshes, "code": code_digest("simulate")})
     look = {k: v for k, v in scene.items() if k not in NOT_RENDERED}
+    look["style"] = {k: v for k, v in look["style"].items() if k not in REFINER_STYLE}
     render = _digest({"script": look, "meshes": meshes, "sim": sim, "passes": sorted(passes),
                       "code": code_digest("render")})
     return {"simulate": sim, "render": render}

@@ -150,6 +150,11 @@ def _material_row(m: Material) -> list[str]:
             appearance(m)]
 
 
+PATTERN_WORDS = {"wood": "wood grain", "planks": "floor boards", "tiles": "tiles",
+                 "concrete": "concrete", "stone": "stone slabs", "fabric": "woven",
+                 "brushed_metal": "brushed"}  # how the renderer's surface patterns read
+
+
 def appearance(m: Material) -> str:
     """One phrase: the colour, then metallic, glossy or matte, and transparency."""
     finish = ["metallic"] if m.metallic >= 0.5 else []
@@ -159,6 +164,8 @@ def appearance(m: Material) -> str:
         finish.append("matte")
     if m.transparency > 0:
         finish.append(f"{m.transparency:.0%} transparent")
+    if m.pattern is not None:
+        finish.append(PATTERN_WORDS[m.pattern])
     return "; ".join([m.color_name, ", ".join(finish)]) if finish else m.color_name
 
 

@@ -4,8 +4,10 @@ A stage is skipped when its key (simshot.cache) matches the key recorded in the 
 folder's `stages.json`; its artifacts are then carried over by hard link. The simulate stage
 records the physics at its own step rate (simulation.npz), so a camera edit, slow motion
 included, never re-simulates: the frames' trajectory.npz and events.json are sampled from the
-recording for the current time map on every run. Style and expectations feed no stage's key:
-editing them only re-runs the checks, which read the recording, never the frames.
+recording for the current time map on every run. The refiner's prompt and the expectations
+feed no stage's key: editing them only re-runs the checks, which read the recording, never
+the frames; the coarse look (`style.antialias`, `textures`, `motion_blur`) and
+`world.environment` re-render without re-simulating.
 """
 from __future__ import annotations
 

@@ -235,3 +235,48 @@ def test_parse_reply_accepts_a_fenced_object_and_refuses_the_rest():
         parse_reply("__import__('os').system('true')")
     with pytest.raises(UserError):
         parse_reply("[" * 100_000 + "]" * 100_000)
+
+
+def test_the_instructions_and_the_schema_offer_every_environment():
+    from bridge.schema import ENVIRONMENTS
+    from planner.llm import system_prompt
+
+    for json_mode in (False, True):
+        text = system_prompt(json_mode)
+        assert "world.environment" in text
+        assert all(place in text for place in ENVIRONMENTS)
+    world = response_schema()["properties"]["scene"]["properties"]["world"]
+    assert world["properties"]["environment"]["enum"] == list(ENVIRONMENTS)
+    example = system_prompt(False).split("Example: ", 1)[1]
+    assert scene_from_document(parse_reply(example), "<example>").world.environment == "court"
+
+
+def run_in_kitchen(stub, world: dict | None):
+    stub.script(ok(scene(**({"world": world} if world is not None else {}))))
+    return plan("a basketball drops off the kitchen counter and bounces", drafter_for(stub),
+                lambda doc: scene_from_document(doc, "<plan>"), lambda s: {}, verify_high,
+                rounds=1, retry=FAST_RETRY)
+
+
+def test_an_llm_plan_sets_the_environment_and_the_named_place_is_planned(stub, tmp_path):
+    result = run_in_kitchen(stub, {"environment": "kitchen"})
+    assert result.verified and result.scene.world.environment == "kitchen"
+    path = tmp_path / "plan_trace.json"
+    write_trace(result.trace, path)
+    claims = json.loads(path.read_text())["claims"]
+    assert claims == [{"text": "kitchen, counter", "kind": "place", "fate": "planned",
+                       "detail": claims[0]["detail"]}]
+
+
+def test_a_place_the_llm_leaves_out_is_dropped_not_lost(stub):
+    (claim,) = run_in_kitchen(stub, None).trace.claims
+    assert (claim.fate, claim.kind) == ("dropped", "place") and "none" in claim.detail
+
+
+def test_an_environment_outside_the_contract_goes_back_as_feedback(stub):
+    stub.script(ok(scene(world={"environment": "beach"})), ok(scene(world={"environment":
+                                                                            "street"})))
+    result = run(drafter_for(stub))
+    assert result.verified and result.scene.world.environment == "street"
+    assert "environment" in " ".join(result.trace.rounds[0]["errors"])
+    assert "environment" in last_user(stub.requests[1])

@@ -306,3 +306,94 @@ def test_knocked_off_a_table_and_shattering_on_the_floor_falls_off_the_table():
     glass = next(b for b in scene.bodies if b.asset == "tumbler")
     assert glass.velocity == (0.0, 0.0, 0.0) and scene.events  # at rest, then knocked off
     assert scene.liquids and {type(e).__name__ for e in scene.expect} >= {"Shatters"}
+
+
+@pytest.mark.parametrize("prompt, place", [
+    ("A glass falls off the kitchen counter and shatters", "kitchen"),
+    ("A plate slides off the kitchen table", "kitchen"),
+    ("A mug is knocked off the countertop", "kitchen"),
+    ("A remote falls off the sofa onto the floor", "living_room"),
+    ("A mug falls off the coffee table", "living_room"),
+    ("A ball rolls across the living room", "living_room"),
+    ("A tennis ball rolls off the couch", "living_room"),
+    ("A basketball bounces on the court", "court"),
+    ("A medicine ball is dropped in the gym", "court"),
+    ("A basketball drops through the hoop and bounces", "court"),
+    ("A bottle falls onto the street and shatters", "street"),
+    ("A rubber ball bounces on the sidewalk", "street"),
+    ("A can rolls down the road past two parked cars", "street"),
+    ("Two balls collide aboard the space station", "space_station"),
+    ("A cup of water is poured out on the ISS", "space_station"),
+    ("Three blocks tumble inside a spaceship", "space_station"),
+    ("A glass falls and shatters on a white background", "studio"),
+    ("A ball bounces in a photo studio", "studio"),
+    ("A vase falls off a shelf in front of a grey backdrop", "studio")])
+def test_a_place_named_in_the_prompt_is_the_environment(prompt, place):
+    draft = plan_offline(prompt)
+    assert scene_from_document(draft.document).world.environment == place
+    assert "named in the prompt: '" in _yaml(draft)
+    (claim,) = [c for c in draft.claims if c.kind == "place"]
+    assert (claim.fate, claim.text) == ("planned", ", ".join(parse(prompt).place_words))
+
+
+@pytest.mark.parametrize("prompt, place", [
+    ("A glass falls off a table and shatters", "kitchen"),
+    ("An egg rolls off the table", "kitchen"),
+    ("Two balls collide in zero gravity", "space_station"),
+    ("weightless handful of balls drifting apart after a small push, orbit camera",
+     "space_station"),
+    ("A basketball is dropped from 2 m and bounces", "court"),
+    ("A rubber ball bounces on concrete", "studio"),
+    ("A book falls off a table", "studio"),  # a table with no tableware is not a kitchen
+    ("A toy car rolls down a ramp", "studio"),  # a toy car is no street
+    ("A ball bounces on the ground while a flag waves in the background", "studio")])
+def test_without_a_place_the_scene_picks_a_default_and_says_so(prompt, place):
+    draft = plan_offline(prompt)
+    assert scene_from_document(draft.document).world.environment == place
+    assert f"environment: {place}  # default (no place named): " in _yaml(draft)
+    assert not [c for c in draft.claims if c.kind == "place"]
+
+
+def test_the_environment_follows_the_ground_in_world_with_its_comment():
+    text = _yaml(plan_offline("A glass falls off the kitchen counter and shatters"))
+    world = text[text.index("world:"):text.index("bodies:")]
+    assert world.index("ground:") < world.index("environment:")
+    assert "environment: kitchen  # named in the prompt: 'kitchen', 'counter'\n" in world
+    weightless = _yaml(plan_offline("Two balls collide in zero gravity"))
+    assert "  ground:  # no floor" in weightless
+    assert "  environment: space_station  # default (no place named): weightless" in weightless
+
+
+@pytest.mark.parametrize("prompt, ground, place", [
+    ("A plate falls onto the kitchen tiles", "ceramic", "kitchen"),
+    ("A glass falls onto the tiled kitchen floor", "ceramic", "kitchen"),
+    ("A bouncy ball is thrown down hard at the pavement and rebounds", "concrete", "street"),
+    ("A ball bounces on the road", "concrete", "street"),
+    ("A glass falls onto the carpet in the living room", "felt", "living_room"),
+    ("An egg is dropped from 1 m onto the kitchen floor and cracks", "stone", "kitchen")])
+def test_a_place_that_is_also_a_floor_keeps_the_ground_material(prompt, ground, place):
+    world = _scene(prompt).world
+    assert (world.ground.material, world.environment) == (ground, place)
+
+
+def test_place_claims_survive_revision_and_reach_the_trace():
+    from planner.agent import OfflineDrafter, plan
+
+    draft = plan_offline("A glass falls off the kitchen counter and shatters")
+    failed = [{"check": "shatters", "subject": "glass", "passed": False, "detail": ""}]
+    assert revise_offline(draft, failed, 1).claims == draft.claims
+
+    outcomes = iter([False, True])
+    result = plan("A glass falls off the kitchen counter and shatters", OfflineDrafter(),
+                  scene_from_document, lambda scene: None,
+                  lambda scene, outcome: [{"check": "shatters", "subject": "glass",
+                                           "passed": next(outcomes), "detail": ""}])
+    assert result.verified and len(result.trace.rounds) == 2
+    (claim,) = result.trace.claims
+    assert (claim.text, claim.kind, claim.fate) == ("kitchen, counter", "place", "planned")
+
+
+def test_stand_ins_and_left_out_scenery_are_claims_too():
+    claims = plan_offline("An apple falls off a table in a room lit by candles").claims
+    assert {(c.text, c.kind, c.fate) for c in claims} == {
+        ("apple", "object", "stood_in"), ("candles", "scenery", "dropped")}

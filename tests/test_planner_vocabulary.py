@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bridge.assets.registry import ASSETS
 from bridge.camera_schema import PRESETS, Camera, Move
 from bridge.schema import CHECKS
 from planner.offline import lexicon as lx
@@ -116,3 +117,47 @@ def test_surfaces_are_the_library_furniture():
     assert {m.asset for m in parse("a ball rolls off a table down a ramp").surfaces} == {
         "table", "ramp"}
     assert all(m.asset not in lx.SURFACES for m in parse("a glass and a ball").mentions)
+
+
+PLACE_WORDS = [(place, word) for place, concept in lx.PLACES.items() for word in concept.words]
+
+
+def test_every_place_is_an_environment_of_the_contract():
+    from bridge.schema import ENVIRONMENTS
+
+    assert set(lx.PLACES) <= set(ENVIRONMENTS) - {"none"}
+    assert lx.TABLEWARE <= set(ASSETS)
+
+
+@pytest.mark.parametrize("place, word", PLACE_WORDS)
+def test_the_parser_reads_every_place_word_of_the_table(place, word):
+    for said in (word, f"{word}s"):
+        intent = parse(f"A ball falls onto the floor of the {said}")
+        assert (intent.place, intent.place_words) == (place, (word,))
+    # a place is a floor material only where the ground table says so ('the pavement')
+    assert parse(f"A ball falls onto the {word}").ground_material == lx.GROUND_WORDS.get(word)
+
+
+@pytest.mark.parametrize("place, word", PLACE_WORDS)
+def test_a_named_place_reaches_the_script_and_its_claim(place, word):
+    draft = plan_offline(f"A ball falls onto the floor of the {word}")
+    assert draft.document["world"]["environment"] == place
+    assert [(c.text, c.fate) for c in draft.claims if c.kind == "place"] == [(word, "planned")]
+
+
+@pytest.mark.parametrize("place, phrase", [(p, u) for p, c in lx.PLACES.items()
+                                           for u in c.unless])
+def test_every_exception_holds_a_word_of_its_place_and_cancels_it(place, phrase):
+    assert any(f" {w} " in f" {phrase} " for w in lx.PLACES[place].words)
+    assert parse(f"A ball hits the {phrase}").place is None
+
+
+def test_every_space_station_word_is_weightless():
+    for word in lx.PLACES["space_station"].words:
+        assert parse(f"A ball drifts {word}").zero_g, word
+
+
+def test_the_first_place_in_the_table_wins():
+    first, second = list(lx.PLACES)[:2]
+    words = f"{lx.PLACES[second].words[0]} and {lx.PLACES[first].words[0]}"
+    assert parse(f"A ball falls in the {words}").place == first

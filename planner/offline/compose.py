@@ -11,6 +11,7 @@ from planner.offline import camera, refuse, scenarios
 from planner.offline import lexicon as lx
 from planner.offline.layout import Item, Plan
 from planner.offline.parse import Intent, parse
+from planner.trace import Claim
 
 MAX_PROMPT = 2000  # characters; a scene sentence is far shorter
 STOP = {"a", "an", "the", "of", "is", "are", "and", "on", "in", "to", "with", "from", "into"}
@@ -23,6 +24,7 @@ class Draft:
     document: CommentedMap
     notes: list[str] = field(default_factory=list)
     omitted: list[str] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
 
 
 def plan_offline(prompt: str, seed: int = 0) -> Draft:
@@ -36,8 +38,11 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
         plan.ground["material"] = intent.ground_material
     _negate(plan, intent)
     _apply_duration(plan, intent)
-    notes = [f"scenario: {scenario}", *plan.notes, *_understood(intent)]
-    return Draft(_document(plan, intent, text, seed), notes, omitted)
+    environment, why = _place(plan, intent)
+    notes = [f"scenario: {scenario}", *plan.notes, *_understood(intent),
+             f"place: {environment} ({why})"]
+    claims = [*_stand_ins(intent), *place_claims(intent, environment), *map(_left_out, omitted)]
+    return Draft(_document(plan, intent, text, seed, (environment, why)), notes, omitted, claims)
 
 
 def _checked(prompt: str) -> str:
@@ -81,14 +86,55 @@ def _apply_duration(plan: Plan, intent: Intent) -> None:
         plan.duration = round(min(max(intent.duration, 0.5), 20.0), 3)
 
 
+def _place(plan: Plan, intent: Intent) -> tuple[str, str]:
+    """world.environment and the comment saying what chose it: the place the prompt names,
+    else the first default that fits the scene."""
+    if intent.place:
+        return intent.place, "named in the prompt: " + ", ".join(
+            f"'{w}'" for w in intent.place_words)
+    assets = {item.data["asset"] for item in plan.bodies}
+    if intent.zero_g:
+        place, why = "space_station", "weightless, so aboard a space station"
+    elif intent.has("basketball", "basketballs"):
+        place, why = "court", "a basketball, so a court"
+    elif "table" in assets and assets & lx.TABLEWARE:
+        place, why = "kitchen", "a table set with tableware"
+    else:
+        place, why = "studio", "a plain studio"
+    return place, f"default (no place named): {why}"
+
+
+def place_claims(intent: Intent, written: str | None) -> list[Claim]:
+    """The place the prompt names as a claim: look alone, so `planned` when the script's
+    world.environment (`written`) is that place and never checked; `dropped` when it is not."""
+    if intent.place is None:
+        return []
+    words = ", ".join(intent.place_words)
+    if written == intent.place:
+        return [Claim(words, "place", "planned", f"world.environment: {written}; look alone, "
+                      "drawn around the action but not simulated, so nothing checks it")]
+    return [Claim(words, "place", "dropped", f"the prompt names {intent.place} but the script's "
+                  f"world.environment is {written or 'missing'}")]
+
+
+def _left_out(omitted: str) -> Claim:
+    """refuse.screen's 'candles (fire, flames and smoke is not simulated)' as a claim."""
+    words, _, why = omitted.partition(" (")
+    return Claim(words, "scenery", "dropped", f"left out: {why.rstrip(')')}")
+
+
+def _stand_ins(intent: Intent) -> list[Claim]:
+    return [Claim(m.word, "object", "stood_in", f"not in the asset library; a {m.asset} of its "
+                  "size and weight plays it")
+            for m in {m.word: m for m in intent.mentions if m.noun.stand_in}.values()]
+
+
 def _understood(intent: Intent) -> list[str]:
     objects = ", ".join(f"{m.count} x {m.word} ({m.asset}"
                         + (f", {m.material}" if m.material else "")
                         + (f", full of {m.liquid}" if m.liquid else "") + ")"
                         for m in intent.mentions)
-    found = [f"stand-in: {m.word} is not in the asset library; a {m.asset} of its size and "
-             f"weight plays it" for m in {m.word: m for m in intent.mentions
-                                          if m.noun.stand_in}.values()]
+    found = [f"stand-in: {c.text} is {c.detail}" for c in _stand_ins(intent)]
     found += [f"objects: {objects or 'none named'}",
              f"actions: {', '.join(sorted(intent.actions)) or 'none'}"]
     for label in ("height", "speed", "angle", "duration"):
@@ -98,14 +144,15 @@ def _understood(intent: Intent) -> list[str]:
     return found
 
 
-def _document(plan: Plan, intent: Intent, prompt: str, seed: int) -> CommentedMap:
+def _document(plan: Plan, intent: Intent, prompt: str, seed: int,
+              place: tuple[str, str]) -> CommentedMap:
     doc = CommentedMap()
     doc["name"] = plan.name
     doc["seed"] = seed
     doc["duration"] = plan.duration
     doc["fps"] = 24
     doc["resolution"] = _flow([512, 512])
-    doc["world"] = _world(plan)
+    doc["world"] = _world(plan, place)
     doc["bodies"] = _seq(plan.bodies)
     for key, items in (("liquids", plan.liquids), ("water", plan.water),
                        ("events", plan.events)):
@@ -124,11 +171,14 @@ def _document(plan: Plan, intent: Intent, prompt: str, seed: int) -> CommentedMa
     return doc
 
 
-def _world(plan: Plan) -> CommentedMap:
+def _world(plan: Plan, place: tuple[str, str]) -> CommentedMap:
     world = CommentedMap(gravity=_flow(list(plan.gravity)))
     world["ground"] = _nested(plan.ground) if plan.ground is not None else None
     if plan.ground is None:
         world.yaml_add_eol_comment("no floor: nothing to land on in free fall", "ground")
+    world["environment"] = place[0]
+    # two spaces after the value (indented 2): ruamel would align it with the ground's comment
+    world.yaml_add_eol_comment(place[1], "environment", column=len(f"environment: {place[0]}") + 4)
     return world
 
 

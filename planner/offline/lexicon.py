@@ -1,5 +1,5 @@
 """Words the offline planner understands: objects, materials, liquids, waters, verbs,
-modifiers, denied outcomes and camera language.
+modifiers, denied outcomes, camera language and places.
 
 Each fact is stated once here and the parser, the scenarios, the composer and the reviser read
 it. Object nouns map to library assets (plus optional material and dimension overrides); the
@@ -120,6 +120,10 @@ IRREGULAR_PLURALS = {"shelves": "shelf", "dominoes": "domino", "glasses": "glass
 
 # Furniture and surfaces are scenery that other objects stand on, not the actors.
 SURFACES = frozenset(spec.name for spec in ASSETS.values() if spec.category == "furniture")
+# What a table is set with; with a table it makes a kitchen when the prompt names no place.
+# A pane is filed with the glassware but is glazing; an egg is kitchen fare.
+TABLEWARE = frozenset(spec.name for spec in ASSETS.values()
+                      if spec.category == "tableware") - {"pane"} | {"egg"}
 
 MATERIAL_WORDS: dict[str, str] = {
     **{m: m for m in MATERIALS},
@@ -135,6 +139,7 @@ GROUND_WORDS: dict[str, str] = {
     "rock": "stone", "rocky": "stone", "stone": "stone", "tiled": "ceramic", "tile": "ceramic",
     "wooden": "wood", "wood": "wood", "carpet": "felt", "rug": "felt", "metallic": "steel",
     "metal": "steel", "steel": "steel", "foam": "foam", "mat": "foam", "ice": "ice",
+    "tiles": "ceramic",
 }
 
 LIQUIDS: dict[str, tuple[float, float, float]] = {
@@ -177,7 +182,8 @@ VERBS: dict[str, str] = {
 
 ZERO_G_WORDS = ("space station", "zero gravity", "zero-gravity", "zero g", "zero-g",
                 "weightless", "microgravity", "outer space", "in space", "in orbit",
-                "no gravity", "without gravity", "spacecraft", "space shuttle", "iss")
+                "no gravity", "without gravity", "spacecraft", "spaceship", "space shuttle",
+                "earth orbit", "iss")
 
 ARRANGEMENTS = {"in a row": "row", "in a line": "row", "lined up": "row", "row of": "row",
                 "line of": "row", "in a triangle": "triangle", "triangle": "triangle",
@@ -250,3 +256,30 @@ CAMERA: dict[str, CameraConcept] = {
 }
 # The framing when the prompt names camera language but no preset.
 MEDIUM = CameraConcept((), "medium shot", preset="medium", on_lead=True)
+
+
+@dataclass(frozen=True)
+class PlaceConcept:
+    """A place a prompt can name: the words that name it (each also in the plural)."""
+
+    words: tuple[str, ...]  # whole words or phrases, matched on the prompt's words
+    unless: tuple[str, ...] = ()  # phrases in which a word names something else: 'toy car'
+
+
+# Places by the world.environment they become (bridge.schema.ENVIRONMENTS), by priority: when
+# a prompt names two, the first one here wins. They are look alone: the physics never sees
+# them. "orbit" alone is a camera move, so only "in orbit" names space; every space station word
+# is also a zero-gravity word, so the shot that is drawn aboard one is weightless too.
+PLACES: dict[str, PlaceConcept] = {
+    "studio": PlaceConcept(("studio", "backdrop", "cyclorama", "white background",
+                            "plain background", "seamless background")),
+    "space_station": PlaceConcept(("space station", "spaceship", "spacecraft", "space shuttle",
+                                   "iss", "in orbit", "earth orbit")),
+    "kitchen": PlaceConcept(("kitchen", "kitchen table", "counter", "countertop", "worktop"),
+                            unless=("counter clockwise",)),
+    "living_room": PlaceConcept(("living room", "sofa", "couch", "coffee table", "lounge",
+                                 "sitting room")),
+    "court": PlaceConcept(("court", "basketball court", "gym", "gymnasium", "hoop")),
+    "street": PlaceConcept(("street", "road", "sidewalk", "pavement", "car", "parked"),
+                           unless=("toy car",)),
+}

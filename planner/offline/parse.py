@@ -60,6 +60,8 @@ class Intent:
     water: str | None = None  # the body of water named, e.g. 'pool'
     liquid: str | None = None  # a liquid named without a container
     ground_material: str | None = None
+    place: str | None = None  # the world.environment of the place named, e.g. 'kitchen'
+    place_words: tuple[str, ...] = ()  # the words that named it
     height: float | None = None
     speed: float | None = None
     angle: float | None = None
@@ -99,6 +101,7 @@ def parse(text: str) -> Intent:
     _read_waters(intent)
     _read_liquid(intent)
     _read_ground(intent)
+    _read_place(intent)
     _read_quantities(intent)
     intent.times = _times(tokens)
     intent.negated = _negated(tokens)
@@ -254,6 +257,18 @@ def _read_ground(intent: Intent) -> None:
             if material:
                 intent.ground_material = material
                 return
+
+
+def _read_place(intent: Intent) -> None:
+    """The place the prompt names ('off the kitchen counter'): its environment and words."""
+    for environment, concept in lx.PLACES.items():
+        named = [w for w in concept.words if intent.has(w, w + "s") and not any(
+            intent.has(u, u + "s") for u in concept.unless if f" {w} " in f" {u} ")]
+        if named:  # 'kitchen table' says what 'kitchen' does: keep the longer phrase only
+            intent.place = environment
+            intent.place_words = tuple(w for w in named if not any(
+                w != o and f" {w} " in f" {o} " for o in named))
+            return
 
 
 _HEIGHT_CUES = re.compile(r"\b(from|height of|drop of|above|up)\s*(a\s+|about\s+|around\s+)?$")

@@ -20,6 +20,10 @@ uniform mat4 P;
 
 out vec3 frag_position;
 out vec3 frag_normal;
+#ifdef PATTERN
+out vec3 frag_local_position;  // model space, where surface patterns are laid (see mesh.frag)
+out vec3 frag_local_normal;
+#endif
 flat out int frag_instance;  // which instance: a liquid's particle index
 invariant gl_Position;  // depth must match the ids-only pass bit for bit
 
@@ -31,6 +35,10 @@ void main()
     frag_normal = transpose(inverse(mat3(model))) * normal;
     gl_Position = (P * V) * world;
     frag_instance = gl_InstanceID;
+#ifdef PATTERN
+    frag_local_position = position;
+    frag_local_normal = normal;
+#endif
 #ifdef COLOR_0_LOC
     frag_color_0 = color_0;
 #endif

@@ -1,0 +1,173 @@
+"""The coarse render's look: anti-aliasing, surface patterns, surroundings, motion blur and
+the automatic camera. Whatever the look, the exact passes stay exact: depth, ids and flow
+describe the surface point at each pixel's centre."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+import tifffile
+from scipy import ndimage
+
+from bridge import shot as shotfiles
+from bridge.camera_schema import Camera
+from bridge.instances import instances_for
+from bridge.loader import load_scene
+from bridge.yamlio import save_document
+from renderer.camera import camera_track, trajectory_corners
+from renderer.offscreen import Offscreen
+from renderer.render import render_shot
+from renderer.scene_builder import add_surroundings, build_scene, set_frame
+from simshot.pipeline import run_shot
+from tests.helpers import make_scene, trajectory_of
+
+W, H = 128, 96
+BLOCK = {"name": "block", "asset": "block", "position": [0.0, 0.0, 0.0],
+         "params": {"length": 0.4, "width": 0.4, "height": 0.4}}
+VIEW = {"position": [1.3, -1.6, 0.9], "look_at": [0.0, 0.0, 0.2]}
+
+
+def frames(out: Path) -> list[np.ndarray]:
+    with av.open(str(out / shotfiles.RGB)) as container:
+        return [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+
+
+def render(tmp: Path, name: str, style: dict | None = None, poses=None, seed: int = 0,
+           environment: str = "none", duration: float = 1 / 24, world: dict | None = None):
+    scene = make_scene(bodies=[BLOCK], duration=duration, resolution=[W, H], camera=VIEW,
+                       style=style or {}, seed=seed,
+                       world={"environment": environment, **(world or {})})
+    out = tmp / name
+    render_shot(scene, trajectory_of(scene, poses or {}), instances_for(scene), out, None,
+                frozenset({"rgb", "depth", "segmentation"}))
+    return out
+
+
+def passes(out: Path, frame: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    return (tifffile.imread(shotfiles.DEPTH.path(out, frame)),
+            shotfiles.read_segmentation(shotfiles.SEGMENTATION.path(out, frame)))
+
+
+def edge_band(segmentation: np.ndarray) -> np.ndarray:
+    """Pixels beside an id change, horizontally or vertically."""
+    band = np.zeros(segmentation.shape, bool)
+    across = segmentation[:, 1:] != segmentation[:, :-1]
+    down = segmentation[1:] != segmentation[:-1]
+    band[:, 1:] |= across
+    band[:, :-1] |= across
+    band[1:] |= down
+    band[:-1] |= down
+    return band
+
+
+def lit_passes(antialias: bool) -> tuple[np.ndarray, ...]:
+    """Colour, depth and ids of the block straight from the renderer (no video encoding,
+    which would blur the edges either way)."""
+    scene = make_scene(bodies=[BLOCK], duration=1 / 24, resolution=[W, H], camera=VIEW,
+                       style={"textures": False})
+    trajectory = trajectory_of(scene, {})
+    shot = build_scene(scene, instances_for(scene), None)
+    corners = trajectory_corners(shot.bounds, trajectory)
+    add_surroundings(shot, scene, corners)
+    track = camera_track(scene.camera, scene.resolution, np.zeros(1), corners)
+    renderer = Offscreen(W, H)
+    try:
+        renderer.set_ids(shot.seg_colors)
+        renderer.set_surface(shot.sky, {}, scene.seed)
+        renderer.antialias = antialias
+        set_frame(shot, trajectory, 0, track.pose(0), track.fov_deg[0])
+        return renderer.render_lit(shot.scene, shadows=True)[:3]
+    finally:
+        renderer.delete()
+
+
+def test_antialiasing_smooths_the_colour_and_leaves_depth_and_ids_exact():
+    sharp, smooth = lit_passes(False), lit_passes(True)
+    for a, b in zip(sharp[1:], smooth[1:]):
+        np.testing.assert_array_equal(a, b)  # bit for bit: the labels never see the samples
+    band = edge_band(sharp[2])
+
+    def between(rgb: np.ndarray) -> float:
+        """Share of edge pixels whose lightness lies strictly between their neighbours':
+        one sample per pixel takes one side's colour; averaged samples blend the two."""
+        luma = rgb.astype(float).mean(axis=2)
+        pad = np.pad(luma, 1, mode="edge")
+        around = np.stack([pad[:-2, 1:-1], pad[2:, 1:-1], pad[1:-1, :-2], pad[1:-1, 2:]])
+        inside = (luma > around.min(axis=0) + 6) & (luma < around.max(axis=0) - 6)
+        return float(inside[band].mean())
+
+    assert between(smooth[0]) > max(0.2, 2.5 * between(sharp[0]))
+    away = ~band
+    assert np.abs(sharp[0].astype(int) - smooth[0])[away].mean() < 1.0  # elsewhere the same
+
+
+def test_surface_patterns_are_seeded_and_deterministic(tmp_path):
+    boards = {"ground": {"material": "wood"}}  # a wooden floor is laid as boards
+    first = frames(render(tmp_path, "a", seed=3, world=boards))[0]
+    again = frames(render(tmp_path, "b", seed=3, world=boards))[0]
+    other = frames(render(tmp_path, "c", seed=4, world=boards))[0]
+    plain = frames(render(tmp_path, "d", {"textures": False}, seed=3, world=boards))[0]
+    np.testing.assert_array_equal(first, again)
+    depth, ids = passes(tmp_path / "a")
+    floor = (ids == 0) & (depth > 0)
+    assert np.abs(first.astype(int) - other)[floor].mean() > 2.0  # another seed, other boards
+    # the boards' joints and grain vary the floor where the plain one is smooth shading
+    detail = [np.abs(np.diff(img.astype(float).mean(axis=2), axis=1))[floor[:, 1:]].mean()
+              for img in (first, plain)]
+    assert detail[0] > 2 * detail[1], detail
+
+
+@pytest.mark.parametrize("environment", ["studio", "kitchen", "court"])
+def test_surroundings_are_drawn_around_the_action_and_never_hide_it(tmp_path, environment):
+    bare = render(tmp_path, "bare")
+    placed = render(tmp_path, environment, environment=environment)
+    np.testing.assert_array_equal(passes(bare)[1], passes(placed)[1])  # ids: the block intact
+    depth_bare, depth_placed = passes(bare)[0], passes(placed)[0]
+    sky = depth_bare == 0
+    assert sky.any() and (depth_placed[sky] > 0).mean() > 0.9  # walls where the sky was
+    again = render(tmp_path, environment + "-again", environment=environment)
+    np.testing.assert_array_equal(frames(placed)[0], frames(again)[0])
+
+
+def test_motion_blur_streaks_a_moving_body_along_its_motion_only(tmp_path):
+    steps = np.arange(3)[:, None]
+    moving = {"block": (np.hstack([0.25 * steps - 0.25, 0 * steps, 0 * steps]),
+                        np.tile([0.0, 0.0, 0.0, 1.0], (3, 1)))}
+    sharp = render(tmp_path, "sharp", {"textures": False}, moving, duration=3 / 24)
+    blurred = render(tmp_path, "blurred", {"textures": False, "motion_blur": True}, moving,
+                     duration=3 / 24)
+    for a, b in zip(passes(sharp, 1), passes(blurred, 1)):
+        np.testing.assert_array_equal(a, b)
+    luma = [frames(out)[1].astype(float).mean(axis=2) for out in (sharp, blurred)]
+    band = edge_band(passes(sharp, 1)[1])
+    vertical = np.abs(np.diff(luma[0], axis=1))  # edges the sideways motion crosses
+    strong = band[:, 1:] & (vertical > 20)
+    assert strong.any()
+    soft = np.abs(np.diff(luma[1], axis=1))[strong]
+    assert soft.mean() < 0.7 * vertical[strong].mean()
+    still = ~ndimage.binary_dilation(band, iterations=12)  # the ground far from the block
+    assert np.abs(luma[0] - luma[1])[still].mean() < 1.0
+
+
+JUICE = Path(__file__).resolve().parents[1] / "scenes" / "juice_glass_falls.yaml"
+
+
+@pytest.mark.slow
+def test_the_automatic_camera_frames_the_break(tmp_path):
+    """No camera section: the camera finds the scene's key event, the glass's break, and
+    frames it as the planner's shots do (central, its pieces and juice big enough)."""
+    doc = load_scene(JUICE).doc
+    del doc["camera"]
+    doc["resolution"] = [160, 120]
+    script = tmp_path / "auto.yaml"
+    save_document(doc, script)
+    loaded = load_scene(script)
+    assert loaded.scene.camera == Camera()
+    report = run_shot(loaded, tmp_path / "out", page=False).report
+    framed = {e["label"]: e for e in report["event_framing"]}
+    assert framed["fracture of glass"]["central"], framed
+    assert framed["fracture of glass"]["coverage"] >= 0.02, framed
+    on_screen = [e for e in report["expectations"] if e["check"] == "on_screen"]
+    assert on_screen and all(e["passed"] for e in on_screen), on_screen
