@@ -15,7 +15,7 @@ from renderer.offscreen import pyrender
 if TYPE_CHECKING:
     from bridge.assets.build import Appearance
     from bridge.assets.fracture import Fragment
-    from renderer.surroundings import Part
+    from renderer.environments import Part
 
 SMOOTH_ANGLE = np.radians(35)  # edges sharper than this stay sharp in shading
 PARTICLE_GROWTH = 1.3  # drawn radius over the physical one, so neighbours overlap and merge

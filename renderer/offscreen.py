@@ -7,8 +7,9 @@ segmentation, and a 2048^2 shadow map stretched over the scene's bounding box (w
 lean shaders compiled for the scene's exact light counts; the lit pass writes each
 instance's id colour to a second colour attachment, so one pass gives colour, depth and ids;
 and each sun's shadow map is framed once per shot on the bodies and their shadows.
-One sample per pixel also makes colour, depth and ids sample the same point (the pixel
-centre), which exact flow needs.
+One sample per pixel also makes depth and ids sample the same point (the pixel centre),
+which exact flow needs. Anti-aliased colour therefore comes from a second, multisampled pass
+(renderer/multisample.py), while depth and ids come from the single-sample ids pass.
 
 Instance ids are encoded as 8-bit colours (low byte, high byte, 0). Both id shaders write
 the low byte of the draw's instance index into that free third byte: 0 for a plain mesh, the
@@ -26,7 +27,6 @@ from pathlib import Path
 
 import numpy as np
 
-from bridge.transforms import look_at_quat, pose_matrix
 from renderer.gl import select_platform
 
 select_platform()  # before the first import of PyOpenGL, which binds the platform once
@@ -37,6 +37,8 @@ from OpenGL import GL
 from pyrender.shader_program import ShaderProgramCache
 
 from renderer import multisample
+from renderer.readback import linear_depth, read_color, read_normals_attachment
+from renderer.shadows import ShadowView, compare_in_sampler
 from renderer.surfaces import Patterns
 
 SHADER_DIR = Path(__file__).parent / "shaders"
@@ -45,7 +47,6 @@ IDS_ATTACHMENT = 1  # colour attachment that the lit shader writes instance ids 
 NORMALS_ATTACHMENT = 2  # and world-space normals, (n + 1) / 2 in 16-bit channels
 MAIN_DRAW_BUFFERS = [GL.GL_COLOR_ATTACHMENT0 + k for k in (0, IDS_ATTACHMENT, NORMALS_ATTACHMENT)]
 LUMINANCE = np.array([0.2126, 0.7152, 0.0722], np.float32)  # Rec. 709 weights
-ShadowView = tuple[np.ndarray, np.ndarray]  # (V, P): world-to-light view and ortho projection
 Flags = pyrender.RenderFlags
 
 
@@ -57,21 +58,6 @@ def encode_id(instance_id: int) -> tuple[int, int, int]:
 def decode_ids(colors: np.ndarray) -> np.ndarray:
     """[H,W,>=2] uint8 id colours to [H,W] uint16 ids."""
     return colors[..., 0].astype(np.uint16) | (colors[..., 1].astype(np.uint16) << 8)
-
-
-def shadow_view(direction: np.ndarray, points: np.ndarray) -> ShadowView:
-    """An orthographic light view along `direction` that just covers `points`."""
-    direction = np.asarray(direction, float) / np.linalg.norm(direction)
-    centre = (points.min(axis=0) + points.max(axis=0)) / 2
-    pose = pose_matrix(centre, look_at_quat(centre - direction, centre))
-    local = (points - centre) @ pose[:3, :3]  # light axes: right, up, backward
-    margin = 0.02 + 0.02 * np.ptp(local, axis=0).max()
-    half = np.abs(local[:, :2]).max(axis=0) + margin
-    pose[:3, 3] = centre + pose[:3, 2] * (local[:, 2].max() + margin)
-    depth = local[:, 2].max() - local[:, 2].min() + 2 * margin
-    camera = pyrender.OrthographicCamera(xmag=half[0], ymag=half[1], znear=margin / 2,
-                                         zfar=depth + margin)
-    return np.linalg.inv(pose), camera.get_projection_matrix()
 
 
 _GL_UNIFORM_LOCATION = pyrender.shader_program.glGetUniformLocation
@@ -118,6 +104,7 @@ class _Renderer(pyrender.Renderer):
         self.multisample_pass = False  # draw into the multisampled colour target, read colour
         self.patterns: Patterns | None = None
         self._comparing: set[int] = set()  # shadow maps set up for sampler2DShadow
+        self.draw_first: dict[pyrender.Node, int] = {}  # opaque nodes drawn first, by rank
         self.sky: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.ones(3),) * 3
 
     def render(self, scene, flags, seg_node_map=None):
@@ -159,7 +146,7 @@ class _Renderer(pyrender.Renderer):
         for light in scene.lights:
             texture = getattr(light, "shadow_texture", None)
             if texture is not None and texture._texid not in self._comparing:
-                _compare_in_sampler(texture._texid)
+                compare_in_sampler(texture._texid)
                 self._comparing.add(texture._texid)
         # pyrender uploads instance poses once, when a primitive enters the context; the
         # particles move every frame, and a re-upload of one small sphere costs little.
@@ -176,15 +163,22 @@ class _Renderer(pyrender.Renderer):
     def _sorted_mesh_nodes(self, scene):
         liquids, overlays = set(self.liquids), set(self.overlays)
 
-        def layer(node) -> int:
-            if node in overlays:
-                return 3
-            if node in liquids:
-                return 1
-            return 2 if node.mesh.is_transparent else 0
+        first = len(self.draw_first)
 
-        # A stable sort keeps pyrender's back-to-front order within each layer.
-        return sorted(super()._sorted_mesh_nodes(scene), key=layer)
+        def order(node) -> tuple[int, int, str]:
+            if node in overlays:
+                return 3, 0, ""
+            if node in liquids:
+                return 1, 0, ""
+            if node.mesh.is_transparent:
+                return 2, 0, ""
+            # pyrender keeps opaque meshes in a set, whose order changes from run to run;
+            # where two surfaces are too close for the depth buffer (a court's lines on its
+            # floor) the first drawn shows, so the order is fixed: `draw_first`, then names.
+            return 0, self.draw_first.get(node, first), node.name or ""
+
+        # A stable sort keeps pyrender's back-to-front order within the translucent layers.
+        return sorted(super()._sorted_mesh_nodes(scene), key=order)
 
     def _get_primitive_program(self, primitive, flags, program_flags):
         # pyrender rebuilds the shader defines for every draw; they follow from these alone.
@@ -306,11 +300,11 @@ class _Renderer(pyrender.Renderer):
         GL.glPixelStorei(GL.GL_PACK_ALIGNMENT, 1)  # rows of 3-byte pixels are not 4-aligned
         if self.multisample_pass:
             multisample.resolve(self._multisampled, self._main_fb, MAIN_DRAW_BUFFERS)
-            return _read_color(self._main_fb, width, height), None
+            return read_color(self._main_fb, width, height), None
         GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, self._main_fb)
         raw = GL.glReadPixels(0, 0, width, height, GL.GL_DEPTH_COMPONENT, GL.GL_FLOAT)
         camera = scene.main_camera_node.camera
-        depth = _linear_depth(np.frombuffer(raw, np.float32).reshape(height, width)[::-1],
+        depth = linear_depth(np.frombuffer(raw, np.float32).reshape(height, width)[::-1],
                               camera.znear, camera.zfar)
         if flags & Flags.DEPTH_ONLY:
             return depth
@@ -321,44 +315,10 @@ class _Renderer(pyrender.Renderer):
             # The clear leaves alpha 0 (see `Offscreen.render_lit`); drawn pixels have 1.
             self.last_ids = np.where(rgba[..., 3] > 0, decode_ids(rgba), np.uint16(0))
             self.last_instances = rgba[..., 2]
-            self.last_normals = (_read_normals_attachment(width, height) if self.read_normals
-                                 else None)
+            self.last_normals = (read_normals_attachment(NORMALS_ATTACHMENT, width, height)
+                                 if self.read_normals else None)
             GL.glReadBuffer(GL.GL_COLOR_ATTACHMENT0)
-        return _read_color(self._main_fb, width, height), depth
-
-
-def _read_color(framebuffer: int, width: int, height: int) -> np.ndarray:
-    GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, framebuffer)
-    GL.glReadBuffer(GL.GL_COLOR_ATTACHMENT0)
-    raw = GL.glReadPixels(0, 0, width, height, GL.GL_RGB, GL.GL_UNSIGNED_BYTE)
-    return np.frombuffer(raw, np.uint8).reshape(height, width, 3)[::-1]
-
-
-def _compare_in_sampler(texture_id: int) -> None:
-    """Let the shader's sampler2DShadow compare depths and filter the results bilinearly."""
-    GL.glBindTexture(GL.GL_TEXTURE_2D, texture_id)
-    for parameter, value in ((GL.GL_TEXTURE_COMPARE_MODE, GL.GL_COMPARE_REF_TO_TEXTURE),
-                             (GL.GL_TEXTURE_COMPARE_FUNC, GL.GL_LEQUAL),
-                             (GL.GL_TEXTURE_MIN_FILTER, GL.GL_LINEAR),
-                             (GL.GL_TEXTURE_MAG_FILTER, GL.GL_LINEAR),
-                             (GL.GL_TEXTURE_WRAP_S, GL.GL_CLAMP_TO_EDGE),
-                             (GL.GL_TEXTURE_WRAP_T, GL.GL_CLAMP_TO_EDGE)):
-        GL.glTexParameteri(GL.GL_TEXTURE_2D, parameter, value)
-    GL.glBindTexture(GL.GL_TEXTURE_2D, 0)
-
-
-def _read_normals_attachment(width: int, height: int) -> np.ndarray:
-    GL.glReadBuffer(GL.GL_COLOR_ATTACHMENT0 + NORMALS_ATTACHMENT)
-    raw = GL.glReadPixels(0, 0, width, height, GL.GL_RGBA, GL.GL_UNSIGNED_SHORT)
-    rgba = np.frombuffer(raw, np.uint16).reshape(height, width, 4)[::-1]
-    return np.where(rgba[..., 3:] > 0, rgba[..., :3], np.uint16(0))
-
-
-def _linear_depth(buffer: np.ndarray, near: float, far: float) -> np.ndarray:
-    """Window depth in [0, 1] to metres along the view axis; 0 where the far plane was kept."""
-    ndc = buffer * np.float32(2.0) - np.float32(1.0)
-    metres = np.float32(2.0 * near * far) / (np.float32(far + near) - ndc * np.float32(far - near))
-    return np.where(buffer < 1.0, metres, np.float32(0.0))
+        return read_color(self._main_fb, width, height), depth
 
 
 class Offscreen(pyrender.OffscreenRenderer):
@@ -379,6 +339,11 @@ class Offscreen(pyrender.OffscreenRenderer):
     def shadow_views(self) -> dict[pyrender.Node, ShadowView]:
         """Per directional-light node, the fixed light view its shadow map is rendered from."""
         return self._renderer.shadow_views
+
+    def set_draw_first(self, nodes: list[pyrender.Node]) -> None:
+        """Opaque nodes to draw before all others, in this order: of two surfaces closer than
+        the depth buffer resolves, the one drawn first shows."""
+        self._renderer.draw_first = {node: rank for rank, node in enumerate(nodes)}
 
     def set_receivers_only(self, meshes: list[pyrender.Mesh]) -> None:
         """Meshes that receive shadows but cast none (the ground): kept out of shadow maps."""

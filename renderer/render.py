@@ -18,7 +18,7 @@ from bridge.shot import ALL_PASSES, ANNOTATIONS, DEFAULT_PASSES
 from bridge.trajectory import Trajectory
 from renderer.annotations import boxes_by_id, event_image_positions, instance_labels
 from renderer.camera import CameraTrack, camera_track, trajectory_corners
-from renderer.offscreen import Offscreen, shadow_view
+from renderer.offscreen import Offscreen
 from renderer.outputs import ShotWriter
 from renderer.passes import render_frame
 from renderer.scene_builder import (
@@ -28,6 +28,7 @@ from renderer.scene_builder import (
     build_scene,
     set_frame,
 )
+from renderer.shadows import shadow_view
 from renderer.shots import shots_track
 
 AUTO_EVENT_PRESET = "wide"  # the break with what led up to it and where the pieces go
@@ -132,8 +133,10 @@ def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance],
     try:
         renderer.set_ids(shot.seg_colors)
         renderer.set_layers(list(shot.liquids.values()), shot.water)
-        renderer.set_receivers_only([node.mesh for node in [shot.ground, *shot.surroundings]
-                                     if node is not None])
+        floor = [node for node in [*shot.surroundings, shot.ground] if node is not None]
+        renderer.set_receivers_only([node.mesh for node in floor])
+        # markings painted on the floor before the floor, the higher coat first
+        renderer.set_draw_first(sorted(floor, key=lambda n: -n.mesh.bounds[1][2]))
         renderer.set_surface(shot.sky, shot.patterns if scene.style.textures else {},
                              scene.seed)
         for node, direction in shot.suns.items():

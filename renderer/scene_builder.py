@@ -19,6 +19,7 @@ from bridge.schema import Light, Scene
 from bridge.trajectory import Trajectory
 from bridge.transforms import look_at_quat, pose_matrix
 from renderer.camera import CameraTrack
+from renderer.environments import OUTDOOR_SKY, Environment, Part, Sky, build_environment
 from renderer.meshes import (
     body_mesh,
     ground_mesh,
@@ -29,8 +30,6 @@ from renderer.meshes import (
 )
 from renderer.offscreen import encode_id, pyrender
 from renderer.particles import particle_poses, pixels_per_metre
-from renderer.rooms import build_environment
-from renderer.surroundings import OUTDOOR_SKY, Environment, Part, Sky
 
 # A ground of a material reads as a floor of it: wooden boards, tiles of ceramic or stone.
 GROUND_PATTERNS = {"wood": "planks", "ceramic": "tiles", "porcelain": "tiles", "stone": "tiles"}
