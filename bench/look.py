@@ -38,12 +38,14 @@ def bench_render(name: str, environment: str, repeats: int) -> dict:
     """ms per frame, plain and full, on one recording."""
     from bridge.instances import instances_for
     from bridge.loader import load_scene
+    from bridge.shot import framed_events
     from physics.simulate import simulate
     from renderer.render import render_shot
 
     loaded = load_scene(ROOT / "scenes" / f"{name}.yaml")
     result = simulate(loaded.scene, loaded.folder)
     instances = instances_for(loaded.scene, result.trajectory.names)
+    events = framed_events(result.events, loaded.scene.time_map())
     out = {"scene": name, "environment": environment}
     full = {"environment": environment, "textures": True, "antialias": True}
     for label, settings in (("plain", PLAIN), ("full", full)):
@@ -54,7 +56,7 @@ def bench_render(name: str, environment: str, repeats: int) -> dict:
             try:
                 started = time.perf_counter()
                 timings = render_shot(scene, result.trajectory, instances, folder,
-                                      loaded.folder, events=result.events).timings_s
+                                      loaded.folder, events=events).timings_s
                 per_frame.append(1000 * (time.perf_counter() - started) / scene.num_frames)
                 gl.append(1000 * timings["gl"] / scene.num_frames)
             finally:
