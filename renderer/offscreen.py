@@ -46,7 +46,6 @@ SHADOW_MAP_SIZE = 1024
 IDS_ATTACHMENT = 1  # colour attachment that the lit shader writes instance ids to
 NORMALS_ATTACHMENT = 2  # and world-space normals, (n + 1) / 2 in 16-bit channels
 MAIN_DRAW_BUFFERS = [GL.GL_COLOR_ATTACHMENT0 + k for k in (0, IDS_ATTACHMENT, NORMALS_ATTACHMENT)]
-LUMINANCE = np.array([0.2126, 0.7152, 0.0722], np.float32)  # Rec. 709 weights
 Flags = pyrender.RenderFlags
 
 
@@ -67,15 +66,18 @@ class _ProgramCache(ShaderProgramCache):
     """pyrender's program cache, adding the renderer's own defines (`extra`) to a program's.
 
     A surface pattern is compiled in (PATTERN) rather than switched by a uniform: llvmpipe
-    pays for the texture code of a branch even where no fragment takes it."""
+    pays for the texture code of a branch even where no fragment takes it. For the same
+    reason the surroundings' walls and furniture, which lie outside every shadow map, are
+    compiled without the shadow lookup."""
 
     def __init__(self, shader_dir: str):
         super().__init__(shader_dir=shader_dir)
-        self.extra: dict[str, int] = {}
+        self.extra: dict[str, int | None] = {}  # None takes a define away
 
     def get_program(self, vertex_shader, fragment_shader, geometry_shader=None, defines=None):
+        merged = {**(defines or {}), **self.extra}
         return super().get_program(vertex_shader, fragment_shader, geometry_shader,
-                                   {**(defines or {}), **self.extra})
+                                   {k: v for k, v in merged.items() if v is not None})
 
 
 class _Renderer(pyrender.Renderer):
@@ -105,6 +107,7 @@ class _Renderer(pyrender.Renderer):
         self.patterns: Patterns | None = None
         self._comparing: set[int] = set()  # shadow maps set up for sampler2DShadow
         self.draw_first: dict[pyrender.Node, int] = {}  # opaque nodes drawn first, by rank
+        self.unshadowed: set[pyrender.Primitive] = set()  # shaded without the shadow lookup
         self.sky: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.ones(3),) * 3
 
     def render(self, scene, flags, seg_node_map=None):
@@ -184,10 +187,13 @@ class _Renderer(pyrender.Renderer):
         # pyrender rebuilds the shader defines for every draw; they follow from these alone.
         material = primitive.material
         patterned = self.patterns is not None and primitive in self.patterns.by_primitive
+        unshadowed = primitive in self.unshadowed
         key = (primitive.buf_flags, primitive.mode, type(material), material.tex_flags, flags,
-               program_flags, tuple(self._light_counts), patterned)
+               program_flags, tuple(self._light_counts), patterned, unshadowed)
         if key not in self._programs:
-            self._program_cache.extra = {"PATTERN": 1} if patterned else {}
+            self._program_cache.extra = {
+                **({"PATTERN": 1} if patterned else {}),
+                **({"DIRECTIONAL_LIGHT_SHADOWS": None} if unshadowed else {})}
             try:
                 self._programs[key] = super()._get_primitive_program(primitive, flags,
                                                                      program_flags)
@@ -349,14 +355,22 @@ class Offscreen(pyrender.OffscreenRenderer):
         """Meshes that receive shadows but cast none (the ground): kept out of shadow maps."""
         self._renderer.receivers_only = list(meshes)
 
+    def set_unshadowed(self, meshes: list[pyrender.Mesh]) -> None:
+        """Meshes that no shadow map reaches (the surroundings beyond the action): shaded
+        without looking one up."""
+        self._renderer.unshadowed = {p for mesh in meshes for p in mesh.primitives}
+
     def set_surface(self, sky, patterns: dict[str, list[pyrender.Primitive]], seed: int) -> None:
-        """The sky that lights the scene (zenith, horizon and ground radiance, scaled so an
-        upward face gets the ambient light's level) and the primitives laid with each surface
-        pattern, whose textures are seeded by `seed`."""
+        """The sky that lights the scene (zenith, horizon and ground radiance) and the
+        primitives laid with each surface pattern, whose textures are seeded by `seed`.
+
+        The sky is scaled channel by channel so that an upward face gets the ambient light
+        exactly, colour included: the script's ambient light keeps its meaning, and a blue sky
+        shows as a darker, warmer light from below and bluer reflections, not as a blue cast
+        on every material."""
         zenith, horizon, ground = (np.asarray(c, np.float32) for c in
                                    (sky.zenith, sky.horizon, sky.ground))
-        upper = (horizon + 2 * zenith) / 3
-        scale = 1.0 / max(float(upper @ LUMINANCE), 1e-6)
+        scale = 1.0 / np.maximum((horizon + 2 * zenith) / 3, 1e-6)
         self._renderer.sky = (zenith * scale, horizon * scale, ground * scale)
         self._renderer.patterns = Patterns(seed)
         for pattern, primitives in patterns.items():

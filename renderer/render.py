@@ -32,7 +32,8 @@ from renderer.shadows import shadow_view
 from renderer.shots import shots_track
 
 AUTO_EVENT_PRESET = "wide"  # the break with what led up to it and where the pieces go
-NO_GROUND_SHADOW_REACH = 50.0  # metres: without a ground, shadow points stop this far out
+NO_GROUND_SHADOW_REACH = 50.0
+UNSHADOWED_ABOVE = 0.01  # metres: surroundings that rise above this never get the shadow lookup  # metres: without a ground, shadow points stop this far out
 
 
 @dataclass
@@ -137,6 +138,9 @@ def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance],
         renderer.set_receivers_only([node.mesh for node in floor])
         # markings painted on the floor before the floor, the higher coat first
         renderer.set_draw_first(sorted(floor, key=lambda n: -n.mesh.bounds[1][2]))
+        # beyond the flat markings, the surroundings lie outside every shadow map
+        renderer.set_unshadowed([n.mesh for n in shot.surroundings
+                                 if n.mesh.bounds[1][2] > UNSHADOWED_ABOVE])
         renderer.set_surface(shot.sky, shot.patterns if scene.style.textures else {},
                              scene.seed)
         for node, direction in shot.suns.items():

@@ -19,6 +19,7 @@ from bridge.schema import Light, Scene
 from bridge.trajectory import Trajectory
 from bridge.transforms import look_at_quat, pose_matrix
 from renderer.camera import CameraTrack
+from renderer.cutaway import Cutaway
 from renderer.environments import OUTDOOR_SKY, Environment, Part, Sky, build_environment
 from renderer.meshes import (
     body_mesh,
@@ -31,6 +32,8 @@ from renderer.meshes import (
 from renderer.offscreen import encode_id, pyrender
 from renderer.particles import particle_poses, pixels_per_metre
 
+FLAT_MARKING = 0.01  # metres: pieces of the surroundings no higher than this never block a view
+SHELLS = ("/walls", "/cyclorama")  # one-sided, facing in: culled from behind, never pulled
 # A ground of a material reads as a floor of it: wooden boards, tiles of ceramic or stone.
 GROUND_PATTERNS = {"wood": "planks", "ceramic": "tiles", "porcelain": "tiles", "stone": "tiles"}
 
@@ -49,6 +52,7 @@ class ShotScene:
     surroundings: list[pyrender.Node]  # the environment's parts: drawn, id 0, cast no shadow
     patterns: dict[str, list[pyrender.Primitive]]  # surface pattern -> primitives laid with it
     sky: Sky  # the light of the surroundings (see mesh.frag's sky uniforms)
+    cutaway: Cutaway | None = None  # pulls the surroundings out of the camera's sight line
 
 
 def _add_light(pscene: pyrender.Scene, light: Light) -> pyrender.Node | None:
@@ -123,12 +127,16 @@ def add_surroundings(shot: ShotScene, scene: Scene, corners: np.ndarray) -> None
         _lay(shot.patterns, _ground_pattern(scene, floor), ground_plane)
     elif place.floor is not None:  # no physical ground, yet the place has a floor
         parts.append(place.floor)
+    solid = {}
     for part in parts:
         mesh = _part_mesh(part)
         node = shot.scene.add(mesh, name=f"environment:{part.name}")
         shot.surroundings.append(node)
         shot.seg_colors[node] = encode_id(0)
         _lay(shot.patterns, part.pattern, mesh)
+        if part.mesh.bounds[1][2] > FLAT_MARKING and not part.name.endswith(SHELLS):
+            solid[node] = part.mesh
+    shot.cutaway = Cutaway(solid, low, high) if solid else None
 
 
 def _ground_pattern(scene: Scene, floor: Part | None) -> str | None:
@@ -173,3 +181,5 @@ def set_frame(shot: ShotScene, trajectory: Trajectory, frame: int, camera_pose: 
         _place_particles(node, None if particles is None else particles[frame])
     shot.camera.camera.yfov = np.radians(fov_deg)
     shot.scene.set_pose(shot.camera, camera_pose)
+    if shot.cutaway is not None:
+        shot.cutaway.apply(camera_pose[:3, 3])

@@ -174,3 +174,22 @@ def test_the_automatic_camera_frames_the_break(tmp_path):
     assert framed["fracture of glass"]["coverage"] >= 0.02, framed
     on_screen = [e for e in report["expectations"] if e["check"] == "on_screen"]
     assert on_screen and all(e["passed"] for e in on_screen), on_screen
+
+
+@pytest.mark.parametrize("environment", ["kitchen", "living_room"])
+def test_furniture_between_a_camera_behind_the_room_and_the_action_is_pulled(tmp_path,
+                                                                            environment):
+    """From behind the back wall (culled) the camera would see the back of the cabinets or
+    the sofa; the cutaway pulls what stands in the sight line, so the block shows whole."""
+    behind = {"position": [-0.3, 6.0, 1.0], "look_at": [0.0, 0.0, 0.2]}
+    lifted = {"block": (np.array([[0.0, 0.0, 0.005]]), np.array([[0.0, 0.0, 0.0, 1.0]]))}
+    shots = []
+    for name, env in (("bare", "none"), ("placed", environment)):
+        scene = make_scene(bodies=[BLOCK], duration=1 / 24, resolution=[W, H], camera=behind,
+                           world={"environment": env})
+        out = tmp_path / name
+        render_shot(scene, trajectory_of(scene, lifted), instances_for(scene), out, None,
+                    frozenset({"segmentation"}))
+        shots.append(shotfiles.read_segmentation(shotfiles.SEGMENTATION.path(out, 0)))
+    assert (shots[0] == 1).sum() > 50
+    np.testing.assert_array_equal(shots[0], shots[1])
