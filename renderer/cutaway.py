@@ -3,8 +3,8 @@
 Walls face inwards and are culled from behind, but furniture is solid: a camera that orbits
 behind a kitchen's back wall would look at the back of its cabinets instead of the break. So
 at every frame each piece of the surroundings that a sight line from the camera to the
-action's box (its centre and corners) passes through is hidden, as a set designer pulls a
-flat for the camera. Walls are left to their culling: pulling one would pull the room.
+action (the corners of the bodies' boxes over the shot) passes through is hidden, as a set
+designer pulls a flat for the camera. Walls are left to their culling: pulling one would pull the room.
 """
 from __future__ import annotations
 
@@ -12,16 +12,18 @@ import numpy as np
 import trimesh
 from trimesh.ray.ray_triangle import RayMeshIntersector
 
+MAX_TARGETS = 96  # sight lines per frame: enough to catch a piece hiding part of a long row
+
 
 class Cutaway:
     """The pieces that may be pulled, and the point the camera must see."""
 
-    def __init__(self, pieces: dict[object, trimesh.Trimesh], low: np.ndarray,
-                 high: np.ndarray):
-        # the action box's centre and corners: a piece hiding any of them is pulled
-        corners = np.array([[x, y, z] for x in (low[0], high[0]) for y in (low[1], high[1])
-                            for z in (low[2], high[2])])
-        self.targets = np.vstack([(np.asarray(low) + high) / 2, corners])
+    def __init__(self, pieces: dict[object, trimesh.Trimesh], points: np.ndarray):
+        # what the camera must see: the bodies' box corners over the shot, at most
+        # MAX_TARGETS of them (evenly picked), and their centre
+        points = np.asarray(points, float)
+        step = max(1, len(points) // MAX_TARGETS)
+        self.targets = np.vstack([points.mean(axis=0), points[::step]])
         self._pieces = {node: RayMeshIntersector(mesh) for node, mesh in pieces.items()}
 
     def blocking(self, camera: np.ndarray) -> set:

@@ -59,6 +59,7 @@ def decode_ids(colors: np.ndarray) -> np.ndarray:
     return colors[..., 0].astype(np.uint16) | (colors[..., 1].astype(np.uint16) << 8)
 
 
+MARKING_STEP = 4.0  # glPolygonOffset units between coats painted on the floor
 _GL_UNIFORM_LOCATION = pyrender.shader_program.glGetUniformLocation
 
 
@@ -108,6 +109,7 @@ class _Renderer(pyrender.Renderer):
         self._comparing: set[int] = set()  # shadow maps set up for sampler2DShadow
         self.draw_first: dict[pyrender.Node, int] = {}  # opaque nodes drawn first, by rank
         self.unshadowed: set[pyrender.Primitive] = set()  # shaded without the shadow lookup
+        self.markings: dict[pyrender.Primitive, float] = {}  # depth offset units (negative)
         self.sky: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.ones(3),) * 3
 
     def render(self, scene, flags, seg_node_map=None):
@@ -242,6 +244,17 @@ class _Renderer(pyrender.Renderer):
             program.set_uniform("id_color", self.id_colors[primitive])
         if self.patterns is not None and not flags & (Flags.SEG | Flags.DEPTH_ONLY):
             self.patterns.bind(program, primitive)
+        if primitive in self.markings:
+            GL.glEnable(GL.GL_POLYGON_OFFSET_FILL)
+            GL.glPolygonOffset(0.0, self.markings[primitive])  # coplanar: units alone
+            try:
+                self._draw_layered(primitive, pose, program, flags)
+            finally:
+                GL.glDisable(GL.GL_POLYGON_OFFSET_FILL)
+            return
+        self._draw_layered(primitive, pose, program, flags)
+
+    def _draw_layered(self, primitive, pose, program, flags):
         if primitive not in self._overlay_primitives:
             super()._bind_and_draw_primitive(primitive, pose, program, flags)
             return
@@ -354,6 +367,13 @@ class Offscreen(pyrender.OffscreenRenderer):
     def set_receivers_only(self, meshes: list[pyrender.Mesh]) -> None:
         """Meshes that receive shadows but cast none (the ground): kept out of shadow maps."""
         self._renderer.receivers_only = list(meshes)
+
+    def set_markings(self, meshes: list[pyrender.Mesh]) -> None:
+        """Meshes painted on the floor (lines, rugs), lowest coat first: each is drawn a
+        depth-offset step nearer than the floor and the coats before it, so it shows over them
+        at any distance while a body standing on the floor still covers it."""
+        self._renderer.markings = {p: -MARKING_STEP * (rank + 1)
+                                   for rank, mesh in enumerate(meshes) for p in mesh.primitives}
 
     def set_unshadowed(self, meshes: list[pyrender.Mesh]) -> None:
         """Meshes that no shadow map reaches (the surroundings beyond the action): shaded

@@ -136,8 +136,9 @@ def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance],
         renderer.set_layers(list(shot.liquids.values()), shot.water)
         floor = [node for node in [*shot.surroundings, shot.ground] if node is not None]
         renderer.set_receivers_only([node.mesh for node in floor])
-        # markings painted on the floor before the floor, the higher coat first
-        renderer.set_draw_first(sorted(floor, key=lambda n: -n.mesh.bounds[1][2]))
+        renderer.set_draw_first(floor)
+        renderer.set_markings([n.mesh for n in shot.surroundings
+                               if n.mesh.bounds[1][2] <= UNSHADOWED_ABOVE])
         # beyond the flat markings, the surroundings lie outside every shadow map
         renderer.set_unshadowed([n.mesh for n in shot.surroundings
                                  if n.mesh.bounds[1][2] > UNSHADOWED_ABOVE])

@@ -30,8 +30,11 @@ Span = tuple[float, float]
 
 MARGIN = 0.5  # metres of clear floor kept around the action's box, in x and y
 FLAT = 0.002  # the highest a floor marking may rise inside that box
-MARK_Z = 0.0015  # painted lines, rugs: flat, yet far enough up to win the depth test
-PAINT_Z = 0.0008  # painted areas, under the lines
+# Painted lines, rugs and painted areas lie on the floor itself: the renderer draws them
+# pulled towards the camera by a depth offset, each coat a step above the one listed before
+# it (see Offscreen.set_markings), so they show over the floor yet never cover a body on it.
+MARK_Z = 0.0
+PAINT_Z = 0.0
 HEADROOM = 0.3  # a ceiling stays at least this far above the top of the action
 FRONT_CLEARANCE = 0.3  # front walls stand at least this far beyond the clear box
 MIN_SPAN = 0.3  # shorter runs of cabinets or panels are left out

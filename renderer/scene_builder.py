@@ -136,7 +136,7 @@ def add_surroundings(shot: ShotScene, scene: Scene, corners: np.ndarray) -> None
         _lay(shot.patterns, part.pattern, mesh)
         if part.mesh.bounds[1][2] > FLAT_MARKING and not part.name.endswith(SHELLS):
             solid[node] = part.mesh
-    shot.cutaway = Cutaway(solid, low, high) if solid else None
+    shot.cutaway = Cutaway(solid, corners) if solid and len(corners) else None
 
 
 def _ground_pattern(scene: Scene, floor: Part | None) -> str | None:
