@@ -35,10 +35,14 @@ class Cutaway:
         directions = sight[keep] / length[keep, None]
         found = set()
         for node, intersector in self._pieces.items():
-            hits, rays, _ = intersector.intersects_location(origins, directions,
+            crossing = _crosses_box(origins[0], sight[keep], intersector.mesh.bounds)
+            if not crossing.any():  # most pieces stand well away from every sight line
+                continue
+            hits, rays, _ = intersector.intersects_location(origins[crossing],
+                                                            directions[crossing],
                                                             multiple_hits=False)
             if len(hits) and np.any(np.linalg.norm(hits - camera, axis=1)
-                                    < length[keep][rays]):
+                                    < length[keep][crossing][rays]):
                 found.add(node)
         return found
 
@@ -47,3 +51,15 @@ class Cutaway:
         hidden = self.blocking(camera)
         for node in self._pieces:
             node.mesh.is_visible = node not in hidden
+
+
+def _crosses_box(origin: np.ndarray, segments: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """[n] whether each segment from `origin` (origin + t * segment, t in [0, 1]) passes
+    through the axis-aligned box `bounds` ([2,3]): the slab test."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inverse = 1.0 / segments
+        t0 = (bounds[0] - origin) * inverse
+        t1 = (bounds[1] - origin) * inverse
+    near = np.nanmax(np.minimum(t0, t1), axis=1)
+    far = np.nanmin(np.maximum(t0, t1), axis=1)
+    return (near <= far) & (far >= 0) & (near <= 1)
