@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.run import emit
+
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_PROMPT = ("A glass of orange juice is knocked off a table and shatters on the stone floor")
 SCENES = {"juice_glass_falls": "kitchen", "bowling_strike": "court", "domino_chain": "studio"}
@@ -101,10 +103,7 @@ def main() -> None:
         "demo": bench_demo(args.repeats),
         "targets": {"full_ms_per_frame": 60, "make_s": 15},
     }
-    text = json.dumps(results, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+    emit(results, args.out)
 
 
 if __name__ == "__main__":

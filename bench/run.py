@@ -33,6 +33,14 @@ SIM_SCENES = ["domino_chain", "bowling_strike", "billiards_break", "bouncing_bal
 E2E_SCENE = ROOT / "scenes" / "bowling_strike.yaml"
 
 
+def emit(results: dict, out: Path | None) -> None:
+    """Print the figures as JSON, and write them to `out` too when given."""
+    text = json.dumps(results, indent=2)
+    print(text)
+    if out:
+        out.write_text(text + "\n")
+
+
 def _median(values: list[float]) -> float:
     return round(statistics.median(values), 4)
 
@@ -181,10 +189,7 @@ def main() -> None:
                     "peak_rss_mb": 1536, "juice_real_time_factor": 3.0, "swap_ms": 10,
                     "render_ms_per_frame_with_particles": 80},
     }
-    text = json.dumps(results, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+    emit(results, args.out)
 
 
 if __name__ == "__main__":

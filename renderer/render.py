@@ -22,6 +22,7 @@ from renderer.offscreen import Offscreen
 from renderer.outputs import ShotWriter
 from renderer.passes import render_frame
 from renderer.scene_builder import (
+    FLAT_MARKING,
     ShotScene,
     add_liquids,
     add_surroundings,
@@ -32,8 +33,7 @@ from renderer.shadows import shadow_view
 from renderer.shots import shots_track
 
 AUTO_EVENT_PRESET = "wide"  # the break with what led up to it and where the pieces go
-NO_GROUND_SHADOW_REACH = 50.0
-UNSHADOWED_ABOVE = 0.01  # metres: surroundings that rise above this never get the shadow lookup  # metres: without a ground, shadow points stop this far out
+NO_GROUND_SHADOW_REACH = 50.0  # metres: without a ground, shadow points stop this far out
 
 
 @dataclass
@@ -138,10 +138,10 @@ def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance],
         renderer.set_receivers_only([node.mesh for node in floor])
         renderer.set_draw_first(floor)
         renderer.set_markings([n.mesh for n in shot.surroundings
-                               if n.mesh.bounds[1][2] <= UNSHADOWED_ABOVE])
+                               if n.mesh.bounds[1][2] <= FLAT_MARKING])
         # beyond the flat markings, the surroundings lie outside every shadow map
         renderer.set_unshadowed([n.mesh for n in shot.surroundings
-                                 if n.mesh.bounds[1][2] > UNSHADOWED_ABOVE])
+                                 if n.mesh.bounds[1][2] > FLAT_MARKING])
         renderer.set_surface(shot.sky, shot.patterns if scene.style.textures else {},
                              scene.seed)
         for node, direction in shot.suns.items():

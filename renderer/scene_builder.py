@@ -32,7 +32,9 @@ from renderer.meshes import (
 from renderer.offscreen import encode_id, pyrender
 from renderer.particles import particle_poses, pixels_per_metre
 
-FLAT_MARKING = 0.01  # metres: pieces of the surroundings no higher than this never block a view
+# metres: pieces of the surroundings no higher than this are painted on the floor: they take
+# shadows and a depth offset (renderer/render.py) and never block a view
+FLAT_MARKING = 0.01
 SHELLS = ("/walls", "/cyclorama")  # one-sided, facing in: culled from behind, never pulled
 # A ground of a material reads as a floor of it: wooden boards, tiles of ceramic or stone.
 GROUND_PATTERNS = {"wood": "planks", "ceramic": "tiles", "porcelain": "tiles", "stone": "tiles"}

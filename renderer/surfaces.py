@@ -33,7 +33,7 @@ class Patterns:
     def __init__(self, seed: int):
         self.seed = seed
         self.by_primitive: dict[object, SurfaceTexture] = {}
-        self._uploaded: dict[str, int] = {}  # pattern -> GL texture id
+        self._uploaded: dict[str, tuple[int, np.ndarray]] = {}  # pattern -> (id, scale)
 
     def assign(self, primitives: list, pattern: str | None) -> None:
         """Draw these primitives with the pattern (None: plain)."""
@@ -48,18 +48,21 @@ class Patterns:
         if texture is None:
             return
         if texture.pattern not in self._uploaded:
-            self._uploaded[texture.pattern] = _upload(packed(texture))
+            metres = np.array([texture.metres * STRETCH.get(texture.pattern, 1.0),
+                               texture.metres])
+            self._uploaded[texture.pattern] = (_upload(packed(texture)),
+                                               (1.0 / metres).astype(np.float32))
+        texture_id, scale = self._uploaded[texture.pattern]
         GL.glActiveTexture(GL.GL_TEXTURE0 + UNIT)
-        GL.glBindTexture(GL.GL_TEXTURE_2D, self._uploaded[texture.pattern])
+        GL.glBindTexture(GL.GL_TEXTURE_2D, texture_id)
         GL.glActiveTexture(GL.GL_TEXTURE0)
         program.set_uniform("pattern", UNIT)
-        metres = np.array([texture.metres * STRETCH.get(texture.pattern, 1.0), texture.metres])
-        program.set_uniform("pattern_scale", (1.0 / metres).astype(np.float32))
+        program.set_uniform("pattern_scale", scale)
 
     def delete(self) -> None:
         """Free the GL textures (context current)."""
         if self._uploaded:
-            GL.glDeleteTextures(len(self._uploaded), list(self._uploaded.values()))
+            GL.glDeleteTextures(len(self._uploaded), [i for i, _ in self._uploaded.values()])
         self._uploaded.clear()
 
 
