@@ -3,8 +3,9 @@
     python -m bench.look [--repeats N] [--out FILE]
 
 - rendering: ms per frame for all default passes at 512x512, file writing included, plain
-  (no surroundings, no patterns, one sample per pixel) and full (surroundings, patterns, sky
-  light, soft shadows, anti-aliasing); target for full <= 60;
+  (no surroundings, no patterns, one sample per pixel), full (surroundings, patterns, sky
+  light, soft shadows, the anti-aliasing filter; target <= 60) and full_msaa (4x multisampled
+  colour instead of the filter);
 - the demo: wall time of `simshot make` on the demo's prompt in a fresh process, process
   start included (target <= 15 s), and where the break lands in its frame.
 """
@@ -26,10 +27,10 @@ from bench.run import emit
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_PROMPT = ("A glass of orange juice is knocked off a table and shatters on the stone floor")
 SCENES = {"juice_glass_falls": "kitchen", "bowling_strike": "court", "domino_chain": "studio"}
-PLAIN = {"environment": "none", "textures": False, "antialias": False}
+PLAIN = {"environment": "none", "textures": False, "antialias": "off"}
 
 
-def _variant(scene, environment: str, textures: bool, antialias: bool):
+def _variant(scene, environment: str, textures: bool, antialias: str):
     style = scene.style.model_copy(update={"textures": textures, "antialias": antialias})
     world = scene.world.model_copy(update={"environment": environment})
     return scene.model_copy(update={"style": style, "world": world,
@@ -37,7 +38,7 @@ def _variant(scene, environment: str, textures: bool, antialias: bool):
 
 
 def bench_render(name: str, environment: str, repeats: int) -> dict:
-    """ms per frame, plain and full, on one recording."""
+    """ms per frame, plain and with the full look, on one recording."""
     from bridge.instances import instances_for
     from bridge.loader import load_scene
     from bridge.shot import framed_events
@@ -49,8 +50,10 @@ def bench_render(name: str, environment: str, repeats: int) -> dict:
     instances = instances_for(loaded.scene, result.trajectory.names)
     events = framed_events(result.events, loaded.scene.time_map())
     out = {"scene": name, "environment": environment}
-    full = {"environment": environment, "textures": True, "antialias": True}
-    for label, settings in (("plain", PLAIN), ("full", full)):
+    variants = {"plain": PLAIN,
+                "full": {"environment": environment, "textures": True, "antialias": "filter"},
+                "full_msaa": {"environment": environment, "textures": True, "antialias": "msaa"}}
+    for label, settings in variants.items():
         scene = _variant(loaded.scene, **settings)
         per_frame, gl = [], []
         for _ in range(repeats):

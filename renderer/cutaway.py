@@ -4,19 +4,24 @@ Walls face inwards and are culled from behind, but furniture is solid: a camera 
 behind a kitchen's back wall would look at the back of its cabinets instead of the break. So
 at every frame each piece of the surroundings that a sight line from the camera to the
 action (the corners of the bodies' boxes over the shot) passes through is hidden, as a set
-designer pulls a flat for the camera. Walls are left to their culling: pulling one would pull the room.
+designer pulls a flat for the camera. Walls are left to their culling: pulling one would
+pull the room.
+
+A piece is tested as the boxes of its connected parts. Furniture is built of boxes, so for
+almost every part this is its exact shape; a round part (a rim, a sink) stands for its box,
+which errs towards pulling. Box tests for every sight line of a whole shot take milliseconds
+where ray-triangle tests took 30 ms a frame in the kitchen.
 """
 from __future__ import annotations
 
 import numpy as np
 import trimesh
-from trimesh.ray.ray_triangle import RayMeshIntersector
 
 MAX_TARGETS = 96  # sight lines per frame: enough to catch a piece hiding part of a long row
 
 
 class Cutaway:
-    """The pieces that may be pulled, and the point the camera must see."""
+    """The pieces that may be pulled, and the points the camera must see."""
 
     def __init__(self, pieces: dict[object, trimesh.Trimesh], points: np.ndarray):
         # what the camera must see: the bodies' box corners over the shot, at most
@@ -24,42 +29,57 @@ class Cutaway:
         points = np.asarray(points, float)
         step = max(1, len(points) // MAX_TARGETS)
         self.targets = np.vstack([points.mean(axis=0), points[::step]])
-        self._pieces = {node: RayMeshIntersector(mesh) for node, mesh in pieces.items()}
+        self._boxes = {node: part_boxes(mesh) for node, mesh in pieces.items()}
+        self._planned: dict[bytes, frozenset] = {}  # camera position -> blocking pieces
 
-    def blocking(self, camera: np.ndarray) -> set:
+    def plan(self, cameras: np.ndarray) -> None:
+        """Find the blocking pieces for every camera position of a shot ([F,3]) at once."""
+        cameras = np.unique(np.asarray(cameras, float).reshape(-1, 3), axis=0)
+        for camera, found in zip(cameras, self._blocking(cameras)):
+            self._planned[camera.tobytes()] = found
+
+    def blocking(self, camera: np.ndarray) -> frozenset:
         """The pieces that a sight line from `camera` to a target passes through."""
-        sight = self.targets - np.asarray(camera, float)
-        length = np.linalg.norm(sight, axis=1)
-        keep = length > 0
-        origins = np.tile(camera, (int(keep.sum()), 1))
-        directions = sight[keep] / length[keep, None]
-        found = set()
-        for node, intersector in self._pieces.items():
-            crossing = _crosses_box(origins[0], sight[keep], intersector.mesh.bounds)
-            if not crossing.any():  # most pieces stand well away from every sight line
-                continue
-            hits, rays, _ = intersector.intersects_location(origins[crossing],
-                                                            directions[crossing],
-                                                            multiple_hits=False)
-            if len(hits) and np.any(np.linalg.norm(hits - camera, axis=1)
-                                    < length[keep][crossing][rays]):
-                found.add(node)
-        return found
+        camera = np.asarray(camera, float)
+        found = self._planned.get(camera.tobytes())
+        return self._blocking(camera[None])[0] if found is None else found
+
+    def _blocking(self, cameras: np.ndarray) -> list[frozenset]:
+        origins = np.repeat(cameras, len(self.targets), axis=0)
+        sight = np.tile(self.targets, (len(cameras), 1)) - origins
+        blocked = np.array([_enters(origins, sight, boxes) for boxes in
+                            self._boxes.values()]).reshape(len(self._boxes), len(cameras), -1)
+        nodes = list(self._boxes)
+        return [frozenset(nodes[k] for k in np.flatnonzero(row.any(axis=1)))
+                for row in blocked.transpose(1, 0, 2)]
 
     def apply(self, camera: np.ndarray) -> None:
         """Hide the blocking pieces and show the others (pyrender mesh nodes)."""
         hidden = self.blocking(camera)
-        for node in self._pieces:
+        for node in self._boxes:
             node.mesh.is_visible = node not in hidden
 
 
-def _crosses_box(origin: np.ndarray, segments: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-    """[n] whether each segment from `origin` (origin + t * segment, t in [0, 1]) passes
-    through the axis-aligned box `bounds` ([2,3]): the slab test."""
+def part_boxes(mesh: trimesh.Trimesh) -> np.ndarray:
+    """[K,2,3] the axis-aligned boxes of the mesh's connected parts."""
+    labels = trimesh.graph.connected_component_labels(mesh.face_adjacency, len(mesh.faces))
+    corners = mesh.triangles
+    boxes = []
+    for label in np.unique(labels):
+        points = corners[labels == label].reshape(-1, 3)
+        boxes.append([points.min(axis=0), points.max(axis=0)])
+    return np.array(boxes, float).reshape(-1, 2, 3)
+
+
+def _enters(origins: np.ndarray, segments: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """[n] whether each segment (origin + t * segment) enters any of the boxes ([K,2,3])
+    before its end (t < 1): the slab test. (The surroundings keep out of the action's box,
+    so no target lies on or in a piece.)"""
     with np.errstate(divide="ignore", invalid="ignore"):
-        inverse = 1.0 / segments
-        t0 = (bounds[0] - origin) * inverse
-        t1 = (bounds[1] - origin) * inverse
-    near = np.nanmax(np.minimum(t0, t1), axis=1)
-    far = np.nanmin(np.maximum(t0, t1), axis=1)
-    return (near <= far) & (far >= 0) & (near <= 1)
+        inverse = 1.0 / segments[:, None]
+        t0 = (boxes[None, :, 0] - origins[:, None]) * inverse
+        t1 = (boxes[None, :, 1] - origins[:, None]) * inverse
+    # nan where a segment runs along a slab's plane: the other axes decide
+    near = np.nanmax(np.minimum(t0, t1), axis=2)
+    far = np.nanmin(np.maximum(t0, t1), axis=2)
+    return ((near <= far) & (far >= 0) & (near < 1)).any(axis=1)

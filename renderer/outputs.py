@@ -18,6 +18,7 @@ from bridge.instances import Instance
 from bridge.trajectory import Trajectory
 from bridge.video import VideoWriter
 from renderer.annotations import object_coordinates
+from renderer.antialias import smooth_edges
 from renderer.camera import CameraTrack
 from renderer.flow import forward_backward, poses_at
 from renderer.motion_blur import blur
@@ -32,9 +33,10 @@ class ShotWriter:
 
     def __init__(self, out_dir: Path, passes: frozenset[str], fps: int, camera: CameraTrack,
                  trajectory: Trajectory, instances: list[Instance], body_boxes: np.ndarray,
-                 motion_blur: bool = False):
+                 motion_blur: bool = False, smooth: bool = False):
         self.out_dir, self.passes, self.body_boxes = out_dir, passes, body_boxes
         self.motion_blur = motion_blur and "rgb" in passes
+        self.smooth = smooth  # the edge filter on colour (renderer/antialias.py)
         self.camera, self.trajectory, self.instances = camera, trajectory, instances
         self.num_ids = max((inst.id for inst in instances), default=0) + 1
         frames = camera.num_frames
@@ -78,7 +80,8 @@ class ShotWriter:
             flows = forward_backward(passes.depth, passes.segmentation, passes.instance_bytes,
                                      self.camera, self.trajectory, self.instances, frame)
         if self._video is not None:
-            self._video.write(blur(passes.rgb, *flows) if self.motion_blur else passes.rgb)
+            rgb = smooth_edges(passes.rgb) if self.smooth else passes.rgb
+            self._video.write(blur(rgb, *flows) if self.motion_blur else rgb)
         if "depth" in self.passes:
             tifffile.imwrite(shot.DEPTH.path(self.out_dir, frame), passes.depth)
         if "segmentation" in self.passes:

@@ -128,6 +128,8 @@ def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance],
     add_surroundings(shot, scene, corners)
     track = _camera_track(scene, shot, trajectory, events or {}, corners)
     add_liquids(shot, instances, trajectory, track)
+    if shot.cutaway is not None:
+        shot.cutaway.plan(np.array([track.pose(f)[:3, 3] for f in range(track.num_frames)]))
     ground = scene.world.ground
     reach = ground.size / 2 if ground is not None else NO_GROUND_SHADOW_REACH
     renderer = Offscreen(*scene.resolution)
@@ -148,9 +150,10 @@ def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance],
             renderer.shadow_views[node] = shadow_view(
                 direction, _shadow_points(corners, direction / np.linalg.norm(direction), reach))
         renderer.read_normals = "normals" in passes
-        renderer.antialias = scene.style.antialias
+        renderer.antialias = scene.style.antialias == "msaa"
         writer = ShotWriter(out_dir, frozenset(passes), scene.fps, track, trajectory, instances,
-                            boxes_by_id(shot.bounds, instances), scene.style.motion_blur)
+                            boxes_by_id(shot.bounds, instances), scene.style.motion_blur,
+                            smooth=scene.style.antialias == "filter")
         setup_s = time.perf_counter() - started
         try:
             gl_s = _render_frames(renderer, shot, trajectory, track, writer,

@@ -9,6 +9,7 @@ import av
 import numpy as np
 import pytest
 import tifffile
+import trimesh
 from scipy import ndimage
 
 from bridge import shot as shotfiles
@@ -16,7 +17,9 @@ from bridge.camera_schema import Camera
 from bridge.instances import instances_for
 from bridge.loader import load_scene
 from bridge.yamlio import save_document
+from renderer.antialias import smooth_edges
 from renderer.camera import camera_track, trajectory_corners
+from renderer.cutaway import Cutaway
 from renderer.offscreen import Offscreen
 from renderer.render import render_shot
 from renderer.scene_builder import add_surroundings, build_scene, set_frame
@@ -62,17 +65,17 @@ def edge_band(segmentation: np.ndarray) -> np.ndarray:
     return band
 
 
-def lit_passes(antialias: bool) -> tuple[np.ndarray, ...]:
+def lit_passes(antialias: bool, width: int = W, height: int = H) -> tuple[np.ndarray, ...]:
     """Colour, depth and ids of the block straight from the renderer (no video encoding,
-    which would blur the edges either way)."""
-    scene = make_scene(bodies=[BLOCK], duration=1 / 24, resolution=[W, H], camera=VIEW,
+    which would blur the edges either way); `antialias` multisamples the colour."""
+    scene = make_scene(bodies=[BLOCK], duration=1 / 24, resolution=[width, height], camera=VIEW,
                        style={"textures": False})
     trajectory = trajectory_of(scene, {})
     shot = build_scene(scene, instances_for(scene), None)
     corners = trajectory_corners(shot.bounds, trajectory)
     add_surroundings(shot, scene, corners)
     track = camera_track(scene.camera, scene.resolution, np.zeros(1), corners)
-    renderer = Offscreen(W, H)
+    renderer = Offscreen(width, height)
     try:
         renderer.set_ids(shot.seg_colors)
         renderer.set_surface(shot.sky, {}, scene.seed)
@@ -83,24 +86,69 @@ def lit_passes(antialias: bool) -> tuple[np.ndarray, ...]:
         renderer.delete()
 
 
-def test_antialiasing_smooths_the_colour_and_leaves_depth_and_ids_exact():
-    sharp, smooth = lit_passes(False), lit_passes(True)
+def between(rgb: np.ndarray, band: np.ndarray) -> float:
+    """Share of edge pixels whose lightness lies strictly between their neighbours': one
+    sample per pixel takes one side's colour; an anti-aliased edge blends the two."""
+    luma = rgb.astype(float).mean(axis=2)
+    pad = np.pad(luma, 1, mode="edge")
+    around = np.stack([pad[:-2, 1:-1], pad[2:, 1:-1], pad[1:-1, :-2], pad[1:-1, 2:]])
+    inside = (luma > around.min(axis=0) + 6) & (luma < around.max(axis=0) - 6)
+    return float(inside[band].mean())
+
+
+@pytest.fixture(scope="module")
+def block_views() -> dict[str, tuple[np.ndarray, ...]]:
+    """The block one sample a pixel, multisampled, and at 4x the size as the reference."""
+    return {"sharp": lit_passes(False), "msaa": lit_passes(True),
+            "x4": lit_passes(False, 4 * W, 4 * H)}
+
+
+def test_multisampling_smooths_the_colour_and_leaves_depth_and_ids_exact(block_views):
+    sharp, smooth = block_views["sharp"], block_views["msaa"]
     for a, b in zip(sharp[1:], smooth[1:]):
         np.testing.assert_array_equal(a, b)  # bit for bit: the labels never see the samples
     band = edge_band(sharp[2])
-
-    def between(rgb: np.ndarray) -> float:
-        """Share of edge pixels whose lightness lies strictly between their neighbours':
-        one sample per pixel takes one side's colour; averaged samples blend the two."""
-        luma = rgb.astype(float).mean(axis=2)
-        pad = np.pad(luma, 1, mode="edge")
-        around = np.stack([pad[:-2, 1:-1], pad[2:, 1:-1], pad[1:-1, :-2], pad[1:-1, 2:]])
-        inside = (luma > around.min(axis=0) + 6) & (luma < around.max(axis=0) - 6)
-        return float(inside[band].mean())
-
-    assert between(smooth[0]) > max(0.2, 2.5 * between(sharp[0]))
+    assert between(smooth[0], band) > max(0.2, 2.5 * between(sharp[0], band))
     away = ~band
     assert np.abs(sharp[0].astype(int) - smooth[0])[away].mean() < 1.0  # elsewhere the same
+
+
+def test_the_edge_filter_blends_edges_towards_the_supersampled_truth(block_views):
+    sharp = block_views["sharp"]
+    filtered = smooth_edges(sharp[0])
+    band = edge_band(sharp[2])
+    assert between(filtered, band) > max(0.2, 2.5 * between(sharp[0], band))
+    # the truth at the edges: a 4x render averaged down (16 samples a pixel)
+    truth = block_views["x4"][0].astype(float).reshape(H, 4, W, 4, 3).mean(axis=(1, 3))
+    error = [np.abs(img.astype(float) - truth)[band].mean() for img in (sharp[0], filtered)]
+    assert error[1] < 0.9 * error[0], error
+    flat = np.abs(sharp[0].astype(int) - filtered)[~band]
+    assert flat.mean() < 0.2  # away from edges the colour is left alone
+    np.testing.assert_array_equal(smooth_edges(np.full((8, 8, 3), 90, np.uint8)), 90)
+
+
+@pytest.mark.parametrize(("written", "means"), [(True, "filter"), (False, "off"),
+                                                  ("msaa", "msaa")])
+def test_antialias_takes_a_switch_or_a_method(written, means):
+    scene = make_scene(bodies=[BLOCK], style={"antialias": written})
+    assert scene.style.antialias == means
+
+
+def test_an_unknown_antialias_method_is_refused_with_the_choices(tmp_path):
+    path = tmp_path / "scene.yaml"
+    save_document({"duration": 0.5, "bodies": [BLOCK], "style": {"antialias": "fxaa"}}, path)
+    with pytest.raises(Exception) as caught:
+        load_scene(path)
+    message = str(caught.value)
+    assert "antialias" in message and "msaa" in message and "filter" in message
+
+
+def test_filtered_shots_keep_their_labels(tmp_path):
+    off = render(tmp_path, "off", {"antialias": "off"})
+    on = render(tmp_path, "on", {"antialias": "filter"})
+    for a, b in zip(passes(off), passes(on)):
+        np.testing.assert_array_equal(a, b)
+    assert np.abs(frames(off)[0].astype(int) - frames(on)[0]).max() > 20  # edges changed
 
 
 def test_surface_patterns_are_seeded_and_deterministic(tmp_path):
@@ -172,6 +220,20 @@ def test_the_automatic_camera_frames_the_break(tmp_path):
     assert framed["fracture of glass"]["coverage"] >= 0.02, framed
     on_screen = [e for e in report["expectations"] if e["check"] == "on_screen"]
     assert on_screen and all(e["passed"] for e in on_screen), on_screen
+
+
+def test_the_cutaway_pulls_what_stands_in_a_sight_line_and_nothing_else():
+    cabinet = trimesh.creation.box(extents=(0.4, 0.4, 1.0))
+    cabinet.apply_translation((0.0, 2.0, 0.5))  # between the camera and the block
+    aside = trimesh.creation.box(extents=(0.4, 0.4, 1.0))
+    aside.apply_translation((3.0, 2.0, 0.5))
+    block = np.array([[x, y, z] for x in (-0.1, 0.1) for y in (-0.1, 0.1) for z in (0.0, 0.2)])
+    cutaway = Cutaway({"cabinet": cabinet, "aside": aside}, block)
+    cameras = np.array([[0.0, 4.0, 0.6], [0.0, -4.0, 0.6], [0.0, 4.0, 3.0]])
+    expected = [{"cabinet"}, set(), set()]  # from above, the sight lines clear the cabinet
+    assert [set(cutaway.blocking(c)) for c in cameras] == expected
+    cutaway.plan(cameras)  # the whole shot at once finds the same
+    assert [set(cutaway.blocking(c)) for c in cameras] == expected
 
 
 @pytest.mark.parametrize("environment", ["kitchen", "living_room"])
