@@ -21,6 +21,7 @@ from bridge.transforms import look_at_quat, pose_matrix
 from renderer.camera import CameraTrack
 from renderer.cutaway import Cutaway
 from renderer.environments import OUTDOOR_SKY, Environment, Part, Sky, build_environment
+from renderer.framebuffer import encode_id
 from renderer.meshes import (
     body_mesh,
     ground_mesh,
@@ -29,7 +30,7 @@ from renderer.meshes import (
     shaded_primitive,
     water_mesh,
 )
-from renderer.offscreen import encode_id, pyrender
+from renderer.offscreen import pyrender
 from renderer.particles import particle_poses, pixels_per_metre
 
 # metres: pieces of the surroundings no higher than this are painted on the floor: they take
