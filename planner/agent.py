@@ -83,6 +83,7 @@ class PlanResult:
     document: Any
     trace: PlanTrace
     verified: bool
+    outcome: Any = None  # the last script's simulation, when it ran
 
 
 class _State(TypedDict, total=False):
@@ -113,7 +114,7 @@ def plan(prompt: str, drafter: Drafter, validate: Validate, simulate: Simulate,
     trace.verified = verified
     trace.claims = _claims(drafter, prompt, final.get("scene"))
     return PlanResult(scene=final.get("scene"), document=final.get("document"),
-                      trace=trace, verified=verified)
+                      trace=trace, verified=verified, outcome=final.get("outcome"))
 
 
 def _claims(drafter: Drafter, prompt: str, scene: Scene | None) -> list[Claim]:

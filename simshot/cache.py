@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 from bridge.loader import LoadedScene
-from bridge.schema import REFINER_STYLE
+from bridge.schema import REFINER_STYLE, Scene
 from simshot import __version__
 
 LOOK = ("name", "fps", "resolution", "camera", "lights", "style", "refine", "expect")
@@ -30,13 +30,20 @@ LIBRARIES = {"simulate": ("numpy", "pybullet", "trimesh", "coacd", "manifold3d")
 STAGE_PACKAGES = {"simulate": ("bridge", "physics"), "render": ("bridge", "renderer")}
 
 
+def physics_fields(scene: Scene) -> dict:
+    """The script's fields the simulation reads: all but the look (camera, colours, ...)."""
+    fields = {k: _colourless(v) for k, v in scene.model_dump(mode="json", by_alias=True).items()
+              if k not in LOOK}
+    fields["world"] = {k: v for k, v in fields["world"].items() if k not in LOOK_OF_WORLD}
+    return fields
+
+
 def stage_keys(loaded: LoadedScene, passes: frozenset[str]) -> dict[str, str]:
     """The simulate key (physics inputs only: never the camera) and the render key."""
     scene = loaded.scene.model_dump(mode="json", by_alias=True)
-    physics = {k: _colourless(v) for k, v in scene.items() if k not in LOOK}
-    physics["world"] = {k: v for k, v in physics["world"].items() if k not in LOOK_OF_WORLD}
     meshes = _mesh_hashes(loaded)
-    sim = _digest({"script": physics, "meshes": meshes, "code": code_digest("simulate")})
+    sim = _digest({"script": physics_fields(loaded.scene), "meshes": meshes,
+                   "code": code_digest("simulate")})
     look = {k: v for k, v in scene.items() if k not in NOT_RENDERED}
     look["style"] = {k: v for k, v in look["style"].items() if k not in REFINER_STYLE}
     render = _digest({"script": look, "meshes": meshes, "sim": sim, "passes": sorted(passes),
@@ -86,6 +93,12 @@ def _version(distribution: str) -> str:
         return importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError:
         return "absent"
+
+
+def same_physics(simulated: Scene, loaded: LoadedScene) -> bool:
+    """Whether a run of `simulated` (made in this process, with no mesh files) is a run of
+    the loaded script's physics."""
+    return not _mesh_hashes(loaded) and physics_fields(simulated) == physics_fields(loaded.scene)
 
 
 def _mesh_hashes(loaded: LoadedScene) -> dict[str, str]:

@@ -39,15 +39,16 @@ def with_resolution(loaded: LoadedScene, size: tuple[int, int] | None,
 
 
 def run_stages(loaded: LoadedScene, target: Path, render: bool, passes: frozenset[str],
-               extras: dict[str, Path] | None = None):
-    """The stages into `target` with progress bars; a SceneError located in the script."""
+               extras: dict[str, Path] | None = None, simulated=None):
+    """The stages into `target` with progress bars; a SceneError located in the script.
+    `simulated`: a (scene, simulation result) pair to reuse where its physics is the same."""
     from simshot.pipeline import run_shot
     from simshot.progress import StageProgress
 
     try:
         with StageProgress(err) as progress:
             return run_shot(loaded, target, render=render, passes=passes, progress=progress,
-                            extras=extras)
+                            extras=extras, simulated=simulated)
     except SceneError as e:
         from bridge.loader import locate_scene_error
 

@@ -91,7 +91,8 @@ def make(prompt: Prompt, out_dir: OutDir = None, rounds: Rounds = 4,
         sized.mkdir()
         loaded = with_resolution(loaded, size, sized)
         target = out_dir or Path("shots") / result.scene.name
-        shot_result = run_stages(loaded, target, True, shot.DEFAULT_PASSES, extras)
+        planned = None if result.outcome is None else (result.scene, result.outcome)
+        shot_result = run_stages(loaded, target, True, shot.DEFAULT_PASSES, extras, planned)
     chosen = refine_model(loaded, refine_model_id or environment_refine_model())
     summarise(shot_result, refining=chosen is not None)
     if chosen is not None:

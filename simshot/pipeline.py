@@ -16,14 +16,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from bridge import shot
 from bridge.instances import instances_for
 from bridge.loader import LoadedScene
+from bridge.schema import Scene
 from bridge.trajectory import Trajectory, sample
-from simshot.cache import stage_keys
+from simshot.cache import same_physics, stage_keys
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
 
@@ -32,7 +34,8 @@ Progress = Callable[[str, int, int], None]  # stage, done, total
 class ShotResult:
     out: Path
     report: dict
-    stages: dict[str, str]  # stage -> "ran" | "cached" | "skipped"
+    stages: dict[str, str]  # stage -> "ran" | "cached" | "skipped" | "planned" (the
+    # planner's run of the same physics, in this process)
 
 
 def _read_or_empty(path: Path) -> dict:
@@ -45,11 +48,14 @@ def _read_or_empty(path: Path) -> dict:
 
 def run_shot(loaded: LoadedScene, out: Path, render: bool = True,
              passes: frozenset[str] = shot.DEFAULT_PASSES, progress: Progress | None = None,
-             extras: dict[str, Path] | None = None, page: bool = True) -> ShotResult:
+             extras: dict[str, Path] | None = None, page: bool = True,
+             simulated: tuple[Scene, Any] | None = None) -> ShotResult:
     """Build (or update) the shot folder `out` for the loaded script.
 
     `extras` are files to place in it under the given names (e.g. the planner's trace), inside
     the same atomic swap. `page` writes report.html (dataset runs at scale may skip it).
+    `simulated` is a scene and its simulation result from earlier in this process (the
+    planner's last round): used when its physics is the script's, instead of running again.
     """
     started = time.perf_counter()
     keys = stage_keys(loaded, passes)
@@ -60,7 +66,8 @@ def run_shot(loaded: LoadedScene, out: Path, render: bool = True,
         for name, source in (extras or {}).items():
             shutil.copyfile(source, tmp / name)
         runner = _Stages(loaded, tmp, out, keys, previous, old_meta, progress, page)
-        runner.simulate()
+        runner.simulate(simulated[1] if simulated is not None
+                        and same_physics(simulated[0], loaded) else None)
         if render:
             runner.render(passes)
         else:
@@ -93,7 +100,9 @@ class _Stages:
             return None
         return lambda done, total: self.progress(stage, done, total)
 
-    def simulate(self) -> None:
+    def simulate(self, planned=None) -> None:
+        """Run the simulation, or reuse the stored one or `planned` (the same physics, run
+        earlier in this process)."""
         stored = (shot.SIMULATION, shot.SIMULATION_INFO)
         if self._cached("simulate", stored):
             shot.reuse(self.out, self.tmp, stored)
@@ -103,14 +112,16 @@ class _Stages:
         else:
             from physics.simulate import simulate
 
-            result = simulate(self.scene, self.loaded.folder, self._report("simulate"))
+            result = planned if planned is not None else simulate(self.scene, self.loaded.folder,
+                                         self._report("simulate"))
             self.recording = result.recording
             info = {"interval": result.interval, "steps": result.steps,
                     "masses": result.masses, "events": result.events}
             self.recording.save(self.tmp / shot.SIMULATION)
             shot.write_json(self.tmp / shot.SIMULATION_INFO, info)
-            self.timings["simulate"] = result.timings_s["build"] + result.timings_s["loop"]
-            self.stages["simulate"] = "ran"
+            if planned is None:  # the planner's run took its time in planning
+                self.timings["simulate"] = result.timings_s["build"] + result.timings_s["loop"]
+            self.stages["simulate"] = "ran" if planned is None else "planned"
         self.recorded["simulate"] = self.keys["simulate"]
         self.events, self.masses = info["events"], info["masses"]
         self._frames(info["interval"])

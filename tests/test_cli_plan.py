@@ -63,6 +63,15 @@ def test_make_renders_a_shot_with_its_trace(tmp_path, capsys, offline):
     assert json.loads((out / "metadata.json").read_text())["scene"]["resolution"] == [96, 64]
     assert "resolution: [96, 64]" in (out / "scene.yaml").read_text()
     assert "refine: not run" in text  # no refiner configured: it says how to enable one
+    # the planner's last simulation is the shot's: not run twice, and bit for bit what a
+    # fresh run of the saved script records
+    assert json.loads((out / "report.json").read_text())["stages"]["simulate"] == "planned"
+    again = tmp_path / "again"
+    code, text = _run(capsys, "render", str(out / "scene.yaml"), "-o", str(again))
+    assert code == 0, text
+    assert json.loads((again / "report.json").read_text())["stages"]["simulate"] == "ran"
+    for name in ("simulation.npz", "events.json"):
+        assert (out / name).read_bytes() == (again / name).read_bytes(), name
 
 
 def test_make_with_a_refiner_model_that_is_not_here_keeps_the_coarse_shot(tmp_path, capsys,
