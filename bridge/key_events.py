@@ -3,8 +3,10 @@ show them.
 
 A fracture is shown by the body, its fragments and the liquid it held; an impact by the two
 bodies that meet (the ground has no pixels of its own); a spill by the liquid. The scene's
-key event, which the automatic camera and the report frame, is its first fracture, else its
-first spill.
+key event, which the automatic camera frames, is its first fracture, else its first spill,
+else its first impact: the first contact between two bodies of the script (or one and the
+ground) that begins after the start, when something hits something. Contacts present from
+the start (a glass on its table, a ball rolling down its lane) are not impacts.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from bridge.camera_schema import EventSubject
 from bridge.schema import GROUND, Scene
 
 WINDOWS = {"fracture": 4, "impact": 4, "spill": 12}  # frames after it in which it must show
+IMPACT_AFTER_S = 0.05  # a contact that begins this long after the start is an impact
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,23 @@ def find(subject: EventSubject, scene: Scene, events: dict, names: list[str]
 
 
 def key_events(scene: Scene, events: dict, names: list[str]) -> list[KeyEvent]:
-    """Every fracture and spill of the run, in time order (what the report frames)."""
+    """What the report frames, in time order: every fracture and spill of the run, or when
+    there is none, its first impact; the first is the scene's key event."""
     subjects = [EventSubject(event="fracture", body=e["body"])
                 for e in events.get("fractures", []) if "/" not in e["body"]]
     subjects += [EventSubject(event="spill", liquid=e["liquid"])
                  for e in events.get("spills", [])]
     found = [find(s, scene, events, names) for s in subjects]
+    if not subjects:
+        found.append(first_impact(events))
     return sorted((e for e in found if e is not None), key=lambda e: e.time)
+
+
+def first_impact(events: dict) -> KeyEvent | None:
+    """The run's first impact between bodies of the script (fragments aside); None if none."""
+    hit = next((e for e in events.get("collisions", []) if e["time"] >= IMPACT_AFTER_S
+                and not any("/" in body for body in e["bodies"])), None)
+    if hit is None:
+        return None
+    return KeyEvent(EventSubject(event="impact", bodies=list(hit["bodies"])), hit["time"],
+                    tuple(n for n in hit["bodies"] if n != GROUND), tuple(hit["position"]))

@@ -32,7 +32,9 @@ from renderer.scene_builder import (
 from renderer.shadows import shadow_view
 from renderer.shots import shots_track
 
-AUTO_EVENT_PRESET = "wide"  # the break with what led up to it and where the pieces go
+# A break or a spill: wide, with what led up to it and where the pieces and liquid go. An
+# impact: close, on the bodies as they meet (a wide of a fast ball's path leaves it a speck).
+AUTO_EVENT_PRESETS = {"fracture": "wide", "spill": "wide", "impact": "close_up"}
 NO_GROUND_SHADOW_REACH = 50.0  # metres: without a ground, shadow points stop this far out
 
 
@@ -92,15 +94,17 @@ def _render_frames(renderer: Offscreen, shot: ShotScene, trajectory: Trajectory,
 def _camera_track(scene: Scene, shot: ShotScene, trajectory: Trajectory, events: dict,
                   corners: np.ndarray) -> CameraTrack:
     """The shot list's camera; else a posed or keyframed one; else the automatic camera,
-    which frames the scene's key event (its first break, else its first spill) as a wide
-    shot, or with no such event fits everything that exists."""
+    which frames the scene's key event (its first break, else its first spill, else its
+    first impact; AUTO_EVENT_PRESETS), or with no such event fits everything that exists."""
     camera = scene.camera
     if not camera.shots and not camera.keyframes and camera.position is None \
             and camera.look_at is None:
         found = key_events.key_events(scene, events, trajectory.names)
         if found:
-            wide = Shot(preset=AUTO_EVENT_PRESET, subject=found[0].subject)
-            scene = scene.model_copy(update={"camera": camera.model_copy(update={"shots": [wide]})})
+            event = found[0].subject
+            framed = Shot(preset=AUTO_EVENT_PRESETS[event.event], subject=event)
+            scene = scene.model_copy(update={"camera": camera.model_copy(
+                update={"shots": [framed]})})
     if scene.camera.shots:
         return shots_track(scene, shot.bounds, trajectory, events)
     return camera_track(camera, scene.resolution, np.arange(scene.num_frames) / scene.fps,

@@ -24,9 +24,11 @@ DEFAULT_PRESET = "medium"
 WHOLE_SCENE_PRESETS = ("wide", "top_down")  # with no subject named, they frame static bodies too
 # An event shot frames what shows the event from just before it until it has begun to spread
 # (the falling glass, then its shards and liquid), and the bulk of it: far-flung shards and
-# drops would shrink the event to a speck, so the box spans the middle 80% of the points.
-EVENT_BEFORE_S = 0.05
-EVENT_AFTER_S = {"fracture": 0.2, "impact": 0.2, "spill": 0.4}
+# drops would shrink the event to a speck, so the box spans the middle 80% of the points. An
+# impact is the bodies as they meet, at the contact and the frame after: a fast ball's path
+# before and after would shrink it.
+EVENT_BEFORE_S = {"fracture": 0.05, "impact": 0.0, "spill": 0.05}
+EVENT_AFTER_S = {"fracture": 0.2, "impact": 0.04, "spill": 0.4}
 EVENT_BULK = (10, 90)  # percentiles of the event's points, per axis
 
 
@@ -87,7 +89,7 @@ class Subjects:
         else:
             names = list(event.involved)
             times = self.trajectory.times
-            frames = np.flatnonzero((times >= event.time - EVENT_BEFORE_S)
+            frames = np.flatnonzero((times >= event.time - EVENT_BEFORE_S[subject.event])
                                     & (times <= event.time + EVENT_AFTER_S[subject.event]))
         boxes = box_corners_per_frame(self.bounds, self.trajectory, names, frames)
         points = [boxes.reshape(-1, 3)]
@@ -98,6 +100,9 @@ class Subjects:
         if len(points) == 0:
             return points
         low, high = np.percentile(points, EVENT_BULK, axis=0)
+        if event is not None and event.position is not None:
+            # where it happens, always: a fast ball has left the spot by the next frame
+            low, high = np.minimum(low, event.position), np.maximum(high, event.position)
         return np.array([[x, y, z] for x in (low[0], high[0]) for y in (low[1], high[1])
                          for z in (low[2], high[2])])
 

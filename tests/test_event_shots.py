@@ -11,8 +11,10 @@ import pytest
 from pydantic import ValidationError
 
 from bridge.errors import UserError
+from bridge.key_events import key_events
 from bridge.loader import load_scene
 from bridge.trajectory import Trajectory
+from bridge.yamlio import save_document
 from physics.simulate import simulate
 from planner.offline import plan_offline
 from renderer.shots import Subjects
@@ -131,3 +133,36 @@ def test_the_planner_frames_a_break_and_claims_it_on_screen():
 def test_every_example_script_validates_with_the_new_checks():
     for path in sorted((Path(__file__).resolve().parents[1] / "scenes").glob("*.yaml")):
         load_scene(path)
+
+
+def test_the_key_event_is_the_first_break_or_spill_else_the_first_impact():
+    scene = make_scene(bodies=[{"name": "ball", "asset": "ball", "position": [0, 0, 1.0]}])
+    collisions = [
+        {"bodies": ["ball", "table"], "time": 0.0, "position": [0, 0, 0.8]},  # from the start
+        {"bodies": ["glass/0", "ground"], "time": 0.3, "position": [0, 0, 0]},  # a fragment's
+        {"bodies": ["ball", "ground"], "time": 0.45, "position": [0.1, 0, 0]},
+        {"bodies": ["ball", "wall"], "time": 0.9, "position": [1, 0, 0.1]},
+    ]
+    found = key_events(scene, {"collisions": collisions}, ["ball"])
+    assert [(e.label, e.time, e.involved, e.position) for e in found] == [
+        ("impact of ball and ground", 0.45, ("ball",), (0.1, 0, 0))]
+    spilled = {"collisions": collisions,
+               "spills": [{"liquid": "juice", "time": 0.7, "position": [0, 0, 0]}]}
+    assert [e.label for e in key_events(scene, spilled, ["ball"])] == ["spill of juice"]
+
+
+def test_the_automatic_camera_frames_the_first_impact(tmp_path):
+    """No break, no spill: the camera frames the ball meeting the tower, close, and the
+    report's event_framing and an on_screen check say so."""
+    doc = load_scene(Path("scenes/block_tower.yaml")).doc
+    del doc["camera"]
+    doc["resolution"] = [160, 120]
+    doc["expect"] = [{"on_screen": {"event": "impact", "bodies": ["ball", "block_4"]},
+                      "min_fraction": 0.02}]
+    script = tmp_path / "auto.yaml"
+    save_document(doc, script)
+    report = run_shot(load_scene(script), tmp_path / "out", page=False).report
+    framed = report["event_framing"]
+    assert [e["label"] for e in framed] == ["impact of ball and block_4"], framed
+    assert framed[0]["central"] and framed[0]["coverage"] >= 0.05, framed
+    assert report["passed"], report["expectations"]
