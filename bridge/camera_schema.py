@@ -20,17 +20,20 @@ PRESETS = ("wide", "medium", "close_up", "extreme_close_up", "top_down", "low_an
 Fov = Annotated[float, Field(gt=1, lt=170, description="vertical field of view, degrees")]
 Speed = Annotated[float, Field(ge=0.02, le=8, description="simulated seconds per video second")]
 Ease = Literal["linear", "ease_in_out"]
-EVENT_KINDS = ("fracture", "impact", "spill")
-EVENT_FIELDS = {"fracture": "body", "impact": "bodies", "spill": "liquid"}  # what names it
+EVENT_KINDS = ("fracture", "impact", "spill", "topple")
+EVENT_FIELDS = {"fracture": "body", "impact": "bodies", "spill": "liquid",  # what names it
+                "topple": "body"}
 
 
 class EventSubject(StrictModel):
     """What a shot frames or a check looks for: a body breaking (`fracture`, with `body`), two
-    bodies meeting (`impact`, with `bodies`; 'ground' allowed) or a liquid leaving its
-    container (`spill`, with `liquid`). The first such event of the run is meant."""
+    bodies meeting (`impact`, with `bodies`; 'ground' allowed), a liquid leaving its
+    container (`spill`, with `liquid`) or a standing body falling over (`topple`, with
+    `body`). The first such event of the run is meant."""
 
     event: Literal[EVENT_KINDS]  # type: ignore[valid-type]
-    body: Name | None = Field(None, description="fracture: the body that breaks")
+    body: Name | None = Field(None, description="fracture: the body that breaks; topple: "
+                              "the body that falls over")
     bodies: Annotated[list[Name], Field(min_length=2, max_length=2)] | None = Field(
         None, description="impact: the two bodies that meet ('ground' allowed)")
     liquid: Name | None = Field(None, description="spill: the liquid that leaves its container")
@@ -38,7 +41,7 @@ class EventSubject(StrictModel):
     @model_validator(mode="after")
     def _named(self) -> EventSubject:
         needed = EVENT_FIELDS[self.event]
-        given = [k for k in EVENT_FIELDS.values() if getattr(self, k) is not None]
+        given = [k for k in dict.fromkeys(EVENT_FIELDS.values()) if getattr(self, k) is not None]
         if given != [needed]:
             raise PydanticCustomError(
                 "event", "a {event} event names `{needed}` and nothing else",

@@ -2,11 +2,13 @@
 show them.
 
 A fracture is shown by the body, its fragments and the liquid it held; an impact by the two
-bodies that meet (the ground has no pixels of its own); a spill by the liquid. The scene's
-key event, which the automatic camera frames, is its first fracture, else its first spill,
-else its first impact: the first contact between two bodies of the script (or one and the
-ground) that begins after the start, when something hits something. Contacts present from
-the start (a glass on its table, a ball rolling down its lane) are not impacts.
+bodies that meet (the ground has no pixels of its own); a spill by the liquid; a topple by
+the body that falls over. The scene's key event, which the automatic camera frames, is its
+first fracture, else its first spill, else its first topple (the pins going down, not the
+ball reaching them), else its first impact: the first contact between two bodies of the
+script (or one and the ground) that begins after the start, when something hits something.
+Contacts present from the start (a glass on its table, a ball rolling down its lane) are not
+impacts.
 """
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from dataclasses import dataclass
 from bridge.camera_schema import EventSubject
 from bridge.schema import GROUND, Scene
 
-WINDOWS = {"fracture": 4, "impact": 4, "spill": 12}  # frames after it in which it must show
+# frames after it in which it must show
+WINDOWS = {"fracture": 4, "impact": 4, "spill": 12, "topple": 4}
 IMPACT_AFTER_S = 0.05  # a contact that begins this long after the start is an impact
 
 
@@ -49,6 +52,10 @@ def find(subject: EventSubject, scene: Scene, events: dict, names: list[str]
             return None
         return KeyEvent(subject, hit["time"], tuple(n for n in subject.bodies if n != GROUND),
                         tuple(hit["position"]))
+    if kind == "topple":
+        hit = next((e for e in events.get("topples", []) if e["body"] == subject.body), None)
+        return None if hit is None else KeyEvent(subject, hit["time"], (subject.body,),
+                                                 tuple(hit["position"]))
     hit = next((e for e in events.get("spills", []) if e["liquid"] == subject.liquid), None)
     if hit is None:
         return None
@@ -57,14 +64,17 @@ def find(subject: EventSubject, scene: Scene, events: dict, names: list[str]
 
 def key_events(scene: Scene, events: dict, names: list[str]) -> list[KeyEvent]:
     """What the report frames, in time order: every fracture and spill of the run, or when
-    there is none, its first impact; the first is the scene's key event."""
+    there is none, its first topple, else its first impact; the first is the scene's key
+    event."""
     subjects = [EventSubject(event="fracture", body=e["body"])
                 for e in events.get("fractures", []) if "/" not in e["body"]]
     subjects += [EventSubject(event="spill", liquid=e["liquid"])
                  for e in events.get("spills", [])]
     found = [find(s, scene, events, names) for s in subjects]
     if not subjects:
-        found.append(first_impact(events))
+        topple = next(iter(events.get("topples", [])), None)
+        found.append(first_impact(events) if topple is None else
+                     find(EventSubject(event="topple", body=topple["body"]), scene, events, names))
     return sorted((e for e in found if e is not None), key=lambda e: e.time)
 
 

@@ -16,6 +16,15 @@ def quat_to_matrix(quat: np.ndarray) -> np.ndarray:
         np.shape(quat)[:-1] + (3, 3))
 
 
+def tilt_deg(quat: np.ndarray) -> np.ndarray:
+    """[...] degrees between each pose's local z axis and world z, from [..., 4] xyzw
+    quaternions; NaN where a quaternion is NaN (a body that no longer exists)."""
+    x, y, z, w = np.moveaxis(np.asarray(quat, float), -1, 0)
+    with np.errstate(invalid="ignore"):
+        up = 1.0 - 2.0 * (x * x + y * y) / (x * x + y * y + z * z + w * w)
+    return np.degrees(np.arccos(np.clip(up, -1.0, 1.0)))
+
+
 def pose_matrix(position: np.ndarray, quat: np.ndarray) -> np.ndarray:
     """A 4x4 homogeneous transform from a position and an xyzw quaternion."""
     m = np.eye(4)

@@ -84,8 +84,9 @@ def instance_labels(bounds: dict[str, np.ndarray], trajectory: Trajectory,
 def event_image_positions(events: dict, camera: CameraTrack,
                           labels: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """`collisions_image_positions` [C,2], where each collision of events.json touches,
-    `fractures_image_positions` [K,2], the broken body's centre on its last whole frame, and
-    `spills_image_positions` [S,2], where the escaping liquid is on the spill's frame."""
+    `fractures_image_positions` [K,2], the broken body's centre on its last whole frame,
+    `spills_image_positions` [S,2], where the escaping liquid is on the spill's frame, and
+    `topples_image_positions` [T,2], the toppling body's centre on the topple's frame."""
     last = camera.num_frames - 1
     collisions = [project(camera, min(e["frame"], last), np.asarray([e["position"]]))[0]
                   for e in events.get("collisions", [])]
@@ -96,6 +97,11 @@ def event_image_positions(events: dict, camera: CameraTrack,
         fractures.append(track[frame] if track is not None else (np.nan, np.nan))
     spills = [project(camera, min(e["frame"], last), np.asarray([e["position"]]))[0]
               for e in events.get("spills", [])]
+    topples = []
+    for e in events.get("topples", []):
+        track = labels.get(f"image_positions/{e['body']}")
+        topples.append(track[min(e["frame"], last)] if track is not None else (np.nan, np.nan))
     return {"collisions_image_positions": np.asarray(collisions, np.float32).reshape(-1, 2),
             "fractures_image_positions": np.asarray(fractures, np.float32).reshape(-1, 2),
-            "spills_image_positions": np.asarray(spills, np.float32).reshape(-1, 2)}
+            "spills_image_positions": np.asarray(spills, np.float32).reshape(-1, 2),
+            "topples_image_positions": np.asarray(topples, np.float32).reshape(-1, 2)}

@@ -34,7 +34,9 @@ from renderer.shots import shots_track
 
 # A break or a spill: wide, with what led up to it and where the pieces and liquid go. An
 # impact: close, on the bodies as they meet (a wide of a fast ball's path leaves it a speck).
-AUTO_EVENT_PRESETS = {"fracture": "wide", "spill": "wide", "impact": "close_up"}
+# A topple: close, the body going over (a wide of one domino or pin leaves it a speck).
+AUTO_EVENT_PRESETS = {"fracture": "wide", "spill": "wide", "impact": "close_up",
+                      "topple": "close_up"}
 NO_GROUND_SHADOW_REACH = 50.0  # metres: without a ground, shadow points stop this far out
 
 

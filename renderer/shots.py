@@ -26,9 +26,9 @@ WHOLE_SCENE_PRESETS = ("wide", "top_down")  # with no subject named, they frame 
 # (the falling glass, then its shards and liquid), and the bulk of it: far-flung shards and
 # drops would shrink the event to a speck, so the box spans the middle 80% of the points. An
 # impact is the bodies as they meet, at the contact and the frame after: a fast ball's path
-# before and after would shrink it.
-EVENT_BEFORE_S = {"fracture": 0.05, "impact": 0.0, "spill": 0.05}
-EVENT_AFTER_S = {"fracture": 0.2, "impact": 0.04, "spill": 0.4}
+# before and after would shrink it. A topple spans the body tipping, falling and lying.
+EVENT_BEFORE_S = {"fracture": 0.05, "impact": 0.0, "spill": 0.05, "topple": 0.3}
+EVENT_AFTER_S = {"fracture": 0.2, "impact": 0.04, "spill": 0.4, "topple": 0.3}
 EVENT_BULK = (10, 90)  # percentiles of the event's points, per axis
 
 

@@ -3,8 +3,8 @@ frame what shows it covers just after.
 
 An event is on screen when, on the first frame that shows it, its image position lies in the
 central 80% of the frame, and its instances (the fragments and liquid of a break, the two
-bodies of an impact, the liquid of a spill) cover at least a share of the frame on some frame
-of the next few (key_events.WINDOWS: 4 frames, 12 for a spill). The render stage supplies the
+bodies of an impact, the liquid of a spill, the body that topples) cover at least a share of
+the frame on some frame of the next few (key_events.WINDOWS: 4 frames, 12 for a spill). The render stage supplies the
 image positions (annotations.npz) and the visible pixels (metadata.json).
 """
 from __future__ import annotations
@@ -15,9 +15,9 @@ from bridge.key_events import WINDOWS, KeyEvent
 from bridge.schema import Scene
 
 CENTRAL = 0.8  # share of each side, centred, that counts as central
-POSITIONS = {"fracture": "fractures_image_positions", "impact": "collisions_image_positions",
-             "spill": "spills_image_positions"}
-EVENT_LISTS = {"fracture": "fractures", "impact": "collisions", "spill": "spills"}
+EVENT_LISTS = {"fracture": "fractures", "impact": "collisions", "spill": "spills",
+               "topple": "topples"}  # events.json's list of each kind
+POSITIONS = {kind: f"{entries}_image_positions" for kind, entries in EVENT_LISTS.items()}
 
 
 def frame_event(event: KeyEvent, scene: Scene, events: dict, visibility: dict[str, list[int]],
@@ -55,7 +55,7 @@ def _image_position(event: KeyEvent, events: dict, positions: dict[str, np.ndarr
 
 
 def _names(kind: str, entry: dict) -> set[str]:
-    if kind == "fracture":
+    if kind in ("fracture", "topple"):
         return {entry["body"]}
     if kind == "impact":
         return set(entry["bodies"])

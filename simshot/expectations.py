@@ -16,7 +16,7 @@ from bridge.camera_schema import EventSubject
 from bridge.key_events import find, key_events
 from bridge.schema import Scene, check_kind, check_subject
 from bridge.trajectory import Trajectory
-from bridge.transforms import quat_to_matrix
+from bridge.transforms import quat_to_matrix, tilt_deg
 from physics.liquids import LiquidParticles
 from simshot.event_framing import frame_event
 
@@ -167,12 +167,6 @@ def _moves_less_than(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     pos = pos[~np.isnan(pos[:, 0])]
     moved = float(np.linalg.norm(pos - pos[0], axis=1).max()) if len(pos) else 0.0
     return moved < check.distance, f"{name} moves {moved:.4f} m (limit {check.distance} m)"
-
-
-def tilt_deg(quat: np.ndarray) -> np.ndarray:
-    """[F] angle in degrees between each pose's local z axis and world z."""
-    up = quat_to_matrix(quat)[..., :, 2]
-    return np.degrees(np.arccos(np.clip(up[..., 2], -1.0, 1.0)))
 
 
 def _falls_over(outcome: Outcome, check, name: str) -> tuple[bool, str]:

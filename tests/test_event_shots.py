@@ -146,7 +146,11 @@ def test_the_key_event_is_the_first_break_or_spill_else_the_first_impact():
     found = key_events(scene, {"collisions": collisions}, ["ball"])
     assert [(e.label, e.time, e.involved, e.position) for e in found] == [
         ("impact of ball and ground", 0.45, ("ball",), (0.1, 0, 0))]
-    spilled = {"collisions": collisions,
+    toppled = {"collisions": collisions,
+               "topples": [{"body": "pin", "time": 0.8, "position": [2, 0, 0.1]}]}
+    assert [(e.label, e.involved) for e in key_events(scene, toppled, ["ball", "pin"])] == [
+        ("topple of pin", ("pin",))]  # the pins going down, not the ball reaching them
+    spilled = {"collisions": collisions, "topples": toppled["topples"],
                "spills": [{"liquid": "juice", "time": 0.7, "position": [0, 0, 0]}]}
     assert [e.label for e in key_events(scene, spilled, ["ball"])] == ["spill of juice"]
 
@@ -166,3 +170,28 @@ def test_the_automatic_camera_frames_the_first_impact(tmp_path):
     assert [e["label"] for e in framed] == ["impact of ball and block_4"], framed
     assert framed[0]["central"] and framed[0]["coverage"] >= 0.05, framed
     assert report["passed"], report["expectations"]
+
+
+def test_a_standing_body_that_falls_over_topples_and_a_ball_does_not():
+    """A domino leaning past its tipping angle (9 degrees for 8 mm on 50 mm) falls over; one
+    upright stays; a rolling ball turns over and over but never stood."""
+    bodies = [{"name": "leaning", "asset": "domino", "position": [0, 0, 0.0],
+               "rotation": [0, 15, 0]},
+              {"name": "upright", "asset": "domino", "position": [0.2, 0, 0.0]},
+              {"name": "ball", "asset": "ball", "position": [0.5, 0, 0.5],
+               "velocity": [1.0, 0, 0]}]
+    events = simulate(make_scene(duration=1.0, bodies=bodies)).events
+    assert [e["body"] for e in events["topples"]] == ["leaning"], events["topples"]
+    assert 0.05 < events["topples"][0]["time"] < 0.8
+
+
+@pytest.mark.slow
+def test_the_automatic_camera_frames_the_first_topple(tmp_path):
+    doc = load_scene(Path("scenes/domino_chain.yaml")).doc
+    del doc["camera"]
+    doc["resolution"] = [160, 120]
+    script = tmp_path / "auto.yaml"
+    save_document(doc, script)
+    framed = run_shot(load_scene(script), tmp_path / "out", page=False).report["event_framing"]
+    assert [e["label"] for e in framed] == ["topple of domino_01"], framed
+    assert framed[0]["central"] and framed[0]["coverage"] >= 0.02, framed
