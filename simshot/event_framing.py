@@ -4,8 +4,9 @@ frame what shows it covers just after.
 An event is on screen when, on the first frame that shows it, its image position lies in the
 central 80% of the frame, and its instances (the fragments and liquid of a break, the two
 bodies of an impact, the liquid of a spill, the body that topples) cover at least a share of
-the frame on some frame of the next few (key_events.WINDOWS: 4 frames, 12 for a spill). The render stage supplies the
-image positions (annotations.npz) and the visible pixels (metadata.json).
+the frame on some frame of the next few (key_events.WINDOWS: 4 frames, 12 for a spill). The
+render stage supplies the image positions (annotations.npz) and the visible pixels
+(metadata.json).
 """
 from __future__ import annotations
 
