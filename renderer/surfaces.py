@@ -47,13 +47,15 @@ class Patterns:
         texture = self.by_primitive.get(primitive)
         if texture is None:
             return
+        # on the pattern's own unit, uploads included: binding on whichever unit pyrender left
+        # active would take a shadow map off its unit for that draw (the first frame's sun)
+        GL.glActiveTexture(GL.GL_TEXTURE0 + UNIT)
         if texture.pattern not in self._uploaded:
             metres = np.array([texture.metres * STRETCH.get(texture.pattern, 1.0),
                                texture.metres])
             self._uploaded[texture.pattern] = (_upload(packed(texture)),
                                                (1.0 / metres).astype(np.float32))
         texture_id, scale = self._uploaded[texture.pattern]
-        GL.glActiveTexture(GL.GL_TEXTURE0 + UNIT)
         GL.glBindTexture(GL.GL_TEXTURE_2D, texture_id)
         GL.glActiveTexture(GL.GL_TEXTURE0)
         program.set_uniform("pattern", UNIT)

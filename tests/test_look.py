@@ -65,11 +65,13 @@ def edge_band(segmentation: np.ndarray) -> np.ndarray:
     return band
 
 
-def lit_passes(antialias: bool, width: int = W, height: int = H) -> tuple[np.ndarray, ...]:
+def lit_passes(antialias: bool, width: int = W, height: int = H, textures: bool = False,
+               renders: int = 1) -> tuple[np.ndarray, ...]:
     """Colour, depth and ids of the block straight from the renderer (no video encoding,
-    which would blur the edges either way); `antialias` multisamples the colour."""
+    which would blur the edges either way); `antialias` multisamples the colour. With
+    `renders` > 1, the colours of the first renders and then the last render's passes."""
     scene = make_scene(bodies=[BLOCK], duration=1 / 24, resolution=[width, height], camera=VIEW,
-                       style={"textures": False})
+                       style={"textures": textures})
     trajectory = trajectory_of(scene, {})
     shot = build_scene(scene, instances_for(scene), None)
     corners = trajectory_corners(shot.bounds, trajectory)
@@ -78,10 +80,11 @@ def lit_passes(antialias: bool, width: int = W, height: int = H) -> tuple[np.nda
     renderer = Offscreen(width, height)
     try:
         renderer.set_ids(shot.seg_colors)
-        renderer.set_surface(shot.sky, {}, scene.seed)
+        renderer.set_surface(shot.sky, shot.patterns if textures else {}, scene.seed)
         renderer.antialias = antialias
         set_frame(shot, trajectory, 0, track.pose(0), track.fov_deg[0])
-        return renderer.render_lit(shot.scene, shadows=True)[:3]
+        first = [renderer.render_lit(shot.scene, shadows=True)[0] for _ in range(renders - 1)]
+        return (*first, *renderer.render_lit(shot.scene, shadows=True)[:3])
     finally:
         renderer.delete()
 
@@ -149,6 +152,13 @@ def test_filtered_shots_keep_their_labels(tmp_path):
     for a, b in zip(passes(off), passes(on)):
         np.testing.assert_array_equal(a, b)
     assert np.abs(frames(off)[0].astype(int) - frames(on)[0]).max() > 20  # edges changed
+
+
+def test_the_first_frame_with_patterns_is_lit_like_the_next():
+    """Uploading a pattern's texture on the first draw once took the sun's shadow map off its
+    texture unit: the first frame came out unlit and without shadows."""
+    first, second = lit_passes(False, textures=True, renders=2)[:2]
+    np.testing.assert_array_equal(first, second)
 
 
 def test_surface_patterns_are_seeded_and_deterministic(tmp_path):
