@@ -4,11 +4,10 @@ show them.
 A fracture is shown by the body, its fragments and the liquid it held; an impact by the two
 bodies that meet (the ground has no pixels of its own); a spill by the liquid; a topple by
 the body that falls over. The scene's key event, which the automatic camera frames, is its
-first fracture, else its first spill, else its first topple (the pins going down, not the
-ball reaching them), else its first impact: the first contact between two bodies of the
-script (or one and the ground) that begins after the start, when something hits something.
-Contacts present from the start (a glass on its table, a ball rolling down its lane) are not
-impacts.
+first fracture or spill, else its first topple (the pins going down, not the ball reaching
+them), else its first impact. An impact is a contact between two bodies (or one and the
+ground) that begins after the start, when something hits something: contacts present from
+the start (a glass on its table, a ball rolling down its lane) are not impacts.
 """
 from __future__ import annotations
 
@@ -47,7 +46,8 @@ def find(subject: EventSubject, scene: Scene, events: dict, names: list[str]
         return KeyEvent(subject, hit["time"], (subject.body, *shards, *held), None)
     if kind == "impact":
         pair = set(subject.bodies)
-        hit = next((e for e in events.get("collisions", []) if set(e["bodies"]) == pair), None)
+        hit = next((e for e in events.get("collisions", []) if set(e["bodies"]) == pair
+                    and e["time"] >= IMPACT_AFTER_S), None)
         if hit is None:
             return None
         return KeyEvent(subject, hit["time"], tuple(n for n in subject.bodies if n != GROUND),
@@ -73,16 +73,15 @@ def key_events(scene: Scene, events: dict, names: list[str]) -> list[KeyEvent]:
     found = [find(s, scene, events, names) for s in subjects]
     if not subjects:
         topple = next(iter(events.get("topples", [])), None)
-        found.append(first_impact(events) if topple is None else
+        found.append(first_impact(scene, events, names) if topple is None else
                      find(EventSubject(event="topple", body=topple["body"]), scene, events, names))
     return sorted((e for e in found if e is not None), key=lambda e: e.time)
 
 
-def first_impact(events: dict) -> KeyEvent | None:
+def first_impact(scene: Scene, events: dict, names: list[str]) -> KeyEvent | None:
     """The run's first impact between bodies of the script (fragments aside); None if none."""
     hit = next((e for e in events.get("collisions", []) if e["time"] >= IMPACT_AFTER_S
                 and not any("/" in body for body in e["bodies"])), None)
     if hit is None:
         return None
-    return KeyEvent(EventSubject(event="impact", bodies=list(hit["bodies"])), hit["time"],
-                    tuple(n for n in hit["bodies"] if n != GROUND), tuple(hit["position"]))
+    return find(EventSubject(event="impact", bodies=list(hit["bodies"])), scene, events, names)

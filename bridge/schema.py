@@ -298,7 +298,7 @@ class Style(StrictModel):
     antialias: Literal["filter", "msaa", "off"] = Field(
         "filter", description="smooth the RGB pass's edges: `filter` blends the colour along "
         "its edges (fast), `msaa` renders it with 4 samples a pixel (sharper; on a CPU a "
-        "third more time a frame), `off`; true means filter, false off. Depth, segmentation "
+        "second full render pass), `off`; true means filter, false off. Depth, segmentation "
         "and flow stay exact at pixel centres")
     textures: bool = Field(
         True, description="procedural surface detail per material: wood grain, tiles, "
@@ -306,7 +306,6 @@ class Style(StrictModel):
     motion_blur: bool = Field(
         False, description="blur the RGB pass along each pixel's exact motion during the "
         "frame (the other passes stay sharp)")
-
 
     @field_validator("antialias", mode="before")
     @classmethod

@@ -38,8 +38,7 @@ PROGRESS_UPDATES = 100  # at most this many progress reports a run (a bar needs 
 @dataclass
 class SimResult:
     recording: Trajectory  # every body every `interval` seconds from t = 0
-    events: dict  # collisions, fractures, events, spills, topples, in simulated time (no
-    # video frames)
+    events: dict  # collisions, fractures, events, spills, topples: simulated time, no frames
     masses: dict[str, float]
     steps: int
     interval: float  # seconds between recorded samples
@@ -96,8 +95,8 @@ class _Loop:
         self.liquids = {liquid.name: _pour(world, scene, liquid) for liquid in scene.liquids}
         self.containers = [(liquid, world.bodies[liquid.inside].geometry)
                            for liquid in scene.liquids]
-        self.standing = {b.name: world.bodies[b.name].geometry.bounds
-                         for b in scene.all_bodies() if not b.static and b.name in world.bodies}
+        self.dynamic_bounds = {b.name: world.bodies[b.name].geometry.bounds for b in
+                               scene.all_bodies() if not b.static and b.name in world.bodies}
         self.bullet = 0.0  # seconds inside stepSimulation alone: the benchmark's yardstick
 
     def run(self, progress: Callable[[int, int], None] | None) -> SimResult:
@@ -153,7 +152,7 @@ class _Loop:
         events = {"collisions": [_collision(e, dt) for e in self.contacts.episodes()],
                   "fractures": fractures, "events": list(self.scheduler.fired),
                   "spills": spills(recording, self.containers, fractures),
-                  "topples": topples(recording, self.standing)}
+                  "topples": topples(recording, self.dynamic_bounds)}
         masses = dict(self.world.masses)
         masses.update({l.name: l.density * l.volume_ml * 1e-6 for l in self.scene.liquids})
         swaps = self.fractures.swap_seconds if self.fractures else []

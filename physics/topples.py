@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from bridge.schema import FallsOver
 from bridge.trajectory import Trajectory
 from bridge.transforms import tilt_deg
 
-TOPPLE_DEG = 45.0
+TOPPLE_DEG = FallsOver.model_fields["angle"].default
 UPRIGHT_DEG = 20.0
 
 
@@ -39,4 +40,3 @@ def topples(recording: Trajectory, bodies: dict[str, np.ndarray]) -> list[dict]:
             found.append({"body": name, "time": float(recording.times[step]),
                           "position": [float(v) for v in recording.pos[name][step]]})
     return sorted(found, key=lambda entry: entry["time"])
-

@@ -1,7 +1,7 @@
 """Anti-aliasing after the fact: an edge filter on the finished colour (after FXAA's idea).
 
-On a CPU rasterizer a second, multisampled pass costs as much as a third of the frame (the
-ids must still come from a single-sample pass, so multisampling means two passes). The
+On a CPU rasterizer a second, multisampled pass costs much of a frame's time (the ids must
+still come from a single-sample pass, so multisampling means two passes). The
 filter instead finds the pixels where lightness changes sharply and blends each with colour
 sampled along its edge, where a staircase's steps alternate: a step's pixels take in their
 neighbours' share as a covered fraction would. Only edge pixels are touched, and depth, ids
@@ -34,7 +34,7 @@ def smooth_edges(rgb: np.ndarray) -> np.ndarray:
         np.maximum(high, shifted(dy, dx), out=high)
         np.minimum(low, shifted(dy, dx), out=low)
     rows, cols = np.nonzero(high - low >= np.maximum(CONTRAST_MIN, CONTRAST_RATIO * high))
-    out = np.ascontiguousarray(rgb).copy()
+    out = np.array(rgb, order="C")  # a copy, contiguous
     if rows.size == 0:
         return out
     padded_at = (rows + 1) * (width + 2) + cols + 1

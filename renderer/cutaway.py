@@ -18,6 +18,7 @@ import numpy as np
 import trimesh
 
 MAX_TARGETS = 96  # sight lines per frame: enough to catch a piece hiding part of a long row
+CHUNK = 64  # camera positions tested together: bounds the temporaries (rays x part boxes)
 
 
 class Cutaway:
@@ -35,8 +36,10 @@ class Cutaway:
     def plan(self, cameras: np.ndarray) -> None:
         """Find the blocking pieces for every camera position of a shot ([F,3]) at once."""
         cameras = np.unique(np.asarray(cameras, float).reshape(-1, 3), axis=0)
-        for camera, found in zip(cameras, self._blocking(cameras)):
-            self._planned[camera.tobytes()] = found
+        for start in range(0, len(cameras), CHUNK):
+            chunk = cameras[start:start + CHUNK]
+            for camera, found in zip(chunk, self._blocking(chunk)):
+                self._planned[camera.tobytes()] = found
 
     def blocking(self, camera: np.ndarray) -> frozenset:
         """The pieces that a sight line from `camera` to a target passes through."""

@@ -254,13 +254,12 @@ class _Renderer(MainFramebuffer, pyrender.Renderer):
         self._overlay_primitives = {p for node in overlays for p in node.mesh.primitives}
 
 
-
 class Offscreen(pyrender.OffscreenRenderer):
     """An offscreen context whose renderer is the tuned `_Renderer`."""
 
     def __init__(self, width: int, height: int, shadow_size: int = SHADOW_MAP_SIZE):
         self._shadow_size = shadow_size
-        self.antialias = False  # colour from a multisampled pass (see renderer/multisample.py)
+        self.multisample = False  # colour from a multisampled pass (renderer/multisample.py)
         self._id_nodes: dict[pyrender.Node, tuple[int, int, int]] = {}
         super().__init__(width, height)
 
@@ -328,14 +327,14 @@ class Offscreen(pyrender.OffscreenRenderer):
     def render_lit(self, scene: pyrender.Scene, shadows: bool
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Colour [H,W,3] uint8, depth [H,W] float32, ids [H,W] uint16 and instance-index
-        bytes [H,W] uint8: in one pass, or with `antialias` colour from a multisampled pass
+        bytes [H,W] uint8: in one pass, or with `multisample` colour from a multisampled pass
         and the rest from a single-sample one.
 
         The scene's background alpha must be 0: the id attachment is cleared with it."""
         if scene.bg_color[3] != 0:
             raise ValueError("render_lit needs a scene background with alpha 0")
         flags = Flags.SHADOWS_DIRECTIONAL if shadows else Flags.NONE
-        if not self.antialias:
+        if not self.multisample:
             color, depth = self.render(scene, flags)
             return color, depth, self._renderer.last_ids, self._renderer.last_instances
         if self.read_normals:  # the lit shader alone writes normals; its colour is dropped

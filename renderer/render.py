@@ -96,8 +96,9 @@ def _render_frames(renderer: Offscreen, shot: ShotScene, trajectory: Trajectory,
 def _camera_track(scene: Scene, shot: ShotScene, trajectory: Trajectory, events: dict,
                   corners: np.ndarray) -> CameraTrack:
     """The shot list's camera; else a posed or keyframed one; else the automatic camera,
-    which frames the scene's key event (its first break, else its first spill, else its
-    first impact; AUTO_EVENT_PRESETS), or with no such event fits everything that exists."""
+    which frames the scene's key event (its first break or spill, else its first topple,
+    else its first impact; AUTO_EVENT_PRESETS), or with no such event fits everything that
+    exists."""
     camera = scene.camera
     if not camera.shots and not camera.keyframes and camera.position is None \
             and camera.look_at is None:
@@ -156,7 +157,7 @@ def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance],
             renderer.shadow_views[node] = shadow_view(
                 direction, _shadow_points(corners, direction / np.linalg.norm(direction), reach))
         renderer.read_normals = "normals" in passes
-        renderer.antialias = scene.style.antialias == "msaa"
+        renderer.multisample = scene.style.antialias == "msaa"
         writer = ShotWriter(out_dir, frozenset(passes), scene.fps, track, trajectory, instances,
                             boxes_by_id(shot.bounds, instances), scene.style.motion_blur,
                             smooth=scene.style.antialias == "filter")

@@ -25,10 +25,11 @@ WHOLE_SCENE_PRESETS = ("wide", "top_down")  # with no subject named, they frame 
 # An event shot frames what shows the event from just before it until it has begun to spread
 # (the falling glass, then its shards and liquid), and the bulk of it: far-flung shards and
 # drops would shrink the event to a speck, so the box spans the middle 80% of the points. An
-# impact is the bodies as they meet, at the contact and the frame after: a fast ball's path
+# impact is where the bodies meet and the two frames from the contact on: a fast ball's path
 # before and after would shrink it. A topple spans the body tipping, falling and lying.
+# Whatever the frame rate, the window holds the frame that shows the event and the next.
 EVENT_BEFORE_S = {"fracture": 0.05, "impact": 0.0, "spill": 0.05, "topple": 0.3}
-EVENT_AFTER_S = {"fracture": 0.2, "impact": 0.04, "spill": 0.4, "topple": 0.3}
+EVENT_AFTER_S = {"fracture": 0.2, "impact": 0.0, "spill": 0.4, "topple": 0.3}
 EVENT_BULK = (10, 90)  # percentiles of the event's points, per axis
 
 
@@ -89,20 +90,24 @@ class Subjects:
         else:
             names = list(event.involved)
             times = self.trajectory.times
-            frames = np.flatnonzero((times >= event.time - EVENT_BEFORE_S[subject.event])
-                                    & (times <= event.time + EVENT_AFTER_S[subject.event]))
+            window = ((times >= event.time - EVENT_BEFORE_S[subject.event])
+                      & (times <= event.time + EVENT_AFTER_S[subject.event]))
+            shown = int(np.searchsorted(times, event.time))
+            window[shown:shown + 2] = True
+            frames = np.flatnonzero(window)
         boxes = box_corners_per_frame(self.bounds, self.trajectory, names, frames)
         points = [boxes.reshape(-1, 3)]
         points += [self.trajectory.particles[n][frames].reshape(-1, 3) for n in names
                    if n in self.trajectory.particles]
         points = np.concatenate(points)
         points = points[np.isfinite(points).all(axis=1)]
+        # where it happens, always: a fast ball has left the spot by the next frame
+        where = [] if event is None or event.position is None else [event.position]
         if len(points) == 0:
-            return points
+            return np.array(where, float).reshape(-1, 3)
         low, high = np.percentile(points, EVENT_BULK, axis=0)
-        if event is not None and event.position is not None:
-            # where it happens, always: a fast ball has left the spot by the next frame
-            low, high = np.minimum(low, event.position), np.maximum(high, event.position)
+        for point in where:
+            low, high = np.minimum(low, point), np.maximum(high, point)
         return np.array([[x, y, z] for x in (low[0], high[0]) for y in (low[1], high[1])
                          for z in (low[2], high[2])])
 

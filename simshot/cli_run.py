@@ -15,6 +15,8 @@ from simshot.cli_app import err, out
 
 if TYPE_CHECKING:
     from bridge.loader import LoadedScene
+    from bridge.schema import Scene
+    from physics.simulate import SimResult
 
 MARKS = {True: "[green]pass[/green]", False: "[red]FAIL[/red]", None: "[yellow]n/a[/yellow]"}
 
@@ -39,7 +41,8 @@ def with_resolution(loaded: LoadedScene, size: tuple[int, int] | None,
 
 
 def run_stages(loaded: LoadedScene, target: Path, render: bool, passes: frozenset[str],
-               extras: dict[str, Path] | None = None, simulated=None):
+               extras: dict[str, Path] | None = None,
+               simulated: tuple[Scene, SimResult] | None = None):
     """The stages into `target` with progress bars; a SceneError located in the script.
     `simulated`: a (scene, simulation result) pair to reuse where its physics is the same."""
     from simshot.pipeline import run_shot

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,6 +27,9 @@ from bridge.schema import Scene
 from bridge.trajectory import Trajectory, sample
 from simshot.cache import same_physics, stage_keys
 
+if TYPE_CHECKING:
+    from physics.simulate import SimResult
+
 Progress = Callable[[str, int, int], None]  # stage, done, total
 
 
@@ -34,8 +37,8 @@ Progress = Callable[[str, int, int], None]  # stage, done, total
 class ShotResult:
     out: Path
     report: dict
-    stages: dict[str, str]  # stage -> "ran" | "cached" | "skipped" | "planned" (the
-    # planner's run of the same physics, in this process)
+    # stage -> "ran" | "cached" | "skipped" | "planned" (the planner's run of this physics)
+    stages: dict[str, str]
 
 
 def _read_or_empty(path: Path) -> dict:
@@ -49,7 +52,7 @@ def _read_or_empty(path: Path) -> dict:
 def run_shot(loaded: LoadedScene, out: Path, render: bool = True,
              passes: frozenset[str] = shot.DEFAULT_PASSES, progress: Progress | None = None,
              extras: dict[str, Path] | None = None, page: bool = True,
-             simulated: tuple[Scene, Any] | None = None) -> ShotResult:
+             simulated: tuple[Scene, SimResult] | None = None) -> ShotResult:
     """Build (or update) the shot folder `out` for the loaded script.
 
     `extras` are files to place in it under the given names (e.g. the planner's trace), inside
@@ -100,7 +103,7 @@ class _Stages:
             return None
         return lambda done, total: self.progress(stage, done, total)
 
-    def simulate(self, planned=None) -> None:
+    def simulate(self, planned: SimResult | None = None) -> None:
         """Run the simulation, or reuse the stored one or `planned` (the same physics, run
         earlier in this process)."""
         stored = (shot.SIMULATION, shot.SIMULATION_INFO)
@@ -110,10 +113,12 @@ class _Stages:
             info = shot.read_json(self.tmp / shot.SIMULATION_INFO)
             self.stages["simulate"] = "cached"
         else:
-            from physics.simulate import simulate
+            if planned is not None:
+                result = planned
+            else:
+                from physics.simulate import simulate
 
-            result = planned if planned is not None else simulate(self.scene, self.loaded.folder,
-                                         self._report("simulate"))
+                result = simulate(self.scene, self.loaded.folder, self._report("simulate"))
             self.recording = result.recording
             info = {"interval": result.interval, "steps": result.steps,
                     "masses": result.masses, "events": result.events}

@@ -21,6 +21,7 @@ from renderer.shots import Subjects
 from simshot.pipeline import run_shot
 from tests.helpers import IDENTITY, make_scene
 
+ROOT = Path(__file__).resolve().parents[1]
 DROP = """\
 name: drop
 duration: 0.9
@@ -131,7 +132,7 @@ def test_the_planner_frames_a_break_and_claims_it_on_screen():
 
 
 def test_every_example_script_validates_with_the_new_checks():
-    for path in sorted((Path(__file__).resolve().parents[1] / "scenes").glob("*.yaml")):
+    for path in sorted((ROOT / "scenes").glob("*.yaml")):
         load_scene(path)
 
 
@@ -155,10 +156,11 @@ def test_the_key_event_is_the_first_break_or_spill_else_the_first_impact():
     assert [e.label for e in key_events(scene, spilled, ["ball"])] == ["spill of juice"]
 
 
+@pytest.mark.slow
 def test_the_automatic_camera_frames_the_first_impact(tmp_path):
     """No break, no spill: the camera frames the ball meeting the tower, close, and the
     report's event_framing and an on_screen check say so."""
-    doc = load_scene(Path("scenes/block_tower.yaml")).doc
+    doc = load_scene(ROOT / "scenes" / "block_tower.yaml").doc
     del doc["camera"]
     doc["resolution"] = [160, 120]
     doc["expect"] = [{"on_screen": {"event": "impact", "bodies": ["ball", "block_4"]},
@@ -187,7 +189,7 @@ def test_a_standing_body_that_falls_over_topples_and_a_ball_does_not():
 
 @pytest.mark.slow
 def test_the_automatic_camera_frames_the_first_topple(tmp_path):
-    doc = load_scene(Path("scenes/domino_chain.yaml")).doc
+    doc = load_scene(ROOT / "scenes" / "domino_chain.yaml").doc
     del doc["camera"]
     doc["resolution"] = [160, 120]
     script = tmp_path / "auto.yaml"

@@ -14,6 +14,7 @@ from scipy import ndimage
 
 from bridge import shot as shotfiles
 from bridge.camera_schema import Camera
+from bridge.errors import UserError
 from bridge.instances import instances_for
 from bridge.loader import load_scene
 from bridge.yamlio import save_document
@@ -65,10 +66,10 @@ def edge_band(segmentation: np.ndarray) -> np.ndarray:
     return band
 
 
-def lit_passes(antialias: bool, width: int = W, height: int = H, textures: bool = False,
+def lit_passes(multisample: bool, width: int = W, height: int = H, textures: bool = False,
                renders: int = 1) -> tuple[np.ndarray, ...]:
     """Colour, depth and ids of the block straight from the renderer (no video encoding,
-    which would blur the edges either way); `antialias` multisamples the colour. With
+    which would blur the edges either way); `multisample` multisamples the colour. With
     `renders` > 1, the colours of the first renders and then the last render's passes."""
     scene = make_scene(bodies=[BLOCK], duration=1 / 24, resolution=[width, height], camera=VIEW,
                        style={"textures": textures})
@@ -81,7 +82,7 @@ def lit_passes(antialias: bool, width: int = W, height: int = H, textures: bool 
     try:
         renderer.set_ids(shot.seg_colors)
         renderer.set_surface(shot.sky, shot.patterns if textures else {}, scene.seed)
-        renderer.antialias = antialias
+        renderer.multisample = multisample
         set_frame(shot, trajectory, 0, track.pose(0), track.fov_deg[0])
         first = [renderer.render_lit(shot.scene, shadows=True)[0] for _ in range(renders - 1)]
         return (*first, *renderer.render_lit(shot.scene, shadows=True)[:3])
@@ -140,7 +141,7 @@ def test_antialias_takes_a_switch_or_a_method(written, means):
 def test_an_unknown_antialias_method_is_refused_with_the_choices(tmp_path):
     path = tmp_path / "scene.yaml"
     save_document({"duration": 0.5, "bodies": [BLOCK], "style": {"antialias": "fxaa"}}, path)
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(UserError) as caught:
         load_scene(path)
     message = str(caught.value)
     assert "antialias" in message and "msaa" in message and "filter" in message
