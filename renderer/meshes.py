@@ -21,7 +21,6 @@ SMOOTH_ANGLE = np.radians(35)  # edges sharper than this stay sharp in shading
 PARTICLE_GROWTH = 1.3  # drawn radius over the physical one, so neighbours overlap and merge
 MAX_FACET_INSET_PX = 0.75  # how far a particle's flat facets may sink inside its sphere
 MAX_SUBDIVISIONS = 3  # an icosphere of 1280 faces: round at any size
-LIQUID_ALPHA = 0.8  # translucent, yet its colour holds over a few layers
 LIQUID_ROUGHNESS = 0.15  # wet sheen
 WATER_ALPHA = 0.45
 WATER_ROUGHNESS = 0.08
@@ -107,7 +106,7 @@ def particle_mesh(liquid: Liquid, pixels_per_metre: float) -> pyrender.Mesh:
         inset = radius - np.linalg.norm(sphere.triangles_center, axis=1).min()
         if inset * pixels_per_metre <= MAX_FACET_INSET_PX:
             break
-    look = material(liquid.color, 0.0, LIQUID_ROUGHNESS, LIQUID_ALPHA)
+    look = material(liquid.color, 0.0, LIQUID_ROUGHNESS, liquid.opacity)
     return pyrender.Mesh([pyrender.Primitive(  # instanced from the start; set_frame poses it
         positions=sphere.vertices, normals=sphere.vertex_normals, indices=sphere.faces,
         material=look, poses=np.eye(4)[None])])

@@ -81,8 +81,9 @@ def _liquid_item(container: str, liquid: str, volume: float):
     from planner.offline.layout import Item
 
     name = liquid.replace(" ", "_")
-    return Item({"name": name, "inside": container, "volume_ml": volume,
-                 "color": list(lx.LIQUIDS[liquid])},
+    kind, color = lx.LIQUIDS[liquid]
+    look = {"liquid": kind} if color is None else {"liquid": kind, "color": list(color)}
+    return Item({"name": name, **look, "inside": container, "volume_ml": volume},
                 f"{liquid}, {volume} ml: about {FILL:.0%} full so it can slosh")
 
 

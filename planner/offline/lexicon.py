@@ -142,12 +142,14 @@ GROUND_WORDS: dict[str, str] = {
     "tiles": "ceramic",
 }
 
-LIQUIDS: dict[str, tuple[float, float, float]] = {
-    "water": (0.55, 0.75, 0.95), "juice": (1.0, 0.55, 0.1), "orange juice": (1.0, 0.55, 0.1),
-    "milk": (0.97, 0.97, 0.95), "oil": (0.85, 0.7, 0.2), "wine": (0.45, 0.05, 0.1),
-    "soda": (0.3, 0.15, 0.05), "cola": (0.3, 0.15, 0.05), "coffee": (0.3, 0.18, 0.08),
-    "tea": (0.6, 0.35, 0.1), "beer": (0.9, 0.65, 0.15), "honey": (0.9, 0.6, 0.1),
-    "lemonade": (0.98, 0.95, 0.6),
+# Liquids by name: the library's liquid (bridge/liquids.py), and a colour where the word
+# names one of another hue (lemonade is a pale soda).
+LIQUIDS: dict[str, tuple[str, tuple[float, float, float] | None]] = {
+    "water": ("water", None), "juice": ("juice", None), "orange juice": ("juice", None),
+    "milk": ("milk", None), "oil": ("oil", None), "wine": ("wine", None),
+    "soda": ("soda", None), "cola": ("soda", None), "coffee": ("coffee", None),
+    "tea": ("tea", None), "beer": ("beer", None), "honey": ("honey", None),
+    "lemonade": ("soda", (0.98, 0.95, 0.6)),
 }
 
 # Bodies of water by name: the size of the water region (x, y, depth), metres.
