@@ -40,6 +40,7 @@ test-quick: install  # the inner loop: everything but the tests marked slow
 bench: install
 	$(PY) -m bench.run
 	$(PY) -m bench.look
+	$(PY) -m bench.fluid
 	$(PY) -m bench.planner --set all
 	$(PY) -m bench.dataset
 	$(PY) -m bench.noise

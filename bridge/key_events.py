@@ -4,8 +4,9 @@ show them.
 A fracture is shown by the body, its fragments and the liquid it held; an impact by the two
 bodies that meet (the ground has no pixels of its own); a spill by the liquid; a topple by
 the body that falls over. The scene's key event, which the automatic camera frames, is its
-first fracture or spill, else its first topple (the pins going down, not the ball reaching
-them), else its first impact. An impact is a contact between two bodies (or one and the
+first fracture (a glass's break, even when a little of its liquid left it on the way
+down), else its first spill, else its first topple (the pins going down, not the ball
+reaching them), else its first impact. An impact is a contact between two bodies (or one and the
 ground) that begins after the start, when something hits something: contacts present from
 the start (a glass on its table, a ball rolling down its lane) are not impacts.
 """
@@ -63,9 +64,9 @@ def find(subject: EventSubject, scene: Scene, events: dict, names: list[str]
 
 
 def key_events(scene: Scene, events: dict, names: list[str]) -> list[KeyEvent]:
-    """What the report frames, in time order: every fracture and spill of the run, or when
-    there is none, its first topple, else its first impact; the first is the scene's key
-    event."""
+    """What the report frames: every fracture of the run, then every spill, each in time
+    order, or when there is none, its first topple, else its first impact; the first is the
+    scene's key event."""
     subjects = [EventSubject(event="fracture", body=e["body"])
                 for e in events.get("fractures", []) if "/" not in e["body"]]
     subjects += [EventSubject(event="spill", liquid=e["liquid"])
@@ -75,7 +76,8 @@ def key_events(scene: Scene, events: dict, names: list[str]) -> list[KeyEvent]:
         topple = next(iter(events.get("topples", [])), None)
         found.append(first_impact(scene, events, names) if topple is None else
                      find(EventSubject(event="topple", body=topple["body"]), scene, events, names))
-    return sorted((e for e in found if e is not None), key=lambda e: e.time)
+    return sorted((e for e in found if e is not None),
+                  key=lambda e: (e.subject.event != "fracture", e.time))
 
 
 def first_impact(scene: Scene, events: dict, names: list[str]) -> KeyEvent | None:

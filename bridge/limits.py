@@ -17,6 +17,6 @@ MAX_SPEED_M_S = 200.0  # a body faster than this means the simulation blew up
 MAX_MESH_BYTES = 50_000_000
 MAX_FRAGMENTS = 64  # fragments per fracture (each level)
 MAX_FRACTURE_DEPTH = 2  # fragments of fragments, no deeper
-MAX_LIQUID_PARTICLES = 1_500  # per liquid, after the volume -> count conversion
+MAX_LIQUID_PARTICLES = 20_000  # per liquid, after the volume -> count conversion (2 l at 2.2 mm)
 MAX_LIQUIDS = 8
 MAX_WATER_VOLUMES = 8

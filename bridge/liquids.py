@@ -5,9 +5,9 @@ handbook tables (honey varies tenfold with its water content and temperature; th
 a runny table honey). Opacity is how much of what lies behind the liquid it hides through
 a glass's depth: milk hides all of it, water almost none.
 
-The bead solver reads density alone (each particle's mass); viscosity and surface tension
-are the liquid's physical figures, listed for the particle fluid solver (issue 15), which
-does not exist yet and will read them.
+The particle fluid (physics/fluid.py) reads them all: the density as each particle's mass,
+the viscosity and surface tension through a visual calibration (velocity smoothing and
+cohesion), not as a viscous or capillary solver would.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Liquids as particles: rigid spheres poured into a container's cavity at t = 0.
+"""Liquids as particles: where a liquid's particles start, in its container's cavity at t = 0.
 
 The cavity is found from the container's collision parts, the walls the particles really
 touch, so it works for any hollow asset: a grid point belongs to the cavity when it keeps a
@@ -13,7 +13,6 @@ can only reject a point that would fit, never accept one that touches a wall.
 from __future__ import annotations
 
 import numpy as np
-import pybullet as p
 from scipy.spatial import ConvexHull
 
 from bridge import limits
@@ -22,11 +21,10 @@ from bridge.assets.shapes import surface_points
 from bridge.schema import Liquid
 from bridge.transforms import quat_to_matrix
 
-GAP = 0.05  # grid spacing is 2r (1 + GAP); the jitter is +-GAP r, so spheres never overlap
-# Extra wall clearance, m: Bullet inflates convex hulls by their 1 mm collision margin.
+GAP = 0.05  # grid spacing is 2r (1 + GAP); the jitter is +-GAP r, so particles never overlap
+# Extra wall clearance, m: room for the part hulls' rounding, so no particle starts in a wall.
 WALL_CLEARANCE = 0.0012
 RAYS = 8  # horizontal directions that must all hit a wall for a point to be enclosed
-FRICTION = 0.05  # wet glass is slippery; a little friction damps endless jiggling
 CHUNK = 4096  # grid points tested at once, to bound the [points, planes] arrays
 
 
@@ -34,49 +32,28 @@ def particle_count(liquid: Liquid) -> int:
     """One particle per cube of side 2r (simple cubic packing), at least 1, at most
     limits.MAX_LIQUID_PARTICLES; never raises.
 
-    Stacked on the 2r grid the particles take up the liquid's volume; a settled random pile
-    is denser, but looser along the walls, and in a tumbler it comes out at the true level
-    within about 10 %. A capped liquid keeps its mass (each particle weighs more) and
-    stands lower than its volume says.
+    The fluid's rest density is that of particles packed 2r apart, so they take up the
+    liquid's volume (a column in a tumbler stands at its true level within 2 %). A capped
+    liquid keeps its mass (each particle weighs more) and stands lower than its volume says.
     """
     cell = (2 * liquid.particle_radius) ** 3
     return int(min(limits.MAX_LIQUID_PARTICLES, max(1, round(liquid.volume_ml * 1e-6 / cell))))
 
 
-class LiquidParticles:
-    """The particles of one liquid, created in `client` inside the container's cavity.
+def inside_hull(points: np.ndarray, container_geometry: Geometry,
+                container_pose: tuple[np.ndarray, np.ndarray], margin: float = 0.0) -> np.ndarray:
+    """[N] bool: each world point lies inside the convex hull of the container's mesh,
+    or within `margin` of it (a particle whose centre is a radius out still touches it)."""
+    local = to_body(np.asarray(points, float).reshape(-1, 3), container_pose)
+    return _hull_inside(container_geometry, local, margin)
 
-    When the cavity cannot hold `particle_count(liquid)` particles it is filled to the rim and
-    `len(uids)` is the real count; nothing is raised. Each particle weighs density x volume /
-    particle_count, so a liquid that did not fit is lighter: the part that spilled over is gone.
-    Particles collide with each other (the liquid has volume), slide almost freely and do
-    not bounce.
-    """
 
-    def __init__(self, client: int, liquid: Liquid, container_geometry: Geometry,
-                 container_pose: tuple[np.ndarray, np.ndarray], seed: int):
-        self.client = client
-        self.liquid = liquid
-        rng = np.random.default_rng(seed)
-        start = fill_positions(container_geometry, container_pose, liquid.particle_radius,
-                               particle_count(liquid), rng)
-        mass = liquid.density * liquid.volume_ml * 1e-6 / particle_count(liquid)
-        self.uids: list[int] = _create_spheres(client, start, liquid.particle_radius, mass)
-
-    def positions(self) -> np.ndarray:
-        """[N, 3] world positions of the particle centres."""
-        get, client = p.getBasePositionAndOrientation, self.client
-        # recorded at every step: the client id goes by position (keywords parse slowly)
-        return np.array([get(uid, client)[0] for uid in self.uids], dtype=float).reshape(-1, 3)
-
-    @staticmethod
-    def inside_hull(points: np.ndarray, container_geometry: Geometry,
-                    container_pose: tuple[np.ndarray, np.ndarray], margin: float = 0.0
-                    ) -> np.ndarray:
-        """[N] bool: each world point lies inside the convex hull of the container's mesh,
-        or within `margin` of it (a particle whose centre is a radius out still touches it)."""
-        local = to_body(np.asarray(points, float).reshape(-1, 3), container_pose)
-        return _hull_inside(container_geometry, local, margin)
+def start_positions(liquid: Liquid, container_geometry: Geometry,
+                    container_pose: tuple[np.ndarray, np.ndarray], seed: int) -> np.ndarray:
+    """[N, 3] particles filling the container's cavity from the bottom at t = 0; fewer than
+    `particle_count(liquid)` when it does not fit (filled to the rim; nothing is raised)."""
+    return fill_positions(container_geometry, container_pose, liquid.particle_radius,
+                          particle_count(liquid), np.random.default_rng(seed))
 
 
 def fill_positions(geometry: Geometry, pose: tuple[np.ndarray, np.ndarray], radius: float,
@@ -200,6 +177,16 @@ class Cavity:
         return np.isin(np.arange(len(local)), index)
 
 
+def part_hulls(geometry: Geometry) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each collision part as its hull's planes [P, 4] (unit outward normal, then c) and the
+    points it is the hull of, both in the body frame."""
+    hulls = []
+    for part in geometry.parts:
+        points = surface_points(part) @ quat_to_matrix(part.quaternion).T + part.position
+        hulls.append((ConvexHull(points).equations, points))
+    return hulls
+
+
 class Planes:
     """Convex parts as half-spaces n . x + c <= 0, planes grouped by part, with each part's
     height range along the world's up."""
@@ -214,9 +201,8 @@ class Planes:
     def of(cls, geometry: Geometry, up: np.ndarray) -> Planes:
         """The collision parts of `geometry`; `up` is the world's up in the body frame."""
         equations, low, high = [], [], []
-        for part in geometry.parts:
-            points = surface_points(part) @ quat_to_matrix(part.quaternion).T + part.position
-            equations.append(ConvexHull(points).equations)  # unit outward normals, then c
+        for plane_rows, points in part_hulls(geometry):
+            equations.append(plane_rows)
             heights = points @ up
             low.append(heights.min())
             high.append(heights.max())
@@ -256,19 +242,3 @@ class Planes:
         enter = np.maximum(np.maximum.reduceat(lower, self.starts, axis=1), 0.0)
         leave = np.minimum.reduceat(upper, self.starts, axis=1)
         return (enter <= leave).any(axis=1)
-
-
-def _create_spheres(client: int, positions: np.ndarray, radius: float,
-                    mass: float) -> list[int]:
-    """One body per particle, all sharing one sphere shape, created in one batch call."""
-    if not len(positions):
-        return []
-    shape = p.createCollisionShape(p.GEOM_SPHERE, radius=radius, physicsClientId=client)
-    uids = list(p.createMultiBody(mass, shape, batchPositions=positions.tolist(),
-                                  useMaximalCoordinates=True, physicsClientId=client))
-    for uid in uids:
-        # PyBullet's default damping (0.04) would make the liquid viscous.
-        p.changeDynamics(uid, -1, lateralFriction=FRICTION, restitution=0.0,
-                         rollingFriction=0.0, spinningFriction=0.0, linearDamping=0.0,
-                         angularDamping=0.0, physicsClientId=client)
-    return uids

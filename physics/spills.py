@@ -13,7 +13,7 @@ import numpy as np
 from bridge.assets.geometry import Geometry
 from bridge.schema import Liquid
 from bridge.trajectory import Trajectory
-from physics.liquids import LiquidParticles
+from physics.liquids import inside_hull
 
 SPILL_FRACTION = 0.05  # of the particles outside: a few splashed over the rim are no spill
 COARSE = 10  # samples between the hull tests of the first pass; the second finds the step
@@ -63,7 +63,7 @@ class _Outside:
     def mask(self, i: int) -> np.ndarray:
         if i not in self.masks:
             pose = (self.pos[i], self.quat[i])
-            self.masks[i] = ~LiquidParticles.inside_hull(self.particles[i], self.geometry,
+            self.masks[i] = ~inside_hull(self.particles[i], self.geometry,
                                                          pose, self.margin)
         return self.masks[i]
 

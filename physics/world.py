@@ -75,7 +75,6 @@ class World:
         self.bodies: dict[str, LiveBody] = {}
         self.names: dict[int, str] = {}  # bullet uid -> name
         self.masses: dict[str, float] = {}  # every body ever created, removed ones included
-        self.has_particles = False  # set when liquids add particles that are not bodies
         self.gravity = np.array(scene.world.gravity, dtype=float)
         self._configure()
         if scene.world.ground is not None:
@@ -214,6 +213,13 @@ class World:
         p.applyExternalForce(live.uid, -1, list(force), com, p.WORLD_FRAME,
                              physicsClientId=self.client)
 
+    def apply_wrench(self, name: str, force: np.ndarray, torque: np.ndarray) -> None:
+        """Force at the centre of mass and torque (world frame) for the next step only."""
+        uid = self.bodies[name].uid
+        com, _ = p.getBasePositionAndOrientation(uid, physicsClientId=self.client)
+        p.applyExternalForce(uid, -1, list(force), com, p.WORLD_FRAME, physicsClientId=self.client)
+        p.applyExternalTorque(uid, -1, list(torque), p.WORLD_FRAME, physicsClientId=self.client)
+
     def set_velocity(self, name: str, linear: np.ndarray | None,
                      angular: np.ndarray | None) -> None:
         live = self.bodies[name]
@@ -233,23 +239,14 @@ class World:
         p.stepSimulation(physicsClientId=self.client)
 
     def contact_points(self) -> list[tuple]:
-        """Contacts between named bodies (and the ground); liquid particles' are left out."""
-        if not self.has_particles:
-            return p.getContactPoints(physicsClientId=self.client)
-        # asking per body lets Bullet skip the particle-particle contacts, by far the most
-        points = []
-        for uid in self.names:
-            points += [c for c in p.getContactPoints(bodyA=uid, physicsClientId=self.client)
-                       if c[2] in self.names and c[1] < c[2]]
-        return points
+        """Contacts between bodies (and the ground)."""
+        return p.getContactPoints(physicsClientId=self.client)
 
     def overlaps(self, tolerance: float) -> list[tuple[str, str, float]]:
         """Pairs that interpenetrate deeper than `tolerance` metres, deepest first."""
         p.performCollisionDetection(physicsClientId=self.client)
         deepest: dict[tuple[str, str], float] = {}
         for c in self.contact_points():
-            if c[1] not in self.names or c[2] not in self.names:
-                continue  # liquid particles are not bodies
             a, b = sorted((self.names[c[1]], self.names[c[2]]))
             if c[8] < -tolerance:
                 deepest[(a, b)] = min(deepest.get((a, b), 0.0), c[8])

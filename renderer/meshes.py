@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from renderer.environments import Part
 
 SMOOTH_ANGLE = np.radians(35)  # edges sharper than this stay sharp in shading
-PARTICLE_GROWTH = 1.3  # drawn radius over the physical one, so neighbours overlap and merge
+PARTICLE_GROWTH = 1.8  # drawn radius over the physical one: particles 2r apart overlap into one body
 MAX_FACET_INSET_PX = 0.75  # how far a particle's flat facets may sink inside its sphere
 MAX_SUBDIVISIONS = 3  # an icosphere of 1280 faces: round at any size
 LIQUID_ROUGHNESS = 0.15  # wet sheen

@@ -17,7 +17,7 @@ from bridge.key_events import find, key_events
 from bridge.schema import Scene, check_kind, check_subject
 from bridge.trajectory import Trajectory
 from bridge.transforms import quat_to_matrix, tilt_deg
-from physics.liquids import LiquidParticles
+from physics.liquids import inside_hull
 from simshot.event_framing import frame_event
 
 REST_SPEED = 0.05  # m/s: slower than this counts as at rest
@@ -281,7 +281,7 @@ def _liquid_stays_in(outcome: Outcome, check, name: str) -> tuple[bool, str]:
             worst, when = 0.0, t.times[frame]
             break
         pose = (t.pos[container][frame], t.quat[container][frame])
-        inside = float(LiquidParticles.inside_hull(particles[frame], geometry, pose,
+        inside = float(inside_hull(particles[frame], geometry, pose,
                                                    liquid.particle_radius).mean())
         if inside < worst:
             worst, when = inside, t.times[frame]

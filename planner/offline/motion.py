@@ -78,7 +78,7 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
             plan.check("most of the liquid rides the fall and spills when the glass breaks "
                        "(a tumbling glass loses a little on the way)",
                        liquid_stays_in=liquid, container=name, until_fracture=True,
-                       fraction=0.75)
+                       fraction=0.7)
         else:
             speed = intent.speed or 1.5
             plan.event(f"a shove giving it {speed:g} m/s toward the edge", at=0.3,

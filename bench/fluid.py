@@ -1,0 +1,96 @@
+"""The particle fluid's speed, printed as JSON (medians over repeated runs on this machine).
+
+    python -m bench.fluid [--repeats N] [--out FILE]
+
+- settle: 180 ml of water at the default 2.2 mm (2,113 particles) settling in a tumbler for
+  1 s: simulated seconds per wall second (issue 15's target for the juice scene: >= 1);
+- litre: 1 l (11,740 particles) sloshing in a wide bowl for 0.5 s: simulated seconds per
+  wall second (no `pour` action exists yet, so this stands in for the 1 l pour);
+- the rest density error at the end, and each kernel's share of a step.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.run import emit
+from bridge.schema import Liquid, Scene
+from physics import fluid as fluid_module
+from physics.fluid import Fluid
+from physics.liquids import start_positions
+from physics.pbf_walls import Walls
+from physics.world import World
+
+KERNELS = ("neighbours", "nearest_walls", "solve_density", "collide", "viscosity_and_cohesion")
+
+
+def _setup(asset: str, params: dict, volume_ml: float) -> tuple[World, Walls, Fluid]:
+    scene = Scene.model_validate({"name": "fluid", "duration": 1.0, "bodies": [
+        {"name": "c", "asset": asset, "params": params, "static": True}]})
+    world = World(scene, None)
+    liquid = Liquid(name="water", inside="c", volume_ml=volume_ml)
+    start = start_positions(liquid, world.bodies["c"].geometry, world.pose("c"), 1)
+    return world, Walls(world), Fluid([liquid], [start])
+
+
+def _run(asset: str, params: dict, volume_ml: float, seconds: float) -> dict:
+    world, walls, fluid = _setup(asset, params, volume_ml)
+    fluid.step(world.dt, walls, world.gravity)  # compiles, or loads the cache
+    spent = dict.fromkeys(KERNELS, 0.0)
+    originals = {name: getattr(fluid_module, name) for name in KERNELS}
+
+    def timed(name):
+        def call(*args):
+            started = time.perf_counter()
+            out = originals[name](*args)
+            spent[name] += time.perf_counter() - started
+            return out
+        return call
+
+    for name in KERNELS:
+        setattr(fluid_module, name, timed(name))
+    try:
+        started = time.perf_counter()
+        for _ in range(round(seconds / world.dt)):
+            walls.apply(world.dt)
+            world.step()
+            walls.update()
+            fluid.step(world.dt, walls, world.gravity)
+        wall = time.perf_counter() - started
+    finally:
+        for name, original in originals.items():
+            setattr(fluid_module, name, original)
+        world.close()
+    steps = round(seconds / world.dt)
+    return {"particles": len(fluid.x), "wall_s": wall, "real_time_factor": seconds / wall,
+            "density_error": fluid.density_error,
+            "ms_per_step": {k: round(v / steps * 1000, 2) for k, v in spent.items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--out", default=None)
+    args = parser.parse_args()
+    cases = {"settle_180ml": ("tumbler", {}, 180.0, 1.0),
+             "litre_bowl": ("bowl", {"radius": 0.12, "height": 0.1}, 1000.0, 0.5)}
+    results = {}
+    for name, case in cases.items():
+        runs = [_run(*case) for _ in range(args.repeats)]
+        best = runs[len(runs) // 2]
+        results[name] = {
+            "particles": best["particles"],
+            "real_time_factor": round(statistics.median(r["real_time_factor"] for r in runs), 3),
+            "runs": [round(r["real_time_factor"], 3) for r in runs],
+            "density_error": round(float(np.median([r["density_error"] for r in runs])), 4),
+            "ms_per_step": best["ms_per_step"]}
+    results["targets"] = {"settle_180ml_real_time_factor": 1.0}
+    emit(results, Path(args.out) if args.out else None)
+
+
+if __name__ == "__main__":
+    main()

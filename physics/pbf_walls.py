@@ -1,0 +1,331 @@
+"""The rigid walls a fluid meets: every body's convex collision parts and the ground.
+
+A part is its half-spaces n . x + c <= 0 in the body frame (the planes the cavity fill uses).
+A particle closer than its radius to a part is pushed out along one plane: the one that
+separated it from the part at the start of the substep, seen in the part's frame as it was
+then. A particle squeezed against a thin glass wall is thus put back on the side it came
+from, never through to the other side, so containers hold their liquid.
+
+The walls move: each body's pose is interpolated across the physics step, and what a
+particle is pushed by a moving wall is its momentum change, which the body feels back.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from bridge.assets.geometry import Geometry
+from bridge.transforms import quat_to_matrix
+from physics.liquids import part_hulls
+from physics.pbf import CACHE
+from physics.world import World
+
+SAME_WAY = 0.7  # walls whose normals agree this well (45 degrees) are one wall
+TOUCHING = 0.25  # a particle this share of its radius into a wall still touches it
+
+
+@njit(cache=CACHE, parallel=True)
+def collide(x0: np.ndarray, xp: np.ndarray, radius: float, normals: np.ndarray,
+            offsets: np.ndarray, part_start: np.ndarray, part_size: np.ndarray,
+            part_lo: np.ndarray, part_hi: np.ndarray, body_parts: np.ndarray,
+            body_lo: np.ndarray, body_hi: np.ndarray, rot0: np.ndarray, pos0: np.ndarray,
+            rot1: np.ndarray, pos1: np.ndarray, ground: float, friction: float,
+            push: np.ndarray, hit: np.ndarray) -> None:
+    """Push the predicted positions `xp` out of every wall; add each push to `push` and the
+    body pushed to `hit` (-1: none or the ground). With `friction` > 0 a touching
+    particle also loses that share of its slip along the wall."""
+    for i in prange(len(xp)):
+        p = xp[i].copy()
+        for b in range(len(body_lo)):
+            if not _near(p, body_lo[b], body_hi[b], radius):
+                continue
+            end = _to_local(rot1[b], pos1[b], p)
+            start = _to_local(rot0[b], pos0[b], x0[i])
+            touched = -1
+            for part in range(body_parts[b], body_parts[b + 1]):
+                if not (_near(end, part_lo[part], part_hi[part], radius)
+                        or _near(start, part_lo[part], part_hi[part], radius)):
+                    continue
+                q = _entry(start, end, radius, normals, offsets, part_start[part],
+                           part_size[part])
+                if q < 0:
+                    continue
+                depth = radius - (normals[q, 0] * end[0] + normals[q, 1] * end[1]
+                                  + normals[q, 2] * end[2] + offsets[q])
+                for k in range(3):
+                    end[k] += depth * normals[q, k]
+                touched = q
+            if touched < 0:
+                continue
+            moved = _to_world(rot1[b], pos1[b], end)
+            if friction > 0.0:
+                was = _to_world(rot0[b], pos0[b], end)  # the wall point a substep ago
+                n_w = _to_world(rot1[b], np.zeros(3), normals[touched])
+                slip = (moved - x0[i]) - (moved - was)
+                slip -= (slip[0] * n_w[0] + slip[1] * n_w[1] + slip[2] * n_w[2]) * n_w
+                moved -= friction * slip
+            p = moved
+            hit[i] = b
+        if p[2] < ground + radius * (1.0 + TOUCHING):
+            # touching, not only pressed in: the wall's pressure holds a resting particle a
+            # hair above the floor, and a floor that only held back what sank would let
+            # spilled liquid skate on that cushion
+            p[2] = max(p[2], ground + radius)
+            if friction > 0.0:
+                for k in range(2):
+                    p[k] -= friction * (p[k] - x0[i, k])
+        for k in range(3):
+            push[i, k] += p[k] - xp[i, k]
+            xp[i, k] = p[k]
+
+
+@njit(cache=CACHE, parallel=True)
+def nearest_walls(xp: np.ndarray, reach: float, normals: np.ndarray, offsets: np.ndarray,
+                  part_start: np.ndarray, part_size: np.ndarray, part_lo: np.ndarray,
+                  part_hi: np.ndarray, body_parts: np.ndarray, body_lo: np.ndarray,
+                  body_hi: np.ndarray, rot: np.ndarray, pos: np.ndarray,
+                  ground: float) -> tuple:
+    """[N, 2] distances to the two nearest walls within `reach` that face different ways
+    (a floor and a side; inf: none), [N, 2, 3] their normals, pointing into the liquid, and
+    [N, 2] their bodies (-1: the ground or none).
+
+    Parts side by side (the segments of a round wall) face nearly one way: only the nearer
+    counts, so a joint is not counted twice."""
+    n = len(xp)
+    distance = np.full((n, 2), np.inf)
+    normal = np.zeros((n, 2, 3))
+    body = np.full((n, 2), -1, np.int64)
+    for i in prange(n):
+        if xp[i, 2] - ground < reach:
+            _keep(distance[i], normal[i], body[i], xp[i, 2] - ground, np.array([0.0, 0.0, 1.0]),
+                  -1)
+        for b in range(len(body_lo)):
+            if not _near(xp[i], body_lo[b], body_hi[b], reach):
+                continue
+            local = _to_local(rot[b], pos[b], xp[i])
+            for part in range(body_parts[b], body_parts[b + 1]):
+                if not _near(local, part_lo[part], part_hi[part], reach):
+                    continue
+                a, s = _separating(local, normals, offsets, part_start[part],
+                                   part_size[part])
+                if 0.0 <= s < reach:  # inside a part: no wall (see _entry)
+                    _keep(distance[i], normal[i], body[i], s,
+                          _to_world(rot[b], np.zeros(3), normals[a]), b)
+    return distance, normal, body
+
+
+@njit(cache=CACHE, inline="always")
+def _keep(distance: np.ndarray, normal: np.ndarray, body: np.ndarray, d: float, n: np.ndarray,
+          b: int) -> None:
+    """Fold a wall into the two kept: it replaces one facing its way when nearer, else
+    takes a free or farther slot."""
+    for k in range(2):
+        if distance[k] < np.inf and (normal[k] @ n) > SAME_WAY:
+            if d < distance[k]:
+                distance[k], normal[k], body[k] = d, n, b
+            return
+    far = 0 if distance[0] > distance[1] else 1
+    if d < distance[far]:
+        distance[far], normal[far], body[far] = d, n, b
+
+
+@njit(cache=CACHE, inline="always")
+def _to_local(rot: np.ndarray, pos: np.ndarray, point: np.ndarray) -> np.ndarray:
+    out = np.empty(3)
+    for k in range(3):
+        out[k] = (rot[0, k] * (point[0] - pos[0]) + rot[1, k] * (point[1] - pos[1])
+                  + rot[2, k] * (point[2] - pos[2]))
+    return out
+
+
+@njit(cache=CACHE, inline="always")
+def _to_world(rot: np.ndarray, pos: np.ndarray, point: np.ndarray) -> np.ndarray:
+    out = np.empty(3)
+    for k in range(3):
+        out[k] = rot[k, 0] * point[0] + rot[k, 1] * point[1] + rot[k, 2] * point[2] + pos[k]
+    return out
+
+
+@njit(cache=CACHE, inline="always")
+def _near(point: np.ndarray, lo: np.ndarray, hi: np.ndarray, radius: float) -> bool:
+    for k in range(3):
+        if point[k] < lo[k] - radius or point[k] > hi[k] + radius:
+            return False
+    return True
+
+
+@njit(cache=CACHE)
+def _entry(start: np.ndarray, end: np.ndarray, radius: float, normals: np.ndarray,
+           offsets: np.ndarray, first: int, size: int) -> int:
+    """The plane through which the path start -> end (part frame) enters the part grown by
+    `radius`, or -1 when it does not (Cyrus-Beck clipping). A fast wall that sweeps past a
+    particle within one substep is caught: the path crosses the part though neither end is
+    in it. A path that starts inside is left alone: the particle was in the part before it
+    was there (a shard's convex hull appears around liquid when its glass breaks), and
+    pushing it out across the part at once would fling it at metres a second."""
+    enter, leave, plane = 0.0, 1.0, -1
+    for q in range(first, first + size):
+        # a particle left touching a wall starts a hair inside the grown part: it counts as
+        # outside, so the wall holds it
+        s0 = (normals[q, 0] * start[0] + normals[q, 1] * start[1] + normals[q, 2] * start[2]
+              + offsets[q] - radius + TOUCHING * radius)
+        s1 = (normals[q, 0] * end[0] + normals[q, 1] * end[1] + normals[q, 2] * end[2]
+              + offsets[q] - radius)
+        if s0 > 0.0 and s1 > 0.0:
+            return -1  # wholly outside this plane
+        if s0 > 0.0:  # crosses inwards
+            t = s0 / (s0 - s1)
+            if plane < 0 or t > enter:
+                enter, plane = t, q
+        elif s1 > 0.0:  # crosses outwards
+            leave = min(leave, s0 / (s0 - s1))
+    if enter > leave or plane < 0:
+        return -1  # missed, or started inside: a shard's hull made round liquid is no wall
+    return plane
+
+
+@njit(cache=CACHE)
+def _separating(point: np.ndarray, normals: np.ndarray, offsets: np.ndarray, first: int,
+                size: int) -> tuple:
+    """The plane that separates `point` from the part most, and by how much (a lower bound
+    of its distance to the part; below 0 inside)."""
+    best, most = first, -math.inf
+    for q in range(first, first + size):
+        s = (normals[q, 0] * point[0] + normals[q, 1] * point[1] + normals[q, 2] * point[2]
+             + offsets[q])
+        if s > most:
+            best, most = q, s
+    return best, most
+
+
+class Walls:
+    """The world's bodies as packed arrays for `collide`, with their poses at the start and
+    the end of the last physics step; what the fluid pushed on each, as a wrench."""
+
+    def __init__(self, world: World):
+        self.world = world
+        self.names: list[str] = []
+        self._hulls: dict[int, tuple[Geometry, list]] = {}  # by id(geometry), the geometry kept
+        self._last: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.ground = 0.0 if world.scene.world.ground is not None else -np.inf
+        self.update()
+
+    def update(self) -> None:
+        """Read every body's pose after a physics step (the previous one becomes the start)."""
+        names = list(self.world.bodies)
+        if names != self.names:
+            self.names = names
+            self._pack()
+        poses = {name: self.world.pose(name) for name in names}
+        start = [self._last.get(name, poses[name]) for name in names]
+        self.pos0 = np.array([s[0] for s in start]).reshape(-1, 3)
+        self.quat0 = np.array([s[1] for s in start]).reshape(-1, 4)
+        self.pos1 = np.array([poses[n][0] for n in names]).reshape(-1, 3)
+        self.quat1 = np.array([poses[n][1] for n in names]).reshape(-1, 4)
+        self._last = poses
+        self.impulse = np.zeros((len(names), 3))
+        self.angular = np.zeros((len(names), 3))
+        self._bounds()
+
+    def _pack(self) -> None:
+        normals, offsets, sizes, lo, hi, body_parts = [], [], [], [], [], [0]
+        for name in self.names:
+            for planes, points in self._hulls_of(self.world.bodies[name].geometry):
+                normals.append(planes[:, :3])
+                offsets.append(planes[:, 3])
+                sizes.append(len(planes))
+                lo.append(points.min(axis=0))
+                hi.append(points.max(axis=0))
+            body_parts.append(len(sizes))
+        self.normals = np.concatenate(normals) if normals else np.zeros((0, 3))
+        self.offsets = np.concatenate(offsets) if offsets else np.zeros(0)
+        self.part_size = np.array(sizes, np.int64)
+        self.part_start = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        self.part_lo = np.array(lo).reshape(-1, 3)
+        self.part_hi = np.array(hi).reshape(-1, 3)
+        self.body_parts = np.array(body_parts, np.int64)
+        corners = [self.world.bodies[n].geometry.visual.bounds for n in self.names]
+        self._corners = [np.array([[x, y, z] for x in c[:, 0] for y in c[:, 1] for z in c[:, 2]])
+                         for c in corners]
+
+    def _hulls_of(self, geometry: Geometry) -> list:
+        kept = self._hulls.get(id(geometry))
+        if kept is None:
+            kept = self._hulls[id(geometry)] = (geometry, part_hulls(geometry))
+        return kept[1]
+
+    def _bounds(self) -> None:
+        """Each body's world box over its start and end poses."""
+        lo, hi = [], []
+        for b, corners in enumerate(self._corners):
+            both = np.concatenate([corners @ quat_to_matrix(self.quat0[b]).T + self.pos0[b],
+                                   corners @ quat_to_matrix(self.quat1[b]).T + self.pos1[b]])
+            lo.append(both.min(axis=0))
+            hi.append(both.max(axis=0))
+        self.body_lo = np.array(lo).reshape(-1, 3)
+        self.body_hi = np.array(hi).reshape(-1, 3)
+
+    def sweep(self, names: set[str], carried: np.ndarray) -> float:
+        """The farthest any of the bodies `names` moved over the step against the
+        displacement `carried` (the liquid's own mean motion), in metres."""
+        most = 0.0
+        for b, name in enumerate(self.names):
+            if name not in names:
+                continue
+            corners = self._corners[b]
+            moved = (corners @ quat_to_matrix(self.quat1[b]).T + self.pos1[b]
+                     - corners @ quat_to_matrix(self.quat0[b]).T - self.pos0[b])
+            most = max(most, float(np.linalg.norm(moved - carried, axis=1).max()))
+        return most
+
+    def named(self, bodies: np.ndarray) -> set[str]:
+        """The names of the bodies at these indices (-1, the ground, left out)."""
+        return {self.names[b] for b in np.unique(bodies) if b >= 0}
+
+    def at(self, fraction: float) -> tuple[np.ndarray, np.ndarray]:
+        """[B, 3, 3] rotations and [B, 3] positions a `fraction` through the step."""
+        quat = (1 - fraction) * self.quat0 + fraction * _same_side(self.quat0, self.quat1)
+        quat /= np.linalg.norm(quat, axis=1, keepdims=True)
+        rot = np.array([quat_to_matrix(q) for q in quat]).reshape(-1, 3, 3)
+        return rot, (1 - fraction) * self.pos0 + fraction * self.pos1
+
+    def react(self, push: np.ndarray, hit: np.ndarray, wall_push: np.ndarray,
+              wall_body: np.ndarray, mass: np.ndarray, dt: float, where: np.ndarray) -> None:
+        """Add to each body the momentum the particles it pushed gained, with the sign
+        reversed: by contact (`push`, `hit`) and by the pressure of the liquid the wall
+        stands in for (`wall_push`, `wall_body`, one column per wall). The sums run in a
+        fixed order, so they are deterministic."""
+        com = None
+        for pushes, bodies in [(push, hit)] + [(wall_push[:, w], wall_body[:, w])
+                                               for w in range(wall_body.shape[1])]:
+            touched = bodies >= 0
+            if not touched.any():
+                continue
+            impulse = -(mass[touched, None] * pushes[touched]) / dt
+            np.add.at(self.impulse, bodies[touched], impulse)
+            com = self._centres() if com is None else com
+            np.add.at(self.angular, bodies[touched],
+                      np.cross(where[touched] - com[bodies[touched]], impulse))
+
+    def _centres(self) -> np.ndarray:
+        return np.array([self.world.state(n)[0] if n in self.world.bodies else np.zeros(3)
+                         for n in self.names]).reshape(-1, 3)
+
+    def apply(self, dt: float) -> bool:
+        """Give each dynamic body the fluid's push of the last step as a force and torque
+        for the next; True when any body was pushed."""
+        pushed = False
+        for b, name in enumerate(self.names):
+            live = self.world.bodies.get(name)  # a body that broke since is gone
+            if live is None or live.static or not self.impulse[b].any():
+                continue
+            self.world.apply_wrench(name, self.impulse[b] / dt, self.angular[b] / dt)
+            pushed = True
+        return pushed
+
+
+def _same_side(q0: np.ndarray, q1: np.ndarray) -> np.ndarray:
+    """q1, negated where that is nearer q0 (q and -q are one rotation), for interpolation."""
+    return np.where((q0 * q1).sum(axis=1, keepdims=True) < 0, -q1, q1)
