@@ -8,8 +8,9 @@
 - end to end: wall time of `simshot render` in a fresh process (target <= 15 s);
 - memory: peak RSS of that process (target <= 1.5 GB);
 - cached re-render: time after a camera-only edit, as a ratio to the full render;
-- fracture and liquids: the juice-glass scene's simulated seconds per wall second (target
-  >= 3), the fracture swap in ms (target <= 10), rendering with particles (target <= 80 ms).
+- fracture and liquids: the juice-glass scene's simulated seconds per wall second with its
+  2,113-particle fluid (issue 15's target >= 1; it was >= 3 for 95 rigid beads), the
+  fracture swap in ms (target <= 10), rendering with particles (target <= 80 ms).
 """
 from __future__ import annotations
 
@@ -186,7 +187,7 @@ def main() -> None:
         "fracture_liquid": bench_fracture_liquid(args.repeats),
         "end_to_end": bench_end_to_end(args.repeats, args.scene),
         "targets": {"ratio_loop": 1.15, "render_ms_per_frame": 60, "end_to_end_s": 15,
-                    "peak_rss_mb": 1536, "juice_real_time_factor": 3.0, "swap_ms": 10,
+                    "peak_rss_mb": 1536, "juice_real_time_factor": 1.0, "swap_ms": 10,
                     "render_ms_per_frame_with_particles": 80},
     }
     emit(results, args.out)
