@@ -189,7 +189,27 @@ class SetVelocity(StrictModel):
     angular: Vec3 | None = Field(None, description="degrees per second")
 
 
-ACTIONS = ("push", "force", "set_velocity", "release", "remove", "spawn", "gravity", "break")
+class Pour(StrictModel):
+    """A hand tips a container about its rim and holds it there: it turns by `angle` at an
+    even rate over `duration`, pivoting on the rim edge on the `toward` side, and is held
+    still (against gravity) from then to the end. A static container is released first."""
+
+    body: Name
+    angle: Annotated[float, Field(gt=0, le=180)] = Field(110.0, description="degrees")
+    duration: Positive = Field(1.5, description="seconds the tilt takes")
+    toward: Vec3 = Field((1.0, 0.0, 0.0), description="the way it tips (the spout side); "
+                         "horizontal, any length")
+
+    @field_validator("toward")
+    @classmethod
+    def _horizontal(cls, toward: tuple[float, float, float]) -> tuple[float, float, float]:
+        if abs(toward[0]) + abs(toward[1]) < 1e-9:
+            raise PydanticCustomError("toward", "`toward` needs a horizontal part, e.g. [1, 0, 0]")
+        return toward
+
+
+ACTIONS = ("push", "force", "set_velocity", "release", "remove", "spawn", "gravity", "break",
+           "pour")
 
 
 class Event(StrictModel):
@@ -207,6 +227,7 @@ class Event(StrictModel):
     gravity: Vec3 | None = Field(None, description="new gravity vector from then on")
     break_: Name | None = Field(None, alias="break",
                                 description="shatter a breakable body now, whatever the force")
+    pour: Pour | None = None
 
     @model_validator(mode="after")
     def _one_trigger_one_action(self) -> Event:
@@ -402,6 +423,21 @@ class LiquidStaysIn(_Check):
         1.0, description="share of the particles that must stay inside")
 
 
+class PoursInto(_Check):
+    pours_into: Name = Field(description="a liquid's name")
+    container: Name = Field(description="the container it ends in (not the one it starts in)")
+    fraction: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.6, description="share of the particles inside the container at the end")
+
+
+class Puddle(_Check):
+    puddle: Name = Field(description="a liquid's name")
+    max_radius: Positive = Field(0.6, description="metres from the puddle's centre")
+    fraction: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.9, description="share of the particles within it at the end, lying low: at most "
+        "3 cm above the lowest")
+
+
 class Floats(_Check):
     floats: Subject
     after: Time | None = Field(None, description="settled by this time; default: the end")
@@ -425,7 +461,8 @@ CHECKS: dict[str, type[_Check]] = {
     "comes_to_rest": ComesToRest, "contacts": Contacts, "bounces": Bounces,
     "stays_within": StaysWithin, "moves_less_than": MovesLessThan, "falls_over": FallsOver,
     "visible": Visible, "shatters": Shatters, "liquid_stays_in": LiquidStaysIn,
-    "floats": Floats, "sinks": Sinks, "on_screen": OnScreen,
+    "pours_into": PoursInto, "puddle": Puddle, "floats": Floats, "sinks": Sinks,
+    "on_screen": OnScreen,
 }
 
 

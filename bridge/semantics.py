@@ -17,6 +17,8 @@ from bridge.schema import (
     Body,
     Contacts,
     LiquidStaysIn,
+    PoursInto,
+    Puddle,
     Scene,
     breakable_settings,
     check_kind,
@@ -200,9 +202,12 @@ class _Checker:
     def expectations(self) -> None:
         for i, check in enumerate(self.scene.expect):
             base: Path = ("expect", i)
-            if isinstance(check, LiquidStaysIn):
-                self.liquid_reference(base + ("liquid_stays_in",), check.liquid_stays_in)
+            if isinstance(check, (LiquidStaysIn, PoursInto)):
+                key = check_kind(check)
+                self.liquid_reference(base + (key,), getattr(check, key))
                 self.reference(base + ("container",), check.container)
+            elif isinstance(check, Puddle):
+                self.liquid_reference(base + ("puddle",), check.puddle)
             else:
                 self.subject(base + (check_kind(check),), check_subject(check))
             for key in ("on", "with_"):

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bridge.schema import Event
+from bridge.schema import Event, Pour
+from bridge.transforms import quat_to_matrix
 from physics.contacts import Episode
 from physics.world import World
 
@@ -28,7 +29,13 @@ class EventScheduler:
         self.pending = [Pending(e, i, None if e.at is None else self._step_of(e.at + e.delay))
                         for i, e in enumerate(events)]
         self.forces: list[tuple[str, np.ndarray, int]] = []  # body, force, last step
+        self.pours: list[Tilt] = []
         self.fired: list[dict] = []
+
+    @property
+    def held(self) -> frozenset[str]:
+        """The bodies a hand holds (being poured, or held after): they move as it does."""
+        return frozenset(tilt.body for tilt in self.pours)
 
     def _step_of(self, t: float) -> int:
         return round(t / self.dt)
@@ -50,6 +57,9 @@ class EventScheduler:
         self.forces = [f for f in self.forces if f[2] >= step and f[0] in world.bodies]
         for body, force, _ in self.forces:
             world.apply_force(body, force)
+        self.pours = [tilt for tilt in self.pours if tilt.body in world.bodies]
+        for tilt in self.pours:
+            tilt.hold(world, step)
 
     def _fire(self, world: World, item: Pending, step: int) -> None:
         event = item.event
@@ -77,11 +87,47 @@ class EventScheduler:
             world.set_gravity(np.asarray(value))
         elif action == "break" and self.shatter is not None:
             self.shatter(world, value, step)
+        elif action == "pour":
+            if world.bodies[value.body].static:
+                world.release(value.body)
+            self.pours.append(Tilt.start(world, value, step, self.dt))
         self.fired.append(self._record(item, step))
 
     def _record(self, item: Pending, step: int) -> dict:
         fields = item.event.model_dump(mode="json", exclude_none=True, by_alias=True)
         return {"kind": item.event.action, "time": step * self.dt, "index": item.index, **fields}
+
+
+@dataclass
+class Tilt:
+    """A hand turning a container about a fixed pivot on its rim, then holding it still."""
+
+    body: str
+    pivot: np.ndarray  # world point on the rim
+    spin: np.ndarray  # rad/s about the pivot while turning
+    last: int  # the last step it turns
+
+    @classmethod
+    def start(cls, world: World, pour: Pour, step: int, dt: float) -> Tilt:
+        toward = np.array([pour.toward[0], pour.toward[1], 0.0])
+        toward /= np.linalg.norm(toward)
+        origin, quat = world.pose(pour.body)
+        corners = world.bodies[pour.body].geometry.visual.bounds
+        box = np.array([[x, y, z] for x in corners[:, 0] for y in corners[:, 1]
+                        for z in corners[:, 2]]) @ quat_to_matrix(quat).T + origin
+        # the rim edge on the tipping side: as far that way and as high as the body reaches
+        pivot = origin + toward * ((box - origin) @ toward).max()
+        pivot[2] = box[:, 2].max()
+        axis = np.cross([0.0, 0.0, 1.0], toward)  # tips the top towards `toward`
+        steps = max(1, round(pour.duration / dt))
+        return cls(pour.body, pivot, axis * np.radians(pour.angle) / (steps * dt), step + steps - 1)
+
+    def hold(self, world: World, step: int) -> None:
+        """Set this step's velocities and cancel gravity, so the body moves as the hand does."""
+        spin = self.spin if step <= self.last else np.zeros(3)
+        com = world.state(self.body)[0]
+        world.set_velocity(self.body, np.cross(spin, com - self.pivot), spin)
+        world.apply_force(self.body, -world.bodies[self.body].mass * world.gravity)
 
 
 def _target(event: Event) -> str | None:

@@ -313,13 +313,14 @@ class Walls:
         return np.array([self.world.state(n)[0] if n in self.world.bodies else np.zeros(3)
                          for n in self.names]).reshape(-1, 3)
 
-    def apply(self, dt: float) -> bool:
+    def apply(self, dt: float, held: frozenset[str] = frozenset()) -> bool:
         """Give each dynamic body the fluid's push of the last step as a force and torque
-        for the next; True when any body was pushed."""
+        for the next, except the `held` ones (a hand takes the push of a jug it pours);
+        True when any body was pushed."""
         pushed = False
         for b, name in enumerate(self.names):
             live = self.world.bodies.get(name)  # a body that broke since is gone
-            if live is None or live.static or not self.impulse[b].any():
+            if live is None or live.static or name in held or not self.impulse[b].any():
                 continue
             self.world.apply_wrench(name, self.impulse[b] / dt, self.angular[b] / dt)
             pushed = True

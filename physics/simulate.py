@@ -135,7 +135,7 @@ class _Loop:
             self.water.before_step(world, step)
         if self.fractures is not None:
             self.fractures.before_step(world)
-        pushed = self.walls is not None and self.walls.apply(world.dt)
+        pushed = self.walls is not None and self.walls.apply(world.dt, scheduler.held)
         before = time.perf_counter()
         world.step()
         self.bullet += time.perf_counter() - before
@@ -150,7 +150,7 @@ class _Loop:
             self.fractures.after_step(world, step + 1, self.contacts.peaks)
         if self.contacts.started:
             scheduler.on_contacts(self.contacts.started, step + 1)
-        if pushed or len(scheduler.fired) != fired or scheduler.forces or (
+        if pushed or len(scheduler.fired) != fired or scheduler.forces or scheduler.pours or (
                 self.fractures is not None and self.fractures.broke):
             self.monitor.external_work()
 

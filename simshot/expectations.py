@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from bridge.assets.build import geometry_for
+from bridge.assets.registry import ASSETS
 from bridge.camera_schema import EventSubject
 from bridge.key_events import find, key_events
 from bridge.schema import Scene, check_kind, check_subject
@@ -24,6 +25,7 @@ REST_SPEED = 0.05  # m/s: slower than this counts as at rest
 REST_SPIN = 0.5  # rad/s
 BOUNCE_DV = 0.1  # m/s: an impact must change the body's speed by this much to count as a bounce
 MIN_VISIBLE_PIXELS = 4
+PUDDLE_DEPTH_M = 0.03  # a puddle lies this low: spilled liquid, not liquid still falling
 
 
 @dataclass
@@ -292,6 +294,48 @@ def _liquid_stays_in(outcome: Outcome, check, name: str) -> tuple[bool, str]:
                                      f"t = {when:.2f} s (needs {check.fraction:.0%}){until}")
 
 
+def _pours_into(outcome: Outcome, check, name: str) -> tuple[bool, str]:
+    t = outcome.trajectory
+    container, last = check.container, len(t.times) - 1
+    if not t.exists(container)[last]:
+        return False, f"{container} is gone at the end"
+    liquid = next(liquid for liquid in outcome.scene.liquids if liquid.name == name)
+    pose = (t.pos[container][last], t.quat[container][last])
+    inside = float(inside_hull(t.particles[name][last], _geometry(outcome, container), pose,
+                               liquid.particle_radius).mean())
+    return inside >= check.fraction, (f"{inside:.0%} of {name} ends in {container} "
+                                      f"(needs {check.fraction:.0%})")
+
+
+def _puddle(outcome: Outcome, check, name: str) -> tuple[bool, str]:
+    """Most of the liquid lies low and together at the end, out in the open: within
+    `max_radius` of its median, horizontally, at most PUDDLE_DEPTH_M above its lowest
+    particle, and in no container (water in a bowl is not a puddle)."""
+    x = outcome.trajectory.particles[name][-1]
+    x = x[np.isfinite(x).all(axis=1)]
+    if not len(x):
+        return False, f"{name} has no particles at the end"
+    centre = np.median(x, axis=0)
+    near = np.hypot(*(x - centre)[:, :2].T) <= check.max_radius
+    low = x[:, 2] <= x[:, 2].min() + PUDDLE_DEPTH_M
+    share = float((near & low & ~_in_containers(outcome, x)).mean())
+    return share >= check.fraction, (
+        f"{share:.0%} of {name} lies within {check.max_radius:g} m of its centre and "
+        f"{PUDDLE_DEPTH_M * 100:.0f} cm of the floor (needs {check.fraction:.0%})")
+
+
+def _in_containers(outcome: Outcome, points: np.ndarray) -> np.ndarray:
+    """[N] whether each point lies within the hull of a hollow body standing at the end."""
+    t, inside = outcome.trajectory, np.zeros(len(points), bool)
+    for body in outcome.scene.all_bodies():
+        if body.asset not in ASSETS or not ASSETS[body.asset].hollow \
+                or not t.exists(body.name)[-1]:
+            continue
+        pose = (t.pos[body.name][-1], t.quat[body.name][-1])
+        inside |= inside_hull(points, _geometry(outcome, body.name), pose)
+    return inside
+
+
 def _on_screen(outcome: Outcome, check, subject: EventSubject) -> tuple[bool | None, str]:
     if outcome.visibility is None:
         return None, "needs the render stage"
@@ -319,5 +363,5 @@ _CHECKS = {
     "stays_within": _stays_within, "moves_less_than": _moves_less_than,
     "falls_over": _falls_over, "visible": _visible, "shatters": _shatters,
     "floats": _floats, "sinks": _sinks, "liquid_stays_in": _liquid_stays_in,
-    "on_screen": _on_screen,
+    "pours_into": _pours_into, "puddle": _puddle, "on_screen": _on_screen,
 }
