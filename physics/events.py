@@ -11,6 +11,8 @@ from bridge.transforms import quat_to_matrix
 from physics.contacts import Episode
 from physics.world import World
 
+LIP_BAND = 0.005  # m below a container's top that count as its lip
+
 
 @dataclass
 class Pending:
@@ -112,12 +114,12 @@ class Tilt:
         toward = np.array([pour.toward[0], pour.toward[1], 0.0])
         toward /= np.linalg.norm(toward)
         origin, quat = world.pose(pour.body)
-        corners = world.bodies[pour.body].geometry.visual.bounds
-        box = np.array([[x, y, z] for x in corners[:, 0] for y in corners[:, 1]
-                        for z in corners[:, 2]]) @ quat_to_matrix(quat).T + origin
-        # the rim edge on the tipping side: as far that way and as high as the body reaches
-        pivot = origin + toward * ((box - origin) @ toward).max()
-        pivot[2] = box[:, 2].max()
+        points = world.bodies[pour.body].geometry.visual.vertices @ quat_to_matrix(quat).T \
+            + origin
+        # the lip: of the points within LIP_BAND of the top, the one farthest the tipping
+        # way (a tumbler's rim edge, a bottle's neck)
+        top = points[points[:, 2] >= points[:, 2].max() - LIP_BAND]
+        pivot = top[np.argmax((top - origin) @ toward)]
         axis = np.cross([0.0, 0.0, 1.0], toward)  # tips the top towards `toward`
         steps = max(1, round(pour.duration / dt))
         return cls(pour.body, pivot, axis * np.radians(pour.angle) / (steps * dt), step + steps - 1)

@@ -12,6 +12,7 @@ from ruamel.yaml import YAML
 
 from bridge.errors import RefusedError, UserError
 from bridge.loader import scene_from_document
+from bridge.schema import check_kind
 from planner.offline import Draft, plan_offline, revise_offline
 from planner.offline.parse import parse
 from planner.offline.quantities import count_word, quantities
@@ -397,3 +398,36 @@ def test_stand_ins_and_left_out_scenery_are_claims_too():
     claims = plan_offline("An apple falls off a table in a room lit by candles").claims
     assert {(c.text, c.kind, c.fate) for c in claims} == {
         ("apple", "object", "stood_in"), ("candles", "scenery", "dropped")}
+
+
+@pytest.mark.parametrize("prompt, source, target, liquid", [
+    ("Water is poured from a jug into a glass", "jug", "glass", "water"),
+    ("Milk is poured from a bottle into a cup on a table", "bottle", "cup", "milk"),
+    ("Coffee is poured into a mug from a pitcher", "pitcher", "mug", "coffee")])
+def test_a_pour_tips_the_source_over_the_target_and_claims_where_it_ends(
+        prompt, source, target, liquid):
+    scene = _scene(prompt)
+    (pour,) = [e for e in scene.events if e.action == "pour"]
+    assert pour.pour.body == source
+    (held,) = [b for b in scene.bodies if b.name == source]
+    assert held.static  # a hand holds it until it pours
+    assert [(l.name, l.inside) for l in scene.liquids] == [(liquid, source)]
+    checks = {check_kind(e): e for e in scene.expect}
+    assert checks["pours_into"].container == target
+    assert checks["liquid_stays_in"].not_  # it leaves the source
+
+
+def test_liquid_poured_onto_the_floor_and_a_spreading_spill_claim_a_puddle():
+    assert "puddle" in _kinds(_scene("Tea is poured from a cup onto the floor"))
+    spill = _scene("A glass of milk falls off the table and spreads into a puddle on the floor")
+    assert {"puddle", "liquid_stays_in", "shatters"} <= _kinds(spill)
+
+
+@pytest.mark.slow
+def test_the_planned_pour_from_a_jug_verifies():
+    from physics.simulate import simulate
+    from simshot.expectations import check_simulation
+
+    scene = _scene("Water is poured from a jug into a glass")
+    results = check_simulation(scene, simulate(scene, None))
+    assert all(r["passed"] for r in results), results

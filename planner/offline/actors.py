@@ -69,11 +69,19 @@ def holds_liquid(m: Mention) -> bool:
     return named and ASSETS[m.asset].hollow and lx.EMPTY_WORD not in m.adjectives
 
 
+def capacity_ml(m: Mention, intent: Intent) -> float:
+    """About what a hollow container holds: its inner cylinder."""
+    return _inner_ml(m.asset, params_for(m, intent))
+
+
+def _inner_ml(asset: str, params: dict[str, float]) -> float:
+    p = params_of(asset, params)
+    return math.pi * (p["radius"] - p.get("wall", 0.003)) ** 2 * p["height"] * 1e6
+
+
 def add_liquid(plan: Plan, container: str, asset: str, params: dict[str, float],
                liquid: str) -> None:
-    p = params_of(asset, params)
-    inner_ml = math.pi * (p["radius"] - p.get("wall", 0.003)) ** 2 * p["height"] * 1e6
-    volume = round(min(inner_ml * FILL, MAX_FILL_ML))
+    volume = round(min(_inner_ml(asset, params) * FILL, MAX_FILL_ML))
     plan.liquids.append(_liquid_item(container, liquid, volume))
 
 

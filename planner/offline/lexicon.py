@@ -98,8 +98,9 @@ STAND_INS: dict[str, Noun] = {
     "puck": _stand_in("cylinder", "rubber", "puck", radius=0.038, height=0.025),
     "toy car": _stand_in("box", "plastic", "toy_car", length=0.1, width=0.05, height=0.04),
     "suitcase": _stand_in("box", "plastic", "suitcase", length=0.55, width=0.35, height=0.22),
-    "jug": _stand_in("bottle", "glass", "jug", radius=0.06, height=0.22),
-    "pitcher": _stand_in("bottle", "glass", "pitcher", radius=0.06, height=0.22),
+    # a jug pours over a wide lip: a wide, tall tumbler, not a narrow-necked bottle
+    "jug": _stand_in("tumbler", "glass", "jug", radius=0.06, height=0.2),
+    "pitcher": _stand_in("tumbler", "glass", "pitcher", radius=0.06, height=0.2),
     "carafe": _stand_in("bottle", "glass", "carafe", radius=0.055, height=0.25),
     "decanter": _stand_in("bottle", "glass", "decanter", radius=0.06, height=0.25),
     "flask": _stand_in("bottle", "glass", "flask", radius=0.04, height=0.2),

@@ -79,6 +79,9 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
                        "(a tumbling glass loses a little on the way)",
                        liquid_stays_in=liquid, container=name, until_fracture=True,
                        fraction=0.7)
+            if intent.has("puddle", "pool of", "spreads"):
+                plan.check("spilled on the floor, it spreads into a puddle", puddle=liquid,
+                           max_radius=0.6)
         else:
             speed = intent.speed or 1.5
             plan.event(f"a shove giving it {speed:g} m/s toward the edge", at=0.3,

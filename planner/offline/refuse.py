@@ -30,7 +30,7 @@ TOPICS: list[tuple[str, str]] = [
      r"corro\w*|decay\w*|ferment\w*|mix\w*|stir\w*|blend\w*|paint|ink|dye|soluble|"
      r"baking soda|vinegar|(?:pour\w*|add\w*) in(?:to)? an? \w+ of"), "chemistry and mixing (dissolving, reacting, rusting)"),
     ((r"surface tension|droplets?|drops of|capillar\w*|meniscus|soap film|film of|"
-     r"thin layer|puddle"), "surface tension and thin liquid films"),
+     r"thin layer"), "surface tension and thin liquid films"),
     ((r"air pressure|vacuum|suction|atmospher\w*|air (is|being) \w+ (out|extracted)|"
      r"extract\w*|pump\w*|wind|blow\w*|breath\w*|gust"), "air pressure, wind and airflow"),
     (r"chalk|marker|crayon|pen|pencil|highlighter|writ\w*|draw\w*|scribbl\w*|erase\w*",

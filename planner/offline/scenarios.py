@@ -5,6 +5,7 @@ from bridge.assets.registry import ASSETS
 from bridge.errors import UserError
 from planner.offline import arrangements as ar
 from planner.offline import motion as mo
+from planner.offline import pouring
 from planner.offline.layout import SPHERES, Plan
 from planner.offline.lexicon import Noun
 from planner.offline.parse import Intent, Mention
@@ -43,6 +44,9 @@ def fill(plan: Plan, intent: Intent) -> str:
 
 def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     acts, surfaces = intent.actions, {m.asset for m in intent.surfaces}
+    if pouring.wants_pour(intent, actors):
+        pouring.pour(plan, intent, actors)
+        return "pour"
     stacked = intent.arrangement == "tower" or "stack" in acts
     if stacked:
         stackable = [m for m in actors if m.asset not in SPHERES] or [_default("block", intent)]

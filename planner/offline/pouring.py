@@ -1,0 +1,77 @@
+"""Pouring: a liquid tipped out of one container into another, or onto the floor.
+
+The hand holds the source beside the target, its lip above the target's rim, and tips it
+120 degrees about that lip over a second (the `pour` event); the stream leaves over the lip,
+so the target stands just past it. With no second container the liquid lands on the floor
+as a puddle.
+"""
+from __future__ import annotations
+
+from bridge.assets.registry import ASSETS
+from planner.offline import actors as ac
+from planner.offline.layout import Plan
+from planner.offline.motion import TABLE_TOP
+from planner.offline.parse import Intent, Mention
+
+TILT_DEG, TILT_S, START_S = 120.0, 2.0, 0.3
+LEAD = 0.01  # the target's near wall this far past the lip the stream leaves over
+CLEAR = 0.02  # the lip at least this far above the target's rim
+
+
+def wants_pour(intent: Intent, actors: list[Mention]) -> bool:
+    return "pour" in intent.actions and any(ASSETS[m.asset].hollow for m in actors)
+
+
+def pour(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
+    source, target = _roles(intent, [m for m in actors if ASSETS[m.asset].hollow])
+    source.liquid = source.liquid or intent.liquid or "water"
+    floor = TABLE_TOP if any(m.asset == "table" for m in intent.surfaces) else 0.0
+    if floor:
+        plan.body("the table the pour happens on", name="table", asset="table", static=True)
+    r_source = ac.radius_of(source, intent)
+    under = 0.0
+    if target is not None:
+        r_target = ac.radius_of(target, intent)
+        name = ac.add(plan, target, intent, (r_target + LEAD, 0.0, floor),
+                      "standing where the stream lands, just past the lip it leaves over")
+        under = ac.height_of(target, intent)
+    # beside the target, its lip at the target's near wall: raised only as far as its lip
+    # must clear the target's rim
+    base = floor + max(0.0, under + CLEAR - ac.height_of(source, intent))
+    held = ac.add(plan, source, intent, (-r_source, 0.0, round(base, 4)),
+                  "held by a hand beside the target, its lip over the target's near wall",
+                  static=True)
+    liquid = ac.liquid_in(plan, held)
+    if target is not None:  # no more than half what the target holds, so it cannot overflow
+        item = next(i for i in plan.liquids if i.data["name"] == liquid)
+        room = ac.capacity_ml(target, intent)
+        if item.data["volume_ml"] > room / 2:
+            item.data["volume_ml"] = round(room / 2)
+            item.why = f"{liquid}, {round(room / 2)} ml: half what the {name} holds"
+    plan.event(f"the hand tips it {TILT_DEG:g} degrees about its rim over {TILT_S:g} s and "
+               "holds it there", at=START_S,
+               pour={"body": held, "angle": TILT_DEG, "duration": TILT_S, "toward": [1, 0, 0]})
+    if target is not None:
+        plan.check("most of the liquid ends in the container it is poured into",
+                   pours_into=liquid, container=name, fraction=0.6)
+    else:
+        plan.check("poured onto the floor, it lies in a puddle", puddle=liquid, max_radius=0.6)
+    plan.check("the liquid leaves the container it is poured from", liquid_stays_in=liquid,
+               container=held, fraction=0.5, **{"not": True})
+    plan.duration = START_S + TILT_S + 1.5  # the last of it runs out and settles
+    plan.focus.append((0.0, 0.0, floor))
+
+
+def _roles(intent: Intent, hollow: list[Mention]) -> tuple[Mention, Mention | None]:
+    """The container poured from ('from a jug', else the first named) and the one poured
+    into ('into a glass', else the other), which may be missing."""
+    tokens = intent.tokens
+
+    def after(word: str) -> Mention | None:
+        at = [i for i, t in enumerate(tokens) if t == word]
+        return next((m for m in sorted(hollow, key=lambda m: m.index)
+                     for i in at if m.index > i), None) if at else None
+
+    source = after("from") or hollow[0]
+    target = after("into") or next((m for m in hollow if m is not source), None)
+    return source, (target if target is not source else None)
