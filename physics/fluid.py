@@ -3,9 +3,10 @@
 Liquids that share a particle radius share a solver, so poured milk meets the coffee; each
 particle keeps its own liquid's mass, rest density, viscosity and cohesion. A step of the
 physics is split into substeps so that no particle moves more than a particle spacing
-relative to the liquid's mean motion (a glass of juice falling whole needs one or two, the
-splash after it breaks more). Walls are every body's collision parts and the ground (see
-physics/pbf_walls.py); the bodies feel the fluid back through `Walls.apply`.
+relative to the liquid's mean motion, nor a wall it touches more than a particle radius (a
+glass of juice carried or falling whole needs two, the splash after it breaks up to 16).
+Walls are every body's collision parts and the ground (see physics/pbf_walls.py); the
+bodies feel the fluid back through `Walls.apply`.
 
 Viscosity and cohesion are set from the liquid's physical figures by a visual calibration,
 not by a physical model: XSPH smoothing grows with the log of the viscosity (water 0.02,
@@ -28,10 +29,10 @@ from physics.pbf import (
 )
 from physics.pbf_walls import Walls, collide, nearest_walls
 
-ITERATIONS = 4  # density iterations per substep: about 1 % density error at rest
+ITERATIONS = 4  # density iterations per substep: a settled column's worst is 2-8 % dense
 MIN_SUBSTEPS = 2
 MAX_SUBSTEPS = 16  # a wall struck at 8 m/s moves 2 mm a substep
-SPREAD_PERCENTILE = 99.0
+SPREAD_PERCENTILE = 99.0  # of the particles' speeds against the mean (see substeps)
 KERNEL = 2.0  # kernel radius in particle spacings
 RELAX = 0.01  # constraint softening, a share of sum |grad C|^2 at rest
 WALL_FRICTION = 0.1  # share of a touching particle's slip along a wall lost each substep
@@ -104,10 +105,8 @@ class Fluid:
         x0 = self.x
         xp = x0 + dt * self.v
         table, counts = neighbours(xp, self.h)
-        distance, normal, wall_body = nearest_walls(xp, self.h, walls.normals, walls.offsets,
-                                         walls.part_start, walls.part_size, walls.part_lo,
-                                         walls.part_hi, walls.body_parts, walls.body_lo,
-                                         walls.body_hi, end[0], end[1], walls.ground)
+        distance, normal, wall_body = nearest_walls(xp, self.h, *walls.parts, *end,
+                                                    walls.ground)
         push = np.zeros_like(xp)
         hit = np.full(len(xp), -1, np.int64)
         delta = np.empty_like(xp)
@@ -118,10 +117,8 @@ class Fluid:
                                                self.wall_step, delta, wall_push)
             xp += delta
             friction = WALL_FRICTION if it == ITERATIONS - 1 else 0.0
-            collide(x0, xp, self.radius, walls.normals, walls.offsets, walls.part_start,
-                    walls.part_size, walls.part_lo, walls.part_hi, walls.body_parts,
-                    walls.body_lo, walls.body_hi, start[0], start[1], end[0], end[1],
-                    walls.ground, friction, push, hit)
+            collide(x0, xp, self.radius, *walls.parts, *start, *end, walls.ground, friction,
+                    push, hit)
         v = (xp - x0) / dt
         self.v = viscosity_and_cohesion(xp, v, self.mass, self.rest, self.xsph, self.cohesion,
                                         table, counts, self.h, dt)

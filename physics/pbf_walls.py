@@ -250,6 +250,12 @@ class Walls:
         self._corners = [np.array([[x, y, z] for x in c[:, 0] for y in c[:, 1] for z in c[:, 2]])
                          for c in corners]
 
+    @property
+    def parts(self) -> tuple:
+        """The packed parts, in the order `collide` and `nearest_walls` take them."""
+        return (self.normals, self.offsets, self.part_start, self.part_size, self.part_lo,
+                self.part_hi, self.body_parts, self.body_lo, self.body_hi)
+
     def _hulls_of(self, geometry: Geometry) -> list:
         kept = self._hulls.get(id(geometry))
         if kept is None:
