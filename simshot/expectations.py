@@ -350,7 +350,7 @@ def _on_screen(outcome: Outcome, check, subject: EventSubject) -> tuple[bool | N
              f"{'inside' if entry['central'] else 'outside'} the central 80%")
     detail = (f"{label} on frame {entry['frame']}: {where}; covers {entry['coverage']:.1%} "
               f"of the frame at best in the next {entry['window_frames'] - 1} frames (needs "
-              f"{check.min_fraction:.0%})")
+              f"{check.min_fraction * 100:g}%)")
     return entry["central"] and entry["coverage"] >= check.min_fraction, detail
 
 

@@ -431,3 +431,12 @@ def test_the_planned_pour_from_a_jug_verifies():
     scene = _scene("Water is poured from a jug into a glass")
     results = check_simulation(scene, simulate(scene, None))
     assert all(r["passed"] for r in results), results
+
+
+def test_a_short_cup_pushed_off_a_table_claims_its_tea_spills_on_the_way_down():
+    scene = _scene("A cup of tea is pushed off a table")
+    (stays,) = [e for e in scene.expect if check_kind(e) == "liquid_stays_in"]
+    assert stays.not_ and not stays.until_fracture  # a cup tumbling off throws its tea out
+    tall = _scene("A glass of juice is pushed off a table")
+    (rides,) = [e for e in tall.expect if check_kind(e) == "liquid_stays_in"]
+    assert not rides.not_ and rides.until_fracture  # a glass carries most of it down

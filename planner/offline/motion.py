@@ -12,6 +12,8 @@ G = 9.81
 DROP_HEIGHT = {"egg": 0.6, "bottle": 1.5, "vase": 1.5, "plate": 1.2, "wine_glass": 1.2}
 THROW_SPEED = 8.0  # m/s: a hard overarm throw
 TABLE_TOP = 0.76
+# a container this tall keeps most of its liquid while it tips off an edge; a cup does not
+TALL_ENOUGH = 0.09
 MAX_DROPPED = 6  # per kind: each breakable body is pre-fractured, which takes time
 
 
@@ -75,10 +77,15 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
             force = round(10 * (ac.mass_estimate(m, intent) + 0.2), 2)
             plan.event("a steady shove, so the liquid rides along instead of sloshing out",
                        at=0.3, force={"body": name, "force": [force, 0, 0], "duration": 0.8})
-            plan.check("most of the liquid rides the fall and spills when the glass breaks "
-                       "(a tumbling glass loses a little on the way)",
-                       liquid_stays_in=liquid, container=name, until_fracture=True,
-                       fraction=0.7)
+            if ac.height_of(m, intent) < TALL_ENOUGH:
+                plan.check("a short cup tumbling off the edge throws its liquid out on the "
+                           "way down", liquid_stays_in=liquid, container=name,
+                           fraction=0.7, **{"not": True})
+            else:
+                plan.check("most of the liquid rides the fall and spills when the glass "
+                           "breaks (a tumbling glass loses a little on the way)",
+                           liquid_stays_in=liquid, container=name, until_fracture=True,
+                           fraction=0.7)
             if intent.has("puddle", "pool of", "spreads"):
                 plan.check("spilled on the floor, it spreads into a puddle", puddle=liquid,
                            max_radius=0.6)
