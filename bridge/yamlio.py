@@ -111,7 +111,12 @@ def _children(node: Node) -> list[Node]:
 def _check_duplicate_keys(node: MappingNode) -> None:
     seen: dict[tuple[str, str], Any] = {}
     for key, _ in node.value:
-        if not isinstance(key, ScalarNode) or key.value == MERGE_KEY:
+        if not isinstance(key, ScalarNode):
+            # `? [a, b]` or `? {a: 1}`: YAML allows it, a script never needs it, and the
+            # loader cannot hash it
+            raise _Refused(key.start_mark, f"a key must be a plain name, found {_kind(key)} "
+                           "(a `?` before a list or mapping makes it a key; remove the `?`)")
+        if key.value == MERGE_KEY:
             continue
         ident = (str(key.tag), key.value)
         if ident in seen:
@@ -156,6 +161,8 @@ def _measure(root: Node) -> None:
 
 
 def _kind(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
     return "a list" if isinstance(node, SequenceNode) else "a single value"
 
 

@@ -289,3 +289,11 @@ def test_a_missing_mesh_is_reported_where_the_script_names_it(tmp_path):
     assert (first.location.line, first.location.col, first.field) == (5, 26, "bodies[1].mesh")
     assert "mesh 'meshes/statue.obj' does not exist" in first.message
     assert second.field == "events[0].spawn.mesh" and second.location.line == 7
+
+
+@pytest.mark.parametrize("key", ["? {name: ball, asset: tennis_ball}", "?  - {name: ball}"])
+def test_a_list_or_mapping_used_as_a_key_is_a_user_error(key):
+    """Found by the fuzz above: ruamel cannot hash such a key and raised a TypeError."""
+    text = f"name: drop\nduration: 1.0\nbodies:\n{key}\n"
+    with pytest.raises(UserError, match=r"fuzz.yaml:4:\d+: a key must be a plain name"):
+        load_string(text, "fuzz.yaml")
