@@ -25,6 +25,11 @@ def tilt_deg(quat: np.ndarray) -> np.ndarray:
     return np.degrees(np.arccos(np.clip(up, -1.0, 1.0)))
 
 
+def box_corners(bounds: np.ndarray) -> np.ndarray:
+    """[8, 3] corners of an axis-aligned box given as [[min x, y, z], [max x, y, z]]."""
+    return np.array([[x, y, z] for x in bounds[:, 0] for y in bounds[:, 1] for z in bounds[:, 2]])
+
+
 def pose_matrix(position: np.ndarray, quat: np.ndarray) -> np.ndarray:
     """A 4x4 homogeneous transform from a position and an xyzw quaternion."""
     m = np.eye(4)

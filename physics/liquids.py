@@ -19,7 +19,7 @@ from bridge import limits
 from bridge.assets.geometry import Geometry
 from bridge.assets.shapes import surface_points
 from bridge.schema import Liquid
-from bridge.transforms import quat_to_matrix
+from bridge.transforms import box_corners, quat_to_matrix
 
 GAP = 0.05  # grid spacing is 2r (1 + GAP); the jitter is +-GAP r, so particles never overlap
 # Extra wall clearance, m: room for the part hulls' rounding, so no particle starts in a wall.
@@ -86,10 +86,7 @@ def _columns(geometry: Geometry, pose: tuple[np.ndarray, np.ndarray],
 
     Columns are centred on the container's origin so that a round cavity fills symmetrically.
     """
-    corners = geometry.visual.bounds
-    box = np.array([[x, y, z] for x in corners[:, 0] for y in corners[:, 1]
-                    for z in corners[:, 2]])
-    world = box @ quat_to_matrix(pose[1]).T + pose[0]
+    world = box_corners(geometry.visual.bounds) @ quat_to_matrix(pose[1]).T + pose[0]
     lo, hi = world.min(axis=0), world.max(axis=0)
     axes = [_centred(lo[i], hi[i], pose[0][i], step) for i in range(2)]
     xs, ys = np.meshgrid(*axes, indexing="ij")

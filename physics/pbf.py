@@ -158,8 +158,10 @@ def solve_density(x: np.ndarray, mass: np.ndarray, rest: np.ndarray, table: np.n
                     wall_gradient[i, k] += wall_slope[i, w] * wall_normal[i, w, k]
         c = max(rho / rest[i] - 1.0, 0.0)  # a free surface is not pulled together
         error[i] = c
-        grad = np.array([gx, gy, gz]) + wall_gradient[i]
-        lam[i] = -c / (total + (grad * grad).sum() + relax)
+        gx += wall_gradient[i, 0]
+        gy += wall_gradient[i, 1]
+        gz += wall_gradient[i, 2]
+        lam[i] = -c / (total + (gx * gx + gy * gy + gz * gz) + relax)
     for i in prange(n):
         ax = ay = az = 0.0
         for k in range(counts[i]):

@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit, prange
 
 from bridge.assets.geometry import Geometry
-from bridge.transforms import quat_to_matrix
+from bridge.transforms import box_corners, quat_to_matrix
 from physics.liquids import part_hulls
 from physics.pbf import CACHE
 from physics.world import World
@@ -225,6 +225,8 @@ class Walls:
         self.pos1 = np.array([poses[n][0] for n in names]).reshape(-1, 3)
         self.quat1 = np.array([poses[n][1] for n in names]).reshape(-1, 4)
         self._last = poses
+        # the centres of mass the fluid's torques are taken about, fixed for the step
+        self.com = np.array([self.world.state(n)[0] for n in names]).reshape(-1, 3)
         self.impulse = np.zeros((len(names), 3))
         self.angular = np.zeros((len(names), 3))
         self._bounds()
@@ -246,9 +248,8 @@ class Walls:
         self.part_lo = np.array(lo).reshape(-1, 3)
         self.part_hi = np.array(hi).reshape(-1, 3)
         self.body_parts = np.array(body_parts, np.int64)
-        corners = [self.world.bodies[n].geometry.visual.bounds for n in self.names]
-        self._corners = [np.array([[x, y, z] for x in c[:, 0] for y in c[:, 1] for z in c[:, 2]])
-                         for c in corners]
+        self._corners = [box_corners(self.world.bodies[n].geometry.visual.bounds)
+                         for n in self.names]
 
     @property
     def parts(self) -> tuple:
@@ -303,7 +304,6 @@ class Walls:
         reversed: by contact (`push`, `hit`) and by the pressure of the liquid the wall
         stands in for (`wall_push`, `wall_body`, one column per wall). The sums run in a
         fixed order, so they are deterministic."""
-        com = None
         for pushes, bodies in [(push, hit)] + [(wall_push[:, w], wall_body[:, w])
                                                for w in range(wall_body.shape[1])]:
             touched = bodies >= 0
@@ -311,13 +311,8 @@ class Walls:
                 continue
             impulse = -(mass[touched, None] * pushes[touched]) / dt
             np.add.at(self.impulse, bodies[touched], impulse)
-            com = self._centres() if com is None else com
             np.add.at(self.angular, bodies[touched],
-                      np.cross(where[touched] - com[bodies[touched]], impulse))
-
-    def _centres(self) -> np.ndarray:
-        return np.array([self.world.state(n)[0] if n in self.world.bodies else np.zeros(3)
-                         for n in self.names]).reshape(-1, 3)
+                      np.cross(where[touched] - self.com[bodies[touched]], impulse))
 
     def apply(self, dt: float, held: frozenset[str] = frozenset()) -> bool:
         """Give each dynamic body the fluid's push of the last step as a force and torque

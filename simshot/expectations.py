@@ -17,7 +17,7 @@ from bridge.camera_schema import EventSubject
 from bridge.key_events import find, key_events
 from bridge.schema import Scene, check_kind, check_subject
 from bridge.trajectory import Trajectory
-from bridge.transforms import quat_to_matrix, tilt_deg
+from bridge.transforms import box_corners, quat_to_matrix, tilt_deg
 from physics.liquids import inside_hull
 from simshot.event_framing import frame_event
 
@@ -211,7 +211,7 @@ def _world_bounds(outcome: Outcome, name: str, frame: int) -> np.ndarray | None:
     pos, quat = outcome.trajectory.pos[name][frame], outcome.trajectory.quat[name][frame]
     if np.isnan(pos).any():
         return None
-    corners = _corners(_geometry(outcome, name).visual.bounds)
+    corners = box_corners(_geometry(outcome, name).visual.bounds)
     world = corners @ quat_to_matrix(quat).T + pos
     return np.array([world.min(axis=0), world.max(axis=0)])
 
@@ -220,10 +220,6 @@ def _geometry(outcome: Outcome, name: str):
     """The geometry of the script body `name` (cached by the asset library)."""
     body = next(b for b in outcome.scene.all_bodies() if b.name == name)
     return geometry_for(body, outcome.scene_dir)
-
-
-def _corners(bounds: np.ndarray) -> np.ndarray:
-    return np.array([[x, y, z] for x in bounds[:, 0] for y in bounds[:, 1] for z in bounds[:, 2]])
 
 
 def _surface(outcome: Outcome, bounds: np.ndarray) -> float | None:
