@@ -119,13 +119,11 @@ def flow_between(depth: np.ndarray, slots: np.ndarray, camera: CameraTrack,
     return flow, np.where(lifted.hit, -pz, np.float32(np.inf))
 
 
-def forward_backward(depth: np.ndarray, segmentation: np.ndarray, instance_bytes: np.ndarray,
-                     camera: CameraTrack, trajectory: Trajectory, instances: list[Instance],
-                     frame: int) -> tuple[np.ndarray, np.ndarray]:
-    """Forward (to frame+1) and backward (to frame-1) flow; zeros past either end.
-    `instance_bytes` is the render's instance-index byte per pixel (see FramePasses)."""
-    slots = pixel_slots(depth, segmentation, instance_bytes, camera, frame, trajectory,
-                        instances)
+def forward_backward(depth: np.ndarray, segmentation: np.ndarray, camera: CameraTrack,
+                     trajectory: Trajectory, instances: list[Instance], frame: int
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Forward (to frame+1) and backward (to frame-1) flow; zeros past either end."""
+    slots = pixel_slots(depth, segmentation, camera, frame, trajectory, instances)
     lifted = _lift(depth, slots, camera.focal(frame))
     here = poses_at(trajectory, instances, frame)
     flows = []

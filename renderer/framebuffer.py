@@ -43,7 +43,6 @@ class MainFramebuffer:
     def __init__(self, width: int, height: int):
         self._main_ids = self._main_normals = None
         self.last_ids: np.ndarray | None = None  # ids of the latest lit render
-        self.last_instances: np.ndarray | None = None  # its instance-index bytes
         self.read_normals = False  # read the normals attachment back after a lit render
         self.last_normals: np.ndarray | None = None  # [H,W,3] uint16, 0 where nothing
         self._multisampled: multisample.MultisampleTarget | None = None
@@ -111,7 +110,6 @@ class MainFramebuffer:
             rgba = np.frombuffer(raw, np.uint8).reshape(height, width, 4)[::-1]
             # The clear leaves alpha 0 (see `Offscreen.render_lit`); drawn pixels have 1.
             self.last_ids = np.where(rgba[..., 3] > 0, decode_ids(rgba), np.uint16(0))
-            self.last_instances = rgba[..., 2]
             self.last_normals = (read_normals_attachment(NORMALS_ATTACHMENT, width, height)
                                  if self.read_normals else None)
             GL.glReadBuffer(GL.GL_COLOR_ATTACHMENT0)

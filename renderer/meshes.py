@@ -1,4 +1,4 @@
-"""The pyrender meshes of a shot: bodies, fragments, liquid particles, water and the ground."""
+"""The pyrender meshes of a shot: bodies, fragments, liquid surfaces, water and the ground."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,9 +18,6 @@ if TYPE_CHECKING:
     from renderer.environments import Part
 
 SMOOTH_ANGLE = np.radians(35)  # edges sharper than this stay sharp in shading
-PARTICLE_GROWTH = 1.8  # drawn radius over the physical one: particles 2r apart overlap into one body
-MAX_FACET_INSET_PX = 0.75  # how far a particle's flat facets may sink inside its sphere
-MAX_SUBDIVISIONS = 3  # an icosphere of 1280 faces: round at any size
 LIQUID_ROUGHNESS = 0.15  # wet sheen
 WATER_ALPHA = 0.45
 WATER_ROUGHNESS = 0.08
@@ -96,20 +93,24 @@ def _fragment_primitive(visual: trimesh.Trimesh, interior: np.ndarray, inst: Ins
         material=material((1.0, 1.0, 1.0), look.metallic, 1.0, look.alpha))
 
 
-def particle_mesh(liquid: Liquid, pixels_per_metre: float) -> pyrender.Mesh:
-    """One sphere, drawn once per particle through its instance poses, with as few faces as
-    look round at its largest on screen (`pixels_per_metre` there): triangles, not pixels,
-    are what thousands of small spheres cost a CPU rasterizer."""
-    radius = PARTICLE_GROWTH * liquid.particle_radius
-    for subdivisions in range(MAX_SUBDIVISIONS + 1):
-        sphere = trimesh.creation.icosphere(subdivisions=subdivisions, radius=radius)
-        inset = radius - np.linalg.norm(sphere.triangles_center, axis=1).min()
-        if inset * pixels_per_metre <= MAX_FACET_INSET_PX:
-            break
+def liquid_mesh(liquid: Liquid) -> pyrender.Mesh:
+    """A liquid's surface mesh in its look, empty and hidden until `set_surface` fills it."""
     look = material(liquid.color, 0.0, LIQUID_ROUGHNESS, liquid.opacity)
-    return pyrender.Mesh([pyrender.Primitive(  # instanced from the start; set_frame poses it
-        positions=sphere.vertices, normals=sphere.vertex_normals, indices=sphere.faces,
-        material=look, poses=np.eye(4)[None])])
+    placeholder = np.zeros((3, 3), np.float32)
+    mesh = pyrender.Mesh([pyrender.Primitive(positions=placeholder, normals=placeholder,
+                                             indices=np.arange(3)[None], material=look)])
+    mesh.is_visible = False
+    return mesh
+
+
+def set_surface(mesh: pyrender.Mesh, vertices: np.ndarray, normals: np.ndarray,
+                faces: np.ndarray) -> None:
+    """Give a liquid's mesh this frame's surface; hide it when there is none."""
+    mesh.is_visible = len(faces) > 0
+    if mesh.is_visible:
+        primitive = mesh.primitives[0]
+        primitive.positions, primitive.normals, primitive.indices = vertices, normals, faces
+        mesh._bounds = None  # pyrender caches a mesh's bounds; its transparency sort reads them
 
 
 def water_mesh(water: Water) -> pyrender.Mesh:

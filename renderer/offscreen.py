@@ -12,11 +12,9 @@ which exact flow needs. Anti-aliased colour comes from a filter on the finished 
 (renderer/antialias.py) or, with `msaa`, from a second, multisampled pass
 (renderer/multisample.py) while depth and ids come from the single-sample ids pass.
 
-Instance ids are encoded as 8-bit colours (see renderer/framebuffer.py). Both id shaders write
-the low byte of the draw's instance index into that free third byte: 0 for a plain mesh, the
-particle index (mod 256) for a liquid's instanced spheres (see renderer/particles.py).
+Instance ids are encoded as 8-bit colours (see renderer/framebuffer.py).
 
-Draw order: opaque meshes, then liquids (translucent particles must be under the glass that
+Draw order: opaque meshes, then liquids (a translucent liquid must be under the glass that
 holds them: glass writes depth, so a liquid drawn after it would be hidden), then other
 translucent meshes back to front, then overlays (water) last. An overlay blends into the
 colour only: it writes neither depth nor ids and casts no shadow, so what lies under the
@@ -79,7 +77,7 @@ class _Renderer(MainFramebuffer, pyrender.Renderer):
         self.shadow_views: dict[pyrender.Node, ShadowView] = {}
         self.id_colors: dict[pyrender.Primitive, np.ndarray] = {}  # in [0, 1]
         self.receivers_only: list[pyrender.Mesh] = []  # left out of the shadow maps
-        self.liquids: list[pyrender.Node] = []  # instanced particle meshes, posed per frame
+        self.liquids: list[pyrender.Node] = []  # liquid surface meshes, remeshed per frame
         self.overlays: list[pyrender.Node] = []  # drawn last into the colour alone
         self._overlay_primitives: set[pyrender.Primitive] = set()
         self._light_counts = [0, 0, 0]
@@ -134,8 +132,8 @@ class _Renderer(MainFramebuffer, pyrender.Renderer):
             if texture is not None and texture._texid not in self._comparing:
                 compare_in_sampler(texture._texid)
                 self._comparing.add(texture._texid)
-        # pyrender uploads instance poses once, when a primitive enters the context; the
-        # particles move every frame, and a re-upload of one small sphere costs little.
+        # pyrender uploads a primitive's buffers once, when it enters the context; a liquid's
+        # surface is a new mesh every frame.
         for node in self.liquids:
             for primitive in node.mesh.primitives:
                 primitive._remove_from_context()
@@ -311,7 +309,7 @@ class Offscreen(pyrender.OffscreenRenderer):
             self._renderer.patterns.assign(primitives, pattern)
 
     def set_layers(self, liquids: list[pyrender.Node], overlays: list[pyrender.Node]) -> None:
-        """Liquid nodes (instanced, re-posed each frame, drawn after the opaque meshes) and
+        """Liquid nodes (remeshed each frame, drawn after the opaque meshes) and
         overlay nodes (water: drawn last into the colour alone; leave them out of `set_ids`).
         """
         self._renderer.set_layers(liquids, overlays)
@@ -325,10 +323,10 @@ class Offscreen(pyrender.OffscreenRenderer):
                                     for primitive in node.mesh.primitives}
 
     def render_lit(self, scene: pyrender.Scene, shadows: bool
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Colour [H,W,3] uint8, depth [H,W] float32, ids [H,W] uint16 and instance-index
-        bytes [H,W] uint8: in one pass, or with `multisample` colour from a multisampled pass
-        and the rest from a single-sample one.
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Colour [H,W,3] uint8, depth [H,W] float32 and ids [H,W] uint16: in one pass, or
+        with `multisample` colour from a multisampled pass and the rest from a single-sample
+        one.
 
         The scene's background alpha must be 0: the id attachment is cleared with it."""
         if scene.bg_color[3] != 0:
@@ -336,18 +334,18 @@ class Offscreen(pyrender.OffscreenRenderer):
         flags = Flags.SHADOWS_DIRECTIONAL if shadows else Flags.NONE
         if not self.multisample:
             color, depth = self.render(scene, flags)
-            return color, depth, self._renderer.last_ids, self._renderer.last_instances
+            return color, depth, self._renderer.last_ids
         if self.read_normals:  # the lit shader alone writes normals; its colour is dropped
             _, depth = self.render(scene, Flags.NONE)
-            ids, instances = self._renderer.last_ids, self._renderer.last_instances
+            ids = self._renderer.last_ids
         else:
-            depth, ids, instances = self.render_ids(scene)
+            depth, ids = self.render_ids(scene)
         self._renderer.multisample_pass = True
         try:
             color, _ = self.render(scene, flags)
         finally:
             self._renderer.multisample_pass = False
-        return color, depth, ids, instances
+        return color, depth, ids
 
     @property
     def read_normals(self) -> bool:
@@ -363,7 +361,7 @@ class Offscreen(pyrender.OffscreenRenderer):
         """[H,W,3] uint16 world normals of the latest lit render, (n + 1) / 2 x 65535."""
         return self._renderer.last_normals
 
-    def render_ids(self, scene: pyrender.Scene) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Depth, ids and instance-index bytes only, from the unlit segmentation pass."""
+    def render_ids(self, scene: pyrender.Scene) -> tuple[np.ndarray, np.ndarray]:
+        """Depth and ids only, from the unlit segmentation pass."""
         color, depth = self.render(scene, Flags.SEG, self._id_nodes)
-        return depth, decode_ids(color), color[..., 2]
+        return depth, decode_ids(color)

@@ -77,8 +77,8 @@ class ShotWriter:
                                                                  self.num_ids)
         flows = None
         if "flow" in self.passes or self.motion_blur:
-            flows = forward_backward(passes.depth, passes.segmentation, passes.instance_bytes,
-                                     self.camera, self.trajectory, self.instances, frame)
+            flows = forward_backward(passes.depth, passes.segmentation, self.camera,
+                                      self.trajectory, self.instances, frame)
         if self._video is not None:
             rgb = smooth_edges(passes.rgb) if self.smooth else passes.rgb
             self._video.write(blur(rgb, *flows) if self.motion_blur else rgb)

@@ -20,7 +20,6 @@ class FramePasses:
     rgb: np.ndarray | None  # [H,W,3] uint8, None when colour was not asked for
     depth: np.ndarray  # [H,W] float32 metres, 0 = nothing
     segmentation: np.ndarray  # [H,W] uint16 instance ids
-    instance_bytes: np.ndarray  # [H,W] uint8: on liquid pixels, the particle index mod 256
     normals: np.ndarray | None = None  # [H,W,3] uint16 world normals, (n + 1) / 2 x 65535
 
 

@@ -24,7 +24,6 @@ from renderer.passes import render_frame
 from renderer.scene_builder import (
     FLAT_MARKING,
     ShotScene,
-    add_liquids,
     add_surroundings,
     build_scene,
     set_frame,
@@ -134,7 +133,6 @@ def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance],
     corners = trajectory_corners(shot.bounds, trajectory)
     add_surroundings(shot, scene, corners)
     track = _camera_track(scene, shot, trajectory, events or {}, corners)
-    add_liquids(shot, instances, trajectory, track)
     if shot.cutaway is not None:
         shot.cutaway.plan(np.array([track.pose(f)[:3, 3] for f in range(track.num_frames)]))
     ground = scene.world.ground

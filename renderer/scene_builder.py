@@ -7,7 +7,7 @@ ids-only pass too. Water is no instance: it has no id and is drawn into the colo
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -26,12 +26,13 @@ from renderer.meshes import (
     body_mesh,
     ground_mesh,
     material,
-    particle_mesh,
+    liquid_mesh,
+    set_surface,
     shaded_primitive,
     water_mesh,
 )
 from renderer.offscreen import pyrender
-from renderer.particles import particle_poses, pixels_per_metre
+from renderer.liquid_surface import surface
 
 # metres: pieces of the surroundings no higher than this are painted on the floor: they take
 # shadows and a depth offset (renderer/render.py) and never block a view
@@ -44,7 +45,7 @@ GROUND_PATTERNS = {"wood": "planks", "ceramic": "tiles", "porcelain": "tiles", "
 class ShotScene:
     scene: pyrender.Scene
     nodes: dict[str, pyrender.Node]  # body or fragment name -> mesh node
-    liquids: dict[str, pyrender.Node]  # liquid name -> instanced particle node (add_liquids)
+    liquids: dict[str, pyrender.Node]  # liquid name -> surface mesh node, remeshed per frame
     water: list[pyrender.Node]
     seg_colors: dict[pyrender.Node, tuple[int, int, int]]  # id encoded as (low, high, 0)
     bounds: dict[str, np.ndarray]  # body or fragment name -> [2,3] body-frame mesh bounds
@@ -56,6 +57,7 @@ class ShotScene:
     patterns: dict[str, list[pyrender.Primitive]]  # surface pattern -> primitives laid with it
     sky: Sky  # the light of the surroundings (see mesh.frag's sky uniforms)
     cutaway: Cutaway | None = None  # pulls the surroundings out of the camera's sight line
+    radii: dict[str, float] = field(default_factory=dict)  # liquid name -> particle radius
 
 
 def _add_light(pscene: pyrender.Scene, light: Light) -> pyrender.Node | None:
@@ -74,12 +76,16 @@ def _add_light(pscene: pyrender.Scene, light: Light) -> pyrender.Node | None:
 
 
 def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None) -> ShotScene:
-    """The static pyrender scene without its liquids, which `add_liquids` adds once the camera
-    is known; `set_frame` then places bodies, particles and camera."""
+    """The pyrender scene without its surroundings (`add_surroundings`); `set_frame` then
+    places bodies, liquid surfaces and camera."""
     pscene = pyrender.Scene(ambient_light=np.zeros(3))
-    nodes, seg_colors, bounds, patterns = {}, {}, {}, {}
+    nodes, liquids, radii, seg_colors, bounds, patterns = {}, {}, {}, {}, {}, {}
     for inst in instances:
-        if inst.kind != "liquid":
+        if inst.kind == "liquid":
+            node = liquids[inst.name] = pscene.add(liquid_mesh(inst.liquid), name=inst.name)
+            seg_colors[node] = encode_id(inst.id)
+            radii[inst.name] = inst.liquid.particle_radius
+        else:
             mesh, bounds[inst.name] = body_mesh(inst, scene, scene_dir)
             node = nodes[inst.name] = pscene.add(mesh, name=inst.name)
             seg_colors[node] = encode_id(inst.id)
@@ -95,8 +101,8 @@ def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None)
     camera = pscene.add(pyrender.PerspectiveCamera(
         yfov=np.radians(scene.camera.vertical_fov(aspect)), aspectRatio=aspect,
         znear=scene.camera.near, zfar=scene.camera.far))
-    return ShotScene(pscene, nodes, {}, water, seg_colors, bounds, suns, shadows, camera, None,
-                     [], patterns, OUTDOOR_SKY)
+    return ShotScene(pscene, nodes, liquids, water, seg_colors, bounds, suns, shadows, camera,
+                     None, [], patterns, OUTDOOR_SKY, radii=radii)
 
 
 def _lay(patterns: dict[str, list], pattern: str | None, mesh: pyrender.Mesh) -> None:
@@ -149,29 +155,10 @@ def _ground_pattern(scene: Scene, floor: Part | None) -> str | None:
                                get_material(scene.world.ground.material).pattern)
 
 
-def add_liquids(shot: ShotScene, instances: list[Instance], trajectory: Trajectory,
-                camera: CameraTrack) -> None:
-    """One instanced particle node per liquid, its spheres as detailed as the closest view of
-    them needs."""
-    for inst in instances:
-        if inst.kind == "liquid":
-            particles = trajectory.particles.get(inst.name, np.zeros((camera.num_frames, 0, 3)))
-            mesh = particle_mesh(inst.liquid, pixels_per_metre(particles, camera))
-            node = shot.liquids[inst.name] = shot.scene.add(mesh, name=inst.name)
-            shot.seg_colors[node] = encode_id(inst.id)
-
-
-def _place_particles(node: pyrender.Node, centres: np.ndarray | None) -> None:
-    """Pose one instance per particle; hide the node when no particle exists."""
-    node.mesh.is_visible = centres is not None and bool(np.isfinite(centres).all(axis=1).any())
-    if node.mesh.is_visible:
-        node.mesh.primitives[0].poses = particle_poses(centres)
-
-
 def set_frame(shot: ShotScene, trajectory: Trajectory, frame: int, camera_pose: np.ndarray,
               fov_deg: float) -> None:
-    """Place every instance (hidden where its pose is NaN), the particles and the camera at
-    one frame."""
+    """Place every instance (hidden where its pose is NaN), mesh the liquids and place the
+    camera at one frame."""
     for name, node in shot.nodes.items():
         pos = trajectory.pos[name][frame] if name in trajectory.pos else np.full(3, np.nan)
         quat = trajectory.quat[name][frame] if name in trajectory.quat else np.full(4, np.nan)
@@ -181,7 +168,8 @@ def set_frame(shot: ShotScene, trajectory: Trajectory, frame: int, camera_pose: 
             shot.scene.set_pose(node, pose_matrix(pos, quat))
     for name, node in shot.liquids.items():
         particles = trajectory.particles.get(name)
-        _place_particles(node, None if particles is None else particles[frame])
+        centres = np.zeros((0, 3)) if particles is None else particles[frame]
+        set_surface(node.mesh, *surface(centres, shot.radii[name]))
     shot.camera.camera.yfov = np.radians(fov_deg)
     shot.scene.set_pose(shot.camera, camera_pose)
     if shot.cutaway is not None:

@@ -11,7 +11,7 @@ from bridge.loader import load_scene
 from bridge.yamlio import save_document
 from physics.liquids import particle_count
 from physics.simulate import simulate
-from renderer.meshes import particle_mesh
+from renderer.meshes import liquid_mesh
 from tests.helpers import make_scene
 
 GLASS = {"name": "glass", "asset": "tumbler", "position": [0.0, 0.0, 0.0], "static": True}
@@ -54,7 +54,7 @@ def test_the_particles_weigh_what_the_liquid_does():
 
 
 def test_milk_renders_opaque_and_water_clear():
-    alpha = {kind: particle_mesh(liquid_scene(liquid=kind).liquids[0], 100.0)
+    alpha = {kind: liquid_mesh(liquid_scene(liquid=kind).liquids[0])
              .primitives[0].material.baseColorFactor[3] for kind in ("milk", "water")}
     assert alpha["milk"] == 1.0 and alpha["water"] < 0.5
 

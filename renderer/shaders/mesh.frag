@@ -73,7 +73,6 @@ in vec3 frag_normal;
 in vec3 frag_local_position;
 in vec3 frag_local_normal;
 #endif
-flat in int frag_instance;
 #ifdef COLOR_0_LOC
 in vec4 frag_color_0;  // per-vertex surface, see mesh.vert
 #endif
@@ -263,8 +262,6 @@ void main()
         color = (body * base.a + specular) / opacity;
     }
     frag_color = vec4(pow(clamp(color, 0.0, 1.0), vec3(1.0 / 2.2)), opacity);
-    // The free third byte of the id colour carries the instance index mod 256; the quarter
-    // step makes the byte come out right whether the conversion rounds or truncates.
-    frag_id = vec4(id_color.rg, (float(frag_instance & 255) + 0.25) / 255.0, 1.0);
+    frag_id = vec4(id_color.rg, 0.0, 1.0);
     frag_world_normal = vec4(n * 0.5 + 0.5, 1.0);
 }

@@ -24,7 +24,6 @@ out vec3 frag_normal;
 out vec3 frag_local_position;  // model space, where surface patterns are laid (see mesh.frag)
 out vec3 frag_local_normal;
 #endif
-flat out int frag_instance;  // which instance: a liquid's particle index
 invariant gl_Position;  // depth must match the ids-only pass bit for bit
 
 void main()
@@ -34,7 +33,6 @@ void main()
     frag_position = world.xyz;
     frag_normal = transpose(inverse(mat3(model))) * normal;
     gl_Position = (P * V) * world;
-    frag_instance = gl_InstanceID;
 #ifdef PATTERN
     frag_local_position = position;
     frag_local_normal = normal;

@@ -7,13 +7,10 @@ uniform mat4 M;
 uniform mat4 V;
 uniform mat4 P;
 
-flat out int frag_instance;  // which instance: a liquid's particle index
-
 // The same expression, and invariance, as mesh.vert: every pass rasterizes the same depth.
 invariant gl_Position;
 
 void main()
 {
     gl_Position = (P * V) * ((M * inst_m) * vec4(position, 1.0));
-    frag_instance = gl_InstanceID;
 }
