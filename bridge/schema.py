@@ -23,7 +23,7 @@ from pydantic_core import PydanticCustomError
 from bridge import limits
 from bridge.assets.registry import ASSETS
 from bridge.camera_schema import Camera, EventSubject
-from bridge.liquids import LIQUID_KINDS
+from bridge.liquid_schema import Liquid, Source  # noqa: F401 - re-exported
 from bridge.materials import MATERIALS
 from bridge.refine_schema import RefineSettings
 from bridge.schema_types import (  # noqa: F401 - re-exported: the schema's public names
@@ -253,42 +253,6 @@ class Event(StrictModel):
 def _attribute(action: str) -> str:
     """`break` is a Python keyword, so its field is `break_`."""
     return "break_" if action == "break" else action
-
-
-class Liquid(StrictModel):
-    """A liquid poured into a container at t = 0, simulated as a particle fluid."""
-
-    name: Name
-    liquid: str = Field("water", description="what it is, from the liquid library (water, "
-                        "juice, milk, coffee, tea, oil, honey, soda, wine, beer): its density, "
-                        "colour and opacity unless set here")
-    inside: Name = Field(description="a hollow container body (tumbler, bottle, mug, ...)")
-    volume_ml: Positive
-    color: RGB = LIQUID_KINDS["water"].color
-    density: Positive = Field(LIQUID_KINDS["water"].density, description="kg/m^3")
-    opacity: Annotated[float, Field(gt=0, le=1)] = Field(
-        LIQUID_KINDS["water"].opacity, description="0 clear .. 1 opaque (milk)")
-    particle_radius: Annotated[float, Field(ge=0.001, le=0.05)] = Field(
-        0.0022, description="metres; the count follows from the volume (180 ml: 2,113 "
-        "particles at 2.2 mm; the cost grows with the count)")
-
-    @field_validator("liquid")
-    @classmethod
-    def _liquid_known(cls, name: str) -> str:
-        if name not in LIQUID_KINDS:
-            raise PydanticCustomError("unknown_liquid",
-                                      unknown_name("liquid", name, LIQUID_KINDS))
-        return name
-
-    @model_validator(mode="after")
-    def _kind_fills_the_rest(self) -> Liquid:
-        # the library's figures for what the script leaves out; what it sets wins
-        kind = LIQUID_KINDS[self.liquid]
-        for field in ("color", "density", "opacity"):
-            if field not in self.model_fields_set:
-                value = getattr(kind, field)
-                setattr(self, field, float(value) if field == "density" else value)
-        return self
 
 
 class Box(StrictModel):

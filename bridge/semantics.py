@@ -91,6 +91,8 @@ class _Checker:
             if liquid.name in taken or liquid.name == GROUND:
                 self.add(base + ("name",), f"'{liquid.name}' is already a body or liquid name")
             taken.add(liquid.name)
+            if liquid.inside is None:
+                continue  # it runs from a source
             self.reference(base + ("inside",), liquid.inside)
             container = self.bodies.get(liquid.inside)
             if container is not None and not (container.asset and ASSETS[container.asset].hollow):

@@ -28,6 +28,7 @@ from physics.pbf import (
     wall_density,
 )
 from physics.pbf_walls import Walls, collide, nearest_walls
+from physics.sources import Stream
 
 ITERATIONS = 4  # density iterations per substep: a settled column's worst is 2-8 % dense
 MIN_SUBSTEPS = 2
@@ -47,7 +48,8 @@ def xsph(viscosity: float) -> float:
 
 class Fluid:
     """Particles of the liquids of one particle radius: positions, velocities, and the
-    per-particle figures of their liquids."""
+    per-particle figures of their liquids. A particle that has not left its source yet
+    (NaN in `starts`) is absent: NaN, and left out of the solve."""
 
     def __init__(self, liquids: list[Liquid], starts: list[np.ndarray]):
         self.liquids = liquids
@@ -70,6 +72,10 @@ class Fluid:
             self.rest[part] = liquid.density * self.spacing ** 3 * lattice
             self.xsph[part] = xsph(kind.viscosity)
             self.cohesion[part] = COHESION * kind.surface_tension
+        self.live = np.isfinite(self.x).all(axis=1)
+        self.streams = [Stream(liquid, self.slices[liquid.name], self.spacing)
+                        for liquid in liquids if liquid.source is not None]
+        self.time = 0.0
         self.relax = RELAX * stiffness
         self.wall, self.wall_step = wall_density(self.spacing, self.h)
         self.density_error = 0.0  # the largest at the last substep's last iteration
@@ -82,28 +88,37 @@ class Fluid:
     def substeps(self, dt: float, walls: Walls) -> int:
         """Enough that no particle moves a spacing against the liquid's mean motion, and no
         wall near it half a spacing (a particle radius: less than a glass wall is thick)."""
-        mean = self.v.mean(axis=0)
+        v = self.v[self.live]
+        mean = v.mean(axis=0)
         # a percentile, not the fastest: a particle wedged between two shards is pushed to
         # and fro and reads fast, but the liquid's motion is what the substeps must follow
-        speeds = np.sqrt(((self.v - mean) ** 2).sum(axis=1))
+        speeds = np.sqrt(((v - mean) ** 2).sum(axis=1))
         spread = np.percentile(speeds, SPREAD_PERCENTILE) * dt / self.spacing
         sweep = walls.sweep(self.touching, mean * dt) / self.radius
         return int(np.clip(math.ceil(max(spread, sweep)), MIN_SUBSTEPS, MAX_SUBSTEPS))
 
     def step(self, dt: float, walls: Walls, gravity: np.ndarray) -> None:
-        """Advance by `dt` against the walls' motion over the same step."""
-        if not len(self.x):
+        """Let out what the sources have due, then advance by `dt` against the walls' motion
+        over the same step."""
+        for stream in self.streams:
+            stream.emit(self.x, self.v, self.live, self.time)
+        self.time += dt
+        if not self.live.any():
             return
+        live = slice(None) if self.live.all() else np.flatnonzero(self.live)
         count = self.substeps(dt, walls)
         sub = dt / count
         for s in range(count):
-            self._substep(sub, gravity, walls, walls.at(s / count), walls.at((s + 1) / count))
+            self._substep(sub, gravity, walls, walls.at(s / count), walls.at((s + 1) / count),
+                          live)
 
     def _substep(self, dt: float, gravity: np.ndarray, walls: Walls, start: tuple,
-                 end: tuple) -> None:
-        self.v += dt * gravity
-        x0 = self.x
-        xp = x0 + dt * self.v
+                 end: tuple, live: slice | np.ndarray) -> None:
+        """One substep of the particles `live` (all of them, or the rows that have left their
+        sources)."""
+        mass, rest = self.mass[live], self.rest[live]
+        x0 = self.x[live]
+        xp = x0 + dt * (self.v[live] + dt * gravity)
         table, counts = neighbours(xp, self.h)
         distance, normal, wall_body = nearest_walls(xp, self.h, *walls.parts, *end,
                                                     walls.ground)
@@ -112,7 +127,7 @@ class Fluid:
         delta = np.empty_like(xp)
         wall_push = np.zeros((len(xp), 2, 3))
         for it in range(ITERATIONS):
-            self.density_error = solve_density(xp, self.mass, self.rest, table, counts, self.h,
+            self.density_error = solve_density(xp, mass, rest, table, counts, self.h,
                                                self.relax, distance, normal, self.wall,
                                                self.wall_step, delta, wall_push)
             xp += delta
@@ -120,8 +135,8 @@ class Fluid:
             collide(x0, xp, self.radius, *walls.parts, *start, *end, walls.ground, friction,
                     push, hit)
         v = (xp - x0) / dt
-        self.v = viscosity_and_cohesion(xp, v, self.mass, self.rest, self.xsph, self.cohesion,
-                                        table, counts, self.h, dt)
-        self.x = xp
-        walls.react(push, hit, wall_push, wall_body, self.mass, dt, xp)
+        self.v[live] = viscosity_and_cohesion(xp, v, mass, rest, self.xsph[live],
+                                              self.cohesion[live], table, counts, self.h, dt)
+        self.x[live] = xp
+        walls.react(push, hit, wall_push, wall_body, mass, dt, xp)
         self.touching = walls.named(np.concatenate([hit, wall_body.ravel()]))

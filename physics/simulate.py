@@ -94,7 +94,7 @@ class _Loop:
         self.water = WaterVolumes(scene.water, world.gravity) if scene.water else None
         self.fluids, self.walls = _fluids(world, scene)
         self.containers = [(liquid, world.bodies[liquid.inside].geometry)
-                           for liquid in scene.liquids]
+                           for liquid in scene.liquids if liquid.inside is not None]
         self.dynamic_bounds = {b.name: world.bodies[b.name].geometry.bounds for b in
                                scene.all_bodies() if not b.static and b.name in world.bodies}
         self.bullet = 0.0  # seconds inside stepSimulation alone: the benchmark's yardstick
@@ -178,8 +178,8 @@ def _fragments(scene: Scene) -> int:
 
 
 def _fluids(world: World, scene: Scene) -> tuple[list, object | None]:
-    """The liquids, each in its container at t = 0 (seeded from the scene seed and its name),
-    one solver per particle radius so that liquids of one radius meet, and the walls they
+    """The liquids, each in its container at t = 0 or waiting at its source, one solver per
+    particle radius so that liquids of one radius meet, and the walls they
     meet; none without liquids (numba is imported only then: `validate` starts fast)."""
     if not scene.liquids:
         return [], None
@@ -191,12 +191,19 @@ def _fluids(world: World, scene: Scene) -> tuple[list, object | None]:
         groups.setdefault(liquid.particle_radius, []).append(liquid)
     fluids = []
     for liquids in groups.values():
-        starts = [start_positions(liquid, world.bodies[liquid.inside].geometry,
-                                  world.pose(liquid.inside),
-                                  zlib.crc32(f"{scene.seed}/{liquid.name}".encode()))
-                  for liquid in liquids]
+        starts = [_start(liquid, world, scene.seed) for liquid in liquids]
         fluids.append(Fluid(liquids, starts))
     return fluids, Walls(world)
+
+
+def _start(liquid: Liquid, world: World, seed: int) -> np.ndarray:
+    """[N, 3] a liquid's particles at t = 0: filling its container (seeded from the scene
+    seed and its name), or all absent (NaN) until they leave their source."""
+    if liquid.inside is None:
+        return np.full((particle_count(liquid), 3), np.nan)
+    return start_positions(liquid, world.bodies[liquid.inside].geometry,
+                           world.pose(liquid.inside),
+                           zlib.crc32(f"{seed}/{liquid.name}".encode()))
 
 
 def _collision(episode: Episode, dt: float) -> dict:

@@ -18,21 +18,20 @@ from bridge.materials import get_material
 from bridge.schema import Light, Scene
 from bridge.trajectory import Trajectory
 from bridge.transforms import look_at_quat, pose_matrix
-from renderer.camera import CameraTrack
 from renderer.cutaway import Cutaway
 from renderer.environments import OUTDOOR_SKY, Environment, Part, Sky, build_environment
 from renderer.framebuffer import encode_id
+from renderer.liquid_surface import surface
 from renderer.meshes import (
     body_mesh,
     ground_mesh,
-    material,
     liquid_mesh,
+    material,
     set_surface,
     shaded_primitive,
     water_mesh,
 )
 from renderer.offscreen import pyrender
-from renderer.liquid_surface import surface
 
 # metres: pieces of the surroundings no higher than this are painted on the floor: they take
 # shadows and a depth offset (renderer/render.py) and never block a view

@@ -18,7 +18,7 @@ def lattice(shape: tuple[int, int, int], origin=(0.0, 0.0, 0.0)) -> np.ndarray:
 
 
 def as_mesh(centres: np.ndarray) -> trimesh.Trimesh:
-    vertices, normals, faces = surface(centres, R)
+    vertices, _, faces = surface(centres, R)
     mesh = trimesh.Trimesh(vertices, faces, process=False)
     mesh.merge_vertices()  # blocks repeat the vertices they share
     return mesh

@@ -5,6 +5,7 @@ import builtins
 import io
 import pathlib
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -421,6 +422,24 @@ def test_liquid_poured_onto_the_floor_and_a_spreading_spill_claim_a_puddle():
     assert "puddle" in _kinds(_scene("Tea is poured from a cup onto the floor"))
     spill = _scene("A glass of milk falls off the table and spreads into a puddle on the floor")
     assert {"puddle", "liquid_stays_in", "shatters"} <= _kinds(spill)
+
+
+@pytest.mark.parametrize("prompt, container, liquid, on_table", [
+    ("A glass is filled with water from the kitchen tap", "glass", "water", True),
+    ("Milk runs from a spout into a mug", "mug", "milk", True)])
+def test_a_tap_or_spout_runs_into_the_container_under_it(prompt, container, liquid, on_table):
+    scene = _scene(prompt)
+    (stream,) = scene.liquids
+    assert (stream.liquid, stream.inside) == (liquid, None)
+    (under,) = [b for b in scene.bodies if b.name == container]
+    nozzle = np.asarray(stream.source.position)
+    assert np.allclose(nozzle[:2], under.position[:2])  # right above it
+    assert nozzle[2] > under.position[2] + 0.1 and stream.source.direction[2] < 0
+    assert ("counter" in {b.name for b in scene.bodies}) == on_table
+    (fills,) = [e for e in scene.expect if e.pours_into == liquid]
+    assert fills.container == container
+    # it has run out, and had a second to settle, by the end
+    assert scene.duration >= stream.source.stop(stream.volume_ml) + 1.0
 
 
 @pytest.mark.slow

@@ -88,11 +88,15 @@ def add_liquid(plan: Plan, container: str, asset: str, params: dict[str, float],
 def _liquid_item(container: str, liquid: str, volume: float):
     from planner.offline.layout import Item
 
-    name = liquid.replace(" ", "_")
+    return Item({**liquid_fields(liquid), "inside": container, "volume_ml": volume},
+                f"{liquid}, {volume} ml: about {FILL:.0%} full so it can slosh")
+
+
+def liquid_fields(liquid: str) -> dict:
+    """A named liquid's script name and look ('orange juice': juice, coloured orange)."""
     kind, color = lx.LIQUIDS[liquid]
     look = {"liquid": kind} if color is None else {"liquid": kind, "color": list(color)}
-    return Item({"name": name, **look, "inside": container, "volume_ml": volume},
-                f"{liquid}, {volume} ml: about {FILL:.0%} full so it can slosh")
+    return {"name": liquid.replace(" ", "_"), **look}
 
 
 def height_of(m: Mention, intent: Intent) -> float:
@@ -130,4 +134,5 @@ def instances(actors: list[Mention], limit: int) -> list[tuple[Mention, int]]:
 
 def liquid_in(plan: Plan, container: str) -> str | None:
     """The name of the liquid poured into `container`, if any."""
-    return next((i.data["name"] for i in plan.liquids if i.data["inside"] == container), None)
+    return next((i.data["name"] for i in plan.liquids if i.data.get("inside") == container),
+                None)

@@ -1,25 +1,60 @@
-"""Pouring: a liquid tipped out of one container into another, or onto the floor.
+"""Pouring: a liquid tipped out of one container into another, or onto the floor, or run
+from a tap into a container.
 
 The hand holds the source beside the target, its lip above the target's rim, and tips it
 120 degrees about that lip over a second (the `pour` event); the stream leaves over the lip,
 so the target stands just past it. With no second container the liquid lands on the floor
-as a puddle.
+as a puddle. A tap is a `source` above the container's middle.
 """
 from __future__ import annotations
 
 from bridge.assets.registry import ASSETS
 from planner.offline import actors as ac
-from planner.offline.layout import Plan
+from planner.offline.layout import Item, Plan
 from planner.offline.motion import TABLE_TOP
 from planner.offline.parse import Intent, Mention
 
 TILT_DEG, TILT_S, START_S = 120.0, 2.0, 0.3
 LEAD = 0.01  # the target's near wall this far past the lip the stream leaves over
 CLEAR = 0.02  # the lip at least this far above the target's rim
+TAP_WORDS = ("tap", "faucet", "spout")
+TAP_RATE, TAP_SPEED, TAP_HEIGHT = 100.0, 0.5, 0.12  # ml/s, m/s, metres above the rim
 
 
 def wants_pour(intent: Intent, actors: list[Mention]) -> bool:
     return "pour" in intent.actions and any(ASSETS[m.asset].hollow for m in actors)
+
+
+def wants_tap(intent: Intent, actors: list[Mention]) -> bool:
+    return any(w in intent.tokens for w in TAP_WORDS) and any(ASSETS[m.asset].hollow
+                                                              for m in actors)
+
+
+def tap(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
+    """A container stands under a running tap until it is half full."""
+    target = next(m for m in actors if ASSETS[m.asset].hollow)
+    target.liquid = None  # what it holds comes from the tap
+    floor = TABLE_TOP  # a tap runs over a counter
+    plan.body("the counter under the tap", name="counter", asset="table", static=True)
+    name = ac.add(plan, target, intent, (0.0, 0.0, floor), "standing under the tap")
+    liquid = intent.liquid or "water"
+    volume = round(min(ac.capacity_ml(target, intent) / 2, TAP_RATE * 2))
+    nozzle = floor + ac.height_of(target, intent) + TAP_HEIGHT
+    fields = ac.liquid_fields(liquid)
+    plan.liquids.append(Item(
+        {**fields, "volume_ml": volume,
+         "source": {"position": [0.0, 0.0, round(nozzle, 4)], "direction": [0, 0, -1],
+                    "speed": TAP_SPEED, "rate_ml_s": TAP_RATE, "start": START_S}},
+        f"{liquid} from a tap {TAP_HEIGHT * 100:g} cm above the rim at {TAP_RATE:g} ml/s until "
+        f"{volume} ml have run: half what the {name} holds"))
+    plan.check("what runs from the tap ends in the container under it", pours_into=fields["name"],
+               container=name, fraction=0.8)
+    plan.duration = round(START_S + volume / TAP_RATE + 1.0, 2)  # the last of it settles
+    plan.focus.append((0.0, 0.0, nozzle))
+    middle = floor + (nozzle - floor) / 2
+    plan.camera = ({"position": [0.3, -0.75, round(middle + 0.2, 3)],
+                    "look_at": [0.0, 0.0, round(middle, 3)], "fov": 35.0},
+                   "close on the glass and the stream above it")
 
 
 def pour(plan: Plan, intent: Intent, actors: list[Mention]) -> None:

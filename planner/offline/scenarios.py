@@ -44,6 +44,9 @@ def fill(plan: Plan, intent: Intent) -> str:
 
 def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     acts, surfaces = intent.actions, {m.asset for m in intent.surfaces}
+    if pouring.wants_tap(intent, actors):
+        pouring.tap(plan, intent, actors)
+        return "tap"
     if pouring.wants_pour(intent, actors):
         pouring.pour(plan, intent, actors)
         return "pour"
