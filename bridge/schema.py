@@ -402,6 +402,13 @@ class Puddle(_Check):
         "3 cm above the lowest")
 
 
+class HoldsTogether(_Check):
+    holds_together: Name = Field(description="a liquid's name")
+    max_blobs: Annotated[int, Field(ge=1)] = Field(
+        6, description="the most separate blobs it may end in (drops under 1% of it are "
+        "spray, not blobs, and may hold 10% in all)")
+
+
 class Floats(_Check):
     floats: Subject
     after: Time | None = Field(None, description="settled by this time; default: the end")
@@ -425,7 +432,8 @@ CHECKS: dict[str, type[_Check]] = {
     "comes_to_rest": ComesToRest, "contacts": Contacts, "bounces": Bounces,
     "stays_within": StaysWithin, "moves_less_than": MovesLessThan, "falls_over": FallsOver,
     "visible": Visible, "shatters": Shatters, "liquid_stays_in": LiquidStaysIn,
-    "pours_into": PoursInto, "puddle": Puddle, "floats": Floats, "sinks": Sinks,
+    "pours_into": PoursInto, "puddle": Puddle, "holds_together": HoldsTogether,
+    "floats": Floats, "sinks": Sinks,
     "on_screen": OnScreen,
 }
 

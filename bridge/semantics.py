@@ -16,6 +16,7 @@ from bridge.schema import (
     GROUND,
     Body,
     Contacts,
+    HoldsTogether,
     LiquidStaysIn,
     PoursInto,
     Puddle,
@@ -208,8 +209,9 @@ class _Checker:
                 key = check_kind(check)
                 self.liquid_reference(base + (key,), getattr(check, key))
                 self.reference(base + ("container",), check.container)
-            elif isinstance(check, Puddle):
-                self.liquid_reference(base + ("puddle",), check.puddle)
+            elif isinstance(check, (Puddle, HoldsTogether)):
+                key = check_kind(check)
+                self.liquid_reference(base + (key,), getattr(check, key))
             else:
                 self.subject(base + (check_kind(check),), check_subject(check))
             for key in ("on", "with_"):

@@ -48,6 +48,22 @@ def inside_hull(points: np.ndarray, container_geometry: Geometry,
     return _hull_inside(container_geometry, local, margin)
 
 
+def piece_sizes(points: np.ndarray, link: float) -> np.ndarray:
+    """The particle counts of the separate pieces the present (finite) points make, largest
+    first, neighbours closer than `link` joined."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
+    x = points[np.isfinite(points).all(axis=1)]
+    if not len(x):
+        return np.zeros(0, np.int64)
+    pairs = cKDTree(x).query_pairs(link, output_type="ndarray")
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), (len(x), len(x)))
+    labels = connected_components(graph, directed=False)[1]
+    return np.sort(np.bincount(labels))[::-1]
+
+
 def start_positions(liquid: Liquid, container_geometry: Geometry,
                     container_pose: tuple[np.ndarray, np.ndarray], seed: int) -> np.ndarray:
     """[N, 3] particles filling the container's cavity from the bottom at t = 0; fewer than

@@ -18,7 +18,7 @@ from bridge.key_events import find, key_events
 from bridge.schema import Scene, check_kind, check_subject
 from bridge.trajectory import Trajectory
 from bridge.transforms import box_corners, quat_to_matrix, tilt_deg
-from physics.liquids import inside_hull
+from physics.liquids import inside_hull, piece_sizes
 from simshot.event_framing import frame_event
 
 REST_SPEED = 0.05  # m/s: slower than this counts as at rest
@@ -26,6 +26,7 @@ REST_SPIN = 0.5  # rad/s
 BOUNCE_DV = 0.1  # m/s: an impact must change the body's speed by this much to count as a bounce
 MIN_VISIBLE_PIXELS = 4
 PUDDLE_DEPTH_M = 0.03  # a puddle lies this low: spilled liquid, not liquid still falling
+SPRAY_SHARE, SPRAY_TOTAL = 0.01, 0.1  # holds_together: a drop under 1% is spray; 10% in all
 
 
 @dataclass
@@ -320,6 +321,23 @@ def _puddle(outcome: Outcome, check, name: str) -> tuple[bool, str]:
         f"{PUDDLE_DEPTH_M * 100:.0f} cm of the floor (needs {check.fraction:.0%})")
 
 
+def _holds_together(outcome: Outcome, check, name: str) -> tuple[bool, str]:
+    """At the end the liquid is in at most `max_blobs` pieces (particles 1.5 spacings apart
+    or closer joined), not counting spray: drops of under SPRAY_SHARE of it, which may hold
+    SPRAY_TOTAL in all."""
+    liquid = next(liquid for liquid in outcome.scene.liquids if liquid.name == name)
+    x = outcome.trajectory.particles[name][-1]
+    sizes = piece_sizes(x, 3 * liquid.particle_radius)
+    if not len(sizes):
+        return False, f"{name} has no particles at the end"
+    total = sizes.sum()
+    blobs = int((sizes >= SPRAY_SHARE * total).sum())
+    spray = float(sizes[blobs:].sum() / total)
+    return blobs <= check.max_blobs and spray <= SPRAY_TOTAL, (
+        f"{name} ends in {blobs} blob(s) (at most {check.max_blobs}), {spray:.0%} of it in "
+        f"{len(sizes) - blobs} stray drop(s) (at most {SPRAY_TOTAL:.0%})")
+
+
 def _in_containers(outcome: Outcome, points: np.ndarray) -> np.ndarray:
     """[N] whether each point lies within the hull of a hollow body standing at the end."""
     t, inside = outcome.trajectory, np.zeros(len(points), bool)
@@ -359,5 +377,6 @@ _CHECKS = {
     "stays_within": _stays_within, "moves_less_than": _moves_less_than,
     "falls_over": _falls_over, "visible": _visible, "shatters": _shatters,
     "floats": _floats, "sinks": _sinks, "liquid_stays_in": _liquid_stays_in,
-    "pours_into": _pours_into, "puddle": _puddle, "on_screen": _on_screen,
+    "pours_into": _pours_into, "puddle": _puddle, "holds_together": _holds_together,
+    "on_screen": _on_screen,
 }

@@ -10,7 +10,15 @@ from bridge import limits
 from bridge.schema import Liquid
 from bridge.transforms import compose, quat_from_euler_deg
 from physics.fluid import Fluid
-from physics.liquids import GAP, Planes, inside_hull, particle_count, start_positions, to_body
+from physics.liquids import (
+    GAP,
+    Planes,
+    inside_hull,
+    particle_count,
+    piece_sizes,
+    start_positions,
+    to_body,
+)
 from physics.pbf_walls import Walls
 from physics.world import World
 from tests.helpers import make_scene
@@ -232,17 +240,6 @@ def test_a_tilted_container_is_filled_level():
     assert np.abs(offset - np.round(offset)).max() < 2 * GAP
 
 
-def blobs(x: np.ndarray, link: float) -> int:
-    """How many separate pieces the particles make, neighbours closer than `link` joined."""
-    from scipy.sparse.csgraph import connected_components
-    from scipy.spatial import cKDTree
-
-    pairs = cKDTree(x).query_pairs(link, output_type="ndarray")
-    graph = np.zeros((len(x), len(x)), bool)
-    graph[pairs[:, 0], pairs[:, 1]] = True
-    return connected_components(graph, directed=False)[0]
-
-
 def test_water_flung_in_zero_gravity_holds_together():
     """A glass carried up at 0.6 m/s and pulled back flings its water out: surface tension
     keeps it in a few blobs (without it, the slug breaks into about 100 drops)."""
@@ -252,7 +249,7 @@ def test_water_flung_in_zero_gravity_holds_together():
         tank.step()
     tank.world.set_velocity("glass", np.array([0.0, 0.0, -0.6]), np.zeros(3))
     tank.run(1.5)
-    pieces = blobs(tank.fluid.x, 3 * RADIUS)
+    pieces = len(piece_sizes(tank.fluid.x, 3 * RADIUS))
     left = tank.inside().mean()
     tank.close()
     assert left == 0.0

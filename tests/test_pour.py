@@ -69,3 +69,26 @@ def test_a_pour_needs_a_horizontal_direction_and_a_known_liquid():
         make_scene(**pour_scene(toward=[0, 0, 1]))
     with pytest.raises(ValidationError):
         make_scene(**pour_scene(angle=0))
+
+
+@pytest.mark.parametrize("pieces, spray, max_blobs, passed", [
+    (1, 0, 6, True), (3, 0, 3, True), (4, 0, 3, False),
+    (2, 5, 6, True),  # five lone drops (under 1% each, 1.2% in all) are spray
+    (2, 60, 6, False)])  # sixty hold 12%: too much spray
+def test_holds_together_counts_the_blobs_and_lets_a_little_spray_go(pieces, spray, max_blobs,
+                                                                      passed):
+    from simshot.expectations import Outcome, check_all
+    from tests.helpers import trajectory_of
+
+    r = WATER["particle_radius"]
+    lattice = np.stack(np.meshgrid(*[np.arange(6) * 2 * r] * 3, indexing="ij"), -1)
+    blobs = [lattice.reshape(-1, 3) + [0.1 * k, 0, 0.5] for k in range(pieces)]
+    drops = [np.array([[0.5 + 0.05 * k, 0.3, 0.5]]) for k in range(spray)]
+    x = np.concatenate(blobs + drops)
+    scene = make_scene(**pour_scene(), expect=[{"holds_together": "water",
+                                                "max_blobs": max_blobs}])
+    traj = trajectory_of(scene, {})
+    traj.particles["water"] = np.repeat(x[None], scene.num_frames, axis=0)
+    (result,) = check_all(Outcome(scene, traj, {"fractures": []}, {}))
+    assert result["passed"] is passed, result
+    assert f"in {pieces} blob(s)" in result["detail"]

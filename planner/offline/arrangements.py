@@ -194,3 +194,5 @@ def _pour(plan: Plan, container: str, liquid: str) -> None:
     plan.check("the liquid leaves the container and drifts",
                liquid_stays_in=liquid, container=container,
                **{"not": True})
+    plan.check("weightless, surface tension gathers it into a few wobbling blobs",
+               holds_together=liquid, max_blobs=6)
