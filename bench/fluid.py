@@ -5,7 +5,10 @@
 - settle: 180 ml of water at the default 2.2 mm (2,113 particles) settling in a tumbler for
   1 s: simulated seconds per wall second (issue 15's target for the juice scene: >= 1);
 - litre: 1 l (11,740 particles) sloshing in a wide bowl for 0.5 s: simulated seconds per
-  wall second (no `pour` action exists yet, so this stands in for the 1 l pour);
+  wall second;
+- litre_pour: the whole simulation of 1 l poured from a tall jug into a wide bowl (a
+  `pour` over 1 s, 2 s in all): simulated seconds per wall second, and the share that ends
+  in the bowl;
 - the rest density error at the end, and each kernel's share of a step.
 """
 from __future__ import annotations
@@ -71,6 +74,29 @@ def _run(asset: str, params: dict, volume_ml: float, seconds: float) -> dict:
             "ms_per_step": {k: round(v / steps * 1000, 2) for k, v in spent.items()}}
 
 
+POUR = {"name": "litre_pour", "duration": 2.0, "bodies": [
+    {"name": "jug", "asset": "tumbler", "params": {"radius": 0.06, "height": 0.2},
+     "position": [-0.06, 0.0, 0.1], "static": True},
+    {"name": "bowl", "asset": "bowl", "params": {"radius": 0.15, "height": 0.1},
+     "position": [0.16, 0.0, 0.0]}],
+    "liquids": [{"name": "water", "inside": "jug", "volume_ml": 1000}],
+    "events": [{"at": 0.2, "pour": {"body": "jug", "angle": 120, "duration": 1.0}}],
+    "expect": [{"pours_into": "water", "container": "bowl"}]}
+
+
+def _pour() -> dict:
+    from physics.simulate import simulate
+    from simshot.expectations import check_simulation
+
+    scene = Scene.model_validate(POUR)
+    started = time.perf_counter()
+    result = simulate(scene, None)
+    wall = time.perf_counter() - started
+    (poured,) = check_simulation(scene, result)
+    return {"particles": result.trajectory.particles["water"].shape[1],
+            "real_time_factor": scene.duration / wall, "into_bowl": poured["detail"]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -88,6 +114,12 @@ def main() -> None:
             "runs": [round(r["real_time_factor"], 3) for r in runs],
             "density_error": round(float(np.median([r["density_error"] for r in runs])), 4),
             "ms_per_step": best["ms_per_step"]}
+    pours = [_pour() for _ in range(args.repeats)]
+    results["litre_pour"] = {
+        "particles": pours[0]["particles"],
+        "sim_s_per_wall_s": round(statistics.median(r["real_time_factor"] for r in pours), 3),
+        "runs": [round(r["real_time_factor"], 3) for r in pours],
+        "into_bowl": pours[0]["into_bowl"]}
     results["targets"] = {"settle_180ml_real_time_factor": 1.0}
     emit(results, Path(args.out) if args.out else None)
 
