@@ -31,10 +31,10 @@ import numpy as np
 import trimesh
 from numba import njit, prange
 
-CELL = 1.5  # grid spacing over the particle radius: 3.3 mm at the default 2.2 mm
+CELL = 1.0  # grid spacing over the particle radius: a lone drop spans 2.8 cells
 KERNEL = 4.0  # kernel radius R over the particle radius: two particle spacings
 DRAWN = 1.4  # a lone drop's radius over the particle radius
-BRIDGE = 2.4  # how far one particle alone may be seen from a surface point, same units
+BRIDGE = 2.0  # how far one particle alone may be seen from a surface point, same units
 BLOCK = 16  # cells along a block's side
 DROP_SUBDIVISIONS = 1  # a lone drop's icosphere: 80 faces, round at the few pixels it covers
 PAD_LOW, PAD_HIGH = 2, 1  # nodes a block keeps beyond the edges it owns

@@ -80,3 +80,13 @@ def test_absent_particles_are_skipped_and_the_surface_is_bit_identical_on_a_reru
         assert a.tobytes() == b.tobytes()
     assert len(first[2]) and np.isfinite(first[0]).all()
     assert [len(part) for part in surface(np.full((4, 3), np.nan), R)] == [0, 0, 0]
+
+
+def test_a_small_cluster_is_drawn_near_the_size_of_its_drops_without_a_film_between():
+    """Particles too close to be lone drops go through the grid: a pair 2 spacings apart is
+    one body about as wide as its drops (a coarser grid shrank such pairs to slivers), and a
+    pair 3 spacings apart is two drops, with no blob at their midpoint."""
+    low, high = as_mesh(np.array([[0.0, 0.0, 0.0], [4 * R, 0.0, 0.0]])).bounds
+    assert low[0] < -0.75 * DRAWN * R and high[0] > 4 * R + 0.75 * DRAWN * R
+    assert high[2] > 0.75 * DRAWN * R
+    assert as_mesh(np.array([[0.0, 0.0, 0.0], [6 * R, 0.0, 0.0]])).body_count == 2
