@@ -409,6 +409,12 @@ class HoldsTogether(_Check):
         "spray, not blobs, and may hold 10% in all)")
 
 
+class PassesThrough(_Check):
+    passes_through: Name = Field(description="a body (a thrown ball)")
+    target: Name = Field(description="a basketball_hoop, or a container it drops into")
+    before: Time | None = None
+
+
 class Floats(_Check):
     floats: Subject
     after: Time | None = Field(None, description="settled by this time; default: the end")
@@ -433,6 +439,7 @@ CHECKS: dict[str, type[_Check]] = {
     "stays_within": StaysWithin, "moves_less_than": MovesLessThan, "falls_over": FallsOver,
     "visible": Visible, "shatters": Shatters, "liquid_stays_in": LiquidStaysIn,
     "pours_into": PoursInto, "puddle": Puddle, "holds_together": HoldsTogether,
+    "passes_through": PassesThrough,
     "floats": Floats, "sinks": Sinks,
     "on_screen": OnScreen,
 }

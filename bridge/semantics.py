@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
 from bridge import limits
+from bridge.assets.openings import has_opening
 from bridge.assets.registry import ASSETS
 from bridge.camera_schema import EventSubject
 from bridge.errors import field_text
@@ -18,6 +19,7 @@ from bridge.schema import (
     Contacts,
     HoldsTogether,
     LiquidStaysIn,
+    PassesThrough,
     PoursInto,
     Puddle,
     Scene,
@@ -100,6 +102,15 @@ class _Checker:
                 hollow = sorted(name for name, spec in ASSETS.items() if spec.hollow)
                 self.add(base + ("inside",), f"'{liquid.inside}' is not a hollow container; "
                          f"a liquid needs one of: {', '.join(hollow)}")
+
+    def passes_through(self, base: Path, check: PassesThrough) -> None:
+        self.reference(base + ("passes_through",), check.passes_through)
+        self.reference(base + ("target",), check.target)
+        target = self.bodies.get(check.target)
+        if target is not None and not has_opening(target.asset):
+            self.add(base + ("target",), f"'{check.target}' has no round opening to pass "
+                     "through; name a basketball_hoop or a hollow container (tumbler, bowl, "
+                     "...)")
 
     def body_count(self) -> None:
         paths = [path for path, _ in _body_paths(self.scene)]
@@ -209,6 +220,8 @@ class _Checker:
                 key = check_kind(check)
                 self.liquid_reference(base + (key,), getattr(check, key))
                 self.reference(base + ("container",), check.container)
+            elif isinstance(check, PassesThrough):
+                self.passes_through(base, check)
             elif isinstance(check, (Puddle, HoldsTogether)):
                 key = check_kind(check)
                 self.liquid_reference(base + (key,), getattr(check, key))

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from bridge.assets.build import geometry_for
+from bridge.assets.openings import opening_of
 from bridge.assets.registry import ASSETS
 from bridge.camera_schema import EventSubject
 from bridge.key_events import find, key_events
@@ -338,6 +339,33 @@ def _holds_together(outcome: Outcome, check, name: str) -> tuple[bool, str]:
         f"{len(sizes) - blobs} stray drop(s) (at most {SPRAY_TOTAL:.0%})")
 
 
+def _passes_through(outcome: Outcome, check, name: str) -> tuple[bool, str]:
+    """The body's centre comes down through the target's opening (into it from its normal's
+    side) within its radius, by `before` if given."""
+    t = outcome.trajectory
+    hole = opening_of(next(b for b in outcome.scene.all_bodies() if b.name == check.target))
+    middle = _geometry(outcome, name).visual.bounds.mean(axis=0)  # a ball's centre
+    seen = t.exists(name) & t.exists(check.target)
+    if check.before is not None:
+        seen &= t.times <= check.before
+    centre = t.pos[name] + np.einsum("fij,j->fi", quat_to_matrix(t.quat[name]), middle)
+    rot = quat_to_matrix(t.quat[check.target])
+    local = np.einsum("fji,fj->fi", rot, centre - t.pos[check.target]) - hole.centre
+    height = local @ hole.normal
+    across = np.linalg.norm(local - height[:, None] * hole.normal, axis=1)
+    down = np.flatnonzero(seen[:-1] & seen[1:] & (height[:-1] > 0) & (height[1:] <= 0))
+    if not len(down):
+        return False, f"{name} never comes down through the plane of {check.target}'s opening"
+    share = height[down] / (height[down] - height[down + 1])
+    gap = across[down] + share * (across[down + 1] - across[down])
+    at = t.times[down] + share * (t.times[down + 1] - t.times[down])
+    best = int(np.argmin(gap))
+    inside = gap[best] <= hole.radius
+    return bool(inside), (f"{name} comes down through {check.target}'s opening plane at "
+                          f"t = {at[best]:.2f} s, {gap[best] * 100:.0f} cm from its centre "
+                          f"({'inside' if inside else 'outside'} its {hole.radius * 100:g} cm)")
+
+
 def _in_containers(outcome: Outcome, points: np.ndarray) -> np.ndarray:
     """[N] whether each point lies within the hull of a hollow body standing at the end."""
     t, inside = outcome.trajectory, np.zeros(len(points), bool)
@@ -378,5 +406,6 @@ _CHECKS = {
     "falls_over": _falls_over, "visible": _visible, "shatters": _shatters,
     "floats": _floats, "sinks": _sinks, "liquid_stays_in": _liquid_stays_in,
     "pours_into": _pours_into, "puddle": _puddle, "holds_together": _holds_together,
+    "passes_through": _passes_through,
     "on_screen": _on_screen,
 }

@@ -52,6 +52,8 @@ def expected_extents(name: str, q: dict[str, float]) -> tuple[float | None, ...]
                          q["length"] * math.tan(math.radians(q["angle_deg"]))),
         "pool_table": lambda: (q["length"] + 2 * RAIL, q["width"] + 2 * RAIL,
                                q["height"] + CUSHION),
+        # the backboard is 1.83 m wide and 1.07 m tall, its lower edge 0.15 m below the rim
+        "basketball_hoop": lambda: (None, 1.83, q["height"] - 0.15 + 1.07),
     }
     return special[name]()
 

@@ -5,9 +5,22 @@ from collections.abc import Callable
 from functools import partial
 
 import numpy as np
+import trimesh
 
 from bridge.assets.geometry import CollisionPart
-from bridge.assets.shapes import Params, Shape, ball, boxes, revolve, revolved_hulls, shell
+from bridge.assets.shapes import (
+    Params,
+    Shape,
+    ball,
+    box_mesh,
+    box_part,
+    boxes,
+    revolve,
+    revolved_hulls,
+    shell,
+    union,
+)
+from bridge.transforms import quat_from_euler_deg
 
 # Wall thickness as a fraction of the radius (bladder plus cover; a vinyl beach ball).
 SHELL_FRACTION = {"basketball": 0.034, "tennis_ball": 0.095, "soccer_ball": 0.03,
@@ -47,10 +60,48 @@ def bowling_pin(p: Params) -> Shape:
     return revolve(profile), revolved_hulls(np.array(profile), h, cuts=(_PIN_NECK * h,))
 
 
+# A regulation hoop (FIBA/NBA): backboard 1.83 x 1.07 m, its lower edge 0.15 m below the
+# rim; the rim's near inner edge 0.15 m out from the board; a 16 mm rod.
+BOARD = (0.03, 1.83, 1.07)  # thickness (x), width (y), height (z)
+BOARD_BELOW_RIM, RIM_FROM_BOARD, ROD = 0.15, 0.15, 0.008
+POLE, REACH = 0.15, 1.2  # the pole's square side, and the board's face out from it along x
+RIM_SEGMENTS = 24
+
+
+def rim_centre(p: Params) -> np.ndarray:
+    """The centre of the rim's opening, body frame (the pole's foot is the origin)."""
+    return np.array([REACH + RIM_FROM_BOARD + p["radius"], 0.0, p["height"]])
+
+
+def basketball_hoop(p: Params) -> Shape:
+    """Pole at the origin, an arm out along +x to the backboard, whose face looks along +x,
+    and the rim out from the board: rim height `height`, inner radius `radius`."""
+    h, r = p["height"], p["radius"]
+    bottom = h - BOARD_BELOW_RIM
+    top = bottom + BOARD[2]
+    specs = [((POLE, POLE, top), (0.0, 0.0, top / 2)),  # pole
+             ((REACH - BOARD[0], 0.1, 0.1), ((REACH - BOARD[0]) / 2, 0.0, bottom + 0.3)),  # arm
+             (BOARD, (REACH - BOARD[0] / 2, 0.0, bottom + BOARD[2] / 2)),  # backboard
+             ((RIM_FROM_BOARD, 0.05, 2 * ROD), (REACH + RIM_FROM_BOARD / 2, 0.0, h))]  # bracket
+    parts = [box_part(np.array(size), np.array(centre)) for size, centre in specs]
+    centre, ring = rim_centre(p), r + ROD
+    half = ring * np.tan(np.pi / RIM_SEGMENTS)
+    for k in range(RIM_SEGMENTS):
+        angle = 360.0 * k / RIM_SEGMENTS
+        at = centre + ring * np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle)), 0])
+        parts.append(CollisionPart("box", position=at, half_extents=np.array([ROD, half, ROD]),
+                                   quaternion=quat_from_euler_deg((0.0, 0.0, angle))))
+    torus = trimesh.creation.torus(major_radius=ring, minor_radius=ROD, major_sections=48,
+                                   minor_sections=12)
+    torus.apply_translation(centre)
+    visual = union([box_mesh(np.array(size), np.array(c)) for size, c in specs] + [torus])
+    return visual, parts
+
+
 _SOLID = ("ball", "bowling_ball", "billiard_ball", "marble", "ball_bearing", "baseball")
 
 BUILDERS: dict[str, Callable[[Params], Shape]] = {
     **{name: solid_ball for name in _SOLID},
     **{name: partial(hollow_ball, f) for name, f in SHELL_FRACTION.items()},
-    "domino": domino, "bowling_pin": bowling_pin,
+    "domino": domino, "bowling_pin": bowling_pin, "basketball_hoop": basketball_hoop,
 }

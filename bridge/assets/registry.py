@@ -125,6 +125,12 @@ _SPECS = [
     _a("soccer_ball", "play", "leather", {"radius": 0.11}, mass=0.43, synonyms=("football",),
        description=_SHELL),
     _a("beach_ball", "play", "plastic", {"radius": 0.25}, mass=0.15, description=_SHELL),
+    _a("basketball_hoop", "play", "steel", {"height": 3.05, "radius": 0.225},
+       synonyms=("hoop",),
+       description="regulation: a pole, a 1.83 x 1.07 m backboard facing +x and a rim of "
+                   "16 mm rod 0.15 m out from it; the pole's foot is the origin, the rim's "
+                   "centre 1.575 m out along +x (place it static)",
+       param_notes={"height": "height of the rim", "radius": "inner radius of the rim"}),
     _a("marble", "play", "glass", {"radius": 0.008}, description=_BALL),
     _a("ball_bearing", "play", "steel", {"radius": 0.01}, synonyms=("steel_ball",),
        description=_BALL),

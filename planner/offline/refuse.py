@@ -6,6 +6,7 @@ import re
 from bridge.errors import RefusedError
 
 # (pattern, what the engine cannot simulate); patterns match whole words in lowercase text.
+AGENTS = "humans and animals acting"
 TOPICS: list[tuple[str, str]] = [
     ((r"cloth|tablecloth\w*|towel|flags?|fabric|curtain|rope|string|sheet of paper|plastic wrap|"
      r"cling film|rubber sheet|blanket|napkin|ribbon|scarf|scarves|silk|shirt|dress|sock|socks|"
@@ -37,7 +38,7 @@ TOPICS: list[tuple[str, str]] = [
      "writing and drawing (material transfer)"),
     ((r"man|woman|men|women|person|people|boy|girl|child|children|kid|kids|player|hand|hands|"
      r"finger\w*|he|she|someone|somebody|chef|athlete|dog|cat|bird|birds|horse|"
-     r"animal\w*|insect\w*|duck|robot arm|fish(?! tank| bowl)"), "humans and animals acting"),
+     r"animal\w*|insect\w*|duck|robot arm|fish(?! tank| bowl)"), AGENTS),
     (r"timelapse|time-lapse|over (years|decades|months|days)|for (years|decades|hours|days)",
      "processes over hours or years (timelapse)"),
     (r"grow\w*|plant\w*|leaf|leaves|flower\w*|grass|hay", "plants and growth"),
@@ -46,6 +47,12 @@ TOPICS: list[tuple[str, str]] = [
     (r"sound|music|echo\w*|vibrat\w*", "sound and vibration"),
 ]
 _COMPILED = [(re.compile(rf"\b(?:{p})\b"), reason) for p, reason in TOPICS]
+
+# An agent whose only part is the launch or push it gives ("a player shoots", "a hand pushes
+# the glass"): the planner applies that launch or force, and the agent is left out.
+INCIDENTAL = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:shoots?|throws?|threw|tosses|toss|kicks?|"
+                        r"pushe?s?|shoves?|knocks?|flicks?|taps?|lobs?|hurls?|launch(?:es)?|"
+                        r"rolls?|drops?|nudges?|bowls?|serves?|hits?|strikes?)\b")
 
 # Words that introduce scenery: what follows them sets the scene, it does not act.
 SCENERY_CUES = re.compile(
@@ -56,13 +63,18 @@ SCENERY_CUES = re.compile(
 
 
 def screen(text: str, has_action: bool) -> list[str]:
-    """Raise RefusedError for out-of-scope physics; return the scenery left out."""
+    """Raise RefusedError for out-of-scope physics; return the scenery left out, and the
+    agents that act only through the launch or push they give (a player who shoots)."""
     lowered = _billiards_rails(text.lower())
     omitted = []
     for pattern, reason in _COMPILED:
         for match in pattern.finditer(lowered):
             if has_action and _is_scenery(lowered, match.start()):
                 omitted.append(f"{match.group(0)} ({reason.split(' (')[0]} is not simulated)")
+                continue
+            if reason == AGENTS and INCIDENTAL.match(lowered, match.end()):
+                omitted.append(f"{match.group(0)} (only the launch or push it gives is "
+                               "simulated)")
                 continue
             raise RefusedError(
                 f"refused: the prompt needs {reason}, which the engine cannot simulate "

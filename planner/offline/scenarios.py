@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from bridge.assets.registry import ASSETS
 from bridge.errors import UserError
+from planner.offline import aiming, pouring
 from planner.offline import arrangements as ar
 from planner.offline import motion as mo
-from planner.offline import pouring
 from planner.offline.layout import SPHERES, Plan
 from planner.offline.lexicon import Noun
 from planner.offline.parse import Intent, Mention
@@ -44,6 +44,9 @@ def fill(plan: Plan, intent: Intent) -> str:
 
 def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     acts, surfaces = intent.actions, {m.asset for m in intent.surfaces}
+    if aiming.wants_hoop(actors):
+        aiming.hoop_shot(plan, intent, actors)
+        return "hoop_shot"
     if pouring.wants_tap(intent, actors):
         pouring.tap(plan, intent, actors)
         return "tap"
