@@ -65,7 +65,9 @@ def hoop_shot(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     plan.duration = round(flight + 1.5, 1)
     plan.lead = "ball"
     plan.focus.extend([(rim[0], 0.0, rim[2]), (rim[0] + distance, 0.0, RELEASE_HEIGHT)])
-    middle = rim[0] + distance / 2
-    plan.camera = ({"position": [round(middle, 2), -7.5, 2.2],
-                    "look_at": [round(middle, 2), 0.0, 2.4], "fov": 40.0},
-                   "side-on to the whole arc, from the release to the rim")
+    # side-on, centred a little toward the hoop so the backboard is in frame as well
+    middle = rim[0] + 0.4 * distance
+    back = 1.6 * distance + 2.5
+    plan.camera = ({"position": [round(middle, 2), -round(back, 2), 2.3],
+                    "look_at": [round(middle, 2), 0.0, 2.5], "fov": 40.0},
+                   "side-on to the whole arc, from the release to the backboard")
