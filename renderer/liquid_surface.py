@@ -109,11 +109,6 @@ def _lone(x: np.ndarray, gap: float) -> np.ndarray:
 
 
 @njit(cache=CACHE)
-def _floor_div(a: int, b: int) -> int:
-    return a // b  # Python's floor division, which numba keeps for negative ints
-
-
-@njit(cache=CACHE)
 def _pack(bx: int, by: int, bz: int) -> int:
     return ((bx + _OFFSET) << 42) | ((by + _OFFSET) << 21) | (bz + _OFFSET)
 
@@ -134,17 +129,17 @@ def _pairs(x: np.ndarray, h: float, reach: float, block: int) -> tuple:
         hi = np.empty(3, np.int64)
         for k in range(3):
             lo[k], hi[k] = _node_range(x[i, k], h, reach)
-        for b in range(_floor_div(lo[0], block), _floor_div(hi[0], block) + 1):
-            for c in range(_floor_div(lo[1], block), _floor_div(hi[1], block) + 1):
-                for d in range(_floor_div(lo[2], block), _floor_div(hi[2], block) + 1):
+        for b in range(lo[0] // block, hi[0] // block + 1):
+            for c in range(lo[1] // block, hi[1] // block + 1):
+                for d in range(lo[2] // block, hi[2] // block + 1):
                     owned.append(_pack(b, c, d))
         # node n is in block b's padded range when b*B - PAD_LOW <= n <= b*B + B + PAD_HIGH
-        for b in range(-_floor_div(-(lo[0] - block - PAD_HIGH), block),
-                       _floor_div(hi[0] + PAD_LOW, block) + 1):
-            for c in range(-_floor_div(-(lo[1] - block - PAD_HIGH), block),
-                           _floor_div(hi[1] + PAD_LOW, block) + 1):
-                for d in range(-_floor_div(-(lo[2] - block - PAD_HIGH), block),
-                               _floor_div(hi[2] + PAD_LOW, block) + 1):
+        for b in range(-(-(lo[0] - block - PAD_HIGH) // block),
+                       (hi[0] + PAD_LOW) // block + 1):
+            for c in range(-(-(lo[1] - block - PAD_HIGH) // block),
+                           (hi[1] + PAD_LOW) // block + 1):
+                for d in range(-(-(lo[2] - block - PAD_HIGH) // block),
+                               (hi[2] + PAD_LOW) // block + 1):
                     pair_keys.append(_pack(b, c, d))
                     pair_particles.append(i)
     keys = np.unique(np.array(owned, np.int64))
@@ -178,15 +173,14 @@ def _field(x: np.ndarray, h: float, reach: float, drawn: float, bridge: float,
         base = np.array([bx, by, bz]) * block - PAD_LOW
         for s in range(starts[b], starts[b + 1]):
             i = order[s]
-            for nx in range(max(math.ceil((x[i, 0] - reach) / h), base[0]),
-                            min(math.floor((x[i, 0] + reach) / h), base[0] + size - 1) + 1):
+            lx, hx = _node_range(x[i, 0], h, reach)
+            ly, hy = _node_range(x[i, 1], h, reach)
+            lz, hz = _node_range(x[i, 2], h, reach)
+            for nx in range(max(lx, base[0]), min(hx, base[0] + size - 1) + 1):
                 dx = nx * h - x[i, 0]
-                for ny in range(max(math.ceil((x[i, 1] - reach) / h), base[1]),
-                                min(math.floor((x[i, 1] + reach) / h), base[1] + size - 1) + 1):
+                for ny in range(max(ly, base[1]), min(hy, base[1] + size - 1) + 1):
                     dy = ny * h - x[i, 1]
-                    for nz in range(max(math.ceil((x[i, 2] - reach) / h), base[2]),
-                                    min(math.floor((x[i, 2] + reach) / h), base[2] + size - 1)
-                                    + 1):
+                    for nz in range(max(lz, base[2]), min(hz, base[2] + size - 1) + 1):
                         dz = nz * h - x[i, 2]
                         d2 = dx * dx + dy * dy + dz * dz
                         if d2 >= reach2:

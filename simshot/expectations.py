@@ -218,10 +218,17 @@ def _world_bounds(outcome: Outcome, name: str, frame: int) -> np.ndarray | None:
     return np.array([world.min(axis=0), world.max(axis=0)])
 
 
+def _body(outcome: Outcome, name: str):
+    return next(b for b in outcome.scene.all_bodies() if b.name == name)
+
+
+def _liquid(outcome: Outcome, name: str):
+    return next(liquid for liquid in outcome.scene.liquids if liquid.name == name)
+
+
 def _geometry(outcome: Outcome, name: str):
     """The geometry of the script body `name` (cached by the asset library)."""
-    body = next(b for b in outcome.scene.all_bodies() if b.name == name)
-    return geometry_for(body, outcome.scene_dir)
+    return geometry_for(_body(outcome, name), outcome.scene_dir)
 
 
 def _surface(outcome: Outcome, bounds: np.ndarray) -> float | None:
@@ -269,7 +276,7 @@ def _liquid_stays_in(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     t = outcome.trajectory
     particles = t.particles[name]
     container = check.container
-    liquid = next(liquid for liquid in outcome.scene.liquids if liquid.name == name)
+    liquid = _liquid(outcome, name)
     geometry = _geometry(outcome, container)
     exists = t.exists(container)
     broke = _fracture_time(outcome, container)
@@ -297,7 +304,7 @@ def _pours_into(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     container, last = check.container, len(t.times) - 1
     if not t.exists(container)[last]:
         return False, f"{container} is gone at the end"
-    liquid = next(liquid for liquid in outcome.scene.liquids if liquid.name == name)
+    liquid = _liquid(outcome, name)
     pose = (t.pos[container][last], t.quat[container][last])
     inside = float(inside_hull(t.particles[name][last], _geometry(outcome, container), pose,
                                liquid.particle_radius).mean())
@@ -326,7 +333,7 @@ def _holds_together(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     """At the end the liquid is in at most `max_blobs` pieces (particles 1.5 spacings apart
     or closer joined), not counting spray: drops of under SPRAY_SHARE of it, which may hold
     SPRAY_TOTAL in all."""
-    liquid = next(liquid for liquid in outcome.scene.liquids if liquid.name == name)
+    liquid = _liquid(outcome, name)
     x = outcome.trajectory.particles[name][-1]
     sizes = piece_sizes(x, 3 * liquid.particle_radius)
     if not len(sizes):
@@ -343,7 +350,7 @@ def _passes_through(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     """The body's centre comes down through the target's opening (into it from its normal's
     side) within its radius, by `before` if given."""
     t = outcome.trajectory
-    hole = opening_of(next(b for b in outcome.scene.all_bodies() if b.name == check.target))
+    hole = opening_of(_body(outcome, check.target))
     middle = _geometry(outcome, name).visual.bounds.mean(axis=0)  # a ball's centre
     seen = t.exists(name) & t.exists(check.target)
     if check.before is not None:

@@ -38,8 +38,7 @@ def wants_hoop(actors: list[Mention]) -> bool:
 def hoop_shot(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     """A regulation hoop and a basketball shot through it from the free-throw line (or the
     three-point line), with a real arc; verified through the rim without touching it."""
-    ball = next((m for m in actors if m.asset != "basketball_hoop" and m.noun.label != "hoop"),
-                None)
+    ball = next((m for m in actors if m.asset != "basketball_hoop"), None)
     asset = ball.asset if ball is not None and ASSETS[ball.asset].params.get("radius") \
         else "basketball"
     plan.ground = {"material": "wood", "size": 30}
