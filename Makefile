@@ -41,6 +41,7 @@ bench: install
 	$(PY) -m bench.run
 	$(PY) -m bench.look
 	$(PY) -m bench.fluid
+	$(PY) -m bench.joints
 	$(PY) -m bench.planner --set all
 	$(PY) -m bench.dataset
 	$(PY) -m bench.noise

@@ -19,4 +19,5 @@ MAX_FRAGMENTS = 64  # fragments per fracture (each level)
 MAX_FRACTURE_DEPTH = 2  # fragments of fragments, no deeper
 MAX_LIQUID_PARTICLES = 20_000  # per liquid, after the volume -> count conversion (2 l at 2.2 mm)
 MAX_LIQUIDS = 8
+MAX_JOINTS = 256
 MAX_WATER_VOLUMES = 8

@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 from bridge import limits
 from bridge.assets.registry import ASSETS
 from bridge.camera_schema import Camera, EventSubject
+from bridge.joint_schema import Joint, Motor  # noqa: F401 - re-exported
 from bridge.liquid_schema import Liquid, Source  # noqa: F401 - re-exported
 from bridge.materials import MATERIALS
 from bridge.refine_schema import RefineSettings
@@ -249,6 +250,16 @@ class Event(StrictModel):
         """The action's settings (a body name, a vector or a model)."""
         return getattr(self, _attribute(self.action))
 
+    @property
+    def target(self) -> str | None:
+        """The body the event acts on, if any."""
+        value = self.value
+        if self.action in ("release", "remove", "break"):
+            return value
+        if self.action == "spawn":
+            return value.name
+        return getattr(value, "body", None)
+
 
 def _attribute(action: str) -> str:
     """`break` is a Python keyword, so its field is `break_`."""
@@ -415,6 +426,13 @@ class PassesThrough(_Check):
     before: Time | None = None
 
 
+class Swings(_Check):
+    swings: Subject
+    period: Positive = Field(description="seconds for a full swing, there and back")
+    tolerance: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.02, description="relative: 0.02 passes a period within 2%")
+
+
 class Floats(_Check):
     floats: Subject
     after: Time | None = Field(None, description="settled by this time; default: the end")
@@ -439,7 +457,7 @@ CHECKS: dict[str, type[_Check]] = {
     "stays_within": StaysWithin, "moves_less_than": MovesLessThan, "falls_over": FallsOver,
     "visible": Visible, "shatters": Shatters, "liquid_stays_in": LiquidStaysIn,
     "pours_into": PoursInto, "puddle": Puddle, "holds_together": HoldsTogether,
-    "passes_through": PassesThrough,
+    "passes_through": PassesThrough, "swings": Swings,
     "floats": Floats, "sinks": Sinks,
     "on_screen": OnScreen,
 }
@@ -499,6 +517,7 @@ class Scene(StrictModel):
     world: World = Field(default_factory=World)
     bodies: list[Body] = Field(min_length=1, max_length=limits.MAX_BODIES)
     liquids: list[Liquid] = Field(default_factory=list, max_length=limits.MAX_LIQUIDS)
+    joints: list[Joint] = Field(default_factory=list, max_length=limits.MAX_JOINTS)
     water: list[Water] = Field(default_factory=list, max_length=limits.MAX_WATER_VOLUMES)
     events: list[Event] = Field(default_factory=list, max_length=limits.MAX_EVENTS)
     camera: Camera = Field(default_factory=Camera)

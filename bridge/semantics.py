@@ -13,6 +13,7 @@ from bridge.assets.openings import has_opening
 from bridge.assets.registry import ASSETS
 from bridge.camera_schema import EventSubject
 from bridge.errors import field_text
+from bridge.joint_checks import joint_issues
 from bridge.schema import (
     GROUND,
     Body,
@@ -252,4 +253,4 @@ def check_semantics(scene: Scene) -> list[Issue]:
     checker.camera_times()
     checker.frame_count()
     checker.expectations()
-    return checker.issues
+    return checker.issues + joint_issues(scene)

@@ -31,7 +31,7 @@ class ContactRecorder:
         self.open: dict[tuple[str, str], Episode] = {}
         self.closed: list[Episode] = []
         self.started: list[Episode] = []  # episodes that began at the last step
-        self.peaks: dict[int, tuple[float, int]] = {}  # uid -> hardest contact last step
+        self.peaks: dict[int, tuple[float, int]] = {}  # part key -> hardest contact last step
 
     def after_step(self, step: int, points: list[tuple], names: dict[int, str]) -> None:
         self.started = []
@@ -58,7 +58,7 @@ class ContactRecorder:
                 self.closed.append(self.open.pop(key))
 
     def _impulses(self, points: list[tuple]) -> dict[tuple[int, int], float]:
-        """Normal impulse of the step per touching pair of Bullet ids (smaller id first)."""
+        """Normal impulse of the step per touching pair of body parts (smaller key first)."""
         # The hot loop of the stage: plain floats and tuples, because numpy's per-call cost on
         # a few numbers made it slower than the physics step itself.
         sums: dict[tuple[int, int], float] = {}
@@ -66,7 +66,9 @@ class ContactRecorder:
             force = c[9]
             if force <= 0.0 and c[8] > SPECULATIVE_M:
                 continue  # Bullet's speculative points: near, not touching, pushing nothing
-            key = (c[1], c[2]) if c[1] < c[2] else (c[2], c[1])
+            a = c[1] if c[3] < 0 else c[1] + ((c[3] + 1) << 20)  # physics.world.part_key
+            b = c[2] if c[4] < 0 else c[2] + ((c[4] + 1) << 20)
+            key = (a, b) if a < b else (b, a)
             sums[key] = sums.get(key, 0.0) + force
         dt = self.dt
         return {key: force * dt for key, force in sums.items()}
@@ -93,8 +95,10 @@ def _where(points: list[tuple], keys: set[tuple[int, int]], dt: float
     """For the pairs in `keys`: impulse-weighted contact position and normal sums."""
     sums: dict[tuple[int, int], list[float]] = {}
     for c in points:
-        flipped = c[1] > c[2]
-        key = (c[2], c[1]) if flipped else (c[1], c[2])
+        a = c[1] if c[3] < 0 else c[1] + ((c[3] + 1) << 20)
+        b = c[2] if c[4] < 0 else c[2] + ((c[4] + 1) << 20)
+        flipped = a > b
+        key = (b, a) if flipped else (a, b)
         if key not in keys or (c[9] <= 0.0 and c[8] > SPECULATIVE_M):
             continue
         w = c[9] * dt + 1e-12

@@ -67,7 +67,7 @@ class EventScheduler:
         event = item.event
         action = event.action
         value = event.value
-        target = _target(event)
+        target = event.target
         if target is not None and target not in world.bodies and action != "spawn":
             return  # the body was removed earlier; nothing left to act on
         if action == "push":
@@ -130,13 +130,3 @@ class Tilt:
         com = world.state(self.body)[0]
         world.set_velocity(self.body, np.cross(spin, com - self.pivot), spin)
         world.apply_force(self.body, -world.bodies[self.body].mass * world.gravity)
-
-
-def _target(event: Event) -> str | None:
-    """The body an event acts on, if any."""
-    value = event.value
-    if event.action in ("release", "remove", "break"):
-        return value
-    if event.action == "spawn":
-        return value.name
-    return getattr(value, "body", None)

@@ -30,7 +30,8 @@ from bridge.instances import fragment_name
 from bridge.materials import MATERIALS
 from bridge.schema import Body, Breakable, Scene, breakable_settings
 from bridge.transforms import quat_to_matrix
-from physics.world import Solid, World
+from physics.bodies import Solid
+from physics.world import World
 
 REFERENCE_STEP_S = 1 / 240
 THRESHOLD_COEFFICIENT = 5.8e-3  # sqrt(m); see the module docstring
@@ -90,9 +91,9 @@ class Fractures:
         self.broke = False
         for name in list(self.watched):
             live = world.bodies.get(name)
-            if live is None or live.uid not in impulses:
+            if live is None or live.key not in impulses:
                 continue
-            impulse, other = impulses[live.uid]
+            impulse, other = impulses[live.key]
             if impulse / REFERENCE_STEP_S > self.watched[name].threshold:
                 self.shatter(world, name, step, impulse, world.names.get(other, "?"))
 

@@ -10,7 +10,8 @@ import numpy as np
 import pybullet as p
 
 from bridge.trajectory import FIELDS, Trajectory
-from physics.world import LiveBody, World
+from physics.bodies import LiveBody
+from physics.world import World
 
 RECORD_BUDGET_BYTES = 256 << 20  # the recording held in memory and written to simulation.npz
 FLOATS_PER_BODY = 13  # pos 3, quat 4, linvel 3, angvel 3
@@ -55,7 +56,8 @@ class StepRecorder:
         pose, velocity, client = p.getBasePositionAndOrientation, p.getBaseVelocity, self.client
         # the client id passed by position: PyBullet parses keywords slowly, and this runs
         # for every body at every step
-        return bodies, [(pose(b.uid, client), velocity(b.uid, client)) for b in bodies]
+        return bodies, [(pose(b.uid, client), velocity(b.uid, client)) if b.link < 0
+                        else world.read(b) for b in bodies]
 
     def trajectory(self, dt: float) -> Trajectory:
         """The recording: asset-origin poses, centre-of-mass velocities, NaN while absent."""

@@ -26,6 +26,7 @@ from physics.fracture import Fractures
 from physics.liquids import particle_count, start_positions
 from physics.recorder import StepRecorder, record_every
 from physics.spills import spills
+from physics.springs import Springs
 from physics.stability import CHECK_INTERVAL_S, StabilityMonitor
 from physics.topples import topples
 from physics.water import WaterVolumes
@@ -74,7 +75,8 @@ def simulate(scene: Scene, scene_dir: Path | None = None,
 
 
 class _Loop:
-    """The step loop and the systems hooked into it (events, fracture, liquids, water)."""
+    """The step loop and the systems hooked into it (events, fracture, liquids, water,
+    springs)."""
 
     def __init__(self, world: World, scene: Scene):
         self.world, self.scene = world, scene
@@ -92,6 +94,10 @@ class _Loop:
         self.scheduler = EventScheduler(scene.events, world.dt, shatter)
         self.monitor = StabilityMonitor(scene.physics.max_speed, world.gravity)
         self.water = WaterVolumes(scene.water, world.gravity) if scene.water else None
+        self.springs = Springs(world, scene.joints) if any(
+            j.type == "spring" for j in scene.joints) else None
+        # springs store energy the monitor's sum does not count; motors do work
+        self.unsummed = self.springs is not None or any(j.motor for j in scene.joints)
         self.fluids, self.walls = _fluids(world, scene)
         self.containers = [(liquid, world.bodies[liquid.inside].geometry)
                            for liquid in scene.liquids if liquid.inside is not None]
@@ -135,6 +141,8 @@ class _Loop:
             self.water.before_step(world, step)
         if self.fractures is not None:
             self.fractures.before_step(world)
+        if self.springs is not None:
+            self.springs.before_step(world)
         pushed = self.walls is not None and self.walls.apply(world.dt, scheduler.held)
         before = time.perf_counter()
         world.step()
@@ -150,7 +158,7 @@ class _Loop:
             self.fractures.after_step(world, step + 1, self.contacts.peaks)
         if self.contacts.started:
             scheduler.on_contacts(self.contacts.started, step + 1)
-        if pushed or len(scheduler.fired) != fired or scheduler.forces or scheduler.pours or (
+        if pushed or self.unsummed or len(scheduler.fired) != fired or scheduler.forces or scheduler.pours or (
                 self.fractures is not None and self.fractures.broke):
             self.monitor.external_work()
 

@@ -5,7 +5,7 @@ import numpy as np
 
 from bridge.errors import SimulationError
 from bridge.transforms import quat_to_matrix
-from physics.world import LiveBody
+from physics.bodies import LiveBody
 
 ENERGY_SLACK = 0.5  # allowed growth, as a fraction of the scene's energy scale
 HEIGHT_SCALE_M = 0.1  # potential energy of lifting every body this far sets the scale's floor

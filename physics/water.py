@@ -22,7 +22,8 @@ import trimesh
 
 from bridge.schema import Water
 from bridge.transforms import invert, quat_to_matrix
-from physics.world import LiveBody, World
+from physics.bodies import LiveBody
+from physics.world import World
 
 TARGET_SAMPLES = 400  # points inside a body: enough for a smooth righting torque, cheap per step
 MAX_GRID = 200_000  # grid points tested for containment per body, whatever its shape
@@ -185,22 +186,16 @@ class WaterVolumes:
         """Apply buoyancy and drag to every dynamic body (Bullet clears them after the step)."""
         self.gravity = np.asarray(world.gravity, float)
         entries = [self._entry(live) for live in world.bodies.values() if not live.static]
-        poses = [p.getBasePositionAndOrientation(e.live.uid, physicsClientId=world.client)
-                 for e in entries]
+        states = [world.read(e.live) for e in entries]
+        poses = [state[0] for state in states]
         near = self._near(entries, [pose[0] for pose in poses])
         if not near:
             return
         batch = _pose(self._stack_of([entries[i] for i in near]), [poses[i] for i in near])
-        velocities = np.array([p.getBaseVelocity(entries[i].live.uid,
-                                                 physicsClientId=world.client)
-                               for i in near])  # [B, 2, 3]
+        velocities = np.array([states[i][1] for i in near])  # [B, 2, 3]
         force, torque, wet = self._forces(batch, velocities, world.dt)
         for i in np.flatnonzero(wet):
-            uid = batch.stack.entries[i].live.uid
-            p.applyExternalForce(uid, -1, force[i].tolist(), batch.coms[i].tolist(),
-                                 p.WORLD_FRAME, physicsClientId=world.client)
-            p.applyExternalTorque(uid, -1, torque[i].tolist(), p.WORLD_FRAME,
-                                  physicsClientId=world.client)
+            world.apply_wrench(batch.stack.entries[i].live.name, force[i], torque[i])
 
     def submerged_fraction(self, world: World, name: str) -> float:
         """Share of the body's solid volume under water now, 0..1."""
@@ -266,12 +261,12 @@ class WaterVolumes:
         return force, torque, wet_any
 
     def _entry(self, live: LiveBody) -> _Entry:
-        """Keyed by uid but checked by identity: a released or broken body is a new LiveBody,
+        """Keyed by part key but checked by identity: a released or broken body is a new LiveBody,
         and Bullet may hand a freed uid out again."""
-        entry = self._entries.get(live.uid)
+        entry = self._entries.get(live.key)
         if entry is None or entry.live is not live:
             entry = _Entry(live, reach(live.geometry.visual, live.offset))
-            self._entries[live.uid] = entry
+            self._entries[live.key] = entry
         return entry
 
     @staticmethod

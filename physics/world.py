@@ -5,7 +5,6 @@ trajectory place it at its asset origin (bottom centre). `LiveBody.offset` conve
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -14,54 +13,13 @@ import pybullet as p
 from bridge.assets.build import MassProperties, geometry_for, mass_properties
 from bridge.assets.geometry import Geometry
 from bridge.assets.registry import default_material
+from bridge.joint_tree import Tree, joint_trees
 from bridge.materials import MATERIALS, Material
 from bridge.schema import GROUND, Body, Scene
-from bridge.transforms import invert, quat_from_euler_deg, quat_to_matrix
+from bridge.transforms import quat_from_euler_deg, quat_to_matrix
+from physics.articulation import Stop, articulate, configure_joints, hold_stops
+from physics.bodies import LiveBody, Solid, part_key
 from physics.shapes import collision_shape
-
-
-@dataclass(frozen=True)
-class Solid:
-    """What a Bullet body is made of: geometry, mass properties and a collision shape."""
-
-    geometry: Geometry  # body frame (a fragment: its parent's frame)
-    props: MassProperties
-    shape: int  # Bullet collision shape id, built in the centre-of-mass frame
-
-    @property
-    def offset(self) -> tuple[np.ndarray, np.ndarray]:
-        """The centre-of-mass frame (principal axes) in the body frame."""
-        return np.asarray(self.props.com, float), np.asarray(self.props.inertia_quat, float)
-
-
-@dataclass
-class LiveBody:
-    name: str
-    uid: int
-    body: Body  # the script's body; for a fragment, the body it broke from
-    solid: Solid
-    static: bool
-
-    def __post_init__(self) -> None:
-        position, quat = invert(*self.solid.offset)
-        self.to_origin = (position.tolist(), quat.tolist())  # COM frame -> asset origin
-
-    @property
-    def mass(self) -> float:
-        return self.solid.props.mass
-
-    @property
-    def inertia(self) -> np.ndarray:
-        """Principal moments, kg m^2."""
-        return np.asarray(self.solid.props.inertia_diagonal)
-
-    @property
-    def offset(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.solid.offset
-
-    @property
-    def geometry(self) -> Geometry:
-        return self.solid.geometry
 
 
 class World:
@@ -73,14 +31,21 @@ class World:
         self.dt = scene.physics.timestep
         self.client = p.connect(p.DIRECT)
         self.bodies: dict[str, LiveBody] = {}
-        self.names: dict[int, str] = {}  # bullet uid -> name
+        self.names: dict[int, str] = {}  # part_key -> name
         self.masses: dict[str, float] = {}  # every body ever created, removed ones included
         self.gravity = np.array(scene.world.gravity, dtype=float)
+        self.stops: list[Stop] = []  # joint limits, held after each step
         self._configure()
         if scene.world.ground is not None:
             self._add_ground()
+        static = {body.name for body in scene.bodies if body.static}
+        trees, _ = joint_trees(scene.joints, static, [body.name for body in scene.bodies])
+        jointed = {name for tree in trees for name in tree.bodies}
         for body in scene.bodies:
-            self.add_body(body)
+            if body.name not in jointed:
+                self.add_body(body)
+        for tree in trees:
+            self._add_tree(tree)
 
     def _configure(self) -> None:
         p.resetSimulation(physicsClientId=self.client)
@@ -117,6 +82,16 @@ class World:
         self.create(body.name, body, solid, pose, np.asarray(body.velocity, float),
                     np.radians(body.angular_velocity), body.static)
 
+    def _add_tree(self, tree: Tree) -> None:
+        uid, parts = articulate(self.client, tree, self.scene, self.scene_dir)
+        for live in parts:
+            self.adopt(live)
+        self.stops += configure_joints(self.client, uid, tree)
+        if tree.root is not None:
+            root = self.bodies[tree.root].body
+            self.set_velocity(tree.root, np.asarray(root.velocity, float),
+                              np.radians(root.angular_velocity))
+
     def solid(self, geometry: Geometry, props: MassProperties) -> Solid:
         """A collision shape for `geometry` in its centre-of-mass frame (build once, reuse)."""
         offset = (np.asarray(props.com, float), np.asarray(props.inertia_quat, float))
@@ -129,18 +104,24 @@ class World:
         uid = p.createMultiBody(
             0.0 if static else solid.props.mass, solid.shape, basePosition=com,
             baseOrientation=quat, useMaximalCoordinates=True, physicsClientId=self.client)
-        live = LiveBody(name, uid, body, solid, static)
-        self.bodies[name] = live
-        self.names[uid] = name
-        self.masses[name] = live.mass
-        material = MATERIALS[body.material or default_material(body.asset)]
-        self._set_dynamics(uid, material, body, None if static else (live.mass, live.inertia))
+        live = self.adopt(LiveBody(name, uid, body, solid, static))
         if not static:
             self._set_velocity(live, linear, angular)
         return live
 
+    def adopt(self, live: LiveBody) -> LiveBody:
+        """Name a Bullet body part and give it its script body's material and inertia."""
+        self.bodies[live.name] = live
+        self.names[live.key] = live.name
+        self.masses[live.name] = live.mass
+        body = live.body
+        material = MATERIALS[body.material or default_material(body.asset)]
+        self._set_dynamics(live.uid, material, body,
+                           None if live.static else (live.mass, live.inertia), live.link)
+        return live
+
     def _set_dynamics(self, uid: int, material: Material, body: Body | None,
-                      inertia: tuple[float, np.ndarray] | None) -> None:
+                      inertia: tuple[float, np.ndarray] | None, link: int = -1) -> None:
         kwargs = {
             "lateralFriction": body.friction if body and body.friction is not None
             else material.friction,
@@ -157,11 +138,11 @@ class World:
         if inertia is not None:
             # the mass must come along: Bullet zeroes it when given the inertia alone
             kwargs.update(mass=float(inertia[0]), localInertiaDiagonal=inertia[1].tolist())
-        p.changeDynamics(uid, -1, physicsClientId=self.client, **kwargs)
+        p.changeDynamics(uid, link, physicsClientId=self.client, **kwargs)
 
     def remove(self, name: str) -> None:
         live = self.bodies.pop(name)
-        del self.names[live.uid]
+        del self.names[live.key]
         p.removeBody(live.uid, physicsClientId=self.client)
 
     def release(self, name: str) -> None:
@@ -173,10 +154,23 @@ class World:
 
     def state(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Centre-of-mass position, principal-frame quaternion, COM velocity, angular velocity."""
-        uid = self.bodies[name].uid
-        com, quat = p.getBasePositionAndOrientation(uid, physicsClientId=self.client)
-        lin, ang = p.getBaseVelocity(uid, physicsClientId=self.client)
+        (com, quat), (lin, ang) = self.read(self.bodies[name])
         return np.asarray(com), np.asarray(quat), np.asarray(lin), np.asarray(ang)
+
+    def com(self, live: LiveBody) -> tuple:
+        """The centre of mass now, as Bullet's tuple."""
+        if live.link < 0:
+            return p.getBasePositionAndOrientation(live.uid, physicsClientId=self.client)[0]
+        return p.getLinkState(live.uid, live.link, 0, 1, physicsClientId=self.client)[0]
+
+    def read(self, live: LiveBody) -> tuple[tuple[tuple, tuple], tuple[tuple, tuple]]:
+        """((COM position, principal-frame quaternion), (COM velocity, angular velocity)) as
+        Bullet's tuples, for a free body or a link alike."""
+        if live.link < 0:
+            return (p.getBasePositionAndOrientation(live.uid, physicsClientId=self.client),
+                    p.getBaseVelocity(live.uid, physicsClientId=self.client))
+        state = p.getLinkState(live.uid, live.link, 1, 1, physicsClientId=self.client)
+        return (state[0], state[1]), (state[6], state[7])
 
     def pose(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """Position and xyzw quaternion of the body's asset origin, world frame."""
@@ -196,6 +190,9 @@ class World:
         live = self.bodies[name]
         if live.static:
             return
+        if live.articulated:
+            self._impulse_as_force(live, np.asarray(impulse, float), point)
+            return
         com, quat, lin, ang = self.state(name)
         ang = np.asarray(ang)
         if point is not None:
@@ -206,19 +203,32 @@ class World:
             ang = ang + rot @ (torque / live.inertia)
         self._set_velocity(live, lin + np.asarray(impulse) / live.mass, ang)
 
-    def apply_force(self, name: str, force: np.ndarray) -> None:
-        """Force at the centre of mass for the next step only (Bullet clears it after a step)."""
+    def _impulse_as_force(self, live: LiveBody, impulse: np.ndarray,
+                          point: np.ndarray | None) -> None:
+        """A joint-held body's velocity is its joints' to set: the impulse is delivered as a
+        force over the next step instead, which the joints share out as they must."""
+        if point is None:
+            at = self.com(live)
+        else:
+            origin, quat = self.pose(live.name)
+            at = origin + quat_to_matrix(quat) @ np.asarray(point)
+        p.applyExternalForce(live.uid, live.link, list(impulse / self.dt), list(at),
+                             p.WORLD_FRAME, physicsClientId=self.client)
+
+    def apply_force(self, name: str, force: np.ndarray, at: np.ndarray | None = None) -> None:
+        """Force at the centre of mass (or the world point `at`) for the next step only
+        (Bullet clears it after a step)."""
         live = self.bodies[name]
-        com, _ = p.getBasePositionAndOrientation(live.uid, physicsClientId=self.client)
-        p.applyExternalForce(live.uid, -1, list(force), com, p.WORLD_FRAME,
+        point = self.com(live) if at is None else list(at)
+        p.applyExternalForce(live.uid, live.link, list(force), point, p.WORLD_FRAME,
                              physicsClientId=self.client)
 
     def apply_wrench(self, name: str, force: np.ndarray, torque: np.ndarray) -> None:
         """Force at the centre of mass and torque (world frame) for the next step only."""
-        uid = self.bodies[name].uid
-        com, _ = p.getBasePositionAndOrientation(uid, physicsClientId=self.client)
-        p.applyExternalForce(uid, -1, list(force), com, p.WORLD_FRAME, physicsClientId=self.client)
-        p.applyExternalTorque(uid, -1, list(torque), p.WORLD_FRAME, physicsClientId=self.client)
+        live = self.bodies[name]
+        self.apply_force(name, force)
+        p.applyExternalTorque(live.uid, live.link, list(torque), p.WORLD_FRAME,
+                              physicsClientId=self.client)
 
     def set_velocity(self, name: str, linear: np.ndarray | None,
                      angular: np.ndarray | None) -> None:
@@ -237,6 +247,8 @@ class World:
 
     def step(self) -> None:
         p.stepSimulation(physicsClientId=self.client)
+        if self.stops:
+            hold_stops(self.client, self.stops)
 
     def contact_points(self) -> list[tuple]:
         """Contacts between bodies (and the ground)."""
@@ -247,7 +259,7 @@ class World:
         p.performCollisionDetection(physicsClientId=self.client)
         deepest: dict[tuple[str, str], float] = {}
         for c in self.contact_points():
-            a, b = sorted((self.names[c[1]], self.names[c[2]]))
+            a, b = sorted((self.names[part_key(c[1], c[3])], self.names[part_key(c[2], c[4])]))
             if c[8] < -tolerance:
                 deepest[(a, b)] = min(deepest.get((a, b), 0.0), c[8])
         return sorted(((a, b, -d) for (a, b), d in deepest.items()), key=lambda x: -x[2])

@@ -403,6 +403,28 @@ def _on_screen(outcome: Outcome, check, subject: EventSubject) -> tuple[bool | N
     return entry["central"] and entry["coverage"] >= check.min_fraction, detail
 
 
+def _swings(outcome: Outcome, check, name: str) -> tuple[bool, str]:
+    """The period of the body's sway along its widest horizontal direction."""
+    t = outcome.trajectory
+    exists = t.exists(name)
+    flat = t.pos[name][exists, :2]
+    if len(flat) < 3:
+        return False, f"{name} is not in the shot long enough to swing"
+    flat = flat - flat.mean(axis=0)
+    direction = np.linalg.svd(flat, full_matrices=False)[2][0]
+    sway = flat @ direction
+    sway = sway - (sway.max() + sway.min()) / 2
+    times = t.times[exists]
+    k = np.flatnonzero((sway[:-1] > 0) & (sway[1:] <= 0))
+    crossings = times[k] + sway[k] / (sway[k] - sway[k + 1]) * (times[k + 1] - times[k])
+    if len(crossings) < 2 or np.ptp(sway) < 1e-3:
+        return False, f"{name} does not swing a full period ({np.ptp(sway) * 100:.1f} cm sway)"
+    period = float(np.diff(crossings).mean())
+    ok = abs(period / check.period - 1) <= check.tolerance
+    return ok, (f"{name} swings with a period of {period:.3f} s (expected "
+                f"{check.period:.3f} s within {check.tolerance:.0%})")
+
+
 def _fracture_time(outcome: Outcome, body: str) -> float | None:
     return next((f["time"] for f in outcome.events["fractures"] if f["body"] == body), None)
 
@@ -413,6 +435,6 @@ _CHECKS = {
     "falls_over": _falls_over, "visible": _visible, "shatters": _shatters,
     "floats": _floats, "sinks": _sinks, "liquid_stays_in": _liquid_stays_in,
     "pours_into": _pours_into, "puddle": _puddle, "holds_together": _holds_together,
-    "passes_through": _passes_through,
+    "passes_through": _passes_through, "swings": _swings,
     "on_screen": _on_screen,
 }

@@ -1,5 +1,6 @@
 """The README works as written: its annotated script renders and passes its own checks, every
-section is in the contents, every expectation field and every exit code is documented."""
+section is in the contents, every expectation field, joint field and exit code is
+documented."""
 from __future__ import annotations
 
 import re
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bridge.errors import EXIT_CHECKS, EXIT_INTERNAL, EXIT_OK, EXIT_REFUSED, EXIT_USER
-from bridge.schema import CHECKS
+from bridge.schema import CHECKS, Joint, Motor
 from bridge.yamlio import load_string
 from simshot.cli import main
 
@@ -54,6 +55,14 @@ def test_every_expectation_field_is_documented():
             if key not in (kind, "not"):
                 assert f"{key}:" in row, f"{kind}: `{key}` is not in its README row"
     assert "`not: true`" in table
+
+
+def test_every_joint_type_and_field_is_documented():
+    text = section("Joints: hinges, balls, sliders, welds and springs")
+    for kind in Joint.model_fields["type"].annotation.__args__:
+        assert f"type: {kind}" in text, kind
+    for name in list(Joint.model_fields) + list(Motor.model_fields):
+        assert f"`{name}`" in text or f"{name}:" in text, name
 
 
 def test_every_exit_code_is_in_the_exit_table():

@@ -154,8 +154,8 @@ def _document(plan: Plan, intent: Intent, prompt: str, seed: int,
     doc["resolution"] = _flow([512, 512])
     doc["world"] = _world(plan, place)
     doc["bodies"] = _seq(plan.bodies)
-    for key, items in (("liquids", plan.liquids), ("water", plan.water),
-                       ("events", plan.events)):
+    for key, items in (("liquids", plan.liquids), ("joints", plan.joints),
+                       ("water", plan.water), ("events", plan.events)):
         if items:
             doc[key] = _seq(items)
     view, why = camera.frame(plan, intent.camera)

@@ -60,6 +60,7 @@ class Plan:
     events: list[Item] = field(default_factory=list)
     expect: list[Item] = field(default_factory=list)
     liquids: list[Item] = field(default_factory=list)
+    joints: list[Item] = field(default_factory=list)
     water: list[Item] = field(default_factory=list)
     gravity: tuple[float, float, float] = (0.0, 0.0, -9.81)
     ground: dict | None = field(default_factory=lambda: {"material": "stone"})
@@ -75,6 +76,9 @@ class Plan:
         self.bodies.append(Item(data, why))
         self.focus.append(tuple(data.get("position", (0.0, 0.0, 0.0))))
         return data
+
+    def joint(self, why: str = "", **data) -> None:
+        self.joints.append(Item(data, why))
 
     def event(self, why: str = "", **data) -> None:
         self.events.append(Item(data, why))

@@ -181,6 +181,7 @@ VERBS: dict[str, str] = {
     "drift": "drift", "spin": "spin", "spun": "spin", "rotat": "spin", "twirl": "spin",
     "plac": "place", "put": "place", "set down": "place", "rest": "place", "lower": "place",
     "hover": "drift", "strike": "hit", "strikes": "hit", "scatter": "hit",
+    "driv": "drive", "drove": "drive",
 }
 
 ZERO_G_WORDS = ("space station", "zero gravity", "zero-gravity", "zero g", "zero-g",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bridge.assets.registry import ASSETS
 from bridge.errors import UserError
-from planner.offline import aiming, pouring
+from planner.offline import aiming, pouring, swinging, vehicles
 from planner.offline import arrangements as ar
 from planner.offline import motion as mo
 from planner.offline.layout import SPHERES, Plan
@@ -34,6 +34,16 @@ def fill(plan: Plan, intent: Intent) -> str:
     if "billiard_ball" in kinds or intent.has("pool table", "billiard", "billiards", "snooker"):
         ar.billiards(plan, intent)
         return "billiards"
+    driven = vehicles.wanted(intent)
+    if driven and intent.actions & {"drive", "hit", "collide", "push", "roll"}:
+        vehicles.crash(plan, intent, driven)
+        return "vehicles"
+    if swinging.wants_cradle(intent):
+        swinging.cradle(plan, intent)
+        return "newtons_cradle"
+    if swinging.wants_pendulum(intent):
+        swinging.pendulum(plan, intent)
+        return "pendulum"
     if intent.arrangement == "tower" and not actors:
         actors = [_default("block", intent)]
     if not actors and not intent.surfaces:

@@ -1,0 +1,65 @@
+"""Articulated bodies' speed, printed as JSON (medians over repeated runs on this machine).
+
+    python -m bench.joints [--repeats N] [--out FILE]
+
+- street: a 60 t tank driving into a parked car while a second car drives into a concrete wall
+  in the next lane (3 vehicles, 22 wheels on motorised hinges, 4 s): simulated seconds per
+  wall second of the whole physics stage (issue 16's target: >= 2);
+- newtons_cradle: scenes/newtons_cradle.yaml (five hinged rods with welded balls, 3 s): the
+  same figure.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from bench.run import emit
+from bridge.loader import load_scene
+from bridge.schema import Scene
+from physics.simulate import simulate
+from planner.offline.layout import Plan
+from planner.offline.vehicles import vehicle
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def street() -> Scene:
+    plan = Plan(name="street")
+    vehicle(plan, "tank", "tank", 0.0, 1, 5.0)
+    vehicle(plan, "car", "parked_car", 6.0, -1, None)
+    vehicle(plan, "car", "car", 0.0, 1, 13.9, lane=5.0)
+    wall = {"name": "wall", "asset": "wall", "material": "concrete", "static": True,
+            "params": {"thickness": 0.4, "width": 4.0, "height": 2.5}, "position": [10.2, 5.0, 0]}
+    return Scene.model_validate({
+        "name": "street", "duration": 4.0, "world": {"ground": {"material": "concrete"}},
+        "bodies": [item.data for item in plan.bodies] + [wall],
+        "joints": [item.data for item in plan.joints]})
+
+
+def _factor(scene: Scene) -> float:
+    started = time.perf_counter()
+    simulate(scene, None)
+    return scene.duration / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--out", default=None)
+    args = parser.parse_args()
+    scenes = {"street": street(),
+              "newtons_cradle": load_scene(ROOT / "scenes" / "newtons_cradle.yaml").scene}
+    results = {}
+    for name, scene in scenes.items():
+        runs = [_factor(scene) for _ in range(args.repeats)]
+        results[name] = {"bodies": len(scene.bodies), "joints": len(scene.joints),
+                         "real_time_factor": round(statistics.median(runs), 2),
+                         "runs": [round(r, 2) for r in runs]}
+    results["targets"] = {"street_real_time_factor": 2.0}
+    emit(results, Path(args.out) if args.out else None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""Things that swing on hinges: a pendulum, and Newton's cradle.
+
+Each hung body is a thin rod hinged at its top, with a steel ball welded to its end, under a
+static frame; the hinge leaves room between the rod and the frame so that nothing rubs. The
+pendulum's period is predicted from the rod and ball as a compound pendulum, so the check
+holds the engine to the textbook.
+"""
+from __future__ import annotations
+
+import math
+
+from bridge.assets.registry import ASSETS
+from bridge.materials import MATERIALS
+from planner.offline.layout import Plan
+from planner.offline.parse import Intent
+from planner.offline.quantities import quantities
+
+G = 9.81
+ROD = 0.012  # m: the square rod's side
+CLEAR = 0.015  # m from the hinge up to the frame's underside
+PENDULUM_DEG = 10.0  # released from here unless the prompt says (small: a clean period)
+CRADLE_DEG = 30.0
+CRADLE_BALLS, CRADLE_RADIUS, CRADLE_LENGTH, CRADLE_GAP = 5, 0.025, 0.25, 0.001
+CRADLE_RESTITUTION = 0.97  # per ball: 0.94 between two, like chrome steel
+
+
+def wants_pendulum(intent: Intent) -> bool:
+    return intent.has("pendulum", "pendulums")
+
+
+def wants_cradle(intent: Intent) -> bool:
+    return intent.has("newton's cradle", "newtons cradle", "newton cradle", "cradle")
+
+
+def _length(intent: Intent, default: float) -> float:
+    found = [q.value for q in quantities(intent.text) if q.kind == "length"]
+    return min(max(found[0], 0.2), 5.0) if found else default
+
+
+def _frame(plan: Plan, left: float, right: float, top: float, floor: float = 0.0) -> None:
+    """A static gallows standing on `floor`: two posts and a beam whose underside is `top`."""
+    beam = 0.05 if floor == 0.0 else 0.025
+    plan.body("the frame's beam (static)", name="beam", asset="box",
+              material="wood" if floor == 0.0 else "steel", static=True,
+              params={"length": round(right - left, 4), "width": beam, "height": beam},
+              position=[round((left + right) / 2, 4), 0.0, round(top, 4)])
+    for side, x in (("left", left - beam / 2), ("right", right + beam / 2)):
+        plan.body(f"the frame's {side} post", name=f"post_{side}", asset="box",
+                  material="wood" if floor == 0.0 else "steel", static=True,
+                  params={"length": beam, "width": beam, "height": round(top + beam - floor,
+                                                                         4)},
+                  position=[round(x, 4), 0.0, round(floor, 4)])
+
+
+def _hung(plan: Plan, index: str, pivot: tuple[float, float, float], length: float,
+          radius: float, degrees: float, why: str, **ball) -> tuple[str, str]:
+    """A rod hinged at `pivot` and a ball welded under it, `degrees` out to +x; returns the
+    names of the rod and the ball."""
+    theta = math.radians(degrees)
+    down = (math.sin(theta), 0.0, -math.cos(theta))
+    rod_length = length - radius
+    end = [round(pivot[k] + rod_length * down[k], 4) for k in range(3)]
+    centre = [pivot[k] + length * down[k] for k in range(3)]
+    rod, bob = f"rod{index}", f"ball{index}"
+    plan.body("a thin wooden rod from the hinge to the ball", name=rod, asset="box",
+              material="wood", params={"length": ROD, "width": ROD,
+                                       "height": round(rod_length, 4)},
+              position=end, rotation=[0.0, round(-degrees, 4) + 0.0, 0.0])  # never -0.0
+    plan.body(why, name=bob, asset="ball", material="steel", params={"radius": radius},
+              position=[round(centre[0], 4), 0.0, round(centre[2] - radius, 4)], **ball)
+    plan.joint("the rod turns on a hinge under the beam", name=f"hinge{index}", type="hinge",
+               a=rod, b="world", anchor=list(pivot), axis=[0, 1, 0])
+    plan.joint("the ball is fixed to the rod's end", name=f"weld{index}", type="fixed",
+               a=bob, b=rod, anchor=end)
+    return rod, bob
+
+
+def period(length: float, radius: float, degrees: float) -> float:
+    """A rod (wood, ROD square) and a steel ball at its end, swinging from the rod's top:
+    2 pi sqrt(I / (m g d)), with the first finite-amplitude correction."""
+    rod_length = length - radius
+    rod_mass = MATERIALS["wood"].density * ROD * ROD * rod_length
+    ball_mass = MATERIALS["steel"].density * 4 / 3 * math.pi * radius ** 3
+    inertia = (rod_mass * (rod_length ** 2 / 3 + ROD ** 2 / 12)
+               + ball_mass * (0.4 * radius ** 2 + length ** 2))
+    moment = rod_mass * rod_length / 2 + ball_mass * length
+    theta = math.radians(degrees)
+    return 2 * math.pi * math.sqrt(inertia / (G * moment)) * (1 + theta ** 2 / 16)
+
+
+def pendulum(plan: Plan, intent: Intent) -> None:
+    """One pendulum released from rest; verified against its textbook period."""
+    length = _length(intent, 1.0)
+    degrees = min(intent.angle or PENDULUM_DEG, 60.0)
+    radius = 0.05
+    pivot = (0.0, 0.0, round(length + radius + 0.3, 4))
+    reach = length * math.sin(math.radians(degrees)) + radius + 0.15  # clear of its swing
+    _frame(plan, -reach, reach, pivot[2] + CLEAR)
+    _hung(plan, "", pivot, length, radius, degrees,
+          f"a steel bob on a {length:g} m arm, released from rest {degrees:g} degrees out")
+    expected = period(length, radius, degrees)
+    plan.duration = round(max(3.0, 2.5 * expected), 1)
+    centre = pivot[2] - length / 2
+    distance = 1.5 * (length + 0.6) + 0.5
+    plan.camera = ({"position": [0.0, -round(distance, 2), round(centre + 0.2, 3)],
+                    "look_at": [0.0, 0.0, round(centre, 3)], "fov": 40.0},
+                   "side-on to the plane of the swing, the whole arm in frame")
+    plan.check(f"it swings with the period of a {length:g} m compound pendulum "
+               f"(2 pi sqrt(L/g) = {2 * math.pi * math.sqrt(length / G):.3f} s for a point "
+               "mass)", swings="ball", period=round(expected, 4), tolerance=0.02)
+
+
+def cradle(plan: Plan, intent: Intent) -> None:
+    """Newton's cradle on a table: the first ball released, one ball out at the other end."""
+    pitch = 2 * CRADLE_RADIUS + CRADLE_GAP
+    desk = ASSETS["table"].params["height"]
+    plan.body("the table it stands on, fixed", name="table", asset="table", static=True)
+    top = desk + 0.08 + CRADLE_LENGTH + CRADLE_RADIUS
+    degrees = min(intent.angle or CRADLE_DEG, 60.0)
+    reach = CRADLE_LENGTH * math.sin(math.radians(degrees)) + CRADLE_RADIUS + 0.05
+    middle = (CRADLE_BALLS - 1) * pitch / 2
+    _frame(plan, -reach, (CRADLE_BALLS - 1) * pitch + reach, top + CLEAR, floor=desk)
+    names = []
+    for i in range(CRADLE_BALLS):
+        out = -degrees if i == 0 else 0.0
+        why = (f"the first ball, pulled {degrees:g} degrees out and let go" if i == 0 else
+               "hanging at rest, just clear of its neighbour")
+        names.append(_hung(plan, f"_{i + 1}", (round(i * pitch, 4), 0.0, top), CRADLE_LENGTH,
+                           CRADLE_RADIUS, out, why, restitution=CRADLE_RESTITUTION,
+                           friction=0.0)[1])
+    plan.duration = 3.0
+    plan.check("the released ball strikes the row", contacts=names[0], **{"with": names[1]},
+               before=0.5)
+    plan.check("and the last ball swings out", moves_less_than=names[-1], distance=0.05,
+               **{"not": True})
+    plan.check("while the middle ball stays nearly still", moves_less_than=names[2],
+               distance=0.03)
+    height = top - desk - CRADLE_LENGTH / 2
+    plan.camera = ({"position": [round(middle, 3), -1.0, round(desk + height + 0.25, 3)],
+                    "look_at": [round(middle, 3), 0.0, round(desk + height, 3)], "fov": 40.0},
+                   "side-on and close: the row of balls fills the frame")

@@ -1,0 +1,167 @@
+"""Vehicles at real sizes and masses, built from bodies and joints: a hull and a cabin or
+turret welded together, and wheels on hinges whose motors drive them (or hold them braked).
+
+A tank's tracks are modelled as six road wheels a side. Bodies get little restitution: a car's
+crumple zone and a tank's armour do not bounce off each other like billiard balls. The
+planner's claims carry the point of the example: causality by mass, so the tank shoves the
+car aside and drives on, while a car driven into a tank stops and the tank barely moves.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from planner.offline.layout import Plan
+from planner.offline.parse import Intent
+
+G = 9.81
+CRUMPLE = 0.1  # restitution of a vehicle's body against another's
+DRIVE_G, BRAKE_G = 0.5, 0.7  # the most a motor can accelerate, or brakes hold, in g
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One kind of vehicle: overall sizes (m), masses (kg) and its wheels."""
+
+    name: str
+    hull: tuple[float, float, float]  # length, width, height of the lower body
+    top: tuple[float, float, float]  # the cabin or turret on it
+    clearance: float  # from the ground to the hull's underside
+    hull_mass: float
+    top_mass: float
+    wheel_radius: float
+    wheel_width: float
+    wheels_a_side: int
+    wheel_mass: float
+    speed: float  # m/s when it drives into something
+    color: tuple[float, float, float]
+    top_back: float = 0.0  # how far the top sits back of the hull's middle
+
+    @property
+    def mass(self) -> float:
+        return self.hull_mass + self.top_mass + 2 * self.wheels_a_side * self.wheel_mass
+
+
+VEHICLES = {
+    "car": Spec("car", (4.4, 1.75, 0.72), (2.3, 1.6, 0.6), 0.18, 1150.0, 150.0, 0.32, 0.21,
+                2, 25.0, 13.9, (0.7, 0.1, 0.1), top_back=0.3),  # 1.4 t, 50 km/h
+    "tank": Spec("tank", (7.0, 3.4, 1.2), (3.6, 2.6, 0.8), 0.45, 45000.0, 12000.0, 0.45, 0.6,
+                 6, 250.0, 5.0, (0.33, 0.37, 0.24), top_back=0.6),  # 60 t, 18 km/h
+}
+
+
+def wanted(intent: Intent) -> list[str]:
+    """The vehicles a prompt names, in the order it names them (the first one moves)."""
+    if intent.has("toy car", "toy cars", "toy tank", "model car", "car window",
+                  "car headlight", "car windshield"):
+        return []  # a toy, or part of a car: not a 1.4 t vehicle
+    words = {"car": ("car", "cars", "sedan"), "tank": ("tank", "tanks")}
+    found = [(intent.text.lower().find(w), kind) for kind, ws in words.items()
+             for w in ws if intent.has(w)]
+    return [kind for _, kind in sorted(set(found))] if found else []
+
+
+def vehicle(plan: Plan, kind: str, name: str, front: float, heading: int,
+            speed: float | None, lane: float = 0.0) -> str:
+    """Add `kind` with its front at x = `front`, facing +x (heading 1) or -x (-1), moving
+    and driven at `speed` m/s (its wheels catch up within a fraction of a second) or, with
+    None, parked with its brakes on, centred on y = `lane`. Returns the hull's name."""
+    spec = VEHICLES[kind]
+    length, width, height = spec.hull
+    centre = front - heading * length / 2
+    base = spec.clearance
+    moving = f", already at {speed:g} m/s" if speed else ""
+    plan.body(f"the {kind}'s hull: {spec.mass / 1000:g} t in all{moving}", name=name,
+              asset="box", material="steel", mass=spec.hull_mass, restitution=CRUMPLE,
+              color=list(spec.color), params={"length": length, "width": width,
+                                              "height": height},
+              position=[round(centre, 4), lane, base],
+              **({"velocity": [heading * speed, 0.0, 0.0]} if speed else {}))
+    top = f"{name}_{'turret' if kind == 'tank' else 'cabin'}"
+    plan.body(f"its {'turret' if kind == 'tank' else 'cabin'}, welded on", name=top,
+              asset="box", material="steel", mass=spec.top_mass, restitution=CRUMPLE,
+              color=list(spec.color), params=dict(zip(("length", "width", "height"), spec.top)),
+              position=[round(centre - heading * spec.top_back, 4), lane, base + height])
+    plan.joint(f"the {top.split('_')[-1]} is part of the hull", name=f"{top}_weld",
+               type="fixed", a=top, b=name, anchor=[round(centre, 4), lane, base + height])
+    _wheels(plan, spec, name, (centre, lane), heading, speed)
+    return name
+
+
+def _wheels(plan: Plan, spec: Spec, name: str, spot: tuple[float, float], heading: int,
+            speed: float | None) -> None:
+    """The wheels under a hull centred on `spot` (x, y)."""
+    length, width, _ = spec.hull
+    centre, lane = spot
+    radius, tread = spec.wheel_radius, spec.wheel_width
+    count = 2 * spec.wheels_a_side
+    span = length / 2 - radius - (0.05 if spec.wheels_a_side > 2 else 0.45)
+    if speed is None:
+        motor = {"speed": 0.0, "max_force": round(BRAKE_G * spec.mass * G * radius / count)}
+        why = "braked: parked"
+    else:
+        turn = heading * math.degrees(speed / radius)
+        motor = {"speed": round(turn, 2),
+                 "max_force": round(DRIVE_G * spec.mass * G * radius / count)}
+        why = f"driven at {speed:g} m/s ({speed * 3.6:.0f} km/h)"
+    for i in range(spec.wheels_a_side):
+        x = centre + (-span + 2 * span * i / (spec.wheels_a_side - 1))
+        for side, y in (("left", lane + width / 2 + tread / 2 + 0.02),
+                        ("right", lane - width / 2 - tread / 2 - 0.02)):
+            wheel = f"{name}_wheel_{i + 1}_{side}"
+            # a cylinder stands on its end: turned 90 degrees about x its axis runs along
+            # -y from its origin, which is one face's centre
+            plan.body(f"a wheel, {why}" if i == 0 and side == "left" else "", name=wheel,
+                      asset="cylinder", material="rubber", mass=spec.wheel_mass,
+                      color=[0.08, 0.08, 0.08],
+                      params={"radius": radius, "height": tread},
+                      position=[round(x, 4), round(y + tread / 2, 4), radius],
+                      rotation=[90.0, 0.0, 0.0])
+            plan.joint("", name=f"{wheel}_axle", type="hinge", a=wheel, b=name,
+                       anchor=[round(x, 4), round(y, 4), radius], axis=[0, 1, 0], motor=motor)
+
+
+def crash(plan: Plan, intent: Intent, kinds: list[str]) -> None:
+    """The first vehicle named drives into the second, parked ahead of it, or, named alone,
+    into a concrete wall."""
+    mover = kinds[0]
+    target = kinds[1] if len(kinds) > 1 else None
+    speed = VEHICLES[mover].speed
+    gap = 8.0 if mover == "car" else 6.0  # metres of road between them
+    plan.ground = {"material": "concrete", "size": 60}
+    first = vehicle(plan, mover, mover, 0.0, 1, speed)
+    second = target if target != mover else f"{target}_2"
+    if target is not None:
+        vehicle(plan, target, second, gap, -1, None)
+    else:
+        second = "wall"
+        plan.body("a concrete wall across the road, fixed", name=second, asset="wall",
+                  material="concrete", static=True,
+                  params={"thickness": 0.4, "width": 6.0, "height": 2.5},
+                  position=[gap + 0.2, 0.0, 0.0])
+    impact = gap / speed
+    plan.duration = round(impact + 1.5, 1)  # the run-up, the impact, and what follows
+    start = -VEHICLES[mover].hull[0]
+    end = gap + (VEHICLES[target].hull[0] if target else 1.0)  # the wall: 0.4 m and room
+    if target and VEHICLES[mover].mass > VEHICLES[target].mass:
+        end += speed * (plan.duration - impact)  # the heavier one pushes on
+    middle, span = (start + end) / 2, end - start
+    plan.camera = ({"position": [round(middle, 2), -round(1.6 * span, 1), round(0.3 * span, 1)],
+                    "look_at": [round(middle, 2), 0.0, 1.0], "fov": 40.0},
+                   "side-on and wide: the run-up, the impact and where both end up")
+    plan.check(f"the {mover} hits the {target or 'wall'}", contacts=first,
+               **{"with": second}, before=round(impact + 0.5, 2))
+    if target is None:
+        plan.check(f"and the {mover} stops against it", moves_less_than=first,
+                   distance=gap + 1.0)
+    elif VEHICLES[mover].mass > 5 * VEHICLES[target].mass:
+        plan.check(f"the {mover}, {VEHICLES[mover].mass / VEHICLES[target].mass:.0f} times "
+                   f"heavier, shoves the {target} well aside", moves_less_than=second,
+                   distance=1.0, **{"not": True})
+        plan.check(f"and drives on through: it keeps going past where the {target} stood",
+                   moves_less_than=first, distance=gap + 4.0, **{"not": True})
+    elif VEHICLES[target].mass > 5 * VEHICLES[mover].mass:
+        plan.check(f"the {target}, {VEHICLES[target].mass / VEHICLES[mover].mass:.0f} times "
+                   "heavier, barely moves", moves_less_than=second, distance=0.5)
+        plan.check(f"and the {mover} stops dead against it", moves_less_than=first,
+                   distance=gap + 2.0)

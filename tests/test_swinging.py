@@ -1,0 +1,58 @@
+"""Pendulums and Newton's cradle from a prompt, and the `swings` check that holds them to the
+textbook."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from bridge.loader import scene_from_document
+from physics.simulate import simulate
+from planner.offline import plan_offline
+from planner.offline.swinging import period
+from simshot.expectations import check_simulation
+from tests.helpers import make_scene
+
+
+def _checks(scene) -> dict[str, dict]:
+    return {c["check"]: c for c in check_simulation(scene, simulate(scene, None))}
+
+
+def test_the_compound_period_tends_to_the_ball_alone_when_the_rod_is_light():
+    ball_alone = 2 * math.pi * math.sqrt((1.0 + 0.4 * 0.1 ** 2) / 9.81)  # a 32 kg ball
+    assert period(1.0, 0.1, 1e-6) == pytest.approx(ball_alone, rel=2e-3)
+    assert period(1.0, 0.05, 10.0) > period(1.0, 0.05, 1.0)  # wider swings are slower
+
+
+def test_a_planned_pendulum_swings_at_its_predicted_period_and_a_wrong_claim_fails():
+    scene = scene_from_document(plan_offline("a 0.5 m pendulum swings").document)
+    claim = next(c for c in scene.expect if getattr(c, "swings", None))
+    assert claim.period == pytest.approx(period(0.5, 0.05, 10.0), abs=1e-4)
+    checks = _checks(scene)
+    assert checks["swings"]["passed"], checks
+    wrong = make_scene(**{**scene.model_dump(by_alias=True, exclude_none=True),
+                          "expect": [{"swings": "ball", "period": claim.period * 1.05}]})
+    assert not _checks(wrong)["swings"]["passed"]  # 5% off is outside the 2% tolerance
+
+
+def test_a_body_that_never_swings_fails_the_check():
+    scene = make_scene(duration=1.0, bodies=[{"name": "ball", "asset": "ball",
+                                              "position": [0, 0, 0]}],
+                       expect=[{"swings": "ball", "period": 1.0}])
+    check = _checks(scene)["swings"]
+    assert not check["passed"] and "does not swing" in check["detail"]
+
+
+def test_newtons_cradle_plans_and_verifies_one_ball_in_one_ball_out():
+    scene = scene_from_document(plan_offline("Newton's cradle on a desk").document)
+    assert sum(j.type == "hinge" for j in scene.joints) == 5
+    result = simulate(scene, None)
+    checks = {c["check"]: c for c in check_simulation(scene, result)}
+    assert all(c["passed"] for c in checks.values()), checks
+    first = min(c["time"] for c in result.events["collisions"]
+                if c["bodies"] == ["ball_1", "ball_2"])
+    rec = result.recording
+    k = np.searchsorted(rec.times, first + 0.03)
+    speeds = [rec.linvel[f"ball_{i}"][k, 0] for i in range(1, 6)]
+    assert speeds[4] > 10 * max(abs(s) for s in speeds[:4])  # welded balls collide
