@@ -2,9 +2,10 @@
 starting velocities may do to the bodies they hold."""
 from __future__ import annotations
 
+from bridge.assets.registry import ASSETS
 from bridge.joint_schema import WORLD
 from bridge.joint_tree import joint_trees
-from bridge.schema import GROUND, Scene, breakable_settings
+from bridge.schema import GROUND, Body, Scene, breakable_settings
 from bridge.suggest import unknown_name
 
 Path = tuple[str | int, ...]
@@ -15,7 +16,7 @@ HELD_EVENTS = ("set_velocity", "release", "remove", "break", "pour")  # not on a
 def joint_issues(scene: Scene) -> list[Issue]:
     """Every problem with the script's joints, as (data path, message)."""
     if not scene.joints:
-        return []
+        return _drives(scene)
     issues = _ends(scene)
     if issues:
         return issues  # the trees need every end to exist
@@ -32,12 +33,40 @@ def joint_issues(scene: Scene) -> list[Issue]:
                                (f"'{link.body}' moves with joint '{link.joint.name}', so it "
                                f"starts as its joint lets it; give the starting velocity to "
                                f"{where}, or push it with an event")))
+    issues += _drives(scene)
     for j, event in enumerate(scene.events):
         if event.action in HELD_EVENTS and event.target in held:
             issues.append((("events", j, event.action),
                            (f"`{event.action}` cannot act on '{event.target}': joint "
                            f"'{held[event.target]}' holds it (push it or apply a force "
                            "instead)")))
+    return issues
+
+
+def wheel_radius(body: Body) -> float | None:
+    """The radius a round body rolls on, if it has one."""
+    if body.asset is None:
+        return None
+    return {**ASSETS[body.asset].params, **body.params}.get("radius")
+
+
+def driven_wheels(scene: Scene, vehicle: str) -> list[int]:
+    """Indexes of the joints that drive `vehicle`: motorised hinges from a round body to it."""
+    bodies = {b.name: b for b in scene.bodies}
+    return [i for i, j in enumerate(scene.joints)
+            if j.type == "hinge" and j.motor is not None and j.b == vehicle
+            and j.a in bodies and wheel_radius(bodies[j.a]) is not None]
+
+
+def _drives(scene: Scene) -> list[Issue]:
+    issues = []
+    for j, event in enumerate(scene.events):
+        if event.action in ("drive", "brake") and not driven_wheels(scene, event.target):
+            where = ("events", j, "drive", "vehicle") if event.action == "drive" else \
+                ("events", j, "brake")
+            issues.append((where, (f"'{event.target}' has no wheels to drive: give it hinges "
+                           f"with `b: {event.target}` and a `motor`, from round bodies (a "
+                           "cylinder, a ball)")))
     return issues
 
 

@@ -30,7 +30,10 @@ class Joint(StrictModel):
     - slider: slides along `axis` (a drawer); `limits` in metres; a `motor` drives it.
     - fixed: welds the two as they stand.
     - spring: pulls `a`'s centre of mass toward `anchor` on `b` with `stiffness` N/m and
-      `damping` N s/m; `rest_length` defaults to their distance at t = 0."""
+      `damping` N s/m; `rest_length` defaults to their distance at t = 0.
+    A joint with `breaks_at` lets go, for good, once the force it carries passes that many
+    newtons (a hinge, ball, fixed joint or spring); the break is in events.json. Until then it
+    is a stiff constraint rather than an exact joint."""
 
     name: Name
     type: Literal["hinge", "ball", "slider", "fixed", "spring"]
@@ -46,6 +49,8 @@ class Joint(StrictModel):
     rest_length: Annotated[float, Field(ge=0)] | None = Field(
         None, description="metres (spring only); default: the length at t = 0")
     motor: Motor | None = None
+    breaks_at: Positive | None = Field(None, description="newtons: it lets go for good once it "
+                                       "carries more")
 
     @field_validator("axis")
     @classmethod
@@ -75,7 +80,13 @@ class Joint(StrictModel):
             raise PydanticCustomError("spring_only", "{fields} belong to a spring, not a "
                                       "{type}", {"fields": ", ".join(spring_only),
                                                  "type": self.type})
+        if self.breaks_at is not None and self.type == "slider":
+            raise PydanticCustomError("breaks_slider", "`breaks_at` is for a hinge, ball, "
+                                      "fixed joint or spring, not a slider yet")
         for field in ("limits", "motor"):
+            if getattr(self, field) is not None and self.breaks_at is not None:
+                raise PydanticCustomError("breaks_limits", "a joint with `breaks_at` has no "
+                                          "`{field}` yet: drop one of them", {"field": field})
             if getattr(self, field) is not None and self.type not in ("hinge", "slider"):
                 raise PydanticCustomError("hinge_slider", "`{field}` is for a hinge or a "
                                           "slider, not a {type}",

@@ -3,8 +3,8 @@
 Reduced coordinates make a joint exact (a pendulum keeps its period; a constraint between free
 bodies sags and drifts), but they need a tree. A joint to the world or to a static body holds
 its body to a fixed point, so it roots a tree of its own: two balls hung from one frame stay
-two trees and still collide, which bodies inside one tree do not. Springs are forces, never
-tree edges.
+two trees and still collide, which bodies inside one tree do not. Springs are forces and
+breakable joints constraints between trees, never tree edges.
 """
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def joint_trees(joints: list[Joint], static: set[str], order: list[str]
     """The trees the script's joints make, and the joints that cannot be built, as (index,
     field, message): one that closes a loop, or one whose two ends are both fixed."""
     rank = {name: i for i, name in enumerate(order)}
-    edges = [(i, j) for i, j in enumerate(joints) if j.type != "spring"]
+    edges = [(i, j) for i, j in enumerate(joints) if j.type != "spring" and j.breaks_at is None]
     problems = [(i, "a", (f"'{j.a}' and '{j.b}' are both fixed (static or the world): the joint "
                  "holds nothing; make one of them a dynamic body"))
                 for i, j in edges if is_fixed_end(j.a, static) and is_fixed_end(j.b, static)]
@@ -67,6 +67,10 @@ def joint_trees(joints: list[Joint], static: set[str], order: list[str]
         tree, loop = _grow(component, edges, static, rank)
         trees.append(tree)
         problems += loop
+    held = {n for j in joints if j.type != "spring" and j.breaks_at is not None
+            for n in (j.a, j.b) if n in rank and n not in static and n not in seen}
+    # a breakable joint is a constraint between multibodies, so its bodies must be ones
+    trees += [Tree(name, ()) for name in sorted(held, key=rank.__getitem__)]
     return trees, problems
 
 

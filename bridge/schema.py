@@ -209,8 +209,17 @@ class Pour(StrictModel):
         return toward
 
 
+class Drive(StrictModel):
+    """Drive a vehicle: each motorised hinge whose `b` is `vehicle` (its wheels, the hinge's
+    `a`, round with a `radius`) turns so as to roll it along its own +x axis (as scripted) at
+    `speed`; the hinges' `motor.max_force` is how hard. 0 brakes; negative reverses."""
+
+    vehicle: Name
+    speed: float = Field(description="m/s along the vehicle's +x axis")
+
+
 ACTIONS = ("push", "force", "set_velocity", "release", "remove", "spawn", "gravity", "break",
-           "pour")
+           "pour", "drive", "brake")
 
 
 class Event(StrictModel):
@@ -229,6 +238,9 @@ class Event(StrictModel):
     break_: Name | None = Field(None, alias="break",
                                 description="shatter a breakable body now, whatever the force")
     pour: Pour | None = None
+    drive: Drive | None = None
+    brake: Name | None = Field(None, description="hold a vehicle's wheels still: a drive at "
+                               "0 m/s")
 
     @model_validator(mode="after")
     def _one_trigger_one_action(self) -> Event:
@@ -254,8 +266,10 @@ class Event(StrictModel):
     def target(self) -> str | None:
         """The body the event acts on, if any."""
         value = self.value
-        if self.action in ("release", "remove", "break"):
+        if self.action in ("release", "remove", "break", "brake"):
             return value
+        if self.action == "drive":
+            return value.vehicle
         if self.action == "spawn":
             return value.name
         return getattr(value, "body", None)

@@ -15,6 +15,7 @@ import numpy as np
 import pybullet as p
 
 from bridge.assets.build import geometry_for, mass_properties
+from bridge.joint_checks import driven_wheels, wheel_radius
 from bridge.joint_tree import Link, Tree
 from bridge.schema import Body, Scene
 from bridge.transforms import compose, invert, quat_from_euler_deg, quat_to_matrix
@@ -27,6 +28,7 @@ JOINT_TYPES = {"hinge": p.JOINT_REVOLUTE, "ball": p.JOINT_SPHERICAL,
                "slider": p.JOINT_PRISMATIC, "fixed": p.JOINT_REVOLUTE}
 IDENTITY = (0.0, 0.0, 0.0, 1.0)
 Stop = tuple[int, int, float, float]  # multibody uid, joint index, low, high (rad or m)
+Wheel = tuple[int, int, float, float]  # uid, joint index, rad/s per m/s driven, most torque
 
 
 @dataclass
@@ -84,6 +86,23 @@ def configure_joints(client: int, uid: int, tree: Tree) -> list[Stop]:
     # Bullet damps every multibody a little; nothing here is damped unless scripted
     p.changeDynamics(uid, -1, linearDamping=0.0, angularDamping=0.0, physicsClientId=client)
     return stops
+
+
+def wheels(uid: int, tree: Tree, scene: Scene) -> dict[str, list[Wheel]]:
+    """Per vehicle, the hinges that roll it forward (its own +x as scripted) when driven."""
+    bodies = {body.name: body for body in scene.bodies}
+    found: dict[str, list[Wheel]] = {}
+    for index, link in enumerate(tree.links):
+        joint = link.joint
+        if link.index not in driven_wheels(scene, joint.b):
+            continue
+        side = quat_to_matrix(quat_from_euler_deg(bodies[joint.b].rotation))[:, 1]
+        axis = np.asarray(joint.axis, float) / np.linalg.norm(joint.axis)
+        # rolling along +x turns a wheel about +y: rate = 1 / r about the vehicle's side axis
+        rate = float(np.sign(axis @ side)) / wheel_radius(bodies[joint.a])
+        found.setdefault(joint.b, []).append((uid, index, link.sign * rate,
+                                              joint.motor.max_force))
+    return found
 
 
 def hold_stops(client: int, stops: list[Stop]) -> None:

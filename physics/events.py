@@ -89,6 +89,10 @@ class EventScheduler:
             world.set_gravity(np.asarray(value))
         elif action == "break" and self.shatter is not None:
             self.shatter(world, value, step)
+        elif action == "drive":
+            world.drive(value.vehicle, value.speed)
+        elif action == "brake":
+            world.drive(value, 0.0)
         elif action == "pour":
             if world.bodies[value.body].static:
                 world.release(value.body)

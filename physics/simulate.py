@@ -20,6 +20,7 @@ from bridge.schema import Liquid, Scene, breakable_settings
 from bridge.shot import framed_events
 from bridge.timing import TimeMap
 from bridge.trajectory import Trajectory, sample
+from physics.breakable import BreakableJoints
 from physics.contacts import ContactRecorder, Episode
 from physics.events import EventScheduler
 from physics.fracture import Fractures
@@ -39,7 +40,8 @@ PROGRESS_UPDATES = 100  # at most this many progress reports a run (a bar needs 
 @dataclass
 class SimResult:
     recording: Trajectory  # every body every `interval` seconds from t = 0
-    events: dict  # collisions, fractures, events, spills, topples: simulated time, no frames
+    events: dict  # collisions, fractures, events, spills, topples, joint breaks: simulated
+    # time, no frames
     masses: dict[str, float]
     steps: int
     interval: float  # seconds between recorded samples
@@ -96,6 +98,8 @@ class _Loop:
         self.water = WaterVolumes(scene.water, world.gravity) if scene.water else None
         self.springs = Springs(world, scene.joints) if any(
             j.type == "spring" for j in scene.joints) else None
+        self.breakable = BreakableJoints(world, scene.joints) if any(
+            j.breaks_at and j.type != "spring" for j in scene.joints) else None
         # springs store energy the monitor's sum does not count; motors do work
         self.unsummed = self.springs is not None or any(j.motor for j in scene.joints)
         self.fluids, self.walls = _fluids(world, scene)
@@ -142,7 +146,7 @@ class _Loop:
         if self.fractures is not None:
             self.fractures.before_step(world)
         if self.springs is not None:
-            self.springs.before_step(world)
+            self.springs.before_step(world, step)
         pushed = self.walls is not None and self.walls.apply(world.dt, scheduler.held)
         before = time.perf_counter()
         world.step()
@@ -153,6 +157,8 @@ class _Loop:
             for fluid in self.fluids:
                 fluid.step(world.dt, self.walls, world.gravity)
             self.fluid += time.perf_counter() - started
+        if self.breakable is not None:
+            self.breakable.after_step(world, step + 1)
         self.contacts.after_step(step + 1, world.contact_points(), world.names)
         if self.fractures is not None:
             self.fractures.after_step(world, step + 1, self.contacts.peaks)
@@ -169,7 +175,8 @@ class _Loop:
         events = {"collisions": [_collision(e, dt) for e in self.contacts.episodes()],
                   "fractures": fractures, "events": list(self.scheduler.fired),
                   "spills": spills(recording, self.containers, fractures),
-                  "topples": topples(recording, self.dynamic_bounds)}
+                  "topples": topples(recording, self.dynamic_bounds),
+                  "joint_breaks": self._joint_breaks()}
         masses = dict(self.world.masses)
         masses.update({l.name: l.density * l.volume_ml * 1e-6 for l in self.scene.liquids})
         swaps = self.fractures.swap_seconds if self.fractures else []
@@ -177,6 +184,12 @@ class _Loop:
                    "swap_max": max(swaps, default=0.0)}
         return SimResult(recording, events, masses, self.last,
                          self.every * dt, self.scene.time_map(), timings)
+
+
+    def _joint_breaks(self) -> list[dict]:
+        breaks = [b for hook in (self.springs, self.breakable) if hook is not None
+                  for b in hook.breaks]
+        return sorted(breaks, key=lambda b: (b["time"], b["joint"]))
 
 
 def _fragments(scene: Scene) -> int:

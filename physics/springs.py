@@ -8,6 +8,7 @@ import numpy as np
 
 from bridge.joint_schema import WORLD, Joint
 from bridge.transforms import invert, quat_to_matrix
+from physics.breakable import joint_break
 from physics.world import World
 
 
@@ -23,6 +24,7 @@ class Springs:
     """The script's spring joints, each pulling its `a` toward its anchor on `b`."""
 
     def __init__(self, world: World, joints: list[Joint]):
+        self.breaks: list[dict] = []
         self.springs = []
         for joint in joints:
             if joint.type != "spring":
@@ -37,8 +39,8 @@ class Springs:
                 rest = float(np.linalg.norm(world.state(joint.a)[0] - joint.anchor))
             self.springs.append(_Spring(joint, holder, anchor, rest))
 
-    def before_step(self, world: World) -> None:
-        for spring in self.springs:
+    def before_step(self, world: World, step: int) -> None:
+        for spring in list(self.springs):
             if spring.joint.a not in world.bodies or (
                     spring.holder is not None and spring.holder not in world.bodies):
                 continue
@@ -52,6 +54,11 @@ class Springs:
             rate = float((velocity - anchor_velocity) @ along)
             force = -(spring.joint.stiffness * (length - spring.rest)
                       + spring.joint.damping * rate) * along
+            pull = float(np.linalg.norm(force))
+            if spring.joint.breaks_at is not None and pull > spring.joint.breaks_at:
+                self.springs.remove(spring)
+                self.breaks.append(joint_break(spring.joint, step * world.dt, pull))
+                continue
             world.apply_force(spring.joint.a, force)
             if spring.holder is not None:
                 world.apply_force(spring.holder, -force, at=anchor)

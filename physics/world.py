@@ -17,7 +17,14 @@ from bridge.joint_tree import Tree, joint_trees
 from bridge.materials import MATERIALS, Material
 from bridge.schema import GROUND, Body, Scene
 from bridge.transforms import quat_from_euler_deg, quat_to_matrix
-from physics.articulation import Stop, articulate, configure_joints, hold_stops
+from physics.articulation import (
+    Stop,
+    Wheel,
+    articulate,
+    configure_joints,
+    hold_stops,
+    wheels,
+)
 from physics.bodies import LiveBody, Solid, part_key
 from physics.shapes import collision_shape
 
@@ -35,6 +42,7 @@ class World:
         self.masses: dict[str, float] = {}  # every body ever created, removed ones included
         self.gravity = np.array(scene.world.gravity, dtype=float)
         self.stops: list[Stop] = []  # joint limits, held after each step
+        self.wheels: dict[str, list[Wheel]] = {}  # per vehicle, the hinges a drive turns
         self._configure()
         if scene.world.ground is not None:
             self._add_ground()
@@ -87,6 +95,8 @@ class World:
         for live in parts:
             self.adopt(live)
         self.stops += configure_joints(self.client, uid, tree)
+        for vehicle, driven in wheels(uid, tree, self.scene).items():
+            self.wheels.setdefault(vehicle, []).extend(driven)
         if tree.root is not None:
             root = self.bodies[tree.root].body
             self.set_velocity(tree.root, np.asarray(root.velocity, float),
@@ -240,6 +250,12 @@ class World:
     def _set_velocity(self, live: LiveBody, linear: np.ndarray, angular: np.ndarray) -> None:
         p.resetBaseVelocity(live.uid, linear.tolist(), angular.tolist(),
                             physicsClientId=self.client)
+
+    def drive(self, vehicle: str, speed: float) -> None:
+        """Turn the vehicle's wheels to roll it at `speed` m/s along its own +x (0: brake)."""
+        for uid, index, rate, torque in self.wheels[vehicle]:
+            p.setJointMotorControl2(uid, index, p.VELOCITY_CONTROL, targetVelocity=rate * speed,
+                                    force=torque, physicsClientId=self.client)
 
     def set_gravity(self, gravity: np.ndarray) -> None:
         self.gravity = np.asarray(gravity, dtype=float)

@@ -108,3 +108,13 @@ def test_a_tree_without_a_fixed_point_is_rooted_at_its_first_body_and_keeps_the_
     trees, _ = joint_trees([_joint("j", "cart", "wheel")], set(), ["cart", "wheel"])
     assert trees[0].root == "cart" and trees[0].links[0].body == "wheel"
     assert trees[0].links[0].sign == -1  # the wheel is `b`: its angle is the cart's, negated
+
+
+@pytest.mark.parametrize(("joint", "fragment"), [
+    ("{name: j, type: slider, a: bob, anchor: [0, 0, 1], breaks_at: 50}", "not a slider"),
+    ("{name: j, type: hinge, a: bob, anchor: [0, 0, 1], breaks_at: 50, limits: [-5, 5]}",
+     "no `limits` yet"),
+])
+def test_what_a_breakable_joint_cannot_have_yet_is_refused(tmp_path, joint, fragment):
+    problem = _problem(tmp_path, HEAD + f"  - {joint}\n", fragment)
+    assert problem.field == "joints[0]"

@@ -253,3 +253,52 @@ def test_a_push_on_a_hung_body_swings_it_with_the_impulse_given():
     # a bob on a massless rod: the push goes into the swing, less the ball's own spin
     expected = 0.5 / mass / (1 + 0.4 * 0.05 ** 2 / 0.5 ** 2)
     assert np.linalg.norm(rec.linvel["bob"][k]) == pytest.approx(expected, rel=0.01)
+
+
+def _swung_out(joint_type: str, breaks_at_weights: float, degrees: float = 60.0):
+    """A 1 m pendulum let go from `degrees` on a joint that breaks at so many bob weights."""
+    theta = math.radians(degrees)
+    centre = (math.sin(theta), 0.0, 2.0 - math.cos(theta))
+    mass = 7850 * 4 / 3 * math.pi * 0.05 ** 3
+    scene = make_scene(duration=1.2, bodies=[_ball("bob", centre, 0.05)], joints=[
+        {"name": "pin", "type": joint_type, "a": "bob", "anchor": [0, 0, 2.0],
+         "axis": [0, 1, 0], "breaks_at": breaks_at_weights * mass * G}])
+    return simulate(scene), mass
+
+
+@pytest.mark.parametrize("joint_type", ["ball", "hinge"])
+def test_a_pendulum_lets_go_where_its_tension_passes_the_breaking_force(joint_type):
+    result, mass = _swung_out(joint_type, 1.5)
+    (broke,) = result.events["joint_breaks"]
+    assert broke["joint"] == "pin" and broke["bodies"] == ["bob", "world"]
+    assert broke["force"] >= 1.5 * mass * G
+    rec = result.recording
+    k = np.searchsorted(rec.times, broke["time"])
+    centre = _centre(rec, "bob", 0.05)[k]
+    angle = math.degrees(math.atan2(centre[0], 2.0 - centre[2]))
+    # tension mg (3 cos(a) - 2 cos(60)) reaches 1.5 mg at a = 33.6 degrees, still falling
+    assert angle == pytest.approx(33.6, abs=2.0)
+    later = rec.linvel["bob"][k + 5:k + 30, 2]
+    assert np.diff(later).mean() / (rec.times[1] - rec.times[0]) == pytest.approx(-G, rel=1e-3)
+
+
+def test_a_joint_below_its_breaking_force_holds():
+    result, _ = _swung_out("ball", 2.2)  # the bottom of the swing pulls 2 bob weights
+    assert result.events["joint_breaks"] == []
+    reach = np.linalg.norm(_centre(result.recording, "bob", 0.05) - [0, 0, 2.0], axis=1)
+    assert np.abs(reach - 1.0).max() < 0.02  # stiff (1% under twice the weight), not exact
+
+
+def test_a_spring_snaps_when_stretched_past_its_breaking_force():
+    scene = make_scene(duration=1.0, bodies=[_ball("weight", (0, 0, 1.0), 0.05)], joints=[
+        {"name": "coil", "type": "spring", "a": "weight", "anchor": [0, 0, 1.5],
+         "stiffness": 100.0, "rest_length": 0.5, "breaks_at": 60.0}])
+    result = simulate(scene)
+    (snap,) = result.events["joint_breaks"]
+    assert snap["joint"] == "coil" and 60.0 < snap["force"] < 62.0
+    rec = result.recording
+    k = np.searchsorted(rec.times, snap["time"])
+    drop = 1.0 - (rec.pos["weight"][k, 2] + 0.05)
+    assert drop == pytest.approx(0.6, abs=0.02)  # 60 N at 100 N/m
+    landed = [c for c in result.events["collisions"] if c["bodies"] == ["ground", "weight"]]
+    assert landed and landed[0]["time"] > snap["time"]  # then it falls to the floor

@@ -4,11 +4,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bridge.loader import scene_from_document
+from bridge.errors import UserError
+from bridge.loader import load_scene, scene_from_document
 from physics.simulate import simulate
 from planner.offline import plan_offline
-from planner.offline.vehicles import VEHICLES
+from planner.offline.layout import Plan
+from planner.offline.vehicles import VEHICLES, vehicle
 from simshot.expectations import check_simulation
+from tests.helpers import make_scene
 
 
 def _crash(prompt: str):
@@ -64,3 +67,32 @@ def test_a_toy_car_or_a_tank_of_water_is_no_vehicle():
     for prompt in ("A toy car rolls down a ramp", "An iron block sinks in a tank of water"):
         scene = scene_from_document(plan_offline(prompt).document)
         assert not scene.joints, prompt
+
+
+def _parked(heading: int):
+    plan = Plan(name="drive")
+    vehicle(plan, "car", "car", 0.0, heading, None)
+    return [item.data for item in plan.bodies], [item.data for item in plan.joints]
+
+
+@pytest.mark.parametrize("heading", [1, -1])
+def test_a_parked_car_drives_forward_when_told_and_stops_when_braked(heading):
+    bodies, joints = _parked(heading)
+    scene = make_scene(duration=4.0, bodies=bodies, joints=joints, events=[
+        {"at": 0.2, "drive": {"vehicle": "car", "speed": 8.0}}, {"at": 2.5, "brake": "car"}])
+    result = simulate(scene, None)
+    rec = result.recording
+    assert _speed(rec, "car", 0.15) == pytest.approx(0.0, abs=1e-3)  # parked: braked
+    assert heading * _speed(rec, "car", 2.4) == pytest.approx(8.0, rel=0.02)  # forward
+    assert abs(_speed(rec, "car", 3.9)) < 0.05  # braked to a stop
+    assert [e["kind"] for e in result.events["events"]] == ["drive", "brake"]
+
+
+def test_a_drive_needs_wheels(tmp_path):
+    path = tmp_path / "scene.yaml"
+    path.write_text("name: x\nbodies:\n  - {name: crate, asset: box}\n"
+                    "events:\n  - {at: 0.5, drive: {vehicle: crate, speed: 3}}\n")
+    with pytest.raises(UserError) as info:
+        load_scene(path)
+    (problem,) = info.value.problems
+    assert problem.field == "events[0].drive.vehicle" and "no wheels" in problem.message

@@ -71,17 +71,19 @@ def vehicle(plan: Plan, kind: str, name: str, front: float, heading: int,
     centre = front - heading * length / 2
     base = spec.clearance
     moving = f", already at {speed:g} m/s" if speed else ""
+    facing = [0.0, 0.0, 90.0 - 90.0 * heading]  # its own +x is its front: a drive's forward
     plan.body(f"the {kind}'s hull: {spec.mass / 1000:g} t in all{moving}", name=name,
               asset="box", material="steel", mass=spec.hull_mass, restitution=CRUMPLE,
               color=list(spec.color), params={"length": length, "width": width,
                                               "height": height},
-              position=[round(centre, 4), lane, base],
+              position=[round(centre, 4), lane, base], rotation=facing,
               **({"velocity": [heading * speed, 0.0, 0.0]} if speed else {}))
     top = f"{name}_{'turret' if kind == 'tank' else 'cabin'}"
     plan.body(f"its {'turret' if kind == 'tank' else 'cabin'}, welded on", name=top,
               asset="box", material="steel", mass=spec.top_mass, restitution=CRUMPLE,
               color=list(spec.color), params=dict(zip(("length", "width", "height"), spec.top)),
-              position=[round(centre - heading * spec.top_back, 4), lane, base + height])
+              position=[round(centre - heading * spec.top_back, 4), lane, base + height],
+              rotation=facing)
     plan.joint(f"the {top.split('_')[-1]} is part of the hull", name=f"{top}_weld",
                type="fixed", a=top, b=name, anchor=[round(centre, 4), lane, base + height])
     _wheels(plan, spec, name, (centre, lane), heading, speed)
