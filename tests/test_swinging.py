@@ -56,3 +56,18 @@ def test_newtons_cradle_plans_and_verifies_one_ball_in_one_ball_out():
     k = np.searchsorted(rec.times, first + 0.03)
     speeds = [rec.linvel[f"ball_{i}"][k, 0] for i in range(1, 6)]
     assert speeds[4] > 10 * max(abs(s) for s in speeds[:4])  # welded balls collide
+
+
+@pytest.mark.slow
+def test_a_wrecking_ball_swings_through_a_brick_wall():
+    scene = scene_from_document(plan_offline("a wrecking ball smashes a brick wall").document)
+    result = simulate(scene, None)
+    checks = {c["check"]: c for c in check_simulation(scene, result)}
+    assert all(c["passed"] for c in checks.values()), checks
+    hit = min(c["time"] for c in result.events["collisions"]
+              if "ball" in c["bodies"] and any(b.startswith("brick") for b in c["bodies"]))
+    quarter = period(3.0, 0.3, 40.0) / 4  # from let-go to the bottom of its swing
+    assert hit == pytest.approx(quarter, abs=0.05)
+    moved = [np.linalg.norm(result.recording.pos[b.name][-1] - result.recording.pos[b.name][0])
+             for b in scene.bodies if b.name.startswith("brick")]
+    assert sum(m > 0.3 for m in moved) > len(moved) / 3  # a breach, not a dent

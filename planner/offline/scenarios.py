@@ -38,6 +38,9 @@ def fill(plan: Plan, intent: Intent) -> str:
     if driven and intent.actions & {"drive", "hit", "collide", "push", "roll"}:
         vehicles.crash(plan, intent, driven)
         return "vehicles"
+    if swinging.wants_wrecking_ball(intent):
+        swinging.wrecking_ball(plan, intent)
+        return "wrecking_ball"
     if swinging.wants_cradle(intent):
         swinging.cradle(plan, intent)
         return "newtons_cradle"

@@ -139,3 +139,53 @@ def cradle(plan: Plan, intent: Intent) -> None:
     plan.camera = ({"position": [round(middle, 3), -1.0, round(desk + height + 0.25, 3)],
                     "look_at": [round(middle, 3), 0.0, round(desk + height, 3)], "fov": 40.0},
                    "side-on and close: the row of balls fills the frame")
+
+
+WRECK_RADIUS, WRECK_LENGTH, WRECK_DEG = 0.3, 3.0, 40.0  # an 890 kg steel ball on a 3 m cable
+BRICK_COLUMNS, BRICK_ROWS = 6, 14
+
+
+def wants_wrecking_ball(intent: Intent) -> bool:
+    return intent.has("wrecking ball", "wrecking balls", "demolition ball")
+
+
+def wrecking_ball(plan: Plan, intent: Intent) -> None:
+    """A steel ball swung on a cable from a crane's jib into a brick wall."""
+    brick = ASSETS["brick"].params
+    lowest = (BRICK_ROWS // 2 - 0.5) * brick["height"]  # its centre meets the middle row
+    pivot = (0.0, 0.0, round(lowest + WRECK_LENGTH, 4))
+    degrees = min(intent.angle or WRECK_DEG, 70.0)
+    mast = -(WRECK_LENGTH * math.sin(math.radians(degrees)) + WRECK_RADIUS + 0.8)
+    plan.body("the crane's jib the cable hangs from (static)", name="jib", asset="box",
+              material="steel", static=True,
+              params={"length": round(0.3 - mast, 4), "width": 0.3, "height": 0.3},
+              position=[round(mast / 2, 4), 0.0, pivot[2] + CLEAR])
+    plan.body("its mast", name="mast", asset="box", material="steel", static=True,
+              params={"length": 0.4, "width": 0.4, "height": round(pivot[2] + CLEAR, 4)},
+              position=[round(mast, 4), 0.0, 0.0])
+    _hung(plan, "", pivot, WRECK_LENGTH, WRECK_RADIUS, -degrees,
+          f"the wrecking ball: {_steel_mass(WRECK_RADIUS):.0f} kg of steel, pulled back "
+          f"{degrees:g} degrees and let go")
+    face = WRECK_RADIUS + 0.02  # the wall's face, just clear of the ball at the bottom
+    for row in range(BRICK_ROWS):
+        shift = brick["length"] / 2 if row % 2 else 0.0  # running bond
+        for column in range(BRICK_COLUMNS):
+            y = (column - (BRICK_COLUMNS - 1) / 2) * brick["length"] + shift
+            plan.body("a brick wall in running bond, dry-laid" if row == column == 0 else "",
+                      name=f"brick_{row + 1}_{column + 1}", asset="brick",
+                      rotation=[0.0, 0.0, 90.0],
+                      position=[round(face + brick["width"] / 2, 4), round(y, 4),
+                                round(row * brick["height"], 4)])
+    target = f"brick_{BRICK_ROWS // 2}_{BRICK_COLUMNS // 2}"
+    swing = period(WRECK_LENGTH, WRECK_RADIUS, degrees) / 4
+    plan.duration = round(swing + 2.0, 1)
+    plan.check("the ball swings into the wall", contacts="ball", **{"with": target},
+               before=round(swing + 0.3, 2))
+    plan.check("and knocks the bricks it hits out", moves_less_than=target, distance=0.5,
+               **{"not": True})
+    plan.camera = ({"position": [4.5, -5.5, 2.4], "look_at": [0.0, 0.0, 1.2], "fov": 40.0},
+                   "three-quarter view: the swing, the wall and the bricks flying")
+
+
+def _steel_mass(radius: float) -> float:
+    return MATERIALS["steel"].density * 4 / 3 * math.pi * radius ** 3
