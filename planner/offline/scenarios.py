@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bridge.assets.registry import ASSETS
 from bridge.errors import UserError
-from planner.offline import aiming, pouring, swinging, vehicles
+from planner.offline import aiming, hinged, pouring, swinging, vehicles
 from planner.offline import arrangements as ar
 from planner.offline import motion as mo
 from planner.offline.layout import SPHERES, Plan
@@ -38,6 +38,12 @@ def fill(plan: Plan, intent: Intent) -> str:
     if driven and intent.actions & {"drive", "hit", "collide", "push", "roll"}:
         vehicles.crash(plan, intent, driven)
         return "vehicles"
+    if hinged.wants_seesaw(intent):
+        hinged.seesaw(plan, intent)
+        return "seesaw"
+    if hinged.wants_door(intent):
+        hinged.door(plan, intent)
+        return "door"
     if swinging.wants_wrecking_ball(intent):
         swinging.wrecking_ball(plan, intent)
         return "wrecking_ball"
