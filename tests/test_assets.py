@@ -45,6 +45,7 @@ def expected_extents(name: str, q: dict[str, float]) -> tuple[float | None, ...]
         return q["thickness"], q["width"], q["height"]
     special = {
         "table": lambda: (q["width"], q["depth"], q["height"]),
+        "chair": lambda: (q["width"], q["depth"], q["height"]),
         "shelf": lambda: (q["width"], q["depth"], q["height"]),
         "tray": lambda: (q["width"], q["depth"], q["height"]),
         "floor_tile": lambda: (q["width"], q["depth"], q["thickness"]),

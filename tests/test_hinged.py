@@ -1,9 +1,14 @@
-"""A door and a seesaw from a prompt: hinged to the world, verified, and physically right."""
+"""Everyday mechanics from a prompt, verified and physically right: a door and a seesaw on
+hinges, and a chair that tips over."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from bridge.assets.build import BUILDERS
+from bridge.assets.registry import ASSETS
 from bridge.loader import scene_from_document
+from bridge.materials import MATERIALS
 from bridge.transforms import quat_to_matrix
 from physics.simulate import simulate
 from planner.offline import plan_offline
@@ -33,3 +38,11 @@ def test_a_bowling_ball_on_a_seesaw_throws_the_tennis_ball_up():
     rec = _verified("A bowling ball drops onto a seesaw")
     rise = rec.pos["tennis_ball"][:, 2] - rec.pos["tennis_ball"][0, 2]
     assert rise.max() > 0.5
+
+
+def test_a_chair_is_kitchen_chair_sized_and_tips_over_backward_when_shoved():
+    visual, _ = BUILDERS["chair"](ASSETS["chair"].params)
+    assert visual.bounds[1][2] == pytest.approx(0.9) and 5.0 < visual.volume * MATERIALS["wood"].density < 8
+    rec = _verified("A chair tips over")
+    up = np.array([quat_to_matrix(q)[:, 2] for q in rec.quat["chair"]])
+    assert up[-1, 0] > 0.8  # lying on its back: its up axis now points along +x

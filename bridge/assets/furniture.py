@@ -23,6 +23,19 @@ def table(p: Params) -> Shape:
     return boxes([([w, d, top], [0, 0, h - top / 2]), *legs])
 
 
+def chair(p: Params) -> Shape:
+    """Four legs, a seat and a back rising from its +x edge: it faces -x."""
+    w, d, seat, h = p["width"], p["depth"], p["seat_height"], p["height"]
+    leg, board = 0.035, 0.025
+    x, y = w / 2 - leg / 2, d / 2 - leg / 2
+    legs = [([leg, leg, seat - board], [sx * x, sy * y, (seat - board) / 2])
+            for sx in (-1, 1) for sy in (-1, 1)]
+    rise = h - seat
+    uprights = [([leg, leg, rise], [x, sy * y, seat + rise / 2]) for sy in (-1, 1)]
+    back = ([0.02, d - 2 * leg, rise * 0.45], [x, 0, h - rise * 0.45 / 2])
+    return boxes([([w, d, board], [0, 0, seat - board / 2]), *legs, *uprights, back])
+
+
 def shelf(p: Params) -> Shape:
     """Two sides, `boards` evenly spaced boards (bottom and top included) and a back."""
     w, d, h = p["width"], p["depth"], p["height"]
@@ -77,6 +90,6 @@ def pool_table(p: Params) -> Shape:
 
 
 BUILDERS: dict[str, Callable[[Params], Shape]] = {
-    "table": table, "shelf": shelf, "ramp": ramp, "wall": wall, "floor_tile": floor_tile,
+    "table": table, "chair": chair, "shelf": shelf, "ramp": ramp, "wall": wall, "floor_tile": floor_tile,
     "tray": tray, "pool_table": pool_table,
 }

@@ -34,6 +34,7 @@ PARAMS: dict[str, tuple[str, str]] = {
     "radius": ("m", "outer radius at the widest point"),
     "wall": ("m", "wall thickness: the inside is the outside offset inward by it"),
     "top": ("m", "thickness of the table top"),
+    "seat_height": ("m", "height of the seat's top surface"),
     "boards": ("count", "number of boards, bottom and top included, evenly spaced (at least 2)"),
     "angle_deg": ("deg", "slope above the horizontal"),
 }
@@ -138,6 +139,11 @@ _SPECS = [
     # other objects
     _a("brick", "object", "stone", {"length": 0.215, "width": 0.1025, "height": 0.065}),
     _a("crate", "object", "wood", {"length": 0.4, "width": 0.4, "height": 0.3}, mass=5.0),
+    _a("chair", "object", "wood", {"width": 0.44, "depth": 0.42, "seat_height": 0.45,
+                                   "height": 0.9},
+       description="a kitchen chair: four legs, a seat and a back along its +x edge (it "
+       "faces -x); about 7 kg of wood",
+       param_notes={"width": _ACROSS, "height": "to the top of the back"}),
     _a("book", "object", "cardboard", {"length": 0.24, "width": 0.17, "height": 0.03},
        mass=0.6),
     _a("egg", "object", "eggshell", {"radius": 0.022, "height": 0.057}, mass=0.058,

@@ -68,7 +68,7 @@ NOUNS: dict[str, Noun] = {
     "cylinder": _n("cylinder"), "tray": _n("tray"), "tile": _n("floor_tile"),
     "table": _n("table"), "desk": _n("table", label="table"), "counter": _n("table",
                                                                              label="counter"),
-    "shelf": _n("shelf"), "bookshelf": _n("shelf"), "ramp": _n("ramp"),
+    "shelf": _n("shelf"), "bookshelf": _n("shelf"), "chair": _n("chair"), "ramp": _n("ramp"),
     "slope": _n("ramp"), "incline": _n("ramp"), "wall": _n("wall"),
     "piece of iron": _n("block", "iron", label="iron"), "iron": _n("block", "iron",
                                                                    label="iron"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from planner.offline import actors as ac
-from planner.offline.layout import SPHERES, Plan
+from planner.offline.layout import SPHERES, Plan, params_of
 from planner.offline.parse import Intent, Mention
 
 G = 9.81
@@ -19,6 +19,7 @@ TALL_ENOUGH = 0.09
 # longer shove from further back threw it 1.6 m and its juice over 3 m of floor.
 FULL_FROM_EDGE, FULL_SHOVE = 0.25, 6.0
 MAX_DROPPED = 6  # per kind: each breakable body is pre-fractured, which takes time
+CHAIR_SHOVE = 4.0  # N s at the top of a 6.5 kg chair's back: enough to carry it over its legs
 
 
 def spread(count: int, spacing: float) -> list[float]:
@@ -242,6 +243,9 @@ def slide(plan: Plan, intent: Intent, actors: list[Mention], on_table: bool) -> 
 
 def topple(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     """Upright objects tipped over by a nudge near the top (spilling what they hold)."""
+    if any(m.asset == "chair" for m in actors):
+        _chair_tips(plan, intent, next(m for m in actors if m.asset == "chair"))
+        return
     plan.body("the table, fixed", name="table", asset="table", static=True)
     items = ac.instances(actors, 4)
     for i, (m, k) in enumerate(items):
@@ -254,6 +258,19 @@ def topple(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
         if liquid and "spill" in intent.actions:
             plan.check("the liquid spills out", liquid_stays_in=liquid, container=name,
                        **{"not": True})
+    plan.duration = 2.5
+
+
+def _chair_tips(plan: Plan, intent: Intent, m: Mention) -> None:
+    """A chair on the floor, shoved backward at the top of its back: it tips over its back
+    legs."""
+    name = ac.add(plan, m, intent, (0.0, 0.0, 0.0), "standing on the floor, facing -x")
+    top = params_of("chair", {})["height"] - 0.03
+    plan.event("a shove at the top of its back, backward", at=0.3,
+               push={"body": name, "impulse": [CHAIR_SHOVE, 0.0, 0.0],
+                     "point": [0.2, 0.0, round(top, 3)]})
+    plan.check("it tips over backward and stays down", falls_over=name, angle=60)
+    plan.focus.extend([(0.0, 0.0, top), (top + 0.2, 0.0, 0.0)])  # standing, and fallen
     plan.duration = 2.5
 
 
