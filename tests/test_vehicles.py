@@ -28,9 +28,19 @@ def _speed(rec, name: str, t: float) -> float:
     return float(rec.linvel[name][np.searchsorted(rec.times, t), 0])
 
 
-def test_vehicles_have_their_real_masses():
-    assert VEHICLES["car"].mass == pytest.approx(1400, rel=0.05)
-    assert VEHICLES["tank"].mass == pytest.approx(60000, rel=0.05)
+@pytest.mark.parametrize(("kind", "mass"), [("car", 1400), ("tank", 60000), ("truck", 11000),
+                                            ("bus", 12000), ("cart", 24)])
+def test_vehicles_have_their_real_masses(kind, mass):
+    assert VEHICLES[kind].mass == pytest.approx(mass, rel=0.05)
+
+
+@pytest.mark.parametrize("prompt", ["A bus crashes into a car", "A truck drives into a wall",
+                                    "A cart rolls into a wall"])
+def test_other_vehicles_plan_and_verify(prompt):
+    scene = scene_from_document(plan_offline(prompt).document)
+    result = simulate(scene, None)
+    checks = check_simulation(scene, result)
+    assert len(checks) >= 2 and all(c["passed"] for c in checks), checks
 
 
 def test_a_tank_shoves_a_parked_car_aside_and_drives_on():

@@ -16,6 +16,8 @@ from planner.offline.parse import Intent
 
 G = 9.81
 CRUMPLE = 0.1  # restitution of a vehicle's body against another's
+MAX_VIEW = 26.0  # m of road the camera shows at most
+TOPS = {"tank": "turret", "bus": "roof_unit", "cart": "handle"}  # the part on the hull
 DRIVE_G, BRAKE_G = 0.5, 0.7  # the most a motor can accelerate, or brakes hold, in g
 
 
@@ -47,6 +49,12 @@ VEHICLES = {
                 2, 25.0, 13.9, (0.7, 0.1, 0.1), top_back=0.3),  # 1.4 t, 50 km/h
     "tank": Spec("tank", (7.0, 3.4, 1.2), (3.6, 2.6, 0.8), 0.45, 45000.0, 12000.0, 0.45, 0.6,
                  6, 250.0, 5.0, (0.33, 0.37, 0.24), top_back=0.6),  # 60 t, 18 km/h
+    "truck": Spec("truck", (7.5, 2.4, 1.4), (2.0, 2.4, 1.4), 0.5, 8500.0, 1500.0, 0.5, 0.3,
+                  3, 170.0, 13.9, (0.15, 0.3, 0.6), top_back=-2.7),  # 11 t: its cab in front
+    "bus": Spec("bus", (11.5, 2.5, 2.6), (3.0, 1.6, 0.3), 0.35, 11000.0, 300.0, 0.5, 0.3,
+                2, 175.0, 11.1, (0.9, 0.75, 0.1)),  # 12 t, 40 km/h; the roof unit on top
+    "cart": Spec("cart", (0.9, 0.55, 0.35), (0.05, 0.55, 0.6), 0.12, 20.0, 2.0, 0.1, 0.05,
+                 2, 0.5, 1.5, (0.6, 0.6, 0.62), top_back=0.42),  # 24 kg; a handle at the back
 }
 
 
@@ -55,7 +63,9 @@ def wanted(intent: Intent) -> list[str]:
     if intent.has("toy car", "toy cars", "toy tank", "model car", "car window",
                   "car headlight", "car windshield"):
         return []  # a toy, or part of a car: not a 1.4 t vehicle
-    words = {"car": ("car", "cars", "sedan"), "tank": ("tank", "tanks")}
+    words = {"car": ("car", "cars", "sedan"), "tank": ("tank", "tanks"),
+             "truck": ("truck", "trucks", "lorry", "lorries"), "bus": ("bus", "buses"),
+             "cart": ("cart", "carts", "trolley", "wagon")}
     found = [(intent.text.lower().find(w), kind) for kind, ws in words.items()
              for w in ws if intent.has(w)]
     return [kind for _, kind in sorted(set(found))] if found else []
@@ -78,13 +88,14 @@ def vehicle(plan: Plan, kind: str, name: str, front: float, heading: int,
                                               "height": height},
               position=[round(centre, 4), lane, base], rotation=facing,
               **({"velocity": [heading * speed, 0.0, 0.0]} if speed else {}))
-    top = f"{name}_{'turret' if kind == 'tank' else 'cabin'}"
-    plan.body(f"its {'turret' if kind == 'tank' else 'cabin'}, welded on", name=top,
+    part = TOPS.get(kind, "cabin")
+    top = f"{name}_{part}"
+    plan.body(f"its {part}, welded on", name=top,
               asset="box", material="steel", mass=spec.top_mass, restitution=CRUMPLE,
               color=list(spec.color), params=dict(zip(("length", "width", "height"), spec.top)),
               position=[round(centre - heading * spec.top_back, 4), lane, base + height],
               rotation=facing)
-    plan.joint(f"the {top.split('_')[-1]} is part of the hull", name=f"{top}_weld",
+    plan.joint(f"the {part} is part of the hull", name=f"{top}_weld",
                type="fixed", a=top, b=name, anchor=[round(centre, 4), lane, base + height])
     _wheels(plan, spec, name, (centre, lane), heading, speed)
     return name
@@ -129,17 +140,20 @@ def crash(plan: Plan, intent: Intent, kinds: list[str]) -> None:
     mover = kinds[0]
     target = kinds[1] if len(kinds) > 1 else None
     speed = VEHICLES[mover].speed
-    gap = 8.0 if mover == "car" else 6.0  # metres of road between them
-    plan.ground = {"material": "concrete", "size": 60}
+    gap = min(max(2.0, 0.6 * speed), 8.0)  # metres of road between them: about 0.6 s
+    plan.ground = {"material": "concrete", "size": 150}
     first = vehicle(plan, mover, mover, 0.0, 1, speed)
     second = target if target != mover else f"{target}_2"
     if target is not None:
         vehicle(plan, target, second, gap, -1, None)
     else:
         second = "wall"
-        plan.body("a concrete wall across the road, fixed", name=second, asset="wall",
+        spec = VEHICLES[mover]
+        plan.body("a concrete wall across its path, fixed", name=second, asset="wall",
                   material="concrete", static=True,
-                  params={"thickness": 0.4, "width": 6.0, "height": 2.5},
+                  params={"thickness": 0.4, "width": round(2.5 * spec.hull[1], 2),
+                          "height": round(1.2 * (spec.clearance + spec.hull[2]
+                                                 + spec.top[2]), 2)},
                   position=[gap + 0.2, 0.0, 0.0])
     impact = gap / speed
     plan.duration = round(impact + 1.5, 1)  # the run-up, the impact, and what follows
@@ -148,6 +162,8 @@ def crash(plan: Plan, intent: Intent, kinds: list[str]) -> None:
     if target and VEHICLES[mover].mass > VEHICLES[target].mass:
         end += speed * (plan.duration - impact)  # the heavier one pushes on
     middle, span = (start + end) / 2, end - start
+    if span > MAX_VIEW:  # a long vehicle pushing on: keep the impact, let the ends go
+        middle, span = gap + 2.0, MAX_VIEW
     plan.camera = ({"position": [round(middle, 2), -round(1.6 * span, 1), round(0.3 * span, 1)],
                     "look_at": [round(middle, 2), 0.0, 1.0], "fov": 40.0},
                    "side-on and wide: the run-up, the impact and where both end up")
