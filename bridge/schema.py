@@ -436,7 +436,8 @@ class HoldsTogether(_Check):
 
 class PassesThrough(_Check):
     passes_through: Name = Field(description="a body (a thrown ball)")
-    target: Name = Field(description="a basketball_hoop, or a container it drops into")
+    target: Name = Field(description="a basketball_hoop, a soccer_goal, or a container it "
+                         "drops into")
     before: Time | None = None
 
 

@@ -109,9 +109,9 @@ class _Checker:
         self.reference(base + ("target",), check.target)
         target = self.bodies.get(check.target)
         if target is not None and not has_opening(target.asset):
-            self.add(base + ("target",), f"'{check.target}' has no round opening to pass "
-                     "through; name a basketball_hoop or a hollow container (tumbler, bowl, "
-                     "...)")
+            self.add(base + ("target",), f"'{check.target}' has no opening to pass "
+                     "through; name a basketball_hoop, a soccer_goal or a hollow container "
+                     "(tumbler, bowl, ...)")
 
     def body_count(self) -> None:
         paths = [path for path, _ in _body_paths(self.scene)]

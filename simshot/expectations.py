@@ -347,8 +347,8 @@ def _holds_together(outcome: Outcome, check, name: str) -> tuple[bool, str]:
 
 
 def _passes_through(outcome: Outcome, check, name: str) -> tuple[bool, str]:
-    """The body's centre comes down through the target's opening (into it from its normal's
-    side) within its radius, by `before` if given."""
+    """The body's centre passes through the target's opening (into it from its normal's
+    side), by `before` if given."""
     t = outcome.trajectory
     hole = opening_of(_body(outcome, check.target))
     middle = _geometry(outcome, name).visual.bounds.mean(axis=0)  # a ball's centre
@@ -359,18 +359,21 @@ def _passes_through(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     rot = quat_to_matrix(t.quat[check.target])
     local = np.einsum("fji,fj->fi", rot, centre - t.pos[check.target]) - hole.centre
     height = local @ hole.normal
-    across = np.linalg.norm(local - height[:, None] * hole.normal, axis=1)
     down = np.flatnonzero(seen[:-1] & seen[1:] & (height[:-1] > 0) & (height[1:] <= 0))
     if not len(down):
-        return False, f"{name} never comes down through the plane of {check.target}'s opening"
+        return False, f"{name} never passes the plane of {check.target}'s opening"
     share = height[down] / (height[down] - height[down + 1])
-    gap = across[down] + share * (across[down + 1] - across[down])
+    crossing = local[down] + share[:, None] * (local[down + 1] - local[down])
+    crossing -= (crossing @ hole.normal)[:, None] * hole.normal
+    miss = np.array([hole.outside(point) for point in crossing])
     at = t.times[down] + share * (t.times[down + 1] - t.times[down])
-    best = int(np.argmin(gap))
-    inside = gap[best] <= hole.radius
-    return bool(inside), (f"{name} comes down through {check.target}'s opening plane at "
-                          f"t = {at[best]:.2f} s, {gap[best] * 100:.0f} cm from its centre "
-                          f"({'inside' if inside else 'outside'} its {hole.radius * 100:g} cm)")
+    best = int(np.argmin(miss))
+    inside = miss[best] <= 0
+    where = (f"{np.linalg.norm(crossing[best]) * 100:.0f} cm from its centre" if inside else
+             f"{miss[best] * 100:.0f} cm outside")
+    return bool(inside), (f"{name} passes {check.target}'s opening plane at t = "
+                          f"{at[best]:.2f} s, {where} ({'inside' if inside else 'outside'} "
+                          f"{hole.size_text()})")
 
 
 def _in_containers(outcome: Outcome, points: np.ndarray) -> np.ndarray:

@@ -55,6 +55,7 @@ def expected_extents(name: str, q: dict[str, float]) -> tuple[float | None, ...]
                                q["height"] + CUSHION),
         # the backboard is 1.83 m wide and 1.07 m tall, its lower edge 0.15 m below the rim
         "basketball_hoop": lambda: (None, 1.83, q["height"] - 0.15 + 1.07),
+        "soccer_goal": lambda: (None, q["width"] + 2 * 0.12, q["height"] + 0.12),
     }
     return special[name]()
 

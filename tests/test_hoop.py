@@ -85,7 +85,7 @@ def test_passes_through_needs_a_target_with_an_opening():
                                {"name": "box", "asset": "box", "position": [1, 0, 0]}],
                        expect=[{"passes_through": "ball", "target": "box"}])
     ((path, message),) = check_semantics(scene)
-    assert path == ("expect", 0, "target") and "no round opening" in message
+    assert path == ("expect", 0, "target") and "has no opening" in message
 
 
 def test_a_player_who_only_shoots_is_the_launch_but_a_running_dog_is_refused():

@@ -98,10 +98,52 @@ def basketball_hoop(p: Params) -> Shape:
     return visual, parts
 
 
+GOAL_POST = 0.12  # m: posts and bar, the regulation's most
+NET_MESH, NET_CORD = 0.3, 0.012  # m: the net's mesh spacing and cord
+
+
+def goal_mouth(p: Params) -> tuple[np.ndarray, np.ndarray]:
+    """The mouth's centre on the goal line and its half sizes (along y, along z)."""
+    return (np.array([0.0, 0.0, p["height"] / 2]),
+            np.array([p["width"] / 2, p["height"] / 2]))
+
+
+def soccer_goal(p: Params) -> Shape:
+    """Posts and a crossbar on the goal line (the origin: its centre on the ground), the mouth
+    facing -x, and a net `depth` deep behind it: cords to see, panels to stop the ball."""
+    w, h, depth = p["width"], p["height"], p["depth"]
+    post, side = GOAL_POST, w / 2 + GOAL_POST / 2
+    frame = [((post, post, h + post), (0.0, sy * side, (h + post) / 2)) for sy in (-1, 1)]
+    frame.append(((post, w + 2 * post, post), (0.0, 0.0, h + post / 2)))
+    panels = [((NET_CORD, w, h), (depth, 0.0, h / 2)),  # back
+              ((depth, w, NET_CORD), (depth / 2, 0.0, h)),  # roof
+              *[((depth, NET_CORD, h), (depth / 2, sy * w / 2, h / 2)) for sy in (-1, 1)]]
+    parts = [box_part(np.array(size), np.array(c)) for size, c in frame + panels]
+    cords = [box_mesh(np.array(size), np.array(c)) for size, c in frame + _net_cords(w, h, depth)]
+    return union(cords), parts
+
+
+def _net_cords(w: float, h: float, depth: float) -> list[tuple]:
+    """The net's cords as thin boxes: a square mesh on the back, the roof and the sides."""
+    across = np.arange(-w / 2, w / 2 + 1e-9, NET_MESH)
+    up = np.arange(NET_CORD / 2, h + 1e-9, NET_MESH)  # the lowest cord on the ground
+    back = np.arange(0.0, depth + 1e-9, NET_MESH)
+    c = NET_CORD
+    cords = [((c, c, h), (depth, y, h / 2)) for y in across]  # back, upright
+    cords += [((c, w, c), (depth, 0.0, z)) for z in up]  # back, level
+    cords += [((depth, c, c), (depth / 2, y, h)) for y in across]  # roof, front to back
+    cords += [((c, w, c), (x, 0.0, h)) for x in back]  # roof, across
+    for sy in (-1, 1):
+        cords += [((depth, c, c), (depth / 2, sy * w / 2, z)) for z in up]  # side, level
+        cords += [((c, c, h), (x, sy * w / 2, h / 2)) for x in back]  # side, upright
+    return cords
+
+
 _SOLID = ("ball", "bowling_ball", "billiard_ball", "marble", "ball_bearing", "baseball")
 
 BUILDERS: dict[str, Callable[[Params], Shape]] = {
     **{name: solid_ball for name in _SOLID},
     **{name: partial(hollow_ball, f) for name, f in SHELL_FRACTION.items()},
     "domino": domino, "bowling_pin": bowling_pin, "basketball_hoop": basketball_hoop,
+    "soccer_goal": soccer_goal,
 }

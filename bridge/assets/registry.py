@@ -132,6 +132,13 @@ _SPECS = [
                    "16 mm rod 0.15 m out from it; the pole's foot is the origin, the rim's "
                    "centre 1.575 m out along +x (place it static)",
        param_notes={"height": "height of the rim", "radius": "inner radius of the rim"}),
+    _a("soccer_goal", "play", "aluminium", {"width": 7.32, "height": 2.44, "depth": 2.0},
+       synonyms=("goal", "goalmouth", "football_goal"),
+       description="regulation: 12 cm posts and bar around a 7.32 x 2.44 m mouth on the "
+                   "goal line (the origin, its centre on the ground), facing -x, with a net "
+                   "`depth` deep behind (place it static)",
+       param_notes={"width": "between the posts, inside", "height": "under the bar, inside",
+                    "depth": "of the net, behind the goal line"}),
     _a("marble", "play", "glass", {"radius": 0.008}, description=_BALL),
     _a("ball_bearing", "play", "steel", {"radius": 0.01}, synonyms=("steel_ball",),
        description=_BALL),

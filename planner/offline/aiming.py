@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from bridge.assets.play import rim_centre
 from bridge.assets.registry import ASSETS
 from planner.offline.layout import Plan
@@ -20,6 +22,8 @@ G = 9.81
 ENTRY_DEG = 47.0  # steep enough to clear the rim's near side with room (at least 35)
 RELEASE_HEIGHT = 2.1  # m: a player's release over the head
 FREE_THROW, THREE_POINT = 4.2, 6.75  # m from the release to the rim's centre, along the floor
+PENALTY = 11.0  # m from the goal line
+KICK_WIDE, KICK_HEIGHT, KICK_ENTRY_DEG = 2.2, 1.3, 5.0  # where and how it crosses the line
 SWISH_AFTER = 0.15  # s after the centre passes the rim: the ball has dropped below it
 
 
@@ -33,6 +37,38 @@ def launch(distance: float, rise: float, entry_deg: float) -> tuple[float, float
 
 def wants_hoop(actors: list[Mention]) -> bool:
     return any(m.asset == "basketball_hoop" for m in actors)
+
+
+def wants_goal(actors: list[Mention]) -> bool:
+    return any(m.asset == "soccer_goal" for m in actors)
+
+
+def goal_shot(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
+    """A regulation goal and a penalty kick into it: from the spot, 11 m out, a rising shot
+    that comes down into the side of the net."""
+    plan.ground = {"material": "felt", "size": 40}  # green turf underfoot
+    plan.body("regulation: 7.32 x 2.44 m, the net 2 m deep, mouth facing -x; the net gives, "
+              "so it barely bounces", name="goal", asset="soccer_goal", static=True,
+              restitution=0.05)
+    radius = ASSETS["soccer_ball"].params["radius"]
+    aim = np.array([0.0, KICK_WIDE, KICK_HEIGHT])  # where it crosses the line
+    spot = np.array([-PENALTY, 0.0, radius])
+    reach = float(np.hypot(*(aim - spot)[:2]))
+    forward, up = launch(reach, aim[2] - spot[2], KICK_ENTRY_DEG)
+    heading = (aim - spot)[:2] / reach
+    plan.body(f"on the penalty spot, {PENALTY:g} m out, kicked at "
+              f"{math.hypot(forward, up):.1f} m/s toward the goal's {KICK_WIDE:g} m-wide side",
+              name="ball", asset="soccer_ball", position=[-PENALTY, 0.0, 0.0],
+              velocity=[round(forward * heading[0], 4), round(forward * heading[1], 4),
+                        round(up, 4)])
+    flight = reach / forward
+    plan.check("it goes in: through the mouth, under the bar and inside the post",
+               passes_through="ball", target="goal", before=round(flight + 0.2, 2))
+    plan.check("and hits the net", contacts="ball", **{"with": "goal"},
+               before=round(flight + 0.6, 2))
+    plan.duration = round(flight + 1.8, 1)
+    plan.camera = ({"position": [-PENALTY - 5.0, -2.5, 2.2], "look_at": [-2.0, 0.5, 1.2],
+                    "fov": 45.0}, "from behind the kicker, the whole goal in view")
 
 
 def hoop_shot(plan: Plan, intent: Intent, actors: list[Mention]) -> None:

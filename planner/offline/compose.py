@@ -97,6 +97,8 @@ def _place(plan: Plan, intent: Intent) -> tuple[str, str]:
         place, why = "space_station", "weightless, so aboard a space station"
     elif intent.has("basketball", "basketballs"):
         place, why = "court", "a basketball, so a court"
+    elif "soccer_goal" in assets:
+        place, why = "none", "a goal on open turf, under the sky"
     elif "table" in assets and assets & lx.TABLEWARE:
         place, why = "kitchen", "a table set with tableware"
     else:

@@ -66,6 +66,9 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     if aiming.wants_hoop(actors):
         aiming.hoop_shot(plan, intent, actors)
         return "hoop_shot"
+    if aiming.wants_goal(actors):
+        aiming.goal_shot(plan, intent, actors)
+        return "goal_shot"
     if pouring.wants_tap(intent, actors):
         pouring.tap(plan, intent, actors)
         return "tap"
