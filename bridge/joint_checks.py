@@ -2,11 +2,16 @@
 starting velocities may do to the bodies they hold."""
 from __future__ import annotations
 
+import math
+
+import numpy as np
+
 from bridge.assets.registry import ASSETS
 from bridge.joint_schema import WORLD
 from bridge.joint_tree import joint_trees
 from bridge.schema import GROUND, Body, Scene, breakable_settings
 from bridge.suggest import unknown_name
+from bridge.transforms import quat_from_euler_deg, quat_to_matrix
 
 Path = tuple[str | int, ...]
 Issue = tuple[Path, str]
@@ -44,29 +49,45 @@ def joint_issues(scene: Scene) -> list[Issue]:
 
 
 def wheel_radius(body: Body) -> float | None:
-    """The radius a round body rolls on, if it has one."""
-    if body.asset is None:
+    """The radius a round solid body rolls on, if it has one (a cylinder, a ball)."""
+    if body.asset is None or ASSETS[body.asset].hollow:
         return None
     return {**ASSETS[body.asset].params, **body.params}.get("radius")
 
 
-def driven_wheels(scene: Scene, vehicle: str) -> list[int]:
-    """Indexes of the joints that drive `vehicle`: motorised hinges from a round body to it."""
+def wheel_rates(scene: Scene) -> dict[str, dict[int, float]]:
+    """Per vehicle, its driven wheels: joint index -> the joint's rad/s per m/s that rolls the
+    vehicle along its own +x. A driven wheel is a motorised hinge from a round solid body to
+    a dynamic body, its axis along that body's side (y) axis."""
     bodies = {b.name: b for b in scene.bodies}
-    return [i for i, j in enumerate(scene.joints)
-            if j.type == "hinge" and j.motor is not None and j.b == vehicle
-            and j.a in bodies and wheel_radius(bodies[j.a]) is not None]
+    rates: dict[str, dict[int, float]] = {}
+    for i, joint in enumerate(scene.joints):
+        vehicle, wheel = bodies.get(joint.b), bodies.get(joint.a)
+        if joint.type != "hinge" or joint.motor is None or vehicle is None or \
+                vehicle.static or wheel is None or wheel_radius(wheel) is None:
+            continue
+        side = quat_to_matrix(quat_from_euler_deg(vehicle.rotation))[:, 1]
+        along = float(np.asarray(joint.axis) @ side / np.linalg.norm(joint.axis))
+        if abs(along) > 0.9:  # rolling along +x turns a wheel about the side axis
+            rates.setdefault(joint.b, {})[i] = math.copysign(1.0, along) / wheel_radius(wheel)
+    return rates
 
 
 def _drives(scene: Scene) -> list[Issue]:
     issues = []
+    names = [b.name for b in scene.bodies]
+    driven = wheel_rates(scene)
     for j, event in enumerate(scene.events):
-        if event.action in ("drive", "brake") and not driven_wheels(scene, event.target):
-            where = ("events", j, "drive", "vehicle") if event.action == "drive" else \
-                ("events", j, "brake")
+        if event.action not in ("drive", "brake"):
+            continue
+        where = ("events", j, "drive", "vehicle") if event.action == "drive" else \
+            ("events", j, "brake")
+        if event.target not in names:
+            issues.append((where, unknown_name("body", event.target, names)))
+        elif event.target not in driven:
             issues.append((where, (f"'{event.target}' has no wheels to drive: give it hinges "
-                           f"with `b: {event.target}` and a `motor`, from round bodies (a "
-                           "cylinder, a ball)")))
+                           f"with `b: {event.target}`, an `axis` along its side (its y axis) "
+                           "and a `motor`, from round solid bodies (a cylinder, a ball)")))
     return issues
 
 

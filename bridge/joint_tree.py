@@ -15,9 +15,9 @@ from bridge.joint_schema import WORLD, Joint
 
 @dataclass(frozen=True)
 class Link:
-    """A body held to its parent (None: a fixed point) by `joint`; `sign` is -1 when the
-    body is the joint's `b`, so that angles, limits and motors keep the script's sense
-    (`a` measured against `b`)."""
+    """A body held to its parent (None: a fixed point) by `joint`. `sign` is -1 when the
+    body is the joint's `b`: its joint axis is turned round, so that the joint's position
+    still measures `a` against `b`, as the script's limits and motor do."""
 
     body: str
     parent: str | None
@@ -51,12 +51,12 @@ def joint_trees(joints: list[Joint], static: set[str], order: list[str]
     """The trees the script's joints make, and the joints that cannot be built, as (index,
     field, message): one that closes a loop, or one whose two ends are both fixed."""
     rank = {name: i for i, name in enumerate(order)}
-    edges = [(i, j) for i, j in enumerate(joints) if j.type != "spring" and j.breaks_at is None]
     problems = [(i, "a", (f"'{j.a}' and '{j.b}' are both fixed (static or the world): the joint "
                  "holds nothing; make one of them a dynamic body"))
-                for i, j in edges if is_fixed_end(j.a, static) and is_fixed_end(j.b, static)]
-    edges = [(i, j) for i, j in edges if not (is_fixed_end(j.a, static)
-                                              and is_fixed_end(j.b, static))]
+                for i, j in enumerate(joints)
+                if is_fixed_end(j.a, static) and is_fixed_end(j.b, static)]
+    edges = [(i, j) for i, j in enumerate(joints) if j.type != "spring" and j.breaks_at is None
+             and not (is_fixed_end(j.a, static) and is_fixed_end(j.b, static))]
     trees, seen = [], set()
     for name in sorted({n for _, j in edges for n in (j.a, j.b) if n in rank
                         and n not in static}, key=rank.__getitem__):

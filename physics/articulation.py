@@ -15,7 +15,7 @@ import numpy as np
 import pybullet as p
 
 from bridge.assets.build import geometry_for, mass_properties
-from bridge.joint_checks import driven_wheels, wheel_radius
+from bridge.joint_checks import wheel_rates
 from bridge.joint_tree import Link, Tree
 from bridge.schema import Body, Scene
 from bridge.transforms import compose, invert, quat_from_euler_deg, quat_to_matrix
@@ -89,19 +89,15 @@ def configure_joints(client: int, uid: int, tree: Tree) -> list[Stop]:
 
 
 def wheels(uid: int, tree: Tree, scene: Scene) -> dict[str, list[Wheel]]:
-    """Per vehicle, the hinges that roll it forward (its own +x as scripted) when driven."""
-    bodies = {body.name: body for body in scene.bodies}
+    """Per vehicle, the hinges of this tree that roll it forward (its own +x) when driven.
+    A joint's position is `a` against `b` whichever is the link, so the rate needs no sign."""
+    rates = wheel_rates(scene)
     found: dict[str, list[Wheel]] = {}
     for index, link in enumerate(tree.links):
-        joint = link.joint
-        if link.index not in driven_wheels(scene, joint.b):
-            continue
-        side = quat_to_matrix(quat_from_euler_deg(bodies[joint.b].rotation))[:, 1]
-        axis = np.asarray(joint.axis, float) / np.linalg.norm(joint.axis)
-        # rolling along +x turns a wheel about +y: rate = 1 / r about the vehicle's side axis
-        rate = float(np.sign(axis @ side)) / wheel_radius(bodies[joint.a])
-        found.setdefault(joint.b, []).append((uid, index, link.sign * rate,
-                                              joint.motor.max_force))
+        rate = rates.get(link.joint.b, {}).get(link.index)
+        if rate is not None:
+            found.setdefault(link.joint.b, []).append((uid, index, rate,
+                                                       link.joint.motor.max_force))
     return found
 
 
@@ -179,11 +175,11 @@ def _free_joint(client: int, uid: int, index: int, link: Link) -> Stop | None:
         scale = math.radians(1.0) if joint.type == "hinge" else 1.0
         motor = joint.motor
         p.setJointMotorControl2(uid, index, p.VELOCITY_CONTROL,
-                                targetVelocity=link.sign * motor.speed * scale if motor else 0.0,
+                                targetVelocity=motor.speed * scale if motor else 0.0,
                                 force=motor.max_force if motor else 0.0,
                                 physicsClientId=client)
         if joint.limits is not None:
-            low, high = sorted(link.sign * v * scale for v in joint.limits)
+            low, high = (v * scale for v in joint.limits)
             p.changeDynamics(uid, index, jointLowerLimit=low, jointUpperLimit=high,
                              physicsClientId=client)
             stop = (uid, index, low, high)

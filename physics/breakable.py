@@ -62,18 +62,23 @@ def _constrain(world: World, joint: Joint) -> list[int]:
 
 
 def _pin(world: World, joint: Joint, point: np.ndarray, kind: int) -> int:
-    """A constraint holding `point` (world, t = 0) of `a` to the same point of `b`."""
-    a = world.bodies[joint.a]
-    in_a, turn_a = _local(world, joint.a, point)
-    if joint.b == WORLD or world.bodies[joint.b].static:
-        other, link, in_b, turn_b = -1, -1, point, np.array([0.0, 0, 0, 1])
+    """A constraint holding `point` (world, t = 0) of one end to the same point of the
+    other; a fixed end (the world, a static body) is always Bullet's child, the world."""
+    moving, other = (joint.b, joint.a) if _fixed(world, joint.a) else (joint.a, joint.b)
+    held = world.bodies[moving]
+    in_held, turn_held = _local(world, moving, point)
+    if _fixed(world, other):
+        uid, link, in_other, turn_other = -1, -1, point, np.array([0.0, 0, 0, 1])
     else:
-        b = world.bodies[joint.b]
-        other, link = b.uid, b.link
-        in_b, turn_b = _local(world, joint.b, point)
-    return p.createConstraint(a.uid, a.link, other, link, kind, [0, 0, 0], in_a.tolist(),
-                              list(in_b), turn_a.tolist(), turn_b.tolist(),
-                              physicsClientId=world.client)
+        uid, link = world.bodies[other].uid, world.bodies[other].link
+        in_other, turn_other = _local(world, other, point)
+    return p.createConstraint(held.uid, held.link, uid, link, kind, [0, 0, 0],
+                              in_held.tolist(), list(in_other), turn_held.tolist(),
+                              turn_other.tolist(), physicsClientId=world.client)
+
+
+def _fixed(world: World, name: str) -> bool:
+    return name == WORLD or world.bodies[name].static
 
 
 def _local(world: World, name: str, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -66,7 +66,8 @@ class ContactRecorder:
             force = c[9]
             if force <= 0.0 and c[8] > SPECULATIVE_M:
                 continue  # Bullet's speculative points: near, not touching, pushing nothing
-            a = c[1] if c[3] < 0 else c[1] + ((c[3] + 1) << 20)  # physics.world.part_key
+            # physics.bodies.part_key, written out: a call per point would cost more here
+            a = c[1] if c[3] < 0 else c[1] + ((c[3] + 1) << 20)
             b = c[2] if c[4] < 0 else c[2] + ((c[4] + 1) << 20)
             key = (a, b) if a < b else (b, a)
             sums[key] = sums.get(key, 0.0) + force

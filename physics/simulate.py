@@ -164,8 +164,8 @@ class _Loop:
             self.fractures.after_step(world, step + 1, self.contacts.peaks)
         if self.contacts.started:
             scheduler.on_contacts(self.contacts.started, step + 1)
-        if pushed or self.unsummed or len(scheduler.fired) != fired or scheduler.forces or scheduler.pours or (
-                self.fractures is not None and self.fractures.broke):
+        if pushed or self.unsummed or len(scheduler.fired) != fired or scheduler.forces or \
+                scheduler.pours or (self.fractures is not None and self.fractures.broke):
             self.monitor.external_work()
 
     def _result(self) -> SimResult:
@@ -184,7 +184,6 @@ class _Loop:
                    "swap_max": max(swaps, default=0.0)}
         return SimResult(recording, events, masses, self.last,
                          self.every * dt, self.scene.time_map(), timings)
-
 
     def _joint_breaks(self) -> list[dict]:
         breaks = [b for hook in (self.springs, self.breakable) if hook is not None

@@ -15,7 +15,7 @@ from physics.world import World
 @dataclass
 class _Spring:
     joint: Joint
-    holder: str | None  # the body the anchor rides on; None: fixed (the world or static)
+    holder: str | None  # the body the anchor rides on; None: the world
     anchor: np.ndarray  # in the holder's asset frame, or world
     rest: float
 
@@ -30,7 +30,8 @@ class Springs:
             if joint.type != "spring":
                 continue
             anchor = np.asarray(joint.anchor, float)
-            holder = None if joint.b == WORLD or world.bodies[joint.b].static else joint.b
+            # a static holder is still tracked: a `release` can set it moving
+            holder = None if joint.b == WORLD else joint.b
             if holder is not None:
                 position, quat = invert(*world.pose(holder))
                 anchor = quat_to_matrix(quat) @ anchor + position
@@ -60,7 +61,7 @@ class Springs:
                 self.breaks.append(joint_break(spring.joint, step * world.dt, pull))
                 continue
             world.apply_force(spring.joint.a, force)
-            if spring.holder is not None:
+            if spring.holder is not None and not world.bodies[spring.holder].static:
                 world.apply_force(spring.holder, -force, at=anchor)
 
     @staticmethod

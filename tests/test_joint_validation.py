@@ -48,6 +48,10 @@ CASES = [
                  8, 5, "joints[0]", "stiffness belong to a spring", id="stiffness-on-hinge"),
     pytest.param("  - {name: j, type: hinge, a: frame, anchor: [0, 0, 1]}\n",
                  8, 31, "joints[0].a", "both fixed", id="both-fixed"),
+    pytest.param("  - {name: j, type: spring, a: frame, anchor: [0, 0, 1], stiffness: 5}\n",
+                 8, 32, "joints[0].a", "both fixed", id="spring-both-fixed"),
+    pytest.param("  - {name: j, type: ball, a: frame, anchor: [0, 0, 1], breaks_at: 5}\n",
+                 8, 30, "joints[0].a", "both fixed", id="breakable-both-fixed"),
     pytest.param("  - {name: j, type: hinge, a: bob, anchor: [0, 0, 1]}\n"
                  "  - {name: k, type: hinge, a: bob, b: frame, anchor: [0, 0, 1]}\n",
                  9, 39, "joints[1].b", "closes a loop", id="two-fixed-points"),

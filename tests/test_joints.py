@@ -99,7 +99,7 @@ def test_hinge_limits_hold():
     free = _bar_angle(simulate(_arm({})).recording)
     held = _bar_angle(simulate(_arm({"limits": [-30, 30]})).recording)
     assert free.max() > 80  # without limits it swings down
-    # +y axis: a positive turn lifts +x, so dropping is negative; the low limit stops it
+    # about +y a positive turn drops the +x end: the high limit stops it
     assert held.max() == pytest.approx(30, abs=1.5)
     assert held[-12:].mean() == pytest.approx(30, abs=1.5)
 
@@ -302,3 +302,58 @@ def test_a_spring_snaps_when_stretched_past_its_breaking_force():
     assert drop == pytest.approx(0.6, abs=0.02)  # 60 N at 100 N/m
     landed = [c for c in result.events["collisions"] if c["bodies"] == ["ground", "weight"]]
     assert landed and landed[0]["time"] > snap["time"]  # then it falls to the floor
+
+
+def test_limits_and_motors_measure_a_against_b_whichever_end_moves():
+    post = {"name": "post", "asset": "box", "params": {"length": 0.04, "width": 0.04,
+                                                       "height": 0.9},  # clear of the bar
+            "material": "wood", "position": [-0.03, 0, 0], "static": True}
+    scene = _arm({"a": "post", "b": "bar", "limits": [-10, 60]})
+    scene = make_scene(**{**scene.model_dump(by_alias=True, exclude_none=True),
+                          "bodies": [post, scene.bodies[0].model_dump(exclude_none=True)]})
+    # the post against the bar within [-10, 60] is the bar against the post within [-60, 10]
+    assert _bar_angle(simulate(scene).recording).max() == pytest.approx(10, abs=1.5)
+    turning = _arm({"a": "post", "b": "bar", "axis": [0, 0, 1],
+                    "motor": {"speed": 90, "max_force": 50}}, duration=1.0, gravity=(0, 0, 0))
+    turning = make_scene(**{**turning.model_dump(by_alias=True, exclude_none=True),
+                            "bodies": [post, turning.bodies[0].model_dump(exclude_none=True)]})
+    rec = simulate(turning).recording
+    centre = _centre(rec, "bar", 0.02)
+    heading = np.degrees(np.unwrap(np.arctan2(centre[:, 1], centre[:, 0])))
+    late = rec.times > 0.2
+    assert np.polyfit(rec.times[late], heading[late], 1)[0] == pytest.approx(-90, rel=0.01)
+
+
+def test_a_motorised_drum_on_the_world_turns():
+    drum = {"name": "drum", "asset": "cylinder", "params": {"radius": 0.2, "height": 0.1},
+            "position": [0, 0, 1.0]}
+    scene = make_scene(duration=1.0, bodies=[drum], joints=[
+        {"name": "spindle", "type": "hinge", "a": "drum", "anchor": [0, 0, 1.05],
+         "axis": [0, 0, 1], "motor": {"speed": 90, "max_force": 5}}])
+    spin = simulate(scene).recording.angvel["drum"]
+    assert spin[-1, 2] == pytest.approx(np.radians(90), rel=0.01)
+
+
+def test_a_breakable_joint_may_name_its_fixed_end_first():
+    result, _ = _swung_out("ball", 1.5)
+    scene = make_scene(duration=1.2, bodies=[
+        _ball("bob", (math.sin(math.radians(60)), 0.0, 2.0 - math.cos(math.radians(60))), 0.05),
+        {"name": "hook", "asset": "box", "params": {"length": 0.1, "width": 0.1, "height": 0.1},
+         "position": [0, 0, 2.05], "static": True}],
+        joints=[{"name": "pin", "type": "ball", "a": "hook", "b": "bob", "anchor": [0, 0, 2.0],
+                 "breaks_at": result.events["joint_breaks"][0]["force"] - 1e-6}])
+    (broke,) = simulate(scene).events["joint_breaks"]
+    assert broke["time"] == pytest.approx(result.events["joint_breaks"][0]["time"], abs=0.01)
+
+
+def test_a_spring_on_a_static_body_goes_with_it_once_released():
+    shelf = {"name": "shelf", "asset": "box", "params": {"length": 0.3, "width": 0.3,
+                                                         "height": 0.05},
+             "material": "wood", "position": [0, 0, 1.5], "static": True}
+    scene = make_scene(duration=1.2, bodies=[shelf, _ball("bob", (0, 0, 1.0), 0.05)],
+                       joints=[{"name": "coil", "type": "spring", "a": "bob", "b": "shelf",
+                                "anchor": [0, 0, 1.5], "stiffness": 200.0, "damping": 2.0}],
+                       events=[{"at": 0.2, "release": "shelf"}])
+    rec = simulate(scene).recording
+    assert rec.pos["shelf"][-1, 2] < 0.5  # it fell ...
+    assert rec.pos["bob"][-1, 2] < 0.6  # ... and the bob went down with it

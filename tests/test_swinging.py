@@ -71,3 +71,7 @@ def test_a_wrecking_ball_swings_through_a_brick_wall():
     moved = [np.linalg.norm(result.recording.pos[b.name][-1] - result.recording.pos[b.name][0])
              for b in scene.bodies if b.name.startswith("brick")]
     assert sum(m > 0.3 for m in moved) > len(moved) / 3  # a breach, not a dent
+
+
+def test_a_babys_cradle_is_not_newtons():
+    assert plan_offline("A baby's cradle rocks gently").notes[0] != "scenario: newtons_cradle"

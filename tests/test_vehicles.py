@@ -98,11 +98,29 @@ def test_a_parked_car_drives_forward_when_told_and_stops_when_braked(heading):
     assert [e["kind"] for e in result.events["events"]] == ["drive", "brake"]
 
 
-def test_a_drive_needs_wheels(tmp_path):
+@pytest.mark.parametrize(("vehicle", "fragment"), [("crate", "no wheels"),
+                                                  ("crat", "did you mean 'crate'")])
+def test_a_drive_needs_a_body_with_wheels(tmp_path, vehicle, fragment):
     path = tmp_path / "scene.yaml"
     path.write_text("name: x\nbodies:\n  - {name: crate, asset: box}\n"
-                    "events:\n  - {at: 0.5, drive: {vehicle: crate, speed: 3}}\n")
+                    f"events:\n  - {{at: 0.5, drive: {{vehicle: {vehicle}, speed: 3}}}}\n")
     with pytest.raises(UserError) as info:
         load_scene(path)
     (problem,) = info.value.problems
-    assert problem.field == "events[0].drive.vehicle" and "no wheels" in problem.message
+    assert problem.field == "events[0].drive.vehicle" and fragment in problem.message
+
+
+def test_a_car_listed_wheel_first_still_drives_at_its_speed():
+    bodies, joints = _parked(1)
+    bodies = bodies[2:3] + bodies[:2] + bodies[3:]  # a wheel roots the tree: the hull is `b`
+    scene = make_scene(duration=3.0, bodies=bodies, joints=joints,
+                       events=[{"at": 0.2, "drive": {"vehicle": "car", "speed": 8.0}}])
+    rec = simulate(scene, None).recording
+    assert _speed(rec, "car", 2.9) == pytest.approx(8.0, rel=0.02)
+
+
+@pytest.mark.parametrize("prompt", ["A ball rolls into a fish tank",
+                                    "A bus stop sign is hit by a ball",
+                                    "A ball hits a parked car"])
+def test_a_vehicle_word_that_is_not_the_subject_is_no_crash(prompt):
+    assert plan_offline(prompt).notes[0] != "scenario: vehicles"

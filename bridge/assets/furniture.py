@@ -90,6 +90,6 @@ def pool_table(p: Params) -> Shape:
 
 
 BUILDERS: dict[str, Callable[[Params], Shape]] = {
-    "table": table, "chair": chair, "shelf": shelf, "ramp": ramp, "wall": wall, "floor_tile": floor_tile,
-    "tray": tray, "pool_table": pool_table,
+    "table": table, "chair": chair, "shelf": shelf, "ramp": ramp, "wall": wall,
+    "floor_tile": floor_tile, "tray": tray, "pool_table": pool_table,
 }

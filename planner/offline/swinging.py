@@ -29,7 +29,9 @@ def wants_pendulum(intent: Intent) -> bool:
 
 
 def wants_cradle(intent: Intent) -> bool:
-    return intent.has("newton's cradle", "newtons cradle", "newton cradle", "cradle")
+    """Newton's by name, or a cradle of balls (a baby's cradle is not one)."""
+    return intent.has("newton's cradle", "newtons cradle", "newton cradle") or (
+        intent.has("cradle") and intent.has("ball", "balls"))
 
 
 def _length(intent: Intent, default: float) -> float:

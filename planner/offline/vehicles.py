@@ -58,17 +58,26 @@ VEHICLES = {
 }
 
 
+NOT_VEHICLES = ("toy car", "toy cars", "toy tank", "model car", "car window", "car headlight",
+                "car windshield", "fish tank", "water tank", "glass tank", "tank of",
+                "think tank", "bus stop", "shopping cart")  # toys, parts and other things
+
+
 def wanted(intent: Intent) -> list[str]:
-    """The vehicles a prompt names, in the order it names them (the first one moves)."""
-    if intent.has("toy car", "toy cars", "toy tank", "model car", "car window",
-                  "car headlight", "car windshield"):
-        return []  # a toy, or part of a car: not a 1.4 t vehicle
+    """The vehicles a prompt names, in the order it names them, when the first is what the
+    sentence is about (it comes before any other object): that one moves."""
+    if intent.has(*NOT_VEHICLES):
+        return []
+    text = intent.text.lower()
     words = {"car": ("car", "cars", "sedan"), "tank": ("tank", "tanks"),
              "truck": ("truck", "trucks", "lorry", "lorries"), "bus": ("bus", "buses"),
              "cart": ("cart", "carts", "trolley", "wagon")}
-    found = [(intent.text.lower().find(w), kind) for kind, ws in words.items()
-             for w in ws if intent.has(w)]
-    return [kind for _, kind in sorted(set(found))] if found else []
+    found = sorted({(text.find(w), kind) for kind, ws in words.items()
+                    for w in ws if intent.has(w)})
+    others = [text.find(m.word) for m in intent.actors if m.word in text]
+    if not found or any(0 <= at < found[0][0] for at in others):
+        return []
+    return [kind for _, kind in found]
 
 
 def vehicle(plan: Plan, kind: str, name: str, front: float, heading: int,
@@ -142,44 +151,60 @@ def crash(plan: Plan, intent: Intent, kinds: list[str]) -> None:
     speed = VEHICLES[mover].speed
     gap = min(max(2.0, 0.6 * speed), 8.0)  # metres of road between them: about 0.6 s
     plan.ground = {"material": "concrete", "size": 150}
-    first = vehicle(plan, mover, mover, 0.0, 1, speed)
-    second = target if target != mover else f"{target}_2"
+    vehicle(plan, mover, mover, 0.0, 1, speed)
     if target is not None:
+        second = target if target != mover else f"{target}_2"
         vehicle(plan, target, second, gap, -1, None)
     else:
-        second = "wall"
-        spec = VEHICLES[mover]
-        plan.body("a concrete wall across its path, fixed", name=second, asset="wall",
-                  material="concrete", static=True,
-                  params={"thickness": 0.4, "width": round(2.5 * spec.hull[1], 2),
-                          "height": round(1.2 * (spec.clearance + spec.hull[2]
-                                                 + spec.top[2]), 2)},
-                  position=[gap + 0.2, 0.0, 0.0])
+        second = _wall(plan, VEHICLES[mover], gap)
     impact = gap / speed
     plan.duration = round(impact + 1.5, 1)  # the run-up, the impact, and what follows
+    _side_on(plan, mover, target, gap, impact)
+    _claims(plan, mover, target, second, gap, impact)
+
+
+def _wall(plan: Plan, spec: Spec, gap: float) -> str:
+    """A concrete wall across the road `gap` ahead, sized to the vehicle."""
+    plan.body("a concrete wall across its path, fixed", name="wall", asset="wall",
+              material="concrete", static=True,
+              params={"thickness": 0.4, "width": round(2.5 * spec.hull[1], 2),
+                      "height": round(1.2 * (spec.clearance + spec.hull[2] + spec.top[2]), 2)},
+              position=[gap + 0.2, 0.0, 0.0])
+    return "wall"
+
+
+def _side_on(plan: Plan, mover: str, target: str | None, gap: float, impact: float) -> None:
+    """A fixed side-on camera over the run-up, the impact and what follows it."""
     start = -VEHICLES[mover].hull[0]
     end = gap + (VEHICLES[target].hull[0] if target else 1.0)  # the wall: 0.4 m and room
     if target and VEHICLES[mover].mass > VEHICLES[target].mass:
-        end += speed * (plan.duration - impact)  # the heavier one pushes on
+        end += VEHICLES[mover].speed * (plan.duration - impact)  # the heavier one pushes on
     middle, span = (start + end) / 2, end - start
     if span > MAX_VIEW:  # a long vehicle pushing on: keep the impact, let the ends go
         middle, span = gap + 2.0, MAX_VIEW
     plan.camera = ({"position": [round(middle, 2), -round(1.6 * span, 1), round(0.3 * span, 1)],
                     "look_at": [round(middle, 2), 0.0, 1.0], "fov": 40.0},
                    "side-on and wide: the run-up, the impact and where both end up")
-    plan.check(f"the {mover} hits the {target or 'wall'}", contacts=first,
+
+
+def _claims(plan: Plan, mover: str, target: str | None, second: str, gap: float,
+            impact: float) -> None:
+    """What mass decides: the heavier vehicle shoves the lighter aside and drives on; the
+    lighter one stops against the heavier, which barely moves."""
+    plan.check(f"the {mover} hits the {target or 'wall'}", contacts=mover,
                **{"with": second}, before=round(impact + 0.5, 2))
     if target is None:
-        plan.check(f"and the {mover} stops against it", moves_less_than=first,
+        plan.check(f"and the {mover} stops against it", moves_less_than=mover,
                    distance=gap + 1.0)
-    elif VEHICLES[mover].mass > 5 * VEHICLES[target].mass:
-        plan.check(f"the {mover}, {VEHICLES[mover].mass / VEHICLES[target].mass:.0f} times "
-                   f"heavier, shoves the {target} well aside", moves_less_than=second,
-                   distance=1.0, **{"not": True})
+        return
+    ratio = VEHICLES[mover].mass / VEHICLES[target].mass
+    if ratio > 5:
+        plan.check(f"the {mover}, {ratio:.0f} times heavier, shoves the {target} well aside",
+                   moves_less_than=second, distance=1.0, **{"not": True})
         plan.check(f"and drives on through: it keeps going past where the {target} stood",
-                   moves_less_than=first, distance=gap + 4.0, **{"not": True})
-    elif VEHICLES[target].mass > 5 * VEHICLES[mover].mass:
-        plan.check(f"the {target}, {VEHICLES[target].mass / VEHICLES[mover].mass:.0f} times "
-                   "heavier, barely moves", moves_less_than=second, distance=0.5)
-        plan.check(f"and the {mover} stops dead against it", moves_less_than=first,
+                   moves_less_than=mover, distance=gap + 4.0, **{"not": True})
+    elif ratio < 1 / 5:
+        plan.check(f"the {target}, {1 / ratio:.0f} times heavier, barely moves",
+                   moves_less_than=second, distance=0.5)
+        plan.check(f"and the {mover} stops dead against it", moves_less_than=mover,
                    distance=gap + 2.0)
