@@ -47,3 +47,10 @@ def test_a_chair_is_kitchen_chair_sized_and_tips_over_backward_when_shoved():
     rec = _verified("A chair tips over")
     up = np.array([quat_to_matrix(q)[:, 2] for q in rec.quat["chair"]])
     assert up[-1, 0] > 0.8  # lying on its back: its up axis now points along +x
+
+
+def test_a_pushed_swing_keeps_the_period_its_amplitude_gives():
+    rec = _verified("A swing in a playground is pushed")
+    seat = rec.pos["seat"]
+    assert np.ptp(seat[:, 0]) > 1.5  # a good push: it swings well out both ways
+    assert np.ptp(seat[:, 1]) < 1e-6  # in its plane

@@ -1,13 +1,15 @@
-"""Everyday things on hinges: a door pushed open, and a seesaw that catapults a ball.
+"""Everyday things on hinges: a door pushed open, a seesaw that catapults a ball, and a
+playground swing.
 
-Both hinge to the world (their frames are fixed), so each is a tree of one link: exact. The
-claims are what a viewer checks: the door turns open until its stop; the seesaw tips and throws
-the light ball up.
+Each hinges to the world (their frames are fixed), so each is one tree: exact. The claims are
+what a viewer checks: the door turns open until its stop; the seesaw tips and throws the light
+ball up; the swing keeps the period of its hangers and seat.
 """
 from __future__ import annotations
 
 import math
 
+from bridge.materials import MATERIALS
 from planner.offline.layout import Plan
 from planner.offline.parse import Intent
 
@@ -85,3 +87,73 @@ def seesaw(plan: Plan, intent: Intent) -> None:
                moves_less_than="tennis_ball", distance=0.5, **{"not": True})
     plan.camera = ({"position": [0.0, -4.2, 1.3], "look_at": [0.0, 0.0, 0.7], "fov": 45.0},
                    "side-on: both ends and the throw")
+
+
+SWING_ROPE, SWING_PUSH = 1.8, 1.5  # m from the top bar to the seat; m/s a push gives it
+SEAT = (0.2, 0.45, 0.03)  # depth (x), width (y), thickness: a board seat
+SWING_ROD = 0.015  # m: its two hangers, stiff bars rather than ropes
+
+
+def wants_swing(intent: Intent) -> bool:
+    return intent.has("a swing", "the swing", "playground swing", "swing set", "swingset",
+                      "swings on a swing")
+
+
+def swing(plan: Plan, intent: Intent) -> None:
+    """A playground swing pushed from rest: a board seat on two hangers from a top bar, the
+    one hinge at the top (the hangers and seat are welded, so they turn as one)."""
+    top = SWING_ROPE + 0.5  # the hinge line, with the seat half a metre up
+    half = SEAT[1] / 2
+    plan.body("the top bar (fixed)", name="top_bar", asset="box", material="steel",
+              static=True, params={"length": 0.06, "width": 1.6, "height": 0.06},
+              position=[0.0, 0.0, top + 0.02])
+    for side, y in (("left", 0.83), ("right", -0.83)):
+        plan.body(f"the {side} post", name=f"post_{side}", asset="box", material="steel",
+                  static=True, params={"length": 0.06, "width": 0.06, "height": top + 0.08},
+                  position=[0.0, y, 0.0])
+    for side, y in (("left", half), ("right", -half)):
+        plan.body(f"the {side} hanger", name=f"hanger_{side}", asset="box", material="steel",
+                  params={"length": SWING_ROD, "width": SWING_ROD, "height": SWING_ROPE},
+                  position=[0.0, y, top - SWING_ROPE])
+    plan.body("the seat, a board", name="seat", asset="box", material="wood",
+              params=dict(zip(("length", "width", "height"), SEAT)),
+              position=[0.0, 0.0, round(top - SWING_ROPE - SEAT[2], 4)])
+    plan.joint("the swing turns on the top bar", name="pivot", type="hinge",
+               a="hanger_left", anchor=[0.0, half, top], axis=[0, 1, 0])
+    for side in ("left", "right"):
+        plan.joint("", name=f"{side}_to_seat", type="fixed", a=f"hanger_{side}", b="seat",
+                   anchor=[0.0, half if side == "left" else -half, top - SWING_ROPE])
+    plan.event(f"a push from behind sets the seat going at {SWING_PUSH:g} m/s", at=0.3,
+               push={"body": "seat", "impulse": [round(SWING_PUSH * _swing_mass(), 3), 0, 0]})
+    expected = _swing_period()
+    plan.duration = round(0.3 + 2.2 * expected, 1)
+    plan.check(f"it swings with the period of its {SWING_ROPE:g} m hangers and seat",
+               swings="seat", period=round(expected, 4), tolerance=0.02)
+    plan.camera = ({"position": [1.0, -5.2, 1.6], "look_at": [0.0, 0.0, 1.2], "fov": 45.0},
+                   "side-on to the swing's plane")
+
+
+def _swing_parts() -> list[tuple[float, float, float]]:
+    """(mass, depth of its centre under the hinge, its own moment about its centre) of the
+    two hangers and the seat, for a turn about the top bar."""
+    steel, wood = MATERIALS["steel"].density, MATERIALS["wood"].density
+    hanger = steel * SWING_ROD ** 2 * SWING_ROPE
+    seat = wood * SEAT[0] * SEAT[1] * SEAT[2]
+    return [(hanger, SWING_ROPE / 2, hanger * (SWING_ROPE ** 2 + SWING_ROD ** 2) / 12)] * 2 + [
+        (seat, SWING_ROPE + SEAT[2] / 2, seat * (SEAT[0] ** 2 + SEAT[2] ** 2) / 12)]
+
+
+def _swing_mass() -> float:
+    return sum(mass for mass, _, _ in _swing_parts())
+
+
+def _swing_period() -> float:
+    """2 pi sqrt(I / (m g d)) of the whole swing about its hinge, corrected for how far the
+    push sends it: the impulse's angular momentum, then energy, give the amplitude."""
+    parts = _swing_parts()
+    inertia = sum(own + mass * depth ** 2 for mass, depth, own in parts)
+    moment = sum(mass * depth for mass, depth, _ in parts)
+    spin = SWING_PUSH * _swing_mass() * (SWING_ROPE + SEAT[2] / 2) / inertia
+    amplitude = math.acos(1 - inertia * spin ** 2 / (2 * 9.81 * moment))
+    small = 2 * math.pi * math.sqrt(inertia / (9.81 * moment))
+    return small * (1 + amplitude ** 2 / 16 + 11 * amplitude ** 4 / 3072)

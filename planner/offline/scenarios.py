@@ -38,6 +38,9 @@ def fill(plan: Plan, intent: Intent) -> str:
     if driven and intent.actions & {"drive", "hit", "collide", "push", "roll"}:
         vehicles.crash(plan, intent, driven)
         return "vehicles"
+    if hinged.wants_swing(intent):
+        hinged.swing(plan, intent)
+        return "swing"
     if hinged.wants_seesaw(intent):
         hinged.seesaw(plan, intent)
         return "seesaw"
