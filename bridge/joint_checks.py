@@ -9,6 +9,8 @@ import numpy as np
 from bridge.assets.registry import ASSETS
 from bridge.joint_schema import WORLD
 from bridge.joint_tree import joint_trees
+from bridge.rope_checks import rope_issues
+from bridge.ropes import rope_parts
 from bridge.schema import GROUND, Body, Scene, breakable_settings
 from bridge.suggest import unknown_name
 from bridge.transforms import quat_from_euler_deg, quat_to_matrix
@@ -20,18 +22,21 @@ HELD_EVENTS = ("set_velocity", "release", "remove", "break", "pour")  # not on a
 
 def joint_issues(scene: Scene) -> list[Issue]:
     """Every problem with the script's joints, as (data path, message)."""
-    if not scene.joints:
+    if not scene.joints and not scene.ropes:
         return _drives(scene)
-    issues = _ends(scene)
+    issues = _ends(scene) + rope_issues(scene)
     if issues:
         return issues  # the trees need every end to exist
-    static = {b.name for b in scene.bodies if b.static}
-    trees, problems = joint_trees(scene.joints, static, [b.name for b in scene.bodies])
-    issues += [(("joints", i, field), message) for i, field, message in problems]
+    placed = {b.name: b for b in scene.placed_bodies()}
+    static = {name for name, b in placed.items() if b.static}
+    trees, problems = joint_trees(scene.all_joints(), static, list(placed))
+    paths = _joint_paths(scene)
+    issues += [(paths[i] + ((field,) if i < len(scene.joints) else ("name",)), message)
+               for i, field, message in problems]
     held = _held(scene)
     for tree in trees:
         for link in tree.links:
-            body = next(b for b in scene.bodies if b.name == link.body)
+            body = placed[link.body]
             if any(body.velocity) or any(body.angular_velocity):
                 where = f"'{tree.root}'" if tree.root else "nothing (it is held to a fixed point)"
                 issues.append((("bodies", _index(scene, link.body), "velocity"),
@@ -121,10 +126,16 @@ def _ends(scene: Scene) -> list[Issue]:
     return issues
 
 
+def _joint_paths(scene: Scene) -> list[tuple]:
+    """The script path of each joint in `all_joints` order: a rope's joints point at it."""
+    return [("joints", i) for i in range(len(scene.joints))] + [
+        ("ropes", r) for r, rope in enumerate(scene.ropes) for _ in rope_parts(rope)[1]]
+
+
 def _held(scene: Scene) -> dict[str, str]:
     """Every body a joint (not a spring) holds, static ends included, with its first joint."""
     held: dict[str, str] = {}
-    for joint in scene.joints:
+    for joint in scene.all_joints():
         if joint.type == "spring":
             continue
         for name in (joint.a, joint.b):

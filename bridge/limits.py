@@ -20,4 +20,5 @@ MAX_FRACTURE_DEPTH = 2  # fragments of fragments, no deeper
 MAX_LIQUID_PARTICLES = 20_000  # per liquid, after the volume -> count conversion (2 l at 2.2 mm)
 MAX_LIQUIDS = 8
 MAX_JOINTS = 256
+MAX_ROPES = 16  # each up to 64 segments, counted in MAX_BODIES
 MAX_WATER_VOLUMES = 8

@@ -79,6 +79,8 @@ MATERIALS: dict[str, Material] = {m.name: m for m in [
        color_name="ivory"),
     _m("leather", 900, 0.8, 0.001, 0.85, None, (0.55, 0.3, 0.15), roughness=0.8,
        color_name="brown"),
+    _m("rope", 1150, 0.8, 0.001, 0.2, None, (0.76, 0.66, 0.47), roughness=1.0,
+       color_name="hemp", pattern="fabric"),
 ]}
 
 

@@ -27,6 +27,8 @@ from bridge.joint_schema import Joint, Motor  # noqa: F401 - re-exported
 from bridge.liquid_schema import Liquid, Source  # noqa: F401 - re-exported
 from bridge.materials import MATERIALS
 from bridge.refine_schema import RefineSettings
+from bridge.rope_schema import Rope, RopeEnd  # noqa: F401 - re-exported
+from bridge.ropes import rope_parts
 from bridge.schema_types import (  # noqa: F401 - re-exported: the schema's public names
     GROUND,
     MESH_SUFFIXES,
@@ -533,6 +535,7 @@ class Scene(StrictModel):
     bodies: list[Body] = Field(min_length=1, max_length=limits.MAX_BODIES)
     liquids: list[Liquid] = Field(default_factory=list, max_length=limits.MAX_LIQUIDS)
     joints: list[Joint] = Field(default_factory=list, max_length=limits.MAX_JOINTS)
+    ropes: list[Rope] = Field(default_factory=list, max_length=limits.MAX_ROPES)
     water: list[Water] = Field(default_factory=list, max_length=limits.MAX_WATER_VOLUMES)
     events: list[Event] = Field(default_factory=list, max_length=limits.MAX_EVENTS)
     camera: Camera = Field(default_factory=Camera)
@@ -559,9 +562,18 @@ class Scene(StrictModel):
         """The simulated time and the shot of each video frame."""
         return time_map(self.camera.shots, self.duration, self.fps)
 
+    def placed_bodies(self) -> list[Body]:
+        """The bodies there at t = 0: the script's, then each rope's segments."""
+        return self.bodies + [Body.model_validate(segment) for rope in self.ropes
+                              for segment in rope_parts(rope)[0]]
+
     def all_bodies(self) -> list[Body]:
-        """Bodies in the script, then bodies spawned by events, in script order."""
-        return self.bodies + [e.spawn for e in self.events if e.spawn is not None]
+        """The bodies there at t = 0, then bodies spawned by events, in script order."""
+        return self.placed_bodies() + [e.spawn for e in self.events if e.spawn is not None]
+
+    def all_joints(self) -> list[Joint]:
+        """The script's joints, then the ball joints of each rope."""
+        return self.joints + [joint for rope in self.ropes for joint in rope_parts(rope)[1]]
 
 
 def json_schema() -> dict:

@@ -49,7 +49,7 @@ def articulate(client: int, tree: Tree, scene: Scene, scene_dir: Path | None
                ) -> tuple[int, list[LiveBody]]:
     """Create `tree` at the script's poses: the multibody's uid and its bodies (the root
     first, if it has one), for the world to adopt."""
-    bodies = {body.name: body for body in scene.bodies}
+    bodies = {body.name: body for body in scene.placed_bodies()}
     frames: dict[str | None, tuple[np.ndarray, np.ndarray]] = {}
     parts: list[LiveBody] = []
     if tree.root is None:

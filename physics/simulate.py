@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from bridge.errors import SceneError
+from bridge.ropes import segment_names
 from bridge.schema import Liquid, Scene, breakable_settings
 from bridge.shot import framed_events
 from bridge.timing import TimeMap
@@ -238,7 +239,10 @@ def _collision(episode: Episode, dt: float) -> dict:
 
 
 def _refuse_overlaps(world: World, scene: Scene) -> None:
-    index = {b.name: i for i, b in enumerate(scene.bodies)}
+    paths = {b.name: ("bodies", i, "position") for i, b in enumerate(scene.bodies)}
+    paths.update({name: ("ropes", r, "start", "at") for r, rope in enumerate(scene.ropes)
+                  for name in segment_names(rope)})
+    index = {name: i for i, name in enumerate(paths)}
     items = []
     for a, b, depth in world.overlaps(OVERLAP_TOLERANCE_M):
         # blame the body written later in the script (the ground is never in `index`)
@@ -246,7 +250,7 @@ def _refuse_overlaps(world: World, scene: Scene) -> None:
         message = (f"'{which}' overlaps '{other}' by {depth * 1000:.1f} mm at t = 0; move it "
                    f"apart (e.g. raise it by {depth:.3f} m) or set "
                    "world.allow_interpenetration: true")
-        items.append((("bodies", index[which], "position"), message))
+        items.append((paths[which], message))
     if items:
         raise SceneError(items)
 

@@ -15,6 +15,7 @@ from bridge.assets.geometry import Geometry
 from bridge.assets.registry import default_material
 from bridge.joint_tree import Tree, joint_trees
 from bridge.materials import MATERIALS, Material
+from bridge.ropes import substeps
 from bridge.schema import GROUND, Body, Scene
 from bridge.transforms import quat_from_euler_deg, quat_to_matrix
 from physics.articulation import (
@@ -42,18 +43,22 @@ class World:
         self.masses: dict[str, float] = {}  # every body ever created, removed ones included
         self.gravity = np.array(scene.world.gravity, dtype=float)
         self.stops: list[Stop] = []  # joint limits, held after each step
+        self.substeps = 1  # Bullet steps per physics step (more for a stiff rope)
         self.wheels: dict[str, list[Wheel]] = {}  # per vehicle, the hinges a drive turns
         self._configure()
         if scene.world.ground is not None:
             self._add_ground()
-        static = {body.name for body in scene.bodies if body.static}
-        trees, _ = joint_trees(scene.joints, static, [body.name for body in scene.bodies])
+        placed = scene.placed_bodies()
+        static = {body.name for body in placed if body.static}
+        trees, _ = joint_trees(scene.all_joints(), static, [body.name for body in placed])
         jointed = {name for tree in trees for name in tree.bodies}
-        for body in scene.bodies:
+        for body in placed:
             if body.name not in jointed:
                 self.add_body(body)
         for tree in trees:
             self._add_tree(tree)
+        if scene.ropes:
+            self._resolve_ropes()
 
     def _configure(self) -> None:
         p.resetSimulation(physicsClientId=self.client)
@@ -89,6 +94,15 @@ class World:
         pose = (np.asarray(body.position, float), quat_from_euler_deg(body.rotation))
         self.create(body.name, body, solid, pose, np.asarray(body.velocity, float),
                     np.radians(body.angular_velocity), body.static)
+
+    def _resolve_ropes(self) -> None:
+        """Step Bullet finely enough for the stiffest rope (see bridge.ropes.substeps); the
+        script's timestep still paces events, contacts and the recording."""
+        mass = {name: live.mass for name, live in self.bodies.items() if not live.static}
+        count = max(substeps(rope, mass, self.dt) for rope in self.scene.ropes)
+        self.substeps = count
+        p.setPhysicsEngineParameter(fixedTimeStep=self.dt, numSubSteps=count,  # dt / count each
+                                    physicsClientId=self.client)
 
     def _add_tree(self, tree: Tree) -> None:
         uid, parts = articulate(self.client, tree, self.scene, self.scene_dir)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bridge.errors import EXIT_CHECKS, EXIT_INTERNAL, EXIT_OK, EXIT_REFUSED, EXIT_USER
-from bridge.schema import CHECKS, Joint, Motor
+from bridge.schema import CHECKS, Joint, Motor, Rope, RopeEnd
 from bridge.yamlio import load_string
 from simshot.cli import main
 
@@ -58,10 +58,11 @@ def test_every_expectation_field_is_documented():
 
 
 def test_every_joint_type_and_field_is_documented():
-    text = section("Joints: hinges, balls, sliders, welds and springs")
+    text = section("Joints: hinges, balls, sliders, welds, springs and ropes")
     for kind in Joint.model_fields["type"].annotation.__args__:
         assert f"type: {kind}" in text, kind
-    for name in list(Joint.model_fields) + list(Motor.model_fields):
+    for name in list(Joint.model_fields) + list(Motor.model_fields) + list(Rope.model_fields) \
+            + list(RopeEnd.model_fields):
         assert f"`{name}`" in text or f"{name}:" in text, name
 
 

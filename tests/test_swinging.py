@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from bridge.errors import RefusedError
 from bridge.loader import scene_from_document
 from physics.simulate import simulate
 from planner.offline import plan_offline
@@ -75,3 +76,16 @@ def test_a_wrecking_ball_swings_through_a_brick_wall():
 
 def test_a_babys_cradle_is_not_newtons():
     assert plan_offline("A baby's cradle rocks gently").notes[0] != "scenario: newtons_cradle"
+
+
+def test_a_ball_on_a_string_hangs_from_a_rope_and_keeps_its_period():
+    scene = scene_from_document(plan_offline("A ball on a string swings like a pendulum")
+                                .document)
+    assert [rope.name for rope in scene.ropes] == ["rope"] and not scene.joints
+    checks = _checks(scene)
+    assert checks["swings"]["passed"], checks
+
+
+def test_a_rope_that_does_not_hang_is_still_refused():
+    with pytest.raises(RefusedError):
+        plan_offline("A rope is tied into a knot")

@@ -156,7 +156,7 @@ def _document(plan: Plan, intent: Intent, prompt: str, seed: int,
     doc["resolution"] = _flow([512, 512])
     doc["world"] = _world(plan, place)
     doc["bodies"] = _seq(plan.bodies)
-    for key, items in (("liquids", plan.liquids), ("joints", plan.joints),
+    for key, items in (("liquids", plan.liquids), ("joints", plan.joints), ("ropes", plan.ropes),
                        ("water", plan.water), ("events", plan.events)):
         if items:
             doc[key] = _seq(items)

@@ -61,6 +61,7 @@ class Plan:
     expect: list[Item] = field(default_factory=list)
     liquids: list[Item] = field(default_factory=list)
     joints: list[Item] = field(default_factory=list)
+    ropes: list[Item] = field(default_factory=list)
     water: list[Item] = field(default_factory=list)
     gravity: tuple[float, float, float] = (0.0, 0.0, -9.81)
     ground: dict | None = field(default_factory=lambda: {"material": "stone"})
@@ -79,6 +80,9 @@ class Plan:
 
     def joint(self, why: str = "", **data) -> None:
         self.joints.append(Item(data, why))
+
+    def rope(self, why: str = "", **data) -> None:
+        self.ropes.append(Item(data, why))
 
     def event(self, why: str = "", **data) -> None:
         self.events.append(Item(data, why))

@@ -65,7 +65,7 @@ SCENERY_CUES = re.compile(
 def screen(text: str, has_action: bool) -> list[str]:
     """Raise RefusedError for out-of-scope physics; return the scenery left out, and the
     agents that act only through the launch or push they give (a player who shoots)."""
-    lowered = _billiards_rails(text.lower())
+    lowered = _hung_ropes(_billiards_rails(text.lower()))
     omitted = []
     for pattern, reason in _COMPILED:
         for match in pattern.finditer(lowered):
@@ -87,6 +87,14 @@ def _billiards_rails(text: str) -> str:
     """On a pool table a cushion is the rigid rail, not a soft pillow."""
     if re.search(r"\b(pool|billiards?|snooker)\b", text):
         return re.sub(r"\bcushions?\b", "rail", text)
+    return text
+
+
+def _hung_ropes(text: str) -> str:
+    """A rope or string a pendulum hangs from is a chain of rigid links, which the engine
+    simulates; a rope in a heap or a knot it does not."""
+    if re.search(r"\b(pendul\w*|swing\w*|hang\w*|hung)\b", text):
+        return re.sub(r"\b(ropes?|strings?)\b", "tether", text)
     return text
 
 

@@ -98,9 +98,12 @@ def pendulum(plan: Plan, intent: Intent) -> None:
     pivot = (0.0, 0.0, round(length + radius + 0.3, 4))
     reach = length * math.sin(math.radians(degrees)) + radius + 0.15  # clear of its swing
     _frame(plan, -reach, reach, pivot[2] + CLEAR)
-    _hung(plan, "", pivot, length, radius, degrees,
-          f"a steel bob on a {length:g} m arm, released from rest {degrees:g} degrees out")
-    expected = period(length, radius, degrees)
+    if intent.has("rope", "string", "cord", "chain", "thread"):
+        expected = _on_a_rope(plan, pivot, length, radius, degrees)
+    else:
+        _hung(plan, "", pivot, length, radius, degrees,
+              f"a steel bob on a {length:g} m arm, released from rest {degrees:g} degrees out")
+        expected = period(length, radius, degrees)
     plan.duration = round(max(3.0, 2.5 * expected), 1)
     centre = pivot[2] - length / 2
     distance = 1.5 * (length + 0.6) + 0.5
@@ -110,6 +113,23 @@ def pendulum(plan: Plan, intent: Intent) -> None:
     plan.check(f"it swings with the period of a {length:g} m compound pendulum "
                f"(2 pi sqrt(L/g) = {2 * math.pi * math.sqrt(length / G):.3f} s for a point "
                "mass)", swings="ball", period=round(expected, 4), tolerance=0.02)
+
+
+def _on_a_rope(plan: Plan, pivot: tuple[float, float, float], length: float, radius: float,
+               degrees: float) -> float:
+    """A steel bob tied by its top to a rope from `pivot`, released `degrees` out; returns
+    the period to expect: a simple pendulum to the bob's centre (the rope is light)."""
+    theta = math.radians(degrees)
+    out = (math.sin(theta), 0.0, -math.cos(theta))
+    tie = [round(pivot[k] + length * out[k], 4) for k in range(3)]
+    centre = [tie[k] + radius * out[k] for k in range(3)]
+    plan.body(f"a steel bob on a {length:g} m rope, released from rest {degrees:g} degrees "
+              "out", name="ball", asset="ball", material="steel", params={"radius": radius},
+              position=[round(centre[0], 4), 0.0, round(centre[2] - radius, 4)])
+    plan.rope("tied to the beam and to the top of the bob", name="rope",
+              start={"at": list(pivot)}, end={"body": "ball", "at": tie}, segments=12)
+    reach = length + radius
+    return 2 * math.pi * math.sqrt(reach / G) * (1 + theta ** 2 / 16)
 
 
 def cradle(plan: Plan, intent: Intent) -> None:

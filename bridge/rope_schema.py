@@ -1,0 +1,60 @@
+"""The scene script's ropes and chains: linked segments tied to bodies or to the world."""
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from bridge.joint_schema import WORLD
+from bridge.materials import MATERIALS
+from bridge.schema_types import Name, Positive, StrictModel, Vec3
+from bridge.suggest import unknown_name
+
+
+class RopeEnd(StrictModel):
+    """Where a rope is tied: a world point at t = 0 on `body` (or on the world)."""
+
+    body: Name = Field(WORLD, description="a body, or 'world'")
+    at: Vec3 = Field(description="world metres at t = 0")
+
+
+class Rope(StrictModel):
+    """A rope (or, in steel, a chain) of `segments` round links joined by ball joints.
+
+    It is tied at `start` and, if given, at `end`. At t = 0 it runs straight and taut between
+    them; with no `end` it hangs straight down `length` from `start`.
+    Its segments are bodies named `<name>_1` ... `<name>_<segments>`."""
+
+    name: Name
+    start: RopeEnd
+    end: RopeEnd | None = None
+    length: Positive | None = Field(None, description="metres, for a rope with no `end`; "
+                                    "with one it is the distance between them")
+    segments: Annotated[int, Field(ge=2, le=64)] = 16
+    radius: Positive = Field(0.01, description="metres")
+    material: str = "rope"
+
+    @model_validator(mode="after")
+    def _long_enough(self) -> Rope:
+        if self.end is None and self.length is None:
+            raise PydanticCustomError("rope_length", "a rope with no `end` hangs straight "
+                                      "down: give it a `length` in metres")
+        span = 0.0 if self.end is None else math.dist(self.end.at, self.start.at)
+        if self.end is not None and self.length is not None and \
+                abs(self.length - span) > 1e-6 * span:
+            # a slack rope whips as it snaps taut, and the chain's joints cannot follow
+            raise PydanticCustomError("rope_taut", "a rope tied at both ends starts taut: "
+                                      "`length` {length:g} m is not the {span:.3g} m between "
+                                      "its ends (leave `length` out; slack ropes are not "
+                                      "supported yet)", {"length": self.length, "span": span})
+        return self
+
+    @field_validator("material")
+    @classmethod
+    def _material_known(cls, name: str) -> str:
+        if name not in MATERIALS:
+            raise PydanticCustomError("material", unknown_name("material", name,
+                                                               sorted(MATERIALS)))
+        return name

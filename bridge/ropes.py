@@ -1,0 +1,83 @@
+"""A rope as what the engine simulates: a chain of cylinder segments joined by ball joints,
+tied to its ends. Joints in a chain form a tree, so the rope is exact and inextensible."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from bridge.joint_schema import WORLD, Joint
+from bridge.rope_schema import Rope
+from bridge.schema_types import Vec3
+
+Z_DOWN = np.array([0.0, 0.0, -1.0])
+
+
+def rope_length(rope: Rope) -> float:
+    """Its length: from start to end, or as given for a rope with no end."""
+    if rope.end is None:
+        return rope.length
+    return float(np.linalg.norm(np.subtract(rope.end.at, rope.start.at)))
+
+
+def segment_names(rope: Rope) -> list[str]:
+    return [f"{rope.name}_{k + 1}" for k in range(rope.segments)]
+
+
+def rope_path(rope: Rope) -> np.ndarray:
+    """[segments + 1, 3] the joints along the rope at t = 0: straight from start to end, or
+    straight down from start when it has no end."""
+    start = np.asarray(rope.start.at, float)
+    end = start + rope_length(rope) * Z_DOWN if rope.end is None else np.asarray(rope.end.at,
+                                                                                float)
+    return start + np.linspace(0.0, 1.0, rope.segments + 1)[:, None] * (end - start)
+
+
+def rope_parts(rope: Rope) -> tuple[list[dict], list[Joint]]:
+    """The rope's segment bodies (as script mappings) and the ball joints that hold them to
+    each other and to its ends."""
+    points = rope_path(rope)
+    names = segment_names(rope)
+    bodies = [_segment(name, points[k], points[k + 1], rope)
+              for k, name in enumerate(names)]
+    joints = [Joint(name=f"{names[k]}_joint", type="ball", a=names[k], b=names[k - 1],
+                    anchor=tuple(points[k])) for k in range(1, len(names))]
+    joints.append(Joint(name=f"{rope.name}_start", type="ball", a=names[0], b=rope.start.body,
+                        anchor=rope.start.at))
+    if rope.end is not None:
+        # the tied body is `a`, so a body on a rope from the world hangs as its last link
+        tied = rope.end.body != WORLD
+        joints.append(Joint(name=f"{rope.name}_end", type="ball",
+                            a=rope.end.body if tied else names[-1],
+                            b=names[-1] if tied else WORLD, anchor=rope.end.at))
+    return bodies, joints
+
+
+def _segment(name: str, start: np.ndarray, end: np.ndarray, rope: Rope) -> dict:
+    """A cylinder from `start` to `end` (its origin is the centre of its first face)."""
+    along = end - start
+    length = float(np.linalg.norm(along))
+    d = along / length
+    # extrinsic x, y, z turns: tilt z toward +x by `pitch`, then turn it about z by `yaw`
+    pitch, yaw = math.degrees(math.acos(np.clip(d[2], -1, 1))), math.degrees(
+        math.atan2(d[1], d[0]))
+    rotation: Vec3 = (0.0, round(pitch, 6), round(yaw, 6) if pitch > 1e-9 else 0.0)
+    return {"name": name, "asset": "cylinder", "material": rope.material,
+            "params": {"radius": rope.radius, "height": round(length, 6)},
+            "position": [round(float(v), 6) for v in start], "rotation": list(rotation)}
+
+
+def substeps(rope: Rope, mass: dict[str, float], dt: float) -> int:
+    """Bullet steps per physics step that keep the rope's fastest wave resolved.
+
+    A chain of light links of mass m and length l under tension T rings at up to
+    2 sqrt(T / (m l)) rad/s; a step must stay under half a radian of it, or the chain gains
+    energy until it flies apart (a 4 kg bob on a 0.3 kg rope swung from 50 degrees reached
+    185 m/s at 1/240 s, and swung true at 1/1000 s). T is taken as three times the weight the
+    rope can hang, as a swing from level pulls. `mass` holds the dynamic bodies' masses."""
+    names = segment_names(rope)
+    ends = [tie.body for tie in (rope.start, rope.end) if tie is not None]
+    hung = sum(mass[n] for n in names) + sum(mass.get(name, 0.0) for name in ends)
+    tension = 3 * 9.81 * hung
+    ring = 2 * math.sqrt(tension / (mass[names[0]] * rope_length(rope) / rope.segments))
+    return max(1, math.ceil(ring * dt / 0.5))

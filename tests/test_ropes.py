@@ -1,0 +1,124 @@
+"""Ropes and chains: linked segments that hang, swing and go taut, and never stretch."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bridge.errors import UserError
+from bridge.loader import load_scene
+from bridge.transforms import quat_to_matrix
+from physics.simulate import simulate
+from physics.world import World
+from tests.helpers import make_scene
+
+G = 9.81
+
+
+def _bob(centre, radius=0.05) -> dict:
+    return {"name": "bob", "asset": "ball", "params": {"radius": radius}, "material": "steel",
+            "position": [centre[0], centre[1], centre[2] - radius]}
+
+
+def test_a_rope_pendulum_swings_at_the_period_of_its_length():
+    length, theta, radius = 1.0, math.radians(8), 0.05
+    tie = (length * math.sin(theta), 0.0, 2.0 - length * math.cos(theta))
+    centre = (tie[0] + radius * math.sin(theta), 0.0, tie[2] - radius * math.cos(theta))
+    scene = make_scene(duration=4.5, bodies=[_bob(centre, radius)], ropes=[
+        {"name": "rope", "start": {"at": [0, 0, 2]}, "end": {"body": "bob", "at": list(tie)},
+         "segments": 8}])
+    rec = simulate(scene).recording
+    x = rec.pos["bob"][:, 0]
+    k = np.flatnonzero((x[:-1] > 0) & (x[1:] <= 0))
+    crossings = rec.times[k] + x[k] / (x[k] - x[k + 1]) * (rec.times[1] - rec.times[0])
+    # a light rope and a heavy bob: nearly a simple pendulum to the bob's centre
+    assert np.diff(crossings).mean() == pytest.approx(
+        2 * math.pi * math.sqrt((length + radius) / G), rel=0.02)
+
+
+def test_a_rope_swung_wide_keeps_its_weight_at_its_length():
+    tie = (0.8 * math.sin(math.radians(50)), 0.0, 2.0 - 0.8 * math.cos(math.radians(50)))
+    scene = make_scene(duration=1.5, bodies=[_bob((tie[0] + 0.03, 0.0, tie[2] - 0.04))],
+                       ropes=[{"name": "rope", "start": {"at": [0, 0, 2]},
+                               "end": {"body": "bob", "at": list(tie)}, "segments": 10}])
+    rec = simulate(scene).recording
+    ends = rec.pos["rope_10"] + 0.08 * np.array(
+        [quat_to_matrix(q)[:, 2] for q in rec.quat["rope_10"]])
+    reach = np.linalg.norm(ends - [0, 0, 2], axis=1)
+    assert reach.max() < 0.8 + 1e-3  # it never stretches
+    assert rec.pos["bob"][:, 0].min() < -0.3  # and swings through to the other side
+
+
+def test_a_hanging_chain_stays_linked():
+    scene = make_scene(duration=1.0, ropes=[
+        {"name": "chain", "start": {"at": [0, 0, 1.5]}, "length": 1.0, "segments": 10,
+         "material": "steel", "radius": 0.01}],
+        bodies=[{"name": "floor_block", "asset": "block", "position": [2, 0, 0]}],
+        events=[{"at": 0.1, "push": {"body": "chain_10", "impulse": [0.2, 0, 0]}}])
+    rec = simulate(scene).recording
+    first = rec.pos["chain_1"]
+    assert np.abs(first - [0, 0, 1.5]).max() < 1e-6  # tied where it hangs from
+    for k in range(1, 10):
+        near, far = rec.pos[f"chain_{k}"], rec.pos[f"chain_{k + 1}"]
+        axis = np.array([quat_to_matrix(q)[:, 2] for q in rec.quat[f"chain_{k}"]])
+        assert np.abs(np.linalg.norm(near + 0.1 * axis - far, axis=1)).max() < 1e-4
+    assert np.ptp(rec.pos["chain_10"][:, 0]) > 0.05  # the push swung it
+
+
+def test_ropes_rerun_bit_identical():
+    scene = make_scene(duration=0.5, bodies=[_bob((0.65, 0.0, 1.5))], ropes=[
+        {"name": "rope", "start": {"at": [0, 0, 2]}, "end": {"body": "bob", "at": [0.6, 0, 1.5]},
+         "segments": 6}])
+    one, two = simulate(scene).recording, simulate(scene).recording
+    for name in one.pos:
+        assert np.array_equal(one.pos[name], two.pos[name])
+
+
+HEAD = """\
+name: ropes
+bodies:
+  - {name: bob, asset: ball, position: [0, 0, 0.5]}
+  - {name: hook, asset: box, position: [0, 0, 3], static: true}
+ropes:
+"""
+
+
+@pytest.mark.parametrize(("rope", "field", "fragment"), [
+    ("{name: r, start: {at: [0, 0, 2]}}", "ropes[0]", "give it a `length`"),
+    ("{name: r, start: {at: [0, 0, 2]}, end: {body: bob, at: [0, 0, 1]}, length: 1.5}",
+     "ropes[0]", "slack ropes are not supported yet"),
+    ("{name: r, start: {at: [0, 0, 2]}, end: {body: hook, at: [0, 0, 3]}}",
+     "ropes[0].end", "fixed points at both ends"),
+    ("{name: r, start: {body: bobb, at: [0, 0, 2]}, length: 1}", "ropes[0].start.body",
+     "did you mean 'bob'"),
+    ("{name: bob, start: {at: [0, 0, 2]}, length: 1, segments: 2}", "ropes[0].name", None),
+])
+def test_a_broken_rope_is_located_with_its_fix(tmp_path: Path, rope, field, fragment):
+    text = HEAD + f"  - {rope}\n"
+    if fragment is None:  # segments 'bob_1', 'bob_2' clash only if a body has that name
+        text = text.replace("{name: hook", "{name: bob_2")
+        fragment = "'bob_2', which is taken"
+    path = tmp_path / "scene.yaml"
+    path.write_text(text)
+    with pytest.raises(UserError) as info:
+        load_scene(path)
+    found = [p for p in info.value.problems if fragment in p.message]
+    assert found and found[0].field == field, info.value.problems
+
+
+def test_a_light_rope_under_a_heavy_weight_is_stepped_finer():
+    light = make_scene(duration=0.1, bodies=[_bob((0.0, 0.0, 1.2), 0.1)], ropes=[
+        {"name": "rope", "start": {"at": [0, 0, 2]}, "end": {"body": "bob", "at": [0, 0, 1.3]},
+         "segments": 12}])
+    chain = make_scene(duration=0.1, bodies=[{"name": "b", "asset": "block",
+                                              "position": [2, 0, 0]}],
+                       ropes=[{"name": "chain", "start": {"at": [0, 0, 1.5]}, "length": 1.0,
+                               "segments": 10, "material": "steel"}])
+    worlds = [World(scene, None) for scene in (light, chain)]
+    try:
+        assert worlds[0].substeps >= 4 and worlds[1].substeps == 1
+    finally:
+        for world in worlds:
+            world.close()
