@@ -115,9 +115,11 @@ class _Checker:
 
     def body_count(self) -> None:
         paths = [path for path, _ in _body_paths(self.scene)]
+        paths += [("ropes", r, "segments") for r, rope in enumerate(self.scene.ropes)
+                  for _ in range(rope.segments)]
         if len(paths) > limits.MAX_BODIES:
-            self.add(paths[limits.MAX_BODIES], f"{len(paths)} bodies including spawned ones; "
-                     f"the limit is {limits.MAX_BODIES}")
+            self.add(paths[limits.MAX_BODIES], f"{len(paths)} bodies including spawned ones "
+                     f"and rope links; the limit is {limits.MAX_BODIES}")
 
     def event_references(self) -> None:
         static = {body.name for body in self.scene.all_bodies() if body.static}
