@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from bridge.assets.build import asset_params
 from bridge.assets.registry import ASSETS
 from bridge.joint_schema import WORLD
 from bridge.joint_tree import joint_trees
@@ -57,7 +58,7 @@ def wheel_radius(body: Body) -> float | None:
     """The radius a round solid body rolls on, if it has one (a cylinder, a ball)."""
     if body.asset is None or ASSETS[body.asset].hollow:
         return None
-    return {**ASSETS[body.asset].params, **body.params}.get("radius")
+    return asset_params(body).get("radius")
 
 
 def wheel_rates(scene: Scene) -> dict[str, dict[int, float]]:

@@ -48,14 +48,18 @@ class Appearance:
     alpha: float  # 1 - transparency
 
 
+def asset_params(body: Body) -> dict[str, float]:
+    """The body's asset parameters with the script's overrides applied."""
+    return {**ASSETS[body.asset].params, **body.params}
+
+
 def geometry_for(body: Body, scene_dir: Path | None) -> Geometry:
     """The body's visual mesh and collision parts, with params and scale applied."""
     scale = tuple(float(s) for s in np.broadcast_to(body.scale, 3))
     if body.mesh is not None:
         shape = load_user_mesh(body.name, body.mesh, scene_dir)
         return Geometry(*scale_shape(shape, np.array(scale)))
-    params = {**ASSETS[body.asset].params, **body.params}
-    return _library(body.asset, tuple(sorted(params.items())), scale)
+    return _library(body.asset, tuple(sorted(asset_params(body).items())), scale)
 
 
 @lru_cache(maxsize=512)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bridge.assets.build import asset_params
 from bridge.assets.registry import ASSETS
 from bridge.schema import Body
 
@@ -46,7 +47,7 @@ def opening_of(body: Body) -> Opening | None:
     """The body's opening, or None where it has none (a mesh body, a solid, a tray)."""
     if not has_opening(body.asset):
         return None
-    params = {**ASSETS[body.asset].params, **body.params}
+    params = asset_params(body)
     if body.asset == "basketball_hoop":
         from bridge.assets.play import rim_centre
 

@@ -12,6 +12,7 @@ import math
 from bridge.materials import MATERIALS
 from planner.offline.layout import Plan
 from planner.offline.parse import Intent
+from planner.offline.swinging import G, Part, compound_period
 
 DOOR = (0.04, 0.88, 2.05)  # thickness, width, height: an interior door, metres
 DOOR_GAP = 0.03  # between the door's hinge edge and the post (its corners sweep past it)
@@ -133,7 +134,7 @@ def swing(plan: Plan, intent: Intent) -> None:
                    "side-on to the swing's plane")
 
 
-def _swing_parts() -> list[tuple[float, float, float]]:
+def _swing_parts() -> list[Part]:
     """(mass, depth of its centre under the hinge, its own moment about its centre) of the
     two hangers and the seat, for a turn about the top bar."""
     steel, wood = MATERIALS["steel"].density, MATERIALS["wood"].density
@@ -148,12 +149,10 @@ def _swing_mass() -> float:
 
 
 def _swing_period() -> float:
-    """2 pi sqrt(I / (m g d)) of the whole swing about its hinge, corrected for how far the
-    push sends it: the impulse's angular momentum, then energy, give the amplitude."""
+    """The whole swing's period about its hinge, at the amplitude the push sends it to: the
+    impulse's angular momentum, then energy, give that amplitude."""
     parts = _swing_parts()
     inertia = sum(own + mass * depth ** 2 for mass, depth, own in parts)
     moment = sum(mass * depth for mass, depth, _ in parts)
     spin = SWING_PUSH * _swing_mass() * (SWING_ROPE + SEAT[2] / 2) / inertia
-    amplitude = math.acos(1 - inertia * spin ** 2 / (2 * 9.81 * moment))
-    small = 2 * math.pi * math.sqrt(inertia / (9.81 * moment))
-    return small * (1 + amplitude ** 2 / 16 + 11 * amplitude ** 4 / 3072)
+    return compound_period(parts, math.acos(1 - inertia * spin ** 2 / (2 * G * moment)))

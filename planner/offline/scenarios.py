@@ -10,6 +10,13 @@ from planner.offline.layout import SPHERES, Plan
 from planner.offline.lexicon import Noun
 from planner.offline.parse import Intent, Mention
 
+# Scenes named by the thing itself, whatever else the prompt holds; first match wins.
+ON_HINGES = (("swing", hinged.wants_swing, hinged.swing),
+             ("seesaw", hinged.wants_seesaw, hinged.seesaw),
+             ("door", hinged.wants_door, hinged.door),
+             ("wrecking_ball", swinging.wants_wrecking_ball, swinging.wrecking_ball),
+             ("newtons_cradle", swinging.wants_cradle, swinging.cradle),
+             ("pendulum", swinging.wants_pendulum, swinging.pendulum))
 EXAMPLES = ("a glass falls off a table and shatters", "20 dominoes in a row topple",
             "a rubber ball bounces on concrete", "a wooden block floats in a pool")
 
@@ -38,24 +45,10 @@ def fill(plan: Plan, intent: Intent) -> str:
     if driven and intent.actions & {"drive", "hit", "collide", "push", "roll"}:
         vehicles.crash(plan, intent, driven)
         return "vehicles"
-    if hinged.wants_swing(intent):
-        hinged.swing(plan, intent)
-        return "swing"
-    if hinged.wants_seesaw(intent):
-        hinged.seesaw(plan, intent)
-        return "seesaw"
-    if hinged.wants_door(intent):
-        hinged.door(plan, intent)
-        return "door"
-    if swinging.wants_wrecking_ball(intent):
-        swinging.wrecking_ball(plan, intent)
-        return "wrecking_ball"
-    if swinging.wants_cradle(intent):
-        swinging.cradle(plan, intent)
-        return "newtons_cradle"
-    if swinging.wants_pendulum(intent):
-        swinging.pendulum(plan, intent)
-        return "pendulum"
+    for name, wanted, build in ON_HINGES:
+        if wanted(intent):
+            build(plan, intent)
+            return name
     if intent.arrangement == "tower" and not actors:
         actors = [_default("block", intent)]
     if not actors and not intent.surfaces:

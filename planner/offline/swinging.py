@@ -77,17 +77,26 @@ def _hung(plan: Plan, index: str, pivot: tuple[float, float, float], length: flo
     return rod, bob
 
 
+Part = tuple[float, float, float]  # mass, depth of its centre under the hinge, own moment
+
+
+def compound_period(parts: list[Part], amplitude: float) -> float:
+    """2 pi sqrt(I / (m g d)) of rigid parts turning about one hinge, swung `amplitude`
+    radians, with the finite-amplitude series to the fourth power."""
+    inertia = sum(own + mass * depth ** 2 for mass, depth, own in parts)
+    moment = sum(mass * depth for mass, depth, _ in parts)
+    small = 2 * math.pi * math.sqrt(inertia / (G * moment))
+    return small * (1 + amplitude ** 2 / 16 + 11 * amplitude ** 4 / 3072)
+
+
 def period(length: float, radius: float, degrees: float) -> float:
-    """A rod (wood, ROD square) and a steel ball at its end, swinging from the rod's top:
-    2 pi sqrt(I / (m g d)), with the first finite-amplitude correction."""
+    """A rod (wood, ROD square) and a steel ball at its end, swinging from the rod's top."""
     rod_length = length - radius
     rod_mass = MATERIALS["wood"].density * ROD * ROD * rod_length
-    ball_mass = MATERIALS["steel"].density * 4 / 3 * math.pi * radius ** 3
-    inertia = (rod_mass * (rod_length ** 2 / 3 + ROD ** 2 / 12)
-               + ball_mass * (0.4 * radius ** 2 + length ** 2))
-    moment = rod_mass * rod_length / 2 + ball_mass * length
-    theta = math.radians(degrees)
-    return 2 * math.pi * math.sqrt(inertia / (G * moment)) * (1 + theta ** 2 / 16)
+    ball_mass = _steel_mass(radius)
+    rod = (rod_mass, rod_length / 2, rod_mass * (rod_length ** 2 + ROD ** 2) / 12)
+    ball = (ball_mass, length, ball_mass * 0.4 * radius ** 2)
+    return compound_period([rod, ball], math.radians(degrees))
 
 
 def pendulum(plan: Plan, intent: Intent) -> None:
