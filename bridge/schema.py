@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 from bridge import limits
 from bridge.assets.registry import ASSETS
 from bridge.camera_schema import Camera, EventSubject
+from bridge.crushable import Crushable
 from bridge.joint_schema import Joint, Motor  # noqa: F401 - re-exported
 from bridge.liquid_schema import Liquid, Source  # noqa: F401 - re-exported
 from bridge.materials import MATERIALS
@@ -88,6 +89,10 @@ class Body(StrictModel):
     breakable: Breakable | bool | None = Field(
         None, description="true, false, or settings; default: true for brittle materials "
         "(glass, ceramic, porcelain, ice, eggshell)")
+    crushable: Crushable | bool = Field(
+        False, description="true or settings: dents where it is hit hard (a car's body, a can, "
+        "a bin); needs a material that yields (steel, aluminium, iron, plastic, cardboard) or "
+        "a crush_force")
 
     @field_validator("asset")
     @classmethod
@@ -134,6 +139,39 @@ class Body(StrictModel):
             raise PydanticCustomError("shape", "give exactly one of `asset` or `mesh`")
         if self.mesh is not None and self.params:
             raise PydanticCustomError("mesh_params", "`params` only applies to library assets")
+        return self
+
+    @model_validator(mode="after")
+    def _dents_yield(self) -> Body:
+        if self.crushable is False:
+            return self
+        if self.breakable is True or isinstance(self.breakable, Breakable):
+            raise PydanticCustomError("crushable_breakable",
+                                      "a body either breaks or dents: drop `breakable` or "
+                                      "`crushable`")
+        from bridge.assets.registry import default_material
+
+        material = self.material or default_material(self.asset)
+        given = isinstance(self.crushable, Crushable) and self.crushable.crush_force is not None
+        if not given and MATERIALS[material].yield_strength is None:
+            ductile = ", ".join(m.name for m in MATERIALS.values() if m.yield_strength)
+            raise PydanticCustomError(
+                "crushable_material", f"crushable: material '{material}' does not dent; give "
+                f"a ductile material ({ductile}) or crushable.crush_force in N")
+        return self
+        from bridge.assets.registry import default_material
+
+        material = self.material or default_material(self.asset)
+        if MATERIALS[material].yield_strength is None:
+            raise PydanticCustomError(
+                "crushable_material", f"crushable: material '{material}' does not dent; give "
+                "a ductile material (" + ", ".join(
+                    m.name for m in MATERIALS.values() if m.yield_strength) +
+                ") or crushable.crush_force in N")
+        if self.breakable is True or isinstance(self.breakable, Breakable):
+            raise PydanticCustomError("crushable_breakable",
+                                      "a body either breaks or dents: drop `breakable` or "
+                                      "`crushable`")
         return self
 
 
@@ -405,6 +443,12 @@ class Shatters(_Check):
     before: Time | None = None
 
 
+class Crushes(_Check):
+    crushes: Subject
+    depth: Positive = Field(0.01, description="m its deepest dent reaches at least")
+    before: Time | None = None
+
+
 class LiquidStaysIn(_Check):
     liquid_stays_in: Name = Field(description="a liquid's name")
     container: Name
@@ -472,7 +516,8 @@ class OnScreen(_Check):
 CHECKS: dict[str, type[_Check]] = {
     "comes_to_rest": ComesToRest, "contacts": Contacts, "bounces": Bounces,
     "stays_within": StaysWithin, "moves_less_than": MovesLessThan, "falls_over": FallsOver,
-    "visible": Visible, "shatters": Shatters, "liquid_stays_in": LiquidStaysIn,
+    "visible": Visible, "shatters": Shatters, "crushes": Crushes,
+    "liquid_stays_in": LiquidStaysIn,
     "pours_into": PoursInto, "puddle": Puddle, "holds_together": HoldsTogether,
     "passes_through": PassesThrough, "swings": Swings,
     "floats": Floats, "sinks": Sinks,

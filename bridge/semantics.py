@@ -18,6 +18,7 @@ from bridge.schema import (
     GROUND,
     Body,
     Contacts,
+    Crushes,
     HoldsTogether,
     LiquidStaysIn,
     PassesThrough,
@@ -112,6 +113,15 @@ class _Checker:
             self.add(base + ("target",), f"'{check.target}' has no opening to pass "
                      "through; name a basketball_hoop, a soccer_goal or a hollow container "
                      "(tumbler, bowl, ...)")
+
+    def crushable(self, path: Path, subject: str | list[str]) -> None:
+        """A body that cannot dent passes `crushes ... not: true` by default: refuse it."""
+        for k, name in enumerate([subject] if isinstance(subject, str) else subject):
+            body = self.bodies.get(name)
+            if body is not None and not body.crushable:
+                self.add(path if isinstance(subject, str) else path + (k,),
+                         f"'{name}' is not crushable: give it `crushable: true` (a steel, "
+                         "aluminium, iron, plastic or cardboard body) to check its dents")
 
     def body_count(self) -> None:
         paths = [path for path, _ in _body_paths(self.scene)]
@@ -230,6 +240,8 @@ class _Checker:
                 self.liquid_reference(base + (key,), getattr(check, key))
             else:
                 self.subject(base + (check_kind(check),), check_subject(check))
+            if isinstance(check, Crushes):
+                self.crushable(base + ("crushes",), check.crushes)
             for key in ("on", "with_"):
                 name = getattr(check, key, None)
                 if name is not None:

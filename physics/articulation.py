@@ -15,6 +15,7 @@ import numpy as np
 import pybullet as p
 
 from bridge.assets.build import geometry_for, mass_properties
+from bridge.assets.geometry import Geometry
 from bridge.joint_checks import wheel_rates
 from bridge.joint_tree import Link, Tree
 from bridge.schema import Body, Scene
@@ -45,10 +46,12 @@ class _LinkArgs:
     axes: list
 
 
-def articulate(client: int, tree: Tree, scene: Scene, scene_dir: Path | None
-               ) -> tuple[int, list[LiveBody]]:
+def articulate(client: int, tree: Tree, scene: Scene, scene_dir: Path | None,
+               shapes: dict[str, Geometry] | None = None) -> tuple[int, list[LiveBody]]:
     """Create `tree` at the script's poses: the multibody's uid and its bodies (the root
-    first, if it has one), for the world to adopt."""
+    first, if it has one), for the world to adopt. `shapes` gives bodies another collision
+    shape than their asset's (a dented one); their mass properties stay their asset's."""
+    shapes = shapes or {}
     bodies = {body.name: body for body in scene.placed_bodies()}
     frames: dict[str | None, tuple[np.ndarray, np.ndarray]] = {}
     parts: list[LiveBody] = []
@@ -57,13 +60,14 @@ def articulate(client: int, tree: Tree, scene: Scene, scene_dir: Path | None
         base_mass, base_shape = 0.0, -1
     else:
         body = bodies[tree.root]
-        base = _solid(client, body, scene_dir, None)
+        base = _solid(client, body, scene_dir, None, shapes.get(tree.root))
         frames[tree.root] = compose(*_origin(body), *base.offset)
         base_mass, base_shape = base.props.mass, base.shape
         parts.append(LiveBody(tree.root, -1, body, base, False, articulated=True))
     args = _LinkArgs(*([] for _ in range(8)))
     for index, link in enumerate(tree.links):
-        solid = _add_link(client, bodies[link.body], scene_dir, link, frames, tree, args)
+        solid = _add_link(client, bodies[link.body], scene_dir, link, frames, tree, args,
+                          shapes.get(link.body))
         parts.append(LiveBody(link.body, -1, bodies[link.body], solid, False, index,
                               articulated=True))
     uid = p.createMultiBody(
@@ -101,6 +105,23 @@ def wheels(uid: int, tree: Tree, scene: Scene) -> dict[str, list[Wheel]]:
     return found
 
 
+def joint_states(client: int, uid: int, tree: Tree) -> list[tuple]:
+    """Each joint's position and velocity, as `set_joint_states` takes them back."""
+    return [p.getJointStateMultiDof(uid, index, physicsClientId=client)[:2]
+            if link.joint.type == "ball" else
+            p.getJointState(uid, index, physicsClientId=client)[:2]
+            for index, link in enumerate(tree.links)]
+
+
+def set_joint_states(client: int, uid: int, tree: Tree, states: list[tuple]) -> None:
+    for index, (link, (position, velocity)) in enumerate(zip(tree.links, states, strict=True)):
+        if link.joint.type == "ball":
+            p.resetJointStateMultiDof(uid, index, list(position), list(velocity),
+                                      physicsClientId=client)
+        else:
+            p.resetJointState(uid, index, position, velocity, physicsClientId=client)
+
+
 def hold_stops(client: int, stops: list[Stop]) -> None:
     """Put a joint that ran past its limit back on it, after a step.
 
@@ -118,11 +139,12 @@ def hold_stops(client: int, stops: list[Stop]) -> None:
 
 
 def _solid(client: int, body: Body, scene_dir: Path | None,
-           anchor: np.ndarray | None) -> Solid:
-    """The body's solid with its collision shape in its centre-of-mass frame, or, for a
-    link, in the frame at `anchor` (world, t = 0) turned as its principal axes."""
-    geometry = geometry_for(body, scene_dir)
-    props = mass_properties(geometry, body)
+           anchor: np.ndarray | None, shape: Geometry | None = None) -> Solid:
+    """The body's solid with its collision shape (`shape`'s, or its asset's) in its
+    centre-of-mass frame, or, for a link, in the frame at `anchor` (world, t = 0) turned as
+    its principal axes."""
+    props = mass_properties(geometry_for(body, scene_dir), body)
+    geometry = shape or geometry_for(body, scene_dir)
     position = np.asarray(props.com, float)
     if anchor is not None:
         to_body = invert(*_origin(body))
@@ -136,10 +158,10 @@ def _origin(body: Body) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _add_link(client: int, body: Body, scene_dir: Path | None, link: Link, frames: dict,
-              tree: Tree, args: _LinkArgs) -> Solid:
+              tree: Tree, args: _LinkArgs, shape: Geometry | None) -> Solid:
     """Append one link to `args`; its frame goes into `frames` for its children."""
     anchor = np.asarray(link.joint.anchor, float)
-    solid = _solid(client, body, scene_dir, anchor)
+    solid = _solid(client, body, scene_dir, anchor, shape)
     com, turn_quat = compose(*_origin(body), *solid.offset)
     frame = (anchor, turn_quat)
     frames[link.body] = frame

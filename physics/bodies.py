@@ -31,7 +31,7 @@ def part_key(uid: int, link: int) -> int:
     return uid if link < 0 else uid + ((link + 1) << 20)
 
 
-@dataclass
+@dataclass(eq=False)  # one Bullet body: equal only to itself (its solid holds arrays)
 class LiveBody:
     name: str
     uid: int

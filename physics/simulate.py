@@ -23,6 +23,7 @@ from bridge.timing import TimeMap
 from bridge.trajectory import Trajectory, sample
 from physics.breakable import BreakableJoints
 from physics.contacts import ContactRecorder, Episode
+from physics.dents import Dents
 from physics.events import EventScheduler
 from physics.fracture import Fractures
 from physics.liquids import particle_count, start_positions
@@ -41,8 +42,8 @@ PROGRESS_UPDATES = 100  # at most this many progress reports a run (a bar needs 
 @dataclass
 class SimResult:
     recording: Trajectory  # every body every `interval` seconds from t = 0
-    events: dict  # collisions, fractures, events, spills, topples, joint breaks: simulated
-    # time, no frames
+    events: dict  # collisions, fractures, events, spills, topples, joint breaks and
+    # deformations: simulated time, no frames
     masses: dict[str, float]
     steps: int
     interval: float  # seconds between recorded samples
@@ -78,8 +79,8 @@ def simulate(scene: Scene, scene_dir: Path | None = None,
 
 
 class _Loop:
-    """The step loop and the systems hooked into it (events, fracture, liquids, water,
-    springs)."""
+    """The step loop and the systems hooked into it (events, fracture, dents, liquids,
+    water, springs)."""
 
     def __init__(self, world: World, scene: Scene):
         self.world, self.scene = world, scene
@@ -101,6 +102,7 @@ class _Loop:
             j.type == "spring" for j in scene.joints) else None
         self.breakable = BreakableJoints(world, scene.joints) if any(
             j.breaks_at and j.type != "spring" for j in scene.joints) else None
+        self.dents = Dents(world) if any(b.crushable for b in scene.all_bodies()) else None
         # springs store energy the monitor's sum does not count; motors do work
         self.unsummed = self.springs is not None or any(j.motor for j in scene.joints)
         self.fluids, self.walls = _fluids(world, scene)
@@ -148,6 +150,8 @@ class _Loop:
             self.fractures.before_step(world)
         if self.springs is not None:
             self.springs.before_step(world, step)
+        if self.dents is not None:
+            self.dents.before_step(world)
         pushed = self.walls is not None and self.walls.apply(world.dt, scheduler.held)
         before = time.perf_counter()
         world.step()
@@ -160,13 +164,18 @@ class _Loop:
             self.fluid += time.perf_counter() - started
         if self.breakable is not None:
             self.breakable.after_step(world, step + 1)
-        self.contacts.after_step(step + 1, world.contact_points(), world.names)
+        points = world.contact_points()
+        self.contacts.after_step(step + 1, points, world.names)
         if self.fractures is not None:
             self.fractures.after_step(world, step + 1, self.contacts.peaks)
+        reshaped = self.dents.after_step(world, step + 1, points) if self.dents else {}
+        if reshaped:
+            self.contacts.rekey(reshaped)
         if self.contacts.started:
             scheduler.on_contacts(self.contacts.started, step + 1)
-        if pushed or self.unsummed or len(scheduler.fired) != fired or scheduler.forces or \
-                scheduler.pours or (self.fractures is not None and self.fractures.broke):
+        if pushed or reshaped or self.unsummed or len(scheduler.fired) != fired or \
+                scheduler.forces or scheduler.pours or \
+                (self.fractures is not None and self.fractures.broke):
             self.monitor.external_work()
 
     def _result(self) -> SimResult:
@@ -177,7 +186,8 @@ class _Loop:
                   "fractures": fractures, "events": list(self.scheduler.fired),
                   "spills": spills(recording, self.containers, fractures),
                   "topples": topples(recording, self.dynamic_bounds),
-                  "joint_breaks": self._joint_breaks()}
+                  "joint_breaks": self._joint_breaks(),
+                  "deformations": self.dents.events(dt) if self.dents else []}
         masses = dict(self.world.masses)
         masses.update({l.name: l.density * l.volume_ml * 1e-6 for l in self.scene.liquids})
         swaps = self.fractures.swap_seconds if self.fractures else []

@@ -24,6 +24,8 @@ from physics.articulation import (
     articulate,
     configure_joints,
     hold_stops,
+    joint_states,
+    set_joint_states,
     wheels,
 )
 from physics.bodies import LiveBody, Solid, part_key
@@ -45,6 +47,10 @@ class World:
         self.stops: list[Stop] = []  # joint limits, held after each step
         self.substeps = 1  # Bullet steps per physics step (more for a stiff rope)
         self.wheels: dict[str, list[Wheel]] = {}  # per vehicle, the hinges a drive turns
+        self.assembly: dict[str, float] = {}  # a free tree's parts -> the tree's whole mass
+        self.trees: dict[int, Tree] = {}  # multibody uid -> the tree it holds
+        self.shapes: dict[str, Geometry] = {}  # bodies whose collision shape was dented
+        self.driving: dict[str, float] = {}  # vehicle -> the speed it was last driven at
         self._configure()
         if scene.world.ground is not None:
             self._add_ground()
@@ -105,9 +111,13 @@ class World:
                                     physicsClientId=self.client)
 
     def _add_tree(self, tree: Tree) -> None:
-        uid, parts = articulate(self.client, tree, self.scene, self.scene_dir)
+        uid, parts = articulate(self.client, tree, self.scene, self.scene_dir, self.shapes)
+        self.trees[uid] = tree
         for live in parts:
             self.adopt(live)
+        if tree.root is not None:
+            for live in parts:
+                self.assembly[live.name] = sum(part.mass for part in parts)
         self.stops += configure_joints(self.client, uid, tree)
         for vehicle, driven in wheels(uid, tree, self.scene).items():
             self.wheels.setdefault(vehicle, []).extend(driven)
@@ -163,6 +173,60 @@ class World:
             # the mass must come along: Bullet zeroes it when given the inertia alone
             kwargs.update(mass=float(inertia[0]), localInertiaDiagonal=inertia[1].tolist())
         p.changeDynamics(uid, link, physicsClientId=self.client, **kwargs)
+
+    def reshape(self, name: str, geometry: Geometry) -> dict[int, int]:
+        """Give a body another collision shape (a dented one) where it stands, moving as it
+        moves; its mass properties stay. Returns the new part key of every Bullet part
+        rebuilt, by its old key (a joint-held body's whole tree is rebuilt)."""
+        live = self.bodies[name]
+        self.shapes[name] = geometry
+        if live.articulated:
+            return self._rebuild_tree(live.uid)
+        pose = self.pose(name)
+        _, (linear, angular) = self.read(live)
+        shape = collision_shape(self.client, geometry, live.solid.offset)
+        self.remove(name)
+        new = self.create(name, live.body, Solid(geometry, live.solid.props, shape), pose,
+                          np.asarray(linear), np.asarray(angular), live.static)
+        return {live.key: new.key}
+
+    def _rebuild_tree(self, uid: int) -> dict[int, int]:
+        """Build a multibody again from its tree with the shapes in `self.shapes`, in the
+        state it is in now: base pose and velocity, joint positions and speeds, drives."""
+        tree = self.trees.pop(uid)
+        client = self.client
+        base = (p.getBasePositionAndOrientation(uid, physicsClientId=client),
+                p.getBaseVelocity(uid, physicsClientId=client))
+        joints = joint_states(client, uid, tree)
+        old = {name: self.bodies.pop(name).key for name in tree.bodies}
+        for key in old.values():
+            del self.names[key]
+        p.removeBody(uid, physicsClientId=client)
+        self.stops = [stop for stop in self.stops if stop[0] != uid]
+        self.wheels = {vehicle: [w for w in driven if w[0] != uid]
+                       for vehicle, driven in self.wheels.items()}
+        self._add_tree(tree)
+        new_uid = self.bodies[tree.bodies[0]].uid
+        if tree.root is not None:
+            p.resetBasePositionAndOrientation(new_uid, *base[0], physicsClientId=client)
+            p.resetBaseVelocity(new_uid, *base[1], physicsClientId=client)
+        set_joint_states(client, new_uid, tree, joints)
+        for vehicle, speed in self.driving.items():
+            self.drive(vehicle, speed)
+        return {key: self.bodies[name].key for name, key in old.items()}
+
+    def reshapes(self, name: str) -> bool:
+        """Whether `reshape` can rebuild the body: not while a breakable joint (a Bullet
+        constraint, which a rebuild would drop) holds it or its tree."""
+        live = self.bodies[name]
+        held = {end for joint in self.scene.joints if joint.breaks_at is not None
+                and joint.type != "spring" for end in (joint.a, joint.b)}
+        tree = self.trees.get(live.uid) if live.articulated else None
+        return not held & set(tree.bodies if tree else [name])
+
+    def inertial_mass(self, name: str) -> float:
+        """The mass a push on the body moves: its own, or its whole vehicle's or tree's."""
+        return self.assembly.get(name, self.bodies[name].mass)
 
     def remove(self, name: str) -> None:
         live = self.bodies.pop(name)
@@ -267,6 +331,7 @@ class World:
 
     def drive(self, vehicle: str, speed: float) -> None:
         """Turn the vehicle's wheels to roll it at `speed` m/s along its own +x (0: brake)."""
+        self.driving[vehicle] = speed
         for uid, index, rate, torque in self.wheels[vehicle]:
             p.setJointMotorControl2(uid, index, p.VELOCITY_CONTROL, targetVelocity=rate * speed,
                                     force=torque, physicsClientId=self.client)

@@ -61,8 +61,16 @@ def body_mesh(inst: Instance, scene: Scene,
                                         inst, look)
         return pyrender.Mesh([primitive]), np.asarray(piece.geometry.bounds)
     geometry = geometry_for(inst.body, scene_dir)
-    skin = material(look.base_color, look.metallic, look.roughness, look.alpha)
-    return pyrender.Mesh([shaded_primitive(geometry.visual, skin)]), np.asarray(geometry.bounds)
+    return pyrender.Mesh([shaded_primitive(geometry.visual, skin(inst))]), \
+        np.asarray(geometry.bounds)
+
+
+def skin(inst: Instance) -> pyrender.MetallicRoughnessMaterial:
+    """A whole body's surface material, in its appearance."""
+    from bridge.assets.build import appearance_for
+
+    look = appearance_for(inst.body)
+    return material(look.base_color, look.metallic, look.roughness, look.alpha)
 
 
 def _fragment_primitive(visual: trimesh.Trimesh, interior: np.ndarray, inst: Instance,

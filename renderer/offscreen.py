@@ -78,6 +78,7 @@ class _Renderer(MainFramebuffer, pyrender.Renderer):
         self.id_colors: dict[pyrender.Primitive, np.ndarray] = {}  # in [0, 1]
         self.receivers_only: list[pyrender.Mesh] = []  # left out of the shadow maps
         self.liquids: list[pyrender.Node] = []  # liquid surface meshes, remeshed per frame
+        self.remeshed: list[pyrender.Primitive] = []  # changed since the last upload (dents)
         self.overlays: list[pyrender.Node] = []  # drawn last into the colour alone
         self._overlay_primitives: set[pyrender.Primitive] = set()
         self._light_counts = [0, 0, 0]
@@ -134,10 +135,11 @@ class _Renderer(MainFramebuffer, pyrender.Renderer):
                 self._comparing.add(texture._texid)
         # pyrender uploads a primitive's buffers once, when it enters the context; a liquid's
         # surface is a new mesh every frame.
-        for node in self.liquids:
-            for primitive in node.mesh.primitives:
-                primitive._remove_from_context()
-                primitive._add_to_context()
+        for primitive in [p for node in self.liquids for p in node.mesh.primitives] + \
+                self.remeshed:
+            primitive._remove_from_context()
+            primitive._add_to_context()
+        self.remeshed = []
 
     def _compute_max_n_lights(self, flags):
         # The shader is specialised on the scene's exact light counts (see mesh.frag).
@@ -313,6 +315,10 @@ class Offscreen(pyrender.OffscreenRenderer):
         overlay nodes (water: drawn last into the colour alone; leave them out of `set_ids`).
         """
         self._renderer.set_layers(liquids, overlays)
+
+    def remesh(self, primitives: list[pyrender.Primitive]) -> None:
+        """Primitives whose vertices changed: uploaded again before the next draw."""
+        self._renderer.remeshed.extend(primitives)
 
     def set_ids(self, colors: dict[pyrender.Node, tuple[int, int, int]]) -> None:
         """The id colour (see `encode_id`) of each mesh node; nodes left out are not drawn

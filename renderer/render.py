@@ -84,6 +84,7 @@ def _render_frames(renderer: Offscreen, shot: ShotScene, trajectory: Trajectory,
     for frame in range(track.num_frames):
         tick = time.perf_counter()
         set_frame(shot, trajectory, frame, track.pose(frame), track.fov_deg[frame])
+        renderer.remesh(shot.remeshed)
         rendered = render_frame(renderer, shot, rgb)
         gl_s += time.perf_counter() - tick
         writer.submit(frame, rendered)
@@ -129,7 +130,7 @@ def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance],
     _keep_freed_memory()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    shot = build_scene(scene, instances, scene_dir)
+    shot = build_scene(scene, instances, scene_dir, (events or {}).get("deformations", []))
     corners = trajectory_corners(shot.bounds, trajectory)
     add_surroundings(shot, scene, corners)
     track = _camera_track(scene, shot, trajectory, events or {}, corners)

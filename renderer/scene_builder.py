@@ -19,6 +19,7 @@ from bridge.schema import Light, Scene
 from bridge.trajectory import Trajectory
 from bridge.transforms import look_at_quat, pose_matrix
 from renderer.cutaway import Cutaway
+from renderer.dents import DentedMesh, dented_mesh
 from renderer.environments import OUTDOOR_SKY, Environment, Part, Sky, build_environment
 from renderer.framebuffer import encode_id
 from renderer.liquid_surface import surface
@@ -57,6 +58,8 @@ class ShotScene:
     sky: Sky  # the light of the surroundings (see mesh.frag's sky uniforms)
     cutaway: Cutaway | None = None  # pulls the surroundings out of the camera's sight line
     radii: dict[str, float] = field(default_factory=dict)  # liquid name -> particle radius
+    dented: dict[str, DentedMesh] = field(default_factory=dict)  # body name -> its dents
+    remeshed: list[pyrender.Primitive] = field(default_factory=list)  # changed this frame
 
 
 def _add_light(pscene: pyrender.Scene, light: Light) -> pyrender.Node | None:
@@ -74,18 +77,28 @@ def _add_light(pscene: pyrender.Scene, light: Light) -> pyrender.Node | None:
     return pscene.add(kinds[light.kind](color=color, intensity=light.intensity), pose=pose)
 
 
-def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None) -> ShotScene:
+def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None,
+                deformations: list[dict] = ()) -> ShotScene:
     """The pyrender scene without its surroundings (`add_surroundings`); `set_frame` then
-    places bodies, liquid surfaces and camera."""
+    places bodies, liquid surfaces and camera, and puts in the dents of `deformations`
+    (events.json's) as they happen."""
     pscene = pyrender.Scene(ambient_light=np.zeros(3))
     nodes, liquids, radii, seg_colors, bounds, patterns = {}, {}, {}, {}, {}, {}
+    dents: dict[str, list[dict]] = {}
+    for dent in deformations:
+        dents.setdefault(dent["body"], []).append(dent)
+    dented = {}
     for inst in instances:
         if inst.kind == "liquid":
             node = liquids[inst.name] = pscene.add(liquid_mesh(inst.liquid), name=inst.name)
             seg_colors[node] = encode_id(inst.id)
             radii[inst.name] = inst.liquid.particle_radius
         else:
-            mesh, bounds[inst.name] = body_mesh(inst, scene, scene_dir)
+            if inst.name in dents and inst.kind == "rigid":
+                mesh, bounds[inst.name], dented[inst.name] = dented_mesh(
+                    inst, scene_dir, dents[inst.name])
+            else:
+                mesh, bounds[inst.name] = body_mesh(inst, scene, scene_dir)
             node = nodes[inst.name] = pscene.add(mesh, name=inst.name)
             seg_colors[node] = encode_id(inst.id)
             _lay(patterns, material_for(inst.body).pattern, mesh)
@@ -101,7 +114,7 @@ def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None)
         yfov=np.radians(scene.camera.vertical_fov(aspect)), aspectRatio=aspect,
         znear=scene.camera.near, zfar=scene.camera.far))
     return ShotScene(pscene, nodes, liquids, water, seg_colors, bounds, suns, shadows, camera,
-                     None, [], patterns, OUTDOOR_SKY, radii=radii)
+                     None, [], patterns, OUTDOOR_SKY, radii=radii, dented=dented)
 
 
 def _lay(patterns: dict[str, list], pattern: str | None, mesh: pyrender.Mesh) -> None:
@@ -165,6 +178,11 @@ def set_frame(shot: ShotScene, trajectory: Trajectory, frame: int, camera_pose: 
         node.mesh.is_visible = visible
         if visible:
             shot.scene.set_pose(node, pose_matrix(pos, quat))
+    shot.remeshed = []
+    for name, body in shot.dented.items():
+        if body.show(float(trajectory.times[frame])):
+            shot.remeshed.append(body.primitive)
+            shot.nodes[name].mesh._bounds = None  # pyrender caches a mesh's bounds
     for name, node in shot.liquids.items():
         particles = trajectory.particles.get(name)
         centres = np.zeros((0, 3)) if particles is None else particles[frame]

@@ -46,6 +46,8 @@ MATERIAL_LEGEND = [
     ("Brittle: bodies of it are breakable by default (`breakable: false` turns that off); "
      "others break only when their script sets `breakable`."),
     "Soft: a foam's soft contact, which gives under load instead of staying rigid.",
+    ("Yield: yield strength in MPa, which with a crushable body's wall and size sets the force "
+     "that dents it; -: a crushable body of it needs a `crush_force`."),
 ]
 
 
@@ -59,12 +61,12 @@ def materials_text(markdown: bool) -> str:
     rows = [_material_row(m) for m in MATERIALS.values()]
     if markdown:
         header = ["material", "density (kg/m³)", "friction", "restitution",
-                  "toughness (MPa·√m)", "brittle", "soft", "appearance"]
+                  "toughness (MPa·√m)", "brittle", "soft", "yield (MPa)", "appearance"]
         rows = [[f"`{r[0]}`", *r[1:]] for r in rows]
         return "\n\n".join([_md_list(MATERIAL_LEGEND), _md_table(header, rows)])
     header = [["material", "density", "friction", "restitution", "toughness", "brittle",
-               "soft", "appearance"],
-              ["", "kg/m^3", "factor", "factor", "MPa*sqrt(m)", "", "", ""]]
+               "soft", "yield", "appearance"],
+              ["", "kg/m^3", "factor", "factor", "MPa*sqrt(m)", "", "", "MPa", ""]]
     legend = [_wrap(line) for line in MATERIAL_LEGEND]
     return "\n".join([*legend, "", *_columns(header + rows)])
 
@@ -147,7 +149,7 @@ def _material_row(m: Material) -> list[str]:
     toughness = number(m.toughness) if m.toughness is not None else "ductile"
     return [m.name, number(m.density), number(m.friction), number(m.restitution), toughness,
             "yes" if m.brittle else "no", "yes" if m.contact_stiffness is not None else "no",
-            appearance(m)]
+            number(m.yield_strength) if m.yield_strength is not None else "-", appearance(m)]
 
 
 PATTERN_WORDS = {"wood": "wood grain", "planks": "floor boards", "tiles": "tiles",

@@ -208,6 +208,19 @@ def _shatters(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     return False, f"{name} does not shatter{late}"
 
 
+def _crushes(outcome: Outcome, check, name: str) -> tuple[bool, str]:
+    limit = check.before if check.before is not None else np.inf
+    dents = [d for d in outcome.events.get("deformations", [])
+             if d["body"] == name and d["time"] <= limit]
+    if not dents:
+        return False, f"{name} is not dented" + (f" before {check.before} s" if
+                                                  check.before is not None else "")
+    deepest = max(dents, key=lambda d: d["depth"])
+    return deepest["depth"] >= check.depth, (
+        f"{name} dented {deepest['depth'] * 100:.1f} cm deep by {deepest['by']} at t = "
+        f"{deepest['time']:.3f} s (needs {check.depth * 100:.1f} cm)")
+
+
 def _world_bounds(outcome: Outcome, name: str, frame: int) -> np.ndarray | None:
     """[2,3] world-axis bounds of the body's mesh at `frame`, or None when it is gone."""
     pos, quat = outcome.trajectory.pos[name][frame], outcome.trajectory.quat[name][frame]
@@ -436,6 +449,7 @@ _CHECKS = {
     "comes_to_rest": _comes_to_rest, "contacts": _contacts, "bounces": _bounces,
     "stays_within": _stays_within, "moves_less_than": _moves_less_than,
     "falls_over": _falls_over, "visible": _visible, "shatters": _shatters,
+    "crushes": _crushes,
     "floats": _floats, "sinks": _sinks, "liquid_stays_in": _liquid_stays_in,
     "pours_into": _pours_into, "puddle": _puddle, "holds_together": _holds_together,
     "passes_through": _passes_through, "swings": _swings,

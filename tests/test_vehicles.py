@@ -17,11 +17,16 @@ from tests.helpers import make_scene
 def _crash(prompt: str):
     scene = scene_from_document(plan_offline(prompt).document)
     result = simulate(scene, None)
-    checks = {c["check"] + str(c["subject"]): c for c in check_simulation(scene, result)}
+    checks = {c["check"] + str(c["subject"]): c for c in check_simulation(scene, result)
+              if c["passed"] is not None}  # on_screen needs the render
     assert all(c["passed"] for c in checks.values()), checks
     first = min(c["time"] for c in result.events["collisions"]
                 if sorted(c["bodies"]) == ["car", "tank"])
-    return result.recording, first
+    return result.recording, first, result.events["deformations"]
+
+
+def _deepest(dents: list[dict], body: str) -> float:
+    return max((d["depth"] for d in dents if d["body"] == body), default=0.0)
 
 
 def _speed(rec, name: str, t: float) -> float:
@@ -39,13 +44,16 @@ def test_vehicles_have_their_real_masses(kind, mass):
 def test_other_vehicles_plan_and_verify(prompt):
     scene = scene_from_document(plan_offline(prompt).document)
     result = simulate(scene, None)
-    checks = check_simulation(scene, result)
-    assert len(checks) >= 2 and all(c["passed"] for c in checks), checks
+    checks = [c for c in check_simulation(scene, result) if c["passed"] is not None]
+    assert len(checks) >= 2 and all(c["passed"] for c in checks), checks  # None: on render
 
 
 def test_a_tank_shoves_a_parked_car_aside_and_drives_on():
-    rec, hit = _crash("A tank drives into a parked car")
+    rec, hit, dents = _crash("A tank drives into a parked car")
     assert rec.pos["car"][-1, 0] - rec.pos["car"][0, 0] > 1.0
+    # 17 kJ lost in the impact over the car's 250 kN crush force; the armour takes none
+    assert 0.04 < _deepest(dents, "car") < 0.12
+    assert not [d for d in dents if d["body"].startswith("tank")]
     before, after = _speed(rec, "tank", hit - 0.05), _speed(rec, "tank", hit + 0.3)
     assert after > 0.8 * before  # it keeps most of its speed
     # through the impact the pair moves on together, as a perfectly inelastic estimate says
@@ -55,7 +63,9 @@ def test_a_tank_shoves_a_parked_car_aside_and_drives_on():
 
 
 def test_a_car_driven_into_a_tank_stops_and_the_tank_barely_moves():
-    rec, hit = _crash("A car crashes into a tank")
+    rec, hit, dents = _crash("A car crashes into a tank")
+    assert _deepest(dents, "car") > 0.3  # its crumple zone spent: 134 kJ at 50 km/h
+    assert not [d for d in dents if d["body"].startswith("tank")]
     before = _speed(rec, "car", hit - 0.05)
     assert before == pytest.approx(VEHICLES["car"].speed, rel=0.1)
     assert abs(_speed(rec, "car", hit + 0.2)) < 0.1 * before
@@ -68,9 +78,11 @@ def test_a_car_driven_into_a_tank_stops_and_the_tank_barely_moves():
 
 def test_driven_vehicles_rerun_bit_identical():
     scene = scene_from_document(plan_offline("A tank drives into a car").document)
-    one, two = simulate(scene, None).recording, simulate(scene, None).recording
-    for name in one.pos:
-        assert np.array_equal(one.pos[name], two.pos[name], equal_nan=True)
+    one, two = simulate(scene, None), simulate(scene, None)
+    assert one.events["deformations"] and one.events["deformations"] == \
+        two.events["deformations"]
+    for name in one.recording.pos:
+        assert np.array_equal(one.recording.pos[name], two.recording.pos[name], equal_nan=True)
 
 
 def test_a_toy_car_or_a_tank_of_water_is_no_vehicle():

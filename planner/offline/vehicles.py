@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from bridge.crushable import DENT_SHARE, Crushable, crush_force
+from bridge.materials import MATERIALS
 from planner.offline.layout import Plan
 from planner.offline.parse import Intent
 
@@ -19,6 +21,9 @@ CRUMPLE = 0.1  # restitution of a vehicle's body against another's
 MAX_VIEW = 26.0  # m of road the camera shows at most
 TOPS = {"tank": "turret", "bus": "roof_unit", "cart": "handle"}  # the part on the hull
 DRIVE_G, BRAKE_G = 0.5, 0.7  # the most a motor can accelerate, or brakes hold, in g
+DENTED = 0.03  # m: a dent anyone sees
+CUT_BEFORE = 0.25  # s before the impact the camera cuts closer
+WHEEL_MARGIN = 0.05  # m of hull a crushed front keeps ahead of its wheels
 
 
 @dataclass(frozen=True)
@@ -38,23 +43,41 @@ class Spec:
     speed: float  # m/s when it drives into something
     color: tuple[float, float, float]
     top_back: float = 0.0  # how far the top sits back of the hull's middle
+    shell: float = 0.003  # m of steel its body crushes like (a tank: its armour)
 
     @property
     def mass(self) -> float:
         return self.hull_mass + self.top_mass + 2 * self.wheels_a_side * self.wheel_mass
+
+    @property
+    def crumple_zone(self) -> float:
+        """m of hull that may crumple: what is ahead of the front wheels, less a margin (the
+        wheels stay on their axles, so a crushed front must keep clear of them)."""
+        return self.hull[0] / 2 - (self.axle_span + self.wheel_radius) - WHEEL_MARGIN
+
+    @property
+    def axle_span(self) -> float:
+        """m from the hull's middle to its end wheels' axles."""
+        return self.hull[0] / 2 - self.wheel_radius - (0.05 if self.wheels_a_side > 2 else 0.45)
+
+    @property
+    def crush_force(self) -> float:
+        """N its hull crushes at (bridge/crushable.py's model, as the engine applies it)."""
+        return crush_force(Crushable(wall=self.shell), MATERIALS["steel"], "box", {},
+                           self.hull)
 
 
 VEHICLES = {
     "car": Spec("car", (4.4, 1.75, 0.72), (2.3, 1.6, 0.6), 0.18, 1150.0, 150.0, 0.32, 0.21,
                 2, 25.0, 13.9, (0.7, 0.1, 0.1), top_back=0.3),  # 1.4 t, 50 km/h
     "tank": Spec("tank", (7.0, 3.4, 1.2), (3.6, 2.6, 0.8), 0.45, 45000.0, 12000.0, 0.45, 0.6,
-                 6, 250.0, 5.0, (0.33, 0.37, 0.24), top_back=0.6),  # 60 t, 18 km/h
+                 6, 250.0, 5.0, (0.33, 0.37, 0.24), top_back=0.6, shell=0.04),  # 60 t, 18 km/h
     "truck": Spec("truck", (7.5, 2.4, 1.4), (2.0, 2.4, 1.4), 0.5, 8500.0, 1500.0, 0.5, 0.3,
-                  3, 170.0, 13.9, (0.15, 0.3, 0.6), top_back=-2.7),  # 11 t: its cab in front
+                  3, 170.0, 13.9, (0.15, 0.3, 0.6), top_back=-2.7, shell=0.006),  # 11 t: its cab in front
     "bus": Spec("bus", (11.5, 2.5, 2.6), (3.0, 1.6, 0.3), 0.35, 11000.0, 300.0, 0.5, 0.3,
-                2, 175.0, 11.1, (0.9, 0.75, 0.1)),  # 12 t, 40 km/h; the roof unit on top
+                2, 175.0, 11.1, (0.9, 0.75, 0.1), shell=0.006),  # 12 t, 40 km/h; the roof unit on top
     "cart": Spec("cart", (0.9, 0.55, 0.35), (0.05, 0.55, 0.6), 0.12, 20.0, 2.0, 0.1, 0.05,
-                 2, 0.5, 1.5, (0.6, 0.6, 0.62), top_back=0.42),  # 24 kg; a handle at the back
+                 2, 0.5, 1.5, (0.6, 0.6, 0.62), top_back=0.42, shell=0.001),  # 24 kg; a handle at the back
 }
 
 
@@ -93,6 +116,8 @@ def vehicle(plan: Plan, kind: str, name: str, front: float, heading: int,
     facing = [0.0, 0.0, 90.0 - 90.0 * heading]  # its own +x is its front: a drive's forward
     plan.body(f"the {kind}'s hull: {spec.mass / 1000:g} t in all{moving}", name=name,
               asset="box", material="steel", mass=spec.hull_mass, restitution=CRUMPLE,
+              crushable={"wall": spec.shell,
+                         "max_depth": round(max(spec.crumple_zone, 0.05) / length, 3)},
               color=list(spec.color), params={"length": length, "width": width,
                                               "height": height},
               position=[round(centre, 4), lane, base], rotation=facing,
@@ -101,11 +126,14 @@ def vehicle(plan: Plan, kind: str, name: str, front: float, heading: int,
     top = f"{name}_{part}"
     plan.body(f"its {part}, welded on", name=top,
               asset="box", material="steel", mass=spec.top_mass, restitution=CRUMPLE,
-              color=list(spec.color), params=dict(zip(("length", "width", "height"), spec.top)),
-              position=[round(centre - heading * spec.top_back, 4), lane, base + height],
+              crushable={"wall": spec.shell}, color=list(spec.color),
+              params=dict(zip(("length", "width", "height"), spec.top)),
+              position=[round(centre - heading * spec.top_back, 4), lane,
+                        round(base + height, 4)],
               rotation=facing)
     plan.joint(f"the {part} is part of the hull", name=f"{top}_weld",
-               type="fixed", a=top, b=name, anchor=[round(centre, 4), lane, base + height])
+               type="fixed", a=top, b=name,
+               anchor=[round(centre, 4), lane, round(base + height, 4)])
     _wheels(plan, spec, name, (centre, lane), heading, speed)
     return name
 
@@ -113,11 +141,11 @@ def vehicle(plan: Plan, kind: str, name: str, front: float, heading: int,
 def _wheels(plan: Plan, spec: Spec, name: str, spot: tuple[float, float], heading: int,
             speed: float | None) -> None:
     """The wheels under a hull centred on `spot` (x, y)."""
-    length, width, _ = spec.hull
+    width = spec.hull[1]
     centre, lane = spot
     radius, tread = spec.wheel_radius, spec.wheel_width
     count = 2 * spec.wheels_a_side
-    span = length / 2 - radius - (0.05 if spec.wheels_a_side > 2 else 0.45)
+    span = spec.axle_span
     if speed is None:
         motor = {"speed": 0.0, "max_force": round(BRAKE_G * spec.mass * G * radius / count)}
         why = "braked: parked"
@@ -159,7 +187,7 @@ def crash(plan: Plan, intent: Intent, kinds: list[str]) -> None:
         second = _wall(plan, VEHICLES[mover], gap)
     impact = gap / speed
     plan.duration = round(impact + 1.5, 1)  # the run-up, the impact, and what follows
-    _side_on(plan, mover, target, gap, impact)
+    _side_on(plan, mover, second, target, gap, impact)
     _claims(plan, mover, target, second, gap, impact)
 
 
@@ -173,8 +201,9 @@ def _wall(plan: Plan, spec: Spec, gap: float) -> str:
     return "wall"
 
 
-def _side_on(plan: Plan, mover: str, target: str | None, gap: float, impact: float) -> None:
-    """A fixed side-on camera over the run-up, the impact and what follows it."""
+def _side_on(plan: Plan, mover: str, second: str, target: str | None, gap: float,
+             impact: float) -> None:
+    """A fixed side-on camera over the run-up, then a closer one on the impact."""
     start = -VEHICLES[mover].hull[0]
     end = gap + (VEHICLES[target].hull[0] if target else 1.0)  # the wall: 0.4 m and room
     if target and VEHICLES[mover].mass > VEHICLES[target].mass:
@@ -182,9 +211,24 @@ def _side_on(plan: Plan, mover: str, target: str | None, gap: float, impact: flo
     middle, span = (start + end) / 2, end - start
     if span > MAX_VIEW:  # a long vehicle pushing on: keep the impact, let the ends go
         middle, span = gap + 2.0, MAX_VIEW
-    plan.camera = ({"position": [round(middle, 2), -round(1.6 * span, 1), round(0.3 * span, 1)],
-                    "look_at": [round(middle, 2), 0.0, 1.0], "fov": 40.0},
-                   "side-on and wide: the run-up, the impact and where both end up")
+    wide = {"from": 0.0, "position": [round(middle, 2), -round(1.6 * span, 1),
+                                      round(0.3 * span, 1)],
+            "look_at": [round(middle, 2), 0.0, 1.0], "fov": 40.0}
+    impact_event = {"event": "impact", "bodies": [mover, second]}
+    # from the front quarter of the one that crumples: the mover comes from -x
+    crumples = target is None or VEHICLES[mover].crush_force <= VEHICLES[target].crush_force
+    pushes_on = target is not None and VEHICLES[mover].mass > VEHICLES[target].mass
+    closer = {"from": round(max(impact - CUT_BEFORE, 0.0), 2), "preset": "medium",
+              # one that pushes on is framed over its push, both bodies all the way
+              "subject": [mover, second] if pushes_on else impact_event,
+              "angle": {"azimuth": -110.0 if crumples else -70.0, "elevation": 15.0},
+              "slow_motion": 0.5}
+    why = ("side-on and wide for the run-up, then cut closer, at half speed, to the impact: "
+           "the crumpling and where both end up")
+    plan.camera = ({"shots": [wide, closer]}, why)
+    if not pushes_on:
+        plan.check("the crash is on screen: central, the two filling 2% of the frame "
+                   "(checked on render)", on_screen=impact_event)
 
 
 def _claims(plan: Plan, mover: str, target: str | None, second: str, gap: float,
@@ -196,6 +240,10 @@ def _claims(plan: Plan, mover: str, target: str | None, second: str, gap: float,
     if target is None:
         plan.check(f"and the {mover} stops against it", moves_less_than=mover,
                    distance=gap + 1.0)
+        spec = VEHICLES[mover]
+        if _crumple(spec, math.inf, spec) >= 2 * DENTED:
+            plan.check(f"its front crumples against the {second}", crushes=mover,
+                       depth=DENTED)
         return
     ratio = VEHICLES[mover].mass / VEHICLES[target].mass
     if ratio > 5:
@@ -208,3 +256,24 @@ def _claims(plan: Plan, mover: str, target: str | None, second: str, gap: float,
                    moves_less_than=second, distance=0.5)
         plan.check(f"and the {mover} stops dead against it", moves_less_than=mover,
                    distance=gap + 2.0)
+    _dents(plan, (mover, VEHICLES[mover]), (second, VEHICLES[target]))
+
+
+def _dents(plan: Plan, mover: tuple[str, Spec], struck: tuple[str, Spec]) -> None:
+    """The weaker body crumples, by as much as the impact's lost energy crushes it (the
+    engine's model); a much stronger one (a tank's armour, a bus's frame) comes out undented."""
+    (weak, weak_spec), (strong, strong_spec) = sorted(
+        (mover, struck), key=lambda vehicle: vehicle[1].crush_force)
+    if _crumple(mover[1], struck[1].mass, weak_spec) >= 2 * DENTED:
+        plan.check(f"the {weak}'s body crumples", crushes=weak, depth=DENTED)
+    if strong_spec.crush_force > DENT_SHARE * weak_spec.crush_force:
+        plan.check(f"the {strong} comes out undented", crushes=strong, depth=DENTED,
+                   **{"not": True})
+
+
+def _crumple(mover: Spec, struck_mass: float, crushed: Spec) -> float:
+    """Metres `crushed` crumples when `mover` drives at its speed into a parked
+    `struck_mass` (inf: a wall) and the impact's energy all goes into `crushed`."""
+    reduced = mover.mass if math.isinf(struck_mass) else \
+        mover.mass * struck_mass / (mover.mass + struck_mass)
+    return 0.5 * reduced * mover.speed ** 2 / crushed.crush_force
