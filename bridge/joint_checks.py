@@ -79,18 +79,41 @@ def wheel_rates(scene: Scene) -> dict[str, dict[int, float]]:
     return rates
 
 
+def steering(scene: Scene) -> dict[str, dict[int, float]]:
+    """Per vehicle, its steering hinges: joint index -> the sign that turns the hinge left
+    (+z) for a positive angle. A steering hinge is a motorised hinge to a dynamic body, its
+    axis along that body's up (z) axis (a knuckle that holds a wheel)."""
+    bodies = {b.name: b for b in scene.bodies}
+    found: dict[str, dict[int, float]] = {}
+    for i, joint in enumerate(scene.joints):
+        vehicle = bodies.get(joint.b)
+        if joint.type != "hinge" or joint.motor is None or vehicle is None or \
+                vehicle.static or joint.a not in bodies:
+            continue
+        up = quat_to_matrix(quat_from_euler_deg(vehicle.rotation))[:, 2]
+        along = float(np.asarray(joint.axis) @ up / np.linalg.norm(joint.axis))
+        if abs(along) > 0.9:
+            found.setdefault(joint.b, {})[i] = math.copysign(1.0, along)
+    return found
+
+
 def _drives(scene: Scene) -> list[Issue]:
     issues = []
     names = [b.name for b in scene.bodies]
-    driven = wheel_rates(scene)
+    driven, steered = wheel_rates(scene), steering(scene)
     for j, event in enumerate(scene.events):
-        if event.action not in ("drive", "brake"):
+        if event.action not in ("drive", "brake", "steer"):
             continue
-        where = ("events", j, "drive", "vehicle") if event.action == "drive" else \
-            ("events", j, "brake")
+        where = ("events", j, "brake") if event.action == "brake" else \
+            ("events", j, event.action, "vehicle")
         if event.target not in names:
             issues.append((where, unknown_name("body", event.target, names)))
-        elif event.target not in driven:
+        elif event.action == "steer" and event.target not in steered:
+            issues.append((where, (f"'{event.target}' has no steering: give it hinges with "
+                           f"`b: {event.target}`, an `axis` along its up (z) axis and a "
+                           "`motor` (its max_force is the steering torque), each holding a "
+                           "wheel on a hinge of its own")))
+        elif event.action != "steer" and event.target not in driven:
             issues.append((where, (f"'{event.target}' has no wheels to drive: give it hinges "
                            f"with `b: {event.target}`, an `axis` along its side (its y axis) "
                            "and a `motor`, from round solid bodies (a cylinder, a ball)")))

@@ -115,4 +115,21 @@ def _grow(component: set[str], edges: list[tuple[int, Joint]], static: set[str],
     loops = [(i, "b", (f"joint '{j.name}' closes a loop ('{j.a}' is already held to '{j.b}' "
               "through other joints, or both are held to fixed points); joints must form "
               "a tree: remove one")) for i, j in mine if i not in used]
-    return Tree(root, tuple(links)), loops
+    return Tree(root, _depth_first(links, root)), loops
+
+
+def _depth_first(links: list[Link], root: str | None) -> tuple[Link, ...]:
+    """The links with each followed by its own subtree: PyBullet numbers a multibody's links
+    depth first whatever order they are given in, and the link indices here must be its."""
+    children: dict[str | None, list[Link]] = {}
+    for link in links:
+        children.setdefault(link.parent, []).append(link)
+    ordered: list[Link] = []
+
+    def visit(parent: str | None) -> None:
+        for link in children.get(parent, []):
+            ordered.append(link)
+            visit(link.body)
+
+    visit(root)
+    return tuple(ordered)

@@ -45,6 +45,7 @@ from bridge.schema_types import (  # noqa: F401 - re-exported: the schema's publ
 )
 from bridge.suggest import unknown_name
 from bridge.timing import TimeMap, time_map
+from bridge.vehicle_schema import Drive, Steer
 
 
 def _check_material(name: str | None) -> str | None:
@@ -249,17 +250,8 @@ class Pour(StrictModel):
         return toward
 
 
-class Drive(StrictModel):
-    """Drive a vehicle: each motorised hinge whose `b` is `vehicle` (its wheels, the hinge's
-    `a`, round with a `radius`) turns so as to roll it along its own +x axis (as scripted) at
-    `speed`; the hinges' `motor.max_force` is how hard. 0 brakes; negative reverses."""
-
-    vehicle: Name
-    speed: float = Field(description="m/s along the vehicle's +x axis")
-
-
 ACTIONS = ("push", "force", "set_velocity", "release", "remove", "spawn", "gravity", "break",
-           "pour", "drive", "brake")
+           "pour", "drive", "brake", "steer")
 
 
 class Event(StrictModel):
@@ -281,6 +273,7 @@ class Event(StrictModel):
     drive: Drive | None = None
     brake: Name | None = Field(None, description="hold a vehicle's wheels still: a drive at "
                                "0 m/s")
+    steer: Steer | None = None
 
     @model_validator(mode="after")
     def _one_trigger_one_action(self) -> Event:
@@ -308,7 +301,7 @@ class Event(StrictModel):
         value = self.value
         if self.action in ("release", "remove", "break", "brake"):
             return value
-        if self.action == "drive":
+        if self.action in ("drive", "steer"):
             return value.vehicle
         if self.action == "spawn":
             return value.name

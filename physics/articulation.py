@@ -16,7 +16,7 @@ import pybullet as p
 
 from bridge.assets.build import geometry_for, mass_properties
 from bridge.assets.geometry import Geometry
-from bridge.joint_checks import wheel_rates
+from bridge.joint_checks import steering, wheel_rates
 from bridge.joint_tree import Link, Tree
 from bridge.schema import Body, Scene
 from bridge.transforms import compose, invert, quat_from_euler_deg, quat_to_matrix
@@ -30,6 +30,7 @@ JOINT_TYPES = {"hinge": p.JOINT_REVOLUTE, "ball": p.JOINT_SPHERICAL,
 IDENTITY = (0.0, 0.0, 0.0, 1.0)
 Stop = tuple[int, int, float, float]  # multibody uid, joint index, low, high (rad or m)
 Wheel = tuple[int, int, float, float]  # uid, joint index, rad/s per m/s driven, most torque
+Knuckle = tuple[int, int, float, float]  # uid, joint index, sign of a left turn, most torque
 
 
 @dataclass
@@ -120,6 +121,18 @@ def set_joint_states(client: int, uid: int, tree: Tree, states: list[tuple]) -> 
                                       physicsClientId=client)
         else:
             p.resetJointState(uid, index, position, velocity, physicsClientId=client)
+
+
+def knuckles(uid: int, tree: Tree, scene: Scene) -> dict[str, list[Knuckle]]:
+    """Per vehicle, the hinges of this tree that steer it."""
+    signs = steering(scene)
+    found: dict[str, list[Knuckle]] = {}
+    for index, link in enumerate(tree.links):
+        sign = signs.get(link.joint.b, {}).get(link.index)
+        if sign is not None:
+            found.setdefault(link.joint.b, []).append((uid, index, sign,
+                                                       link.joint.motor.max_force))
+    return found
 
 
 def hold_stops(client: int, stops: list[Stop]) -> None:

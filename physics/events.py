@@ -93,6 +93,8 @@ class EventScheduler:
             world.drive(value.vehicle, value.speed)
         elif action == "brake":
             world.drive(value, 0.0)
+        elif action == "steer":
+            world.steer(value.vehicle, value.angle)
         elif action == "pour":
             if world.bodies[value.body].static:
                 world.release(value.body)

@@ -5,6 +5,7 @@ trajectory place it at its asset origin (bottom centre). `LiveBody.offset` conve
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -19,12 +20,14 @@ from bridge.ropes import substeps
 from bridge.schema import GROUND, Body, Scene
 from bridge.transforms import quat_from_euler_deg, quat_to_matrix
 from physics.articulation import (
+    Knuckle,
     Stop,
     Wheel,
     articulate,
     configure_joints,
     hold_stops,
     joint_states,
+    knuckles,
     set_joint_states,
     wheels,
 )
@@ -51,6 +54,8 @@ class World:
         self.trees: dict[int, Tree] = {}  # multibody uid -> the tree it holds
         self.shapes: dict[str, Geometry] = {}  # bodies whose collision shape was dented
         self.driving: dict[str, float] = {}  # vehicle -> the speed it was last driven at
+        self.knuckles: dict[str, list[Knuckle]] = {}  # per vehicle, the hinges that steer it
+        self.steering: dict[str, float] = {}  # vehicle -> its steering angle, degrees
         self._configure()
         if scene.world.ground is not None:
             self._add_ground()
@@ -121,6 +126,10 @@ class World:
         self.stops += configure_joints(self.client, uid, tree)
         for vehicle, driven in wheels(uid, tree, self.scene).items():
             self.wheels.setdefault(vehicle, []).extend(driven)
+        for vehicle, steered in knuckles(uid, tree, self.scene).items():
+            self.knuckles.setdefault(vehicle, []).extend(steered)
+            if vehicle in self.steering:  # a rebuilt tree keeps its steering
+                self.steer(vehicle, self.steering[vehicle])
         if tree.root is not None:
             root = self.bodies[tree.root].body
             self.set_velocity(tree.root, np.asarray(root.velocity, float),
@@ -205,6 +214,8 @@ class World:
         self.stops = [stop for stop in self.stops if stop[0] != uid]
         self.wheels = {vehicle: [w for w in driven if w[0] != uid]
                        for vehicle, driven in self.wheels.items()}
+        self.knuckles = {vehicle: [k for k in steered if k[0] != uid]
+                         for vehicle, steered in self.knuckles.items()}
         self._add_tree(tree)
         new_uid = self.bodies[tree.bodies[0]].uid
         if tree.root is not None:
@@ -335,6 +346,15 @@ class World:
         for uid, index, rate, torque in self.wheels[vehicle]:
             p.setJointMotorControl2(uid, index, p.VELOCITY_CONTROL, targetVelocity=rate * speed,
                                     force=torque, physicsClientId=self.client)
+
+    def steer(self, vehicle: str, angle: float) -> None:
+        """Turn the vehicle's steering hinges to `angle` degrees (positive: left), as hard
+        as their motors allow, and hold them there."""
+        self.steering[vehicle] = angle
+        for uid, index, sign, torque in self.knuckles.get(vehicle, []):
+            p.setJointMotorControl2(uid, index, p.POSITION_CONTROL,
+                                    targetPosition=sign * math.radians(angle), force=torque,
+                                    physicsClientId=self.client)
 
     def set_gravity(self, gravity: np.ndarray) -> None:
         self.gravity = np.asarray(gravity, dtype=float)

@@ -122,3 +122,12 @@ def test_a_tree_without_a_fixed_point_is_rooted_at_its_first_body_and_keeps_the_
 def test_what_a_breakable_joint_cannot_have_yet_is_refused(tmp_path, joint, fragment):
     problem = _problem(tmp_path, HEAD + f"  - {joint}\n", fragment)
     assert problem.field == "joints[0]"
+
+
+def test_links_come_depth_first_as_pybullet_numbers_them():
+    """A hull with two knuckles, each holding a wheel: each knuckle is followed by its own
+    wheel, as PyBullet numbers the links, so the link indices here are its."""
+    joints = [_joint("k1", "knuckle1", "hull"), _joint("k2", "knuckle2", "hull"),
+              _joint("w1", "wheel1", "knuckle1"), _joint("w2", "wheel2", "knuckle2")]
+    trees, _ = joint_trees(joints, set(), ["hull", "knuckle1", "knuckle2", "wheel1", "wheel2"])
+    assert [lk.body for lk in trees[0].links] == ["knuckle1", "wheel1", "knuckle2", "wheel2"]

@@ -1,6 +1,8 @@
 """Vehicles at real masses: causality by mass, the point of the tank-and-car example."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -136,3 +138,43 @@ def test_a_car_listed_wheel_first_still_drives_at_its_speed():
                                     "A ball hits a parked car"])
 def test_a_vehicle_word_that_is_not_the_subject_is_no_crash(prompt):
     assert plan_offline(prompt).notes[0] != "scenario: vehicles"
+
+
+def _steered(angle: float, duration: float = 2.5):
+    """A car at 5 m/s, steerable (front wheels on knuckles), steered at t = 0.3 s."""
+    plan = Plan(name="turn")
+    vehicle(plan, "car", "car", 0.0, 1, 5.0, steerable=True)
+    return scene_from_document({
+        "name": "turn", "duration": duration,
+        "world": {"ground": {"material": "concrete", "size": 150}},
+        "bodies": [b.data for b in plan.bodies], "joints": [j.data for j in plan.joints],
+        "events": [{"at": 0.3, "steer": {"vehicle": "car", "angle": angle}}]})
+
+
+def _yaw_rate(rec, start: float, end: float) -> tuple[float, float]:
+    """Mean yaw rate (rad/s) of the car's hull and its mean speed over [start, end]."""
+    frames = slice(np.searchsorted(rec.times, start), np.searchsorted(rec.times, end))
+    spin = rec.angvel["car"][frames, 2].mean()
+    return float(spin), float(np.linalg.norm(rec.linvel["car"][frames, :2], axis=1).mean())
+
+
+@pytest.mark.parametrize("angle", [15.0, -15.0])
+def test_a_steered_car_turns_as_its_wheelbase_says(angle):
+    """Low-speed cornering (the bicycle model): yaw rate = v tan(angle) / wheelbase."""
+    rec = simulate(_steered(angle), None).recording
+    rate, speed = _yaw_rate(rec, 0.8, 2.5)
+    wheelbase = 2 * VEHICLES["car"].axle_span
+    assert rate == pytest.approx(speed * math.tan(math.radians(angle)) / wheelbase, rel=0.15)
+    straight, _ = _yaw_rate(rec, 0.0, 0.3)
+    assert abs(straight) < 0.01  # held straight until steered
+
+
+def test_steering_a_vehicle_without_knuckles_is_refused():
+    plan = Plan(name="turn")
+    vehicle(plan, "car", "car", 0.0, 1, 5.0)
+    document = {"name": "turn", "bodies": [b.data for b in plan.bodies],
+                "joints": [j.data for j in plan.joints],
+                "events": [{"at": 0.3, "steer": {"vehicle": "car", "angle": 10}}]}
+    with pytest.raises(UserError, match="has no steering") as raised:
+        scene_from_document(document)
+    assert "events[0].steer.vehicle" in str(raised.value)

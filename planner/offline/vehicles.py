@@ -24,6 +24,7 @@ DRIVE_G, BRAKE_G = 0.5, 0.7  # the most a motor can accelerate, or brakes hold, 
 DENTED = 0.03  # m: a dent anyone sees
 CUT_BEFORE = 0.25  # s before the impact the camera cuts closer
 WHEEL_MARGIN = 0.05  # m of hull a crushed front keeps ahead of its wheels
+KNUCKLE_MASS, KNUCKLE_SIZE = 5.0, 0.08  # kg and m: a steering knuckle, hidden in its wheel
 
 
 @dataclass(frozen=True)
@@ -104,10 +105,12 @@ def wanted(intent: Intent) -> list[str]:
 
 
 def vehicle(plan: Plan, kind: str, name: str, front: float, heading: int,
-            speed: float | None, lane: float = 0.0) -> str:
+            speed: float | None, lane: float = 0.0, steerable: bool = False) -> str:
     """Add `kind` with its front at x = `front`, facing +x (heading 1) or -x (-1), moving
     and driven at `speed` m/s (its wheels catch up within a fraction of a second) or, with
-    None, parked with its brakes on, centred on y = `lane`. Returns the hull's name."""
+    None, parked with its brakes on, centred on y = `lane`. A steerable one holds its front
+    wheels on knuckles that a `steer` event turns, and drives its other wheels. Returns the
+    hull's name."""
     spec = VEHICLES[kind]
     length, width, height = spec.hull
     centre = front - heading * length / 2
@@ -115,7 +118,8 @@ def vehicle(plan: Plan, kind: str, name: str, front: float, heading: int,
     moving = f", already at {speed:g} m/s" if speed else ""
     facing = [0.0, 0.0, 90.0 - 90.0 * heading]  # its own +x is its front: a drive's forward
     plan.body(f"the {kind}'s hull: {spec.mass / 1000:g} t in all{moving}", name=name,
-              asset="box", material="steel", mass=spec.hull_mass, restitution=CRUMPLE,
+              asset="box", material="steel", restitution=CRUMPLE,
+              mass=spec.hull_mass - (2 * KNUCKLE_MASS if steerable else 0.0),
               crushable={"wall": spec.shell,
                          "max_depth": round(max(spec.crumple_zone, 0.05) / length, 3)},
               color=list(spec.color), params={"length": length, "width": width,
@@ -134,18 +138,20 @@ def vehicle(plan: Plan, kind: str, name: str, front: float, heading: int,
     plan.joint(f"the {part} is part of the hull", name=f"{top}_weld",
                type="fixed", a=top, b=name,
                anchor=[round(centre, 4), lane, round(base + height, 4)])
-    _wheels(plan, spec, name, (centre, lane), heading, speed)
+    _wheels(plan, spec, name, (centre, lane), heading, speed, steerable)
     return name
 
 
 def _wheels(plan: Plan, spec: Spec, name: str, spot: tuple[float, float], heading: int,
-            speed: float | None) -> None:
-    """The wheels under a hull centred on `spot` (x, y)."""
+            speed: float | None, steerable: bool) -> None:
+    """The wheels under a hull centred on `spot` (x, y); steerable: the front pair on
+    knuckles, the others driven."""
     width = spec.hull[1]
     centre, lane = spot
     radius, tread = spec.wheel_radius, spec.wheel_width
-    count = 2 * spec.wheels_a_side
+    count = 2 * spec.wheels_a_side - (2 if steerable else 0)  # the driven ones
     span = spec.axle_span
+    steered = (spec.wheels_a_side - 1 if heading == 1 else 0) if steerable else None
     if speed is None:
         motor = {"speed": 0.0, "max_force": round(BRAKE_G * spec.mass * G * radius / count)}
         why = "braked: parked"
@@ -167,8 +173,28 @@ def _wheels(plan: Plan, spec: Spec, name: str, spot: tuple[float, float], headin
                       params={"radius": radius, "height": tread},
                       position=[round(x, 4), round(y + tread / 2, 4), radius],
                       rotation=[90.0, 0.0, 0.0])
-            plan.joint("", name=f"{wheel}_axle", type="hinge", a=wheel, b=name,
-                       anchor=[round(x, 4), round(y, 4), radius], axis=[0, 1, 0], motor=motor)
+            anchor = [round(x, 4), round(y, 4), radius]
+            if i == steered:
+                holder = _knuckle(plan, spec, wheel, name, anchor)
+                plan.joint("", name=f"{wheel}_axle", type="hinge", a=wheel, b=holder,
+                           anchor=anchor, axis=[0, 1, 0])
+            else:
+                plan.joint("", name=f"{wheel}_axle", type="hinge", a=wheel, b=name,
+                           anchor=anchor, axis=[0, 1, 0], motor=motor)
+
+
+def _knuckle(plan: Plan, spec: Spec, wheel: str, hull: str, centre: list[float]) -> str:
+    """A steering knuckle inside `wheel`, on a hinge about the vertical through the wheel's
+    centre (no scrub), its motor as strong as the grip the steered wheel has on the road."""
+    knuckle = f"{wheel}_knuckle"
+    side = KNUCKLE_SIZE
+    plan.body("", name=knuckle, asset="box", material="steel", mass=KNUCKLE_MASS,
+              params={"length": side, "width": side, "height": side},
+              position=[centre[0], centre[1], round(centre[2] - side / 2, 4)])
+    grip = spec.mass * G / (2 * spec.wheels_a_side) * spec.wheel_width  # N m of tyre scrub
+    plan.joint("", name=f"{wheel}_steer", type="hinge", a=knuckle, b=hull, anchor=centre,
+               axis=[0, 0, 1], motor={"speed": 0.0, "max_force": round(2 * grip)})
+    return knuckle
 
 
 def crash(plan: Plan, intent: Intent, kinds: list[str]) -> None:
