@@ -38,6 +38,17 @@ def fine(mesh: trimesh.Trimesh, divisions: int) -> trimesh.Trimesh:
     return trimesh.Trimesh(vertices, faces)  # merges the vertices subdivision doubled
 
 
+def depth_at(dent: Mapping, time: float) -> float:
+    """How deep the dent is at `time`: none before its `time`, growing evenly to its depth at
+    its `end_time` (an impact's dent is whole within a step or two; a long shove's grows)."""
+    start, end = float(dent["time"]), float(dent.get("end_time", dent["time"]))
+    if time < start - 1e-9:
+        return 0.0
+    if time >= end - 1e-9:
+        return float(dent["depth"])
+    return float(dent["depth"]) * (time - start) / (end - start)
+
+
 def dented(vertices: np.ndarray, dents: Sequence[Mapping], size: float) -> np.ndarray:
     """[N,3] body-frame points with `dents` (events.json's `deformations`) pushed in; `size`
     is the body's middle extent."""

@@ -160,20 +160,6 @@ class Body(StrictModel):
                 "crushable_material", f"crushable: material '{material}' does not dent; give "
                 f"a ductile material ({ductile}) or crushable.crush_force in N")
         return self
-        from bridge.assets.registry import default_material
-
-        material = self.material or default_material(self.asset)
-        if MATERIALS[material].yield_strength is None:
-            raise PydanticCustomError(
-                "crushable_material", f"crushable: material '{material}' does not dent; give "
-                "a ductile material (" + ", ".join(
-                    m.name for m in MATERIALS.values() if m.yield_strength) +
-                ") or crushable.crush_force in N")
-        if self.breakable is True or isinstance(self.breakable, Breakable):
-            raise PydanticCustomError("crushable_breakable",
-                                      "a body either breaks or dents: drop `breakable` or "
-                                      "`crushable`")
-        return self
 
 
 class Ground(StrictModel):
@@ -541,6 +527,8 @@ def breakable_settings(body: Body) -> Breakable | None:
     if isinstance(body.breakable, Breakable):
         return body.breakable
     if body.breakable is None:
+        if body.crushable:
+            return None  # a crushable body dents instead, whatever its material
         from bridge.assets.registry import default_material
 
         brittle = MATERIALS[body.material or default_material(body.asset)].brittle

@@ -57,11 +57,6 @@ class ContactRecorder:
             for key in [k for k, e in self.open.items() if step - e.last_step > GAP_STEPS]:
                 self.closed.append(self.open.pop(key))
 
-    def rekey(self, keys: dict[int, int]) -> None:
-        """Bullet parts rebuilt under new keys (a dented body): their open episodes go on."""
-        self.open = {tuple(sorted(keys.get(k, k) for k in key)): episode
-                     for key, episode in self.open.items()}
-
     def _impulses(self, points: list[tuple]) -> dict[tuple[int, int], float]:
         """Normal impulse of the step per touching pair of body parts (smaller key first)."""
         # The hot loop of the stage: plain floats and tuples, because numpy's per-call cost on

@@ -4,9 +4,10 @@ force (see bridge/crushable.py).
 The energy a contact takes out of a step is the work its impulse does on the bodies' closing
 speed there, J * (u_before + u_after) / 2: all of an impact's lost kinetic energy, summed over
 the steps it takes, and nearly nothing for a body resting or pushed at walking pace, whose
-closing speed stays zero. A crushable body's velocity before the step is read; its partner's
-is its velocity after the step less what the impulse gave it (J / its mass, the whole vehicle's
-for a part of one). Of two crushable bodies the weaker yields: it takes all the energy, or they
+closing speed stays zero. A crushable body's velocity before the step is read, and so is
+that of a body that already touched it; a body touching it for the first time had its
+velocity after the step less what the impulse and gravity gave it (J / its mass, the whole
+vehicle's for a part of one, and g dt). Of two crushable bodies the weaker yields: it takes all the energy, or they
 share it when their crush forces are within DENT_SHARE of each other.
 
 One dent per body and partner per contact episode; its depth, energy / crush force, is capped
@@ -18,21 +19,23 @@ renderer draws the same dents (renderer/dents.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-from bridge.assets.build import asset_params
+from bridge.assets.build import asset_params, geometry_for
 from bridge.assets.geometry import Geometry
 from bridge.assets.registry import default_material
 from bridge.crushable import DENT_SHARE, crush_force, crushable_settings
 from bridge.dent_shape import dented_geometry
 from bridge.materials import MATERIALS
+from bridge.schema import Scene
 from bridge.transforms import quat_to_matrix
 from physics.contacts import GAP_STEPS
 from physics.world import World
 
 MIN_DEPTH_M = 0.001  # shallower dents are not recorded (nor drawn)
-RESHAPE_M = 0.002  # a body's collision shape follows its dents once they deepen this much
+RESHAPE_M = 0.001  # a body's collision shape follows its dents once they deepen this much
 
 
 @dataclass
@@ -42,7 +45,7 @@ class Watched:
     max_depth: float  # share of its extent along a dent
     extents: np.ndarray  # body-frame sizes along x, y, z
     geometry: Geometry  # undented
-    reshapes: bool  # False where a rebuilt body would lose a breakable joint
+    reshapes: bool | None = None  # False where a rebuild would drop a breakable joint
     shaped: float = 0.0  # the summed depth of its dents when its shape last followed them
     before: tuple = ((0.0, 0.0, 0.0), (0.0, 0.0, 0.0))  # velocity and spin before the step
 
@@ -65,48 +68,62 @@ class Dent:
 class Dents:
     """After each step, turns the energy contacts dissipate on crushable bodies into dents."""
 
-    def __init__(self, world: World):
-        self.watched: dict[str, Watched] = {}
+    def __init__(self, scene: Scene, scene_dir: Path | None):
+        self.watched: dict[str, Watched] = {}  # spawned bodies too, watched once they exist
         self.keys: dict[int, Watched] = {}  # by Bullet part key, as contacts name them
-        for name, live in world.bodies.items():
-            settings = crushable_settings(live.body.crushable)
+        self.touching: set[int] = set()  # the parts touching a crushable body after a step
+        self.before: dict[int, tuple] = {}  # their velocity and spin before this step
+        for body in scene.all_bodies():
+            settings = crushable_settings(body.crushable)
             if settings is None:
                 continue
-            body = live.body
+            geometry = geometry_for(body, scene_dir)
             material = MATERIALS[body.material or default_material(body.asset)]
-            extents = np.ptp(np.asarray(live.geometry.bounds, float), axis=0)
+            extents = np.ptp(np.asarray(geometry.bounds, float), axis=0)
             params = asset_params(body) if body.asset else {}
-            self.watched[name] = Watched(
-                name, crush_force(settings, material, body.asset, params, tuple(extents)),
-                settings.max_depth, extents, live.geometry, world.reshapes(name))
+            self.watched[body.name] = Watched(
+                body.name, crush_force(settings, material, body.asset, params, tuple(extents)),
+                settings.max_depth, extents, geometry)
         self.open: dict[tuple[str, str], Dent] = {}
         self.done: list[Dent] = []
 
     def before_step(self, world: World) -> None:
-        """Read each crushable body's velocity (a released body has a new key)."""
+        """Read the velocity of each crushable body and of what touches one (a released or
+        spawned body has a new key)."""
         self.keys = {}
         for name, watched in self.watched.items():
             live = world.bodies.get(name)
             if live is not None:
                 self.keys[live.key] = watched
                 watched.before = world.read(live)[1]
+                if watched.reshapes is None:
+                    watched.reshapes = world.reshapes(name)
+        self.before = {}
+        for key in self.touching - self.keys.keys():
+            live = world.bodies.get(world.names.get(key, ""))
+            if live is not None and not live.static:
+                self.before[key] = world.read(live)[1]
 
-    def after_step(self, world: World, step: int, points: list[tuple]) -> dict[int, int]:
-        """Dent what this step's contacts crushed, and let collision shapes follow; returns
-        the new Bullet part key of each part rebuilt for that, by its old key."""
-        for (a, b), entry in _pairs(points, self.keys, world.dt).items():
+    def after_step(self, world: World, step: int, points: list[tuple]) -> bool:
+        """Dent what this step's contacts crushed, and let collision shapes follow; True
+        when a body was rebuilt for that."""
+        pairs = _pairs(points, self.keys, world.dt)
+        self.touching = {key for pair in pairs for key in pair}
+        for (a, b), entry in pairs.items():
             self._dent(world, step, a, b, entry)
         for key in [k for k, d in self.open.items() if step - d.last_step > GAP_STEPS]:
             self._close(key)
-        moved: dict[int, int] = {}
+        reshaped = False
         for watched in self.watched.values():
-            dents = [d for d in [*self.done, *self.open.values()] if d.body == watched.name]
+            dents = sorted((d for d in [*self.done, *self.open.values()]
+                            if d.body == watched.name), key=lambda d: (d.step, d.by))
             depth = sum(d.depth for d in dents)
             if watched.reshapes and depth - watched.shaped >= RESHAPE_M:
                 watched.shaped = depth
-                moved.update(world.reshape(watched.name, dented_geometry(
-                    watched.geometry, [_entry(d, world.dt) for d in dents])))
-        return moved
+                world.reshape(watched.name, dented_geometry(
+                    watched.geometry, [_entry(d, world.dt) for d in dents]))
+                reshaped = True
+        return reshaped
 
     def _dent(self, world: World, step: int, a: int, b: int, entry: list) -> None:
         impulse, point, normal, reach = _summary(entry)
@@ -168,7 +185,8 @@ class Dents:
 def _entry(dent: Dent, dt: float) -> dict:
     """A dent as events.json's `deformations` hold it."""
     return {"body": dent.body, "by": dent.by, "time": dent.step * dt,
-            "position": list(dent.position), "depth": dent.depth, "energy": dent.energy,
+            "end_time": dent.last_step * dt, "position": list(dent.position),
+            "depth": dent.depth, "energy": dent.energy,
             "local": list(dent.local), "direction": list(dent.direction),
             "radius": dent.radius}
 
@@ -227,7 +245,8 @@ def _velocities(world: World, dents: Dents, key: int, point: np.ndarray,
     lever = point - np.asarray(com)
     after = np.asarray(linear) + np.cross(angular, lever)
     watched = dents.keys.get(key)
-    if watched is None:
-        return after, after - received / world.inertial_mass(name)
-    linear, angular = watched.before
+    read = watched.before if watched is not None else dents.before.get(key)
+    if read is None:  # a new touch: undo what the impulse and gravity gave it in the step
+        return after, after - received / world.inertial_mass(name) - world.gravity * world.dt
+    linear, angular = read
     return after, np.asarray(linear) + np.cross(angular, lever)

@@ -102,7 +102,8 @@ class _Loop:
             j.type == "spring" for j in scene.joints) else None
         self.breakable = BreakableJoints(world, scene.joints) if any(
             j.breaks_at and j.type != "spring" for j in scene.joints) else None
-        self.dents = Dents(world) if any(b.crushable for b in scene.all_bodies()) else None
+        self.dents = Dents(scene, world.scene_dir) if any(
+            b.crushable for b in scene.all_bodies()) else None
         # springs store energy the monitor's sum does not count; motors do work
         self.unsummed = self.springs is not None or any(j.motor for j in scene.joints)
         self.fluids, self.walls = _fluids(world, scene)
@@ -166,11 +167,9 @@ class _Loop:
             self.breakable.after_step(world, step + 1)
         points = world.contact_points()
         self.contacts.after_step(step + 1, points, world.names)
-        if self.fractures is not None:
+        reshaped = self.dents is not None and self.dents.after_step(world, step + 1, points)
+        if self.fractures is not None:  # after the dents: a body it breaks is gone
             self.fractures.after_step(world, step + 1, self.contacts.peaks)
-        reshaped = self.dents.after_step(world, step + 1, points) if self.dents else {}
-        if reshaped:
-            self.contacts.rekey(reshaped)
         if self.contacts.started:
             scheduler.on_contacts(self.contacts.started, step + 1)
         if pushed or reshaped or self.unsummed or len(scheduler.fired) != fired or \

@@ -183,23 +183,23 @@ class World:
             kwargs.update(mass=float(inertia[0]), localInertiaDiagonal=inertia[1].tolist())
         p.changeDynamics(uid, link, physicsClientId=self.client, **kwargs)
 
-    def reshape(self, name: str, geometry: Geometry) -> dict[int, int]:
+    def reshape(self, name: str, geometry: Geometry) -> None:
         """Give a body another collision shape (a dented one) where it stands, moving as it
-        moves; its mass properties stay. Returns the new part key of every Bullet part
-        rebuilt, by its old key (a joint-held body's whole tree is rebuilt)."""
+        moves; its mass properties stay (a joint-held body's whole tree is rebuilt). Bullet
+        hands the freed id to the body created next, so its part keys stay."""
         live = self.bodies[name]
         self.shapes[name] = geometry
         if live.articulated:
-            return self._rebuild_tree(live.uid)
+            self._rebuild_tree(live.uid)
+            return
         pose = self.pose(name)
         _, (linear, angular) = self.read(live)
         shape = collision_shape(self.client, geometry, live.solid.offset)
         self.remove(name)
-        new = self.create(name, live.body, Solid(geometry, live.solid.props, shape), pose,
-                          np.asarray(linear), np.asarray(angular), live.static)
-        return {live.key: new.key}
+        self.create(name, live.body, Solid(geometry, live.solid.props, shape), pose,
+                    np.asarray(linear), np.asarray(angular), live.static)
 
-    def _rebuild_tree(self, uid: int) -> dict[int, int]:
+    def _rebuild_tree(self, uid: int) -> None:
         """Build a multibody again from its tree with the shapes in `self.shapes`, in the
         state it is in now: base pose and velocity, joint positions and speeds, drives."""
         tree = self.trees.pop(uid)
@@ -207,9 +207,8 @@ class World:
         base = (p.getBasePositionAndOrientation(uid, physicsClientId=client),
                 p.getBaseVelocity(uid, physicsClientId=client))
         joints = joint_states(client, uid, tree)
-        old = {name: self.bodies.pop(name).key for name in tree.bodies}
-        for key in old.values():
-            del self.names[key]
+        for name in tree.bodies:
+            del self.names[self.bodies.pop(name).key]
         p.removeBody(uid, physicsClientId=client)
         self.stops = [stop for stop in self.stops if stop[0] != uid]
         self.wheels = {vehicle: [w for w in driven if w[0] != uid]
@@ -224,7 +223,6 @@ class World:
         set_joint_states(client, new_uid, tree, joints)
         for vehicle, speed in self.driving.items():
             self.drive(vehicle, speed)
-        return {key: self.bodies[name].key for name, key in old.items()}
 
     def reshapes(self, name: str) -> bool:
         """Whether `reshape` can rebuild the body: not while a breakable joint (a Bullet

@@ -1,5 +1,5 @@
 """Dents drawn: a crushable body's mesh pushed in where events.json's `deformations` say,
-from the frame each dent happens (the shape of a dent: bridge/dent_shape.py)."""
+each as deep as it is at the frame's time (the shape of a dent: bridge/dent_shape.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import trimesh
 
-from bridge.dent_shape import dented, fine, middle_extent
+from bridge.dent_shape import dented, depth_at, fine, middle_extent
 from bridge.instances import Instance
 from renderer.meshes import SMOOTH_ANGLE, skin
 from renderer.offscreen import pyrender
@@ -26,18 +26,20 @@ class DentedMesh:
         self.dents = sorted(dents, key=lambda d: d["time"])
         self.primitive = pyrender.Primitive(positions=self.base, normals=shaded.vertex_normals,
                                             indices=self.faces, material=look)
-        self.shown = 0
+        self.shown: tuple[float, ...] = (0.0,) * len(self.dents)
 
     def show(self, time: float) -> bool:
-        """Put in the dents made by `time`; True when the surface changed."""
-        count = sum(d["time"] <= time + 1e-9 for d in self.dents)
-        if count == self.shown:
+        """Put in the dents as deep as they are at `time`; True when the surface changed."""
+        depths = tuple(depth_at(d, time) for d in self.dents)
+        if depths == self.shown:
             return False
-        positions = dented(self.base, self.dents[:count], self.size)
+        now = [{**d, "depth": depth} for d, depth in zip(self.dents, depths, strict=True)
+               if depth > 0.0]
+        positions = dented(self.base, now, self.size)
         self.primitive.positions = positions
         self.primitive.normals = trimesh.Trimesh(positions, self.faces,
                                                  process=False).vertex_normals
-        self.shown = count
+        self.shown = depths
         return True
 
 

@@ -54,11 +54,10 @@ def body_mesh(inst: Instance, scene: Scene,
     roughness and the rest of its skin in the body's appearance (same alpha)."""
     from bridge.assets.build import appearance_for, geometry_for
 
-    look = appearance_for(inst.body)
     if inst.kind == "fragment":
         piece = _fragment(inst, scene, scene_dir)
         primitive = _fragment_primitive(piece.geometry.visual, np.asarray(piece.interior, bool),
-                                        inst, look)
+                                        inst, appearance_for(inst.body))
         return pyrender.Mesh([primitive]), np.asarray(piece.geometry.bounds)
     geometry = geometry_for(inst.body, scene_dir)
     return pyrender.Mesh([shaded_primitive(geometry.visual, skin(inst))]), \

@@ -15,6 +15,7 @@ from bridge.assets.build import geometry_for
 from bridge.assets.openings import opening_of
 from bridge.assets.registry import ASSETS
 from bridge.camera_schema import EventSubject
+from bridge.dent_shape import depth_at
 from bridge.key_events import find, key_events
 from bridge.schema import Scene, check_kind, check_subject
 from bridge.trajectory import Trajectory
@@ -210,14 +211,15 @@ def _shatters(outcome: Outcome, check, name: str) -> tuple[bool, str]:
 
 def _crushes(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     limit = check.before if check.before is not None else np.inf
-    dents = [d for d in outcome.events.get("deformations", [])
+    dents = [(depth_at(d, limit), d) for d in outcome.events.get("deformations", [])
              if d["body"] == name and d["time"] <= limit]
     if not dents:
         return False, f"{name} is not dented" + (f" before {check.before} s" if
                                                   check.before is not None else "")
-    deepest = max(dents, key=lambda d: d["depth"])
-    return deepest["depth"] >= check.depth, (
-        f"{name} dented {deepest['depth'] * 100:.1f} cm deep by {deepest['by']} at t = "
+    depth, deepest = max(dents, key=lambda entry: entry[0])
+    by = f" by t = {check.before} s" if check.before is not None else ""
+    return depth >= check.depth, (
+        f"{name} dented {depth * 100:.1f} cm deep{by} by {deepest['by']} from t = "
         f"{deepest['time']:.3f} s (needs {check.depth * 100:.1f} cm)")
 
 
