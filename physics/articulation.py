@@ -96,12 +96,23 @@ def configure_joints(client: int, uid: int, tree: Tree) -> list[Stop]:
 def wheels(uid: int, tree: Tree, scene: Scene) -> dict[str, list[Wheel]]:
     """Per vehicle, the hinges of this tree that roll it forward (its own +x) when driven.
     A joint's position is `a` against `b` whichever is the link, so the rate needs no sign."""
-    rates = wheel_rates(scene)
-    found: dict[str, list[Wheel]] = {}
+    return _motorised(uid, tree, wheel_rates(scene))
+
+
+def knuckles(uid: int, tree: Tree, scene: Scene) -> dict[str, list[Knuckle]]:
+    """Per vehicle, the hinges of this tree that steer it."""
+    return _motorised(uid, tree, steering(scene))
+
+
+def _motorised(uid: int, tree: Tree, table: dict[str, dict[int, float]]
+               ) -> dict[str, list[tuple[int, int, float, float]]]:
+    """Per vehicle, (uid, link index, the table's figure, the motor's most torque) for each
+    of this tree's links whose joint the table lists (by vehicle and joint index)."""
+    found: dict[str, list[tuple[int, int, float, float]]] = {}
     for index, link in enumerate(tree.links):
-        rate = rates.get(link.joint.b, {}).get(link.index)
-        if rate is not None:
-            found.setdefault(link.joint.b, []).append((uid, index, rate,
+        figure = table.get(link.joint.b, {}).get(link.index)
+        if figure is not None:
+            found.setdefault(link.joint.b, []).append((uid, index, figure,
                                                        link.joint.motor.max_force))
     return found
 
@@ -121,18 +132,6 @@ def set_joint_states(client: int, uid: int, tree: Tree, states: list[tuple]) -> 
                                       physicsClientId=client)
         else:
             p.resetJointState(uid, index, position, velocity, physicsClientId=client)
-
-
-def knuckles(uid: int, tree: Tree, scene: Scene) -> dict[str, list[Knuckle]]:
-    """Per vehicle, the hinges of this tree that steer it."""
-    signs = steering(scene)
-    found: dict[str, list[Knuckle]] = {}
-    for index, link in enumerate(tree.links):
-        sign = signs.get(link.joint.b, {}).get(link.index)
-        if sign is not None:
-            found.setdefault(link.joint.b, []).append((uid, index, sign,
-                                                       link.joint.motor.max_force))
-    return found
 
 
 def hold_stops(client: int, stops: list[Stop]) -> None:
