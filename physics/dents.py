@@ -114,7 +114,9 @@ class Dents:
         for key in [k for k, d in self.open.items() if step - d.last_step > GAP_STEPS]:
             self._close(key)
         reshaped = False
-        for watched in self.watched.values():
+        # only a body touched this step can have deepened
+        for name in sorted({self.keys[k].name for pair in pairs for k in pair if k in self.keys}):
+            watched = self.watched[name]
             dents = sorted((d for d in [*self.done, *self.open.values()]
                             if d.body == watched.name), key=lambda d: (d.step, d.by))
             depth = sum(d.depth for d in dents)
