@@ -42,6 +42,7 @@ bench: install
 	$(PY) -m bench.look
 	$(PY) -m bench.fluid
 	$(PY) -m bench.joints
+	$(PY) -m bench.air
 	$(PY) -m bench.planner --set all
 	$(PY) -m bench.dataset
 	$(PY) -m bench.noise

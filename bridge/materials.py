@@ -84,6 +84,10 @@ MATERIALS: dict[str, Material] = {m.name: m for m in [
        color_name="ivory"),
     _m("leather", 900, 0.8, 0.001, 0.85, None, (0.55, 0.3, 0.15), roughness=0.8,
        color_name="brown"),
+    _m("wax", 900, 0.5, 0.001, 0.3, None, (0.95, 0.92, 0.84), roughness=0.45,
+       color_name="ivory"),
+    _m("cake", 450, 0.9, 0.005, 0.05, None, (0.97, 0.93, 0.9), roughness=0.9,
+       color_name="cream frosting"),
     _m("rope", 1150, 0.8, 0.001, 0.2, None, (0.76, 0.66, 0.47), roughness=1.0,
        color_name="hemp", pattern="fabric"),
 ]}

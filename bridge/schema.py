@@ -6,14 +6,10 @@ which needs the whole script.
 """
 from __future__ import annotations
 
-import functools
-import operator
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    Discriminator,
     Field,
-    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -21,8 +17,35 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from bridge import limits
+from bridge.air_schema import MAX_FLAMES, MAX_WIND_FIELDS, Blow, Flame, Wind
 from bridge.assets.registry import ASSETS
-from bridge.camera_schema import Camera, EventSubject
+from bridge.camera_schema import Camera
+from bridge.check_schema import (  # noqa: F401 - re-exported: the checks' public names
+    CHECKS,
+    Bounces,
+    ComesToRest,
+    Contacts,
+    Crushes,
+    Expectation,
+    FallsOver,
+    Floats,
+    GoesOut,
+    HoldsTogether,
+    LiquidStaysIn,
+    MovesLessThan,
+    OnScreen,
+    PassesThrough,
+    PoursInto,
+    Puddle,
+    Shatters,
+    Sinks,
+    StaysLit,
+    StaysWithin,
+    Swings,
+    Visible,
+    check_kind,
+    check_subject,
+)
 from bridge.crushable import Crushable
 from bridge.joint_schema import Joint, Motor  # noqa: F401 - re-exported
 from bridge.liquid_schema import Liquid, Source  # noqa: F401 - re-exported
@@ -237,7 +260,7 @@ class Pour(StrictModel):
 
 
 ACTIONS = ("push", "force", "set_velocity", "release", "remove", "spawn", "gravity", "break",
-           "pour", "drive", "brake", "steer")
+           "pour", "drive", "brake", "steer", "blow")
 
 
 class Event(StrictModel):
@@ -260,6 +283,7 @@ class Event(StrictModel):
     brake: Name | None = Field(None, description="hold a vehicle's wheels still: a drive at "
                                "0 m/s")
     steer: Steer | None = None
+    blow: Blow | None = None
 
     @model_validator(mode="after")
     def _one_trigger_one_action(self) -> Event:
@@ -371,157 +395,6 @@ class Style(StrictModel):
 REFINER_STYLE = ("prompt", "negative")  # the style fields only the refiner reads
 
 
-class _Check(StrictModel):
-    not_: bool = Field(False, alias="not", description="expect the opposite")
-
-
-class ComesToRest(_Check):
-    comes_to_rest: Subject
-    on: Name | None = Field(None, description="touching this body (or 'ground') at the end")
-    by: Time | None = Field(None, description="at rest from this time on; default: the end")
-
-
-class Contacts(_Check):
-    contacts: Subject
-    with_: Name = Field(alias="with")
-    before: Time | None = None
-    after: Time | None = None
-
-
-class Bounces(_Check):
-    bounces: Subject
-    at_least: Annotated[int, Field(ge=1)] = 1
-    on: Name | None = None
-
-
-class StaysWithin(_Check):
-    stays_within: Subject
-    min: Vec3
-    max: Vec3
-
-
-class MovesLessThan(_Check):
-    moves_less_than: Subject
-    distance: Positive
-
-
-class FallsOver(_Check):
-    falls_over: Subject
-    angle: Annotated[float, Field(gt=0, le=180)] = 45.0
-    before: Time | None = None
-
-
-class Visible(_Check):
-    visible: Subject
-    fraction: Annotated[float, Field(ge=0, le=1)] = 0.9
-    inside: bool = Field(False, description="also whole inside the frame, clear of its edges")
-
-
-class Shatters(_Check):
-    shatters: Subject
-    before: Time | None = None
-
-
-class Crushes(_Check):
-    crushes: Subject
-    depth: Positive = Field(0.01, description="m its deepest dent reaches at least")
-    before: Time | None = None
-
-
-class LiquidStaysIn(_Check):
-    liquid_stays_in: Name = Field(description="a liquid's name")
-    container: Name
-    until_fracture: bool = Field(
-        False, description="only until the container breaks (then it may spill)")
-    fraction: Annotated[float, Field(ge=0, le=1)] = Field(
-        1.0, description="share of the particles that must stay inside")
-
-
-class PoursInto(_Check):
-    pours_into: Name = Field(description="a liquid's name")
-    container: Name = Field(description="the container it ends in (not the one it starts in)")
-    fraction: Annotated[float, Field(ge=0, le=1)] = Field(
-        0.6, description="share of the particles inside the container at the end")
-
-
-class Puddle(_Check):
-    puddle: Name = Field(description="a liquid's name")
-    max_radius: Positive = Field(0.6, description="metres from the puddle's centre")
-    fraction: Annotated[float, Field(ge=0, le=1)] = Field(
-        0.9, description="share of the particles within it at the end, lying low: at most "
-        "3 cm above the lowest")
-
-
-class HoldsTogether(_Check):
-    holds_together: Name = Field(description="a liquid's name")
-    max_blobs: Annotated[int, Field(ge=1)] = Field(
-        6, description="the most separate blobs it may end in (drops under 1% of it are "
-        "spray, not blobs, and may hold 10% in all)")
-
-
-class PassesThrough(_Check):
-    passes_through: Name = Field(description="a body (a thrown ball)")
-    target: Name = Field(description="a basketball_hoop, a soccer_goal, or a container it "
-                         "drops into")
-    before: Time | None = None
-
-
-class Swings(_Check):
-    swings: Subject
-    period: Positive = Field(description="seconds for a full swing, there and back")
-    tolerance: Annotated[float, Field(gt=0, le=1)] = Field(
-        0.02, description="relative: 0.02 passes a period within 2%")
-
-
-class Floats(_Check):
-    floats: Subject
-    after: Time | None = Field(None, description="settled by this time; default: the end")
-
-
-class Sinks(_Check):
-    sinks: Subject
-    before: Time | None = None
-
-
-class OnScreen(_Check):
-    on_screen: EventSubject = Field(description="the event: {event: fracture, body: glass}, "
-                                    "{event: impact, bodies: [ball, ground]} or "
-                                    "{event: spill, liquid: juice}")
-    min_fraction: Annotated[float, Field(ge=0, le=1)] = Field(
-        0.02, description="share of the frame its instances must cover, at best, within 4 "
-        "frames of the event (12 for a spill)")
-
-
-CHECKS: dict[str, type[_Check]] = {
-    "comes_to_rest": ComesToRest, "contacts": Contacts, "bounces": Bounces,
-    "stays_within": StaysWithin, "moves_less_than": MovesLessThan, "falls_over": FallsOver,
-    "visible": Visible, "shatters": Shatters, "crushes": Crushes,
-    "liquid_stays_in": LiquidStaysIn,
-    "pours_into": PoursInto, "puddle": Puddle, "holds_together": HoldsTogether,
-    "passes_through": PassesThrough, "swings": Swings,
-    "floats": Floats, "sinks": Sinks,
-    "on_screen": OnScreen,
-}
-
-
-def _check_kind(value: Any) -> str | None:
-    if isinstance(value, dict):
-        found = [k for k in CHECKS if k in value]
-        return found[0] if len(found) == 1 else None
-    return next((k for k, m in CHECKS.items() if isinstance(value, m)), None)
-
-
-Expectation = Annotated[
-    functools.reduce(operator.or_, (Annotated[m, Tag(k)] for k, m in CHECKS.items())),
-    Discriminator(
-        _check_kind,
-        custom_error_type="unknown_check",
-        custom_error_message="an expectation needs exactly one check key of: "
-        + ", ".join(CHECKS),
-    ),
-]
-
-
 def breakable_settings(body: Body) -> Breakable | None:
     """The body's fracture settings, or None when it cannot break."""
     if isinstance(body.breakable, Breakable):
@@ -534,14 +407,6 @@ def breakable_settings(body: Body) -> Breakable | None:
         brittle = MATERIALS[body.material or default_material(body.asset)].brittle
         return Breakable() if brittle else None
     return Breakable() if body.breakable else None
-
-
-def check_kind(check: _Check) -> str:
-    return next(k for k, m in CHECKS.items() if isinstance(check, m))
-
-
-def check_subject(check: _Check) -> str | list[str] | EventSubject:
-    return getattr(check, check_kind(check))
 
 
 class Scene(StrictModel):
@@ -563,6 +428,8 @@ class Scene(StrictModel):
     joints: list[Joint] = Field(default_factory=list, max_length=limits.MAX_JOINTS)
     ropes: list[Rope] = Field(default_factory=list, max_length=limits.MAX_ROPES)
     water: list[Water] = Field(default_factory=list, max_length=limits.MAX_WATER_VOLUMES)
+    wind: list[Wind] = Field(default_factory=list, max_length=MAX_WIND_FIELDS)
+    flames: list[Flame] = Field(default_factory=list, max_length=MAX_FLAMES)
     events: list[Event] = Field(default_factory=list, max_length=limits.MAX_EVENTS)
     camera: Camera = Field(default_factory=Camera)
     lights: list[Light] = Field(default_factory=default_lights, max_length=16)

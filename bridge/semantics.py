@@ -19,12 +19,14 @@ from bridge.schema import (
     Body,
     Contacts,
     Crushes,
+    GoesOut,
     HoldsTogether,
     LiquidStaysIn,
     PassesThrough,
     PoursInto,
     Puddle,
     Scene,
+    StaysLit,
     breakable_settings,
     check_kind,
     check_subject,
@@ -58,6 +60,7 @@ class _Checker:
         self.bodies = {body.name: body for body in scene.all_bodies()}
         self.names = sorted(self.bodies)
         self.liquids = [liquid.name for liquid in scene.liquids]
+        self.flames = [flame.name for flame in scene.flames]
         self.has_ground = scene.world.ground is not None
         self.issues: list[Issue] = []
 
@@ -105,6 +108,25 @@ class _Checker:
                 self.add(base + ("inside",), f"'{liquid.inside}' is not a hollow container; "
                          f"a liquid needs one of: {', '.join(hollow)}")
 
+    def flames_placed(self) -> None:
+        taken = set(self.names) | set(self.liquids) | {GROUND}
+        for i, flame in enumerate(self.scene.flames):
+            base: Path = ("flames", i)
+            if flame.name in taken:
+                self.add(base + ("name",), f"'{flame.name}' is already a body, liquid or "
+                         "flame name")
+            taken.add(flame.name)
+            self.reference(base + ("on",), flame.on)
+
+    def flame_reference(self, path: Path, name: str) -> None:
+        if name not in self.flames:
+            self.add(path, unknown_name("flame", name, self.flames) if self.flames
+                     else f"the scene has no flame '{name}' (add it under `flames`)")
+
+    def blow_target(self, path: Path, toward: object) -> None:
+        if isinstance(toward, str) and toward not in self.flames + self.names:
+            self.add(path, unknown_name("flame or body", toward, self.flames + self.names))
+
     def passes_through(self, base: Path, check: PassesThrough) -> None:
         self.reference(base + ("passes_through",), check.passes_through)
         self.reference(base + ("target",), check.target)
@@ -140,6 +162,8 @@ class _Checker:
             action = event.action
             if action in ("push", "force", "set_velocity"):
                 self.reference(base + (action, "body"), getattr(event, action).body)
+            elif action == "blow":
+                self.blow_target(base + ("blow", "toward"), event.blow.toward)
             elif action == "break":
                 self.reference(base + ("break",), event.break_)
                 body = self.bodies.get(event.break_)
@@ -235,6 +259,9 @@ class _Checker:
                 self.reference(base + ("container",), check.container)
             elif isinstance(check, PassesThrough):
                 self.passes_through(base, check)
+            elif isinstance(check, (GoesOut, StaysLit)):
+                key = check_kind(check)
+                self.flame_reference(base + (key,), getattr(check, key))
             elif isinstance(check, (Puddle, HoldsTogether)):
                 key = check_kind(check)
                 self.liquid_reference(base + (key,), getattr(check, key))
@@ -262,6 +289,7 @@ def check_semantics(scene: Scene) -> list[Issue]:
     checker.names_unique()
     checker.body_count()
     checker.liquids_placed()
+    checker.flames_placed()
     checker.event_references()
     checker.event_times()
     checker.camera_times()

@@ -4,7 +4,8 @@ The physics stage records every body at a fixed step rate (simulation.npz, indep
 camera); `sample` takes that recording to the video frames' times (trajectory.npz), for any
 time map, slow motion included. Both files share one layout (DESIGN.md): times [F]; pos/<name> [F,3] and quat/<name> [F,4] xyzw, the pose of
 the asset origin; linvel/<name> [F,3], the velocity of the centre of mass; angvel/<name> [F,3]
-in rad/s; NaN where the instance does not exist.
+in rad/s; NaN where the instance does not exist. Flames add flames/<name> [F,8] (base xyz,
+tip xyz, width, lit) and smoke/<name> [F,P,4] (each smoke puff's xyz and age, NaN while absent).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 FIELDS = ("pos", "quat", "linvel", "angvel")
+EXTRAS = ("particles", "flames", "smoke")  # what liquids and flames add
 
 
 @dataclass
@@ -24,6 +26,8 @@ class Trajectory:
     linvel: dict[str, np.ndarray] = field(default_factory=dict)
     angvel: dict[str, np.ndarray] = field(default_factory=dict)
     particles: dict[str, np.ndarray] = field(default_factory=dict)  # [F, N, 3], for liquids
+    flames: dict[str, np.ndarray] = field(default_factory=dict)  # [F, 8]
+    smoke: dict[str, np.ndarray] = field(default_factory=dict)  # [F, P, 4]
 
     @property
     def names(self) -> list[str]:
@@ -46,8 +50,9 @@ class Trajectory:
         for key in FIELDS:
             for name, value in getattr(self, key).items():
                 arrays[f"{key}/{name}"] = value
-        for name, value in self.particles.items():
-            arrays[f"particles/{name}"] = value
+        for group in EXTRAS:
+            for name, value in getattr(self, group).items():
+                arrays[f"{group}/{name}"] = value
         with open(path, "wb") as f:
             np.savez(f, **arrays)
 
@@ -91,10 +96,10 @@ def sample(recording: Trajectory, times: np.ndarray, interval: float) -> Traject
     plan = SamplePlan.for_times(times, interval, recording.num_frames)
     out = Trajectory(times=np.asarray(times, float))
     if np.all(plan.weight == 0):
-        for key in (*FIELDS, "particles"):
+        for key in (*FIELDS, *EXTRAS):
             getattr(out, key).update({n: v[plan.lower] for n, v in getattr(recording, key).items()})
         return out
-    for key in ("pos", "linvel", "angvel", "particles"):
+    for key in ("pos", "linvel", "angvel", *EXTRAS):
         getattr(out, key).update({n: _blend(v, plan, _lerp)
                                   for n, v in getattr(recording, key).items()})
     out.quat.update({n: _blend(v, plan, _slerp) for n, v in recording.quat.items()})

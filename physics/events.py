@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bridge.schema import Event, Pour
+from bridge.schema import Blow, Event, Pour
 from bridge.transforms import quat_to_matrix
 from physics.contacts import Episode
 from physics.world import World
@@ -25,9 +25,11 @@ class EventScheduler:
     """Fires events at their step; holds forces for their duration; logs what fired."""
 
     def __init__(self, events: list[Event], dt: float,
-                 shatter: Callable[[World, str, int], None] | None = None):
+                 shatter: Callable[[World, str, int], None] | None = None,
+                 blow: Callable[[World, Blow, int], None] | None = None):
         self.dt = dt
         self.shatter = shatter  # breaks a body on a `break` event
+        self.blow = blow  # starts a breath's jet on a `blow` event
         self.pending = [Pending(e, i, None if e.at is None else self._step_of(e.at + e.delay))
                         for i, e in enumerate(events)]
         self.forces: list[tuple[str, np.ndarray, int]] = []  # body, force, last step
@@ -95,6 +97,8 @@ class EventScheduler:
             world.drive(value, 0.0)
         elif action == "steer":
             world.steer(value.vehicle, value.angle)
+        elif action == "blow" and self.blow is not None:
+            self.blow(world, value, step)
         elif action == "pour":
             if world.bodies[value.body].static:
                 world.release(value.body)

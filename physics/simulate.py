@@ -15,16 +15,19 @@ from pathlib import Path
 
 import numpy as np
 
+from bridge.air import Air, Jet
 from bridge.errors import SceneError
 from bridge.ropes import segment_names
-from bridge.schema import Liquid, Scene, breakable_settings
+from bridge.schema import Blow, Liquid, Scene, breakable_settings
 from bridge.shot import framed_events
 from bridge.timing import TimeMap
 from bridge.trajectory import Trajectory, sample
+from physics.air import AirDrag, fastest_air
 from physics.breakable import BreakableJoints
 from physics.contacts import ContactRecorder, Episode
 from physics.dents import Dents
 from physics.events import EventScheduler
+from physics.flames import Flames
 from physics.fracture import Fractures
 from physics.liquids import particle_count, start_positions
 from physics.recorder import StepRecorder, record_every
@@ -95,7 +98,8 @@ class _Loop:
         self.fractures = Fractures(world, scene) if any(
             breakable_settings(b) for b in scene.all_bodies()) else None
         shatter = self.fractures.shatter if self.fractures else None
-        self.scheduler = EventScheduler(scene.events, world.dt, shatter)
+        self.air, self.drag, self.flames = _air(world, scene)
+        self.scheduler = EventScheduler(scene.events, world.dt, shatter, self._blow)
         self.monitor = StabilityMonitor(scene.physics.max_speed, world.gravity)
         self.water = WaterVolumes(scene.water, world.gravity) if scene.water else None
         self.springs = Springs(world, scene.joints) if any(
@@ -129,8 +133,23 @@ class _Loop:
                 self._step(step)
         return self._result()
 
+    def _blow(self, world: World, blow: Blow, step: int) -> None:
+        """Start a breath's jet, aimed where its target is now."""
+        toward = blow.toward
+        if isinstance(toward, str):
+            flame = self.flames.find(toward) if self.flames is not None else None
+            if flame is not None:
+                toward = flame.base
+            elif toward in world.bodies:
+                toward = world.state(toward)[0]
+            else:
+                return  # the body it was aimed at is gone
+        self.air.jets.append(Jet.aimed(blow, step * world.dt, np.asarray(toward, float)))
+
     def _record(self, step: int) -> None:
         self.recorder.record(self.world, step)
+        if self.flames is not None:
+            self.flames.record(step * self.world.dt)
         for fluid in self.fluids:
             for name in fluid.slices:
                 self.recorder.record_particles(name, fluid.positions(name))
@@ -153,6 +172,8 @@ class _Loop:
             self.springs.before_step(world, step)
         if self.dents is not None:
             self.dents.before_step(world)
+        if self.drag is not None:
+            self.drag.before_step(world, step)
         pushed = self.walls is not None and self.walls.apply(world.dt, scheduler.held)
         before = time.perf_counter()
         world.step()
@@ -165,6 +186,8 @@ class _Loop:
             self.fluid += time.perf_counter() - started
         if self.breakable is not None:
             self.breakable.after_step(world, step + 1)
+        if self.flames is not None:
+            self.flames.after_step(world, step + 1)
         points = world.contact_points()
         self.contacts.after_step(step + 1, points, world.names)
         reshaped = self.dents is not None and self.dents.after_step(world, step + 1, points)
@@ -172,7 +195,7 @@ class _Loop:
             self.fractures.after_step(world, step + 1, self.contacts.peaks)
         if self.contacts.started:
             scheduler.on_contacts(self.contacts.started, step + 1)
-        if pushed or reshaped or self.unsummed or len(scheduler.fired) != fired or \
+        if pushed or reshaped or self.unsummed or self.drag is not None or len(scheduler.fired) != fired or \
                 scheduler.forces or scheduler.pours or \
                 (self.fractures is not None and self.fractures.broke):
             self.monitor.external_work()
@@ -180,13 +203,16 @@ class _Loop:
     def _result(self) -> SimResult:
         dt = self.world.dt
         recording = self.recorder.trajectory(dt)
+        if self.flames is not None:
+            recording.flames, recording.smoke = self.flames.recorded()
         fractures = self.fractures.events if self.fractures else []
         events = {"collisions": [_collision(e, dt) for e in self.contacts.episodes()],
                   "fractures": fractures, "events": list(self.scheduler.fired),
                   "spills": spills(recording, self.containers, fractures),
                   "topples": topples(recording, self.dynamic_bounds),
                   "joint_breaks": self._joint_breaks(),
-                  "deformations": self.dents.events(dt) if self.dents else []}
+                  "deformations": self.dents.events(dt) if self.dents else [],
+                  "flame_outs": self.flames.events() if self.flames else []}
         masses = dict(self.world.masses)
         masses.update({l.name: l.density * l.volume_ml * 1e-6 for l in self.scene.liquids})
         swaps = self.fractures.swap_seconds if self.fractures else []
@@ -199,6 +225,18 @@ class _Loop:
         breaks = [b for hook in (self.springs, self.breakable) if hook is not None
                   for b in hook.breaks]
         return sorted(breaks, key=lambda b: (b["time"], b["joint"]))
+
+
+def _air(world: World, scene: Scene) -> tuple[Air | None, AirDrag | None, Flames | None]:
+    """The scene's air (when it has wind, a blow or a flame), the drag it puts on light
+    bodies, and its flames."""
+    blows = any(e.blow is not None for e in scene.events)
+    if not (scene.wind or blows or scene.flames):
+        return None, None, None
+    air = Air(scene.wind, scene.seed)
+    drag = AirDrag(world, air, fastest_air(scene)) if scene.wind or blows else None
+    flames = Flames(world, scene.flames, air, scene.seed) if scene.flames else None
+    return air, drag or None, flames
 
 
 def _fragments(scene: Scene) -> int:

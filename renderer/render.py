@@ -141,7 +141,8 @@ def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance],
     renderer = Offscreen(*scene.resolution)
     try:
         renderer.set_ids(shot.seg_colors)
-        renderer.set_layers(list(shot.liquids.values()), shot.water)
+        renderer.set_layers(list(shot.liquids.values()),
+                            shot.water + [nodes.smoke for nodes in shot.flames.values()])
         floor = [node for node in [*shot.surroundings, shot.ground] if node is not None]
         renderer.set_receivers_only([node.mesh for node in floor])
         renderer.set_draw_first(floor)

@@ -1,5 +1,5 @@
-"""The pyrender scene of a shot: one mesh node per body, fragment and liquid, the water,
-the ground, the surroundings (`world.environment`) and the lights.
+"""The pyrender scene of a shot: one mesh node per body, fragment, liquid and flame, the
+water, the ground, the surroundings (`world.environment`) and the lights.
 
 The ground and the surroundings carry id 0, so they are drawn (and have depth) in the
 ids-only pass too. Water is no instance: it has no id and is drawn into the colour alone
@@ -21,6 +21,7 @@ from bridge.transforms import look_at_quat, pose_matrix
 from renderer.cutaway import Cutaway
 from renderer.dents import DentedMesh, dented_mesh
 from renderer.environments import OUTDOOR_SKY, Environment, Part, Sky, build_environment
+from renderer.flames import FlameNodes, add_flame, pose_flame
 from renderer.framebuffer import encode_id
 from renderer.liquid_surface import surface
 from renderer.meshes import (
@@ -60,6 +61,7 @@ class ShotScene:
     radii: dict[str, float] = field(default_factory=dict)  # liquid name -> particle radius
     dented: dict[str, DentedMesh] = field(default_factory=dict)  # body name -> its dents
     remeshed: list[pyrender.Primitive] = field(default_factory=list)  # changed this frame
+    flames: dict[str, FlameNodes] = field(default_factory=dict)  # flame name -> its nodes
 
 
 def _add_light(pscene: pyrender.Scene, light: Light) -> pyrender.Node | None:
@@ -87,9 +89,12 @@ def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None,
     dents: dict[str, list[dict]] = {}
     for dent in deformations:
         dents.setdefault(dent["body"], []).append(dent)
-    dented = {}
+    dented, flames = {}, {}
     for inst in instances:
-        if inst.kind == "liquid":
+        if inst.kind == "flame":
+            flames[inst.name] = add_flame(pscene, inst.name, inst.flame.size)
+            seg_colors[flames[inst.name].flame] = encode_id(inst.id)
+        elif inst.kind == "liquid":
             node = liquids[inst.name] = pscene.add(liquid_mesh(inst.liquid), name=inst.name)
             seg_colors[node] = encode_id(inst.id)
             radii[inst.name] = inst.liquid.particle_radius
@@ -114,7 +119,8 @@ def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None,
         yfov=np.radians(scene.camera.vertical_fov(aspect)), aspectRatio=aspect,
         znear=scene.camera.near, zfar=scene.camera.far))
     return ShotScene(pscene, nodes, liquids, water, seg_colors, bounds, suns, shadows, camera,
-                     None, [], patterns, OUTDOOR_SKY, radii=radii, dented=dented)
+                     None, [], patterns, OUTDOOR_SKY, radii=radii, dented=dented,
+                     flames=flames)
 
 
 def _lay(patterns: dict[str, list], pattern: str | None, mesh: pyrender.Mesh) -> None:
@@ -167,6 +173,10 @@ def _ground_pattern(scene: Scene, floor: Part | None) -> str | None:
                                get_material(scene.world.ground.material).pattern)
 
 
+def _at(recorded: dict[str, np.ndarray], name: str, frame: int) -> np.ndarray | None:
+    return recorded[name][frame] if name in recorded else None
+
+
 def set_frame(shot: ShotScene, trajectory: Trajectory, frame: int, camera_pose: np.ndarray,
               fov_deg: float) -> None:
     """Place every instance (hidden where its pose is NaN), mesh the liquids and place the
@@ -183,6 +193,9 @@ def set_frame(shot: ShotScene, trajectory: Trajectory, frame: int, camera_pose: 
         if body.show(float(trajectory.times[frame])):
             shot.remeshed.append(body.primitive)
             shot.nodes[name].mesh._bounds = None  # pyrender caches a mesh's bounds
+    for name, nodes in shot.flames.items():
+        shot.remeshed += pose_flame(nodes, _at(trajectory.flames, name, frame),
+                                    _at(trajectory.smoke, name, frame), shot.scene)
     for name, node in shot.liquids.items():
         particles = trajectory.particles.get(name)
         centres = np.zeros((0, 3)) if particles is None else particles[frame]

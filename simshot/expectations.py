@@ -223,6 +223,27 @@ def _crushes(outcome: Outcome, check, name: str) -> tuple[bool, str]:
         f"{deepest['time']:.3f} s (needs {check.depth * 100:.1f} cm)")
 
 
+def _flame_out(outcome: Outcome, name: str) -> dict | None:
+    return next((f for f in outcome.events.get("flame_outs", []) if f["flame"] == name), None)
+
+
+def _goes_out(outcome: Outcome, check, name: str) -> tuple[bool, str]:
+    out = _flame_out(outcome, name)
+    limit = check.before if check.before is not None else np.inf
+    if out is not None and out["time"] <= limit:
+        return True, (f"{name} goes out at t = {out['time']:.3f} s ({out['cause']}, air at "
+                      f"{out['airspeed']:.2f} m/s)")
+    late = f" before {check.before} s (it does at {out['time']:.3f} s)" if out else ""
+    return False, f"{name} does not go out{late}"
+
+
+def _stays_lit(outcome: Outcome, check, name: str) -> tuple[bool, str]:
+    out = _flame_out(outcome, name)
+    if out is None:
+        return True, f"{name} burns to the end"
+    return False, f"{name} goes out at t = {out['time']:.3f} s ({out['cause']})"
+
+
 def _world_bounds(outcome: Outcome, name: str, frame: int) -> np.ndarray | None:
     """[2,3] world-axis bounds of the body's mesh at `frame`, or None when it is gone."""
     pos, quat = outcome.trajectory.pos[name][frame], outcome.trajectory.quat[name][frame]
@@ -456,4 +477,5 @@ _CHECKS = {
     "pours_into": _pours_into, "puddle": _puddle, "holds_together": _holds_together,
     "passes_through": _passes_through, "swings": _swings,
     "on_screen": _on_screen,
+    "goes_out": _goes_out, "stays_lit": _stays_lit,
 }

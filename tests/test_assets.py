@@ -28,7 +28,7 @@ BALLS = {"ball", "basketball", "tennis_ball", "bowling_ball", "billiard_ball", "
          "beach_ball", "marble", "ball_bearing", "baseball"}
 HOLLOW_BALLS = {"basketball", "tennis_ball", "soccer_ball", "beach_ball"}
 ROUND = {"tumbler", "wine_glass", "mug", "cup", "bottle", "vase", "plate", "bowl", "can",
-         "cylinder", "bowling_pin", "egg"}  # y extent 2 * radius (handles point along +x)
+         "cylinder", "bowling_pin", "egg", "birthday_cake"}  # y extent 2 * radius (handles point along +x)
 CUBOIDS = {"brick", "crate", "book", "box", "block"}
 SLABS = {"domino", "wall", "pane"}
 
@@ -56,6 +56,8 @@ def expected_extents(name: str, q: dict[str, float]) -> tuple[float | None, ...]
         # the backboard is 1.83 m wide and 1.07 m tall, its lower edge 0.15 m below the rim
         "basketball_hoop": lambda: (None, 1.83, q["height"] - 0.15 + 1.07),
         "soccer_goal": lambda: (None, q["width"] + 2 * 0.12, q["height"] + 0.12),
+        # its wick stands a tenth of its height above the wax (5 to 12 mm)
+        "candle": lambda: (None, 2 * q["radius"], q["height"] + 0.01),
     }
     return special[name]()
 

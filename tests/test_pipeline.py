@@ -72,7 +72,7 @@ def test_shot_folder_follows_the_contract(script, tmp_path):
     assert traj.pos["ball"].shape == (frames, 3) and traj.quat["ball"].shape == (frames, 4)
     events = json.loads((out / "events.json").read_text())
     assert set(events) == {"collisions", "fractures", "events", "spills", "topples",
-                           "joint_breaks", "deformations"}
+                           "joint_breaks", "deformations", "flame_outs"}
     report = json.loads((out / "report.json").read_text())
     assert report["passed"] is True and [e["passed"] for e in report["expectations"]] == [
         True, True]

@@ -45,7 +45,32 @@ def egg(p: Params) -> Shape:
     return visual, [convex_part(rings(outer, around()))]
 
 
+def wick_length(height: float) -> float:
+    """A candle's wick stands this far above its wax: about a tenth of it, 5 to 12 mm."""
+    return float(np.clip(0.1 * height, 0.005, 0.012))
+
+
+def candle(p: Params) -> Shape:
+    """A wax cylinder with its wick standing up from the middle of its top; only the wax
+    collides (the wick is a millimetre thin)."""
+    r, h = p["radius"], p["height"]
+    wick = min(0.001, r / 3)
+    profile = [(0, 0), (r, 0), (r, h), (wick, h), (wick, h + wick_length(h)),
+               (0, h + wick_length(h))]
+    return revolve(np.array(profile)), cylinder(r, h)[1]
+
+
+def cake(p: Params) -> Shape:
+    """A round cake, its top edge rounded off as frosting is."""
+    r, h = p["radius"], p["height"]
+    bevel = min(0.012, r / 4, h / 4)
+    turn = np.linspace(0, np.pi / 2, 6)
+    corner = np.stack([r - bevel + bevel * np.cos(turn), h - bevel + bevel * np.sin(turn)], 1)
+    profile = np.vstack([[0, 0], [r, 0], corner, [0, h]])
+    return revolve(profile), cylinder(r, h)[1]
+
+
 BUILDERS: dict[str, Callable[[Params], Shape]] = {
     **{name: cuboid for name in ("brick", "crate", "book", "box", "block")},
-    "cylinder": upright_cylinder, "egg": egg,
+    "cylinder": upright_cylinder, "egg": egg, "candle": candle, "birthday_cake": cake,
 }

@@ -157,6 +157,15 @@ _SPECS = [
        description="a closed thin shell standing on its blunt end"),
     _a("box", "object", "cardboard", {"length": 0.5, "width": 0.5, "height": 0.5}),
     _a("block", "object", "wood", {"length": 0.1, "width": 0.1, "height": 0.1}),
+    _a("candle", "object", "wax", {"radius": 0.025, "height": 0.1},
+       description="a wax candle with its wick standing up from the top's centre, where "
+       "a flame (`flames: [{on: <candle>}]`) burns by default; a birthday candle is about "
+       "radius 0.003, height 0.06",
+       param_notes={"height": "of the wax; the wick stands a tenth of it (5 to 12 mm) "
+                              "higher"}),
+    _a("birthday_cake", "object", "cake", {"radius": 0.11, "height": 0.09},
+       synonyms=("cake",),
+       description="a round frosted cake; stand candles on its top (z = height)"),
     _a("cylinder", "object", "wood", {"radius": 0.05, "height": 0.1},
        description="upright solid cylinder"),
 ]

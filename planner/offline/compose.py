@@ -99,6 +99,8 @@ def _place(plan: Plan, intent: Intent) -> tuple[str, str]:
         place, why = "court", "a basketball, so a court"
     elif "soccer_goal" in assets:
         place, why = "none", "a goal on open turf, under the sky"
+    elif "candle" in assets:
+        place, why = "living_room", "candles, so a living room"
     elif "table" in assets and assets & lx.TABLEWARE:
         place, why = "kitchen", "a table set with tableware"
     else:
@@ -157,7 +159,8 @@ def _document(plan: Plan, intent: Intent, prompt: str, seed: int,
     doc["world"] = _world(plan, place)
     doc["bodies"] = _seq(plan.bodies)
     for key, items in (("liquids", plan.liquids), ("joints", plan.joints), ("ropes", plan.ropes),
-                       ("water", plan.water), ("events", plan.events)):
+                       ("water", plan.water), ("wind", plan.wind), ("flames", plan.flames),
+                       ("events", plan.events)):
         if items:
             doc[key] = _seq(items)
     view, why = camera.frame(plan, intent.camera)

@@ -37,6 +37,7 @@ TOPICS: list[tuple[str, str]] = [
     (r"chalk|marker|crayon|pen|pencil|highlighter|writ\w*|draw\w*|scribbl\w*|erase\w*",
      "writing and drawing (material transfer)"),
     ((r"man|woman|men|women|person|people|boy|girl|child|children|kid|kids|player|hand|hands|"
+     r"grandmother|grandma|granny|grandfather|grandpa|mother|mum|mom|father|dad|"
      r"finger\w*|he|she|someone|somebody|chef|athlete|dog|cat|bird|birds|horse|"
      r"animal\w*|insect\w*|duck|robot arm|fish(?! tank| bowl)"), AGENTS),
     (r"timelapse|time-lapse|over (years|decades|months|days)|for (years|decades|hours|days)",
@@ -54,6 +55,15 @@ INCIDENTAL = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:shoots?|throws?|threw|tosses
                         r"pushe?s?|shoves?|knocks?|flicks?|taps?|lobs?|hurls?|launch(?:es)?|"
                         r"rolls?|drops?|nudges?|bowls?|serves?|hits?|strikes?)\b")
 
+# An agent who blows (after `_candle_air`): their breath is simulated, they are not.
+BREATHES = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:puffs)\b")
+# Around candles: their flames and smoke, and the air that blows on them, are simulated.
+CANDLE = re.compile(r"\bcandles?\b")
+WAX_BURNING_AWAY = re.compile(r"\b(burn\w* (down|away|out|up)|melt\w*|drip\w*)\b")
+CANDLE_FIRE = re.compile(r"\b(candles?|flames?|smoke|smoking|lit|burn\w*|glow\w*)\b")
+CANDLE_BREATH = re.compile(r"\b(blow\w*|blew|breath\w*|exhal\w*|puff\w*)\b")
+CANDLE_WIND = re.compile(r"\b(wind|winds|windy|breeze|breezes|gusts?|gusty|draughts?|drafts?)\b")
+
 # Words that introduce scenery: what follows them sets the scene, it does not act.
 SCENERY_CUES = re.compile(
     r"\b(lit by|in a room (?:lit by|with|full of)|by the light of|in the background|"
@@ -65,12 +75,15 @@ SCENERY_CUES = re.compile(
 def screen(text: str, has_action: bool) -> list[str]:
     """Raise RefusedError for out-of-scope physics; return the scenery left out, and the
     agents that act only through the launch or push they give (a player who shoots)."""
-    lowered = _hung_ropes(_billiards_rails(text.lower()))
+    lowered = _candle_air(_hung_ropes(_billiards_rails(text.lower())))
     omitted = []
     for pattern, reason in _COMPILED:
         for match in pattern.finditer(lowered):
             if has_action and _is_scenery(lowered, match.start()):
                 omitted.append(f"{match.group(0)} ({reason.split(' (')[0]} is not simulated)")
+                continue
+            if reason == AGENTS and BREATHES.match(lowered, match.end()):
+                omitted.append(f"{match.group(0)} (only the breath it gives is simulated)")
                 continue
             if reason == AGENTS and INCIDENTAL.match(lowered, match.end()):
                 omitted.append(f"{match.group(0)} (only the launch or push it gives is "
@@ -79,7 +92,7 @@ def screen(text: str, has_action: bool) -> list[str]:
             raise RefusedError(
                 f"refused: the prompt needs {reason}, which the engine cannot simulate "
                 f"('{match.group(0)}'); it simulates rigid bodies, breakage, poured liquids "
-                "in containers, buoyancy and gravity changes")
+                "in containers, buoyancy and gravity changes, and candles in a breath or a wind")
     return list(dict.fromkeys(omitted))
 
 
@@ -88,6 +101,21 @@ def _billiards_rails(text: str) -> str:
     if re.search(r"\b(pool|billiards?|snooker)\b", text):
         return re.sub(r"\bcushions?\b", "rail", text)
     return text
+
+
+def _candle_air(text: str) -> str:
+    """A candle's flame, its smoke and a breath or a wind on it are simulated (an air
+    field and a flame model); other fire is not."""
+    if not candles_act(text) or WAX_BURNING_AWAY.search(text):
+        return text  # scenery, or wax burning away over minutes, which is not simulated
+    text = CANDLE_FIRE.sub("taper", text)
+    return CANDLE_WIND.sub("airflow", CANDLE_BREATH.sub("puffs", text))
+
+
+def candles_act(text: str) -> bool:
+    """Candles are what the prompt is about, not scenery ('a room lit by candles')."""
+    lowered = text.lower()
+    return any(not _is_scenery(lowered, m.start()) for m in CANDLE.finditer(lowered))
 
 
 def _hung_ropes(text: str) -> str:

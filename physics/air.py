@@ -1,0 +1,74 @@
+"""The air acting on light bodies: quadratic drag toward the air's velocity.
+
+F = 1/2 rho Cd A |u - v| (u - v), with A the body's mean projected area (a quarter of its
+convex hull's surface, by Cauchy's formula; a hollow ball's inner surface does not count) and Cd 0.47 for a ball, 1.0 otherwise. Only
+bodies the air can move are pushed: those whose drag in the fastest air of the scene is at
+least 5% of their weight (paper, a leaf, a beach ball; not a brick). Heavy bodies skip the
+per-step cost and feel nothing they would notice.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from bridge.air import Air
+from bridge.assets.registry import ASSETS
+from bridge.schema import Scene
+from physics.world import World
+
+AIR_DENSITY = 1.2  # kg/m^3 at 20 C
+BALL_DRAG, BLUFF_DRAG = 0.47, 1.0
+LIGHT_SHARE = 0.05  # of its weight the drag must reach for a body to feel the air
+MIN_REFERENCE_SPEED = 5.0  # m/s
+
+
+def fastest_air(scene: Scene) -> float:
+    """The fastest the scene's air blows, m/s (mean, gusts and flutter at once)."""
+    winds = [float(np.linalg.norm(w.velocity)) * (1 + w.gusts + w.turbulence)
+             for w in scene.wind]
+    blows = [e.blow.speed for e in scene.events if e.blow is not None]
+    return max([MIN_REFERENCE_SPEED, *winds, *blows])
+
+
+class AirDrag:
+    """Drag on the bodies light enough for the air to move."""
+
+    def __init__(self, world: World, air: Air, reference_speed: float):
+        self.air = air
+        gravity = max(float(np.linalg.norm(world.gravity)), 1.0)
+        self.names, self.factors, self.masses = [], [], []
+        for name, live in world.bodies.items():
+            if live.static or live.articulated:
+                continue
+            factor = 0.5 * AIR_DENSITY * _drag_coefficient(live.body.asset) \
+                * live.geometry.visual.convex_hull.area / 4
+            if factor * reference_speed ** 2 >= LIGHT_SHARE * live.mass * gravity:
+                self.names.append(name)
+                self.factors.append(factor)
+                self.masses.append(live.mass)
+        self.factors = np.asarray(self.factors)
+        self.masses = np.asarray(self.masses)
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+    def before_step(self, world: World, step: int) -> None:
+        present = [i for i, name in enumerate(self.names) if name in world.bodies]
+        if not present:
+            return
+        states = [world.state(self.names[i]) for i in present]
+        centres = np.array([s[0] for s in states])
+        velocities = np.array([s[2] for s in states])
+        relative = self.air.velocity(centres, step * world.dt) - velocities
+        speed = np.linalg.norm(relative, axis=1, keepdims=True)
+        force = self.factors[present, None] * speed * relative
+        # explicit drag must not reverse the relative velocity within one step
+        limit = self.masses[present, None] * speed / world.dt
+        scale = np.minimum(1.0, limit / np.maximum(np.linalg.norm(force, axis=1,
+                                                                  keepdims=True), 1e-12))
+        for i, f in zip(present, force * scale):
+            world.apply_force(self.names[i], f)
+
+
+def _drag_coefficient(asset: str | None) -> float:
+    spec = ASSETS.get(asset) if asset else None
+    return BALL_DRAG if spec is not None and set(spec.params) == {"radius"} else BLUFF_DRAG

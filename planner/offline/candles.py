@@ -1,0 +1,159 @@
+"""Candles: lit candles on a table or a birthday cake, blown out by a breath, or in a
+draught or a wind that leans their flames or puts them out.
+
+The person blowing is not a body: their breath is a jet from where their mouth would be,
+aimed at each flame in turn as a person sweeps across a cake. Its speed at the mouth is
+chosen so that the jet still reaches each flame at 1.5 times the blow-out speed.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from bridge.air import CANDLE_BLOW_OUT_SPEED, CORE_DIAMETERS
+from bridge.assets.objects import wick_length
+from bridge.assets.registry import ASSETS
+from planner.offline.layout import Item, Plan
+from planner.offline.parse import Intent
+from planner.offline.refuse import candles_act
+
+BLOW_WORDS = re.compile(r"\b(blow\w*|blew|puff\w*|breath\w*|exhal\w*)\b")
+WIND_WORDS = {  # word -> wind speed, m/s (indoor draughts; Beaufort for outdoor winds)
+    "draught": 0.5, "draft": 0.5, "breeze": 1.5, "gentle breeze": 1.5, "light breeze": 1.0,
+    "wind": 5.0, "windy": 5.0, "gust": 7.0, "gusts": 7.0, "strong wind": 9.0, "gale": 15.0}
+KEEPS_LIT = re.compile(r"\b(stays? lit|keeps? (burning|going)|(does not|doesn't|do not|don't|"
+                       r"never|fails? to|won't|will not) (go|blow|goes|blows?) out|"
+                       r"flicker\w*|leans?|bends?|sways?)\b")
+MOUTH_DIAMETER = 0.02  # m, pursed lips
+MOUTH_BACK, MOUTH_UP = 0.35, 0.12  # m from the cake's (or row's) middle, and above the wicks
+MAX_BREATH = 30.0  # m/s: the fastest a person blows out through pursed lips
+MARGIN = 1.5  # times the blow-out speed the breath brings to each flame
+BLOW_START, BLOW_SPACING, BLOW_LENGTH = 1.0, 0.2, 0.3  # s
+SMOKE_AFTER = 1.5  # s of smoke shown after the last flame goes out
+TABLE_TOP = 0.76
+BIRTHDAY = {"radius": 0.004, "height": 0.06}  # m: a birthday candle
+RING_SHARE = 0.6  # candles stand on a ring this share of the cake's radius
+ROW_SPACING = 0.12  # m between candles standing on a table
+
+
+def wanted(intent: Intent) -> bool:
+    return any(m.asset == "candle" for m in intent.mentions) and candles_act(intent.text)
+
+
+def build(plan: Plan, intent: Intent) -> None:
+    """Candles on a table or a cake, their flames, and the air the prompt asks for."""
+    cake = any(m.asset == "birthday_cake" for m in intent.mentions) or intent.has("cake")
+    count = _count(intent, cake)
+    plan.body("the table", name="table", asset="table", static=True, position=[0, 0, 0])
+    top = TABLE_TOP
+    if cake:
+        spec = ASSETS["birthday_cake"].params
+        plan.body("a frosted cake on the table", name="cake", asset="birthday_cake",
+                  static=True, position=[0, 0, top])
+        top += spec["height"]
+        spots = _ring(count, RING_SHARE * spec["radius"])
+        params = dict(BIRTHDAY)
+    else:
+        spots = [(0.0, (k - (count - 1) / 2) * ROW_SPACING) for k in range(count)]
+        params = dict(ASSETS["candle"].params)
+    wick = top + params["height"] + wick_length(params["height"])
+    for k, (x, y) in enumerate(spots):
+        name = f"candle_{k + 1}" if count > 1 else "candle"
+        why = "a lit candle" + (", pressed into the frosting" if cake else "")
+        plan.body(why if k == 0 else "", name=name, asset="candle", params=params,
+                  position=[round(x, 4), round(y, 4), top],
+                  **({"static": True, "color": [0.95, 0.55, 0.65]} if cake else {}))
+        plan.flames.append(_flame(name, k, count))
+    blows = BLOW_WORDS.search(intent.text.lower()) is not None
+    wind = _wind_speed(intent)
+    keep = KEEPS_LIT.search(intent.text.lower()) is not None
+    if blows:
+        end = _breath(plan, spots, wick, keep)
+    elif wind is not None:
+        end = _wind(plan, wind, keep)
+    else:
+        keep, end = True, BLOW_START
+    flames = [item.data["name"] for item in plan.flames]
+    for name in flames:
+        if keep:
+            plan.check("it burns on", stays_lit=name)
+        else:
+            plan.check("it is blown out", goes_out=name, before=round(end, 2))
+    plan.duration = round(end + SMOKE_AFTER, 1)
+    plan.camera = _camera(spots, wick)
+
+
+def _count(intent: Intent, cake: bool) -> int:
+    named = next(m.count for m in intent.mentions if m.asset == "candle")
+    if named > 1 or not intent.has("candles"):
+        return min(named, 12)
+    return 5 if cake else 3
+
+
+def _ring(count: int, radius: float) -> list[tuple[float, float]]:
+    if count == 1:
+        return [(0.0, 0.0)]
+    return [(radius * math.cos(2 * math.pi * k / count + math.pi / 2),
+             radius * math.sin(2 * math.pi * k / count + math.pi / 2)) for k in range(count)]
+
+
+def _flame(candle: str, k: int, count: int) -> Item:
+    name = f"flame_{k + 1}" if count > 1 else "flame"
+    return Item({"name": name, "on": candle}, "burning at its wick" if k == 0 else "")
+
+
+def _breath(plan: Plan, spots: list[tuple[float, float]], wick: float, keep: bool) -> float:
+    """One breath aimed at each flame in turn, sweeping across from one side; when the
+    prompt says they stay lit, a breath too soft to put any out. Returns when the last
+    flame should be out."""
+    mouth = [-MOUTH_BACK, 0.0, round(wick + MOUTH_UP, 3)]
+    order = sorted(range(len(spots)), key=lambda k: spots[k][1])
+    start = BLOW_START
+    for turn, k in enumerate(order):
+        x, y = spots[k]
+        distance = math.dist(mouth, (x, y, wick))
+        reach = min(1.0, CORE_DIAMETERS * MOUTH_DIAMETER / distance)
+        needed = CANDLE_BLOW_OUT_SPEED * (0.5 if keep else MARGIN) / reach
+        speed = round(min(needed, MAX_BREATH), 1)
+        start = BLOW_START + turn * BLOW_SPACING
+        name = plan.flames[k].data["name"]
+        why = (f"a breath at {speed:g} m/s from the mouth, {distance:.2f} m away: about "
+               f"{speed * reach:.1f} m/s at the flame (it goes out above "
+               f"{CANDLE_BLOW_OUT_SPEED:g})")
+        plan.event(why if turn == 0 else "", at=round(start, 2),
+                   blow={"from": mouth, "toward": name, "speed": speed,
+                         "diameter": MOUTH_DIAMETER, "duration": BLOW_LENGTH})
+    return start + BLOW_LENGTH + 0.2
+
+
+def _wind_speed(intent: Intent) -> float | None:
+    if intent.speed is not None and any(intent.has(w) for w in WIND_WORDS):
+        return intent.speed
+    found = [speed for word, speed in WIND_WORDS.items() if intent.has(word)]
+    return max(found) if found else None
+
+
+def _wind(plan: Plan, speed: float, keep: bool) -> float:
+    """A wind from -x that starts after a moment of still air; as named, but softer than
+    the blow-out speed when the prompt says the flames stay lit, and at least 1.5 times it
+    when it says the wind puts them out."""
+    if keep:
+        speed = min(speed, 0.5 * CANDLE_BLOW_OUT_SPEED)
+    else:
+        speed = max(speed, MARGIN * CANDLE_BLOW_OUT_SPEED)
+    plan.wind.append(Item({"velocity": [round(speed, 2), 0.0, 0.0], "gusts": 0.2,
+                            "turbulence": 0.15, "start": BLOW_START},
+                           f"a wind of {speed:g} m/s (a candle goes out above "
+                           f"{CANDLE_BLOW_OUT_SPEED:g} m/s)"))
+    return BLOW_START + 1.0
+
+
+def _camera(spots: list[tuple[float, float]], wick: float) -> tuple[dict, str]:
+    """Close on the flames from the side away from the breath, a little above them."""
+    half = max(max(abs(y) for _, y in spots), max(abs(x) for x, _ in spots)) + 0.08
+    distance = max(0.45, 2.2 * half)
+    look = [0.0, 0.0, round(wick - 0.02, 3)]
+    position = [round(0.55 * distance, 3), round(-0.8 * distance, 3),
+                round(wick + 0.35 * distance, 3)]
+    why = "close on the candles, across from the breath, so each flame is seen to lean"
+    return {"position": position, "look_at": look, "fov": 40.0}, why

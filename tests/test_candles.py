@@ -1,0 +1,60 @@
+"""The planner's candles: a birthday cake blown out by a breath, candles in a draught or a
+wind, and the fire it still refuses."""
+from __future__ import annotations
+
+import pytest
+
+from bridge.air import CANDLE_BLOW_OUT_SPEED
+from bridge.errors import RefusedError
+from bridge.loader import scene_from_document
+from physics.simulate import simulate
+from planner.offline import plan_offline
+from simshot.expectations import check_simulation
+
+pytestmark = pytest.mark.slow  # each simulates a planned scene
+
+
+def _planned(prompt: str):
+    draft = plan_offline(prompt)
+    scene = scene_from_document(draft.document)
+    results = check_simulation(scene, simulate(scene))
+    return draft, scene, results
+
+
+def test_a_grandmother_blows_out_the_candles_on_a_birthday_cake():
+    draft, scene, results = _planned("A grandmother blows out the candles on a birthday cake")
+    assets = [b.asset for b in scene.bodies]
+    assert assets.count("birthday_cake") == 1 and assets.count("candle") == 5
+    assert {f.on for f in scene.flames} == {f"candle_{k}" for k in range(1, 6)}
+    blows = [e.blow for e in scene.events if e.blow is not None]
+    assert sorted(b.toward for b in blows) == [f"flame_{k}" for k in range(1, 6)]
+    assert all(b.speed <= 30 for b in blows)  # a person's breath, not a leaf blower
+    assert [r["check"] for r in results] == ["goes_out"] * 5
+    assert all(r["passed"] for r in results), results
+    # she is not a body: her breath is what the shot simulates, and the trace says so
+    (claim,) = [c for c in draft.claims if c.text == "grandmother"]
+    assert claim.fate == "dropped" and "breath" in claim.detail
+    assert scene.world.environment == "living_room"
+
+
+@pytest.mark.parametrize("prompt, outcome", [
+    ("A candle flickers in a gentle breeze", "stays_lit"),
+    ("A strong wind blows out a candle", "goes_out"),
+    ("Three candles on a table are blown out", "goes_out"),
+    ("She blows on a candle but it stays lit", "stays_lit"),
+])
+def test_candles_in_a_breath_or_a_wind_do_what_the_prompt_says(prompt, outcome):
+    _, scene, results = _planned(prompt)
+    assert {r["check"] for r in results} == {outcome}
+    assert all(r["passed"] for r in results), results
+    for wind in scene.wind:
+        speed = wind.velocity[0]
+        assert speed < CANDLE_BLOW_OUT_SPEED if outcome == "stays_lit" else \
+            speed > CANDLE_BLOW_OUT_SPEED
+
+
+@pytest.mark.parametrize("prompt", ["A candle burns down", "A house is on fire",
+                                    "A candle melts in the sun"])
+def test_fire_beyond_a_candle_flame_is_still_refused(prompt):
+    with pytest.raises(RefusedError):
+        plan_offline(prompt)
