@@ -21,7 +21,8 @@ CORE_DIAMETERS = 5.8  # B: the centreline decay constant of a round jet
 FRONT_SHARE = 0.5  # a starting jet's front moves at this share of its centreline speed
 WIND_RAMP_S = 0.25  # a wind picks up and dies away over this long
 FLUTTER_MODES = 3
-# m/s of air at a candle's wick that blows it out (see the README's "Air and flame")
+# m/s of air at a candle's wick that blows it out: chosen between a breath that does (5 m/s)
+# and a draught that does not (0.5 m/s); no published measurement is cited yet (README)
 CANDLE_BLOW_OUT_SPEED = 2.5
 SMOKE_LIFE = 3.0  # s a smoke puff lasts (physics moves it, the renderer fades it)
 

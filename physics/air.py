@@ -9,6 +9,7 @@ per-step cost and feel nothing they would notice.
 from __future__ import annotations
 
 import numpy as np
+import pybullet as p
 
 from bridge.air import Air
 from bridge.assets.registry import ASSETS
@@ -55,9 +56,10 @@ class AirDrag:
         present = [i for i, name in enumerate(self.names) if name in world.bodies]
         if not present:
             return
-        states = [world.state(self.names[i]) for i in present]
-        centres = np.array([s[0] for s in states])
-        velocities = np.array([s[2] for s in states])
+        lives = [world.bodies[self.names[i]] for i in present]
+        states = [world.read(live) for live in lives]  # Bullet's tuples: this runs every step
+        centres = np.array([pose[0] for pose, _ in states])
+        velocities = np.array([velocity[0] for _, velocity in states])
         relative = self.air.velocity(centres, step * world.dt) - velocities
         speed = np.linalg.norm(relative, axis=1, keepdims=True)
         force = self.factors[present, None] * speed * relative
@@ -65,8 +67,9 @@ class AirDrag:
         limit = self.masses[present, None] * speed / world.dt
         scale = np.minimum(1.0, limit / np.maximum(np.linalg.norm(force, axis=1,
                                                                   keepdims=True), 1e-12))
-        for i, f in zip(present, force * scale):
-            world.apply_force(self.names[i], f)
+        for live, f, at in zip(lives, (force * scale).tolist(), centres.tolist()):
+            p.applyExternalForce(live.uid, live.link, f, at, p.WORLD_FRAME,
+                                 physicsClientId=world.client)
 
 
 def _drag_coefficient(asset: str | None) -> float:

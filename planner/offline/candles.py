@@ -74,6 +74,9 @@ def build(plan: Plan, intent: Intent) -> None:
     else:
         keep, end = True, BLOW_START
     flames = [item.data["name"] for item in plan.flames]
+    candles = [item.data["name"] for item in plan.bodies if item.data["asset"] == "candle"]
+    plan.check("the candles, and so their flames at the wicks, are in view all through "
+               "(checked on render)", visible=candles, fraction=1.0, inside=True)
     for name in flames:
         if keep:
             plan.check("it burns on", stays_lit=name)
