@@ -61,6 +61,7 @@ class _Checker:
         self.names = sorted(self.bodies)
         self.liquids = [liquid.name for liquid in scene.liquids]
         self.flames = [flame.name for flame in scene.flames]
+        self.spawned = {e.spawn.name for e in scene.events if e.spawn is not None}
         self.has_ground = scene.world.ground is not None
         self.issues: list[Issue] = []
 
@@ -117,6 +118,9 @@ class _Checker:
                          "flame name")
             taken.add(flame.name)
             self.reference(base + ("on",), flame.on)
+            if flame.on in self.spawned:
+                self.add(base + ("on",), f"'{flame.on}' is spawned by an event; a flame "
+                         "burns on a body there from the start")
 
     def flame_reference(self, path: Path, name: str) -> None:
         if name not in self.flames:

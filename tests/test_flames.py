@@ -119,6 +119,8 @@ def test_flames_and_smoke_are_bit_identical_on_a_rerun():
     ("flames:\n  - {name: candle, on: candle}\n", "flames[0].name"),
     ("flames:\n  - {name: flame, on: candle}\nexpect:\n  - {goes_out: flam}\n",
      "expect[0].goes_out"),
+    (("flames:\n  - {name: flame, on: late}\nevents:\n  - {at: 0.5, spawn: {name: late, "
+     "asset: candle, position: [1, 0, 0]}}\n"), "flames[0].on"),
     (("flames:\n  - {name: flame, on: candle}\nevents:\n  - {at: 0.1, blow: {from: [0, 0, 1], "
      "toward: flam}}\n"), "events[0].blow.toward"),
 ])
