@@ -60,6 +60,14 @@ class Blow(StrictModel):
         5.4, description="degrees from its axis at which the speed has halved (5.4: a free "
         "turbulent round jet, whose half-speed radius grows 0.094 m per metre)")
 
+    @model_validator(mode="after")
+    def _aimed(self) -> Blow:
+        if not isinstance(self.toward, str) and all(
+                abs(a - b) < 1e-6 for a, b in zip(self.from_, self.toward)):
+            raise PydanticCustomError("blow", "`toward` is the mouth itself; aim it at a point "
+                                      "away from `from`, a flame or a body")
+        return self
+
 
 class Flame(StrictModel):
     """A flame burning on a body (a candle's wick, a match, a torch): it rises, leans away
@@ -73,5 +81,5 @@ class Flame(StrictModel):
     size: Annotated[float, Field(gt=0, le=2)] = Field(
         0.035, description="m: its height in still air (a candle's is 3 to 4 cm)")
     blow_out_speed: Annotated[float, Field(gt=0, le=MAX_AIR_SPEED)] | None = Field(
-        None, description="m/s of air at its base that puts it out; default: a candle's, "
-        "from measurements (see the README)")
+        None, description="m/s of air at its base that puts it out; default 2.5, a candle's "
+        "(a chosen value, see the README)")

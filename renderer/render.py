@@ -144,7 +144,9 @@ def render_shot(scene: Scene, trajectory: Trajectory, instances: list[Instance],
         renderer.set_layers(list(shot.liquids.values()),
                             shot.water + [nodes.smoke for nodes in shot.flames.values()])
         floor = [node for node in [*shot.surroundings, shot.ground] if node is not None]
-        renderer.set_receivers_only([node.mesh for node in floor])
+        # a flame glows: it casts no shadow
+        renderer.set_receivers_only([node.mesh for node in floor]
+                                    + [nodes.flame.mesh for nodes in shot.flames.values()])
         renderer.set_draw_first(floor)
         renderer.set_markings([n.mesh for n in shot.surroundings
                                if n.mesh.bounds[1][2] <= FLAT_MARKING])

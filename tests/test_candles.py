@@ -45,19 +45,33 @@ def test_a_grandmother_blows_out_the_candles_on_a_birthday_cake():
     ("A strong wind blows out a candle", "goes_out"),
     ("Three candles on a table are blown out", "goes_out"),
     ("She blows on a candle but it stays lit", "stays_lit"),
+    ("A candle in a draught", "stays_lit"),
+    ("A candle in a breeze of 4 m/s", "goes_out"),
 ])
 def test_candles_in_a_breath_or_a_wind_do_what_the_prompt_says(prompt, outcome):
     _, scene, results = _planned(prompt)
     assert {r["check"] for r in results} == {outcome}
     assert all(r["passed"] for r in results), results
+    blows = [e for e in scene.events if e.blow is not None]
+    assert bool(scene.wind) != bool(blows)  # a wind's prompt gets a wind, a breath's a breath
+    assert bool(scene.wind) == ("wind" in prompt or "draught" in prompt or "breeze" in prompt)
     for wind in scene.wind:
         speed = wind.velocity[0]
         assert speed < CANDLE_BLOW_OUT_SPEED if outcome == "stays_lit" else \
             speed > CANDLE_BLOW_OUT_SPEED
 
 
+def test_candles_as_scenery_are_not_bodies_and_other_actors_keep_their_scene():
+    scene = scene_from_document(plan_offline(
+        "A ball rolls across a table in a room lit by candles").document)
+    assert "candle" not in {b.asset for b in scene.bodies} and not scene.flames
+    knocked = scene_from_document(plan_offline("A ball knocks over a candle").document)
+    assert "ball" in {b.asset for b in knocked.bodies}
+
+
 @pytest.mark.parametrize("prompt", ["A candle burns down", "A house is on fire",
-                                    "A candle melts in the sun"])
+                                    "A candle melts in the sun",
+                                    "A candle flickers next to a burning car"])
 def test_fire_beyond_a_candle_flame_is_still_refused(prompt):
     with pytest.raises(RefusedError):
         plan_offline(prompt)

@@ -22,8 +22,9 @@ WIND_WORDS = {  # word -> wind speed, m/s (indoor draughts; Beaufort for outdoor
     "draught": 0.5, "draft": 0.5, "breeze": 1.5, "gentle breeze": 1.5, "light breeze": 1.0,
     "wind": 5.0, "windy": 5.0, "gust": 7.0, "gusts": 7.0, "strong wind": 9.0, "gale": 15.0}
 KEEPS_LIT = re.compile(r"\b(stays? lit|keeps? (burning|going)|(does not|doesn't|do not|don't|"
-                       r"never|fails? to|won't|will not) (go|blow|goes|blows?) out|"
-                       r"flicker\w*|leans?|bends?|sways?)\b")
+                       r"never|fails? to|won't|will not) (go|blow|goes|blows?) out)\b")
+GOES_OUT = re.compile(r"\b(blow\w* (\w+ )?out|blew (\w+ )?out|goes out|go out|went out|"
+                      r"puts? (\w+ )?out|extinguish\w*|snuff\w*)\b")
 MOUTH_DIAMETER = 0.02  # m, pursed lips
 MOUTH_BACK, MOUTH_UP = 0.35, 0.12  # m from the cake's (or row's) middle, and above the wicks
 MAX_BREATH = 30.0  # m/s: the fastest a person blows out through pursed lips
@@ -34,10 +35,17 @@ TABLE_TOP = 0.76
 BIRTHDAY = {"radius": 0.004, "height": 0.06}  # m: a birthday candle
 RING_SHARE = 0.6  # candles stand on a ring this share of the cake's radius
 ROW_SPACING = 0.12  # m between candles standing on a table
+GUSTS, FLUTTER = 0.2, 0.15  # a planned wind's gusts and turbulence, shares of its mean
+
+
+CANDLE_SCENE = {"candle", "birthday_cake", "table"}  # what the candle scenario builds
 
 
 def wanted(intent: Intent) -> bool:
-    return any(m.asset == "candle" for m in intent.mentions) and candles_act(intent.text)
+    """Candles are the prompt's subject, and nothing else in it acts (a ball knocking a
+    candle over is a ball's scene, planned as one)."""
+    assets = {m.asset for m in intent.mentions}
+    return "candle" in assets and assets <= CANDLE_SCENE and candles_act(intent.text)
 
 
 def build(plan: Plan, intent: Intent) -> None:
@@ -64,13 +72,13 @@ def build(plan: Plan, intent: Intent) -> None:
                   position=[round(x, 4), round(y, 4), top],
                   **({"static": True, "color": [0.95, 0.55, 0.65]} if cake else {}))
         plan.flames.append(_flame(name, k, count))
-    blows = BLOW_WORDS.search(intent.text.lower()) is not None
+    text = intent.text.lower()
     wind = _wind_speed(intent)
-    keep = KEEPS_LIT.search(intent.text.lower()) is not None
-    if blows:
+    keep = KEEPS_LIT.search(text) is not None
+    if wind is not None:  # "a strong wind blows out a candle" is a wind, not a breath
+        end, keep = _wind(plan, wind, keep, GOES_OUT.search(text) is not None)
+    elif BLOW_WORDS.search(text):
         end = _breath(plan, spots, wick, keep)
-    elif wind is not None:
-        end = _wind(plan, wind, keep)
     else:
         keep, end = True, BLOW_START
     flames = [item.data["name"] for item in plan.flames]
@@ -136,19 +144,25 @@ def _wind_speed(intent: Intent) -> float | None:
     return max(found) if found else None
 
 
-def _wind(plan: Plan, speed: float, keep: bool) -> float:
-    """A wind from -x that starts after a moment of still air; as named, but softer than
-    the blow-out speed when the prompt says the flames stay lit, and at least 1.5 times it
-    when it says the wind puts them out."""
+def _wind(plan: Plan, speed: float, keep: bool, out: bool) -> tuple[float, bool]:
+    """A wind from -x that starts after a moment of still air: as named, but softer than the
+    blow-out speed when the prompt says the flames stay lit, and at least 1.5 times it when
+    it says the wind puts them out. Returns when they should be out, and whether they stay
+    lit (otherwise: as the speed has it)."""
     if keep:
         speed = min(speed, 0.5 * CANDLE_BLOW_OUT_SPEED)
-    else:
+    elif out:
         speed = max(speed, MARGIN * CANDLE_BLOW_OUT_SPEED)
-    plan.wind.append(Item({"velocity": [round(speed, 2), 0.0, 0.0], "gusts": 0.2,
-                            "turbulence": 0.15, "start": BLOW_START},
+    keep = speed < CANDLE_BLOW_OUT_SPEED
+    # a wind whose gusts would reach the blow-out speed its mean stays under blows steadily,
+    # so that the outcome the checks claim is the one the speed gives
+    steady = speed < CANDLE_BLOW_OUT_SPEED <= speed * (1 + GUSTS + FLUTTER)
+    plan.wind.append(Item({"velocity": [round(speed, 2), 0.0, 0.0],
+                           "gusts": 0.0 if steady else GUSTS,
+                           "turbulence": 0.0 if steady else FLUTTER, "start": BLOW_START},
                            f"a wind of {speed:g} m/s (a candle goes out above "
                            f"{CANDLE_BLOW_OUT_SPEED:g} m/s)"))
-    return BLOW_START + 1.0
+    return BLOW_START + 1.0, keep
 
 
 def _camera(spots: list[tuple[float, float]], wick: float) -> tuple[dict, str]:

@@ -37,7 +37,7 @@ TOPICS: list[tuple[str, str]] = [
     (r"chalk|marker|crayon|pen|pencil|highlighter|writ\w*|draw\w*|scribbl\w*|erase\w*",
      "writing and drawing (material transfer)"),
     ((r"man|woman|men|women|person|people|boy|girl|child|children|kid|kids|player|hand|hands|"
-     r"grandmother|grandma|granny|grandfather|grandpa|mother|mum|mom|father|dad|"
+     r"grandmother|grandma|granny|grandfather|grandpa|"
      r"finger\w*|he|she|someone|somebody|chef|athlete|dog|cat|bird|birds|horse|"
      r"animal\w*|insect\w*|duck|robot arm|fish(?! tank| bowl)"), AGENTS),
     (r"timelapse|time-lapse|over (years|decades|months|days)|for (years|decades|hours|days)",
@@ -60,7 +60,8 @@ BREATHES = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:puffs)\b")
 # Around candles: their flames and smoke, and the air that blows on them, are simulated.
 CANDLE = re.compile(r"\bcandles?\b")
 WAX_BURNING_AWAY = re.compile(r"\b(burn\w* (down|away|out|up)|melt\w*|drip\w*)\b")
-CANDLE_FIRE = re.compile(r"\b(candles?|flames?|smoke|smoking|lit|burn\w*|glow\w*)\b")
+# only a candle's own burning: "a burning car" beside a candle is still fire
+CANDLE_FIRE = re.compile(r"\b(candles?|flames?|smoke|smoking|lit|glow\w*|burn\w*(?= candles?))\b")
 CANDLE_BREATH = re.compile(r"\b(blow\w*|blew|breath\w*|exhal\w*|puff\w*)\b")
 CANDLE_WIND = re.compile(r"\b(wind|winds|windy|breeze|breezes|gusts?|gusty|draughts?|drafts?)\b")
 

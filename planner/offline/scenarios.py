@@ -9,6 +9,7 @@ from planner.offline import motion as mo
 from planner.offline.layout import SPHERES, Plan
 from planner.offline.lexicon import Noun
 from planner.offline.parse import Intent, Mention
+from planner.offline.refuse import candles_act
 
 # Scenes named by the thing itself, whatever else the prompt holds; first match wins.
 ON_HINGES = (("swing", hinged.wants_swing, hinged.swing),
@@ -23,6 +24,8 @@ EXAMPLES = ("a glass falls off a table and shatters", "20 dominoes in a row topp
 
 def fill(plan: Plan, intent: Intent) -> str:
     """Pick the scenario and build it; return its name."""
+    if not candles_act(intent.text):  # "a room lit by candles": scenery, not bodies
+        intent.mentions = [m for m in intent.mentions if m.asset != "candle"]
     actors = intent.actors
     kinds = {m.asset for m in actors}
     if intent.water:
