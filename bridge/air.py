@@ -81,6 +81,12 @@ class Jet:
         return speed[:, None] * self.axis
 
 
+def peak_factor(gusts: float, turbulence: float) -> float:
+    """The most a wind's speed reaches, as a multiple of its mean: its gusts plus every
+    flutter mode at its crest at once."""
+    return 1.0 + gusts + turbulence * FLUTTER_MODES / np.sqrt(FLUTTER_MODES / 2)
+
+
 class Gale:
     """One wind field: the mean, swung by gusts, with a seeded flutter."""
 

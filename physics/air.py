@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pybullet as p
 
-from bridge.air import Air
+from bridge.air import Air, peak_factor
 from bridge.assets.registry import ASSETS
 from bridge.schema import Scene
 from physics.world import World
@@ -24,7 +24,7 @@ MIN_REFERENCE_SPEED = 5.0  # m/s
 
 def fastest_air(scene: Scene) -> float:
     """The fastest the scene's air blows, m/s (mean, gusts and flutter at once)."""
-    winds = [float(np.linalg.norm(w.velocity)) * (1 + w.gusts + w.turbulence)
+    winds = [float(np.linalg.norm(w.velocity)) * peak_factor(w.gusts, w.turbulence)
              for w in scene.wind]
     blows = [e.blow.speed for e in scene.events if e.blow is not None]
     return max([MIN_REFERENCE_SPEED, *winds, *blows])

@@ -65,8 +65,11 @@ def test_candles_as_scenery_are_not_bodies_and_other_actors_keep_their_scene():
     scene = scene_from_document(plan_offline(
         "A ball rolls across a table in a room lit by candles").document)
     assert "candle" not in {b.asset for b in scene.bodies} and not scene.flames
-    knocked = scene_from_document(plan_offline("A ball knocks over a candle").document)
-    assert "ball" in {b.asset for b in knocked.bodies}
+    # a candle that something else acts on, or that moves, is not a flame in the air: it
+    # is refused as fire, as before candles were simulated
+    for prompt in ("A ball knocks over a candle in the wind", "A candle falls off a table"):
+        with pytest.raises(RefusedError):
+            plan_offline(prompt)
 
 
 @pytest.mark.parametrize("prompt", ["A candle burns down", "A house is on fire",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 
-from bridge.air import CANDLE_BLOW_OUT_SPEED, CORE_DIAMETERS
+from bridge.air import CANDLE_BLOW_OUT_SPEED, CORE_DIAMETERS, peak_factor
 from bridge.assets.objects import wick_length
 from bridge.assets.registry import ASSETS
 from planner.offline.layout import Item, Plan
@@ -39,13 +39,17 @@ GUSTS, FLUTTER = 0.2, 0.15  # a planned wind's gusts and turbulence, shares of i
 
 
 CANDLE_SCENE = {"candle", "birthday_cake", "table"}  # what the candle scenario builds
+# what makes a prompt about a candle's flame (a candle that falls is not planned here)
+FLAME_CUES = re.compile(r"\b(lit|flames?|flicker\w*|burn\w*|blow\w*|blew|breath\w*|puff\w*|"
+                        r"wind\w*|breezes?|draughts?|drafts?|gusts?|out|birthday|smoke)\b")
 
 
 def wanted(intent: Intent) -> bool:
     """Candles are the prompt's subject, and nothing else in it acts (a ball knocking a
     candle over is a ball's scene, planned as one)."""
     assets = {m.asset for m in intent.mentions}
-    return "candle" in assets and assets <= CANDLE_SCENE and candles_act(intent.text)
+    return "candle" in assets and assets <= CANDLE_SCENE and candles_act(intent.text) \
+        and FLAME_CUES.search(intent.text.lower()) is not None
 
 
 def build(plan: Plan, intent: Intent) -> None:
@@ -156,7 +160,7 @@ def _wind(plan: Plan, speed: float, keep: bool, out: bool) -> tuple[float, bool]
     keep = speed < CANDLE_BLOW_OUT_SPEED
     # a wind whose gusts would reach the blow-out speed its mean stays under blows steadily,
     # so that the outcome the checks claim is the one the speed gives
-    steady = speed < CANDLE_BLOW_OUT_SPEED <= speed * (1 + GUSTS + FLUTTER)
+    steady = speed < CANDLE_BLOW_OUT_SPEED <= speed * peak_factor(GUSTS, FLUTTER)
     plan.wind.append(Item({"velocity": [round(speed, 2), 0.0, 0.0],
                            "gusts": 0.0 if steady else GUSTS,
                            "turbulence": 0.0 if steady else FLUTTER, "start": BLOW_START},

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bridge.errors import UserError
-from planner.offline import camera, refuse, scenarios
+from planner.offline import camera, candles, refuse, scenarios
 from planner.offline import lexicon as lx
 from planner.offline.layout import Item, Plan
 from planner.offline.parse import Intent, parse
@@ -31,7 +31,8 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
     """Plan a scene for `prompt` without any model; RefusedError or UserError when it cannot."""
     text = _checked(prompt)
     intent = parse(text)
-    omitted = refuse.screen(text, has_action=bool(intent.mentions and intent.actions))
+    omitted = refuse.screen(text, has_action=bool(intent.mentions and intent.actions),
+                            candles=candles.wanted(intent))
     plan = Plan(name=_slug(intent))
     scenario = scenarios.fill(plan, intent)
     if intent.ground_material and plan.ground is not None:  # "onto the carpet" names the floor

@@ -73,10 +73,13 @@ SCENERY_CUES = re.compile(
     r"at (?:sunset|dusk|dawn|night)|in (?:the )?(?:sunlight|candlelight|moonlight))\b")
 
 
-def screen(text: str, has_action: bool) -> list[str]:
+def screen(text: str, has_action: bool, candles: bool = False) -> list[str]:
     """Raise RefusedError for out-of-scope physics; return the scenery left out, and the
-    agents that act only through the launch or push they give (a player who shoots)."""
-    lowered = _candle_air(_hung_ropes(_billiards_rails(text.lower())))
+    agents that act only through the launch or push they give (a player who shoots). With
+    `candles` (the prompt is about candle flames in the air) their words are in scope."""
+    lowered = _hung_ropes(_billiards_rails(text.lower()))
+    if candles:
+        lowered = _candle_air(lowered)
     omitted = []
     for pattern, reason in _COMPILED:
         for match in pattern.finditer(lowered):
@@ -107,7 +110,7 @@ def _billiards_rails(text: str) -> str:
 def _candle_air(text: str) -> str:
     """A candle's flame, its smoke and a breath or a wind on it are simulated (an air
     field and a flame model); other fire is not."""
-    if not candles_act(text) or WAX_BURNING_AWAY.search(text):
+    if WAX_BURNING_AWAY.search(text):
         return text  # scenery, or wax burning away over minutes, which is not simulated
     text = CANDLE_FIRE.sub("taper", text)
     return CANDLE_WIND.sub("airflow", CANDLE_BREATH.sub("puffs", text))
