@@ -95,25 +95,24 @@ class Flames:
         return ({n: np.stack(v) for n, v in self.rows.items()},
                 {n: np.stack(v) for n, v in self.puffs.items()})
 
-    def _place(self, world: World, burning: Burning, t: float) -> np.ndarray | None:
-        """Put the base where its body is now; the air relative to it, or None when its
-        body is gone."""
+    def _place(self, world: World, burning: Burning) -> np.ndarray | None:
+        """Put the base where its body is now (one read of it); the base's velocity, or None
+        when its body is gone."""
         name = burning.flame.on
         if name not in world.bodies:
             return None
-        origin, quat = world.pose(name)
-        rotation = quat_to_matrix(quat)
-        burning.base = origin + rotation @ burning.local
-        com, _, linear, angular = world.state(name)
-        moving = linear + np.cross(angular, burning.base - com)
-        return self.air.velocity(burning.base[None], t)[0] - moving
+        com, quat, linear, angular = world.state(name)
+        origin, orientation = world.origin(name, com, quat)
+        burning.base = origin + quat_to_matrix(orientation) @ burning.local
+        return linear + np.cross(angular, burning.base - com)
 
     def _flare(self, world: World, burning: Burning, t: float) -> float | None:
         """Shape the flame in the air at its base; that air's speed, or None when its body
         is gone."""
-        relative = self._place(world, burning, t)
-        if relative is None:
+        moving = self._place(world, burning)
+        if moving is None:
             return None
+        relative = self.air.velocity(burning.base[None], t)[0] - moving
         speed = float(np.linalg.norm(relative))
         burning.tip = burning.base + _axis(burning, relative, speed, world.gravity, t)
         return speed
@@ -145,7 +144,7 @@ class Flames:
         age = t - burning.born
         out = age > 0
         if burning.flame.on in world.bodies:  # puffs still at the wick follow it
-            self._place(world, burning, t)
+            self._place(world, burning)
             burning.smoke[~out] = burning.base
         if not out.any():
             return
