@@ -43,6 +43,7 @@ bench: install
 	$(PY) -m bench.fluid
 	$(PY) -m bench.joints
 	$(PY) -m bench.air
+	$(PY) -m bench.cloth
 	$(PY) -m bench.planner --set all
 	$(PY) -m bench.dataset
 	$(PY) -m bench.noise

@@ -1,10 +1,10 @@
-"""Instances: every body, fragment, liquid and flame, with its stable segmentation id."""
+"""Instances: every body, fragment, liquid, flame and cloth, with its stable segmentation id."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
-from bridge.schema import Body, Flame, Liquid, Scene
+from bridge.schema import Body, Cloth, Flame, Liquid, Scene
 
 FRAGMENT_SEPARATOR = "/frag_"
 
@@ -13,12 +13,13 @@ FRAGMENT_SEPARATOR = "/frag_"
 class Instance:
     id: int  # segmentation id, >= 1, stable for the whole shot
     name: str
-    kind: Literal["rigid", "fragment", "liquid", "flame"]
+    kind: Literal["rigid", "fragment", "liquid", "flame", "cloth"]
     body: Body | None  # rigid: the body; fragment: the original (unbroken) script body
     parent: str | None = None  # fragment: the name of the body or fragment it broke from
     liquid: Liquid | None = None
     fragment: tuple[int, ...] = ()  # fragment: piece index per fracture level, from the top
     flame: Flame | None = None
+    cloth: Cloth | None = None
 
 
 def fragment_name(parent: str, k: int) -> str:
@@ -33,7 +34,7 @@ def parse_fragment(name: str) -> tuple[str, tuple[int, ...]] | None:
 
 
 def instances_for(scene: Scene, names: list[str] | None = None) -> list[Instance]:
-    """Script bodies, spawned bodies, liquids and flames, numbered from 1 in that order;
+    """Script bodies, spawned bodies, liquids, flames and cloth, numbered from 1 in that order;
     then the fragments among `names` (the trajectory's instances, in the order they
     appeared)."""
     found = [Instance(i + 1, b.name, "rigid", b) for i, b in enumerate(scene.all_bodies())]
@@ -41,6 +42,8 @@ def instances_for(scene: Scene, names: list[str] | None = None) -> list[Instance
               for i, liquid in enumerate(scene.liquids)]
     found += [Instance(len(found) + i + 1, flame.name, "flame", None, flame=flame)
               for i, flame in enumerate(scene.flames)]
+    found += [Instance(len(found) + i + 1, cloth.name, "cloth", None, cloth=cloth)
+              for i, cloth in enumerate(scene.cloth)]
     bodies = {b.name: b for b in scene.all_bodies()}
     for name in names or []:
         parsed = parse_fragment(name)

@@ -46,6 +46,7 @@ from bridge.check_schema import (  # noqa: F401 - re-exported: the checks' publi
     check_kind,
     check_subject,
 )
+from bridge.cloth_schema import MAX_CLOTHS, Cloth, Pull
 from bridge.crushable import Crushable
 from bridge.joint_schema import Joint, Motor  # noqa: F401 - re-exported
 from bridge.liquid_schema import Liquid, Source  # noqa: F401 - re-exported
@@ -260,7 +261,7 @@ class Pour(StrictModel):
 
 
 ACTIONS = ("push", "force", "set_velocity", "release", "remove", "spawn", "gravity", "break",
-           "pour", "drive", "brake", "steer", "blow")
+           "pour", "drive", "brake", "steer", "blow", "pull")
 
 
 class Event(StrictModel):
@@ -284,6 +285,7 @@ class Event(StrictModel):
                                "0 m/s")
     steer: Steer | None = None
     blow: Blow | None = None
+    pull: Pull | None = None
 
     @model_validator(mode="after")
     def _one_trigger_one_action(self) -> Event:
@@ -430,6 +432,7 @@ class Scene(StrictModel):
     water: list[Water] = Field(default_factory=list, max_length=limits.MAX_WATER_VOLUMES)
     wind: list[Wind] = Field(default_factory=list, max_length=MAX_WIND_FIELDS)
     flames: list[Flame] = Field(default_factory=list, max_length=MAX_FLAMES)
+    cloth: list[Cloth] = Field(default_factory=list, max_length=MAX_CLOTHS)
     events: list[Event] = Field(default_factory=list, max_length=limits.MAX_EVENTS)
     camera: Camera = Field(default_factory=Camera)
     lights: list[Light] = Field(default_factory=default_lights, max_length=16)

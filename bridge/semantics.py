@@ -122,6 +122,28 @@ class _Checker:
                 self.add(base + ("on",), f"'{flame.on}' is spawned by an event; a flame "
                          "burns on a body there from the start")
 
+    def cloth_placed(self) -> None:
+        taken = set(self.names) | set(self.liquids) | set(self.flames) | {GROUND}
+        for i, cloth in enumerate(self.scene.cloth):
+            base: Path = ("cloth", i)
+            if cloth.name in taken:
+                self.add(base + ("name",), f"'{cloth.name}' is already a body, liquid, flame "
+                         "or cloth name")
+            taken.add(cloth.name)
+            for k, pin in enumerate(cloth.pinned if isinstance(cloth.pinned, list) else []):
+                if pin.to is None:
+                    continue
+                self.reference(base + ("pinned", k, "to"), pin.to)
+                if pin.to in self.spawned:
+                    self.add(base + ("pinned", k, "to"), f"'{pin.to}' is spawned by an "
+                             "event; a cloth is pinned to a body there from the start")
+
+    def cloth_reference(self, path: Path, name: str) -> None:
+        known = [cloth.name for cloth in self.scene.cloth]
+        if name not in known:
+            self.add(path, unknown_name("cloth", name, known) if known
+                     else f"the scene has no cloth '{name}' (add it under `cloth`)")
+
     def flame_reference(self, path: Path, name: str) -> None:
         if name not in self.flames:
             self.add(path, unknown_name("flame", name, self.flames) if self.flames
@@ -168,6 +190,8 @@ class _Checker:
                 self.reference(base + (action, "body"), getattr(event, action).body)
             elif action == "blow":
                 self.blow_target(base + ("blow", "toward"), event.blow.toward)
+            elif action == "pull":
+                self.cloth_reference(base + ("pull", "cloth"), event.pull.cloth)
             elif action == "break":
                 self.reference(base + ("break",), event.break_)
                 body = self.bodies.get(event.break_)
@@ -294,6 +318,7 @@ def check_semantics(scene: Scene) -> list[Issue]:
     checker.body_count()
     checker.liquids_placed()
     checker.flames_placed()
+    checker.cloth_placed()
     checker.event_references()
     checker.event_times()
     checker.camera_times()

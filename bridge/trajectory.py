@@ -6,6 +6,8 @@ time map, slow motion included. Both files share one layout (DESIGN.md): times [
 the asset origin; linvel/<name> [F,3], the velocity of the centre of mass; angvel/<name> [F,3]
 in rad/s; NaN where the instance does not exist. Flames add flames/<name> [F,8] (base xyz,
 tip xyz, width, lit) and smoke/<name> [F,P,4] (each smoke puff's xyz and age, NaN while absent).
+Cloth adds cloth/<name> [F,V,3]: its vertices, row by row from the bottom-left corner (vertex
+j * columns + i is i along its width and j up its height).
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 FIELDS = ("pos", "quat", "linvel", "angvel")
-EXTRAS = ("particles", "flames", "smoke")  # what liquids and flames add
+EXTRAS = ("particles", "flames", "smoke", "cloth")  # what liquids, flames and cloth add
 
 
 @dataclass
@@ -28,6 +30,7 @@ class Trajectory:
     particles: dict[str, np.ndarray] = field(default_factory=dict)  # [F, N, 3], for liquids
     flames: dict[str, np.ndarray] = field(default_factory=dict)  # [F, 8]
     smoke: dict[str, np.ndarray] = field(default_factory=dict)  # [F, P, 4]
+    cloth: dict[str, np.ndarray] = field(default_factory=dict)  # [F, V, 3]
 
     @property
     def names(self) -> list[str]:

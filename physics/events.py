@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bridge.cloth_schema import Pull
 from bridge.schema import Blow, Event, Pour
 from bridge.transforms import quat_to_matrix
 from physics.contacts import Episode
@@ -26,10 +27,12 @@ class EventScheduler:
 
     def __init__(self, events: list[Event], dt: float,
                  shatter: Callable[[World, str, int], None] | None = None,
-                 blow: Callable[[World, Blow, int], None] | None = None):
+                 blow: Callable[[World, Blow, int], None] | None = None,
+                 pull: Callable[[World, Pull, int], None] | None = None):
         self.dt = dt
         self.shatter = shatter  # breaks a body on a `break` event
         self.blow = blow  # starts a breath's jet on a `blow` event
+        self.pull = pull  # starts pulling a cloth on a `pull` event
         self.pending = [Pending(e, i, None if e.at is None else self._step_of(e.at + e.delay))
                         for i, e in enumerate(events)]
         self.forces: list[tuple[str, np.ndarray, int]] = []  # body, force, last step
@@ -99,6 +102,8 @@ class EventScheduler:
             world.steer(value.vehicle, value.angle)
         elif action == "blow" and self.blow is not None:
             self.blow(world, value, step)
+        elif action == "pull" and self.pull is not None:
+            self.pull(world, value, step)
         elif action == "pour":
             if world.bodies[value.body].static:
                 world.release(value.body)

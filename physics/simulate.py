@@ -24,6 +24,7 @@ from bridge.timing import TimeMap
 from bridge.trajectory import Trajectory, sample
 from physics.air import AirDrag, fastest_air
 from physics.breakable import BreakableJoints
+from physics.cloth import Cloths
 from physics.contacts import ContactRecorder, Episode
 from physics.dents import Dents
 from physics.events import EventScheduler
@@ -90,7 +91,8 @@ class _Loop:
         total = int(np.ceil(scene.duration / world.dt - 1e-6))
         bodies = [b.name for b in scene.all_bodies()]
         self.every = record_every(scene.physics.record_every, total, len(bodies)
-                                  + _fragments(scene), sum(map(particle_count, scene.liquids)))
+                                  + _fragments(scene), sum(map(particle_count, scene.liquids))
+                                  + sum(np.prod(c.counts) for c in scene.cloth))
         self.last = self.every * -(-total // self.every)  # the first sample at or past the end
         self.check_every = max(1, round(CHECK_INTERVAL_S / world.dt))
         self.recorder = StepRecorder(world, bodies)
@@ -99,7 +101,9 @@ class _Loop:
             breakable_settings(b) for b in scene.all_bodies()) else None
         shatter = self.fractures.shatter if self.fractures else None
         self.air, self.drag, self.flames = _air(world, scene)
-        self.scheduler = EventScheduler(scene.events, world.dt, shatter, self._blow)
+        self.cloths = Cloths(world, scene, self.air) if scene.cloth else None
+        pull = self.cloths.pull if self.cloths else None
+        self.scheduler = EventScheduler(scene.events, world.dt, shatter, self._blow, pull)
         self.monitor = StabilityMonitor(scene.physics.max_speed, world.gravity)
         self.water = WaterVolumes(scene.water, world.gravity) if scene.water else None
         self.springs = Springs(world, scene.joints) if any(
@@ -117,6 +121,7 @@ class _Loop:
                                scene.all_bodies() if not b.static and b.name in world.bodies}
         self.bullet = 0.0  # seconds inside stepSimulation alone: the benchmark's yardstick
         self.fluid = 0.0  # seconds stepping the liquids
+        self.cloth = 0.0  # seconds stepping the cloth
 
     def run(self, progress: Callable[[int, int], None] | None) -> SimResult:
         samples = self.last // self.every + 1
@@ -150,6 +155,8 @@ class _Loop:
         self.recorder.record(self.world, step)
         if self.flames is not None:
             self.flames.record(step * self.world.dt)
+        if self.cloths is not None:
+            self.cloths.record()
         for fluid in self.fluids:
             for name in fluid.slices:
                 self.recorder.record_particles(name, fluid.positions(name))
@@ -174,6 +181,10 @@ class _Loop:
             self.dents.before_step(world)
         if self.drag is not None:
             self.drag.before_step(world, step)
+        if self.cloths is not None:
+            started = time.perf_counter()
+            self.cloths.before_step(world, step)
+            self.cloth += time.perf_counter() - started
         pushed = self.walls is not None and self.walls.apply(world.dt, scheduler.held)
         before = time.perf_counter()
         world.step()
@@ -195,7 +206,9 @@ class _Loop:
             self.fractures.after_step(world, step + 1, self.contacts.peaks)
         if self.contacts.started:
             scheduler.on_contacts(self.contacts.started, step + 1)
-        if pushed or reshaped or self.unsummed or self.drag is not None or len(scheduler.fired) != fired or \
+        cloth = self.cloths is not None and self.cloths.pushing()
+        if pushed or reshaped or self.unsummed or self.drag is not None or cloth or \
+                len(scheduler.fired) != fired or \
                 scheduler.forces or scheduler.pours or \
                 (self.fractures is not None and self.fractures.broke):
             self.monitor.external_work()
@@ -205,6 +218,8 @@ class _Loop:
         recording = self.recorder.trajectory(dt)
         if self.flames is not None:
             recording.flames, recording.smoke = self.flames.recorded()
+        if self.cloths is not None:
+            recording.cloth = self.cloths.recorded()
         fractures = self.fractures.events if self.fractures else []
         events = {"collisions": [_collision(e, dt) for e in self.contacts.episodes()],
                   "fractures": fractures, "events": list(self.scheduler.fired),
@@ -216,7 +231,8 @@ class _Loop:
         masses = dict(self.world.masses)
         masses.update({l.name: l.density * l.volume_ml * 1e-6 for l in self.scene.liquids})
         swaps = self.fractures.swap_seconds if self.fractures else []
-        timings = {"bullet": self.bullet, "fluid": self.fluid, "swaps": len(swaps),
+        timings = {"bullet": self.bullet, "fluid": self.fluid, "cloth": self.cloth,
+                   "swaps": len(swaps),
                    "swap_max": max(swaps, default=0.0)}
         return SimResult(recording, events, masses, self.last,
                          self.every * dt, self.scene.time_map(), timings)
@@ -231,7 +247,7 @@ def _air(world: World, scene: Scene) -> tuple[Air | None, AirDrag | None, Flames
     """The scene's air (when it has wind, a blow or a flame), the drag it puts on light
     bodies, and its flames."""
     blows = any(e.blow is not None for e in scene.events)
-    if not (scene.wind or blows or scene.flames):
+    if not (scene.wind or blows or scene.flames or scene.cloth):  # cloth feels still air too
         return None, None, None
     air = Air(scene.wind, scene.seed)
     drag = AirDrag(world, air, fastest_air(scene)) if scene.wind or blows else None

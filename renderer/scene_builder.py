@@ -1,4 +1,4 @@
-"""The pyrender scene of a shot: one mesh node per body, fragment, liquid and flame, the
+"""The pyrender scene of a shot: one mesh node per body, fragment, liquid, flame and cloth, the
 water, the ground, the surroundings (`world.environment`) and the lights.
 
 The ground and the surroundings carry id 0, so they are drawn (and have depth) in the
@@ -18,6 +18,7 @@ from bridge.materials import get_material
 from bridge.schema import Light, Scene
 from bridge.trajectory import Trajectory
 from bridge.transforms import look_at_quat, pose_matrix
+from renderer.cloth import cloth_mesh, pose_cloth
 from renderer.cutaway import Cutaway
 from renderer.dents import DentedMesh, dented_mesh
 from renderer.environments import OUTDOOR_SKY, Environment, Part, Sky, build_environment
@@ -62,6 +63,7 @@ class ShotScene:
     dented: dict[str, DentedMesh] = field(default_factory=dict)  # body name -> its dents
     remeshed: list[pyrender.Primitive] = field(default_factory=list)  # changed this frame
     flames: dict[str, FlameNodes] = field(default_factory=dict)  # flame name -> its nodes
+    cloth: dict[str, pyrender.Node] = field(default_factory=dict)  # cloth name -> its sheet
 
 
 def _add_light(pscene: pyrender.Scene, light: Light) -> pyrender.Node | None:
@@ -89,11 +91,14 @@ def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None,
     dents: dict[str, list[dict]] = {}
     for dent in deformations:
         dents.setdefault(dent["body"], []).append(dent)
-    dented, flames = {}, {}
+    dented, flames, cloth = {}, {}, {}
     for inst in instances:
         if inst.kind == "flame":
             flames[inst.name] = add_flame(pscene, inst.name, inst.flame.size)
             seg_colors[flames[inst.name].flame] = encode_id(inst.id)
+        elif inst.kind == "cloth":
+            cloth[inst.name] = pscene.add(cloth_mesh(inst.cloth), name=inst.name)
+            seg_colors[cloth[inst.name]] = encode_id(inst.id)
         elif inst.kind == "liquid":
             node = liquids[inst.name] = pscene.add(liquid_mesh(inst.liquid), name=inst.name)
             seg_colors[node] = encode_id(inst.id)
@@ -120,7 +125,7 @@ def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None,
         znear=scene.camera.near, zfar=scene.camera.far))
     return ShotScene(pscene, nodes, liquids, water, seg_colors, bounds, suns, shadows, camera,
                      None, [], patterns, OUTDOOR_SKY, radii=radii, dented=dented,
-                     flames=flames)
+                     flames=flames, cloth=cloth)
 
 
 def _lay(patterns: dict[str, list], pattern: str | None, mesh: pyrender.Mesh) -> None:
@@ -196,6 +201,8 @@ def set_frame(shot: ShotScene, trajectory: Trajectory, frame: int, camera_pose: 
     for name, nodes in shot.flames.items():
         shot.remeshed += pose_flame(nodes, _at(trajectory.flames, name, frame),
                                     _at(trajectory.smoke, name, frame), shot.scene)
+    for name, node in shot.cloth.items():
+        shot.remeshed += pose_cloth(node.mesh, _at(trajectory.cloth, name, frame))
     for name, node in shot.liquids.items():
         particles = trajectory.particles.get(name)
         centres = np.zeros((0, 3)) if particles is None else particles[frame]

@@ -1,0 +1,220 @@
+"""Cloth in the step loop: MuJoCo's flex sheets, coupled both ways with PyBullet's bodies.
+
+Every `every` PyBullet steps (a cloth step of about 1/120 s) the coupling copies each dynamic
+body's state into its MuJoCo shadow, moves the vertices that bodies and pulls carry, puts the
+air's drag on every vertex, and steps MuJoCo. The contact forces the cloth put on each shadow
+then act on the PyBullet body, at every PyBullet step until the next cloth step: a plate
+rides a slowly pulled tablecloth and stays when it is snatched. Vertices fastened to a moving
+body follow it, and do not pull back on it.
+
+Air drag on a sheet is per triangle: 1/2 rho A (Cn |u_n| u_n n + Ct |u_t| u_t), with u the
+air's velocity relative to the triangle split into its normal and tangential parts (a flat
+plate's Cn 1.2; Ct 0.02, skin friction).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from bridge.air import Air
+from bridge.cloth import grid_faces, held_vertices
+from bridge.cloth_schema import Pull
+from bridge.schema import Scene
+from bridge.transforms import quat_to_matrix
+from physics.air import AIR_DENSITY
+from physics.cloth_model import Sheet, model_xml, shadows_of, sheets_of
+from physics.world import World
+
+CLOTH_DT = 1 / 120  # s: about one cloth step per this (a whole number of PyBullet steps)
+NORMAL_DRAG, SKIN_DRAG = 1.2, 0.02
+_LOG = logging.getLogger("simshot.cloth")
+PARKED = -1e3  # m: where a removed body's shadow waits, far below everything
+
+
+@dataclass
+class Grip:
+    """Vertices moved along a path: a pull, or a body the cloth is fastened to."""
+
+    sheet: Sheet
+    vertices: np.ndarray
+    start: np.ndarray  # [n, 3] where they were when it began
+    velocity: np.ndarray
+    begins: float
+    ends: float
+
+
+class Cloths:
+    """The scene's cloth, stepped alongside PyBullet."""
+
+    def __init__(self, world: World, scene: Scene, air: Air | None):
+        import mujoco
+
+        self.mujoco = mujoco
+        # MuJoCo's default writes its warnings to MUJOCO_LOG.TXT in the working folder
+        mujoco.set_mju_user_warning(_LOG.warning)
+        self.every = max(1, round(CLOTH_DT / world.dt))
+        xml = model_xml(world, scene.cloth, self.every * world.dt)
+        self.model = mujoco.MjModel.from_xml_string(xml)
+        self.data = mujoco.MjData(self.model)
+        mujoco.mj_forward(self.model, self.data)
+        self.sheets = sheets_of(self.model, scene.cloth, world)
+        self.shadows = shadows_of(self.model, world)
+        self.shadow_of = {s.body: s.name for s in self.shadows}
+        self.faces = [grid_faces(*sheet.cloth.counts) for sheet in self.sheets]
+        self.vertex_mass = [sheet.cloth.mass / len(sheet.rest) for sheet in self.sheets]
+        self.fastened = [_fastening(world, sheet) for sheet in self.sheets]
+        self.air = air
+        self.grips: list[Grip] = []
+        self.wrenches: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.frames: dict[str, list[np.ndarray]] = {s.cloth.name: [] for s in self.sheets}
+
+    def pull(self, world: World, pull: Pull, step: int) -> None:
+        """Start a pull: its edge or corner moves at its velocity for its duration."""
+        sheet = next(s for s in self.sheets if s.cloth.name == pull.cloth)
+        vertices = held_vertices(sheet.cloth, pull.edge)
+        vertices = vertices[sheet.qpos[vertices] >= 0]  # a vertex pinned still stays
+        t = step * world.dt
+        self.grips.append(Grip(sheet, vertices, self.positions(sheet)[vertices],
+                               np.asarray(pull.velocity, float), t, t + pull.duration))
+
+    def positions(self, sheet: Sheet) -> np.ndarray:
+        """[V, 3] the sheet's vertices now."""
+        return self.data.flexvert_xpos[sheet.flex_vertices]
+
+    def before_step(self, world: World, step: int) -> None:
+        if step % self.every == 0:
+            self._advance(world, step * world.dt)
+        for name, (force, torque) in self.wrenches.items():
+            if name in world.bodies:
+                world.apply_wrench(name, force, torque)
+
+    def pushing(self) -> bool:
+        """Whether the cloth is pushing on a body (work the energy monitor cannot see)."""
+        return bool(self.wrenches)
+
+    def record(self) -> None:
+        for sheet in self.sheets:
+            self.frames[sheet.cloth.name].append(self.positions(sheet).copy())
+
+    def recorded(self) -> dict[str, np.ndarray]:
+        return {name: np.stack(frames) for name, frames in self.frames.items()}
+
+    def _advance(self, world: World, t: float) -> None:
+        self.model.opt.gravity[:] = world.gravity
+        self._sync_shadows(world)
+        self._drive(world, t)
+        if self.air is not None:
+            self._blow(t)
+        self.mujoco.mj_step(self.model, self.data)
+        self.wrenches = self._contact_wrenches()
+
+    def _sync_shadows(self, world: World) -> None:
+        qpos, qvel = self.data.qpos, self.data.qvel
+        for shadow in self.shadows:
+            live = world.bodies.get(shadow.name)
+            q, v = shadow.qpos, shadow.dof
+            if live is None:
+                qpos[q:q + 7] = (0.0, 0.0, PARKED - shadow.body, 1.0, 0.0, 0.0, 0.0)
+                qvel[v:v + 6] = 0.0
+                continue
+            (com, quat), (linear, angular) = world.read(live)
+            qpos[q:q + 3] = com
+            qpos[q + 3:q + 7] = (quat[3], quat[0], quat[1], quat[2])
+            qvel[v:v + 3] = linear
+            qvel[v + 3:v + 6] = quat_to_matrix(np.asarray(quat)).T @ np.asarray(angular)
+
+    def _drive(self, world: World, t: float) -> None:
+        """Place the vertices bodies and pulls carry, and give them their velocity."""
+        self.grips = [g for g in self.grips if t < g.ends]
+        for sheet, fastened in zip(self.sheets, self.fastened):
+            for name, (vertices, local) in fastened.items():
+                if name in world.bodies:
+                    self._carry(world, sheet, name, vertices, local)
+        for grip in self.grips:
+            target = grip.start + grip.velocity * (t - grip.begins)
+            self._place(grip.sheet, grip.vertices, target, np.broadcast_to(grip.velocity,
+                                                                           target.shape))
+
+    def _carry(self, world: World, sheet: Sheet, name: str, vertices: np.ndarray,
+               local: np.ndarray) -> None:
+        com, quat, linear, angular = world.state(name)
+        origin, body_quat = world.origin(name, com, quat)
+        target = origin + local @ quat_to_matrix(body_quat).T
+        self._place(sheet, vertices, target, linear + np.cross(angular, target - com))
+
+    def _place(self, sheet: Sheet, vertices: np.ndarray, target: np.ndarray,
+               velocity: np.ndarray) -> None:
+        q, v = sheet.qpos[vertices], sheet.dofs[vertices]
+        for axis in range(3):
+            self.data.qpos[q + axis] = target[:, axis] - sheet.rest[vertices, axis]
+            self.data.qvel[v + axis] = velocity[:, axis]
+
+    def _blow(self, t: float) -> None:
+        for sheet, faces, mass in zip(self.sheets, self.faces, self.vertex_mass):
+            moving = sheet.qpos >= 0
+            points = self.positions(sheet)
+            velocity = np.zeros_like(points)
+            dofs = sheet.dofs[moving]
+            velocity[moving] = np.stack([self.data.qvel[dofs + a] for a in range(3)], 1)
+            force = drag_forces(points, velocity, faces, self.air, t)
+            # explicit drag must not reverse a vertex's motion relative to the air in a step
+            limit = mass * np.linalg.norm(self.air.velocity(points, t) - velocity, axis=1) \
+                / self.model.opt.timestep
+            size = np.linalg.norm(force, axis=1)
+            force *= np.minimum(1.0, limit / np.maximum(size, 1e-12))[:, None]
+            self.data.xfrc_applied[sheet.bodies[moving], :3] = force[moving]
+
+    def _contact_wrenches(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Force and torque (about the centre of mass) the cloth put on each shadow."""
+        data, model = self.data, self.model
+        if data.ncon == 0 or not self.shadows:
+            return {}
+        geoms = data.contact.geom[:data.ncon]
+        owners = np.where(geoms >= 0, model.geom_bodyid[np.maximum(geoms, 0)], -1)
+        wrenches: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        found = np.zeros(6)
+        for i in np.flatnonzero(np.isin(owners, list(self.shadow_of)).any(axis=1)):
+            side = 0 if owners[i, 0] in self.shadow_of else 1
+            body = int(owners[i, side])
+            self.mujoco.mj_contactForce(model, data, int(i), found)
+            # the force acts on the contact's second object; the first feels its opposite
+            force = data.contact.frame[i].reshape(3, 3).T @ found[:3] * (1 if side else -1)
+            torque = np.cross(data.contact.pos[i] - data.xpos[body], force)
+            name = self.shadow_of[body]
+            total = wrenches.get(name, (np.zeros(3), np.zeros(3)))
+            wrenches[name] = (total[0] + force, total[1] + torque)
+        return wrenches
+
+
+def drag_forces(points: np.ndarray, velocity: np.ndarray, faces: np.ndarray, air: Air,
+                t: float) -> np.ndarray:
+    """[V, 3] the air's drag on a sheet's vertices, each taking a third of its triangles'."""
+    a, b, c = points[faces[:, 0]], points[faces[:, 1]], points[faces[:, 2]]
+    normal = np.cross(b - a, c - a) / 2
+    area = np.linalg.norm(normal, axis=1)
+    unit = normal / np.maximum(area, 1e-12)[:, None]
+    centre = (a + b + c) / 3
+    moving = velocity[faces].mean(axis=1)
+    relative = air.velocity(centre, t) - moving
+    across = np.sum(relative * unit, axis=1)
+    along = relative - across[:, None] * unit
+    force = 0.5 * AIR_DENSITY * area[:, None] * (
+        NORMAL_DRAG * np.abs(across)[:, None] * across[:, None] * unit
+        + SKIN_DRAG * np.linalg.norm(along, axis=1)[:, None] * along)
+    out = np.zeros_like(points)
+    for corner in range(3):
+        np.add.at(out, faces[:, corner], force / 3)
+    return out
+
+
+def _fastening(world: World, sheet: Sheet) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per dynamic body it is fastened to, the vertices and where they sit in its frame."""
+    found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for name in sorted({body for _, body in sheet.carried}):
+        vertices = np.array([k for k, body in sheet.carried if body == name])
+        origin, quat = world.pose(name)
+        local = (sheet.rest[vertices] - origin) @ quat_to_matrix(quat)
+        found[name] = (vertices, local)
+    return found

@@ -1,0 +1,149 @@
+"""Cloth: MuJoCo flex sheets that hang, drape, flap in the wind and carry what lies on them,
+coupled both ways with PyBullet's bodies; short physical checks at small resolutions."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from bridge.cloth import grid_faces, held_vertices, pins, rest_vertices
+from bridge.cloth_schema import Cloth
+from bridge.instances import instances_for
+from bridge.semantics import check_semantics
+from physics.simulate import simulate
+from tests.helpers import make_scene
+
+TABLE = {"name": "table", "asset": "table", "position": [0, 0, 0], "static": True}
+TABLE_TOP = 0.76  # the table asset's default height
+
+
+def _cloth(**fields) -> dict:
+    return {"name": "sheet", "size": [0.6, 0.6], "at": [0, 0, 1.5], "resolution": [12, 12],
+            **fields}
+
+
+def _run(duration: float, bodies: list[dict], cloth: list[dict], **fields):
+    scene = make_scene(duration=duration, bodies=bodies, cloth=cloth, **fields)
+    return scene, simulate(scene, None).recording
+
+
+def _edge_strain(cloth: Cloth, vertices: np.ndarray) -> np.ndarray:
+    faces = grid_faces(*cloth.counts)
+    edges = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+    rest = rest_vertices(cloth)
+    now = np.linalg.norm(vertices[edges[:, 0]] - vertices[edges[:, 1]], axis=1)
+    return now / np.linalg.norm(rest[edges[:, 0]] - rest[edges[:, 1]], axis=1) - 1
+
+
+POLE = {"name": "pole", "asset": "box", "static": True, "position": [-0.02, 0, 0],
+        "params": {"length": 0.04, "width": 0.04, "height": 2.0}}
+
+
+def test_the_grid_numbers_vertices_row_by_row_from_the_bottom_left():
+    cloth = Cloth.model_validate(_cloth(size=[1.0, 0.5], resolution=[3, 3], at=[0, 0, 0]))
+    rest = rest_vertices(cloth)
+    assert rest[0] == pytest.approx([-0.5, -0.25, 0])
+    assert rest[2] == pytest.approx([0.5, -0.25, 0])
+    assert rest[3] == pytest.approx([-0.5, 0, 0])
+    assert held_vertices(cloth, "top").tolist() == [6, 7, 8]
+    assert held_vertices(cloth, "right").tolist() == [2, 5, 8]
+    standing = Cloth.model_validate(_cloth(rotation=[90, 0, 0], at=[0, 0, 1]))
+    top = rest_vertices(standing)[held_vertices(standing, "top")]
+    assert top[:, 2] == pytest.approx(1.3)  # stood up, its top edge is up
+
+
+def test_pinnings_name_the_vertices_they_hold():
+    assert len(pins(Cloth.model_validate(_cloth(pinned="corners")))) == 4
+    assert len(pins(Cloth.model_validate(_cloth(pinned="edges")))) == 4 * 12 - 4
+    pinned = pins(Cloth.model_validate(_cloth(pinned=[{"point": "top_left", "to": "pole"},
+                                                       {"point": [1, 1]}])))
+    assert pinned == [(132, "pole"), (143, None)]
+
+
+def test_a_hanging_sheet_stretches_under_five_percent():
+    scene, rec = _run(1.0, [POLE], [_cloth(rotation=[90, 0, 0], pinned="top", size=[1.0, 1.0],
+                                           resolution=[16, 16])])
+    strain = _edge_strain(scene.cloth[0], rec.cloth["sheet"][-1])
+    assert strain.max() < 0.05
+    top = held_vertices(scene.cloth[0], "top")
+    assert np.abs(rec.cloth["sheet"][-1][top] - rest_vertices(scene.cloth[0])[top]).max() < 1e-6
+
+
+def test_a_dropped_sheet_drapes_over_a_table_and_none_of_it_passes_through():
+    _, rec = _run(1.5, [TABLE], [_cloth(size=[1.6, 1.2], at=[0, 0, 0.85],
+                                        resolution=[20, 16])])
+    final = rec.cloth["sheet"][-1]
+    over = (np.abs(final[:, 0]) < 0.55) & (np.abs(final[:, 1]) < 0.35)
+    assert over.sum() > 50
+    assert final[over, 2].min() > TABLE_TOP - 0.001  # nothing below the top over the table
+    assert np.median(final[over, 2]) < TABLE_TOP + 0.005  # it lies on it (a wrinkle may rise)
+    assert final[:, 2].min() < TABLE_TOP - 0.15  # and hangs over its edges
+
+
+def test_a_flag_in_steady_wind_keeps_moving():
+    flag = _cloth(name="flag", size=[0.9, 0.6], at=[0.45, 0, 1.65], rotation=[90, 0, 0],
+                  pinned="left", resolution=[16, 12], material="canvas")
+    scene, rec = _run(2.0, [POLE], [flag], wind=[{"velocity": [8, 0, 0]}])
+    free = held_vertices(scene.cloth[0], "right")
+    edge = rec.cloth["flag"][:, free]
+    assert edge[-1, :, 0].mean() > 0.6  # blown out straight from the pole
+    # its free edge still moves in the last half second as much as in the half before
+    late, earlier = (np.linalg.norm(np.diff(edge[rec.frame_of(t0):rec.frame_of(t0 + 0.5)],
+                                            axis=0), axis=2).sum(axis=0).mean()
+                     for t0 in (1.5, 1.0))
+    assert late > 0.05 and late > 0.3 * earlier
+
+
+def test_a_ball_bounces_on_a_trampoline_and_rests_on_it():
+    ball = {"name": "ball", "asset": "ball", "params": {"radius": 0.06}, "mass": 0.5,
+            "position": [0, 0, 1.2]}
+    sheet = _cloth(size=[0.8, 0.8], at=[0, 0, 0.8], pinned="edges", material="rubber_sheet",
+                   resolution=[14, 14])
+    _, rec = _run(1.5, [ball], [sheet])
+    z = rec.pos["ball"][:, 2]
+    lowest = int(np.argmin(z))
+    assert 0.5 < z[lowest] < 0.8  # the sheet gave under it: it held it, below its rim
+    assert z[lowest:].max() > z[lowest] + 0.05  # and threw it back up
+    assert z[-1] > 0.5
+
+
+def test_a_tablecloth_snatched_at_3_m_per_s_leaves_the_plate_on_the_table():
+    plate = {"name": "plate", "asset": "plate", "position": [0.1, 0, 0.765]}
+    cloth = _cloth(name="cloth", size=[1.6, 1.0], at=[0, 0, 0.7625], resolution=[24, 16])
+    pull = {"at": 0.2, "pull": {"cloth": "cloth", "edge": "left", "velocity": [-3, 0, 0],
+                                "duration": 0.8}}
+    _, rec = _run(1.5, [TABLE, plate], [cloth], events=[pull])
+    assert rec.cloth["cloth"][-1][:, 2].max() < 0.5  # the cloth is off the table
+    x, y, z = rec.pos["plate"][-1]
+    assert abs(x) < 0.55 and abs(y) < 0.35 and z == pytest.approx(TABLE_TOP, abs=0.005)
+
+
+def test_cloth_reruns_bit_identically():
+    flag = _cloth(name="flag", rotation=[90, 0, 0], pinned="left", resolution=[10, 8])
+    scene = make_scene(duration=0.5, bodies=[POLE], cloth=[flag],
+                       wind=[{"velocity": [6, 1, 0], "turbulence": 0.3}])
+    first, second = (simulate(scene, None).recording.cloth["flag"] for _ in range(2))
+    assert np.array_equal(first, second)
+
+
+def test_cloth_is_an_instance_after_the_flames():
+    scene = make_scene(bodies=[POLE], cloth=[_cloth()])
+    found = instances_for(scene)
+    assert (found[-1].kind, found[-1].name, found[-1].id) == ("cloth", "sheet", 2)
+
+
+def test_bad_cloth_scripts_name_the_field_and_the_fix():
+    scene = make_scene(bodies=[POLE], cloth=[_cloth(name="pole", pinned=[
+        {"point": "top_left", "to": "mast"}])], events=[
+        {"at": 0.1, "pull": {"cloth": "sheat", "edge": "left", "velocity": [1, 0, 0],
+                             "duration": 0.5}}])
+    issues = dict(check_semantics(scene))
+    assert "already a body" in issues[("cloth", 0, "name")]
+    assert "mast" in issues[("cloth", 0, "pinned", 0, "to")]
+    assert "sheat" in issues[("events", 0, "pull", "cloth")]
+    with pytest.raises(ValidationError, match="velocity"):
+        make_scene(bodies=[POLE], cloth=[_cloth()], events=[
+            {"at": 0.1, "pull": {"cloth": "sheet", "edge": "left", "velocity": [0, 0, 0],
+                                 "duration": 0.5}}])
+    with pytest.raises(ValidationError, match="resolution"):
+        make_scene(bodies=[POLE], cloth=[_cloth(resolution=[2, 100])])
