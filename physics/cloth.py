@@ -1,6 +1,6 @@
 """Cloth in the step loop: MuJoCo's flex sheets, coupled both ways with PyBullet's bodies.
 
-Every `every` PyBullet steps (a cloth step of about 1/120 s) the coupling copies each dynamic
+Every `every` PyBullet steps (a cloth step of 1/120 s, 1/240 s where a body moves) the coupling copies each dynamic
 body's state into its MuJoCo shadow, moves the vertices that bodies and pulls carry, puts the
 air's drag on every vertex, and steps MuJoCo. The contact forces the cloth put on each shadow
 then act on the PyBullet body, at every PyBullet step until the next cloth step: a plate
@@ -21,16 +21,29 @@ import numpy as np
 from bridge.air import Air
 from bridge.cloth import grid_faces, held_vertices
 from bridge.cloth_schema import Pull
-from bridge.schema import Scene
+from bridge.schema import GROUND, Scene
 from bridge.transforms import quat_to_matrix
 from physics.air import AIR_DENSITY
-from physics.cloth_model import Sheet, model_xml, shadows_of, sheets_of
+from physics.bodies import part_key
+from physics.cloth_model import (
+    FLEX_RADIUS,
+    Sheet,
+    cloth_friction,
+    model_xml,
+    shadows_of,
+    sheets_of,
+)
 from physics.world import World
 
-CLOTH_DT = 1 / 120  # s: about one cloth step per this (a whole number of PyBullet steps)
+CLOTH_DT = 1 / 120  # s: a cloth step where only static bodies can touch it
+COUPLED_DT = 1 / 240  # s: at most this where a body can move: the exchange of contact
+# forces between the two engines is explicit, and at 1/120 s a dish on a sliding tablecloth
+# chattered on it (it was thrown off, or slid where it should have been carried: measured)
 NORMAL_DRAG, SKIN_DRAG = 1.2, 0.02
 _LOG = logging.getLogger("simshot.cloth")
-PARKED = -1e3  # m: where a removed body's shadow waits, far below everything
+PARKED = -1e3
+RESTING_GAP = 2 * FLEX_RADIUS + 0.001  # m: a body this near a static one rests on it
+# through the cloth between them  # m: where a removed body's shadow waits, far below everything
 
 
 @dataclass
@@ -54,7 +67,7 @@ class Cloths:
         self.mujoco = mujoco
         # MuJoCo's default writes its warnings to MUJOCO_LOG.TXT in the working folder
         mujoco.set_mju_user_warning(_LOG.warning)
-        self.every = max(1, round(CLOTH_DT / world.dt))
+        self.every = _cloth_steps(world)
         xml = model_xml(world, scene.cloth, self.every * world.dt)
         self.model = mujoco.MjModel.from_xml_string(xml)
         self.data = mujoco.MjData(self.model)
@@ -68,6 +81,10 @@ class Cloths:
         self.air = air
         self.grips: list[Grip] = []
         self.wrenches: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.support: dict[str, tuple[float, np.ndarray]] = {}  # body -> static load, normal
+        self.slippery: set[str] = set()  # bodies whose own friction cloth has taken over
+        self.friction = {name: cloth_friction(world, name, scene.cloth)
+                         for name, live in world.bodies.items() if not live.static}
         self.frames: dict[str, list[np.ndarray]] = {s.cloth.name: [] for s in self.sheets}
 
     def pull(self, world: World, pull: Pull, step: int) -> None:
@@ -108,7 +125,7 @@ class Cloths:
         if self.air is not None:
             self._blow(t)
         self.mujoco.mj_step(self.model, self.data)
-        self.wrenches = self._contact_wrenches()
+        self.wrenches = self._contact_wrenches(world)
 
     def _sync_shadows(self, world: World) -> None:
         qpos, qvel = self.data.qpos, self.data.qvel
@@ -166,26 +183,60 @@ class Cloths:
             force *= np.minimum(1.0, limit / np.maximum(size, 1e-12))[:, None]
             self.data.xfrc_applied[sheet.bodies[moving], :3] = force[moving]
 
-    def _contact_wrenches(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    def after_step(self, world: World, points: list[tuple]) -> None:
+        """Note how hard PyBullet's static bodies (and the ground) hold each body up, and
+        along which normal, from the contacts of the step just taken."""
+        self.support = {}
+        for c in points:
+            for mine, other, sign in ((c[1:5:2], c[2:5:2], 1.0), (c[2:5:2], c[1:5:2], -1.0)):
+                name = world.names.get(part_key(*mine))
+                held_by = world.names.get(part_key(*other))
+                live = world.bodies.get(held_by)
+                if name in world.bodies and (held_by == GROUND or live is not None
+                                             and live.static):
+                    force, normal = self.support.get(name, (0.0, np.zeros(3)))
+                    self.support[name] = (force + c[9], normal + sign * c[9]
+                                          * np.asarray(c[7]))
+
+    def _contact_wrenches(self, world: World) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Force and torque (about the centre of mass) the cloth put on each shadow."""
         data, model = self.data, self.model
-        if data.ncon == 0 or not self.shadows:
-            return {}
-        geoms = data.contact.geom[:data.ncon]
-        owners = np.where(geoms >= 0, model.geom_bodyid[np.maximum(geoms, 0)], -1)
         wrenches: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        found = np.zeros(6)
-        for i in np.flatnonzero(np.isin(owners, list(self.shadow_of)).any(axis=1)):
-            side = 0 if owners[i, 0] in self.shadow_of else 1
-            body = int(owners[i, side])
-            self.mujoco.mj_contactForce(model, data, int(i), found)
-            # the force acts on the contact's second object; the first feels its opposite
-            force = data.contact.frame[i].reshape(3, 3).T @ found[:3] * (1 if side else -1)
-            torque = np.cross(data.contact.pos[i] - data.xpos[body], force)
-            name = self.shadow_of[body]
-            total = wrenches.get(name, (np.zeros(3), np.zeros(3)))
-            wrenches[name] = (total[0] + force, total[1] + torque)
+        if data.ncon and self.shadows:
+            geoms = data.contact.geom[:data.ncon]
+            owners = np.where(geoms >= 0, model.geom_bodyid[np.maximum(geoms, 0)], -1)
+            found = np.zeros(6)
+            for i in np.flatnonzero(np.isin(owners, list(self.shadow_of)).any(axis=1)):
+                side = 0 if owners[i, 0] in self.shadow_of else 1
+                body = int(owners[i, side])
+                self.mujoco.mj_contactForce(model, data, int(i), found)
+                # the force acts on the contact's second object; the first feels its opposite
+                force = data.contact.frame[i].reshape(3, 3).T @ found[:3] * (1 if side else -1)
+                torque = np.cross(data.contact.pos[i] - data.xpos[body], force)
+                name = self.shadow_of[body]
+                total = wrenches.get(name, (np.zeros(3), np.zeros(3)))
+                wrenches[name] = (total[0] + force, total[1] + torque)
+        resting = {name: self._on_cloth(name, *wrench) for name, wrench in wrenches.items()
+                   if world.near_static(name, RESTING_GAP)}
+        wrenches.update(resting)
+        for name in set(resting) ^ self.slippery:
+            if name in world.bodies:
+                world.slide(name, name in resting)
+        self.slippery = set(resting)
         return wrenches
+
+    def _on_cloth(self, name: str, force: np.ndarray, torque: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """The cloth's pull on a body that a static body holds up through it: PyBullet's
+        contact carries the load (its normal force is steady; the cloth world's, read across
+        two engines, is not), and the cloth gives the friction, at most mu x that load."""
+        load, normal = self.support.get(name, (0.0, -self.model.opt.gravity))
+        normal = normal / max(float(np.linalg.norm(normal)), 1e-12)
+        along = force - (force @ normal) * normal
+        size = float(np.linalg.norm(along))
+        limit = self.friction[name] * load
+        scale = min(1.0, limit / size) if size > 0 else 0.0
+        return along * scale, (torque - (torque @ normal) * normal) * scale
 
 
 def drag_forces(points: np.ndarray, velocity: np.ndarray, faces: np.ndarray, air: Air,
@@ -207,6 +258,12 @@ def drag_forces(points: np.ndarray, velocity: np.ndarray, faces: np.ndarray, air
     for corner in range(3):
         np.add.at(out, faces[:, corner], force / 3)
     return out
+
+
+def _cloth_steps(world: World) -> int:
+    """PyBullet steps per cloth step."""
+    coupled = any(not live.static for live in world.bodies.values())
+    return max(1, round((COUPLED_DT if coupled else CLOTH_DT) / world.dt))
 
 
 def _fastening(world: World, sheet: Sheet) -> dict[str, tuple[np.ndarray, np.ndarray]]:

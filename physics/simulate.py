@@ -200,6 +200,8 @@ class _Loop:
         if self.flames is not None:
             self.flames.after_step(world, step + 1)
         points = world.contact_points()
+        if self.cloths is not None:
+            self.cloths.after_step(world, points)
         self.contacts.after_step(step + 1, points, world.names)
         reshaped = self.dents is not None and self.dents.after_step(world, step + 1, points)
         if self.fractures is not None:  # after the dents: a body it breaks is gone

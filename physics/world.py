@@ -358,6 +358,29 @@ class World:
         self.gravity = np.asarray(gravity, dtype=float)
         p.setGravity(*self.gravity, physicsClientId=self.client)
 
+    def near_static(self, name: str, distance: float) -> bool:
+        """Whether a body is within `distance` of a static body or the ground."""
+        live = self.bodies[name]
+        for key, other in self.names.items():
+            target = self.bodies.get(other)
+            if other != GROUND and (target is None or not target.static):
+                continue
+            uid, link = (key, -1) if other == GROUND else (target.uid, target.link)
+            if p.getClosestPoints(live.uid, uid, distance, live.link, link,
+                                  physicsClientId=self.client):
+                return True
+        return False
+
+    def slide(self, name: str, slippery: bool) -> None:
+        """Take a body's friction away (cloth between it and what holds it up decides its
+        friction: physics/cloth.py), or give it back."""
+        live = self.bodies[name]
+        body = live.body
+        friction = 0.0 if slippery else body.friction if body.friction is not None \
+            else MATERIALS[body.material or default_material(body.asset)].friction
+        p.changeDynamics(live.uid, live.link, lateralFriction=friction,
+                         physicsClientId=self.client)
+
     def step(self) -> None:
         p.stepSimulation(physicsClientId=self.client)
         if self.stops:
