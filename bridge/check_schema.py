@@ -141,6 +141,24 @@ class StaysLit(_Check):
     stays_lit: Name = Field(description="a flame's name: it burns to the end of the shot")
 
 
+class DrapesOver(_Check):
+    drapes_over: Name = Field(description="a cloth's name")
+    body: Name = Field(description="the body it lies on and hangs down around")
+    after: Time | None = Field(None, description="settled over it by this time; default: "
+                               "the end")
+
+
+class Flutters(_Check):
+    flutters: Name = Field(description="a cloth's name: it keeps moving to the end (a flag "
+                           "in the wind)")
+
+
+class StaysOn(_Check):
+    stays_on: Subject
+    on: Name = Field(description="the body it stays on top of, the whole shot long (a "
+                     "tablecloth's dishes: on the table)")
+
+
 CHECKS: dict[str, type[_Check]] = {
     "comes_to_rest": ComesToRest, "contacts": Contacts, "bounces": Bounces,
     "stays_within": StaysWithin, "moves_less_than": MovesLessThan, "falls_over": FallsOver,
@@ -151,6 +169,7 @@ CHECKS: dict[str, type[_Check]] = {
     "floats": Floats, "sinks": Sinks,
     "on_screen": OnScreen,
     "goes_out": GoesOut, "stays_lit": StaysLit,
+    "drapes_over": DrapesOver, "stays_on": StaysOn, "flutters": Flutters,
 }
 
 

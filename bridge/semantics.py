@@ -19,6 +19,8 @@ from bridge.schema import (
     Body,
     Contacts,
     Crushes,
+    DrapesOver,
+    Flutters,
     GoesOut,
     HoldsTogether,
     LiquidStaysIn,
@@ -290,6 +292,11 @@ class _Checker:
             elif isinstance(check, (GoesOut, StaysLit)):
                 key = check_kind(check)
                 self.flame_reference(base + (key,), getattr(check, key))
+            elif isinstance(check, DrapesOver):
+                self.cloth_reference(base + ("drapes_over",), check.drapes_over)
+                self.reference(base + ("body",), check.body)
+            elif isinstance(check, Flutters):
+                self.cloth_reference(base + ("flutters",), check.flutters)
             elif isinstance(check, (Puddle, HoldsTogether)):
                 key = check_kind(check)
                 self.liquid_reference(base + (key,), getattr(check, key))

@@ -1,6 +1,6 @@
 """Cloth in the step loop: MuJoCo's flex sheets, coupled both ways with PyBullet's bodies.
 
-Every `every` PyBullet steps (a cloth step of 1/120 s, 1/240 s where a body moves) the coupling copies each dynamic
+Every `every` PyBullet steps (a cloth step of 1/120 s; every step where a body moves) the coupling copies each dynamic
 body's state into its MuJoCo shadow, moves the vertices that bodies and pulls carry, puts the
 air's drag on every vertex, and steps MuJoCo. The contact forces the cloth put on each shadow
 then act on the PyBullet body, at every PyBullet step until the next cloth step: a plate
@@ -26,7 +26,9 @@ from bridge.transforms import quat_to_matrix
 from physics.air import AIR_DENSITY
 from physics.bodies import part_key
 from physics.cloth_model import (
+    COUPLED_ITERATIONS,
     FLEX_RADIUS,
+    SOLVER_ITERATIONS,
     Sheet,
     cloth_friction,
     model_xml,
@@ -35,14 +37,16 @@ from physics.cloth_model import (
 )
 from physics.world import World
 
-CLOTH_DT = 1 / 120  # s: a cloth step where only static bodies can touch it
-COUPLED_DT = 1 / 240  # s: at most this where a body can move: the exchange of contact
-# forces between the two engines is explicit, and at 1/120 s a dish on a sliding tablecloth
-# chattered on it (it was thrown off, or slid where it should have been carried: measured)
+# s: a cloth step where only static bodies can touch it. Where a body can move, the cloth
+# steps with PyBullet (1/240 s by default): the exchange of contact forces between the two
+# engines is explicit, and at 1/120 s a dish on a sliding tablecloth chattered on it
+# (thrown off, or left where it should have been carried: measured)
+CLOTH_DT = 1 / 120
 NORMAL_DRAG, SKIN_DRAG = 1.2, 0.02
 _LOG = logging.getLogger("simshot.cloth")
 PARKED = -1e3
-RESTING_GAP = 2 * FLEX_RADIUS + 0.001  # m: a body this near a static one rests on it
+RESTING_GAP = 2 * FLEX_RADIUS + 0.001
+SEAT_LIFT = 2 * FLEX_RADIUS - 0.001  # m  # m: a body this near a static one rests on it
 # through the cloth between them  # m: where a removed body's shadow waits, far below everything
 
 
@@ -67,8 +71,10 @@ class Cloths:
         self.mujoco = mujoco
         # MuJoCo's default writes its warnings to MUJOCO_LOG.TXT in the working folder
         mujoco.set_mju_user_warning(_LOG.warning)
-        self.every = _cloth_steps(world)
-        xml = model_xml(world, scene.cloth, self.every * world.dt)
+        coupled = any(not live.static for live in world.bodies.values())
+        self.every = 1 if coupled else max(1, round(CLOTH_DT / world.dt))
+        xml = model_xml(world, scene.cloth, self.every * world.dt,
+                        COUPLED_ITERATIONS if coupled else SOLVER_ITERATIONS)
         self.model = mujoco.MjModel.from_xml_string(xml)
         self.data = mujoco.MjData(self.model)
         mujoco.mj_forward(self.model, self.data)
@@ -138,6 +144,8 @@ class Cloths:
                 continue
             (com, quat), (linear, angular) = world.read(live)
             qpos[q:q + 3] = com
+            if shadow.name in self.slippery:  # PyBullet holds it on the table, not the cloth
+                qpos[q:q + 3] += SEAT_LIFT * self._up(shadow.name)
             qpos[q + 3:q + 7] = (quat[3], quat[0], quat[1], quat[2])
             qvel[v:v + 3] = linear
             qvel[v + 3:v + 6] = quat_to_matrix(np.asarray(quat)).T @ np.asarray(angular)
@@ -199,23 +207,23 @@ class Cloths:
                                           * np.asarray(c[7]))
 
     def _contact_wrenches(self, world: World) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Force and torque (about the centre of mass) the cloth put on each shadow."""
+        """Force and torque (about the centre of mass) the cloth put on each shadow; for a
+        body that rests on a static one through the cloth, only the cloth's friction."""
         data, model = self.data, self.model
         wrenches: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        if data.ncon and self.shadows:
-            geoms = data.contact.geom[:data.ncon]
-            owners = np.where(geoms >= 0, model.geom_bodyid[np.maximum(geoms, 0)], -1)
-            found = np.zeros(6)
-            for i in np.flatnonzero(np.isin(owners, list(self.shadow_of)).any(axis=1)):
-                side = 0 if owners[i, 0] in self.shadow_of else 1
-                body = int(owners[i, side])
-                self.mujoco.mj_contactForce(model, data, int(i), found)
-                # the force acts on the contact's second object; the first feels its opposite
-                force = data.contact.frame[i].reshape(3, 3).T @ found[:3] * (1 if side else -1)
-                torque = np.cross(data.contact.pos[i] - data.xpos[body], force)
-                name = self.shadow_of[body]
-                total = wrenches.get(name, (np.zeros(3), np.zeros(3)))
-                wrenches[name] = (total[0] + force, total[1] + torque)
+        found = np.zeros(6)
+        geoms = data.contact.geom[:data.ncon]
+        owners = np.where(geoms >= 0, model.geom_bodyid[np.maximum(geoms, 0)], -1)
+        for i in np.flatnonzero(np.isin(owners, list(self.shadow_of)).any(axis=1)):
+            side = 0 if owners[i, 0] in self.shadow_of else 1
+            body = int(owners[i, side])
+            self.mujoco.mj_contactForce(model, data, int(i), found)
+            # the force acts on the contact's second object; the first feels its opposite
+            force = data.contact.frame[i].reshape(3, 3).T @ found[:3] * (1 if side else -1)
+            name = self.shadow_of[body]
+            total = wrenches.get(name, (np.zeros(3), np.zeros(3)))
+            wrenches[name] = (total[0] + force,
+                              total[1] + np.cross(data.contact.pos[i] - data.xpos[body], force))
         resting = {name: self._on_cloth(name, *wrench) for name, wrench in wrenches.items()
                    if world.near_static(name, RESTING_GAP)}
         wrenches.update(resting)
@@ -225,19 +233,24 @@ class Cloths:
         self.slippery = set(resting)
         return wrenches
 
+    def _up(self, name: str) -> np.ndarray:
+        """The normal of the static support PyBullet holds a body up with (against gravity
+        where it has none)."""
+        normal = self.support.get(name, (0.0, -self.model.opt.gravity))[1]
+        return normal / max(float(np.linalg.norm(normal)), 1e-12)
+
     def _on_cloth(self, name: str, force: np.ndarray, torque: np.ndarray
                   ) -> tuple[np.ndarray, np.ndarray]:
         """The cloth's pull on a body that a static body holds up through it: PyBullet's
         contact carries the load (its normal force is steady; the cloth world's, read across
         two engines, is not), and the cloth gives the friction, at most mu x that load."""
-        load, normal = self.support.get(name, (0.0, -self.model.opt.gravity))
-        normal = normal / max(float(np.linalg.norm(normal)), 1e-12)
+        load = self.support.get(name, (0.0, None))[0]
+        normal = self._up(name)
         along = force - (force @ normal) * normal
         size = float(np.linalg.norm(along))
         limit = self.friction[name] * load
         scale = min(1.0, limit / size) if size > 0 else 0.0
         return along * scale, (torque - (torque @ normal) * normal) * scale
-
 
 def drag_forces(points: np.ndarray, velocity: np.ndarray, faces: np.ndarray, air: Air,
                 t: float) -> np.ndarray:
@@ -258,12 +271,6 @@ def drag_forces(points: np.ndarray, velocity: np.ndarray, faces: np.ndarray, air
     for corner in range(3):
         np.add.at(out, faces[:, corner], force / 3)
     return out
-
-
-def _cloth_steps(world: World) -> int:
-    """PyBullet steps per cloth step."""
-    coupled = any(not live.static for live in world.bodies.values())
-    return max(1, round((COUPLED_DT if coupled else CLOTH_DT) / world.dt))
 
 
 def _fastening(world: World, sheet: Sheet) -> dict[str, tuple[np.ndarray, np.ndarray]]:

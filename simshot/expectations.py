@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 
-from bridge.assets.build import geometry_for
 from bridge.assets.openings import opening_of
 from bridge.assets.registry import ASSETS
 from bridge.camera_schema import EventSubject
@@ -19,8 +18,10 @@ from bridge.dent_shape import depth_at
 from bridge.key_events import find, key_events
 from bridge.schema import Scene, check_kind, check_subject
 from bridge.trajectory import Trajectory
-from bridge.transforms import box_corners, quat_to_matrix, tilt_deg
+from bridge.transforms import quat_to_matrix, tilt_deg
 from physics.liquids import inside_hull, piece_sizes
+from simshot.bounds import body_geometry, script_body, world_bounds
+from simshot.cloth_checks import drapes_over, flutters, stays_on
 from simshot.event_framing import frame_event
 
 REST_SPEED = 0.05  # m/s: slower than this counts as at rest
@@ -244,27 +245,8 @@ def _stays_lit(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     return False, f"{name} goes out at t = {out['time']:.3f} s ({out['cause']})"
 
 
-def _world_bounds(outcome: Outcome, name: str, frame: int) -> np.ndarray | None:
-    """[2,3] world-axis bounds of the body's mesh at `frame`, or None when it is gone."""
-    pos, quat = outcome.trajectory.pos[name][frame], outcome.trajectory.quat[name][frame]
-    if np.isnan(pos).any():
-        return None
-    corners = box_corners(_geometry(outcome, name).visual.bounds)
-    world = corners @ quat_to_matrix(quat).T + pos
-    return np.array([world.min(axis=0), world.max(axis=0)])
-
-
-def _body(outcome: Outcome, name: str):
-    return next(b for b in outcome.scene.all_bodies() if b.name == name)
-
-
 def _liquid(outcome: Outcome, name: str):
     return next(liquid for liquid in outcome.scene.liquids if liquid.name == name)
-
-
-def _geometry(outcome: Outcome, name: str):
-    """The geometry of the script body `name` (cached by the asset library)."""
-    return geometry_for(_body(outcome, name), outcome.scene_dir)
 
 
 def _surface(outcome: Outcome, bounds: np.ndarray) -> float | None:
@@ -285,7 +267,7 @@ def _frames_from(outcome: Outcome, t: float | None) -> np.ndarray:
 def _floats(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     for frame in _frames_from(outcome, check.after):
         when = outcome.trajectory.times[frame]
-        bounds = _world_bounds(outcome, name, frame)
+        bounds = world_bounds(outcome, name, frame)
         surface = None if bounds is None else _surface(outcome, bounds)
         if surface is None:
             return False, f"{name} is not in water at t = {when:.2f} s"
@@ -298,7 +280,7 @@ def _floats(outcome: Outcome, check, name: str) -> tuple[bool, str]:
 def _sinks(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     frame = _frames_from(outcome, check.before)[0]
     when = outcome.trajectory.times[frame]
-    bounds = _world_bounds(outcome, name, frame)
+    bounds = world_bounds(outcome, name, frame)
     surface = None if bounds is None else _surface(outcome, bounds)
     if surface is None:
         return False, f"{name} is not in water at t = {when:.2f} s"
@@ -313,7 +295,7 @@ def _liquid_stays_in(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     particles = t.particles[name]
     container = check.container
     liquid = _liquid(outcome, name)
-    geometry = _geometry(outcome, container)
+    geometry = body_geometry(outcome, container)
     exists = t.exists(container)
     broke = _fracture_time(outcome, container)
     worst, when = 1.0, None
@@ -342,7 +324,7 @@ def _pours_into(outcome: Outcome, check, name: str) -> tuple[bool, str]:
         return False, f"{container} is gone at the end"
     liquid = _liquid(outcome, name)
     pose = (t.pos[container][last], t.quat[container][last])
-    inside = float(inside_hull(t.particles[name][last], _geometry(outcome, container), pose,
+    inside = float(inside_hull(t.particles[name][last], body_geometry(outcome, container), pose,
                                liquid.particle_radius).mean())
     return inside >= check.fraction, (f"{inside:.0%} of {name} ends in {container} "
                                       f"(needs {check.fraction:.0%})")
@@ -386,8 +368,8 @@ def _passes_through(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     """The body's centre passes through the target's opening (into it from its normal's
     side), by `before` if given."""
     t = outcome.trajectory
-    hole = opening_of(_body(outcome, check.target))
-    middle = _geometry(outcome, name).visual.bounds.mean(axis=0)  # a ball's centre
+    hole = opening_of(script_body(outcome, check.target))
+    middle = body_geometry(outcome, name).visual.bounds.mean(axis=0)  # a ball's centre
     seen = t.exists(name) & t.exists(check.target)
     if check.before is not None:
         seen &= t.times <= check.before
@@ -420,7 +402,7 @@ def _in_containers(outcome: Outcome, points: np.ndarray) -> np.ndarray:
                 or not t.exists(body.name)[-1]:
             continue
         pose = (t.pos[body.name][-1], t.quat[body.name][-1])
-        inside |= inside_hull(points, _geometry(outcome, body.name), pose)
+        inside |= inside_hull(points, body_geometry(outcome, body.name), pose)
     return inside
 
 
@@ -478,4 +460,5 @@ _CHECKS = {
     "passes_through": _passes_through, "swings": _swings,
     "on_screen": _on_screen,
     "goes_out": _goes_out, "stays_lit": _stays_lit,
+    "drapes_over": drapes_over, "stays_on": stays_on, "flutters": flutters,
 }

@@ -11,6 +11,7 @@ from bridge.cloth_schema import Cloth
 from bridge.instances import instances_for
 from bridge.semantics import check_semantics
 from physics.simulate import simulate
+from simshot.expectations import check_simulation
 from tests.helpers import make_scene
 
 TABLE = {"name": "table", "asset": "table", "position": [0, 0, 0], "static": True}
@@ -25,6 +26,12 @@ def _cloth(**fields) -> dict:
 def _run(duration: float, bodies: list[dict], cloth: list[dict], **fields):
     scene = make_scene(duration=duration, bodies=bodies, cloth=cloth, **fields)
     return scene, simulate(scene, None).recording
+
+
+def _checked(duration: float, bodies: list[dict], cloth: list[dict], **fields) -> list[dict]:
+    """The scene's expectations, checked on its simulation."""
+    scene = make_scene(duration=duration, bodies=bodies, cloth=cloth, **fields)
+    return check_simulation(scene, simulate(scene, None))
 
 
 def _edge_strain(cloth: Cloth, vertices: np.ndarray) -> np.ndarray:
@@ -86,6 +93,15 @@ def test_a_dropped_sheet_drapes_over_a_table_and_none_of_it_passes_through():
     assert final[:, 2].min() < TABLE_TOP - 0.15  # and hangs over its edges
 
 
+def test_drapes_over_passes_for_a_sheet_on_a_table_and_fails_for_one_beside_it():
+    drop = {"size": [1.6, 1.2], "resolution": [20, 16]}
+    expect = [{"drapes_over": "sheet", "body": "table"}]
+    on, beside = (_checked(1.2, [TABLE], [_cloth(at=at, **drop)], expect=expect)[0]
+                  for at in ([0, 0, 0.85], [2.0, 0, 0.85]))
+    assert on["passed"], on["detail"]
+    assert not beside["passed"] and "does not cover" in beside["detail"]
+
+
 def test_a_flag_in_steady_wind_keeps_moving():
     flag = _cloth(name="flag", size=[0.9, 0.6], at=[0.45, 0, 1.65], rotation=[90, 0, 0],
                   pinned="left", resolution=[16, 12], material="canvas")
@@ -114,23 +130,30 @@ def test_a_ball_bounces_on_a_trampoline_and_rests_on_it():
 
 
 def _tablecloth(x: float, speed: float, pulled_for: float, duration: float):
+    """A plate on a tablecloth pulled off the table: the run's stays_on check, recording."""
     plate = {"name": "plate", "asset": "plate", "position": [x, 0, 0.765]}
-    cloth = _cloth(name="cloth", size=[1.6, 1.0], at=[0, 0, 0.7625], resolution=[24, 16])
+    cloth = _cloth(name="cloth", size=[1.6, 1.0], at=[0, 0, 0.7625], resolution=[32, 20])
     pull = {"at": 0.2, "pull": {"cloth": "cloth", "edge": "left", "velocity": [-speed, 0, 0],
                                 "duration": pulled_for}}
-    return _run(duration, [TABLE, plate], [cloth], events=[pull])[1]
+    scene = make_scene(duration=duration, bodies=[TABLE, plate], cloth=[cloth], events=[pull],
+                       expect=[{"stays_on": "plate", "on": "table"}])
+    result = simulate(scene, None)
+    return check_simulation(scene, result)[0], result.recording
 
 
 def test_a_tablecloth_snatched_at_3_m_per_s_leaves_the_plate_on_the_table():
-    rec = _tablecloth(0.1, 3.0, 0.8, 1.5)
+    stays_on, rec = _tablecloth(0.1, 3.0, 0.8, 1.5)
+    assert stays_on["passed"], stays_on["detail"]
     assert rec.cloth["cloth"][-1][:, 2].max() < 0.5  # the cloth is off the table
     x, y, z = rec.pos["plate"][-1]
     assert abs(x) < 0.55 and abs(y) < 0.35 and z == pytest.approx(TABLE_TOP, abs=0.005)
     assert rec.pos["plate"][:, 2].max() < TABLE_TOP + 0.01  # not thrown: it slid
 
 
+
 def test_a_tablecloth_pulled_at_0_3_m_per_s_carries_the_plate_off_the_table():
-    rec = _tablecloth(-0.25, 0.3, 2.2, 2.6)
+    stays_on, rec = _tablecloth(-0.25, 0.3, 2.2, 2.6)
+    assert not stays_on["passed"] and "leaves table" in stays_on["detail"]
     assert rec.pos["plate"][-1][2] < TABLE_TOP - 0.1  # it went over the edge with the cloth
 
 

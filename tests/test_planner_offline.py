@@ -119,7 +119,7 @@ def test_every_choice_is_commented():
 
 
 @pytest.mark.parametrize("prompt, topic", [
-    ("A flag flutters in the wind", "cloth"), ("A sponge is squeezed by hand", "soft bodies"),
+    ("A curtain flutters in the wind", "cloth"), ("A sponge is squeezed by hand", "soft bodies"),
     ("A needle punctures a balloon", "inflation"), ("A candle burns down", "fire"),
     ("An ice cube melts on a plate", "heat"), ("A beam of light passes through a prism",
                                               "optics"),
@@ -127,7 +127,7 @@ def test_every_choice_is_commented():
     ("Chalk writes on a blackboard", "writing"), ("A dewdrop slides on a glass pane", "heat"),
     ("Air is extracted from a sealed can", "air pressure"),
     ("a silk scarf falls onto a chair and drapes over the back", "cloth"),
-    ("yank a tablecloth out from under a set of plates", "cloth"),
+    ("yank a towel out from under a set of plates", "cloth"),
     ("A bowling ball lands on a foam cushion and the cushion squishes", "soft bodies")])
 def test_out_of_scope_is_refused_with_a_reason(prompt, topic):
     with pytest.raises(RefusedError, match=topic):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bridge.errors import UserError
-from planner.offline import camera, candles, refuse, scenarios
+from planner.offline import camera, candles, fabric, refuse, scenarios
 from planner.offline import lexicon as lx
 from planner.offline.layout import Item, Plan
 from planner.offline.parse import Intent, parse
@@ -32,7 +32,7 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
     text = _checked(prompt)
     intent = parse(text)
     omitted = refuse.screen(text, has_action=bool(intent.mentions and intent.actions),
-                            candles=candles.wanted(intent))
+                            candles=candles.wanted(intent), cloth=fabric.wanted(intent))
     plan = Plan(name=_slug(intent))
     scenario = scenarios.fill(plan, intent)
     if intent.ground_material and plan.ground is not None:  # "onto the carpet" names the floor
@@ -102,6 +102,8 @@ def _place(plan: Plan, intent: Intent) -> tuple[str, str]:
         place, why = "none", "a goal on open turf, under the sky"
     elif "candle" in assets:
         place, why = "living_room", "candles, so a living room"
+    elif any(item.data["name"] == "flag" for item in plan.cloth):
+        place, why = "none", "a flag in the wind, under the open sky"
     elif "table" in assets and assets & lx.TABLEWARE:
         place, why = "kitchen", "a table set with tableware"
     else:
@@ -161,6 +163,7 @@ def _document(plan: Plan, intent: Intent, prompt: str, seed: int,
     doc["bodies"] = _seq(plan.bodies)
     for key, items in (("liquids", plan.liquids), ("joints", plan.joints), ("ropes", plan.ropes),
                        ("water", plan.water), ("wind", plan.wind), ("flames", plan.flames),
+                       ("cloth", plan.cloth),
                        ("events", plan.events)):
         if items:
             doc[key] = _seq(items)

@@ -65,6 +65,14 @@ CANDLE_FIRE = re.compile(r"\b(candles?|flames?|smoke|smoking|lit|glow\w*|burn\w*
 CANDLE_BREATH = re.compile(r"\b(blow\w*|blew|breath\w*|exhal\w*|puff\w*)\b")
 CANDLE_WIND = re.compile(r"\b(wind|winds|windy|breeze|breezes|gusts?|gusty|draughts?|drafts?)\b")
 
+# In the cloth scenarios (planner/offline/fabric.py): the cloth, a flag's wind, and who pulls
+CLOTH_WORDS = re.compile(r"\b(table ?cloths?|cloths?|flags?|banners?|pennants?|fabric|silk|"
+                         r"cotton|canvas)\b")
+AIR_WORDS = r"winds?|windy|breezes?|gusts?|gusty|gales?|blow\w*"
+PULL_WORDS = r"pull\w*|yank\w*|snatch\w*|whip\w*|jerk\w*|tug\w*|whisk\w*"
+CLOTH_AIR = re.compile(rf"\b({AIR_WORDS})\b")
+PULLS = re.compile(rf"(?:'s)?\s+(?:\w+ly\s+)?(?:{PULL_WORDS})\b")
+
 # Words that introduce scenery: what follows them sets the scene, it does not act.
 SCENERY_CUES = re.compile(
     r"\b(lit by|in a room (?:lit by|with|full of)|by the light of|in the background|"
@@ -73,13 +81,17 @@ SCENERY_CUES = re.compile(
     r"at (?:sunset|dusk|dawn|night)|in (?:the )?(?:sunlight|candlelight|moonlight))\b")
 
 
-def screen(text: str, has_action: bool, candles: bool = False) -> list[str]:
+def screen(text: str, has_action: bool, candles: bool = False,
+           cloth: str | None = None) -> list[str]:
     """Raise RefusedError for out-of-scope physics; return the scenery left out, and the
     agents that act only through the launch or push they give (a player who shoots). With
-    `candles` (the prompt is about candle flames in the air) their words are in scope."""
+    `candles` (the prompt is about candle flames in the air) their words are in scope; with
+    `cloth` ('flag' or 'tablecloth', the cloth scenario planned), its cloth and air words."""
     lowered = _hung_ropes(_billiards_rails(text.lower()))
     if candles:
         lowered = _candle_air(lowered)
+    if cloth:
+        lowered = _cloth_words(lowered, cloth)
     omitted = []
     for pattern, reason in _COMPILED:
         for match in pattern.finditer(lowered):
@@ -89,6 +101,10 @@ def screen(text: str, has_action: bool, candles: bool = False) -> list[str]:
             if reason == AGENTS and BREATHES.match(lowered, match.end()):
                 omitted.append(f"{match.group(0)} (only the breath it gives is simulated)")
                 continue
+            if reason == AGENTS and cloth == "tablecloth" and PULLS.match(lowered, match.end()):
+                omitted.append(f"{match.group(0)} (only the pull it gives the cloth is "
+                               "simulated)")
+                continue
             if reason == AGENTS and INCIDENTAL.match(lowered, match.end()):
                 omitted.append(f"{match.group(0)} (only the launch or push it gives is "
                                "simulated)")
@@ -96,7 +112,8 @@ def screen(text: str, has_action: bool, candles: bool = False) -> list[str]:
             raise RefusedError(
                 f"refused: the prompt needs {reason}, which the engine cannot simulate "
                 f"('{match.group(0)}'); it simulates rigid bodies, breakage, poured liquids "
-                "in containers, buoyancy and gravity changes, and candles in a breath or a wind")
+                "in containers, buoyancy and gravity changes, candles in a breath or a wind, a "
+                "flag in the wind and a tablecloth pulled from under dishes")
     return list(dict.fromkeys(omitted))
 
 
@@ -114,6 +131,13 @@ def _candle_air(text: str) -> str:
         return text  # scenery, or wax burning away over minutes, which is not simulated
     text = CANDLE_FIRE.sub("taper", text)
     return CANDLE_WIND.sub("airflow", CANDLE_BREATH.sub("puffs", text))
+
+
+def _cloth_words(text: str, cloth: str) -> str:
+    """A tablecloth pulled from a table, or a flag and the wind on it, are simulated (a
+    MuJoCo sheet, an air field); other cloth, and air elsewhere, are not."""
+    text = CLOTH_WORDS.sub("sheet", text)
+    return CLOTH_AIR.sub("airflow", text) if cloth == "flag" else text
 
 
 def candles_act(text: str) -> bool:

@@ -1,0 +1,128 @@
+"""Cloth: a flag in the wind on its pole, and the tablecloth pulled from under the dishes.
+
+The tablecloth is pulled by its edge at the speed the prompt implies: snatched (5 m/s, the
+trick: the dishes stay) unless it says slowly (0.3 m/s: the cloth carries them off). The
+person pulling is not a body: the pull is the edge's motion. The checks follow the speed,
+and what the prompt says happens to the dishes decides the speed where it names none.
+"""
+from __future__ import annotations
+
+import re
+
+from planner.offline.layout import Item, Plan
+from planner.offline.lexicon import TABLEWARE
+from planner.offline.parse import Intent
+from planner.offline.refuse import AIR_WORDS, PULL_WORDS
+
+FLAG = re.compile(r"\b(flags?|banners?|pennants?)\b")
+FLAG_AIR = re.compile(rf"\b({AIR_WORDS}|flap\w*|flutter\w*|wav\w*|fl(?:y|ies|ying))\b")
+TABLECLOTH = re.compile(r"\b(table ?cloths?)\b")
+PULL = re.compile(rf"\b({PULL_WORDS})\b")
+SLOW = re.compile(r"\b(slow\w*|gentl\w*|careful\w*|gradual\w*)\b")
+DISHES_FALL = re.compile(r"\b(fall\w*|fell|crash\w*|dragg?\w*|slid\w* off|tumbl\w*|"
+                         r"come off|off the table)\b")
+DISHES_STAY = re.compile(r"\b(stay\w*|remain\w*|left (standing|behind|in place)|"
+                         r"(do|does|did)(n't| not) (move|fall|budge))\b")
+FLAG_WINDS = {  # word -> wind speed, m/s (Beaufort)
+    "breeze": 3.0, "gentle breeze": 4.0, "light breeze": 2.5, "wind": 8.0, "windy": 8.0,
+    "gust": 10.0, "gusts": 10.0, "strong wind": 12.0, "gale": 17.0}
+FLAG_FABRICS = ("silk", "cotton", "canvas", "denim")
+# m/s: a magician's snatch (at 3 m/s a wine glass on cotton topples and rolls off; at 5 it
+# stays: measured), and a slow pull
+SNATCH, SLOW_PULL = 5.0, 0.3
+# m the pulled edge travels: the whole cloth off the table; or far enough to carry a dish
+# from the middle over the table's edge
+SNATCHED, CARRIED = 3.2, 1.3
+TABLE_TOP = 0.76
+CLOTH_LIFT = 0.0025  # m: the cloth lies on the table top, 4 mm thick
+SPOTS = ((0.15, -0.1), (-0.1, 0.12), (0.2, 0.2))  # where up to three dishes stand
+DEFAULT_DISHES = ("plate", "bowl", "cup")
+SCENERY = {"table", "pole"}
+
+
+def wanted(intent: Intent) -> str | None:
+    """'flag' or 'tablecloth' when cloth is the prompt's subject, else None."""
+    text = intent.text.lower()
+    others = {m.asset for m in intent.mentions} - SCENERY
+    if TABLECLOTH.search(text) and PULL.search(text) and others <= TABLEWARE:
+        return "tablecloth"
+    if FLAG.search(text) and FLAG_AIR.search(text) and not others:
+        return "flag"
+    return None
+
+
+def build(plan: Plan, intent: Intent) -> str:
+    """Build the cloth scene the prompt asks for; its scenario's name."""
+    kind = wanted(intent)
+    (_tablecloth if kind == "tablecloth" else _flag)(plan, intent)
+    return kind
+
+
+def _tablecloth(plan: Plan, intent: Intent) -> None:
+    text = intent.text.lower()
+    plan.body("the table", name="table", asset="table", static=True, position=[0, 0, 0])
+    dishes = [m.asset for m in intent.mentions if m.asset in TABLEWARE
+              for _ in range(m.count)][:len(SPOTS)]
+    if not dishes or intent.has("dishes", "crockery", "tableware"):
+        dishes = list(DEFAULT_DISHES)
+    names = []
+    for k, (asset, (x, y)) in enumerate(zip(dishes, SPOTS)):
+        names.append(plan.unique(asset))
+        plan.body("on the tablecloth" if k == 0 else "", name=names[-1], asset=asset,
+                  position=[x, y, round(TABLE_TOP + 2 * CLOTH_LIFT, 4)])
+    plan.cloth.append(Item({"name": "tablecloth", "size": [1.6, 1.1],
+                            "at": [0.0, 0.0, TABLE_TOP + CLOTH_LIFT], "material": "cotton",
+                            "resolution": [32, 24]}, "a cotton cloth over the table top"))
+    speed = _pull_speed(intent, text)
+    stays = speed >= 1.0
+    plan.event(f"its edge pulled at {speed:g} m/s: "
+               + ("too fast for friction to drag the dishes along" if stays
+                  else "slowly enough that friction carries the dishes with it"),
+               at=0.3, pull={"cloth": "tablecloth", "edge": "left",
+                             "velocity": [-speed, 0.0, 0.0],
+                             "duration": round((SNATCHED if stays else CARRIED) / speed, 2)})
+    for name in names:
+        plan.check("it stays on the table" if stays else "the cloth drags it off the table",
+                   stays_on=name, on="table", **({} if stays else {"not": True}))
+    plan.duration = 2.5 if stays else round(0.3 + CARRIED / speed + 0.7, 1)
+    plan.ground = {"material": "wood"}
+    plan.camera = ({"position": [0.6, -2.2, 1.5], "look_at": [-0.2, 0.0, 0.7]},
+                   "across the table, the cloth pulled away to the left")
+
+
+def _pull_speed(intent: Intent, text: str) -> float:
+    if intent.speed is not None:
+        return intent.speed
+    if SLOW.search(text) or (DISHES_FALL.search(text) and not DISHES_STAY.search(text)):
+        return SLOW_PULL
+    return SNATCH
+
+
+def _flag(plan: Plan, intent: Intent) -> None:
+    text = intent.text.lower()
+    plan.body("the flagpole", name="pole", asset="box", static=True,
+              position=[-0.02, 0.0, 0.0], params={"length": 0.04, "width": 0.04,
+                                                  "height": 2.2},
+              color=[0.85, 0.85, 0.82])
+    fabric = next((f for f in FLAG_FABRICS if re.search(rf"\b{f}\b", text)), "canvas")
+    plan.cloth.append(Item({"name": "flag", "size": [0.9, 0.6], "at": [0.45, 0.0, 1.88],
+                            "rotation": [90.0, 0.0, 0.0], "pinned": "left", "material": fabric,
+                            "resolution": [32, 32]},
+                           f"a {fabric} flag held along its edge at the pole"))
+    speed = _flag_wind(intent)
+    plan.wind.append(Item({"velocity": [speed, 1.5, 0.0], "gusts": 0.3, "gust_period": 2.0,
+                           "turbulence": 0.15},
+                          f"a wind of {speed:g} m/s with gusts: it streams the flag out and "
+                          "ripples it"))
+    plan.check("it streams and ripples in the wind to the end", flutters="flag")
+    plan.duration = 3.0
+    plan.ground = {"material": "concrete"}
+    plan.camera = ({"position": [0.9, -2.6, 1.6], "look_at": [0.4, 0.0, 1.7]},
+                   "side on to the flag, the wind blowing across the view")
+
+
+def _flag_wind(intent: Intent) -> float:
+    if intent.speed is not None:
+        return intent.speed
+    found = [speed for word, speed in FLAG_WINDS.items() if intent.has(word)]
+    return max(found) if found else FLAG_WINDS["wind"]
