@@ -54,7 +54,7 @@ def held_vertices(cloth: Cloth, part: str) -> np.ndarray:
 def pins(cloth: Cloth) -> list[tuple[int, str | None]]:
     """(vertex, body it is fastened to or None) for every held vertex, each once."""
     if isinstance(cloth.pinned, list):
-        found = [(_pin_vertex(cloth, pin), pin.to) for pin in cloth.pinned]
+        found = [(pin_vertex(cloth, pin), pin.to) for pin in cloth.pinned]
     elif cloth.pinned == "none":
         found = []
     elif cloth.pinned in ("corners", "top_corners"):
@@ -70,6 +70,7 @@ def pins(cloth: Cloth) -> list[tuple[int, str | None]]:
     return sorted(unique.items())
 
 
-def _pin_vertex(cloth: Cloth, pin: Pin) -> int:
+def pin_vertex(cloth: Cloth, pin: Pin) -> int:
+    """The vertex a pin holds: the nearest to its point."""
     uv = _CORNER_UV[pin.point] if isinstance(pin.point, str) else pin.point
     return nearest_vertex(cloth, uv)

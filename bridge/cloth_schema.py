@@ -16,6 +16,8 @@ from pydantic_core import PydanticCustomError
 from bridge.schema_types import RGB, Name, Positive, StrictModel, Vec3
 
 MAX_CLOTHS = 8
+MAX_CLOTH_VERTICES = 8192  # all sheets together: eight 32 x 32 sheets
+MIN_SPACING = 0.005  # m between vertices: more than the sheet's 4 mm contact thickness
 MAX_CLOTH_SIDE = 10.0  # m
 MIN_VERTICES, MAX_VERTICES = 3, 64  # along one side
 TARGET_SPACING = 0.04  # m between vertices when the script gives no resolution
@@ -80,6 +82,19 @@ class Cloth(StrictModel):
                     "right"] | list[Pin] = Field(
         "none", description="what holds it still: `corners`, `top_corners`, `edges` (all "
         "four: a trampoline, a drum), one edge, or a list of pins")
+
+    @model_validator(mode="after")
+    def _spaced(self) -> Cloth:
+        for side, count, axis in zip(self.size, self.counts, ("width", "height")):
+            if side / (count - 1) < MIN_SPACING:
+                most = int(side / MIN_SPACING) + 1
+                raise PydanticCustomError(
+                    "resolution", "its vertices would be {gap} mm apart along its {axis}; "
+                    "they must be at least {least} mm apart (its contact thickness): give "
+                    "`resolution` at most {most} there, or a larger `size`",
+                    {"gap": f"{side / (count - 1) * 1000:.1f}", "axis": axis,
+                     "least": f"{MIN_SPACING * 1000:g}", "most": most})
+        return self
 
     @property
     def fabric(self) -> Fabric:

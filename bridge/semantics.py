@@ -12,6 +12,8 @@ from bridge import limits
 from bridge.assets.openings import has_opening
 from bridge.assets.registry import ASSETS
 from bridge.camera_schema import EventSubject
+from bridge.cloth import held_vertices, pin_vertex, pins
+from bridge.cloth_schema import MAX_CLOTH_VERTICES
 from bridge.errors import field_text
 from bridge.joint_checks import joint_issues
 from bridge.schema import (
@@ -139,6 +141,41 @@ class _Checker:
                 if pin.to in self.spawned:
                     self.add(base + ("pinned", k, "to"), f"'{pin.to}' is spawned by an "
                              "event; a cloth is pinned to a body there from the start")
+
+    def cloth_limits(self) -> None:
+        """The vertex budget, pins that land on one vertex, and what cloth cannot meet yet."""
+        cloths = self.scene.cloth
+        if not cloths:
+            return
+        total = sum(c.counts[0] * c.counts[1] for c in cloths)
+        if total > MAX_CLOTH_VERTICES:
+            self.add(("cloth",), f"{total} cloth vertices in all; the limit is "
+                     f"{MAX_CLOTH_VERTICES}: lower `resolution`")
+        for i, cloth in enumerate(cloths):
+            if isinstance(cloth.pinned, list):
+                held = [pin_vertex(cloth, pin) for pin in cloth.pinned]
+                for k, vertex in enumerate(held):
+                    if vertex in held[:k]:
+                        self.add(("cloth", i, "pinned", k, "point"), "this pin lands on the "
+                                 f"vertex of pin {held.index(vertex)}; move it or raise the "
+                                 "cloth's `resolution`")
+        for j, event in enumerate(self.scene.events):
+            if event.action in ("spawn", "release", "pour"):
+                self.add(("events", j, event.action), f"a `{event.action}` event in a scene "
+                         "with cloth: the cloth meets only bodies as they are at t = 0 (put "
+                         "the body in `bodies`, dynamic, from the start)")
+            elif event.action == "pull":
+                self.pull_free(("events", j, "pull", "edge"), event.pull)
+
+    def pull_free(self, path: Path, pull) -> None:
+        cloth = next((c for c in self.scene.cloth if c.name == pull.cloth), None)
+        if cloth is None:
+            return
+        still = {k for k, body in pins(cloth) if body is None or self.bodies.get(body) is not None
+                 and self.bodies[body].static}
+        if set(held_vertices(cloth, pull.edge).tolist()) <= still:
+            self.add(path, f"all of '{pull.edge}' is pinned still, so the pull would move "
+                     "nothing; pull another edge or pin less")
 
     def cloth_reference(self, path: Path, name: str) -> None:
         known = [cloth.name for cloth in self.scene.cloth]
@@ -326,6 +363,7 @@ def check_semantics(scene: Scene) -> list[Issue]:
     checker.liquids_placed()
     checker.flames_placed()
     checker.cloth_placed()
+    checker.cloth_limits()
     checker.event_references()
     checker.event_times()
     checker.camera_times()

@@ -225,7 +225,7 @@ class Cloths:
             wrenches[name] = (total[0] + force,
                               total[1] + np.cross(data.contact.pos[i] - data.xpos[body], force))
         resting = {name: self._on_cloth(name, *wrench) for name, wrench in wrenches.items()
-                   if world.near_static(name, RESTING_GAP)}
+                   if world.resting_near(name, RESTING_GAP, self._up(name))}
         wrenches.update(resting)
         for name in set(resting) ^ self.slippery:
             if name in world.bodies:
@@ -236,7 +236,9 @@ class Cloths:
     def _up(self, name: str) -> np.ndarray:
         """The normal of the static support PyBullet holds a body up with (against gravity
         where it has none)."""
-        normal = self.support.get(name, (0.0, -self.model.opt.gravity))[1]
+        normal = self.support.get(name, (0.0, None))[1]
+        if normal is None or np.linalg.norm(normal) < 1e-9:  # no load: a touch, or nothing
+            normal = -self.model.opt.gravity
         return normal / max(float(np.linalg.norm(normal)), 1e-12)
 
     def _on_cloth(self, name: str, force: np.ndarray, torque: np.ndarray

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from bridge.assets.geometry import CollisionPart
 from bridge.assets.registry import default_material
@@ -89,11 +90,11 @@ def sheets_of(model, cloths: list[Cloth], world: World) -> list[Sheet]:
     import mujoco
 
     found = []
+    data = mujoco.MjData(model)
+    mujoco.mj_forward(model, data)
     for index, cloth in enumerate(cloths):
         start, count = model.flex_vertadr[index], model.flex_vertnum[index]
         rest = rest_vertices(cloth)
-        data = mujoco.MjData(model)
-        mujoco.mj_forward(model, data)
         placed = data.flexvert_xpos[start:start + count]
         order = _match(rest, placed) + start
         bodies = model.flex_vertbodyid[order]
@@ -123,10 +124,8 @@ def shadows_of(model, world: World) -> list[Shadow]:
 
 def _match(rest: np.ndarray, placed: np.ndarray) -> np.ndarray:
     """For each of our vertices, the flex vertex that sits where it does."""
-    distance = np.sum((rest[:, None, :] - placed[None, :, :]) ** 2, axis=2)
-    order = np.argmin(distance, axis=1)
-    if len(set(order.tolist())) != len(order) or distance[np.arange(len(order)),
-                                                          order].max() > 1e-8:
+    distance, order = cKDTree(placed).query(rest)
+    if len(set(order.tolist())) != len(order) or distance.max() > 1e-4:
         raise RuntimeError("the cloth grid MuJoCo built does not match the script's")
     return order
 

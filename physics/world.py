@@ -34,6 +34,8 @@ from physics.articulation import (
 from physics.bodies import LiveBody, Solid, part_key
 from physics.shapes import collision_shape
 
+UNDER_COS = 0.7  # a static body is under another when their normal is within 45 deg of up
+
 
 class World:
     """One PyBullet client in DIRECT mode, configured for deterministic stepping."""
@@ -358,16 +360,18 @@ class World:
         self.gravity = np.asarray(gravity, dtype=float)
         p.setGravity(*self.gravity, physicsClientId=self.client)
 
-    def near_static(self, name: str, distance: float) -> bool:
-        """Whether a body is within `distance` of a static body or the ground."""
+    def resting_near(self, name: str, distance: float, up: np.ndarray) -> bool:
+        """Whether a static body or the ground lies within `distance` below a body (along
+        -`up`): a wall beside it does not count."""
         live = self.bodies[name]
         for key, other in self.names.items():
             target = self.bodies.get(other)
             if other != GROUND and (target is None or not target.static):
                 continue
             uid, link = (key, -1) if other == GROUND else (target.uid, target.link)
-            if p.getClosestPoints(live.uid, uid, distance, live.link, link,
-                                  physicsClientId=self.client):
+            # each point's normal (on the static one) points toward the body
+            if any(np.dot(c[7], up) > UNDER_COS for c in p.getClosestPoints(
+                    live.uid, uid, distance, live.link, link, physicsClientId=self.client)):
                 return True
         return False
 

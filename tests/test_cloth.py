@@ -141,6 +141,18 @@ def _tablecloth(x: float, speed: float, pulled_for: float, duration: float):
     return check_simulation(scene, result)[0], result.recording
 
 
+def test_a_ball_on_a_trampoline_beside_a_wall_still_rests_on_the_sheet():
+    # a static body beside it is not one holding it up through the cloth
+    ball = {"name": "ball", "asset": "ball", "params": {"radius": 0.06}, "mass": 0.5,
+            "position": [0.0, 0, 0.9]}
+    wall = {"name": "wall", "asset": "box", "static": True, "position": [0.0633, 0, 0],
+            "params": {"length": 0.004, "width": 1.0, "height": 1.5}}
+    sheet = _cloth(size=[0.8, 0.8], at=[0, 0, 0.8], pinned="edges", material="rubber_sheet",
+                   resolution=[14, 14])
+    _, rec = _run(1.0, [ball, wall], [sheet])
+    assert rec.pos["ball"][-1][2] > 0.5
+
+
 def test_a_tablecloth_snatched_at_3_m_per_s_leaves_the_plate_on_the_table():
     stays_on, rec = _tablecloth(0.1, 3.0, 0.8, 1.5)
     assert stays_on["passed"], stays_on["detail"]
@@ -186,3 +198,24 @@ def test_bad_cloth_scripts_name_the_field_and_the_fix():
                                  "duration": 0.5}}])
     with pytest.raises(ValidationError, match="resolution"):
         make_scene(bodies=[POLE], cloth=[_cloth(resolution=[2, 100])])
+    # vertices closer than the sheet's contact thickness: MuJoCo would refuse the grid
+    with pytest.raises(ValidationError, match="at least 5 mm apart"):
+        make_scene(bodies=[POLE], cloth=[_cloth(size=[0.2, 0.2], resolution=[64, 64])])
+
+
+def test_what_cloth_cannot_do_yet_is_refused_not_ignored():
+    ball = {"name": "ball", "asset": "ball", "position": [0, 0, 2]}
+    scene = make_scene(bodies=[POLE], cloth=[_cloth(pinned="left", rotation=[90, 0, 0]),
+                                             _cloth(name="other", at=[0, 1, 1], pinned=[
+                                                 {"point": [0, 0]}, {"point": [0.01, 0]}])],
+                       events=[{"at": 0.1, "spawn": ball},
+                               {"at": 0.2, "pull": {"cloth": "sheet", "edge": "left",
+                                                    "velocity": [1, 0, 0], "duration": 0.5}}])
+    issues = dict(check_semantics(scene))
+    assert "meets only bodies as they are at t = 0" in issues[("events", 0, "spawn")]
+    assert "pinned still" in issues[("events", 1, "pull", "edge")]
+    assert "lands on the vertex of pin 0" in issues[("cloth", 1, "pinned", 1, "point")]
+    many = [_cloth(name=f"s{k}", at=[k, 0, 1], size=[3, 3], resolution=[64, 64])
+            for k in range(3)]
+    assert "the limit is 8192" in dict(check_semantics(make_scene(bodies=[POLE],
+                                                                  cloth=many)))[("cloth",)]
