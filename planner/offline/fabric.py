@@ -86,8 +86,12 @@ def _tablecloth(plan: Plan, intent: Intent) -> None:
                    stays_on=name, on="table", **({} if stays else {"not": True}))
     plan.duration = 2.5 if stays else round(0.3 + CARRIED / speed + 0.7, 1)
     plan.ground = {"material": "wood"}
-    plan.camera = ({"position": [0.6, -2.2, 1.5], "look_at": [-0.2, 0.0, 0.7]},
-                   "across the table, the cloth pulled away to the left")
+    if stays:
+        plan.camera = ({"position": [0.6, -2.2, 1.5], "look_at": [-0.2, 0.0, 0.7]},
+                       "across the table, the cloth pulled away to the left")
+    else:  # the dishes go over the left edge with the cloth: keep the floor there in view
+        plan.camera = ({"position": [-0.2, -3.0, 1.6], "look_at": [-0.8, 0.0, 0.45]},
+                       "across the table and the floor to its left, where the dishes fall")
 
 
 def _pull_speed(intent: Intent, text: str) -> float:
