@@ -113,14 +113,17 @@ class _Checker:
                 self.add(base + ("inside",), f"'{liquid.inside}' is not a hollow container; "
                          f"a liquid needs one of: {', '.join(hollow)}")
 
+    def name_free(self, base: Path, name: str, taken: set[str], kinds: str) -> None:
+        """`name` is not taken yet (then it is)."""
+        if name in taken:
+            self.add(base + ("name",), f"'{name}' is already a {kinds} name")
+        taken.add(name)
+
     def flames_placed(self) -> None:
         taken = set(self.names) | set(self.liquids) | {GROUND}
         for i, flame in enumerate(self.scene.flames):
             base: Path = ("flames", i)
-            if flame.name in taken:
-                self.add(base + ("name",), f"'{flame.name}' is already a body, liquid or "
-                         "flame name")
-            taken.add(flame.name)
+            self.name_free(base, flame.name, taken, "body, liquid or flame")
             self.reference(base + ("on",), flame.on)
             if flame.on in self.spawned:
                 self.add(base + ("on",), f"'{flame.on}' is spawned by an event; a flame "
@@ -130,10 +133,7 @@ class _Checker:
         taken = set(self.names) | set(self.liquids) | set(self.flames) | {GROUND}
         for i, cloth in enumerate(self.scene.cloth):
             base: Path = ("cloth", i)
-            if cloth.name in taken:
-                self.add(base + ("name",), f"'{cloth.name}' is already a body, liquid, flame "
-                         "or cloth name")
-            taken.add(cloth.name)
+            self.name_free(base, cloth.name, taken, "body, liquid, flame or cloth")
             for k, pin in enumerate(cloth.pinned if isinstance(cloth.pinned, list) else []):
                 if pin.to is None:
                     continue

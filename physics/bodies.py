@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bridge.assets.build import MassProperties
+from bridge.assets.build import MassProperties, material_for
 from bridge.assets.geometry import Geometry
 from bridge.schema import Body
 from bridge.transforms import invert
@@ -23,6 +23,11 @@ class Solid:
     def offset(self) -> tuple[np.ndarray, np.ndarray]:
         """The centre-of-mass frame (principal axes) in the body frame."""
         return np.asarray(self.props.com, float), np.asarray(self.props.inertia_quat, float)
+
+
+def surface_friction(body: Body) -> float:
+    """A body's own friction coefficient: its script's, else its material's."""
+    return body.friction if body.friction is not None else material_for(body).friction
 
 
 def part_key(uid: int, link: int) -> int:

@@ -44,15 +44,15 @@ from physics.world import World
 CLOTH_DT = 1 / 120
 NORMAL_DRAG, SKIN_DRAG = 1.2, 0.02
 _LOG = logging.getLogger("simshot.cloth")
-PARKED = -1e3
+PARKED = -1e3  # m: where a removed body's shadow waits, far below everything
+# m: a static body this near below a body holds it up through the cloth between them
 RESTING_GAP = 2 * FLEX_RADIUS + 0.001
-SEAT_LIFT = 2 * FLEX_RADIUS - 0.001  # m  # m: a body this near a static one rests on it
-# through the cloth between them  # m: where a removed body's shadow waits, far below everything
+SEAT_LIFT = 2 * FLEX_RADIUS - 0.001  # m: such a body's shadow sits on the cloth, not in it
 
 
 @dataclass
 class Grip:
-    """Vertices moved along a path: a pull, or a body the cloth is fastened to."""
+    """A pull: vertices moved along a straight path at a steady velocity."""
 
     sheet: Sheet
     vertices: np.ndarray
@@ -253,6 +253,7 @@ class Cloths:
         limit = self.friction[name] * load
         scale = min(1.0, limit / size) if size > 0 else 0.0
         return along * scale, (torque - (torque @ normal) * normal) * scale
+
 
 def drag_forces(points: np.ndarray, velocity: np.ndarray, faces: np.ndarray, air: Air,
                 t: float) -> np.ndarray:

@@ -15,12 +15,11 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from bridge.assets.geometry import CollisionPart
-from bridge.assets.registry import default_material
 from bridge.cloth import pins, rest_vertices
 from bridge.cloth_schema import Cloth
 from bridge.materials import MATERIALS
 from bridge.transforms import compose, invert, quat_from_euler_deg, quat_to_matrix
-from physics.bodies import LiveBody
+from physics.bodies import LiveBody, surface_friction
 from physics.world import World
 
 FLEX_RADIUS = 0.002  # m: half the cloth's contact thickness
@@ -205,10 +204,7 @@ def _friction(live: LiveBody | None, world: World) -> float:
     """The body's (or the ground's) friction, as PyBullet has it."""
     if live is None:
         return MATERIALS[world.scene.world.ground.material].friction
-    body = live.body
-    if body.friction is not None:
-        return body.friction
-    return MATERIALS[body.material or default_material(body.asset)].friction
+    return surface_friction(live.body)
 
 
 def shadow_name(body: str) -> str:

@@ -31,7 +31,7 @@ from physics.articulation import (
     set_joint_states,
     wheels,
 )
-from physics.bodies import LiveBody, Solid, part_key
+from physics.bodies import LiveBody, Solid, part_key, surface_friction
 from physics.shapes import collision_shape
 
 UNDER_COS = 0.7  # a static body is under another when their normal is within 45 deg of up
@@ -379,9 +379,7 @@ class World:
         """Take a body's friction away (cloth between it and what holds it up decides its
         friction: physics/cloth.py), or give it back."""
         live = self.bodies[name]
-        body = live.body
-        friction = 0.0 if slippery else body.friction if body.friction is not None \
-            else MATERIALS[body.material or default_material(body.asset)].friction
+        friction = 0.0 if slippery else surface_friction(live.body)
         p.changeDynamics(live.uid, live.link, lateralFriction=friction,
                          physicsClientId=self.client)
 
