@@ -44,6 +44,7 @@ bench: install
 	$(PY) -m bench.joints
 	$(PY) -m bench.air
 	$(PY) -m bench.cloth
+	$(PY) -m bench.soft
 	$(PY) -m bench.planner --set all
 	$(PY) -m bench.dataset
 	$(PY) -m bench.noise

@@ -159,6 +159,21 @@ class StaysOn(_Check):
                      "tablecloth's dishes: on the table)")
 
 
+class SpringsBack(_Check):
+    springs_back: Name = Field(description="a soft body's name: deformed (squeezed, pressed), "
+                               "it is back to its rest shape at the end")
+    within: Annotated[float, Field(gt=0, le=0.5)] = Field(
+        0.02, description="how far from its rest shape it may be at the end, and must have "
+        "been at some time, as a fraction of its size")
+
+
+class KeepsVolume(_Check):
+    keeps_volume: Name = Field(description="a soft body's name: its volume stays near its "
+                               "rest volume (rubber, jelly: nearly incompressible)")
+    within: Annotated[float, Field(gt=0, le=0.5)] = Field(
+        0.1, description="the largest change allowed, as a fraction of its rest volume")
+
+
 CHECKS: dict[str, type[_Check]] = {
     "comes_to_rest": ComesToRest, "contacts": Contacts, "bounces": Bounces,
     "stays_within": StaysWithin, "moves_less_than": MovesLessThan, "falls_over": FallsOver,
@@ -170,6 +185,7 @@ CHECKS: dict[str, type[_Check]] = {
     "on_screen": OnScreen,
     "goes_out": GoesOut, "stays_lit": StaysLit,
     "drapes_over": DrapesOver, "stays_on": StaysOn, "flutters": Flutters,
+    "springs_back": SpringsBack, "keeps_volume": KeepsVolume,
 }
 
 

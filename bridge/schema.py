@@ -33,6 +33,7 @@ from bridge.check_schema import (  # noqa: F401 - re-exported: the checks' publi
     Flutters,
     GoesOut,
     HoldsTogether,
+    KeepsVolume,
     LiquidStaysIn,
     MovesLessThan,
     OnScreen,
@@ -41,6 +42,7 @@ from bridge.check_schema import (  # noqa: F401 - re-exported: the checks' publi
     Puddle,
     Shatters,
     Sinks,
+    SpringsBack,
     StaysLit,
     StaysOn,
     StaysWithin,
@@ -70,6 +72,7 @@ from bridge.schema_types import (  # noqa: F401 - re-exported: the schema's publ
     Time,
     Vec3,
 )
+from bridge.soft_schema import MAX_SOFTS, Press, Soft, Squeeze
 from bridge.suggest import unknown_name
 from bridge.timing import TimeMap, time_map
 from bridge.vehicle_schema import Drive, Steer
@@ -264,7 +267,7 @@ class Pour(StrictModel):
 
 
 ACTIONS = ("push", "force", "set_velocity", "release", "remove", "spawn", "gravity", "break",
-           "pour", "drive", "brake", "steer", "blow", "pull")
+           "pour", "drive", "brake", "steer", "blow", "pull", "squeeze", "press")
 
 
 class Event(StrictModel):
@@ -289,6 +292,8 @@ class Event(StrictModel):
     steer: Steer | None = None
     blow: Blow | None = None
     pull: Pull | None = None
+    squeeze: Squeeze | None = None
+    press: Press | None = None
 
     @model_validator(mode="after")
     def _one_trigger_one_action(self) -> Event:
@@ -436,6 +441,7 @@ class Scene(StrictModel):
     wind: list[Wind] = Field(default_factory=list, max_length=MAX_WIND_FIELDS)
     flames: list[Flame] = Field(default_factory=list, max_length=MAX_FLAMES)
     cloth: list[Cloth] = Field(default_factory=list, max_length=MAX_CLOTHS)
+    soft: list[Soft] = Field(default_factory=list, max_length=MAX_SOFTS)
     events: list[Event] = Field(default_factory=list, max_length=limits.MAX_EVENTS)
     camera: Camera = Field(default_factory=Camera)
     lights: list[Light] = Field(default_factory=default_lights, max_length=16)

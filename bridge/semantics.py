@@ -25,16 +25,20 @@ from bridge.schema import (
     Flutters,
     GoesOut,
     HoldsTogether,
+    KeepsVolume,
     LiquidStaysIn,
     PassesThrough,
     PoursInto,
     Puddle,
     Scene,
+    SpringsBack,
     StaysLit,
     breakable_settings,
     check_kind,
     check_subject,
 )
+from bridge.soft import soft_mesh
+from bridge.soft_schema import MAX_SOFT_NODES
 from bridge.suggest import unknown_name
 
 Path = tuple[str | int, ...]
@@ -143,7 +147,7 @@ class _Checker:
                              "event; a cloth is pinned to a body there from the start")
 
     def cloth_limits(self) -> None:
-        """The vertex budget, pins that land on one vertex, and what cloth cannot meet yet."""
+        """The vertex budget, and pins that land on one vertex."""
         cloths = self.scene.cloth
         if not cloths:
             return
@@ -160,12 +164,30 @@ class _Checker:
                                  f"vertex of pin {held.index(vertex)}; move it or raise the "
                                  "cloth's `resolution`")
         for j, event in enumerate(self.scene.events):
+            if event.action == "pull":
+                self.pull_free(("events", j, "pull", "edge"), event.pull)
+
+    def soft_placed(self) -> None:
+        taken = set(self.names) | set(self.liquids) | set(self.flames) | {GROUND} | {
+            cloth.name for cloth in self.scene.cloth}
+        for i, soft in enumerate(self.scene.soft):
+            self.name_free(("soft", i), soft.name, taken, "body, liquid, flame, cloth or soft "
+                           "body")
+        total = sum(len(soft_mesh(soft).nodes) for soft in self.scene.soft)
+        if total > MAX_SOFT_NODES:
+            self.add(("soft",), f"{total} soft-body nodes in all; the limit is "
+                     f"{MAX_SOFT_NODES}: lower `resolution`")
+
+    def flex_events(self) -> None:
+        """What cloth and soft bodies cannot meet yet: bodies that appear or change later."""
+        kinds = " and ".join(k for k, there in (("cloth", self.scene.cloth),
+                                                ("soft bodies", self.scene.soft)) if there)
+        for j, event in enumerate(self.scene.events if kinds else ()):
             if event.action in ("spawn", "release", "pour"):
                 self.add(("events", j, event.action), f"a `{event.action}` event in a scene "
-                         "with cloth: the cloth meets only bodies as they are at t = 0 (put "
-                         "the body in `bodies`, dynamic, from the start)")
-            elif event.action == "pull":
-                self.pull_free(("events", j, "pull", "edge"), event.pull)
+                         f"with {kinds}: the {kinds} meet{'s' * (kinds == 'cloth')} only "
+                         "bodies as they are at t = 0 "
+                         "(put the body in `bodies`, dynamic, from the start)")
 
     def pull_free(self, path: Path, pull) -> None:
         cloth = next((c for c in self.scene.cloth if c.name == pull.cloth), None)
@@ -177,16 +199,20 @@ class _Checker:
             self.add(path, f"all of '{pull.edge}' is pinned still, so the pull would move "
                      "nothing; pull another edge or pin less")
 
-    def cloth_reference(self, path: Path, name: str) -> None:
-        known = [cloth.name for cloth in self.scene.cloth]
+    def named(self, path: Path, name: str, kind: str, known: list[str], section: str) -> None:
+        """`name` is one of the scene's `known` things of this kind (listed under `section`)."""
         if name not in known:
-            self.add(path, unknown_name("cloth", name, known) if known
-                     else f"the scene has no cloth '{name}' (add it under `cloth`)")
+            self.add(path, unknown_name(kind, name, known) if known
+                     else f"the scene has no {kind} '{name}' (add it under `{section}`)")
+
+    def cloth_reference(self, path: Path, name: str) -> None:
+        self.named(path, name, "cloth", [cloth.name for cloth in self.scene.cloth], "cloth")
+
+    def soft_reference(self, path: Path, name: str) -> None:
+        self.named(path, name, "soft body", [soft.name for soft in self.scene.soft], "soft")
 
     def flame_reference(self, path: Path, name: str) -> None:
-        if name not in self.flames:
-            self.add(path, unknown_name("flame", name, self.flames) if self.flames
-                     else f"the scene has no flame '{name}' (add it under `flames`)")
+        self.named(path, name, "flame", self.flames, "flames")
 
     def blow_target(self, path: Path, toward: object) -> None:
         if isinstance(toward, str) and toward not in self.flames + self.names:
@@ -231,6 +257,8 @@ class _Checker:
                 self.blow_target(base + ("blow", "toward"), event.blow.toward)
             elif action == "pull":
                 self.cloth_reference(base + ("pull", "cloth"), event.pull.cloth)
+            elif action in ("squeeze", "press"):
+                self.soft_reference(base + (action, "soft"), event.value.soft)
             elif action == "break":
                 self.reference(base + ("break",), event.break_)
                 body = self.bodies.get(event.break_)
@@ -313,9 +341,7 @@ class _Checker:
             self.reference(path + ("body",), event.body)
 
     def liquid_reference(self, path: Path, name: str) -> None:
-        if name not in self.liquids:
-            self.add(path, unknown_name("liquid", name, self.liquids) if self.liquids
-                     else f"the scene has no liquid '{name}' (add it under `liquids`)")
+        self.named(path, name, "liquid", self.liquids, "liquids")
 
     def expectations(self) -> None:
         for i, check in enumerate(self.scene.expect):
@@ -334,6 +360,9 @@ class _Checker:
                 self.reference(base + ("body",), check.body)
             elif isinstance(check, Flutters):
                 self.cloth_reference(base + ("flutters",), check.flutters)
+            elif isinstance(check, (SpringsBack, KeepsVolume)):
+                key = check_kind(check)
+                self.soft_reference(base + (key,), getattr(check, key))
             elif isinstance(check, (Puddle, HoldsTogether)):
                 key = check_kind(check)
                 self.liquid_reference(base + (key,), getattr(check, key))
@@ -364,6 +393,8 @@ def check_semantics(scene: Scene) -> list[Issue]:
     checker.flames_placed()
     checker.cloth_placed()
     checker.cloth_limits()
+    checker.soft_placed()
+    checker.flex_events()
     checker.event_references()
     checker.event_times()
     checker.camera_times()

@@ -7,7 +7,10 @@ the asset origin; linvel/<name> [F,3], the velocity of the centre of mass; angve
 in rad/s; NaN where the instance does not exist. Flames add flames/<name> [F,8] (base xyz,
 tip xyz, width, lit) and smoke/<name> [F,P,4] (each smoke puff's xyz and age, NaN while absent).
 Cloth adds cloth/<name> [F,V,3]: its vertices, row by row from the bottom-left corner (vertex
-j * columns + i is i along its width and j up its height).
+j * columns + i is i along its width and j up its height). Soft bodies add soft/<name>
+[F,N,3]: their nodes, in the order `bridge.soft.soft_mesh` builds them (its tetrahedra and
+surface triangles index them); squeezes and presses add palms/<event index> [F,K,3], where
+the centre of each of the event's K palms is while it presses (NaN before and after).
 """
 from __future__ import annotations
 
@@ -17,7 +20,8 @@ from pathlib import Path
 import numpy as np
 
 FIELDS = ("pos", "quat", "linvel", "angvel")
-EXTRAS = ("particles", "flames", "smoke", "cloth")  # what liquids, flames and cloth add
+# what liquids, flames, cloth, soft bodies and the hands that press them add
+EXTRAS = ("particles", "flames", "smoke", "cloth", "soft", "palms")
 
 
 @dataclass
@@ -31,6 +35,8 @@ class Trajectory:
     flames: dict[str, np.ndarray] = field(default_factory=dict)  # [F, 8]
     smoke: dict[str, np.ndarray] = field(default_factory=dict)  # [F, P, 4]
     cloth: dict[str, np.ndarray] = field(default_factory=dict)  # [F, V, 3]
+    soft: dict[str, np.ndarray] = field(default_factory=dict)  # [F, N, 3]
+    palms: dict[str, np.ndarray] = field(default_factory=dict)  # [F, K, 3]
 
     @property
     def names(self) -> list[str]:

@@ -16,6 +16,18 @@ def quat_to_matrix(quat: np.ndarray) -> np.ndarray:
         np.shape(quat)[:-1] + (3, 3))
 
 
+def quat_from_two_vectors(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The shortest rotation that turns direction `a` into direction `b`."""
+    a, b = (np.asarray(v, float) / np.linalg.norm(v) for v in (a, b))
+    axis = np.cross(a, b)
+    if np.linalg.norm(axis) < 1e-9:  # parallel, or opposite: half a turn about any normal
+        if a @ b > 0:
+            return np.array([0.0, 0.0, 0.0, 1.0])
+        axis = np.cross(a, [1.0, 0.0, 0.0] if abs(a[0]) < 0.9 else [0.0, 1.0, 0.0])
+    angle = np.arctan2(np.linalg.norm(np.cross(a, b)), a @ b)
+    return Rotation.from_rotvec(axis / np.linalg.norm(axis) * angle).as_quat()
+
+
 def tilt_deg(quat: np.ndarray) -> np.ndarray:
     """[...] degrees between each pose's local z axis and world z, from [..., 4] xyzw
     quaternions; NaN where a quaternion is NaN (a body that no longer exists)."""

@@ -1,4 +1,5 @@
-"""Cloth in the step loop: MuJoCo's flex sheets, coupled both ways with PyBullet's bodies.
+"""Cloth and soft bodies in the step loop: MuJoCo's flexes, coupled both ways with PyBullet's
+bodies (the soft bodies' own hooks are in physics.soft).
 
 Every `every` PyBullet steps (a cloth step of 1/120 s; every step where a body moves) the coupling copies each dynamic
 body's state into its MuJoCo shadow, moves the vertices that bodies and pulls carry, puts the
@@ -28,13 +29,17 @@ from physics.bodies import part_key
 from physics.cloth_model import (
     COUPLED_ITERATIONS,
     FLEX_RADIUS,
+    PARKED,
     SOLVER_ITERATIONS,
     Sheet,
     cloth_friction,
+    flex_friction,
     model_xml,
     shadows_of,
     sheets_of,
 )
+from physics.soft import SoftBodies
+from physics.soft_model import palms_xml, solid_xml
 from physics.world import World
 
 # s: a cloth step where only static bodies can touch it. Where a body can move, the cloth
@@ -44,7 +49,6 @@ from physics.world import World
 CLOTH_DT = 1 / 120
 NORMAL_DRAG, SKIN_DRAG = 1.2, 0.02
 _LOG = logging.getLogger("simshot.cloth")
-PARKED = -1e3  # m: where a removed body's shadow waits, far below everything
 # m: a static body this near below a body holds it up through the cloth between them
 RESTING_GAP = 2 * FLEX_RADIUS + 0.001
 SEAT_LIFT = 2 * FLEX_RADIUS - 0.001  # m: such a body's shadow sits on the cloth, not in it
@@ -62,8 +66,8 @@ class Grip:
     ends: float
 
 
-class Cloths:
-    """The scene's cloth, stepped alongside PyBullet."""
+class Deformables:
+    """The scene's cloth and soft bodies, stepped alongside PyBullet."""
 
     def __init__(self, world: World, scene: Scene, air: Air | None):
         import mujoco
@@ -71,9 +75,12 @@ class Cloths:
         self.mujoco = mujoco
         # MuJoCo's default writes its warnings to MUJOCO_LOG.TXT in the working folder
         mujoco.set_mju_user_warning(_LOG.warning)
-        coupled = any(not live.static for live in world.bodies.values())
+        # soft bodies step with PyBullet too: at 1/120 s their solve did not converge (measured)
+        coupled = bool(scene.soft) or any(not live.static for live in world.bodies.values())
         self.every = 1 if coupled else max(1, round(CLOTH_DT / world.dt))
-        xml = model_xml(world, scene.cloth, self.every * world.dt,
+        fabric = flex_friction(scene.cloth, scene.soft)
+        solids = [solid_xml(soft) for soft in scene.soft] + [palms_xml(scene)]
+        xml = model_xml(world, scene.cloth, solids, fabric, self.every * world.dt,
                         COUPLED_ITERATIONS if coupled else SOLVER_ITERATIONS)
         self.model = mujoco.MjModel.from_xml_string(xml)
         self.data = mujoco.MjData(self.model)
@@ -89,9 +96,10 @@ class Cloths:
         self.wrenches: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.support: dict[str, tuple[float, np.ndarray]] = {}  # body -> static load, normal
         self.slippery: set[str] = set()  # bodies whose own friction cloth has taken over
-        self.friction = {name: cloth_friction(world, name, scene.cloth)
+        self.friction = {name: cloth_friction(world, name, fabric)
                          for name, live in world.bodies.items() if not live.static}
         self.frames: dict[str, list[np.ndarray]] = {s.cloth.name: [] for s in self.sheets}
+        self.softs = SoftBodies(self.model, self.data, scene, len(self.sheets))
 
     def pull(self, world: World, pull: Pull, step: int) -> None:
         """Start a pull: its edge or corner moves at its velocity for its duration."""
@@ -120,6 +128,7 @@ class Cloths:
     def record(self) -> None:
         for sheet in self.sheets:
             self.frames[sheet.cloth.name].append(self.positions(sheet).copy())
+        self.softs.record()
 
     def recorded(self) -> dict[str, np.ndarray]:
         return {name: np.stack(frames) for name, frames in self.frames.items()}
@@ -128,6 +137,7 @@ class Cloths:
         self.model.opt.gravity[:] = world.gravity
         self._sync_shadows(world)
         self._drive(world, t)
+        self.softs.apply(t)
         if self.air is not None:
             self._blow(t)
         self.mujoco.mj_step(self.model, self.data)
@@ -207,10 +217,11 @@ class Cloths:
                                           * np.asarray(c[7]))
 
     def _contact_wrenches(self, world: World) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Force and torque (about the centre of mass) the cloth put on each shadow; for a
+        """Force and torque (about the centre of mass) the flexes put on each shadow; for a
         body that rests on a static one through the cloth, only the cloth's friction."""
         data, model = self.data, self.model
-        wrenches: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        wrenches: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # from the sheets
+        solid: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # from the soft bodies
         found = np.zeros(6)
         geoms = data.contact.geom[:data.ncon]
         owners = np.where(geoms >= 0, model.geom_bodyid[np.maximum(geoms, 0)], -1)
@@ -221,9 +232,10 @@ class Cloths:
             # the force acts on the contact's second object; the first feels its opposite
             force = data.contact.frame[i].reshape(3, 3).T @ found[:3] * (1 if side else -1)
             name = self.shadow_of[body]
-            total = wrenches.get(name, (np.zeros(3), np.zeros(3)))
-            wrenches[name] = (total[0] + force,
-                              total[1] + np.cross(data.contact.pos[i] - data.xpos[body], force))
+            into = wrenches if data.contact.flex[i].max() < len(self.sheets) else solid
+            total = into.get(name, (np.zeros(3), np.zeros(3)))
+            into[name] = (total[0] + force,
+                          total[1] + np.cross(data.contact.pos[i] - data.xpos[body], force))
         resting = {name: self._on_cloth(name, *wrench) for name, wrench in wrenches.items()
                    if world.resting_near(name, RESTING_GAP, self._up(name))}
         wrenches.update(resting)
@@ -231,6 +243,9 @@ class Cloths:
             if name in world.bodies:
                 world.slide(name, name in resting)
         self.slippery = set(resting)
+        for name, (force, torque) in solid.items():
+            total = wrenches.get(name, (np.zeros(3), np.zeros(3)))
+            wrenches[name] = (total[0] + force, total[1] + torque)
         return wrenches
 
     def _up(self, name: str) -> np.ndarray:

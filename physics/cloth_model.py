@@ -18,11 +18,13 @@ from bridge.assets.geometry import CollisionPart
 from bridge.cloth import pins, rest_vertices
 from bridge.cloth_schema import Cloth
 from bridge.materials import MATERIALS
+from bridge.soft_schema import Soft
 from bridge.transforms import compose, invert, quat_from_euler_deg, quat_to_matrix
 from physics.bodies import LiveBody, surface_friction
 from physics.world import World
 
 FLEX_RADIUS = 0.002  # m: half the cloth's contact thickness
+PARKED = -1e3  # m: where a removed body's shadow, or an idle hand, waits far below everything
 
 # Cloth contact: stiffer than MuJoCo's default (a 0.5 kg ball sinks through a sheet), not as
 # hard as 1e5 (the sheet then sticks to a table's edge and will not slide off); its damping
@@ -61,13 +63,11 @@ class Shadow:
     dof: int  # free joint's dof address
 
 
-def model_xml(world: World, cloths: list[Cloth], dt: float, iterations: int) -> str:
-    """The MJCF of the cloth world."""
+def model_xml(world: World, cloths: list[Cloth], solids: list[str], fabric: float, dt: float,
+              iterations: int) -> str:
+    """The MJCF of the cloth world: the sheets, then the soft bodies' flexes (`solids`).
+    `fabric` is the friction the shadows meet every flex with (see `flex_friction`)."""
     assets, bodies = [], []
-    # PyBullet multiplies two surfaces' friction; MuJoCo takes the larger, or the values of
-    # the geom of higher priority: the shadows take priority, with the product (and the
-    # cloth's contact stiffness)
-    fabric = max(cloth.fabric.friction for cloth in cloths)
     for live in world.bodies.values():
         bodies.append(_shadow_xml(live, world, assets, fabric * _friction(live, world)))
     ground = world.scene.world.ground
@@ -81,7 +81,7 @@ def model_xml(world: World, cloths: list[Cloth], dt: float, iterations: int) -> 
             f'<option timestep="{dt:.9g}" gravity="{gravity}" integrator="discrete" '
             f'solver="CG" tolerance="1e-8" iterations="{iterations}"/>'
             f'<asset>{"".join(assets)}</asset><worldbody>{"".join(bodies)}{"".join(sheets)}'
-            f'</worldbody></mujoco>')
+            f'{"".join(solids)}</worldbody></mujoco>')
 
 
 def sheets_of(model, cloths: list[Cloth], world: World) -> list[Sheet]:
@@ -95,7 +95,7 @@ def sheets_of(model, cloths: list[Cloth], world: World) -> list[Sheet]:
         start, count = model.flex_vertadr[index], model.flex_vertnum[index]
         rest = rest_vertices(cloth)
         placed = data.flexvert_xpos[start:start + count]
-        order = _match(rest, placed) + start
+        order = match_vertices(rest, placed) + start
         bodies = model.flex_vertbodyid[order]
         moving = model.body_jntnum[bodies] > 0
         joints = model.body_jntadr[bodies]
@@ -121,11 +121,11 @@ def shadows_of(model, world: World) -> list[Shadow]:
     return found
 
 
-def _match(rest: np.ndarray, placed: np.ndarray) -> np.ndarray:
+def match_vertices(rest: np.ndarray, placed: np.ndarray) -> np.ndarray:
     """For each of our vertices, the flex vertex that sits where it does."""
     distance, order = cKDTree(placed).query(rest)
     if len(set(order.tolist())) != len(order) or distance.max() > 1e-4:
-        raise RuntimeError("the cloth grid MuJoCo built does not match the script's")
+        raise RuntimeError("the flex MuJoCo built does not match the script's")
     return order
 
 
@@ -149,8 +149,13 @@ def _sheet_xml(cloth: Cloth, still: list[int]) -> str:
             '<edge equality="false"/>'
             f'<elasticity young="{fabric.young:.9g}" poisson="{POISSON}" '
             f'thickness="{fabric.thickness:.9g}" elastic2d="stretch" damping="{CLOTH_DAMPING}"/>'
-            f'<contact selfcollide="none" condim="3" friction="{fabric.friction}" '
-            f'{_bits(SHEET)} {CLOTH_CONTACT}/>{pin}</flexcomp>')
+            f'{flex_contact(fabric.friction)}{pin}</flexcomp>')
+
+
+def flex_contact(friction: float) -> str:
+    """A flex's contact: it meets the shadows (never another flex, nor itself)."""
+    return (f'<contact selfcollide="none" condim="3" friction="{friction:.4g}" '
+            f'{_bits(SHEET)} {CLOTH_CONTACT}/>')
 
 
 def _shadow_xml(live: LiveBody, world: World, assets: list[str], friction: float) -> str:
@@ -195,9 +200,17 @@ def _geom_xml(name: str, part: CollisionPart, to_com: tuple, assets: list[str],
     return f'<geom type="mesh" mesh="{mesh}" {common}/>'
 
 
-def cloth_friction(world: World, name: str, cloths: list[Cloth]) -> float:
+def flex_friction(cloths: list[Cloth], softs: list[Soft]) -> float:
+    """The friction every flex meets the shadows with: the highest of the fabrics' and soft
+    materials'. PyBullet multiplies two surfaces' friction; MuJoCo takes the larger, or the
+    values of the geom of higher priority: the shadows take priority, with this times their
+    own (and the cloth's contact stiffness)."""
+    return max([c.fabric.friction for c in cloths] + [s.mechanics.friction for s in softs])
+
+
+def cloth_friction(world: World, name: str, fabric: float) -> float:
     """The friction between a body and the cloth, as the cloth world has it."""
-    return max(cloth.fabric.friction for cloth in cloths) * _friction(world.bodies[name], world)
+    return fabric * _friction(world.bodies[name], world)
 
 
 def _friction(live: LiveBody | None, world: World) -> float:

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bridge.cloth_schema import Pull
 from bridge.schema import Blow, Event, Pour
 from bridge.transforms import quat_to_matrix
 from physics.contacts import Episode
 from physics.world import World
+
+if TYPE_CHECKING:  # the deformables import MuJoCo, only where a scene has them
+    from physics.cloth import Deformables
 
 LIP_BAND = 0.005  # m below a container's top that count as its lip
 
@@ -28,11 +31,11 @@ class EventScheduler:
     def __init__(self, events: list[Event], dt: float,
                  shatter: Callable[[World, str, int], None] | None = None,
                  blow: Callable[[World, Blow, int], None] | None = None,
-                 pull: Callable[[World, Pull, int], None] | None = None):
+                 deformables: Deformables | None = None):
         self.dt = dt
         self.shatter = shatter  # breaks a body on a `break` event
         self.blow = blow  # starts a breath's jet on a `blow` event
-        self.pull = pull  # starts pulling a cloth on a `pull` event
+        self.deformables = deformables  # pulls cloth, squeezes and presses soft bodies
         self.pending = [Pending(e, i, None if e.at is None else self._step_of(e.at + e.delay))
                         for i, e in enumerate(events)]
         self.forces: list[tuple[str, np.ndarray, int]] = []  # body, force, last step
@@ -102,8 +105,12 @@ class EventScheduler:
             world.steer(value.vehicle, value.angle)
         elif action == "blow" and self.blow is not None:
             self.blow(world, value, step)
-        elif action == "pull" and self.pull is not None:
-            self.pull(world, value, step)
+        elif action == "pull" and self.deformables is not None:
+            self.deformables.pull(world, value, step)
+        elif action == "squeeze" and self.deformables is not None:
+            self.deformables.softs.squeeze(world, value, step, item.index)
+        elif action == "press" and self.deformables is not None:
+            self.deformables.softs.press(world, value, step, item.index)
         elif action == "pour":
             if world.bodies[value.body].static:
                 world.release(value.body)

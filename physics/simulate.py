@@ -20,11 +20,12 @@ from bridge.errors import SceneError
 from bridge.ropes import segment_names
 from bridge.schema import Blow, Liquid, Scene, breakable_settings
 from bridge.shot import framed_events
+from bridge.soft import soft_mesh
 from bridge.timing import TimeMap
 from bridge.trajectory import Trajectory, sample
 from physics.air import AirDrag, fastest_air
 from physics.breakable import BreakableJoints
-from physics.cloth import Cloths
+from physics.cloth import Deformables
 from physics.contacts import ContactRecorder, Episode
 from physics.dents import Dents
 from physics.events import EventScheduler
@@ -92,7 +93,8 @@ class _Loop:
         bodies = [b.name for b in scene.all_bodies()]
         self.every = record_every(scene.physics.record_every, total, len(bodies)
                                   + _fragments(scene), sum(map(particle_count, scene.liquids))
-                                  + sum(np.prod(c.counts) for c in scene.cloth))
+                                  + sum(np.prod(c.counts) for c in scene.cloth)
+                                  + sum(len(soft_mesh(s).nodes) for s in scene.soft))
         self.last = self.every * -(-total // self.every)  # the first sample at or past the end
         self.check_every = max(1, round(CHECK_INTERVAL_S / world.dt))
         self.recorder = StepRecorder(world, bodies)
@@ -101,9 +103,9 @@ class _Loop:
             breakable_settings(b) for b in scene.all_bodies()) else None
         shatter = self.fractures.shatter if self.fractures else None
         self.air, self.drag, self.flames = _air(world, scene)
-        self.cloths = Cloths(world, scene, self.air) if scene.cloth else None
-        pull = self.cloths.pull if self.cloths else None
-        self.scheduler = EventScheduler(scene.events, world.dt, shatter, self._blow, pull)
+        self.cloths = Deformables(world, scene, self.air) if scene.cloth or scene.soft else None
+        self.scheduler = EventScheduler(scene.events, world.dt, shatter, self._blow,
+                                        self.cloths)
         self.monitor = StabilityMonitor(scene.physics.max_speed, world.gravity)
         self.water = WaterVolumes(scene.water, world.gravity) if scene.water else None
         self.springs = Springs(world, scene.joints) if any(
@@ -222,6 +224,7 @@ class _Loop:
             recording.flames, recording.smoke = self.flames.recorded()
         if self.cloths is not None:
             recording.cloth = self.cloths.recorded()
+            recording.soft, recording.palms = self.cloths.softs.recorded()
         fractures = self.fractures.events if self.fractures else []
         events = {"collisions": [_collision(e, dt) for e in self.contacts.episodes()],
                   "fractures": fractures, "events": list(self.scheduler.fired),

@@ -204,9 +204,11 @@ def system_prompt(json_mode: bool) -> str:
 
 
 _GUIDE = """\
-You plan physically correct video shots for a rigid-body simulator (PyBullet).
+You plan physically correct video shots for a simulator of rigid bodies (PyBullet), with
+liquids, candle flames in wind or breath, cloth (`cloth`, the `pull` action) and soft bodies
+(`soft`, the `squeeze` and `press` actions) beside them.
 Reply with one JSON object: {{"scene": {{...}}, "notes": "..."}}. If the prompt needs physics
-the engine cannot simulate (fire, smoke, cloth, soft bodies, gases, magic), reply
+the engine cannot simulate (fire other than candles, explosions, gases, magic), reply
 {{"refuse": "<why>"}} instead.
 Rules: SI units (metres, kilograms, seconds); z is up, gravity -z; angles in degrees.
 A body's `position` is the centre of its bottom, so a body resting on the ground has z = 0,

@@ -67,7 +67,8 @@ def _box_corners(low: np.ndarray, high: np.ndarray) -> np.ndarray:
 
 def trajectory_corners(bounds: dict[str, np.ndarray], trajectory: Trajectory) -> np.ndarray:
     """[N,3] world corners of each instance's body-frame bounds at every frame it exists,
-    and of each liquid's particle bounding box at every frame it has particles."""
+    and of each liquid's particles' (each soft body's nodes') bounding box at every frame it
+    has them."""
     out = []
     for name, box in bounds.items():
         if name not in trajectory.pos:
@@ -79,7 +80,7 @@ def trajectory_corners(bounds: dict[str, np.ndarray], trajectory: Trajectory) ->
         rot = quat_to_matrix(trajectory.quat[name][alive])  # [A,3,3]
         world = np.einsum("aij,cj->aci", rot, corners) + trajectory.pos[name][alive][:, None]
         out.append(world.reshape(-1, 3))
-    for particles in trajectory.particles.values():
+    for particles in [*trajectory.particles.values(), *trajectory.soft.values()]:
         alive = np.isfinite(particles).all(axis=2).any(axis=1)
         if alive.any():
             low, high = np.nanmin(particles[alive], axis=1), np.nanmax(particles[alive], axis=1)

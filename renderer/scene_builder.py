@@ -1,5 +1,5 @@
-"""The pyrender scene of a shot: one mesh node per body, fragment, liquid, flame and cloth, the
-water, the ground, the surroundings (`world.environment`) and the lights.
+"""The pyrender scene of a shot: one mesh node per body, fragment, liquid, flame, cloth and soft
+body, the water, the ground, the surroundings (`world.environment`) and the lights.
 
 The ground and the surroundings carry id 0, so they are drawn (and have depth) in the
 ids-only pass too. Water is no instance: it has no id and is drawn into the colour alone
@@ -35,6 +35,7 @@ from renderer.meshes import (
     water_mesh,
 )
 from renderer.offscreen import pyrender
+from renderer.soft import SoftShape, palm_meshes, pose_soft, soft_shape
 
 # metres: pieces of the surroundings no higher than this are painted on the floor: they take
 # shadows and a depth offset (renderer/render.py) and never block a view
@@ -64,6 +65,9 @@ class ShotScene:
     remeshed: list[pyrender.Primitive] = field(default_factory=list)  # changed this frame
     flames: dict[str, FlameNodes] = field(default_factory=dict)  # flame name -> its nodes
     cloth: dict[str, pyrender.Node] = field(default_factory=dict)  # cloth name -> its sheet
+    soft: dict[str, SoftShape] = field(default_factory=dict)  # soft body name -> its skin
+    # squeeze or press event -> its palms' nodes, and the rotation that faces each its way
+    palms: dict[str, list[tuple[pyrender.Node, np.ndarray]]] = field(default_factory=dict)
 
 
 def _add_light(pscene: pyrender.Scene, light: Light) -> pyrender.Node | None:
@@ -91,7 +95,7 @@ def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None,
     dents: dict[str, list[dict]] = {}
     for dent in deformations:
         dents.setdefault(dent["body"], []).append(dent)
-    dented, flames, cloth = {}, {}, {}
+    dented, flames, cloth, soft = {}, {}, {}, {}
     for inst in instances:
         if inst.kind == "flame":
             flames[inst.name] = add_flame(pscene, inst.name, inst.flame.size)
@@ -99,6 +103,9 @@ def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None,
         elif inst.kind == "cloth":
             cloth[inst.name] = pscene.add(cloth_mesh(inst.cloth), name=inst.name)
             seg_colors[cloth[inst.name]] = encode_id(inst.id)
+        elif inst.kind == "soft":
+            soft[inst.name] = soft_shape(inst.soft)
+            seg_colors[pscene.add(soft[inst.name].mesh, name=inst.name)] = encode_id(inst.id)
         elif inst.kind == "liquid":
             node = liquids[inst.name] = pscene.add(liquid_mesh(inst.liquid), name=inst.name)
             seg_colors[node] = encode_id(inst.id)
@@ -113,6 +120,11 @@ def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None,
             seg_colors[node] = encode_id(inst.id)
             _lay(patterns, material_for(inst.body).pattern, mesh)
     water = [pscene.add(water_mesh(w), name=f"water:{w.name}") for w in scene.water]
+    palms = {event: [(pscene.add(mesh, name=f"palm:{event}:{k}"), turn)
+                     for k, (mesh, turn) in enumerate(pads)]
+             for event, pads in palm_meshes(scene).items()}
+    for node, _ in (pad for pads in palms.values() for pad in pads):
+        seg_colors[node] = encode_id(0)
     suns = {}
     for light in scene.lights:
         node = _add_light(pscene, light)
@@ -125,7 +137,7 @@ def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None,
         znear=scene.camera.near, zfar=scene.camera.far))
     return ShotScene(pscene, nodes, liquids, water, seg_colors, bounds, suns, shadows, camera,
                      None, [], patterns, OUTDOOR_SKY, radii=radii, dented=dented,
-                     flames=flames, cloth=cloth)
+                     flames=flames, cloth=cloth, soft=soft, palms=palms)
 
 
 def _lay(patterns: dict[str, list], pattern: str | None, mesh: pyrender.Mesh) -> None:
@@ -203,6 +215,15 @@ def set_frame(shot: ShotScene, trajectory: Trajectory, frame: int, camera_pose: 
                                     _at(trajectory.smoke, name, frame), shot.scene)
     for name, node in shot.cloth.items():
         shot.remeshed += pose_cloth(node.mesh, _at(trajectory.cloth, name, frame))
+    for name, shape in shot.soft.items():
+        shot.remeshed += pose_soft(shape, _at(trajectory.soft, name, frame))
+    for event, pads in shot.palms.items():
+        centres = _at(trajectory.palms, event, frame)
+        for k, (node, turn) in enumerate(pads):
+            centre = np.full(3, np.nan) if centres is None else centres[k]
+            node.mesh.is_visible = bool(np.all(np.isfinite(centre)))
+            if node.mesh.is_visible:
+                shot.scene.set_pose(node, pose_matrix(centre, turn))
     for name, node in shot.liquids.items():
         particles = trajectory.particles.get(name)
         centres = np.zeros((0, 3)) if particles is None else particles[frame]

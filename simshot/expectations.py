@@ -23,6 +23,7 @@ from physics.liquids import inside_hull, piece_sizes
 from simshot.bounds import body_geometry, script_body, world_bounds
 from simshot.cloth_checks import drapes_over, flutters, stays_on
 from simshot.event_framing import frame_event
+from simshot.soft_checks import keeps_volume, springs_back
 
 REST_SPEED = 0.05  # m/s: slower than this counts as at rest
 REST_SPIN = 0.5  # rad/s
@@ -461,4 +462,5 @@ _CHECKS = {
     "on_screen": _on_screen,
     "goes_out": _goes_out, "stays_lit": _stays_lit,
     "drapes_over": drapes_over, "stays_on": stays_on, "flutters": flutters,
+    "springs_back": springs_back, "keeps_volume": keeps_volume,
 }

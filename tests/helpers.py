@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from bridge.loader import scene_from_document
 from bridge.schema import Scene
 from bridge.trajectory import Trajectory
 from bridge.transforms import quat_to_matrix
+from physics.simulate import simulate
+from planner.offline import plan_offline
+from simshot.expectations import check_simulation
 
 IDENTITY = np.array([0.0, 0.0, 0.0, 1.0])
 
@@ -50,3 +54,10 @@ def modes_under(folder) -> dict[str, set[str]]:
         kind = "dirs" if path.is_dir() else "files"
         found[kind].add(oct(path.stat().st_mode & 0o777))
     return found
+
+
+def planned(prompt: str):
+    """The offline planner's draft for `prompt`, its scene, and the scene's checks simulated."""
+    draft = plan_offline(prompt)
+    scene = scene_from_document(draft.document)
+    return draft, scene, check_simulation(scene, simulate(scene))

@@ -5,22 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bridge.errors import RefusedError
-from bridge.loader import scene_from_document
-from physics.simulate import simulate
 from planner.offline import plan_offline
-from simshot.expectations import check_simulation
+from tests.helpers import planned
 
 pytestmark = pytest.mark.slow  # each simulates a planned scene
 
 
-def _planned(prompt: str):
-    draft = plan_offline(prompt)
-    scene = scene_from_document(draft.document)
-    return draft, scene, check_simulation(scene, simulate(scene))
-
-
 def test_a_flag_in_the_wind_streams_from_its_pole_and_keeps_moving():
-    _, scene, results = _planned("A silk flag flaps in a strong wind")
+    _, scene, results = planned("A silk flag flaps in a strong wind")
     (flag,) = scene.cloth
     assert flag.material == "silk" and flag.pinned == "left"
     assert scene.wind[0].velocity[0] == 12.0  # a strong wind (Beaufort 6)
@@ -33,7 +25,7 @@ def test_a_flag_in_the_wind_streams_from_its_pole_and_keeps_moving():
     ("A man slowly pulls the tablecloth and the plates fall off the table", False),
 ])
 def test_a_tablecloth_pulled_fast_leaves_the_dishes_and_slowly_takes_them(prompt, fast):
-    draft, scene, results = _planned(prompt)
+    draft, scene, results = planned(prompt)
     (pull,) = [e.pull for e in scene.events if e.pull is not None]
     assert (abs(pull.velocity[0]) >= 3.0) == fast
     assert {r["check"] for r in results} == {"stays_on"}

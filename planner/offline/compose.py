@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bridge.errors import UserError
-from planner.offline import camera, candles, fabric, refuse, scenarios
+from planner.offline import camera, candles, fabric, refuse, scenarios, squeezing
 from planner.offline import lexicon as lx
 from planner.offline.layout import Item, Plan
 from planner.offline.parse import Intent, parse
@@ -32,7 +32,8 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
     text = _checked(prompt)
     intent = parse(text)
     omitted = refuse.screen(text, has_action=bool(intent.mentions and intent.actions),
-                            candles=candles.wanted(intent), cloth=fabric.wanted(intent))
+                            candles=candles.wanted(intent), cloth=fabric.wanted(intent),
+                            soft=squeezing.wanted(intent))
     plan = Plan(name=_slug(intent))
     scenario = scenarios.fill(plan, intent)
     if intent.ground_material and plan.ground is not None:  # "onto the carpet" names the floor
@@ -163,7 +164,7 @@ def _document(plan: Plan, intent: Intent, prompt: str, seed: int,
     doc["bodies"] = _seq(plan.bodies)
     for key, items in (("liquids", plan.liquids), ("joints", plan.joints), ("ropes", plan.ropes),
                        ("water", plan.water), ("wind", plan.wind), ("flames", plan.flames),
-                       ("cloth", plan.cloth),
+                       ("cloth", plan.cloth), ("soft", plan.soft),
                        ("events", plan.events)):
         if items:
             doc[key] = _seq(items)

@@ -66,6 +66,7 @@ class Plan:
     wind: list[Item] = field(default_factory=list)
     flames: list[Item] = field(default_factory=list)
     cloth: list[Item] = field(default_factory=list)
+    soft: list[Item] = field(default_factory=list)
     gravity: tuple[float, float, float] = (0.0, 0.0, -9.81)
     ground: dict | None = field(default_factory=lambda: {"material": "stone"})
     duration: float = 3.0

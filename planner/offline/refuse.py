@@ -73,6 +73,16 @@ PULL_WORDS = r"pull\w*|yank\w*|snatch\w*|whip\w*|jerk\w*|tug\w*|whisk\w*"
 CLOTH_AIR = re.compile(rf"\b({AIR_WORDS})\b")
 PULLS = re.compile(rf"(?:'s)?\s+(?:\w+ly\s+)?(?:{PULL_WORDS})\b")
 
+# In the soft-body scenarios (planner/offline/squeezing.py): the thing, how it is deformed,
+# and who squeezes it
+SOFT_THINGS = re.compile(r"\b((rubber |toy |bath |squeaky )?ducks?|ducky|duckie|sponges?|"
+                         r"jelly|jellies|jello|gelatin\w*|foam( blocks?| cubes?| bricks?)?|"
+                         r"(stress|squeeze|squishy|rubber) balls?)\b")
+SOFT_ACTS = re.compile(r"\b(squeez\w*|squish\w*|squash\w*|crush\w*|press\w*|push\w* down|"
+                       r"poke\w*|prod\w*)\b")
+SQUEEZES = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?handles\b")
+HANDS = re.compile(r"hands?|fingers?")  # "squeezed by hand": the hand is the squeeze
+
 # Words that introduce scenery: what follows them sets the scene, it does not act.
 SCENERY_CUES = re.compile(
     r"\b(lit by|in a room (?:lit by|with|full of)|by the light of|in the background|"
@@ -82,16 +92,19 @@ SCENERY_CUES = re.compile(
 
 
 def screen(text: str, has_action: bool, candles: bool = False,
-           cloth: str | None = None) -> list[str]:
+           cloth: str | None = None, soft: str | None = None) -> list[str]:
     """Raise RefusedError for out-of-scope physics; return the scenery left out, and the
     agents that act only through the launch or push they give (a player who shoots). With
     `candles` (the prompt is about candle flames in the air) their words are in scope; with
-    `cloth` ('flag' or 'tablecloth', the cloth scenario planned), its cloth and air words."""
+    `cloth` ('flag' or 'tablecloth', the cloth scenario planned), its cloth and air words;
+    with `soft` ('squeeze' or 'press'), the soft thing and the squeezing words."""
     lowered = _hung_ropes(_billiards_rails(text.lower()))
     if candles:
         lowered = _candle_air(lowered)
     if cloth:
         lowered = _cloth_words(lowered, cloth)
+    if soft:
+        lowered = SOFT_ACTS.sub("handles", SOFT_THINGS.sub("toy", lowered))
     omitted = []
     for pattern, reason in _COMPILED:
         for match in pattern.finditer(lowered):
@@ -105,6 +118,11 @@ def screen(text: str, has_action: bool, candles: bool = False,
                 omitted.append(f"{match.group(0)} (only the pull it gives the cloth is "
                                "simulated)")
                 continue
+            if reason == AGENTS and soft and (SQUEEZES.match(lowered, match.end())
+                                              or HANDS.fullmatch(match.group(0))):
+                omitted.append(f"{match.group(0)} (only the squeeze or press it gives is "
+                               "simulated)")
+                continue
             if reason == AGENTS and INCIDENTAL.match(lowered, match.end()):
                 omitted.append(f"{match.group(0)} (only the launch or push it gives is "
                                "simulated)")
@@ -113,7 +131,8 @@ def screen(text: str, has_action: bool, candles: bool = False,
                 f"refused: the prompt needs {reason}, which the engine cannot simulate "
                 f"('{match.group(0)}'); it simulates rigid bodies, breakage, poured liquids "
                 "in containers, buoyancy and gravity changes, candles in a breath or a wind, a "
-                "flag in the wind and a tablecloth pulled from under dishes")
+                "flag in the wind, a tablecloth pulled from under dishes, and a rubber duck, "
+                "sponge, jelly or foam squeezed or pressed")
     return list(dict.fromkeys(omitted))
 
 

@@ -3,7 +3,16 @@ from __future__ import annotations
 
 from bridge.assets.registry import ASSETS
 from bridge.errors import UserError
-from planner.offline import aiming, candles, fabric, hinged, pouring, swinging, vehicles
+from planner.offline import (
+    aiming,
+    candles,
+    fabric,
+    hinged,
+    pouring,
+    squeezing,
+    swinging,
+    vehicles,
+)
 from planner.offline import arrangements as ar
 from planner.offline import motion as mo
 from planner.offline.layout import SPHERES, Plan
@@ -38,6 +47,8 @@ def fill(plan: Plan, intent: Intent) -> str:
         return "candles"
     if fabric.wanted(intent):
         return fabric.build(plan, intent)
+    if squeezing.wanted(intent):
+        return squeezing.build(plan, intent)
     if "domino" in kinds:
         ar.dominoes(plan, intent, next(m for m in actors if m.asset == "domino"))
         return "dominoes"

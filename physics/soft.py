@@ -1,0 +1,95 @@
+"""Soft bodies in the step loop: the hands that squeeze and press them, and their recording.
+They live in the cloth's MuJoCo world (see physics.cloth), which steps them and passes their
+contact forces on to PyBullet's bodies; their palms are described in physics.soft_model."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bridge.schema import Scene
+from bridge.soft import PALM_THICKNESS
+from bridge.soft_schema import Press, Squeeze
+from physics.cloth_model import FLEX_RADIUS
+from physics.soft_model import Palm, Solid, palms_of, solids_of
+from physics.world import World
+
+PALM_GAP = 0.001  # m between a palm and the body when it is brought up to it
+
+
+@dataclass
+class Hand:
+    """A palm pushed with a force until `ends`."""
+
+    palm: Palm
+    force: np.ndarray  # N, world frame
+    ends: float
+
+
+class SoftBodies:
+    """The scene's soft bodies and hands, inside the cloth world's model and data."""
+
+    def __init__(self, model, data, scene: Scene, first_flex: int):
+        self.data = data
+        self.solids = solids_of(model, data, scene.soft, first_flex)
+        self.palms = palms_of(model, scene)
+        self.hands: list[Hand] = []
+        self.frames: dict[str, list[np.ndarray]] = {s.soft.name: [] for s in self.solids}
+        self.palm_frames: dict[str, list[np.ndarray]] = {str(k): [] for k in self.palms}
+
+    def squeeze(self, world: World, squeeze: Squeeze, step: int, event: int) -> None:
+        """Bring two palms to the body's ends along the axis and push them together."""
+        axis = np.asarray(squeeze.axis, float) / np.linalg.norm(squeeze.axis)
+        ends = step * world.dt + squeeze.duration
+        for palm, sign in zip(self.palms[event], (1.0, -1.0)):
+            self._bring(palm, squeeze.soft, -sign * axis)  # the first palm on the +axis end
+            self.hands.append(Hand(palm, -sign * squeeze.force * axis, ends))
+
+    def press(self, world: World, press: Press, step: int, event: int) -> None:
+        """Bring a palm to the side of the body the force comes from and push it."""
+        force = np.asarray(press.force, float)
+        palm = self.palms[event][0]
+        self._bring(palm, press.soft, force / np.linalg.norm(force))
+        self.hands.append(Hand(palm, force, step * world.dt + press.duration))
+
+    def _bring(self, palm: Palm, name: str, toward: np.ndarray) -> None:
+        """Put the palm against the body, on the side it will push `toward` from."""
+        points = self.positions(next(s for s in self.solids if s.soft.name == name))
+        centre = points.mean(axis=0)
+        reach = -float(((points - centre) @ toward).min())
+        target = centre - (reach + FLEX_RADIUS + PALM_THICKNESS / 2 + PALM_GAP) * toward
+        self._place(palm, target - self.data.xpos[palm.body] + self.data.qpos[
+            palm.qpos:palm.qpos + 3])
+
+    def _place(self, palm: Palm, offset: np.ndarray) -> None:
+        self.data.qpos[palm.qpos:palm.qpos + 3] = offset
+        self.data.qvel[palm.dof:palm.dof + 3] = 0.0
+
+    def positions(self, solid: Solid) -> np.ndarray:
+        """[N, 3] the body's nodes now."""
+        return self.data.flexvert_xpos[solid.flex_vertices]
+
+    def apply(self, t: float) -> None:
+        """Push each hand still holding; park the ones that let go."""
+        for hand in self.hands:
+            if t >= hand.ends:
+                self._place(hand.palm, np.zeros(3))
+                self.data.xfrc_applied[hand.palm.body, :3] = 0.0
+        self.hands = [hand for hand in self.hands if t < hand.ends]
+        for hand in self.hands:
+            self.data.xfrc_applied[hand.palm.body, :3] = hand.force
+
+    def record(self) -> None:
+        for solid in self.solids:
+            self.frames[solid.soft.name].append(self.positions(solid).copy())
+        holding = {hand.palm.body for hand in self.hands}
+        for event, palms in self.palms.items():
+            self.palm_frames[str(event)].append(np.array(
+                [self.data.xpos[p.body] if p.body in holding else np.full(3, np.nan)
+                 for p in palms]))
+
+    def recorded(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """The soft bodies' nodes [F, N, 3], and per squeeze or press event (its index) where
+        its palms' centres are [F, K, 3] (NaN while they are not pressing)."""
+        return ({name: np.stack(frames) for name, frames in self.frames.items()},
+                {event: np.stack(frames) for event, frames in self.palm_frames.items()})
