@@ -163,8 +163,8 @@ class SpringsBack(_Check):
     springs_back: Name = Field(description="a soft body's name: deformed (squeezed, pressed), "
                                "it is back to its rest shape at the end")
     within: Annotated[float, Field(gt=0, le=0.5)] = Field(
-        0.02, description="how far from its rest shape it may be at the end, and must have "
-        "been at some time, as a fraction of its size")
+        0.02, description="as a fraction of its size: it must be deformed by more than this "
+        "at some time, and be back within it of its shape before at the end")
 
 
 class KeepsVolume(_Check):

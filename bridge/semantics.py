@@ -37,7 +37,7 @@ from bridge.schema import (
     check_kind,
     check_subject,
 )
-from bridge.soft import soft_mesh
+from bridge.soft import mesh_problem, soft_mesh
 from bridge.soft_schema import MAX_SOFT_NODES
 from bridge.suggest import unknown_name
 
@@ -173,6 +173,9 @@ class _Checker:
         for i, soft in enumerate(self.scene.soft):
             self.name_free(("soft", i), soft.name, taken, "body, liquid, flame, cloth or soft "
                            "body")
+            problem = mesh_problem(soft)
+            if problem:
+                self.add(("soft", i, "resolution"), problem)
         total = sum(len(soft_mesh(soft).nodes) for soft in self.scene.soft)
         if total > MAX_SOFT_NODES:
             self.add(("soft",), f"{total} soft-body nodes in all; the limit is "

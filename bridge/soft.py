@@ -27,6 +27,9 @@ _KUHN = np.array([[(0, 0, 0), (1, 0, 0), (1, 1, 0), (1, 1, 1)],
                   [(0, 0, 0), (0, 1, 0), (0, 1, 1), (1, 1, 1)],
                   [(0, 0, 0), (0, 0, 1), (1, 0, 1), (1, 1, 1)],
                   [(0, 0, 0), (0, 0, 1), (0, 1, 1), (1, 1, 1)]])
+# the least share of `size` its mesh must span along each of its axes (the duck's beak and
+# tail are finer than its mesh; its skin has them)
+FILLED = {"ball": 0.9, "box": 0.99, "cylinder": 0.9, "duck": 0.75}
 SLIVER = 0.01  # a tetrahedron flatter than this (volume over its longest edge cubed) is dropped
 
 
@@ -143,6 +146,19 @@ def _flatness(corners: np.ndarray) -> np.ndarray:
     return volume / np.max(edges, axis=0) ** 3
 
 
+def mesh_problem(soft: Soft) -> str | None:
+    """Why the body cannot be meshed at its resolution (too thin, or too coarse to fill its
+    size), with the fix; None when it can."""
+    mesh = soft_mesh(soft)
+    if len(mesh.tets) and _flatness(mesh.nodes[mesh.tets]).min() > SLIVER / 2:
+        filled = np.ptp(mesh.nodes @ quat_to_matrix(quat_from_euler_deg(soft.rotation)), axis=0)
+        if np.all(filled >= FILLED[soft.shape] * np.asarray(soft.size)):
+            return None
+    return (f"at resolution {soft.resolution} its mesh (nodes {soft.spacing * 1000:.0f} mm "
+            f"apart) cannot fill a {soft.shape} of size {list(soft.size)}: raise "
+            "`resolution`, or make its thinnest side thicker")
+
+
 def signed_volumes(nodes: np.ndarray, tets: np.ndarray) -> np.ndarray:
     """[T] each tetrahedron's volume, positive where it is not inverted."""
     a, b, c, d = (nodes[..., tets[:, k], :] for k in range(4))
@@ -182,7 +198,7 @@ def shape_error(nodes: np.ndarray, rest: np.ndarray) -> float:
     return float(np.linalg.norm(b - a @ turn.T, axis=1).max() / extent)
 
 
-PALM_THICKNESS = 0.008  # m
+PALM_THICKNESS = 0.02  # m: at 8 mm a squeezed sponge's corners poked through it
 # a palm's width over the body's: wider, so no node meets the palm's edge (a box's top
 # nodes under a palm edge to edge were pushed sideways and the palm went through: measured)
 PALM_SPAN = 1.5

@@ -21,7 +21,6 @@ MAX_SOFT_SIDE = 2.0  # m
 MIN_RESOLUTION, MAX_RESOLUTION = 3, 16  # nodes along the longest side
 DEFAULT_RESOLUTION = 7
 MIN_NODE_SPACING = 0.004  # m: more than the contact thickness of its surface
-SHAPES = ("ball", "box", "cylinder", "duck")
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,6 @@ SOFT_MATERIALS = {
     "jelly": SoftMaterial(5e3, 0.45, 1050.0, 5e-3, 0.3, (0.85, 0.12, 0.2)),
     "foam": SoftMaterial(1e4, 0.2, 30.0, 5e-3, 0.7, (0.9, 0.9, 0.85)),
 }
-INCOMPRESSIBLE = tuple(name for name, m in SOFT_MATERIALS.items() if m.poisson >= 0.4)
 SoftMaterialName = Literal["rubber", "sponge", "jelly", "foam"]
 Side = Annotated[float, Field(gt=0, le=MAX_SOFT_SIDE)]
 

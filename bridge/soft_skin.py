@@ -1,6 +1,6 @@
 """A soft body's skin: a smooth surface finer than its tetrahedral mesh, carried by it. Each
-skin vertex sits in one tetrahedron (the nearest, outside the mesh) at fixed barycentric
-weights, so the skin bends as the nodes move; the renderer draws it, and outside tools can
+skin vertex sits in one tetrahedron (outside the mesh, the one it is least outside of among
+the nearest) at fixed barycentric weights, so the skin bends as the nodes move; the renderer draws it, and outside tools can
 rebuild it from trajectory.npz's soft/<name> with `skinned`."""
 from __future__ import annotations
 

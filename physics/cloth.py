@@ -14,7 +14,6 @@ plate's Cn 1.2; Ct 0.02, skin friction).
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +34,7 @@ from physics.cloth_model import (
     cloth_friction,
     flex_friction,
     model_xml,
+    quiet_mujoco,
     shadows_of,
     sheets_of,
 )
@@ -48,7 +48,6 @@ from physics.world import World
 # (thrown off, or left where it should have been carried: measured)
 CLOTH_DT = 1 / 120
 NORMAL_DRAG, SKIN_DRAG = 1.2, 0.02
-_LOG = logging.getLogger("simshot.cloth")
 # m: a static body this near below a body holds it up through the cloth between them
 RESTING_GAP = 2 * FLEX_RADIUS + 0.001
 SEAT_LIFT = 2 * FLEX_RADIUS - 0.001  # m: such a body's shadow sits on the cloth, not in it
@@ -73,8 +72,7 @@ class Deformables:
         import mujoco
 
         self.mujoco = mujoco
-        # MuJoCo's default writes its warnings to MUJOCO_LOG.TXT in the working folder
-        mujoco.set_mju_user_warning(_LOG.warning)
+        quiet_mujoco()
         # soft bodies step with PyBullet too: at 1/120 s their solve did not converge (measured)
         coupled = bool(scene.soft) or any(not live.static for live in world.bodies.values())
         self.every = 1 if coupled else max(1, round(CLOTH_DT / world.dt))

@@ -9,6 +9,7 @@ integrator for its elasticity to act (measured; see the README's engine comparis
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,6 +62,17 @@ class Shadow:
     body: int  # MuJoCo body id
     qpos: int  # free joint's qpos address
     dof: int  # free joint's dof address
+
+
+def quiet_mujoco() -> None:
+    """Send MuJoCo's warnings to the `simshot.cloth` logger at info level: by default it
+    prints them and writes them to MUJOCO_LOG.TXT in the working folder, and the one a
+    squeeze raises (its implicit solve converging slowly for a step) alarms more than it
+    tells: the checks judge the outcome."""
+    import mujoco
+
+    log = logging.getLogger("simshot.cloth")
+    mujoco.set_mju_user_warning(lambda message: log.info("MuJoCo: %s", message))
 
 
 def model_xml(world: World, cloths: list[Cloth], solids: list[str], fabric: float, dt: float,
@@ -201,11 +213,14 @@ def _geom_xml(name: str, part: CollisionPart, to_com: tuple, assets: list[str],
 
 
 def flex_friction(cloths: list[Cloth], softs: list[Soft]) -> float:
-    """The friction every flex meets the shadows with: the highest of the fabrics' and soft
-    materials'. PyBullet multiplies two surfaces' friction; MuJoCo takes the larger, or the
-    values of the geom of higher priority: the shadows take priority, with this times their
-    own (and the cloth's contact stiffness)."""
-    return max([c.fabric.friction for c in cloths] + [s.mechanics.friction for s in softs])
+    """The friction every flex meets the shadows with: the highest of the fabrics', or where
+    there is no cloth of the soft materials' (a soft body beside cloth takes the cloth's).
+    PyBullet multiplies two surfaces' friction; MuJoCo takes the larger, or the values of the
+    geom of higher priority: the shadows take priority, with this times their own (and the
+    cloth's contact stiffness)."""
+    if cloths:
+        return max(c.fabric.friction for c in cloths)
+    return max(s.mechanics.friction for s in softs)
 
 
 def cloth_friction(world: World, name: str, fabric: float) -> float:

@@ -30,6 +30,7 @@ from physics.contacts import ContactRecorder, Episode
 from physics.dents import Dents
 from physics.events import EventScheduler
 from physics.flames import Flames
+from physics.flex_overlaps import flex_overlaps
 from physics.fracture import Fractures
 from physics.liquids import particle_count, start_positions
 from physics.recorder import StepRecorder, record_every
@@ -319,6 +320,8 @@ def _refuse_overlaps(world: World, scene: Scene) -> None:
                    f"apart (e.g. raise it by {depth:.3f} m) or set "
                    "world.allow_interpenetration: true")
         items.append((paths[which], message))
+    if scene.cloth or scene.soft:
+        items += flex_overlaps(world, scene)
     if items:
         raise SceneError(items)
 

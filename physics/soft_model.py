@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bridge.schema import Scene
-from bridge.soft import PALM_THICKNESS, SoftMesh, palm_shapes, soft_mesh, volume
+from bridge.soft import PALM_THICKNESS, palm_shapes, soft_mesh, volume
 from bridge.soft_schema import Soft
 from bridge.transforms import quat_from_two_vectors
 from physics.cloth_model import (
@@ -31,7 +31,9 @@ from physics.cloth_model import (
 )
 
 PALM_MASS = 0.3  # kg: about a hand's; gravity does not act on it
-PALM_DAMPING = 60.0  # N s/m on each slide: a hand closes at F / 60 m/s at most, slow enough not to pass through what it squeezes (a 0.05 kg palm with no damping went through a sponge: measured)
+# N s/m on each slide: a hand closes at F / 60 m/s at most, slow enough not to pass through
+# what it squeezes (a 50 g palm with no damping went through a sponge: measured)
+PALM_DAMPING = 60.0
 PALM_FRICTION = 1.0  # skin holds what it squeezes (MuJoCo takes the larger of two frictions)
 
 
@@ -40,7 +42,6 @@ class Solid:
     """One soft body in the MuJoCo world."""
 
     soft: Soft
-    mesh: SoftMesh
     flex_vertices: np.ndarray  # [N] MuJoCo flex vertex of each of our nodes
 
 
@@ -48,7 +49,6 @@ class Solid:
 class Palm:
     """One hand's palm in the MuJoCo world."""
 
-    event: int  # the event it belongs to
     body: int
     qpos: int  # first of its three slides' addresses (x, y, z, world frame)
     dof: int
@@ -102,7 +102,7 @@ def solids_of(model, data, softs: list[Soft], first_flex: int) -> list[Solid]:
         start, count = model.flex_vertadr[index], model.flex_vertnum[index]
         mesh = soft_mesh(soft)
         order = match_vertices(mesh.nodes, data.flexvert_xpos[start:start + count]) + start
-        found.append(Solid(soft, mesh, order))
+        found.append(Solid(soft, order))
     return found
 
 
@@ -116,5 +116,5 @@ def palms_of(model, scene: Scene) -> dict[int, list[Palm]]:
             body = mujoco.mj_name2id(model, mujoco.mjtObj.mjOBJ_BODY, palm_name(index, k))
             joint = model.body_jntadr[body]
             found.setdefault(index, []).append(
-                Palm(index, body, int(model.jnt_qposadr[joint]), int(model.jnt_dofadr[joint])))
+                Palm(body, int(model.jnt_qposadr[joint]), int(model.jnt_dofadr[joint])))
     return found

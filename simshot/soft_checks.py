@@ -16,7 +16,7 @@ def springs_back(outcome, check, name: str) -> tuple[bool, str]:
     nodes, rest = _nodes(outcome, name)
     if nodes is None:
         return False, f"{name} is not in the trajectory"
-    before = nodes[_settled(nodes, outcome.trajectory.times, rest)]
+    before = nodes[_before(outcome, name, nodes, rest)]
     errors = np.array([shape_error(frame, before) for frame in nodes])
     most, last = float(errors.max()), float(errors[-1])
     if most <= check.within:
@@ -27,9 +27,21 @@ def springs_back(outcome, check, name: str) -> tuple[bool, str]:
     return last <= check.within, detail
 
 
+def _before(outcome, name: str, nodes: np.ndarray, rest: np.ndarray) -> int:
+    """The frame of the shape it springs back to: the last before the first squeeze or press
+    on it; for a body deformed by other bodies, the last still frame before its worst."""
+    times = outcome.trajectory.times
+    starts = [event.at + event.delay for event in outcome.scene.events
+              if event.action in ("squeeze", "press") and event.value.soft == name
+              and event.at is not None]
+    if starts:
+        return max(0, outcome.trajectory.frame_of(min(starts)) - 1)
+    return _settled(nodes, times, rest)
+
+
 def _settled(nodes: np.ndarray, times: np.ndarray, rest: np.ndarray) -> int:
     """The last frame before it is most deformed at which the body is still and less than
-    half as deformed (from its mesh at rest) as it will be; else 0."""
+    half as deformed (from its mesh at rest) as it will be; else the first."""
     errors = np.array([shape_error(frame, rest) for frame in nodes])
     worst = int(np.argmax(errors))
     speed = np.linalg.norm(np.diff(nodes, axis=0), axis=2).max(axis=1) / np.diff(times)

@@ -1,5 +1,6 @@
-"""The planner's cloth: a flag in the wind and the tablecloth pulled from under the dishes,
-planned, simulated and checked; other cloth is still refused."""
+"""The planner's cloth: a flag in the wind, a curtain in a breeze, a cloth dropped over a body
+and the tablecloth pulled from under the dishes, planned, simulated and checked; other cloth
+is still refused."""
 from __future__ import annotations
 
 import pytest
@@ -38,8 +39,28 @@ def test_a_tablecloth_pulled_fast_leaves_the_dishes_and_slowly_takes_them(prompt
         assert claim.fate == "dropped" and "pull" in claim.detail
 
 
+@pytest.mark.parametrize("prompt, support", [
+    ("A towel falls onto a table and drapes over it", "table"),
+    ("A blanket is thrown over a box", "box"),
+])
+def test_a_cloth_dropped_over_a_body_drapes_over_it(prompt, support):
+    _, scene, results = planned(prompt)
+    (cloth,) = scene.cloth
+    assert cloth.pinned == "none" and cloth.at[2] > scene.bodies[0].position[2]
+    assert [(r["check"], r["passed"]) for r in results] == [("drapes_over", True)], results
+    assert [b.asset for b in scene.bodies] == [support]
+
+
+def test_a_curtain_billows_in_a_breeze_hung_from_its_rail():
+    _, scene, results = planned("A curtain blows in the breeze")
+    (curtain,) = scene.cloth
+    assert curtain.pinned == "top" and scene.wind[0].velocity[1] == 1.0  # indoor air
+    assert [(r["check"], r["passed"]) for r in results] == [("flutters", True)], results
+    assert scene.world.environment == "living_room"
+
+
 @pytest.mark.parametrize("prompt", ["A towel falls onto the floor",
-                                    "A man pulls a rope", "A curtain blows in the wind",
+                                    "A man pulls a rope", "A curtain catches fire",
                                     "A flag falls off a table"])
 def test_other_cloth_is_still_refused(prompt):
     with pytest.raises(RefusedError):

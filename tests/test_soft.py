@@ -143,6 +143,9 @@ def test_bad_soft_scripts_name_the_field_and_the_fix():
         make_scene(bodies=[TABLE], soft=[DUCK], events=[
             {"at": 0.1, "squeeze": {"soft": "duck", "force": 5, "axis": [0, 0, 0],
                                     "duration": 0.5}}])
+    flat = {**DUCK, "name": "disc", "shape": "ball", "size": [0.3, 0.3, 0.02], "at": [0, 0, 1]}
+    assert "make its thinnest side thicker" in dict(check_semantics(make_scene(
+        bodies=[TABLE], soft=[flat])))[("soft", 0, "resolution")]  # no cell inside it
     many = [{**DUCK, "name": f"d{k}", "at": [k, 0, 1], "resolution": 16} for k in range(8)]
     assert "the limit is 4000" in dict(check_semantics(make_scene(soft=many,
                                                                   bodies=[TABLE])))[("soft",)]
@@ -165,3 +168,18 @@ def test_a_shot_draws_the_duck_as_a_soft_instance(tmp_path):
     assert duck["kind"] == "soft"
     ids = read_segmentation(tmp_path / "shot" / "segmentation" / "segmentation_00000.png")
     assert (ids == duck["id"]).mean() > 0.05  # it fills part of the frame
+
+
+def test_cloth_or_a_soft_body_started_inside_a_body_is_refused_at_its_field():
+    from bridge.errors import SceneError
+    from physics.simulate import check_overlaps
+
+    sunk = {**DUCK, "at": [0, 0, TOP + 0.03]}  # 1.6 cm into the table top
+    cloth = {"name": "sheet", "size": [0.5, 0.5], "at": [0, 0.3, TOP - 0.01],
+             "resolution": [6, 6]}
+    with pytest.raises(SceneError) as refused:
+        check_overlaps(make_scene(bodies=[TABLE], soft=[sunk], cloth=[cloth]), None)
+    found = dict(refused.value.items)
+    assert "'duck' overlaps 'table'" in found[("soft", 0, "at")]
+    assert "'sheet' overlaps 'table'" in found[("cloth", 0, "at")]
+    check_overlaps(make_scene(bodies=[TABLE], soft=[DUCK]), None)  # resting on it is fine

@@ -105,6 +105,8 @@ def _place(plan: Plan, intent: Intent) -> tuple[str, str]:
         place, why = "living_room", "candles, so a living room"
     elif any(item.data["name"] == "flag" for item in plan.cloth):
         place, why = "none", "a flag in the wind, under the open sky"
+    elif any(item.data["name"] == "curtain" for item in plan.cloth):
+        place, why = "living_room", "a curtain, so a living room"
     elif "table" in assets and assets & lx.TABLEWARE:
         place, why = "kitchen", "a table set with tableware"
     else:

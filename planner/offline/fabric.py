@@ -1,4 +1,5 @@
-"""Cloth: a flag in the wind on its pole, and the tablecloth pulled from under the dishes.
+"""Cloth: a flag in the wind on its pole, a curtain in a breeze, a towel (a sheet, a blanket)
+dropped over a table, a box or a ball, and the tablecloth pulled from under the dishes.
 
 The tablecloth is pulled by its edge at the speed the prompt implies: snatched (5 m/s, the
 trick: the dishes stay) unless it says slowly (0.3 m/s: the cloth carries them off). The
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from planner.offline.layout import Item, Plan
+from planner.offline.layout import Item, Plan, extent
 from planner.offline.lexicon import TABLEWARE
 from planner.offline.parse import Intent
 from planner.offline.refuse import AIR_WORDS, PULL_WORDS
@@ -23,6 +24,19 @@ DISHES_FALL = re.compile(r"\b(fall\w*|fell|crash\w*|dragg?\w*|slid\w* off|tumbl\
                          r"come off|off the table)\b")
 DISHES_STAY = re.compile(r"\b(stay\w*|remain\w*|left (standing|behind|in place)|"
                          r"(do|does|did)(n't| not) (move|fall|budge))\b")
+CURTAIN = re.compile(r"\b(curtains?|drapes)\b")
+DRAPED = re.compile(r"\b(towels?|blankets?|(?:bed ?)?sheets?|cloths?|napkins?|scarf|scarves|"
+                    r"silk|fabric|tablecloths?)\b")
+DROPPED = re.compile(r"\b(drap\w*|fall\w*|fell|drop\w*|thrown|throw\w*|toss\w*|lands?|"
+                     r"landing|settl\w*|over)\b")
+# what a dropped cloth can drape over: static, on the ground, with known sizes
+SUPPORTS = ("table", "box", "crate", "block", "ball", "beach_ball", "basketball",
+            "soccer_ball")
+DRAPE_FABRICS = {"blanket": "denim", "silk": "silk", "scarf": "silk", "scarves": "silk"}
+DRAPE_OVERHANG = 0.3  # m of cloth beyond the support on every side
+# m/s through a window: indoor air moves at about 1 m/s; at 4 a cotton curtain streams out
+# flat (its drag is eight times its weight)
+CURTAIN_BREEZE, CURTAIN_WIND = 1.0, 2.5
 FLAG_WINDS = {  # word -> wind speed, m/s (Beaufort)
     "breeze": 3.0, "gentle breeze": 4.0, "light breeze": 2.5, "wind": 8.0, "windy": 8.0,
     "gust": 10.0, "gusts": 10.0, "strong wind": 12.0, "gale": 17.0}
@@ -41,20 +55,28 @@ SCENERY = {"table", "pole"}
 
 
 def wanted(intent: Intent) -> str | None:
-    """'flag' or 'tablecloth' when cloth is the prompt's subject, else None."""
+    """'flag', 'curtain', 'drape' or 'tablecloth' when cloth is the prompt's subject, else
+    None."""
     text = intent.text.lower()
     others = {m.asset for m in intent.mentions} - SCENERY
     if TABLECLOTH.search(text) and PULL.search(text) and others <= TABLEWARE:
         return "tablecloth"
     if FLAG.search(text) and FLAG_AIR.search(text) and not others:
         return "flag"
+    if CURTAIN.search(text) and FLAG_AIR.search(text) and not others:
+        return "curtain"
+    supports = {m.asset for m in intent.mentions}
+    if DRAPED.search(text) and DROPPED.search(text) and not PULL.search(text) \
+            and supports and supports <= set(SUPPORTS) and len(intent.mentions) == 1:
+        return "drape"
     return None
 
 
 def build(plan: Plan, intent: Intent) -> str:
     """Build the cloth scene the prompt asks for; its scenario's name."""
     kind = wanted(intent)
-    (_tablecloth if kind == "tablecloth" else _flag)(plan, intent)
+    {"tablecloth": _tablecloth, "flag": _flag, "curtain": _curtain,
+     "drape": _drape}[kind](plan, intent)
     return kind
 
 
@@ -130,3 +152,51 @@ def _flag_wind(intent: Intent) -> float:
         return intent.speed
     found = [speed for word, speed in FLAG_WINDS.items() if intent.has(word)]
     return max(found) if found else FLAG_WINDS["wind"]
+
+
+def _curtain(plan: Plan, intent: Intent) -> None:
+    text = intent.text.lower()
+    plan.body("the curtain rail", name="rail", asset="box", static=True,
+              position=[0.0, -0.02, 2.2], params={"length": 1.4, "width": 0.03,
+                                                  "height": 0.03},
+              color=[0.3, 0.3, 0.32])
+    fabric = next((f for f in FLAG_FABRICS if re.search(rf"\b{f}\b", text)), "cotton")
+    plan.cloth.append(Item({"name": "curtain", "size": [1.2, 1.8], "at": [0.0, 0.0, 1.3],
+                            "rotation": [90.0, 0.0, 0.0], "pinned": "top", "material": fabric,
+                            "color": [0.62, 0.24, 0.28], "resolution": [24, 32]},
+                           f"a {fabric} curtain hung by its top edge from the rail"))
+    speed = intent.speed or (CURTAIN_WIND if intent.has("wind", "windy", "gust", "gusts",
+                                                         "strong") else CURTAIN_BREEZE)
+    plan.wind.append(Item({"velocity": [0.0, speed, 0.0], "gusts": 0.4, "gust_period": 1.5,
+                           "turbulence": 0.2},
+                          f"a breeze of {speed:g} m/s through an open window behind it"))
+    plan.check("it billows and sways in the breeze to the end", flutters="curtain")
+    plan.duration = 3.0
+    plan.ground = {"material": "wood"}
+    plan.camera = ({"position": [3.4, 1.2, 1.6], "look_at": [0.0, 0.3, 1.35]},
+                   "in the room, side on: the breeze blows it out across the view")
+
+
+def _drape(plan: Plan, intent: Intent) -> None:
+    text = intent.text.lower()
+    mention = intent.mentions[0]
+    asset = mention.asset
+    width, depth, height = extent(asset, {})
+    plan.body(f"the {mention.word} it falls over", name=asset, asset=asset, static=True,
+              position=[0.0, 0.0, 0.0])
+    word = DRAPED.search(text).group(0)
+    fabric = DRAPE_FABRICS.get(word, "cotton")
+    size = [round(min(width + 2 * DRAPE_OVERHANG, 3.0), 2),
+            round(min(depth + 2 * DRAPE_OVERHANG, 3.0), 2)]
+    plan.cloth.append(Item({"name": "cloth", "size": size, "at": [0.0, 0.0, round(height + 0.25,
+                                                                               3)],
+                            "material": fabric},
+                           f"a {fabric} {word} {size[0]:g} x {size[1]:g} m, dropped flat "
+                           "from 25 cm above it"))
+    plan.check(f"it lies on the {mention.word} and hangs down around it",
+               drapes_over="cloth", body=asset)
+    plan.duration = 2.5
+    plan.ground = {"material": "wood"}
+    plan.camera = ({"position": [width + 1.2, -(depth + 1.6), height + 0.9],
+                    "look_at": [0.0, 0.0, height * 0.7]},
+                   "above and to the side: the cloth settling over it")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from bridge.errors import RefusedError
+from planner.offline import squeezing
 
 # (pattern, what the engine cannot simulate); patterns match whole words in lowercase text.
 AGENTS = "humans and animals acting"
@@ -68,6 +69,8 @@ CANDLE_WIND = re.compile(r"\b(wind|winds|windy|breeze|breezes|gusts?|gusty|draug
 # In the cloth scenarios (planner/offline/fabric.py): the cloth, a flag's wind, and who pulls
 CLOTH_WORDS = re.compile(r"\b(table ?cloths?|cloths?|flags?|banners?|pennants?|fabric|silk|"
                          r"cotton|canvas)\b")
+HUNG_CLOTH = re.compile(r"\b(curtains?|towels?|blankets?|(bed ?)?sheets?|napkins?|scarf|"
+                        r"scarves|drap\w*)\b")
 AIR_WORDS = r"winds?|windy|breezes?|gusts?|gusty|gales?|blow\w*"
 PULL_WORDS = r"pull\w*|yank\w*|snatch\w*|whip\w*|jerk\w*|tug\w*|whisk\w*"
 CLOTH_AIR = re.compile(rf"\b({AIR_WORDS})\b")
@@ -75,11 +78,6 @@ PULLS = re.compile(rf"(?:'s)?\s+(?:\w+ly\s+)?(?:{PULL_WORDS})\b")
 
 # In the soft-body scenarios (planner/offline/squeezing.py): the thing, how it is deformed,
 # and who squeezes it
-SOFT_THINGS = re.compile(r"\b((rubber |toy |bath |squeaky )?ducks?|ducky|duckie|sponges?|"
-                         r"jelly|jellies|jello|gelatin\w*|foam( blocks?| cubes?| bricks?)?|"
-                         r"(stress|squeeze|squishy|rubber) balls?)\b")
-SOFT_ACTS = re.compile(r"\b(squeez\w*|squish\w*|squash\w*|crush\w*|press\w*|push\w* down|"
-                       r"poke\w*|prod\w*)\b")
 SQUEEZES = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?handles\b")
 HANDS = re.compile(r"hands?|fingers?")  # "squeezed by hand": the hand is the squeeze
 
@@ -104,7 +102,8 @@ def screen(text: str, has_action: bool, candles: bool = False,
     if cloth:
         lowered = _cloth_words(lowered, cloth)
     if soft:
-        lowered = SOFT_ACTS.sub("handles", SOFT_THINGS.sub("toy", lowered))
+        lowered = squeezing.PRESS.sub("handles", squeezing.SQUEEZE.sub(
+            "handles", squeezing.SOFT_WORDS.sub("toy", lowered)))
     omitted = []
     for pattern, reason in _COMPILED:
         for match in pattern.finditer(lowered):
@@ -131,8 +130,9 @@ def screen(text: str, has_action: bool, candles: bool = False,
                 f"refused: the prompt needs {reason}, which the engine cannot simulate "
                 f"('{match.group(0)}'); it simulates rigid bodies, breakage, poured liquids "
                 "in containers, buoyancy and gravity changes, candles in a breath or a wind, a "
-                "flag in the wind, a tablecloth pulled from under dishes, and a rubber duck, "
-                "sponge, jelly or foam squeezed or pressed")
+                "flag or a curtain in the wind, a cloth dropped over a table, a box or a ball, "
+                "a tablecloth pulled from under dishes, and a rubber duck, sponge, jelly or "
+                "foam squeezed or pressed")
     return list(dict.fromkeys(omitted))
 
 
@@ -153,10 +153,13 @@ def _candle_air(text: str) -> str:
 
 
 def _cloth_words(text: str, cloth: str) -> str:
-    """A tablecloth pulled from a table, or a flag and the wind on it, are simulated (a
-    MuJoCo sheet, an air field); other cloth, and air elsewhere, are not."""
+    """A tablecloth pulled from a table, a flag or a curtain and the wind on it, and a cloth
+    dropped over a body are simulated (a MuJoCo sheet, an air field); other cloth, and air
+    elsewhere, are not."""
     text = CLOTH_WORDS.sub("sheet", text)
-    return CLOTH_AIR.sub("airflow", text) if cloth == "flag" else text
+    if cloth in ("curtain", "drape"):
+        text = HUNG_CLOTH.sub("sheet", text)
+    return CLOTH_AIR.sub("airflow", text) if cloth in ("flag", "curtain") else text
 
 
 def candles_act(text: str) -> bool:

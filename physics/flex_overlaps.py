@@ -1,0 +1,50 @@
+"""Cloth and soft bodies that start inside a rigid body or the ground: found in the MuJoCo
+world they live in, before anything steps (MuJoCo would throw them out violently)."""
+from __future__ import annotations
+
+from bridge.schema import GROUND, Scene
+from physics.cloth_model import COUPLED_ITERATIONS, model_xml, quiet_mujoco
+from physics.soft_model import solid_xml
+from physics.world import World
+
+FLEX_OVERLAP_M = 0.005  # deeper than this at t = 0 is refused (cloth lies 2 mm into a pole)
+
+
+def flex_overlaps(world: World, scene: Scene) -> list[tuple[tuple, str]]:
+    """(script path, message) for each cloth or soft body deeper than FLEX_OVERLAP_M inside a
+    body or the ground at t = 0: its deepest overlap."""
+    import mujoco
+
+    quiet_mujoco()
+    xml = model_xml(world, scene.cloth, [solid_xml(soft) for soft in scene.soft], 1.0,
+                    world.dt, COUPLED_ITERATIONS)
+    model = mujoco.MjModel.from_xml_string(xml)
+    data = mujoco.MjData(model)
+    mujoco.mj_forward(model, data)
+    flexes = [("cloth", i, c.name) for i, c in enumerate(scene.cloth)] + [
+        ("soft", i, s.name) for i, s in enumerate(scene.soft)]
+    deepest: dict[int, tuple[float, str]] = {}
+    for i in range(data.ncon):
+        flex, geom = int(data.contact.flex[i].max()), int(data.contact.geom[i].max())
+        depth = -float(data.contact.dist[i])
+        if flex < 0 or geom < 0 or depth <= max(FLEX_OVERLAP_M, deepest.get(flex, (0, ""))[0]):
+            continue
+        deepest[flex] = (depth, _owner(model, geom))
+    items = []
+    for flex, (depth, other) in sorted(deepest.items()):
+        section, index, name = flexes[flex]
+        message = (f"'{name}' overlaps '{other}' by {depth * 1000:.1f} mm at t = 0; move it "
+                   f"apart (e.g. raise it by {depth:.3f} m) or set "
+                   "world.allow_interpenetration: true")
+        items.append(((section, index, "at"), message))
+    return items
+
+
+def _owner(model, geom: int) -> str:
+    """The script name of the body a shadow geom belongs to ('ground' for the ground's)."""
+    import mujoco
+
+    body = int(model.geom_bodyid[geom])
+    name = mujoco.mj_id2name(model, mujoco.mjtObj.mjOBJ_BODY, body) or ""
+    return name.split(":", 1)[1] if ":" in name else GROUND
+
