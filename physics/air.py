@@ -17,6 +17,7 @@ from bridge.schema import Scene
 from physics.world import World
 
 AIR_DENSITY = 1.2  # kg/m^3 at 20 C
+NORMAL_DRAG, SKIN_DRAG = 1.2, 0.02  # a surface's, per triangle (see `drag_forces`)
 BALL_DRAG, BLUFF_DRAG = 0.47, 1.0
 LIGHT_SHARE = 0.05  # of its weight the drag must reach for a body to feel the air
 MIN_REFERENCE_SPEED = 5.0  # m/s
@@ -75,3 +76,30 @@ class AirDrag:
 def _drag_coefficient(asset: str | None) -> float:
     spec = ASSETS.get(asset) if asset else None
     return BALL_DRAG if spec is not None and set(spec.params) == {"radius"} else BLUFF_DRAG
+
+
+def drag_forces(points: np.ndarray, velocity: np.ndarray, faces: np.ndarray, air: Air,
+                t: float, closed: bool = False) -> np.ndarray:
+    """[V, 3] the air's drag on a surface's vertices, each taking a third of its triangles':
+    1/2 rho A (Cn |u_n| u_n n + Ct |u_t| u_t), with u the air's velocity relative to the
+    triangle split into its normal and tangential parts (a flat plate's Cn 1.2; Ct 0.02,
+    skin friction). On a `closed` surface (its faces wound outward) only the faces the air
+    meets count, so a ball's drag coefficient comes to 0.6 (a sphere's measured: 0.47)."""
+    a, b, c = points[faces[:, 0]], points[faces[:, 1]], points[faces[:, 2]]
+    normal = np.cross(b - a, c - a) / 2
+    area = np.linalg.norm(normal, axis=1)
+    unit = normal / np.maximum(area, 1e-12)[:, None]
+    centre = (a + b + c) / 3
+    moving = velocity[faces].mean(axis=1)
+    relative = air.velocity(centre, t) - moving
+    across = np.sum(relative * unit, axis=1)
+    if closed:  # the leeward faces' share is in the windward ones' coefficient
+        area = np.where(across < 0, area, 0.0)
+    along = relative - across[:, None] * unit
+    force = 0.5 * AIR_DENSITY * area[:, None] * (
+        NORMAL_DRAG * np.abs(across)[:, None] * across[:, None] * unit
+        + SKIN_DRAG * np.linalg.norm(along, axis=1)[:, None] * along)
+    out = np.zeros_like(points)
+    for corner in range(3):
+        np.add.at(out, faces[:, corner], force / 3)
+    return out

@@ -8,9 +8,7 @@ then act on the PyBullet body, at every PyBullet step until the next cloth step:
 rides a slowly pulled tablecloth and stays when it is snatched. Vertices fastened to a moving
 body follow it, and do not pull back on it.
 
-Air drag on a sheet is per triangle: 1/2 rho A (Cn |u_n| u_n n + Ct |u_t| u_t), with u the
-air's velocity relative to the triangle split into its normal and tangential parts (a flat
-plate's Cn 1.2; Ct 0.02, skin friction).
+Air drag on a sheet is per triangle (`physics.air.drag_forces`).
 """
 from __future__ import annotations
 
@@ -23,7 +21,7 @@ from bridge.cloth import grid_faces, held_vertices
 from bridge.cloth_schema import Pull
 from bridge.schema import GROUND, Scene
 from bridge.transforms import quat_to_matrix
-from physics.air import AIR_DENSITY
+from physics.air import drag_forces
 from physics.bodies import part_key
 from physics.cloth_model import (
     COUPLED_ITERATIONS,
@@ -47,7 +45,6 @@ from physics.world import World
 # engines is explicit, and at 1/120 s a dish on a sliding tablecloth chattered on it
 # (thrown off, or left where it should have been carried: measured)
 CLOTH_DT = 1 / 120
-NORMAL_DRAG, SKIN_DRAG = 1.2, 0.02
 # m: a static body this near below a body holds it up through the cloth between them
 RESTING_GAP = 2 * FLEX_RADIUS + 0.001
 SEAT_LIFT = 2 * FLEX_RADIUS - 0.001  # m: such a body's shadow sits on the cloth, not in it
@@ -97,7 +94,7 @@ class Deformables:
         self.friction = {name: cloth_friction(world, name, fabric)
                          for name, live in world.bodies.items() if not live.static}
         self.frames: dict[str, list[np.ndarray]] = {s.cloth.name: [] for s in self.sheets}
-        self.softs = SoftBodies(self.model, self.data, scene, len(self.sheets))
+        self.softs = SoftBodies(self.model, self.data, scene, len(self.sheets), air)
 
     def pull(self, world: World, pull: Pull, step: int) -> None:
         """Start a pull: its edge or corner moves at its velocity for its duration."""
@@ -266,27 +263,6 @@ class Deformables:
         limit = self.friction[name] * load
         scale = min(1.0, limit / size) if size > 0 else 0.0
         return along * scale, (torque - (torque @ normal) * normal) * scale
-
-
-def drag_forces(points: np.ndarray, velocity: np.ndarray, faces: np.ndarray, air: Air,
-                t: float) -> np.ndarray:
-    """[V, 3] the air's drag on a sheet's vertices, each taking a third of its triangles'."""
-    a, b, c = points[faces[:, 0]], points[faces[:, 1]], points[faces[:, 2]]
-    normal = np.cross(b - a, c - a) / 2
-    area = np.linalg.norm(normal, axis=1)
-    unit = normal / np.maximum(area, 1e-12)[:, None]
-    centre = (a + b + c) / 3
-    moving = velocity[faces].mean(axis=1)
-    relative = air.velocity(centre, t) - moving
-    across = np.sum(relative * unit, axis=1)
-    along = relative - across[:, None] * unit
-    force = 0.5 * AIR_DENSITY * area[:, None] * (
-        NORMAL_DRAG * np.abs(across)[:, None] * across[:, None] * unit
-        + SKIN_DRAG * np.linalg.norm(along, axis=1)[:, None] * along)
-    out = np.zeros_like(points)
-    for corner in range(3):
-        np.add.at(out, faces[:, corner], force / 3)
-    return out
 
 
 def _fastening(world: World, sheet: Sheet) -> dict[str, tuple[np.ndarray, np.ndarray]]:

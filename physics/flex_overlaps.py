@@ -1,5 +1,7 @@
-"""Cloth and soft bodies that start inside a rigid body or the ground: found in the MuJoCo
-world they live in, before anything steps (MuJoCo would throw them out violently)."""
+"""Soft bodies that start inside a rigid body or the ground: found in the MuJoCo world they
+live in, before anything steps (MuJoCo pushes them out violently, or they fall through).
+Cloth may start through a body (a sheet hung beside a pole, through it): MuJoCo pushes its
+light vertices out, and it settles."""
 from __future__ import annotations
 
 from bridge.schema import GROUND, Scene
@@ -7,12 +9,12 @@ from physics.cloth_model import COUPLED_ITERATIONS, model_xml, quiet_mujoco
 from physics.soft_model import solid_xml
 from physics.world import World
 
-FLEX_OVERLAP_M = 0.005  # deeper than this at t = 0 is refused (cloth lies 2 mm into a pole)
+FLEX_OVERLAP_M = 0.005  # deeper than this at t = 0 is refused
 
 
 def flex_overlaps(world: World, scene: Scene) -> list[tuple[tuple, str]]:
-    """(script path, message) for each cloth or soft body deeper than FLEX_OVERLAP_M inside a
-    body or the ground at t = 0: its deepest overlap."""
+    """(script path, message) for each soft body deeper than FLEX_OVERLAP_M inside a body or
+    the ground at t = 0: its deepest overlap."""
     import mujoco
 
     quiet_mujoco()
@@ -21,13 +23,14 @@ def flex_overlaps(world: World, scene: Scene) -> list[tuple[tuple, str]]:
     model = mujoco.MjModel.from_xml_string(xml)
     data = mujoco.MjData(model)
     mujoco.mj_forward(model, data)
-    flexes = [("cloth", i, c.name) for i, c in enumerate(scene.cloth)] + [
-        ("soft", i, s.name) for i, s in enumerate(scene.soft)]
+    flexes = [None] * len(scene.cloth) + [("soft", i, s.name) for i, s in
+                                          enumerate(scene.soft)]
     deepest: dict[int, tuple[float, str]] = {}
     for i in range(data.ncon):
         flex, geom = int(data.contact.flex[i].max()), int(data.contact.geom[i].max())
         depth = -float(data.contact.dist[i])
-        if flex < 0 or geom < 0 or depth <= max(FLEX_OVERLAP_M, deepest.get(flex, (0, ""))[0]):
+        if flex < len(scene.cloth) or geom < 0 \
+                or depth <= max(FLEX_OVERLAP_M, deepest.get(flex, (0, ""))[0]):
             continue
         deepest[flex] = (depth, _owner(model, geom))
     items = []

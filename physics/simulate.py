@@ -320,7 +320,7 @@ def _refuse_overlaps(world: World, scene: Scene) -> None:
                    f"apart (e.g. raise it by {depth:.3f} m) or set "
                    "world.allow_interpenetration: true")
         items.append((paths[which], message))
-    if scene.cloth or scene.soft:
+    if scene.soft:
         items += flex_overlaps(world, scene)
     if items:
         raise SceneError(items)

@@ -1,15 +1,21 @@
-"""Soft bodies in the step loop: the hands that squeeze and press them, and their recording.
-They live in the cloth's MuJoCo world (see physics.cloth), which steps them and passes their
-contact forces on to PyBullet's bodies; their palms are described in physics.soft_model."""
+"""Soft bodies in the step loop: the hands that squeeze and press them, the air's drag on
+them, and their recording. They live in the cloth's MuJoCo world (see physics.cloth), which
+steps them and passes their contact forces on to PyBullet's bodies; their palms are
+described in physics.soft_model.
+
+The air drags on a soft body's surface, the faces it meets (`physics.air.drag_forces`); the
+sum acts on its control nodes evenly: it moves the body, and does not reshape it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
 
+from bridge.air import Air
 from bridge.schema import Scene
-from bridge.soft import PALM_THICKNESS
+from bridge.soft import PALM_THICKNESS, soft_mesh
 from bridge.soft_schema import Press, Squeeze
+from physics.air import drag_forces
 from physics.cloth_model import FLEX_RADIUS
 from physics.soft_model import Palm, Solid, palms_of, solids_of
 from physics.world import World
@@ -29,9 +35,11 @@ class Hand:
 class SoftBodies:
     """The scene's soft bodies and hands, inside the cloth world's model and data."""
 
-    def __init__(self, model, data, scene: Scene, first_flex: int):
-        self.data = data
+    def __init__(self, model, data, scene: Scene, first_flex: int, air: Air | None):
+        self.data, self.air, self.dt = data, air, float(model.opt.timestep)
         self.solids = solids_of(model, data, scene.soft, first_flex)
+        self.faces = [soft_mesh(solid.soft).faces for solid in self.solids]
+        self.previous = [self.positions(solid).copy() for solid in self.solids]
         self.palms = palms_of(model, scene)
         self.hands: list[Hand] = []
         self.frames: dict[str, list[np.ndarray]] = {s.soft.name: [] for s in self.solids}
@@ -70,7 +78,9 @@ class SoftBodies:
         return self.data.flexvert_xpos[solid.flex_vertices]
 
     def apply(self, t: float) -> None:
-        """Push each hand still holding; park the ones that let go."""
+        """Push each hand still holding, park the ones that let go, and blow."""
+        if self.air is not None:
+            self._blow(t)
         for hand in self.hands:
             if t >= hand.ends:
                 self._place(hand.palm, np.zeros(3))
@@ -78,6 +88,19 @@ class SoftBodies:
         self.hands = [hand for hand in self.hands if t < hand.ends]
         for hand in self.hands:
             self.data.xfrc_applied[hand.palm.body, :3] = hand.force
+
+    def _blow(self, t: float) -> None:
+        for k, (solid, faces) in enumerate(zip(self.solids, self.faces)):
+            points = self.positions(solid).copy()
+            velocity = (points - self.previous[k]) / self.dt
+            self.previous[k] = points
+            force = drag_forces(points, velocity, faces, self.air, t, closed=True).sum(axis=0)
+            # explicit drag must not reverse the body's motion relative to the air in a step
+            relative = self.air.velocity(points.mean(axis=0)[None], t)[0] - velocity.mean(axis=0)
+            size = float(np.linalg.norm(force))
+            limit = solid.mass * float(np.linalg.norm(relative)) / self.dt
+            force *= min(1.0, limit / size) if size > 0 else 0.0
+            self.data.xfrc_applied[solid.controls, :3] = force / len(solid.controls)
 
     def record(self) -> None:
         for solid in self.solids:

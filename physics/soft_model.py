@@ -43,6 +43,8 @@ class Solid:
 
     soft: Soft
     flex_vertices: np.ndarray  # [N] MuJoCo flex vertex of each of our nodes
+    controls: np.ndarray  # the MuJoCo bodies of the control nodes that carry them
+    mass: float  # kg
 
 
 @dataclass
@@ -102,7 +104,9 @@ def solids_of(model, data, softs: list[Soft], first_flex: int) -> list[Solid]:
         start, count = model.flex_vertadr[index], model.flex_vertnum[index]
         mesh = soft_mesh(soft)
         order = match_vertices(mesh.nodes, data.flexvert_xpos[start:start + count]) + start
-        found.append(Solid(soft, order))
+        first, nodes = model.flex_nodeadr[index], model.flex_nodenum[index]
+        controls = model.flex_nodebodyid[first:first + nodes]
+        found.append(Solid(soft, order, controls, float(model.body_mass[controls].sum())))
     return found
 
 
