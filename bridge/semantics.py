@@ -173,10 +173,11 @@ class _Checker:
         for i, soft in enumerate(self.scene.soft):
             self.name_free(("soft", i), soft.name, taken, "body, liquid, flame, cloth or soft "
                            "body")
-            problem = mesh_problem(soft)
+            problem = None if soft.shape == "mesh" else mesh_problem(soft)  # files: at run
             if problem:
                 self.add(("soft", i, "resolution"), problem)
-        total = sum(len(soft_mesh(soft).nodes) for soft in self.scene.soft)
+        total = sum(len(soft_mesh(soft).nodes) for soft in self.scene.soft
+                    if soft.shape != "mesh")
         if total > MAX_SOFT_NODES:
             self.add(("soft",), f"{total} soft-body nodes in all; the limit is "
                      f"{MAX_SOFT_NODES}: lower `resolution`")

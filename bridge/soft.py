@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -29,7 +30,7 @@ _KUHN = np.array([[(0, 0, 0), (1, 0, 0), (1, 1, 0), (1, 1, 1)],
                   [(0, 0, 0), (0, 0, 1), (0, 1, 1), (1, 1, 1)]])
 # the least share of `size` its mesh must span along each of its axes (the duck's beak and
 # tail are finer than its mesh; its skin has them)
-FILLED = {"ball": 0.9, "box": 0.99, "cylinder": 0.9, "duck": 0.75}
+FILLED = {"ball": 0.9, "box": 0.99, "cylinder": 0.9, "duck": 0.75, "mesh": 0.75}
 SLIVER = 0.01  # a tetrahedron flatter than this (volume over its longest edge cubed) is dropped
 
 
@@ -40,11 +41,29 @@ class SoftMesh:
     faces: np.ndarray  # [S, 3] the surface's triangles, counter-clockwise seen from outside
 
 
-def soft_mesh(soft: Soft) -> SoftMesh:
-    """The body's mesh at rest, placed in the world."""
-    local, tets, faces = _local_mesh(soft.shape, soft.size, soft.resolution)
+def soft_mesh(soft: Soft, scene_dir: Path | None = None) -> SoftMesh:
+    """The body's mesh at rest, placed in the world. A `mesh` shape's file resolves in
+    `scene_dir`, the script's folder."""
+    if soft.shape == "mesh":
+        local, tets, faces = _file_mesh(soft, scene_dir)
+    else:
+        local, tets, faces = _local_mesh(soft.shape, soft.size, soft.resolution)
     rotation = quat_to_matrix(quat_from_euler_deg(soft.rotation))
     return SoftMesh(local @ rotation.T + np.asarray(soft.at, float), tets, faces)
+
+
+def _file_mesh(soft: Soft, scene_dir: Path | None) -> tuple[np.ndarray, ...]:
+    from bridge.soft_surface import surface_key  # trimesh: only for mesh files
+
+    return _meshed_file(surface_key(soft, scene_dir), soft.resolution)
+
+
+@lru_cache(maxsize=16)
+def _meshed_file(key: tuple, resolution: int) -> tuple[np.ndarray, ...]:
+    from bridge.soft_surface import distance_to, fitted
+
+    half = np.asarray(key[-1], float) / 2
+    return _meshed(distance_to(fitted(*key)), half, 2 * half.max() / (resolution - 1), False)
 
 
 @lru_cache(maxsize=32)
@@ -52,8 +71,13 @@ def _local_mesh(shape: str, size: tuple[float, float, float], resolution: int
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     half = np.asarray(size, float) / 2
     spacing = 2 * half.max() / (resolution - 1)
-    distance = _shapes(half)[shape]
-    if shape == "box":  # a box's faces are flat and its edges sharp: its cells fit it exactly
+    return _meshed(_shapes(half).get(shape), half, spacing, shape == "box")
+
+
+def _meshed(distance, half: np.ndarray, spacing: float, box: bool
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nodes, tetrahedra and surface of the shape `distance` inside the box `half`."""
+    if box:  # a box's faces are flat and its edges sharp: its cells fit it exactly
         counts = np.maximum(1, np.rint(2 * half / spacing)).astype(int)
         points, tets = _cells([np.linspace(-h, h, n + 1) for h, n in zip(half, counts)],
                               np.ones(counts, bool))
@@ -146,10 +170,10 @@ def _flatness(corners: np.ndarray) -> np.ndarray:
     return volume / np.max(edges, axis=0) ** 3
 
 
-def mesh_problem(soft: Soft) -> str | None:
+def mesh_problem(soft: Soft, scene_dir: Path | None = None) -> str | None:
     """Why the body cannot be meshed at its resolution (too thin, or too coarse to fill its
     size), with the fix; None when it can."""
-    mesh = soft_mesh(soft)
+    mesh = soft_mesh(soft, scene_dir)
     if len(mesh.tets) and _flatness(mesh.nodes[mesh.tets]).min() > SLIVER / 2:
         filled = np.ptp(mesh.nodes @ quat_to_matrix(quat_from_euler_deg(soft.rotation)), axis=0)
         if np.all(filled >= FILLED[soft.shape] * np.asarray(soft.size)):

@@ -52,9 +52,13 @@ class Soft(StrictModel):
     """A soft solid: it squashes where it is pressed and springs back when let go."""
 
     name: Name
-    shape: Literal["ball", "box", "cylinder", "duck"] = Field(
+    shape: Literal["ball", "box", "cylinder", "duck", "mesh"] = Field(
         description="`ball` (an ellipsoid filling `size`), `box`, `cylinder` (its axis along "
-        "z) or `duck` (a bath toy facing +x)")
+        "z), `duck` (a bath toy facing +x), or `mesh` (the closed mesh file `mesh`, scaled "
+        "to fill `size`)")
+    mesh: str | None = Field(None, description="with shape `mesh`: an OBJ, GLB, STL or PLY "
+                             "file, relative to the script's folder; it must be closed "
+                             "(watertight)")
     size: tuple[Side, Side, Side] = Field(description="[length, width, height] in metres, "
                                           "along its own x, y and z")
     at: Vec3 = Field(description="the centre of its bounding box at t = 0, m")
@@ -68,6 +72,15 @@ class Soft(StrictModel):
         DEFAULT_RESOLUTION, description="nodes along its longest side (finer bulges "
         "better, costs more)")
     color: RGB | None = Field(None, description="default: the material's")
+
+    @model_validator(mode="after")
+    def _mesh_given(self) -> Soft:
+        if (self.shape == "mesh") != (self.mesh is not None):
+            raise PydanticCustomError(
+                "mesh", "give `mesh` (a file) with shape `mesh`, and only then" if self.mesh
+                is None else "`mesh` is only read with shape `mesh`: set `shape: mesh`, or "
+                "drop `mesh`")
+        return self
 
     @model_validator(mode="after")
     def _spaced(self) -> Soft:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import trimesh
@@ -13,6 +14,7 @@ from scipy.spatial import cKDTree
 
 from bridge.soft import DUCK_PARTS, soft_mesh
 from bridge.soft_schema import Soft
+from bridge.soft_surface import fitted, surface_key
 from bridge.transforms import quat_from_euler_deg, quat_to_matrix
 
 CANDIDATES = 12  # nearest tetrahedra tried for each skin vertex
@@ -30,12 +32,16 @@ class Skin:
     parts: np.ndarray  # [S] BODY, BEAK or EYE: what each vertex shows
 
 
-def skin(soft: Soft) -> Skin:
-    """The body's skin, embedded in its mesh at rest."""
-    local, parts = _local_skin(soft.shape, soft.size)
+def skin(soft: Soft, scene_dir: Path | None = None) -> Skin:
+    """The body's skin, embedded in its mesh at rest (a mesh file is its own skin)."""
+    if soft.shape == "mesh":
+        local = fitted(*surface_key(soft, scene_dir))
+        parts = np.full(len(local.vertices), BODY)
+    else:
+        local, parts = _local_skin(soft.shape, soft.size)
     rotation = quat_to_matrix(quat_from_euler_deg(soft.rotation))
     vertices = local.vertices @ rotation.T + np.asarray(soft.at, float)
-    mesh = soft_mesh(soft)
+    mesh = soft_mesh(soft, scene_dir)
     tets, weights = _embed(vertices, mesh.nodes, mesh.tets)
     return Skin(np.asarray(local.faces), tets, weights, parts)
 

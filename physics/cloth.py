@@ -74,7 +74,7 @@ class Deformables:
         coupled = bool(scene.soft) or any(not live.static for live in world.bodies.values())
         self.every = 1 if coupled else max(1, round(CLOTH_DT / world.dt))
         fabric = flex_friction(scene.cloth, scene.soft)
-        solids = [solid_xml(soft) for soft in scene.soft] + [palms_xml(scene)]
+        solids = [solid_xml(s, world.scene_dir) for s in scene.soft] + [palms_xml(scene)]
         xml = model_xml(world, scene.cloth, solids, fabric, self.every * world.dt,
                         COUPLED_ITERATIONS if coupled else SOLVER_ITERATIONS)
         self.model = mujoco.MjModel.from_xml_string(xml)
@@ -94,7 +94,8 @@ class Deformables:
         self.friction = {name: cloth_friction(world, name, fabric)
                          for name, live in world.bodies.items() if not live.static}
         self.frames: dict[str, list[np.ndarray]] = {s.cloth.name: [] for s in self.sheets}
-        self.softs = SoftBodies(self.model, self.data, scene, len(self.sheets), air)
+        self.softs = SoftBodies(self.model, self.data, scene, len(self.sheets), air,
+                                world.scene_dir)
 
     def pull(self, world: World, pull: Pull, step: int) -> None:
         """Start a pull: its edge or corner moves at its velocity for its duration."""

@@ -18,8 +18,8 @@ def flex_overlaps(world: World, scene: Scene) -> list[tuple[tuple, str]]:
     import mujoco
 
     quiet_mujoco()
-    xml = model_xml(world, scene.cloth, [solid_xml(soft) for soft in scene.soft], 1.0,
-                    world.dt, COUPLED_ITERATIONS)
+    xml = model_xml(world, scene.cloth, [solid_xml(s, world.scene_dir) for s in scene.soft],
+                    1.0, world.dt, COUPLED_ITERATIONS)
     model = mujoco.MjModel.from_xml_string(xml)
     data = mujoco.MjData(model)
     mujoco.mj_forward(model, data)

@@ -20,7 +20,7 @@ from bridge.errors import SceneError
 from bridge.ropes import segment_names
 from bridge.schema import Blow, Liquid, Scene, breakable_settings
 from bridge.shot import framed_events
-from bridge.soft import soft_mesh
+from bridge.soft import mesh_problem, soft_mesh
 from bridge.timing import TimeMap
 from bridge.trajectory import Trajectory, sample
 from physics.air import AirDrag, fastest_air
@@ -95,7 +95,8 @@ class _Loop:
         self.every = record_every(scene.physics.record_every, total, len(bodies)
                                   + _fragments(scene), sum(map(particle_count, scene.liquids))
                                   + sum(np.prod(c.counts) for c in scene.cloth)
-                                  + sum(len(soft_mesh(s).nodes) for s in scene.soft))
+                                  + sum(len(soft_mesh(s, world.scene_dir).nodes)
+                                        for s in scene.soft))
         self.last = self.every * -(-total // self.every)  # the first sample at or past the end
         self.check_every = max(1, round(CHECK_INTERVAL_S / world.dt))
         self.recorder = StepRecorder(world, bodies)
@@ -321,7 +322,10 @@ def _refuse_overlaps(world: World, scene: Scene) -> None:
                    "world.allow_interpenetration: true")
         items.append((paths[which], message))
     if scene.soft:
-        items += flex_overlaps(world, scene)
+        unmeshed = [(("soft", i, "resolution"), problem) for i, soft in enumerate(scene.soft)
+                    if soft.shape == "mesh"
+                    and (problem := mesh_problem(soft, world.scene_dir))]
+        items += unmeshed or flex_overlaps(world, scene)  # what cannot be meshed is not placed
     if items:
         raise SceneError(items)
 

@@ -8,6 +8,7 @@ sum acts on its control nodes evenly: it moves the body, and does not reshape it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -35,10 +36,11 @@ class Hand:
 class SoftBodies:
     """The scene's soft bodies and hands, inside the cloth world's model and data."""
 
-    def __init__(self, model, data, scene: Scene, first_flex: int, air: Air | None):
+    def __init__(self, model, data, scene: Scene, first_flex: int, air: Air | None,
+                 scene_dir: Path | None):
         self.data, self.air, self.dt = data, air, float(model.opt.timestep)
-        self.solids = solids_of(model, data, scene.soft, first_flex)
-        self.faces = [soft_mesh(solid.soft).faces for solid in self.solids]
+        self.solids = solids_of(model, data, scene.soft, first_flex, scene_dir)
+        self.faces = [soft_mesh(solid.soft, scene_dir).faces for solid in self.solids]
         self.previous = [self.positions(solid).copy() for solid in self.solids]
         self.palms = palms_of(model, scene)
         self.hands: list[Hand] = []

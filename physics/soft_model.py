@@ -14,6 +14,7 @@ over the palm as a hand's is.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -56,9 +57,9 @@ class Palm:
     dof: int
 
 
-def solid_xml(soft: Soft) -> str:
+def solid_xml(soft: Soft, scene_dir: Path | None) -> str:
     """A soft body's flexcomp: its nodes and tetrahedra, as the script's mesh has them."""
-    mesh = soft_mesh(soft)
+    mesh = soft_mesh(soft, scene_dir)
     mechanics = soft.mechanics
     points = " ".join(f"{v:.9g}" for v in mesh.nodes.ravel())
     elements = " ".join(str(k) for k in mesh.tets.ravel())
@@ -97,12 +98,13 @@ def palm_name(event: int, k: int) -> str:
     return f"palm:{event}:{k}"
 
 
-def solids_of(model, data, softs: list[Soft], first_flex: int) -> list[Solid]:
+def solids_of(model, data, softs: list[Soft], first_flex: int,
+              scene_dir: Path | None) -> list[Solid]:
     """Each soft body's node map into the compiled model (its flexes follow the cloth's)."""
     found = []
     for index, soft in enumerate(softs, start=first_flex):
         start, count = model.flex_vertadr[index], model.flex_vertnum[index]
-        mesh = soft_mesh(soft)
+        mesh = soft_mesh(soft, scene_dir)
         order = match_vertices(mesh.nodes, data.flexvert_xpos[start:start + count]) + start
         first, nodes = model.flex_nodeadr[index], model.flex_nodenum[index]
         controls = model.flex_nodebodyid[first:first + nodes]

@@ -104,7 +104,7 @@ def build_scene(scene: Scene, instances: list[Instance], scene_dir: Path | None,
             cloth[inst.name] = pscene.add(cloth_mesh(inst.cloth), name=inst.name)
             seg_colors[cloth[inst.name]] = encode_id(inst.id)
         elif inst.kind == "soft":
-            soft[inst.name] = soft_shape(inst.soft)
+            soft[inst.name] = soft_shape(inst.soft, scene_dir)
             seg_colors[pscene.add(soft[inst.name].mesh, name=inst.name)] = encode_id(inst.id)
         elif inst.kind == "liquid":
             node = liquids[inst.name] = pscene.add(liquid_mesh(inst.liquid), name=inst.name)

@@ -5,6 +5,7 @@ like the ground)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import trimesh
@@ -32,10 +33,10 @@ class SoftShape:
     tets: np.ndarray
 
 
-def soft_shape(soft: Soft) -> SoftShape:
+def soft_shape(soft: Soft, scene_dir: Path | None) -> SoftShape:
     """The body's skin as a mesh, at rest until `pose_soft` reshapes it."""
-    body = soft_mesh(soft)
-    carried = skin(soft)
+    body = soft_mesh(soft, scene_dir)
+    carried = skin(soft, scene_dir)
     vertices = skinned(carried, body.tets, body.nodes)
     palette = np.array([soft.mechanics.color, PART_COLORS[BEAK], PART_COLORS[EYE]])
     mesh = pyrender.Mesh([pyrender.Primitive(

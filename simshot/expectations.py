@@ -67,10 +67,12 @@ def framing(outcome: Outcome) -> dict[str, dict[str, float]] | None:
     return out
 
 
-def check_simulation(scene: Scene, result) -> list[dict]:
+def check_simulation(scene: Scene, result, scene_dir: Path | None = None) -> list[dict]:
     """The script's checks on a physics result (physics.simulate's SimResult), before any
-    render: on the recording at the physics rate, never on video frames."""
-    return check_all(Outcome(scene, result.recording, result.events, result.masses))
+    render: on the recording at the physics rate, never on video frames. Mesh files
+    resolve in `scene_dir`."""
+    return check_all(Outcome(scene, result.recording, result.events, result.masses,
+                             scene_dir=scene_dir))
 
 
 def check_all(outcome: Outcome) -> list[dict]:

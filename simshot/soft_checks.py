@@ -67,4 +67,4 @@ def _nodes(outcome, name: str) -> tuple[np.ndarray | None, np.ndarray]:
 
 
 def _mesh(outcome, name: str) -> SoftMesh:
-    return soft_mesh(next(s for s in outcome.scene.soft if s.name == name))
+    return soft_mesh(next(s for s in outcome.scene.soft if s.name == name), outcome.scene_dir)

@@ -197,3 +197,34 @@ def test_a_light_foam_ball_is_blown_along_by_the_wind_and_stays_in_still_air():
         moved[speed] = nodes[-1].mean(axis=0) - nodes[0].mean(axis=0)
     assert abs(moved[0.0][0]) < 0.01
     assert moved[10.0][0] > 0.3 and abs(moved[10.0][1]) < 0.1 * moved[10.0][0]  # downwind
+
+
+def test_a_closed_mesh_file_is_made_soft_and_an_open_one_is_refused(tmp_path):
+    import trimesh
+
+    from bridge.errors import UserError
+    from bridge.loader import load_scene
+
+    trimesh.creation.capsule(height=0.06, radius=0.03, count=[12, 12]).export(
+        tmp_path / "bean.stl")
+    trimesh.creation.box(extents=[1, 1, 1]).slice_plane([0, 0, 0.4], [0, 0, -1]).export(
+        tmp_path / "open.stl")  # its top cut off: no inside
+    text = ("name: bean\nduration: 1.2\nresolution: [64, 48]\n"
+            "bodies:\n  - {name: table, asset: table, position: [0, 0, 0], static: true}\n"
+            "soft:\n  - {name: bean, shape: mesh, mesh: MESH, size: [0.06, 0.06, 0.12], "
+            "at: [0, 0, 0.825]}\n"
+            "events:\n  - {at: 0.2, squeeze: {soft: bean, force: 8, axis: [1, 0, 0], "
+            "duration: 0.5}}\n"
+            "expect:\n  - {springs_back: bean}\n")
+    (tmp_path / "bean.yaml").write_text(text.replace("MESH", "bean.stl"))
+    loaded = load_scene(tmp_path / "bean.yaml")
+    result = simulate(loaded.scene, tmp_path)
+    nodes = result.recording.soft["bean"]
+    assert np.ptp(nodes[0], axis=0) == pytest.approx([0.06, 0.06, 0.12], rel=0.1)
+    (check,) = check_simulation(loaded.scene, result, scene_dir=tmp_path)
+    assert check["passed"], check
+    (tmp_path / "open.yaml").write_text(text.replace("MESH", "open.stl"))
+    with pytest.raises(UserError, match="not closed"):
+        simulate(load_scene(tmp_path / "open.yaml").scene, tmp_path)
+    with pytest.raises(ValidationError, match="give `mesh`"):
+        make_scene(bodies=[TABLE], soft=[{**DUCK, "shape": "mesh"}])

@@ -43,8 +43,7 @@ def cache_dir(kind: str) -> Path:
 
 def load_user_mesh(body: str, mesh: str, scene_dir: Path | None) -> Shape:
     """The body's mesh file, bottom-centred, with convex collision parts."""
-    path = resolve_mesh_path(body, mesh, scene_dir)
-    visual = _parse(body, mesh, path)
+    visual = load_mesh_file(f"bodies.{body}.mesh", mesh, scene_dir)
     lo, hi = visual.bounds
     visual.apply_translation([-(lo[0] + hi[0]) / 2, -(lo[1] + hi[1]) / 2, -lo[2]])
     if not visual.is_watertight:
@@ -53,30 +52,36 @@ def load_user_mesh(body: str, mesh: str, scene_dir: Path | None) -> Shape:
     return visual, _convex_parts(visual)
 
 
-def resolve_mesh_path(body: str, mesh: str, scene_dir: Path | None) -> Path:
+def load_mesh_file(field: str, mesh: str, scene_dir: Path | None) -> trimesh.Trimesh:
+    """The triangles of a mesh file the script names at `field` (e.g. 'bodies.cup.mesh')."""
+    return parse_mesh(field, mesh, resolve_mesh_path(field, mesh, scene_dir))
+
+
+def resolve_mesh_path(field: str, mesh: str, scene_dir: Path | None) -> Path:
     """The mesh's real path, refused unless it is a file inside the script's folder."""
     path, problem = checked_mesh_path(mesh, scene_dir)
     if problem:
         where = Location(str(scene_dir) if scene_dir else "")
-        raise UserError([Problem(where, f"bodies.{body}.mesh", problem)])
+        raise UserError([Problem(where, field, problem)])
     return path
 
 
-def _parse(body: str, mesh: str, path: Path) -> trimesh.Trimesh:
+def parse_mesh(field: str, mesh: str, path: Path) -> trimesh.Trimesh:
     try:
         loaded = trimesh.load(io.BytesIO(path.read_bytes()), file_type=path.suffix[1:].lower(),
                               resolver=FilePathResolver(str(path)), force="mesh")
     except Exception as exc:  # noqa: BLE001 - parsers raise anything; all mean a bad file
-        raise _bad_file(body, mesh, path, f"could not be parsed ({exc})") from None
+        raise bad_mesh(field, mesh, path, f"could not be parsed ({exc})") from None
     if not isinstance(loaded, trimesh.Trimesh) or len(loaded.faces) == 0:
-        raise _bad_file(body, mesh, path, "contains no triangles")
+        raise bad_mesh(field, mesh, path, "contains no triangles")
     if not np.isfinite(loaded.vertices).all():
-        raise _bad_file(body, mesh, path, "has non-finite vertex coordinates")
+        raise bad_mesh(field, mesh, path, "has non-finite vertex coordinates")
     return loaded
 
 
-def _bad_file(body: str, mesh: str, path: Path, problem: str) -> UserError:
-    return UserError([Problem(Location(str(path)), f"bodies.{body}.mesh",
+def bad_mesh(field: str, mesh: str, path: Path, problem: str) -> UserError:
+    """A mesh file refused: where, what is wrong, and to export it again."""
+    return UserError([Problem(Location(str(path)), field,
                               f"mesh '{mesh}' {problem}; export it again as OBJ, GLB, STL "
                               "or PLY")])
 
