@@ -78,3 +78,19 @@ def test_candles_as_scenery_are_not_bodies_and_other_actors_keep_their_scene():
 def test_fire_beyond_a_candle_flame_is_still_refused(prompt):
     with pytest.raises(RefusedError):
         plan_offline(prompt)
+
+
+@pytest.mark.parametrize("prompt, out", [("A gust of wind blows out a match", True),
+                                         ("A lit match burns in a draught", False)])
+def test_a_match_held_up_goes_out_in_a_gust_and_burns_on_in_a_draught(prompt, out):
+    _, scene, results = _planned(prompt)
+    (match,) = [b for b in scene.bodies if b.name == "match"]
+    (flame,) = scene.flames
+    assert flame.on == "match" and flame.size < 0.035 and match.static  # held in a hand
+    assert [(r["check"], r["passed"]) for r in results] == [
+        ("goes_out" if out else "stays_lit", True)], results
+
+
+def test_lighting_a_match_is_still_refused():
+    with pytest.raises(RefusedError):
+        plan_offline("A match is struck and set a paper on fire")

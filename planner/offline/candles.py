@@ -1,5 +1,5 @@
-"""Candles: lit candles on a table or a birthday cake, blown out by a breath, or in a
-draught or a wind that leans their flames or puts them out.
+"""Candles: lit candles on a table or a birthday cake (or a lit match held over the table),
+blown out by a breath, or in a draught or a wind that leans their flames or puts them out.
 
 The person blowing is not a body: their breath is a jet from where their mouth would be,
 aimed at each flame in turn as a person sweeps across a cake. Its speed at the mouth is
@@ -36,6 +36,10 @@ BIRTHDAY = {"radius": 0.004, "height": 0.06}  # m: a birthday candle
 RING_SHARE = 0.6  # candles stand on a ring this share of the cake's radius
 ROW_SPACING = 0.12  # m between candles standing on a table
 GUSTS, FLUTTER = 0.2, 0.15  # a planned wind's gusts and turbulence, shares of its mean
+MATCH = re.compile(r"\b(match(es)?|matchsticks?)\b")
+MATCH_STICK = {"length": 0.003, "width": 0.003, "height": 0.05}  # m: a wooden match
+MATCH_HELD, MATCH_FLAME = 0.95, 0.025  # m: its foot's height in the hand, its flame's
+CLOSEST, CLOSEST_MATCH = 0.45, 0.22  # m: the camera's least distance from the flames
 
 
 CANDLE_SCENE = {"candle", "birthday_cake", "table"}  # what the candle scenario builds
@@ -45,18 +49,38 @@ FLAME_CUES = re.compile(r"\b(lit|flames?|flicker\w*|burn\w*|blow\w*|blew|breath\
 
 
 def wanted(intent: Intent) -> bool:
-    """Candles are the prompt's subject, and nothing else in it acts (a ball knocking a
-    candle over is a ball's scene, planned as one)."""
+    """Candles (or a match) are the prompt's subject, and nothing else in it acts (a ball
+    knocking a candle over is a ball's scene, planned as one)."""
     assets = {m.asset for m in intent.mentions}
-    return "candle" in assets and assets <= CANDLE_SCENE and candles_act(intent.text) \
+    lit = "candle" in assets or MATCH.search(intent.text.lower()) is not None
+    return lit and assets <= CANDLE_SCENE and candles_act(intent.text) \
         and FLAME_CUES.search(intent.text.lower()) is not None
 
 
 def build(plan: Plan, intent: Intent) -> None:
-    """Candles on a table or a cake, their flames, and the air the prompt asks for."""
+    """Candles on a table or a cake (or a match), their flames, and the air the prompt asks
+    for."""
+    plan.body("the table", name="table", asset="table", static=True, position=[0, 0, 0])
+    if not any(m.asset == "candle" for m in intent.mentions):
+        spots, wick = _match(plan)
+    else:
+        spots, wick = _candles(plan, intent)
+    _air(plan, intent, spots, wick)
+
+
+def _match(plan: Plan) -> tuple[list[tuple[float, float]], float]:
+    """A lit match held upright over the table (the hand holding it is not simulated)."""
+    plan.body("a wooden match held upright over the table", name="match", asset="box",
+              static=True, position=[0.0, 0.0, MATCH_HELD],
+              params=dict(MATCH_STICK), color=[0.85, 0.7, 0.45])
+    plan.flames.append(Item({"name": "flame", "on": "match", "size": MATCH_FLAME},
+                            "burning at its head, smaller than a candle's"))
+    return [(0.0, 0.0)], MATCH_HELD + MATCH_STICK["height"]
+
+
+def _candles(plan: Plan, intent: Intent) -> tuple[list[tuple[float, float]], float]:
     cake = any(m.asset == "birthday_cake" for m in intent.mentions) or intent.has("cake")
     count = _count(intent, cake)
-    plan.body("the table", name="table", asset="table", static=True, position=[0, 0, 0])
     top = TABLE_TOP
     if cake:
         spec = ASSETS["birthday_cake"].params
@@ -76,6 +100,11 @@ def build(plan: Plan, intent: Intent) -> None:
                   position=[round(x, 4), round(y, 4), top],
                   **({"static": True, "color": [0.95, 0.55, 0.65]} if cake else {}))
         plan.flames.append(_flame(name, k, count))
+    return spots, wick
+
+
+def _air(plan: Plan, intent: Intent, spots: list[tuple[float, float]], wick: float) -> None:
+    """The breath or the wind the prompt asks for, and the checks on the flames."""
     text = intent.text.lower()
     wind = _wind_speed(intent)
     keep = KEEPS_LIT.search(text) is not None
@@ -86,7 +115,7 @@ def build(plan: Plan, intent: Intent) -> None:
     else:
         keep, end = True, BLOW_START
     flames = [item.data["name"] for item in plan.flames]
-    candles = [item.data["name"] for item in plan.bodies if item.data["asset"] == "candle"]
+    candles = [item.data["name"] for item in plan.bodies if item.data["name"] != "table"]
     plan.check("the candles, and so their flames at the wicks, are in view all through "
                "(checked on render)", visible=candles, fraction=1.0, inside=True)
     for name in flames:
@@ -95,7 +124,7 @@ def build(plan: Plan, intent: Intent) -> None:
         else:
             plan.check("it is blown out", goes_out=name, before=round(end, 2))
     plan.duration = round(end + SMOKE_AFTER, 1)
-    plan.camera = _camera(spots, wick)
+    plan.camera = _camera(spots, wick, CLOSEST_MATCH if "match" in candles else CLOSEST)
 
 
 def _count(intent: Intent, cake: bool) -> int:
@@ -169,10 +198,11 @@ def _wind(plan: Plan, speed: float, keep: bool, out: bool) -> tuple[float, bool]
     return BLOW_START + 1.0, keep
 
 
-def _camera(spots: list[tuple[float, float]], wick: float) -> tuple[dict, str]:
+def _camera(spots: list[tuple[float, float]], wick: float, closest: float
+            ) -> tuple[dict, str]:
     """Close on the flames from the side away from the breath, a little above them."""
     half = max(max(abs(y) for _, y in spots), max(abs(x) for x, _ in spots)) + 0.08
-    distance = max(0.45, 2.2 * half)
+    distance = max(closest, 2.2 * half)
     look = [0.0, 0.0, round(wick - 0.02, 3)]
     position = [round(0.55 * distance, 3), round(-0.8 * distance, 3),
                 round(wick + 0.35 * distance, 3)]

@@ -59,10 +59,12 @@ INCIDENTAL = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:shoots?|throws?|threw|tosses
 # An agent who blows (after `_candle_air`): their breath is simulated, they are not.
 BREATHES = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:puffs)\b")
 # Around candles: their flames and smoke, and the air that blows on them, are simulated.
-CANDLE = re.compile(r"\bcandles?\b")
+CANDLE = re.compile(r"\b(candles?|match(es)?|matchsticks?)\b")
 WAX_BURNING_AWAY = re.compile(r"\b(burn\w* (down|away|out|up)|melt\w*|drip\w*)\b")
 # only a candle's own burning: "a burning car" beside a candle is still fire
-CANDLE_FIRE = re.compile(r"\b(candles?|flames?|smoke|smoking|lit|glow\w*|burn\w*(?= candles?))\b")
+CANDLE_FIRE = re.compile(r"\b(candles?|match(es)?|matchsticks?|flames?|smoke|smoking|lit|glow\w*|"
+                         r"burn\w*(?= candles?)|(?:(?<=candle )|(?<=candles )|(?<=match )|"
+                         r"(?<=matches ))burn\w*)\b")
 CANDLE_BREATH = re.compile(r"\b(blow\w*|blew|breath\w*|exhal\w*|puff\w*)\b")
 CANDLE_WIND = re.compile(r"\b(wind|winds|windy|breeze|breezes|gusts?|gusty|draughts?|drafts?)\b")
 
@@ -129,7 +131,7 @@ def screen(text: str, has_action: bool, candles: bool = False,
             raise RefusedError(
                 f"refused: the prompt needs {reason}, which the engine cannot simulate "
                 f"('{match.group(0)}'); it simulates rigid bodies, breakage, poured liquids "
-                "in containers, buoyancy and gravity changes, candles in a breath or a wind, a "
+                "in containers, buoyancy and gravity changes, candles or a match in a breath or a wind, a "
                 "flag or a curtain in the wind, a cloth dropped over a table, a box or a ball, "
                 "a tablecloth pulled from under dishes, and a rubber duck, sponge, jelly or "
                 "foam squeezed or pressed")
