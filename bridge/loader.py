@@ -63,11 +63,13 @@ def load_scene(path: Path) -> LoadedScene:
 
 
 def _meshes(scene: Scene) -> list[tuple[tuple, str]]:
-    """(data path, mesh file) of every body that names a mesh, spawned bodies included."""
+    """(data path, mesh file) of every body that names a mesh, spawned bodies and soft bodies
+    included."""
     bodies = [(("bodies", i, "mesh"), b.mesh) for i, b in enumerate(scene.bodies)]
     spawned = [(("events", j, "spawn", "mesh"), e.spawn.mesh) for j, e in enumerate(scene.events)
                if e.spawn is not None]
-    return [(where, mesh) for where, mesh in bodies + spawned if mesh]
+    softs = [(("soft", i, "mesh"), s.mesh) for i, s in enumerate(scene.soft)]
+    return [(where, mesh) for where, mesh in bodies + spawned + softs if mesh]
 
 
 def locate_scene_error(loaded: LoadedScene, error: SceneError) -> UserError:

@@ -59,11 +59,11 @@ def _file_mesh(soft: Soft, scene_dir: Path | None) -> tuple[np.ndarray, ...]:
 
 
 @lru_cache(maxsize=16)
-def _meshed_file(key: tuple, resolution: int) -> tuple[np.ndarray, ...]:
+def _meshed_file(key, resolution: int) -> tuple[np.ndarray, ...]:
     from bridge.soft_surface import distance_to, fitted
 
-    half = np.asarray(key[-1], float) / 2
-    return _meshed(distance_to(fitted(*key)), half, 2 * half.max() / (resolution - 1), False)
+    half = np.asarray(key.size, float) / 2
+    return _meshed(distance_to(fitted(key)), half, 2 * half.max() / (resolution - 1), False)
 
 
 @lru_cache(maxsize=32)
@@ -84,6 +84,8 @@ def _meshed(distance, half: np.ndarray, spacing: float, box: bool
         return points, tets, _boundary(points, tets)
     points, tets = _lattice(distance, half, spacing)
     faces = _boundary(points, tets)
+    if len(tets) == 0:  # no cell inside: `mesh_problem` says why
+        return points, tets, faces
     return _snapped(distance, points, tets, np.unique(faces), spacing), tets, faces
 
 
@@ -178,9 +180,10 @@ def mesh_problem(soft: Soft, scene_dir: Path | None = None) -> str | None:
         filled = np.ptp(mesh.nodes @ quat_to_matrix(quat_from_euler_deg(soft.rotation)), axis=0)
         if np.all(filled >= FILLED[soft.shape] * np.asarray(soft.size)):
             return None
+    what = "its mesh file's shape" if soft.shape == "mesh" else f"a {soft.shape}"
     return (f"at resolution {soft.resolution} its mesh (nodes {soft.spacing * 1000:.0f} mm "
-            f"apart) cannot fill a {soft.shape} of size {list(soft.size)}: raise "
-            "`resolution`, or make its thinnest side thicker")
+            f"apart) cannot fill {what} of size {list(soft.size)}: raise `resolution`, or "
+            "make its thinnest side thicker")
 
 
 def signed_volumes(nodes: np.ndarray, tets: np.ndarray) -> np.ndarray:

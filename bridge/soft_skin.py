@@ -1,7 +1,8 @@
 """A soft body's skin: a smooth surface finer than its tetrahedral mesh, carried by it. Each
-skin vertex sits in one tetrahedron (outside the mesh, the one it is least outside of among
-the nearest) at fixed barycentric weights, so the skin bends as the nodes move; the renderer draws it, and outside tools can
-rebuild it from trajectory.npz's soft/<name> with `skinned`."""
+skin vertex sits in one tetrahedron (outside the mesh, the one it is least outside of
+among the nearest) at fixed barycentric weights, so the skin bends as the nodes move; the
+renderer draws it, and outside tools can rebuild it from trajectory.npz's soft/<name> with
+`skinned`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ class Skin:
 def skin(soft: Soft, scene_dir: Path | None = None) -> Skin:
     """The body's skin, embedded in its mesh at rest (a mesh file is its own skin)."""
     if soft.shape == "mesh":
-        local = fitted(*surface_key(soft, scene_dir))
+        local = fitted(surface_key(soft, scene_dir))
         parts = np.full(len(local.vertices), BODY)
     else:
         local, parts = _local_skin(soft.shape, soft.size)

@@ -1,12 +1,12 @@
 """Cloth and soft bodies in the step loop: MuJoCo's flexes, coupled both ways with PyBullet's
 bodies (the soft bodies' own hooks are in physics.soft).
 
-Every `every` PyBullet steps (a cloth step of 1/120 s; every step where a body moves) the coupling copies each dynamic
-body's state into its MuJoCo shadow, moves the vertices that bodies and pulls carry, puts the
-air's drag on every vertex, and steps MuJoCo. The contact forces the cloth put on each shadow
-then act on the PyBullet body, at every PyBullet step until the next cloth step: a plate
-rides a slowly pulled tablecloth and stays when it is snatched. Vertices fastened to a moving
-body follow it, and do not pull back on it.
+Every `every` PyBullet steps (a cloth step of 1/120 s; every step where a body moves) the
+coupling copies each dynamic body's state into its MuJoCo shadow, moves the vertices that
+bodies and pulls carry, puts the air's drag on every vertex, and steps MuJoCo. The contact
+forces the cloth put on each shadow then act on the PyBullet body, at every PyBullet step
+until the next cloth step: a plate rides a slowly pulled tablecloth and stays when it is
+snatched. Vertices fastened to a moving body follow it, and do not pull back on it.
 
 Air drag on a sheet is per triangle (`physics.air.drag_forces`).
 """

@@ -25,6 +25,8 @@ from physics.bodies import LiveBody, surface_friction
 from physics.world import World
 
 FLEX_RADIUS = 0.002  # m: half the cloth's contact thickness
+# MuJoCo 4's notes that its implicit flex solve converged slowly for a step
+SLOW_SOLVE = ("ill-conditioned", "Inertia matrix is too close to singular")
 PARKED = -1e3  # m: where a removed body's shadow, or an idle hand, waits far below everything
 
 # Cloth contact: stiffer than MuJoCo's default (a 0.5 kg ball sinks through a sheet), not as
@@ -65,14 +67,19 @@ class Shadow:
 
 
 def quiet_mujoco() -> None:
-    """Send MuJoCo's warnings to the `simshot.cloth` logger at info level: by default it
-    prints them and writes them to MUJOCO_LOG.TXT in the working folder, and the one a
-    squeeze raises (its implicit solve converging slowly for a step) alarms more than it
-    tells: the checks judge the outcome."""
+    """Send MuJoCo's warnings to the `simshot.cloth` logger (by default it prints them and
+    writes them to MUJOCO_LOG.TXT in the working folder): the ones a squeeze raises, its
+    implicit solve converging slowly for a step, at info level (they alarm more than they
+    tell: the checks judge the outcome); every other, a NaN among them, as a warning."""
     import mujoco
 
     log = logging.getLogger("simshot.cloth")
-    mujoco.set_mju_user_warning(lambda message: log.info("MuJoCo: %s", message))
+
+    def report(message: str) -> None:
+        slow = any(note in message for note in SLOW_SOLVE)
+        log.log(logging.INFO if slow else logging.WARNING, "MuJoCo: %s", message)
+
+    mujoco.set_mju_user_warning(report)
 
 
 def model_xml(world: World, cloths: list[Cloth], solids: list[str], fabric: float, dt: float,

@@ -21,6 +21,7 @@ from bridge.ropes import segment_names
 from bridge.schema import Blow, Liquid, Scene, breakable_settings
 from bridge.shot import framed_events
 from bridge.soft import mesh_problem, soft_mesh
+from bridge.soft_schema import MAX_SOFT_NODES
 from bridge.timing import TimeMap
 from bridge.trajectory import Trajectory, sample
 from physics.air import AirDrag, fastest_air
@@ -73,8 +74,7 @@ def simulate(scene: Scene, scene_dir: Path | None = None,
     started = time.perf_counter()
     world = World(scene, scene_dir)
     try:
-        if not scene.world.allow_interpenetration:
-            _refuse_overlaps(world, scene)
+        _refuse_unplaceable(world, scene)
         loop = _Loop(world, scene)
         built = time.perf_counter()
         result = loop.run(progress)
@@ -308,7 +308,33 @@ def _collision(episode: Episode, dt: float) -> dict:
     }
 
 
-def _refuse_overlaps(world: World, scene: Scene) -> None:
+def _refuse_unplaceable(world: World, scene: Scene) -> None:
+    """Raise SceneError for soft bodies that cannot be meshed (always), and for bodies that
+    overlap at t = 0 (unless the script allows it)."""
+    unmeshed = _unmeshed(world, scene)
+    items = list(unmeshed)
+    if not scene.world.allow_interpenetration:
+        items += _overlaps(world, scene)
+        if scene.soft and not unmeshed:  # what cannot be meshed is not placed
+            items += flex_overlaps(world, scene)
+    if items:
+        raise SceneError(items)
+
+
+def _unmeshed(world: World, scene: Scene) -> list[tuple[tuple, str]]:
+    """Mesh-file soft bodies their lattice cannot fill, and too many soft-body nodes (what
+    validation cannot check without the script's folder)."""
+    items = [(("soft", i, "resolution"), problem) for i, soft in enumerate(scene.soft)
+             if soft.shape == "mesh" and (problem := mesh_problem(soft, world.scene_dir))]
+    total = sum(len(soft_mesh(soft, world.scene_dir).nodes) for soft in scene.soft)
+    if total > MAX_SOFT_NODES:
+        message = f"{total} soft-body nodes in all; the limit is {MAX_SOFT_NODES}: lower " \
+            "`resolution`"
+        items.append((("soft",), message))
+    return items
+
+
+def _overlaps(world: World, scene: Scene) -> list[tuple[tuple, str]]:
     paths = {b.name: ("bodies", i, "position") for i, b in enumerate(scene.bodies)}
     paths.update({name: ("ropes", r, "start", "at") for r, rope in enumerate(scene.ropes)
                   for name in segment_names(rope)})
@@ -321,19 +347,14 @@ def _refuse_overlaps(world: World, scene: Scene) -> None:
                    f"apart (e.g. raise it by {depth:.3f} m) or set "
                    "world.allow_interpenetration: true")
         items.append((paths[which], message))
-    if scene.soft:
-        unmeshed = [(("soft", i, "resolution"), problem) for i, soft in enumerate(scene.soft)
-                    if soft.shape == "mesh"
-                    and (problem := mesh_problem(soft, world.scene_dir))]
-        items += unmeshed or flex_overlaps(world, scene)  # what cannot be meshed is not placed
-    if items:
-        raise SceneError(items)
+    return items
 
 
 def check_overlaps(scene: Scene, scene_dir: Path | None) -> None:
-    """Raise SceneError when bodies interpenetrate at t = 0 (what `validate` checks)."""
+    """Raise SceneError when bodies interpenetrate at t = 0 (unless the script allows it), or
+    a soft body cannot be meshed (what `validate` checks with the script's folder at hand)."""
     world = World(scene, scene_dir)
     try:
-        _refuse_overlaps(world, scene)
+        _refuse_unplaceable(world, scene)
     finally:
         world.close()

@@ -191,8 +191,6 @@ def _validate_dataset_script(path: Path) -> bool:
 
 
 def _check_overlaps(loaded) -> None:
-    if loaded.scene.world.allow_interpenetration:
-        return
     from bridge.errors import SceneError
     from bridge.loader import locate_scene_error
     from physics.simulate import check_overlaps

@@ -29,14 +29,13 @@ def springs_back(outcome, check, name: str) -> tuple[bool, str]:
 
 def _before(outcome, name: str, nodes: np.ndarray, rest: np.ndarray) -> int:
     """The frame of the shape it springs back to: the last before the first squeeze or press
-    on it; for a body deformed by other bodies, the last still frame before its worst."""
-    times = outcome.trajectory.times
-    starts = [event.at + event.delay for event in outcome.scene.events
-              if event.action in ("squeeze", "press") and event.value.soft == name
-              and event.at is not None]
+    on it fired (at a time or on a contact); for a body deformed by other bodies, the last
+    still frame before its worst."""
+    starts = [fired["time"] for fired in outcome.events.get("events", [])
+              if fired["kind"] in ("squeeze", "press") and fired[fired["kind"]]["soft"] == name]
     if starts:
         return max(0, outcome.trajectory.frame_of(min(starts)) - 1)
-    return _settled(nodes, times, rest)
+    return _settled(nodes, outcome.trajectory.times, rest)
 
 
 def _settled(nodes: np.ndarray, times: np.ndarray, rest: np.ndarray) -> int:

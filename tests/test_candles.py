@@ -91,6 +91,9 @@ def test_a_match_held_up_goes_out_in_a_gust_and_burns_on_in_a_draught(prompt, ou
         ("goes_out" if out else "stays_lit", True)], results
 
 
-def test_lighting_a_match_is_still_refused():
+@pytest.mark.parametrize("prompt", ["A match is struck and set a paper on fire",
+                                    "A lit match falls onto the table",
+                                    "Two teams play a match in the wind"])  # a game
+def test_a_match_that_moves_lights_something_or_is_a_game_is_refused(prompt):
     with pytest.raises(RefusedError):
-        plan_offline("A match is struck and set a paper on fire")
+        plan_offline(prompt)

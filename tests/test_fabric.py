@@ -61,7 +61,14 @@ def test_a_curtain_billows_in_a_breeze_hung_from_its_rail():
 
 @pytest.mark.parametrize("prompt", ["A towel falls onto the floor",
                                     "A man pulls a rope", "A curtain catches fire",
-                                    "A flag falls off a table"])
+                                    "A flag falls off a table",
+                                    "A ball rolls over the napkin",  # the cloth is no subject
+                                    "A heavy box falls over the towel"])
 def test_other_cloth_is_still_refused(prompt):
     with pytest.raises(RefusedError):
         plan_offline(prompt)
+
+
+def test_a_sheet_of_steel_is_no_cloth():
+    draft = plan_offline("A steel sheet drops onto the box")
+    assert "cloth" not in draft.document

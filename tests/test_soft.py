@@ -74,6 +74,18 @@ def test_a_squeezed_rubber_duck_keeps_its_volume_and_springs_back():
     assert [c["passed"] for c in checks] == [True, True], checks
 
 
+def test_a_jelly_squeezed_on_a_contact_springs_back_to_its_sagged_shape():
+    jelly = {"name": "jelly", "shape": "cylinder", "size": [0.1, 0.1, 0.07],
+             "at": [0, 0, TOP + 0.038], "material": "jelly"}
+    ball = {"name": "ball", "asset": "ball", "position": [0.3, 0, TOP + 0.3]}
+    squeeze = {"on_contact": ["ball", "table"], "squeeze": {"soft": "jelly", "force": 4,
+                                                            "axis": [0, 1, 0], "duration": 0.5}}
+    scene = make_scene(duration=1.5, bodies=[TABLE, ball], soft=[jelly], events=[squeeze],
+                       expect=[{"springs_back": "jelly"}])
+    (check,) = check_simulation(scene, simulate(scene, None))
+    assert check["passed"], check  # against the mesh at rest, its sag alone would fail it
+
+
 def test_springs_back_fails_for_a_body_never_deformed():
     scene = make_scene(duration=0.4, bodies=[TABLE], soft=[DUCK],
                        expect=[{"springs_back": "duck"}])
@@ -202,7 +214,7 @@ def test_a_light_foam_ball_is_blown_along_by_the_wind_and_stays_in_still_air():
 def test_a_closed_mesh_file_is_made_soft_and_an_open_one_is_refused(tmp_path):
     import trimesh
 
-    from bridge.errors import UserError
+    from bridge.errors import SceneError, UserError
     from bridge.loader import load_scene
 
     trimesh.creation.capsule(height=0.06, radius=0.03, count=[12, 12]).export(
@@ -223,6 +235,11 @@ def test_a_closed_mesh_file_is_made_soft_and_an_open_one_is_refused(tmp_path):
     assert np.ptp(nodes[0], axis=0) == pytest.approx([0.06, 0.06, 0.12], rel=0.1)
     (check,) = check_simulation(loaded.scene, result, scene_dir=tmp_path)
     assert check["passed"], check
+    coarse = text.replace("MESH", "bean.stl").replace("at: [0, 0, 0.825]}",
+                                                      "at: [0, 0, 0.825], resolution: 3}")
+    (tmp_path / "coarse.yaml").write_text(coarse)
+    with pytest.raises(SceneError, match="cannot fill its mesh file's shape"):
+        simulate(load_scene(tmp_path / "coarse.yaml").scene, tmp_path)
     (tmp_path / "open.yaml").write_text(text.replace("MESH", "open.stl"))
     with pytest.raises(UserError, match="not closed"):
         simulate(load_scene(tmp_path / "open.yaml").scene, tmp_path)

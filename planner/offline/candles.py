@@ -36,7 +36,15 @@ BIRTHDAY = {"radius": 0.004, "height": 0.06}  # m: a birthday candle
 RING_SHARE = 0.6  # candles stand on a ring this share of the cake's radius
 ROW_SPACING = 0.12  # m between candles standing on a table
 GUSTS, FLUTTER = 0.2, 0.15  # a planned wind's gusts and turbulence, shares of its mean
-MATCH = re.compile(r"\b(match(es)?|matchsticks?)\b")
+LIT_MATCH = re.compile(r"\b((lit|burning|lighted) (match(es)?|matchsticks?)|matchsticks?|"
+                       r"match(es)?'?s? flames?|flames? of (a|the) match|"
+                       r"(blow\w*|blew|puff\w*|snuff\w*|put\w*) out (a|the) (lit )?match|"
+                       r"match(es)? (goes|go|went|flickers?|is lit|stays? lit))\b")
+GAME = re.compile(r"\b(teams?|players?|referee|crowd|field|pitch|football|soccer|tennis|"
+                  r"chess|boxing|cricket|score\w*|wins?|winning|won|game|stadium)\b")
+MATCH_MOVES = re.compile(r"\b(fall\w*|fell|drop\w*|thrown|throw\w*|toss\w*|roll\w*|slid\w*|"
+                         r"knock\w*|struck|strik\w*|light\w* (a|the)|sets?|ignit\w*|"
+                         r"burns? (a|the|down))\b")
 MATCH_STICK = {"length": 0.003, "width": 0.003, "height": 0.05}  # m: a wooden match
 MATCH_HELD, MATCH_FLAME = 0.95, 0.025  # m: its foot's height in the hand, its flame's
 CLOSEST, CLOSEST_MATCH = 0.45, 0.22  # m: the camera's least distance from the flames
@@ -52,9 +60,15 @@ def wanted(intent: Intent) -> bool:
     """Candles (or a match) are the prompt's subject, and nothing else in it acts (a ball
     knocking a candle over is a ball's scene, planned as one)."""
     assets = {m.asset for m in intent.mentions}
-    lit = "candle" in assets or MATCH.search(intent.text.lower()) is not None
-    return lit and assets <= CANDLE_SCENE and candles_act(intent.text) \
-        and FLAME_CUES.search(intent.text.lower()) is not None
+    return ("candle" in assets or _lit_match(intent.text.lower())) and assets <= CANDLE_SCENE \
+        and candles_act(intent.text) and FLAME_CUES.search(intent.text.lower()) is not None
+
+
+def _lit_match(text: str) -> bool:
+    """A burning match held still: said to be lit or burning, or blown out; not a game (a
+    football match), nor one that moves or sets something alight."""
+    return LIT_MATCH.search(text) is not None and GAME.search(text) is None \
+        and MATCH_MOVES.search(text) is None
 
 
 def build(plan: Plan, intent: Intent) -> None:
@@ -115,7 +129,8 @@ def _air(plan: Plan, intent: Intent, spots: list[tuple[float, float]], wick: flo
     else:
         keep, end = True, BLOW_START
     flames = [item.data["name"] for item in plan.flames]
-    candles = [item.data["name"] for item in plan.bodies if item.data["name"] != "table"]
+    candles = [item.data["name"] for item in plan.bodies
+               if item.data["asset"] == "candle" or item.data["name"] == "match"]
     plan.check("the candles, and so their flames at the wicks, are in view all through "
                "(checked on render)", visible=candles, fraction=1.0, inside=True)
     for name in flames:

@@ -27,8 +27,11 @@ DISHES_STAY = re.compile(r"\b(stay\w*|remain\w*|left (standing|behind|in place)|
 CURTAIN = re.compile(r"\b(curtains?|drapes)\b")
 DRAPED = re.compile(r"\b(towels?|blankets?|(?:bed ?)?sheets?|cloths?|napkins?|scarf|scarves|"
                     r"silk|fabric|tablecloths?)\b")
-DROPPED = re.compile(r"\b(drap\w*|fall\w*|fell|drop\w*|thrown|throw\w*|toss\w*|lands?|"
-                     r"landing|settl\w*|over)\b")
+# the cloth is the subject: named, then falling or thrown, then over or onto what it covers
+DROPPED = re.compile(rf"{DRAPED.pattern}.*?\b(drap\w*|fall\w*|fell|drop\w*|thrown|throw\w*|"
+                     r"toss\w*|lands?|landing|settl\w*)\b.*?\b(over|onto|on|across|upon)\b")
+HARD_SHEET = re.compile(r"\b(paper|metal|steel|iron|glass|plastic|tin|alumini?um|wood\w*|"
+                        r"plywood|card\w*|ice|rubber) sheets?\b|\bsheets? of\b")
 # what a dropped cloth can drape over: static, on the ground, with known sizes
 SUPPORTS = ("table", "box", "crate", "block", "ball", "beach_ball", "basketball",
             "soccer_ball")
@@ -66,7 +69,7 @@ def wanted(intent: Intent) -> str | None:
     if CURTAIN.search(text) and FLAG_AIR.search(text) and not others:
         return "curtain"
     supports = {m.asset for m in intent.mentions}
-    if DRAPED.search(text) and DROPPED.search(text) and not PULL.search(text) \
+    if DROPPED.search(text) and not HARD_SHEET.search(text) and not PULL.search(text) \
             and supports and supports <= set(SUPPORTS) and len(intent.mentions) == 1:
         return "drape"
     return None

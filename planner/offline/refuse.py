@@ -131,8 +131,8 @@ def screen(text: str, has_action: bool, candles: bool = False,
             raise RefusedError(
                 f"refused: the prompt needs {reason}, which the engine cannot simulate "
                 f"('{match.group(0)}'); it simulates rigid bodies, breakage, poured liquids "
-                "in containers, buoyancy and gravity changes, candles or a match in a breath or a wind, a "
-                "flag or a curtain in the wind, a cloth dropped over a table, a box or a ball, "
+                "in containers, buoyancy and gravity changes, candles or a match in a breath "
+                "or a wind, a flag or a curtain in the wind, a cloth dropped over a table, a box or a ball, "
                 "a tablecloth pulled from under dishes, and a rubber duck, sponge, jelly or "
                 "foam squeezed or pressed")
     return list(dict.fromkeys(omitted))
