@@ -34,6 +34,10 @@ def test_a_grandmother_blows_out_the_candles_on_a_birthday_cake():
     assert all(b.speed <= 30 for b in blows)  # a person's breath, not a leaf blower
     assert [r["check"] for r in results] == ["goes_out"] * 5
     assert all(r["passed"] for r in results), results
+    # the render check asks for the candles in view, not the cake they stand on (a cake
+    # wider than the close shot would fail it)
+    (visible,) = [e for e in scene.expect if getattr(e, "visible", None) is not None]
+    assert sorted(visible.visible) == [f"candle_{k}" for k in range(1, 6)]
     # she is not a body: her breath is what the shot simulates, and the trace says so
     (claim,) = [c for c in draft.claims if c.text == "grandmother"]
     assert claim.fate == "dropped" and "breath" in claim.detail
