@@ -35,6 +35,7 @@ def test_a_pressed_sponge_or_jelly_springs_back(prompt, material):
 
 
 @pytest.mark.parametrize("prompt", ["A sponge soaks up water", "A balloon pops",
+                                    "A sponge is squeezed and water drips out",
                                     "A rubber duck floats in a bath",
                                     "A hand squeezes a rubber duck and a glass"])
 def test_other_soft_prompts_are_still_refused_or_planned_as_before(prompt):

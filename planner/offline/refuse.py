@@ -11,11 +11,14 @@ AGENTS = "humans and animals acting"
 TOPICS: list[tuple[str, str]] = [
     ((r"cloth|tablecloth\w*|towel|flags?|fabric|curtain|rope|string|sheet of paper|plastic wrap|"
      r"cling film|rubber sheet|blanket|napkin|ribbon|scarf|scarves|silk|shirt|dress|sock|socks|"
-     r"drap\w*|parachute|banner"), "cloth, rope and thin sheets (deformable)"),
+     r"drap\w*|parachute|banner"),
+     ("cloth beyond a flag or curtain in the wind, a cloth dropped over a body and a "
+      "tablecloth pulled, rope and thin sheets (deformable)")),
     ((r"squeez\w*(?! of)|squash\w*|crush\w*|compress\w*|press\w* down|deform\w*|dent\w*|stretch\w*|"
      r"sponge|jelly|jello|dough|clay model|toothpaste|sagg\w*|bend\w*|bent|squish\w*|"
      r"cushion\w*|pillow\w*|mattress\w*|trampoline|soft body|soft bodies"),
-     "soft bodies and deformation (squeezing, stretching, bending)"),
+     ("soft bodies beyond a squeezed or pressed toy, sponge, jelly or foam (dough, clay, "
+      "cushions, a sponge holding water, stretching, bending)")),
     ((r"balloon\w*|inflat\w*|deflat\w*|puncture\w*|pierc\w*|pop\w*|needle|penetrat\w*|"
      r"soap bubbles?|bubbles?"), "inflation, puncture and bubbles"),
     ((r"fire|flames?|burn\w*|ignit\w*|candles?|smoke|smoking|match|matches|explo\w*|spark\w*|"

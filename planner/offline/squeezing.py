@@ -15,6 +15,10 @@ from planner.offline.parse import Intent
 
 SQUEEZE = re.compile(r"\b(squeez\w*|squish\w*|squash\w*|crush\w*)\b")
 PRESS = re.compile(r"\b(press\w*|push\w* down|poke\w*|prod\w*)\b")
+# a soaked sponge wrung out, a juicy jelly: liquid in a soft body is not simulated, and a
+# squeeze planned without it would drop what the prompt says
+WET = re.compile(r"\b(water|juice|liquid|milk|drip\w*|soak\w*|wet|absorb\w*|squirt\w*|"
+                 r"leak\w*|wring\w*|wrung)\b")
 TABLE_TOP = 0.76
 HELD, LET_GO = 0.5, 1.0  # s: it rests, is held squeezed, then springs back to the end
 
@@ -57,8 +61,8 @@ def wanted(intent: Intent) -> str | None:
     subject (nothing else but a table named), else None."""
     text = intent.text.lower()
     named = thing_named(text)
-    if named is None or any(m.asset != "table" and m.word not in named[1]
-                            for m in intent.mentions):
+    if named is None or WET.search(text) or any(m.asset != "table" and m.word not in named[1]
+                                                for m in intent.mentions):
         return None
     if SQUEEZE.search(text):
         return "squeeze"
