@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from bridge.schema_types import RGB, Name, Positive, StrictModel, Vec3
+from bridge.schema_types import RGB, Name, Positive, StrictModel, Vec3, refuse_zero
 
 MAX_CLOTHS = 8
 MAX_CLOTH_VERTICES = 8192  # all sheets together: eight 32 x 32 sheets
@@ -123,7 +123,6 @@ class Pull(StrictModel):
 
     @model_validator(mode="after")
     def _moving(self) -> Pull:
-        if sum(v * v for v in self.velocity) == 0:
-            raise PydanticCustomError("pull", "`velocity` is zero; give the pull a direction "
-                                      "and speed, e.g. [3, 0, 0]")
+        refuse_zero(self.velocity, "pull", "velocity", "give the pull a direction and speed, "
+                    "e.g. [3, 0, 0]")
         return self

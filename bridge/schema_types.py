@@ -28,6 +28,12 @@ Time = Annotated[float, Field(ge=0, description="seconds of simulated time")]
 Positive = Annotated[float, Field(gt=0)]
 
 
+def refuse_zero(vector: tuple[float, ...], error: str, field: str, fix: str) -> None:
+    """Raise the schema error `error` when `vector` is zero: `field` is zero, and the fix."""
+    if not any(vector):
+        raise PydanticCustomError(error, f"`{field}` is zero; {fix}")
+
+
 class StrictModel(BaseModel):
     """Rejects unknown keys with a 'did you mean' hint, and any NaN or infinity."""
 

@@ -18,9 +18,9 @@ from bridge.transforms import quat_from_euler_deg, quat_to_matrix
 
 # the duck, in a unit box facing +x: (centre, radii) of the ellipsoids it is the union of
 DUCK_PARTS = (((-0.08, 0.0, -0.22), (0.42, 0.5, 0.38)),  # body, cut flat at the bottom
-         ((0.2, 0.0, 0.22), (0.2, 0.27, 0.28)),      # head
-         ((0.42, 0.0, 0.17), (0.08, 0.12, 0.04)),    # beak
-         ((-0.44, 0.0, -0.05), (0.06, 0.18, 0.14)))  # tail
+              ((0.2, 0.0, 0.22), (0.2, 0.27, 0.28)),  # head
+              ((0.42, 0.0, 0.17), (0.08, 0.12, 0.04)),  # beak
+              ((-0.44, 0.0, -0.05), (0.06, 0.18, 0.14)))  # tail
 # the six tetrahedra of a unit cube, all about its diagonal from (0, 0, 0) to (1, 1, 1)
 _KUHN = np.array([[(0, 0, 0), (1, 0, 0), (1, 1, 0), (1, 1, 1)],
                   [(0, 0, 0), (1, 0, 0), (1, 0, 1), (1, 1, 1)],
@@ -31,7 +31,9 @@ _KUHN = np.array([[(0, 0, 0), (1, 0, 0), (1, 1, 0), (1, 1, 1)],
 # the least share of `size` its mesh must span along each of its axes (the duck's beak and
 # tail are finer than its mesh; its skin has them)
 FILLED = {"ball": 0.9, "box": 0.99, "cylinder": 0.9, "duck": 0.75, "mesh": 0.75}
-SLIVER = 0.01  # a tetrahedron flatter than this (volume over its longest edge cubed) is dropped
+# the flattest a tetrahedron may be (its volume over its longest edge cubed): snapping stops
+# short of it, and a mesh with flatter ones than half of it is refused
+SLIVER = 0.01
 
 
 @dataclass(frozen=True)
@@ -62,21 +64,22 @@ def _file_mesh(soft: Soft, scene_dir: Path | None) -> tuple[np.ndarray, ...]:
 def _meshed_file(key, resolution: int) -> tuple[np.ndarray, ...]:
     from bridge.soft_surface import distance_to, fitted
 
-    half = np.asarray(key.size, float) / 2
-    return _meshed(distance_to(fitted(key)), half, 2 * half.max() / (resolution - 1), False)
+    return _meshed(distance_to(fitted(key)), key.size, resolution, False)
 
 
 @lru_cache(maxsize=32)
 def _local_mesh(shape: str, size: tuple[float, float, float], resolution: int
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return _meshed(_shapes(np.asarray(size, float) / 2).get(shape), size, resolution,
+                   shape == "box")
+
+
+def _meshed(distance, size: tuple[float, float, float], resolution: int, box: bool
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nodes, tetrahedra and surface of the shape `distance` filling the box `size`, its
+    nodes `resolution` along its longest side."""
     half = np.asarray(size, float) / 2
     spacing = 2 * half.max() / (resolution - 1)
-    return _meshed(_shapes(half).get(shape), half, spacing, shape == "box")
-
-
-def _meshed(distance, half: np.ndarray, spacing: float, box: bool
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Nodes, tetrahedra and surface of the shape `distance` inside the box `half`."""
     if box:  # a box's faces are flat and its edges sharp: its cells fit it exactly
         counts = np.maximum(1, np.rint(2 * half / spacing)).astype(int)
         points, tets = _cells([np.linspace(-h, h, n + 1) for h, n in zip(half, counts)],
@@ -121,7 +124,7 @@ def _snapped(distance, points: np.ndarray, tets: np.ndarray, surface: np.ndarray
     placed = points.copy()
     placed[surface] = moved
     for _ in range(10):
-        bad = np.unique(tets[_flatness(placed[tets]) <= SLIVER])
+        bad = np.unique(tets[_flatness(placed, tets) <= SLIVER])
         if len(bad) == 0:
             break
         placed[bad] = (placed[bad] + points[bad]) / 2
@@ -164,19 +167,19 @@ def _gradient(distance, p: np.ndarray, eps: float) -> np.ndarray:
     return grad / np.maximum(np.linalg.norm(grad, axis=1, keepdims=True), 1e-12)
 
 
-def _flatness(corners: np.ndarray) -> np.ndarray:
-    a, b, c, d = (corners[:, k] for k in range(4))
-    volume = np.abs(np.einsum("ij,ij->i", np.cross(b - a, c - a), d - a)) / 6
+def _flatness(nodes: np.ndarray, tets: np.ndarray) -> np.ndarray:
+    """[T] each tetrahedron's volume over its longest edge cubed (a regular one's: 0.118)."""
+    corners = nodes[tets]
     edges = [np.linalg.norm(corners[:, i] - corners[:, j], axis=1)
              for i in range(4) for j in range(i + 1, 4)]
-    return volume / np.max(edges, axis=0) ** 3
+    return np.abs(signed_volumes(nodes, tets)) / np.max(edges, axis=0) ** 3
 
 
 def mesh_problem(soft: Soft, scene_dir: Path | None = None) -> str | None:
     """Why the body cannot be meshed at its resolution (too thin, or too coarse to fill its
     size), with the fix; None when it can."""
     mesh = soft_mesh(soft, scene_dir)
-    if len(mesh.tets) and _flatness(mesh.nodes[mesh.tets]).min() > SLIVER / 2:
+    if len(mesh.tets) and _flatness(mesh.nodes, mesh.tets).min() > SLIVER / 2:
         filled = np.ptp(mesh.nodes @ quat_to_matrix(quat_from_euler_deg(soft.rotation)), axis=0)
         if np.all(filled >= FILLED[soft.shape] * np.asarray(soft.size)):
             return None
@@ -223,32 +226,3 @@ def shape_error(nodes: np.ndarray, rest: np.ndarray) -> float:
     turn = u @ np.diag([1.0, 1.0, np.sign(np.linalg.det(u @ vt))]) @ vt
     extent = float(np.ptp(rest, axis=0).max())
     return float(np.linalg.norm(b - a @ turn.T, axis=1).max() / extent)
-
-
-PALM_THICKNESS = 0.02  # m: at 8 mm a squeezed sponge's corners poked through it
-# a palm's width over the body's: wider, so no node meets the palm's edge (a box's top
-# nodes under a palm edge to edge were pushed sideways and the palm went through: measured)
-PALM_SPAN = 1.5
-
-
-@dataclass(frozen=True)
-class PalmShape:
-    """The palms of one squeeze (two) or press (one): flat square pads facing `normal`."""
-
-    count: int
-    half_side: float  # m: a palm half as wide again as the body it presses
-    normal: np.ndarray  # the way its face points: the squeeze's axis, or the press's force
-
-
-def palm_shapes(scene) -> dict[int, PalmShape]:
-    """Per squeeze or press event (by its index in the script), its palms."""
-    softs = {soft.name: soft for soft in scene.soft}
-    found = {}
-    for index, event in enumerate(scene.events):
-        if event.action in ("squeeze", "press"):
-            value = event.value
-            normal = value.axis if event.action == "squeeze" else value.force
-            found[index] = PalmShape(2 if event.action == "squeeze" else 1,
-                                     PALM_SPAN * max(softs[value.soft].size) / 2,
-                                     np.asarray(normal, float) / np.linalg.norm(normal))
-    return found

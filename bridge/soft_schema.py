@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from bridge.schema_types import RGB, Name, Positive, StrictModel, Vec3
+from bridge.schema_types import RGB, Name, Positive, StrictModel, Vec3, refuse_zero
 
 MAX_SOFTS = 8
 MAX_SOFT_NODES = 4000  # all soft bodies together
@@ -119,9 +119,8 @@ class Squeeze(StrictModel):
 
     @model_validator(mode="after")
     def _axis(self) -> Squeeze:
-        if sum(v * v for v in self.axis) == 0:
-            raise PydanticCustomError("squeeze", "`axis` is zero; give the line the hands "
-                                      "press along, e.g. [0, 1, 0]")
+        refuse_zero(self.axis, "squeeze", "axis", "give the line the hands press along, e.g. "
+                    "[0, 1, 0]")
         return self
 
 
@@ -135,7 +134,6 @@ class Press(StrictModel):
 
     @model_validator(mode="after")
     def _force(self) -> Press:
-        if sum(v * v for v in self.force) == 0:
-            raise PydanticCustomError("press", "`force` is zero; give it a direction and "
-                                      "size in newtons, e.g. [0, 0, -20]")
+        refuse_zero(self.force, "press", "force", "give it a direction and size in newtons, "
+                    "e.g. [0, 0, -20]")
         return self

@@ -227,11 +227,9 @@ class Deformables:
             self.mujoco.mj_contactForce(model, data, int(i), found)
             # the force acts on the contact's second object; the first feels its opposite
             force = data.contact.frame[i].reshape(3, 3).T @ found[:3] * (1 if side else -1)
-            name = self.shadow_of[body]
             into = wrenches if data.contact.flex[i].max() < len(self.sheets) else solid
-            total = into.get(name, (np.zeros(3), np.zeros(3)))
-            into[name] = (total[0] + force,
-                          total[1] + np.cross(data.contact.pos[i] - data.xpos[body], force))
+            _add_wrench(into, self.shadow_of[body], force,
+                        np.cross(data.contact.pos[i] - data.xpos[body], force))
         resting = {name: self._on_cloth(name, *wrench) for name, wrench in wrenches.items()
                    if world.resting_near(name, RESTING_GAP, self._up(name))}
         wrenches.update(resting)
@@ -240,8 +238,7 @@ class Deformables:
                 world.slide(name, name in resting)
         self.slippery = set(resting)
         for name, (force, torque) in solid.items():
-            total = wrenches.get(name, (np.zeros(3), np.zeros(3)))
-            wrenches[name] = (total[0] + force, total[1] + torque)
+            _add_wrench(wrenches, name, force, torque)
         return wrenches
 
     def _up(self, name: str) -> np.ndarray:
@@ -264,6 +261,12 @@ class Deformables:
         limit = self.friction[name] * load
         scale = min(1.0, limit / size) if size > 0 else 0.0
         return along * scale, (torque - (torque @ normal) * normal) * scale
+
+
+def _add_wrench(wrenches: dict[str, tuple[np.ndarray, np.ndarray]], name: str,
+                force: np.ndarray, torque: np.ndarray) -> None:
+    total = wrenches.get(name, (np.zeros(3), np.zeros(3)))
+    wrenches[name] = (total[0] + force, total[1] + torque)
 
 
 def _fastening(world: World, sheet: Sheet) -> dict[str, tuple[np.ndarray, np.ndarray]]:

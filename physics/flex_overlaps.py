@@ -36,10 +36,7 @@ def flex_overlaps(world: World, scene: Scene) -> list[tuple[tuple, str]]:
     items = []
     for flex, (depth, other) in sorted(deepest.items()):
         section, index, name = flexes[flex]
-        message = (f"'{name}' overlaps '{other}' by {depth * 1000:.1f} mm at t = 0; move it "
-                   f"apart (e.g. raise it by {depth:.3f} m) or set "
-                   "world.allow_interpenetration: true")
-        items.append(((section, index, "at"), message))
+        items.append(((section, index, "at"), World.overlap_message(name, other, depth)))
     return items
 
 

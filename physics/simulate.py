@@ -343,10 +343,7 @@ def _overlaps(world: World, scene: Scene) -> list[tuple[tuple, str]]:
     for a, b, depth in world.overlaps(OVERLAP_TOLERANCE_M):
         # blame the body written later in the script (the ground is never in `index`)
         which, other = (b, a) if index.get(b, -1) > index.get(a, -1) else (a, b)
-        message = (f"'{which}' overlaps '{other}' by {depth * 1000:.1f} mm at t = 0; move it "
-                   f"apart (e.g. raise it by {depth:.3f} m) or set "
-                   "world.allow_interpenetration: true")
-        items.append((paths[which], message))
+        items.append((paths[which], World.overlap_message(which, other, depth)))
     return items
 
 

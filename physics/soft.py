@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 
 from bridge.air import Air
+from bridge.palms import PALM_THICKNESS
 from bridge.schema import Scene
-from bridge.soft import PALM_THICKNESS, soft_mesh
+from bridge.soft import soft_mesh
 from bridge.soft_schema import Press, Squeeze
 from physics.air import drag_forces
 from physics.cloth_model import FLEX_RADIUS

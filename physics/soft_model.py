@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from bridge.palms import PALM_THICKNESS, palm_shapes
 from bridge.schema import Scene
-from bridge.soft import PALM_THICKNESS, palm_shapes, soft_mesh, volume
+from bridge.soft import soft_mesh, volume
 from bridge.soft_schema import Soft
-from bridge.transforms import quat_from_two_vectors
 from physics.cloth_model import (
     CLOTH_CONTACT,
     FLEX_RADIUS,
@@ -76,8 +76,7 @@ def palms_xml(scene: Scene) -> str:
     """The palms of every squeeze and press in the script, parked."""
     bodies = []
     for index, shape in palm_shapes(scene).items():
-        quat = quat_from_two_vectors(np.array([0.0, 0.0, 1.0]), shape.normal)
-        bodies += [_palm_xml(index, k, shape.half_side, quat) for k in range(shape.count)]
+        bodies += [_palm_xml(index, k, shape.half_side, shape.quat) for k in range(shape.count)]
     return "".join(bodies)
 
 

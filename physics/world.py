@@ -392,6 +392,13 @@ class World:
         """Contacts between bodies (and the ground)."""
         return p.getContactPoints(physicsClientId=self.client)
 
+    @staticmethod
+    def overlap_message(which: str, other: str, depth: float) -> str:
+        """What to say of `which` starting `depth` metres inside `other`, with the fix."""
+        return (f"'{which}' overlaps '{other}' by {depth * 1000:.1f} mm at t = 0; move it "
+                f"apart (e.g. raise it by {depth:.3f} m) or set "
+                "world.allow_interpenetration: true")
+
     def overlaps(self, tolerance: float) -> list[tuple[str, str, float]]:
         """Pairs that interpenetrate deeper than `tolerance` metres, deepest first."""
         p.performCollisionDetection(physicsClientId=self.client)

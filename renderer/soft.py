@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import trimesh
 
+from bridge.palms import PALM_THICKNESS, palm_shapes
 from bridge.schema import Scene
-from bridge.soft import PALM_THICKNESS, palm_shapes, soft_mesh
+from bridge.soft import soft_mesh
 from bridge.soft_schema import Soft
 from bridge.soft_skin import BEAK, EYE, Skin, skin, skinned
-from bridge.transforms import quat_from_two_vectors
 from renderer.cloth import vertex_normals
 from renderer.meshes import material, set_surface
 from renderer.offscreen import pyrender
@@ -60,11 +60,10 @@ def palm_meshes(scene: Scene) -> dict[str, list[tuple[pyrender.Mesh, np.ndarray]
     """Per squeeze or press event (palms/<event>), each palm's mesh (a rounded pad) and the
     rotation that turns it to face the way it pushes."""
     found = {}
+    look = material(PALM_COLOR, 0.0, PALM_ROUGHNESS)
     for index, shape in palm_shapes(scene).items():
         pad = trimesh.creation.icosphere(subdivisions=3, radius=1.0)
         pad.vertices *= [shape.half_side, shape.half_side, PALM_THICKNESS / 2]
-        turn = quat_from_two_vectors(np.array([0.0, 0.0, 1.0]), shape.normal)
-        look = material(PALM_COLOR, 0.0, PALM_ROUGHNESS)
-        found[str(index)] = [(pyrender.Mesh.from_trimesh(pad, material=look, smooth=True), turn)
-                             for _ in range(shape.count)]
+        found[str(index)] = [(pyrender.Mesh.from_trimesh(pad, material=look, smooth=True),
+                              shape.quat) for _ in range(shape.count)]
     return found

@@ -13,10 +13,10 @@ def springs_back(outcome, check, name: str) -> tuple[bool, str]:
     """Deformed by more than `within` at some time, and back within it at the end (wherever
     the body has moved or turned to). The shape it springs back to is the one it settled
     into before it was deformed: a jelly sags under its own weight, and stays sagged."""
-    nodes, rest = _nodes(outcome, name)
+    nodes = outcome.trajectory.soft.get(name)
     if nodes is None:
         return False, f"{name} is not in the trajectory"
-    before = nodes[_before(outcome, name, nodes, rest)]
+    before = nodes[_before(outcome, name, nodes, _mesh(outcome, name).nodes)]
     errors = np.array([shape_error(frame, before) for frame in nodes])
     most, last = float(errors.max()), float(errors[-1])
     if most <= check.within:
@@ -50,7 +50,7 @@ def _settled(nodes: np.ndarray, times: np.ndarray, rest: np.ndarray) -> int:
 
 def keeps_volume(outcome, check, name: str) -> tuple[bool, str]:
     """Its volume within `within` of its rest volume at every frame."""
-    nodes, _ = _nodes(outcome, name)
+    nodes = outcome.trajectory.soft.get(name)
     if nodes is None:
         return False, f"{name} is not in the trajectory"
     mesh = _mesh(outcome, name)
@@ -59,10 +59,6 @@ def keeps_volume(outcome, check, name: str) -> tuple[bool, str]:
     detail = (f"{name}'s volume stays within {worst:.1%} of its rest volume (between "
               f"{ratio.min():.3f} and {ratio.max():.3f}; needs {check.within:.0%})")
     return worst <= check.within, detail
-
-
-def _nodes(outcome, name: str) -> tuple[np.ndarray | None, np.ndarray]:
-    return outcome.trajectory.soft.get(name), _mesh(outcome, name).nodes
 
 
 def _mesh(outcome, name: str) -> SoftMesh:

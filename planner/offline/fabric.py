@@ -13,7 +13,7 @@ import re
 from planner.offline.layout import Item, Plan, extent
 from planner.offline.lexicon import TABLEWARE
 from planner.offline.parse import Intent
-from planner.offline.refuse import AIR_WORDS, PULL_WORDS
+from planner.offline.refuse import AIR_WORDS, CURTAIN_WORDS, DROPPED_CLOTH_WORDS, PULL_WORDS
 
 FLAG = re.compile(r"\b(flags?|banners?|pennants?)\b")
 FLAG_AIR = re.compile(rf"\b({AIR_WORDS}|flap\w*|flutter\w*|wav\w*|fl(?:y|ies|ying))\b")
@@ -24,9 +24,8 @@ DISHES_FALL = re.compile(r"\b(fall\w*|fell|crash\w*|dragg?\w*|slid\w* off|tumbl\
                          r"come off|off the table)\b")
 DISHES_STAY = re.compile(r"\b(stay\w*|remain\w*|left (standing|behind|in place)|"
                          r"(do|does|did)(n't| not) (move|fall|budge))\b")
-CURTAIN = re.compile(r"\b(curtains?|drapes)\b")
-DRAPED = re.compile(r"\b(towels?|blankets?|(?:bed ?)?sheets?|cloths?|napkins?|scarf|scarves|"
-                    r"silk|fabric|tablecloths?)\b")
+CURTAIN = re.compile(rf"\b({CURTAIN_WORDS})\b")
+DRAPED = re.compile(rf"\b({DROPPED_CLOTH_WORDS}|cloths?|silk|fabric|tablecloths?)\b")
 # the cloth is the subject: named, then falling or thrown, then over or onto what it covers
 DROPPED = re.compile(rf"{DRAPED.pattern}.*?\b(drap\w*|fall\w*|fell|drop\w*|thrown|throw\w*|"
                      r"toss\w*|lands?|landing|settl\w*)\b.*?\b(over|onto|on|across|upon)\b")

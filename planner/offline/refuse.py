@@ -74,8 +74,9 @@ CANDLE_WIND = re.compile(r"\b(wind|winds|windy|breeze|breezes|gusts?|gusty|draug
 # In the cloth scenarios (planner/offline/fabric.py): the cloth, a flag's wind, and who pulls
 CLOTH_WORDS = re.compile(r"\b(table ?cloths?|cloths?|flags?|banners?|pennants?|fabric|silk|"
                          r"cotton|canvas)\b")
-HUNG_CLOTH = re.compile(r"\b(curtains?|towels?|blankets?|(bed ?)?sheets?|napkins?|scarf|"
-                        r"scarves|drap\w*)\b")
+CURTAIN_WORDS = r"curtains?|drapes"
+DROPPED_CLOTH_WORDS = r"towels?|blankets?|(?:bed ?)?sheets?|napkins?|scarf|scarves"
+HUNG_CLOTH = re.compile(rf"\b({CURTAIN_WORDS}|{DROPPED_CLOTH_WORDS}|drap\w*)\b")
 AIR_WORDS = r"winds?|windy|breezes?|gusts?|gusty|gales?|blow\w*"
 PULL_WORDS = r"pull\w*|yank\w*|snatch\w*|whip\w*|jerk\w*|tug\w*|whisk\w*"
 CLOTH_AIR = re.compile(rf"\b({AIR_WORDS})\b")
