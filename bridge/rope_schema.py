@@ -24,14 +24,16 @@ class Rope(StrictModel):
     """A rope (or, in steel, a chain) of `segments` round links joined by ball joints.
 
     It is tied at `start` and, if given, at `end`. At t = 0 it runs straight and taut between
-    them; with no `end` it hangs straight down `length` from `start`.
+    them, or, given a `length` longer than their distance, hangs slack between them in its
+    catenary; with no `end` it hangs straight down `length` from `start`.
     Its segments are bodies named `<name>_1` ... `<name>_<segments>`."""
 
     name: Name
     start: RopeEnd
     end: RopeEnd | None = None
-    length: Positive | None = Field(None, description="metres, for a rope with no `end`; "
-                                    "with one it is the distance between them")
+    length: Positive | None = Field(None, description="metres: needed with no `end`; with "
+                                    "one it defaults to the distance between them, and a "
+                                    "longer rope hangs slack")
     segments: Annotated[int, Field(ge=2, le=64)] = 16
     radius: Positive = Field(0.01, description="metres")
     material: str = "rope"
@@ -43,12 +45,10 @@ class Rope(StrictModel):
                                       "down: give it a `length` in metres")
         span = 0.0 if self.end is None else math.dist(self.end.at, self.start.at)
         if self.end is not None and self.length is not None and \
-                abs(self.length - span) > 1e-6 * span:
-            # a slack rope whips as it snaps taut, and the chain's joints cannot follow
-            raise PydanticCustomError("rope_taut", "a rope tied at both ends starts taut: "
-                                      "`length` {length:g} m is not the {span:.3g} m between "
-                                      "its ends (leave `length` out; slack ropes are not "
-                                      "supported yet)", {"length": self.length, "span": span})
+                self.length < span * (1 - 1e-6):
+            raise PydanticCustomError("rope_short", f"`length` {self.length:g} m is shorter "
+                                      f"than the {span:.3g} m between its ends: lengthen it, "
+                                      "or leave it out for a taut rope")
         return self
 
     @field_validator("material")

@@ -1,23 +1,42 @@
 """A rope as what the engine simulates: a chain of cylinder segments joined by ball joints,
-tied to its ends. Joints in a chain form a tree, so the rope is exact and inextensible."""
+tied to its ends. Joints in a chain form a tree, so the rope is exact and inextensible.
+
+A slack rope (longer than the distance between its ends) starts hanging in its catenary. It
+is tied to fixed points at both ends, so its last tie closes a loop: that one joint is a
+constraint to the fixed point, not a tree edge."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
+from scipy.optimize import brentq
 
 from bridge.joint_schema import WORLD, Joint
 from bridge.rope_schema import Rope
 from bridge.schema_types import Vec3
 
 Z_DOWN = np.array([0.0, 0.0, -1.0])
+SLACK = 1e-6  # a rope longer than its span by more than this fraction of it hangs slack
+MIN_RUN = 0.01  # m: a slack rope's ends must lie this far apart across
 
 
 def rope_length(rope: Rope) -> float:
-    """Its length: from start to end, or as given for a rope with no end."""
-    if rope.end is None:
+    """Its length: as given, else from start to end."""
+    if rope.length is not None:
         return rope.length
     return float(np.linalg.norm(np.subtract(rope.end.at, rope.start.at)))
+
+
+def is_slack(rope: Rope) -> bool:
+    """Longer than the distance between its two ends."""
+    return rope.end is not None and rope.length is not None and \
+        rope.length > math.dist(rope.start.at, rope.end.at) * (1 + SLACK)
+
+
+def closing_joints(ropes: list[Rope]) -> set[str]:
+    """The joints that tie slack ropes' last links to their fixed end: each closes the loop
+    the rope makes between its two fixed points, so it is built as a constraint."""
+    return {f"{rope.name}_end" for rope in ropes if is_slack(rope)}
 
 
 def segment_names(rope: Rope) -> list[str]:
@@ -28,9 +47,30 @@ def rope_path(rope: Rope) -> np.ndarray:
     """[segments + 1, 3] the joints along the rope at t = 0: straight from start to end, or
     straight down from start when it has no end."""
     start = np.asarray(rope.start.at, float)
+    # a slack rope with its ends one above the other is refused (rope_checks); till then it
+    # is laid straight, so that what reads its parts first need not fail
+    if is_slack(rope) and math.hypot(*np.subtract(rope.end.at, start)[:2]) >= MIN_RUN:
+        return catenary(start, np.asarray(rope.end.at, float), rope.length, rope.segments)
     end = start + rope_length(rope) * Z_DOWN if rope.end is None else np.asarray(rope.end.at,
                                                                                 float)
     return start + np.linspace(0.0, 1.0, rope.segments + 1)[:, None] * (end - start)
+
+
+def catenary(start: np.ndarray, end: np.ndarray, length: float, segments: int) -> np.ndarray:
+    """[segments + 1, 3] points evenly spaced along the curve a chain of `length` hangs in
+    between `start` and `end` under -z gravity: z = a cosh((x - x0) / a) + c in the upright
+    plane through both ends. Their horizontal distance must not be zero."""
+    chord = end - start
+    run, rise = float(np.hypot(chord[0], chord[1])), float(chord[2])
+    level = math.sqrt(length ** 2 - rise ** 2)  # the length a level span of `run` would have
+    # 2 a sinh(run / 2a) falls from infinity to `run` as a grows: one root, bracketed
+    a = brentq(lambda a: 2 * a * math.sinh(run / (2 * a)) - level, run / 1400, 1e9 * length)
+    vertex = (run - a * math.log((length + rise) / (length - rise))) / 2
+    arc = np.linspace(0.0, length, segments + 1) + a * math.sinh(-vertex / a)
+    x = vertex + a * np.arcsinh(arc / a)
+    z = a * (np.cosh((x - vertex) / a) - math.cosh(vertex / a))
+    across = chord[:2] / run
+    return start + np.column_stack([x * across[0], x * across[1], z])
 
 
 def rope_parts(rope: Rope) -> tuple[list[dict], list[Joint]]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.optimize import brentq
 
 from bridge.errors import UserError
 from bridge.loader import load_scene
@@ -87,10 +88,16 @@ ropes:
 
 @pytest.mark.parametrize(("rope", "field", "fragment"), [
     ("{name: r, start: {at: [0, 0, 2]}}", "ropes[0]", "give it a `length`"),
-    ("{name: r, start: {at: [0, 0, 2]}, end: {body: bob, at: [0, 0, 1]}, length: 1.5}",
-     "ropes[0]", "slack ropes are not supported yet"),
+    ("{name: r, start: {at: [0, 0, 2]}, end: {body: bob, at: [0, 0, 1]}, length: 0.5}",
+     "ropes[0]", "shorter than the 1 m between its ends"),
+    ("{name: r, start: {at: [0, 0, 2]}, end: {body: bob, at: [0.5, 0, 1]}, length: 1.5}",
+     "ropes[0].length", "a body on a slack rope is not supported yet"),
     ("{name: r, start: {at: [0, 0, 2]}, end: {body: hook, at: [0, 0, 3]}}",
-     "ropes[0].end", "fixed points at both ends"),
+     "ropes[0].end", "give it a `length` over the 1 m between them to hang slack"),
+    ("{name: r, start: {at: [0, 0, 2]}, end: {body: hook, at: [0, 0, 3]}, length: 2}",
+     "ropes[0].end.at", "one above the other"),
+    ("{name: r, start: {at: [-1, 0, 1]}, end: {body: hook, at: [1, 0, 1]}, length: 3.2}",
+     "ropes[0].length", "would sag into the ground: at most 2.97"),
     ("{name: r, start: {body: bobb, at: [0, 0, 2]}, length: 1}", "ropes[0].start.body",
      "did you mean 'bob'"),
     ("{name: bob, start: {at: [0, 0, 2]}, length: 1, segments: 2}", "ropes[0].name", None),
@@ -106,6 +113,47 @@ def test_a_broken_rope_is_located_with_its_fix(tmp_path: Path, rope, field, frag
         load_scene(path)
     found = [p for p in info.value.problems if fragment in p.message]
     assert found and found[0].field == field, info.value.problems
+
+
+def _posts_and_rope(length: float, **rope) -> dict:
+    """Two 1.5 m posts 2 m apart with a rope tied to their inner faces 1.45 m up."""
+    posts = [{"name": name, "asset": "box", "params": {"length": 0.1, "width": 0.1,
+              "height": 1.5}, "position": [x, 0, 0], "static": True}
+             for name, x in (("post_a", 0.0), ("post_b", 2.0))]
+    return {"bodies": posts, "ropes": [
+        {"name": "rope", "start": {"body": "post_a", "at": [0.05, 0, 1.45]},
+         "end": {"body": "post_b", "at": [1.95, 0, 1.45]}, "length": length, **rope}]}
+
+
+def _link_ends(rec, name: str, length: float) -> np.ndarray:
+    """[F, 3] the far end of a rope link of `length`."""
+    return rec.pos[name] + length * np.array([quat_to_matrix(q)[:, 2] for q in rec.quat[name]])
+
+
+def test_a_slack_rope_hangs_still_in_its_catenary_between_two_posts():
+    length, span, segments = 2.4, 1.9, 16
+    scene = make_scene(duration=2.0, **_posts_and_rope(length, segments=segments,
+                                                       radius=0.015))
+    rec = simulate(scene).recording
+    # the textbook catenary of a level span: length = 2a sinh(span / 2a), sag a (cosh - 1)
+    a = brentq(lambda a: 2 * a * math.sinh(span / (2 * a)) - length, 0.1, 100)
+    sag = a * (math.cosh(span / (2 * a)) - 1)
+    lowest = np.min([rec.pos[f"rope_{k}"][:, 2] for k in range(1, segments + 1)], axis=0)
+    # straight links between points on the curve sit a hair above it at their joints
+    assert lowest[0] == pytest.approx(1.45 - sag, abs=2e-3)
+    assert np.ptp(lowest) < 1e-3  # the shape a chain hangs in holds it still
+    tied = _link_ends(rec, f"rope_{segments}", length / segments)
+    assert np.abs(tied - [1.95, 0, 1.45]).max() < 2e-3  # its last tie holds
+
+
+def test_a_slack_chain_pushed_swings_and_stays_tied():
+    scene = make_scene(duration=1.5, **_posts_and_rope(2.2, segments=12, material="steel"),
+                       events=[{"at": 0.2, "push": {"body": "rope_6", "impulse": [0, 0.5, 0]}}])
+    rec = simulate(scene).recording
+    assert np.ptp(rec.pos["rope_6"][:, 1]) > 0.05  # it swings out of its plane
+    tied = _link_ends(rec, "rope_12", 2.2 / 12)
+    assert np.abs(tied - [1.95, 0, 1.45]).max() < 2e-3
+    assert np.abs(rec.pos["rope_1"] - [0.05, 0, 1.45]).max() < 1e-6
 
 
 def test_a_light_rope_under_a_heavy_weight_is_stepped_finer():
