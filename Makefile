@@ -45,6 +45,7 @@ bench: install
 	$(PY) -m bench.air
 	$(PY) -m bench.cloth
 	$(PY) -m bench.soft
+	$(PY) -m bench.scale
 	$(PY) -m bench.planner --set all
 	$(PY) -m bench.dataset
 	$(PY) -m bench.noise

@@ -1,15 +1,19 @@
 """Records every body at a fixed physics-step rate, cheaply inside the step loop.
 
 The loop keeps Bullet's own tuples (two C calls per body per sample); the asset-origin poses
-and the arrays are built once, after the run. The rate is fixed by the physics section alone,
+and the arrays are built once, after the run, with numpy. The rate is fixed by the physics section alone,
 so the recording never depends on the camera: the render stage samples it for its frames.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import pybullet as p
 
 from bridge.trajectory import FIELDS, Trajectory
+from bridge.transforms import compose
 from physics.bodies import LiveBody
 from physics.world import World
 
@@ -27,17 +31,24 @@ def record_every(requested: int | None, steps: int, bodies: int, particles: int)
 
 
 class StepRecorder:
-    """Every live body's centre-of-mass state at each recorded step, as Bullet returns it."""
+    """Every live body's centre-of-mass state at each recorded step, as Bullet returns it.
+
+    Samples are kept in blocks over which the set of live bodies stays the same (it changes
+    when a body breaks, is spawned or removed), so each block becomes one array at the end."""
 
     def __init__(self, world: World, names: list[str]):
         self.client = world.client
         self.names = list(names)  # script bodies first, in script order; fragments as they come
         self.steps: list[int] = []
-        self.samples: list[tuple[tuple[LiveBody, ...], list]] = []
+        self.blocks: list[_Block] = []
         self.particles: dict[str, list[np.ndarray]] = {}
 
     def record(self, world: World, step: int) -> None:
-        self.samples.append(self._read(world))
+        bodies, states = self._read(world)
+        # tuples compare item by item, each first by identity: cheap when nothing changed
+        if not self.blocks or self.blocks[-1].bodies != bodies:
+            self.blocks.append(_Block(bodies, len(self.steps)))
+        self.blocks[-1].states.append(states)
         self.steps.append(step)
 
     def record_particles(self, name: str, positions: np.ndarray) -> None:
@@ -45,11 +56,13 @@ class StepRecorder:
 
     def latest(self) -> tuple[tuple[LiveBody, ...], np.ndarray]:
         """The last sample: its bodies and their states [B, 13] (com, quat, lin, ang)."""
-        return _rows(*self.samples[-1])
+        block = self.blocks[-1]
+        return block.bodies, _flat(block.states[-1], len(block.bodies))
 
     def current(self, world: World) -> tuple[tuple[LiveBody, ...], np.ndarray]:
         """The bodies and their states now, as `latest` gives them, without recording."""
-        return _rows(*self._read(world))
+        bodies, states = self._read(world)
+        return bodies, _flat(states, len(bodies))
 
     def _read(self, world: World) -> tuple[tuple[LiveBody, ...], list]:
         bodies = tuple(world.bodies.values())
@@ -61,26 +74,47 @@ class StepRecorder:
 
     def trajectory(self, dt: float) -> Trajectory:
         """The recording: asset-origin poses, centre-of-mass velocities, NaN while absent."""
-        rows: dict[str, tuple[list[int], list[tuple]]] = {name: ([], []) for name in self.names}
-        multiply, client = p.multiplyTransforms, self.client
-        for i, (bodies, states) in enumerate(self.samples):
-            for live, ((com, quat), (lin, ang)) in zip(bodies, states):
-                pos, q = multiply(com, quat, *live.to_origin, physicsClientId=client)
-                index, values = rows.setdefault(live.name, ([], []))
-                index.append(i)
-                values.append((*pos, *q, *lin, *ang))
         count = len(self.steps)
+        tables: dict[str, np.ndarray] = {}
+        for block in self.blocks:
+            if not block.bodies:
+                continue
+            rows = np.stack([_flat(states, len(block.bodies)) for states in block.states])
+            rows[..., :7] = _to_origins(rows[..., :7], block.bodies)
+            span = slice(block.first, block.first + len(block.states))
+            for k, live in enumerate(block.bodies):
+                if live.name not in tables:
+                    tables[live.name] = np.full((count, FLOATS_PER_BODY), np.nan)
+                tables[live.name][span] = rows[:, k]
         out = Trajectory(times=np.asarray(self.steps, float) * dt)
-        for name, (index, values) in rows.items():
-            table = np.full((count, FLOATS_PER_BODY), np.nan)
-            if index:
-                table[index] = values
+        for name in self.names + [n for n in tables if n not in self.names]:
+            table = tables.get(name, np.full((count, FLOATS_PER_BODY), np.nan))
             for key, (start, end) in zip(FIELDS, ((0, 3), (3, 7), (7, 10), (10, 13))):
                 getattr(out, key)[name] = table[:, start:end].copy()
         out.particles.update({n: np.stack(v) for n, v in self.particles.items()})
         return out
 
 
-def _rows(bodies: tuple[LiveBody, ...], states: list) -> tuple[tuple[LiveBody, ...], np.ndarray]:
-    rows = np.array([(*c, *q, *lin, *ang) for (c, q), (lin, ang) in states], float)
-    return bodies, rows.reshape(len(bodies), FLOATS_PER_BODY)
+@dataclass
+class _Block:
+    """Consecutive samples of the same live bodies, from sample index `first`."""
+
+    bodies: tuple[LiveBody, ...]
+    first: int
+    states: list[list] = field(default_factory=list)
+
+
+def _flat(states: list, count: int) -> np.ndarray:
+    """[B, 13] from Bullet's nested tuples ((com, quat), (lin, ang)), unpacked in C."""
+    values = chain.from_iterable(chain.from_iterable(chain.from_iterable(states)))
+    return np.fromiter(values, float, count * FLOATS_PER_BODY).reshape(count, FLOATS_PER_BODY)
+
+
+def _to_origins(poses: np.ndarray, bodies: tuple[LiveBody, ...]) -> np.ndarray:
+    """[S, B, 7] centre-of-mass poses (position, xyzw) to the bodies' asset-origin poses."""
+    samples = poses.shape[0]
+    offset = np.tile(np.array([live.to_origin[0] for live in bodies], float), (samples, 1))
+    turn = np.tile(np.array([live.to_origin[1] for live in bodies], float), (samples, 1))
+    position, quat = compose(poses[..., :3].reshape(-1, 3), poses[..., 3:].reshape(-1, 4),
+                             offset, turn)
+    return np.concatenate([position, quat], axis=-1).reshape(poses.shape)

@@ -186,12 +186,12 @@ def test_schema_fields_are_not_taken_for_misspelled_distributions():
 
 def test_repeat_is_only_a_bodies_item_with_a_bounded_count():
     issues = paths({"events": [{"repeat": {"count": 2, "template": {}}}],
-                    "bodies": [{"repeat": {"count": 1000, "template": {"name": "a{i}"}}},
+                    "bodies": [{"repeat": {"count": 2000, "template": {"name": "a{i}"}}},
                                {"repeat": {"count": {"int": [-1, 3]}, "template": {"name": "b{i}"}}},
                                {"repeat": {"count": 2, "templat": {"name": "c{i}"}}}]})
     assert "only allowed as an item of bodies" in issues[("events", 0, "repeat")]
-    assert "from 0 to 256" in issues[("bodies", 0, "repeat", "count")]
-    assert "from 0 to 256" in issues[("bodies", 1, "repeat", "count", "int")]
+    assert "from 0 to 1024" in issues[("bodies", 0, "repeat", "count")]
+    assert "from 0 to 1024" in issues[("bodies", 1, "repeat", "count", "int")]
     assert "repeat needs {count" in issues[("bodies", 2, "repeat")]
     typo = paths({"bodies": [{"repaet": {"count": 2, "template": {"name": "a{i}"}}}]})
     assert typo == {("bodies", 0, "repaet"): "unknown key 'repaet'; did you mean 'repeat'?"}

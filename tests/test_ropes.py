@@ -174,10 +174,10 @@ def test_a_light_rope_under_a_heavy_weight_is_stepped_finer():
 
 def test_rope_links_count_toward_the_body_limit(tmp_path: Path):
     ropes = "".join(f"  - {{name: r{k}, start: {{at: [{k}, 0, 2]}}, length: 1, segments: 64}}\n"
-                    for k in range(5))
+                    for k in range(16))
     path = tmp_path / "scene.yaml"
     path.write_text(HEAD + ropes)
     with pytest.raises(UserError) as info:
         load_scene(path)
     (problem,) = info.value.problems
-    assert problem.field == "ropes[3].segments" and "322 bodies" in problem.message
+    assert problem.field == "ropes[15].segments" and "1026 bodies" in problem.message

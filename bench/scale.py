@@ -1,0 +1,126 @@
+"""How the simulate stage scales with dynamic bodies, printed as JSON (issue 20).
+
+    python -m bench.scale [--repeats N] [--counts 10,50,200,500] [--out FILE]
+
+Three scenes are built at each body count: a pile of boxes dropped in a bin, a field of
+dominoes toppled by a push, and a ball pit poured into a bin. For each the stage time and the
+stepping loop's time are divided by the time spent inside Bullet's own stepSimulation during
+the same run (targets: loop / Bullet <= 1.5 at 10 bodies, <= 1.15 at 200 and 500). The 500-ball
+pit's real-time factor is reported too.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import time
+from pathlib import Path
+
+from bench.run import emit
+from bridge.schema import Scene
+
+DURATION = 2.0  # s: long enough for a pile to land and settle
+
+
+def _bin(half: float, height: float = 0.4) -> list[dict]:
+    """Four static wooden walls around a square floor patch of side 2 * `half` metres."""
+    side, thick = 2 * half + 0.1, 0.05
+    places = [((half + thick, 0), (thick, side)), ((-half - thick, 0), (thick, side)),
+              ((0, half + thick), (side, thick)), ((0, -half - thick), (side, thick))]
+    return [{"name": f"wall_{k}", "asset": "box", "static": True, "material": "wood",
+             "params": {"length": length, "width": width, "height": height},
+             "position": [x, y, 0.0]} for k, ((x, y), (length, width)) in enumerate(places)]
+
+
+def _lattice(count: int, spacing: float, base: float) -> list[tuple[float, float, float]]:
+    """`count` points on a square lattice, layer over layer, centred over the origin."""
+    side = max(1, math.ceil(math.sqrt(count / max(1, round(count ** (1 / 3))))))
+    return [((k % side - (side - 1) / 2) * spacing, ((k // side) % side - (side - 1) / 2)
+             * spacing, base + (k // (side * side)) * spacing) for k in range(count)]
+
+
+def pile(count: int) -> dict:
+    """Wooden cubes of 8 cm dropped on a lattice into a bin."""
+    points = _lattice(count, 0.1, 0.05)
+    half = max(abs(p[0]) for p in points) + 0.15
+    bodies = [{"name": f"cube_{k}", "asset": "box", "material": "wood",
+               "params": {"length": 0.08, "width": 0.08, "height": 0.08},
+               "position": list(p), "rotation": [0, 0, 7 * k % 40]}
+              for k, p in enumerate(points)]
+    return {"bodies": bodies + _bin(half)}
+
+
+def dominoes(count: int) -> dict:
+    """Rows of dominoes 4 cm apart, the first of each row pushed over."""
+    rows = max(1, round(math.sqrt(count / 4)))
+    per_row = math.ceil(count / rows)
+    bodies, events = [], []
+    for k in range(count):
+        row, col = divmod(k, per_row)
+        bodies.append({"name": f"domino_{k}", "asset": "domino",
+                       "position": [col * 0.04 - per_row * 0.02, row * 0.1, 0.0]})
+        if col == 0:
+            events.append({"at": 0.05, "push": {"body": f"domino_{k}",
+                                                "impulse": [0.002, 0, 0],
+                                                "point": [0, 0, 0.04]}})
+    return {"bodies": bodies, "events": events}
+
+
+def ball_pit(count: int) -> dict:
+    """Rubber balls of 3.5 cm radius poured on a lattice into a bin."""
+    points = _lattice(count, 0.08, 0.1)
+    half = max(abs(p[0]) for p in points) + 0.12
+    bodies = [{"name": f"ball_{k}", "asset": "ball", "material": "rubber",
+               "params": {"radius": 0.035}, "position": list(p)}
+              for k, p in enumerate(points)]
+    return {"bodies": bodies + _bin(half)}
+
+
+SCENES = {"pile": pile, "dominoes": dominoes, "ball_pit": ball_pit}
+
+
+def scale_scene(kind: str, count: int) -> Scene:
+    """One of the SCENES with `count` dynamic bodies, validated."""
+    data = {"name": f"{kind}_{count}", "duration": DURATION, "fps": 24,
+            "resolution": [64, 48], **SCENES[kind](count)}
+    return Scene.model_validate(data)
+
+
+def measure(kind: str, count: int, repeats: int) -> dict:
+    """Stage, loop and Bullet seconds (medians) for one scene."""
+    from physics.simulate import simulate
+
+    scene = scale_scene(kind, count)
+    stage, loop, bullet = [], [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = simulate(scene, Path("."))
+        stage.append(time.perf_counter() - started)
+        loop.append(result.timings_s["loop"])
+        bullet.append(result.timings_s["bullet"])
+    median = statistics.median
+    return {"scene": kind, "bodies": count, "steps": result.steps,
+            "bullet_s": round(median(bullet), 4), "loop_s": round(median(loop), 4),
+            "stage_s": round(median(stage), 4),
+            "ratio_loop": round(median(loop) / median(bullet), 3),
+            "ratio_stage": round(median(stage) / median(bullet), 3),
+            "real_time_factor": round(DURATION / median(stage), 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--counts", default="10,50,200,500")
+    parser.add_argument("--scenes", default=",".join(SCENES))
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    counts = [int(c) for c in args.counts.split(",")]
+    rows = [measure(kind, count, args.repeats) for kind in args.scenes.split(",")
+            for count in counts]
+    emit({"benchmark": "scale", "duration_s": DURATION, "repeats": args.repeats,
+          "targets": {"ratio_loop_at_10": 1.5, "ratio_loop_at_200_and_500": 1.15},
+          "rows": rows}, args.out)
+
+
+if __name__ == "__main__":
+    main()

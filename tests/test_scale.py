@@ -1,0 +1,48 @@
+"""Scenes with many bodies: the body limit, and a recording built in arrays after the run."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from bridge import limits
+from physics.recorder import StepRecorder
+from physics.world import World
+from tests.helpers import make_scene
+
+
+def _balls(count: int) -> list[dict]:
+    return [{"name": f"b{k}", "asset": "ball", "position": [k % 40, k // 40, 0]}
+            for k in range(count)]
+
+
+def test_a_1024_body_scene_is_within_the_limit_and_one_more_is_refused():
+    assert len(make_scene(bodies=_balls(limits.MAX_BODIES)).bodies) == 1024
+    with pytest.raises(ValidationError, match="at most 1024"):
+        make_scene(bodies=_balls(limits.MAX_BODIES + 1))
+
+
+def test_the_recording_holds_asset_origins_as_bullet_composes_them():
+    # a tumbler's centre of mass is far from its asset origin (the middle of its base)
+    scene = make_scene(bodies=[
+        {"name": "glass", "asset": "tumbler", "position": [0, 0, 0.3], "rotation": [20, 10, 0],
+         "angular_velocity": [90, 0, 30]},
+        {"name": "ball", "asset": "ball", "position": [0.5, 0, 0.2], "rotation": [0, 45, 0]}])
+    world = World(scene, None)
+    try:
+        recorder = StepRecorder(world, ["glass", "ball"])
+        for step in range(12):
+            recorder.record(world, step)
+            world.step()
+        recorder.record(world, 12)
+        recording = recorder.trajectory(world.dt)
+        # PyBullet's multiplyTransforms rounds to single precision; the recorder's numpy
+        # composition keeps double, so they agree to float32's 1e-7
+        for name in ("glass", "ball"):
+            position, quat = world.pose(name)
+            assert np.abs(recording.pos[name][-1] - position).max() < 1e-6
+            # a quaternion and its negative are the same turn
+            assert min(np.abs(recording.quat[name][-1] - s * quat).max() for s in (1, -1)) < 1e-6
+        assert recording.pos["glass"][0, 2] == pytest.approx(0.3, abs=1e-7)
+    finally:
+        world.close()
