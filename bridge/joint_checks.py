@@ -11,7 +11,7 @@ from bridge.assets.registry import ASSETS
 from bridge.joint_schema import WORLD
 from bridge.joint_tree import joint_trees
 from bridge.rope_checks import rope_issues
-from bridge.ropes import closing_joints, rope_parts
+from bridge.ropes import constrained_joints, rope_parts
 from bridge.schema import GROUND, Body, Scene, breakable_settings
 from bridge.suggest import unknown_name
 from bridge.transforms import quat_from_euler_deg, quat_to_matrix
@@ -31,7 +31,7 @@ def joint_issues(scene: Scene) -> list[Issue]:
     placed = {b.name: b for b in scene.placed_bodies()}
     static = {name for name, b in placed.items() if b.static}
     trees, problems = joint_trees(scene.all_joints(), static, list(placed),
-                                  closing_joints(scene.ropes))
+                                  constrained_joints(scene.ropes))
     paths = _joint_paths(scene)
     issues += [(paths[i] + ((field,) if i < len(scene.joints) else ("name",)), message)
                for i, field, message in problems]

@@ -47,17 +47,20 @@ def is_fixed_end(name: str, static: set[str]) -> bool:
 
 
 def joint_trees(joints: list[Joint], static: set[str], order: list[str],
-                closing: set[str] = frozenset()
+                constrained: set[str] = frozenset()
                 ) -> tuple[list[Tree], list[tuple[int, str, str]]]:
     """The trees the script's joints make, and the joints that cannot be built, as (index,
     field, message): one that closes a loop, or one whose two ends are both fixed. The joints
-    named in `closing` may close a loop: they are left out of the trees, for `loop_closures`."""
+    named in `constrained` (a slack rope's) are Bullet constraints, like breakable ones."""
     rank = {name: i for i, name in enumerate(order)}
     problems = [(i, "a", (f"'{j.a}' and '{j.b}' are both fixed (static or the world): the joint "
                  "holds nothing; make one of them a dynamic body"))
                 for i, j in enumerate(joints)
                 if is_fixed_end(j.a, static) and is_fixed_end(j.b, static)]
-    edges = [(i, j) for i, j in enumerate(joints) if j.type != "spring" and j.breaks_at is None
+    def pinned(j: Joint) -> bool:
+        return j.type != "spring" and (j.breaks_at is not None or j.name in constrained)
+
+    edges = [(i, j) for i, j in enumerate(joints) if j.type != "spring" and not pinned(j)
              and not (is_fixed_end(j.a, static) and is_fixed_end(j.b, static))]
     trees, seen = [], set()
     for name in sorted({n for _, j in edges for n in (j.a, j.b) if n in rank
@@ -68,18 +71,12 @@ def joint_trees(joints: list[Joint], static: set[str], order: list[str],
         seen |= component
         tree, loop = _grow(component, edges, static, rank)
         trees.append(tree)
-        problems += [problem for problem in loop if joints[problem[0]].name not in closing]
-    held = {n for j in joints if j.type != "spring" and j.breaks_at is not None
-            for n in (j.a, j.b) if n in rank and n not in static and n not in seen}
-    # a breakable joint is a constraint between multibodies, so its bodies must be ones
+        problems += loop
+    held = {n for j in joints if pinned(j) for n in (j.a, j.b) if n in rank
+            and n not in static and n not in seen}
+    # a constraint is between multibodies, so its bodies must be ones
     trees += [Tree(name, ()) for name in sorted(held, key=rank.__getitem__)]
     return trees, problems
-
-
-def loop_closures(joints: list[Joint], trees: list[Tree], closing: set[str]) -> list[Joint]:
-    """The joints of `closing` that no tree holds: each closes a loop, as a constraint."""
-    held = {link.joint.name for tree in trees for link in tree.links}
-    return [joint for joint in joints if joint.name in closing and joint.name not in held]
 
 
 def _component(start: str, edges: list[tuple[int, Joint]], static: set[str]) -> set[str]:

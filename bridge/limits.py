@@ -21,4 +21,5 @@ MAX_LIQUID_PARTICLES = 20_000  # per liquid, after the volume -> count conversio
 MAX_LIQUIDS = 8
 MAX_JOINTS = 256
 MAX_ROPES = 16  # each up to 64 segments, counted in MAX_BODIES
+MAX_ROPE_LENGTH_M = 1_000.0
 MAX_WATER_VOLUMES = 8

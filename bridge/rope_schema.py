@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from bridge import limits
 from bridge.joint_schema import WORLD
 from bridge.materials import MATERIALS
 from bridge.schema_types import Name, Positive, StrictModel, Vec3
@@ -31,9 +32,9 @@ class Rope(StrictModel):
     name: Name
     start: RopeEnd
     end: RopeEnd | None = None
-    length: Positive | None = Field(None, description="metres: needed with no `end`; with "
-                                    "one it defaults to the distance between them, and a "
-                                    "longer rope hangs slack")
+    length: Annotated[float, Field(gt=0, le=limits.MAX_ROPE_LENGTH_M)] | None = Field(
+        None, description="metres: needed with no `end`; with one it defaults to the "
+        "distance between them, and a longer rope hangs slack")
     segments: Annotated[int, Field(ge=2, le=64)] = 16
     radius: Positive = Field(0.01, description="metres")
     material: str = "rope"

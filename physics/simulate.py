@@ -17,7 +17,7 @@ import numpy as np
 
 from bridge.air import Air, Jet
 from bridge.errors import SceneError
-from bridge.ropes import segment_names
+from bridge.ropes import constrained_joints, segment_names
 from bridge.schema import Blow, Liquid, Scene, breakable_settings
 from bridge.shot import framed_events
 from bridge.soft import mesh_problem, soft_mesh
@@ -34,6 +34,7 @@ from physics.flames import Flames
 from physics.flex_overlaps import flex_overlaps
 from physics.fracture import Fractures
 from physics.liquids import particle_count, start_positions
+from physics.pins import pin_joint
 from physics.recorder import StepRecorder, record_every
 from physics.spills import spills
 from physics.springs import Springs
@@ -114,6 +115,10 @@ class _Loop:
             j.type == "spring" for j in scene.joints) else None
         self.breakable = BreakableJoints(world, scene.joints) if any(
             j.breaks_at and j.type != "spring" for j in scene.joints) else None
+        slack = constrained_joints(scene.ropes)
+        for joint in scene.all_joints():
+            if joint.name in slack:
+                pin_joint(world, joint)
         self.dents = Dents(scene, world.scene_dir) if any(
             b.crushable for b in scene.all_bodies()) else None
         # springs store energy the monitor's sum does not count; motors do work

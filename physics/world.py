@@ -6,6 +6,7 @@ trajectory place it at its asset origin (bottom centre). `LiveBody.offset` conve
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +15,9 @@ import pybullet as p
 from bridge.assets.build import MassProperties, geometry_for, mass_properties
 from bridge.assets.geometry import Geometry
 from bridge.assets.registry import default_material
-from bridge.joint_tree import Tree, joint_trees, loop_closures
+from bridge.joint_tree import Tree, joint_trees
 from bridge.materials import MATERIALS, Material
-from bridge.ropes import closing_joints, segment_names, substeps
+from bridge.ropes import constrained_joints, is_slack, segment_names, substeps
 from bridge.schema import GROUND, Body, Scene
 from bridge.transforms import quat_from_euler_deg, quat_to_matrix
 from physics.articulation import (
@@ -32,7 +33,6 @@ from physics.articulation import (
     wheels,
 )
 from physics.bodies import LiveBody, Solid, part_key, surface_friction
-from physics.pins import pin_joint
 from physics.shapes import collision_shape
 
 UNDER_COS = 0.7  # a static body is under another when their normal is within 45 deg of up
@@ -64,17 +64,14 @@ class World:
             self._add_ground()
         placed = scene.placed_bodies()
         static = {body.name for body in placed if body.static}
-        closing = closing_joints(scene.ropes)
         trees, _ = joint_trees(scene.all_joints(), static, [body.name for body in placed],
-                               closing)
+                               constrained_joints(scene.ropes))
         jointed = {name for tree in trees for name in tree.bodies}
         for body in placed:
             if body.name not in jointed:
                 self.add_body(body)
         for tree in trees:
             self._add_tree(tree)
-        for joint in loop_closures(scene.all_joints(), trees, closing):
-            pin_joint(self, joint)
         if scene.ropes:
             self._resolve_ropes()
             self._untouch_ties()
@@ -125,14 +122,18 @@ class World:
 
     def _untouch_ties(self) -> None:
         """A rope's end link never collides with the body it is tied to: its knot sits on
-        that body's surface, where the link, hanging off at an angle, dips into it."""
+        that body's surface, where the link, hanging off at an angle, dips into it. Nor do a
+        slack rope's neighbouring links, free bodies that overlap at their bends."""
         for rope in self.scene.ropes:
             names = segment_names(rope)
-            for tie, link in ((rope.start, names[0]), (rope.end, names[-1])):
-                if tie is not None and tie.body in self.bodies:
-                    one, two = self.bodies[tie.body], self.bodies[link]
-                    p.setCollisionFilterPair(one.uid, two.uid, one.link, two.link, 0,
-                                             physicsClientId=self.client)
+            pairs = [(tie.body, link) for tie, link in ((rope.start, names[0]),
+                                                        (rope.end, names[-1]))
+                     if tie is not None and tie.body in self.bodies]
+            if is_slack(rope):
+                pairs += list(pairwise(names))
+            for one, two in ((self.bodies[a], self.bodies[b]) for a, b in pairs):
+                p.setCollisionFilterPair(one.uid, two.uid, one.link, two.link, 0,
+                                         physicsClientId=self.client)
 
     def _add_tree(self, tree: Tree) -> None:
         uid, parts = articulate(self.client, tree, self.scene, self.scene_dir, self.shapes)
