@@ -13,7 +13,8 @@ TOPICS: list[tuple[str, str]] = [
      r"cling film|rubber sheet|blanket|napkin|ribbon|scarf|scarves|silk|shirt|dress|sock|socks|"
      r"drap\w*|parachute|banner"),
      ("cloth beyond a flag or curtain in the wind, a cloth dropped over a body and a "
-      "tablecloth pulled, rope and thin sheets (deformable)")),
+      "tablecloth pulled, rope beyond a pendulum's, one hung between two posts or a weight's "
+      "on a slack rope, and thin sheets (deformable)")),
     ((r"squeez\w*(?! of)|squash\w*|crush\w*|compress\w*|press\w* down|deform\w*|dent\w*|stretch\w*|"
      r"sponge|jelly|jello|dough|clay model|toothpaste|sagg\w*|bend\w*|bent|squish\w*|"
      r"cushion\w*|pillow\w*|mattress\w*|trampoline|soft body|soft bodies"),
@@ -96,13 +97,14 @@ SCENERY_CUES = re.compile(
 
 
 def screen(text: str, has_action: bool, candles: bool = False,
-           cloth: str | None = None, soft: str | None = None) -> list[str]:
+           cloth: str | None = None, soft: str | None = None, rope: bool = False) -> list[str]:
     """Raise RefusedError for out-of-scope physics; return the scenery left out, and the
     agents that act only through the launch or push they give (a player who shoots). With
     `candles` (the prompt is about candle flames in the air) their words are in scope; with
     `cloth` ('flag' or 'tablecloth', the cloth scenario planned), its cloth and air words;
-    with `soft` ('squeeze' or 'press'), the soft thing and the squeezing words."""
-    lowered = _hung_ropes(_billiards_rails(text.lower()))
+    with `soft` ('squeeze' or 'press'), the soft thing and the squeezing words; with `rope`
+    (a slack rope planned), its rope words."""
+    lowered = _hung_ropes(_billiards_rails(text.lower()), rope)
     if candles:
         lowered = _candle_air(lowered)
     if cloth:
@@ -136,9 +138,10 @@ def screen(text: str, has_action: bool, candles: bool = False,
                 f"refused: the prompt needs {reason}, which the engine cannot simulate "
                 f"('{match.group(0)}'); it simulates rigid bodies, breakage, poured liquids "
                 "in containers, buoyancy and gravity changes, candles or a match in a breath "
-                "or a wind, a flag or a curtain in the wind, a cloth dropped over a table, a box or a ball, "
-                "a tablecloth pulled from under dishes, and a rubber duck, sponge, jelly or "
-                "foam squeezed or pressed")
+                "or a wind, a flag or a curtain in the wind, a cloth dropped over a table, a "
+                "box or a ball, a tablecloth pulled from under dishes, a rubber duck, sponge, "
+                "jelly or foam squeezed or pressed, and ropes and chains that swing, hang "
+                "between two posts or snap taut under a weight")
     return list(dict.fromkeys(omitted))
 
 
@@ -174,10 +177,12 @@ def candles_act(text: str) -> bool:
     return any(not _is_scenery(lowered, m.start()) for m in CANDLE.finditer(lowered))
 
 
-def _hung_ropes(text: str) -> str:
-    """A rope or string a pendulum hangs from is a chain of rigid links, which the engine
-    simulates; a rope in a heap or a knot it does not."""
-    if re.search(r"\b(pendul\w*|swing\w*|hang\w*|hung)\b", text):
+def _hung_ropes(text: str, slack: bool = False) -> str:
+    """A rope or string a pendulum hangs from, or one hung slack, is a chain of rigid links,
+    which the engine simulates; a rope in a heap or a knot it does not."""
+    if slack:  # strung or stretched between posts is how a rope is hung, not a soft body
+        text = re.sub(r"\bstretch\w*", "strung", text)
+    if slack or re.search(r"\b(pendul\w*|swing\w*|hang\w*|hung)\b", text):
         return re.sub(r"\b(ropes?|strings?)\b", "tether", text)
     return text
 

@@ -9,6 +9,7 @@ from planner.offline import (
     fabric,
     hinged,
     pouring,
+    roping,
     squeezing,
     swinging,
     vehicles,
@@ -49,6 +50,8 @@ def fill(plan: Plan, intent: Intent) -> str:
         return fabric.build(plan, intent)
     if squeezing.wanted(intent):
         return squeezing.build(plan, intent)
+    if roping.wanted(intent):
+        return roping.build(plan, intent)
     if "domino" in kinds:
         ar.dominoes(plan, intent, next(m for m in actors if m.asset == "domino"))
         return "dominoes"

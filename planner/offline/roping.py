@@ -1,0 +1,128 @@
+"""Ropes and chains hung slack: strung between two posts (a thing may be dropped onto one), or
+a weight on a slack rope let fall until the rope snaps taut.
+
+Both are verified by where the weight ends up: caught above the floor by the rope between the
+posts, or held within the rope's reach (plus 5% for the jerk's stretch) below its hook.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+
+import numpy as np
+
+from bridge.catenary import hanging_chain
+from planner.offline import actors as ac
+from planner.offline.layout import Plan
+from planner.offline.lexicon import NOUNS
+from planner.offline.parse import Intent, Mention
+from planner.offline.quantities import quantities
+
+ROPE = re.compile(r"\b(ropes?|chains?|cords?|strings?|cables?|clotheslines?|washing lines?)\b")
+BETWEEN = re.compile(r"\bbetween (?:the |two )?(?:posts?|poles?|hooks?|trees?|pillars?|"
+                     r"columns?|stands?)\b")
+SNAP = re.compile(r"\b(slack|snaps? taut|goes taut|pulls? taut|jerks? taut|bungee)\b")
+POST_HEIGHT, SPAN, SAG = 1.5, 1.9, 1.2  # m, m between the ties, rope length over the span
+HOOK = 2.6  # m: where the snapping rope is tied, under a beam
+STRETCH = 1.05  # the jerk stretches a slack rope's constraints up to 4%; 5% allowed
+DROP = 0.5  # m: from above the rope's lowest point to the dropped thing's bottom
+G = 9.81
+
+
+def wanted(intent: Intent) -> str | None:
+    """'strung' for a rope between two supports, 'snap' for a weight on a slack rope."""
+    text = intent.text.lower()
+    if not ROPE.search(text):
+        return None
+    if BETWEEN.search(text):
+        return "strung"
+    return "snap" if SNAP.search(text) else None
+
+
+def build(plan: Plan, intent: Intent) -> str:
+    how = wanted(intent)
+    chain = "chain" in intent.text.lower()
+    # an odd count: one link lies across the middle, where a dropped thing lands
+    rope = {"material": "steel", "radius": 0.008, "segments": 21} if chain else \
+        {"material": "rope", "radius": 0.015, "segments": 17}
+    word = "chain" if chain else "rope"
+    if how == "strung":
+        _strung(plan, intent, rope, word)
+    else:
+        _snap(plan, intent, rope, word)
+    plan.notes.append(f"a slack {word}: {rope['segments']} links held by point constraints")
+    return f"rope_{how}"
+
+
+def _strung(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
+    """Two posts with a slack rope between their tops; the prompt's thing dropped on it."""
+    for side, x in (("left", -SPAN / 2 - 0.05), ("right", SPAN / 2 + 0.05)):
+        plan.body(f"the {side} post the {word} is tied to (static)", name=f"post_{side}",
+                  asset="box", material="wood", static=True,
+                  params={"length": 0.1, "width": 0.1, "height": POST_HEIGHT},
+                  position=[x, 0.0, 0.0])
+    tie = POST_HEIGHT - 0.05
+    length = round(SPAN * SAG, 3)
+    plan.rope(f"a {length:g} m {word} hung slack between the posts' inner faces", name=word,
+              start={"body": "post_left", "at": [-SPAN / 2, 0.0, tie]},
+              end={"body": "post_right", "at": [SPAN / 2, 0.0, tie]}, length=length, **rope)
+    low = float(hanging_chain(np.array([-SPAN / 2, 0, tie]), np.array([SPAN / 2, 0, tie]),
+                              length, rope["segments"])[:, 2].min()) - rope["radius"]
+    dropped = _thing(intent)
+    if dropped is None:
+        plan.check(f"the {word} hangs still between the posts", moves_less_than=f"{word}_*",
+                   distance=0.01)
+    else:
+        name = ac.add(plan, dropped, intent, (0.0, 0.0, round(low + DROP, 3)),
+                      f"dropped from {DROP:g} m above the middle of the {word}")
+        # a ball balanced on one rope rolls off it sideways in the end, as a real one does
+        middle = f"{word}_{rope['segments'] // 2 + 1}"
+        plan.check(f"it lands on the {word}'s middle link", contacts=name, **{"with": middle},
+                   before=round(math.sqrt(2 * DROP / G) + 0.3, 3))
+    plan.duration = 3.0
+    plan.camera = ({"position": [0.0, -3.6, 1.3], "look_at": [0.0, 0.0, 1.0], "fov": 40.0},
+                   f"side-on: both posts and the {word}'s whole sag in frame")
+
+
+def _snap(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
+    """A weight tied to a slack rope from a beam, let go just under the hook's level a third
+    of the rope's length away: it falls free until the rope goes taut, then swings."""
+    found = [q.value for q in quantities(intent.text) if q.kind == "length"]
+    length = min(max(found[0], 0.5), 2.0) if found else 1.0
+    plan.body("the beam the rope hangs from (static)", name="beam", asset="box",
+              material="wood", static=True, params={"length": 1.2 * length + 0.4,
+                                                    "width": 0.08, "height": 0.08},
+              position=[0.0, 0.0, HOOK])
+    thing = _thing(intent)
+    if thing is None:
+        stand_in = NOUNS["kettlebell"]
+        thing = Mention(noun=stand_in, word="weight", index=0, material=stand_in.material)
+        plan.notes.append("no thing named to hang: an iron ball the size of a kettlebell "
+                          "stands in for the weight")
+    height, radius = ac.height_of(thing, intent), ac.radius_of(thing, intent)
+    out = round(length / 3, 3)
+    bottom = round(HOOK - 0.01 - height, 4)
+    name = ac.add(plan, thing, intent, (out, 0.0, bottom),
+                  f"held just under the hook's level, {out:g} m out, and let go")
+    # tied on its side toward the hook: the slack loop hangs from there, clear of it
+    tie = [round(out - radius, 4), 0.0, round(bottom + height / 2, 4)]
+    plan.rope(f"a {length:g} m {word}, slack, from the beam to the {name}'s near side",
+              name=word, start={"at": [0.0, 0.0, HOOK]}, end={"body": name, "at": tie},
+              length=length, **rope)
+    plan.check(f"it falls until the {word} goes taut", moves_less_than=name,
+               distance=round(0.5 * length, 3), **{"not": True})
+    floor_of_reach = HOOK - STRETCH * (length + radius) - height
+    plan.check(f"the {word} holds it: it never drops past the {word}'s reach (+5%)",
+               stays_within=name, min=[-5.0, -5.0, round(floor_of_reach, 3)],
+               max=[5.0, 5.0, 10.0])
+    plan.duration = 2.5
+    middle = HOOK - 0.6 * length
+    plan.camera = ({"position": [0.0, -round(2.2 * length + 1.2, 2), round(middle, 2)],
+                    "look_at": [0.0, 0.0, round(middle, 2)], "fov": 40.0},
+                   "side-on to the fall and the swing, the hook and the rope's reach in frame")
+
+
+def _thing(intent: Intent) -> Mention | None:
+    """The first thing the prompt names (not a surface), counted once."""
+    return replace(intent.actors[0], count=1) if intent.actors else None
