@@ -87,6 +87,8 @@ def generate(spec: DatasetSpec, progress: Progress | None = None) -> Summary:
         _schedule(spec, backend, summary, progress, started)
     finally:
         backend.close()
+    # a sample made again after its process was killed (a Ray actor lost) left its staging
+    _remove_staging(spec.out / SAMPLES)
     shutil.rmtree(spec.out / SCRATCH, ignore_errors=True)
     return summary
 
@@ -151,9 +153,7 @@ def recover(out: Path) -> dict[int, dict]:
     lines = {line["index"]: line for line in read_manifest(manifest)}
     samples = out / SAMPLES
     samples.mkdir(exist_ok=True)
-    for folder in samples.iterdir():
-        if folder.name.startswith("."):  # a staging folder of an interrupted sample
-            shutil.rmtree(folder, ignore_errors=True)
+    _remove_staging(samples)
     for index, line in list(lines.items()):
         if line["status"] == "accepted" and not _complete(samples / line["key"]):
             del lines[index]  # recorded but lost since: make it again
@@ -168,6 +168,13 @@ def recover(out: Path) -> dict[int, dict]:
         else:
             shutil.rmtree(folder, ignore_errors=True)
     return lines
+
+
+def _remove_staging(samples: Path) -> None:
+    """Remove the staging folders of interrupted samples (a finished one is renamed)."""
+    for folder in samples.iterdir():
+        if folder.name.startswith("."):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _complete(folder: Path) -> bool:

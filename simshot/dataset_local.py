@@ -6,7 +6,10 @@ so a fresh process costs milliseconds rather than a second of imports.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import signal
+import sys
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
 from simshot.dataset_sample import SampleJob, run_job
@@ -16,12 +19,23 @@ PRELOAD = ["simshot.dataset_sample", "simshot.pipeline", "bridge.randomize", "ph
            "renderer.render"]
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent() -> None:
+    """End a sample's process with the fork server that made it, which ends with the process
+    that started it: a sample orphaned by a killed Ray actor would otherwise go on writing
+    while its retry makes it again (Linux only; elsewhere an orphan finishes its sample)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 class LocalBackend:
     def __init__(self, workers: int):
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                        max_tasks_per_child=1)
+                                        max_tasks_per_child=1, initializer=_die_with_parent)
         self.pending: set[Future] = set()
 
     def submit(self, job: SampleJob) -> None:

@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -154,6 +155,63 @@ def test_ray_backend_with_two_cpus(scene, tmp_path):
     summary = generate(_spec(scene, tmp_path / "data", n=2, workers=2, ray=True))
     assert summary.accepted == 2
     _assert_complete(tmp_path / "data", 2)
+
+
+def test_a_ray_actor_killed_mid_sample_leaves_no_missing_duplicate_or_partial_sample(
+        scene, tmp_path, monkeypatch):
+    ray = pytest.importorskip("ray")
+    from simshot import dataset_ray
+
+    submit, killed = dataset_ray.RayBackend.submit, []
+
+    def kill_once_started(actor, scratch: Path) -> None:
+        deadline = time.monotonic() + 60
+        while not scratch.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        ray.kill(actor, no_restart=False)  # the actor's process, and the sample it forked
+        killed.append(scratch.exists())
+
+    def submit_and_kill(self, job):
+        submit(self, job)
+        if job.index == 0:  # its sample has begun once it writes its scratch folder
+            actor = next(iter(self.running.values()))
+            threading.Thread(target=kill_once_started,
+                             args=(actor, Path(job.dataset_dir) / ".scratch" / job.key)).start()
+
+    monkeypatch.setattr(dataset_ray.RayBackend, "submit", submit_and_kill)
+    summary = generate(_spec(scene, tmp_path / "data", n=4, workers=2, ray=True))
+    assert killed == [True] and summary.accepted == 4
+    time.sleep(1.0)  # a killed sample's process still writing would leave a staging folder
+    _assert_complete(tmp_path / "data", 4)
+
+
+def test_a_sample_whose_process_dies_is_made_again_in_a_fresh_one(monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    from simshot import dataset_ray
+
+    pools = []
+
+    class Pool:  # the first pool's process dies mid-sample; the next one makes it
+        def __init__(self, workers):
+            pools.append(self)
+            self.closed = False
+
+        def submit(self, job):
+            self.job = job
+
+        def next_done(self):
+            if len(pools) == 1:
+                raise BrokenProcessPool("killed")
+            return {"index": self.job, "status": "accepted"}
+
+        def close(self):
+            self.closed = True
+
+    monkeypatch.setattr(dataset_ray, "LocalBackend", Pool)
+    runner = dataset_ray.SampleRunner()
+    assert runner.run(7) == {"index": 7, "status": "accepted"}
+    assert len(pools) == 2 and pools[0].closed
 
 
 @pytest.mark.parametrize("resolution", ["256", "0x0", "255x256", "axb"])
