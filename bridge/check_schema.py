@@ -8,7 +8,15 @@ from typing import Annotated, Any
 from pydantic import Discriminator, Field, Tag
 
 from bridge.camera_schema import EventSubject
-from bridge.schema_types import Name, Positive, StrictModel, Subject, Time, Vec3
+from bridge.schema_types import (
+    SUBJECT_PATTERN,
+    Name,
+    Positive,
+    StrictModel,
+    Subject,
+    Time,
+    Vec3,
+)
 
 
 class _Check(StrictModel):
@@ -23,7 +31,9 @@ class ComesToRest(_Check):
 
 class Contacts(_Check):
     contacts: Subject
-    with_: Name = Field(alias="with")
+    with_: Annotated[str, Field(pattern=SUBJECT_PATTERN)] = Field(
+        alias="with", description="a body, 'ground', or a glob such as 'rope_*': any body "
+        "it matches")
     before: Time | None = None
     after: Time | None = None
 

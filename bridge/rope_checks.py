@@ -10,7 +10,7 @@ from scipy.optimize import brentq
 from bridge.catenary import hanging_chain
 from bridge.joint_schema import WORLD
 from bridge.rope_schema import Rope
-from bridge.ropes import SLACK, is_slack, link_length, rope_parts, run_across, segment_names
+from bridge.ropes import SLACK, is_slack, least_run, rope_parts, run_across, segment_names
 from bridge.schema import GROUND, Scene, breakable_settings
 from bridge.suggest import unknown_name
 
@@ -61,16 +61,19 @@ def _shape(rope: Rope, base: Path, bodies: dict, floor: float | None) -> list[Is
     if rope.end is None:
         return []
     span = math.dist(rope.start.at, rope.end.at)
+    if rope.length is not None and rope.length < span * (1 - 1e-6):
+        return [(base + ("length",), (f"`length` {rope.length:g} m is shorter than the "
+                 f"{span:.6g} m between its ends: lengthen it, or leave it out for a taut rope"))]
     if not is_slack(rope):
         return [] if not (fixed(rope.start) and fixed(rope.end)) else [(base + ("end",), (
             f"a taut rope between two fixed points cannot move: give it a `length` over the "
             f"{span:.6g} m between them to hang slack, or tie one end to a body that can "
             "move"))]
-    if run_across(rope) < link_length(rope):
+    if run_across(rope) < least_run(rope):
         return [(base + ("end", "at"), (
-            f"a slack rope's ends must be at least a link ({link_length(rope):.3g} m) apart "
-            f"across; these are {run_across(rope):.3g} m: move them apart, or give it more "
-            "`segments`"))]
+            f"a slack rope's ends must be at least {least_run(rope):.3g} m apart across (a "
+            f"little more than one of its links); these are {run_across(rope):.3g} m: move "
+            "them apart, or give it more `segments`"))]
     if floor is None or _lowest(rope, rope.length) >= floor:
         return []
     fix = "raise its ends"

@@ -1,7 +1,6 @@
 """The scene script's ropes and chains: linked segments tied to bodies or to the world."""
 from __future__ import annotations
 
-import math
 from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
@@ -40,16 +39,10 @@ class Rope(StrictModel):
     material: str = "rope"
 
     @model_validator(mode="after")
-    def _long_enough(self) -> Rope:
+    def _length_given(self) -> Rope:
         if self.end is None and self.length is None:
             raise PydanticCustomError("rope_length", "a rope with no `end` hangs straight "
                                       "down: give it a `length` in metres")
-        span = 0.0 if self.end is None else math.dist(self.end.at, self.start.at)
-        if self.end is not None and self.length is not None and \
-                self.length < span * (1 - 1e-6):
-            raise PydanticCustomError("rope_short", f"`length` {self.length:g} m is shorter "
-                                      f"than the {span:.3g} m between its ends: lengthen it, "
-                                      "or leave it out for a taut rope")
         return self
 
     @field_validator("material")

@@ -3,7 +3,8 @@ tied to its ends.
 
 A taut rope's joints form a tree, so it is exact and inextensible (a rope pendulum keeps its
 period). A slack rope (longer than the distance between its ends) starts hanging at rest as a
-chain hangs (bridge/catenary.py), and each of its joints is a Bullet constraint between free
+chain hangs under -z gravity (bridge/catenary.py; in other gravity that is only where it
+starts), and each of its joints is a Bullet constraint between free
 links: a chain of tree joints pulled straight is a singular position of its joints, and a
 slack rope snapping taut, or pulled into a V by a weight, blew up. Constraints hold it instead,
 stretching a little under load."""
@@ -22,6 +23,7 @@ from bridge.schema_types import Vec3
 Z_DOWN = np.array([0.0, 0.0, -1.0])
 SLACK = 1e-6  # a rope longer than its span by more than this fraction of it hangs slack
 SLACK_SUBSTEPS = 8  # Bullet steps per physics step, at least, for a slack rope
+MIN_RUN_LINKS = 1.05  # a slack rope's ends are at least this many links apart across
 
 
 def rope_length(rope: Rope) -> float:
@@ -46,6 +48,12 @@ def run_across(rope: Rope) -> float:
     return 0.0 if rope.end is None else math.hypot(*np.subtract(rope.end.at, rope.start.at)[:2])
 
 
+def least_run(rope: Rope) -> float:
+    """How far apart across a slack rope's ends must be: a little more than a link (at one
+    link, the chain would hang as straight drops on either side of one level link)."""
+    return MIN_RUN_LINKS * link_length(rope)
+
+
 def constrained_joints(ropes: list[Rope]) -> set[str]:
     """The joints of slack ropes: each is a constraint between free links, not a tree edge."""
     return {joint.name for rope in ropes if is_slack(rope) for joint in rope_parts(rope)[1]}
@@ -59,9 +67,9 @@ def rope_path(rope: Rope) -> np.ndarray:
     """[segments + 1, 3] the joints along the rope at t = 0: hanging slack, straight from
     start to end, or straight down from start when it has no end."""
     start = np.asarray(rope.start.at, float)
-    # a slack rope with its ends less than a link apart across is refused (rope_checks);
+    # a slack rope with its ends too close across is refused (rope_checks);
     # till then it is laid straight, so that what reads its parts first need not fail
-    if is_slack(rope) and run_across(rope) >= link_length(rope):
+    if is_slack(rope) and run_across(rope) >= least_run(rope):
         return _hanging(rope.start.at, rope.end.at, rope.length, rope.segments).copy()
     end = start + rope_length(rope) * Z_DOWN if rope.end is None else np.asarray(rope.end.at,
                                                                                 float)

@@ -376,7 +376,9 @@ class _Checker:
                 self.crushable(base + ("crushes",), check.crushes)
             for key in ("on", "with_"):
                 name = getattr(check, key, None)
-                if name is not None:
+                if name is not None and any(c in name for c in GLOB_CHARS):
+                    self.subject(base + (key.rstrip("_"),), name)
+                elif name is not None:
                     self.reference(base + (key.rstrip("_"),), name, ground_ok=True)
             for key in CHECK_TIMES:
                 value = getattr(check, key, None)

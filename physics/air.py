@@ -9,7 +9,6 @@ per-step cost and feel nothing they would notice.
 from __future__ import annotations
 
 import numpy as np
-import pybullet as p
 
 from bridge.air import Air, peak_factor
 from bridge.assets.registry import ASSETS
@@ -69,8 +68,7 @@ class AirDrag:
         scale = np.minimum(1.0, limit / np.maximum(np.linalg.norm(force, axis=1,
                                                                   keepdims=True), 1e-12))
         for live, f, at in zip(lives, (force * scale).tolist(), centres.tolist()):
-            p.applyExternalForce(live.uid, live.link, f, at, p.WORLD_FRAME,
-                                 physicsClientId=world.client)
+            world.push(live, f, at)
 
 
 def _drag_coefficient(asset: str | None) -> float:

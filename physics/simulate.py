@@ -208,7 +208,7 @@ class _Loop:
             self.breakable.after_step(world, step + 1)
         if self.flames is not None:
             self.flames.after_step(world, step + 1)
-        points = world.contact_points()
+        points = world.step_contacts()
         if self.cloths is not None:
             self.cloths.after_step(world, points)
         self.contacts.after_step(step + 1, points, world.names)

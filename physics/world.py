@@ -52,6 +52,8 @@ class World:
         self.gravity = np.array(scene.world.gravity, dtype=float)
         self.stops: list[Stop] = []  # joint limits, held after each step
         self.substeps = 1  # Bullet steps per physics step (more for a stiff rope)
+        self.forces: list[tuple] = []  # the step's forces and torques (at: None), for substeps
+        self.points: list[tuple] = []  # the contacts of every substep of the last step
         self.wheels: dict[str, list[Wheel]] = {}  # per vehicle, the hinges a drive turns
         self.assembly: dict[str, float] = {}  # a free tree's parts -> the tree's whole mass
         self.trees: dict[int, Tree] = {}  # multibody uid -> the tree it holds
@@ -113,11 +115,11 @@ class World:
 
     def _resolve_ropes(self) -> None:
         """Step Bullet finely enough for the stiffest rope (see bridge.ropes.substeps); the
-        script's timestep still paces events, contacts and the recording."""
+        script's timestep still paces events and the recording. Each substep is a call of
+        its own, so that the contacts of every substep are read (`step`)."""
         mass = {name: live.mass for name, live in self.bodies.items() if not live.static}
-        count = max(substeps(rope, mass, self.dt) for rope in self.scene.ropes)
-        self.substeps = count
-        p.setPhysicsEngineParameter(fixedTimeStep=self.dt, numSubSteps=count,  # dt / count each
+        self.substeps = max(substeps(rope, mass, self.dt) for rope in self.scene.ropes)
+        p.setPhysicsEngineParameter(fixedTimeStep=self.dt / self.substeps,
                                     physicsClientId=self.client)
 
     def _untouch_ties(self) -> None:
@@ -245,11 +247,12 @@ class World:
             self.drive(vehicle, speed)
 
     def reshapes(self, name: str) -> bool:
-        """Whether `reshape` can rebuild the body: not while a breakable joint (a Bullet
-        constraint, which a rebuild would drop) holds it or its tree."""
+        """Whether `reshape` can rebuild the body: not while a Bullet constraint (a breakable
+        joint, a slack rope's tie), which a rebuild would drop, holds it or its tree."""
         live = self.bodies[name]
-        held = {end for joint in self.scene.joints if joint.breaks_at is not None
-                and joint.type != "spring" for end in (joint.a, joint.b)}
+        slack = constrained_joints(self.scene.ropes)
+        held = {end for joint in self.scene.all_joints() if joint.type != "spring" and (
+            joint.breaks_at is not None or joint.name in slack) for end in (joint.a, joint.b)}
         tree = self.trees.get(live.uid) if live.articulated else None
         return not held & set(tree.bodies if tree else [name])
 
@@ -329,16 +332,20 @@ class World:
         else:
             origin, quat = self.pose(live.name)
             at = origin + quat_to_matrix(quat) @ np.asarray(point)
-        p.applyExternalForce(live.uid, live.link, list(impulse / self.dt), list(at),
-                             p.WORLD_FRAME, physicsClientId=self.client)
+        self.push(live, list(impulse / self.dt), list(at))
 
     def apply_force(self, name: str, force: np.ndarray, at: np.ndarray | None = None) -> None:
         """Force at the centre of mass (or the world point `at`) for the next step only
         (Bullet clears it after a step)."""
         live = self.bodies[name]
-        point = self.com(live) if at is None else list(at)
-        p.applyExternalForce(live.uid, live.link, list(force), point, p.WORLD_FRAME,
+        self.push(live, list(force), list(self.com(live) if at is None else at))
+
+    def push(self, live: LiveBody, force: list[float], at: list[float]) -> None:
+        """Force at the world point `at` for the next step (kept for its substeps)."""
+        p.applyExternalForce(live.uid, live.link, force, at, p.WORLD_FRAME,
                              physicsClientId=self.client)
+        if self.substeps > 1:
+            self.forces.append((live.uid, live.link, force, at))
 
     def apply_wrench(self, name: str, force: np.ndarray, torque: np.ndarray) -> None:
         """Force at the centre of mass and torque (world frame) for the next step only."""
@@ -346,6 +353,8 @@ class World:
         self.apply_force(name, force)
         p.applyExternalTorque(live.uid, live.link, list(torque), p.WORLD_FRAME,
                               physicsClientId=self.client)
+        if self.substeps > 1:
+            self.forces.append((live.uid, live.link, list(torque), None))
 
     def set_velocity(self, name: str, linear: np.ndarray | None,
                      angular: np.ndarray | None) -> None:
@@ -402,12 +411,31 @@ class World:
                          physicsClientId=self.client)
 
     def step(self) -> None:
-        p.stepSimulation(physicsClientId=self.client)
-        if self.stops:
-            hold_stops(self.client, self.stops)
+        """One physics step: `substeps` Bullet steps, the step's external forces held over
+        all of them (Bullet clears them after each)."""
+        self.points = []
+        for k in range(self.substeps):
+            for uid, link, force, at in self.forces if k else ():
+                if at is None:  # a torque
+                    p.applyExternalTorque(uid, link, force, p.WORLD_FRAME,
+                                          physicsClientId=self.client)
+                else:
+                    p.applyExternalForce(uid, link, force, at, p.WORLD_FRAME,
+                                         physicsClientId=self.client)
+            p.stepSimulation(physicsClientId=self.client)
+            if self.stops:
+                hold_stops(self.client, self.stops)
+            if self.substeps > 1:
+                self.points += [_share(c, self.substeps) for c in self.contact_points()]
+        self.forces = []
+
+    def step_contacts(self) -> list[tuple]:
+        """The contacts of the step just taken: of every substep, each force a share of the
+        step's (so force times dt still sums to the step's impulse), or the last one's."""
+        return self.points if self.substeps > 1 else self.contact_points()
 
     def contact_points(self) -> list[tuple]:
-        """Contacts between bodies (and the ground)."""
+        """Contacts between bodies (and the ground), as Bullet holds them now."""
         return p.getContactPoints(physicsClientId=self.client)
 
     @staticmethod
@@ -430,3 +458,9 @@ class World:
     def close(self) -> None:
         if p.isConnected(self.client):
             p.disconnect(self.client)
+
+
+def _share(point: tuple, substeps: int) -> tuple:
+    """A contact point of one substep, its normal and friction forces as a share of the step."""
+    return (*point[:9], point[9] / substeps, point[10] / substeps, point[11],
+            point[12] / substeps, point[13])

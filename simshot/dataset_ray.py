@@ -63,8 +63,12 @@ class RayBackend:
         else:
             ray.init(num_cpus=workers, include_dashboard=False, ignore_reinit_error=True,
                      log_to_driver=False)
+        # an actor Ray cannot place would hold its samples for ever: no more than are free;
+        # on a cluster, one per free CPU unless --workers asks for fewer
+        free = max(1, int(ray.available_resources().get("CPU", 1)))
+        count = free if address and workers == 1 else min(workers, free)
         runner = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=RETRIES)(SampleRunner)
-        self.actors = [runner.remote() for _ in range(workers)]
+        self.actors = [runner.remote() for _ in range(count)]
         self.idle = deque(self.actors)
         self.waiting: deque[SampleJob] = deque()
         self.running: dict = {}  # object ref -> the actor making it

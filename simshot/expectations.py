@@ -123,8 +123,10 @@ def _check_one(outcome: Outcome, check) -> dict:
 
 
 def _collisions(outcome: Outcome, a: str, b: str | None = None) -> list[dict]:
-    return [c for c in outcome.events["collisions"]
-            if a in c["bodies"] and (b is None or b in c["bodies"])]
+    """`a`'s collisions (with `b`: a name, or a glob that any other body matches)."""
+    return [c for c in outcome.events["collisions"] if a in c["bodies"] and (
+        b is None or b in c["bodies"] or any(fnmatch.fnmatchcase(other, b)
+                                             for other in c["bodies"] if other != a))]
 
 
 def _comes_to_rest(outcome: Outcome, check, name: str) -> tuple[bool, str]:

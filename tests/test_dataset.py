@@ -185,6 +185,14 @@ def test_a_ray_actor_killed_mid_sample_leaves_no_missing_duplicate_or_partial_sa
     _assert_complete(tmp_path / "data", 4)
 
 
+def test_ray_with_fewer_free_cpus_than_workers_makes_do_with_them(scene, tmp_path):
+    ray = pytest.importorskip("ray")
+    ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)  # a one-CPU cluster
+    summary = generate(_spec(scene, tmp_path / "data", n=2, workers=2, ray=True))
+    assert summary.accepted == 2  # an actor that could not be placed would hang it
+    _assert_complete(tmp_path / "data", 2)
+
+
 def test_a_sample_whose_process_dies_is_made_again_in_a_fresh_one(monkeypatch):
     from concurrent.futures.process import BrokenProcessPool
 

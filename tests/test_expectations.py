@@ -72,6 +72,10 @@ def test_contacts_window():
     assert _passed({"contacts": "ball", "with": "domino_1"}, collisions=hit)
     assert not _passed({"contacts": "ball", "with": "domino_1", "before": 0.3}, collisions=hit)
     assert not _passed({"contacts": "ball", "with": "domino_2"}, collisions=hit)
+    # `with` may be a glob: any body it matches (a rope's links)
+    assert _passed({"contacts": "ball", "with": "domino_*"}, collisions=hit)
+    assert not _passed({"contacts": "ball", "with": "domino_*", "before": 0.3}, collisions=hit)
+    assert not _passed({"contacts": "domino_1", "with": "domino_*"}, collisions=hit)
 
 
 def test_region_and_distance_checks():

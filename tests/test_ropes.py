@@ -89,14 +89,16 @@ ropes:
 @pytest.mark.parametrize(("rope", "field", "fragment"), [
     ("{name: r, start: {at: [0, 0, 2]}}", "ropes[0]", "give it a `length`"),
     ("{name: r, start: {at: [0, 0, 2]}, end: {body: bob, at: [0, 0, 1]}, length: 0.5}",
-     "ropes[0]", "shorter than the 1 m between its ends"),
+     "ropes[0].length", "shorter than the 1 m between its ends"),
     ("{name: r, start: {at: [0, 0, 2]}, end: {body: hook, at: [0, 0, 3]}}",
      "ropes[0].end", "give it a `length` over the 1 m between them to hang slack"),
     ("{name: r, start: {at: [0, 0, 2]}, end: {body: hook, at: [0.05, 0, 3]}, length: 2}",
-     "ropes[0].end.at", "at least a link (0.125 m) apart across; these are 0.05 m"),
+     "ropes[0].end.at", "at least 0.131 m apart across (a little more than one of its links); these are 0.05 m"),
     (("{name: j, start: {at: [0, 0, 2]}, length: 1}\njoints:\n"
      "  - {name: j_start, type: hinge, a: bob, anchor: [0, 0, 1]}"),
      "ropes[0].name", "its joints would be named 'j_start'"),
+    ("{name: r, start: {at: [0, 0, 2]}, end: {at: [1, 0, 2]}, length: 3, segments: 3}",
+     "ropes[0].end.at", "at least 1.05 m apart across"),
     ("{name: r, start: {at: [-1, 0, 1]}, end: {body: hook, at: [1, 0, 1]}, length: 3.2}",
      "ropes[0].length", "would sag into the ground: at most 2.97"),
     ("{name: r, start: {body: bobb, at: [0, 0, 2]}, length: 1}", "ropes[0].start.body",
@@ -196,6 +198,34 @@ def test_a_heavy_ball_dropped_on_a_rope_between_posts_is_caught():
     assert _stretch(rec, 16, 0.15).max() < 0.024  # under 1% of the rope
     tied = _link_ends(rec, "rope_16", 0.15)
     assert np.abs(tied - [1.95, 0, 1.45]).max() < 2e-3
+
+
+def test_a_slack_ropes_substeps_miss_no_impact_elsewhere_in_the_scene():
+    # a slack rope steps Bullet 8 times a step; the impacts of every substep are read
+    ball = {"name": "ball", "asset": "tennis_ball", "position": [5, 0, 0.5]}
+    rope = _posts_and_rope(2.4, segments=16)
+    hits = []
+    for scene in (make_scene(duration=1.5, bodies=[ball]),
+                  make_scene(duration=1.5, bodies=[*rope["bodies"], ball], ropes=rope["ropes"])):
+        events = simulate(scene).events["collisions"]
+        hits.append([e["impulse"] for e in events if "ball" in e["bodies"]])
+    assert len(hits[0]) == len(hits[1]) == 3
+    assert hits[1] == pytest.approx(hits[0], rel=0.03)
+
+
+def test_a_crushable_can_on_a_slack_rope_dents_and_stays_tied():
+    # a rebuilt (dented) collision shape would drop the rope's constraint: it is drawn dented
+    scene = make_scene(duration=1.5, bodies=[
+        {"name": "can", "asset": "can", "crushable": {"crush_force": 5},
+         "position": [0.4, 0, 0.75]}], ropes=[
+        {"name": "r", "start": {"at": [0, 0, 0.9]}, "end": {"body": "can", "at": [0.367, 0, 0.81]},
+         "length": 1.2, "segments": 8}])
+    result = simulate(scene)
+    assert result.events["deformations"]
+    rec = result.recording
+    local = quat_to_matrix(rec.quat["can"][0]).T @ (np.array([0.367, 0, 0.81]) - rec.pos["can"][0])
+    tie = rec.pos["can"] + np.einsum("fij,j->fi", quat_to_matrix(rec.quat["can"]), local)
+    assert np.linalg.norm(_link_ends(rec, "r_8", 0.15) - tie, axis=1).max() < 2e-3
 
 
 def test_a_light_rope_under_a_heavy_weight_is_stepped_finer():

@@ -13,7 +13,7 @@ from tests.helpers import planned
 pytestmark = pytest.mark.slow  # each simulates a planned scene
 
 
-def test_a_ball_dropped_on_a_rope_between_two_posts_lands_on_its_middle():
+def test_a_ball_dropped_on_a_rope_between_two_posts_lands_on_it():
     draft, scene, results = planned("A ball falls onto a rope stretched between two posts")
     (rope,) = scene.ropes
     assert is_slack(rope) and {rope.start.body, rope.end.body} == {"post_left", "post_right"}
@@ -37,8 +37,25 @@ def test_a_weight_on_a_slack_rope_falls_until_the_rope_snaps_taut():
     assert results and all(r["passed"] for r in results), results
 
 
+def test_a_brick_lands_across_the_rope_and_a_weight_tied_off_a_beach_balls_side():
+    for prompt in ("A brick is dropped onto a rope strung between two posts",
+                   "A beach ball on a slack rope drops until the rope snaps taut"):
+        _, _, results = planned(prompt)
+        assert results and all(r["passed"] for r in results), (prompt, results)
+
+
+@pytest.mark.parametrize("prompt, scenario", [
+    ("A chain reaction of dominoes set up between two pillars", "dominoes"),
+    ("A swing hangs on chains between two posts", "swing"),
+    ("A wrecking ball on a slack chain swings into a brick wall", "wrecking_ball")])
+def test_a_rope_in_another_scenario_is_that_scenario(prompt, scenario):
+    assert f"scenario: {scenario}" in plan_offline(prompt).notes
+
+
 @pytest.mark.parametrize("prompt", ["A rope is tied in a knot",
-                                    "A ball rolls over a rope lying on the floor"])
+                                    "A ball rolls over a rope lying on the floor",
+                                    "A glass on a slack rope drops until the rope snaps taut",
+                                    "A car drives between two posts and hits a rope"])
 def test_ropes_that_are_not_hung_are_still_refused(prompt):
     with pytest.raises(RefusedError):
         plan_offline(prompt)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bridge.errors import UserError
-from planner.offline import camera, candles, fabric, refuse, roping, scenarios, squeezing
+from planner.offline import camera, candles, fabric, refuse, scenarios, squeezing
 from planner.offline import lexicon as lx
 from planner.offline.layout import Item, Plan
 from planner.offline.parse import Intent, parse
@@ -33,7 +33,7 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
     intent = parse(text)
     omitted = refuse.screen(text, has_action=bool(intent.mentions and intent.actions),
                             candles=candles.wanted(intent), cloth=fabric.wanted(intent),
-                            soft=squeezing.wanted(intent), rope=roping.wanted(intent) is not None)
+                            soft=squeezing.wanted(intent), rope=scenarios.rope_scene(intent))
     plan = Plan(name=_slug(intent))
     scenario = scenarios.fill(plan, intent)
     if intent.ground_material and plan.ground is not None:  # "onto the carpet" names the floor

@@ -13,6 +13,7 @@ from dataclasses import replace
 import numpy as np
 
 from bridge.catenary import hanging_chain
+from bridge.errors import RefusedError
 from planner.offline import actors as ac
 from planner.offline.layout import Plan
 from planner.offline.lexicon import NOUNS
@@ -27,6 +28,7 @@ POST_HEIGHT, SPAN, SAG = 1.5, 1.9, 1.2  # m, m between the ties, rope length ove
 HOOK = 2.6  # m: where the snapping rope is tied, under a beam
 STRETCH = 1.05  # the jerk stretches a slack rope's constraints up to 4%; 5% allowed
 DROP = 0.5  # m: from above the rope's lowest point to the dropped thing's bottom
+KNOT = 0.01  # m: a tie's point stands off the weight's side by the rope's radius and this
 G = 9.81
 
 
@@ -43,7 +45,6 @@ def wanted(intent: Intent) -> str | None:
 def build(plan: Plan, intent: Intent) -> str:
     how = wanted(intent)
     chain = "chain" in intent.text.lower()
-    # an odd count: one link lies across the middle, where a dropped thing lands
     rope = {"material": "steel", "radius": 0.008, "segments": 21} if chain else \
         {"material": "rope", "radius": 0.015, "segments": 17}
     word = "chain" if chain else "rope"
@@ -69,7 +70,7 @@ def _strung(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
               end={"body": "post_right", "at": [SPAN / 2, 0.0, tie]}, length=length, **rope)
     low = float(hanging_chain(np.array([-SPAN / 2, 0, tie]), np.array([SPAN / 2, 0, tie]),
                               length, rope["segments"])[:, 2].min()) - rope["radius"]
-    dropped = _thing(intent)
+    dropped = _thing(plan, intent)
     if dropped is None:
         plan.check(f"the {word} hangs still between the posts", moves_less_than=f"{word}_*",
                    distance=0.01)
@@ -77,8 +78,7 @@ def _strung(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
         name = ac.add(plan, dropped, intent, (0.0, 0.0, round(low + DROP, 3)),
                       f"dropped from {DROP:g} m above the middle of the {word}")
         # a ball balanced on one rope rolls off it sideways in the end, as a real one does
-        middle = f"{word}_{rope['segments'] // 2 + 1}"
-        plan.check(f"it lands on the {word}'s middle link", contacts=name, **{"with": middle},
+        plan.check(f"it lands on the {word}", contacts=name, **{"with": f"{word}_*"},
                    before=round(math.sqrt(2 * DROP / G) + 0.3, 3))
     plan.duration = 3.0
     plan.camera = ({"position": [0.0, -3.6, 1.3], "look_at": [0.0, 0.0, 1.0], "fov": 40.0},
@@ -90,23 +90,30 @@ def _snap(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
     of the rope's length away: it falls free until the rope goes taut, then swings."""
     found = [q.value for q in quantities(intent.text) if q.kind == "length"]
     length = min(max(found[0], 0.5), 2.0) if found else 1.0
+    if found and length != found[0]:
+        plan.notes.append(f"a {found[0]:g} m rope asked for; {length:g} m planned (0.5 to 2 m)")
     plan.body("the beam the rope hangs from (static)", name="beam", asset="box",
               material="wood", static=True, params={"length": 1.2 * length + 0.4,
                                                     "width": 0.08, "height": 0.08},
               position=[0.0, 0.0, HOOK])
-    thing = _thing(intent)
+    thing = _thing(plan, intent)
+    if thing is not None and ac.brittle(thing):
+        raise RefusedError(f"refused: a rope cannot yet be tied to a thing that may shatter "
+                           f"('{thing.word}', {ac.material_of(thing)}); tie it to something "
+                           "that does not break")
     if thing is None:
         stand_in = NOUNS["kettlebell"]
         thing = Mention(noun=stand_in, word="weight", index=0, material=stand_in.material)
         plan.notes.append("no thing named to hang: an iron ball the size of a kettlebell "
                           "stands in for the weight")
     height, radius = ac.height_of(thing, intent), ac.radius_of(thing, intent)
-    out = round(length / 3, 3)
+    # tied just off its side toward the hook: the slack loop hangs from there, clear of it
+    tied = round(max(length / 3, 2.2 * length / rope["segments"]), 3)
+    out = round(tied + radius + rope["radius"] + KNOT, 4)
     bottom = round(HOOK - 0.01 - height, 4)
     name = ac.add(plan, thing, intent, (out, 0.0, bottom),
                   f"held just under the hook's level, {out:g} m out, and let go")
-    # tied on its side toward the hook: the slack loop hangs from there, clear of it
-    tie = [round(out - radius, 4), 0.0, round(bottom + height / 2, 4)]
+    tie = [tied, 0.0, round(bottom + height / 2, 4)]
     plan.rope(f"a {length:g} m {word}, slack, from the beam to the {name}'s near side",
               name=word, start={"at": [0.0, 0.0, HOOK]}, end={"body": name, "at": tie},
               length=length, **rope)
@@ -123,6 +130,12 @@ def _snap(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
                    "side-on to the fall and the swing, the hook and the rope's reach in frame")
 
 
-def _thing(intent: Intent) -> Mention | None:
+def _thing(plan: Plan, intent: Intent) -> Mention | None:
     """The first thing the prompt names (not a surface), counted once."""
-    return replace(intent.actors[0], count=1) if intent.actors else None
+    if not intent.actors:
+        return None
+    first = intent.actors[0]
+    if first.count > 1 or len(intent.actors) > 1:
+        plan.notes.append(f"one {first.word} planned on the rope; the other things named "
+                          "are left out")
+    return replace(first, count=1)

@@ -50,8 +50,6 @@ def fill(plan: Plan, intent: Intent) -> str:
         return fabric.build(plan, intent)
     if squeezing.wanted(intent):
         return squeezing.build(plan, intent)
-    if roping.wanted(intent):
-        return roping.build(plan, intent)
     if "domino" in kinds:
         ar.dominoes(plan, intent, next(m for m in actors if m.asset == "domino"))
         return "dominoes"
@@ -71,12 +69,25 @@ def fill(plan: Plan, intent: Intent) -> str:
         if wanted(intent):
             build(plan, intent)
             return name
+    if rope_scene(intent):
+        return roping.build(plan, intent)
     if intent.arrangement == "tower" and not actors:
         actors = [_default("block", intent)]
     if not actors and not intent.surfaces:
         raise UserError("no object found in the prompt: name something the engine can move "
                         "(e.g. " + "; ".join(EXAMPLES) + ")")
     return _free(plan, intent, actors or [_default("ball", intent)])
+
+
+def rope_scene(intent: Intent) -> bool:
+    """A slack rope is the prompt's subject: asked for, and no scenario before it in `fill`
+    claims the prompt (a swing on chains, dominoes between pillars, a car and a rope)."""
+    kinds = {m.asset for m in intent.actors}
+    return roping.wanted(intent) is not None and not (
+        intent.water or intent.zero_g or candles.wanted(intent) or fabric.wanted(intent)
+        or squeezing.wanted(intent) or vehicles.wanted(intent)
+        or kinds & {"domino", "bowling_pin", "billiard_ball"}
+        or any(wanted(intent) for _, wanted, _ in ON_HINGES))
 
 
 def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
