@@ -55,7 +55,9 @@ def test_a_rope_in_another_scenario_is_that_scenario(prompt, scenario):
 @pytest.mark.parametrize("prompt", ["A rope is tied in a knot",
                                     "A ball rolls over a rope lying on the floor",
                                     "A glass on a slack rope drops until the rope snaps taut",
-                                    "A car drives between two posts and hits a rope"])
+                                    "A car drives between two posts and hits a rope",
+                                    ("A ball is dropped onto a rope strung between two posts "
+                                    "beside a pool table")])
 def test_ropes_that_are_not_hung_are_still_refused(prompt):
     with pytest.raises(RefusedError):
         plan_offline(prompt)

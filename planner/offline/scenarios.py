@@ -53,12 +53,10 @@ def fill(plan: Plan, intent: Intent) -> str:
     if "domino" in kinds:
         ar.dominoes(plan, intent, next(m for m in actors if m.asset == "domino"))
         return "dominoes"
-    # "bowling" alone is not enough: a bowling ball can simply be dropped.
-    if "bowling_pin" in kinds or intent.has("strike", "bowling alley", "bowling lane", "spare",
-                                            "ten pins", "ten-pin", "bowls a"):
+    if _bowling(intent, kinds):
         ar.bowling(plan, intent)
         return "bowling"
-    if "billiard_ball" in kinds or intent.has("pool table", "billiard", "billiards", "snooker"):
+    if _billiards(intent, kinds):
         ar.billiards(plan, intent)
         return "billiards"
     driven = vehicles.wanted(intent)
@@ -85,9 +83,20 @@ def rope_scene(intent: Intent) -> bool:
     kinds = {m.asset for m in intent.actors}
     return roping.wanted(intent) is not None and not (
         intent.water or intent.zero_g or candles.wanted(intent) or fabric.wanted(intent)
-        or squeezing.wanted(intent) or vehicles.wanted(intent)
-        or kinds & {"domino", "bowling_pin", "billiard_ball"}
+        or squeezing.wanted(intent) or vehicles.wanted(intent) or "domino" in kinds
+        or _bowling(intent, kinds) or _billiards(intent, kinds)
         or any(wanted(intent) for _, wanted, _ in ON_HINGES))
+
+
+def _bowling(intent: Intent, kinds: set[str]) -> bool:
+    # "bowling" alone is not enough: a bowling ball can simply be dropped.
+    return "bowling_pin" in kinds or intent.has("strike", "bowling alley", "bowling lane",
+                                                "spare", "ten pins", "ten-pin", "bowls a")
+
+
+def _billiards(intent: Intent, kinds: set[str]) -> bool:
+    return "billiard_ball" in kinds or intent.has("pool table", "billiard", "billiards",
+                                                  "snooker")
 
 
 def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
