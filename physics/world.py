@@ -6,6 +6,7 @@ trajectory place it at its asset origin (bottom centre). `LiveBody.offset` conve
 from __future__ import annotations
 
 import math
+import time
 from itertools import pairwise
 from pathlib import Path
 
@@ -54,6 +55,7 @@ class World:
         self.substeps = 1  # Bullet steps per physics step (more for a stiff rope)
         self.forces: list[tuple] = []  # the step's forces and torques (at: None), for substeps
         self.points: list[tuple] = []  # the contacts of every substep of the last step
+        self.stepping = 0.0  # seconds inside stepSimulation alone: the benchmarks' yardstick
         self.wheels: dict[str, list[Wheel]] = {}  # per vehicle, the hinges a drive turns
         self.assembly: dict[str, float] = {}  # a free tree's parts -> the tree's whole mass
         self.trees: dict[int, Tree] = {}  # multibody uid -> the tree it holds
@@ -422,7 +424,9 @@ class World:
                 else:
                     p.applyExternalForce(uid, link, force, at, p.WORLD_FRAME,
                                          physicsClientId=self.client)
+            started = time.perf_counter()
             p.stepSimulation(physicsClientId=self.client)
+            self.stepping += time.perf_counter() - started
             if self.stops:
                 hold_stops(self.client, self.stops)
             if self.substeps > 1:
