@@ -33,7 +33,8 @@ def test_a_weight_on_a_slack_rope_falls_until_the_rope_snaps_taut():
     (rope,) = scene.ropes
     (weight,) = [b for b in scene.bodies if not b.static]
     assert is_slack(rope) and rope.end.body == weight.name and weight.material == "iron"
-    assert any("stands in for the weight" in note for note in draft.notes)
+    (claim,) = [c for c in draft.claims if c.text == "weight"]
+    assert claim.fate == "stood_in" and "kettlebell" in claim.detail
     assert results and all(r["passed"] for r in results), results
 
 
@@ -61,6 +62,15 @@ def test_a_rope_in_another_scenario_is_that_scenario(prompt, scenario):
 def test_ropes_that_are_not_hung_are_still_refused(prompt):
     with pytest.raises(RefusedError):
         plan_offline(prompt)
+
+
+def test_what_the_rope_scene_leaves_out_is_claimed_not_dropped_silently():
+    draft = plan_offline("Three balls and a brick fall onto a rope strung between two posts")
+    fates = {c.text: c.fate for c in draft.claims}
+    assert fates["3 x ball"] == "stood_in" and fates["brick"] == "dropped", draft.claims
+    draft = plan_offline("A weight on a 10 m slack rope drops until the rope snaps taut")
+    (claim,) = [c for c in draft.claims if c.kind == "quantity"]
+    assert claim.fate == "stood_in" and "2 m rope" in claim.detail
 
 
 def test_a_chain_reaction_is_no_rope():

@@ -43,7 +43,8 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
     environment, why = _place(plan, intent)
     notes = [f"scenario: {scenario}", *plan.notes, *_understood(intent),
              f"place: {environment} ({why})"]
-    claims = [*_stand_ins(intent), *place_claims(intent, environment), *map(_left_out, omitted)]
+    claims = [*_stand_ins(intent), *plan.claims, *place_claims(intent, environment),
+              *map(_left_out, omitted)]
     return Draft(_document(plan, intent, text, seed, (environment, why)), notes, omitted, claims)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from bridge.assets.registry import ASSETS
 from bridge.materials import MATERIALS
+from planner.trace import Claim
 
 SPHERES = {"ball", "basketball", "tennis_ball", "bowling_ball", "billiard_ball", "soccer_ball",
            "beach_ball", "marble", "ball_bearing", "baseball"}
@@ -75,6 +76,7 @@ class Plan:
     # (camera mapping, why) when the scenario knows a better default than the fixed view
     camera: tuple[dict, str] | None = None
     notes: list[str] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)  # what the scenario stood in or left out
 
     def body(self, why: str = "", **data) -> dict:
         """Add a body and keep its position in the camera's framing."""

@@ -19,6 +19,7 @@ from planner.offline.layout import Plan
 from planner.offline.lexicon import NOUNS
 from planner.offline.parse import Intent, Mention
 from planner.offline.quantities import quantities
+from planner.trace import Claim
 
 ROPE = re.compile(r"\b(ropes?|chains?|cords?|strings?|cables?|clotheslines?|washing lines?)\b")
 BETWEEN = re.compile(r"\bbetween (?:the |two )?(?:posts?|poles?|hooks?|trees?|pillars?|"
@@ -91,7 +92,8 @@ def _snap(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
     found = [q.value for q in quantities(intent.text) if q.kind == "length"]
     length = min(max(found[0], 0.5), 2.0) if found else 1.0
     if found and length != found[0]:
-        plan.notes.append(f"a {found[0]:g} m rope asked for; {length:g} m planned (0.5 to 2 m)")
+        plan.claims.append(Claim(f"{found[0]:g} m", "quantity", "stood_in",
+                                 f"a {length:g} m rope is planned (0.5 to 2 m)"))
     plan.body("the beam the rope hangs from (static)", name="beam", asset="box",
               material="wood", static=True, params={"length": 1.2 * length + 0.4,
                                                     "width": 0.08, "height": 0.08},
@@ -104,8 +106,8 @@ def _snap(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
     if thing is None:
         stand_in = NOUNS["kettlebell"]
         thing = Mention(noun=stand_in, word="weight", index=0, material=stand_in.material)
-        plan.notes.append("no thing named to hang: an iron ball the size of a kettlebell "
-                          "stands in for the weight")
+        plan.claims.append(Claim("weight", "object", "stood_in", "no thing named to hang: an "
+                                 "iron ball the size of a kettlebell plays it"))
     height, radius = ac.height_of(thing, intent), ac.radius_of(thing, intent)
     # tied just off its side toward the hook: the slack loop hangs from there, clear of it
     tied = round(max(length / 3, 2.2 * length / rope["segments"]), 3)
@@ -134,8 +136,10 @@ def _thing(plan: Plan, intent: Intent) -> Mention | None:
     """The first thing the prompt names (not a surface), counted once."""
     if not intent.actors:
         return None
-    first = intent.actors[0]
-    if first.count > 1 or len(intent.actors) > 1:
-        plan.notes.append(f"one {first.word} planned on the rope; the other things named "
-                          "are left out")
+    first, *others = intent.actors
+    if first.count > 1:
+        plan.claims.append(Claim(f"{first.count} x {first.word}", "object", "stood_in",
+                                 f"one {first.word} is planned on the rope"))
+    plan.claims += [Claim(m.word, "object", "dropped", "the rope scene holds one thing; "
+                          f"'{first.word}' is planned") for m in others]
     return replace(first, count=1)
