@@ -34,6 +34,11 @@ def hanging_chain(start: np.ndarray, end: np.ndarray, length: float, segments: i
     return points
 
 
+def lowest(start: np.ndarray, end: np.ndarray, length: float, segments: int) -> float:
+    """The height of the hanging chain's lowest joint."""
+    return float(hanging_chain(start, end, length, segments)[:, 2].min())
+
+
 def _solve(link: float, middle: np.ndarray, run: float, rise: float) -> tuple[float, float]:
     """The horizontal pull and the first link's lift, both in links' weights, that put the
     chain's far end at (run, rise) from its start: link k leans along (pull, lift + k + 1/2).

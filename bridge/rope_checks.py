@@ -7,7 +7,7 @@ import math
 import numpy as np
 from scipy.optimize import brentq
 
-from bridge.catenary import hanging_chain
+from bridge.catenary import lowest
 from bridge.joint_schema import WORLD
 from bridge.rope_schema import Rope
 from bridge.ropes import SLACK, is_slack, least_run, rope_parts, run_across, segment_names
@@ -86,6 +86,5 @@ def _shape(rope: Rope, base: Path, bodies: dict, floor: float | None) -> list[Is
 
 def _lowest(rope: Rope, length: float) -> float:
     """The lowest point of the rope's surface were it `length` long."""
-    path = hanging_chain(np.asarray(rope.start.at, float), np.asarray(rope.end.at, float),
-                         length, rope.segments)
-    return float(path[:, 2].min()) - rope.radius
+    return lowest(np.asarray(rope.start.at, float), np.asarray(rope.end.at, float), length,
+                  rope.segments) - rope.radius

@@ -1,6 +1,6 @@
 """Joints held by Bullet constraints rather than tree edges: a point constraint (a ball), two
 of them along the axis (a hinge) or a weld (fixed). Bullet holds them by impulses each step,
-so they can be removed (a breakable joint) and can close a loop (a slack rope's last tie)."""
+so they can be removed (a breakable joint) and hold free links together (a slack rope)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

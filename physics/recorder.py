@@ -87,8 +87,10 @@ class StepRecorder:
                     tables[live.name] = np.full((count, FLOATS_PER_BODY), np.nan)
                 tables[live.name][span] = rows[:, k]
         out = Trajectory(times=np.asarray(self.steps, float) * dt)
-        for name in self.names + [n for n in tables if n not in self.names]:
-            table = tables.get(name, np.full((count, FLOATS_PER_BODY), np.nan))
+        known = set(self.names)
+        absent = np.full((count, FLOATS_PER_BODY), np.nan)  # a body never sampled
+        for name in self.names + [n for n in tables if n not in known]:
+            table = tables.get(name, absent)
             for key, (start, end) in zip(FIELDS, ((0, 3), (3, 7), (7, 10), (10, 13))):
                 getattr(out, key)[name] = table[:, start:end].copy()
         out.particles.update({n: np.stack(v) for n, v in self.particles.items()})

@@ -17,7 +17,7 @@ import numpy as np
 
 from bridge.air import Air, Jet
 from bridge.errors import SceneError
-from bridge.ropes import constrained_joints, segment_names
+from bridge.ropes import segment_names
 from bridge.schema import Blow, Liquid, Scene, breakable_settings
 from bridge.shot import framed_events
 from bridge.soft import mesh_problem, soft_mesh
@@ -115,9 +115,8 @@ class _Loop:
             j.type == "spring" for j in scene.joints) else None
         self.breakable = BreakableJoints(world, scene.joints) if any(
             j.breaks_at and j.type != "spring" for j in scene.joints) else None
-        slack = constrained_joints(scene.ropes)
         for joint in scene.all_joints():
-            if joint.name in slack:
+            if joint.name in world.constrained:
                 pin_joint(world, joint)
         self.dents = Dents(scene, world.scene_dir) if any(
             b.crushable for b in scene.all_bodies()) else None

@@ -68,8 +68,13 @@ class World:
             self._add_ground()
         placed = scene.placed_bodies()
         static = {body.name for body in placed if body.static}
+        self.constrained = constrained_joints(scene.ropes)  # a slack rope's, pinned
+        # bodies a Bullet constraint holds (a breakable joint, a slack rope's tie)
+        self.pinned = {end for joint in scene.all_joints() if joint.type != "spring" and (
+            joint.breaks_at is not None or joint.name in self.constrained)
+            for end in (joint.a, joint.b)}
         trees, _ = joint_trees(scene.all_joints(), static, [body.name for body in placed],
-                               constrained_joints(scene.ropes))
+                               self.constrained)
         jointed = {name for tree in trees for name in tree.bodies}
         for body in placed:
             if body.name not in jointed:
@@ -252,11 +257,8 @@ class World:
         """Whether `reshape` can rebuild the body: not while a Bullet constraint (a breakable
         joint, a slack rope's tie), which a rebuild would drop, holds it or its tree."""
         live = self.bodies[name]
-        slack = constrained_joints(self.scene.ropes)
-        held = {end for joint in self.scene.all_joints() if joint.type != "spring" and (
-            joint.breaks_at is not None or joint.name in slack) for end in (joint.a, joint.b)}
         tree = self.trees.get(live.uid) if live.articulated else None
-        return not held & set(tree.bodies if tree else [name])
+        return not self.pinned & set(tree.bodies if tree else [name])
 
     def inertial_mass(self, name: str) -> float:
         """The mass a push on the body moves: its own, or its whole vehicle's or tree's."""

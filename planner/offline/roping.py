@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from bridge.catenary import hanging_chain
+from bridge.catenary import lowest
 from bridge.errors import RefusedError
 from planner.offline import actors as ac
 from planner.offline.layout import Plan
@@ -69,8 +69,8 @@ def _strung(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
     plan.rope(f"a {length:g} m {word} hung slack between the posts' inner faces", name=word,
               start={"body": "post_left", "at": [-SPAN / 2, 0.0, tie]},
               end={"body": "post_right", "at": [SPAN / 2, 0.0, tie]}, length=length, **rope)
-    low = float(hanging_chain(np.array([-SPAN / 2, 0, tie]), np.array([SPAN / 2, 0, tie]),
-                              length, rope["segments"])[:, 2].min()) - rope["radius"]
+    low = lowest(np.array([-SPAN / 2, 0, tie]), np.array([SPAN / 2, 0, tie]), length,
+                 rope["segments"]) - rope["radius"]
     dropped = _thing(plan, intent)
     if dropped is None:
         plan.check(f"the {word} hangs still between the posts", moves_less_than=f"{word}_*",
