@@ -9,7 +9,8 @@ export PYOPENGL_PLATFORM ?= egl
 .PHONY: install install-core demo gallery test test-quick bench schema lint clean
 
 # The core (plan, simulate, render, dataset, report) is all `make demo` needs; `make install`
-# adds every extra: neural (torch, diffusers), cluster (ray), data (pyarrow, webdataset), dev.
+# adds every extra: neural (torch, diffusers), cluster (ray), data (pyarrow, webdataset), studio
+# (gradio), dev.
 install-core: $(CORE)
 install: $(FULL)
 
@@ -22,7 +23,7 @@ $(CORE): pyproject.toml | $(VENV)/bin/python
 	touch $(CORE)
 
 $(FULL): pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,neural,cluster,data]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,neural,cluster,data,studio]'
 	touch $(CORE) $(FULL)
 
 demo: install-core

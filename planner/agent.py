@@ -30,6 +30,7 @@ DEFAULT_RETRY = RetryPolicy(initial_interval=1.0, backoff_factor=2.0, max_interv
 Validate = Callable[[Any], Scene]
 Simulate = Callable[[Scene], Any]
 Verify = Callable[[Scene, Any], list[dict]]
+OnRound = Callable[[dict], None]
 
 
 class Drafter(Protocol):
@@ -101,12 +102,14 @@ class _State(TypedDict, total=False):
 
 def plan(prompt: str, drafter: Drafter, validate: Validate, simulate: Simulate,
          verify: Verify, rounds: int = DEFAULT_ROUNDS,
-         retry: RetryPolicy = DEFAULT_RETRY) -> PlanResult:
-    """Draft, check and revise a script until its expectations pass or `rounds` are spent."""
+         retry: RetryPolicy = DEFAULT_RETRY, on_round: OnRound | None = None) -> PlanResult:
+    """Draft, check and revise a script until its expectations pass or `rounds` are spent.
+
+    `on_round` is called with each round's trace entry as the round ends (a live view)."""
     if rounds < 1:
         raise ValueError("rounds must be at least 1")
     trace = PlanTrace(prompt=prompt, backend=getattr(drafter, "name", type(drafter).__name__))
-    graph = _build(prompt, drafter, validate, simulate, verify, rounds, retry, trace)
+    graph = _build(prompt, drafter, validate, simulate, verify, rounds, retry, trace, on_round)
     # each round visits at most six nodes; the margin covers the start
     final = graph.invoke({"round": 0, "text": "", "errors": []},
                          {"recursion_limit": rounds * 6 + 4})
@@ -130,7 +133,8 @@ def _verified(state: _State) -> bool:
 
 
 def _build(prompt: str, drafter: Drafter, validate: Validate, simulate: Simulate,
-           verify: Verify, rounds: int, retry: RetryPolicy, trace: PlanTrace) -> Any:
+           verify: Verify, rounds: int, retry: RetryPolicy, trace: PlanTrace,
+           on_round: OnRound | None) -> Any:
     graph = StateGraph(_State)
     graph.add_node("draft", _drafting(lambda s: drafter.draft(prompt), "draft"),
                    retry_policy=retry)
@@ -140,7 +144,7 @@ def _build(prompt: str, drafter: Drafter, validate: Validate, simulate: Simulate
     graph.add_node("validate", _guarded(lambda s: {"scene": validate(s["document"])}))
     graph.add_node("simulate", _guarded(lambda s: {"outcome": simulate(s["scene"])}))
     graph.add_node("verify", lambda s: {"results": verify(s["scene"], s["outcome"])})
-    graph.add_node("record", _recording(trace))
+    graph.add_node("record", _recording(trace, on_round))
     graph.add_edge(START, "draft")
     graph.add_conditional_edges("draft", _next("validate"), ["validate", "record"])
     graph.add_conditional_edges("revise", _next("validate"), ["validate", "record"])
@@ -178,11 +182,13 @@ def _guarded(step: Callable[[_State], dict]) -> Callable[[_State], dict]:
     return node
 
 
-def _recording(trace: PlanTrace) -> Callable[[_State], dict]:
+def _recording(trace: PlanTrace, on_round: OnRound | None) -> Callable[[_State], dict]:
     def node(state: _State) -> dict:
         trace.add_round(state["round"], state["action"], state.get("diff", ""),
                         state.get("feedback", ""), list(state.get("errors", [])),
                         list(state.get("results") or []))
+        if on_round is not None:
+            on_round(trace.rounds[-1])
         return {}
     return node
 

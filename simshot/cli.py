@@ -14,7 +14,14 @@ import typer
 from bridge.errors import EXIT_INTERNAL, EXIT_USER, SimshotError
 
 # The command modules add their commands to the app when imported, in this order in the help.
-from simshot import __version__, cli_data, cli_library, cli_refine, cli_shot  # noqa: F401
+from simshot import (  # noqa: F401
+    __version__,
+    cli_data,
+    cli_library,
+    cli_refine,
+    cli_shot,
+    cli_studio,
+)
 from simshot.cli_app import app, err, out
 
 

@@ -16,8 +16,8 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup
 from bridge import limits, shot
 from bridge.errors import UserError
 
-ORDER = ("make", "plan", "render", "simulate", "validate", "refine", "report", "dataset",
-         "export", "assets", "materials", "schema")  # as the help lists them: a first hour's order
+ORDER = ("make", "plan", "render", "simulate", "validate", "refine", "report", "studio",
+         "dataset", "export", "assets", "materials", "schema")  # as the help lists them: a first hour's order
 
 
 class _Group(TyperGroup):

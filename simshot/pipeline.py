@@ -41,7 +41,7 @@ class ShotResult:
     stages: dict[str, str]
 
 
-def _read_or_empty(path: Path) -> dict:
+def read_or_empty(path: Path) -> dict:
     """A JSON artifact of the previous run, or {} when there is none (or it is unreadable)."""
     try:
         return shot.read_json(path)
@@ -62,8 +62,8 @@ def run_shot(loaded: LoadedScene, out: Path, render: bool = True,
     """
     started = time.perf_counter()
     keys = stage_keys(loaded, passes)
-    previous = _read_or_empty(out / shot.STAGES)
-    old_meta = _read_or_empty(out / shot.METADATA)
+    previous = read_or_empty(out / shot.STAGES)
+    old_meta = read_or_empty(out / shot.METADATA)
     with shot.staging(out) as tmp:
         (tmp / shot.SCENE).write_bytes(loaded.path.read_bytes())
         for name, source in (extras or {}).items():

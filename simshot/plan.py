@@ -5,6 +5,7 @@ to its agent here, where stages meet.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,17 +27,20 @@ class LLMSettings:
     timeout_s: float = 60.0
 
 
-def plan_prompt(prompt: str, llm: LLMSettings, rounds: int = 4):
+def plan_prompt(prompt: str, llm: LLMSettings, rounds: int = 4,
+                on_round: Callable[[dict], None] | None = None):
     """Draft, validate, simulate, verify and revise until the shot verifies (or rounds run out).
 
-    Raises UserError when no round produced a valid script at all.
+    Raises UserError when no round produced a valid script at all. `on_round` sees each
+    round's trace entry as it ends.
     """
     from planner.agent import plan
 
     if not prompt.strip():
         raise PromptError("the prompt is empty: describe what should happen, e.g. "
                           "\"a glass falls off a table and shatters\"")
-    result = plan(prompt, _drafter(llm), _validate, _simulate, _verify, rounds=rounds)
+    result = plan(prompt, _drafter(llm), _validate, _simulate, _verify, rounds=rounds,
+                  on_round=on_round)
     if result.scene is None:
         errors = result.trace.rounds[-1]["errors"] if result.trace.rounds else []
         raise UserError(f"no valid scene after {rounds} round(s) for this prompt; last "

@@ -74,8 +74,9 @@ def _page(shot_dir: Path, meta: dict, passes: dict[str, bytes], sheet: bytes | N
                  _image("contact-sheet-image", "contact sheet of the coarse video", sheet)
                  if sheet else _note("No coarse video: the shot was not rendered.")),
         _plots(plots),
-        _section("expectations", "Expectations", _expectations(report.get("expectations", []))),
-        _section("stages", "Stages", _stages(report, _optional(shot_dir / shot.STAGES))),
+        _section("expectations", "Expectations",
+                 expectations_table(report.get("expectations", []))),
+        _section("stages", "Stages", stages_table(report, _optional(shot_dir / shot.STAGES))),
         "<footer>Made by <code>simshot report</code> from the files in this folder.</footer>",
     ])
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
@@ -127,7 +128,8 @@ def _plots(plots: dict[str, bytes]) -> str:
     return _section("plots", "Plots", f'<div class="plots">{images}</div>')
 
 
-def _expectations(results: list[dict]) -> str:
+def expectations_table(results: list[dict]) -> str:
+    """The expectations as an HTML table (a note when there are none); the studio shows it too."""
     if not results:
         return _note("The script has no expectations.")
     rows = [[_result(r.get("passed")), ("not " if r.get("negated") else "") + str(r["check"]),
@@ -150,7 +152,8 @@ def _subject(subject: object) -> str:
     return "" if subject is None else str(subject)
 
 
-def _stages(report: dict, hashes: dict) -> str:
+def stages_table(report: dict, hashes: dict) -> str:
+    """Each stage's status, time and input hash as an HTML table."""
     timings = flatten_timings(report.get("timings_s", {}))
     status = report.get("stages", {})
     names = list(dict.fromkeys([*timings, *status, *hashes]))

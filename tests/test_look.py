@@ -222,6 +222,7 @@ def test_the_automatic_camera_frames_the_break(tmp_path):
     doc = load_scene(JUICE).doc
     del doc["camera"]
     doc["resolution"] = [160, 120]
+    doc["duration"] = 2.0  # the break is at 1.29 s; the last check looks up to 2 s
     script = tmp_path / "auto.yaml"
     save_document(doc, script)
     loaded = load_scene(script)

@@ -1,0 +1,227 @@
+"""What the studio does, without the web page: plan a prompt into a script, check a script as
+it is edited, render it (a quick preview first) and gather what the page shows of a shot.
+
+Every name comes through the Workspace, so nothing here leaves it. The web layer
+(simshot.studio) only wires these to Gradio components, and the tests drive them directly.
+"""
+from __future__ import annotations
+
+import difflib
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bridge import shot
+from bridge.errors import Problem, SceneError, UserError
+from simshot.pipeline import ShotResult, read_or_empty
+from simshot.plan import LLMSettings
+from simshot.studio_workspace import Workspace
+
+PREVIEW_SIDE = 256  # the longer side of a quick preview, in pixels
+Progress = Callable[[str, int, int], None]  # stage, done, total
+
+
+@dataclass
+class Planned:
+    """A prompt planned into the workspace script `name`."""
+
+    name: str
+    text: str
+    verified: bool
+    rounds: list[dict]
+    claims: list[dict]
+
+
+@dataclass
+class ShotView:
+    """What the page shows of one shot folder; paths are inside the workspace."""
+
+    name: str
+    folder: Path
+    video: Path | None
+    refined: Path | None
+    passes: dict[str, Path] = field(default_factory=dict)
+    plots: dict[str, Path] = field(default_factory=dict)
+    report: dict = field(default_factory=dict)
+    expectations_html: str = ""
+    stages_html: str = ""
+    claims: list[dict] = field(default_factory=list)
+
+    @property
+    def stages_line(self) -> str:
+        """E.g. 'simulate: cached, render: ran'."""
+        return ", ".join(f"{k}: {v}" for k, v in self.report.get("stages", {}).items())
+
+
+class Studio:
+    """One workspace's jobs. Jobs that run stages hold a lock, so two renders queue."""
+
+    def __init__(self, workspace: Workspace, llm: LLMSettings | None = None):
+        self.workspace = workspace
+        self.llm = llm or LLMSettings()
+        self.lock = threading.RLock()  # a render's view of its shot takes it again
+        # the planner's last simulation of each planned script: the first render reuses it
+        # when the script's physics is still the planned one
+        self._planned: dict[str, tuple] = {}
+
+    def plan(self, prompt: str, on_round: Callable[[dict], None] | None = None,
+             rounds: int = 4) -> Planned:
+        """Plan `prompt` into the workspace script named after the planned scene."""
+        from bridge.yamlio import dump_document
+        from planner.trace import write_trace
+        from simshot.plan import plan_prompt
+
+        with self.lock:
+            result = plan_prompt(prompt, self.llm, rounds, on_round)
+        name = result.scene.name
+        text = dump_document(result.document)
+        self.workspace.save_script(name, text)
+        write_trace(result.trace, self.workspace.trace(name))
+        if result.outcome is not None:
+            self._planned = {name: (result.scene, result.outcome)}  # one kept: they are large
+        return Planned(name, text, result.verified, list(result.trace.rounds),
+                       [asdict(c) for c in result.trace.claims])
+
+    def check(self, name: str, text: str) -> list[Problem]:
+        """The script's problems as it stands in the editor (none: it validates)."""
+        from bridge.loader import load_scene_text
+
+        try:
+            load_scene_text(text, self.workspace.script(name))
+        except UserError as err:
+            return list(err.problems)
+        return []
+
+    def render(self, name: str, text: str, preview: bool = False,
+               size: tuple[int, int] | None = None, progress: Progress | None = None
+               ) -> ShotResult | None:
+        """Save the script and render it into shots/NAME (or previews/NAME at preview size;
+        None when the script is already that small). Cached stages are reused."""
+        from bridge.loader import load_scene, locate_scene_error
+        from simshot.cli_run import with_resolution
+        from simshot.pipeline import run_shot
+
+        loaded = load_scene(self.workspace.save_script(name, text))
+        if preview:
+            size = preview_size(size or loaded.scene.resolution)
+            if size is None:
+                return None
+        target = self.workspace.preview(name) if preview else self.workspace.shot(name)
+        trace = self.workspace.trace(name)
+        extras = {shot.PLAN_TRACE: trace} if trace.is_file() else None
+        with self.lock, tempfile.TemporaryDirectory(prefix="simshot-studio-") as tmp:
+            loaded = with_resolution(loaded, size, Path(tmp))
+            try:
+                return run_shot(loaded, target, passes=shot.DEFAULT_PASSES, progress=progress,
+                                extras=extras, page=not preview,
+                                simulated=self._planned.get(name))
+            except SceneError as err:
+                raise locate_scene_error(loaded, err) from None
+
+    def view(self, name: str, preview: bool = False) -> ShotView:
+        """The shot's video, pass previews, plots, checks and stages for the page."""
+        from simshot.report import expectations_table, stages_table
+
+        folder = self.workspace.preview(name) if preview else self.workspace.shot(name)
+        if not (folder / shot.METADATA).is_file():
+            raise UserError(f"no shot '{name}' in the workspace yet: render it first")
+        report = read_or_empty(folder / shot.REPORT)
+        view = ShotView(name, folder, _existing(folder / shot.RGB),
+                        _existing(folder / shot.REFINED), report=report,
+                        expectations_html=expectations_table(report.get("expectations", [])),
+                        stages_html=stages_table(report, read_or_empty(folder / shot.STAGES)),
+                        claims=read_or_empty(folder / shot.PLAN_TRACE).get("claims", []))
+        if not preview:
+            view.passes, view.plots = self._media(name, folder)
+        return view
+
+    def _media(self, name: str, folder: Path) -> tuple[dict[str, Path], dict[str, Path]]:
+        """Pass previews and plots of the shot, made once per render (keyed by its stages)."""
+        views = self.workspace.views(name)
+        with self.lock:
+            return self._media_locked(name, folder, views)
+
+    def _media_locked(self, name: str, folder: Path, views: Path
+                      ) -> tuple[dict[str, Path], dict[str, Path]]:
+        from bridge.files import atomic_write
+
+        key = (folder / shot.STAGES).read_text() if (folder / shot.STAGES).is_file() else ""
+        stamp = views / "stages.json"
+        if not (stamp.is_file() and stamp.read_text() == key):
+            self.workspace.remove_views(name)
+            views.mkdir(parents=True)
+            for kind, files in _media_bytes(folder).items():
+                for key_name, data in files.items():
+                    atomic_write(views / f"{kind}-{key_name}.{_SUFFIX[kind]}", data)
+            atomic_write(stamp, key)
+        passes = {p.stem.removeprefix("pass-"): p for p in sorted(views.glob("pass-*.mp4"))}
+        plots = {p.stem.removeprefix("plot-"): p for p in sorted(views.glob("plot-*.png"))}
+        return passes, plots
+
+    def refine(self, name: str) -> Path:
+        """Refine the shot with the configured model; UserError saying what to set up when
+        none is configured or the neural extra is missing."""
+        from bridge.loader import load_scene
+        from simshot.cli_refine import refine_shot_folder
+        from simshot.cli_run import environment_refine_model, refine_model
+
+        folder = self.workspace.shot(name)
+        if not (folder / shot.RGB).is_file():
+            raise UserError(f"render '{name}' before refining it")
+        model = refine_model(load_scene(folder / shot.SCENE), environment_refine_model())
+        if model is None:
+            raise UserError(NO_REFINER)
+        with self.lock:
+            return refine_shot_folder(folder, {"model": model})
+
+    def compare(self, first: str, second: str) -> str:
+        """A unified diff of two shots' scripts."""
+        texts = [(self.workspace.shot(n) / shot.SCENE).read_text(encoding="utf-8")
+                 for n in (first, second)]
+        return "".join(difflib.unified_diff(texts[0].splitlines(keepends=True),
+                                            texts[1].splitlines(keepends=True),
+                                            fromfile=f"{first}/scene.yaml",
+                                            tofile=f"{second}/scene.yaml")) or "(same script)"
+
+
+NO_REFINER = ("no refiner model is configured: put `refine: {model: HUB_ID_OR_FOLDER}` in the "
+              "script or set SIMSHOT_REFINE_MODEL before starting the studio, with the neural "
+              "extra installed (pip install -e '.[neural]') and the model's weights on this "
+              "machine; see the README's 'Refinement' section")
+_SUFFIX = {"pass": "mp4", "plot": "png"}
+
+
+def preview_size(size: tuple[int, int]) -> tuple[int, int] | None:
+    """The script's size scaled so its longer side is PREVIEW_SIDE (even sides), or None when
+    it is no larger than that already."""
+    width, height = size
+    scale = PREVIEW_SIDE / max(width, height)
+    if scale >= 1:
+        return None
+    return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
+
+
+def problem_lines(problems: list[Problem]) -> str:
+    """Problems one per line as `line:col: field: message`, the file name left out (the editor
+    shows the script)."""
+    return "\n".join(f"{p.location.line}:{p.location.col}: "
+                     f"{p.field + ': ' if p.field else ''}{p.message}" if p.location.line
+                     else (f"{p.field}: " if p.field else "") + p.message for p in problems)
+
+
+def _media_bytes(folder: Path) -> dict[str, dict[str, bytes]]:
+    from bridge.trajectory import Trajectory
+    from simshot.report_media import pass_previews
+    from simshot.report_plots import make_plots
+
+    meta = shot.read_json(folder / shot.METADATA)
+    plots = make_plots(Trajectory.load(folder / shot.TRAJECTORY), meta,
+                       read_or_empty(folder / shot.EVENTS))
+    return {"pass": pass_previews(folder, int(meta["scene"]["fps"])), "plot": plots}
+
+
+def _existing(path: Path) -> Path | None:
+    return path if path.is_file() else None
+

@@ -1,0 +1,143 @@
+"""The studio's workspace: the one folder the web app reads and writes, and every name the
+browser sends turned into a path inside it, or refused.
+
+Layout: `NAME.yaml` scene scripts at the top (a mesh path in one resolves inside the
+workspace), `NAME.plan_trace.json` beside a planned script, `assets/` for uploaded meshes,
+`shots/NAME/` the shot folders (DESIGN.md's contract), `previews/NAME/` their quick
+low-resolution previews, `datasets/NAME/` dataset runs and `.views/` media the pages show
+(pass previews, plots) rebuilt from the shot folders at will.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from bridge import limits, shot
+from bridge.errors import UserError
+from bridge.files import atomic_write
+from bridge.schema_types import MESH_SUFFIXES
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")  # as a scene's name: safe as a file name
+EXAMPLES = Path(__file__).resolve().parents[1] / "scenes"
+
+
+@dataclass(frozen=True)
+class ShotEntry:
+    """One shot folder of the workspace, as the history lists it."""
+
+    name: str
+    passed: bool | None  # the report's verdict; None while the folder has no report
+    modified: float  # seconds since the epoch
+
+
+class Workspace:
+    """Paths inside one folder; whatever the browser names is checked here first."""
+
+    def __init__(self, root: Path):
+        root.mkdir(parents=True, exist_ok=True)
+        self.root = root.resolve()
+
+    def inside(self, relative: str) -> Path:
+        """`relative` as a path inside the workspace; UserError when it would leave it
+        (absolute, `..`, or a symlink that points out)."""
+        if not relative or Path(relative).is_absolute() or relative.startswith(("\\", "~")):
+            raise UserError(f"'{relative}': give a path relative to the workspace {self.root}")
+        if ".." in Path(relative).parts or "\\" in relative:
+            raise UserError(f"'{relative}': '..' and backslashes may not appear in a workspace "
+                            "path")
+        path = (self.root / relative).resolve()
+        if not path.is_relative_to(self.root):
+            raise UserError(f"'{relative}' leads outside the workspace {self.root} (a symlink?)")
+        return path
+
+    def script(self, name: str) -> Path:
+        """The script file of the scene `name`."""
+        return self.inside(f"{checked_name(name)}.yaml")
+
+    def trace(self, name: str) -> Path:
+        """The planner's trace of the script `name` (present when it was planned here)."""
+        return self.inside(f"{checked_name(name)}.{shot.PLAN_TRACE}")
+
+    def shot(self, name: str) -> Path:
+        return self.inside(f"shots/{checked_name(name)}")
+
+    def preview(self, name: str) -> Path:
+        return self.inside(f"previews/{checked_name(name)}")
+
+    def dataset(self, name: str) -> Path:
+        return self.inside(f"datasets/{checked_name(name)}")
+
+    def views(self, name: str) -> Path:
+        """Where the page's media for the shot `name` go (rebuilt when the shot changes)."""
+        return self.inside(f".views/{checked_name(name)}")
+
+    def scripts(self) -> list[str]:
+        """The names of the workspace's scene scripts, sorted."""
+        return sorted(p.stem for p in self.root.glob("*.yaml") if NAME.match(p.stem))
+
+    def shots(self) -> list[ShotEntry]:
+        """The shot folders, the newest first."""
+        folder = self.root / "shots"
+        entries = [_entry(p) for p in folder.iterdir() if p.is_dir() and NAME.match(p.name)
+                   and (p / shot.METADATA).is_file()] if folder.is_dir() else []
+        return sorted(entries, key=lambda e: (-e.modified, e.name))
+
+    def save_script(self, name: str, text: str) -> Path:
+        """Write the script `name` atomically; return its path."""
+        if len(text.encode()) > limits.MAX_SCRIPT_BYTES:
+            raise UserError(f"the script is {len(text.encode())} bytes; the limit is "
+                            f"{limits.MAX_SCRIPT_BYTES}")
+        path = self.script(name)
+        atomic_write(path, text)
+        return path
+
+    def save_upload(self, source: Path, filename: str) -> str:
+        """Copy an uploaded mesh into assets/; return the path a script names it by."""
+        base = Path(filename).name
+        stem, suffix = Path(base).stem.lower(), Path(base).suffix.lower()
+        if suffix not in MESH_SUFFIXES:
+            raise UserError(f"'{base}': a mesh must be one of {', '.join(MESH_SUFFIXES)}")
+        if not NAME.match(stem):
+            raise UserError(f"'{base}': name the file with lower-case letters, digits, '-' "
+                            "and '_' (e.g. teapot.obj)")
+        if source.stat().st_size > limits.MAX_MESH_BYTES:
+            raise UserError(f"'{base}' is over the mesh limit of {limits.MAX_MESH_BYTES:,} "
+                            "bytes; simplify or decimate it")
+        target = self.inside(f"assets/{stem}{suffix}")
+        target.parent.mkdir(exist_ok=True)
+        atomic_write(target, source.read_bytes())
+        return f"assets/{stem}{suffix}"
+
+    def open_example(self, example: str) -> str:
+        """The text of the example script `example` (a file name in scenes/)."""
+        path = (EXAMPLES / f"{checked_name(example)}.yaml").resolve()
+        if not path.is_file() or path.parent != EXAMPLES.resolve():
+            raise UserError(f"no example '{example}'; the examples are: "
+                            f"{', '.join(examples())}")
+        return path.read_text(encoding="utf-8")
+
+    def remove_views(self, name: str) -> None:
+        shutil.rmtree(self.views(name), ignore_errors=True)
+
+
+def checked_name(name: str) -> str:
+    """`name` when it can name a script and a shot folder; UserError with the rule otherwise."""
+    if not isinstance(name, str) or not NAME.match(name):
+        raise UserError(f"'{name}' cannot name a script: use 1 to 64 lower-case letters, "
+                        "digits, '-' and '_', starting with a letter or digit")
+    return name
+
+
+def examples() -> list[str]:
+    """The example scripts shipped in scenes/ (by name)."""
+    return sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
+
+
+def _entry(folder: Path) -> ShotEntry:
+    try:
+        passed = shot.read_json(folder / shot.REPORT).get("passed")
+    except (OSError, ValueError):
+        passed = None
+    return ShotEntry(folder.name, passed, (folder / shot.METADATA).stat().st_mtime)

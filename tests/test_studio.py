@@ -1,0 +1,164 @@
+"""simshot studio driven headless through Gradio's Python client, as the page drives it: open,
+check, render, re-render after a camera edit (simulate cached), compare, and refuse what
+would leave the workspace or is not a script."""
+from __future__ import annotations
+
+import socket
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("gradio")
+from gradio_client import Client
+
+from simshot.studio import serve
+from simshot.studio_jobs import Studio
+from simshot.studio_workspace import Workspace
+
+# Gradio's queue calls pandas in ways pandas 3 deprecates: its concern, not ours.
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning")]
+
+SCRIPT = """\
+name: drop
+duration: 0.5
+fps: 12
+resolution: [64, 48]
+bodies:
+  - {name: ball, asset: tennis_ball, position: [0, 0, 0.4]}
+camera: {position: [0, -1.2, 0.5], look_at: [0, 0, 0.1]}
+expect:
+  - {contacts: ball, with: ground}
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("studio")
+    studio = Studio(Workspace(root / "ws"))
+    port = _free_port()
+    page = serve(studio, port=port, block=False)
+    yield studio, f"http://127.0.0.1:{port}/"
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    return Client(server[1], verbose=False)
+
+
+def _render(client, name: str, text: str, size: str = "script's size") -> tuple:
+    return client.predict(name, text, size, api_name="/render")
+
+
+def test_a_typo_is_shown_at_its_line_and_column(client):
+    problems = client.predict("drop", SCRIPT.replace("fps:", "fsp:"), api_name="/check")
+    assert problems.startswith("3:1: fsp: unknown field 'fsp'; did you mean 'fps'?")
+    assert client.predict("drop", SCRIPT, api_name="/check") == "ok: the script validates"
+    broken = client.predict("drop", "name: drop\nbodies: [\n", api_name="/check")
+    assert broken.split(":")[0].isdigit()  # a YAML syntax error, located
+
+
+def test_render_then_a_camera_edit_rerenders_without_simulating(server, client):
+    studio, _ = server
+    first = _render(client, "drop", SCRIPT)
+    assert "simulate: ran, render: ran" in first[1] and "expectations passed" in first[1]
+    assert Path(first[3]).name == "rgb.mp4" and Path(first[3]).stat().st_size > 0
+    moved = SCRIPT.replace("position: [0, -1.2, 0.5]", "position: [0.4, -1.1, 0.5]")
+    second = _render(client, "drop", moved)
+    assert "simulate: cached, render: ran" in second[1]
+    shot = studio.workspace.shot("drop")
+    assert (shot / "scene.yaml").read_text() == moved
+    assert "expectations-table" in second[7] and "timings-table" in second[8]
+    assert [item["caption"] for item in second[9]] == ["energy", "height", "speed", "timeline"]
+
+
+def test_a_bad_script_is_reported_and_nothing_is_rendered(server, client):
+    studio, _ = server
+    result = _render(client, "bad", SCRIPT.replace("tennis_ball", "tenis_ball"))
+    assert "did you mean 'tennis_ball'" in result[0] and "has problems" in result[1]
+    assert not studio.workspace.shot("bad").exists()
+
+
+@pytest.mark.parametrize("name", ["../escape", "/tmp/escape", "sub/dir"])
+def test_names_from_the_page_cannot_leave_the_workspace(server, client, name, tmp_path):
+    studio, _ = server
+    before = set(studio.workspace.root.parent.iterdir())
+    result = _render(client, name, SCRIPT)
+    assert "cannot name a script" in result[1]
+    assert set(studio.workspace.root.parent.iterdir()) == before
+    assert "cannot open" in client.predict(name, api_name="/open_script")[2]
+
+
+def test_files_outside_the_workspace_are_not_served(server):
+    _, url = server
+    for path in ("/etc/passwd", str(Path(__file__).resolve())):
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(f"{url}gradio_api/file={path}", timeout=10)
+        assert caught.value.code in (403, 404)
+
+
+def test_two_renders_at_once_queue(server, client):
+    studio, url = server
+    other = Client(url, verbose=False)
+    texts = [SCRIPT.replace("name: drop", f"name: q{i}").replace("0.4]", f"0.{i + 3}]")
+             for i in range(2)]
+    jobs = [c.submit(f"q{i}", t, "script's size", api_name="/render")
+            for i, (c, t) in enumerate(zip([client, other], texts, strict=True))]
+    results = [job.result(timeout=120) for job in jobs]
+    assert all("render: ran" in r[1] for r in results)
+    for i in range(2):
+        assert (studio.workspace.shot(f"q{i}") / "scene.yaml").read_text() == texts[i]
+
+
+def test_compare_diffs_the_scripts(client):
+    _render(client, "drop2", SCRIPT.replace("fps: 12", "fps: 10"))
+    _render(client, "drop", SCRIPT)
+    video_a, video_b, diff = client.predict("drop", "drop2", api_name="/compare")
+    assert Path(video_a).name == Path(video_b).name == "rgb.mp4"
+    assert "-fps: 12\n+fps: 10" in diff
+
+
+def test_a_refused_prompt_is_shown_and_refine_says_what_to_set_up(client):
+    status = client.predict("a bowl of soup is stirred and cools down", api_name="/plan")[4]
+    assert status.startswith(("**Refused:**", "**Error:**"))
+    status, _ = client.predict("drop", api_name="/refine")
+    assert "no refiner model is configured" in status
+
+
+def test_uploads_are_checked_like_script_paths(server, client, tmp_path):
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    studio, _ = server
+    shell = tmp_path / "evil.sh"
+    shell.write_text("rm -rf /\n")
+    with pytest.raises(AppError, match="Invalid file type"):
+        client.predict(handle_file(str(shell)), api_name="/upload")
+    spaced = tmp_path / "my teapot.obj"
+    spaced.write_text("v 0 0 0\n")
+    assert "Upload refused" in client.predict(handle_file(str(spaced)), api_name="/upload")
+    mesh = tmp_path / "teapot.obj"
+    mesh.write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
+    assert "mesh: assets/teapot.obj" in client.predict(handle_file(str(mesh)),
+                                                         api_name="/upload")
+    assert sorted(p.name for p in (studio.workspace.root / "assets").iterdir()) == ["teapot.obj"]
+
+
+def test_a_large_script_gets_a_quick_preview_first(server):
+    studio, _ = server
+    text = SCRIPT.replace("name: drop", "name: wide").replace("[64, 48]", "[320, 240]")
+    result = studio.render("wide", text, preview=True)
+    assert result.stages["render"] == "ran"
+    meta = studio.view("wide", preview=True)
+    assert meta.video is not None and not (meta.folder / "report.html").exists()
+    from bridge import shot
+
+    assert shot.read_json(meta.folder / "metadata.json")["scene"]["resolution"] == [256, 192]
