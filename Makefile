@@ -49,6 +49,7 @@ bench: install
 	$(PY) -m bench.scale
 	$(PY) -m bench.planner --set all
 	$(PY) -m bench.dataset
+	$(PY) -m bench.studio
 	$(PY) -m bench.noise
 	$(PY) -m bench.refine
 	$(PY) -m bench.refine_fidelity

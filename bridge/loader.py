@@ -11,14 +11,13 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap
 
-from bridge import limits
 from bridge.distributions import has_randomness
 from bridge.errors import Location, Problem, SceneError, UserError
 from bridge.locate import located, sort_problems, validation_problems
 from bridge.mesh_paths import checked_mesh_path
 from bridge.schema import Scene
 from bridge.semantics import check_semantics
-from bridge.yamlio import load_document, load_string
+from bridge.yamlio import load_document
 
 
 @dataclass
@@ -49,20 +48,12 @@ def scene_from_document(doc: Any, name: str = "<string>") -> Scene:
 
 def load_scene(path: Path) -> LoadedScene:
     """Load, validate and check a scene script file; raise one UserError listing every problem."""
-    return _loaded(load_document(path), path)
+    return loaded_scene(load_document(path), path)
 
 
-def load_scene_text(text: str, path: Path) -> LoadedScene:
-    """Validate `text` as if it were the script file at `path` (its meshes resolve beside it),
-    e.g. an edit not yet saved."""
-    if len(text.encode()) > limits.MAX_SCRIPT_BYTES:
-        raise UserError([Problem(Location(str(path)), "", (
-            f"the script is {len(text.encode())} bytes; the limit is "
-            f"{limits.MAX_SCRIPT_BYTES} bytes"))])
-    return _loaded(load_string(text, str(path)), path)
-
-
-def _loaded(doc: CommentedMap, path: Path) -> LoadedScene:
+def loaded_scene(doc: CommentedMap, path: Path) -> LoadedScene:
+    """Validate and check a document read from (or edited for) the file at `path`; its meshes
+    resolve beside that file."""
     if has_randomness(doc):
         raise UserError([Problem(Location(str(path)), "", (
             "holds distributions or repeat blocks, so it describes many scenes; make them "

@@ -168,6 +168,10 @@ def _kind(node: Node) -> str:
 
 def load_string(text: str, name: str = "<string>") -> CommentedMap:
     """Parse a scene script held in memory; the top level must be a mapping."""
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > limits.MAX_SCRIPT_BYTES:
+        raise _problem(name, None, f"the script is {size} bytes; the limit is "
+                       f"{limits.MAX_SCRIPT_BYTES} bytes")
     yaml = _yaml()
     try:
         root = yaml.compose(text)

@@ -14,7 +14,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
 
-from simshot.studio_events import CLAIM_HEADERS, SHOT_OUTPUTS, SIZES, Events
+from simshot.studio_events import CLAIM_HEADERS, MANIFEST_HEADERS, SHOT_OUTPUTS, SIZES, Events
 from simshot.studio_jobs import Studio
 from simshot.studio_workspace import examples
 
@@ -66,7 +66,10 @@ def build(studio: Studio) -> gr.Blocks:
                                           interactive=False, elem_id="problems")
                     size = gr.Dropdown(list(SIZES), value="script's size",
                                        label="Render size", elem_id="render-size")
-                    render = gr.Button("Render", variant="primary", elem_id="render-button")
+                    with gr.Row():
+                        save = gr.Button("Save", elem_id="save-button")
+                        render = gr.Button("Render", variant="primary",
+                                           elem_id="render-button")
                     preview = gr.Video(label="Quick preview", elem_id="preview-video",
                                        autoplay=True, loop=True)
             with gr.Row():
@@ -98,6 +101,26 @@ def build(studio: Studio) -> gr.Blocks:
                 video_a = gr.Video(label="Shot", autoplay=True, loop=True)
                 video_b = gr.Video(label="Against", autoplay=True, loop=True)
             diff = gr.Code(label="Script diff", elem_id="script-diff", language=None)
+        with gr.Tab("Data"):
+            gr.Markdown("Make samples of a workspace script that holds distributions (open "
+                        "the example `dominoes_random`, save it by rendering or under a "
+                        "name, then start). A rerun with the same settings completes the "
+                        "dataset.")
+            with gr.Row():
+                data_script = gr.Dropdown(ws.scripts(), label="Dataset script",
+                                          allow_custom_value=True, elem_id="data-script")
+                count = gr.Number(8, label="Samples", minimum=1, maximum=10_000, precision=0)
+                seed = gr.Number(0, label="Seed", minimum=0, precision=0)
+                workers = gr.Number(1, label="Workers", minimum=1, maximum=64, precision=0)
+                data_size = gr.Dropdown(list(SIZES), value="128x128", label="Size")
+                start = gr.Button("Start", variant="primary", elem_id="data-start")
+            data_status = gr.Markdown(elem_id="data-status")
+            manifest = gr.Dataframe(headers=MANIFEST_HEADERS, label="Manifest",
+                                    interactive=False, elem_id="manifest")
+            with gr.Row():
+                sample = gr.Dropdown([], label="Accepted sample", allow_custom_value=True,
+                                     elem_id="sample-picker")
+                sample_video = gr.Video(label="Sample", autoplay=True, loop=True)
         planned = gr.State(False)
         shot_outputs = [video, depth, segmentation, flow, expectations, stages, plots, claims]
         assert len(shot_outputs) == len(SHOT_OUTPUTS)
@@ -118,8 +141,14 @@ def build(studio: Studio) -> gr.Blocks:
                        api_name="open_example")
         mesh.upload(events.upload, [mesh], [status], api_name="upload")
         refine.click(events.refine, [name], [status, refined], api_name="refine", **stage_job)
-        for trigger in (reload.click, page.load):
-            trigger(events.history, None, [history, first, second], api_name=False)
+        save.click(events.save, [name, editor], [status, problems], api_name="save")
+        start.click(events.dataset, [data_script, count, seed, workers, data_size],
+                    [data_status, manifest, sample], api_name="dataset", **stage_job)
+        data_script.focus(events.scripts, None, [data_script], api_name=False)
+        sample.select(events.sample, [data_script, sample], [data_status, sample_video],
+                      api_name="sample")
+        reload.click(events.history, None, [history, first, second], api_name="history")
+        page.load(events.history, None, [history, first, second], api_name=False)
         compare.click(events.compare, [first, second], [video_a, video_b, diff],
                       api_name="compare")
         open_first.click(events.open_shot, [first], [status, *shot_outputs],

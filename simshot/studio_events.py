@@ -19,6 +19,7 @@ from simshot.studio_workspace import checked_name
 SIZES = {"script's size": None, "512x512": (512, 512), "256x256": (256, 256),
          "128x128": (128, 128)}
 CLAIM_HEADERS = ["claim", "kind", "fate", "detail"]
+MANIFEST_HEADERS = ["sample", "status", "attempts", "seconds", "reason"]
 HAS_PROBLEMS = ("**The script has problems**: fix them (listed beside the editor) and render "
                 "again")
 
@@ -100,6 +101,14 @@ class Events:
             return f"**Upload refused:** {err}"
         return f"uploaded: name it in a body as `mesh: {where}`"
 
+    def save(self, name: str, text: str) -> tuple[str, str]:
+        """(status, problems) after saving the editor's text as the workspace script `name`."""
+        try:
+            path = self.studio.workspace.save_script(name, text)
+        except SimshotError as err:
+            return _message(err), gr.update()
+        return f"saved `{path.name}`", self.check(name, text)
+
     def scripts(self) -> dict:
         return gr.update(choices=self.studio.workspace.scripts())
 
@@ -141,6 +150,49 @@ class Events:
         except Exception as err:  # noqa: BLE001 - shown in the page, never raised
             return _message(err), gr.update()
         return f"refined: `{refined.name}`", str(refined)
+
+    # -- data -----------------------------------------------------------------------------
+    def dataset(self, name: str, count: float, seed: float, workers: float, size: str
+                ) -> Iterator[tuple]:
+        """Yields (status, manifest rows, sample choices) as the samples are made."""
+        done = threading.Event()
+        outcome: dict = {}
+
+        def work() -> None:
+            try:
+                outcome["summary"] = self.studio.dataset(name, int(count), int(seed),
+                                                         int(workers), SIZES[size])
+            except Exception as err:  # noqa: BLE001 - shown in the page, never raised
+                outcome["error"] = err
+            done.set()
+
+        threading.Thread(target=work, daemon=True).start()
+        while not done.wait(0.5):
+            yield self._manifest(name, f"making samples of `{name}`…")
+        if "error" in outcome:
+            yield _message(outcome["error"]), gr.update(), gr.update()
+            return
+        summary = outcome["summary"]
+        yield self._manifest(name, f"`{name}`: accepted {summary.accepted}, rejected "
+                                   f"{summary.rejected}; made {summary.made} in "
+                                   f"{summary.seconds:.1f} s")
+
+    def _manifest(self, name: str, status: str) -> tuple:
+        try:
+            lines = self.studio.samples(name)
+        except SimshotError as err:
+            return _message(err), gr.update(), gr.update()
+        rows = [[line["key"], line["status"], line.get("attempts", ""),
+                 line.get("seconds", ""), line.get("reason", "")] for line in lines]
+        accepted = [line["key"] for line in lines if line["status"] == "accepted"]
+        return status, rows, gr.update(choices=accepted)
+
+    def sample(self, name: str, key: str) -> tuple[str, object]:
+        """(status, the sample's video)."""
+        try:
+            return f"sample {key} of `{name}`", str(self.studio.sample_video(name, key))
+        except SimshotError as err:
+            return _message(err), gr.update()
 
     # -- history --------------------------------------------------------------------------
     def history(self) -> tuple[list[list], dict, dict]:

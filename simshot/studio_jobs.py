@@ -7,6 +7,7 @@ Every name comes through the Workspace, so nothing here leaves it. The web layer
 from __future__ import annotations
 
 import difflib
+import os
 import tempfile
 import threading
 from collections.abc import Callable
@@ -85,14 +86,62 @@ class Studio:
                        [asdict(c) for c in result.trace.claims])
 
     def check(self, name: str, text: str) -> list[Problem]:
-        """The script's problems as it stands in the editor (none: it validates)."""
-        from bridge.loader import load_scene_text
+        """The script's problems as it stands in the editor (none: it validates). A dataset
+        script (with distributions) is checked by its first draw, as `simshot validate` does."""
+        from bridge.distributions import has_randomness
+        from bridge.loader import loaded_scene
+        from bridge.randomize import sample_scene
+        from bridge.yamlio import load_string
 
+        path = self.workspace.script(name)
         try:
-            load_scene_text(text, self.workspace.script(name))
+            doc = load_string(text, str(path))
+            if has_randomness(doc):
+                sample_scene(doc, str(path), 0, 0, 0)
+            else:
+                loaded_scene(doc, path)
         except UserError as err:
             return list(err.problems)
         return []
+
+    def dataset(self, name: str, count: int, seed: int = 0, workers: int = 1,
+                size: tuple[int, int] | None = None,
+                progress: Callable[[object, int], None] | None = None):
+        """Make (or complete) `count` samples of the saved dataset script `name` into
+        datasets/NAME; returns the run's Summary."""
+        from bridge.distributions import has_randomness
+        from bridge.yamlio import load_document
+        from simshot.dataset import DatasetSpec, generate
+
+        path = self.workspace.script(name)
+        if not path.is_file():
+            raise UserError(f"no script '{name}' in the workspace: save it first")
+        if not has_randomness(load_document(path)):
+            raise UserError(f"'{name}' describes one scene: give it distributions "
+                            "({uniform: [a, b]}, {choice: [...]}) or repeat blocks to make "
+                            "a dataset (see the README's 'Synthetic data'), or render it")
+        spec = DatasetSpec((path,), self.workspace.dataset(name), count, seed,
+                           max(1, min(workers, os.cpu_count() or 1)), resolution=size)
+        with self.lock:
+            return generate(spec, progress)
+
+    def samples(self, name: str) -> list[dict]:
+        """The dataset's manifest lines so far (its finished samples)."""
+        from simshot.dataset import MANIFEST, manifest_entries
+
+        manifest = self.workspace.dataset(name) / MANIFEST
+        return manifest_entries(manifest) if manifest.is_file() else []
+
+    def sample_video(self, name: str, key: str) -> Path:
+        """The video of sample `key` (e.g. 000003) of the dataset `name`."""
+        from simshot.dataset_sample import SAMPLES
+
+        if not (isinstance(key, str) and key.isdigit() and len(key) == 6):
+            raise UserError(f"'{key}' is not a sample key (six digits, e.g. 000003)")
+        video = self.workspace.dataset(name) / SAMPLES / key / shot.RGB
+        if not video.is_file():
+            raise UserError(f"sample {key} of '{name}' has no video (rejected, or not made)")
+        return video
 
     def render(self, name: str, text: str, preview: bool = False,
                size: tuple[int, int] | None = None, progress: Progress | None = None

@@ -111,12 +111,13 @@ class Workspace:
         return f"assets/{stem}{suffix}"
 
     def open_example(self, example: str) -> str:
-        """The text of the example script `example` (a file name in scenes/)."""
-        path = (EXAMPLES / f"{checked_name(example)}.yaml").resolve()
-        if not path.is_file() or path.parent != EXAMPLES.resolve():
-            raise UserError(f"no example '{example}'; the examples are: "
-                            f"{', '.join(examples())}")
-        return path.read_text(encoding="utf-8")
+        """The text of the example script `example` (by name, from scenes/ or
+        scenes/datasets/)."""
+        for folder in (EXAMPLES, EXAMPLES / "datasets"):
+            path = folder / f"{checked_name(example)}.yaml"
+            if path.is_file():
+                return path.read_text(encoding="utf-8")
+        raise UserError(f"no example '{example}'; the examples are: {', '.join(examples())}")
 
     def remove_views(self, name: str) -> None:
         shutil.rmtree(self.views(name), ignore_errors=True)
@@ -131,8 +132,9 @@ def checked_name(name: str) -> str:
 
 
 def examples() -> list[str]:
-    """The example scripts shipped in scenes/ (by name)."""
-    return sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
+    """The example scripts shipped in scenes/ and scenes/datasets/ (by name)."""
+    return sorted(p.stem for folder in (EXAMPLES, EXAMPLES / "datasets")
+                  for p in folder.glob("*.yaml"))
 
 
 def _entry(folder: Path) -> ShotEntry:

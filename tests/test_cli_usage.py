@@ -72,7 +72,8 @@ def test_messages_name_the_option_not_the_parameter(tmp_path, capsys):
 
 
 def test_help_has_no_type_placeholders_and_shows_defaults_whole(capsys):
-    for command in ("render", "make", "dataset", "refine", "simulate", "plan", "export"):
+    for command in ("render", "make", "dataset", "refine", "simulate", "plan", "export",
+                    "studio"):
         assert main([command, "--help"]) == 0
         text = capsys.readouterr().out
         assert not re.search(r"<(bool|str|path|int|float)>|\{[A-Z]+\}", text), text
@@ -145,9 +146,20 @@ def test_refine_without_the_neural_extra_says_which_extra(shot, capsys, monkeypa
     assert "pip install -e '.[neural]'" in capsys.readouterr().err
 
 
+def test_studio_without_its_extra_says_which_extra(capsys, monkeypatch, tmp_path):
+    import importlib.util
+
+    find = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "gradio" else find(name, *a))
+    assert main(["studio", "--workspace", str(tmp_path / "ws")]) == 2
+    assert "pip install -e '.[studio]'" in capsys.readouterr().err
+    assert not (tmp_path / "ws").exists()
+
+
 def test_the_command_line_starts_without_the_heavy_libraries():
     """`simshot --version` or a usage error answers at once: none of these is loaded yet."""
-    heavy = ("numpy", "pydantic", "pybullet", "trimesh", "pyrender", "torch", "scipy")
+    heavy = ("numpy", "pydantic", "pybullet", "trimesh", "pyrender", "torch", "scipy", "gradio")
     probe = ("import sys, simshot.cli; "
              f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,

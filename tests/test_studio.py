@@ -105,10 +105,10 @@ def test_files_outside_the_workspace_are_not_served(server):
         assert caught.value.code in (403, 404)
 
 
-def test_two_renders_at_once_queue(server, client):
+def test_two_renders_at_once_queue_and_compare_shows_their_difference(server, client):
     studio, url = server
     other = Client(url, verbose=False)
-    texts = [SCRIPT.replace("name: drop", f"name: q{i}").replace("0.4]", f"0.{i + 3}]")
+    texts = [SCRIPT.replace("name: drop", f"name: q{i}").replace("fps: 12", f"fps: {10 + i}")
              for i in range(2)]
     jobs = [c.submit(f"q{i}", t, "script's size", api_name="/render")
             for i, (c, t) in enumerate(zip([client, other], texts, strict=True))]
@@ -116,14 +116,11 @@ def test_two_renders_at_once_queue(server, client):
     assert all("render: ran" in r[1] for r in results)
     for i in range(2):
         assert (studio.workspace.shot(f"q{i}") / "scene.yaml").read_text() == texts[i]
-
-
-def test_compare_diffs_the_scripts(client):
-    _render(client, "drop2", SCRIPT.replace("fps: 12", "fps: 10"))
-    _render(client, "drop", SCRIPT)
-    video_a, video_b, diff = client.predict("drop", "drop2", api_name="/compare")
+    video_a, video_b, diff = client.predict("q0", "q1", api_name="/compare")
     assert Path(video_a).name == Path(video_b).name == "rgb.mp4"
-    assert "-fps: 12\n+fps: 10" in diff
+    assert "-fps: 10\n+fps: 11" in diff
+    history = client.predict(api_name="/history")[0]["data"]
+    assert {"q0", "q1", "drop"} <= {row[0] for row in history}
 
 
 def test_a_refused_prompt_is_shown_and_refine_says_what_to_set_up(client):
@@ -162,3 +159,21 @@ def test_a_large_script_gets_a_quick_preview_first(server):
     from bridge import shot
 
     assert shot.read_json(meta.folder / "metadata.json")["scene"]["resolution"] == [256, 192]
+
+
+def test_a_dataset_run_from_a_randomized_script_lists_its_samples(server, client):
+    studio, _ = server
+    name, text, problems = client.predict("dominoes_random", api_name="/open_example")
+    assert name == "dominoes_random" and "{int: [6, 10]}" in text
+    assert "validates" in problems  # a dataset script is checked by its first draw
+    assert client.predict("dominoes", text, api_name="/save")[0] == "saved `dominoes.yaml`"
+    status, manifest, _ = client.predict("dominoes", 2, 0, 1, "128x128", api_name="/dataset")
+    assert "accepted 2" in status, status
+    rows = manifest["data"]
+    assert [r[0] for r in rows] == ["000000", "000001"] and {r[1] for r in rows} == {"accepted"}
+    assert (studio.workspace.dataset("dominoes") / "manifest.jsonl").is_file()
+    _, video = client.predict("dominoes", "000001", api_name="/sample")
+    assert Path(video).name == "rgb.mp4"
+    refused = client.predict("drop", 2, 0, 1, "128x128", api_name="/dataset")[0]
+    assert "describes one scene" in refused
+    assert "not a sample key" in client.predict("dominoes", "../x", api_name="/sample")[0]
