@@ -22,22 +22,26 @@ MARKS = {True: "[green]pass[/green]", False: "[red]FAIL[/red]", None: "[yellow]n
 
 
 def with_resolution(loaded: LoadedScene, size: tuple[int, int] | None,
-                    workdir: Path) -> LoadedScene:
-    """The script at `size` (from --resolution): its document gains the size, comments kept,
-    so the shot's scene.yaml is what was rendered. Unchanged when `size` is None."""
-    if size is None:
+                    workdir: Path, fps: int | None = None) -> LoadedScene:
+    """The script at `size` (from --resolution) and `fps` when given: its document gains them,
+    comments kept, so the shot's scene.yaml is what was rendered. Unchanged when both are
+    None."""
+    if size is None and fps is None:
         return loaded
     from ruamel.yaml.comments import CommentedSeq
 
     from bridge.yamlio import save_document
 
-    pair = CommentedSeq(size)
-    pair.fa.set_flow_style()
-    loaded.doc["resolution"] = pair
+    update: dict = {}
+    if size is not None:
+        pair = CommentedSeq(size)
+        pair.fa.set_flow_style()
+        loaded.doc["resolution"], update["resolution"] = pair, size
+    if fps is not None:
+        loaded.doc["fps"] = update["fps"] = fps
     script = workdir / loaded.path.name
     save_document(loaded.doc, script)
-    return dataclasses.replace(loaded, scene=loaded.scene.model_copy(update={"resolution": size}),
-                               path=script)
+    return dataclasses.replace(loaded, scene=loaded.scene.model_copy(update=update), path=script)
 
 
 def run_stages(loaded: LoadedScene, target: Path, render: bool, passes: frozenset[str],

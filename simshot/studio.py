@@ -14,6 +14,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
 
+from bridge.schema_types import MESH_SUFFIXES
 from simshot.studio_events import CLAIM_HEADERS, MANIFEST_HEADERS, SHOT_OUTPUTS, SIZES, Events
 from simshot.studio_jobs import Studio
 from simshot.studio_workspace import examples
@@ -53,8 +54,8 @@ def build(studio: Studio) -> gr.Blocks:
                                      allow_custom_value=True, elem_id="script-picker")
                 example = gr.Dropdown(examples(), label="Open an example", value=None,
                                       elem_id="example-picker")
-                mesh = gr.File(label="Upload a mesh", file_types=[".obj", ".glb", ".gltf",
-                                                                  ".stl", ".ply"])
+                mesh = gr.File(label="Upload a mesh", height=120,
+                               file_types=list(MESH_SUFFIXES))
             with gr.Row():
                 with gr.Column(scale=3):
                     name = gr.Textbox(label="Name (the script file and the shot folder)",

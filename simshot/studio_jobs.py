@@ -21,6 +21,7 @@ from simshot.plan import LLMSettings
 from simshot.studio_workspace import Workspace
 
 PREVIEW_SIDE = 256  # the longer side of a quick preview, in pixels
+PREVIEW_FPS = 8  # a third of the usual 24: a first look, not the shot
 Progress = Callable[[str, int, int], None]  # stage, done, total
 
 
@@ -146,24 +147,27 @@ class Studio:
     def render(self, name: str, text: str, preview: bool = False,
                size: tuple[int, int] | None = None, progress: Progress | None = None
                ) -> ShotResult | None:
-        """Save the script and render it into shots/NAME (or previews/NAME at preview size;
-        None when the script is already that small). Cached stages are reused."""
+        """Save the script and render it into shots/NAME, or its video alone into previews/NAME
+        at preview size and frame rate (None when the script is already that small). Cached
+        stages are reused."""
         from bridge.loader import load_scene, locate_scene_error
         from simshot.cli_run import with_resolution
         from simshot.pipeline import run_shot
 
         loaded = load_scene(self.workspace.save_script(name, text))
-        if preview:
+        fps, passes = None, shot.DEFAULT_PASSES
+        if preview:  # the coarse video alone, smaller and at fewer frames a second
             size = preview_size(size or loaded.scene.resolution)
             if size is None:
                 return None
+            fps, passes = min(loaded.scene.fps, PREVIEW_FPS), frozenset({"rgb"})
         target = self.workspace.preview(name) if preview else self.workspace.shot(name)
         trace = self.workspace.trace(name)
         extras = {shot.PLAN_TRACE: trace} if trace.is_file() else None
         with self.lock, tempfile.TemporaryDirectory(prefix="simshot-studio-") as tmp:
-            loaded = with_resolution(loaded, size, Path(tmp))
+            loaded = with_resolution(loaded, size, Path(tmp), fps)
             try:
-                return run_shot(loaded, target, passes=shot.DEFAULT_PASSES, progress=progress,
+                return run_shot(loaded, target, passes=passes, progress=progress,
                                 extras=extras, page=not preview,
                                 simulated=self._planned.get(name))
             except SceneError as err:

@@ -158,7 +158,9 @@ def test_a_large_script_gets_a_quick_preview_first(server):
     assert meta.video is not None and not (meta.folder / "report.html").exists()
     from bridge import shot
 
-    assert shot.read_json(meta.folder / "metadata.json")["scene"]["resolution"] == [256, 192]
+    scene = shot.read_json(meta.folder / "metadata.json")["scene"]
+    assert scene["resolution"] == [256, 192] and scene["fps"] == 8
+    assert not (meta.folder / "depth").exists()  # the video alone
 
 
 def test_a_dataset_run_from_a_randomized_script_lists_its_samples(server, client):
