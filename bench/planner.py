@@ -3,8 +3,10 @@
     python -m bench.planner [--set phygen|own|heldout|all] [--limit N]
 
 Each prompt is planned, validated, simulated and checked, with up to 4 rounds of
-revise_offline when a check fails. Reported per set: the share of in-scope prompts verified,
-the share of out-of-scope prompts refused with a reason, crashes, mean rounds and mean time.
+revise_offline when a check fails. Reported per set: the share of in-scope prompts verified
+(checks pass and no claim of the prompt dropped), the share partly verified (checks pass but a
+claim was left out: planner.offline.claims), the share of out-of-scope prompts refused with a
+reason, crashes, mean rounds and mean time.
 PhyGenBench prompts are classified by sub-category (see PHYGEN_SCOPE and the eval README).
 """
 from __future__ import annotations
@@ -19,6 +21,7 @@ from bridge.errors import RefusedError, UserError
 from bridge.loader import scene_from_document
 from physics.simulate import simulate
 from planner.offline import plan_offline, revise_offline
+from planner.offline.claims import prompt_claims
 from simshot.expectations import all_passed, check_simulation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,8 +62,11 @@ def run_one(prompt: str) -> dict:
     try:
         draft = plan_offline(prompt)
         for round_ in range(1, MAX_ROUNDS + 2):
-            results = _simulate(draft.document)
+            scene, results = _simulate(draft.document)
             if all_passed(results):
+                dropped = _dropped(draft, scene, results)
+                if dropped:
+                    return _row("partial", started, round_, "; ".join(dropped)[:300])
                 return _row("verified", started, round_)
             if round_ > MAX_ROUNDS:
                 break
@@ -75,10 +81,16 @@ def run_one(prompt: str) -> dict:
         return _row("crash", started, 0, f"{type(err).__name__}: {err}"[:300])
 
 
-def _simulate(document) -> list[dict]:
+def _simulate(document):
     scene = scene_from_document(document)
-    result = simulate(scene)
-    return check_simulation(scene, result)
+    return scene, check_simulation(scene, simulate(scene))
+
+
+def _dropped(draft, scene, results: list[dict]) -> list[str]:
+    """The prompt's claims the plan left out, as 'text: reason' (planner.offline.claims)."""
+    own = list(draft.claims)
+    claims = own + prompt_claims(draft.intent, scene, results, {c.text for c in own})
+    return [f"'{c.text}' {c.detail}" for c in claims if c.fate == "dropped"]
 
 
 def _row(outcome: str, started: float, rounds: int, detail: str = "") -> dict:
@@ -91,11 +103,14 @@ def summarise(rows: list[dict]) -> dict:
     inside = [r for r in rows if r["in_scope"] is True]
     outside = [r for r in rows if r["in_scope"] is False]
     verified = [r for r in inside if r["outcome"] == "verified"]
+    partial = [r for r in inside if r["outcome"] == "partial"]
     refused = [r for r in outside if r["outcome"] == "refused"]
     return {
         "prompts": len(rows), "in_scope": len(inside), "out_of_scope": len(outside),
         "undecided": len(rows) - len(inside) - len(outside),
         "in_scope_verified": round(len(verified) / max(len(inside), 1), 3),
+        # checks passed but a claim of the prompt was left out (planner.offline.claims)
+        "in_scope_partly_verified": round(len(partial) / max(len(inside), 1), 3),
         "out_of_scope_refused": round(len(refused) / max(len(outside), 1), 3),
         "crashes": sum(r["outcome"] == "crash" for r in rows),
         "mean_rounds_verified": round(statistics.mean([r["rounds"] for r in verified]), 2)

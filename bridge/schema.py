@@ -419,10 +419,13 @@ def breakable_settings(body: Body) -> Breakable | None:
     return Breakable() if body.breakable else None
 
 
+SCENE_NAME = r"^[a-z0-9][a-z0-9_-]{0,63}$"  # a slug: safe as a file and folder name
+
+
 class Scene(StrictModel):
     """A complete scene-and-event script."""
 
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$",
+    name: str = Field(pattern=SCENE_NAME,
                       description="lowercase slug, used for folder names")
     seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 0
     duration: Annotated[float, Field(gt=0, le=limits.MAX_DURATION_S)] = 3.0

@@ -166,12 +166,17 @@ def _kind(node: Node) -> str:
     return "a list" if isinstance(node, SequenceNode) else "a single value"
 
 
-def load_string(text: str, name: str = "<string>") -> CommentedMap:
-    """Parse a scene script held in memory; the top level must be a mapping."""
+def check_size(text: str, name: str) -> None:
+    """UserError when `text` is longer than a script may be."""
     size = len(text.encode("utf-8", errors="replace"))
     if size > limits.MAX_SCRIPT_BYTES:
         raise _problem(name, None, f"the script is {size} bytes; the limit is "
                        f"{limits.MAX_SCRIPT_BYTES} bytes")
+
+
+def load_string(text: str, name: str = "<string>") -> CommentedMap:
+    """Parse a scene script held in memory; the top level must be a mapping."""
+    check_size(text, name)
     yaml = _yaml()
     try:
         root = yaml.compose(text)

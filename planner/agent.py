@@ -5,7 +5,7 @@ Any UserError on the way (a reply that is not JSON, a schema or semantic problem
 overlapping at t = 0) and any failed expectation goes back to the drafter as feedback, until
 the shot verifies or the rounds are spent. Transport failures are retried by the graph's
 RetryPolicy on the drafting nodes only; a RefusedError ends the run and propagates. A drafter
-that can tell what became of the prompt's claims (`claims(prompt, scene)`) has them recorded
+that can tell what became of the prompt's claims (`claims(prompt, scene, results)`) has them recorded
 in the trace.
 """
 from __future__ import annotations
@@ -71,20 +71,34 @@ class OfflineDrafter:
         self.last = revise_offline(self.last, feedback.failed, feedback.round)
         return self.last.document
 
-    def claims(self, prompt: str, scene: Scene | None) -> list[Claim]:
-        """The last draft's claims: the offline planner writes what it understood."""
-        return list(getattr(self.last, "claims", []))
+    def claims(self, prompt: str, scene: Scene | None, results: list[dict]) -> list[Claim]:
+        """The last draft's own claims (stand-ins, things left out), then every object and
+        outcome of the prompt held against the last script and its checks' results."""
+        own = list(getattr(self.last, "claims", []))
+        intent = getattr(self.last, "intent", None)
+        if intent is None:
+            return own
+        from planner.offline.claims import prompt_claims
+
+        return own + prompt_claims(intent, scene, results, {c.text for c in own})
 
 
 @dataclass
 class PlanResult:
-    """The last script (validated when `scene` is set), the trace, and whether it verified."""
+    """The last script (validated when `scene` is set), the trace, and whether it verified:
+    its checks passed (`checks_passed`) and no claim of the prompt was dropped."""
 
     scene: Scene | None
     document: Any
     trace: PlanTrace
     verified: bool
     outcome: Any = None  # the last script's simulation, when it ran
+    checks_passed: bool = False
+
+    @property
+    def dropped(self) -> list[Claim]:
+        """The prompt's claims the plan left out."""
+        return dropped(self.trace.claims)
 
 
 class _State(TypedDict, total=False):
@@ -113,17 +127,26 @@ def plan(prompt: str, drafter: Drafter, validate: Validate, simulate: Simulate,
     # each round visits at most six nodes; the margin covers the start
     final = graph.invoke({"round": 0, "text": "", "errors": []},
                          {"recursion_limit": rounds * 6 + 4})
-    verified = _verified(final)
+    trace.claims = _claims(drafter, prompt, final.get("scene"), final.get("results") or [])
+    # verified: the checks pass and nothing the prompt asked for was dropped
+    checks_passed = _verified(final)
+    verified = checks_passed and not dropped(trace.claims)
     trace.verified = verified
-    trace.claims = _claims(drafter, prompt, final.get("scene"))
     return PlanResult(scene=final.get("scene"), document=final.get("document"),
-                      trace=trace, verified=verified, outcome=final.get("outcome"))
+                      trace=trace, verified=verified, outcome=final.get("outcome"),
+                      checks_passed=checks_passed)
 
 
-def _claims(drafter: Drafter, prompt: str, scene: Scene | None) -> list[Claim]:
+def dropped(claims: list[Claim]) -> list[Claim]:
+    """The claims the plan left out."""
+    return [c for c in claims if c.fate == "dropped"]
+
+
+def _claims(drafter: Drafter, prompt: str, scene: Scene | None,
+            results: list[dict]) -> list[Claim]:
     """What the drafter says became of the prompt's claims in the last script, if it can."""
     report = getattr(drafter, "claims", None)
-    return list(report(prompt, scene)) if callable(report) else []
+    return list(report(prompt, scene, results)) if callable(report) else []
 
 
 def _verified(state: _State) -> bool:

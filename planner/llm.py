@@ -99,7 +99,7 @@ class LLMDrafter:
                           {"role": "user", "content": feedback.text() + "\nReply with the "
                            "whole corrected JSON object."}])
 
-    def claims(self, prompt: str, scene: Scene | None) -> list[Claim]:
+    def claims(self, prompt: str, scene: Scene | None, results: list[dict]) -> list[Claim]:
         """The place the prompt names, and whether the model's script put the shot there."""
         from planner.offline.compose import place_claims
         from planner.offline.parse import parse

@@ -102,5 +102,23 @@ def finish(passed: bool, allow_failures: bool, what: str = "some expectations fa
     raise typer.Exit(EXIT_CHECKS)
 
 
+FATE_MARKS = {"checked": "checked ", "stood_in": "stood in", "planned": "planned ",
+              "dropped": "DROPPED "}
+
+
+def finish_partial(dropped: list, allow_partial: bool) -> None:
+    """Exit code 4 when the plan left out claims of the prompt (unless allowed), saying which."""
+    if not dropped:
+        return
+    what = "; ".join(f"'{c.text}' not planned: {c.detail}" for c in dropped)
+    if allow_partial:
+        out.print(f"partly verified: {what} (--allow-partial: exit 0)", markup=False,
+                  highlight=False, soft_wrap=True)
+        return
+    err.print(f"partly verified: {what}: exit {EXIT_CHECKS} (pass --allow-partial to exit 0)",
+              markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(EXIT_CHECKS)
+
+
 def environment_refine_model() -> str | None:
     return os.environ.get("SIMSHOT_REFINE_MODEL") or None

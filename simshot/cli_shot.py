@@ -24,8 +24,10 @@ from simshot.cli_app import (
     parse_resolution,
 )
 from simshot.cli_run import (
+    FATE_MARKS,
     environment_refine_model,
     finish,
+    finish_partial,
     refine_model,
     run_stages,
     summarise,
@@ -38,6 +40,9 @@ BaseURL = Annotated[str | None, typer.Option(
     "--llm-base-url", metavar="URL", help="an OpenAI-compatible server (else "
     "SIMSHOT_LLM_BASE_URL, OPENAI_API_KEY, or the built-in planner)")]
 Model = Annotated[str | None, typer.Option(metavar="NAME", help="the LLM model name")]
+AllowPartial = Annotated[bool, typer.Option(
+    "--allow-partial", help="exit 0 even when the plan left out something the prompt asked "
+    "for (the default exit is 4)")]
 
 
 @command()
@@ -45,7 +50,8 @@ def plan(prompt: Prompt,
          out_file: Annotated[Path, typer.Option("-o", "--out", metavar="FILE",
                                                 help="scene script to write")]
          = Path("scene.yaml"), rounds: Rounds = 4, llm_base_url: BaseURL = None,
-         model: Model = None, allow_failures: AllowFailures = False) -> None:
+         model: Model = None, allow_failures: AllowFailures = False,
+         allow_partial: AllowPartial = False) -> None:
     """Write a verified scene script for a prompt.
 
     The script is simulated and its claims checked before it is written; comments in it
@@ -61,7 +67,8 @@ def plan(prompt: Prompt,
     _plan_summary(result)
     out.print(f"script: {out_file}")
     out.print(f"trace:  {out_file.with_name(shot.PLAN_TRACE)}")
-    finish(result.verified, allow_failures, "the plan did not verify")
+    finish(result.checks_passed, allow_failures, "the plan did not verify")
+    finish_partial(result.dropped, allow_partial)
 
 
 @command()
@@ -70,7 +77,7 @@ def make(prompt: Prompt, out_dir: OutDir = None, rounds: Rounds = 4,
          refine_model_id: Annotated[str | None, typer.Option(
              "--refine-model", metavar="ID|DIR", help="refine with this hub id or folder "
              "(else SIMSHOT_REFINE_MODEL; neither: stop after the coarse render)")] = None,
-         allow_failures: AllowFailures = False) -> None:
+         allow_failures: AllowFailures = False, allow_partial: AllowPartial = False) -> None:
     """Plan, simulate and render a shot from a prompt.
 
     It also refines the shot when a refiner model is configured (--refine-model,
@@ -98,11 +105,21 @@ def make(prompt: Prompt, out_dir: OutDir = None, rounds: Rounds = 4,
     if chosen is not None:
         cli_refine.refine_after_render(shot_result.out, {"model": chosen})
     finish(shot_result.report["passed"], allow_failures)
+    finish_partial(result.dropped, allow_partial)
 
 
 def _plan_summary(result) -> None:
-    state = "[green]verified[/green]" if result.verified else "[yellow]not verified[/yellow]"
+    """The verdict, then what became of each claim of the prompt."""
+    if result.verified:
+        state = "[green]verified[/green]"
+    elif result.checks_passed:
+        state = "[yellow]partly verified[/yellow]"
+    else:
+        state = "[yellow]not verified[/yellow]"
     out.print(f"plan: {state} after {len(result.trace)} round(s)")
+    for claim in result.trace.claims:
+        out.print(f"  {FATE_MARKS[claim.fate]} {claim.text}: {claim.detail}", highlight=False,
+                  markup=False, soft_wrap=True)
 
 
 @command()

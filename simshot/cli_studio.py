@@ -31,12 +31,12 @@ def studio(port: Annotated[int, typer.Option(min=1, max=65535, metavar="PORT",
     if importlib.util.find_spec("gradio") is None:
         raise UserError("simshot studio needs the studio extra: pip install -e '.[studio]' "
                         "(make install includes it)")
-    from simshot.studio import local_url, serve
+    from simshot.studio import LOCAL_HOSTS, local_url, serve
     from simshot.studio_jobs import Studio
     from simshot.studio_workspace import Workspace
 
     ws = Workspace(workspace)
-    scope = ("this machine only; --host 0.0.0.0 to let others in" if host == "127.0.0.1"
+    scope = ("this machine only; --host 0.0.0.0 to let others in" if host in LOCAL_HOSTS
              else "[yellow]every machine that can reach this address[/yellow]")
     out.print(f"studio: {local_url(host, port)}  (listening on {host}: {scope})")
     out.print(f"workspace: {ws.root}")

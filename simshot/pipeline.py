@@ -39,6 +39,9 @@ class ShotResult:
     report: dict
     # stage -> "ran" | "cached" | "skipped" | "planned" (the planner's run of this physics)
     stages: dict[str, str]
+    # (scene, SimResult) when this run simulated or took a given simulation: another run of
+    # the same physics (a different camera or frame rate) may take it as `simulated`
+    simulated: tuple[Scene, SimResult] | None = None
 
 
 def read_or_empty(path: Path) -> dict:
@@ -76,7 +79,7 @@ def run_shot(loaded: LoadedScene, out: Path, render: bool = True,
         else:
             runner.keep_render_if_current()
         report = runner.finish(started)
-    return ShotResult(out.resolve(), report, runner.stages)
+    return ShotResult(out.resolve(), report, runner.stages, runner.simulated)
 
 
 class _Stages:
@@ -93,6 +96,7 @@ class _Stages:
         self.timings: dict[str, float] = {}
         self.rendered: dict = {}
         self.recorded: dict[str, str] = {}
+        self.simulated: tuple[Scene, SimResult] | None = None
 
     def _cached(self, stage: str, names: tuple[str, ...]) -> bool:
         return (self.previous.get(stage) == self.keys[stage]
@@ -120,6 +124,7 @@ class _Stages:
 
                 result = simulate(self.scene, self.loaded.folder, self._report("simulate"))
             self.recording = result.recording
+            self.simulated = (self.scene, result)
             info = {"interval": result.interval, "steps": result.steps,
                     "masses": result.masses, "events": result.events}
             self.recording.save(self.tmp / shot.SIMULATION)
@@ -199,6 +204,9 @@ class _Stages:
         report = {"passed": all_passed(results), "expectations": results,
                   "framing": framing(outcome), "event_framing": event_framing(outcome),
                   "timings_s": self.timings, "stages": self.stages}
+        planned = read_or_empty(self.tmp / shot.PLAN_TRACE)
+        if planned:  # a planned shot carries what became of the prompt's claims
+            report["claims"] = planned.get("claims", [])
         shot.write_json(self.tmp / shot.REPORT, report)
         shot.write_json(self.tmp / shot.STAGES, self.recorded)
         if self.page:

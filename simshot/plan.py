@@ -78,6 +78,7 @@ def save_plan(result, script: Path) -> LoadedScene:
     """Write the planned script (with its explaining comments) and return it loaded."""
     from planner.trace import write_trace
 
+    script.parent.mkdir(parents=True, exist_ok=True)
     save_document(result.document, script)
     write_trace(result.trace, script.with_name(shot.PLAN_TRACE))
     return LoadedScene(scene=result.scene, doc=result.document, path=script,

@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 
 # Gradio reports usage to its makers unless told not to; a local tool sends nothing.
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
 import gradio as gr
 
+from bridge import limits
 from bridge.schema_types import MESH_SUFFIXES
 from simshot.studio_events import CLAIM_HEADERS, MANIFEST_HEADERS, SHOT_OUTPUTS, SIZES, Events
 from simshot.studio_jobs import Studio
@@ -34,7 +35,8 @@ def build(studio: Studio) -> gr.Blocks:
     """The page, wired to `studio`."""
     events = Events(studio)
     ws = studio.workspace
-    with gr.Blocks(title="simshot studio") as page:
+    # the server's copies of what it serves and of uploads, deleted after an hour
+    with gr.Blocks(title="simshot studio", delete_cache=(3600, 3600)) as page:
         gr.Markdown(f"# simshot studio\nWorkspace: `{ws.root}`")
         status = gr.Markdown(elem_id="studio-status")
         with gr.Tab("Shot"):
@@ -140,9 +142,10 @@ def build(studio: Studio) -> gr.Blocks:
         script.focus(events.scripts, None, [script], api_name=False)
         example.select(events.open_example, [example], [name, editor, problems],
                        api_name="open_example")
-        mesh.upload(events.upload, [mesh], [status], api_name="upload")
+        mesh.upload(events.upload, [mesh], [status], api_name="upload", **stage_job)
         refine.click(events.refine, [name], [status, refined], api_name="refine", **stage_job)
-        save.click(events.save, [name, editor], [status, problems], api_name="save")
+        save.click(events.save, [name, editor], [status, problems], api_name="save",
+                   **stage_job)
         start.click(events.dataset, [data_script, count, seed, workers, data_size],
                     [data_status, manifest, sample], api_name="dataset", **stage_job)
         data_script.focus(events.scripts, None, [data_script], api_name=False)
@@ -152,8 +155,8 @@ def build(studio: Studio) -> gr.Blocks:
         page.load(events.history, None, [history, first, second], api_name=False)
         compare.click(events.compare, [first, second], [video_a, video_b, diff],
                       api_name="compare")
-        open_first.click(events.open_shot, [first], [status, *shot_outputs],
-                         api_name="open_shot")
+        open_first.click(events.open_shot, [first], [status, name, editor, refined,
+                                                      *shot_outputs], api_name="open_shot")
         page.load(None, None, None, js=SYNC_JS)
     return page
 
@@ -185,15 +188,29 @@ SYNC_JS = """() => {
 
 def serve(studio: Studio, host: str = "127.0.0.1", port: int = 7860,
           block: bool = True) -> gr.Blocks:
-    """Start the page's server; with `block` False it runs on a background thread."""
+    """Start the page's server; with `block` False it runs on a background thread.
+
+    It serves files from the workspace's media folders only, keeps its own copies and
+    uploads in the workspace's .gradio/, takes uploads up to the mesh size limit, and turns
+    off what Gradio would read from the environment: a public share link, the MCP server,
+    server-side rendering and the browser's run history."""
+    ws = studio.workspace
+    os.environ["GRADIO_TEMP_DIR"] = str(ws.root / ".gradio")  # read as the page is built
     page = build(studio)
     page.queue(default_concurrency_limit=None)
-    page.launch(server_name=host, server_port=port, allowed_paths=[str(studio.workspace.root)],
-                prevent_thread_lock=not block, show_error=True, quiet=True, theme=THEME,
-                css=CSS, footer_links=[])
+    page.launch(server_name=host, server_port=port,
+                allowed_paths=[str(p) for p in ws.served()], max_file_size=limits.MAX_MESH_BYTES,
+                prevent_thread_lock=not block, show_error=True, quiet=True, theme=THEME, css=CSS,
+                footer_links=[], share=False, mcp_server=False, ssr_mode=False,
+                run_history=False)
     return page
 
 
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
 def local_url(host: str, port: int) -> str:
-    return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    """The address to open in this machine's browser."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/"
 

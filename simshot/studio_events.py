@@ -20,6 +20,7 @@ SIZES = {"script's size": None, "512x512": (512, 512), "256x256": (256, 256),
          "128x128": (128, 128)}
 CLAIM_HEADERS = ["claim", "kind", "fate", "detail"]
 MANIFEST_HEADERS = ["sample", "status", "attempts", "seconds", "reason"]
+UNTITLED = "untitled"  # the name a script is checked under before it has one
 HAS_PROBLEMS = ("**The script has problems**: fix them (listed beside the editor) and render "
                 "again")
 
@@ -62,18 +63,23 @@ class Events:
             yield "\n".join(lines), keep, keep, keep, _message(outcome["error"]), False
             return
         planned = outcome["planned"]
-        verdict = "verified" if planned.verified else "**not verified**"
-        claims = [[c["text"], c["kind"], c["fate"], c["detail"]] for c in planned.claims]
-        yield ("\n".join(lines), claims, planned.name, planned.text,
+        if planned.verified:
+            verdict = "verified"
+        elif any(c["fate"] == "dropped" for c in planned.claims):
+            verdict = "**partly verified**: the claims marked dropped were left out"
+        else:
+            verdict = "**not verified**"
+        yield ("\n".join(lines), claim_rows(planned.claims), planned.name, planned.text,
                f"planned `{planned.name}`: {verdict} after {len(planned.rounds)} round(s)",
                True)
 
     # -- the script -----------------------------------------------------------------------
-    def check(self, name: str, text: str) -> str:
-        """The problems box: each problem at line:col, or that the script validates."""
+    def check(self, name: str | None, text: str | None) -> str:
+        """The problems box: each problem at line:col, or that the script validates. With no
+        name yet, the script is checked as if it were saved as 'untitled'."""
         try:
-            problems = self.studio.check(name, text)
-        except SimshotError as err:
+            problems = self.studio.check(name or UNTITLED, text or "")
+        except Exception as err:  # noqa: BLE001 - shown in the page, never raised
             return str(err)
         return problem_lines(problems) if problems else "ok: the script validates"
 
@@ -81,7 +87,7 @@ class Events:
         """(name, text, problems) of a workspace script."""
         try:
             text = self.studio.workspace.script(name).read_text(encoding="utf-8")
-        except (SimshotError, OSError) as err:
+        except (SimshotError, OSError, ValueError) as err:  # ValueError: not UTF-8
             return gr.update(), gr.update(), f"cannot open '{name}': {err}"
         return name, text, self.check(name, text)
 
@@ -101,10 +107,10 @@ class Events:
             return f"**Upload refused:** {err}"
         return f"uploaded: name it in a body as `mesh: {where}`"
 
-    def save(self, name: str, text: str) -> tuple[str, str]:
+    def save(self, name: str, text: str | None) -> tuple[str, str]:
         """(status, problems) after saving the editor's text as the workspace script `name`."""
         try:
-            path = self.studio.workspace.save_script(name, text)
+            path = self.studio.workspace.save_script(name, text or "")
         except SimshotError as err:
             return _message(err), gr.update()
         return f"saved `{path.name}`", self.check(name, text)
@@ -119,10 +125,11 @@ class Events:
         """Yields (problems, status, preview video, shot outputs...) as the render goes: the
         quick preview first, then the full shot."""
         keep = (gr.update(),) * len(SHOT_OUTPUTS)
+        text = text or ""
         try:
             checked_name(name)
             problems = self.studio.check(name, text)
-        except SimshotError as err:
+        except Exception as err:  # noqa: BLE001 - shown in the page, never raised
             yield str(err), _message(err), gr.update(), *keep
             return
         if problems:
@@ -157,6 +164,10 @@ class Events:
         """Yields (status, manifest rows, sample choices) as the samples are made."""
         done = threading.Event()
         outcome: dict = {}
+        if None in (count, seed, workers):
+            yield "**Error:** fill in the samples, the seed and the workers", gr.update(), \
+                gr.update()
+            return
 
         def work() -> None:
             try:
@@ -204,21 +215,23 @@ class Events:
         return rows, gr.update(choices=names), gr.update(choices=names)
 
     def open_shot(self, name: str) -> tuple:
-        """(status, shot outputs...) of a finished shot."""
+        """(status, name, script, refined video, shot outputs...) of a finished shot: the
+        Shot tab then shows it and edits, renders and refines it."""
         try:
             view = self.studio.view(name)
+            text = (view.folder / "scene.yaml").read_text(encoding="utf-8", errors="replace")
         except Exception as err:  # noqa: BLE001 - shown in the page, never raised
-            return _message(err), *(gr.update(),) * len(SHOT_OUTPUTS)
-        return _shot_status(view), *shot_values(view)
+            return _message(err), *(gr.update(),) * (3 + len(SHOT_OUTPUTS))
+        return (_shot_status(view), name, text, str(view.refined) if view.refined else None,
+                *shot_values(view))
 
     def compare(self, first: str, second: str) -> tuple[object, object, str]:
         """(first video, second video, the scripts' diff)."""
         try:
-            videos = [self.studio.view(n).video for n in (first, second)]
-            diff = self.studio.compare(first, second)
+            video_a, video_b, diff = self.studio.compare(first, second)
         except Exception as err:  # noqa: BLE001 - shown in the page, never raised
             return gr.update(), gr.update(), _message(err)
-        return *(str(v) if v else None for v in videos), diff
+        return (str(video_a) if video_a else None, str(video_b) if video_b else None, diff)
 
 
 # The outputs a finished shot fills, in order (simshot.studio builds components to match).
@@ -231,9 +244,13 @@ def shot_values(view: ShotView) -> tuple:
     passes = [str(view.passes[k]) if k in view.passes else None
               for k in ("depth", "segmentation", "flow")]
     plots = [(str(path), name) for name, path in view.plots.items()]
-    claims = [[c["text"], c["kind"], c["fate"], c["detail"]] for c in view.claims]
     return (str(view.video) if view.video else None, *passes, view.expectations_html,
-            view.stages_html, plots, claims)
+            view.stages_html, plots, claim_rows(view.claims))
+
+
+def claim_rows(claims: list[dict]) -> list[list[str]]:
+    """The claims table's rows."""
+    return [[c["text"], c["kind"], c["fate"], c["detail"]] for c in claims]
 
 
 def _shot_status(view: ShotView) -> str:

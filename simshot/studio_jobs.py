@@ -7,7 +7,9 @@ Every name comes through the Workspace, so nothing here leaves it. The web layer
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable
@@ -16,13 +18,12 @@ from pathlib import Path
 
 from bridge import shot
 from bridge.errors import Problem, SceneError, UserError
-from simshot.pipeline import ShotResult, read_or_empty
+from simshot.pipeline import Progress, ShotResult, read_or_empty
 from simshot.plan import LLMSettings
 from simshot.studio_workspace import Workspace
 
 PREVIEW_SIDE = 256  # the longer side of a quick preview, in pixels
 PREVIEW_FPS = 8  # a third of the usual 24: a first look, not the shot
-Progress = Callable[[str, int, int], None]  # stage, done, total
 
 
 @dataclass
@@ -58,31 +59,33 @@ class ShotView:
 
 
 class Studio:
-    """One workspace's jobs. Jobs that run stages hold a lock, so two renders queue."""
+    """One workspace's jobs. Jobs that run stages hold a lock, so two renders queue; the
+    page's media of a shot are built under a lock of their own."""
 
     def __init__(self, workspace: Workspace, llm: LLMSettings | None = None):
         self.workspace = workspace
         self.llm = llm or LLMSettings()
-        self.lock = threading.RLock()  # a render's view of its shot takes it again
-        # the planner's last simulation of each planned script: the first render reuses it
-        # when the script's physics is still the planned one
-        self._planned: dict[str, tuple] = {}
+        self.lock = threading.Lock()
+        self.views_lock = threading.Lock()
+        # the last simulation (the planner's or a preview's) and whose script it was: the
+        # next render of that script takes it when its physics is still the same
+        self._simulated: tuple[str, tuple] | None = None
 
     def plan(self, prompt: str, on_round: Callable[[dict], None] | None = None,
              rounds: int = 4) -> Planned:
-        """Plan `prompt` into the workspace script named after the planned scene."""
+        """Plan `prompt` into a workspace script named after the planned scene (`-2`, `-3`...
+        when that name is taken: a plan never overwrites a script)."""
         from bridge.yamlio import dump_document
         from planner.trace import write_trace
         from simshot.plan import plan_prompt
 
         with self.lock:
             result = plan_prompt(prompt, self.llm, rounds, on_round)
-        name = result.scene.name
-        text = dump_document(result.document)
-        self.workspace.save_script(name, text)
-        write_trace(result.trace, self.workspace.trace(name))
-        if result.outcome is not None:
-            self._planned = {name: (result.scene, result.outcome)}  # one kept: they are large
+            name = self.workspace.free_name(result.scene.name)
+            text = dump_document(result.document)
+            self.workspace.save_script(name, text)
+            write_trace(result.trace, self.workspace.trace(name))
+            self._keep(name, None if result.outcome is None else (result.scene, result.outcome))
         return Planned(name, text, result.verified, list(result.trace.rounds),
                        [asdict(c) for c in result.trace.claims])
 
@@ -106,8 +109,7 @@ class Studio:
         return []
 
     def dataset(self, name: str, count: int, seed: int = 0, workers: int = 1,
-                size: tuple[int, int] | None = None,
-                progress: Callable[[object, int], None] | None = None):
+                size: tuple[int, int] | None = None):
         """Make (or complete) `count` samples of the saved dataset script `name` into
         datasets/NAME; returns the run's Summary."""
         from bridge.distributions import has_randomness
@@ -124,7 +126,7 @@ class Studio:
         spec = DatasetSpec((path,), self.workspace.dataset(name), count, seed,
                            max(1, min(workers, os.cpu_count() or 1)), resolution=size)
         with self.lock:
-            return generate(spec, progress)
+            return generate(spec)
 
     def samples(self, name: str) -> list[dict]:
         """The dataset's manifest lines so far (its finished samples)."""
@@ -135,11 +137,7 @@ class Studio:
 
     def sample_video(self, name: str, key: str) -> Path:
         """The video of sample `key` (e.g. 000003) of the dataset `name`."""
-        from simshot.dataset_sample import SAMPLES
-
-        if not (isinstance(key, str) and key.isdigit() and len(key) == 6):
-            raise UserError(f"'{key}' is not a sample key (six digits, e.g. 000003)")
-        video = self.workspace.dataset(name) / SAMPLES / key / shot.RGB
+        video = self.workspace.sample_video(name, key)
         if not video.is_file():
             raise UserError(f"sample {key} of '{name}' has no video (rejected, or not made)")
         return video
@@ -164,14 +162,23 @@ class Studio:
         target = self.workspace.preview(name) if preview else self.workspace.shot(name)
         trace = self.workspace.trace(name)
         extras = {shot.PLAN_TRACE: trace} if trace.is_file() else None
-        with self.lock, tempfile.TemporaryDirectory(prefix="simshot-studio-") as tmp:
+        with self.lock, tempfile.TemporaryDirectory(prefix=".render-",
+                                                    dir=self.workspace.root) as tmp:
             loaded = with_resolution(loaded, size, Path(tmp), fps)
+            kept = self._simulated
             try:
-                return run_shot(loaded, target, passes=passes, progress=progress,
-                                extras=extras, page=not preview,
-                                simulated=self._planned.get(name))
+                result = run_shot(loaded, target, passes=passes, progress=progress,
+                                  extras=extras, page=not preview,
+                                  simulated=kept[1] if kept and kept[0] == name else None)
             except SceneError as err:
                 raise locate_scene_error(loaded, err) from None
+            self._keep(name, result.simulated)
+            return result
+
+    def _keep(self, name: str, simulated: tuple | None) -> None:
+        """Keep one simulation (they are large) for the next render of the script `name`."""
+        if simulated is not None:
+            self._simulated = (name, simulated)
 
     def view(self, name: str, preview: bool = False) -> ShotView:
         """The shot's video, pass previews, plots, checks and stages for the page."""
@@ -191,24 +198,23 @@ class Studio:
         return view
 
     def _media(self, name: str, folder: Path) -> tuple[dict[str, Path], dict[str, Path]]:
-        """Pass previews and plots of the shot, made once per render (keyed by its stages)."""
-        views = self.workspace.views(name)
-        with self.lock:
-            return self._media_locked(name, folder, views)
-
-    def _media_locked(self, name: str, folder: Path, views: Path
-                      ) -> tuple[dict[str, Path], dict[str, Path]]:
+        """Pass previews and plots of the shot, made once per render: in a folder named by
+        the hash of its stages.json, so a page still fetching the last render's files finds
+        them; older folders go when a newer one is made."""
         from bridge.files import atomic_write
 
-        key = (folder / shot.STAGES).read_text() if (folder / shot.STAGES).is_file() else ""
-        stamp = views / "stages.json"
-        if not (stamp.is_file() and stamp.read_text() == key):
-            self.workspace.remove_views(name)
-            views.mkdir(parents=True)
-            for kind, files in _media_bytes(folder).items():
-                for key_name, data in files.items():
-                    atomic_write(views / f"{kind}-{key_name}.{_SUFFIX[kind]}", data)
-            atomic_write(stamp, key)
+        stages = (folder / shot.STAGES).read_bytes() if (folder / shot.STAGES).is_file() else b""
+        views = self.workspace.views(name) / hashlib.sha256(stages).hexdigest()[:16]
+        with self.views_lock:
+            if not (views / "done").is_file():
+                views.mkdir(parents=True, exist_ok=True)
+                for kind, files in _media_bytes(folder).items():
+                    for key, data in files.items():
+                        atomic_write(views / f"{kind}-{key}.{_SUFFIX[kind]}", data)
+                atomic_write(views / "done", b"")
+                for old in views.parent.iterdir():
+                    if old != views and old.is_dir():
+                        shutil.rmtree(old, ignore_errors=True)
         passes = {p.stem.removeprefix("pass-"): p for p in sorted(views.glob("pass-*.mp4"))}
         plots = {p.stem.removeprefix("plot-"): p for p in sorted(views.glob("plot-*.png"))}
         return passes, plots
@@ -216,24 +222,32 @@ class Studio:
     def refine(self, name: str) -> Path:
         """Refine the shot with the configured model; UserError saying what to set up when
         none is configured or the neural extra is missing."""
-        from bridge.loader import load_scene
+        from bridge.loader import scene_from_document
+        from bridge.yamlio import load_document
         from simshot.cli_refine import refine_shot_folder
-        from simshot.cli_run import environment_refine_model, refine_model
+        from simshot.cli_run import environment_refine_model
 
         folder = self.workspace.shot(name)
         if not (folder / shot.RGB).is_file():
             raise UserError(f"render '{name}' before refining it")
-        model = refine_model(load_scene(folder / shot.SCENE), environment_refine_model())
+        # the rendered script's refine section (its meshes were checked when it rendered)
+        script = folder / shot.SCENE
+        scene = scene_from_document(load_document(script), str(script))
+        model = environment_refine_model() or scene.refine.model
         if model is None:
             raise UserError(NO_REFINER)
         with self.lock:
             return refine_shot_folder(folder, {"model": model})
 
-    def compare(self, first: str, second: str) -> str:
-        """A unified diff of two shots' scripts."""
-        texts = [(self.workspace.shot(n) / shot.SCENE).read_text(encoding="utf-8")
-                 for n in (first, second)]
-        return "".join(difflib.unified_diff(texts[0].splitlines(keepends=True),
+    def compare(self, first: str, second: str) -> tuple[Path | None, Path | None, str]:
+        """The two shots' videos and a unified diff of their scripts."""
+        folders = [self.workspace.shot(n) for n in (first, second)]
+        for name, folder in zip((first, second), folders, strict=True):
+            if not (folder / shot.SCENE).is_file():
+                raise UserError(f"no shot '{name}' in the workspace")
+        texts = [(f / shot.SCENE).read_text(encoding="utf-8", errors="replace") for f in folders]
+        videos = [_existing(f / shot.RGB) for f in folders]
+        return *videos, "".join(difflib.unified_diff(texts[0].splitlines(keepends=True),
                                             texts[1].splitlines(keepends=True),
                                             fromfile=f"{first}/scene.yaml",
                                             tofile=f"{second}/scene.yaml")) or "(same script)"

@@ -4,23 +4,26 @@ browser sends turned into a path inside it, or refused.
 Layout: `NAME.yaml` scene scripts at the top (a mesh path in one resolves inside the
 workspace), `NAME.plan_trace.json` beside a planned script, `assets/` for uploaded meshes,
 `shots/NAME/` the shot folders (DESIGN.md's contract), `previews/NAME/` their quick
-low-resolution previews, `datasets/NAME/` dataset runs and `.views/` media the pages show
-(pass previews, plots) rebuilt from the shot folders at will.
+low-resolution previews, `datasets/NAME/` dataset runs, `views/` media the pages show (pass
+previews, plots) rebuilt from the shot folders at will, and `.gradio/` the web server's own
+copies of what it serves and of uploads. Only the media folders are served.
 """
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from bridge import limits, shot
 from bridge.errors import UserError
 from bridge.files import atomic_write
+from bridge.schema import SCENE_NAME
 from bridge.schema_types import MESH_SUFFIXES
 
-NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")  # as a scene's name: safe as a file name
+NAME = re.compile(SCENE_NAME)  # a script's and a shot folder's name, as a scene's
+SAMPLE_KEY = re.compile(r"[0-9]{6}")
 EXAMPLES = Path(__file__).resolve().parents[1] / "scenes"
+SERVED = ("shots", "previews", "datasets", "views")  # the folders the page's media come from
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,11 @@ class Workspace:
     """Paths inside one folder; whatever the browser names is checked here first."""
 
     def __init__(self, root: Path):
+        home = Path.home().resolve()
+        if home.is_relative_to(root.resolve()):
+            raise UserError(f"the workspace {root} holds your home folder; the studio reads "
+                            "and writes everything in it: give it a folder of its own, e.g. "
+                            "--workspace studio")
         root.mkdir(parents=True, exist_ok=True)
         self.root = root.resolve()
 
@@ -71,7 +79,17 @@ class Workspace:
 
     def views(self, name: str) -> Path:
         """Where the page's media for the shot `name` go (rebuilt when the shot changes)."""
-        return self.inside(f".views/{checked_name(name)}")
+        return self.inside(f"views/{checked_name(name)}")
+
+    def served(self) -> list[Path]:
+        """The folders the web server may hand files from."""
+        return [self.root / folder for folder in SERVED]
+
+    def sample_video(self, name: str, key: str) -> Path:
+        """The video of sample `key` (six digits) of the dataset `name`."""
+        if not (isinstance(key, str) and SAMPLE_KEY.fullmatch(key)):
+            raise UserError(f"'{key}' is not a sample key (six digits, e.g. 000003)")
+        return self.inside(f"datasets/{checked_name(name)}/samples/{key}/{shot.RGB}")
 
     def scripts(self) -> list[str]:
         """The names of the workspace's scene scripts, sorted."""
@@ -81,15 +99,17 @@ class Workspace:
         """The shot folders, the newest first."""
         folder = self.root / "shots"
         entries = [_entry(p) for p in folder.iterdir() if p.is_dir() and NAME.match(p.name)
+                   and p.resolve().is_relative_to(self.root)
                    and (p / shot.METADATA).is_file()] if folder.is_dir() else []
         return sorted(entries, key=lambda e: (-e.modified, e.name))
 
     def save_script(self, name: str, text: str) -> Path:
-        """Write the script `name` atomically; return its path."""
-        if len(text.encode()) > limits.MAX_SCRIPT_BYTES:
-            raise UserError(f"the script is {len(text.encode())} bytes; the limit is "
-                            f"{limits.MAX_SCRIPT_BYTES}")
+        """Write the script `name` atomically, problems and all (the editor shows them);
+        return its path. Text over the script size limit is refused."""
+        from bridge.yamlio import check_size
+
         path = self.script(name)
+        check_size(text, str(path))
         atomic_write(path, text)
         return path
 
@@ -119,8 +139,11 @@ class Workspace:
                 return path.read_text(encoding="utf-8")
         raise UserError(f"no example '{example}'; the examples are: {', '.join(examples())}")
 
-    def remove_views(self, name: str) -> None:
-        shutil.rmtree(self.views(name), ignore_errors=True)
+    def free_name(self, name: str) -> str:
+        """`name`, or `name-2`, `name-3`... when a script of that name exists already."""
+        taken = set(self.scripts())
+        candidates = [name, *(f"{name[:60]}-{k}" for k in range(2, 1000))]
+        return next(c for c in candidates if c not in taken)
 
 
 def checked_name(name: str) -> str:

@@ -14,6 +14,15 @@ from simshot.expectations import check_simulation
 IDENTITY = np.array([0.0, 0.0, 0.0, 1.0])
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nothing listens on now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def make_scene(**fields) -> Scene:
     """A validated Scene with small defaults; keyword fields override."""
     data = {"name": "test", "duration": 1.0, "fps": 24, "resolution": [64, 48]}

@@ -59,7 +59,13 @@ def test_make_renders_a_shot_with_its_trace(tmp_path, capsys, offline):
     assert code == 0, text
     assert {"scene.yaml", "plan_trace.json", "rgb.mp4", "report.json"} <= {
         p.name for p in out.iterdir()}
-    assert json.loads((out / "report.json").read_text())["passed"] is True
+    report = json.loads((out / "report.json").read_text())
+    assert report["passed"] is True
+    # the report carries the prompt's claims as the trace records them, and the CLI says them
+    assert report["claims"] == json.loads((out / "plan_trace.json").read_text())["claims"]
+    assert {(c["text"], c["fate"]) for c in report["claims"]} >= {("rubber ball", "planned"),
+                                                                   ("bounces", "checked")}
+    assert "checked  bounces: check bounces on ball: passed" in text
     assert json.loads((out / "metadata.json").read_text())["scene"]["resolution"] == [96, 64]
     assert "resolution: [96, 64]" in (out / "scene.yaml").read_text()
     assert "refine: not run" in text  # no refiner configured: it says how to enable one

@@ -391,8 +391,12 @@ def test_place_claims_survive_revision_and_reach_the_trace():
                   lambda scene, outcome: [{"check": "shatters", "subject": "glass",
                                            "passed": next(outcomes), "detail": ""}])
     assert result.verified and len(result.trace.rounds) == 2
-    (claim,) = result.trace.claims
+    (claim,) = [c for c in result.trace.claims if c.kind == "place"]
     assert (claim.text, claim.kind, claim.fate) == ("kitchen, counter", "place", "planned")
+    # the outcome's claim carries the last round's result
+    (shatters,) = [c for c in result.trace.claims if c.kind == "outcome"]
+    assert (shatters.text, shatters.fate) == ("shatters", "checked")
+    assert shatters.detail.startswith("check shatters on glass: passed")
 
 
 def test_stand_ins_and_left_out_scenery_are_claims_too():

@@ -3,12 +3,13 @@ check, render, re-render after a camera edit (simulate cached), compare, and ref
 would leave the workspace or is not a script."""
 from __future__ import annotations
 
-import socket
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+import trimesh
 
 pytest.importorskip("gradio")
 from gradio_client import Client
@@ -16,6 +17,7 @@ from gradio_client import Client
 from simshot.studio import serve
 from simshot.studio_jobs import Studio
 from simshot.studio_workspace import Workspace
+from tests.helpers import free_port
 
 # Gradio's queue calls pandas in ways pandas 3 deprecates: its concern, not ours.
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning")]
@@ -33,17 +35,11 @@ expect:
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("studio")
     studio = Studio(Workspace(root / "ws"))
-    port = _free_port()
+    port = free_port()
     page = serve(studio, port=port, block=False)
     yield studio, f"http://127.0.0.1:{port}/"
     page.close()
@@ -61,6 +57,8 @@ def _render(client, name: str, text: str, size: str = "script's size") -> tuple:
 def test_a_typo_is_shown_at_its_line_and_column(client):
     problems = client.predict("drop", SCRIPT.replace("fps:", "fsp:"), api_name="/check")
     assert problems.startswith("3:1: fsp: unknown field 'fsp'; did you mean 'fps'?")
+    # before the script has a name, its own problems still show
+    assert client.predict("", SCRIPT.replace("fps:", "fsp:"), api_name="/check") == problems
     assert client.predict("drop", SCRIPT, api_name="/check") == "ok: the script validates"
     broken = client.predict("drop", "name: drop\nbodies: [\n", api_name="/check")
     assert broken.split(":")[0].isdigit()  # a YAML syntax error, located
@@ -78,6 +76,8 @@ def test_render_then_a_camera_edit_rerenders_without_simulating(server, client):
     assert (shot / "scene.yaml").read_text() == moved
     assert "expectations-table" in second[7] and "timings-table" in second[8]
     assert [item["caption"] for item in second[9]] == ["energy", "height", "speed", "timeline"]
+    # the server's copies of what it serves stay in the workspace
+    assert any((studio.workspace.root / ".gradio").rglob("rgb.mp4"))
 
 
 def test_a_bad_script_is_reported_and_nothing_is_rendered(server, client):
@@ -88,7 +88,7 @@ def test_a_bad_script_is_reported_and_nothing_is_rendered(server, client):
 
 
 @pytest.mark.parametrize("name", ["../escape", "/tmp/escape", "sub/dir"])
-def test_names_from_the_page_cannot_leave_the_workspace(server, client, name, tmp_path):
+def test_names_from_the_page_cannot_leave_the_workspace(server, client, name):
     studio, _ = server
     before = set(studio.workspace.root.parent.iterdir())
     result = _render(client, name, SCRIPT)
@@ -97,16 +97,35 @@ def test_names_from_the_page_cannot_leave_the_workspace(server, client, name, tm
     assert "cannot open" in client.predict(name, api_name="/open_script")[2]
 
 
-def test_files_outside_the_workspace_are_not_served(server):
-    _, url = server
-    for path in ("/etc/passwd", str(Path(__file__).resolve())):
+def test_only_the_media_folders_are_served(server, client):
+    studio, url = server
+    secret = studio.workspace.root / ".env"
+    secret.write_text("OPENAI_API_KEY=sk-not-for-the-page\n")
+    _render(client, "drop", SCRIPT)
+    video = studio.workspace.shot("drop") / "rgb.mp4"
+    with urllib.request.urlopen(f"{url}gradio_api/file={video}", timeout=10) as answer:
+        assert answer.status == 200
+    for path in ("/etc/passwd", str(Path(__file__).resolve()), str(secret),
+                 str(studio.workspace.script("drop"))):
         with pytest.raises(urllib.error.HTTPError) as caught:
             urllib.request.urlopen(f"{url}gradio_api/file={path}", timeout=10)
         assert caught.value.code in (403, 404)
 
 
-def test_two_renders_at_once_queue_and_compare_shows_their_difference(server, client):
+def test_two_renders_at_once_queue_and_compare_shows_their_difference(server, client,
+                                                                     monkeypatch):
     studio, url = server
+    spans, render = [], studio.render
+
+    def timed(*args, **kwargs):
+        started = time.monotonic()
+        try:
+            return render(*args, **kwargs)
+        finally:
+            if not kwargs.get("preview"):  # these scripts are too small for a preview
+                spans.append((started, time.monotonic()))
+
+    monkeypatch.setattr(studio, "render", timed)
     other = Client(url, verbose=False)
     texts = [SCRIPT.replace("name: drop", f"name: q{i}").replace("fps: 12", f"fps: {10 + i}")
              for i in range(2)]
@@ -114,6 +133,8 @@ def test_two_renders_at_once_queue_and_compare_shows_their_difference(server, cl
             for i, (c, t) in enumerate(zip([client, other], texts, strict=True))]
     results = [job.result(timeout=120) for job in jobs]
     assert all("render: ran" in r[1] for r in results)
+    (_, first_end), (second_start, _) = sorted(spans)
+    assert first_end <= second_start, "two renders ran at once"
     for i in range(2):
         assert (studio.workspace.shot(f"q{i}") / "scene.yaml").read_text() == texts[i]
     video_a, video_b, diff = client.predict("q0", "q1", api_name="/compare")
@@ -125,9 +146,26 @@ def test_two_renders_at_once_queue_and_compare_shows_their_difference(server, cl
 
 def test_a_refused_prompt_is_shown_and_refine_says_what_to_set_up(client):
     status = client.predict("a bowl of soup is stirred and cools down", api_name="/plan")[4]
-    assert status.startswith(("**Refused:**", "**Error:**"))
+    assert status.startswith("**Refused:** refused: the prompt needs heat and phase changes")
+    _render(client, "drop", SCRIPT)
     status, _ = client.predict("drop", api_name="/refine")
     assert "no refiner model is configured" in status
+
+
+def test_a_plan_never_overwrites_a_script(server, client):
+    studio, _ = server
+    names = [client.predict("a rubber ball bounces on concrete", api_name="/plan")[2]
+             for _ in range(2)]
+    assert names[1] == f"{names[0]}-2"
+    first = studio.workspace.script(names[0])
+    assert first.read_text() == studio.workspace.script(names[1]).read_text()
+
+
+def test_empty_and_missing_values_are_answered_in_the_page(client):
+    result = _render(client, "drop", None)
+    assert result[1].startswith("**Error:**") or "has problems" in result[1]
+    status = client.predict("drop", None, 0, 1, "128x128", api_name="/dataset")[0]
+    assert status.startswith("**Error:** fill in")
 
 
 def test_uploads_are_checked_like_script_paths(server, client, tmp_path):
@@ -142,18 +180,24 @@ def test_uploads_are_checked_like_script_paths(server, client, tmp_path):
     spaced = tmp_path / "my teapot.obj"
     spaced.write_text("v 0 0 0\n")
     assert "Upload refused" in client.predict(handle_file(str(spaced)), api_name="/upload")
-    mesh = tmp_path / "teapot.obj"
-    mesh.write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
-    assert "mesh: assets/teapot.obj" in client.predict(handle_file(str(mesh)),
-                                                         api_name="/upload")
-    assert sorted(p.name for p in (studio.workspace.root / "assets").iterdir()) == ["teapot.obj"]
+    mesh = tmp_path / "crate.obj"
+    trimesh.creation.box(extents=(0.2, 0.2, 0.2)).export(mesh)
+    assert "mesh: assets/crate.obj" in client.predict(handle_file(str(mesh)),
+                                                        api_name="/upload")
+    assert sorted(p.name for p in (studio.workspace.root / "assets").iterdir()) == ["crate.obj"]
+    # a script names the upload; the shot renders, and refining it reads its script
+    boxed = SCRIPT.replace("name: drop", "name: boxed").replace(
+        "bodies:\n", "bodies:\n  - {name: crate, mesh: assets/crate.obj, static: true, "
+        "position: [0.4, 0, 0]}\n")
+    assert "render: ran" in _render(client, "boxed", boxed)[1]
+    assert "no refiner model is configured" in client.predict("boxed", api_name="/refine")[0]
 
 
 def test_a_large_script_gets_a_quick_preview_first(server):
     studio, _ = server
     text = SCRIPT.replace("name: drop", "name: wide").replace("[64, 48]", "[320, 240]")
     result = studio.render("wide", text, preview=True)
-    assert result.stages["render"] == "ran"
+    assert result.stages == {"simulate": "ran", "render": "ran"}
     meta = studio.view("wide", preview=True)
     assert meta.video is not None and not (meta.folder / "report.html").exists()
     from bridge import shot
@@ -161,6 +205,8 @@ def test_a_large_script_gets_a_quick_preview_first(server):
     scene = shot.read_json(meta.folder / "metadata.json")["scene"]
     assert scene["resolution"] == [256, 192] and scene["fps"] == 8
     assert not (meta.folder / "depth").exists()  # the video alone
+    # the full shot takes the preview's simulation: the physics runs once
+    assert studio.render("wide", text).stages["simulate"] == "planned"
 
 
 def test_a_dataset_run_from_a_randomized_script_lists_its_samples(server, client):

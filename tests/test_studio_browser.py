@@ -3,7 +3,6 @@ juice-glass prompt and get a video, edit the camera and re-render with the simul
 cached, make a typo and see it at its line; no console errors, nothing fetched from outside."""
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 from simshot.studio import serve
 from simshot.studio_jobs import Studio
 from simshot.studio_workspace import Workspace
+from tests.helpers import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning")]
 
@@ -23,12 +23,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync"]
 PROMPT = "A glass of orange juice is knocked off a table and shatters on the stone floor"
 WAIT_MS = 240_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _set_editor(page, text: str) -> None:
@@ -48,7 +42,7 @@ def test_prompt_edit_and_rerender_in_chromium(tmp_path):
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     studio = Studio(Workspace(tmp_path / "ws"))
-    port = _free_port()
+    port = free_port()
     server = serve(studio, port=port, block=False)
     problems, outside = [], []
     try:

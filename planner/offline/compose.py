@@ -25,6 +25,7 @@ class Draft:
     notes: list[str] = field(default_factory=list)
     omitted: list[str] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    intent: Intent | None = None  # what the prompt asked for: the claim checker's yardstick
 
 
 def plan_offline(prompt: str, seed: int = 0) -> Draft:
@@ -45,7 +46,8 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
              f"place: {environment} ({why})"]
     claims = [*_stand_ins(intent), *plan.claims, *place_claims(intent, environment),
               *map(_left_out, omitted)]
-    return Draft(_document(plan, intent, text, seed, (environment, why)), notes, omitted, claims)
+    return Draft(_document(plan, intent, text, seed, (environment, why)), notes, omitted, claims,
+                 intent)
 
 
 def _checked(prompt: str) -> str:

@@ -36,7 +36,7 @@ def revise_offline(draft: Draft, failures: list[dict], round: int) -> Draft:
     _lengthen(doc)
     notes = [*draft.notes, (f"revision {round}: {', '.join(changes)} after failed "
              f"{', '.join(sorted(k for k in kinds if k))}")]
-    return Draft(doc, notes, list(draft.omitted), list(draft.claims))
+    return Draft(doc, notes, list(draft.omitted), list(draft.claims), draft.intent)
 
 
 def _negated_failures(doc, failures: list[dict]) -> bool:

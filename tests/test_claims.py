@@ -1,0 +1,71 @@
+"""The claim checker: every object and outcome of a prompt gets a fate against the script and
+its checks, and a plan that leaves one out is not called verified."""
+from __future__ import annotations
+
+import pytest
+
+from bridge.loader import scene_from_document
+from planner.offline import plan_offline
+from planner.offline.claims import prompt_claims
+
+
+def _claims(prompt: str, results: list[dict] | None = None) -> dict[str, tuple[str, str]]:
+    """{claim text: (fate, detail)} of the offline plan of `prompt`."""
+    draft = plan_offline(prompt)
+    own = {c.text for c in draft.claims}
+    claims = [*draft.claims, *prompt_claims(draft.intent, scene_from_document(draft.document),
+                                            results or [], own)]
+    return {c.text: (c.fate, c.detail) for c in claims}
+
+
+def test_what_the_script_lacks_is_dropped_with_the_reason():
+    assert _claims("A marble rolls down a ramp into a cup")["cup"] == (
+        "dropped", "no cup in the script")
+    cans = _claims("A ball is kicked into a pyramid of six cans")["6 x can"]
+    assert cans == ("dropped", "asked for 6, the script has 1")
+    table = _claims("A heavy ball is dropped onto a glass table that shatters")["glass table"]
+    assert table == ("dropped", "the script's table is wood, not glass")
+    assert _claims("A wooden crate and an iron ball are dropped into a pool")["pool"][0] == \
+        "dropped"
+
+
+def test_what_the_script_has_is_planned():
+    claims = _claims("A glass of orange juice is knocked off a table and shatters")
+    assert claims["glass"][0] == claims["table"][0] == claims["orange juice"][0] == "planned"
+    assert "tumbler" in claims["glass"][1]
+    floating = _claims("A wooden block floats in a pool of water")
+    assert floating["pool"] == ("planned", "the script's water region")
+
+
+@pytest.mark.parametrize("passed, word", [(True, "passed"), (False, "FAILED")])
+def test_an_outcome_is_checked_with_its_result(passed, word):
+    result = {"check": "shatters", "subject": "glass", "negated": False, "passed": passed,
+              "detail": "glass shatters at t = 1.29 s"}
+    fate, detail = _claims("A glass falls off a table and shatters", [result])["shatters"]
+    assert fate == "checked"
+    assert detail == f"check shatters on glass: {word} (glass shatters at t = 1.29 s)"
+
+
+def test_a_denied_outcome_needs_the_check_turned_around():
+    negated = {"check": "shatters", "subject": "egg", "negated": True, "passed": True,
+               "detail": "egg stays whole"}
+    prompt = "An egg is dropped without cracking"
+    assert _claims(prompt, [negated])["without cracking"][0] == "checked"
+    plain = dict(negated, negated=False)
+    assert _claims(prompt, [plain])["without cracking"] == (
+        "dropped", "no not shatters check in the script")
+    assert _claims("A vase does not break when it falls")["does not break"][0] == "dropped"
+
+
+def test_a_partial_plan_is_not_verified_and_exits_4_unless_allowed(tmp_path, capsys):
+    from simshot.cli import main
+
+    prompt = "A marble rolls down a ramp into a cup"
+    assert main(["plan", prompt, "-o", str(tmp_path / "a" / "scene.yaml")]) == 4
+    text = capsys.readouterr()
+    assert "plan: partly verified" in text.out and "DROPPED  cup" in text.out
+    assert "partly verified: 'cup' not planned: no cup in the script: exit 4" in " ".join(
+        text.err.split())
+    assert main(["plan", prompt, "-o", str(tmp_path / "b" / "scene.yaml"),
+                 "--allow-partial"]) == 0
+    assert "(--allow-partial: exit 0)" in capsys.readouterr().out
