@@ -32,8 +32,9 @@ demo: install-core
 gallery: install-core  # a contact sheet per example into docs/gallery/ (the README shows some)
 	$(PY) -m simshot.gallery
 
+# One worker per core, a test file to a worker (its module fixtures are made once).
 test: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto --dist loadfile
 
 test-quick: install  # the inner loop: everything but the tests marked slow
 	$(VENV)/bin/pytest -m "not slow"

@@ -40,7 +40,7 @@ def test_a_grandmother_blows_out_the_candles_on_a_birthday_cake():
     assert sorted(visible.visible) == [f"candle_{k}" for k in range(1, 6)]
     # she is not a body: her breath is what the shot simulates, and the trace says so
     (claim,) = [c for c in draft.claims if c.text == "grandmother"]
-    assert claim.fate == "dropped" and "breath" in claim.detail
+    assert claim.fate == "stood_in" and "breath" in claim.detail
     assert scene.world.environment == "living_room"
 
 

@@ -69,3 +69,19 @@ def test_a_partial_plan_is_not_verified_and_exits_4_unless_allowed(tmp_path, cap
     assert main(["plan", prompt, "-o", str(tmp_path / "b" / "scene.yaml"),
                  "--allow-partial"]) == 0
     assert "(--allow-partial: exit 0)" in capsys.readouterr().out
+
+
+def test_words_that_only_look_like_claims_are_not_claims():
+    # a billiards break is a hit; a wine glass holds no wine; a pool table is no pool
+    rack = _claims("The cue ball breaks the rack of billiard balls on a pool table")
+    assert "breaks" not in rack and "pool" not in rack
+    assert "wine" not in _claims("Drop a wine glass from 2 meters and watch it shatter")
+    # a number that measures is no count; floating weightless is no buoyancy
+    incline = _claims("Wooden crate sliding down a 20° incline, 3 seconds")
+    assert "20 x incline" not in incline and incline["incline"][0] == "planned"
+    assert "float" not in _claims("A book and a mug float weightlessly in the space station")
+
+
+def test_an_agent_that_only_gives_the_push_is_stood_in_by_it():
+    fate, detail = _claims("a cat knocks a glass off the table")["cat"]
+    assert fate == "stood_in" and detail.startswith("only the launch or push it gives")

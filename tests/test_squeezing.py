@@ -21,7 +21,7 @@ def test_a_rubber_duck_squeezed_in_a_hand_keeps_its_volume_and_springs_back():
     assert [(r["check"], r["passed"]) for r in results] == [("springs_back", True),
                                                             ("keeps_volume", True)], results
     (claim,) = [c for c in draft.claims if c.text == "hand"]
-    assert claim.fate == "dropped" and "squeeze" in claim.detail
+    assert claim.fate == "stood_in" and "squeeze" in claim.detail
 
 
 @pytest.mark.parametrize("prompt, material", [("Someone presses down on a sponge", "sponge"),

@@ -10,7 +10,10 @@ repeated here.
 """
 from __future__ import annotations
 
+import re
+
 from bridge.assets.registry import ASSETS
+from bridge.materials import MATERIALS
 from bridge.schema import Scene
 from planner.offline import lexicon as lx
 from planner.offline.parse import Intent, Mention
@@ -22,6 +25,8 @@ OUTCOME_CHECKS = {"shatter": "shatters", "topple": "falls_over", "bounce": "boun
 # for a spill the check is negated when the outcome happens, for the others when it does not
 INVERTED = frozenset({"spill"})
 AUXILIARIES = frozenset({"do", "does", "did", "will", "would", "should"})
+# a number followed by one of these measures something ("a 20° incline"): it counts nothing
+MEASURE = r"\s*(°|deg|degree|cm|mm|m\b|metre|meter|%|kg|g\b|s\b|second)"
 
 
 def prompt_claims(intent: Intent, scene: Scene | None, results: list[dict],
@@ -34,39 +39,50 @@ def prompt_claims(intent: Intent, scene: Scene | None, results: list[dict],
 
 def _object_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list[Claim]:
     claims = []
+    bodies = [b for b in (scene.bodies if scene else []) if b.asset]
     for mention in _distinct(intent.mentions):
         if mention.noun.stand_in or mention.word in taken:
             continue
-        text = _words(mention)
-        found = [b for b in (scene.bodies if scene else []) if b.asset == mention.asset]
+        # "a bowling ball" is a bowling_ball: an asset named for its kind counts as one
+        found = [b for b in bodies
+                 if b.asset == mention.asset or b.asset.endswith(f"_{mention.asset}")]
         wanted = mention.material
-        made_of = [b for b in found if (b.material or ASSETS[b.asset].material) == wanted]
-        if wanted and found and not made_of:
-            claims.append(Claim(text, "object", "dropped", f"the script's {found[0].name} is "
-                                f"{found[0].material or ASSETS[found[0].asset].material}, "
-                                f"not {wanted}"))
-        elif len(made_of if wanted else found) >= mention.count:
-            names = ", ".join(b.name for b in (made_of if wanted else found)[:4])
-            claims.append(Claim(text, "object", "planned", f"in the script as {names} "
-                                f"({mention.asset}); present, so nothing checks it"))
-        else:
-            have = len(made_of if wanted else found)
-            claims.append(Claim(text, "object", "dropped", (
-                f"asked for {mention.count}, the script has {have}") if have else
-                f"no {mention.asset} in the script"))
+        if mention.word in lx.MATERIAL_WORDS:  # "the glass shatters": the pane of glass
+            wanted = lx.MATERIAL_WORDS[mention.word]
+            found = found or [b for b in bodies if _material(b) == wanted]
+        kept = [b for b in found if _material(b) == wanted] if wanted else found
+        count = 1 if re.search(rf"\b{mention.count}{MEASURE}", intent.text) else mention.count
+        claims.append(_object_claim(_words(mention, count), mention, found, kept, wanted, count))
     return claims
+
+
+def _object_claim(text: str, mention: Mention, found: list, kept: list, wanted: str | None,
+                  count: int) -> Claim:
+    if wanted and found and not kept:
+        return Claim(text, "object", "dropped", f"the script's {found[0].name} is "
+                     f"{_material(found[0])}, not {wanted}")
+    if len(kept) >= count:
+        names = ", ".join(b.name for b in kept[:4])
+        return Claim(text, "object", "planned", f"in the script as {names} ({kept[0].asset}); "
+                     "present, so nothing checks it")
+    return Claim(text, "object", "dropped", f"asked for {count}, the script has {len(kept)}"
+                 if kept else f"no {mention.asset} in the script")
 
 
 def _liquid_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list[Claim]:
     """Each liquid the prompt names (by its word), and the body of water it names."""
+    # a word inside an object's name is no liquid or water: a wine glass, a pool table
+    in_names = {t for m in intent.mentions for t in m.word.split()} | {
+        t for i, t in enumerate(intent.tokens) if _names_object(intent, i + 1)}
     named = {m.liquid for m in intent.mentions if m.liquid} | (
-        {intent.liquid} if intent.liquid else set())
+        {intent.liquid} if intent.liquid and intent.liquid not in in_names else set())
     kinds = {liquid.liquid for liquid in (scene.liquids if scene else [])}
     claims = [Claim(word, "object", "planned", f"in the script as a liquid of {kind}")
               if (kind := lx.LIQUIDS.get(word, (word,))[0]) in kinds else
               Claim(word, "object", "dropped", f"no {kind} in the script")
               for word in sorted(named - taken)]
-    unread = [w for w in lx.WATERS if " " not in w and w in intent.tokens and w not in taken]
+    bodies = {word for b in (scene.bodies if scene else []) for word in (b.name, b.asset)}
+    unread = [t for t in intent.tokens if t in lx.WATERS and t not in taken | in_names | bodies]
     if intent.water is None and unread:  # "dropped into a pool" without water or floating
         claims.append(Claim(unread[0], "object", "dropped", "not read as a body of water: say "
                             f"'a {unread[0]} of water' or what floats or sinks in it"))
@@ -80,25 +96,57 @@ def _liquid_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list
 def _outcome_claims(intent: Intent, scene: Scene | None, results: list[dict]) -> list[Claim]:
     claims = []
     for outcome in sorted((intent.actions | intent.negated) & set(OUTCOME_CHECKS)):
+        if (outcome == "shatter" and not _breakable(intent, scene)) or (
+                outcome == "float" and intent.zero_g):
+            continue  # "the cue ball breaks the rack" is a hit; floating weightless, no buoyancy
         denied = outcome in intent.negated
-        check = OUTCOME_CHECKS[outcome]
-        negated = denied != (outcome in INVERTED)
         text = _words_for(intent, outcome, denied)
         if outcome == "spill" and denied:
             claims.append(Claim(text, "outcome", "planned", "no check turns a spill around: "
                                 "the script asks for none and nothing checks it"))
             continue
-        matching = [r for r in results if r.get("check") == check
-                    and bool(r.get("negated")) == negated]
-        if not matching:
-            claims.append(Claim(text, "outcome", "dropped", f"no {'not ' if negated else ''}"
-                                f"{check} check in the script" if scene else
-                                "no valid script checked it"))
-            continue
-        claims.append(Claim(text, "outcome", "checked", "; ".join(
-            f"check {'not ' if negated else ''}{check} on {_subject(r)}: "
-            f"{_verdict(r.get('passed'))} ({r.get('detail', '')})" for r in matching)))
+        claims.append(_outcome_claim(text, outcome, denied, scene, results))
     return claims
+
+
+def _outcome_claim(text: str, outcome: str, denied: bool, scene: Scene | None,
+                   results: list[dict]) -> Claim:
+    check = OUTCOME_CHECKS[outcome]
+    negated = denied != (outcome in INVERTED)
+    matching = [r for r in results if r.get("check") == check
+                and bool(r.get("negated")) == negated]
+    if outcome == "spill":  # a spill after the break, or the puddle, shows it too
+        matching += [r for r in results if r.get("check") == "puddle" or (
+            r.get("check") == check and not r.get("negated") and _until_fracture(scene))]
+    if not matching:
+        return Claim(text, "outcome", "dropped", f"no {'not ' if negated else ''}{check} check "
+                     "in the script" if scene else "no valid script checked it")
+    return Claim(text, "outcome", "checked", "; ".join(
+        f"check {'not ' if r.get('negated') else ''}{r['check']} on {_subject(r)}: "
+        f"{_verdict(r.get('passed'))} ({r.get('detail', '')})" for r in matching))
+
+
+def _material(body) -> str:
+    return body.material or ASSETS[body.asset].material
+
+
+def _breakable(intent: Intent, scene: Scene | None) -> bool:
+    """Whether anything named or in the script is of a brittle material."""
+    named = {m.material or m.noun.material or ASSETS[m.asset].material
+             for m in intent.mentions if m.asset in ASSETS}
+    scripted = {_material(b) for b in (scene.bodies if scene else []) if b.asset}
+    return any(MATERIALS[name].brittle for name in named | scripted if name in MATERIALS)
+
+
+def _until_fracture(scene: Scene | None) -> bool:
+    """The script checks a liquid stays in until its container breaks (and spills then)."""
+    return scene is not None and any(getattr(e, "until_fracture", False) for e in scene.expect)
+
+
+def _names_object(intent: Intent, index: int) -> bool:
+    """Whether the token at `index` starts an object's name ("pool table", "water bottle")."""
+    return index < len(intent.tokens) and any(
+        m.word.split()[0] == intent.tokens[index] for m in intent.mentions)
 
 
 def _distinct(mentions: list[Mention]) -> list[Mention]:
@@ -111,11 +159,10 @@ def _distinct(mentions: list[Mention]) -> list[Mention]:
     return list(best.values())
 
 
-def _words(mention: Mention) -> str:
+def _words(mention: Mention, count: int) -> str:
     said = {lx.MATERIAL_WORDS.get(w) for w in mention.word.split()}  # "wooden block"
     material = f"{mention.material} " if mention.material not in said | {None} else ""
-    count = f"{mention.count} x " if mention.count > 1 else ""
-    return f"{count}{material}{mention.word}"
+    return f"{f'{count} x ' if count > 1 else ''}{material}{mention.word}"
 
 
 def _words_for(intent: Intent, outcome: str, denied: bool) -> str:

@@ -131,9 +131,14 @@ def place_claims(intent: Intent, written: str | None) -> list[Claim]:
 
 
 def _left_out(omitted: str) -> Claim:
-    """refuse.screen's 'candles (fire, flames and smoke is not simulated)' as a claim."""
+    """refuse.screen's 'candles (fire, flames and smoke is not simulated)' as a claim; an agent
+    whose push, launch or squeeze the plan applies ('a cat (only the push it gives is
+    simulated)') is stood in for by that force, not dropped."""
     words, _, why = omitted.partition(" (")
-    return Claim(words, "scenery", "dropped", f"left out: {why.rstrip(')')}")
+    why = why.rstrip(")")
+    if why.startswith("only the"):
+        return Claim(words, "agent", "stood_in", f"{why}: that force stands in for it")
+    return Claim(words, "scenery", "dropped", f"left out: {why}")
 
 
 def _stand_ins(intent: Intent) -> list[Claim]:
