@@ -20,8 +20,9 @@ from pathlib import Path
 from bridge.errors import RefusedError, UserError
 from bridge.loader import scene_from_document
 from physics.simulate import simulate
+from planner.agent import dropped
 from planner.offline import plan_offline, revise_offline
-from planner.offline.claims import prompt_claims
+from planner.offline.claims import draft_claims
 from simshot.expectations import all_passed, check_simulation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,9 +89,7 @@ def _simulate(document):
 
 def _dropped(draft, scene, results: list[dict]) -> list[str]:
     """The prompt's claims the plan left out, as 'text: reason' (planner.offline.claims)."""
-    own = list(draft.claims)
-    claims = own + prompt_claims(draft.intent, scene, results, {c.text for c in own})
-    return [f"'{c.text}' {c.detail}" for c in claims if c.fate == "dropped"]
+    return [f"'{c.text}' {c.detail}" for c in dropped(draft_claims(draft, scene, results))]
 
 
 def _row(outcome: str, started: float, rounds: int, detail: str = "") -> dict:

@@ -74,13 +74,11 @@ class OfflineDrafter:
     def claims(self, prompt: str, scene: Scene | None, results: list[dict]) -> list[Claim]:
         """The last draft's own claims (stand-ins, things left out), then every object and
         outcome of the prompt held against the last script and its checks' results."""
-        own = list(getattr(self.last, "claims", []))
-        intent = getattr(self.last, "intent", None)
-        if intent is None:
-            return own
-        from planner.offline.claims import prompt_claims
+        if getattr(self.last, "intent", None) is None:  # no intent: the draft's claims alone
+            return list(getattr(self.last, "claims", []))
+        from planner.offline.claims import draft_claims
 
-        return own + prompt_claims(intent, scene, results, {c.text for c in own})
+        return draft_claims(self.last, scene, results)
 
 
 @dataclass

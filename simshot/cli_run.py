@@ -106,16 +106,18 @@ FATE_MARKS = {"checked": "checked ", "stood_in": "stood in", "planned": "planned
               "dropped": "DROPPED "}
 
 
-def finish_partial(dropped: list, allow_partial: bool) -> None:
-    """Exit code 4 when the plan left out claims of the prompt (unless allowed), saying which."""
+def finish_partial(dropped: list, allow_partial: bool, checks_passed: bool = True) -> None:
+    """Exit code 4 when the plan left out claims of the prompt (unless allowed), saying which;
+    `checks_passed` False (and allowed): the verdict is 'not verified', not 'partly'."""
     if not dropped:
         return
+    verdict = "partly verified" if checks_passed else "not verified"
     what = "; ".join(f"'{c.text}' not planned: {c.detail}" for c in dropped)
     if allow_partial:
-        out.print(f"partly verified: {what} (--allow-partial: exit 0)", markup=False,
+        out.print(f"{verdict}: {what} (--allow-partial: exit 0)", markup=False,
                   highlight=False, soft_wrap=True)
         return
-    err.print(f"partly verified: {what}: exit {EXIT_CHECKS} (pass --allow-partial to exit 0)",
+    err.print(f"{verdict}: {what}: exit {EXIT_CHECKS} (pass --allow-partial to exit 0)",
               markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_CHECKS)
 

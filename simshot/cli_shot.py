@@ -68,7 +68,7 @@ def plan(prompt: Prompt,
     out.print(f"script: {out_file}")
     out.print(f"trace:  {out_file.with_name(shot.PLAN_TRACE)}")
     finish(result.checks_passed, allow_failures, "the plan did not verify")
-    finish_partial(result.dropped, allow_partial)
+    finish_partial(result.dropped, allow_partial, result.checks_passed)
 
 
 @command()
@@ -105,7 +105,7 @@ def make(prompt: Prompt, out_dir: OutDir = None, rounds: Rounds = 4,
     if chosen is not None:
         cli_refine.refine_after_render(shot_result.out, {"model": chosen})
     finish(shot_result.report["passed"], allow_failures)
-    finish_partial(result.dropped, allow_partial)
+    finish_partial(result.dropped, allow_partial, shot_result.report["passed"])
 
 
 def _plan_summary(result) -> None:

@@ -65,7 +65,7 @@ class Events:
         planned = outcome["planned"]
         if planned.verified:
             verdict = "verified"
-        elif any(c["fate"] == "dropped" for c in planned.claims):
+        elif planned.checks_passed:
             verdict = "**partly verified**: the claims marked dropped were left out"
         else:
             verdict = "**not verified**"

@@ -35,6 +35,7 @@ class Planned:
     verified: bool
     rounds: list[dict]
     claims: list[dict]
+    checks_passed: bool = False
 
 
 @dataclass
@@ -70,6 +71,9 @@ class Studio:
         # the last simulation (the planner's or a preview's) and whose script it was: the
         # next render of that script takes it when its physics is still the same
         self._simulated: tuple[str, tuple] | None = None
+        # the text each script had when it was planned: its trace (and claims) go with a
+        # render of that text only, not with a hand edit of it
+        self._planned_text: dict[str, str] = {}
 
     def plan(self, prompt: str, on_round: Callable[[dict], None] | None = None,
              rounds: int = 4) -> Planned:
@@ -86,8 +90,9 @@ class Studio:
             self.workspace.save_script(name, text)
             write_trace(result.trace, self.workspace.trace(name))
             self._keep(name, None if result.outcome is None else (result.scene, result.outcome))
+            self._planned_text[name] = text
         return Planned(name, text, result.verified, list(result.trace.rounds),
-                       [asdict(c) for c in result.trace.claims])
+                       [asdict(c) for c in result.trace.claims], result.checks_passed)
 
     def check(self, name: str, text: str) -> list[Problem]:
         """The script's problems as it stands in the editor (none: it validates). A dataset
@@ -161,7 +166,8 @@ class Studio:
             fps, passes = min(loaded.scene.fps, PREVIEW_FPS), frozenset({"rgb"})
         target = self.workspace.preview(name) if preview else self.workspace.shot(name)
         trace = self.workspace.trace(name)
-        extras = {shot.PLAN_TRACE: trace} if trace.is_file() else None
+        as_planned = trace.is_file() and self._planned_text.get(name) == text
+        extras = {shot.PLAN_TRACE: trace} if as_planned else None
         with self.lock, tempfile.TemporaryDirectory(prefix=".render-",
                                                     dir=self.workspace.root) as tmp:
             loaded = with_resolution(loaded, size, Path(tmp), fps)

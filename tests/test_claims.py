@@ -6,15 +6,13 @@ import pytest
 
 from bridge.loader import scene_from_document
 from planner.offline import plan_offline
-from planner.offline.claims import prompt_claims
+from planner.offline.claims import draft_claims
 
 
 def _claims(prompt: str, results: list[dict] | None = None) -> dict[str, tuple[str, str]]:
     """{claim text: (fate, detail)} of the offline plan of `prompt`."""
     draft = plan_offline(prompt)
-    own = {c.text for c in draft.claims}
-    claims = [*draft.claims, *prompt_claims(draft.intent, scene_from_document(draft.document),
-                                            results or [], own)]
+    claims = draft_claims(draft, scene_from_document(draft.document), results or [])
     return {c.text: (c.fate, c.detail) for c in claims}
 
 
@@ -54,7 +52,11 @@ def test_a_denied_outcome_needs_the_check_turned_around():
     plain = dict(negated, negated=False)
     assert _claims(prompt, [plain])["without cracking"] == (
         "dropped", "no not shatters check in the script")
-    assert _claims("A vase does not break when it falls")["does not break"][0] == "dropped"
+    vase = dict(negated, subject="vase")
+    assert _claims("A vase does not break when it falls", [vase])["does not break"][0] == \
+        "checked"
+    unevaluated = dict(negated, passed=None, detail="no render")
+    assert _claims(prompt, [unevaluated])["without cracking"][0] == "planned"
 
 
 def test_a_partial_plan_is_not_verified_and_exits_4_unless_allowed(tmp_path, capsys):
@@ -74,14 +76,31 @@ def test_a_partial_plan_is_not_verified_and_exits_4_unless_allowed(tmp_path, cap
 def test_words_that_only_look_like_claims_are_not_claims():
     # a billiards break is a hit; a wine glass holds no wine; a pool table is no pool
     rack = _claims("The cue ball breaks the rack of billiard balls on a pool table")
-    assert "breaks" not in rack and "pool" not in rack
+    assert rack["breaks"][0] == "planned" and "hard hit" in rack["breaks"][1]
+    assert "pool" not in rack
+    # a break of something that cannot break is said, not skipped
+    box = _claims("A wooden box falls and breaks")["breaks"]
+    assert box[0] == "dropped" and "brittle" in box[1]
+    assert _claims("A rubber ball does not break")["does not break"][0] == "planned"
     assert "wine" not in _claims("Drop a wine glass from 2 meters and watch it shatter")
     # a number that measures is no count; floating weightless is no buoyancy
     incline = _claims("Wooden crate sliding down a 20° incline, 3 seconds")
     assert "20 x incline" not in incline and incline["incline"][0] == "planned"
-    assert "float" not in _claims("A book and a mug float weightlessly in the space station")
+    # ... but a measure elsewhere in the prompt leaves a count alone
+    assert "2 x ball" in _claims("Two balls roll down a 2 m ramp")
+    weightless = _claims("A book and a mug float weightlessly in the space station")["float"]
+    assert weightless[0] == "planned" and "buoyancy" in weightless[1]
 
 
 def test_an_agent_that_only_gives_the_push_is_stood_in_by_it():
     fate, detail = _claims("a cat knocks a glass off the table")["cat"]
     assert fate == "stood_in" and detail.startswith("only the launch or push it gives")
+
+
+def test_knocked_over_on_a_table_tips_where_it_stands_and_is_checked_so():
+    draft = plan_offline("A vase on a table is knocked over")
+    assert draft.notes[0] == "scenario: topple"
+    assert [c for c in draft.document["expect"] if "falls_over" in c]
+    result = {"check": "falls_over", "subject": "vase", "negated": False, "passed": True,
+              "detail": "tips 90°"}
+    assert _claims("A vase on a table is knocked over", [result])["topple"][0] == "checked"

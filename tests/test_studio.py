@@ -3,6 +3,7 @@ check, render, re-render after a camera edit (simulate cached), compare, and ref
 would leave the workspace or is not a script."""
 from __future__ import annotations
 
+import json
 import time
 import urllib.error
 import urllib.request
@@ -159,6 +160,12 @@ def test_a_plan_never_overwrites_a_script(server, client):
     assert names[1] == f"{names[0]}-2"
     first = studio.workspace.script(names[0])
     assert first.read_text() == studio.workspace.script(names[1]).read_text()
+    # the plan's claims go with a render of the planned script, not with a hand edit of it
+    report = studio.workspace.shot(names[0]) / "report.json"
+    _render(client, names[0], first.read_text(), "128x128")
+    assert "claims" in json.loads(report.read_text())
+    _render(client, names[0], first.read_text() + "# edited\n", "128x128")
+    assert "claims" not in json.loads(report.read_text())
 
 
 def test_empty_and_missing_values_are_answered_in_the_page(client):

@@ -5,14 +5,17 @@ An object is `planned` when the script has as many bodies of its kind (and of it
 when the prompt names one) as the prompt asks for, else `dropped` with what the script has
 instead. An outcome with a check ("shatters", "does not bounce") is `checked` when the script
 checks it the way the prompt says it (negated or not) and carries that check's result; else it
-is `dropped`. The scenarios' own claims (stand-ins, things left out) come first and are not
-repeated here.
+is `dropped`; a check that could not run leaves it `planned`. A break of nothing brittle is
+`dropped` (the engine breaks glass and ceramics, not wood) unless the verb takes an object
+("breaks the rack", "smashes into"): a hard hit, `planned`. A denied break of nothing brittle,
+a denied spill and a weightless float are `planned`: true by the physics, and unchecked. The
+scenarios' own claims (stand-ins, things left out) come first and are not repeated here.
 """
 from __future__ import annotations
 
 import re
 
-from bridge.assets.registry import ASSETS
+from bridge.assets.registry import ASSETS, default_material
 from bridge.materials import MATERIALS
 from bridge.schema import Scene
 from planner.offline import lexicon as lx
@@ -20,13 +23,24 @@ from planner.offline.parse import Intent, Mention
 from planner.trace import Claim
 
 # parser outcome -> the check that tests it; a spill is a `liquid_stays_in` that fails
-OUTCOME_CHECKS = {"shatter": "shatters", "topple": "falls_over", "bounce": "bounces",
-                  "float": "floats", "sink": "sinks", "spill": "liquid_stays_in"}
+OUTCOME_CHECKS = {**{o: c for o, c in lx.NEGATABLE.items() if c}, "spill": "liquid_stays_in"}
 # for a spill the check is negated when the outcome happens, for the others when it does not
 INVERTED = frozenset({"spill"})
 AUXILIARIES = frozenset({"do", "does", "did", "will", "would", "should"})
-# a number followed by one of these measures something ("a 20° incline"): it counts nothing
-MEASURE = r"\s*(°|deg|degree|cm|mm|m\b|metre|meter|%|kg|g\b|s\b|second)"
+# a number with one of these before its noun measures it ("a 20° incline"): it counts nothing
+UNITS = r"(°|deg\w*|cm|mm|m|metres?|meters?|%|kg|g|s|seconds?)"
+# words after "break" or "smash" that make it a hit: "breaks the rack", "a break shot"
+HIT_WORDS = frozenset({"the", "a", "an", "into", "through", "against", "on", "onto", "its",
+                       "shot"})
+
+
+def draft_claims(draft, scene: Scene | None, results: list[dict]) -> list[Claim]:
+    """An offline draft's own claims, then the prompt's against `scene` and `results`."""
+    own = list(getattr(draft, "claims", []))
+    intent = getattr(draft, "intent", None)
+    if intent is None:
+        return own
+    return own + prompt_claims(intent, scene, results, {c.text for c in own})
 
 
 def prompt_claims(intent: Intent, scene: Scene | None, results: list[dict],
@@ -51,7 +65,9 @@ def _object_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list
             wanted = lx.MATERIAL_WORDS[mention.word]
             found = found or [b for b in bodies if _material(b) == wanted]
         kept = [b for b in found if _material(b) == wanted] if wanted else found
-        count = 1 if re.search(rf"\b{mention.count}{MEASURE}", intent.text) else mention.count
+        noun = re.escape(mention.word.split()[0])
+        measured = re.search(rf"\b{mention.count}\s*{UNITS}\s*{noun}", intent.text.lower())
+        count = 1 if measured else mention.count
         claims.append(_object_claim(_words(mention, count), mention, found, kept, wanted, count))
     return claims
 
@@ -96,17 +112,32 @@ def _liquid_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list
 def _outcome_claims(intent: Intent, scene: Scene | None, results: list[dict]) -> list[Claim]:
     claims = []
     for outcome in sorted((intent.actions | intent.negated) & set(OUTCOME_CHECKS)):
-        if (outcome == "shatter" and not _breakable(intent, scene)) or (
-                outcome == "float" and intent.zero_g):
-            continue  # "the cue ball breaks the rack" is a hit; floating weightless, no buoyancy
         denied = outcome in intent.negated
-        text = _words_for(intent, outcome, denied)
-        if outcome == "spill" and denied:
-            claims.append(Claim(text, "outcome", "planned", "no check turns a spill around: "
-                                "the script asks for none and nothing checks it"))
-            continue
-        claims.append(_outcome_claim(text, outcome, denied, scene, results))
+        text, at = _words_for(intent, outcome, denied)
+        unchecked = _unchecked(intent, scene, outcome, denied, at)
+        if unchecked is not None:
+            claims.append(Claim(text, "outcome", *unchecked))
+        else:
+            claims.append(_outcome_claim(text, outcome, denied, scene, results))
     return claims
+
+
+def _unchecked(intent: Intent, scene: Scene | None, outcome: str, denied: bool,
+               at: int | None) -> tuple[str, str] | None:
+    """(fate, detail) of an outcome no check can test here, or None when a check should."""
+    if outcome == "spill" and denied:
+        return "planned", "no check turns a spill around: the script asks for none"
+    if outcome == "float" and intent.zero_g:
+        return "planned", "floating weightless: there is no buoyancy to check"
+    if outcome != "shatter" or _breakable(intent, scene):
+        return None
+    if denied:
+        return "planned", "nothing named is brittle, so nothing can break; not checked"
+    following = intent.tokens[at + 1] if at is not None and at + 1 < len(intent.tokens) else ""
+    if following in HIT_WORDS:  # "breaks the rack", "smashes into a tower"
+        return "planned", "read as a hard hit: nothing named is brittle (glass, ceramic)"
+    return "dropped", ("nothing named is brittle: the engine breaks glass, ceramics and "
+                       "other brittle materials, not these")
 
 
 def _outcome_claim(text: str, outcome: str, denied: bool, scene: Scene | None,
@@ -119,15 +150,20 @@ def _outcome_claim(text: str, outcome: str, denied: bool, scene: Scene | None,
         matching += [r for r in results if r.get("check") == "puddle" or (
             r.get("check") == check and not r.get("negated") and _until_fracture(scene))]
     if not matching:
+        if scene is not None and scene.expect and not results:
+            return Claim(text, "outcome", "planned", "no check ran (the simulation failed)")
         return Claim(text, "outcome", "dropped", f"no {'not ' if negated else ''}{check} check "
                      "in the script" if scene else "no valid script checked it")
+    if all(r.get("passed") is None for r in matching):
+        return Claim(text, "outcome", "planned", "its check could not be evaluated: " +
+                     "; ".join(str(r.get("detail", "")) for r in matching))
     return Claim(text, "outcome", "checked", "; ".join(
         f"check {'not ' if r.get('negated') else ''}{r['check']} on {_subject(r)}: "
         f"{_verdict(r.get('passed'))} ({r.get('detail', '')})" for r in matching))
 
 
 def _material(body) -> str:
-    return body.material or ASSETS[body.asset].material
+    return body.material or default_material(body.asset)
 
 
 def _breakable(intent: Intent, scene: Scene | None) -> bool:
@@ -165,18 +201,19 @@ def _words(mention: Mention, count: int) -> str:
     return f"{f'{count} x ' if count > 1 else ''}{material}{mention.word}"
 
 
-def _words_for(intent: Intent, outcome: str, denied: bool) -> str:
-    """The prompt's own words for the outcome ("breaks", "without cracking"), else its name."""
+def _words_for(intent: Intent, outcome: str, denied: bool) -> tuple[str, int | None]:
+    """The prompt's own words for the outcome ("breaks", "without cracking"), else its name,
+    and where its verb stands among the tokens."""
     stems = [stem for stem, action in lx.VERBS.items() if action == outcome]
     at = next((i for i, t in enumerate(intent.tokens) if any(t.startswith(s) for s in stems)),
               None)
     if at is None:
-        return f"not {outcome}" if denied else outcome
+        return (f"not {outcome}" if denied else outcome), None
     before = [i for i in range(max(0, at - 3), at) if intent.tokens[i] in lx.NEGATORS]
     start = before[-1] if denied and before else at
     if denied and start > 0 and intent.tokens[start - 1] in AUXILIARIES:  # "does not break"
         start -= 1
-    return " ".join(intent.tokens[start:at + 1])
+    return " ".join(intent.tokens[start:at + 1]), at
 
 
 def _subject(result: dict) -> str:

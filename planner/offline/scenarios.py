@@ -135,6 +135,10 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     if "bounce" in acts:
         mo.bounce(plan, intent, actors)
         return "bounce"
+    if furniture and "topple" in acts and "off" not in intent.relations and not acts & {
+            "shatter", "slide", "fall"}:
+        mo.topple(plan, intent, actors)  # "knocked over on the table": it tips where it stands
+        return "topple"
     if furniture and ("off" in intent.relations or acts & {"knock", "fall", "push", "slide",
                                                            "shatter", "spill"}):
         if "spill" in acts and "fall" not in acts and "off" not in intent.relations:
