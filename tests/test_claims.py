@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bridge.errors import UserError
 from bridge.loader import scene_from_document
 from planner.offline import plan_offline
 from planner.offline.claims import draft_claims
@@ -104,3 +105,10 @@ def test_knocked_over_on_a_table_tips_where_it_stands_and_is_checked_so():
     result = {"check": "falls_over", "subject": "vase", "negated": False, "passed": True,
               "detail": "tips 90°"}
     assert _claims("A vase on a table is knocked over", [result])["topple"][0] == "checked"
+
+
+def test_prompts_that_crashed_the_planner_plan_or_say_why():
+    chair = _claims("a wooden chair falls and breaks")  # was KeyError: 'radius'
+    assert chair["wood chair"][0] == "planned" and chair["breaks"][0] == "dropped"
+    with pytest.raises(UserError, match="ask for at least one ball"):
+        plan_offline("0 balls fall")  # was TypeError in the drop scenario

@@ -27,7 +27,7 @@ def extent(asset: str, params: dict[str, float]) -> tuple[float, float, float]:
         return p["thickness"], p["width"], p["height"]
     if asset == "ramp":
         return p["length"], p["width"], p["length"] * math.tan(math.radians(p["angle_deg"]))
-    if asset in ("table", "shelf", "tray"):
+    if {"width", "depth", "height"} <= p.keys():  # tables, shelves, trays, chairs, goals
         return p["width"], p["depth"], p["height"]
     if asset == "floor_tile":
         return p["width"], p["depth"], p["thickness"]

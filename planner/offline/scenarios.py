@@ -34,6 +34,9 @@ EXAMPLES = ("a glass falls off a table and shatters", "20 dominoes in a row topp
 
 def fill(plan: Plan, intent: Intent) -> str:
     """Pick the scenario and build it; return its name."""
+    none = next((m for m in intent.mentions if m.count < 1), None)
+    if none is not None:  # "0 balls fall": nothing to simulate, and no scenario expects it
+        raise UserError(f"'{none.count} {none.word}': ask for at least one {none.word}")
     if not candles_act(intent.text):  # "a room lit by candles": scenery, not bodies
         intent.mentions = [m for m in intent.mentions if m.asset != "candle"]
     actors = intent.actors
