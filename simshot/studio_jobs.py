@@ -90,7 +90,7 @@ class Studio:
             self.workspace.save_script(name, text)
             write_trace(result.trace, self.workspace.trace(name))
             self._keep(name, None if result.outcome is None else (result.scene, result.outcome))
-            self._planned_text[name] = text
+            self._planned_text[name] = _same_text(text)
         return Planned(name, text, result.verified, list(result.trace.rounds),
                        [asdict(c) for c in result.trace.claims], result.checks_passed)
 
@@ -166,7 +166,7 @@ class Studio:
             fps, passes = min(loaded.scene.fps, PREVIEW_FPS), frozenset({"rgb"})
         target = self.workspace.preview(name) if preview else self.workspace.shot(name)
         trace = self.workspace.trace(name)
-        as_planned = trace.is_file() and self._planned_text.get(name) == text
+        as_planned = trace.is_file() and self._planned_text.get(name) == _same_text(text)
         extras = {shot.PLAN_TRACE: trace} if as_planned else None
         with self.lock, tempfile.TemporaryDirectory(prefix=".render-",
                                                     dir=self.workspace.root) as tmp:
@@ -293,6 +293,11 @@ def _media_bytes(folder: Path) -> dict[str, dict[str, bytes]]:
     plots = make_plots(Trajectory.load(folder / shot.TRAJECTORY), meta,
                        read_or_empty(folder / shot.EVENTS))
     return {"pass": pass_previews(folder, int(meta["scene"]["fps"])), "plot": plots}
+
+
+def _same_text(text: str) -> str:
+    """The text as the editor may hand it back: line ends and trailing blanks aside."""
+    return text.replace("\r\n", "\n").rstrip()
 
 
 def _existing(path: Path) -> Path | None:

@@ -63,6 +63,8 @@ def test_prompt_edit_and_rerender_in_chromium(tmp_path):
             first = _status(page, "render: ran")
             page.wait_for_selector("#rgb-video video[src]", timeout=WAIT_MS)
             name = page.locator("#script-name").locator("textarea, input").first.input_value()
+            # the prompt's claims stay on the page once the shot is rendered
+            assert "shatters" in page.inner_text("#claims")
             text = studio.workspace.script(name).read_text()
             assert "simulate: planned" in first  # the planner's own run, not a second one
 
