@@ -19,6 +19,7 @@ from bridge.errors import UserError
 from bridge.files import atomic_write
 from bridge.schema import SCENE_NAME
 from bridge.schema_types import MESH_SUFFIXES
+from simshot.dataset_sample import SAMPLES
 
 NAME = re.compile(SCENE_NAME)  # a script's and a shot folder's name, as a scene's
 SAMPLE_KEY = re.compile(r"[0-9]{6}")
@@ -89,7 +90,7 @@ class Workspace:
         """The video of sample `key` (six digits) of the dataset `name`."""
         if not (isinstance(key, str) and SAMPLE_KEY.fullmatch(key)):
             raise UserError(f"'{key}' is not a sample key (six digits, e.g. 000003)")
-        return self.inside(f"datasets/{checked_name(name)}/samples/{key}/{shot.RGB}")
+        return self.inside(f"datasets/{checked_name(name)}/{SAMPLES}/{key}/{shot.RGB}")
 
     def scripts(self) -> list[str]:
         """The names of the workspace's scene scripts, sorted."""
