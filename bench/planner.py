@@ -1,6 +1,6 @@
 """Offline planner benchmark, printed as JSON.
 
-    python -m bench.planner [--set phygen|own|heldout|all] [--limit N]
+    python -m bench.planner [--set phygen|own|heldout|blind|all] [--limit N]
 
 Each prompt is planned, validated, simulated and checked, with up to 4 rounds of
 revise_offline when a check fails. Reported per set: the share of in-scope prompts verified
@@ -8,6 +8,8 @@ revise_offline when a check fails. Reported per set: the share of in-scope promp
 claim was left out: planner.offline.claims), the share of out-of-scope prompts refused with a
 reason, crashes, mean rounds and mean time.
 PhyGenBench prompts are classified by sub-category (see PHYGEN_SCOPE and the eval README).
+The blind set's prompts carry hand-annotated claims: for it, claim recall, silent drops and
+faithful verified plans are reported too (bench.blind).
 """
 from __future__ import annotations
 
@@ -15,8 +17,10 @@ import argparse
 import json
 import statistics
 import time
+from dataclasses import asdict
 from pathlib import Path
 
+from bench.blind import score, summarise_claims
 from bridge.errors import RefusedError, UserError
 from bridge.loader import scene_from_document
 from physics.simulate import simulate
@@ -30,6 +34,9 @@ OWN = ROOT / "bench" / "prompts.jsonl"
 # Written blind (without reading the planner or the other sets), then measured once before
 # any planner change; see the README's planner section for the blind and later figures.
 HELDOUT = ROOT / "bench" / "prompts_heldout.jsonl"
+# 126 prompts with their claims annotated by hand, written blind like the held-out set; its
+# first run, before any planner change, is kept in bench/blind_first_result.json.
+BLIND = ROOT / "bench" / "prompts_blind.jsonl"
 PHYGEN = Path("/work/shared/eval/phygenbench_prompts.jsonl")
 MAX_ROUNDS = 4
 
@@ -58,28 +65,30 @@ def jsonl_prompts(path: Path) -> list[dict]:
 
 
 def run_one(prompt: str) -> dict:
-    """Plan, simulate and check one prompt; outcome is verified, failed, refused or user_error."""
+    """Plan, simulate and check one prompt; outcome is verified, partial, failed, refused,
+    user_error or crash, with the plan's claims (planner.trace.Claim as dicts)."""
     started = time.perf_counter()
     try:
         draft = plan_offline(prompt)
         for round_ in range(1, MAX_ROUNDS + 2):
             scene, results = _simulate(draft.document)
-            if all_passed(results):
-                dropped = _dropped(draft, scene, results)
-                if dropped:
-                    return _row("partial", started, round_, "; ".join(dropped)[:300])
-                return _row("verified", started, round_)
-            if round_ > MAX_ROUNDS:
+            if all_passed(results) or round_ > MAX_ROUNDS:
                 break
             draft = revise_offline(draft, [r for r in results if r["passed"] is False], round_)
-        failed = [f"{r['check']}: {r['detail']}" for r in results if r["passed"] is False]
-        return _row("failed", started, MAX_ROUNDS + 1, "; ".join(failed)[:300])
     except RefusedError as err:
         return _row("refused", started, 0, str(err))
     except UserError as err:
         return _row("user_error", started, 0, str(err)[:300])
     except Exception as err:  # noqa: BLE001 - a crash is what the bench counts
         return _row("crash", started, 0, f"{type(err).__name__}: {err}"[:300])
+    claims = draft_claims(draft, scene, results)
+    if not all_passed(results):
+        failed = [f"{r['check']}: {r['detail']}" for r in results if r["passed"] is False]
+        return _row("failed", started, round_, "; ".join(failed)[:300], claims)
+    left_out = [f"'{c.text}' {c.detail}" for c in dropped(claims)]
+    if left_out:
+        return _row("partial", started, round_, "; ".join(left_out)[:300], claims)
+    return _row("verified", started, round_, "", claims)
 
 
 def _simulate(document):
@@ -87,14 +96,10 @@ def _simulate(document):
     return scene, check_simulation(scene, simulate(scene))
 
 
-def _dropped(draft, scene, results: list[dict]) -> list[str]:
-    """The prompt's claims the plan left out, as 'text: reason' (planner.offline.claims)."""
-    return [f"'{c.text}' {c.detail}" for c in dropped(draft_claims(draft, scene, results))]
-
-
-def _row(outcome: str, started: float, rounds: int, detail: str = "") -> dict:
+def _row(outcome: str, started: float, rounds: int, detail: str = "",
+         claims: list | None = None) -> dict:
     return {"outcome": outcome, "rounds": rounds, "seconds": time.perf_counter() - started,
-            "detail": detail}
+            "detail": detail, "planned_claims": [asdict(c) for c in claims or []]}
 
 
 def summarise(rows: list[dict]) -> dict:
@@ -126,16 +131,22 @@ def summarise(rows: list[dict]) -> dict:
 
 
 def bench(prompts: list[dict]) -> dict:
-    return summarise([{**p, **run_one(p["prompt"])} for p in prompts])
+    rows = [{**p, **run_one(p["prompt"])} for p in prompts]
+    report = summarise(rows)
+    if all("claims" in p for p in prompts):  # an annotated set: hold the claims too
+        for row in rows:
+            row["scored"] = score(row, row["planned_claims"], row["outcome"] == "verified")
+        report.update(summarise_claims(rows))
+    return report
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=("phygen", "own", "heldout", "all"), default="all")
+    parser.add_argument("--set", choices=("phygen", "own", "heldout", "blind", "all"), default="all")
     parser.add_argument("--limit", type=int, default=0, help="first N prompts of each set")
     args = parser.parse_args()
     sets = {"phygen": phygen_prompts, "own": lambda: jsonl_prompts(OWN),
-            "heldout": lambda: jsonl_prompts(HELDOUT)}
+            "heldout": lambda: jsonl_prompts(HELDOUT), "blind": lambda: jsonl_prompts(BLIND)}
     chosen = list(sets) if args.set == "all" else [args.set]
     report = {}
     for name in chosen:

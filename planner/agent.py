@@ -6,7 +6,8 @@ overlapping at t = 0) and any failed expectation goes back to the drafter as fee
 the shot verifies or the rounds are spent. Transport failures are retried by the graph's
 RetryPolicy on the drafting nodes only; a RefusedError ends the run and propagates. A drafter
 that can tell what became of the prompt's claims (`claims(prompt, scene, results)`) has them recorded
-in the trace.
+in the trace; one that can also act on them (`revises_claims`, the LLM) is asked again while a
+claim is dropped, with the dropped claims in its feedback, even when every check passed.
 """
 from __future__ import annotations
 
@@ -110,6 +111,7 @@ class _State(TypedDict, total=False):
     scene: Scene | None
     outcome: Any
     results: list[dict]
+    dropped: list[str]  # the prompt's claims this round's script left out, as feedback
 
 
 def plan(prompt: str, drafter: Drafter, validate: Validate, simulate: Simulate,
@@ -164,7 +166,7 @@ def _build(prompt: str, drafter: Drafter, validate: Validate, simulate: Simulate
                    retry_policy=retry)
     graph.add_node("validate", _guarded(lambda s: {"scene": validate(s["document"])}))
     graph.add_node("simulate", _guarded(lambda s: {"outcome": simulate(s["scene"])}))
-    graph.add_node("verify", lambda s: {"results": verify(s["scene"], s["outcome"])})
+    graph.add_node("verify", _verifying(prompt, drafter, verify))
     graph.add_node("record", _recording(trace, on_round))
     graph.add_edge(START, "draft")
     graph.add_conditional_edges("draft", _next("validate"), ["validate", "record"])
@@ -181,7 +183,7 @@ def _drafting(write: Callable[[_State], Any], action: str) -> Callable[[_State],
     def node(state: _State) -> dict:
         number = state["round"] + 1
         update = {"round": number, "action": action, "scene": None, "outcome": None,
-                  "results": [], "diff": "", "feedback": _feedback(state).text() if number > 1
+                  "results": [], "dropped": [], "diff": "", "feedback": _feedback(state).text() if number > 1
                   else ""}
         try:
             document = write(state)
@@ -190,6 +192,18 @@ def _drafting(write: Callable[[_State], Any], action: str) -> Callable[[_State],
         text = document_text(document)
         return {**update, "document": document, "text": text, "errors": [],
                 "diff": script_diff(state["text"], text, number)}
+    return node
+
+
+def _verifying(prompt: str, drafter: Drafter, verify: Verify) -> Callable[[_State], dict]:
+    """The checks, then, for a drafter that revises claims, the claims its script dropped."""
+    def node(state: _State) -> dict:
+        results = verify(state["scene"], state["outcome"])
+        if not getattr(drafter, "revises_claims", False):
+            return {"results": results}
+        left_out = dropped(_claims(drafter, prompt, state["scene"], results))
+        return {"results": results, "dropped": [f"'{c.text}' ({c.kind}): {c.detail}"
+                                                for c in left_out]}
     return node
 
 
@@ -220,7 +234,7 @@ def _next(target: str) -> Callable[[_State], str]:
 
 def _after_round(rounds: int) -> Callable[[_State], str]:
     def route(state: _State) -> str:
-        if _verified(state) or state["round"] >= rounds:
+        if (_verified(state) and not state.get("dropped")) or state["round"] >= rounds:
             return END
         return "revise"
     return route
@@ -228,7 +242,8 @@ def _after_round(rounds: int) -> Callable[[_State], str]:
 
 def _feedback(state: _State) -> Feedback:
     failed = [r for r in state.get("results") or [] if r.get("passed") is False]
-    return Feedback(round=state["round"], errors=list(state.get("errors", [])), failed=failed)
+    return Feedback(round=state["round"], errors=list(state.get("errors", [])), failed=failed,
+                    dropped=list(state.get("dropped") or []))
 
 
 def _messages(err: SimshotError) -> list[str]:

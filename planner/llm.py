@@ -20,6 +20,7 @@ from bridge.errors import EXIT_USER, Location, Problem, RefusedError, SimshotErr
 from bridge.materials import MATERIALS
 from bridge.schema import CHECKS, ENVIRONMENTS, Scene
 from planner.feedback import Feedback
+from planner.llm_claims import Stated, hold, read_claims
 from planner.llm_schema import response_format, response_schema
 from planner.trace import Claim
 
@@ -82,6 +83,11 @@ class LLMDrafter:
                              timeout=self.config.timeout_s, max_retries=0)
         self.json_mode = False  # set once a server rejects the schema
         self.last_reply = ""
+        self.stated: list[Stated] = []  # the claims of the last reply
+
+    # the model is asked again while a claim of the prompt is dropped, not only while a
+    # check fails (planner.agent)
+    revises_claims = True
 
     @property
     def name(self) -> str:
@@ -100,16 +106,27 @@ class LLMDrafter:
                            "whole corrected JSON object."}])
 
     def claims(self, prompt: str, scene: Scene | None, results: list[dict]) -> list[Claim]:
-        """The place the prompt names, and whether the model's script put the shot there."""
+        """The prompt's objects, outcomes and place as the offline parser reads them, held
+        against the model's script (a floor the model cannot talk its way under), then the
+        claims the model stated that the parser did not, held to the names and checks the
+        model tied them to (planner.llm_claims)."""
+        from planner.offline.claims import prompt_claims
         from planner.offline.compose import place_claims
         from planner.offline.parse import parse
 
-        return place_claims(parse(prompt), scene.world.environment if scene else None)
+        intent = parse(prompt)
+        floor = [*place_claims(intent, scene.world.environment if scene else None),
+                 *prompt_claims(intent, scene, results, set())]
+        said = {c.text.lower() for c in floor}
+        return floor + hold([c for c in self.stated if c.text.lower() not in said], scene,
+                            results)
 
     def _ask(self, turns: list[dict]) -> dict:
         messages = [{"role": "system", "content": system_prompt(self.json_mode)}, *turns]
         self.last_reply = self._complete(messages)
-        return parse_reply(self.last_reply)
+        reply = parse_envelope(self.last_reply)
+        self.stated = read_claims(reply.get("claims"))
+        return reply["scene"]
 
     def _complete(self, messages: list[dict]) -> str:
         import openai
@@ -168,6 +185,11 @@ def _content(reply: Any) -> str:
 
 def parse_reply(text: str) -> dict:
     """The scene document in a reply, parsed as JSON data (never evaluated)."""
+    return parse_envelope(text)["scene"]
+
+
+def parse_envelope(text: str) -> dict:
+    """A reply with a `scene` object (and maybe `claims`, `notes`), parsed as JSON data."""
     if len(text.encode()) > limits.MAX_SCRIPT_BYTES:
         raise _reply_error(f"the reply is longer than {limits.MAX_SCRIPT_BYTES} bytes")
     fenced = _FENCE.match(text)
@@ -184,7 +206,7 @@ def parse_reply(text: str) -> dict:
         raise RefusedError(data["refuse"].strip())
     if not isinstance(data.get("scene"), dict):
         raise _reply_error("the reply has no `scene` object; put the script under `scene`")
-    return data["scene"]
+    return data
 
 
 def _reply_error(message: str) -> UserError:
@@ -207,7 +229,7 @@ _GUIDE = """\
 You plan physically correct video shots for a simulator of rigid bodies (PyBullet), with
 liquids, candle flames in wind or breath, cloth (`cloth`, the `pull` action) and soft bodies
 (`soft`, the `squeeze` and `press` actions) beside them.
-Reply with one JSON object: {{"scene": {{...}}, "notes": "..."}}. If the prompt needs physics
+Reply with one JSON object: {{"scene": {{...}}, "claims": [...], "notes": "..."}}. If the prompt needs physics
 the engine cannot simulate (fire other than candles, explosions, gases, magic), reply
 {{"refuse": "<why>"}} instead.
 Rules: SI units (metres, kilograms, seconds); z is up, gravity -z; angles in degrees.
@@ -219,6 +241,13 @@ Materials: {materials}.
 Events fire at a time (`at`) or on contact (`on_contact: [a, b]`), with exactly one action
 (push, force, set_velocity, release, remove, spawn, gravity, break).
 Always add `expect` checks that state what the prompt says happens; check kinds: {checks}.
+List every claim of the prompt under `claims`: each object with its count and material ("three
+glass bottles"), each arrangement ("a pyramid of cans"), each outcome ("shatters", "does not
+spill"), the place and the camera wishes, in the prompt's own words. Tie each to the script:
+`bodies` names what plays an object, agent or arrangement; `expect` gives the indices of the
+checks that test an outcome. What the script cannot hold gets `left_out` with the reason; never
+leave a claim out of the list. Add no body the prompt did not ask for unless the action needs
+it (a table for a glass to stand on), and say why in `notes`.
 Set `world.environment`, the surroundings drawn around the action, to the place the prompt
 names: one of {environments}. It is look alone (the physics never sees it): still model any
 table or floor the action touches as bodies and ground. When no place is named, use
@@ -227,5 +256,7 @@ tableware, and studio otherwise.
 Example: {{"scene": {{"name": "ball-drop", "duration": 2.0,
 "world": {{"environment": "court"}}, "bodies": [{{"name": "ball",
 "asset": "basketball", "position": [0, 0, 1.5]}}], "expect": [{{"bounces": "ball"}},
-{{"comes_to_rest": "ball", "on": "ground"}}]}}, "notes": "a basketball dropped from 1.5 m"}}
+{{"comes_to_rest": "ball", "on": "ground"}}]}}, "claims": [{{"text": "a basketball",
+"kind": "object", "bodies": ["ball"]}}, {{"text": "bounces", "kind": "outcome",
+"expect": [0]}}], "notes": "a basketball dropped from 1.5 m"}}
 """

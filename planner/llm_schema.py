@@ -26,6 +26,7 @@ from typing import Any
 from bridge.assets.registry import ASSETS
 from bridge.materials import MATERIALS
 from bridge.schema import json_schema
+from planner.llm_claims import claims_schema
 
 ALLOWED_KEYWORDS = frozenset({
     "type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems",
@@ -49,6 +50,7 @@ def response_schema() -> dict:
                        "the engine cannot simulate: the reason, and no scene"},
             "notes": {"type": "string", "description": "one or two sentences on the choices made"},
             "scene": scene,
+            "claims": claims_schema(),
         },
         "additionalProperties": False,
     }
