@@ -21,7 +21,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from bench.blind import score, summarise_claims
-from bridge.errors import RefusedError, UserError
+from bridge.errors import RefusedError, SimulationError, UserError
 from bridge.loader import scene_from_document
 from physics.simulate import simulate
 from planner.agent import dropped
@@ -75,6 +75,8 @@ def run_one(prompt: str) -> dict:
             if all_passed(results) or round_ > MAX_ROUNDS:
                 break
             draft = revise_offline(draft, [r for r in results if r["passed"] is False], round_)
+    except SimulationError as err:  # the agent feeds it back; here the plan is not verified
+        return _row("failed", started, 0, f"simulation: {err}"[:300])
     except RefusedError as err:
         return _row("refused", started, 0, str(err))
     except UserError as err:

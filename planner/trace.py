@@ -23,6 +23,8 @@ SECRET_ENV = ("OPENAI_API_KEY",)
 REDACTED = "[redacted]"
 # What became of a claim: its expectation check ran, a library shape plays the object, it is
 # in the script but nothing can check it (look alone: a place, a camera), or it was left out.
+# A body the prompt did not ask for is a claim of kind `added`: `planned` with the reason the
+# plan needs it, `dropped` when there is none (the plan is not faithful to the prompt).
 FATES = ("checked", "stood_in", "planned", "dropped")
 
 
@@ -31,7 +33,7 @@ class Claim:
     """One thing the prompt asks for and its fate in the plan."""
 
     text: str  # the prompt's words
-    kind: str  # what sort of claim: object, place, scenery
+    kind: str  # object, arrangement, outcome, place, camera, agent, scenery, quantity, added
     fate: str  # one of FATES
     detail: str = ""
 

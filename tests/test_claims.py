@@ -18,14 +18,41 @@ def _claims(prompt: str, results: list[dict] | None = None) -> dict[str, tuple[s
 
 
 def test_what_the_script_lacks_is_dropped_with_the_reason():
-    assert _claims("A marble rolls down a ramp into a cup")["cup"] == (
-        "dropped", "no cup in the script")
-    cans = _claims("A ball is kicked into a pyramid of six cans")["6 x can"]
-    assert cans == ("dropped", "asked for 6, the script has 1")
-    table = _claims("A heavy ball is dropped onto a glass table that shatters")["glass table"]
+    assert _claims("A marble rolls down a ramp past a vase")["vase"] == (
+        "dropped", "no vase in the script")
+    draft = plan_offline("A heavy ball is dropped onto a glass table that shatters")
+    assert draft_claims(draft, scene_from_document(draft.document), [])[1].fate == "planned"
+    draft.document["bodies"][0]["material"] = "wood"  # a hand edit makes it wooden
+    table = {c.text: (c.fate, c.detail) for c in draft_claims(
+        draft, scene_from_document(draft.document), [])}["glass table"]
     assert table == ("dropped", "the script's table is wood, not glass")
-    assert _claims("A wooden crate and an iron ball are dropped into a pool")["pool"][0] == \
-        "dropped"
+
+
+def test_arrangements_targets_and_open_water_are_planned_and_claimed():
+    cans = _claims("A ball is kicked into a pyramid of six cans")
+    assert cans["6 x can"][0] == "planned"
+    assert cans["pyramid of six cans"][1] == "6 can bodies laid out as a triangle at t = 0"
+    cup = _claims("A marble rolls down a ramp into a cup")
+    assert cup["cup"][0] == "planned" and cup["into a cup"][0] == "dropped"  # no results yet
+    passed = [{"check": "contacts", "subject": "marble", "passed": True,
+               "detail": "marble touches cup at t = 1.2 s"}]
+    assert _claims("A marble rolls down a ramp into a cup", passed)["into a cup"][0] == "checked"
+    assert _claims("A wooden crate and an iron ball are dropped into a pool")["pool"] == (
+        "planned", "the script's water region")
+    bricks = _claims("a toy car rolls down a ramp into a wall of bricks")
+    assert bricks["wall of bricks"][0] == "planned" and "wall" not in bricks
+
+
+def test_motions_settings_floors_and_camera_words_are_claims():
+    claims = _claims("slow motion: a basketball is thrown in the backyard and bounces on a "
+                     "wooden floor")
+    assert claims["thrown"][0] == "planned" and "starts moving" in claims["thrown"][1]
+    assert claims["backyard"][0] == "stood_in" and "open ground" in claims["backyard"][1]
+    assert claims["wooden floor"] == ("planned", "the ground is wood")
+    assert claims["slow motion"][0] == "planned"
+    still = _claims("a basketball rests on the floor")
+    assert "rests" not in still  # resting is no motion to claim
+    assert _claims("a tracking shot of a sedan driving down the road")["sedan"][0] == "planned"
 
 
 def test_what_the_script_has_is_planned():
@@ -63,11 +90,11 @@ def test_a_denied_outcome_needs_the_check_turned_around():
 def test_a_partial_plan_is_not_verified_and_exits_4_unless_allowed(tmp_path, capsys):
     from simshot.cli import main
 
-    prompt = "A marble rolls down a ramp into a cup"
+    prompt = "A marble rolls down a ramp past a vase"
     assert main(["plan", prompt, "-o", str(tmp_path / "a" / "scene.yaml")]) == 4
     text = capsys.readouterr()
-    assert "plan: partly verified" in text.out and "DROPPED  cup" in text.out
-    assert "partly verified: 'cup' not planned: no cup in the script: exit 4" in " ".join(
+    assert "plan: partly verified" in text.out and "DROPPED  vase" in text.out
+    assert "partly verified: 'vase' not planned: no vase in the script: exit 4" in " ".join(
         text.err.split())
     assert main(["plan", prompt, "-o", str(tmp_path / "b" / "scene.yaml"),
                  "--allow-partial"]) == 0

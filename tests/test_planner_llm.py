@@ -266,7 +266,7 @@ def test_an_llm_plan_sets_the_environment_and_the_named_place_is_planned(stub, t
     claims = json.loads(path.read_text())["claims"]
     assert [(c["text"], c["kind"], c["fate"]) for c in claims] == [
         ("kitchen", "place", "planned"), ("basketball", "object", "planned"),
-        ("bounces", "outcome", "checked")]
+        ("bounces", "outcome", "checked"), ("drops", "outcome", "planned")]
 
 
 def test_a_place_the_llm_leaves_out_is_dropped_not_lost(stub):
@@ -311,7 +311,7 @@ def test_a_claim_the_model_drops_is_asked_for_again_until_planned(stub):
     assert "'wood crate' (object): no crate in the script" in last_user(stub.requests[1])
     fates = {c.text: c.fate for c in result.trace.claims}
     assert fates == {"basketball": "planned", "wood crate": "planned", "bounces": "checked",
-                     "a basketball": "planned", "a wooden crate": "planned"}
+                     "a basketball": "planned", "a wooden crate": "planned", "drops": "planned"}
 
 
 def test_a_stub_that_keeps_dropping_a_claim_never_verifies(stub):

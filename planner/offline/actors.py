@@ -82,7 +82,9 @@ def _inner_ml(asset: str, params: dict[str, float]) -> float:
 def add_liquid(plan: Plan, container: str, asset: str, params: dict[str, float],
                liquid: str) -> None:
     volume = round(min(_inner_ml(asset, params) * FILL, MAX_FILL_ML))
-    plan.liquids.append(_liquid_item(container, liquid, volume))
+    item = _liquid_item(container, liquid, volume)
+    item.data["name"] = plan.unique(item.data["name"])  # four glasses of water: water_2...
+    plan.liquids.append(item)
 
 
 def _liquid_item(container: str, liquid: str, volume: float):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+from bridge.assets.registry import ASSETS
 from bridge.materials import MATERIALS
 from planner.offline import actors as ac
 from planner.offline.layout import SPHERES, Plan, density
@@ -15,7 +16,20 @@ from planner.offline.parse import Intent, Mention
 DOMINO = {"width": 0.05, "height": 0.1, "thickness": 0.015}
 PIN_ROWS = [(0.0, [0.0]), (0.264, [-0.1524, 0.1524]), (0.528, [-0.3048, 0.0, 0.3048]),
             (0.792, [-0.4572, -0.1524, 0.1524, 0.4572])]
-BALL_GAP = 0.0499  # billiard rack row spacing: touching balls of 28.6 mm radius
+# a pyramid's layers start this far (m) apart and settle at once: a tapered cup's rim is a
+# little above its nominal height
+LAYER_GAP = 0.003
+# what knocks a pile down: a 4 kg steel ball at 6 m/s; a lighter ball is thrown faster, up to
+# a hard throw
+KNOCK_MOMENTUM, MAX_THROW = 25.0, 20.0
+THROW_FROM, G = 1.2, 9.81  # m in front of the pile; m/s2
+BALL_GAP = 0.0499
+# a wall at the foot of a ramp: this far past its low end (m), and its bricks (columns, rows)
+WALL_GAP, FOOT_WALL = 0.1, (5, 6)
+# what a ball rolling off a ramp can end inside; the tall ones lie on their side to catch it
+RAMP_WIDTH, MAX_ON_RAMP = 0.8, 6
+CATCHERS = frozenset({"cup", "mug", "tumbler", "wine_glass", "bowl", "box", "crate"})
+LIE_DOWN = frozenset({"cup", "mug", "tumbler", "wine_glass"})  # billiard rack row spacing: touching balls of 28.6 mm radius
 
 
 def dominoes(plan: Plan, intent: Intent, m: Mention) -> None:
@@ -76,24 +90,75 @@ def billiards(plan: Plan, intent: Intent) -> None:
                max=[1.3, 0.66, 1.0])
 
 
-def tower(plan: Plan, intent: Intent, m: Mention) -> None:
-    """A stack of blocks, standing, or knocked down by a ball."""
+def tower(plan: Plan, intent: Intent, m: Mention, thrower: Mention | None = None) -> None:
+    """A stack of blocks, standing, or knocked down by a ball (`thrower`, or a steel one)."""
     n = max(2, min(m.count if m.count > 1 else 6, 20))
     h = ac.height_of(m, intent)
     names, each = [], _single(m, n)
     for k in range(n):
         names.append(ac.add(plan, each, intent, (0.0, 0.0, round(k * h, 4)),
                             "stacked" if k == 0 else "", k))
+    _knock_down_or_stand(plan, intent, names, (0.4 * n * h, (n - 0.5) * h), h, thrower,
+                         h > 2 * ac.radius_of(m, intent))
+
+
+def pyramid(plan: Plan, intent: Intent, m: Mention, thrower: Mention | None = None) -> None:
+    """Rows stacked as a pyramid (3, 2, 1 for six cans), facing the ball that knocks it down."""
+    n = max(3, min(m.count if m.count > 1 else 6, 36))
+    rows = max(r for r in range(2, 9) if r * (r + 1) // 2 <= n)
+    if rows * (rows + 1) // 2 != n:
+        plan.notes.append(f"{n} {m.word}: a pyramid of {rows} rows holds "
+                          f"{rows * (rows + 1) // 2}; the rest stand in front of it")
+    h, width = ac.height_of(m, intent), 2 * ac.radius_of(m, intent) + 0.004
+    each, names = _single(m, n), []
+    for layer in range(rows):
+        for y in spread(rows - layer, width):
+            z = round(layer * (h + LAYER_GAP), 4)
+            names.append(ac.add(plan, each, intent, (0.0, round(y, 4), z),
+                                f"a pyramid of {rows} rows" if not names else "", len(names)))
+    for y in spread(n - len(names), width):
+        names.append(ac.add(plan, each, intent, (-0.3, round(y, 4), 0.0), "", len(names)))
+    _knock_down_or_stand(plan, intent, names[:rows * (rows + 1) // 2],
+                         (0.35 * rows * h, (rows - 0.5) * h), h, thrower, h > width)
+
+
+def _knock_down_or_stand(plan: Plan, intent: Intent, names: list[str],
+                         targets: tuple[float, float], h: float, thrower: Mention | None,
+                         upright: bool) -> None:
+    """A ball thrown at the pile when the prompt knocks it down, else it stands. `targets`:
+    the height to hit its lower part, and its top piece (for a ball too light to topple it)."""
+    target = targets[0]
     if intent.actions & {"topple", "hit", "knock", "throw", "shatter", "push"}:
-        target = 0.4 * n * h
-        plan.body("a steel ball thrown at the lower part of the tower", name=plan.unique("ball"),
-                  asset="ball", params={"radius": 0.05}, material="steel",
-                  position=[-1.2, 0, round(target - 0.05, 3)], velocity=[6, 0, 1.2])
+        if thrower is not None:
+            r = ac.radius_of(thrower, intent)
+            # the steel ball's momentum, up to a hard throw: a light ball is thrown faster
+            mass = ac.mass_estimate(thrower, intent)
+            speed = round(min(MAX_THROW, max(6.0, KNOCK_MOMENTUM / mass)), 1)
+            if mass * speed < KNOCK_MOMENTUM:  # a marble cannot topple it: it knocks off the top
+                target = targets[1]
+            bottom = round(max(target - r, 0.005), 3)  # a big ball at a low pile: on the floor
+            flight = THROW_FROM / speed  # aimed so that gravity brings it to `target` there
+            rise = round(max(target, r) - (bottom + r), 3) / flight + 0.5 * G * flight
+            ball = ac.add(plan, _single(thrower), intent, (-THROW_FROM, 0.0, bottom),
+                          f"thrown at {speed:g} m/s at the pile's "
+                          f"{'lower part' if target == targets[0] else 'top'}",
+                          velocity=[speed, 0, round(rise, 2)])
+        else:
+            ball = plan.unique("ball")
+            plan.body("nothing named to knock it down: a steel ball thrown at its lower part",
+                      name=ball, asset="ball", params={"radius": 0.05}, material="steel",
+                      position=[-THROW_FROM, 0, round(target - 0.05, 3)],
+                      velocity=[6, 0, 1.2])
+        pile = names[0].rsplit("_", 1)[0] + "_*" if len(names) > 1 else names[0]
+        plan.check("the ball reaches the pile", contacts=ball, **{"with": pile}, before=1.0)
         plan.check("the top comes down", moves_less_than=names[-1], distance=min(0.2, h * 2),
                    **{"not": True})
         plan.check("and lands", contacts=names[-1], **{"with": "ground"})
+        if "topple" in intent.actions and upright:  # a can tips over; a book lands flat
+            plan.check("the top one falls over", falls_over=names[-1], angle=45)
+        plan.lead = ball
     else:
-        plan.check("the stack stands", moves_less_than=names, distance=0.02)
+        plan.check("the pile stands", moves_less_than=names, distance=0.02)
     plan.duration = 3.0
 
 
@@ -102,8 +167,56 @@ def _single(m: Mention, count: int = 1) -> Mention:
     return Mention(m.noun, m.word, m.index, count, m.material, m.adjectives, m.color, None)
 
 
+def brick_wall(plan: Plan, face: float, columns: int, rows: int) -> list[str]:
+    """A dry-laid wall of bricks in running bond, its face across +x at `face`; its names."""
+    brick = ASSETS["brick"].params
+    names = []
+    for row in range(rows):
+        shift = brick["length"] / 2 if row % 2 else 0.0  # running bond
+        for column in range(columns):
+            y = (column - (columns - 1) / 2) * brick["length"] + shift
+            names.append(f"brick_{row + 1}_{column + 1}")
+            plan.body("a brick wall in running bond, dry-laid" if row == column == 0 else "",
+                      name=names[-1], asset="brick", rotation=[0.0, 0.0, 90.0],
+                      position=[round(face + brick["width"] / 2, 4), round(y, 4),
+                                round(row * brick["height"], 4)])
+    return names
+
+
+def _wall_at_foot(plan: Plan, intent: Intent, face: float) -> str | None:
+    """The wall the prompt names at the foot of a slope: of bricks when it says so."""
+    kinds = {m.asset for m in intent.mentions}
+    if "brick" in kinds:
+        return brick_wall(plan, face, FOOT_WALL[0], FOOT_WALL[1])[0].rsplit("_", 2)[0] + "_*"
+    if "wall" in kinds:
+        plan.body("the wall it runs into, fixed", name="wall", asset="wall", static=True,
+                  position=[round(face + 0.05, 4), 0.0, 0.0])  # 0.1 m thick along x
+        return "wall"
+    return None
+
+
+def _catcher_at_foot(plan: Plan, intent: Intent, m: Mention, face: float) -> str | None:
+    """'rolls down a ramp into a cup': a cup, mug or glass lying on its side at the foot, its
+    mouth to the slope; a bowl or box stands open there. 'knocks over a cup at the bottom':
+    the cup stands upright there, free to fall."""
+    inside = next((c for c in intent.mentions if c is not m and c.asset in CATCHERS), None)
+    if inside is None:
+        return None
+    h, r = ac.height_of(inside, intent), ac.radius_of(inside, intent)
+    if intent.actions & {"topple", "knock"}:
+        return ac.add(plan, _single(inside), intent, (face + r, 0.0, 0.0),
+                      "standing at the foot of the ramp")
+    if inside.asset in LIE_DOWN:  # its bottom toward +x: the mouth faces the ramp
+        position, rotation = (face + h, 0.0, r), [0.0, -90.0, 0.0]
+    else:
+        position, rotation = (face + r, 0.0, 0.0), [0.0, 0.0, 0.0]
+    return ac.add(plan, _single(inside), intent, position,
+                  "at the foot of the ramp, open toward it", rotation=rotation, static=True)
+
+
 def ramp(plan: Plan, intent: Intent, m: Mention) -> None:
-    """Down a fixed ramp: spheres roll, anything else slides if friction allows."""
+    """Down a fixed ramp: spheres roll, anything else slides if friction allows; several
+    side by side across it."""
     angle = intent.angle or 30.0
     if m.asset not in SPHERES:
         mu = MATERIALS[ac.material_of(m)].friction * MATERIALS["wood"].friction
@@ -114,23 +227,45 @@ def ramp(plan: Plan, intent: Intent, m: Mention) -> None:
             angle = round(min(needed, 50.0), 1)
     length = 2.0
     plan.body(f"a {angle:g} degree ramp, falling toward +x", name="ramp", asset="ramp",
-              params={"length": length, "width": 0.8, "angle_deg": angle}, static=True)
+              params={"length": length, "width": RAMP_WIDTH, "angle_deg": angle}, static=True)
     a = math.radians(angle)
     x = -0.6
     surface = (length / 2 - x) * math.tan(a)
-    if m.asset in SPHERES:
-        r = ac.radius_of(m, intent)
-        position = (x + r * math.sin(a), 0.0, surface + r * math.cos(a) - r + 0.002)
-        rotation = [0.0, 0.0, 0.0]
-    else:
-        position, rotation = (x, 0.0, surface + 0.002), [0.0, angle, 0.0]
-    name = ac.add(plan, _single(m), intent, position, "resting on the slope",
-                  rotation=rotation)
-    plan.check("it gets down to the floor", contacts=name, **{"with": "ground"}, before=2.5)
-    plan.check("it travels down the slope", moves_less_than=name, distance=1.0,
+    count = max(1, min(m.count, MAX_ON_RAMP))
+    pitch = min(RAMP_WIDTH / count, max(2.5 * ac.radius_of(m, intent), 0.05))
+    names = []
+    for k, y in enumerate(spread(count, pitch)):
+        if m.asset in SPHERES:
+            r = ac.radius_of(m, intent)
+            position = (x + r * math.sin(a), y, surface + r * math.cos(a) - r + 0.002)
+            rotation = [0.0, 0.0, 0.0]
+        else:
+            position, rotation = (x, y, surface + 0.002), [0.0, angle, 0.0]
+        names.append(ac.add(plan, _single(m, count), intent, position,
+                            "resting on the slope" if k == 0 else "", k, rotation=rotation))
+    _at_the_foot(plan, intent, m, names, length / 2 + WALL_GAP)
+    plan.check("it travels down the slope", moves_less_than=names[0], distance=1.0,
                **{"not": True})
     plan.duration = 3.0
-    plan.lead = name
+    plan.lead = names[0]
+
+
+def _at_the_foot(plan: Plan, intent: Intent, m: Mention, names: list[str], face: float) -> None:
+    """What waits at the ramp's foot (a wall, a cup), and the check that it is reached."""
+    wall = _wall_at_foot(plan, intent, face)
+    catcher = _catcher_at_foot(plan, intent, m, face)
+    if catcher and intent.actions & {"topple", "knock"}:
+        plan.check("the middle one reaches it", contacts=names[len(names) // 2],
+                   **{"with": catcher})
+        plan.check("and knocks it over", falls_over=catcher)
+    elif catcher:
+        # only the arrival is checked: a hard ball often bounces back out of a rigid cup
+        plan.check("it rolls into the mouth", contacts=names[0], **{"with": catcher})
+    elif wall:
+        plan.check("it runs into the wall at the foot", contacts=names[0], **{"with": wall})
+    else:
+        plan.check("it gets down to the floor", contacts=names[0], **{"with": "ground"},
+                   before=2.5)
 
 
 def water(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
@@ -145,8 +280,10 @@ def water(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     for i, (m, k) in enumerate(items):
         h = ac.height_of(m, intent)
         z = depth + 0.4 if dropped else depth - 0.3 * h
-        name = ac.add(plan, m, intent, (xs[i], 0.0, round(z, 4)),
-                      "dropped in from 40 cm" if dropped else "set gently on the surface", k)
+        tossed = {"velocity": [0.0, 0.6, 0.5]} if "throw" in intent.actions else {}
+        name = ac.add(plan, m, intent, (xs[i], -0.3 if tossed else 0.0, round(z, 4)),
+                      "tossed in from the side" if tossed else "dropped in from 40 cm"
+                      if dropped else "set gently on the surface", k, **tossed)
         rho = density(m.asset, m.material, ac.params_for(m, intent))
         if rho < 1000:
             plan.check(f"mean density {rho:.0f} kg/m3 < water: it floats", floats=name,

@@ -19,14 +19,18 @@ from bridge.assets.registry import ASSETS, default_material
 from bridge.materials import MATERIALS
 from bridge.schema import Scene
 from planner.offline import lexicon as lx
-from planner.offline.parse import Intent, Mention
+from planner.offline import vehicles
+from planner.offline.air_claims import air_claims
+from planner.offline.layout import SPHERES
+from planner.offline.motion_claims import motion_claims
+from planner.offline.parse import Intent, Mention, verb_words
+from planner.offline.shot_claims import arrangement_claim, camera_claims
 from planner.trace import Claim
 
 # parser outcome -> the check that tests it; a spill is a `liquid_stays_in` that fails
 OUTCOME_CHECKS = {**{o: c for o, c in lx.NEGATABLE.items() if c}, "spill": "liquid_stays_in"}
 # for a spill the check is negated when the outcome happens, for the others when it does not
 INVERTED = frozenset({"spill"})
-AUXILIARIES = frozenset({"do", "does", "did", "will", "would", "should"})
 # a number with one of these before its noun measures it ("a 20° incline"): it counts nothing
 UNITS = r"(°|deg\w*|cm|mm|m|metres?|meters?|%|kg|g|s|seconds?)"
 # words after "break" or "smash" that make it a hit: "breaks the rack", "a break shot"
@@ -40,7 +44,8 @@ def draft_claims(draft, scene: Scene | None, results: list[dict]) -> list[Claim]
     intent = getattr(draft, "intent", None)
     if intent is None:
         return own
-    return own + prompt_claims(intent, scene, results, {c.text for c in own})
+    # a place's words name an object too ("a hoop": the court, and the hoop in it)
+    return own + prompt_claims(intent, scene, results, {c.text for c in own if c.kind != "place"})
 
 
 def prompt_claims(intent: Intent, scene: Scene | None, results: list[dict],
@@ -48,18 +53,22 @@ def prompt_claims(intent: Intent, scene: Scene | None, results: list[dict],
     """The objects and outcomes of `intent` against `scene` (None: no valid script) and the
     results of its checks; words in `taken` already have a claim."""
     return [*_object_claims(intent, scene, taken), *_liquid_claims(intent, scene, taken),
-            *_outcome_claims(intent, scene, results)]
+            *_ground_claim(intent, scene), *_vehicle_claims(intent, scene, taken),
+            *air_claims(intent, scene, taken),
+            *arrangement_claim(intent, scene), *_outcome_claims(intent, scene, results),
+            *motion_claims(intent, scene, results), *camera_claims(intent, scene)]
 
 
 def _object_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list[Claim]:
     claims = []
     bodies = [b for b in (scene.bodies if scene else []) if b.asset]
     for mention in _distinct(intent.mentions):
-        if mention.noun.stand_in or mention.word in taken:
+        if mention.noun.stand_in or mention.word in taken or _built_wall(intent, mention):
             continue
         # "a bowling ball" is a bowling_ball: an asset named for its kind counts as one
         found = [b for b in bodies
-                 if b.asset == mention.asset or b.asset.endswith(f"_{mention.asset}")]
+                 if b.asset == mention.asset or b.asset.endswith(f"_{mention.asset}")
+                 or (mention.asset == "ball" and b.asset in SPHERES)]  # "the ball": any kind
         wanted = mention.material
         if mention.word in lx.MATERIAL_WORDS:  # "the glass shatters": the pane of glass
             wanted = lx.MATERIAL_WORDS[mention.word]
@@ -83,6 +92,33 @@ def _object_claim(text: str, mention: Mention, found: list, kept: list, wanted: 
                      "present, so nothing checks it")
     return Claim(text, "object", "dropped", f"asked for {count}, the script has {len(kept)}"
                  if kept else f"no {mention.asset} in the script")
+
+
+def _vehicle_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list[Claim]:
+    """Each vehicle the prompt names ('a sedan'), held against the script's hulls."""
+    claims = []
+    hulls = {b.name for b in (scene.bodies if scene else [])}
+    for word, kind in vehicles.named(intent):
+        if word in taken:
+            continue
+        held = sorted(n for n in hulls if n == kind or n.startswith(f"{kind}_")
+                      and "wheel" not in n)
+        claims.append(Claim(word, "object", "planned", f"in the script as the {kind} "
+                            f"{held[0]} on its wheels") if held else
+                      Claim(word, "object", "dropped", f"no {kind} in the script"))
+    return claims
+
+
+def _ground_claim(intent: Intent, scene: Scene | None) -> list[Claim]:
+    """The floor the prompt names by its material ('onto a tiled floor')."""
+    if not intent.ground_material:
+        return []
+    ground = scene.world.ground if scene is not None else None
+    if ground is not None and ground.material == intent.ground_material:
+        return [Claim(intent.ground_words, "object", "planned",
+                      f"the ground is {ground.material}")]
+    return [Claim(intent.ground_words, "object", "dropped", "the ground is " + (
+        ground.material if ground is not None else "missing") + f", not {intent.ground_material}")]
 
 
 def _liquid_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list[Claim]:
@@ -113,7 +149,7 @@ def _outcome_claims(intent: Intent, scene: Scene | None, results: list[dict]) ->
     claims = []
     for outcome in sorted((intent.actions | intent.negated) & set(OUTCOME_CHECKS)):
         denied = outcome in intent.negated
-        text, at = _words_for(intent, outcome, denied)
+        text, at = verb_words(intent, outcome, denied)
         unchecked = _unchecked(intent, scene, outcome, denied, at)
         if unchecked is not None:
             claims.append(Claim(text, "outcome", *unchecked))
@@ -146,6 +182,9 @@ def _outcome_claim(text: str, outcome: str, denied: bool, scene: Scene | None,
     negated = denied != (outcome in INVERTED)
     matching = [r for r in results if r.get("check") == check
                 and bool(r.get("negated")) == negated]
+    if outcome == "topple" and not negated and _piled(scene):  # a pile whose top comes down
+        matching += [r for r in results if r.get("check") == "moves_less_than"
+                     and r.get("negated")]
     if outcome == "spill":  # a spill after the break, or the puddle, shows it too
         matching += [r for r in results if r.get("check") == "puddle" or (
             r.get("check") == check and not r.get("negated") and _until_fracture(scene))]
@@ -174,6 +213,19 @@ def _breakable(intent: Intent, scene: Scene | None) -> bool:
     return any(MATERIALS[name].brittle for name in named | scripted if name in MATERIALS)
 
 
+def _built_wall(intent: Intent, mention: Mention) -> bool:
+    """'a wall of bricks': the wall is the bricks' arrangement, claimed as one."""
+    return mention.asset == "wall" and intent.arrangement == "wall" and any(
+        m.asset == "brick" for m in intent.mentions)
+
+
+def _piled(scene: Scene | None) -> bool:
+    """Whether the script stacks bodies: some body starts on top of another of its kind."""
+    bodies = [b for b in (scene.bodies if scene else []) if b.asset and not b.static]
+    return any(a.asset == b.asset and a.position[2] > b.position[2] + 0.005
+               and abs(a.position[0] - b.position[0]) < 0.2 for a in bodies for b in bodies)
+
+
 def _until_fracture(scene: Scene | None) -> bool:
     """The script checks a liquid stays in until its container breaks (and spills then)."""
     return scene is not None and any(getattr(e, "until_fracture", False) for e in scene.expect)
@@ -199,21 +251,6 @@ def _words(mention: Mention, count: int) -> str:
     said = {lx.MATERIAL_WORDS.get(w) for w in mention.word.split()}  # "wooden block"
     material = f"{mention.material} " if mention.material not in said | {None} else ""
     return f"{f'{count} x ' if count > 1 else ''}{material}{mention.word}"
-
-
-def _words_for(intent: Intent, outcome: str, denied: bool) -> tuple[str, int | None]:
-    """The prompt's own words for the outcome ("breaks", "without cracking"), else its name,
-    and where its verb stands among the tokens."""
-    stems = [stem for stem, action in lx.VERBS.items() if action == outcome]
-    at = next((i for i, t in enumerate(intent.tokens) if any(t.startswith(s) for s in stems)),
-              None)
-    if at is None:
-        return (f"not {outcome}" if denied else outcome), None
-    before = [i for i in range(max(0, at - 3), at) if intent.tokens[i] in lx.NEGATORS]
-    start = before[-1] if denied and before else at
-    if denied and start > 0 and intent.tokens[start - 1] in AUXILIARIES:  # "does not break"
-        start -= 1
-    return " ".join(intent.tokens[start:at + 1]), at
 
 
 def _subject(result: dict) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bridge.errors import UserError
-from planner.offline import camera, candles, fabric, refuse, scenarios, squeezing
+from planner.offline import camera, candles, fabric, refuse, scenarios, squeezing, vehicles
 from planner.offline import lexicon as lx
 from planner.offline.layout import Item, Plan
 from planner.offline.parse import Intent, parse
@@ -45,7 +45,7 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
     notes = [f"scenario: {scenario}", *plan.notes, *_understood(intent),
              f"place: {environment} ({why})"]
     claims = [*_stand_ins(intent), *plan.claims, *place_claims(intent, environment),
-              *map(_left_out, omitted)]
+              *map(_left_out, omitted), *_added(plan, intent)]
     return Draft(_document(plan, intent, text, seed, (environment, why)), notes, omitted, claims,
                  intent)
 
@@ -123,6 +123,10 @@ def place_claims(intent: Intent, written: str | None) -> list[Claim]:
     if intent.place is None:
         return []
     words = ", ".join(intent.place_words)
+    if written == intent.place and intent.place_stand_in:
+        drawn = "open ground under the sky" if written == "none" else f"the {written}"
+        return [Claim(words, "place", "stood_in", f"no {words} surroundings in the library: "
+                      f"{drawn} stands in (world.environment: {written}; look alone)")]
     if written == intent.place:
         return [Claim(words, "place", "planned", f"world.environment: {written}; look alone, "
                       "drawn around the action but not simulated, so nothing checks it")]
@@ -139,6 +143,26 @@ def _left_out(omitted: str) -> Claim:
     if why.startswith("only the"):
         return Claim(words, "agent", "stood_in", f"{why}: that force stands in for it")
     return Claim(words, "scenery", "dropped", f"left out: {why}")
+
+
+def _added(plan: Plan, intent: Intent) -> list[Claim]:
+    """Each kind of body the plan holds that the prompt did not name, with the scenario's
+    reason for it (a table for the glass to stand on, a ball to knock the tower down)."""
+    named = {m.asset for m in intent.mentions}
+    # a car's wheels are the car's; a sedan is the car
+    words = {m.word.split()[-1] for m in intent.mentions} | {k for _, k in vehicles.named(intent)}
+    seen, claims = set(), []
+    for item in plan.bodies:
+        asset = item.data.get("asset", "")
+        base = item.data["name"].split("_")[0]  # a flagpole's pole is in the prompt
+        if asset in seen or base in words or base in intent.text.lower() or any(
+                asset == a or asset.endswith(f"_{a}") or a.endswith(f"_{asset}") for a in named):
+            continue
+        seen.add(asset)
+        reason = item.why or "no reason given"
+        claims.append(Claim(item.data["name"], "added", "planned" if item.why else "dropped",
+                            f"not in the prompt; added as {asset}: {reason}"))
+    return claims
 
 
 def _stand_ins(intent: Intent) -> list[Claim]:

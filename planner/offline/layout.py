@@ -97,7 +97,9 @@ class Plan:
         self.expect.append(Item(data, why))
 
     def names(self) -> set[str]:
-        return {b.data["name"] for b in self.bodies}
+        """Every name the script uses so far: bodies, liquids, water, joints, ropes."""
+        groups = (self.bodies, self.liquids, self.water, self.joints, self.ropes)
+        return {item.data["name"] for group in groups for item in group if "name" in item.data}
 
     def unique(self, base: str) -> str:
         """A body name not used yet: 'glass', then 'glass_2'."""

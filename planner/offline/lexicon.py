@@ -66,7 +66,9 @@ NOUNS: dict[str, Noun] = {
     "stone": _n("block", "stone", label="stone", length=0.08, width=0.07, height=0.06),
     "rock": _n("block", "stone", label="rock", length=0.12, width=0.1, height=0.08),
     "cylinder": _n("cylinder"), "tray": _n("tray"), "tile": _n("floor_tile"),
-    "table": _n("table"), "desk": _n("table", label="table"), "counter": _n("table",
+    "table": _n("table"), "desk": _n("table", label="table"),
+    "nightstand": _n("table", label="table"), "bedside table": _n("table", label="table"),
+    "counter": _n("table",
                                                                              label="counter"),
     "shelf": _n("shelf"), "bookshelf": _n("shelf"), "chair": _n("chair"), "ramp": _n("ramp"),
     "slope": _n("ramp"), "incline": _n("ramp"), "wall": _n("wall"),
@@ -97,6 +99,10 @@ STAND_INS: dict[str, Noun] = {
     "coin": _stand_in("cylinder", "steel", "coin", radius=0.012, height=0.002),
     "puck": _stand_in("cylinder", "rubber", "puck", radius=0.038, height=0.025),
     "toy car": _stand_in("box", "plastic", "toy_car", length=0.1, width=0.05, height=0.04),
+    "rc car": _stand_in("box", "plastic", "rc_car", length=0.3, width=0.15, height=0.1),
+    "toy truck": _stand_in("box", "plastic", "toy_truck", length=0.2, width=0.09, height=0.09),
+    "toy fire truck": _stand_in("box", "plastic", "toy_fire_truck", length=0.2, width=0.09,
+                                height=0.09),
     "suitcase": _stand_in("box", "plastic", "suitcase", length=0.55, width=0.35, height=0.22),
     # a jug pours over a wide lip: a wide, tall tumbler, not a narrow-necked bottle
     "jug": _stand_in("tumbler", "glass", "jug", radius=0.06, height=0.2),
@@ -167,6 +173,7 @@ VERBS: dict[str, str] = {
     "drop": "fall", "fall": "fall", "fell": "fall", "tumbl": "fall", "plummet": "fall",
     "plung": "fall", "releas": "fall", "let go": "fall", "slip": "fall",
     "knock": "knock", "tip": "knock", "nudg": "knock", "bump": "knock", "flick": "knock",
+    "paw": "knock", "swat": "knock",
     "push": "push", "shov": "push", "slid": "slide", "slide": "slide", "glid": "slide",
     "skid": "slide", "roll": "roll", "bounc": "bounce", "rebound": "bounce",
     "throw": "throw", "threw": "throw", "hurl": "throw", "toss": "throw", "fling": "throw",
@@ -193,7 +200,8 @@ ARRANGEMENTS = {"in a row": "row", "in a line": "row", "lined up": "row", "row o
                 "line of": "row", "in a triangle": "triangle", "triangle": "triangle",
                 "rack": "triangle", "in a tower": "tower", "tower": "tower", "stacked": "tower",
                 "stack of": "tower", "pile of": "tower", "on top of each other": "tower",
-                "jenga": "tower", "pyramid": "triangle", "in a circle": "circle"}
+                "jenga": "tower", "pyramid": "triangle", "in a circle": "circle",
+                "wall of": "wall", "brick wall": "wall", "bricks wall": "wall"}
 
 # Adjectives that change the plan, not only the description; the parser keeps them on the
 # mention. "heavy" and "light" change the mass, not the look: the material (and so the
@@ -286,4 +294,21 @@ PLACES: dict[str, PlaceConcept] = {
     "court": PlaceConcept(("court", "basketball court", "gym", "gymnasium", "hoop")),
     "street": PlaceConcept(("street", "road", "sidewalk", "pavement", "car", "parked"),
                            unless=("toy car",)),
+}
+
+
+# Places with no surroundings of their own in the library, by the environment that stands in:
+# open ground under the sky outdoors, the plain studio indoors. The trace says so.
+PLACE_STAND_INS: dict[str, PlaceConcept] = {
+    "none": PlaceConcept(("park", "backyard", "back yard", "garden", "yard", "playground",
+                          "soccer field", "football field", "field", "pitch", "putting green",
+                          "golf course", "hill", "hillside", "lawn", "meadow", "patio",
+                          "picnic table", "campsite", "beach", "outdoors", "country road",
+                          "farm", "construction site", "parking lot"),
+                         unless=("beach ball", "pitch black", "pitched")),
+    "studio": PlaceConcept(("garage", "warehouse", "supermarket", "aisle", "store", "shop",
+                            "bar", "pub", "restaurant", "cafe", "classroom", "laboratory",
+                            "lab", "office", "bedroom", "bathroom", "hallway", "attic",
+                            "basement", "workshop", "factory", "museum", "library"),
+                           unless=("crowbar", "bar of soap", "chocolate bar", "shop window")),
 }

@@ -22,6 +22,17 @@ SUFFIXES = ("", "s", "es", "ed", "d", "ing", "e", "ped", "ping", "med", "ming", 
             "ted", "ting", "ged", "ging", "n", "en", "ion", "ions", "ning", "ned")
 GROUND_NOUNS = {"floor", "ground", "surface", "pavement", "road", "sidewalk", "earth", "mat",
                 "carpet", "rug", "tiles", "ice"}
+# verbs that are nouns after 'a': 'a drop', 'a crack', 'a splash'
+NOUN_SENSES = frozenset({"drop", "crack", "splash", "spill", "pile", "stack", "break"})
+TOPPED = re.compile(r"\b([a-z]+)[- ]topped\b")
+# words before 'shot' that make it the camera's: 'a tracking shot', 'close-up shot'
+SHOT_WORDS = frozenset({"tracking", "wide", "close", "closeup", "medium", "long", "aerial",
+                        "overhead", "establishing", "static", "handheld", "dolly", "still",
+                        "camera", "angle", "up", "motion", "full", "drone", "slow", "single"})
+# bodies of water that hold nothing but water, so that dropping a thing into one is enough
+OPEN_WATERS = ("pool", "pond", "lake", "river", "sea", "ocean", "swimming pool", "aquarium",
+               "fish tank", "bathtub")
+AUXILIARIES = frozenset({"do", "does", "did", "will", "would", "should"})
 TOPPLE = ("fall over", "falls over", "fell over", "tip over", "tips over", "tipped over",
           "knock over", "knocks over", "knocked over", "knock down", "knocks down",
           "knocked down", "topple", "falls down", "fall down", "come down", "comes down")
@@ -60,6 +71,8 @@ class Intent:
     water: str | None = None  # the body of water named, e.g. 'pool'
     liquid: str | None = None  # a liquid named without a container
     ground_material: str | None = None
+    ground_words: str = ""  # the words that named it: 'tiled floor', 'carpet'
+    place_stand_in: bool = False  # a place with no surroundings of its own: one stands in
     place: str | None = None  # the world.environment of the place named, e.g. 'kitchen'
     place_words: tuple[str, ...] = ()  # the words that named it
     height: float | None = None
@@ -86,7 +99,8 @@ class Intent:
 
 def tokenize(text: str) -> list[str]:
     """Lowercase words and numbers; punctuation dropped, hyphens split."""
-    return re.findall(r"[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?", text.lower())
+    text = TOPPED.sub(r"\1", text.lower())  # "a glass-topped table" is a glass table
+    return re.findall(r"[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?", text)
 
 
 def parse(text: str) -> Intent:
@@ -107,6 +121,21 @@ def parse(text: str) -> Intent:
     intent.negated = _negated(tokens)
     intent.actions -= intent.negated
     return intent
+
+
+def verb_words(intent: Intent, outcome: str, denied: bool) -> tuple[str, int | None]:
+    """The prompt's own words for the outcome ("breaks", "without cracking"), else its name,
+    and where its verb stands among the tokens."""
+    stems = [stem for stem, action in lx.VERBS.items() if action == outcome]
+    at = next((i for i, t in enumerate(intent.tokens) if any(t.startswith(s) for s in stems)),
+              None)
+    if at is None:
+        return (f"not {outcome}" if denied else outcome), None
+    before = [i for i in range(max(0, at - 3), at) if intent.tokens[i] in lx.NEGATORS]
+    start = before[-1] if denied and before else at
+    if denied and start > 0 and intent.tokens[start - 1] in AUXILIARIES:  # "does not break"
+        start -= 1
+    return " ".join(intent.tokens[start:at + 1]), at
 
 
 def _noun_at(tokens: list[str], i: int) -> tuple[lx.Noun, str, int] | None:
@@ -145,9 +174,16 @@ def _mentions(tokens: list[str]) -> list[Mention]:
         mention = Mention(noun, word, i, material=noun.material)
         _read_modifiers(tokens, i, mention)
         _read_contents(tokens, i + size, mention)
-        found.append(mention)
+        if not _said_before(tokens, i, mention, found):
+            found.append(mention)
         i += size
     return found
+
+
+def _said_before(tokens: list[str], i: int, mention: Mention, found: list[Mention]) -> bool:
+    """'an apple ... the apple bobs': 'the' and the same word point back at the same thing."""
+    return i > 0 and tokens[i - 1] == "the" and any(
+        m.word == mention.word and mention.material in (None, m.material) for m in found)
 
 
 def _is_modifier(tokens: list[str], i: int, size: int) -> bool:
@@ -193,11 +229,20 @@ def _read_contents(tokens: list[str], j: int, mention: Mention) -> None:
 
 def _actions(tokens: list[str]) -> set[str]:
     found = set()
-    for token in tokens:
+    for i, token in enumerate(tokens):
+        if i > 0 and tokens[i - 1] in ("a", "an", "single") and token in NOUN_SENSES:
+            continue  # "without spilling a drop", "a crack in the glass": nouns here
+        if token in ("shot", "shots") and _camera_shot(tokens, i):
+            continue  # "a tracking shot", "wide shot of": the camera's, not a throw
         for stem, action in lx.VERBS.items():
             if token.startswith(stem) and token[len(stem):] in SUFFIXES:
                 found.add(action)
     return found
+
+
+def _camera_shot(tokens: list[str], i: int) -> bool:
+    return (i > 0 and tokens[i - 1] in SHOT_WORDS) or (i + 1 < len(tokens) and
+                                                        tokens[i + 1] == "of")
 
 
 def _negated(tokens: list[str]) -> set[str]:
@@ -225,9 +270,12 @@ def _camera(text: str) -> set[str]:
 
 def _read_waters(intent: Intent) -> None:
     """A body of water ('a pool', 'a bucket filled with water'); it is not an object then."""
-    watery = intent.has("water", "waters") or intent.actions & {"float", "sink"}
-    name = next((w for w in sorted(lx.WATERS, key=len, reverse=True) if intent.has(w, w + "s")),
-                None)
+    watery = intent.has("water", "waters") or intent.actions & {"float", "sink"} or any(
+        intent.has(f"{into} {article} {w}") for into in ("into", "in")
+        for article in ("a", "an", "the")
+        for w in OPEN_WATERS)  # "dropped into a pool": nothing else is dropped into a pool
+    name = next((w for w in sorted(lx.WATERS, key=len, reverse=True) if intent.has(w, w + "s")
+                 and not _sinks(intent, w)), None)
     in_water = intent.has("into the water", "in the water", "on the water", "in water",
                           "on water", "into water", "of the water", "the water")
     if not watery or (name is None and not in_water):
@@ -239,6 +287,12 @@ def _read_waters(intent: Intent) -> None:
     intent.mentions = [m for m in intent.mentions if m.word != intent.water]
     for m in intent.mentions:
         m.liquid = None
+
+
+def _sinks(intent: Intent, word: str) -> bool:
+    """'the stone sinks': the verb, not a kitchen sink (which takes an article or 'kitchen')."""
+    return word == "sink" and "sink" in intent.actions and not intent.has(
+        "the sink", "a sink", "kitchen sink", "bathroom sink")
 
 
 def _read_liquid(intent: Intent) -> None:
@@ -256,6 +310,8 @@ def _read_ground(intent: Intent) -> None:
                              if w in lx.GROUND_WORDS), None)
             if material:
                 intent.ground_material = material
+                words = [w for w in before if w in lx.GROUND_WORDS][-1:]
+                intent.ground_words = " ".join([*words, token]) if token not in words else token
                 return
 
 
@@ -268,6 +324,13 @@ def _read_place(intent: Intent) -> None:
             intent.place = environment
             intent.place_words = tuple(w for w in named if not any(
                 w != o and f" {w} " in f" {o} " for o in named))
+            return
+    for environment, concept in lx.PLACE_STAND_INS.items():
+        named = [w for w in concept.words if intent.has(w, w + "s") and not any(
+            intent.has(u) for u in concept.unless)]
+        if named:
+            intent.place, intent.place_words = environment, (max(named, key=len),)
+            intent.place_stand_in = True
             return
 
 

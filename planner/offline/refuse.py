@@ -22,10 +22,10 @@ TOPICS: list[tuple[str, str]] = [
       "cushions, a sponge holding water, stretching, bending)")),
     ((r"balloon\w*|inflat\w*|deflat\w*|puncture\w*|pierc\w*|pop\w*|needle|penetrat\w*|"
      r"soap bubbles?|bubbles?"), "inflation, puncture and bubbles"),
-    ((r"fire|flames?|burn\w*|ignit\w*|candles?|smoke|smoking|match|matches|explo\w*|spark\w*|"
+    ((r"fire(?! truck| engine| hydrant| station)|flames?|burn\w*|ignit\w*|candles?|smoke|smoking|match|matches|explo\w*|spark\w*|"
      r"combust\w*"), "fire, flames and smoke"),
     ((r"melt\w*|boil\w*|freez\w*|frozen over|temperature|heat\w*|steam\w*|vapou?r|"
-     r"condens\w*|evaporat\w*|sublimat\w*|dry ice|frost\w*|thaw\w*|warm\w*|cool\w*|"
+     r"condens\w*|evaporat\w*|sublimat\w*|dry ice|frost\w*|thaw\w*|warm\w*|cool(?!ers?\b)\w*|"
      r"°c|degrees celsius|solidif\w*|fog|mist|dew|dewdrop|humid\w*"),
      "heat and phase changes (melting, boiling, freezing, condensation)"),
     ((r"light(?=\s*(?:$|[.,;]|beams?|rays?|shin\w*|pass\w*|from|of|source|is|and|through|bulb))|lights|laser|beam|ray|rays|shadow\w*|reflect\w*|refract\w*|prism\w*|"
@@ -44,11 +44,12 @@ TOPICS: list[tuple[str, str]] = [
     ((r"man|woman|men|women|person|people|boy|girl|child|children|kid|kids|player|hand|hands|"
      r"grandmother|grandma|granny|grandfather|grandpa|"
      r"finger\w*|he|she|someone|somebody|chef|athlete|dog|cat|bird|birds|horse|"
-     r"animal\w*|insect\w*|duck|robot arm|fish(?! tank| bowl)"), AGENTS),
+     r"animal\w*|insect\w*|(?<!rubber )(?<!toy )duck|robot arm|fish(?! tank| bowl)"), AGENTS),
     (r"timelapse|time-lapse|over (years|decades|months|days)|for (years|decades|hours|days)",
      "processes over hours or years (timelapse)"),
     (r"grow\w*|plant\w*|leaf|leaves|flower\w*|grass|hay", "plants and growth"),
-    (r"sand|snow|mud|powder|dust|flour|grains?", "granular materials (sand, snow, powder)"),
+    (r"sand|snow(?! globes?)|mud|powder|dust|flour|grains?",
+     "granular materials (sand, snow, powder)"),
     (r"electric\w*|magnet\w*|lightning", "electricity and magnetism"),
     (r"sound|music|echo\w*|vibrat\w*", "sound and vibration"),
 ]
@@ -56,9 +57,14 @@ _COMPILED = [(re.compile(rf"\b(?:{p})\b"), reason) for p, reason in TOPICS]
 
 # An agent whose only part is the launch or push it gives ("a player shoots", "a hand pushes
 # the glass"): the planner applies that launch or force, and the agent is left out.
-INCIDENTAL = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:shoots?|throws?|threw|tosses|toss|kicks?|"
-                        r"pushe?s?|shoves?|knocks?|flicks?|taps?|lobs?|hurls?|launch(?:es)?|"
-                        r"rolls?|drops?|nudges?|bowls?|serves?|hits?|strikes?)\b")
+INCIDENTAL = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:shoot(?:s|ing)?|throw(?:s|ing)?|threw|"
+                        r"toss(?:es|ing|ed)?|kick(?:s|ing|ed)?|push(?:es|ing|ed)?|"
+                        r"shov(?:e|es|ing|ed)|knock(?:s|ing|ed)?|flick(?:s|ing|ed)?|"
+                        r"tap(?:s|ping|ped)?|lob(?:s|bing|bed)?|hurl(?:s|ing|ed)?|"
+                        r"launch(?:es|ing|ed)?|roll(?:s|ing|ed)?|drop(?:s|ping|ped)?|"
+                        r"nudg(?:e|es|ing|ed)|bowl(?:s|ing|ed)?|serv(?:e|es|ing|ed)|"
+                        r"hit(?:s|ting)?|strik(?:e|es|ing)|struck|paw(?:s|ing|ed)?|"
+                        r"swat(?:s|ting|ted)?|bump(?:s|ing|ed)?)\b")
 
 # An agent who blows (after `_candle_air`): their breath is simulated, they are not.
 BREATHES = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:puffs)\b")

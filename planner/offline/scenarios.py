@@ -8,10 +8,12 @@ from planner.offline import (
     candles,
     fabric,
     hinged,
+    onto,
     pouring,
     roping,
     squeezing,
     swinging,
+    trays,
     vehicles,
 )
 from planner.offline import arrangements as ar
@@ -116,10 +118,17 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     if pouring.wants_pour(intent, actors):
         pouring.pour(plan, intent, actors)
         return "pour"
-    stacked = intent.arrangement == "tower" or "stack" in acts
+    if trays.wanted(intent, actors):
+        trays.build(plan, intent, actors)
+        return "tray"
+    stacked = intent.arrangement in ("tower", "triangle") or "stack" in acts
     if stacked:
         stackable = [m for m in actors if m.asset not in SPHERES] or [_default("block", intent)]
-        ar.tower(plan, intent, stackable[0])
+        thrower = next((m for m in actors if m.asset in SPHERES), None)
+        if intent.arrangement == "triangle":
+            ar.pyramid(plan, intent, stackable[0], thrower)
+            return "pyramid"
+        ar.tower(plan, intent, stackable[0], thrower)
         return "tower"
     if "ramp" in surfaces:
         ar.ramp(plan, intent, actors[0])
@@ -127,6 +136,10 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     if "pane" in {m.asset for m in actors} and len(actors) > 1 or _window_only(intent, actors):
         return _window(plan, intent, actors)
     furniture = next((s for s in ("shelf", "table") if s in surfaces), None)
+    struck = next((m for m in intent.surfaces if m.asset == furniture), None)
+    if onto.wanted(intent, struck) and acts & {"fall", "throw", "shatter"}:
+        onto.build(plan, intent, actors, struck)
+        return "drop_onto"
     target = _target(intent, surfaces)
     # "knocked off a table and shatters on the floor" falls off the table: the floor is
     # where it lands, not what something is thrown at

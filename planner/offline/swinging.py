@@ -11,6 +11,7 @@ import math
 
 from bridge.assets.registry import ASSETS
 from bridge.materials import MATERIALS
+from planner.offline.arrangements import brick_wall
 from planner.offline.layout import Plan
 from planner.offline.parse import Intent
 from planner.offline.quantities import quantities
@@ -197,16 +198,7 @@ def wrecking_ball(plan: Plan, intent: Intent) -> None:
     _hung(plan, "", pivot, WRECK_LENGTH, WRECK_RADIUS, -degrees,
           f"the wrecking ball: {_steel_mass(WRECK_RADIUS):.0f} kg of steel, pulled back "
           f"{degrees:g} degrees and let go")
-    face = WRECK_RADIUS + 0.02  # the wall's face, just clear of the ball at the bottom
-    for row in range(BRICK_ROWS):
-        shift = brick["length"] / 2 if row % 2 else 0.0  # running bond
-        for column in range(BRICK_COLUMNS):
-            y = (column - (BRICK_COLUMNS - 1) / 2) * brick["length"] + shift
-            plan.body("a brick wall in running bond, dry-laid" if row == column == 0 else "",
-                      name=f"brick_{row + 1}_{column + 1}", asset="brick",
-                      rotation=[0.0, 0.0, 90.0],
-                      position=[round(face + brick["width"] / 2, 4), round(y, 4),
-                                round(row * brick["height"], 4)])
+    brick_wall(plan, WRECK_RADIUS + 0.02, BRICK_COLUMNS, BRICK_ROWS)  # just clear of the ball
     target = f"brick_{BRICK_ROWS // 2}_{BRICK_COLUMNS // 2}"
     swing = period(WRECK_LENGTH, WRECK_RADIUS, degrees) / 4
     plan.duration = round(swing + 2.0, 1)

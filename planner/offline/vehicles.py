@@ -82,26 +82,51 @@ VEHICLES = {
 }
 
 
-NOT_VEHICLES = ("toy car", "toy cars", "toy tank", "model car", "car window", "car headlight",
+NOT_VEHICLES = ("toy car", "toy cars", "toy tank", "toy truck", "toy fire truck", "rc car", "model car", "car window", "car headlight",
                 "car windshield", "fish tank", "water tank", "glass tank", "tank of",
                 "think tank", "bus stop", "shopping cart")  # toys, parts and other things
+
+
+WORDS = {"car": ("car", "cars", "sedan", "sedans", "suv", "jeep", "taxi", "hatchback",
+                 "race car", "police car", "sports car"),
+         "tank": ("tank", "tanks", "battle tank"),
+         "truck": ("truck", "trucks", "lorry", "lorries", "pickup", "pickup truck",
+                   "monster truck", "fire truck", "dump truck", "van"),
+         "bus": ("bus", "buses"), "cart": ("cart", "carts", "trolley", "wagon")}
 
 
 def wanted(intent: Intent) -> list[str]:
     """The vehicles a prompt names, in the order it names them, when the first is what the
     sentence is about (it comes before any other object): that one moves."""
+    found = named(intent)
+    text = intent.text.lower()
+    others = [text.find(m.word) for m in intent.actors if m.word in text]
+    if not found or any(0 <= at < text.find(found[0][0]) for at in others):
+        return []
+    kinds = list(dict.fromkeys(kind for _, kind in found))
+    if len(kinds) == 1 and _two(intent, found[0][0]):  # "two cars collide": a pair of one kind
+        kinds.append(kinds[0])
+    return kinds
+
+
+def _two(intent: Intent, word: str) -> bool:
+    """Whether a plural vehicle word ('cars') names two that meet."""
+    plural = word.endswith("s") and word not in ("bus",)
+    return plural and (intent.has(f"two {word}", f"2 {word}") or "each other" in intent.relations
+                       or intent.has("head on", "collide", "collides", "crash into each other"))
+
+
+def named(intent: Intent) -> list[tuple[str, str]]:
+    """(word, kind) of each vehicle the prompt names, in the order it names them."""
     if intent.has(*NOT_VEHICLES):
         return []
     text = intent.text.lower()
-    words = {"car": ("car", "cars", "sedan"), "tank": ("tank", "tanks"),
-             "truck": ("truck", "trucks", "lorry", "lorries"), "bus": ("bus", "buses"),
-             "cart": ("cart", "carts", "trolley", "wagon")}
-    found = sorted({(text.find(w), kind) for kind, ws in words.items()
-                    for w in ws if intent.has(w)})
-    others = [text.find(m.word) for m in intent.actors if m.word in text]
-    if not found or any(0 <= at < found[0][0] for at in others):
-        return []
-    return [kind for _, kind in found]
+    hits = sorted((text.find(w), w, kind) for kind, ws in WORDS.items() for w in ws
+                  if intent.has(w))
+    # "a pickup truck" is one truck: a word inside a longer one found at the same place
+    kept = [h for h in hits if not any(o[1] != h[1] and h[1] in o[1] and
+                                       o[0] <= h[0] <= o[0] + len(o[1]) for o in hits)]
+    return [(word, kind) for _, word, kind in kept]
 
 
 def vehicle(plan: Plan, kind: str, name: str, front: float, heading: int,
@@ -206,15 +231,29 @@ def crash(plan: Plan, intent: Intent, kinds: list[str]) -> None:
     gap = min(max(2.0, 0.6 * speed), 8.0)  # metres of road between them: about 0.6 s
     plan.ground = {"material": "concrete", "size": 150}
     vehicle(plan, mover, mover, 0.0, 1, speed)
+    plan.lead = mover
+    if target is None and not _hits(intent):  # "a sedan driving down a road": no wall to hit
+        plan.duration = 3.0
+        plan.check(f"the {mover} drives on", moves_less_than=mover,
+                   distance=round(speed * 2.0, 1), **{"not": True})
+        return
     if target is not None:
         second = target if target != mover else f"{target}_2"
-        vehicle(plan, target, second, gap, -1, None)
+        # a pair of one kind meets head-on; another kind stands parked ahead
+        oncoming = VEHICLES[target].speed if target == mover else None
+        vehicle(plan, target, second, gap, -1, oncoming)
     else:
         second = _wall(plan, VEHICLES[mover], gap)
     impact = gap / speed
     plan.duration = round(impact + 1.5, 1)  # the run-up, the impact, and what follows
     _side_on(plan, mover, second, target, gap, impact)
     _claims(plan, mover, target, second, gap, impact)
+
+
+def _hits(intent: Intent) -> bool:
+    """Whether the prompt has the vehicle hit something ('crashes', 'into a wall')."""
+    return bool(intent.actions & {"hit", "collide", "shatter", "topple"}) or bool(
+        intent.relations & {"into", "against", "through", "each other"})
 
 
 def _wall(plan: Plan, spec: Spec, gap: float) -> str:

@@ -1,0 +1,39 @@
+"""The wind and the cloth a prompt names ('a flag flapping in the wind', 'a tablecloth pulled'),
+held against the script's wind fields and cloth sheets.
+
+Wind is an agent: it acts through the air the script blows, so it is `stood_in` by a wind
+field, or `dropped` when the script blows none. A cloth is an object: `planned` when the
+script has a cloth sheet, else `dropped`.
+"""
+from __future__ import annotations
+
+import re
+
+from bridge.schema import Scene
+from planner.offline.parse import Intent
+from planner.trace import Claim
+
+WIND = re.compile(r"\b(wind|winds|windy|breeze|breezy|gusts?|gusty|gales?|draughts?|drafts?|"
+                  r"fan|fans|leaf blower)\b")
+CLOTH = re.compile(r"\b(table ?cloths?|cloths?|flags?|banners?|curtains?|drapes|towels?|"
+                   r"blankets?|bed ?sheets?|sheets? of cloth|napkins?|scarf|scarves|shirts?)\b")
+
+
+def air_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list[Claim]:
+    """The first wind word and each cloth word of the prompt, not already claimed."""
+    text = intent.text.lower()
+    claims = []
+    wind = WIND.search(text)
+    if wind and wind.group(1) not in taken:
+        fields = len(scene.wind) if scene is not None else 0
+        claims.append(Claim(wind.group(1), "agent", "stood_in", "the script's wind field "
+                            "blows: the air is simulated, its source is not") if fields else
+                      Claim(wind.group(1), "agent", "dropped", "no wind in the script"))
+    sheets = [c.name for c in scene.cloth] if scene is not None else []
+    for word in dict.fromkeys(m.group(1) for m in CLOTH.finditer(text)):
+        if word in taken:
+            continue
+        claims.append(Claim(word, "object", "planned", f"in the script as the cloth "
+                            f"{', '.join(sheets[:3])}") if sheets else
+                      Claim(word, "object", "dropped", "no cloth in the script"))
+    return claims

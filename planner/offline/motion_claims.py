@@ -1,0 +1,228 @@
+"""The prompt's motions as claims: a fall, a roll, a slide, a throw, a hit, a pour, a drive, a
+spin, a pass through something, a swing, a flutter, a drape, a flame blown out, a stop, or an
+end inside something ('rolls into the cup').
+
+A motion is `checked` when the script has a check that tests it (a hit by `contacts`, a pour
+by `pours_into`, a pass through by `passes_through`) and carries that check's verdict; it is
+`planned` when the script holds what makes it happen and no check can test it (a drop height,
+a push, a slope, a motor), saying which; it is `dropped` when nothing in the script makes it
+happen.
+"""
+from __future__ import annotations
+
+import re
+
+from bridge.schema import Scene
+from planner.offline.parse import Intent, verb_words
+from planner.trace import Claim
+
+# the parser's motions, and the checks that test each one
+WITNESSES: dict[str, tuple[str, ...]] = {
+    "fall": (), "roll": (), "slide": (), "throw": (), "push": (), "knock": (), "spin": (),
+    "drive": (), "hit": ("contacts",), "collide": ("contacts",), "pour": ("pours_into",),
+}
+LAUNCHES = ("push", "force", "set_velocity", "release")
+SLOPES = frozenset({"ramp"})
+RESTING = 0.005  # m: a body's bottom this high or lower stands on the ground
+
+
+# outcomes the parser has no action for: the words that say each, and the checks that test it
+RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "swing": (r"\bsw(?:ing|ings|inging|ung)\b|\bsway\w*|back and forth|\boscillat\w*",
+              ("swings",)),
+    "flutter": (r"\bflutter\w*|\bflap\w*|\bbillow\w*|\bwav(?:e|es|ing)\b|\bripple\w*",
+                ("flutters",)),
+    "drape": (r"\bdrap(?:e|es|ed|ing)\b|\bsettl\w* (?:over|around|on)\b", ("drapes_over",)),
+    "blow out": ((r"\bblow\w* (?:\w+ )?out\b|\bblew (?:\w+ )?out\b|\bgo(?:es)? out\b|"
+                 r"\bextinguish\w*|\bput out\b"), ("goes_out",)),
+    "stop": (r"\bto a (?:stop|halt|rest)\b|\bcomes? to rest\b|\bstops? dead\b",
+             ("comes_to_rest", "moves_less_than")),
+}
+INTO = re.compile(r"\binto (?:a |an |the |its |his |her |my )?(?:\w+ ){0,2}?(\w+)\b")
+
+
+def motion_claims(intent: Intent, scene: Scene | None, results: list[dict]) -> list[Claim]:
+    """One claim per motion the prompt names, in the prompt's words."""
+    claims = [_result(m.group(0), checks, scene, results)
+              for pattern, checks in RESULTS.values()
+              if (m := re.search(pattern, intent.text.lower()))]
+    claims += _into(intent, scene, results)
+    for action in sorted(intent.actions & set(WITNESSES)):
+        text, _ = verb_words(intent, action, False)
+        claims.append(_claim(text, action, scene, results))
+    if "through" in intent.relations and _through_object(intent):
+        claims.append(_through(intent, scene, results))
+    return claims
+
+
+def _claim(text: str, action: str, scene: Scene | None, results: list[dict]) -> Claim:
+    if scene is None:
+        return Claim(text, "outcome", "dropped", "no valid script holds it")
+    witnessed = [r for r in results if r.get("check") in WITNESSES[action]
+                 and not r.get("negated")]
+    if witnessed and any(r.get("passed") is not None for r in witnessed):
+        return Claim(text, "outcome", "checked", "; ".join(
+            f"check {r['check']}: {'passed' if r.get('passed') else 'FAILED'} "
+            f"({r.get('detail', '')})" for r in witnessed))
+    cause = CAUSES[action](scene)
+    if cause:
+        return Claim(text, "outcome", "planned", f"{cause}; no check tests the {action} itself")
+    return Claim(text, "outcome", "dropped", f"nothing in the script makes anything {action}")
+
+
+def _launch(scene: Scene) -> str:
+    """What sets a body moving: an event's push, force, velocity or release, or a start speed."""
+    for event in scene.events:
+        kind = next((k for k in LAUNCHES if getattr(event, k, None) is not None), None)
+        if kind:
+            target = getattr(event, kind)
+            return f"a {kind.replace('_', ' ')} event on {getattr(target, 'body', target)}"
+    moving = next((b.name for b in scene.bodies if any(b.velocity)), None)
+    if moving:
+        return f"{moving} starts moving"
+    tipped = next((j.a for j in scene.joints if j.motor is not None), None)
+    return f"a motor turns {tipped}" if tipped else ""
+
+
+def _height(scene: Scene) -> str:
+    """A free body that starts above the ground falls."""
+    raised = [b for b in scene.all_bodies() if not b.static and b.position[2] > RESTING]
+    if not raised:
+        return ""
+    top = max(raised, key=lambda b: b.position[2])
+    return f"{top.name} starts {top.position[2]:.2f} m up"
+
+
+def _fall(scene: Scene) -> str:
+    return _height(scene) or _launch(scene) or ("an event spawns a body" if any(
+        e.spawn for e in scene.events) else "")
+
+
+def _along(scene: Scene) -> str:
+    """A roll or a slide: down a slope, or launched (a push, or a motor that tips a tray)."""
+    slope = next((b.name for b in scene.bodies if b.asset in SLOPES), None)
+    return f"down {slope}" if slope else _launch(scene) or _height(scene)
+
+
+def _spin(scene: Scene) -> str:
+    spinning = next((b.name for b in scene.bodies if any(b.angular_velocity)), None)
+    return f"{spinning} starts spinning" if spinning else _launch(scene)
+
+
+def _drive(scene: Scene) -> str:
+    driven = next((e for e in scene.events if getattr(e, "drive", None) is not None), None)
+    return "a drive event turns the wheels" if driven else _launch(scene)
+
+
+def _hit(scene: Scene) -> str:
+    return _launch(scene) or _height(scene)
+
+
+def _pour(scene: Scene) -> str:
+    return f"the script's liquid {scene.liquids[0].name}" if scene.liquids else ""
+
+
+CAUSES = {"fall": _fall, "roll": _along, "slide": _along, "throw": _launch, "push": _launch,
+          "knock": _hit, "spin": _spin, "drive": _drive, "hit": _hit, "collide": _hit,
+          "pour": _pour}
+
+
+def _through_object(intent: Intent) -> str | None:
+    """The words from 'through' to the object's noun ('through a brick wall'), or None when no
+    object follows ('through the air')."""
+    at = intent.tokens.index("through")
+    nouns = {m.word.split()[-1] for m in intent.mentions}
+    end = next((i for i in range(at + 1, min(at + 5, len(intent.tokens)))
+                if intent.tokens[i] in nouns or intent.tokens[i].rstrip("s") in nouns), None)
+    if end is None:
+        return None
+    if end + 1 < len(intent.tokens) and intent.tokens[end + 1] == "wall":  # "a brick wall"
+        end += 1
+    return " ".join(intent.tokens[at:end + 1])
+
+
+def _through(intent: Intent, scene: Scene | None, results: list[dict]) -> Claim:
+    text = _through_object(intent)
+    passes = [r for r in results if r.get("check") == "passes_through" or (
+        r.get("check") == "moves_less_than" and r.get("negated") and _knocked_out(r, intent))]
+    if passes:
+        return Claim(text, "outcome", "checked", "; ".join(
+            f"check {'not ' if r.get('negated') else ''}{r['check']}: "
+            f"{'passed' if r.get('passed') is not False else 'FAILED'} ({r.get('detail', '')})"
+            for r in passes))
+    return Claim(text, "outcome", "dropped", "no check that it passes through"
+                 if scene is not None else "no valid script holds it")
+
+
+def _knocked_out(result: dict, intent: Intent) -> bool:
+    """A check that a piece of the wall (or pile) gone through is knocked out of it."""
+    subject = result.get("subject")
+    names = subject if isinstance(subject, list) else [str(subject)]
+    pieces = {m.asset for m in intent.mentions} & {"brick", "block", "box", "can", "crate"}
+    return any(n.startswith(p) for n in names for p in pieces)
+
+
+def _result(text: str, checks: tuple[str, ...], scene: Scene | None,
+            results: list[dict]) -> Claim:
+    own = [r for r in results if r.get("check") in checks]
+    if own:
+        return Claim(text, "outcome", "checked", "; ".join(
+            f"check {'not ' if r.get('negated') else ''}{r['check']}: "
+            f"{'passed' if r.get('passed') is not False else 'FAILED'} ({r.get('detail', '')})"
+            for r in own))
+    return Claim(text, "outcome", "dropped", f"no {' or '.join(checks)} check in the script"
+                 if scene is not None else "no valid script holds it")
+
+
+def _into(intent: Intent, scene: Scene | None, results: list[dict]) -> list[Claim]:
+    """'rolls into the cup', 'poured into a mug', 'tossed into a pond': it ends inside."""
+    claims = []
+    for found in INTO.finditer(intent.text.lower()):
+        noun = found.group(1)
+        if noun == intent.water or noun in (intent.water or "").split():
+            claims.append(_into_water(found.group(0), scene))
+            continue
+        mention = next((m for m in intent.mentions if noun in (m.word.split()[-1],
+                                                               m.word.split()[-1] + "s")), None)
+        if mention is None or mention.asset not in INSIDE:
+            continue  # "into a wall", "into each other": a hit, claimed as one
+        claims.append(_into_container(found.group(0), mention.asset, scene, results))
+    return claims
+
+
+# what a thing can end up inside: containers and goals
+INSIDE = frozenset({"cup", "mug", "tumbler", "wine_glass", "bowl", "bottle", "vase", "crate",
+                    "box", "basketball_hoop", "soccer_goal", "tray"})
+
+
+def _into_water(text: str, scene: Scene | None) -> Claim:
+    water = scene.water[0] if scene is not None and scene.water else None
+    if water is None:
+        return Claim(text, "outcome", "dropped", "no water in the script")
+    top = water.region.max[2]
+    dropped = [b.name for b in scene.bodies if b.position[2] >= top - 0.05 and not b.static]
+    if dropped:
+        return Claim(text, "outcome", "planned", f"{', '.join(dropped[:4])} start over the "
+                     f"{water.name}; floats and sinks are checked on their own")
+    return Claim(text, "outcome", "dropped", f"nothing starts over the {water.name}")
+
+
+def _into_container(text: str, asset: str, scene: Scene | None, results: list[dict]) -> Claim:
+    if scene is None:
+        return Claim(text, "outcome", "dropped", "no valid script holds it")
+    names = {b.name for b in scene.bodies if b.asset == asset}
+    own = [r for r in results if r.get("check") in ("pours_into", "passes_through", "contacts",
+                                                      "stays_within")
+           and not r.get("negated") and names & set(_mentioned(r))]
+    if own:
+        return Claim(text, "outcome", "checked", "; ".join(
+            f"check {r['check']}: {'passed' if r.get('passed') is not False else 'FAILED'} "
+            f"({r.get('detail', '')})" for r in own))
+    return Claim(text, "outcome", "dropped", f"no check that it ends in the {asset}")
+
+
+def _mentioned(result: dict) -> list[str]:
+    """The body names a check result speaks of: its subject and its detail's words."""
+    subject = result.get("subject")
+    names = subject if isinstance(subject, list) else [str(subject)]
+    return names + re.findall(r"[a-z0-9_]+", str(result.get("detail", "")))

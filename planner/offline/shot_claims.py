@@ -1,0 +1,125 @@
+"""The prompt's camera wishes and arrangements as claims, held against the script's camera and
+the bodies' starting places.
+
+Both are `planned` when the script holds them (a shot with the preset, move or slow motion
+named; bodies of the arranged kind laid out as said) and `dropped` when it does not. Neither
+is checked: a camera is look alone, and a layout is set at t = 0, before any physics.
+"""
+from __future__ import annotations
+
+from itertools import pairwise
+
+import numpy as np
+
+from bridge.schema import Scene
+from planner.offline import lexicon as lx
+from planner.offline.parse import Intent
+from planner.trace import Claim
+
+# how far apart (m) two bodies' bottoms may be and still share a layer or a line
+LEVEL_TOL = 0.01
+LINE_TOL = 0.05
+
+
+def camera_claims(intent: Intent, scene: Scene | None) -> list[Claim]:
+    """One claim per camera concept the prompt names, by the words that named it."""
+    text = intent.text.lower()
+    shots = list(scene.camera.shots) if scene is not None else []
+    claims = []
+    for key in sorted(intent.camera, key=list(lx.CAMERA).index):
+        concept = lx.CAMERA[key]
+        words = next(w for w in concept.words if w in text)
+        held = [s for s in shots if _holds(s, concept)]
+        claims.append(Claim(words, "camera", "planned", f"the camera's shot: {concept.trace}"
+                            .replace("{lead}", "lead").replace(" at {speed:g}x", ""))
+                      if held else Claim(words, "camera", "dropped",
+                                         "the script's camera does not hold it"))
+    return claims
+
+
+def _holds(shot, concept: lx.CameraConcept) -> bool:
+    if concept.preset:
+        return shot.preset == concept.preset
+    if concept.slow_motion:
+        return shot.slow_motion is not None and shot.slow_motion < 1
+    move = shot.move
+    return move is not None and getattr(move, concept.move or "", None) is not None
+
+
+def arrangement_claim(intent: Intent, scene: Scene | None) -> list[Claim]:
+    """The arrangement the prompt names ('a pyramid of cans', 'in a row'), as one claim."""
+    if intent.arrangement is None:
+        return []
+    words = _phrase(intent, next(k for k, v in lx.ARRANGEMENTS.items()
+                                 if v == intent.arrangement and intent.has(k)))
+    # "a jenga tower" names no kind: any of the script's bodies may form it
+    kinds = {m.asset for m in intent.mentions} or {b.asset for b in (scene.bodies if scene
+                                                                     else [])}
+    bodies = [b for b in (scene.bodies if scene else []) if b.asset in kinds]
+    by_kind: dict[str, list] = {}
+    for body in bodies:
+        by_kind.setdefault(body.asset, []).append(body)
+    shaped = [kind for kind, group in by_kind.items() if _laid_out(group, intent.arrangement)]
+    if shaped:
+        return [Claim(words, "arrangement", "planned", f"{len(by_kind[shaped[0]])} "
+                      f"{shaped[0]} bodies laid out as a {intent.arrangement} at t = 0")]
+    return [Claim(words, "arrangement", "dropped", f"no bodies of what is named laid out as a "
+                  f"{intent.arrangement} in the script")]
+
+
+def _phrase(intent: Intent, key: str) -> str:
+    """The arrangement's words up to the noun it arranges: 'pyramid of cans', 'wall of bricks'."""
+    size = len(key.split())
+    at = next(i for i in range(len(intent.tokens))
+              if intent.tokens[i:i + size] == key.split())
+    nouns = {m.word.split()[-1] for m in intent.mentions}
+    end = next((i for i in range(at + size, min(at + size + 4, len(intent.tokens)))
+                if intent.tokens[i] in nouns or intent.tokens[i].rstrip("s") in nouns), None)
+    return " ".join(intent.tokens[at:end + 1]) if end is not None else key
+
+
+def _laid_out(group: list, arrangement: str) -> bool:
+    """Whether the bodies' starting bottoms form the arrangement."""
+    if len(group) < 2:
+        return False
+    points = np.array([b.position for b in group], float)
+    levels = _levels(points[:, 2])
+    if arrangement == "tower":
+        return levels == len(group) and _stacked(points)
+    if arrangement == "row":
+        return levels == 1 and _collinear(points[:, :2])
+    if arrangement == "triangle":  # a rack on the table, or a pyramid of layers
+        return len(group) >= 3 and (levels > 1 and _narrowing(points) or (
+            levels == 1 and not _collinear(points[:, :2])))
+    if arrangement == "wall":  # courses of two or more, one on another
+        return levels > 1 and len(group) >= 2 * levels
+    if arrangement == "circle":
+        centre = points[:, :2].mean(axis=0)
+        radii = np.linalg.norm(points[:, :2] - centre, axis=1)
+        return len(group) >= 3 and float(np.ptp(radii)) < LINE_TOL
+    return False
+
+
+def _levels(heights: np.ndarray) -> int:
+    ordered = np.sort(heights)
+    return 1 + int(np.sum(np.diff(ordered) > LEVEL_TOL))
+
+
+def _stacked(points: np.ndarray) -> bool:
+    """Each body above the last, within the bottom one's footprint (0.2 m)."""
+    spread = np.linalg.norm(points[:, :2] - points[0, :2], axis=1)
+    return bool(np.all(spread < 0.2))
+
+
+def _collinear(xy: np.ndarray) -> bool:
+    if len(xy) < 3:
+        return True
+    centred = xy - xy.mean(axis=0)
+    return bool(np.linalg.svd(centred, compute_uv=False)[-1] / np.sqrt(len(xy)) < LINE_TOL)
+
+
+def _narrowing(points: np.ndarray) -> bool:
+    """Fewer bodies on each higher layer: a pyramid."""
+    heights = np.round(points[:, 2] / LEVEL_TOL)
+    counts = [int(np.sum(heights == h)) for h in np.unique(heights)]
+    return all(a > b for a, b in pairwise(counts))

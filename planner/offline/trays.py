@@ -1,0 +1,67 @@
+"""A tray that tips: what stands on it (a stack of plates, glasses of water) slides off its low
+edge and falls to the floor, where the brittle things break."""
+from __future__ import annotations
+
+from planner.offline import actors as ac
+from planner.offline.layout import Plan
+from planner.offline.motion import spread
+from planner.offline.parse import Intent, Mention
+
+HELD_AT = 1.0  # m: a tray held at a waiter's hand height
+TIP_SPEED, TIP_LIMIT = 90.0, 75.0  # degrees per second, and how far it tips
+TRAY = {"width": 0.45, "depth": 0.32, "height": 0.03}
+MAX_ON_TRAY = 8
+GAP = 0.004  # m between stacked or neighbouring things at t = 0
+FLOOR = HELD_AT + 0.005  # the top of the tray's 4 mm base, and a millimetre
+
+
+def wanted(intent: Intent, actors: list[Mention]) -> bool:
+    """A tray named, something else on it, and a slide, fall or tip off it."""
+    return any(m.asset == "tray" for m in intent.mentions) and any(
+        m.asset != "tray" for m in actors) and bool(
+        intent.actions & {"slide", "fall", "knock", "topple", "spill", "shatter", "push"}
+        or "off" in intent.relations)
+
+
+def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
+    """The tray, hinged to the world at its +x edge, tips by a motor; the load slides off."""
+    half = TRAY["width"] / 2
+    plan.body(f"held level {HELD_AT:g} m up, then tipped by its +x edge", name="tray",
+              asset="tray", params=dict(TRAY), position=[0.0, 0.0, HELD_AT])
+    plan.joint(f"a hand tips it: {TIP_SPEED:g} degrees per second, up to {TIP_LIMIT:g}",
+               name="tray_hinge", type="hinge", a="tray", b="world",
+               anchor=[half, 0.0, HELD_AT], axis=[0.0, 1.0, 0.0], limits=[0.0, TIP_LIMIT],
+               motor={"speed": TIP_SPEED, "max_force": 200.0})
+    load = [m for m in actors if m.asset != "tray"]
+    stacked = intent.arrangement == "tower" or "stack" in intent.actions
+    names = _stack(plan, intent, load[0]) if stacked else _row(plan, intent, load)
+    for name in names[:1] + names[-1:] if stacked else names[:MAX_ON_TRAY]:
+        m = load[0] if stacked else next(x for x in load if name.startswith(
+            x.noun.label or x.asset))
+        if ac.brittle(m) and "shatter" in intent.actions | intent.negated:
+            plan.check(f"the {m.word} breaks on the floor", shatters=name)
+        else:
+            plan.check(f"the {m.word} slides off and lands", contacts=name,
+                       **{"with": "ground"})
+    plan.duration = 3.0
+    plan.lead = names[0]
+
+
+def _stack(plan: Plan, intent: Intent, m: Mention) -> list[str]:
+    n = max(2, min(m.count if m.count > 1 else 4, MAX_ON_TRAY))
+    h = ac.height_of(m, intent)
+    each = Mention(m.noun, m.word, m.index, n, m.material, m.adjectives, m.color, m.liquid)
+    base = FLOOR
+    return [ac.add(plan, each, intent, (0.0, 0.0, round(base + k * (h + GAP), 4)),
+                   "stacked on the tray" if k == 0 else "", k) for k in range(n)]
+
+
+def _row(plan: Plan, intent: Intent, load: list[Mention]) -> list[str]:
+    """Up to four things in two rows across the tray."""
+    items = ac.instances(load, 4)
+    pitch = max(2 * ac.radius_of(m, intent) for m, _ in items) + GAP
+    spots = [(x, y) for x in spread(2 if len(items) > 2 else 1, pitch)
+             for y in spread(min(len(items), 2), pitch)]
+    return [ac.add(plan, m, intent, (round(x, 4), round(y, 4), FLOOR),
+                   "standing on the tray" if i == 0 else "", k)
+            for i, ((m, k), (x, y)) in enumerate(zip(items, spots, strict=False))]
