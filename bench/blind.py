@@ -46,6 +46,9 @@ ARRANGEMENT_WORDS = {"stack": ("stack", "tower", "pile"), "tower": ("stack", "to
 NEGATIONS = frozenset({"not", "never", "without", "no", "doesn't", "don't", "won't", "isn't",
                        "survives", "survive", "intact", "whole", "unbroken"})
 COUNTED = re.compile(r"^(\d+) x ")
+FILLER = frozenset({"a", "an", "the", "of", "and", "to", "on", "in", "it", "its", "is", "are",
+                    "by", "with", "at", "from", "not", "no", "off", "out", "over", "down",
+                    "up", "into", "onto", "through", "across", "then", "but"})
 
 
 def words(text: str) -> list[str]:
@@ -98,8 +101,10 @@ def _same_event(claim: dict, text: str) -> bool:
     negated = bool(NEGATIONS & set(words(text)))
     if negated != bool(claim.get("negated")):
         return False
-    stems = EVENT_STEMS.get(claim.get("event"), ()) + tuple(words(claim.get("text", ""))[-1:])
-    return any(re.search(rf"\b{re.escape(s)}", lowered) for s in stems if s)
+    stems = EVENT_STEMS.get(claim.get("event"), ())
+    # the same words as the annotator's for it ("knocked off the counter": "knocked")
+    shared = (set(words(claim.get("text", ""))) & set(words(text))) - FILLER
+    return bool(shared) or any(re.search(rf"\b{re.escape(s)}", lowered) for s in stems if s)
 
 
 def score(annotation: dict, planned: list[dict], verified: bool) -> list[dict]:

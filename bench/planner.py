@@ -74,7 +74,10 @@ def run_one(prompt: str) -> dict:
             scene, results = _simulate(draft.document)
             if all_passed(results) or round_ > MAX_ROUNDS:
                 break
+            before = draft.document
             draft = revise_offline(draft, [r for r in results if r["passed"] is False], round_)
+            if draft.document == before:  # nothing changed: as planner.agent, stop here
+                break
     except SimulationError as err:  # the agent feeds it back; here the plan is not verified
         return _row("failed", started, 0, f"simulation: {err}"[:300])
     except RefusedError as err:

@@ -236,6 +236,8 @@ def _after_round(rounds: int) -> Callable[[_State], str]:
     def route(state: _State) -> str:
         if (_verified(state) and not state.get("dropped")) or state["round"] >= rounds:
             return END
+        if state["round"] > 1 and state.get("document") is not None and not state.get("diff"):
+            return END  # the revision changed nothing: the same script gives the same results
         return "revise"
     return route
 

@@ -43,6 +43,28 @@ def test_arrangements_targets_and_open_water_are_planned_and_claimed():
     assert bricks["wall of bricks"][0] == "planned" and "wall" not in bricks
 
 
+def test_a_thing_the_planner_cannot_read_is_dropped_not_lost():
+    claims = _claims("a bowling ball and a feather are dropped from 2 m at the same time")
+    assert claims["feather"] == ("dropped", "not read: the planner knows no 'feather', so the "
+                                            "script leaves it out")
+    # units, times, parts and shapes are no objects; scenario words are read by their scenes
+    assert not {"m", "time", "same time"} & set(claims)
+    for prompt in ("a curved chain of dominoes topples", "a ball rolls off the edge of a table",
+                   "someone shoves a door open", "20 dominoes topple one after another"):
+        assert not [t for t, (_, why) in _claims(prompt).items() if why.startswith("not read")]
+
+
+def test_wind_cloth_and_added_bodies_are_claims():
+    flag = _claims("a flag flapping in the wind")
+    assert flag["wind"][0] == "stood_in" and flag["flag"][0] == "planned"
+    assert flag["flapping"] == ("planned", "its check is in the script but did not run")
+    ran = [{"check": "flutters", "subject": "flag", "passed": False, "detail": "still"}]
+    assert _claims("a flag flapping in the wind", ran)["flapping"][0] == "checked"
+    tower = _claims("a tower of blocks is knocked over")
+    assert tower["ball"][0] == "planned" and "nothing named to knock it down" in tower["ball"][1]
+    assert "pole" not in _claims("a flag flapping on a flagpole in the wind")  # asked for
+
+
 def test_motions_settings_floors_and_camera_words_are_claims():
     claims = _claims("slow motion: a basketball is thrown in the backyard and bounces on a "
                      "wooden floor")

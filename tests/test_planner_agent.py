@@ -92,12 +92,19 @@ def test_loops_until_verified_with_a_diff_per_round():
 
 
 def test_stops_after_the_rounds_unverified():
-    drafter = Scripted(with_height(1.0))
+    drafter = Scripted(with_height(1.0), with_height(1.1), with_height(1.2), with_height(1.3))
     result = run(drafter, rounds=3)
     assert not result.verified
     assert result.scene is not None  # the last script was valid, only its checks failed
     assert len(result.trace.rounds) == 3 and drafter.calls == 3
-    assert result.trace.rounds[2]["diff"] == ""  # nothing changed between rounds
+
+
+def test_a_revision_that_changes_nothing_ends_the_rounds():
+    # the same script gives the same results: another round would only repeat them
+    drafter = Scripted(with_height(1.0))
+    result = run(drafter, rounds=4)
+    assert not result.verified and len(result.trace.rounds) == 2 and drafter.calls == 2
+    assert result.trace.rounds[1]["diff"] == ""
 
 
 def test_validation_errors_go_back_as_feedback():

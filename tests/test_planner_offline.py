@@ -92,12 +92,37 @@ def test_full_container_gets_its_liquid():
      {"moves_less_than"}, set()),
     ("A soccer ball rolls across the floor at 3 m/s", {"soccer_ball"}, {"moves_less_than"},
      set()),
+    ("A tennis ball knocks down a pyramid of 10 cans", {"tennis_ball", "can_01", "can_10"},
+     {"contacts", "moves_less_than", "falls_over"}, set()),
+    ("A toy car rolls down a ramp into a wall of bricks", {"ramp", "toy_car", "brick_1_1"},
+     {"contacts"}, set()),
+    ("Three marbles roll down a ramp", {"marble_01", "marble_03"}, {"moves_less_than"}, set()),
+    ("A stack of plates slides off a tray and breaks", {"tray", "plate_01", "plate_04"},
+     {"shatters"}, set()),
+    ("A heavy ball is dropped onto a glass table that shatters", {"table", "ball"},
+     {"shatters"}, set()),
+    ("Two cars collide head-on", {"car", "car_2"}, {"contacts"}, set()),
 ])
 def test_prompts_compose_valid_scenes(prompt, bodies, kinds, event_kinds):
     scene = _scene(prompt)
     assert bodies <= {b.name for b in scene.bodies}
     assert kinds <= _kinds(scene)
     assert event_kinds <= {e.action for e in scene.events}
+
+
+def test_set_pieces_are_what_the_prompt_says():
+    tray = _scene("A stack of plates slides off a tray and breaks")
+    (hinge,) = tray.joints
+    assert hinge.a == "tray" and hinge.motor is not None  # a hand tips it
+    glass = next(b for b in _scene("A heavy ball is dropped onto a glass table").bodies
+                 if b.name == "table")
+    assert glass.material == "glass" and glass.breakable
+    drive = _scene("A sedan drives down a country road")
+    assert {b.name for b in drive.bodies if b.asset == "wall"} == set()  # no crash asked for
+    cans = [b for b in _scene("A ball is kicked into a pyramid of six cans").bodies
+            if b.asset == "can"]
+    assert [sum(b.position[2] == z for b in cans) for z in sorted({b.position[2] for b in cans})
+            ] == [3, 2, 1]
 
 
 def test_zero_gravity_has_no_gravity_and_no_floor():

@@ -25,6 +25,7 @@ from planner.offline.layout import SPHERES
 from planner.offline.motion_claims import motion_claims
 from planner.offline.parse import Intent, Mention, verb_words
 from planner.offline.shot_claims import arrangement_claim, camera_claims
+from planner.offline.unread import unread_claims
 from planner.trace import Claim
 
 # parser outcome -> the check that tests it; a spill is a `liquid_stays_in` that fails
@@ -45,7 +46,9 @@ def draft_claims(draft, scene: Scene | None, results: list[dict]) -> list[Claim]
     if intent is None:
         return own
     # a place's words name an object too ("a hoop": the court, and the hoop in it)
-    return own + prompt_claims(intent, scene, results, {c.text for c in own if c.kind != "place"})
+    claims = own + prompt_claims(intent, scene, results,
+                                 {c.text for c in own if c.kind != "place"})
+    return claims + unread_claims(intent, claims)
 
 
 def prompt_claims(intent: Intent, scene: Scene | None, results: list[dict],

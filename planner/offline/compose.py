@@ -7,9 +7,19 @@ from dataclasses import dataclass, field
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bridge.errors import UserError
-from planner.offline import camera, candles, fabric, refuse, scenarios, squeezing, vehicles
+from planner.offline import (
+    camera,
+    candles,
+    fabric,
+    gusts,
+    refuse,
+    scenarios,
+    squeezing,
+    vehicles,
+)
 from planner.offline import lexicon as lx
 from planner.offline.layout import Item, Plan
+from planner.offline.motion_claims import RESULTS
 from planner.offline.parse import Intent, parse
 from planner.trace import Claim
 
@@ -34,12 +44,14 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
     intent = parse(text)
     omitted = refuse.screen(text, has_action=bool(intent.mentions and intent.actions),
                             candles=candles.wanted(intent), cloth=fabric.wanted(intent),
-                            soft=squeezing.wanted(intent), rope=scenarios.rope_scene(intent))
+                            soft=squeezing.wanted(intent), rope=scenarios.rope_scene(intent),
+                            air=gusts.wanted(intent) is not None and not fabric.wanted(intent))
     plan = Plan(name=_slug(intent))
     scenario = scenarios.fill(plan, intent)
     if intent.ground_material and plan.ground is not None:  # "onto the carpet" names the floor
         plan.ground["material"] = intent.ground_material
     _negate(plan, intent)
+    _comes_to_rest(plan, intent)
     _apply_duration(plan, intent)
     environment, why = _place(plan, intent)
     notes = [f"scenario: {scenario}", *plan.notes, *_understood(intent),
@@ -66,7 +78,9 @@ def _slug(intent: Intent) -> str:
     return slug or "planned-shot"
 
 
-SURVIVABLE_FLOOR = "foam"  # a soft mat: what must not break lands on it
+SURVIVABLE_FLOOR = "foam"
+STOPS = re.compile(RESULTS["stop"][0])
+REST_BY = 5.0  # s: long enough for a rolling ball to settle  # a soft mat: what must not break lands on it
 
 
 def _negate(plan: Plan, intent: Intent) -> None:
@@ -84,6 +98,17 @@ def _negate(plan: Plan, intent: Intent) -> None:
     if "shatters" in kinds and plan.ground is not None and intent.ground_material is None:
         plan.ground["material"] = SURVIVABLE_FLOOR
         plan.notes.append(f"a {SURVIVABLE_FLOOR} floor, so that what falls can survive it")
+
+
+def _comes_to_rest(plan: Plan, intent: Intent) -> None:
+    """'rolls to a stop', 'comes to rest': the moving body is checked at rest by the end."""
+    checked = {k for item in plan.expect for k in item.data}
+    lead = plan.lead or next((b.data["name"] for b in plan.bodies
+                              if not b.data.get("static")), None)
+    if lead is None or "comes_to_rest" in checked or not STOPS.search(intent.text.lower()):
+        return
+    plan.duration = max(plan.duration, REST_BY)
+    plan.check("the prompt has it come to a stop", comes_to_rest=lead)
 
 
 def _apply_duration(plan: Plan, intent: Intent) -> None:

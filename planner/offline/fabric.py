@@ -33,7 +33,7 @@ HARD_SHEET = re.compile(r"\b(paper|metal|steel|iron|glass|plastic|tin|alumini?um
                         r"plywood|card\w*|ice|rubber) sheets?\b|\bsheets? of\b")
 # what a dropped cloth can drape over: static, on the ground, with known sizes
 SUPPORTS = ("table", "box", "crate", "block", "ball", "beach_ball", "basketball",
-            "soccer_ball")
+            "soccer_ball", "bowling_ball")
 DRAPE_FABRICS = {"blanket": "denim", "silk": "silk", "scarf": "silk", "scarves": "silk"}
 DRAPE_OVERHANG = 0.3  # m of cloth beyond the support on every side
 # m/s through a window: indoor air moves at about 1 m/s; at 4 a cotton curtain streams out
@@ -53,7 +53,7 @@ TABLE_TOP = 0.76
 CLOTH_LIFT = 0.0025  # m: the cloth lies on the table top, 4 mm thick
 SPOTS = ((0.15, -0.1), (-0.1, 0.12), (0.2, 0.2))  # where up to three dishes stand
 DEFAULT_DISHES = ("plate", "bowl", "cup")
-SCENERY = {"table", "pole"}
+SCENERY = {"table", "pole", "pane"}  # a curtain before a window: the window is its setting
 
 
 def wanted(intent: Intent) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from bridge.check_schema import check_kind
 from bridge.schema import Scene
 from planner.offline.parse import Intent, verb_words
 from planner.trace import Claim
@@ -35,7 +36,7 @@ RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "drape": (r"\bdrap(?:e|es|ed|ing)\b|\bsettl\w* (?:over|around|on)\b", ("drapes_over",)),
     "blow out": ((r"\bblow\w* (?:\w+ )?out\b|\bblew (?:\w+ )?out\b|\bgo(?:es)? out\b|"
                  r"\bextinguish\w*|\bput out\b"), ("goes_out",)),
-    "stop": (r"\bto a (?:stop|halt|rest)\b|\bcomes? to rest\b|\bstops? dead\b",
+    "stop": (r"\bto a (?:stop|halt|rest)\b|\bcomes? to rest\b|\bstops? (?:dead|on)\b",
              ("comes_to_rest", "moves_less_than")),
 }
 INTO = re.compile(r"\binto (?:a |an |the |its |his |her |my )?(?:\w+ ){0,2}?(\w+)\b")
@@ -81,7 +82,9 @@ def _launch(scene: Scene) -> str:
     if moving:
         return f"{moving} starts moving"
     tipped = next((j.a for j in scene.joints if j.motor is not None), None)
-    return f"a motor turns {tipped}" if tipped else ""
+    if tipped:
+        return f"a motor turns {tipped}"
+    return "the script's wind blows on it" if scene.wind else ""
 
 
 def _height(scene: Scene) -> str:
@@ -94,8 +97,10 @@ def _height(scene: Scene) -> str:
 
 
 def _fall(scene: Scene) -> str:
+    cloth = next((c.name for c in scene.cloth if c.pinned == "none"), None)  # a dropped sheet
     return _height(scene) or _launch(scene) or ("an event spawns a body" if any(
-        e.spawn for e in scene.events) else "")
+        e.spawn for e in scene.events) else "") or (f"the cloth {cloth} starts above what it "
+                                                   "covers" if cloth else "")
 
 
 def _along(scene: Scene) -> str:
@@ -164,12 +169,13 @@ def _knocked_out(result: dict, intent: Intent) -> bool:
 
 def _result(text: str, checks: tuple[str, ...], scene: Scene | None,
             results: list[dict]) -> Claim:
-    own = [r for r in results if r.get("check") in checks]
+    own = [r for r in results if r.get("check") in checks and not r.get("negated")]
     if own:
         return Claim(text, "outcome", "checked", "; ".join(
-            f"check {'not ' if r.get('negated') else ''}{r['check']}: "
-            f"{'passed' if r.get('passed') is not False else 'FAILED'} ({r.get('detail', '')})"
-            for r in own))
+            f"check {r['check']}: {'passed' if r.get('passed') is not False else 'FAILED'} "
+            f"({r.get('detail', '')})" for r in own))
+    if scene is not None and any(check_kind(e) in checks for e in scene.expect):
+        return Claim(text, "outcome", "planned", "its check is in the script but did not run")
     return Claim(text, "outcome", "dropped", f"no {' or '.join(checks)} check in the script"
                  if scene is not None else "no valid script holds it")
 

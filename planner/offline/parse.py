@@ -329,7 +329,9 @@ def _read_place(intent: Intent) -> None:
         named = [w for w in concept.words if intent.has(w, w + "s") and not any(
             intent.has(u) for u in concept.unless)]
         if named:
-            intent.place, intent.place_words = environment, (max(named, key=len),)
+            intent.place = environment
+            intent.place_words = tuple(w for w in named if not any(  # 'park', 'picnic table'
+                w != o and f" {w} " in f" {o} " for o in named))
             intent.place_stand_in = True
             return
 

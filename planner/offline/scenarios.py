@@ -7,6 +7,7 @@ from planner.offline import (
     aiming,
     candles,
     fabric,
+    gusts,
     hinged,
     onto,
     pouring,
@@ -53,6 +54,8 @@ def fill(plan: Plan, intent: Intent) -> str:
         return "candles"
     if fabric.wanted(intent):
         return fabric.build(plan, intent)
+    if gusts.wanted(intent):
+        return gusts.build(plan, intent)
     if squeezing.wanted(intent):
         return squeezing.build(plan, intent)
     if "domino" in kinds:
