@@ -48,7 +48,9 @@ NEGATIONS = frozenset({"not", "never", "without", "no", "doesn't", "don't", "won
 COUNTED = re.compile(r"^(\d+) x ")
 FILLER = frozenset({"a", "an", "the", "of", "and", "to", "on", "in", "it", "its", "is", "are",
                     "by", "with", "at", "from", "not", "no", "off", "out", "over", "down",
-                    "up", "into", "onto", "through", "across", "then", "but"})
+                    "up", "into", "onto", "through", "across", "then", "but", "floor",
+                    "ground", "table", "edge", "side", "bottom", "top", "water", "air",
+                    "one", "other", "all", "them", "they", "each"})
 
 
 def words(text: str) -> list[str]:
@@ -79,8 +81,9 @@ def expected(annotation: dict) -> list[dict]:
     return out
 
 
-def names(claim: dict, planned: dict) -> bool:
-    """Whether the planner's claim `planned` ({text, kind, fate, detail}) is about `claim`."""
+def names(claim: dict, planned: dict, nouns: frozenset[str] = frozenset()) -> bool:
+    """Whether the planner's claim `planned` ({text, kind, fate, detail}) is about `claim`;
+    `nouns` are the prompt's annotated object nouns (no evidence of an event)."""
     kind, tokens = claim.get("kind"), words(planned["text"])
     if kind in ("object", "agent"):
         return planned["kind"] not in ("outcome", "camera") and bool(
@@ -89,29 +92,33 @@ def names(claim: dict, planned: dict) -> bool:
         return planned["kind"] == "arrangement" and any(
             w in tokens for w in ARRANGEMENT_WORDS.get(claim["arrangement"], ()))
     if kind == "outcome":
-        return planned["kind"] == "outcome" and _same_event(claim, planned["text"])
+        return planned["kind"] == "outcome" and _same_event(claim, planned["text"], nouns)
     if kind in ("setting", "camera"):
         wanted = "place" if kind == "setting" else "camera"
         return planned["kind"] == wanted and bool(set(words(claim["text"])) & set(tokens))
     return False
 
 
-def _same_event(claim: dict, text: str) -> bool:
+def _same_event(claim: dict, text: str, nouns: set[str]) -> bool:
     lowered = " ".join(words(text))
     negated = bool(NEGATIONS & set(words(text)))
     if negated != bool(claim.get("negated")):
         return False
     stems = EVENT_STEMS.get(claim.get("event"), ())
-    # the same words as the annotator's for it ("knocked off the counter": "knocked")
-    shared = (set(words(claim.get("text", ""))) & set(words(text))) - FILLER
-    return bool(shared) or any(re.search(rf"\b{re.escape(s)}", lowered) for s in stems if s)
+    # the annotator's own verb for it ("knocked off the counter": "knocked"), not a noun
+    shared = (set(words(claim.get("text", ""))) & set(words(text))) - FILLER - nouns
+    # a short stem is a whole word ("in", "out"); a longer one a prefix ("bounc")
+    return bool(shared) or any(re.search(rf"\b{re.escape(s)}" + (r"\b" if len(s) <= 3 else ""),
+                                         lowered) for s in stems if s)
 
 
 def score(annotation: dict, planned: list[dict], verified: bool) -> list[dict]:
     """Each expected claim of one prompt with its status: recalled, told or unaccounted."""
     rows = []
+    nouns = frozenset(f for c in annotation.get("claims", []) if c.get("kind") == "object"
+                      for w in words(c["noun"]) for f in forms(w))
     for claim in expected(annotation):
-        hits = [p for p in planned if names(claim, p)]
+        hits = [p for p in planned if names(claim, p, nouns)]
         kept = [p for p in hits if p["fate"] != "dropped" and _count_ok(claim, p)]
         status = "recalled" if kept else "told" if hits else "unaccounted"
         rows.append({"claim": _label(claim), "status": status,
@@ -124,8 +131,7 @@ def _count_ok(claim: dict, planned: dict) -> bool:
     if claim.get("kind") != "object":
         return True
     found = COUNTED.match(planned["text"])
-    return int(found.group(1)) == claim.get("count", 1) if found else claim.get("count", 1) == 1 \
-        or planned["fate"] == "stood_in"
+    return int(found.group(1)) == claim.get("count", 1) if found else claim.get("count", 1) == 1
 
 
 def _label(claim: dict) -> str:

@@ -1,6 +1,7 @@
 """Offline planner benchmark, printed as JSON.
 
-    python -m bench.planner [--set phygen|own|heldout|blind|all] [--limit N]
+    python -m bench.planner [--set phygen|own|heldout|blind|all] [--limit N] [--raw FILE]
+    python -m bench.planner --rescore FILE
 
 Each prompt is planned, validated, simulated and checked, with up to 4 rounds of
 revise_offline when a check fails. Reported per set: the share of in-scope prompts verified
@@ -74,10 +75,7 @@ def run_one(prompt: str) -> dict:
             scene, results = _simulate(draft.document)
             if all_passed(results) or round_ > MAX_ROUNDS:
                 break
-            before = draft.document
             draft = revise_offline(draft, [r for r in results if r["passed"] is False], round_)
-            if draft.document == before:  # nothing changed: as planner.agent, stop here
-                break
     except SimulationError as err:  # the agent feeds it back; here the plan is not verified
         return _row("failed", started, 0, f"simulation: {err}"[:300])
     except RefusedError as err:
@@ -135,10 +133,18 @@ def summarise(rows: list[dict]) -> dict:
     }
 
 
-def bench(prompts: list[dict]) -> dict:
+def bench(prompts: list[dict], raw: list | None = None) -> dict:
+    """The set's figures; each prompt's row (its plan's claims too) is appended to `raw`."""
     rows = [{**p, **run_one(p["prompt"])} for p in prompts]
+    if raw is not None:
+        raw.extend(rows)
+    return report_of(rows)
+
+
+def report_of(rows: list[dict]) -> dict:
+    """summarise, and for an annotated set its claims held against the plans' (bench.blind)."""
     report = summarise(rows)
-    if all("claims" in p for p in prompts):  # an annotated set: hold the claims too
+    if all("claims" in r for r in rows):
         for row in rows:
             row["scored"] = score(row, row["planned_claims"], row["outcome"] == "verified")
         report.update(summarise_claims(rows))
@@ -149,14 +155,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=("phygen", "own", "heldout", "blind", "all"), default="all")
     parser.add_argument("--limit", type=int, default=0, help="first N prompts of each set")
+    parser.add_argument("--raw", type=Path, help="also write every prompt's row (outcome, "
+                        "time, the plan's claims) here as JSON, to score again later")
+    parser.add_argument("--rescore", type=Path, help="score a --raw file again (no planning)")
     args = parser.parse_args()
+    if args.rescore:
+        rows = json.loads(args.rescore.read_text())
+        print(json.dumps({"rescored": report_of(rows)}, indent=2))
+        return
     sets = {"phygen": phygen_prompts, "own": lambda: jsonl_prompts(OWN),
             "heldout": lambda: jsonl_prompts(HELDOUT), "blind": lambda: jsonl_prompts(BLIND)}
     chosen = list(sets) if args.set == "all" else [args.set]
-    report = {}
+    report, raw = {}, []
     for name in chosen:
         prompts = sets[name]()
-        report[name] = bench(prompts[:args.limit] if args.limit else prompts)
+        report[name] = bench(prompts[:args.limit] if args.limit else prompts, raw)
+    if args.raw:
+        args.raw.write_text(json.dumps(raw, indent=1) + "\n")
     print(json.dumps(report, indent=2))
 
 

@@ -22,6 +22,7 @@ from bridge.errors import PromptError, SimshotError, SimulationError, UserError
 from bridge.schema import Scene
 from planner.feedback import Feedback
 from planner.llm import TransportError
+from planner.llm_claims import LEFT_OUT
 from planner.trace import Claim, PlanTrace, document_text, script_diff
 
 DEFAULT_ROUNDS = 4
@@ -201,7 +202,9 @@ def _verifying(prompt: str, drafter: Drafter, verify: Verify) -> Callable[[_Stat
         results = verify(state["scene"], state["outcome"])
         if not getattr(drafter, "revises_claims", False):
             return {"results": results}
-        left_out = dropped(_claims(drafter, prompt, state["scene"], results))
+        # a claim the drafter itself says it cannot plan stays dropped, but asking again is moot
+        left_out = [c for c in dropped(_claims(drafter, prompt, state["scene"], results))
+                    if not c.detail.startswith(LEFT_OUT)]
         return {"results": results, "dropped": [f"'{c.text}' ({c.kind}): {c.detail}"
                                                 for c in left_out]}
     return node

@@ -123,6 +123,7 @@ class LLMDrafter:
 
     def _ask(self, turns: list[dict]) -> dict:
         messages = [{"role": "system", "content": system_prompt(self.json_mode)}, *turns]
+        self.stated = []  # a reply that fails below leaves no claims of the last one behind
         self.last_reply = self._complete(messages)
         reply = parse_envelope(self.last_reply)
         self.stated = read_claims(reply.get("claims"))

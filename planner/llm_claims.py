@@ -22,6 +22,9 @@ from planner.trace import Claim
 KINDS = ("object", "agent", "arrangement", "outcome", "place", "camera")
 MAX_CLAIMS = 64
 MAX_TEXT = 200
+MAX_REFS = 64  # names or check indices one claim may give
+MAX_NAME = 64  # characters: script names are short slugs
+LEFT_OUT = "the model left it out: "  # a claim the model says it cannot plan: asking is moot
 WHERE = "<llm reply>"
 VERDICT = {True: "passed", False: "FAILED", None: "not evaluated"}
 
@@ -47,10 +50,12 @@ def claims_schema() -> dict:
             "text": {"type": "string", "maxLength": MAX_TEXT,
                      "description": "the prompt's own words, e.g. 'three glass bottles'"},
             "kind": {"type": "string", "enum": list(KINDS)},
-            "bodies": {"type": "array", "items": {"type": "string"},
+            "bodies": {"type": "array", "maxItems": MAX_REFS,
+                       "items": {"type": "string", "maxLength": MAX_NAME},
                        "description": "names of the bodies, liquids, water or cloth that "
                                       "play it (object, agent, arrangement)"},
-            "expect": {"type": "array", "items": {"type": "integer", "minimum": 0},
+            "expect": {"type": "array", "maxItems": MAX_REFS,
+                       "items": {"type": "integer", "minimum": 0},
                        "description": "indices of the `expect` checks that test it (outcome)"},
             "left_out": {"type": "string", "maxLength": MAX_TEXT,
                          "description": "only when the script cannot hold it: why"}},
@@ -77,16 +82,17 @@ def _read_one(item: Any, field: str) -> Stated:
     if kind not in KINDS:
         raise _error(f"{field}.kind", f"must be one of {', '.join(KINDS)}")
     bodies, expect = item.get("bodies", []), item.get("expect", [])
-    if not isinstance(bodies, list) or not all(isinstance(b, str) for b in bodies):
-        raise _error(f"{field}.bodies", "must be a list of script names")
-    if not isinstance(expect, list) or not all(
-            isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in expect):
+    if not isinstance(bodies, list) or len(bodies) > MAX_REFS or not all(
+            isinstance(b, str) and len(b) <= MAX_NAME for b in bodies):
+        raise _error(f"{field}.bodies", f"must be a list of at most {MAX_REFS} script names")
+    if not isinstance(expect, list) or len(expect) > MAX_REFS or not all(
+            isinstance(i, int) and not isinstance(i, bool) and 0 <= i < limits.MAX_EXPECTATIONS
+            for i in expect):
         raise _error(f"{field}.expect", "must be a list of indices into the script's `expect`")
     left_out = item.get("left_out") or ""
     if not isinstance(left_out, str) or len(left_out) > MAX_TEXT:
         raise _error(f"{field}.left_out", f"must be a reason of at most {MAX_TEXT} characters")
-    return Stated(text.strip(), kind, tuple(bodies[:limits.MAX_BODIES]), tuple(expect),
-                  left_out.strip())
+    return Stated(text.strip(), kind, tuple(bodies), tuple(expect), left_out.strip())
 
 
 def _error(field: str, message: str) -> UserError:
@@ -100,7 +106,7 @@ def hold(stated: list[Stated], scene: Scene | None, results: list[dict]) -> list
 
 def _hold_one(claim: Stated, scene: Scene | None, results: list[dict]) -> Claim:
     if claim.left_out:
-        return Claim(claim.text, claim.kind, "dropped", f"the model left it out: {claim.left_out}")
+        return Claim(claim.text, claim.kind, "dropped", f"{LEFT_OUT}{claim.left_out}")
     if scene is None:
         return Claim(claim.text, claim.kind, "dropped", "no valid script holds it")
     if claim.kind == "outcome":
@@ -109,10 +115,25 @@ def _hold_one(claim: Stated, scene: Scene | None, results: list[dict]) -> Claim:
         return Claim(claim.text, "place", "planned", f"world.environment: "
                      f"{scene.world.environment}; look alone, so nothing checks it")
     if claim.kind == "camera":
-        if scene.camera == Camera():
-            return Claim(claim.text, "camera", "dropped", "the script keeps the default camera")
-        return Claim(claim.text, "camera", "planned", "in the script's camera; look alone")
+        return _camera(claim, scene)
     return _carried(claim, scene)
+
+
+def _camera(claim: Stated, scene: Scene) -> Claim:
+    """A camera wish the planner knows ('slow motion') must be in a shot; another, in any
+    camera but the default."""
+    from planner.offline import lexicon as lx
+    from planner.offline.shot_claims import holds
+
+    text = claim.text.lower()
+    known = [c for c in lx.CAMERA.values() if any(w in text for w in c.words)]
+    if known:
+        held = all(any(holds(shot, c) for shot in scene.camera.shots) for c in known)
+    else:
+        held = scene.camera != Camera()
+    if not held:
+        return Claim(claim.text, "camera", "dropped", "the script's camera does not hold it")
+    return Claim(claim.text, "camera", "planned", "in the script's camera; look alone")
 
 
 def _carried(claim: Stated, scene: Scene) -> Claim:
@@ -122,7 +143,11 @@ def _carried(claim: Stated, scene: Scene) -> Claim:
     missing = [b for b in claim.bodies if b not in script_names(scene)]
     if missing:
         return Claim(claim.text, claim.kind, "dropped",
-                     f"the script has nothing named {', '.join(missing)}")
+                     f"the script has nothing named {', '.join(missing[:6])[:300]}")
+    count = _count(claim.text)
+    if claim.kind == "object" and count > len(set(claim.bodies)):
+        return Claim(claim.text, claim.kind, "dropped", f"asked for {count}, the claim names "
+                     f"{len(set(claim.bodies))}")
     fate = "stood_in" if claim.kind == "agent" else "planned"
     return Claim(claim.text, claim.kind, fate, f"in the script as {', '.join(claim.bodies[:6])}; "
                  "present, so nothing checks it" if fate == "planned" else
@@ -150,3 +175,10 @@ def script_names(scene: Scene) -> set[str]:
     groups = (scene.all_bodies(), scene.liquids, scene.water, scene.cloth, scene.soft,
               scene.ropes, scene.flames)
     return {item.name for group in groups for item in group}
+
+
+def _count(text: str) -> int:
+    """The count a claim's words give ('three glass bottles': 3), else 1."""
+    from planner.offline.quantities import count_word
+
+    return next((n for w in text.lower().split() if (n := count_word(w)) is not None), 1)

@@ -335,7 +335,28 @@ def test_stated_claims_are_held_to_the_names_and_checks_they_give(stub):
     assert details["a crate"] == ("dropped", "the script has nothing named box")
     assert details["rolls away"] == ("dropped", "no check in the script states it")
     assert details["bounces twice"] == ("dropped", "the script has no expect[3]")
-    assert details["in slow motion"] == ("dropped", "the script keeps the default camera")
+    assert details["in slow motion"] == ("dropped", "the script's camera does not hold it")
+
+
+def test_a_claim_the_model_says_it_cannot_plan_is_dropped_but_not_asked_again(stub):
+    cannot = {"text": "in slow motion", "kind": "camera", "left_out": "no time for it"}
+    stub.script(ok(with_claims(scene(), BALL_CLAIM, BOUNCE_CLAIM, cannot)))
+    result = run(drafter_for(stub), rounds=4)
+    assert result.checks_passed and not result.verified and len(result.trace) == 1
+    assert [c.text for c in result.dropped] == ["in slow motion"]
+
+
+def test_stated_counts_and_long_references_are_held_and_bounded(stub):
+    three = {"text": "three basketballs", "kind": "object", "bodies": ["ball"]}
+    stub.script(ok(with_claims(scene(), three)),
+                ok({**scene(), "claims": [{"text": "a ball", "kind": "object",
+                                           "bodies": ["x" * 5000]}]}),
+                ok(with_claims(scene(), BALL_CLAIM)))
+    first = run(drafter_for(stub), rounds=1)
+    assert {c.text: c.detail for c in first.dropped}["three basketballs"] == (
+        "asked for 3, the claim names 1")
+    second = run(drafter_for(stub), rounds=2)  # the 5000-character name is refused as input
+    assert "claims[0].bodies" in " ".join(second.trace.rounds[0]["errors"])
 
 
 def test_a_stated_outcome_carries_its_checks_verdict(stub):

@@ -19,7 +19,7 @@ from planner.offline import (
 )
 from planner.offline import lexicon as lx
 from planner.offline.layout import Item, Plan
-from planner.offline.motion_claims import RESULTS
+from planner.offline.motion_claims import RESULTS, denied_before
 from planner.offline.parse import Intent, parse
 from planner.trace import Claim
 
@@ -78,9 +78,9 @@ def _slug(intent: Intent) -> str:
     return slug or "planned-shot"
 
 
-SURVIVABLE_FLOOR = "foam"
+SURVIVABLE_FLOOR = "foam"  # a soft mat: what must not break lands on it
 STOPS = re.compile(RESULTS["stop"][0])
-REST_BY = 5.0  # s: long enough for a rolling ball to settle  # a soft mat: what must not break lands on it
+REST_BY = 5.0  # s: long enough for a rolling ball to settle
 
 
 def _negate(plan: Plan, intent: Intent) -> None:
@@ -105,7 +105,9 @@ def _comes_to_rest(plan: Plan, intent: Intent) -> None:
     checked = {k for item in plan.expect for k in item.data}
     lead = plan.lead or next((b.data["name"] for b in plan.bodies
                               if not b.data.get("static")), None)
-    if lead is None or "comes_to_rest" in checked or not STOPS.search(intent.text.lower()):
+    said = STOPS.search(intent.text.lower())
+    if lead is None or "comes_to_rest" in checked or said is None or denied_before(
+            intent.text.lower(), said.start()):  # "never comes to rest": no check for that
         return
     plan.duration = max(plan.duration, REST_BY)
     plan.check("the prompt has it come to a stop", comes_to_rest=lead)

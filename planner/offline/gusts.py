@@ -25,7 +25,7 @@ def wanted(intent: Intent) -> str | None:
     """The air word, when something the wind can move is named and it does something."""
     found = AIR.search(intent.text.lower())
     movable = [m for m in intent.actors if m.asset not in lx.SURFACES]
-    acts = intent.actions | ({"topple"} if intent.has("over") else set())
+    acts = intent.actions | intent.negated
     if found is None or not movable or not acts & {"topple", "knock", "roll", "push",
                                                    "slide", "fall", "drift"}:
         return None
@@ -52,7 +52,9 @@ def build(plan: Plan, intent: Intent) -> str:
                            "start": 0.3},
                           f"the {word}: {speed:g} m/s along +x, gusting; it drags what is "
                           "light enough to feel it"))
-    if "topple" in intent.actions or intent.has("over"):
+    if "topple" in intent.negated:  # "the cup does not tip over in the wind"
+        plan.check("the wind does not tip it over", falls_over=names[0], **{"not": True})
+    elif "topple" in intent.actions:
         plan.check("the wind tips it over", falls_over=names[0])
     else:
         plan.check("the wind carries it along", moves_less_than=names[0], distance=0.3,

@@ -201,7 +201,7 @@ ARRANGEMENTS = {"in a row": "row", "in a line": "row", "lined up": "row", "row o
                 "rack": "triangle", "in a tower": "tower", "tower": "tower", "stacked": "tower",
                 "stack of": "tower", "pile of": "tower", "on top of each other": "tower",
                 "jenga": "tower", "pyramid": "triangle", "in a circle": "circle",
-                "wall of": "wall", "brick wall": "wall", "bricks wall": "wall"}
+                "wall of": "wall", "brick wall": "wall", "bricks wall": "wall"}  # of bricks only
 
 # Adjectives that change the plan, not only the description; the parser keeps them on the
 # mention. "heavy" and "light" change the mass, not the look: the material (and so the
@@ -305,7 +305,7 @@ PLACE_STAND_INS: dict[str, PlaceConcept] = {
                           "golf course", "hill", "hillside", "lawn", "meadow", "patio",
                           "picnic table", "campsite", "beach", "outdoors", "country road",
                           "farm", "construction site", "parking lot"),
-                         unless=("beach ball", "pitch black", "pitched")),
+                         unless=("beach ball", "pitch black")),
     "studio": PlaceConcept(("garage", "warehouse", "supermarket", "aisle", "store", "shop",
                             "bar", "pub", "restaurant", "cafe", "classroom", "laboratory",
                             "lab", "office", "bedroom", "bathroom", "hallway", "attic",

@@ -14,6 +14,7 @@ import re
 
 from bridge.check_schema import check_kind
 from bridge.schema import Scene
+from planner.offline.lexicon import NEGATORS
 from planner.offline.parse import Intent, verb_words
 from planner.trace import Claim
 
@@ -27,26 +28,35 @@ SLOPES = frozenset({"ramp"})
 RESTING = 0.005  # m: a body's bottom this high or lower stands on the ground
 
 
-# outcomes the parser has no action for: the words that say each, and the checks that test it
+# outcomes the parser has no action for: the words that say each, the checks that test it,
+# and what the script must hold for the words to mean that (a door swings on its hinge, a
+# flag flutters, a flame goes out): without it the words mean something else ('a ball rolls
+# back and forth in a bowl'), and no claim is made
 RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "swing": (r"\bsw(?:ing|ings|inging|ung)\b|\bsway\w*|back and forth|\boscillat\w*",
               ("swings",)),
-    "flutter": (r"\bflutter\w*|\bflap\w*|\bbillow\w*|\bwav(?:e|es|ing)\b|\bripple\w*",
-                ("flutters",)),
-    "drape": (r"\bdrap(?:e|es|ed|ing)\b|\bsettl\w* (?:over|around|on)\b", ("drapes_over",)),
-    "blow out": ((r"\bblow\w* (?:\w+ )?out\b|\bblew (?:\w+ )?out\b|\bgo(?:es)? out\b|"
-                 r"\bextinguish\w*|\bput out\b"), ("goes_out",)),
+    "flutter": (r"\bflutter\w*|\bflap\w*|\bbillow\w*", ("flutters",)),
+    "drape": (r"\bdrap(?:e|es|ed|ing)\b", ("drapes_over",)),
+    "blow out": (r"\bblow\w* (?:\w+ )?out\b|\bblew (?:\w+ )?out\b|\bextinguish\w*|\bput out\b",
+                 ("goes_out",)),
     "stop": (r"\bto a (?:stop|halt|rest)\b|\bcomes? to rest\b|\bstops? (?:dead|on)\b",
-             ("comes_to_rest", "moves_less_than")),
+             ("comes_to_rest",)),
 }
-INTO = re.compile(r"\binto (?:a |an |the |its |his |her |my )?(?:\w+ ){0,2}?(\w+)\b")
+NEEDS = {"swing": lambda s: bool(s.joints or s.ropes), "flutter": lambda s: bool(s.cloth),
+         "drape": lambda s: bool(s.cloth), "blow out": lambda s: bool(s.flames),
+         "stop": lambda s: True}
+# what lets a thing do it when no check tests it: a door on its hinge swings
+FREE_TO = {"swing": "joint", "flutter": "cloth", "drape": "cloth"}
+CONTAINED = ("pours_into", "stays_within")  # checks that show a thing ends inside another
+VERDICT = {True: "passed", False: "FAILED", None: "could not be evaluated"}
 
 
 def motion_claims(intent: Intent, scene: Scene | None, results: list[dict]) -> list[Claim]:
     """One claim per motion the prompt names, in the prompt's words."""
-    claims = [_result(m.group(0), checks, scene, results)
-              for pattern, checks in RESULTS.values()
-              if (m := re.search(pattern, intent.text.lower()))]
+    text = intent.text.lower()
+    claims = [_result(m.group(0), kind, scene, results, denied_before(text, m.start()))
+              for kind, (pattern, _) in RESULTS.items()
+              if (m := re.search(pattern, text)) and (scene is None or NEEDS[kind](scene))]
     claims += _into(intent, scene, results)
     for action in sorted(intent.actions & set(WITNESSES)):
         text, _ = verb_words(intent, action, False)
@@ -62,9 +72,7 @@ def _claim(text: str, action: str, scene: Scene | None, results: list[dict]) -> 
     witnessed = [r for r in results if r.get("check") in WITNESSES[action]
                  and not r.get("negated")]
     if witnessed and any(r.get("passed") is not None for r in witnessed):
-        return Claim(text, "outcome", "checked", "; ".join(
-            f"check {r['check']}: {'passed' if r.get('passed') else 'FAILED'} "
-            f"({r.get('detail', '')})" for r in witnessed))
+        return Claim(text, "outcome", "checked", _verdicts(witnessed))
     cause = CAUSES[action](scene)
     if cause:
         return Claim(text, "outcome", "planned", f"{cause}; no check tests the {action} itself")
@@ -150,11 +158,8 @@ def _through(intent: Intent, scene: Scene | None, results: list[dict]) -> Claim:
     text = _through_object(intent)
     passes = [r for r in results if r.get("check") == "passes_through" or (
         r.get("check") == "moves_less_than" and r.get("negated") and _knocked_out(r, intent))]
-    if passes:
-        return Claim(text, "outcome", "checked", "; ".join(
-            f"check {'not ' if r.get('negated') else ''}{r['check']}: "
-            f"{'passed' if r.get('passed') is not False else 'FAILED'} ({r.get('detail', '')})"
-            for r in passes))
+    if passes and any(r.get("passed") is not None for r in passes):
+        return Claim(text, "outcome", "checked", _verdicts(passes))
     return Claim(text, "outcome", "dropped", "no check that it passes through"
                  if scene is not None else "no valid script holds it")
 
@@ -167,32 +172,52 @@ def _knocked_out(result: dict, intent: Intent) -> bool:
     return any(n.startswith(p) for n in names for p in pieces)
 
 
-def _result(text: str, checks: tuple[str, ...], scene: Scene | None,
-            results: list[dict]) -> Claim:
-    own = [r for r in results if r.get("check") in checks and not r.get("negated")]
-    if own:
-        return Claim(text, "outcome", "checked", "; ".join(
-            f"check {r['check']}: {'passed' if r.get('passed') is not False else 'FAILED'} "
-            f"({r.get('detail', '')})" for r in own))
-    if scene is not None and any(check_kind(e) in checks for e in scene.expect):
+def _result(text: str, kind: str, scene: Scene | None, results: list[dict],
+            denied: bool) -> Claim:
+    checks = RESULTS[kind][1]
+    own = [r for r in results if r.get("check") in checks and bool(r.get("negated")) == denied]
+    if own and any(r.get("passed") is not None for r in own):
+        return Claim(text, "outcome", "checked", _verdicts(own))
+    if scene is not None and not results and any(check_kind(e) in checks
+                                                 for e in scene.expect):
         return Claim(text, "outcome", "planned", "its check is in the script but did not run")
-    return Claim(text, "outcome", "dropped", f"no {' or '.join(checks)} check in the script"
+    if scene is not None and kind in FREE_TO and not denied:
+        return Claim(text, "outcome", "planned", f"the script's {FREE_TO[kind]} is free to "
+                     f"{kind}; no {checks[0]} check tests it")
+    return Claim(text, "outcome", "dropped", f"no {'not ' if denied else ''}"
+                 f"{' or '.join(checks)} check in the script"
                  if scene is not None else "no valid script holds it")
+
+
+def denied_before(text: str, at: int) -> bool:
+    """A negator among the three words before position `at` ('never comes to rest')."""
+    return bool(NEGATORS & set(text[:at].split()[-3:]))
+
+
+def _verdicts(results: list[dict]) -> str:
+    return "; ".join(f"check {'not ' if r.get('negated') else ''}{r['check']}: "
+                     f"{VERDICT[r.get('passed')]} ({r.get('detail', '')})" for r in results)
 
 
 def _into(intent: Intent, scene: Scene | None, results: list[dict]) -> list[Claim]:
     """'rolls into the cup', 'poured into a mug', 'tossed into a pond': it ends inside."""
     claims = []
-    for found in INTO.finditer(intent.text.lower()):
-        noun = found.group(1)
-        if noun == intent.water or noun in (intent.water or "").split():
-            claims.append(_into_water(found.group(0), scene))
+    tokens = intent.tokens
+    waters = set((intent.water or "").split())
+    for at in (i for i, t in enumerate(tokens) if t == "into"):
+        for end in range(at + 1, min(at + 5, len(tokens))):
+            word = tokens[end]
+            mention = next((m for m in intent.mentions if word in (
+                m.word.split()[-1], m.word.split()[-1] + "s")), None)
+            if word in waters or mention is not None:
+                break
+        else:
             continue
-        mention = next((m for m in intent.mentions if noun in (m.word.split()[-1],
-                                                               m.word.split()[-1] + "s")), None)
-        if mention is None or mention.asset not in INSIDE:
-            continue  # "into a wall", "into each other": a hit, claimed as one
-        claims.append(_into_container(found.group(0), mention.asset, scene, results))
+        text = " ".join(tokens[at:end + 1])
+        if word in waters:
+            claims.append(_into_water(text, scene))
+        elif mention.asset in INSIDE:  # "into a wall", "into each other": a hit, claimed so
+            claims.append(_into_container(text, mention.asset, scene, results))
     return claims
 
 
@@ -217,14 +242,18 @@ def _into_container(text: str, asset: str, scene: Scene | None, results: list[di
     if scene is None:
         return Claim(text, "outcome", "dropped", "no valid script holds it")
     names = {b.name for b in scene.bodies if b.asset == asset}
-    own = [r for r in results if r.get("check") in ("pours_into", "passes_through", "contacts",
-                                                      "stays_within")
-           and not r.get("negated") and names & set(_mentioned(r))]
-    if own:
-        return Claim(text, "outcome", "checked", "; ".join(
-            f"check {r['check']}: {'passed' if r.get('passed') is not False else 'FAILED'} "
-            f"({r.get('detail', '')})" for r in own))
-    return Claim(text, "outcome", "dropped", f"no check that it ends in the {asset}")
+    own = [r for r in results if not r.get("negated") and names & set(_mentioned(r))]
+    inside = [r for r in own if r.get("check") in CONTAINED]
+    if inside and any(r.get("passed") is not None for r in inside):
+        return Claim(text, "outcome", "checked", _verdicts(inside))
+    reached = [r for r in own if r.get("check") in ("contacts", "passes_through")]
+    if reached:  # a bounce off the rim passes too: said, not claimed as checked
+        return Claim(text, "outcome", "planned", f"{_verdicts(reached)}; it reaches the {asset}, "
+                     "and nothing checks that it stays inside")
+    if names:
+        return Claim(text, "outcome", "planned", f"the {asset} is in the script; nothing checks "
+                     "that it ends inside")
+    return Claim(text, "outcome", "dropped", f"no {asset} in the script to end in")
 
 
 def _mentioned(result: dict) -> list[str]:

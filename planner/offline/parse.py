@@ -110,7 +110,8 @@ def parse(text: str) -> Intent:
                     relations=_relations(tokens), camera=_camera(text.lower()))
     if intent.has(*TOPPLE):
         intent.actions.add("topple")
-    intent.arrangement = next((v for k, v in lx.ARRANGEMENTS.items() if intent.has(k)), None)
+    intent.arrangement = next((v for k, v in lx.ARRANGEMENTS.items() if intent.has(k) and (
+        v != "wall" or any(m.asset == "brick" for m in intent.mentions))), None)
     intent.zero_g = intent.has(*lx.ZERO_G_WORDS)
     _read_waters(intent)
     _read_liquid(intent)
@@ -120,15 +121,22 @@ def parse(text: str) -> Intent:
     intent.times = _times(tokens)
     intent.negated = _negated(tokens)
     intent.actions -= intent.negated
+    if "topple" in intent.negated:  # "does not tip over": the tip is denied with it
+        intent.actions = _actions([t for i, t in enumerate(tokens) if not _after_negator(
+            tokens, i)]) - intent.negated
     return intent
+
+
+def _after_negator(tokens: list[str], i: int) -> bool:
+    return any(t in lx.NEGATORS for t in tokens[max(0, i - 3):i])
 
 
 def verb_words(intent: Intent, outcome: str, denied: bool) -> tuple[str, int | None]:
     """The prompt's own words for the outcome ("breaks", "without cracking"), else its name,
     and where its verb stands among the tokens."""
     stems = [stem for stem, action in lx.VERBS.items() if action == outcome]
-    at = next((i for i, t in enumerate(intent.tokens) if any(t.startswith(s) for s in stems)),
-              None)
+    at = next((i for i, t in enumerate(intent.tokens)  # "breaks", not "breakfast"
+               if any(t.startswith(s) and t[len(s):] in SUFFIXES for s in stems)), None)
     if at is None:
         return (f"not {outcome}" if denied else outcome), None
     before = [i for i in range(max(0, at - 3), at) if intent.tokens[i] in lx.NEGATORS]
@@ -144,13 +152,14 @@ def _noun_at(tokens: list[str], i: int) -> tuple[lx.Noun, str, int] | None:
         words = tokens[i:i + size]
         if len(words) < size:
             continue
-        for candidate in _singulars(" ".join(words)):
+        for candidate in singulars(" ".join(words)):
             if candidate in lx.NOUNS:
                 return lx.NOUNS[candidate], candidate, size
     return None
 
 
-def _singulars(phrase: str) -> list[str]:
+def singulars(phrase: str) -> list[str]:
+    """The phrase with its last word in each singular form it may have ('peaches': peach)."""
     head, _, last = phrase.rpartition(" ")
     prefix = f"{head} " if head else ""
     forms = [last, lx.IRREGULAR_PLURALS.get(last, last)]
@@ -252,6 +261,9 @@ def _negated(tokens: list[str]) -> set[str]:
     for i, token in enumerate(tokens):
         if token in lx.NEGATORS:
             found |= _actions(tokens[i + 1:i + 4]).intersection(lx.NEGATABLE)
+            after = f" {' '.join(tokens[i + 1:i + 5])} "
+            if any(f" {phrase} " in after for phrase in TOPPLE):  # "does not tip over"
+                found.add("topple")
     return found
 
 
@@ -327,7 +339,7 @@ def _read_place(intent: Intent) -> None:
             return
     for environment, concept in lx.PLACE_STAND_INS.items():
         named = [w for w in concept.words if intent.has(w, w + "s") and not any(
-            intent.has(u) for u in concept.unless)]
+            intent.has(u) for u in concept.unless if f" {w} " in f" {u} ")]
         if named:
             intent.place = environment
             intent.place_words = tuple(w for w in named if not any(  # 'park', 'picnic table'

@@ -29,7 +29,7 @@ def camera_claims(intent: Intent, scene: Scene | None) -> list[Claim]:
     for key in sorted(intent.camera, key=list(lx.CAMERA).index):
         concept = lx.CAMERA[key]
         words = next(w for w in concept.words if w in text)
-        held = [s for s in shots if _holds(s, concept)]
+        held = [s for s in shots if holds(s, concept)]
         claims.append(Claim(words, "camera", "planned", f"the camera's shot: {concept.trace}"
                             .replace("{lead}", "lead").replace(" at {speed:g}x", ""))
                       if held else Claim(words, "camera", "dropped",
@@ -37,7 +37,8 @@ def camera_claims(intent: Intent, scene: Scene | None) -> list[Claim]:
     return claims
 
 
-def _holds(shot, concept: lx.CameraConcept) -> bool:
+def holds(shot, concept: lx.CameraConcept) -> bool:
+    """Whether a camera shot has what the concept names: its preset, move or slow motion."""
     if concept.preset:
         return shot.preset == concept.preset
     if concept.slow_motion:

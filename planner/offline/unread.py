@@ -9,7 +9,7 @@ time'), is an object the planner did not read.
 from __future__ import annotations
 
 from planner.offline import lexicon as lx
-from planner.offline.parse import ADJECTIVES, COLORS, Intent
+from planner.offline.parse import ADJECTIVES, COLORS, Intent, singulars
 from planner.offline.quantities import count_word
 from planner.trace import Claim
 
@@ -44,7 +44,8 @@ NOT_OBJECTS = frozenset({
     "thing", "things", "row", "rows", "line", "lines", "spiral", "circle", "reaction", "lit",
     "stack", "pile", "tower", "pyramid", "times", "m", "cm", "mm", "meter", "meters", "metre",
     "metres", "ft", "km", "h", "s", "kg", "g", "lb", "lbs", "mph", "inch", "inches",
-    "degree", "degrees", "deg", "percent"})
+    "degree", "degrees", "deg", "percent", "left", "right", "thud", "bang", "clatter",
+    "movement", "jolt", "tap", "nudge", "flick", "sudden"})
 # words the scenarios read themselves, not as objects: a door, a seesaw, a pendulum's bob
 SCENARIO_WORDS = frozenset({
     "door", "doors", "gate", "gates", "seesaw", "see", "saw", "pendulum", "pendulums", "swing",
@@ -60,7 +61,7 @@ def unread_claims(intent: Intent, claims: list[Claim]) -> list[Claim]:
     out, seen = [], set()
     for phrase in _phrases(intent.tokens):
         head = phrase[-1]
-        if head in NOT_OBJECTS or head in seen or any(_singular(w) in held for w in phrase):
+        if head in NOT_OBJECTS or head in seen or any(f in held for w in phrase for f in singulars(w)):
             continue
         seen.add(head)
         out.append(Claim(" ".join(phrase), "object", "dropped", "not read: the planner knows "
@@ -95,12 +96,3 @@ def _verb(word: str) -> bool:
 
 def lx_words(text: str) -> list[str]:
     return [w.strip(",.'") for w in text.lower().replace("-", " ").split()]
-
-
-def _singular(word: str) -> str:
-    if word in lx.IRREGULAR_PLURALS:
-        return lx.IRREGULAR_PLURALS[word]
-    for ending, stem in (("ies", "y"), ("oes", "o"), ("ses", "s"), ("s", "")):
-        if word.endswith(ending) and len(word) > len(ending) + 2:
-            return word[: -len(ending)] + stem
-    return word
