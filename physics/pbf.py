@@ -149,19 +149,32 @@ def solve_density(x: np.ndarray, mass: np.ndarray, rest: np.ndarray, table: np.n
                 gy += g * dy / r
                 gz += g * dz / r
                 total += g * g
+        apart = 0.0  # sum over the walls of |gradient|^2
         for w in range(wall_distance.shape[1]):
             if wall_distance[i, w] < h:
                 value, slope = _lookup(wall, wall_step, wall_distance[i, w])
                 rho += mass[i] * value
                 wall_slope[i, w] = mass[i] * slope / rest[i]
+                apart += wall_slope[i, w] * wall_slope[i, w]
                 for k in range(3):  # the wall's density falls off along its normal
                     wall_gradient[i, k] += wall_slope[i, w] * wall_normal[i, w, k]
         c = max(rho / rest[i] - 1.0, 0.0)  # a free surface is not pulled together
         error[i] = c
+        # Walls that face each other (a particle in the crack between two shards, or
+        # between a shard and the floor) cancel in the gradient: counted as one, the
+        # multiplier would grow to c / relax, and each wall would be handed its half of a
+        # huge pair of opposite pushes (what flung the shards of a broken cup of coffee
+        # at tens of m/s). What the cancelling took out is counted back, as if each wall
+        # were a neighbour: a wall then feels about what it would alone. Walls at right
+        # angles (a floor and a side) do not cancel, and are counted as before.
+        together = (wall_gradient[i, 0] * wall_gradient[i, 0]
+                    + wall_gradient[i, 1] * wall_gradient[i, 1]
+                    + wall_gradient[i, 2] * wall_gradient[i, 2])
+        facing = max(apart - together, 0.0)
         gx += wall_gradient[i, 0]
         gy += wall_gradient[i, 1]
         gz += wall_gradient[i, 2]
-        lam[i] = -c / (total + (gx * gx + gy * gy + gz * gz) + relax)
+        lam[i] = -c / (total + (gx * gx + gy * gy + gz * gz) + facing + relax)
     for i in prange(n):
         ax = ay = az = 0.0
         for k in range(counts[i]):

@@ -7,7 +7,14 @@ then. A particle squeezed against a thin glass wall is thus put back on the side
 from, never through to the other side, so containers hold their liquid.
 
 The walls move: each body's pose is interpolated across the physics step, and what a
-particle is pushed by a moving wall is its momentum change, which the body feels back.
+particle is pushed by a moving wall is its momentum change, which the body feels back as
+the impulse of a contact between two masses: the particle's, and the body's effective mass
+at that point along the push (its mass, less where the push also turns it). The solver
+moves the particle as if the wall could not give; a body as heavy as a cup barely does,
+but a light one (a shard of a cup about as heavy as a few drops) must not be handed the
+whole of the particle's momentum change: it would then rebound from the drop faster than
+the drop came, meet the next drop harder still, and the exchange, explicit from one step to
+the next, would grow without bound.
 """
 from __future__ import annotations
 
@@ -225,8 +232,12 @@ class Walls:
         self.pos1 = np.array([poses[n][0] for n in names]).reshape(-1, 3)
         self.quat1 = np.array([poses[n][1] for n in names]).reshape(-1, 4)
         self._last = poses
-        # the centres of mass the fluid's torques are taken about, fixed for the step
-        self.com = np.array([self.world.state(n)[0] for n in names]).reshape(-1, 3)
+        # the centres of mass the fluid's torques are taken about, fixed for the step, and
+        # the inverse mass and world inverse inertia each body meets a particle with
+        states = [self.world.state(n) for n in names]
+        self.com = np.array([s[0] for s in states]).reshape(-1, 3)
+        self.inverse_mass, self.inverse_inertia = _inverses(
+            [self.world.bodies[n] for n in names], [s[1] for s in states])
         self.impulse = np.zeros((len(names), 3))
         self.angular = np.zeros((len(names), 3))
         self._bounds()
@@ -300,19 +311,28 @@ class Walls:
 
     def react(self, push: np.ndarray, hit: np.ndarray, wall_push: np.ndarray,
               wall_body: np.ndarray, mass: np.ndarray, dt: float, where: np.ndarray) -> None:
-        """Add to each body the momentum the particles it pushed gained, with the sign
-        reversed: by contact (`push`, `hit`) and by the pressure of the liquid the wall
-        stands in for (`wall_push`, `wall_body`, one column per wall). The sums run in a
-        fixed order, so they are deterministic."""
+        """Add to each body the impulse of each particle it pushed: by contact (`push`,
+        `hit`) and by the pressure of the liquid the wall stands in for (`wall_push`,
+        `wall_body`, one column per wall). A push p over `dt` is a change of relative
+        velocity p / dt; between the particle's mass m and the body's effective mass M there
+        it takes the impulse m M / (m + M) p / dt (m p / dt against an immovable wall). The
+        sums run in a fixed order, so they are deterministic."""
         for pushes, bodies in [(push, hit)] + [(wall_push[:, w], wall_body[:, w])
                                                for w in range(wall_body.shape[1])]:
-            touched = bodies >= 0
-            if not touched.any():
+            touched = np.flatnonzero(bodies >= 0)
+            if not len(touched):
                 continue
-            impulse = -(mass[touched, None] * pushes[touched]) / dt
-            np.add.at(self.impulse, bodies[touched], impulse)
-            np.add.at(self.angular, bodies[touched],
-                      np.cross(where[touched] - self.com[bodies[touched]], impulse))
+            b, p = bodies[touched], pushes[touched]
+            arm = where[touched] - self.com[b]
+            length = np.linalg.norm(p, axis=1, keepdims=True)
+            n = np.divide(p, length, out=np.zeros_like(p), where=length > 0)
+            turn = np.cross(arm, n)
+            inverse = self.inverse_mass[b] + np.einsum(
+                "ni,nij,nj->n", turn, self.inverse_inertia[b], turn)
+            share = 1.0 / (1.0 + mass[touched] * inverse)  # M / (m + M)
+            impulse = -(mass[touched] * share)[:, None] * p / dt
+            np.add.at(self.impulse, b, impulse)
+            np.add.at(self.angular, b, np.cross(arm, impulse))
 
     def apply(self, dt: float, held: frozenset[str] = frozenset()) -> bool:
         """Give each dynamic body the fluid's push of the last step as a force and torque
@@ -326,6 +346,22 @@ class Walls:
             self.world.apply_wrench(name, self.impulse[b] / dt, self.angular[b] / dt)
             pushed = True
         return pushed
+
+
+def _inverses(bodies: list, quats: list) -> tuple[np.ndarray, np.ndarray]:
+    """[B] inverse masses and [B, 3, 3] world inverse inertias (0 for a static body: it
+    does not give)."""
+    inverse_mass = np.zeros(len(bodies))
+    inverse_inertia = np.zeros((len(bodies), 3, 3))
+    for k, (live, quat) in enumerate(zip(bodies, quats, strict=True)):
+        if live.static or live.mass <= 0:
+            continue
+        inverse_mass[k] = 1.0 / live.mass
+        moments = np.asarray(live.inertia, float)
+        axes = quat_to_matrix(quat)  # the principal axes, world frame
+        inverse = np.divide(1.0, moments, out=np.zeros(3), where=moments > 0)
+        inverse_inertia[k] = (axes * inverse) @ axes.T
+    return inverse_mass, inverse_inertia
 
 
 def _same_side(q0: np.ndarray, q1: np.ndarray) -> np.ndarray:

@@ -4,8 +4,10 @@ A split is exact (manifold3d booleans), so the fragments tile their parent: thei
 and so their masses, add up to the parent's, and they do not overlap when swapped in at
 its pose. A cell can fall apart into several pieces (a cell that crosses a glass's hollow)
 and each piece becomes its own fragment, while slivers (under a millionth of the volume)
-are dropped, so the count is about, not exactly, `pieces`. Seeds are placed by wall
-thickness, not by `Geometry.hollow`, so glasses and eggshells alike break into curved shards.
+are dropped and chips (under 5 % of an average cell, voronoi.CHIP) join the neighbour they
+share the most cut face with, so the count is about, not exactly, `pieces`. Seeds are
+placed by wall thickness, not by `Geometry.hollow`, so glasses and eggshells alike break
+into curved shards.
 Splits take up to a second, so they are cached on disk by a content hash under
 $SIMSHOT_CACHE_DIR/fracture, and in-process by body and settings: treat returned
 fragments as read-only.
@@ -31,7 +33,7 @@ from bridge.assets.meshes import cache_dir
 from bridge.files import atomic_write
 from bridge.schema import Body, Breakable
 
-VERSION = b"fracture-2"  # bump when the split changes, so old cache entries are not reused
+VERSION = b"fracture-3"  # bump when the split changes, so old cache entries are not reused
 
 
 @dataclass
@@ -121,9 +123,11 @@ def _split(mesh: trimesh.Trimesh, interior: np.ndarray, pieces: int,
     seeds = voronoi.sample_seeds(solid, mesh, pieces, np.random.default_rng(seed))
     parent_id = voronoi.source_id(solid)
     meshes, hulls = [], []
-    for piece in voronoi.cells(solid, seeds):
+    for group in voronoi.cells(solid, seeds):
+        piece = group[0] if len(group) == 1 else mf.Manifold.batch_boolean(group, mf.OpType.Add)
         meshes.append(_piece_mesh(piece, parent_id, interior))
-        hulls.append(voronoi.convex_parts(piece))
+        # a chip keeps its own hull: one over the union would reach past both
+        hulls.append([part for member in group for part in voronoi.convex_parts(member)])
     return {
         "vertices": np.vstack([m[0] for m in meshes]),
         "vertex_counts": np.array([len(m[0]) for m in meshes]),
