@@ -185,3 +185,10 @@ def test_denials_and_everyday_words_are_read_as_meant():
 
 def _scene_of(prompt: str):
     return scene_from_document(plan_offline(prompt).document)
+
+
+def test_rigs_built_from_a_word_are_claimed():
+    assert _claims("Someone shoves a door open")["door"][0] == "planned"
+    assert "pole" in _claims("a flag flapping in the wind on a flagpole")["flagpole"][1]
+    assert _claims("a soccer ball is kicked into the net")["net"] == (
+        "dropped", "nothing in the script plays it")

@@ -24,6 +24,7 @@ from planner.offline.air_claims import air_claims
 from planner.offline.layout import SPHERES
 from planner.offline.motion_claims import motion_claims
 from planner.offline.parse import Intent, Mention, verb_words
+from planner.offline.rig_claims import rig_claims
 from planner.offline.shot_claims import arrangement_claim, camera_claims
 from planner.offline.unread import unread_claims
 from planner.trace import Claim
@@ -57,7 +58,7 @@ def prompt_claims(intent: Intent, scene: Scene | None, results: list[dict],
     results of its checks; words in `taken` already have a claim."""
     return [*_object_claims(intent, scene, taken), *_liquid_claims(intent, scene, taken),
             *_ground_claim(intent, scene), *_vehicle_claims(intent, scene, taken),
-            *air_claims(intent, scene, taken),
+            *air_claims(intent, scene, taken), *rig_claims(intent, scene, _words_of(taken)),
             *arrangement_claim(intent, scene), *_outcome_claims(intent, scene, results),
             *motion_claims(intent, scene, results), *camera_claims(intent, scene)]
 
@@ -110,6 +111,11 @@ def _vehicle_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> lis
                             f"{held[0]} on its wheels") if held else
                       Claim(word, "object", "dropped", f"no {kind} in the script"))
     return claims
+
+
+def _words_of(texts: set[str]) -> set[str]:
+    """The single words of claim texts, and the texts themselves."""
+    return texts | {w for t in texts for w in t.split()}
 
 
 def _ground_claim(intent: Intent, scene: Scene | None) -> list[Claim]:

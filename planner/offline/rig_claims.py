@@ -1,0 +1,59 @@
+"""The rigs a scenario builds from a word rather than from an object it reads: a door or a
+gate on its hinge, a seesaw, a pendulum or a Newton's cradle on its strings, a flagpole, a
+bowling lane. Each is `planned` when the script holds what plays it, else `dropped`."""
+from __future__ import annotations
+
+import re
+
+from bridge.schema import Scene
+from planner.offline.parse import Intent
+from planner.trace import Claim
+
+
+def _hinged(scene: Scene) -> str:
+    hinge = next((j for j in scene.joints if j.type == "hinge"), None)
+    return f"{hinge.a} on the hinge {hinge.name}" if hinge else ""
+
+
+def _hung(scene: Scene) -> str:
+    if scene.ropes:
+        return f"hung on the rope {scene.ropes[0].name}"
+    held = next((j for j in scene.joints if j.type in ("hinge", "ball")), None)
+    return f"{held.a} hung on the joint {held.name}" if held else ""
+
+
+def _body(word: str):
+    def find(scene: Scene) -> str:
+        body = next((b.name for b in scene.bodies if word in b.name), None)
+        return f"the body {body}" if body else ""
+    return find
+
+
+def _ground(scene: Scene) -> str:
+    ground = scene.world.ground
+    return f"the {ground.material} ground" if ground is not None else ""
+
+
+# word pattern -> what in the script plays it
+RIGS = {
+    r"\b(doors?|gates?|lids?|see-?saws?)\b": _hinged,
+    r"\b(pendulums?|newton's cradle|cradle|chains?|strings?|cables?)\b": _hung,
+    r"\b(flag ?poles?)\b": _body("pole"),
+    r"\b((?:bowling )?lanes?)\b": _ground,
+    r"\b(net|goal)\b": _body("goal"),
+}
+
+
+def rig_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list[Claim]:
+    """One claim per rig word the prompt uses and no other claim holds."""
+    text = intent.text.lower()
+    claims = []
+    for pattern, find in RIGS.items():
+        found = re.search(pattern, text)
+        if found is None or found.group(1) in taken:
+            continue
+        held = find(scene) if scene is not None else ""
+        claims.append(Claim(found.group(1), "object", "planned", f"in the script as {held}")
+                      if held else Claim(found.group(1), "object", "dropped",
+                                         "nothing in the script plays it"))
+    return claims
