@@ -192,3 +192,11 @@ def test_rigs_built_from_a_word_are_claimed():
     assert "pole" in _claims("a flag flapping in the wind on a flagpole")["flagpole"][1]
     assert _claims("a soccer ball is kicked into the net")["net"] == (
         "dropped", "nothing in the script plays it")
+
+
+def test_description_words_are_no_unread_objects_and_weightless_water_is_poured():
+    prose = _claims("A rubber ball is thrown forcefully towards the ground, capturing the "
+                    "dynamic interaction of the surrounding area")
+    assert not [t for t, (_, why) in prose.items() if why.startswith("not read")]
+    scene = _scene_of("A cup of water is slowly poured out in the space station")
+    assert scene.liquids and not scene.water  # a blob leaving its cup, not a pool

@@ -103,7 +103,7 @@ def _vehicle_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> lis
     claims = []
     hulls = {b.name for b in (scene.bodies if scene else [])}
     for word, kind in vehicles.named(intent):
-        if word in taken:
+        if word in taken or word == intent.water:  # "water in a tank": the water's tank
             continue
         held = sorted(n for n in hulls if n == kind or n.startswith(f"{kind}_")
                       and "wheel" not in n)

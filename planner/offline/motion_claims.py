@@ -157,11 +157,17 @@ def _through_object(intent: Intent) -> str | None:
 def _through(intent: Intent, scene: Scene | None, results: list[dict]) -> Claim:
     text = _through_object(intent)
     passes = [r for r in results if r.get("check") == "passes_through" or (
-        r.get("check") == "moves_less_than" and r.get("negated") and _knocked_out(r, intent))]
+        r.get("check") == "moves_less_than" and r.get("negated") and _knocked_out(r, intent))
+        or (r.get("check") == "shatters" and not r.get("negated") and _broken_through(r, text))]
     if passes and any(r.get("passed") is not None for r in passes):
         return Claim(text, "outcome", "checked", _verdicts(passes))
     return Claim(text, "outcome", "dropped", "no check that it passes through"
                  if scene is not None else "no valid script holds it")
+
+
+def _broken_through(result: dict, text: str) -> bool:
+    """'thrown through a window' that breaks: the window's own shatters check shows it."""
+    return str(result.get("subject", "")).split("_")[0] in text.split()
 
 
 def _knocked_out(result: dict, intent: Intent) -> bool:

@@ -281,7 +281,10 @@ def _camera(text: str) -> set[str]:
 
 
 def _read_waters(intent: Intent) -> None:
-    """A body of water ('a pool', 'a bucket filled with water'); it is not an object then."""
+    """A body of water ('a pool', 'a bucket filled with water'); it is not an object then.
+    Weightless water is no body of water: it is a liquid that leaves its cup."""
+    if intent.zero_g:
+        return
     watery = intent.has("water", "waters") or intent.actions & {"float", "sink"} or any(
         intent.has(f"{into} {article} {w}") for into in ("into", "in")
         for article in ("a", "an", "the")

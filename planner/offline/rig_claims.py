@@ -37,7 +37,9 @@ def _ground(scene: Scene) -> str:
 # word pattern -> what in the script plays it
 RIGS = {
     r"\b(doors?|gates?|lids?|see-?saws?)\b": _hinged,
-    r"\b(pendulums?|newton's cradle|cradle|chains?|strings?|cables?)\b": _hung,
+    # hung "on a chain": a domino chain or a chain reaction is no chain
+    (r"\b(pendulums?|newton's cradle|cradle)\b|\b(?:on|from|by) (?:a |an |the )?(?:\w+ )?"
+     r"(chains?|strings?|cables?)\b"): _hung,
     r"\b(flag ?poles?)\b": _body("pole"),
     r"\b((?:bowling )?lanes?)\b": _ground,
     r"\b(net|goal)\b": _body("goal"),
@@ -50,10 +52,11 @@ def rig_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list[Cla
     claims = []
     for pattern, find in RIGS.items():
         found = re.search(pattern, text)
-        if found is None or found.group(1) in taken:
+        word = found and next(g for g in found.groups() if g)
+        if found is None or word in taken:
             continue
         held = find(scene) if scene is not None else ""
-        claims.append(Claim(found.group(1), "object", "planned", f"in the script as {held}")
-                      if held else Claim(found.group(1), "object", "dropped",
+        claims.append(Claim(word, "object", "planned", f"in the script as {held}")
+                      if held else Claim(word, "object", "dropped",
                                          "nothing in the script plays it"))
     return claims

@@ -45,7 +45,9 @@ NOT_OBJECTS = frozenset({
     "stack", "pile", "tower", "pyramid", "times", "m", "cm", "mm", "meter", "meters", "metre",
     "metres", "ft", "km", "h", "s", "kg", "g", "lb", "lbs", "mph", "inch", "inches",
     "degree", "degrees", "deg", "percent", "left", "right", "thud", "bang", "clatter",
-    "movement", "jolt", "tap", "nudge", "flick", "sudden"})
+    "movement", "jolt", "tap", "nudge", "flick", "sudden", "area", "interaction", "effect",
+    "result", "process", "manner", "shape", "form", "state", "phenomenon", "behaviour",
+    "behavior", "dynamics", "detail", "details", "texture", "style", "scale", "level"})
 # words the scenarios read themselves, not as objects: a door, a seesaw, a pendulum's bob
 SCENARIO_WORDS = frozenset({
     "door", "doors", "gate", "gates", "seesaw", "see", "saw", "pendulum", "pendulums", "swing",
@@ -61,7 +63,8 @@ def unread_claims(intent: Intent, claims: list[Claim]) -> list[Claim]:
     out, seen = [], set()
     for phrase in _phrases(intent.tokens):
         head = phrase[-1]
-        if head in NOT_OBJECTS or head in seen or any(f in held for w in phrase for f in singulars(w)):
+        if head in seen or _abstract(head) or any(
+                f in held for w in phrase for f in singulars(w)):
             continue
         seen.add(head)
         out.append(Claim(" ".join(phrase), "object", "dropped", "not read: the planner knows "
@@ -96,3 +99,17 @@ def _verb(word: str) -> bool:
 
 def lx_words(text: str) -> list[str]:
     return [w.strip(",.'") for w in text.lower().replace("-", " ").split()]
+
+
+def _abstract(head: str) -> bool:
+    """A part, a place in the shot, a unit, or a word built as an abstract noun ('the surrounding
+    area', 'a dynamic interaction', 'capturing'): no thing to simulate."""
+    if head in NOT_OBJECTS:
+        return True
+    return len(head) > 6 and head.endswith(ABSTRACT_ENDINGS) and head not in THINGS_SO_SPELT
+
+
+# endings of abstract nouns and gerunds, and the everyday things spelt so all the same
+ABSTRACT_ENDINGS = ("ing", "tion", "sion", "ment", "ity", "ness", "ance", "ence", "ism")
+THINGS_SO_SPELT = frozenset({"ceiling", "building", "railing", "painting", "stuffing",
+                             "clothing", "ornament", "instrument", "container"})
