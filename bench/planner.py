@@ -57,7 +57,8 @@ def phygen_prompts() -> list[dict]:
         item = json.loads(line)
         scope = None if item["index"] in PHYGEN_UNDECIDED else (
             item["sub_category"] in PHYGEN_IN_SCOPE)
-        rows.append({"prompt": item["caption"], "in_scope": scope, "id": item["index"]})
+        rows.append({"prompt": item["caption"], "in_scope": scope, "id": item["index"],
+                     "sub_category": item["sub_category"]})
     return rows
 
 
@@ -133,6 +134,20 @@ def summarise(rows: list[dict]) -> dict:
     }
 
 
+def by_sub_category(rows: list[dict]) -> dict:
+    """Per sub-category: prompts, in scope, planned (a script made), refused and verified."""
+    table: dict[str, dict] = {}
+    for row in rows:
+        entry = table.setdefault(row["sub_category"], {
+            "prompts": 0, "in_scope": 0, "planned": 0, "refused": 0, "verified": 0})
+        entry["prompts"] += 1
+        entry["in_scope"] += row["in_scope"] is True
+        entry["planned"] += row["outcome"] in ("verified", "partial", "failed")
+        entry["refused"] += row["outcome"] == "refused"
+        entry["verified"] += row["outcome"] == "verified"
+    return dict(sorted(table.items()))
+
+
 def bench(prompts: list[dict], raw: list | None = None) -> dict:
     """The set's figures; each prompt's row (its plan's claims too) is appended to `raw`."""
     rows = [{**p, **run_one(p["prompt"])} for p in prompts]
@@ -142,8 +157,11 @@ def bench(prompts: list[dict], raw: list | None = None) -> dict:
 
 
 def report_of(rows: list[dict]) -> dict:
-    """summarise, and for an annotated set its claims held against the plans' (bench.blind)."""
+    """summarise, and for an annotated set its claims held against the plans' (bench.blind);
+    for PhyGenBench, the outcomes by sub-category."""
     report = summarise(rows)
+    if all("sub_category" in r for r in rows):
+        report["by_sub_category"] = by_sub_category(rows)
     if all("claims" in r for r in rows):
         for row in rows:
             row["scored"] = score(row, row["planned_claims"], row["outcome"] == "verified")

@@ -26,7 +26,7 @@ ENDS = frozenset({
     "around", "back", "apart", "together", "all", "both", "each", "first", "last", "only",
     "also", "just", "very", "slowly", "quickly", "gently", "straight", "still", "not",
     "never", "no", "without", "for", "about", "beside", "behind", "next", "near", "above",
-    "below", "beneath", "inside", "outside"})
+    "below", "beneath", "inside", "outside", "upon", "via", "within"})
 # heads that name a part, a place in the shot, a time or a manner, not a thing to simulate
 NOT_OBJECTS = frozenset({
     "edge", "edges", "side", "sides", "top", "bottom", "middle", "centre", "center", "end",
@@ -47,7 +47,8 @@ NOT_OBJECTS = frozenset({
     "degree", "degrees", "deg", "percent", "left", "right", "thud", "bang", "clatter",
     "movement", "jolt", "tap", "nudge", "flick", "sudden", "area", "interaction", "effect",
     "result", "process", "manner", "shape", "form", "state", "phenomenon", "behaviour",
-    "behavior", "dynamics", "detail", "details", "texture", "style", "scale", "level"})
+    "behavior", "dynamics", "detail", "details", "texture", "style", "scale", "level", "wave",
+    "waves"})
 # words the scenarios read themselves, not as objects: a door, a seesaw, a pendulum's bob
 SCENARIO_WORDS = frozenset({
     "door", "doors", "gate", "gates", "seesaw", "see", "saw", "pendulum", "pendulums", "swing",
