@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bridge.errors import RefusedError
+from bridge.loader import scene_from_document
 from planner.offline import plan_offline
 from tests.helpers import planned
 
@@ -36,8 +37,12 @@ def test_a_pressed_sponge_or_jelly_springs_back(prompt, material):
 
 @pytest.mark.parametrize("prompt", ["A sponge soaks up water", "A balloon pops",
                                     "A sponge is squeezed and water drips out",
-                                    "A rubber duck floats in a bath",
                                     "A hand squeezes a rubber duck and a glass"])
 def test_other_soft_prompts_are_still_refused_or_planned_as_before(prompt):
     with pytest.raises(RefusedError):
         plan_offline(prompt)
+
+
+def test_a_rubber_duck_is_a_floating_toy_not_an_animal():
+    scene = scene_from_document(plan_offline("A rubber duck floats in a bath").document)
+    assert scene.water and any(getattr(e, "floats", None) == "rubber_duck" for e in scene.expect)

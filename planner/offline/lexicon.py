@@ -99,6 +99,8 @@ STAND_INS: dict[str, Noun] = {
     "coin": _stand_in("cylinder", "steel", "coin", radius=0.012, height=0.002),
     "puck": _stand_in("cylinder", "rubber", "puck", radius=0.038, height=0.025),
     "toy car": _stand_in("box", "plastic", "toy_car", length=0.1, width=0.05, height=0.04),
+    # a hollow toy that floats: a foam ball of its size stands in
+    "rubber duck": _stand_in("ball", "foam", "rubber_duck", radius=0.045),
     "rc car": _stand_in("box", "plastic", "rc_car", length=0.3, width=0.15, height=0.1),
     "toy truck": _stand_in("box", "plastic", "toy_truck", length=0.2, width=0.09, height=0.09),
     "toy fire truck": _stand_in("box", "plastic", "toy_fire_truck", length=0.2, width=0.09,
@@ -163,6 +165,7 @@ LIQUIDS: dict[str, tuple[str, tuple[float, float, float] | None]] = {
 WATERS: dict[str, tuple[float, float, float]] = {
     "pool": (3.0, 2.0, 1.0), "swimming pool": (4.0, 3.0, 1.2), "tank": (1.0, 0.6, 0.5),
     "aquarium": (0.8, 0.4, 0.4), "bucket": (0.35, 0.35, 0.3), "bathtub": (1.5, 0.7, 0.45),
+    "bath": (1.5, 0.7, 0.45),
     "tub": (1.2, 0.7, 0.45), "basin": (0.5, 0.4, 0.2), "sink": (0.5, 0.4, 0.2),
     "pond": (4.0, 4.0, 1.0), "lake": (6.0, 6.0, 1.5), "river": (6.0, 3.0, 1.2),
     "sea": (6.0, 6.0, 1.5), "ocean": (6.0, 6.0, 1.5), "bowl": (0.4, 0.4, 0.2),
