@@ -200,3 +200,11 @@ def test_description_words_are_no_unread_objects_and_weightless_water_is_poured(
     assert not [t for t, (_, why) in prose.items() if why.startswith("not read")]
     scene = _scene_of("A cup of water is slowly poured out in the space station")
     assert scene.liquids and not scene.water  # a blob leaving its cup, not a pool
+
+
+def test_hyphens_hardwood_and_staying_put_are_read():
+    assert _claims("a see-saw with a bowling ball on one end")["see-saw"][0] == "planned"
+    assert _claims("a toy truck rolls across the hardwood floor")["hardwood floor"] == (
+        "planned", "the ground is wood")
+    put = _claims("a rubber ball and a steel ball are dropped; the steel ball stays put")
+    assert put["stays put"][0] == "dropped"  # said, and nothing in the script holds it still

@@ -24,7 +24,8 @@ def wants_door(intent: Intent) -> bool:
 
 
 def wants_seesaw(intent: Intent) -> bool:
-    return intent.has("seesaw", "see-saw", "teeter-totter", "teeter totter", "catapult")
+    # the tokens split hyphens: "see-saw" is read as "see saw"
+    return intent.has("seesaw", "see saw", "teeter totter", "catapult")
 
 
 def door(plan: Plan, intent: Intent) -> None:

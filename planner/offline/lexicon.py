@@ -148,7 +148,8 @@ GROUND_WORDS: dict[str, str] = {
     "rock": "stone", "rocky": "stone", "stone": "stone", "tiled": "ceramic", "tile": "ceramic",
     "wooden": "wood", "wood": "wood", "carpet": "felt", "rug": "felt", "metallic": "steel",
     "metal": "steel", "steel": "steel", "foam": "foam", "mat": "foam", "ice": "ice",
-    "tiles": "ceramic",
+    "tiles": "ceramic", "hardwood": "wood", "parquet": "wood", "asphalt": "concrete",
+    "tarmac": "concrete", "granite": "stone",
 }
 
 # Liquids by name: the library's liquid (bridge/liquids.py), and a colour where the word
