@@ -17,7 +17,7 @@ from typing import Any
 from bridge import limits
 from bridge.errors import Location, Problem, UserError
 from bridge.schema import Camera, Scene
-from planner.trace import Claim
+from planner.trace import VERDICT, Claim
 
 KINDS = ("object", "agent", "arrangement", "outcome", "place", "camera")
 MAX_CLAIMS = 64
@@ -26,7 +26,6 @@ MAX_REFS = 64  # names or check indices one claim may give
 MAX_NAME = 64  # characters: script names are short slugs
 LEFT_OUT = "the model left it out: "  # a claim the model says it cannot plan: asking is moot
 WHERE = "<llm reply>"
-VERDICT = {True: "passed", False: "FAILED", None: "not evaluated"}
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,22 @@ class Claim:
             raise ValueError(f"unknown claim fate {self.fate!r}; one of {', '.join(FATES)}")
 
 
+VERDICT = {True: "passed", False: "FAILED", None: "could not be evaluated"}
+
+
+def result_subjects(result: dict) -> list[str]:
+    """The body names a check result is about."""
+    subject = result.get("subject")
+    return [str(s) for s in subject] if isinstance(subject, list) else [str(subject)]
+
+
+def describe_results(results: list[dict]) -> str:
+    """Check results as a claim's detail: 'check not bounces on ball: passed (...)'."""
+    return "; ".join(f"check {'not ' if r.get('negated') else ''}{r.get('check')} on "
+                     f"{', '.join(result_subjects(r))}: {VERDICT[r.get('passed')]} "
+                     f"({r.get('detail', '')})" for r in results)
+
+
 @dataclass
 class PlanTrace:
     """The planning rounds of one prompt, and its claims."""

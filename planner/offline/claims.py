@@ -27,7 +27,7 @@ from planner.offline.parse import Intent, Mention, verb_words
 from planner.offline.rig_claims import rig_claims
 from planner.offline.shot_claims import arrangement_claim, camera_claims
 from planner.offline.unread import unread_claims
-from planner.trace import Claim
+from planner.trace import Claim, describe_results
 
 # parser outcome -> the check that tests it; a spill is a `liquid_stays_in` that fails
 OUTCOME_CHECKS = {**{o: c for o, c in lx.NEGATABLE.items() if c}, "spill": "liquid_stays_in"}
@@ -205,9 +205,7 @@ def _outcome_claim(text: str, outcome: str, denied: bool, scene: Scene | None,
     if all(r.get("passed") is None for r in matching):
         return Claim(text, "outcome", "planned", "its check could not be evaluated: " +
                      "; ".join(str(r.get("detail", "")) for r in matching))
-    return Claim(text, "outcome", "checked", "; ".join(
-        f"check {'not ' if r.get('negated') else ''}{r['check']} on {_subject(r)}: "
-        f"{_verdict(r.get('passed'))} ({r.get('detail', '')})" for r in matching))
+    return Claim(text, "outcome", "checked", describe_results(matching))
 
 
 def _material(body) -> str:
@@ -260,12 +258,3 @@ def _words(mention: Mention, count: int) -> str:
     said = {lx.MATERIAL_WORDS.get(w) for w in mention.word.split()}  # "wooden block"
     material = f"{mention.material} " if mention.material not in said | {None} else ""
     return f"{f'{count} x ' if count > 1 else ''}{material}{mention.word}"
-
-
-def _subject(result: dict) -> str:
-    subject = result.get("subject")
-    return ", ".join(map(str, subject)) if isinstance(subject, list) else str(subject)
-
-
-def _verdict(passed: bool | None) -> str:
-    return {True: "passed", False: "FAILED", None: "could not be checked"}[passed]

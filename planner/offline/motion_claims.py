@@ -15,8 +15,8 @@ import re
 from bridge.check_schema import check_kind
 from bridge.schema import Scene
 from planner.offline.lexicon import NEGATORS
-from planner.offline.parse import Intent, verb_words
-from planner.trace import Claim
+from planner.offline.parse import Intent, noun_after, verb_words
+from planner.trace import Claim, describe_results, result_subjects
 
 # the parser's motions, and the checks that test each one
 WITNESSES: dict[str, tuple[str, ...]] = {
@@ -50,7 +50,6 @@ NEEDS = {"swing": lambda s: bool(s.joints or s.ropes), "flutter": lambda s: bool
 # what lets a thing do it when no check tests it: a door on its hinge swings
 FREE_TO = {"swing": "joint", "flutter": "cloth", "drape": "cloth"}
 CONTAINED = ("pours_into", "stays_within")  # checks that show a thing ends inside another
-VERDICT = {True: "passed", False: "FAILED", None: "could not be evaluated"}
 
 
 def motion_claims(intent: Intent, scene: Scene | None, results: list[dict]) -> list[Claim]:
@@ -74,7 +73,7 @@ def _claim(text: str, action: str, scene: Scene | None, results: list[dict]) -> 
     witnessed = [r for r in results if r.get("check") in WITNESSES[action]
                  and not r.get("negated")]
     if witnessed and any(r.get("passed") is not None for r in witnessed):
-        return Claim(text, "outcome", "checked", _verdicts(witnessed))
+        return Claim(text, "outcome", "checked", describe_results(witnessed))
     cause = CAUSES[action](scene)
     if cause:
         return Claim(text, "outcome", "planned", f"{cause}; no check tests the {action} itself")
@@ -146,9 +145,7 @@ def _through_object(intent: Intent) -> str | None:
     """The words from 'through' to the object's noun ('through a brick wall'), or None when no
     object follows ('through the air')."""
     at = intent.tokens.index("through")
-    nouns = {m.word.split()[-1] for m in intent.mentions}
-    end = next((i for i in range(at + 1, min(at + 5, len(intent.tokens)))
-                if intent.tokens[i] in nouns or intent.tokens[i].rstrip("s") in nouns), None)
+    end = noun_after(intent, at + 1)
     if end is None:
         return None
     if end + 1 < len(intent.tokens) and intent.tokens[end + 1] == "wall":  # "a brick wall"
@@ -162,20 +159,19 @@ def _through(intent: Intent, scene: Scene | None, results: list[dict]) -> Claim:
         r.get("check") == "moves_less_than" and r.get("negated") and _knocked_out(r, intent))
         or (r.get("check") == "shatters" and not r.get("negated") and _broken_through(r, text))]
     if passes and any(r.get("passed") is not None for r in passes):
-        return Claim(text, "outcome", "checked", _verdicts(passes))
+        return Claim(text, "outcome", "checked", describe_results(passes))
     return Claim(text, "outcome", "dropped", "no check that it passes through"
                  if scene is not None else "no valid script holds it")
 
 
 def _broken_through(result: dict, text: str) -> bool:
     """'thrown through a window' that breaks: the window's own shatters check shows it."""
-    return str(result.get("subject", "")).split("_")[0] in text.split()
+    return any(name.split("_")[0] in text.split() for name in result_subjects(result))
 
 
 def _knocked_out(result: dict, intent: Intent) -> bool:
     """A check that a piece of the wall (or pile) gone through is knocked out of it."""
-    subject = result.get("subject")
-    names = subject if isinstance(subject, list) else [str(subject)]
+    names = result_subjects(result)
     pieces = {m.asset for m in intent.mentions} & {"brick", "block", "box", "can", "crate"}
     return any(n.startswith(p) for n in names for p in pieces)
 
@@ -185,7 +181,7 @@ def _result(text: str, kind: str, scene: Scene | None, results: list[dict],
     checks = RESULTS[kind][1]
     own = [r for r in results if r.get("check") in checks and bool(r.get("negated")) == denied]
     if own and any(r.get("passed") is not None for r in own):
-        return Claim(text, "outcome", "checked", _verdicts(own))
+        return Claim(text, "outcome", "checked", describe_results(own))
     if scene is not None and not results and any(check_kind(e) in checks
                                                  for e in scene.expect):
         return Claim(text, "outcome", "planned", "its check is in the script but did not run")
@@ -200,11 +196,6 @@ def _result(text: str, kind: str, scene: Scene | None, results: list[dict],
 def denied_before(text: str, at: int) -> bool:
     """A negator among the three words before position `at` ('never comes to rest')."""
     return bool(NEGATORS & set(text[:at].split()[-3:]))
-
-
-def _verdicts(results: list[dict]) -> str:
-    return "; ".join(f"check {'not ' if r.get('negated') else ''}{r['check']}: "
-                     f"{VERDICT[r.get('passed')]} ({r.get('detail', '')})" for r in results)
 
 
 def _into(intent: Intent, scene: Scene | None, results: list[dict]) -> list[Claim]:
@@ -253,10 +244,10 @@ def _into_container(text: str, asset: str, scene: Scene | None, results: list[di
     own = [r for r in results if not r.get("negated") and names & set(_mentioned(r))]
     inside = [r for r in own if r.get("check") in CONTAINED]
     if inside and any(r.get("passed") is not None for r in inside):
-        return Claim(text, "outcome", "checked", _verdicts(inside))
+        return Claim(text, "outcome", "checked", describe_results(inside))
     reached = [r for r in own if r.get("check") in ("contacts", "passes_through")]
     if reached:  # a bounce off the rim passes too: said, not claimed as checked
-        return Claim(text, "outcome", "planned", f"{_verdicts(reached)}; it reaches the {asset}, "
+        return Claim(text, "outcome", "planned", f"{describe_results(reached)}; it reaches the {asset}, "
                      "and nothing checks that it stays inside")
     if names:
         return Claim(text, "outcome", "planned", f"the {asset} is in the script; nothing checks "
@@ -266,6 +257,4 @@ def _into_container(text: str, asset: str, scene: Scene | None, results: list[di
 
 def _mentioned(result: dict) -> list[str]:
     """The body names a check result speaks of: its subject and its detail's words."""
-    subject = result.get("subject")
-    names = subject if isinstance(subject, list) else [str(subject)]
-    return names + re.findall(r"[a-z0-9_]+", str(result.get("detail", "")))
+    return result_subjects(result) + re.findall(r"[a-z0-9_]+", str(result.get("detail", "")))

@@ -146,6 +146,13 @@ def verb_words(intent: Intent, outcome: str, denied: bool) -> tuple[str, int | N
     return " ".join(intent.tokens[start:at + 1]), at
 
 
+def noun_after(intent: Intent, start: int, reach: int = 4) -> int | None:
+    """Where the first named object's noun stands within `reach` tokens from `start`."""
+    nouns = {m.word.split()[-1] for m in intent.mentions}
+    return next((i for i in range(start, min(start + reach, len(intent.tokens)))
+                 if intent.tokens[i] in nouns or intent.tokens[i].rstrip("s") in nouns), None)
+
+
 def _noun_at(tokens: list[str], i: int) -> tuple[lx.Noun, str, int] | None:
     """The longest object noun starting at token i: (noun, words, length)."""
     for size in (3, 2, 1):

@@ -13,7 +13,7 @@ import numpy as np
 
 from bridge.schema import Scene
 from planner.offline import lexicon as lx
-from planner.offline.parse import Intent
+from planner.offline.parse import Intent, noun_after
 from planner.trace import Claim
 
 # how far apart (m) two bodies' bottoms may be and still share a layer or a line
@@ -73,9 +73,7 @@ def _phrase(intent: Intent, key: str) -> str:
     size = len(key.split())
     at = next(i for i in range(len(intent.tokens))
               if intent.tokens[i:i + size] == key.split())
-    nouns = {m.word.split()[-1] for m in intent.mentions}
-    end = next((i for i in range(at + size, min(at + size + 4, len(intent.tokens)))
-                if intent.tokens[i] in nouns or intent.tokens[i].rstrip("s") in nouns), None)
+    end = noun_after(intent, at + size)
     return " ".join(intent.tokens[at:end + 1]) if end is not None else key
 
 
