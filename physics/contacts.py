@@ -31,12 +31,11 @@ class ContactRecorder:
         self.open: dict[tuple[str, str], Episode] = {}
         self.closed: list[Episode] = []
         self.started: list[Episode] = []  # episodes that began at the last step
-        self.peaks: dict[int, tuple[float, int]] = {}  # part key -> hardest contact last step
+        self.impulses: dict[tuple[int, int], float] = {}  # per touching pair, the last step
 
     def after_step(self, step: int, points: list[tuple], names: dict[int, str]) -> None:
         self.started = []
-        impulses = self._impulses(points)
-        self.peaks = _peaks(impulses)
+        impulses = self.impulses = self._impulses(points)
         changed = [key for key, impulse in impulses.items()
                    if key not in self.open or impulse > self.open[key].impulse]
         where = _where(points, set(changed), self.dt) if changed else {}
@@ -73,6 +72,12 @@ class ContactRecorder:
             sums[key] = sums.get(key, 0.0) + force
         dt = self.dt
         return {key: force * dt for key, force in sums.items()}
+
+    @property
+    def peaks(self) -> dict[int, tuple[float, int]]:
+        """Per part key: the largest pair impulse of the last step and the part it came from
+        (what breaks a body; worked out only when a scene has breakable ones)."""
+        return _peaks(self.impulses)
 
     def episodes(self) -> list[Episode]:
         """All episodes, open ones included, in order of their start."""

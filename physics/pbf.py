@@ -47,39 +47,62 @@ def neighbours(x: np.ndarray, h: float) -> tuple:
     cells, keys, nx, ny = _cell_keys(x, h)
     order = np.argsort(keys, kind="mergesort")
     sorted_keys = keys[order]
-    table = np.full((n, MAX_NEIGHBOURS), -1, np.int64)
+    spans, cell_of = _spans(cells, sorted_keys, order, nx, ny)
+    near = np.empty((n, 3))  # the positions in sorted order: a cell's particles side by side
+    for s in range(n):
+        near[s] = x[order[s]]
+    table = np.empty((n, MAX_NEIGHBOURS), np.int64)
+    dist = np.empty((n, MAX_NEIGHBOURS))
     counts = np.zeros(n, np.int64)
     h2 = h * h
     for i in prange(n):
-        found = np.empty(MAX_NEIGHBOURS, np.int64)
-        dist = np.empty(MAX_NEIGHBOURS)
-        m = 0
-        for dz in range(-1, 2):
-            for dy in range(-1, 2):
-                row = cells[i, 0] - 1 + nx * (cells[i, 1] + dy + ny * (cells[i, 2] + dz))
-                start = np.searchsorted(sorted_keys, row)
-                stop = np.searchsorted(sorted_keys, row + 3)
-                for s in range(start, stop):
-                    j = order[s]
-                    r2 = _dist2(x, i, j)
-                    if j == i or r2 >= h2:
-                        continue
-                    if m < MAX_NEIGHBOURS:
-                        found[m], dist[m] = j, r2
-                        m += 1
-                    else:  # full: the farthest kept gives way to a nearer one
-                        far = np.argmax(dist)
-                        if r2 < dist[far]:
-                            found[far], dist[far] = j, r2
-        table[i, :m] = found[:m]
+        m, c = 0, cell_of[i]
+        xi, yi, zi = x[i, 0], x[i, 1], x[i, 2]
+        for run in range(9):
+            for s in range(spans[c, run, 0], spans[c, run, 1]):
+                dx, dy, dz = near[s, 0] - xi, near[s, 1] - yi, near[s, 2] - zi
+                r2 = dx * dx + dy * dy + dz * dz
+                j = order[s]
+                if j == i or r2 >= h2:
+                    continue
+                if m < MAX_NEIGHBOURS:
+                    table[i, m], dist[i, m] = j, r2
+                    m += 1
+                else:  # full: the farthest kept gives way to a nearer one
+                    far = np.argmax(dist[i])
+                    if r2 < dist[i, far]:
+                        table[i, far], dist[i, far] = j, r2
+        for k in range(m, MAX_NEIGHBOURS):
+            table[i, k] = -1
         counts[i] = m
     return table, counts
 
 
-@njit(cache=CACHE, inline="always")
-def _dist2(x: np.ndarray, i: int, j: int) -> float:
-    dx, dy, dz = x[i, 0] - x[j, 0], x[i, 1] - x[j, 1], x[i, 2] - x[j, 2]
-    return dx * dx + dy * dy + dz * dz
+@njit(cache=CACHE, parallel=True)
+def _spans(cells: np.ndarray, sorted_keys: np.ndarray, order: np.ndarray, nx: int,
+           ny: int) -> tuple:
+    """For each occupied cell, the 9 runs of sorted positions that hold its 27 neighbouring
+    cells (a row of 3 cells along x is 3 consecutive keys), and each particle's cell. Found
+    once a cell, not once a particle: the binary searches cost more than the distances."""
+    n = len(sorted_keys)
+    cell_of = np.empty(n, np.int64)
+    firsts = np.empty(n, np.int64)  # the sorted position of each occupied cell's first
+    c = -1
+    for s in range(n):
+        if s == 0 or sorted_keys[s] != sorted_keys[s - 1]:
+            c += 1
+            firsts[c] = s
+        cell_of[order[s]] = c
+    spans = np.empty((c + 1, 9, 2), np.int64)
+    for c in prange(len(spans)):
+        i = order[firsts[c]]
+        for dz in range(-1, 2):
+            for dy in range(-1, 2):
+                row = cells[i, 0] - 1 + nx * (cells[i, 1] + dy + ny * (cells[i, 2] + dz))
+                run = 3 * (dz + 1) + dy + 1
+                spans[c, run, 0] = np.searchsorted(sorted_keys, row)
+                spans[c, run, 1] = np.searchsorted(sorted_keys, row + 3)
+    return spans, cell_of
 
 
 @njit(cache=CACHE, inline="always")

@@ -259,8 +259,8 @@ class Walls:
         self.part_lo = np.array(lo).reshape(-1, 3)
         self.part_hi = np.array(hi).reshape(-1, 3)
         self.body_parts = np.array(body_parts, np.int64)
-        self._corners = [box_corners(self.world.bodies[n].geometry.visual.bounds)
-                         for n in self.names]
+        self._corners = np.array([box_corners(self.world.bodies[n].geometry.visual.bounds)
+                                  for n in self.names]).reshape(-1, 8, 3)
 
     @property
     def parts(self) -> tuple:
@@ -275,28 +275,24 @@ class Walls:
         return kept[1]
 
     def _bounds(self) -> None:
-        """Each body's world box over its start and end poses."""
-        lo, hi = [], []
-        for b, corners in enumerate(self._corners):
-            both = np.concatenate([corners @ quat_to_matrix(self.quat0[b]).T + self.pos0[b],
-                                   corners @ quat_to_matrix(self.quat1[b]).T + self.pos1[b]])
-            lo.append(both.min(axis=0))
-            hi.append(both.max(axis=0))
-        self.body_lo = np.array(lo).reshape(-1, 3)
-        self.body_hi = np.array(hi).reshape(-1, 3)
+        """Each body's rotations at the start and end of the step, its corners there, and
+        its world box over both (one batched call each: a call per body cost more than the
+        fluid's kernels in a scene of shards)."""
+        self.rot0, self.rot1 = quat_to_matrix(self.quat0), quat_to_matrix(self.quat1)
+        self._start_corners = _placed(self._corners, self.rot0, self.pos0)
+        self._end_corners = _placed(self._corners, self.rot1, self.pos1)
+        both = np.concatenate([self._start_corners, self._end_corners], axis=1)
+        self.body_lo = both.min(axis=1, initial=np.inf).reshape(-1, 3)
+        self.body_hi = both.max(axis=1, initial=-np.inf).reshape(-1, 3)
 
     def sweep(self, names: set[str], carried: np.ndarray) -> float:
         """The farthest any of the bodies `names` moved over the step against the
         displacement `carried` (the liquid's own mean motion), in metres."""
-        most = 0.0
-        for b, name in enumerate(self.names):
-            if name not in names:
-                continue
-            corners = self._corners[b]
-            moved = (corners @ quat_to_matrix(self.quat1[b]).T + self.pos1[b]
-                     - corners @ quat_to_matrix(self.quat0[b]).T - self.pos0[b])
-            most = max(most, float(np.linalg.norm(moved - carried, axis=1).max()))
-        return most
+        chosen = [b for b, name in enumerate(self.names) if name in names]
+        if not chosen:
+            return 0.0
+        moved = self._end_corners[chosen] - self._start_corners[chosen] - carried
+        return float(np.sqrt((moved ** 2).sum(axis=-1)).max())
 
     def named(self, bodies: np.ndarray) -> set[str]:
         """The names of the bodies at these indices (-1, the ground, left out)."""
@@ -304,35 +300,21 @@ class Walls:
 
     def at(self, fraction: float) -> tuple[np.ndarray, np.ndarray]:
         """[B, 3, 3] rotations and [B, 3] positions a `fraction` through the step."""
+        if fraction == 0.0:
+            return self.rot0, self.pos0
+        if fraction == 1.0:
+            return self.rot1, self.pos1
         quat = (1 - fraction) * self.quat0 + fraction * _same_side(self.quat0, self.quat1)
         quat /= np.linalg.norm(quat, axis=1, keepdims=True)
-        rot = np.array([quat_to_matrix(q) for q in quat]).reshape(-1, 3, 3)
-        return rot, (1 - fraction) * self.pos0 + fraction * self.pos1
+        return quat_to_matrix(quat), (1 - fraction) * self.pos0 + fraction * self.pos1
 
     def react(self, push: np.ndarray, hit: np.ndarray, wall_push: np.ndarray,
               wall_body: np.ndarray, mass: np.ndarray, dt: float, where: np.ndarray) -> None:
         """Add to each body the impulse of each particle it pushed: by contact (`push`,
         `hit`) and by the pressure of the liquid the wall stands in for (`wall_push`,
-        `wall_body`, one column per wall). A push p over `dt` is a change of relative
-        velocity p / dt; between the particle's mass m and the body's effective mass M there
-        it takes the impulse m M / (m + M) p / dt (m p / dt against an immovable wall). The
-        sums run in a fixed order, so they are deterministic."""
-        for pushes, bodies in [(push, hit)] + [(wall_push[:, w], wall_body[:, w])
-                                               for w in range(wall_body.shape[1])]:
-            touched = np.flatnonzero(bodies >= 0)
-            if not len(touched):
-                continue
-            b, p = bodies[touched], pushes[touched]
-            arm = where[touched] - self.com[b]
-            length = np.linalg.norm(p, axis=1, keepdims=True)
-            n = np.divide(p, length, out=np.zeros_like(p), where=length > 0)
-            turn = np.cross(arm, n)
-            inverse = self.inverse_mass[b] + np.einsum(
-                "ni,nij,nj->n", turn, self.inverse_inertia[b], turn)
-            share = 1.0 / (1.0 + mass[touched] * inverse)  # M / (m + M)
-            impulse = -(mass[touched] * share)[:, None] * p / dt
-            np.add.at(self.impulse, b, impulse)
-            np.add.at(self.angular, b, np.cross(arm, impulse))
+        `wall_body`, one column per wall) (see `_react`)."""
+        _react(push, hit, wall_push, wall_body, mass, dt, where, self.com, self.inverse_mass,
+               self.inverse_inertia, self.impulse, self.angular)
 
     def apply(self, dt: float, held: frozenset[str] = frozenset()) -> bool:
         """Give each dynamic body the fluid's push of the last step as a force and torque
@@ -348,20 +330,55 @@ class Walls:
         return pushed
 
 
+def _placed(corners: np.ndarray, rot: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """[B, 8, 3] each body's box corners [B, 8, 3] turned by [B, 3, 3] and moved by [B, 3]."""
+    return np.einsum("bij,bkj->bki", rot, corners) + pos[:, None, :]
+
+
+@njit(cache=CACHE)
+def _react(push: np.ndarray, hit: np.ndarray, wall_push: np.ndarray, wall_body: np.ndarray,
+           mass: np.ndarray, dt: float, where: np.ndarray, com: np.ndarray,
+           inverse_mass: np.ndarray, inverse_inertia: np.ndarray, impulse: np.ndarray,
+           angular: np.ndarray) -> None:
+    """A push p over `dt` is a change of relative velocity p / dt; between the particle's
+    mass m and the body's effective mass M along the push there it takes the impulse
+    m M / (m + M) p / dt (m p / dt against an immovable wall). One thread, particles in
+    order: the sums are deterministic."""
+    for column in range(1 + wall_body.shape[1]):
+        for i in range(len(mass)):
+            b = hit[i] if column == 0 else wall_body[i, column - 1]
+            if b < 0:
+                continue
+            p = push[i] if column == 0 else wall_push[i, column - 1]
+            arm = where[i] - com[b]
+            length = math.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2])
+            turn = _cross(arm, p / length) if length > 0.0 else np.zeros(3)
+            inverse = inverse_mass[b]
+            for r in range(3):
+                for c in range(3):
+                    inverse += turn[r] * inverse_inertia[b, r, c] * turn[c]
+            share = 1.0 / (1.0 + mass[i] * inverse)  # M / (m + M)
+            kick = -(mass[i] * share) * p / dt
+            impulse[b] += kick
+            angular[b] += _cross(arm, kick)
+
+
+@njit(cache=CACHE, inline="always")
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.array([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2],
+                     a[0] * b[1] - a[1] * b[0]])
+
+
 def _inverses(bodies: list, quats: list) -> tuple[np.ndarray, np.ndarray]:
     """[B] inverse masses and [B, 3, 3] world inverse inertias (0 for a static body: it
     does not give)."""
-    inverse_mass = np.zeros(len(bodies))
-    inverse_inertia = np.zeros((len(bodies), 3, 3))
-    for k, (live, quat) in enumerate(zip(bodies, quats, strict=True)):
-        if live.static or live.mass <= 0:
-            continue
-        inverse_mass[k] = 1.0 / live.mass
-        moments = np.asarray(live.inertia, float)
-        axes = quat_to_matrix(quat)  # the principal axes, world frame
-        inverse = np.divide(1.0, moments, out=np.zeros(3), where=moments > 0)
-        inverse_inertia[k] = (axes * inverse) @ axes.T
-    return inverse_mass, inverse_inertia
+    moving = [not live.static and live.mass > 0 for live in bodies]
+    inverse_mass = np.array([1.0 / live.mass if m else 0.0 for live, m in zip(bodies, moving)])
+    moments = np.array([live.inertia if m else (0.0, 0.0, 0.0)
+                        for live, m in zip(bodies, moving)], float).reshape(-1, 3)
+    inverse = np.divide(1.0, moments, out=np.zeros_like(moments), where=moments > 0)
+    axes = quat_to_matrix(np.asarray(quats, float).reshape(-1, 4))  # principal axes, world
+    return inverse_mass, np.einsum("bij,bj,bkj->bik", axes, inverse, axes)
 
 
 def _same_side(q0: np.ndarray, q1: np.ndarray) -> np.ndarray:

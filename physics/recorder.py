@@ -42,6 +42,9 @@ class StepRecorder:
         self.steps: list[int] = []
         self.blocks: list[_Block] = []
         self.particles: dict[str, list[np.ndarray]] = {}
+        # a static base's state, read once: it never moves (by its LiveBody, not its Bullet
+        # id, which Bullet hands on once the body is removed)
+        self.fixed: dict[LiveBody, tuple] = {}
 
     def record(self, world: World, step: int) -> None:
         bodies, states = self._read(world)
@@ -67,10 +70,17 @@ class StepRecorder:
     def _read(self, world: World) -> tuple[tuple[LiveBody, ...], list]:
         bodies = tuple(world.bodies.values())
         pose, velocity, client = p.getBasePositionAndOrientation, p.getBaseVelocity, self.client
+        fixed = self.fixed
         # the client id passed by position: PyBullet parses keywords slowly, and this runs
         # for every body at every step
-        return bodies, [(pose(b.uid, client), velocity(b.uid, client)) if b.link < 0
+        return bodies, [fixed.get(b) or self._fix(b) if b.static and b.link < 0
+                        else (pose(b.uid, client), velocity(b.uid, client)) if b.link < 0
                         else world.read(b) for b in bodies]
+
+    def _fix(self, live: LiveBody) -> tuple:
+        state = self.fixed[live] = (p.getBasePositionAndOrientation(live.uid, self.client),
+                                    p.getBaseVelocity(live.uid, self.client))
+        return state
 
     def trajectory(self, dt: float) -> Trajectory:
         """The recording: asset-origin poses, centre-of-mass velocities, NaN while absent."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bridge.errors import UserError
+from bridge.errors import RefusedError, UserError
 from bridge.loader import scene_from_document
 from planner.offline import plan_offline
 from planner.offline.claims import draft_claims
@@ -208,3 +208,54 @@ def test_hyphens_hardwood_and_staying_put_are_read():
         "planned", "the ground is wood")
     put = _claims("a rubber ball and a steel ball are dropped; the steel ball stays put")
     assert put["stays put"][0] == "dropped"  # said, and nothing in the script holds it still
+
+
+def test_a_verb_the_planner_cannot_read_is_dropped_so_the_plan_is_not_verified():
+    sloshed = _claims("a full cup of coffee sloshes but doesn't spill")
+    assert sloshed["sloshes"] == ("dropped", "not read: the planner knows no 'sloshes', so no "
+                                             "check tests it")
+    assert _claims("water poured from a jug into a glass until it overflows onto the table")[
+        "overflows onto the table"][0] == "dropped"
+    assert _claims("a stack of 6 plates falls and only the top plate breaks, the rest survive")[
+        "survive"][0] == "dropped"  # the planner's checks hold all plates to one outcome
+    # states, manners, plurals and the planner's own verbs are no unread events
+    for prompt in ("a heavy steel ball hanging from a string swings back and forth",
+                   "on a court a player shoots and the ball swishes through the hoop",
+                   "20 dominoes in a row topple", "a steel ball bearing bounces on a stone slab",
+                   "a glass is knocked off a table and shatters"):
+        assert not [t for t, (_, why) in _claims(prompt).items()
+                    if why.endswith("so no check tests it")], prompt
+
+
+def test_off_across_and_into_a_wall_are_motions_and_a_gust_is_wind():
+    mug = _claims("a cat paws a coffee mug off the edge of the desk and it breaks on the floor")
+    assert mug["off the edge of the desk"] == (
+        "planned", "mug starts 0.76 m up; no check tests the fall itself")
+    pushed = _claims("a hand pushes a glass of milk across the table")["across the table"]
+    assert pushed[0] == "planned" and pushed[1].endswith("no check tests the slide itself")
+    spilt = _claims("a bucket of water tips over and spills across the garage floor")
+    assert not [t for t in spilt if t.startswith("across")]  # the spill's, claimed as one
+    assert _claims("a wrecking ball swinging on a chain into a brick wall")[
+        "into a brick wall"][0] == "planned"
+    assert _claims("a gust of wind rolls an empty soda can down the street")[
+        "gust of wind"][0] == "stood_in"
+    assert _claims("golfer putts a golf ball on a putting green")["golfer"][0] == "stood_in"
+
+
+def test_counts_stand_ins_possessives_and_more_verbs_are_read():
+    assert _claims("a pyramid of 6 empty tin cans")["6 x tin can"][0] == "planned"
+    assert _claims("two toy cars collide head-on on the kitchen floor")["2 x toy car"][0] == \
+        "stood_in"
+    assert "5 x steel ball" in _claims("Newton's cradle with 5 chrome balls")  # chrome: steel
+    assert _claims("stack of 6 hardcover books slides off a shelf")["6 x book"][0] == "planned"
+    # a person's thing is no person acting: the tray is planned, not refused for the waiter
+    assert _claims("a waiter's tray tips and 4 glasses of water slide off")["tray"][0] == \
+        "planned"
+    with pytest.raises(RefusedError, match="humans and animals acting"):
+        plan_offline("A toddler walks across the kitchen and opens the fridge door")
+    toppled = [{"check": "moves_less_than", "subject": "brick_7_3", "negated": True,
+                "passed": True, "detail": "brick_7_3 moves 1.7 m (limit 0.5 m)"}]
+    wall = _claims("a wrecking ball swinging on a chain into a brick wall, the wall crumbles",
+                   toppled)
+    assert wall["crumbles"][0] == "checked"
+    assert _claims("a book slides off a desk and lands on the floor")["lands"][0] == "planned"

@@ -46,3 +46,18 @@ def test_the_recording_holds_asset_origins_as_bullet_composes_them():
         assert recording.pos["glass"][0, 2] == pytest.approx(0.3, abs=1e-7)
     finally:
         world.close()
+
+
+def test_a_static_body_is_read_once_and_one_released_moves_in_the_recording():
+    from physics.simulate import simulate
+
+    scene = make_scene(duration=0.5, bodies=[
+        {"name": "shelf", "asset": "box", "static": True, "position": [0, 0, 0.5],
+         "params": {"length": 0.2, "width": 0.2, "height": 0.05}},
+        {"name": "post", "asset": "box", "static": True, "position": [1, 0, 0]}],
+        events=[{"at": 0.2, "release": "shelf"}])
+    recording = simulate(scene).recording
+    assert np.ptp(recording.pos["post"], axis=0).max() == 0.0  # never moved
+    shelf = recording.pos["shelf"][:, 2]
+    assert np.allclose(shelf[recording.times < 0.2], 0.5)
+    assert shelf[-1] < 0.5 - 0.5 * 9.81 * 0.25 ** 2  # falls once released (31 cm in 0.25 s)

@@ -13,8 +13,8 @@ from bridge.schema import Scene
 from planner.offline.parse import Intent
 from planner.trace import Claim
 
-WIND = re.compile(r"\b(wind|winds|windy|breeze|breezy|gusts?|gusty|gales?|draughts?|drafts?|"
-                  r"fan|fans|leaf blower)\b")
+WIND = re.compile(r"\b((?:gusts?|puffs?|blasts?) of (?:wind|air)|wind|winds|windy|breeze|breezy|"
+                  r"gusts?|gusty|gales?|draughts?|drafts?|fan|fans|leaf blower)\b")
 CLOTH = re.compile(r"\b(table ?cloths?|cloths?|flags?|banners?|curtains?|drapes|towels?|"
                    r"blankets?|bed ?sheets?|sheets? of cloth|napkins?|scarf|scarves|shirts?)\b")
 

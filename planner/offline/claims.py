@@ -27,6 +27,7 @@ from planner.offline.parse import Intent, Mention, verb_words
 from planner.offline.rig_claims import rig_claims
 from planner.offline.shot_claims import arrangement_claim, camera_claims
 from planner.offline.unread import unread_claims
+from planner.offline.unread_events import unread_events
 from planner.trace import Claim, describe_results
 
 # parser outcome -> the check that tests it; a spill is a `liquid_stays_in` that fails
@@ -49,7 +50,8 @@ def draft_claims(draft, scene: Scene | None, results: list[dict]) -> list[Claim]
     # a place's words name an object too ("a hoop": the court, and the hoop in it)
     claims = own + prompt_claims(intent, scene, results,
                                  {c.text for c in own if c.kind != "place"})
-    return claims + unread_claims(intent, claims)
+    claims += unread_claims(intent, claims)
+    return claims + unread_events(intent, claims)
 
 
 def prompt_claims(intent: Intent, scene: Scene | None, results: list[dict],

@@ -47,6 +47,7 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
                             soft=squeezing.wanted(intent), rope=scenarios.rope_scene(intent),
                             air=gusts.wanted(intent) is not None and not fabric.wanted(intent))
     plan = Plan(name=_slug(intent))
+    asked = {m.word: m.count for m in intent.mentions}  # a scenario may split a count up
     scenario = scenarios.fill(plan, intent)
     if intent.ground_material and plan.ground is not None:  # "onto the carpet" names the floor
         plan.ground["material"] = intent.ground_material
@@ -56,7 +57,7 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
     environment, why = _place(plan, intent)
     notes = [f"scenario: {scenario}", *plan.notes, *_understood(intent),
              f"place: {environment} ({why})"]
-    claims = [*_stand_ins(intent), *plan.claims, *place_claims(intent, environment),
+    claims = [*_stand_ins(intent, plan, asked), *plan.claims, *place_claims(intent, environment),
               *map(_left_out, omitted), *_added(plan, intent)]
     return Draft(_document(plan, intent, text, seed, (environment, why)), notes, omitted, claims,
                  intent)
@@ -192,10 +193,26 @@ def _added(plan: Plan, intent: Intent) -> list[Claim]:
     return claims
 
 
-def _stand_ins(intent: Intent) -> list[Claim]:
-    return [Claim(m.word, "object", "stood_in", f"not in the asset library; a {m.asset} of its "
-                  "size and weight plays it")
-            for m in {m.word: m for m in intent.mentions if m.noun.stand_in}.values()]
+def _copies(plan: Plan, base: str) -> int:
+    """The plan's bodies named for `base` ('toy_car', 'toy_car_2', 'toy_car_01')."""
+    name = re.compile(rf"{re.escape(base)}(?:_\d+)?")
+    return sum(1 for item in plan.bodies if name.fullmatch(item.data["name"]))
+
+
+def _stand_ins(intent: Intent, plan: Plan | None = None,
+               asked: dict[str, int] | None = None) -> list[Claim]:
+    """The things a library shape plays, with the count the prompt `asked` for ('2 x toy
+    car'), dropped when the plan made fewer of them."""
+    claims = []
+    for m in {m.word: m for m in intent.mentions if m.noun.stand_in}.values():
+        count = (asked or {}).get(m.word, m.count)
+        text = f"{count} x {m.word}" if count > 1 else m.word
+        made = count if plan is None else _copies(plan, m.noun.label or m.asset)
+        claims.append(Claim(text, "object", "stood_in", f"not in the asset library; a "
+                            f"{m.asset} of its size and weight plays it") if made >= count else
+                      Claim(text, "object", "dropped", f"the script has {made} of the "
+                            f"{count} asked for"))
+    return claims
 
 
 def _understood(intent: Intent) -> list[str]:

@@ -54,7 +54,7 @@ NOUNS: dict[str, Noun] = {
                                                                              label="jar"),
     "cup": _n("cup"), "mug": _n("mug"), "bottle": _n("bottle"), "vase": _n("vase"),
     "plate": _n("plate"), "dish": _n("plate"), "saucer": _n("plate", radius=0.08),
-    "bowl": _n("bowl"), "egg": _n("egg"), "can": _n("can"), "tin": _n("can"),
+    "bowl": _n("bowl"), "egg": _n("egg"), "can": _n("can"), "tin": _n("can"), "tin can": _n("can"),
     "pane": _n("pane"), "window": _n("pane", label="window"), "windowpane": _n("pane"),
     "mirror": _n("pane", label="mirror"),
     "ball": _n("ball"), "basketball": _n("basketball"), "baseball": _n("baseball"),
@@ -140,6 +140,7 @@ MATERIAL_WORDS: dict[str, str] = {
     "aluminum": "aluminium", "plastic": "plastic", "rubbery": "rubber", "china": "porcelain",
     "clay": "ceramic", "earthenware": "ceramic", "crystal": "glass", "stone": "stone",
     "cardboard": "cardboard", "paper": "cardboard", "icy": "ice", "leather": "leather",
+    "chrome": "steel", "chromed": "steel", "brass": "steel", "copper": "steel",
 }
 
 # A few solid materials also name grounds and targets ("onto a rock surface").
@@ -187,6 +188,7 @@ VERBS: dict[str, str] = {
     "slam": "hit", "collid": "collide", "collision": "collide", "impact": "hit", "ram": "hit",
     "shatter": "shatter", "break": "shatter", "broke": "shatter", "crack": "shatter",
     "splinter": "shatter", "topple": "topple", "toppling": "topple", "collaps": "topple",
+    "crumbl": "topple", "land": "fall",
     "stack": "stack", "pile": "stack", "pour": "pour", "spill": "spill", "splash": "spill",
     "float": "float", "bob": "float", "sink": "sink", "sank": "sink", "sunk": "sink",
     "drift": "drift", "spin": "spin", "spun": "spin", "rotat": "spin", "twirl": "spin",

@@ -15,7 +15,7 @@ import re
 from bridge.check_schema import check_kind
 from bridge.schema import Scene
 from planner.offline.lexicon import NEGATORS
-from planner.offline.parse import Intent, noun_after, verb_words
+from planner.offline.parse import GROUND_NOUNS, Intent, noun_after, verb_words
 from planner.trace import Claim, describe_results, result_subjects
 
 # the parser's motions, and the checks that test each one
@@ -58,7 +58,7 @@ def motion_claims(intent: Intent, scene: Scene | None, results: list[dict]) -> l
     claims = [_result(m.group(0), kind, scene, results, denied_before(text, m.start()))
               for kind, (pattern, _) in RESULTS.items()
               if (m := re.search(pattern, text)) and (scene is None or NEEDS[kind](scene))]
-    claims += _into(intent, scene, results)
+    claims += _into(intent, scene, results) + _off_or_across(intent, scene)
     for action in sorted(intent.actions & set(WITNESSES)):
         text, _ = verb_words(intent, action, False)
         claims.append(_claim(text, action, scene, results))
@@ -141,6 +141,40 @@ CAUSES = {"fall": _fall, "roll": _along, "slide": _along, "throw": _launch, "pus
           "pour": _pour}
 
 
+# a thing pushed 'off the edge of the desk' falls from it; one pushed 'across the table' slides
+LEAVING = {"off": "fall", "across": "slide"}
+MOVERS = frozenset({"push", "knock", "slide", "roll", "throw", "fall", "hit"})
+# the words that may stand between 'off' and the thing left: 'off the very edge of the desk'
+ON_THE_WAY = frozenset({"the", "a", "an", "its", "his", "her", "their", "my", "edge", "of",
+                        "side", "top", "end", "very", "far", "wooden", "kitchen", "dining"})
+LIQUID_VERBS = ("spill", "spread", "flow", "leak", "splash", "pour", "run", "gush", "drip")
+
+
+def _off_or_across(intent: Intent, scene: Scene | None) -> list[Claim]:
+    """'knocked off the edge of the desk': a fall from it; 'pushed across the table': a
+    slide along it (a liquid that spreads across the floor is a spill, claimed as one)."""
+    if not intent.actions & MOVERS:
+        return []
+    claims = []
+    tokens = intent.tokens
+    for at, word in enumerate(tokens):
+        end = _left(intent, at) if word in LEAVING else None
+        if end is None or not set(tokens[at + 1:end]) <= ON_THE_WAY or (
+                at > 0 and tokens[at - 1].startswith(LIQUID_VERBS)):
+            continue
+        action = "roll" if word == "across" and "roll" in intent.actions else LEAVING[word]
+        claims.append(_claim(" ".join(tokens[at:end + 1]), action, scene, []))
+    return claims
+
+
+def _left(intent: Intent, at: int) -> int | None:
+    """Where the object or floor after 'off' or 'across' at `at` stands, if one does."""
+    end = noun_after(intent, at + 1, 6)
+    floor = next((i for i in range(at + 1, min(at + 6, len(intent.tokens)))
+                  if intent.tokens[i] in GROUND_NOUNS), None)
+    return min((i for i in (end, floor) if i is not None), default=None)
+
+
 def _through_object(intent: Intent) -> str | None:
     """The words from 'through' to the object's noun ('through a brick wall'), or None when no
     object follows ('through the air')."""
@@ -212,11 +246,15 @@ def _into(intent: Intent, scene: Scene | None, results: list[dict]) -> list[Clai
                 break
         else:
             continue
+        if end + 1 < len(tokens) and tokens[end + 1] == "wall":  # "into a brick wall"
+            end += 1
         text = " ".join(tokens[at:end + 1])
         if word in waters:
             claims.append(_into_water(text, scene))
-        elif mention.asset in INSIDE:  # "into a wall", "into each other": a hit, claimed so
+        elif mention.asset in INSIDE:
             claims.append(_into_container(text, mention.asset, scene, results))
+        elif not intent.actions & {"hit", "collide"}:  # "swings into a wall": a hit unsaid
+            claims.append(_claim(text, "hit", scene, results))
     return claims
 
 

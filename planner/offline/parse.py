@@ -12,7 +12,8 @@ from planner.offline.quantities import count_word, quantities
 ADJECTIVES = {"fragile", "delicate", "brittle", "small", "tiny", "little", "big", "large", "huge",
               "giant", "tall", "old", "new", "solid", "hollow", "thin", "thick", "shiny",
               "elastic", "bouncy", "vibrant", "flimsy", "weak", "frail", "sturdy", "standing",
-              "upright", "clear", "transparent", "round", "smooth", "rough",
+              "upright", "clear", "transparent", "round", "smooth", "rough", "hardcover",
+              "paperback",
               *lx.FULL_WORDS, lx.EMPTY_WORD, *lx.WEIGHT_WORDS}
 COLORS = {"red": (0.85, 0.12, 0.1), "blue": (0.1, 0.25, 0.85), "green": (0.1, 0.6, 0.2),
           "yellow": (0.95, 0.8, 0.1), "white": (0.95, 0.95, 0.95), "black": (0.05, 0.05, 0.05),

@@ -43,6 +43,8 @@ TOPICS: list[tuple[str, str]] = [
      "writing and drawing (material transfer)"),
     ((r"man|woman|men|women|person|people|boy|girl|child|children|kid|kids|player|hand|hands|"
      r"grandmother|grandma|granny|grandfather|grandpa|"
+     r"(?:golfers?|bowlers?|toddlers?|bab(?:y|ies)|waiters?|waitress|students?|teachers?|"
+     r"workers?)(?!'s)|"
      r"finger\w*|he|she|someone|somebody|chef|athlete|dog|cat|bird|birds|horse|"
      r"animal\w*|insect\w*|(?<!rubber )(?<!toy )duck|robot arm|fish(?! tank| bowl)"), AGENTS),
     (r"timelapse|time-lapse|over (years|decades|months|days)|for (years|decades|hours|days)",
@@ -64,7 +66,7 @@ INCIDENTAL = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:shoot(?:s|ing)?|throw(?:s|in
                         r"launch(?:es|ing|ed)?|roll(?:s|ing|ed)?|drop(?:s|ping|ped)?|"
                         r"nudg(?:e|es|ing|ed)|bowl(?:s|ing|ed)?|serv(?:e|es|ing|ed)|"
                         r"hit(?:s|ting)?|strik(?:e|es|ing)|struck|paw(?:s|ing|ed)?|"
-                        r"swat(?:s|ting|ted)?|bump(?:s|ing|ed)?)\b")
+                        r"swat(?:s|ting|ted)?|bump(?:s|ing|ed)?|putt(?:s|ing|ed)?)\b")
 
 # An agent who blows (after `_candle_air`): their breath is simulated, they are not.
 BREATHES = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:puffs)\b")

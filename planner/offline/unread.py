@@ -42,7 +42,7 @@ NOT_OBJECTS = frozenset({
     "lip", "rim", "handle", "base", "screen", "face", "nose", "paw", "hand", "foot", "feet",
     "closeup", "close", "wide", "slow", "tracking", "aerial", "overhead", "mo", "others",
     "thing", "things", "row", "rows", "line", "lines", "spiral", "circle", "reaction", "lit",
-    "stack", "pile", "tower", "pyramid", "times", "m", "cm", "mm", "meter", "meters", "metre",
+    "stack", "pile", "heap", "tower", "pyramid", "times", "m", "cm", "mm", "meter", "meters", "metre",
     "metres", "ft", "km", "h", "s", "kg", "g", "lb", "lbs", "mph", "inch", "inches",
     "degree", "degrees", "deg", "percent", "left", "right", "thud", "bang", "clatter",
     "movement", "jolt", "tap", "nudge", "flick", "sudden", "area", "interaction", "effect",
@@ -58,11 +58,9 @@ SCENARIO_WORDS = frozenset({
 
 def unread_claims(intent: Intent, claims: list[Claim]) -> list[Claim]:
     """A dropped claim for each noun phrase no claim in `claims` (or parse) holds."""
-    held = {w for c in claims for w in lx_words(c.text)} | {
-        w for m in intent.mentions for w in m.word.split()} | set(intent.place_words) | set(
-        (intent.water or "").split()) | SCENARIO_WORDS
+    held = held_words(intent, claims)
     out, seen = [], set()
-    for phrase in _phrases(intent.tokens):
+    for phrase in phrases(intent.tokens):
         head = phrase[-1]
         if head in seen or _abstract(head) or any(
                 f in held for w in phrase for f in singulars(w)):
@@ -73,7 +71,14 @@ def unread_claims(intent: Intent, claims: list[Claim]) -> list[Claim]:
     return out
 
 
-def _phrases(tokens: list[str]) -> list[list[str]]:
+def held_words(intent: Intent, claims: list[Claim]) -> set[str]:
+    """The words some claim, mention, place or scenario of the prompt already holds."""
+    return {w for c in claims for w in lx_words(c.text)} | {
+        w for m in intent.mentions for w in m.word.split()} | set(intent.place_words) | set(
+        (intent.water or "").split()) | SCENARIO_WORDS
+
+
+def phrases(tokens: list[str]) -> list[list[str]]:
     """The noun phrases after an article or a count, without their adjectives and counts."""
     found = []
     for i, token in enumerate(tokens):
@@ -81,7 +86,7 @@ def _phrases(tokens: list[str]) -> list[list[str]]:
             continue
         run = []
         for word in tokens[i + 1:i + 5]:
-            if word in ENDS or word in STARTS or _verb(word):
+            if word in ENDS or word in STARTS or verb(word):
                 break
             run.append(word)
         words = [w for w in run if w not in ADJECTIVES and w not in COLORS
@@ -93,7 +98,8 @@ def _phrases(tokens: list[str]) -> list[list[str]]:
     return found
 
 
-def _verb(word: str) -> bool:
+def verb(word: str) -> bool:
+    """A word the parser reads as one of its verbs ('drops', 'shattered')."""
     return any(word.startswith(stem) and len(word) - len(stem) <= 3 for stem in lx.VERBS) \
         and word not in lx.NOUNS
 
@@ -113,4 +119,4 @@ def _abstract(head: str) -> bool:
 # endings of abstract nouns and gerunds, and the everyday things spelt so all the same
 ABSTRACT_ENDINGS = ("ing", "tion", "sion", "ment", "ity", "ness", "ance", "ence", "ism")
 THINGS_SO_SPELT = frozenset({"ceiling", "building", "railing", "painting", "stuffing",
-                             "clothing", "ornament", "instrument", "container"})
+                             "clothing", "ornament", "instrument", "container", "bearing"})
