@@ -89,7 +89,8 @@ class StepRecorder:
         for block in self.blocks:
             if not block.bodies:
                 continue
-            rows = np.stack([_flat(states, len(block.bodies)) for states in block.states])
+            rows = _flat(block.states, len(block.states) * len(block.bodies), samples=True
+                         ).reshape(len(block.states), len(block.bodies), FLOATS_PER_BODY)
             rows[..., :7] = _to_origins(rows[..., :7], block.bodies)
             span = slice(block.first, block.first + len(block.states))
             for k, live in enumerate(block.bodies):
@@ -116,9 +117,11 @@ class _Block:
     states: list[list] = field(default_factory=list)
 
 
-def _flat(states: list, count: int) -> np.ndarray:
-    """[B, 13] from Bullet's nested tuples ((com, quat), (lin, ang)), unpacked in C."""
-    values = chain.from_iterable(chain.from_iterable(chain.from_iterable(states)))
+def _flat(states: list, count: int, samples: bool = False) -> np.ndarray:
+    """[B, 13] from Bullet's nested tuples ((com, quat), (lin, ang)), unpacked in C; with
+    `samples`, `states` is a list of samples and `count` their bodies in all."""
+    values = chain.from_iterable(chain.from_iterable(chain.from_iterable(
+        chain.from_iterable(states) if samples else states)))
     return np.fromiter(values, float, count * FLOATS_PER_BODY).reshape(count, FLOATS_PER_BODY)
 
 

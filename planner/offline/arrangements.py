@@ -147,7 +147,7 @@ def _knock_down_or_stand(plan: Plan, intent: Intent, names: list[str],
             ball = plan.unique("ball")
             plan.body("nothing named to knock it down: a steel ball thrown at its lower part",
                       name=ball, asset="ball", params={"radius": 0.05}, material="steel",
-                      position=[-THROW_FROM, 0, round(target - 0.05, 3)],
+                      position=[-THROW_FROM, 0, round(max(target - 0.05, 0.005), 3)],
                       velocity=[6, 0, 1.2])
         pile = names[0].rsplit("_", 1)[0] + "_*" if len(names) > 1 else names[0]
         plan.check("the ball reaches the pile", contacts=ball, **{"with": pile}, before=1.0)

@@ -188,7 +188,7 @@ VERBS: dict[str, str] = {
     "slam": "hit", "collid": "collide", "collision": "collide", "impact": "hit", "ram": "hit",
     "shatter": "shatter", "break": "shatter", "broke": "shatter", "crack": "shatter",
     "splinter": "shatter", "topple": "topple", "toppling": "topple", "collaps": "topple",
-    "crumbl": "topple", "land": "fall",
+    "crumbl": "topple", "lands": "fall", "landed": "fall", "landing": "fall",
     "stack": "stack", "pile": "stack", "pour": "pour", "spill": "spill", "splash": "spill",
     "float": "float", "bob": "float", "sink": "sink", "sank": "sink", "sunk": "sink",
     "drift": "drift", "spin": "spin", "spun": "spin", "rotat": "spin", "twirl": "spin",

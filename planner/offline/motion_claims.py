@@ -147,7 +147,11 @@ MOVERS = frozenset({"push", "knock", "slide", "roll", "throw", "fall", "hit"})
 # the words that may stand between 'off' and the thing left: 'off the very edge of the desk'
 ON_THE_WAY = frozenset({"the", "a", "an", "its", "his", "her", "their", "my", "edge", "of",
                         "side", "top", "end", "very", "far", "wooden", "kitchen", "dining"})
-LIQUID_VERBS = ("spill", "spread", "flow", "leak", "splash", "pour", "run", "gush", "drip")
+LIQUID_VERBS = frozenset(stem + end for stem in ("spill", "spread", "flow", "leak", "splash",
+                                                  "pour", "gush", "drip", "run", "seep")
+                         for end in ("", "s", "es", "ed", "ing", "ping", "ning", "ped"))
+SHOVES = frozenset({"push", "slide", "knock"})  # what sends a thing 'across the table'
+NEAR_INTO = 3  # tokens from 'into' to the noun of a thing hit ('into a brick wall')
 
 
 def _off_or_across(intent: Intent, scene: Scene | None) -> list[Claim]:
@@ -159,8 +163,9 @@ def _off_or_across(intent: Intent, scene: Scene | None) -> list[Claim]:
     tokens = intent.tokens
     for at, word in enumerate(tokens):
         end = _left(intent, at) if word in LEAVING else None
-        if end is None or not set(tokens[at + 1:end]) <= ON_THE_WAY or (
-                at > 0 and tokens[at - 1].startswith(LIQUID_VERBS)):
+        if end is None or not set(tokens[at + 1:end]) <= ON_THE_WAY or \
+                LIQUID_VERBS & set(tokens[max(0, at - 4):at]) or \
+                (word == "across" and not intent.actions & SHOVES):
             continue
         action = "roll" if word == "across" and "roll" in intent.actions else LEAVING[word]
         claims.append(_claim(" ".join(tokens[at:end + 1]), action, scene, []))
@@ -238,7 +243,7 @@ def _into(intent: Intent, scene: Scene | None, results: list[dict]) -> list[Clai
     tokens = intent.tokens
     waters = set((intent.water or "").split())
     for at in (i for i, t in enumerate(tokens) if t == "into"):
-        for end in range(at + 1, min(at + 5, len(tokens))):
+        for end in range(at + 1, min(at + 7, len(tokens))):  # "into the top corner of the net"
             word = tokens[end]
             mention = next((m for m in intent.mentions if word in (
                 m.word.split()[-1], m.word.split()[-1] + "s")), None)
@@ -253,14 +258,15 @@ def _into(intent: Intent, scene: Scene | None, results: list[dict]) -> list[Clai
             claims.append(_into_water(text, scene))
         elif mention.asset in INSIDE:
             claims.append(_into_container(text, mention.asset, scene, results))
-        elif not intent.actions & {"hit", "collide"}:  # "swings into a wall": a hit unsaid
+        elif end - at <= NEAR_INTO and "of" not in tokens[at:end] and \
+                not intent.actions & {"hit", "collide"}:  # "swings into a wall": a hit unsaid
             claims.append(_claim(text, "hit", scene, results))
     return claims
 
 
 # what a thing can end up inside: containers and goals
 INSIDE = frozenset({"cup", "mug", "tumbler", "wine_glass", "bowl", "bottle", "vase", "crate",
-                    "box", "basketball_hoop", "soccer_goal", "tray"})
+                    "box", "basketball_hoop", "soccer_goal", "tray", "can"})
 
 
 def _into_water(text: str, scene: Scene | None) -> Claim:

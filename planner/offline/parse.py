@@ -24,7 +24,8 @@ SUFFIXES = ("", "s", "es", "ed", "d", "ing", "e", "ped", "ping", "med", "ming", 
 GROUND_NOUNS = {"floor", "ground", "surface", "pavement", "road", "sidewalk", "earth", "mat",
                 "carpet", "rug", "tiles", "ice"}
 # verbs that are nouns after 'a': 'a drop', 'a crack', 'a splash'
-NOUN_SENSES = frozenset({"drop", "crack", "splash", "spill", "pile", "stack", "break"})
+NOUN_SENSES = frozenset({"drop", "crack", "splash", "spill", "pile", "stack", "break",
+                         "landing"})
 TOPPED = re.compile(r"\b([a-z]+)[- ]topped\b")
 # words before 'shot' that make it the camera's: 'a tracking shot', 'close-up shot'
 SHOT_WORDS = frozenset({"tracking", "wide", "close", "closeup", "medium", "long", "aerial",
