@@ -488,3 +488,16 @@ def test_a_short_cup_pushed_off_a_table_claims_its_tea_spills_on_the_way_down():
     tall = _scene("A glass of juice is pushed off a table")
     (rides,) = [e for e in tall.expect if check_kind(e) == "liquid_stays_in"]
     assert not rides.not_ and rides.until_fracture  # a glass carries most of it down
+
+
+def test_a_full_glass_that_survives_its_fall_gets_a_higher_table_not_a_harder_push():
+    draft = plan_offline("a glass of water falls off the kitchen table and shatters")
+    failed = [{"check": "shatters", "subject": "glass", "passed": False, "detail": ""}]
+    revised = revise_offline(draft, failed, 1)
+    bodies = {b["name"]: b for b in revised.document["bodies"]}
+    assert bodies["table"]["params"]["height"] == round(0.76 * 1.3, 3)
+    assert bodies["glass"]["position"][2] == round(0.76 * 1.3, 4)  # still on its top
+    assert revised.document["events"] == draft.document["events"]  # the same push
+    twice = revise_offline(revise_offline(revised, failed, 2), failed, 3)
+    assert {b["name"]: b for b in twice.document["bodies"]}["table"]["params"]["height"] == 1.2
+    scene_from_document(twice.document)

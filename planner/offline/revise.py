@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import copy
 
+from bridge.assets.registry import ASSETS
 from planner.offline import lexicon as lx
 from planner.offline.compose import Draft
 
 BOOST = 1.35  # per round: speeds, impulses and forces
 RAISE = 1.3  # per round: heights of dropped bodies
 MAX_DURATION = 8.0
+MAX_FURNITURE = 1.2  # m: a table raised for a harder fall stays a counter's or a bar's height
 ENERGY_CHECKS = {"shatters", "falls_over", "bounces", "contacts", "moves_less_than",
                  "liquid_stays_in", "comes_to_rest"}
 
@@ -26,7 +28,12 @@ def revise_offline(draft: Draft, failures: list[dict], round: int) -> Draft:
         changes.append(f"drop heights and pushes /{RAISE} so the denied outcome stays away")
         _gentler(doc)
     else:
-        if kinds & ENERGY_CHECKS - {"comes_to_rest"}:
+        # a full glass pushed off a table that survives its fall: a harder push would spill
+        # it before the fall, a higher table breaks it with what it holds
+        raised = "shatters" in kinds and _has_liquid(doc) and _raise_furniture(doc)
+        if raised:
+            changes.append(f"the furniture under it x{RAISE} higher (up to {MAX_FURNITURE:g} m)")
+        elif kinds & ENERGY_CHECKS - {"comes_to_rest"}:
             changes.append(f"velocities, pushes and forces x{BOOST}")
             _boost(doc)
         if kinds & {"shatters", "bounces"}:
@@ -88,6 +95,32 @@ def _raise(doc) -> None:
         free = position and not body.get("static") and "velocity" not in body
         if free and position[2] > 0.3 and not _on_furniture(doc, position):
             position[2] = round(position[2] * RAISE, 4)
+
+
+def _has_liquid(doc) -> bool:
+    return any(liquid.get("inside") for liquid in doc.get("liquids", []))
+
+
+def _raise_furniture(doc) -> bool:
+    """Fixed tables x RAISE higher (up to MAX_FURNITURE), with what stands on their tops;
+    False when none could rise."""
+    raised = False
+    for table in doc.get("bodies", []):
+        if not table.get("static") or table.get("asset") != "table":
+            continue
+        params = table.setdefault("params", {})
+        height = params.get("height", ASSETS["table"].params["height"])
+        higher = round(min(height * RAISE, MAX_FURNITURE), 3)
+        base = (table.get("position") or [0.0, 0.0, 0.0])[2]
+        if higher <= height:
+            continue
+        params["height"] = higher
+        for body in doc.get("bodies", []):
+            position = body.get("position")
+            if body is not table and position and abs(position[2] - base - height) < 0.01:
+                position[2] = round(base + higher, 4)
+        raised = True
+    return raised
 
 
 def _on_furniture(doc, position) -> bool:
