@@ -501,3 +501,14 @@ def test_a_full_glass_that_survives_its_fall_gets_a_higher_table_not_a_harder_pu
     twice = revise_offline(revise_offline(revised, failed, 2), failed, 3)
     assert {b["name"]: b for b in twice.document["bodies"]}["table"]["params"]["height"] == 1.2
     scene_from_document(twice.document)
+
+
+def test_a_carton_poured_from_is_a_drinks_carton_and_a_stacked_one_a_box():
+    poured = plan_offline("orange juice poured from a carton into a glass on the counter")
+    bodies = {b["name"]: b for b in poured.document["bodies"]}
+    assert bodies["carton"]["asset"] == "tumbler"  # a hollow stand-in that pours
+    assert poured.document["liquids"][0]["inside"] == "carton"
+    assert {"pours_into": "juice", "container": "glass", "fraction": 0.6} in \
+        poured.document["expect"]
+    stacked = plan_offline("a truck drives into a stack of cartons")
+    assert {b.get("asset") for b in stacked.document["bodies"]} >= {"box"}

@@ -109,6 +109,9 @@ STAND_INS: dict[str, Noun] = {
     # a jug pours over a wide lip: a wide, tall tumbler, not a narrow-necked bottle
     "jug": _stand_in("tumbler", "glass", "jug", radius=0.06, height=0.2),
     "pitcher": _stand_in("tumbler", "glass", "pitcher", radius=0.06, height=0.2),
+    # a drink's carton (not a moving carton): poured from over its corner like a jug
+    "juice carton": _stand_in("tumbler", "plastic", "carton", radius=0.045, height=0.2),
+    "milk carton": _stand_in("tumbler", "plastic", "carton", radius=0.045, height=0.2),
     "carafe": _stand_in("bottle", "glass", "carafe", radius=0.055, height=0.25),
     "decanter": _stand_in("bottle", "glass", "decanter", radius=0.06, height=0.25),
     "flask": _stand_in("bottle", "glass", "flask", radius=0.04, height=0.2),

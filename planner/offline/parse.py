@@ -121,12 +121,22 @@ def parse(text: str) -> Intent:
     _read_place(intent)
     _read_quantities(intent)
     intent.times = _times(tokens)
+    _drinks_carton(intent)
     intent.negated = _negated(tokens)
     intent.actions -= intent.negated
     if "topple" in intent.negated:  # "does not tip over": the tip is denied with it
         intent.actions = _actions([t for i, t in enumerate(tokens) if not _after_negator(
             tokens, i)]) - intent.negated
     return intent
+
+
+def _drinks_carton(intent: Intent) -> None:
+    """'poured from a carton' with a liquid named: a drink's carton, which pours, not a
+    cardboard box."""
+    if "pour" in intent.actions and (intent.liquid or any(m.liquid for m in intent.mentions)):
+        for mention in intent.mentions:
+            if mention.word == "carton":
+                mention.noun = lx.NOUNS["juice carton"]
 
 
 def _after_negator(tokens: list[str], i: int) -> bool:
