@@ -99,17 +99,17 @@ def names(claim: dict, planned: dict, nouns: frozenset[str] = frozenset()) -> bo
     return False
 
 
-def _same_event(claim: dict, text: str, nouns: set[str]) -> bool:
-    lowered = " ".join(words(text))
-    negated = bool(NEGATIONS & set(words(text)))
-    if negated != bool(claim.get("negated")):
+def _same_event(claim: dict, text: str, nouns: frozenset[str]) -> bool:
+    planned, annotated = words(text), words(claim.get("text", ""))
+    lowered = " ".join(planned)
+    if bool(NEGATIONS & set(planned)) != bool(claim.get("negated")):
         return False
-    said = " ".join(words(claim.get("text", "")))
+    said = " ".join(annotated)
     if said and f" {said} " in f" {lowered} ":  # the annotator's very words ('off the edge of
         return True  # the desk'), though each is filler or a noun on its own
     stems = EVENT_STEMS.get(claim.get("event"), ())
     # the annotator's own verb for it ("knocked off the counter": "knocked"), not a noun
-    shared = (set(words(claim.get("text", ""))) & set(words(text))) - FILLER - nouns
+    shared = (set(annotated) & set(planned)) - FILLER - nouns
     # a short stem is a whole word ("in", "out"); a longer one a prefix ("bounc")
     return bool(shared) or any(re.search(rf"\b{re.escape(s)}" + (r"\b" if len(s) <= 3 else ""),
                                          lowered) for s in stems if s)

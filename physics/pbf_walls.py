@@ -225,16 +225,17 @@ class Walls:
         if names != self.names:
             self.names = names
             self._pack()
-        poses = {name: self.world.pose(name) for name in names}
+        # one read of each body: its asset-origin pose, and the centre of mass the fluid's
+        # torques are taken about with the inverse mass and world inverse inertia each body
+        # meets a particle with, fixed for the step
+        states = [self.world.state(n) for n in names]
+        poses = {n: self.world.origin(n, s[0], s[1]) for n, s in zip(names, states)}
         start = [self._last.get(name, poses[name]) for name in names]
         self.pos0 = np.array([s[0] for s in start]).reshape(-1, 3)
         self.quat0 = np.array([s[1] for s in start]).reshape(-1, 4)
         self.pos1 = np.array([poses[n][0] for n in names]).reshape(-1, 3)
         self.quat1 = np.array([poses[n][1] for n in names]).reshape(-1, 4)
         self._last = poses
-        # the centres of mass the fluid's torques are taken about, fixed for the step, and
-        # the inverse mass and world inverse inertia each body meets a particle with
-        states = [self.world.state(n) for n in names]
         self.com = np.array([s[0] for s in states]).reshape(-1, 3)
         self.inverse_mass, self.inverse_inertia = _inverses(
             [self.world.bodies[n] for n in names], [s[1] for s in states])

@@ -139,14 +139,15 @@ def _carried(claim: Stated, scene: Scene) -> Claim:
     """An object, agent or arrangement: present when every name it gives is in the script."""
     if not claim.bodies:
         return Claim(claim.text, claim.kind, "dropped", "the claim names nothing in the script")
-    missing = [b for b in claim.bodies if b not in script_names(scene)]
+    names = script_names(scene)
+    missing = [b for b in claim.bodies if b not in names]
     if missing:
         return Claim(claim.text, claim.kind, "dropped",
                      f"the script has nothing named {', '.join(missing[:6])[:300]}")
-    count = _count(claim.text)
-    if claim.kind == "object" and count > len(set(claim.bodies)):
+    count, named = _count(claim.text), len(set(claim.bodies))
+    if claim.kind == "object" and count > named:
         return Claim(claim.text, claim.kind, "dropped", f"asked for {count}, the claim names "
-                     f"{len(set(claim.bodies))}")
+                     f"{named}")
     fate = "stood_in" if claim.kind == "agent" else "planned"
     return Claim(claim.text, claim.kind, fate, f"in the script as {', '.join(claim.bodies[:6])}; "
                  "present, so nothing checks it" if fate == "planned" else

@@ -104,8 +104,7 @@ def _negate(plan: Plan, intent: Intent) -> None:
 def _comes_to_rest(plan: Plan, intent: Intent) -> None:
     """'rolls to a stop', 'comes to rest': the moving body is checked at rest by the end."""
     checked = {k for item in plan.expect for k in item.data}
-    lead = plan.lead or next((b.data["name"] for b in plan.bodies
-                              if not b.data.get("static")), None)
+    lead = plan.followed()
     said = STOPS.search(intent.text.lower())
     if lead is None or "comes_to_rest" in checked or said is None or denied_before(
             intent.text.lower(), said.start()):  # "never comes to rest": no check for that

@@ -101,6 +101,11 @@ class Plan:
         groups = (self.bodies, self.liquids, self.water, self.joints, self.ropes)
         return {item.data["name"] for group in groups for item in group if "name" in item.data}
 
+    def followed(self) -> str | None:
+        """The lead body, else the first that is not fixed: what moves in the shot."""
+        return self.lead or next((b.data["name"] for b in self.bodies
+                                  if not b.data.get("static")), None)
+
     def unique(self, base: str) -> str:
         """A body name not used yet: 'glass', then 'glass_2'."""
         taken, name, k = self.names(), base, 1

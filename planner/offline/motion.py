@@ -104,8 +104,7 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
     plan.focus.append((1.2, 0.0, 0.0) if not shelf else (0.0, -0.6, 0.0))
     # Where it lands is known only once simulated, so the camera follows the object there;
     # one that breaks is framed by its break (its shards and liquid fill the frame there).
-    plan.lead = plan.lead or next((b.data["name"] for b in plan.bodies
-                                   if not b.data.get("static")), None)
+    plan.lead = plan.followed()
     if any(_breaks(m) for m in actors):
         # framed at the size of its break, and followed closely (a 0.1 s spring keeps up with
         # the fall), so the shards and liquid are big and central when it breaks

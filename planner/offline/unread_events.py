@@ -66,8 +66,9 @@ def unread_events(intent: Intent, claims: list[Claim]) -> list[Claim]:
     does not know."""
     held = held_words(intent, claims)
     tokens = intent.tokens
+    # a liquid's name is a head too ('the coffee sloshes'): every one is a lexicon word
     heads = {p[-1] for p in phrases(tokens)} | {m.word.split()[-1] for m in intent.mentions} \
-        | {m.liquid.split()[-1] for m in intent.mentions if m.liquid} | set(lx.LIQUIDS)
+        | set(lx.LIQUIDS)
     if tokens and tokens[0] not in STARTS and not verb(tokens[0]):
         heads.add(tokens[0])  # 'golfer putts a ball': a noun with no article before it
     out = []
