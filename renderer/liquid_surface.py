@@ -54,9 +54,9 @@ def surface(centres: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray,
     if (~lone).any():
         h = CELL * radius
         keys, order, starts = _pairs(x[~lone], h, KERNEL * radius, BLOCK)
-        phi = _field(x[~lone], h, KERNEL * radius, DRAWN * radius, BRIDGE * radius, keys, order,
-                     starts, BLOCK)
-        parts.append(_mesh(phi, keys, h, BLOCK))
+        phi, inside = _field(x[~lone], h, KERNEL * radius, DRAWN * radius, BRIDGE * radius,
+                             keys, order, starts, BLOCK)
+        parts.append(_mesh(phi, inside, keys, h, BLOCK))
     vertices, normals, faces, count = [], [], [], 0
     for v, n, f in parts:
         vertices.append(v)
@@ -105,6 +105,9 @@ def _lone(x: np.ndarray, gap: float) -> np.ndarray:
                     (x[i, 2] - x[j, 2]) ** 2
                 if j != i and d2 < gap2:
                     lone[i] = False
+                    break
+            if not lone[i]:  # one neighbour settles it: a particle in a glass has hundreds
+                break
     return lone
 
 
@@ -160,50 +163,105 @@ def _pairs(x: np.ndarray, h: float, reach: float, block: int) -> tuple:
 
 @njit(cache=CACHE, parallel=True)
 def _field(x: np.ndarray, h: float, reach: float, drawn: float, bridge: float,
-           keys: np.ndarray, order: np.ndarray, starts: np.ndarray, block: int) -> np.ndarray:
-    """[K,S,S,S] float32 signed distance at every block's padded nodes. A node's weight also
-    stands for the distance at which one particle alone would give it; that distance has to
-    be under `bridge`."""
+           keys: np.ndarray, order: np.ndarray, starts: np.ndarray, block: int) -> tuple:
+    """[K,S,S,S] float32 signed distance at every block's padded nodes, and [K,2,3] the
+    lowest and highest node of each block that lies inside (phi < 0; low > high where none
+    does). A node's weight also stands for the distance at which one particle alone would
+    give it; that distance has to be under `bridge`.
+
+    Only the box of nodes the block's particles reach is summed: a spray of drops over the
+    floor touches hundreds of blocks with a few particles each, and zeroing and reading
+    every block whole was most of a frame's meshing."""
     size = block + PAD_LOW + PAD_HIGH + 1
     phi = np.empty((len(keys), size, size, size), np.float32)
-    reach2 = reach * reach
+    inside = np.empty((len(keys), 2, 3), np.int64)
     for b in prange(len(keys)):
-        sums = np.zeros((4, size, size, size))
+        phi[b] = reach  # by the thread that fills the rest: a block is then in its cache
         bx, by, bz = _unpack(keys[b])
         base = np.array([bx, by, bz]) * block - PAD_LOW
-        for s in range(starts[b], starts[b + 1]):
-            i = order[s]
-            lx, hx = _node_range(x[i, 0], h, reach)
-            ly, hy = _node_range(x[i, 1], h, reach)
-            lz, hz = _node_range(x[i, 2], h, reach)
-            for nx in range(max(lx, base[0]), min(hx, base[0] + size - 1) + 1):
-                dx = nx * h - x[i, 0]
-                for ny in range(max(ly, base[1]), min(hy, base[1] + size - 1) + 1):
-                    dy = ny * h - x[i, 1]
-                    for nz in range(max(lz, base[2]), min(hz, base[2] + size - 1) + 1):
-                        dz = nz * h - x[i, 2]
-                        d2 = dx * dx + dy * dy + dz * dz
-                        if d2 >= reach2:
-                            continue
-                        q = 1.0 - d2 / reach2
-                        w = q * q * q
-                        j, k, m = nx - base[0], ny - base[1], nz - base[2]
-                        sums[0, j, k, m] += w
-                        sums[1, j, k, m] += w * dx
-                        sums[2, j, k, m] += w * dy
-                        sums[3, j, k, m] += w * dz
-        for j in range(size):
-            for k in range(size):
-                for m in range(size):
-                    w = sums[0, j, k, m]
-                    if w <= 0:
-                        phi[b, j, k, m] = reach
+        low, high = _reached(x, h, reach, order[starts[b]:starts[b + 1]], base, size)
+        extent = high - low + 1
+        sums = np.zeros((extent[0], extent[1], extent[2], 4))  # a node's four side by side
+        _sum_weights(x, h, reach, order[starts[b]:starts[b + 1]], base + low, extent, sums)
+        inside[b, 0, :] = size
+        inside[b, 1, :] = -1
+        for j in range(extent[0]):
+            for k in range(extent[1]):
+                for m in range(extent[2]):
+                    value = np.float32(_distance(sums[j, k, m, 0], sums[j, k, m, 1],
+                                                 sums[j, k, m, 2], sums[j, k, m, 3], reach,
+                                                 drawn, bridge))
+                    phi[b, low[0] + j, low[1] + k, low[2] + m] = value
+                    if value < 0:
+                        for a, at in enumerate((low[0] + j, low[1] + k, low[2] + m)):
+                            inside[b, 0, a] = min(inside[b, 0, a], at)
+                            inside[b, 1, a] = max(inside[b, 1, a], at)
+    return phi, inside
+
+
+@njit(cache=CACHE)
+def _reached(x: np.ndarray, h: float, reach: float, particles: np.ndarray, base: np.ndarray,
+             size: int) -> tuple:
+    """The lowest and highest padded node (block coordinates) any of `particles` reaches."""
+    low = np.full(3, size - 1, np.int64)
+    high = np.zeros(3, np.int64)
+    for i in particles:
+        for a in range(3):
+            lo, hi = _node_range(x[i, a], h, reach)
+            low[a] = min(low[a], max(lo - base[a], 0))
+            high[a] = max(high[a], min(hi - base[a], size - 1))
+    return low, high
+
+
+@njit(cache=CACHE)
+def _sum_weights(x: np.ndarray, h: float, reach: float, particles: np.ndarray,
+                 base: np.ndarray, extent: np.ndarray, sums: np.ndarray) -> None:
+    """Adds each particle's weight and weighted offset to the nodes of the box from `base`
+    (world node indices) over `extent` nodes, particle by particle in the given order.
+    A particle's offsets along z are worked out once, not once a column."""
+    reach2 = reach * reach
+    offsets = np.empty((int(2 * reach / h) + 3, 2))  # dz and dz^2 along the particle's column
+    for i in particles:
+        lx, hx = _node_range(x[i, 0], h, reach)
+        ly, hy = _node_range(x[i, 1], h, reach)
+        lz, hz = _node_range(x[i, 2], h, reach)
+        first, last = max(lz, base[2]), min(hz, base[2] + extent[2] - 1)
+        for nz in range(first, last + 1):
+            offsets[nz - first, 0] = nz * h - x[i, 2]
+            offsets[nz - first, 1] = offsets[nz - first, 0] ** 2
+        for nx in range(max(lx, base[0]), min(hx, base[0] + extent[0] - 1) + 1):
+            dx = nx * h - x[i, 0]
+            for ny in range(max(ly, base[1]), min(hy, base[1] + extent[1] - 1) + 1):
+                dy = ny * h - x[i, 1]
+                across = dx * dx + dy * dy
+                if across >= reach2:
+                    continue
+                for c in range(last - first + 1):
+                    d2 = across + offsets[c, 1]
+                    if d2 >= reach2:
                         continue
-                    gap = math.sqrt(sums[1, j, k, m] ** 2 + sums[2, j, k, m] ** 2
-                                    + sums[3, j, k, m] ** 2) / w
-                    alone = reach * math.sqrt(max(0.0, 1.0 - w ** (1.0 / 3.0)))
-                    phi[b, j, k, m] = max(gap - drawn, alone - bridge)
-    return phi
+                    q = 1.0 - d2 / reach2
+                    w = q * q * q
+                    j, k, m = nx - base[0], ny - base[1], first + c - base[2]
+                    sums[j, k, m, 0] += w
+                    sums[j, k, m, 1] += w * dx
+                    sums[j, k, m, 2] += w * dy
+                    sums[j, k, m, 3] += w * offsets[c, 0]
+
+
+@njit(cache=CACHE, inline="always")
+def _distance(w: float, sx: float, sy: float, sz: float, reach: float, drawn: float,
+              bridge: float) -> float:
+    """A node's signed distance from its weight w and weighted offset sums."""
+    if w <= 0:
+        return reach
+    gap = math.sqrt(sx ** 2 + sy ** 2 + sz ** 2) / w - drawn
+    if gap >= reach - bridge or w >= 1.0:
+        # the lone-particle distance cannot win: it is at most reach - bridge, and it is
+        # -bridge where the weight is 1 or more (the cube root is the costly part)
+        return max(gap, -bridge)
+    alone = reach * math.sqrt(max(0.0, 1.0 - w ** (1.0 / 3.0)))
+    return max(gap, alone - bridge)
 
 
 @njit(cache=CACHE)
@@ -213,12 +271,14 @@ def _unpack(key: int) -> tuple:
 
 
 @njit(cache=CACHE, parallel=True)
-def _mesh(phi: np.ndarray, keys: np.ndarray, h: float, block: int) -> tuple:
+def _mesh(phi: np.ndarray, inside: np.ndarray, keys: np.ndarray, h: float,
+          block: int) -> tuple:
     """Every block's surface net, joined in block order: vertices, normals and triangles.
-    Blocks are counted, then filled, in parallel; each writes its own rows."""
+    Blocks are counted, then filled, in parallel; each writes its own rows. Only cells
+    and edges that touch a block's inside box can hold the surface."""
     counts = np.zeros((len(keys), 2), np.int64)
     for b in prange(len(keys)):
-        counts[b, 0], counts[b, 1] = _count(phi[b], block)
+        counts[b, 0], counts[b, 1] = _count(phi[b], inside[b], block)
     starts = np.zeros((len(keys) + 1, 2), np.int64)
     for b in range(len(keys)):
         starts[b + 1] = starts[b] + counts[b]
@@ -228,7 +288,8 @@ def _mesh(phi: np.ndarray, keys: np.ndarray, h: float, block: int) -> tuple:
     for b in prange(len(keys)):
         bx, by, bz = _unpack(keys[b])
         base = (bx * block - PAD_LOW, by * block - PAD_LOW, bz * block - PAD_LOW)
-        _net(phi[b], base, h, block, starts[b, 0], starts[b, 1], vertices, normals, faces)
+        _net(phi[b], inside[b], base, h, block, starts[b, 0], starts[b, 1], vertices, normals,
+             faces)
     return vertices, normals, faces
 
 
@@ -243,21 +304,28 @@ def _mixed(phi: np.ndarray, i: int, j: int, k: int) -> bool:
 
 
 @njit(cache=CACHE)
-def _count(phi: np.ndarray, block: int) -> tuple:
+def _around(inside: np.ndarray, axis: int, first: int, stop: int) -> range:
+    """Lower corners, from `first` up to `stop`, of the cells or edges along `axis` that
+    have a node in the inside box (a corner one below it counts)."""
+    return range(max(first, inside[0, axis] - 1), min(stop, inside[1, axis] + 1))
+
+
+@njit(cache=CACHE)
+def _count(phi: np.ndarray, inside: np.ndarray, block: int) -> tuple:
     """How many vertices (mixed cells) and triangles (2 per owned edge with a sign change)."""
     cells = 0
-    for i in range(PAD_LOW - 1, PAD_LOW + block):
-        for j in range(PAD_LOW - 1, PAD_LOW + block):
-            for k in range(PAD_LOW - 1, PAD_LOW + block):
+    for i in _around(inside, 0, PAD_LOW - 1, PAD_LOW + block):
+        for j in _around(inside, 1, PAD_LOW - 1, PAD_LOW + block):
+            for k in _around(inside, 2, PAD_LOW - 1, PAD_LOW + block):
                 cells += _mixed(phi, i, j, k)
     edges = 0
-    for i in range(PAD_LOW, PAD_LOW + block):
-        for j in range(PAD_LOW, PAD_LOW + block):
-            for k in range(PAD_LOW, PAD_LOW + block):
-                inside = phi[i, j, k] < 0
-                edges += (phi[i + 1, j, k] < 0) != inside
-                edges += (phi[i, j + 1, k] < 0) != inside
-                edges += (phi[i, j, k + 1] < 0) != inside
+    for i in _around(inside, 0, PAD_LOW, PAD_LOW + block):
+        for j in _around(inside, 1, PAD_LOW, PAD_LOW + block):
+            for k in _around(inside, 2, PAD_LOW, PAD_LOW + block):
+                within = phi[i, j, k] < 0
+                edges += (phi[i + 1, j, k] < 0) != within
+                edges += (phi[i, j + 1, k] < 0) != within
+                edges += (phi[i, j, k + 1] < 0) != within
     return cells, 2 * edges
 
 
@@ -301,8 +369,8 @@ def _cell_vertex(phi: np.ndarray, i: int, j: int, k: int, out: np.ndarray,
 
 
 @njit(cache=CACHE)
-def _net(phi: np.ndarray, base: tuple, h: float, block: int, vertex: int, face: int,
-         vertices: np.ndarray, normals: np.ndarray, faces: np.ndarray) -> None:
+def _net(phi: np.ndarray, inside: np.ndarray, base: tuple, h: float, block: int, vertex: int,
+         face: int, vertices: np.ndarray, normals: np.ndarray, faces: np.ndarray) -> None:
     """One block's surface net, written from rows `vertex` and `face` on. It meshes the edges
     the block owns (lower node in [PAD_LOW, PAD_LOW + block) on every axis); the cells
     around them start one node lower."""
@@ -310,25 +378,25 @@ def _net(phi: np.ndarray, base: tuple, h: float, block: int, vertex: int, face: 
     low = PAD_LOW - 1
     index = np.full((cells, cells, cells), -1, np.int64)
     point = np.empty(3)
-    for i in range(cells):
-        for j in range(cells):
-            for k in range(cells):
-                if not _mixed(phi, i + low, j + low, k + low):
+    for i in _around(inside, 0, low, low + cells):
+        for j in _around(inside, 1, low, low + cells):
+            for k in _around(inside, 2, low, low + cells):
+                if not _mixed(phi, i, j, k):
                     continue
-                _cell_vertex(phi, i + low, j + low, k + low, point, normals[vertex])
-                vertices[vertex, 0] = (base[0] + i + low + point[0]) * h
-                vertices[vertex, 1] = (base[1] + j + low + point[1]) * h
-                vertices[vertex, 2] = (base[2] + k + low + point[2]) * h
-                index[i, j, k] = vertex
+                _cell_vertex(phi, i, j, k, point, normals[vertex])
+                vertices[vertex, 0] = (base[0] + i + point[0]) * h
+                vertices[vertex, 1] = (base[1] + j + point[1]) * h
+                vertices[vertex, 2] = (base[2] + k + point[2]) * h
+                index[i - low, j - low, k - low] = vertex
                 vertex += 1
     quad = np.empty(4, np.int64)
     c = np.empty(3, np.int64)
-    for i in range(PAD_LOW, PAD_LOW + block):
-        for j in range(PAD_LOW, PAD_LOW + block):
-            for k in range(PAD_LOW, PAD_LOW + block):
-                inside = phi[i, j, k] < 0
+    for i in _around(inside, 0, PAD_LOW, PAD_LOW + block):
+        for j in _around(inside, 1, PAD_LOW, PAD_LOW + block):
+            for k in _around(inside, 2, PAD_LOW, PAD_LOW + block):
+                within = phi[i, j, k] < 0
                 for a in range(3):
-                    if (phi[i + (a == 0), j + (a == 1), k + (a == 2)] < 0) == inside:
+                    if (phi[i + (a == 0), j + (a == 1), k + (a == 2)] < 0) == within:
                         continue
                     u, v = (a + 1) % 3, (a + 2) % 3
                     for corner in range(4):  # cells around the edge, counter-clockwise about +a
@@ -336,7 +404,7 @@ def _net(phi: np.ndarray, base: tuple, h: float, block: int, vertex: int, face: 
                         c[u] -= corner in (0, 3)
                         c[v] -= corner in (0, 1)
                         quad[corner] = index[c[0], c[1], c[2]]
-                    if not inside:  # the liquid lies above the edge: the quad faces -a
+                    if not within:  # the liquid lies above the edge: the quad faces -a
                         quad[1], quad[3] = quad[3], quad[1]
                     faces[face, 0], faces[face, 1], faces[face, 2] = quad[0], quad[1], quad[2]
                     faces[face + 1, 0], faces[face + 1, 1], faces[face + 1, 2] = \
