@@ -8,13 +8,19 @@ samples per minute (wall clock, process start-up and Ray start included), CPU-se
 frame, and the peak memory of a worker; then the scaling efficiency at 2 workers and the
 speed-up per frame over Kubric's published ~1 s per frame per CPU (Blender, all passes).
 Last, issue 20's figure: 16 samples at 128x128 made by Ray with 2 CPUs against the local pool
-of 2 workers, start-up included (target >= 0.85).
+of 2 workers, start-up included (target >= 0.85); beside it Ray's own fixed cost, measured in a
+fresh process that imports Ray, starts it with 2 CPUs, starts two empty actors, calls each
+once and shuts Ray down, and the efficiency that cost alone leaves possible
+(local / (local + fixed)); and the same comparison at 64 samples, where the fixed cost
+weighs less.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -44,6 +50,37 @@ def run_mode(n: int, workers: int, ray: bool, resolution: tuple[int, int] | None
             "peak_rss_mb_per_worker": max(line["peak_rss_mb"] for line in lines)}
 
 
+RAY_BARE = """
+import time
+started = time.perf_counter()
+import ray
+ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+Empty = ray.remote(num_cpus=1)(type("Empty", (), {"ping": lambda self: 1}))
+actors = [Empty.remote() for _ in range(2)]
+ray.get([actor.ping.remote() for actor in actors])
+ray.shutdown()
+print(time.perf_counter() - started)
+"""
+
+
+def ray_fixed_s(repeats: int = 3) -> float:
+    """Median seconds Ray costs with no work: import, start, two empty actors, shutdown."""
+    runs = [float(subprocess.run([sys.executable, "-c", RAY_BARE], capture_output=True,
+                                 text=True, check=True).stdout.split()[-1])
+            for _ in range(repeats)]
+    return round(statistics.median(runs), 2)
+
+
+def ray_against_pool(n: int) -> dict:
+    """n samples at 128x128: the local pool of 2 and Ray with 2 CPUs, and their ratio."""
+    runs = {name: run_mode(n, 2, ray, (128, 128))
+            for name, ray in ((f"local_2_128px_{n}", False), (f"ray_2_128px_{n}", True))}
+    local, ray = runs.values()
+    runs[f"ray_efficiency_vs_local_pool_2_{n}"] = round(
+        ray["samples_per_min"] / local["samples_per_min"], 3)
+    return runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=12, help="accepted samples per mode")
@@ -56,11 +93,11 @@ def main() -> None:
         report["ray_2"]["samples_per_min"] / (2 * single), 3)
     report["speedup_per_frame_vs_kubric"] = round(
         KUBRIC_S_PER_FRAME_CPU / report["local_1"]["cpu_s_per_frame"], 1)
-    small = {name: run_mode(16, 2, ray, (128, 128))
-             for name, ray in (("local_2_128px", False), ("ray_2_128px", True))}
-    report.update(small)
-    report["ray_efficiency_vs_local_pool_2"] = round(
-        small["ray_2_128px"]["samples_per_min"] / small["local_2_128px"]["samples_per_min"], 3)
+    report.update(ray_against_pool(16))
+    fixed = report["ray_fixed_s"] = ray_fixed_s()
+    local = report["local_2_128px_16"]["wall_s"]
+    report["ray_efficiency_ceiling_16"] = round(local / (local + fixed), 3)
+    report.update(ray_against_pool(64))
     print(json.dumps(report, indent=2))
 
 

@@ -9,6 +9,12 @@ the same run (targets: loop / Bullet <= 1.5 at 10 bodies, <= 1.15 at 200 and 500
 pit's real-time factor is reported too, and each scene at the largest count once more with
 `physics.record_every: 10` (the bodies read every tenth step, as a dataset needing only the
 video's frames may ask).
+
+Each row also has the floor: the same world stepped by a bare loop that makes only the
+PyBullet calls the stage cannot do without (stepSimulation; the step's contact list, which
+collision episodes and breaks are made of; and each dynamic body's pose and velocity at every
+recorded step), and nothing else. `floor_ratio` is that loop over its own Bullet time: what
+PyBullet's API costs before any of simshot's Python runs, and the least `ratio_loop` can be.
 """
 from __future__ import annotations
 
@@ -91,18 +97,49 @@ def scale_scene(kind: str, count: int, record_every: int | None = None) -> Scene
     return Scene.model_validate(data)
 
 
+def api_floor(scene: Scene, every: int) -> tuple[float, float]:
+    """Seconds of the bare loop (see the module's docstring) and of Bullet within it."""
+    import pybullet as p
+
+    from physics.world import World
+
+    world = World(scene, Path("."))
+    client = world.client
+    dynamic = [live.uid for live in world.bodies.values() if not live.static]
+    pose, velocity, contacts, step = (p.getBasePositionAndOrientation, p.getBaseVelocity,
+                                      p.getContactPoints, p.stepSimulation)
+    total = round(scene.duration / world.dt)
+    bullet = 0.0
+    try:
+        started = time.perf_counter()
+        for k in range(total + 1):
+            if k % every == 0:
+                for uid in dynamic:
+                    pose(uid, client), velocity(uid, client)
+            if k < total:
+                before = time.perf_counter()
+                step(physicsClientId=client)
+                bullet += time.perf_counter() - before
+                contacts(physicsClientId=client)
+        return time.perf_counter() - started, bullet
+    finally:
+        world.close()
+
+
 def measure(kind: str, count: int, repeats: int, record_every: int | None = None) -> dict:
     """Stage, loop and Bullet seconds (medians) for one scene."""
     from physics.simulate import simulate
 
     scene = scale_scene(kind, count, record_every)
-    stage, loop, bullet = [], [], []
+    stage, loop, bullet, floor = [], [], [], []
     for _ in range(repeats):
         started = time.perf_counter()
         result = simulate(scene, Path("."))
         stage.append(time.perf_counter() - started)
         loop.append(result.timings_s["loop"])
         bullet.append(result.timings_s["bullet"])
+        bare, stepping = api_floor(scene, record_every or 1)
+        floor.append(bare / stepping)
     median = statistics.median
     return {"scene": kind, "bodies": count, "steps": result.steps,
             "record_every": record_every or 1,
@@ -110,6 +147,7 @@ def measure(kind: str, count: int, repeats: int, record_every: int | None = None
             "stage_s": round(median(stage), 4),
             "ratio_loop": round(median(loop) / median(bullet), 3),
             "ratio_stage": round(median(stage) / median(bullet), 3),
+            "floor_ratio": round(median(floor), 3),
             "real_time_factor": round(DURATION / median(stage), 3)}
 
 
