@@ -29,6 +29,7 @@ from physics.pbf import (
 )
 from physics.pbf_walls import Walls, collide, nearest_walls
 from physics.sources import Stream
+from physics.threads import ThreadChoice
 
 ITERATIONS = 4  # density iterations per substep: a settled column's worst is 2-8 % dense
 MIN_SUBSTEPS = 2
@@ -80,6 +81,7 @@ class Fluid:
         self.wall, self.wall_step = wall_density(self.spacing, self.h)
         self.density_error = 0.0  # the largest at the last substep's last iteration
         self.touching: set[str] = set()  # bodies the liquid was near in the last substep
+        self.threads = ThreadChoice()
 
     def positions(self, name: str) -> np.ndarray:
         """[N, 3] world positions of one liquid's particles."""
@@ -105,12 +107,17 @@ class Fluid:
         self.time += dt
         if not self.live.any():
             return
+        self.threads.run(lambda: self._advance(dt, walls, gravity))
+
+    def _advance(self, dt: float, walls: Walls, gravity: np.ndarray) -> int:
+        """The step's substeps; returns how many."""
         live = slice(None) if self.live.all() else np.flatnonzero(self.live)
         count = self.substeps(dt, walls)
         sub = dt / count
         for s in range(count):
             self._substep(sub, gravity, walls, walls.at(s / count), walls.at((s + 1) / count),
                           live)
+        return count
 
     def _substep(self, dt: float, gravity: np.ndarray, walls: Walls, start: tuple,
                  end: tuple, live: slice | np.ndarray) -> None:

@@ -11,13 +11,12 @@ Units: metres, seconds, kg; h is the kernel radius, twice the particle spacing.
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 
-# Idle OpenMP threads must sleep, not spin: with another process on the cores (a dataset
-# worker, the renderer) spinning threads made a step 16x slower than one thread alone.
-os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+from bridge import threads
+
+threads.configure()  # before numba's first parallel loop loads OpenMP
 from numba import njit, prange
 
 MAX_NEIGHBOURS = 64  # a particle at rest has about 30 within h; a squeezed one keeps its nearest

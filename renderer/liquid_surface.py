@@ -29,6 +29,11 @@ import math
 
 import numpy as np
 import trimesh
+
+from bridge import threads
+
+threads.configure()  # before numba's first parallel loop loads OpenMP
+import numba
 from numba import njit, prange
 
 CELL = 1.0  # grid spacing over the particle radius: a lone drop spans 2.8 cells
@@ -47,7 +52,20 @@ assert BRIDGE < KERNEL - CELL
 
 def surface(centres: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Vertices [V,3] float32, outward unit normals [V,3] float32 and triangles [T,3] uint32
-    of the surface around the [N,3] particle centres (NaN rows are absent particles)."""
+    of the surface around the [N,3] particle centres (NaN rows are absent particles).
+
+    It leaves a core to the shot writer's thread, which encodes the frames meanwhile: on 2
+    cores the juice example rendered at 73 ms a frame with the surface on one thread, 87 ms
+    with it on both."""
+    previous = numba.get_num_threads()
+    numba.set_num_threads(max(1, previous - 1))
+    try:
+        return _surface(centres, radius)
+    finally:
+        numba.set_num_threads(previous)
+
+
+def _surface(centres: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x = centres[np.isfinite(centres).all(axis=1)].astype(np.float64)
     lone = _lone(x, 2 * KERNEL * radius) if len(x) else np.zeros(0, np.bool_)
     parts = [_drops(x[lone], DRAWN * radius)]

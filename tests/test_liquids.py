@@ -2,6 +2,7 @@
 containers hold it, that it pours, and that a rerun is bit-identical."""
 from __future__ import annotations
 
+import numba
 import numpy as np
 import pybullet as p
 import pytest
@@ -218,6 +219,18 @@ def test_same_seed_gives_bit_identical_particles():
         tank.close()
     assert np.array_equal(runs[0][0], runs[1][0]) and np.array_equal(runs[0][1], runs[1][1])
     assert not np.array_equal(runs[0][0], runs[2][0])
+
+
+def test_particles_are_bit_identical_on_one_thread_and_on_all():
+    runs = []
+    for count in {1, numba.config.NUMBA_NUM_THREADS}:
+        tank = Tank(seed=5)
+        tank.fluid.threads.counts = [count]
+        tank.fluid.threads.chosen = count
+        tank.run(0.1)
+        runs.append(tank.fluid.x.copy())
+        tank.close()
+    assert all(np.array_equal(runs[0], x) for x in runs[1:])
 
 
 def test_an_overfull_container_is_filled_to_the_rim_without_error():
