@@ -97,8 +97,9 @@ def scale_scene(kind: str, count: int, record_every: int | None = None) -> Scene
     return Scene.model_validate(data)
 
 
-def api_floor(scene: Scene, every: int) -> tuple[float, float]:
-    """Seconds of the bare loop (see the module's docstring) and of Bullet within it."""
+def api_floor(scene: Scene, total: int, every: int) -> tuple[float, float]:
+    """Seconds of the bare loop (see the module's docstring) over `total` steps, reading
+    the bodies every `every` steps as the stage did, and of Bullet within it."""
     import pybullet as p
 
     from physics.world import World
@@ -108,7 +109,6 @@ def api_floor(scene: Scene, every: int) -> tuple[float, float]:
     dynamic = [live.uid for live in world.bodies.values() if not live.static]
     pose, velocity, contacts, step = (p.getBasePositionAndOrientation, p.getBaseVelocity,
                                       p.getContactPoints, p.stepSimulation)
-    total = round(scene.duration / world.dt)
     bullet = 0.0
     try:
         started = time.perf_counter()
@@ -138,7 +138,8 @@ def measure(kind: str, count: int, repeats: int, record_every: int | None = None
         stage.append(time.perf_counter() - started)
         loop.append(result.timings_s["loop"])
         bullet.append(result.timings_s["bullet"])
-        bare, stepping = api_floor(scene, record_every or 1)
+        every = round(result.interval / scene.physics.timestep)
+        bare, stepping = api_floor(scene, result.steps, every)
         floor.append(bare / stepping)
     median = statistics.median
     return {"scene": kind, "bodies": count, "steps": result.steps,

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 
 from bridge.liquids import LIQUID_KINDS
 from bridge.schema import Liquid
+from bridge.threads import ThreadChoice
 from physics.pbf import (
     lattice_sums,
     neighbours,
@@ -29,7 +31,6 @@ from physics.pbf import (
 )
 from physics.pbf_walls import Walls, collide, nearest_walls
 from physics.sources import Stream
-from physics.threads import ThreadChoice
 
 ITERATIONS = 4  # density iterations per substep: a settled column's worst is 2-8 % dense
 MIN_SUBSTEPS = 2
@@ -81,7 +82,8 @@ class Fluid:
         self.wall, self.wall_step = wall_density(self.spacing, self.h)
         self.density_error = 0.0  # the largest at the last substep's last iteration
         self.touching: set[str] = set()  # bodies the liquid was near in the last substep
-        self.threads = ThreadChoice()
+        self.threads = ThreadChoice([numba.get_num_threads(), 1], numba.get_num_threads,
+                                    numba.set_num_threads)
 
     def positions(self, name: str) -> np.ndarray:
         """[N, 3] world positions of one liquid's particles."""
@@ -107,7 +109,7 @@ class Fluid:
         self.time += dt
         if not self.live.any():
             return
-        self.threads.run(lambda: self._advance(dt, walls, gravity))
+        self.threads.run(lambda: self._advance(dt, walls, gravity), size=int)
 
     def _advance(self, dt: float, walls: Walls, gravity: np.ndarray) -> int:
         """The step's substeps; returns how many."""

@@ -48,21 +48,20 @@ _OFFSET = 1 << 20  # block coordinates are packed as 21 bits each, shifted to be
 # A node that no particle reaches is outside; BRIDGE < KERNEL - CELL keeps every node with
 # phi < 0 at least a cell inside the reach, so no block outside the reach holds the surface.
 assert BRIDGE < KERNEL - CELL
+# one for the whole process: how busy its cores are is the process's, not a shot's
+_THREADS = threads.ThreadChoice([numba.get_num_threads() - 1, 1], numba.get_num_threads,
+                                numba.set_num_threads)
 
 
 def surface(centres: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Vertices [V,3] float32, outward unit normals [V,3] float32 and triangles [T,3] uint32
     of the surface around the [N,3] particle centres (NaN rows are absent particles).
 
-    It leaves a core to the shot writer's thread, which encodes the frames meanwhile: on 2
+    It leaves a core to the shot writer's thread, which encodes the frames meanwhile (on 2
     cores the juice example rendered at 73 ms a frame with the surface on one thread, 87 ms
-    with it on both."""
-    previous = numba.get_num_threads()
-    numba.set_num_threads(max(1, previous - 1))
-    try:
-        return _surface(centres, radius)
-    finally:
-        numba.set_num_threads(previous)
+    with it on both), and runs on one thread alone where that is measured faster (another
+    process, such as a dataset worker beside this one, keeping the cores busy)."""
+    return _THREADS.run(lambda: _surface(centres, radius))
 
 
 def _surface(centres: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

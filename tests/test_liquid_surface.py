@@ -90,3 +90,25 @@ def test_a_small_cluster_is_drawn_near_the_size_of_its_drops_without_a_film_betw
     assert low[0] < -0.75 * DRAWN * R and high[0] > 4 * R + 0.75 * DRAWN * R
     assert high[2] > 0.75 * DRAWN * R
     assert as_mesh(np.array([[0.0, 0.0, 0.0], [6 * R, 0.0, 0.0]])).body_count == 2
+
+
+def test_meshing_only_around_the_inside_nodes_gives_what_meshing_every_cell_gives():
+    """Blocks mesh the cells around their inside nodes alone (a spray over the floor touches
+    hundreds of blocks); the whole of every block gives the same arrays, row for row."""
+    from renderer.liquid_surface import BRIDGE, _field, _mesh, _pairs
+
+    rng = np.random.default_rng(4)
+    puddle = lattice((14, 14, 2))
+    drops = rng.uniform(-0.08, 0.12, (12, 3))
+    spray = np.concatenate([drops, drops + [2.5 * R, 0, 0]])  # pairs of drops
+    x = np.concatenate([puddle, spray])
+    keys, order, starts = _pairs(x, CELL * R, KERNEL * R, BLOCK)
+    phi, inside = _field(x, CELL * R, KERNEL * R, DRAWN * R, BRIDGE * R, keys, order, starts,
+                         BLOCK)
+    assert len(keys) > 20 and (inside[:, 0] > inside[:, 1]).any()  # some blocks hold no inside
+    whole = np.empty_like(inside)
+    whole[:, 0], whole[:, 1] = 0, phi.shape[1] - 1
+    for near, every in zip(_mesh(phi, inside, keys, CELL * R, BLOCK),
+                           _mesh(phi, whole, keys, CELL * R, BLOCK)):
+        assert np.array_equal(near, every)
+    assert len(_mesh(phi, inside, keys, CELL * R, BLOCK)[2]) > 1000

@@ -1,57 +1,70 @@
-"""The measured choice of numba threads (physics/threads.py) and the OpenMP wait setting
-(bridge/threads.py)."""
+"""The measured choice of thread counts and the OpenMP wait setting (bridge/threads.py)."""
 from __future__ import annotations
 
 import os
 import time
 
-import numba
-import pytest
-
 from bridge import threads
-from physics.threads import RECHECK, TRIALS, ThreadChoice
-
-many = pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs 2 cores")
+from bridge.threads import RECHECK, TRIALS, ThreadChoice
 
 
-def work_slower_on(slow_count: int):
-    """Work that takes longer on `slow_count` threads, as contended or free cores make it."""
-    def work() -> int:
-        time.sleep(0.004 if numba.get_num_threads() == slow_count else 0.0005)
-        return 1
-    return work
+class Cores:
+    """A stand-in for numba's thread setting, and work that is slow on one count of them."""
+
+    def __init__(self, slow_on: int):
+        self.threads, self.slow_on = 1, slow_on
+
+    def get(self) -> int:
+        return self.threads
+
+    def set(self, count: int) -> None:
+        self.threads = count
+
+    def work(self) -> int:
+        time.sleep(0.004 if self.threads == self.slow_on else 0.0005)
+        return self.threads
 
 
-def run(choice: ThreadChoice, work, times: int) -> None:
-    for _ in range(times):
-        choice.run(work)
+def choice(cores: Cores) -> ThreadChoice:
+    return ThreadChoice([2, 1], cores.get, cores.set)
 
 
-@many
-def test_one_thread_is_chosen_where_it_is_faster_and_all_where_they_are():
-    contended = ThreadChoice()
-    run(contended, work_slower_on(numba.config.NUMBA_NUM_THREADS), 2 * TRIALS)
-    assert contended.chosen == 1
-    free = ThreadChoice()
-    run(free, work_slower_on(1), 2 * TRIALS)
-    assert free.chosen == numba.config.NUMBA_NUM_THREADS
+def test_one_thread_is_chosen_where_all_are_slower():
+    cores = Cores(slow_on=2)  # another process keeps a core busy
+    chooser = choice(cores)
+    ran_on = [chooser.run(cores.work) for _ in range(2 * TRIALS + 3)]
+    assert ran_on[:2 * TRIALS] == [2, 1] * TRIALS  # trials alternate, all threads first
+    assert chooser.chosen == 1 and ran_on[2 * TRIALS:] == [1, 1, 1]
 
 
-@many
 def test_the_choice_is_measured_again_as_the_load_changes():
-    choice = ThreadChoice()
-    run(choice, work_slower_on(numba.config.NUMBA_NUM_THREADS), RECHECK)
-    assert choice.chosen == 1
-    run(choice, work_slower_on(1), 2 * TRIALS)  # another process has let go of its core
-    assert choice.chosen == numba.config.NUMBA_NUM_THREADS
+    cores = Cores(slow_on=2)
+    chooser = choice(cores)
+    for _ in range(RECHECK):
+        chooser.run(cores.work)
+    assert chooser.chosen == 1
+    cores.slow_on = 1  # the other process has let go of its core
+    for _ in range(2 * TRIALS):
+        chooser.run(cores.work)
+    assert chooser.chosen == 2
 
 
-def test_the_callers_thread_count_is_restored_and_work_that_did_nothing_is_not_timed():
-    before = numba.get_num_threads()
-    choice = ThreadChoice()
-    run(choice, lambda: 0, 2 * TRIALS)
-    assert numba.get_num_threads() == before
-    assert all(not timings for timings in choice.timings.values())
+def test_the_callers_count_is_restored_and_runs_of_size_zero_are_not_timed():
+    cores = Cores(slow_on=2)
+    cores.threads = 7
+    chooser = choice(cores)
+    for _ in range(2 * TRIALS):
+        chooser.run(cores.work, size=lambda _: 0)
+    assert cores.threads == 7
+    assert all(not timings for timings in chooser.timings.values())
+    assert chooser.chosen == 2  # nothing measured: the first count stands
+
+
+def test_a_single_count_is_never_tried_against_another():
+    cores = Cores(slow_on=1)
+    chooser = ThreadChoice([1, 1, 0], cores.get, cores.set)
+    assert chooser.counts == [1]
+    assert [chooser.run(cores.work) for _ in range(3)] == [1, 1, 1]
 
 
 def test_openmp_threads_spin_briefly_unless_the_user_chose_a_wait_policy(monkeypatch):
