@@ -20,7 +20,7 @@ from typing import TypeVar
 
 SPIN_COUNT = "10000"  # libgomp's spin rounds before a waiting thread sleeps
 TRIALS = 4  # runs timed on each count, alternating, before choosing
-RECHECK = 480  # runs between trials (2 s of simulated time at 240 Hz)
+RECHECK = 480  # runs between trials (a liquid's: 2 s of simulated time at 240 Hz)
 T = TypeVar("T")
 
 

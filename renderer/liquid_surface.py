@@ -59,8 +59,8 @@ def surface(centres: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray,
 
     It leaves a core to the shot writer's thread, which encodes the frames meanwhile (on 2
     cores the juice example rendered at 73 ms a frame with the surface on one thread, 87 ms
-    with it on both), and runs on one thread alone where that is measured faster (another
-    process, such as a dataset worker beside this one, keeping the cores busy)."""
+    with it on both, in one pair of runs), and on more cores runs on one thread alone where
+    that measures faster (another process, such as a dataset worker, keeping them busy)."""
     return _THREADS.run(lambda: _surface(centres, radius))
 
 
