@@ -42,6 +42,11 @@ DRAWN = 1.4  # a lone drop's radius over the particle radius
 BRIDGE = 2.0  # how far one particle alone may be seen from a surface point, same units
 BLOCK = 16  # cells along a block's side
 DROP_SUBDIVISIONS = 1  # a lone drop's icosphere: 80 faces, round at the few pixels it covers
+# A lone drop lying on the floor (its centre within ON_FLOOR particle radii of it) is drawn
+# spread into a splat SPLAT times as wide as tall, of the same volume: a drop 6 mm across
+# lies on tiles as a spot of spatter 11 mm across and 2 mm high, not as a bead.
+ON_FLOOR = 1.5
+SPLAT = 6.0
 PAD_LOW, PAD_HIGH = 2, 1  # nodes a block keeps beyond the edges it owns
 CACHE = True
 _OFFSET = 1 << 20  # block coordinates are packed as 21 bits each, shifted to be positive
@@ -53,21 +58,27 @@ _THREADS = threads.ThreadChoice([numba.get_num_threads() - 1, 1], numba.get_num_
                                 numba.set_num_threads)
 
 
-def surface(centres: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def surface(centres: np.ndarray, radius: float, floor: float | None = None
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Vertices [V,3] float32, outward unit normals [V,3] float32 and triangles [T,3] uint32
-    of the surface around the [N,3] particle centres (NaN rows are absent particles).
+    of the surface around the [N,3] particle centres (NaN rows are absent particles); lone
+    drops on the `floor` (its height, None for none) are splats.
 
     It leaves a core to the shot writer's thread, which encodes the frames meanwhile (on 2
     cores the juice example rendered at 73 ms a frame with the surface on one thread, 87 ms
     with it on both, in one pair of runs), and on more cores runs on one thread alone where
     that measures faster (another process, such as a dataset worker, keeping them busy)."""
-    return _THREADS.run(lambda: _surface(centres, radius))
+    return _THREADS.run(lambda: _surface(centres, radius, floor))
 
 
-def _surface(centres: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _surface(centres: np.ndarray, radius: float, floor: float | None
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x = centres[np.isfinite(centres).all(axis=1)].astype(np.float64)
     lone = _lone(x, 2 * KERNEL * radius) if len(x) else np.zeros(0, np.bool_)
-    parts = [_drops(x[lone], DRAWN * radius)]
+    lying = np.zeros(len(x), np.bool_) if floor is None else \
+        x[:, 2] - floor < ON_FLOOR * radius
+    parts = [_drops(x[lone & ~lying], DRAWN * radius),
+             _splats(x[lone & lying], DRAWN * radius, floor)]
     if (~lone).any():
         h = CELL * radius
         keys, order, starts = _pairs(x[~lone], h, KERNEL * radius, BLOCK)
@@ -96,6 +107,23 @@ def _drops(x: np.ndarray, drawn: float) -> tuple[np.ndarray, np.ndarray, np.ndar
     normals = np.tile(sphere.vertex_normals, (len(x), 1))
     faces = (sphere.faces[None] + len(sphere.vertices) * np.arange(len(x))[:, None, None])
     return vertices, normals, faces.reshape(-1, 3)
+
+
+def _splats(x: np.ndarray, drawn: float, floor: float | None
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each drop on the floor as a flattened sphere of a drop's volume, resting on it."""
+    vertices, normals, faces = _drops(x, 1.0)
+    if not len(x):
+        return vertices, normals, faces
+    wide = drawn * SPLAT ** (1 / 3)  # a^2 c = r^3 with a = SPLAT c
+    tall = wide / SPLAT
+    unit = vertices - np.repeat(x, len(_unit_sphere().vertices), axis=0)
+    vertices = np.repeat(x, len(unit) // len(x), axis=0) + unit * [wide, wide, tall]
+    vertices[:, 2] += floor + tall - np.repeat(x[:, 2], len(unit) // len(x))
+    # an ellipsoid's normal is the sphere's scaled by the inverse of its axes
+    normals = unit / [wide, wide, tall]
+    normals /= np.linalg.norm(normals, axis=1, keepdims=True)
+    return vertices, normals, faces
 
 
 @njit(cache=CACHE, parallel=True)

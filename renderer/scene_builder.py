@@ -227,7 +227,8 @@ def set_frame(shot: ShotScene, trajectory: Trajectory, frame: int, camera_pose: 
     for name, node in shot.liquids.items():
         particles = trajectory.particles.get(name)
         centres = np.zeros((0, 3)) if particles is None else particles[frame]
-        set_surface(node.mesh, *surface(centres, shot.radii[name]))
+        set_surface(node.mesh, *surface(centres, shot.radii[name],
+                                        0.0 if shot.ground is not None else None))
     shot.camera.camera.yfov = np.radians(fov_deg)
     shot.scene.set_pose(shot.camera, camera_pose)
     if shot.cutaway is not None:

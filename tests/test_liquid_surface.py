@@ -112,3 +112,20 @@ def test_meshing_only_around_the_inside_nodes_gives_what_meshing_every_cell_give
                            _mesh(phi, whole, keys, CELL * R, BLOCK)):
         assert np.array_equal(near, every)
     assert len(_mesh(phi, inside, keys, CELL * R, BLOCK)[2]) > 1000
+
+
+def test_a_lone_drop_on_the_floor_is_a_splat_of_its_volume_and_in_the_air_a_sphere():
+    from renderer.liquid_surface import SPLAT
+
+    resting = np.array([[0.1, -0.2, 0.01 + 1.1 * R]])  # on a floor at 1 cm
+    vertices, normals, faces = surface(resting, R, floor=0.01)
+    splat = trimesh.Trimesh(vertices, faces)
+    low, high = splat.bounds
+    assert low[2] == pytest.approx(0.01, abs=1e-7)  # lies on the floor
+    wide, tall = (high - low)[0], (high - low)[2]
+    assert wide / tall == pytest.approx(SPLAT, rel=1e-3)
+    drop = trimesh.Trimesh(*surface(resting, R)[::2])  # no floor: the drop itself
+    assert splat.is_watertight and splat.volume == pytest.approx(drop.volume, rel=1e-6)
+    assert np.allclose(np.linalg.norm(normals, axis=1), 1.0, atol=1e-5)
+    flying = surface(resting + [0, 0, 0.05], R, floor=0.01)[0]
+    assert np.ptp(flying, axis=0) == pytest.approx(np.full(3, 2 * DRAWN * R), rel=0.05)
