@@ -155,7 +155,8 @@ def with_particles(scene: Scene, particles: np.ndarray) -> Trajectory:
 
 
 def test_the_liquid_surface_carries_the_liquid_id_and_covers_more_with_more_particles(tmp_path):
-    grid = np.array([[x, 0.0, z] for z in (0.0, 0.12, 0.24, 0.36) for x in (-0.3, -0.1, 0.1, 0.3)])
+    # clear of the floor, where a lone drop would lie as a splat
+    grid = np.array([[x, 0.0, z] for z in (0.04, 0.16, 0.28, 0.4) for x in (-0.3, -0.1, 0.1, 0.3)])
     particles = np.stack([grid, grid])
     particles[0, 4:] = np.nan  # 4 particles in frame 0, all 16 in frame 1
     scene = liquid_scene(2)
@@ -171,7 +172,7 @@ def test_the_liquid_surface_carries_the_liquid_id_and_covers_more_with_more_part
             shown = seen[frame].segmentation[pixel(result.camera, frame, centre)] == juice.id
             assert shown == (frame == 1 or k < 4), (frame, k)
     counts = result.visibility["juice"]
-    assert counts[1] > 3 * counts[0] > 0
+    assert counts[1] > 2.5 * counts[0] > 0  # 4 times the drops, each 10 to 14 pixels here
 
 
 def blob(count: int, spacing: float, seed: int) -> np.ndarray:
