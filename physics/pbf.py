@@ -156,6 +156,10 @@ def solve_density(x: np.ndarray, mass: np.ndarray, rest: np.ndarray, table: np.n
     h2, w6, ws = h * h, 315.0 / (64.0 * math.pi * h ** 9), 45.0 / (math.pi * h ** 6)
     wall_gradient = np.zeros((n, 3))
     wall_slope = np.zeros(wall_distance.shape)
+    # each pair's distance and kernel slope, kept from the first loop for the second (the
+    # positions do not change between them): the square root cost as much as the rest
+    apart = np.empty(table.shape)
+    slopes = np.empty(table.shape)
     for i in prange(n):
         rho = mass[i] * _poly6(0.0, h2, w6)
         gx = gy = gz = total = 0.0
@@ -165,19 +169,21 @@ def solve_density(x: np.ndarray, mass: np.ndarray, rest: np.ndarray, table: np.n
             r2 = dx * dx + dy * dy + dz * dz
             rho += mass[j] * _poly6(r2, h2, w6)
             r = math.sqrt(r2)
+            apart[i, k] = r
+            slopes[i, k] = _spiky(r, h, ws)
             if r > 1e-12:
-                g = _spiky(r, h, ws) * mass[j] / rest[i]
+                g = slopes[i, k] * mass[j] / rest[i]
                 gx += g * dx / r
                 gy += g * dy / r
                 gz += g * dz / r
                 total += g * g
-        apart = 0.0  # sum over the walls of |gradient|^2
+        walls_apart = 0.0  # sum over the walls of |gradient|^2
         for w in range(wall_distance.shape[1]):
             if wall_distance[i, w] < h:
                 value, slope = _lookup(wall, wall_step, wall_distance[i, w])
                 rho += mass[i] * value
                 wall_slope[i, w] = mass[i] * slope / rest[i]
-                apart += wall_slope[i, w] * wall_slope[i, w]
+                walls_apart += wall_slope[i, w] * wall_slope[i, w]
                 for k in range(3):  # the wall's density falls off along its normal
                     wall_gradient[i, k] += wall_slope[i, w] * wall_normal[i, w, k]
         c = max(rho / rest[i] - 1.0, 0.0)  # a free surface is not pulled together
@@ -192,7 +198,7 @@ def solve_density(x: np.ndarray, mass: np.ndarray, rest: np.ndarray, table: np.n
         together = (wall_gradient[i, 0] * wall_gradient[i, 0]
                     + wall_gradient[i, 1] * wall_gradient[i, 1]
                     + wall_gradient[i, 2] * wall_gradient[i, 2])
-        facing = max(apart - together, 0.0)
+        facing = max(walls_apart - together, 0.0)
         gx += wall_gradient[i, 0]
         gy += wall_gradient[i, 1]
         gz += wall_gradient[i, 2]
@@ -200,14 +206,14 @@ def solve_density(x: np.ndarray, mass: np.ndarray, rest: np.ndarray, table: np.n
     for i in prange(n):
         ax = ay = az = 0.0
         for k in range(counts[i]):
-            j = table[i, k]
-            dx, dy, dz = x[i, 0] - x[j, 0], x[i, 1] - x[j, 1], x[i, 2] - x[j, 2]
-            r = math.sqrt(dx * dx + dy * dy + dz * dz)
+            r = apart[i, k]
             if r <= 1e-12:
                 continue
+            j = table[i, k]
+            dx, dy, dz = x[i, 0] - x[j, 0], x[i, 1] - x[j, 1], x[i, 2] - x[j, 2]
             # no artificial pressure: the constraint never pulls, so nothing clumps, and
             # that repulsion would spray a free surface apart wherever gravity lets go
-            f = mass[j] * (lam[i] + lam[j]) * _spiky(r, h, ws) / r
+            f = mass[j] * (lam[i] + lam[j]) * slopes[i, k] / r
             ax -= f * dx
             ay -= f * dy
             az -= f * dz
