@@ -75,10 +75,13 @@ def _surface(centres: np.ndarray, radius: float, floor: float | None
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x = centres[np.isfinite(centres).all(axis=1)].astype(np.float64)
     lone = _lone(x, 2 * KERNEL * radius) if len(x) else np.zeros(0, np.bool_)
-    lying = np.zeros(len(x), np.bool_) if floor is None else \
-        x[:, 2] - floor < ON_FLOOR * radius
-    parts = [_drops(x[lone & ~lying], DRAWN * radius),
-             _splats(x[lone & lying], DRAWN * radius, floor)]
+    drawn = DRAWN * radius
+    if floor is None:
+        parts = [_drops(x[lone], (drawn, drawn, drawn))]
+    else:
+        lying = x[:, 2] - floor < ON_FLOOR * radius
+        parts = [_drops(x[lone & ~lying], (drawn, drawn, drawn)),
+                 _splats(x[lone & lying], drawn, floor)]
     if (~lone).any():
         h = CELL * radius
         keys, order, starts = _pairs(x[~lone], h, KERNEL * radius, BLOCK)
@@ -100,30 +103,26 @@ def _unit_sphere() -> trimesh.Trimesh:
     return trimesh.creation.icosphere(subdivisions=DROP_SUBDIVISIONS)
 
 
-def _drops(x: np.ndarray, drawn: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A sphere of `drawn` radius around each lone particle: what the distance gives there."""
+def _drops(x: np.ndarray, axes: tuple[float, float, float]
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """An icosphere stretched to the semi-axes `axes` around each of the centres `x`: a
+    sphere of the drawn radius around a lone particle is what the distance gives there."""
     sphere = _unit_sphere()
-    vertices = (x[:, None] + drawn * sphere.vertices[None]).reshape(-1, 3)
-    normals = np.tile(sphere.vertex_normals, (len(x), 1))
+    vertices = (x[:, None] + sphere.vertices[None] * axes).reshape(-1, 3)
+    normals = sphere.vertex_normals / axes  # an ellipsoid's: the sphere's over its axes
+    normals = np.tile(normals / np.linalg.norm(normals, axis=1, keepdims=True), (len(x), 1))
     faces = (sphere.faces[None] + len(sphere.vertices) * np.arange(len(x))[:, None, None])
     return vertices, normals, faces.reshape(-1, 3)
 
 
-def _splats(x: np.ndarray, drawn: float, floor: float | None
+def _splats(x: np.ndarray, drawn: float, floor: float
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each drop on the floor as a flattened sphere of a drop's volume, resting on it."""
-    vertices, normals, faces = _drops(x, 1.0)
-    if not len(x):
-        return vertices, normals, faces
-    wide = drawn * SPLAT ** (1 / 3)  # a^2 c = r^3 with a = SPLAT c
+    """Each drop on the floor flattened to a splat of its volume, resting on the floor."""
+    wide = drawn * SPLAT ** (1 / 3)  # wide^2 tall = drawn^3, with wide = SPLAT tall
     tall = wide / SPLAT
-    unit = vertices - np.repeat(x, len(_unit_sphere().vertices), axis=0)
-    vertices = np.repeat(x, len(unit) // len(x), axis=0) + unit * [wide, wide, tall]
-    vertices[:, 2] += floor + tall - np.repeat(x[:, 2], len(unit) // len(x))
-    # an ellipsoid's normal is the sphere's scaled by the inverse of its axes
-    normals = unit / [wide, wide, tall]
-    normals /= np.linalg.norm(normals, axis=1, keepdims=True)
-    return vertices, normals, faces
+    resting = x.copy()
+    resting[:, 2] = floor + tall
+    return _drops(resting, (wide, wide, tall))
 
 
 @njit(cache=CACHE, parallel=True)
