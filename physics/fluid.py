@@ -116,9 +116,9 @@ class Fluid:
         live = slice(None) if self.live.all() else np.flatnonzero(self.live)
         count = self.substeps(dt, walls)
         sub = dt / count
+        poses = [walls.at(s / count) for s in range(count + 1)]  # a substep's end, the next's start
         for s in range(count):
-            self._substep(sub, gravity, walls, walls.at(s / count), walls.at((s + 1) / count),
-                          live)
+            self._substep(sub, gravity, walls, poses[s], poses[s + 1], live)
         return count
 
     def _substep(self, dt: float, gravity: np.ndarray, walls: Walls, start: tuple,
@@ -135,10 +135,11 @@ class Fluid:
         hit = np.full(len(xp), -1, np.int64)
         delta = np.empty_like(xp)
         wall_push = np.zeros((len(xp), 2, 3))
+        pairs = np.empty((2,) + table.shape)
         for it in range(ITERATIONS):
             self.density_error = solve_density(xp, mass, rest, table, counts, self.h,
                                                self.relax, distance, normal, self.wall,
-                                               self.wall_step, delta, wall_push)
+                                               self.wall_step, delta, wall_push, pairs)
             xp += delta
             friction = WALL_FRICTION if it == ITERATIONS - 1 else 0.0
             collide(x0, xp, self.radius, *walls.parts, *start, *end, walls.ground, friction,

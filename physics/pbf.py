@@ -141,10 +141,13 @@ def lattice_sums(spacing: float, h: float) -> tuple[float, float]:
 def solve_density(x: np.ndarray, mass: np.ndarray, rest: np.ndarray, table: np.ndarray,
                   counts: np.ndarray, h: float, relax: float, wall_distance: np.ndarray,
                   wall_normal: np.ndarray, wall: np.ndarray, wall_step: float,
-                  delta: np.ndarray, wall_push: np.ndarray) -> float:
+                  delta: np.ndarray, wall_push: np.ndarray, pairs: np.ndarray) -> float:
     """One density iteration: writes each particle's correction into `delta` and returns the
     largest density error (rho / rest - 1 among compressed particles). What each wall
-    pushed is added to `wall_push` [N, walls, 3], for the bodies to feel back.
+    pushed is added to `wall_push` [N, walls, 3], for the bodies to feel back. `pairs`
+    [2, N, MAX_NEIGHBOURS] is room for each pair's distance and kernel slope, kept from the
+    first loop for the second (the positions do not change between them: the square root
+    cost as much as the rest), allocated once a substep by the caller.
 
     A particle near walls (at most two, facing different ways) also counts the liquid they
     stand in for (`wall_density`'s table, by distance): without it a wall's neighbours sit
@@ -156,10 +159,7 @@ def solve_density(x: np.ndarray, mass: np.ndarray, rest: np.ndarray, table: np.n
     h2, w6, ws = h * h, 315.0 / (64.0 * math.pi * h ** 9), 45.0 / (math.pi * h ** 6)
     wall_gradient = np.zeros((n, 3))
     wall_slope = np.zeros(wall_distance.shape)
-    # each pair's distance and kernel slope, kept from the first loop for the second (the
-    # positions do not change between them): the square root cost as much as the rest
-    apart = np.empty(table.shape)
-    slopes = np.empty(table.shape)
+    apart, slopes = pairs[0], pairs[1]
     for i in prange(n):
         rho = mass[i] * _poly6(0.0, h2, w6)
         gx = gy = gz = total = 0.0

@@ -6,6 +6,7 @@ so the recording never depends on the camera: the render stage samples it for it
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -89,7 +90,7 @@ class StepRecorder:
         for block in self.blocks:
             if not block.bodies:
                 continue
-            rows = _flat(block.states, len(block.states) * len(block.bodies), samples=True
+            rows = _flat(chain.from_iterable(block.states), len(block.states) * len(block.bodies)
                          ).reshape(len(block.states), len(block.bodies), FLOATS_PER_BODY)
             rows[..., :7] = _to_origins(rows[..., :7], block.bodies)
             span = slice(block.first, block.first + len(block.states))
@@ -117,11 +118,10 @@ class _Block:
     states: list[list] = field(default_factory=list)
 
 
-def _flat(states: list, count: int, samples: bool = False) -> np.ndarray:
-    """[B, 13] from Bullet's nested tuples ((com, quat), (lin, ang)), unpacked in C; with
-    `samples`, `states` is a list of samples and `count` their bodies in all."""
-    values = chain.from_iterable(chain.from_iterable(chain.from_iterable(
-        chain.from_iterable(states) if samples else states)))
+def _flat(states: Iterable, count: int) -> np.ndarray:
+    """[count, 13] from Bullet's nested tuples ((com, quat), (lin, ang)) of `count` body
+    states (one sample's, or several samples' chained), unpacked in C."""
+    values = chain.from_iterable(chain.from_iterable(chain.from_iterable(states)))
     return np.fromiter(values, float, count * FLOATS_PER_BODY).reshape(count, FLOATS_PER_BODY)
 
 

@@ -46,7 +46,8 @@ def _wall_pushes(normals: list[list[float]], distance: float) -> tuple[float, np
     delta, pushes = np.zeros((1, 3)), np.zeros((1, 2, 3))
     solve_density(np.zeros((1, 3)), mass, mass * lattice, np.full((1, 64), -1, np.int64),
                   np.zeros(1, np.int64), h, RELAX * stiffness,
-                  np.array([[distance, distance]]), normal, wall, wall_step, delta, pushes)
+                  np.array([[distance, distance]]), normal, wall, wall_step, delta, pushes,
+                  np.empty((2, 1, 64)))
     return float(np.linalg.norm(delta)), np.linalg.norm(pushes[0], axis=1)
 
 

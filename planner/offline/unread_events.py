@@ -94,11 +94,14 @@ def _unknown(word: str) -> bool:
     if word in SPARED:
         return True
     return word.endswith(VERB_ENDINGS) and not word.endswith(("ss", "ous", "us", "is")) and \
-        word not in STATES and word not in MANNER and \
+        word not in _KNOWN and \
         not any(form in lx.NOUNS or form in THINGS_SO_SPELT for form in singulars(word)) and \
-        word not in ADJECTIVES and word not in COLORS and word not in lx.MATERIAL_WORDS and \
-        word not in ENDS and word not in STARTS and word not in NOT_OBJECTS and \
         count_word(word) is None and not verb(word)
+
+
+# words the planner reads as something other than an event, in one set
+_KNOWN = frozenset().union(STATES, MANNER, ADJECTIVES, COLORS, lx.MATERIAL_WORDS, ENDS, STARTS,
+                           NOT_OBJECTS)
 
 
 def _with_object(tokens: list[str], i: int) -> str:
