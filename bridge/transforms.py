@@ -57,6 +57,23 @@ def compose(p1: np.ndarray, q1: np.ndarray, p2: np.ndarray, q2: np.ndarray
     return np.asarray(p1) + r1.apply(p2), (r1 * Rotation.from_quat(q2)).as_quat()
 
 
+def quat_multiply(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """[..., 4] products a * b of xyzw quaternions, element by element: scipy's Rotation
+    composes thousands of poses ten times slower."""
+    (ax, ay, az, aw), (bx, by, bz, bw) = np.moveaxis(a, -1, 0), np.moveaxis(b, -1, 0)
+    return np.stack([aw * bx + bw * ax + (ay * bz - az * by),
+                     aw * by + bw * ay + (az * bx - ax * bz),
+                     aw * bz + bw * az + (ax * by - ay * bx),
+                     aw * bw - (ax * bx + ay * by + az * bz)], axis=-1)
+
+
+def quat_rotate(quat: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """[..., 3] vectors turned by [..., 4] unit xyzw quaternions, element by element."""
+    axis, w = quat[..., :3], quat[..., 3:]
+    twice = 2.0 * np.cross(axis, v)
+    return v + w * twice + np.cross(axis, twice)
+
+
 def invert(p: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     r_inv = Rotation.from_quat(q).inv()
     return -r_inv.apply(p), r_inv.as_quat()

@@ -7,6 +7,7 @@ impulse, which for an impact is the momentum change of the impact itself.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 
 GAP_STEPS = 3  # steps without contact that still continue an episode
@@ -31,58 +32,72 @@ class ContactRecorder:
         self.open: dict[tuple[str, str], Episode] = {}
         self.closed: list[Episode] = []
         self.started: list[Episode] = []  # episodes that began at the last step
-        self.impulses: dict[tuple[int, int], float] = {}  # per touching pair, the last step
+        self.forces: dict[tuple[int, int], float] = {}  # per touching pair, the last step
 
     def after_step(self, step: int, points: list[tuple], names: dict[int, str]) -> None:
+        # The hot path of the stage, run on every step: a pair that goes on touching costs a
+        # dict lookup; only a new pair, or a harder impact, looks at the points again.
         self.started = []
-        impulses = self.impulses = self._impulses(points)
-        changed = [key for key, impulse in impulses.items()
-                   if key not in self.open or impulse > self.open[key].impulse]
-        where = _where(points, set(changed), self.dt) if changed else {}
-        for key, impulse in impulses.items():
-            episode = self.open.get(key)
+        forces = self.forces = _forces(points)
+        dt, episodes, grown = self.dt, self.open, []
+        for key, force in forces.items():
+            episode = episodes.get(key)
+            if episode is None or force * dt > episode.impulse:
+                grown.append(key)
+            else:
+                episode.last_step = step
+        if grown:
+            self._grow(step, points, names, grown)
+        if len(episodes) > len(forces) - len(grown):  # some episode was not touched
+            for key in [k for k, e in episodes.items() if step - e.last_step > GAP_STEPS]:
+                self.closed.append(episodes.pop(key))
+
+    def _grow(self, step: int, points: list[tuple], names: dict[int, str],
+              keys: list[tuple[int, int]]) -> None:
+        """Open episodes for the new pairs in `keys`, and raise the peak of the others."""
+        where = _where(points, set(keys), self.dt)
+        for key in keys:
+            impulse, episode = self.forces[key] * self.dt, self.open.get(key)
             if episode is not None:
                 episode.last_step = step
-            if key not in where or key[0] not in names or key[1] not in names:
+            if key[0] not in names or key[1] not in names:
                 continue
             pair, position, normal = _named(key, where[key], names)
             if episode is None:
-                episode = Episode(pair, step, step, impulse, position, normal)
-                self.open[key] = episode
+                episode = self.open[key] = Episode(pair, step, step, impulse, position, normal)
                 self.started.append(episode)
             else:
                 episode.impulse, episode.position, episode.normal = impulse, position, normal
-        if self.open:
-            for key in [k for k, e in self.open.items() if step - e.last_step > GAP_STEPS]:
-                self.closed.append(self.open.pop(key))
-
-    def _impulses(self, points: list[tuple]) -> dict[tuple[int, int], float]:
-        """Normal impulse of the step per touching pair of body parts (smaller key first)."""
-        # The hot loop of the stage: plain floats and tuples, because numpy's per-call cost on
-        # a few numbers made it slower than the physics step itself.
-        sums: dict[tuple[int, int], float] = {}
-        for c in points:
-            force = c[9]
-            if force <= 0.0 and c[8] > SPECULATIVE_M:
-                continue  # Bullet's speculative points: near, not touching, pushing nothing
-            # physics.bodies.part_key, written out: a call per point would cost more here
-            a = c[1] if c[3] < 0 else c[1] + ((c[3] + 1) << 20)
-            b = c[2] if c[4] < 0 else c[2] + ((c[4] + 1) << 20)
-            key = (a, b) if a < b else (b, a)
-            sums[key] = sums.get(key, 0.0) + force
-        dt = self.dt
-        return {key: force * dt for key, force in sums.items()}
 
     @property
     def peaks(self) -> dict[int, tuple[float, int]]:
         """Per part key: the largest pair impulse of the last step and the part it came from
         (what breaks a body; worked out only when a scene has breakable ones)."""
-        return _peaks(self.impulses)
+        return _peaks({key: force * self.dt for key, force in self.forces.items()})
 
     def episodes(self) -> list[Episode]:
         """All episodes, open ones included, in order of their start."""
         return sorted(self.closed + list(self.open.values()),
                       key=lambda e: (e.start_step, e.bodies))
+
+
+def _forces(points: list[tuple]) -> dict[tuple[int, int], float]:
+    """Normal force of the step per touching pair of body parts (smaller key first)."""
+    # plain floats and tuples, because numpy's per-call cost on a few numbers made it slower
+    # than the physics step itself
+    sums: defaultdict[tuple[int, int], float] = defaultdict(float)
+    for c in points:
+        force = c[9]
+        if force <= 0.0 and c[8] > SPECULATIVE_M:
+            continue  # Bullet's speculative points: near, not touching, pushing nothing
+        # physics.bodies.part_key, written out: a call per point would cost more here
+        a, b = c[1], c[2]
+        if c[3] >= 0:
+            a += (c[3] + 1) << 20
+        if c[4] >= 0:
+            b += (c[4] + 1) << 20
+        sums[(a, b) if a < b else (b, a)] += force
+    return sums
 
 
 def _peaks(impulses: dict[tuple[int, int], float]) -> dict[int, tuple[float, int]]:

@@ -1,20 +1,20 @@
 """Records every body at a fixed physics-step rate, cheaply inside the step loop.
 
-The loop keeps Bullet's own tuples (two C calls per body per sample); the asset-origin poses
-and the arrays are built once, after the run, with numpy. The rate is fixed by the physics section alone,
-so the recording never depends on the camera: the render stage samples it for its frames.
+The loop makes each sample one array from Bullet's tuples (two C calls per moving body); a
+static body is read once. The asset-origin poses are worked out once, after the run, with
+numpy. The rate is fixed by the physics section alone, so the recording never depends on the
+camera: the render stage samples it for its frames.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from itertools import chain
 
 import numpy as np
 import pybullet as p
 
 from bridge.trajectory import FIELDS, Trajectory
-from bridge.transforms import compose
+from bridge.transforms import quat_multiply, quat_rotate
 from physics.bodies import LiveBody
 from physics.world import World
 
@@ -35,7 +35,8 @@ class StepRecorder:
     """Every live body's centre-of-mass state at each recorded step, as Bullet returns it.
 
     Samples are kept in blocks over which the set of live bodies stays the same (it changes
-    when a body breaks, is spawned or removed), so each block becomes one array at the end."""
+    when a body breaks, is spawned or removed), so each block becomes one array at the end.
+    A static base is read once: it never moves (it is released as a new body)."""
 
     def __init__(self, world: World, names: list[str]):
         self.client = world.client
@@ -43,61 +44,56 @@ class StepRecorder:
         self.steps: list[int] = []
         self.blocks: list[_Block] = []
         self.particles: dict[str, list[np.ndarray]] = {}
-        # a static base's state, read once: it never moves (by its LiveBody, not its Bullet
-        # id, which Bullet hands on once the body is removed)
+        # by its LiveBody, not its Bullet id, which Bullet hands on once the body is removed
         self.fixed: dict[LiveBody, tuple] = {}
 
     def record(self, world: World, step: int) -> None:
-        bodies, states = self._read(world)
-        # tuples compare item by item, each first by identity: cheap when nothing changed
-        if not self.blocks or self.blocks[-1].bodies != bodies:
-            self.blocks.append(_Block(bodies, len(self.steps)))
-        self.blocks[-1].states.append(states)
+        block = self._block(world)
+        if not self.blocks or block is not self.blocks[-1]:
+            self.blocks.append(block)
+        block.states.append(block.read(world))
         self.steps.append(step)
 
     def record_particles(self, name: str, positions: np.ndarray) -> None:
         self.particles.setdefault(name, []).append(positions)
 
     def latest(self) -> tuple[tuple[LiveBody, ...], np.ndarray]:
-        """The last sample: its bodies and their states [B, 13] (com, quat, lin, ang)."""
+        """The moving bodies of the last sample and their states [B, 13] (com, quat, lin,
+        ang)."""
         block = self.blocks[-1]
-        return block.bodies, _flat(block.states[-1], len(block.bodies))
+        return block.moving, block.states[-1]
 
     def current(self, world: World) -> tuple[tuple[LiveBody, ...], np.ndarray]:
-        """The bodies and their states now, as `latest` gives them, without recording."""
-        bodies, states = self._read(world)
-        return bodies, _flat(states, len(bodies))
+        """The moving bodies and their states now, as `latest` gives them, unrecorded."""
+        block = self._block(world)
+        return block.moving, block.read(world)
 
-    def _read(self, world: World) -> tuple[tuple[LiveBody, ...], list]:
+    def _block(self, world: World) -> _Block:
+        """The last block if the live bodies are still its own, else a new one (unkept)."""
         bodies = tuple(world.bodies.values())
-        pose, velocity, client = p.getBasePositionAndOrientation, p.getBaseVelocity, self.client
-        fixed = self.fixed
-        # the client id passed by position: PyBullet parses keywords slowly, and this runs
-        # for every body at every step
-        return bodies, [fixed.get(b) or self._fix(b) if b.static and b.link < 0
-                        else (pose(b.uid, client), velocity(b.uid, client)) if b.link < 0
-                        else world.read(b) for b in bodies]
-
-    def _fix(self, live: LiveBody) -> tuple:
-        state = self.fixed[live] = (p.getBasePositionAndOrientation(live.uid, self.client),
-                                    p.getBaseVelocity(live.uid, self.client))
-        return state
+        # tuples compare item by item, each first by identity: cheap when nothing changed
+        if self.blocks and self.blocks[-1].bodies == bodies:
+            return self.blocks[-1]
+        fixed = [b for b in bodies if b.static and b.link < 0]
+        for live in fixed:
+            if live not in self.fixed:
+                self.fixed[live] = (
+                    p.getBasePositionAndOrientation(live.uid, self.client),
+                    p.getBaseVelocity(live.uid, self.client))
+        return _Block(bodies, len(self.steps), self.client,
+                      {live: self.fixed[live] for live in fixed})
 
     def trajectory(self, dt: float) -> Trajectory:
         """The recording: asset-origin poses, centre-of-mass velocities, NaN while absent."""
         count = len(self.steps)
         tables: dict[str, np.ndarray] = {}
         for block in self.blocks:
-            if not block.bodies:
-                continue
-            rows = _flat(chain.from_iterable(block.states), len(block.states) * len(block.bodies)
-                         ).reshape(len(block.states), len(block.bodies), FLOATS_PER_BODY)
-            rows[..., :7] = _to_origins(rows[..., :7], block.bodies)
             span = slice(block.first, block.first + len(block.states))
-            for k, live in enumerate(block.bodies):
+            rows = block.rows()
+            for live in block.bodies:  # in the world's order, which fragments keep
                 if live.name not in tables:
                     tables[live.name] = np.full((count, FLOATS_PER_BODY), np.nan)
-                tables[live.name][span] = rows[:, k]
+                tables[live.name][span] = rows[live]
         out = Trajectory(times=np.asarray(self.steps, float) * dt)
         known = set(self.names)
         absent = np.full((count, FLOATS_PER_BODY), np.nan)  # a body never sampled
@@ -109,27 +105,58 @@ class StepRecorder:
         return out
 
 
-@dataclass
 class _Block:
-    """Consecutive samples of the same live bodies, from sample index `first`."""
+    """Consecutive samples of the same live bodies, from sample index `first`: the moving
+    ones' states at each sample (free bodies and bases first, then links), the static bases'
+    once."""
 
-    bodies: tuple[LiveBody, ...]
-    first: int
-    states: list[list] = field(default_factory=list)
+    def __init__(self, bodies: tuple[LiveBody, ...], first: int, client: int,
+                 fixed: dict[LiveBody, tuple]):
+        self.bodies, self.first, self.client, self.fixed = bodies, first, client, fixed
+        self.bases = [b.uid for b in bodies if b not in fixed and b.link < 0]
+        self.links = [b for b in bodies if b not in fixed and b.link >= 0]
+        self.moving = tuple(b for b in bodies if b not in fixed and b.link < 0) + tuple(
+            self.links)
+        self.states: list[np.ndarray] = []  # [B, 13] a sample
+
+    def read(self, world: World) -> np.ndarray:
+        """The moving bodies' states now, [B, 13]."""
+        # the client id passed by position: PyBullet parses keywords slowly, and this runs
+        # for every body at every step
+        pose, velocity, client = p.getBasePositionAndOrientation, p.getBaseVelocity, self.client
+        states = [(pose(uid, client), velocity(uid, client)) for uid in self.bases]
+        if self.links:
+            states += [world.read(b) for b in self.links]
+        # made an array at once, while Bullet's tuples are fresh in the cache, rather than
+        # kept: they take six times the memory and slow the garbage collector down
+        return _flat(states, len(self.moving))
+
+    def rows(self) -> dict[LiveBody, np.ndarray]:
+        """Each body's [S, 13] rows or, for a static base, one [13] row: the asset origin's
+        pose, the centre of mass's velocities."""
+        out: dict[LiveBody, np.ndarray] = {}
+        if self.moving:
+            rows = np.stack(self.states)
+            rows[..., :7] = _to_origins(rows[..., :7], self.moving)
+            out.update((live, rows[:, k]) for k, live in enumerate(self.moving))
+        if self.fixed:
+            fixed = tuple(self.fixed)
+            rows = _flat(self.fixed.values(), len(fixed))[None]
+            rows[..., :7] = _to_origins(rows[..., :7], fixed)
+            out.update((live, rows[:, k]) for k, live in enumerate(fixed))
+        return out
 
 
 def _flat(states: Iterable, count: int) -> np.ndarray:
     """[count, 13] from Bullet's nested tuples ((com, quat), (lin, ang)) of `count` body
-    states (one sample's, or several samples' chained), unpacked in C."""
+    states, unpacked in C."""
     values = chain.from_iterable(chain.from_iterable(chain.from_iterable(states)))
     return np.fromiter(values, float, count * FLOATS_PER_BODY).reshape(count, FLOATS_PER_BODY)
 
 
 def _to_origins(poses: np.ndarray, bodies: tuple[LiveBody, ...]) -> np.ndarray:
     """[S, B, 7] centre-of-mass poses (position, xyzw) to the bodies' asset-origin poses."""
-    samples = poses.shape[0]
-    offset = np.tile(np.array([live.to_origin[0] for live in bodies], float), (samples, 1))
-    turn = np.tile(np.array([live.to_origin[1] for live in bodies], float), (samples, 1))
-    position, quat = compose(poses[..., :3].reshape(-1, 3), poses[..., 3:].reshape(-1, 4),
-                             offset, turn)
-    return np.concatenate([position, quat], axis=-1).reshape(poses.shape)
+    offset = np.array([live.to_origin[0] for live in bodies], float)
+    turn = np.array([live.to_origin[1] for live in bodies], float)
+    com, quat = poses[..., :3], poses[..., 3:]
+    return np.concatenate([com + quat_rotate(quat, offset), quat_multiply(quat, turn)], axis=-1)

@@ -8,6 +8,7 @@ import pytest
 
 from bridge.errors import SimulationError
 from bridge.trajectory import Trajectory
+from bridge.transforms import quat_from_euler_deg
 from physics.stability import StabilityMonitor
 from simshot.expectations import Outcome, all_passed, check_all
 from tests.helpers import make_scene
@@ -147,9 +148,23 @@ def test_runaway_speed_is_a_blow_up():
         monitor.check(BODY, _state(50.0), 0.3)
 
 
-def test_nan_pose_is_a_blow_up():
+@pytest.mark.parametrize("column", [0, 3, 7, 10])  # position, quaternion, velocity, spin
+def test_nan_pose_is_a_blow_up(column):
     monitor = StabilityMonitor(max_speed=100, gravity=GRAVITY)
     state = _state(1.0)
-    state[0, 7] = np.nan
+    state[0, column] = np.nan
     with pytest.raises(SimulationError, match="NaN for 'b'"):
         monitor.check(BODY, state, 0.0)
+
+
+@pytest.mark.parametrize("turn, axis", [((0, 0, 0), 2), ((90, 0, 90), 1), ((0, 90, 90), 0)])
+def test_spin_energy_is_counted_about_the_body_s_own_axes(turn, axis):
+    # principal moments 1, 2, 3 kg m^2, spinning at 2 rad/s about world z; turned x then y
+    # then z (extrinsic), the body's own z, y or x axis lies along world z
+    body = (SimpleNamespace(name="top", static=False, mass=1.0, inertia=np.array([1.0, 2, 3])),)
+    state = np.zeros((1, 13))
+    state[0, 3:7] = quat_from_euler_deg(turn)
+    state[0, 12] = 2.0
+    monitor = StabilityMonitor(max_speed=100, gravity=GRAVITY)
+    monitor.check(body, state, 0.0)
+    assert monitor.reference == pytest.approx(0.5 * (axis + 1.0) * 2.0 ** 2)
