@@ -8,7 +8,8 @@ stepping loop's time are divided by the time spent inside Bullet's own stepSimul
 the same run (targets: loop / Bullet <= 1.5 at 10 bodies, <= 1.15 at 200 and 500). The 500-ball
 pit's real-time factor is reported too, and each scene at the largest count once more with
 `physics.record_every: 10` (the bodies read every tenth step, as a dataset needing only the
-video's frames may ask).
+video's frames may ask). The `sleep` rows run each scene at 10 and 200 bodies for 4 s awake
+and with `physics.sleep`: the fraction of steps asleep and the stage's speed-up.
 
 Each row also has the floor: the same world stepped by a bare loop that makes only the
 PyBullet calls the stage cannot do without (stepSimulation; the step's contact list, which
@@ -29,6 +30,8 @@ from bridge.schema import Scene
 
 DURATION = 2.0  # s: long enough for a pile to land and settle
 SPARSE = 10  # physics.record_every of the extra rows: 240 Hz steps recorded at 24 Hz
+SLEEP_DURATION = 4.0  # s: the sleep rows' scenes, long enough for some to come to rest
+SLEEP_COUNTS = (10, 200)
 
 
 def _bin(half: float, height: float = 0.4) -> list[dict]:
@@ -88,12 +91,13 @@ def ball_pit(count: int) -> dict:
 SCENES = {"pile": pile, "dominoes": dominoes, "ball_pit": ball_pit}
 
 
-def scale_scene(kind: str, count: int, record_every: int | None = None) -> Scene:
+def scale_scene(kind: str, count: int, record_every: int | None = None,
+                duration: float = DURATION, sleep: bool = False) -> Scene:
     """One of the SCENES with `count` dynamic bodies, validated."""
-    data = {"name": f"{kind}_{count}", "duration": DURATION, "fps": 24,
-            "resolution": [64, 48], **SCENES[kind](count)}
+    data = {"name": f"{kind}_{count}", "duration": duration, "fps": 24,
+            "resolution": [64, 48], **SCENES[kind](count), "physics": {"sleep": sleep}}
     if record_every:
-        data["physics"] = {"record_every": record_every}
+        data["physics"]["record_every"] = record_every
     return Scene.model_validate(data)
 
 
@@ -152,6 +156,26 @@ def measure(kind: str, count: int, repeats: int, record_every: int | None = None
             "real_time_factor": round(DURATION / median(stage), 3)}
 
 
+def measure_sleep(kind: str, count: int, repeats: int) -> dict:
+    """The stage over SLEEP_DURATION awake and with `physics.sleep` (medians): how long the
+    world slept and what that saved."""
+    from physics.simulate import simulate
+
+    stage: dict[bool, list[float]] = {False: [], True: []}
+    for _ in range(repeats):
+        for sleep in (False, True):
+            started = time.perf_counter()
+            result = simulate(scale_scene(kind, count, duration=SLEEP_DURATION, sleep=sleep),
+                              Path("."))
+            stage[sleep].append(time.perf_counter() - started)
+    awake, slept = (statistics.median(stage[s]) for s in (False, True))
+    return {"scene": kind, "bodies": count, "duration_s": SLEEP_DURATION,
+            "asleep_fraction": round(result.timings_s["asleep_steps"] / result.steps, 3),
+            "stage_awake_s": round(awake, 4), "stage_sleep_s": round(slept, 4),
+            "speedup": round(awake / slept, 3),
+            "real_time_factor_sleep": round(SLEEP_DURATION / slept, 3)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -165,9 +189,11 @@ def main() -> None:
     # a dataset that needs the video's frames alone can record at 24 Hz: the loop then
     # reads the bodies every tenth step, and only contacts are read at every one
     rows += [measure(kind, max(counts), args.repeats, SPARSE) for kind in args.scenes.split(",")]
+    sleep = [measure_sleep(kind, count, args.repeats) for kind in args.scenes.split(",")
+             for count in SLEEP_COUNTS]
     emit({"benchmark": "scale", "duration_s": DURATION, "repeats": args.repeats,
           "targets": {"ratio_loop_at_10": 1.5, "ratio_loop_at_200_and_500": 1.15},
-          "rows": rows}, args.out)
+          "rows": rows, "sleep": sleep}, args.out)
 
 
 if __name__ == "__main__":

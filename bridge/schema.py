@@ -225,6 +225,11 @@ class PhysicsSettings(StrictModel):
         "default: every step, or as few as keep a long, crowded scene's recording within "
         "256 MB. Video frames are sampled from the recording, so the camera (slow motion "
         "included) never re-runs the simulation")
+    sleep: bool = Field(
+        False, description="put the world to sleep once every moving body has been at rest "
+        "(slower than 5 mm/s and 0.05 rad/s) for 0.5 s, until an event acts: a settled pile "
+        "then costs little. Only for rigid bodies alone: a scene with liquids, cloth, soft "
+        "bodies, water, air, flames or joints never sleeps")
 
 
 class Push(StrictModel):

@@ -29,16 +29,17 @@ class ContactRecorder:
 
     def __init__(self, dt: float):
         self.dt = dt
-        self.open: dict[tuple[str, str], Episode] = {}
+        self.open: dict[tuple[int, int], Episode] = {}  # by the pair's part keys
         self.closed: list[Episode] = []
         self.started: list[Episode] = []  # episodes that began at the last step
-        self.forces: dict[tuple[int, int], float] = {}  # per touching pair, the last step
+        self._forces: dict[tuple[int, int], float] = {}  # per touching pair, the last step
+        self._step = 0  # the last step whose contacts were read
 
     def after_step(self, step: int, points: list[tuple], names: dict[int, str]) -> None:
         # The hot path of the stage, run on every step: a pair that goes on touching costs a
         # dict lookup; only a new pair, or a harder impact, looks at the points again.
-        self.started = []
-        forces = self.forces = _forces(points)
+        self.started, self._step = [], step
+        forces = self._forces = _pair_forces(points)
         dt, episodes, grown = self.dt, self.open, []
         for key, force in forces.items():
             episode = episodes.get(key)
@@ -48,7 +49,7 @@ class ContactRecorder:
                 episode.last_step = step
         if grown:
             self._grow(step, points, names, grown)
-        if len(episodes) > len(forces) - len(grown):  # some episode was not touched
+        if len(episodes) > len(forces) - len(grown):  # some episode may not have been touched
             for key in [k for k, e in episodes.items() if step - e.last_step > GAP_STEPS]:
                 self.closed.append(episodes.pop(key))
 
@@ -57,7 +58,7 @@ class ContactRecorder:
         """Open episodes for the new pairs in `keys`, and raise the peak of the others."""
         where = _where(points, set(keys), self.dt)
         for key in keys:
-            impulse, episode = self.forces[key] * self.dt, self.open.get(key)
+            impulse, episode = self._forces[key] * self.dt, self.open.get(key)
             if episode is not None:
                 episode.last_step = step
             if key[0] not in names or key[1] not in names:
@@ -69,11 +70,19 @@ class ContactRecorder:
             else:
                 episode.impulse, episode.position, episode.normal = impulse, position, normal
 
+    def hold(self, step: int) -> None:
+        """Pairs touching at the last step read go on touching to `step` (the world slept)."""
+        # one already apart then is in its gap: the next step read closes it where it ended
+        for episode in self.open.values():
+            if episode.last_step == self._step:
+                episode.last_step = step
+        self._step = step
+
     @property
     def peaks(self) -> dict[int, tuple[float, int]]:
         """Per part key: the largest pair impulse of the last step and the part it came from
         (what breaks a body; worked out only when a scene has breakable ones)."""
-        return _peaks({key: force * self.dt for key, force in self.forces.items()})
+        return _peaks({key: force * self.dt for key, force in self._forces.items()})
 
     def episodes(self) -> list[Episode]:
         """All episodes, open ones included, in order of their start."""
@@ -81,7 +90,7 @@ class ContactRecorder:
                       key=lambda e: (e.start_step, e.bodies))
 
 
-def _forces(points: list[tuple]) -> dict[tuple[int, int], float]:
+def _pair_forces(points: list[tuple]) -> dict[tuple[int, int], float]:
     """Normal force of the step per touching pair of body parts (smaller key first)."""
     # plain floats and tuples, because numpy's per-call cost on a few numbers made it slower
     # than the physics step itself

@@ -58,6 +58,11 @@ class EventScheduler:
             if item.step is None and trigger and tuple(sorted(trigger)) in pairs:
                 item.step = step + self._step_of(item.event.delay)
 
+    def busy(self, step: int) -> bool:
+        """Whether an event fires at `step`, or a force or a pour is being held."""
+        return bool(self.forces or self.pours) or any(
+            item.step is not None and item.step <= step for item in self.pending)
+
     def before_step(self, world: World, step: int) -> None:
         """Apply events due at this step, then the forces still being held."""
         due = [item for item in self.pending if item.step is not None and item.step <= step]

@@ -54,6 +54,16 @@ class StepRecorder:
         block.states.append(block.read(world))
         self.steps.append(step)
 
+    def hold(self, step: int) -> None:
+        """A sample at `step` that repeats the last (the world is asleep: nothing moves)."""
+        block = self.blocks[-1]
+        last = block.states[-1]
+        if last[:, 7:].any():  # the first sample asleep: Bullet has stopped every body
+            last = last.copy()
+            last[:, 7:] = 0.0
+        block.states.append(last)
+        self.steps.append(step)
+
     def record_particles(self, name: str, positions: np.ndarray) -> None:
         self.particles.setdefault(name, []).append(positions)
 
@@ -132,8 +142,7 @@ class _Block:
         return _flat(states, len(self.moving))
 
     def rows(self) -> dict[LiveBody, np.ndarray]:
-        """Each body's [S, 13] rows or, for a static base, one [13] row: the asset origin's
-        pose, the centre of mass's velocities."""
+        """Each body's [S, 13] rows (a static base's [1, 13]): asset-origin pose, velocities."""
         out: dict[LiveBody, np.ndarray] = {}
         if self.moving:
             rows = np.stack(self.states)

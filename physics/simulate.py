@@ -36,6 +36,7 @@ from physics.fracture import Fractures
 from physics.liquids import particle_count, start_positions
 from physics.pins import pin_joint
 from physics.recorder import StepRecorder, record_every
+from physics.sleep import Sleep, can_sleep
 from physics.spills import spills
 from physics.springs import Springs
 from physics.stability import CHECK_INTERVAL_S, StabilityMonitor
@@ -127,6 +128,7 @@ class _Loop:
                            for liquid in scene.liquids if liquid.inside is not None]
         self.dynamic_bounds = {b.name: world.bodies[b.name].geometry.bounds for b in
                                scene.all_bodies() if not b.static and b.name in world.bodies}
+        self.sleep = Sleep(world) if can_sleep(world, scene) else None
         self.fluid = 0.0  # seconds stepping the liquids
         self.cloth = 0.0  # seconds stepping the cloth
 
@@ -135,15 +137,34 @@ class _Loop:
         report_every = self.every * -(-samples // PROGRESS_UPDATES)
         for step in range(self.last + 1):
             recorded = step % self.every == 0
-            if recorded:
-                self._record(step)
-                if progress and (step % report_every == 0 or step == self.last):
-                    progress(step // self.every + 1, samples)
-            if step % self.check_every == 0:
-                self._check(step, recorded)
-            if step < self.last:
-                self._step(step)
+            if self.sleep is not None and self.sleep.asleep:
+                self._asleep(step, recorded)
+            else:
+                if recorded:
+                    self._record(step)
+                if step % self.check_every == 0:
+                    self._check(step, recorded)
+                if step < self.last:
+                    self._step(step)
+            if recorded and progress and (step % report_every == 0 or step == self.last):
+                progress(step // self.every + 1, samples)
+        if self.sleep is not None and self.sleep.asleep:
+            self.contacts.hold(self.last)
         return self._result()
+
+    def _asleep(self, step: int, recorded: bool) -> None:
+        """A step of a sleeping world: nothing moves until an event is due."""
+        if recorded:
+            self.recorder.hold(step)
+        if step == self.last:
+            return
+        if self.scheduler.busy(step):
+            self.sleep.wake()
+            self.contacts.hold(step)
+            self._step(step)
+        else:
+            self.world.step()
+            self.sleep.steps += 1
 
     def _blow(self, world: World, blow: Blow, step: int) -> None:
         """Start a breath's jet, aimed where its target is now."""
@@ -160,6 +181,10 @@ class _Loop:
 
     def _record(self, step: int) -> None:
         self.recorder.record(self.world, step)
+        # not when an event is due or a force held: it acts in this very step
+        if self.sleep is not None and not self.scheduler.busy(step) and \
+                self.sleep.observe(self.recorder.latest()[1], step):
+            self.monitor.external_work()  # the bodies' last slow motion was taken away
         if self.flames is not None:
             self.flames.record(step * self.world.dt)
         if self.cloths is not None:
@@ -241,6 +266,7 @@ class _Loop:
         swaps = self.fractures.swap_seconds if self.fractures else []
         timings = {"bullet": self.world.stepping, "fluid": self.fluid, "cloth": self.cloth,
                    "swaps": len(swaps),
+                   "asleep_steps": self.sleep.steps if self.sleep else 0,
                    "swap_max": max(swaps, default=0.0)}
         return SimResult(recording, events, masses, self.last,
                          self.every * dt, self.scene.time_map(), timings)

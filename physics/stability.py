@@ -68,7 +68,7 @@ class StabilityMonitor:
             raise SimulationError(
                 f"'{bodies[fastest].name}' reached {np.sqrt(squared[fastest]):.1f} m/s at "
                 f"t = {time:.3f} s, beyond physics.max_speed = {self.max_speed:g} m/s. {_FIX}")
-        self._check_energy(bodies, kinetic, potential, time)
+        self._check_energy(kinetic, potential, time)
 
     def _dynamics(self, bodies: tuple[LiveBody, ...]) -> tuple[np.ndarray, np.ndarray]:
         """Mass [B] and principal inertia [B, 3], 0 for static bodies (they hold no energy)."""
@@ -92,13 +92,11 @@ class StabilityMonitor:
                                                                   local)))
         return kinetic, -float(np.einsum("i,ij,j->", mass, states[:, :3], self.gravity))
 
-    def _check_energy(self, bodies: tuple[LiveBody, ...], kinetic: float, potential: float,
-                      time: float) -> None:
-        mass = self._dynamics(bodies)[0]
+    def _check_energy(self, kinetic: float, potential: float, time: float) -> None:
         energy = kinetic + potential
         if self.reference is None:
             self.reference = energy
-            self.scale = kinetic + float(mass.sum()) * float(np.linalg.norm(self.gravity)) \
+            self.scale = kinetic + float(self._mass.sum()) * float(np.linalg.norm(self.gravity)) \
                 * HEIGHT_SCALE_M + 1e-6
             return
         growth = energy - self.reference

@@ -60,7 +60,8 @@ def test_links_free_bodies_and_static_ones_each_get_their_own_rows():
         {"name": "wheel_l", **wheel, "position": [0, 0.2, 0.1]},
         {"name": "wheel_r", **wheel, "position": [0, -0.2, 0.1]},
         {"name": "post", "asset": "box", "static": True, "position": [2, 0, 0]},
-        {"name": "ball", "asset": "ball", "position": [-1, 0, 0.5], "angular_velocity": [0, 90, 0]}],
+        {"name": "ball", "asset": "ball", "position": [-1, 0, 0.5],
+         "angular_velocity": [0, 90, 0]}],
         joints=[{"name": f"axle_{s}", "type": "hinge", "a": f"wheel_{s}", "b": "cart",
                  "anchor": [0, y, 0.1], "axis": [0, 1, 0]} for s, y in (("l", 0.2), ("r", -0.2))])
     world = World(scene, None)
@@ -78,7 +79,8 @@ def test_links_free_bodies_and_static_ones_each_get_their_own_rows():
             assert np.abs(recording.pos[name][-1] - position).max() < 1e-6, name
             assert min(np.abs(recording.quat[name][-1] - s * quat).max() for s in (1, -1)) < 1e-6
             assert np.array_equal(recording.linvel[name][-1], velocity), name
-        assert recording.pos["post"].shape == (7, 3) and np.ptp(recording.pos["post"], axis=0).max() == 0.0
+        assert recording.pos["post"].shape == (7, 3)
+        assert np.ptp(recording.pos["post"], axis=0).max() == 0.0
     finally:
         world.close()
 

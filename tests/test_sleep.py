@@ -1,0 +1,88 @@
+"""physics.sleep: a world at rest sleeps, keeps its record honest, and wakes for an event."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from physics.simulate import simulate
+from tests.helpers import make_scene
+
+CUBES = [{"name": f"cube_{k}", "asset": "box", "material": "wood", "position": [0.2 * k, 0, 0.1],
+          "params": {"length": 0.08, "width": 0.08, "height": 0.08}} for k in range(3)]
+
+
+def _both(**fields):
+    """The same scene simulated awake and with sleep."""
+    awake = simulate(make_scene(**fields))
+    physics = {**fields.pop("physics", {}), "sleep": True}
+    return awake, simulate(make_scene(physics=physics, **fields))
+
+
+def test_dropped_cubes_at_rest_sleep_and_end_where_they_would_awake():
+    awake, slept = _both(duration=1.5, bodies=CUBES)
+    assert awake.timings_s["asleep_steps"] == 0
+    # they land and stop by about 0.5 s, and sleep once still for 0.5 s more
+    assert slept.timings_s["asleep_steps"] > 0.25 * slept.steps
+    rec = slept.recording
+    for name in rec.pos:
+        assert np.abs(rec.pos[name][-1] - awake.recording.pos[name][-1]).max() < 1e-3
+        still = rec.times > rec.times[-1] - 0.3
+        assert np.ptp(rec.pos[name][still], axis=0).max() == 0.0  # asleep: not a tremor
+        assert not rec.linvel[name][still].any() and not rec.angvel[name][still].any()
+
+
+def test_resting_contacts_stay_one_episode_each_through_the_sleep():
+    awake, slept = _both(duration=1.5, bodies=CUBES)
+    assert len(slept.events["collisions"]) == len(awake.events["collisions"])
+    resting = {c["bodies"][0]: c for c in slept.events["collisions"] if "ground" in c["bodies"]}
+    assert sorted(resting) == [c["name"] for c in CUBES]  # each cube's last touch lasts
+    assert all(c["end_time"] == pytest.approx(1.5) for c in resting.values())
+
+
+def test_an_event_wakes_the_world_and_acts_as_it_would_on_a_world_awake():
+    push = [{"at": 1.2, "push": {"body": "cube_1", "impulse": [0.2, 0, 0]}}]
+    awake, slept = _both(duration=1.6, bodies=CUBES, events=push)
+    rec = slept.recording
+    before = rec.times < 1.2
+    assert not rec.linvel["cube_1"][before][-10:].any()  # asleep when it came
+    assert 0 < slept.timings_s["asleep_steps"] < slept.steps
+    moved = rec.pos["cube_1"][-1, 0] - rec.pos["cube_1"][before][-1, 0]
+    assert moved > 0.02  # 0.2 N s into a 0.31 kg cube: it slides
+    x = awake.recording.pos["cube_1"][:, 0]
+    assert moved == pytest.approx(x[-1] - x[before][-1], abs=1e-3)
+
+
+def test_a_body_still_moving_keeps_the_world_awake():
+    # the cubes are at rest by 0.5 s; the ball rolls on
+    rolling = CUBES + [{"name": "ball", "asset": "ball", "position": [0, 1, 0.05],
+                        "velocity": [0.5, 0, 0], "material": "rubber"}]
+    slept = simulate(make_scene(duration=1.2, bodies=rolling, physics={"sleep": True}))
+    assert slept.timings_s["asleep_steps"] == 0  # 1.2 s: time enough to sleep, were it still
+
+
+def test_a_world_with_joints_never_sleeps():
+    bodies = CUBES + [{"name": "door", "asset": "box", "position": [0, 1, 0.02],
+                       "params": {"length": 0.04, "width": 0.5, "height": 1.0}}]
+    joints = [{"name": "hinges", "type": "hinge", "a": "door", "b": "world",
+               "anchor": [0, 0.75, 0.02], "axis": [0, 0, 1]}]
+    slept = simulate(make_scene(duration=1.2, bodies=bodies, joints=joints,
+                                physics={"sleep": True}))
+    assert slept.timings_s["asleep_steps"] == 0
+
+
+def test_progress_still_ends_done_through_a_sleep():
+    calls = []
+    simulate(make_scene(duration=1.5, bodies=CUBES, physics={"sleep": True}),
+             progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1][0] == calls[-1][1]
+
+
+def test_an_event_due_as_the_world_would_fall_asleep_still_acts():
+    # the cubes sleep at the first recorded step after 0.5 s at rest; a push due then acts
+    first = simulate(make_scene(duration=1.5, bodies=CUBES, physics={"sleep": True}))
+    falls_asleep = (first.steps - first.timings_s["asleep_steps"] - 1) / 240
+    push = [{"at": falls_asleep, "push": {"body": "cube_1", "impulse": [0.2, 0, 0]}}]
+    awake, slept = _both(duration=1.5, bodies=CUBES, events=push)
+    x, x_awake = slept.recording.pos["cube_1"][:, 0], awake.recording.pos["cube_1"][:, 0]
+    assert x[-1] - x[0] == pytest.approx(x_awake[-1] - x_awake[0], abs=1e-3)
+
