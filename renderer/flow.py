@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from bridge.instances import Instance
 from bridge.trajectory import Trajectory
@@ -50,18 +51,14 @@ def _motions(poses_from: np.ndarray, poses_to: np.ndarray) -> np.ndarray:
 
 @dataclass
 class _Lifted:
-    """One frame's pixels as homogeneous camera points (ray * z, hit), shared by both flows."""
+    """One frame's pixels as camera rays, shared by both flows."""
 
-    focal: float  # pixels, of the source camera
+    focal: np.float32  # pixels, of the source camera
     z: np.ndarray  # [H,W] float32 depth, 1 for the sky
     hit: np.ndarray  # [H,W] bool, False for the sky (a direction: w = 0)
     ray_x: np.ndarray  # [W] x / -z at each column centre (OpenGL axes: x right, y up)
     ray_y: np.ndarray  # [H] y / -z at each row centre
-    body: np.ndarray  # flat indices of pixels that show an instance (slot > 0)
-    body_slots: np.ndarray
-    body_rx: np.ndarray
-    body_ry: np.ndarray
-    body_z: np.ndarray
+    slots: np.ndarray  # [H,W] int32 motion slot
 
 
 def _lift(depth: np.ndarray, slots: np.ndarray, focal: float) -> _Lifted:
@@ -70,35 +67,43 @@ def _lift(depth: np.ndarray, slots: np.ndarray, focal: float) -> _Lifted:
     z = np.where(hit, depth, np.float32(1.0)).astype(np.float32)
     ray_x = (np.arange(w, dtype=np.float32) + 0.5 - w / 2) / np.float32(focal)
     ray_y = (h / 2 - np.arange(h, dtype=np.float32) - 0.5) / np.float32(focal)
-    body = np.flatnonzero(slots)
-    return _Lifted(focal, z, hit, ray_x, ray_y, body, slots.ravel()[body], ray_x[body % w],
-                   ray_y[body // w], z.ravel()[body])
+    return _Lifted(np.float32(focal), z, hit, ray_x, ray_y, slots.astype(np.int32, copy=False))
 
 
 def _project(lifted: _Lifted, maps: np.ndarray, focal: float) -> tuple[np.ndarray, np.ndarray]:
     """Flow [H,W,2] and camera-space z [H,W] in the target camera, given per-slot 3x4 maps
     from source to target camera coordinates."""
-    z, hit, ray_x, ray_y = lifted.z, lifted.hit, lifted.ray_x, lifted.ray_y
-    h, w = z.shape
-    # The background's map for every pixel by broadcasting, then the bodies' own maps.
-    m = maps[0]
-    moved = [(m[i, 0] * ray_x[None, :] + m[i, 1] * ray_y[:, None] - m[i, 2]) * z
-             + m[i, 3] * hit for i in range(3)]
-    if lifted.body.size:
-        mb = maps[lifted.body_slots]  # [K,3,4]
-        for i in range(3):
-            moved[i].ravel()[lifted.body] = lifted.body_z * (
-                mb[:, i, 0] * lifted.body_rx + mb[:, i, 1] * lifted.body_ry - mb[:, i, 2]) \
-                + mb[:, i, 3]
-    px, py, pz = moved
-    ahead = pz < -1e-6
-    scale = np.divide(np.float32(-focal), pz, out=np.zeros_like(pz), where=ahead)
-    flow = np.empty((h, w, 2), np.float32)
-    source = np.float32(lifted.focal)  # pixel offsets from the image centre at the source
-    flow[..., 0] = px * scale - ray_x[None, :] * source
-    flow[..., 1] = ray_y[:, None] * source - py * scale
-    flow[~ahead] = 0.0
+    flow = np.empty(lifted.z.shape + (2,), np.float32)
+    pz = np.empty(lifted.z.shape, np.float32)
+    _project_pixels(lifted.z, lifted.hit, lifted.ray_x, lifted.ray_y, lifted.slots,
+                    np.ascontiguousarray(maps), np.float32(-focal), lifted.focal, flow, pz)
     return flow, pz
+
+
+@njit(cache=True)
+def _project_pixels(z: np.ndarray, hit: np.ndarray, ray_x: np.ndarray, ray_y: np.ndarray,
+                    slots: np.ndarray, maps: np.ndarray, minus_focal: np.float32,
+                    source: np.float32, flow: np.ndarray, pz: np.ndarray) -> None:
+    """Each pixel's point moved by its slot's map into the target camera: its flow (zero
+    behind that camera) and its z there. float32 throughout, in numpy's order."""
+    # one pass over the pixels: the array expressions this replaces made a dozen full-frame
+    # temporaries per flow, two flows a frame
+    near = np.float32(-1e-6)
+    for i in range(z.shape[0]):
+        ry = ray_y[i]
+        for j in range(z.shape[1]):
+            m, rx, depth = maps[slots[i, j]], ray_x[j], z[i, j]
+            w = np.float32(1.0) if hit[i, j] else np.float32(0.0)
+            x = (m[0, 0] * rx + m[0, 1] * ry - m[0, 2]) * depth + m[0, 3] * w
+            y = (m[1, 0] * rx + m[1, 1] * ry - m[1, 2]) * depth + m[1, 3] * w
+            pz[i, j] = (m[2, 0] * rx + m[2, 1] * ry - m[2, 2]) * depth + m[2, 3] * w
+            if pz[i, j] < near:
+                scale = minus_focal / pz[i, j]
+                flow[i, j, 0] = x * scale - rx * source
+                flow[i, j, 1] = ry * source - y * scale
+            else:
+                flow[i, j, 0] = np.float32(0.0)
+                flow[i, j, 1] = np.float32(0.0)
 
 
 def _maps(camera: CameraTrack, frm: int, to: int, poses_from: np.ndarray,
