@@ -73,6 +73,9 @@ def _lift(depth: np.ndarray, slots: np.ndarray, focal: float) -> _Lifted:
 def _project(lifted: _Lifted, maps: np.ndarray, focal: float) -> tuple[np.ndarray, np.ndarray]:
     """Flow [H,W,2] and camera-space z [H,W] in the target camera, given per-slot 3x4 maps
     from source to target camera coordinates."""
+    if lifted.slots.size and lifted.slots.max() >= len(maps):  # the kernel does not check
+        raise ValueError(f"a pixel's motion slot {lifted.slots.max()} has no pose "
+                         f"({len(maps)} slots)")
     flow = np.empty(lifted.z.shape + (2,), np.float32)
     pz = np.empty(lifted.z.shape, np.float32)
     _project_pixels(lifted.z, lifted.hit, lifted.ray_x, lifted.ray_y, lifted.slots,

@@ -124,3 +124,15 @@ def test_sky_moves_only_with_the_camera_rotation():
     poses = poses_at(traj, instances_for(scene), 0)
     flow, _ = flow_between(empty, empty.astype(np.uint16), camera, 0, 1, poses, poses)
     np.testing.assert_allclose(flow, 0.0, atol=1e-3)  # translation alone: infinity stays put
+
+
+def test_a_pixel_whose_id_has_no_pose_is_refused_not_read_past_the_poses():
+    scene = make_scene(bodies=[{"name": "a", "asset": "ball", "position": [0, 0, 0]}],
+                       duration=2 / 24, resolution=[W, H])
+    camera = camera_track(scene.camera, scene.resolution, np.arange(2) / 24, np.zeros((0, 3)))
+    poses = poses_at(trajectory_of(scene, {}), instances_for(scene), 0)
+    depth = np.ones((H, W), np.float32)
+    ids = np.zeros((H, W), np.uint16)
+    ids[5, 5] = len(poses)  # one past the last slot
+    with pytest.raises(ValueError, match="has no pose"):
+        flow_between(depth, ids, camera, 0, 1, poses, poses)
