@@ -15,6 +15,7 @@ from bridge.errors import RefusedError, UserError
 from bridge.loader import scene_from_document
 from bridge.schema import check_kind
 from planner.offline import Draft, plan_offline, revise_offline
+from planner.offline.claims import draft_claims
 from planner.offline.parse import parse
 from planner.offline.quantities import count_word, quantities
 
@@ -428,6 +429,14 @@ def test_stand_ins_and_left_out_scenery_are_claims_too():
     claims = plan_offline("An apple falls off a table in a room lit by candles").claims
     assert {(c.text, c.kind, c.fate) for c in claims} == {
         ("apple", "object", "stood_in"), ("candles", "scenery", "dropped")}
+
+
+def test_a_fruit_is_stood_in_and_the_branch_it_falls_from_is_said_to_be_left_out():
+    # issue 18's "a fruit falling from a tree branch" was refused: no object found
+    draft = plan_offline("A fruit falling from a tree branch")
+    claims = draft_claims(draft, scene_from_document(draft.document), [])
+    fates = {c.text: c.fate for c in claims}
+    assert fates["fruit"] == "stood_in" and fates["tree branch"] == "dropped"
 
 
 @pytest.mark.parametrize("prompt, source, target, liquid", [

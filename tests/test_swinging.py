@@ -11,6 +11,7 @@ from bridge.errors import RefusedError
 from bridge.loader import scene_from_document
 from physics.simulate import simulate
 from planner.offline import plan_offline
+from planner.offline.claims import draft_claims
 from planner.offline.swinging import period
 from simshot.expectations import check_simulation
 from tests.helpers import make_scene
@@ -89,3 +90,19 @@ def test_a_ball_on_a_string_hangs_from_a_rope_and_keeps_its_period():
 def test_a_rope_that_does_not_hang_is_still_refused():
     with pytest.raises(RefusedError):
         plan_offline("A rope is tied into a knot")
+
+
+@pytest.mark.parametrize("prompt, count", [("A pendulum swings into a domino", 1),
+                                           ("A pendulum swings into a row of 5 dominoes", 5)])
+def test_a_pendulum_knocks_down_the_dominoes_in_its_path_and_no_more(prompt, count):
+    plan = plan_offline(prompt)
+    scene = scene_from_document(plan.document)
+    dominoes = [b for b in scene.bodies if b.asset == "domino"]
+    assert len(dominoes) == count  # as many as asked: not a row of ten flicked over
+    assert not scene.events  # nothing but the swing sets them going
+    checks = _checks(scene)
+    assert all(c["passed"] for c in checks.values()), checks
+    assert "touches domino_01" in checks["contacts"]["detail"]  # the bob hits the first
+    assert checks["falls_over"]["subject"] == "domino_*"
+    claims = draft_claims(plan, scene, list(checks.values()))
+    assert {c.text: c.fate for c in claims}["pendulum"] == "planned"

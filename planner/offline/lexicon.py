@@ -81,6 +81,9 @@ NOUNS: dict[str, Noun] = {
 # "orange" is left out: it is far more often a colour or a juice than a fruit here.
 STAND_INS: dict[str, Noun] = {
     "apple": _stand_in("ball", "wood", "apple", radius=0.04),
+    "fruit": _stand_in("ball", "wood", "fruit", radius=0.04),  # an apple's size
+    "pear": _stand_in("ball", "wood", "pear", radius=0.04),
+    "plum": _stand_in("ball", "wood", "plum", radius=0.025),
     "lemon": _stand_in("ball", "wood", "lemon", radius=0.03),
     "peach": _stand_in("ball", "wood", "peach", radius=0.035),
     "tomato": _stand_in("ball", "wood", "tomato", radius=0.03),

@@ -59,7 +59,11 @@ def fill(plan: Plan, intent: Intent) -> str:
     if squeezing.wanted(intent):
         return squeezing.build(plan, intent)
     if "domino" in kinds:
-        ar.dominoes(plan, intent, next(m for m in actors if m.asset == "domino"))
+        row = next(m for m in actors if m.asset == "domino")
+        if swinging.wants_pendulum(intent):  # the pendulum knocks them down
+            swinging.pendulum_into_dominoes(plan, intent, min(row.count, 60))
+            return "pendulum"
+        ar.dominoes(plan, intent, row)
         return "dominoes"
     if _bowling(intent, kinds):
         ar.bowling(plan, intent)

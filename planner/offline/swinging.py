@@ -11,7 +11,7 @@ import math
 
 from bridge.assets.registry import ASSETS
 from bridge.materials import MATERIALS
-from planner.offline.arrangements import brick_wall
+from planner.offline.arrangements import DOMINO, brick_wall
 from planner.offline.layout import Plan
 from planner.offline.parse import Intent
 from planner.offline.quantities import quantities
@@ -23,6 +23,8 @@ PENDULUM_DEG = 10.0  # released from here unless the prompt says (small: a clean
 CRADLE_DEG = 30.0
 CRADLE_BALLS, CRADLE_RADIUS, CRADLE_LENGTH, CRADLE_GAP = 5, 0.025, 0.25, 0.001
 CRADLE_RESTITUTION = 0.97  # per ball: 0.94 between two, like chrome steel
+INTO_DEG = 20.0  # released from here to knock a domino over (0.8 m/s at the bottom)
+DOMINO_GAP = 0.065  # m between dominoes in a row, as arrangements sets them
 
 
 def wants_pendulum(intent: Intent) -> bool:
@@ -123,6 +125,36 @@ def pendulum(plan: Plan, intent: Intent) -> None:
     plan.check(f"it swings with the period of a {length:g} m compound pendulum "
                f"(2 pi sqrt(L/g) = {2 * math.pi * math.sqrt(length / G):.3f} s for a point "
                "mass)", swings="ball", period=round(expected, 4), tolerance=0.02)
+
+
+def pendulum_into_dominoes(plan: Plan, intent: Intent, count: int) -> None:
+    """A pendulum whose bob, at the bottom of its swing, hits the first of `count` dominoes
+    standing in its path (one, unless the prompt counts more)."""
+    length, radius = _length(intent, 0.5), 0.05  # short: the dominoes stay large in frame
+    degrees = min(intent.angle or INTO_DEG, 60.0)
+    height, thickness = DOMINO["height"], DOMINO["thickness"]
+    pivot = (0.0, 0.0, round(0.7 * height + length, 4))  # the bob's centre meets 0.7 of it
+    first = -(radius + 0.005 + thickness / 2)  # just past the bottom, the way it swings
+    row = [round(first - DOMINO_GAP * k, 4) for k in range(count)]
+    reach = max(length * math.sin(math.radians(degrees)) + radius, -row[-1]) + 0.15
+    _frame(plan, -reach, reach, pivot[2] + CLEAR)
+    _hung(plan, "", pivot, length, radius, degrees,
+          f"a steel bob on a {length:g} m arm, released from rest {degrees:g} degrees out")
+    plan.ground = {"material": "wood"}
+    for k, x in enumerate(row):
+        plan.body("" if k else "standing where the bob's swing bottoms out", name=f"domino_"
+                  f"{k + 1:02d}", asset="domino", params=dict(DOMINO), position=[x, 0, 0])
+    swing = period(length, radius, degrees) / 4
+    plan.duration = round(max(3.0, swing + 1.2 + 0.11 * count), 1)
+    plan.check("the bob swings into the first domino", contacts="ball",
+               **{"with": "domino_01"}, before=round(swing + 0.3, 2))
+    plan.check("and every domino falls", falls_over="domino_*", angle=20)
+    centre = pivot[2] / 2
+    distance = 1.2 * (pivot[2] + 0.5)
+    plan.camera = ({"position": [round(row[-1] / 2, 3), -round(distance, 2),
+                                 round(centre + 0.1, 3)],
+                    "look_at": [round(row[-1] / 2, 3), 0.0, round(centre, 3)], "fov": 40.0},
+                   "side-on to the swing: the bob, and the dominoes it knocks down")
 
 
 def _on_a_rope(plan: Plan, pivot: tuple[float, float, float], length: float, radius: float,
