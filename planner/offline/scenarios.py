@@ -61,7 +61,7 @@ def fill(plan: Plan, intent: Intent) -> str:
     if "domino" in kinds:
         row = next(m for m in actors if m.asset == "domino")
         if swinging.wants_pendulum(intent):  # the pendulum knocks them down
-            swinging.pendulum_into_dominoes(plan, intent, min(row.count, 60))
+            swinging.pendulum_into_dominoes(plan, intent, row)
             return "pendulum"
         ar.dominoes(plan, intent, row)
         return "dominoes"

@@ -13,7 +13,7 @@ from bridge.assets.registry import ASSETS
 from bridge.materials import MATERIALS
 from planner.offline.arrangements import DOMINO, brick_wall
 from planner.offline.layout import Plan
-from planner.offline.parse import Intent
+from planner.offline.parse import Intent, Mention
 from planner.offline.quantities import quantities
 
 G = 9.81
@@ -25,6 +25,7 @@ CRADLE_BALLS, CRADLE_RADIUS, CRADLE_LENGTH, CRADLE_GAP = 5, 0.025, 0.25, 0.001
 CRADLE_RESTITUTION = 0.97  # per ball: 0.94 between two, like chrome steel
 INTO_DEG = 20.0  # released from here to knock a domino over (0.8 m/s at the bottom)
 DOMINO_GAP = 0.065  # m between dominoes in a row, as arrangements sets them
+ROW_DOMINOES = 5  # dominoes a pendulum knocks down when the prompt gives no count
 
 
 def wants_pendulum(intent: Intent) -> bool:
@@ -127,9 +128,12 @@ def pendulum(plan: Plan, intent: Intent) -> None:
                "mass)", swings="ball", period=round(expected, 4), tolerance=0.02)
 
 
-def pendulum_into_dominoes(plan: Plan, intent: Intent, count: int) -> None:
-    """A pendulum whose bob, at the bottom of its swing, hits the first of `count` dominoes
-    standing in its path (one, unless the prompt counts more)."""
+def pendulum_into_dominoes(plan: Plan, intent: Intent, dominoes: Mention) -> None:
+    """A pendulum whose bob, at the bottom of its swing, hits the first of the dominoes
+    standing in its path: as many as the prompt counts, one for 'a domino', a row of
+    ROW_DOMINOES for 'dominoes'."""
+    count = min(dominoes.count, 60) if dominoes.count > 1 else \
+        ROW_DOMINOES if intent.has("dominoes") else 1
     length, radius = _length(intent, 0.5), 0.05  # short: the dominoes stay large in frame
     degrees = min(intent.angle or INTO_DEG, 60.0)
     height, thickness = DOMINO["height"], DOMINO["thickness"]
