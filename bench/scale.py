@@ -162,16 +162,18 @@ def measure_sleep(kind: str, count: int, repeats: int) -> dict:
     world slept and what that saved."""
     from physics.simulate import simulate
 
+    scenes = {sleep: scale_scene(kind, count, duration=SLEEP_DURATION, sleep=sleep)
+              for sleep in (False, True)}
     stage: dict[bool, list[float]] = {False: [], True: []}
     for _ in range(repeats):
-        for sleep in (False, True):
+        for sleep, scene in scenes.items():
             started = time.perf_counter()
-            result = simulate(scale_scene(kind, count, duration=SLEEP_DURATION, sleep=sleep),
-                              Path("."))
+            result = simulate(scene, Path("."))
             stage[sleep].append(time.perf_counter() - started)
     awake, slept = (statistics.median(stage[s]) for s in (False, True))
+    asleep = result.timings_s["asleep_steps"] / result.steps  # the last run, with sleep
     return {"scene": kind, "bodies": count, "duration_s": SLEEP_DURATION,
-            "asleep_fraction": round(result.timings_s["asleep_steps"] / result.steps, 3),
+            "asleep_fraction": round(asleep, 3),
             "stage_awake_s": round(awake, 4), "stage_sleep_s": round(slept, 4),
             "speedup": round(awake / slept, 3),
             "real_time_factor_sleep": round(SLEEP_DURATION / slept, 3)}

@@ -123,10 +123,9 @@ class _Block:
     def __init__(self, bodies: tuple[LiveBody, ...], first: int, client: int,
                  fixed: dict[LiveBody, tuple]):
         self.bodies, self.first, self.client, self.fixed = bodies, first, client, fixed
-        self.bases = [b.uid for b in bodies if b not in fixed and b.link < 0]
+        free = [b for b in bodies if b not in fixed and b.link < 0]
         self.links = [b for b in bodies if b not in fixed and b.link >= 0]
-        self.moving = tuple(b for b in bodies if b not in fixed and b.link < 0) + tuple(
-            self.links)
+        self.bases, self.moving = [b.uid for b in free], tuple(free + self.links)
         self.states: list[np.ndarray] = []  # [B, 13] a sample
 
     def read(self, world: World) -> np.ndarray:
@@ -138,21 +137,17 @@ class _Block:
         if self.links:
             states += [world.read(b) for b in self.links]
         # made an array at once, while Bullet's tuples are fresh in the cache, rather than
-        # kept: they take six times the memory and slow the garbage collector down
+        # kept: they take seven times the memory and slow the garbage collector down
         return _flat(states, len(self.moving))
 
     def rows(self) -> dict[LiveBody, np.ndarray]:
         """Each body's [S, 13] rows (a static base's [1, 13]): asset-origin pose, velocities."""
         out: dict[LiveBody, np.ndarray] = {}
         if self.moving:
-            rows = np.stack(self.states)
-            rows[..., :7] = _to_origins(rows[..., :7], self.moving)
-            out.update((live, rows[:, k]) for k, live in enumerate(self.moving))
+            out.update(_origin_rows(np.stack(self.states), self.moving))
         if self.fixed:
             fixed = tuple(self.fixed)
-            rows = _flat(self.fixed.values(), len(fixed))[None]
-            rows[..., :7] = _to_origins(rows[..., :7], fixed)
-            out.update((live, rows[:, k]) for k, live in enumerate(fixed))
+            out.update(_origin_rows(_flat(self.fixed.values(), len(fixed))[None], fixed))
         return out
 
 
@@ -161,6 +156,14 @@ def _flat(states: Iterable, count: int) -> np.ndarray:
     states, unpacked in C."""
     values = chain.from_iterable(chain.from_iterable(chain.from_iterable(states)))
     return np.fromiter(values, float, count * FLOATS_PER_BODY).reshape(count, FLOATS_PER_BODY)
+
+
+def _origin_rows(rows: np.ndarray, bodies: tuple[LiveBody, ...]
+                 ) -> Iterable[tuple[LiveBody, np.ndarray]]:
+    """[S, B, 13] centre-of-mass states, their poses turned to asset origins in place: each
+    body's [S, 13]."""
+    rows[..., :7] = _to_origins(rows[..., :7], bodies)
+    return ((live, rows[:, k]) for k, live in enumerate(bodies))
 
 
 def _to_origins(poses: np.ndarray, bodies: tuple[LiveBody, ...]) -> np.ndarray:

@@ -85,8 +85,8 @@ class StabilityMonitor:
         """Kinetic and potential energy of the moving bodies (squared: their speeds^2)."""
         mass, inertia = self._dynamics(bodies)
         quat = states[:, 3:7]
-        # each spin in its body's principal axes, R^T w, in one call (numpy's per-call cost
-        # is most of this check's)
+        # each spin in its body's principal axes, R^T w, in one call; not quat_to_matrix:
+        # scipy refuses a NaN quaternion, which must reach the NaN test below
         local = np.einsum("jikl,bk,bl,bj->bi", _ROTATION, quat, quat, states[:, 10:])
         kinetic = 0.5 * (float(mass @ squared) + float(np.einsum("ij,ij,ij->", inertia, local,
                                                                   local)))

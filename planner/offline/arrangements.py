@@ -14,6 +14,7 @@ from planner.offline.motion import spread
 from planner.offline.parse import Intent, Mention
 
 DOMINO = {"width": 0.05, "height": 0.1, "thickness": 0.015}
+DOMINO_GAP = 0.065  # m between dominoes in a row: 0.65 of their height, so each hits the next
 PIN_ROWS = [(0.0, [0.0]), (0.264, [-0.1524, 0.1524]), (0.528, [-0.3048, 0.0, 0.3048]),
             (0.792, [-0.4572, -0.1524, 0.1524, 0.4572])]
 # a pyramid's layers start this far (m) apart and settle at once: a tapered cup's rim is a
@@ -39,7 +40,7 @@ def dominoes(plan: Plan, intent: Intent, m: Mention) -> None:
     for k in range(n):
         plan.body("" if k else "spaced 6.5 cm, 0.65 of their height, so each hits the next",
                   name=f"domino_{k + 1:02d}", asset="domino", params=dict(DOMINO),
-                  position=[round(0.065 * k, 4), 0, 0])
+                  position=[round(DOMINO_GAP * k, 4), 0, 0])
     plan.event("a flick near the top of the first", at=0.2,
                push={"body": "domino_01", "impulse": [0.008, 0, 0], "point": [0, 0, 0.09]})
     plan.duration = round(max(2.5, 1.2 + 0.11 * n), 2)

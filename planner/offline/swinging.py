@@ -11,7 +11,7 @@ import math
 
 from bridge.assets.registry import ASSETS
 from bridge.materials import MATERIALS
-from planner.offline.arrangements import DOMINO, brick_wall
+from planner.offline.arrangements import DOMINO, DOMINO_GAP, brick_wall
 from planner.offline.layout import Plan
 from planner.offline.parse import Intent, Mention
 from planner.offline.quantities import quantities
@@ -24,7 +24,6 @@ CRADLE_DEG = 30.0
 CRADLE_BALLS, CRADLE_RADIUS, CRADLE_LENGTH, CRADLE_GAP = 5, 0.025, 0.25, 0.001
 CRADLE_RESTITUTION = 0.97  # per ball: 0.94 between two, like chrome steel
 INTO_DEG = 20.0  # released from here to knock a domino over (0.8 m/s at the bottom)
-DOMINO_GAP = 0.065  # m between dominoes in a row, as arrangements sets them
 ROW_DOMINOES = 5  # dominoes a pendulum knocks down when the prompt gives no count
 
 
@@ -118,11 +117,8 @@ def pendulum(plan: Plan, intent: Intent) -> None:
               f"a steel bob on a {length:g} m arm, released from rest {degrees:g} degrees out")
         expected = period(length, radius, degrees)
     plan.duration = round(max(3.0, 2.5 * expected), 1)
-    centre = pivot[2] - length / 2
-    distance = 1.5 * (length + 0.6) + 0.5
-    plan.camera = ({"position": [0.0, -round(distance, 2), round(centre + 0.2, 3)],
-                    "look_at": [0.0, 0.0, round(centre, 3)], "fov": 40.0},
-                   "side-on to the plane of the swing, the whole arm in frame")
+    plan.camera = _side_on(0.0, pivot[2] - length / 2, 1.5 * (length + 0.6) + 0.5, 0.2,
+                           "side-on to the plane of the swing, the whole arm in frame")
     plan.check(f"it swings with the period of a {length:g} m compound pendulum "
                f"(2 pi sqrt(L/g) = {2 * math.pi * math.sqrt(length / G):.3f} s for a point "
                "mass)", swings="ball", period=round(expected, 4), tolerance=0.02)
@@ -153,12 +149,16 @@ def pendulum_into_dominoes(plan: Plan, intent: Intent, dominoes: Mention) -> Non
     plan.check("the bob swings into the first domino", contacts="ball",
                **{"with": "domino_01"}, before=round(swing + 0.3, 2))
     plan.check("and every domino falls", falls_over="domino_*", angle=20)
-    centre = pivot[2] / 2
-    distance = 1.2 * (pivot[2] + 0.5)
-    plan.camera = ({"position": [round(row[-1] / 2, 3), -round(distance, 2),
-                                 round(centre + 0.1, 3)],
-                    "look_at": [round(row[-1] / 2, 3), 0.0, round(centre, 3)], "fov": 40.0},
-                   "side-on to the swing: the bob, and the dominoes it knocks down")
+    plan.camera = _side_on(row[-1] / 2, pivot[2] / 2, 1.2 * (pivot[2] + 0.5), 0.1,
+                           "side-on to the swing: the bob, and the dominoes it knocks down")
+
+
+def _side_on(x: float, centre: float, distance: float, rise: float, why: str
+             ) -> tuple[dict, str]:
+    """A camera `distance` in front of the swing's plane (-y), `rise` above the height it
+    looks at, `centre`, at `x`."""
+    return ({"position": [round(x, 3), -round(distance, 2), round(centre + rise, 3)],
+             "look_at": [round(x, 3), 0.0, round(centre, 3)], "fov": 40.0}, why)
 
 
 def _on_a_rope(plan: Plan, pivot: tuple[float, float, float], length: float, radius: float,
@@ -204,9 +204,8 @@ def cradle(plan: Plan, intent: Intent) -> None:
     plan.check("while the middle ball stays nearly still", moves_less_than=names[2],
                distance=0.03)
     height = top - desk - CRADLE_LENGTH / 2
-    plan.camera = ({"position": [round(middle, 3), -1.0, round(desk + height + 0.25, 3)],
-                    "look_at": [round(middle, 3), 0.0, round(desk + height, 3)], "fov": 40.0},
-                   "side-on and close: the row of balls fills the frame")
+    plan.camera = _side_on(middle, desk + height, 1.0, 0.25,
+                           "side-on and close: the row of balls fills the frame")
 
 
 WRECK_RADIUS, WRECK_LENGTH, WRECK_DEG = 0.3, 3.0, 40.0  # an 890 kg steel ball on a 3 m cable
