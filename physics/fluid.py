@@ -23,6 +23,7 @@ from bridge.liquids import LIQUID_KINDS
 from bridge.schema import Liquid
 from bridge.threads import ThreadChoice
 from physics.pbf import (
+    MAX_NEIGHBOURS,
     lattice_sums,
     neighbours,
     solve_density,
@@ -82,6 +83,7 @@ class Fluid:
         self.wall, self.wall_step = wall_density(self.spacing, self.h)
         self.density_error = 0.0  # the largest at the last substep's last iteration
         self.touching: set[str] = set()  # bodies the liquid was near in the last substep
+        self._scratch: dict[str, np.ndarray] = {}
         self.threads = ThreadChoice([numba.get_num_threads(), 1], numba.get_num_threads,
                                     numba.set_num_threads)
 
@@ -121,6 +123,16 @@ class Fluid:
             self._substep(sub, gravity, walls, poses[s], poses[s + 1], live)
         return count
 
+    def _workspace(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The neighbour table, its counts and room for each pair's figures (see
+        `solve_density`) for `n` particles, kept from substep to substep: arrays this size
+        made afresh each time cost page faults that took as long as the search."""
+        if len(self._scratch.get("counts", ())) != n:
+            self._scratch = {"table": np.empty((n, MAX_NEIGHBOURS), np.int64),
+                             "counts": np.empty(n, np.int64),
+                             "pairs": np.empty((2, n, MAX_NEIGHBOURS))}
+        return self._scratch["table"], self._scratch["counts"], self._scratch["pairs"]
+
     def _substep(self, dt: float, gravity: np.ndarray, walls: Walls, start: tuple,
                  end: tuple, live: slice | np.ndarray) -> None:
         """One substep of the particles `live` (all of them, or the rows that have left their
@@ -128,14 +140,14 @@ class Fluid:
         mass, rest = self.mass[live], self.rest[live]
         x0 = self.x[live]
         xp = x0 + dt * (self.v[live] + dt * gravity)
-        table, counts = neighbours(xp, self.h)
+        table, counts, pairs = self._workspace(len(xp))
+        neighbours(xp, self.h, table, counts)
         distance, normal, wall_body = nearest_walls(xp, self.h, *walls.parts, *end,
                                                     walls.ground)
         push = np.zeros_like(xp)
         hit = np.full(len(xp), -1, np.int64)
         delta = np.empty_like(xp)
         wall_push = np.zeros((len(xp), 2, 3))
-        pairs = np.empty((2,) + table.shape)
         for it in range(ITERATIONS):
             self.density_error = solve_density(xp, mass, rest, table, counts, self.h,
                                                self.relax, distance, normal, self.wall,

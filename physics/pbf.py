@@ -40,8 +40,10 @@ def _cell_keys(x: np.ndarray, h: float) -> tuple:
 
 
 @njit(cache=CACHE, parallel=True)
-def neighbours(x: np.ndarray, h: float) -> tuple:
-    """[N, MAX_NEIGHBOURS] indices of the particles within h (nearest kept), and [N] counts."""
+def neighbours(x: np.ndarray, h: float, table: np.ndarray, counts: np.ndarray) -> None:
+    """Fill [N, MAX_NEIGHBOURS] `table` with the indices of the particles within h of each
+    (the nearest kept when more are, -1 after the last) and [N] `counts` with how many.
+    The caller keeps both from call to call: fresh arrays this size cost page faults."""
     n = len(x)
     cells, keys, nx, ny = _cell_keys(x, h)
     order = np.argsort(keys, kind="mergesort")
@@ -49,10 +51,8 @@ def neighbours(x: np.ndarray, h: float) -> tuple:
     spans, cell_of = _spans(cells, sorted_keys, order, nx, ny)
     near = np.empty((n, 3))  # the positions in sorted order: a cell's particles side by side
     for s in range(n):
-        near[s] = x[order[s]]
-    table = np.empty((n, MAX_NEIGHBOURS), np.int64)
-    dist = np.empty((n, MAX_NEIGHBOURS))
-    counts = np.zeros(n, np.int64)
+        for k in range(3):
+            near[s, k] = x[order[s], k]
     h2 = h * h
     for i in prange(n):
         m, c = 0, cell_of[i]
@@ -62,19 +62,40 @@ def neighbours(x: np.ndarray, h: float) -> tuple:
                 dx, dy, dz = near[s, 0] - xi, near[s, 1] - yi, near[s, 2] - zi
                 r2 = dx * dx + dy * dy + dz * dz
                 j = order[s]
-                if j == i or r2 >= h2:
-                    continue
+                # written whether or not it is kept, and kept by counting it: a branch on
+                # the distance is mispredicted for most of the candidates
                 if m < MAX_NEIGHBOURS:
-                    table[i, m], dist[i, m] = j, r2
-                    m += 1
-                else:  # full: the farthest kept gives way to a nearer one
-                    far = np.argmax(dist[i])
-                    if r2 < dist[i, far]:
-                        table[i, far], dist[i, far] = j, r2
+                    table[i, m] = j
+                m += (r2 < h2) & (j != i)
+        if m > MAX_NEIGHBOURS:
+            m = _crowded(i, x, near, order, spans[c], h2, table[i])
         for k in range(m, MAX_NEIGHBOURS):
             table[i, k] = -1
         counts[i] = m
-    return table, counts
+
+
+@njit(cache=CACHE)
+def _crowded(i: int, x: np.ndarray, near: np.ndarray, order: np.ndarray, runs: np.ndarray,
+             h2: float, row: np.ndarray) -> int:
+    """Refill the `row` of a particle with more than MAX_NEIGHBOURS within h: the first
+    found fill it, then each nearer one takes the place of the farthest kept."""
+    dist = np.empty(MAX_NEIGHBOURS)
+    m = 0
+    for run in range(len(runs)):
+        for s in range(runs[run, 0], runs[run, 1]):
+            dx, dy, dz = near[s, 0] - x[i, 0], near[s, 1] - x[i, 1], near[s, 2] - x[i, 2]
+            r2 = dx * dx + dy * dy + dz * dz
+            j = order[s]
+            if j == i or r2 >= h2:
+                continue
+            if m < MAX_NEIGHBOURS:
+                row[m], dist[m] = j, r2
+                m += 1
+            else:
+                far = np.argmax(dist)
+                if r2 < dist[far]:
+                    row[far], dist[far] = j, r2
+    return m
 
 
 @njit(cache=CACHE, parallel=True)

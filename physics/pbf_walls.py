@@ -42,14 +42,17 @@ def collide(x0: np.ndarray, xp: np.ndarray, radius: float, normals: np.ndarray,
             push: np.ndarray, hit: np.ndarray) -> None:
     """Push the predicted positions `xp` out of every wall; add each push to `push` and the
     body pushed to `hit` (-1: none or the ground). With `friction` > 0 a touching
-    particle also loses that share of its slip along the wall."""
+    particle also loses that share of its slip along the wall.
+
+    Points are tuples throughout, here and in the helpers: a small array is a heap
+    allocation, and a few of them a particle cost more than the arithmetic."""
     for i in prange(len(xp)):
-        p = xp[i].copy()
+        p = (xp[i, 0], xp[i, 1], xp[i, 2])
         for b in range(len(body_lo)):
             if not _near(p, body_lo[b], body_hi[b], radius):
                 continue
             end = _to_local(rot1[b], pos1[b], p)
-            start = _to_local(rot0[b], pos0[b], x0[i])
+            start = _to_local(rot0[b], pos0[b], (x0[i, 0], x0[i, 1], x0[i, 2]))
             touched = -1
             for part in range(body_parts[b], body_parts[b + 1]):
                 if not (_near(end, part_lo[part], part_hi[part], radius)
@@ -61,31 +64,41 @@ def collide(x0: np.ndarray, xp: np.ndarray, radius: float, normals: np.ndarray,
                     continue
                 depth = radius - (normals[q, 0] * end[0] + normals[q, 1] * end[1]
                                   + normals[q, 2] * end[2] + offsets[q])
-                for k in range(3):
-                    end[k] += depth * normals[q, k]
+                end = (end[0] + depth * normals[q, 0], end[1] + depth * normals[q, 1],
+                       end[2] + depth * normals[q, 2])
                 touched = q
             if touched < 0:
                 continue
-            moved = _to_world(rot1[b], pos1[b], end)
+            p = _to_world(rot1[b], pos1[b], end)
             if friction > 0.0:
-                was = _to_world(rot0[b], pos0[b], end)  # the wall point a substep ago
-                n_w = _to_world(rot1[b], np.zeros(3), normals[touched])
-                slip = (moved - x0[i]) - (moved - was)
-                slip -= (slip[0] * n_w[0] + slip[1] * n_w[1] + slip[2] * n_w[2]) * n_w
-                moved -= friction * slip
-            p = moved
+                p = _slowed(p, x0[i], _to_world(rot0[b], pos0[b], end),
+                            _turned(rot1[b], normals[touched]), friction)
             hit[i] = b
-        if p[2] < ground + radius * (1.0 + TOUCHING):
+        p0, p1, p2 = p
+        if p2 < ground + radius * (1.0 + TOUCHING):
             # touching, not only pressed in: the wall's pressure holds a resting particle a
             # hair above the floor, and a floor that only held back what sank would let
             # spilled liquid skate on that cushion
-            p[2] = max(p[2], ground + radius)
+            p2 = max(p2, ground + radius)
             if friction > 0.0:
-                for k in range(2):
-                    p[k] -= friction * (p[k] - x0[i, k])
-        for k in range(3):
-            push[i, k] += p[k] - xp[i, k]
-            xp[i, k] = p[k]
+                p0 -= friction * (p0 - x0[i, 0])
+                p1 -= friction * (p1 - x0[i, 1])
+        push[i, 0] += p0 - xp[i, 0]
+        push[i, 1] += p1 - xp[i, 1]
+        push[i, 2] += p2 - xp[i, 2]
+        xp[i, 0], xp[i, 1], xp[i, 2] = p0, p1, p2
+
+
+@njit(cache=CACHE, inline="always")
+def _slowed(moved: tuple, x0: np.ndarray, was: tuple, n: tuple, friction: float) -> tuple:
+    """`moved`, less the `friction` share of its slip along a wall of normal `n`: its path
+    from `x0` less the wall's own from `was`, the wall point a substep ago."""
+    s0 = (moved[0] - x0[0]) - (moved[0] - was[0])
+    s1 = (moved[1] - x0[1]) - (moved[1] - was[1])
+    s2 = (moved[2] - x0[2]) - (moved[2] - was[2])
+    along = s0 * n[0] + s1 * n[1] + s2 * n[2]
+    s0, s1, s2 = s0 - along * n[0], s1 - along * n[1], s2 - along * n[2]
+    return (moved[0] - friction * s0, moved[1] - friction * s1, moved[2] - friction * s2)
 
 
 @njit(cache=CACHE, parallel=True)
@@ -105,58 +118,72 @@ def nearest_walls(xp: np.ndarray, reach: float, normals: np.ndarray, offsets: np
     normal = np.zeros((n, 2, 3))
     body = np.full((n, 2), -1, np.int64)
     for i in prange(n):
+        point = (xp[i, 0], xp[i, 1], xp[i, 2])
         if xp[i, 2] - ground < reach:
-            _keep(distance[i], normal[i], body[i], xp[i, 2] - ground, np.array([0.0, 0.0, 1.0]),
-                  -1)
+            _keep(distance[i], normal[i], body[i], xp[i, 2] - ground, (0.0, 0.0, 1.0), -1)
         for b in range(len(body_lo)):
-            if not _near(xp[i], body_lo[b], body_hi[b], reach):
+            if not _near(point, body_lo[b], body_hi[b], reach):
                 continue
-            local = _to_local(rot[b], pos[b], xp[i])
+            local = _to_local(rot[b], pos[b], point)
             for part in range(body_parts[b], body_parts[b + 1]):
                 if not _near(local, part_lo[part], part_hi[part], reach):
                     continue
                 a, s = _separating(local, normals, offsets, part_start[part],
                                    part_size[part])
                 if 0.0 <= s < reach:  # inside a part: no wall (see _entry)
-                    _keep(distance[i], normal[i], body[i], s,
-                          _to_world(rot[b], np.zeros(3), normals[a]), b)
+                    _keep(distance[i], normal[i], body[i], s, _turned(rot[b], normals[a]), b)
     return distance, normal, body
 
 
 @njit(cache=CACHE, inline="always")
-def _keep(distance: np.ndarray, normal: np.ndarray, body: np.ndarray, d: float, n: np.ndarray,
+def _keep(distance: np.ndarray, normal: np.ndarray, body: np.ndarray, d: float, n: tuple,
           b: int) -> None:
     """Fold a wall into the two kept: it replaces one facing its way when nearer, else
     takes a free or farther slot."""
     for k in range(2):
-        if distance[k] < np.inf and (normal[k] @ n) > SAME_WAY:
+        if distance[k] < np.inf and (normal[k, 0] * n[0] + normal[k, 1] * n[1]
+                                     + normal[k, 2] * n[2]) > SAME_WAY:
             if d < distance[k]:
-                distance[k], normal[k], body[k] = d, n, b
+                _set(distance, normal, body, k, d, n, b)
             return
     far = 0 if distance[0] > distance[1] else 1
     if d < distance[far]:
-        distance[far], normal[far], body[far] = d, n, b
+        _set(distance, normal, body, far, d, n, b)
 
 
 @njit(cache=CACHE, inline="always")
-def _to_local(rot: np.ndarray, pos: np.ndarray, point: np.ndarray) -> np.ndarray:
-    out = np.empty(3)
-    for k in range(3):
-        out[k] = (rot[0, k] * (point[0] - pos[0]) + rot[1, k] * (point[1] - pos[1])
-                  + rot[2, k] * (point[2] - pos[2]))
-    return out
+def _set(distance: np.ndarray, normal: np.ndarray, body: np.ndarray, k: int, d: float,
+         n: tuple, b: int) -> None:
+    distance[k], body[k] = d, b
+    normal[k, 0], normal[k, 1], normal[k, 2] = n
 
 
 @njit(cache=CACHE, inline="always")
-def _to_world(rot: np.ndarray, pos: np.ndarray, point: np.ndarray) -> np.ndarray:
-    out = np.empty(3)
-    for k in range(3):
-        out[k] = rot[k, 0] * point[0] + rot[k, 1] * point[1] + rot[k, 2] * point[2] + pos[k]
-    return out
+def _to_local(rot: np.ndarray, pos: np.ndarray, point: tuple) -> tuple:
+    d0, d1, d2 = point[0] - pos[0], point[1] - pos[1], point[2] - pos[2]
+    return (rot[0, 0] * d0 + rot[1, 0] * d1 + rot[2, 0] * d2,
+            rot[0, 1] * d0 + rot[1, 1] * d1 + rot[2, 1] * d2,
+            rot[0, 2] * d0 + rot[1, 2] * d1 + rot[2, 2] * d2)
 
 
 @njit(cache=CACHE, inline="always")
-def _near(point: np.ndarray, lo: np.ndarray, hi: np.ndarray, radius: float) -> bool:
+def _to_world(rot: np.ndarray, pos: np.ndarray, point: tuple) -> tuple:
+    x, y, z = point
+    return (rot[0, 0] * x + rot[0, 1] * y + rot[0, 2] * z + pos[0],
+            rot[1, 0] * x + rot[1, 1] * y + rot[1, 2] * z + pos[1],
+            rot[2, 0] * x + rot[2, 1] * y + rot[2, 2] * z + pos[2])
+
+
+@njit(cache=CACHE, inline="always")
+def _turned(rot: np.ndarray, v: np.ndarray) -> tuple:
+    """The direction `v` (a row of an array) turned by `rot`."""
+    return (rot[0, 0] * v[0] + rot[0, 1] * v[1] + rot[0, 2] * v[2],
+            rot[1, 0] * v[0] + rot[1, 1] * v[1] + rot[1, 2] * v[2],
+            rot[2, 0] * v[0] + rot[2, 1] * v[1] + rot[2, 2] * v[2])
+
+
+@njit(cache=CACHE, inline="always")
+def _near(point: tuple, lo: np.ndarray, hi: np.ndarray, radius: float) -> bool:
     for k in range(3):
         if point[k] < lo[k] - radius or point[k] > hi[k] + radius:
             return False
@@ -164,7 +191,7 @@ def _near(point: np.ndarray, lo: np.ndarray, hi: np.ndarray, radius: float) -> b
 
 
 @njit(cache=CACHE)
-def _entry(start: np.ndarray, end: np.ndarray, radius: float, normals: np.ndarray,
+def _entry(start: tuple, end: tuple, radius: float, normals: np.ndarray,
            offsets: np.ndarray, first: int, size: int) -> int:
     """The plane through which the path start -> end (part frame) enters the part grown by
     `radius`, or -1 when it does not (Cyrus-Beck clipping). A fast wall that sweeps past a
@@ -194,7 +221,7 @@ def _entry(start: np.ndarray, end: np.ndarray, radius: float, normals: np.ndarra
 
 
 @njit(cache=CACHE)
-def _separating(point: np.ndarray, normals: np.ndarray, offsets: np.ndarray, first: int,
+def _separating(point: tuple, normals: np.ndarray, offsets: np.ndarray, first: int,
                 size: int) -> tuple:
     """The plane that separates `point` from the part most, and by how much (a lower bound
     of its distance to the part; below 0 inside)."""
@@ -297,7 +324,9 @@ class Walls:
 
     def named(self, bodies: np.ndarray) -> set[str]:
         """The names of the bodies at these indices (-1, the ground, left out)."""
-        return {self.names[b] for b in np.unique(bodies) if b >= 0}
+        seen = np.zeros(len(self.names) + 1, bool)
+        seen[bodies + 1] = True  # a mark a body, not a sort of every particle's
+        return {self.names[b] for b in np.flatnonzero(seen[1:])}
 
     def at(self, fraction: float) -> tuple[np.ndarray, np.ndarray]:
         """[B, 3, 3] rotations and [B, 3] positions a `fraction` through the step."""
@@ -351,23 +380,26 @@ def _react(push: np.ndarray, hit: np.ndarray, wall_push: np.ndarray, wall_body: 
             if b < 0:
                 continue
             p = push[i] if column == 0 else wall_push[i, column - 1]
-            arm = where[i] - com[b]
+            arm = (where[i, 0] - com[b, 0], where[i, 1] - com[b, 1], where[i, 2] - com[b, 2])
             length = math.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2])
-            turn = _cross(arm, p / length) if length > 0.0 else np.zeros(3)
+            turn = (_cross(arm, (p[0] / length, p[1] / length, p[2] / length))
+                    if length > 0.0 else (0.0, 0.0, 0.0))
             inverse = inverse_mass[b]
             for r in range(3):
                 for c in range(3):
                     inverse += turn[r] * inverse_inertia[b, r, c] * turn[c]
             share = 1.0 / (1.0 + mass[i] * inverse)  # M / (m + M)
-            kick = -(mass[i] * share) * p / dt
-            impulse[b] += kick
-            angular[b] += _cross(arm, kick)
+            scale = -(mass[i] * share)
+            kick = (scale * p[0] / dt, scale * p[1] / dt, scale * p[2] / dt)
+            spin = _cross(arm, kick)
+            for k in range(3):
+                impulse[b, k] += kick[k]
+                angular[b, k] += spin[k]
 
 
 @njit(cache=CACHE, inline="always")
-def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.array([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2],
-                     a[0] * b[1] - a[1] * b[0]])
+def _cross(a: tuple, b: tuple) -> tuple:
+    return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
 
 
 def _inverses(bodies: list, quats: list) -> tuple[np.ndarray, np.ndarray]:
