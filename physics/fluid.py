@@ -130,7 +130,7 @@ class Fluid:
         if len(self._scratch.get("counts", ())) != n:
             self._scratch = {"table": np.empty((n, MAX_NEIGHBOURS), np.int64),
                              "counts": np.empty(n, np.int64),
-                             "pairs": np.empty((2, n, MAX_NEIGHBOURS))}
+                             "pairs": np.empty((n, MAX_NEIGHBOURS))}
         return self._scratch["table"], self._scratch["counts"], self._scratch["pairs"]
 
     def _substep(self, dt: float, gravity: np.ndarray, walls: Walls, start: tuple,

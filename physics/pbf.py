@@ -166,9 +166,9 @@ def solve_density(x: np.ndarray, mass: np.ndarray, rest: np.ndarray, table: np.n
     """One density iteration: writes each particle's correction into `delta` and returns the
     largest density error (rho / rest - 1 among compressed particles). What each wall
     pushed is added to `wall_push` [N, walls, 3], for the bodies to feel back. `pairs`
-    [2, N, MAX_NEIGHBOURS] is room for each pair's distance and kernel slope, kept from the
-    first loop for the second (the positions do not change between them: the square root
-    cost as much as the rest), allocated once a substep by the caller.
+    [N, MAX_NEIGHBOURS] is room for each pair's kernel slope over its distance, kept from
+    the first loop for the second (the positions do not change between them: the square
+    root and the division cost as much as the rest), kept by the caller.
 
     A particle near walls (at most two, facing different ways) also counts the liquid they
     stand in for (`wall_density`'s table, by distance): without it a wall's neighbours sit
@@ -180,24 +180,24 @@ def solve_density(x: np.ndarray, mass: np.ndarray, rest: np.ndarray, table: np.n
     h2, w6, ws = h * h, 315.0 / (64.0 * math.pi * h ** 9), 45.0 / (math.pi * h ** 6)
     wall_gradient = np.zeros((n, 3))
     wall_slope = np.zeros(wall_distance.shape)
-    apart, slopes = pairs[0], pairs[1]
     for i in prange(n):
         rho = mass[i] * _poly6(0.0, h2, w6)
         gx = gy = gz = total = 0.0
+        per_rest = 1.0 / rest[i]
         for k in range(counts[i]):
             j = table[i, k]
             dx, dy, dz = x[i, 0] - x[j, 0], x[i, 1] - x[j, 1], x[i, 2] - x[j, 2]
             r2 = dx * dx + dy * dy + dz * dz
             rho += mass[j] * _poly6(r2, h2, w6)
             r = math.sqrt(r2)
-            apart[i, k] = r
-            slopes[i, k] = _spiky(r, h, ws)
-            if r > 1e-12:
-                g = slopes[i, k] * mass[j] / rest[i]
-                gx += g * dx / r
-                gy += g * dy / r
-                gz += g * dz / r
-                total += g * g
+            # the slope over the distance: one division a pair, where there were five
+            along = _spiky(r, h, ws) / r if r > 1e-12 else 0.0
+            pairs[i, k] = along
+            g = along * mass[j] * per_rest
+            gx += g * dx
+            gy += g * dy
+            gz += g * dz
+            total += g * g * r2
         walls_apart = 0.0  # sum over the walls of |gradient|^2
         for w in range(wall_distance.shape[1]):
             if wall_distance[i, w] < h:
@@ -227,14 +227,11 @@ def solve_density(x: np.ndarray, mass: np.ndarray, rest: np.ndarray, table: np.n
     for i in prange(n):
         ax = ay = az = 0.0
         for k in range(counts[i]):
-            r = apart[i, k]
-            if r <= 1e-12:
-                continue
             j = table[i, k]
             dx, dy, dz = x[i, 0] - x[j, 0], x[i, 1] - x[j, 1], x[i, 2] - x[j, 2]
             # no artificial pressure: the constraint never pulls, so nothing clumps, and
             # that repulsion would spray a free surface apart wherever gravity lets go
-            f = mass[j] * (lam[i] + lam[j]) * slopes[i, k] / r
+            f = mass[j] * (lam[i] + lam[j]) * pairs[i, k]
             ax -= f * dx
             ay -= f * dy
             az -= f * dz
@@ -284,13 +281,14 @@ def viscosity_and_cohesion(x: np.ndarray, v: np.ndarray, mass: np.ndarray, rest:
     out = np.empty_like(v)
     h2, w6 = h * h, 315.0 / (64.0 * math.pi * h ** 9)
     norm, h6 = 32.0 / (math.pi * h ** 9), h ** 6
+    volume = mass / rest  # once a particle, not once a pair
     for i in prange(n):
         sx = sy = sz = px = py = pz = 0.0
         for k in range(counts[i]):
             j = table[i, k]
             dx, dy, dz = x[i, 0] - x[j, 0], x[i, 1] - x[j, 1], x[i, 2] - x[j, 2]
             r2 = dx * dx + dy * dy + dz * dz
-            w = mass[j] / rest[j] * _poly6(r2, h2, w6)
+            w = volume[j] * _poly6(r2, h2, w6)
             sx += (v[j, 0] - v[i, 0]) * w
             sy += (v[j, 1] - v[i, 1]) * w
             sz += (v[j, 2] - v[i, 2]) * w

@@ -47,7 +47,7 @@ def _wall_pushes(normals: list[list[float]], distance: float) -> tuple[float, np
     solve_density(np.zeros((1, 3)), mass, mass * lattice, np.full((1, 64), -1, np.int64),
                   np.zeros(1, np.int64), h, RELAX * stiffness,
                   np.array([[distance, distance]]), normal, wall, wall_step, delta, pushes,
-                  np.empty((2, 1, 64)))
+                  np.empty((1, 64)))
     return float(np.linalg.norm(delta)), np.linalg.norm(pushes[0], axis=1)
 
 
