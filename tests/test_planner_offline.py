@@ -200,6 +200,21 @@ def test_empty_or_nonsense_is_a_user_error(prompt):
         plan_offline(prompt)
 
 
+@pytest.mark.parametrize("prompt, actions", [
+    ("beer poured from a bottle into a tilted pint glass, shot from above", {"pour"}),
+    ("a glass falls, shot in slow motion", {"fall"}),
+    ("a ball shot from a cannon", {"throw"})])
+def test_a_shot_from_above_is_the_camera_and_a_ball_shot_from_a_cannon_is_thrown(prompt,
+                                                                                actions):
+    assert parse(prompt).actions == actions
+
+
+def test_water_poured_into_a_bowl_is_a_pour_not_a_bowl_of_water():
+    scene = _scene("Water is poured from a glass into a bowl")
+    assert [e.pour.body for e in scene.events if e.action == "pour"] == ["glass"]
+    assert next(e.container for e in scene.expect if e.pours_into) == "bowl"
+
+
 def test_same_prompt_same_yaml():
     prompt = "Three glass bottles fall from 5 ft and break, tracking shot"
     assert _yaml(plan_offline(prompt)) == _yaml(plan_offline(prompt))
@@ -454,6 +469,28 @@ def test_a_pour_tips_the_source_over_the_target_and_claims_where_it_ends(
     checks = {check_kind(e): e for e in scene.expect}
     assert checks["pours_into"].container == target
     assert checks["liquid_stays_in"].not_  # it leaves the source
+
+
+@pytest.mark.parametrize("prompt, lip, fall, nearest", [
+    # a bottle's neck edge, 1.4 cm from its axis, 0.2 m above a tumbler's rim
+    ("Water is poured from a bottle into a glass", 0.0137, 0.2, 0.05),
+    # a jug's rim edge, 0.1 m above the glass's
+    ("Water is poured from a jug into a glass", 0.06, 0.1, 0.05),
+    # a glass's rim edge, 3 cm above a bowl's: the bowl stands against the glass
+    ("Water is poured from a glass into a bowl", 0.04, 0.03, 0.09)])
+def test_the_target_of_a_pour_stands_where_the_stream_comes_down(prompt, lip, fall, nearest):
+    """The stream leaves the lip (`lip` from the source's axis) sideways and comes down
+    past it, the farther the higher the lip is over the target's rim (`fall`): the target
+    stands there, but never nearer the source than against it (`nearest`, its centre from
+    the source's side). A bottle's glass stood against it, and caught 42% of the water."""
+    from planner.offline.pouring import STREAM_SPEED, G
+
+    scene = _scene(prompt)
+    (source,) = [e.pour.body for e in scene.events if e.action == "pour"]
+    target = next(e.container for e in scene.expect if e.pours_into)
+    where = {b.name: b.position[0] for b in scene.bodies}
+    stream = where[source] + lip + STREAM_SPEED * np.sqrt(2 * fall / G)
+    assert where[target] == pytest.approx(max(nearest, stream), abs=1e-3)
 
 
 def test_liquid_poured_onto_the_floor_and_a_spreading_spill_claim_a_puddle():

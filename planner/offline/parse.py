@@ -31,6 +31,9 @@ TOPPED = re.compile(r"\b([a-z]+)[- ]topped\b")
 SHOT_WORDS = frozenset({"tracking", "wide", "close", "closeup", "medium", "long", "aerial",
                         "overhead", "establishing", "static", "handheld", "dolly", "still",
                         "camera", "angle", "up", "motion", "full", "drone", "slow", "single"})
+# where a camera shoots from ('shot from above', 'shot in slow motion')
+SHOT_SIDES = frozenset({"above", "below", "behind", "overhead", "side", "front", "afar",
+                        "slow", "close"})
 # bodies of water that hold nothing but water, so that dropping a thing into one is enough
 OPEN_WATERS = ("pool", "pond", "lake", "river", "sea", "ocean", "swimming pool", "aquarium",
                "fish tank", "bathtub")
@@ -269,8 +272,12 @@ def _actions(tokens: list[str]) -> set[str]:
 
 
 def _camera_shot(tokens: list[str], i: int) -> bool:
-    return (i > 0 and tokens[i - 1] in SHOT_WORDS) or (i + 1 < len(tokens) and
-                                                        tokens[i + 1] == "of")
+    """'a tracking shot', 'a shot of', 'shot from above', 'shot in slow motion': a camera's
+    shot ('a ball shot from a cannon' is a throw)."""
+    after = [t for t in tokens[i + 1:i + 4] if t not in ("a", "the")]
+    return ((i > 0 and tokens[i - 1] in SHOT_WORDS) or after[:1] == ["of"]
+            or (after[:1] in (["from"], ["in"]) and len(after) > 1
+                and after[1] in SHOT_SIDES))
 
 
 def _negated(tokens: list[str]) -> set[str]:
@@ -301,8 +308,10 @@ def _camera(text: str) -> set[str]:
 
 def _read_waters(intent: Intent) -> None:
     """A body of water ('a pool', 'a bucket filled with water'); it is not an object then.
-    Weightless water is no body of water: it is a liquid that leaves its cup."""
-    if intent.zero_g:
+    Weightless water is no body of water: it is a liquid that leaves its cup; nor is water
+    poured from one container into another ('into a bowl'), unless something floats or
+    sinks in it."""
+    if intent.zero_g or ("pour" in intent.actions and not intent.actions & {"float", "sink"}):
         return
     watery = intent.has("water", "waters") or intent.actions & {"float", "sink"} or any(
         intent.has(f"{into} {article} {w}") for into in ("into", "in")

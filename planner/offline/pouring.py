@@ -8,7 +8,11 @@ as a puddle. A tap is a `source` above the container's middle.
 """
 from __future__ import annotations
 
+import math
+
+from bridge.assets.build import geometry_for
 from bridge.assets.registry import ASSETS
+from bridge.schema import Body
 from planner.offline import actors as ac
 from planner.offline.layout import Item, Plan
 from planner.offline.motion import TABLE_TOP
@@ -17,6 +21,12 @@ from planner.offline.parse import Intent, Mention
 TILT_DEG, TILT_S, START_S = 120.0, 2.0, 0.3
 LEAD = 0.01  # the target's near wall this far past the lip the stream leaves over
 CLEAR = 0.02  # the lip at least this far above the target's rim
+LIP_BAND = 0.005  # m below a container's top that count as its lip (as the pour event's)
+# m/s: how fast a poured stream leaves the lip sideways (measured: a bottle's, tipped 120
+# degrees with its neck 0.2 m above a tumbler's rim, crosses the rim's height 0.1 to 0.15 m
+# past its lip); with the fall it places the target where the stream comes down
+STREAM_SPEED = 0.55
+G = 9.81
 TAP_WORDS = ("tap", "faucet", "spout")
 TAP_RATE, TAP_SPEED, TAP_HEIGHT = 100.0, 0.5, 0.12  # ml/s, m/s, metres above the rim
 
@@ -64,15 +74,17 @@ def pour(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     if floor:
         plan.body("the table the pour happens on", name="table", asset="table", static=True)
     r_source = ac.radius_of(source, intent)
-    under = 0.0
-    if target is not None:
-        r_target = ac.radius_of(target, intent)
-        name = ac.add(plan, target, intent, (r_target + LEAD, 0.0, floor),
-                      "standing where the stream lands, just past the lip it leaves over")
-        under = ac.height_of(target, intent)
+    under = ac.height_of(target, intent) if target is not None else 0.0
     # beside the target, its lip at the target's near wall: raised only as far as its lip
     # must clear the target's rim
     base = floor + max(0.0, under + CLEAR - ac.height_of(source, intent))
+    if target is not None:
+        r_target = ac.radius_of(target, intent)
+        lip = -r_source + _lip_reach(source, intent)
+        fall = base + ac.height_of(source, intent) - floor - under
+        where = max(r_target + LEAD, lip + STREAM_SPEED * math.sqrt(2 * fall / G))
+        name = ac.add(plan, target, intent, (round(where, 4), 0.0, floor),
+                      "standing where the stream lands, past the lip it leaves over")
     held = ac.add(plan, source, intent, (-r_source, 0.0, round(base, 4)),
                   "held by a hand beside the target, its lip over the target's near wall",
                   static=True)
@@ -95,6 +107,15 @@ def pour(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                container=held, fraction=0.5, **{"not": True})
     plan.duration = START_S + TILT_S + 1.5  # the last of it runs out and settles
     plan.focus.append((0.0, 0.0, floor))
+
+
+def _lip_reach(source: Mention, intent: Intent) -> float:
+    """How far the lip the stream leaves over lies from the container's axis: its rim's
+    edge for a glass or a jug, its neck's for a bottle (the top's farthest point, as the
+    pour event finds it)."""
+    body = Body(name="source", asset=source.asset, params=ac.params_for(source, intent))
+    points = geometry_for(body, None).visual.vertices
+    return float(points[points[:, 2] >= points[:, 2].max() - LIP_BAND, 0].max())
 
 
 def _roles(intent: Intent, hollow: list[Mention]) -> tuple[Mention, Mention | None]:
