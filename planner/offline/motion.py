@@ -7,6 +7,7 @@ import math
 from planner.offline import actors as ac
 from planner.offline.layout import SPHERES, Plan, params_of
 from planner.offline.parse import Intent, Mention
+from planner.trace import Claim
 
 G = 9.81
 DROP_HEIGHT = {"egg": 0.6, "bottle": 1.5, "vase": 1.5, "plate": 1.2, "wine_glass": 1.2}
@@ -18,6 +19,8 @@ TALL_ENOUGH = 0.09
 # this force per kilogram of glass and liquid: it leaves the edge at about 1 m/s. A harder,
 # longer shove from further back threw it 1.6 m and its juice over 3 m of floor.
 FULL_FROM_EDGE, FULL_SHOVE = 0.25, 6.0
+BRANCH_THICK, BRANCH_REACH, BRANCH_CLEAR = 0.04, 0.8, 0.003  # m: a rod, its length past the
+# outermost things hanging from it, and the gap above them
 MAX_DROPPED = 6  # per kind: each breakable body is pre-fractured, which takes time
 CHAIR_SHOVE = 4.0  # N s at the top of a 6.5 kg chair's back: enough to carry it over its legs
 
@@ -54,12 +57,30 @@ def drop(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                               "the shot (and its fracture precomputation) small")
     items = [(m, k) for m in actors for k in range(min(m.count, MAX_DROPPED))]
     gap = max(0.3, *(2.5 * ac.radius_of(m, intent) for m, _ in items))
-    for (m, k), x in zip(items, spread(len(items), gap)):
+    places = spread(len(items), gap)
+    tops = []
+    for (m, k), x in zip(items, places):
         height = intent.height or DROP_HEIGHT.get(m.asset, 1.0)
         name = ac.add(plan, m, intent, (x, 0.0, height), f"released from {height:g} m", k,
                       rotation=lying(m))
         expect_impact(plan, m, name, "ground", math.sqrt(2 * height / G) + 1.0)
+        tops.append(height + ac.height_of(m, intent))
+    if "branch" in intent.tokens or "branches" in intent.tokens:
+        _branch(plan, intent, max(tops), max(places) - min(places))
     plan.focus.append((0.0, 0.0, 0.0))
+
+
+def _branch(plan: Plan, intent: Intent, top: float, span: float) -> None:
+    """What falls 'from a (tree) branch' hangs under one: a fixed wooden rod just above it
+    (clear of it, so it drops as it is let go)."""
+    length = round(span + BRANCH_REACH, 3)
+    plan.body("a fixed wooden rod stands in for the branch, just above what hangs from it",
+              name="branch", asset="box", material="wood", static=True,
+              params={"length": length, "width": BRANCH_THICK, "height": BRANCH_THICK},
+              position=[0.0, 0.0, round(top + BRANCH_CLEAR, 4)])
+    word = "tree branch" if "tree" in intent.tokens else "branch"
+    plan.claims.append(Claim(word, "object", "stood_in", "not in the asset library; a fixed "
+                             "wooden rod just above what falls plays it"))
 
 
 def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) -> None:
