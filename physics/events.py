@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bridge.assets.openings import lip
 from bridge.schema import Blow, Event, Pour
 from bridge.transforms import quat_to_matrix
 from physics.contacts import Episode
@@ -15,7 +16,6 @@ from physics.world import World
 if TYPE_CHECKING:  # the deformables import MuJoCo, only where a scene has them
     from physics.cloth import Deformables
 
-LIP_BAND = 0.005  # m below a container's top that count as its lip
 
 
 @dataclass
@@ -143,10 +143,7 @@ class Tilt:
         origin, quat = world.pose(pour.body)
         points = world.bodies[pour.body].geometry.visual.vertices @ quat_to_matrix(quat).T \
             + origin
-        # the lip: of the points within LIP_BAND of the top, the one farthest the tipping
-        # way (a tumbler's rim edge, a bottle's neck)
-        top = points[points[:, 2] >= points[:, 2].max() - LIP_BAND]
-        pivot = top[np.argmax((top - origin) @ toward)]
+        pivot = lip(points, toward, origin)
         axis = np.cross([0.0, 0.0, 1.0], toward)  # tips the top towards `toward`
         steps = max(1, round(pour.duration / dt))
         return cls(pour.body, pivot, axis * np.radians(pour.angle) / (steps * dt), step + steps - 1)

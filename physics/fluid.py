@@ -126,12 +126,15 @@ class Fluid:
     def _workspace(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The neighbour table, its counts and room for each pair's figures (see
         `solve_density`) for `n` particles, kept from substep to substep: arrays this size
-        made afresh each time cost page faults that took as long as the search."""
-        if len(self._scratch.get("counts", ())) != n:
-            self._scratch = {"table": np.empty((n, MAX_NEIGHBOURS), np.int64),
-                             "counts": np.empty(n, np.int64),
-                             "pairs": np.empty((n, MAX_NEIGHBOURS))}
-        return self._scratch["table"], self._scratch["counts"], self._scratch["pairs"]
+        made afresh each time cost page faults that took as long as the search. Made once
+        for every particle, so a source letting more out each step reuses them."""
+        if not self._scratch:
+            total = len(self.x)
+            self._scratch = {"table": np.empty((total, MAX_NEIGHBOURS), np.int64),
+                             "counts": np.empty(total, np.int64),
+                             "pairs": np.empty((total, MAX_NEIGHBOURS))}
+        return (self._scratch["table"][:n], self._scratch["counts"][:n],
+                self._scratch["pairs"][:n])
 
     def _substep(self, dt: float, gravity: np.ndarray, walls: Walls, start: tuple,
                  end: tuple, live: slice | np.ndarray) -> None:

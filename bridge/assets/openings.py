@@ -11,6 +11,15 @@ from bridge.assets.registry import ASSETS
 from bridge.schema import Body
 
 UP = np.array([0.0, 0.0, 1.0])
+LIP_BAND = 0.005  # m below a container's top that count as its lip
+
+
+def lip(points: np.ndarray, toward: np.ndarray, origin: np.ndarray) -> np.ndarray:
+    """The point a container pours over when tipped `toward` (horizontal): of its mesh's
+    `points` within LIP_BAND of the top, the farthest that way from `origin` (a tumbler's
+    rim edge, a bottle's neck)."""
+    top = points[points[:, 2] >= points[:, 2].max() - LIP_BAND]
+    return top[np.argmax((top - origin) @ toward)]
 
 
 @dataclass(frozen=True)

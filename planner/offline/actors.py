@@ -6,7 +6,7 @@ import math
 from bridge.assets.registry import ASSETS
 from bridge.materials import MATERIALS
 from planner.offline import lexicon as lx
-from planner.offline.layout import SPHERES, Plan, extent, params_of
+from planner.offline.layout import SPHERES, Plan, density, extent, params_of
 from planner.offline.parse import Intent, Mention
 
 FILL = 0.4  # share of a container's inner volume a 'full' one holds, so it can slosh
@@ -46,6 +46,8 @@ def body_fields(m: Mention, intent: Intent, name: str, position: tuple[float, fl
     weight = lx.WEIGHT_WORDS.get(next((a for a in lx.WEIGHT_WORDS if a in m.adjectives), ""))
     if weight is not None:
         data["mass"] = round(mass_estimate(m, intent) * weight, 4)
+    elif m.noun.mass is not None:
+        data["mass"] = m.noun.mass
     data.update(extra)
     if brittle(m) and m.asset in SPHERES and "breakable" not in data:
         data["breakable"] = False  # a glass ball is solid; it does not shatter like a glass
@@ -113,6 +115,8 @@ def radius_of(m: Mention, intent: Intent) -> float:
 def mass_estimate(m: Mention, intent: Intent) -> float:
     """Rough mass in kg (a shell for hollow containers), to size held forces."""
     spec = ASSETS[m.asset]
+    if m.noun.mass is not None:
+        return m.noun.mass
     if spec.mass is not None and m.material in (None, spec.material):
         return spec.mass
     p = params_of(m.asset, params_for(m, intent))
@@ -122,6 +126,15 @@ def mass_estimate(m: Mention, intent: Intent) -> float:
         return area * p.get("wall", 0.003) * density
     x, y, z = extent(m.asset, params_for(m, intent))
     return x * y * z * density * (0.52 if m.asset in SPHERES else 1.0)
+
+
+def mean_density(m: Mention, intent: Intent) -> float:
+    """kg/m^3 over the thing's whole volume, to predict floating: its own mass where the
+    noun gives one (a ping pong ball's hollow shell), else its asset's and material's."""
+    params = params_for(m, intent)
+    if m.noun.mass is not None and m.asset in SPHERES:
+        return m.noun.mass / (4 / 3 * math.pi * params_of(m.asset, params)["radius"] ** 3)
+    return density(m.asset, m.material, params)
 
 
 def restitution(m: Mention, ground: str) -> float:

@@ -9,7 +9,7 @@ import math
 from bridge.assets.registry import ASSETS
 from bridge.materials import MATERIALS
 from planner.offline import actors as ac
-from planner.offline.layout import SPHERES, Plan, density
+from planner.offline.layout import SPHERES, Plan
 from planner.offline.motion import spread
 from planner.offline.parse import Intent, Mention
 
@@ -285,7 +285,7 @@ def water(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
         name = ac.add(plan, m, intent, (xs[i], -0.3 if tossed else 0.0, round(z, 4)),
                       "tossed in from the side" if tossed else "dropped in from 40 cm"
                       if dropped else "set gently on the surface", k, **tossed)
-        rho = density(m.asset, m.material, ac.params_for(m, intent))
+        rho = ac.mean_density(m, intent)
         if rho < 1000:
             plan.check(f"mean density {rho:.0f} kg/m3 < water: it floats", floats=name,
                        after=3.0)

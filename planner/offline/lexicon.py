@@ -22,6 +22,7 @@ class Noun:
     params: dict[str, float] = field(default_factory=dict)
     label: str = ""  # the body's base name in the script; default: the asset name
     stand_in: bool = False  # not in the library: a library shape of the same size and weight
+    mass: float | None = None  # kg, where the thing is hollow and its material's density lies
 
 
 def _n(asset: str, material: str | None = None, label: str = "", **params: float) -> Noun:
@@ -41,7 +42,8 @@ NOUNS: dict[str, Noun] = {
     "soccer ball": _n("soccer_ball"), "beach ball": _n("beach_ball"),
     "rubber ball": _n("ball", "rubber"), "bouncy ball": _n("ball", "rubber", radius=0.03),
     "golf ball": _n("ball", "rubber", label="golf_ball", radius=0.0214),
-    "ping pong ball": _n("ball", "plastic", label="ping_pong_ball", radius=0.02),
+    # a hollow celluloid shell: 2.7 g (regulation), so it floats where solid plastic sinks
+    "ping pong ball": Noun("ball", "plastic", {"radius": 0.02}, "ping_pong_ball", mass=0.0027),
     "steel ball": _n("ball_bearing"), "ball bearing": _n("ball_bearing"),
     "bowling pin": _n("bowling_pin", label="pin"), "soda can": _n("can"),
     "drink can": _n("can"), "pool table": _n("pool_table"), "billiard table": _n("pool_table"),

@@ -58,26 +58,30 @@ def drop(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     items = [(m, k) for m in actors for k in range(min(m.count, MAX_DROPPED))]
     gap = max(0.3, *(2.5 * ac.radius_of(m, intent) for m, _ in items))
     places = spread(len(items), gap)
-    tops = []
-    for (m, k), x in zip(items, places):
-        height = intent.height or DROP_HEIGHT.get(m.asset, 1.0)
-        name = ac.add(plan, m, intent, (x, 0.0, height), f"released from {height:g} m", k,
-                      rotation=lying(m))
+    heights = [intent.height or DROP_HEIGHT.get(m.asset, 1.0) for m, _ in items]
+    branch = "branch" in intent.tokens or "branches" in intent.tokens
+    if branch:  # all hang upright under one rod, as high as the highest would be let go
+        rod = max(h + ac.height_of(m, intent) for (m, _), h in zip(items, heights)) + \
+            BRANCH_CLEAR
+        heights = [rod - BRANCH_CLEAR - ac.height_of(m, intent) for m, _ in items]
+        _branch(plan, intent, rod, max(places) - min(places))
+    for (m, k), x, height in zip(items, places, heights):
+        name = ac.add(plan, m, intent, (x, 0.0, round(height, 4)),
+                      f"hanging under the branch, {height:.2f} m up" if branch else
+                      f"released from {height:g} m", k,
+                      rotation=[0.0, 0.0, 0.0] if branch else lying(m))
         expect_impact(plan, m, name, "ground", math.sqrt(2 * height / G) + 1.0)
-        tops.append(height + ac.height_of(m, intent))
-    if "branch" in intent.tokens or "branches" in intent.tokens:
-        _branch(plan, intent, max(tops), max(places) - min(places))
     plan.focus.append((0.0, 0.0, 0.0))
 
 
-def _branch(plan: Plan, intent: Intent, top: float, span: float) -> None:
-    """What falls 'from a (tree) branch' hangs under one: a fixed wooden rod just above it
-    (clear of it, so it drops as it is let go)."""
-    length = round(span + BRANCH_REACH, 3)
+def _branch(plan: Plan, intent: Intent, bottom: float, span: float) -> None:
+    """What falls 'from a (tree) branch' hangs under one: a fixed wooden rod whose underside
+    is at `bottom`, just clear of what hangs from it, so that drops as it is let go."""
     plan.body("a fixed wooden rod stands in for the branch, just above what hangs from it",
               name="branch", asset="box", material="wood", static=True,
-              params={"length": length, "width": BRANCH_THICK, "height": BRANCH_THICK},
-              position=[0.0, 0.0, round(top + BRANCH_CLEAR, 4)])
+              params={"length": round(span + BRANCH_REACH, 3), "width": BRANCH_THICK,
+                      "height": BRANCH_THICK},
+              position=[0.0, 0.0, round(bottom, 4)])
     word = "tree branch" if "tree" in intent.tokens else "branch"
     plan.claims.append(Claim(word, "object", "stood_in", "not in the asset library; a fixed "
                              "wooden rod just above what falls plays it"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bridge.assets.registry import ASSETS
 from planner.offline import lexicon as lx
 from planner.offline.quantities import count_word, quantities
 
@@ -31,9 +32,9 @@ TOPPED = re.compile(r"\b([a-z]+)[- ]topped\b")
 SHOT_WORDS = frozenset({"tracking", "wide", "close", "closeup", "medium", "long", "aerial",
                         "overhead", "establishing", "static", "handheld", "dolly", "still",
                         "camera", "angle", "up", "motion", "full", "drone", "slow", "single"})
-# where a camera shoots from ('shot from above', 'shot in slow motion')
-SHOT_SIDES = frozenset({"above", "below", "behind", "overhead", "side", "front", "afar",
-                        "slow", "close"})
+# where a camera shoots from ('shot from above', 'shot in slow motion'); not 'from behind'
+# or 'from close range', which a puck or an arrow is shot from
+SHOT_SIDES = frozenset({"above", "below", "overhead", "slow"})
 # bodies of water that hold nothing but water, so that dropping a thing into one is enough
 OPEN_WATERS = ("pool", "pond", "lake", "river", "sea", "ocean", "swimming pool", "aquarium",
                "fish tank", "bathtub")
@@ -309,9 +310,9 @@ def _camera(text: str) -> set[str]:
 def _read_waters(intent: Intent) -> None:
     """A body of water ('a pool', 'a bucket filled with water'); it is not an object then.
     Weightless water is no body of water: it is a liquid that leaves its cup; nor is water
-    poured from one container into another ('into a bowl'), unless something floats or
-    sinks in it."""
-    if intent.zero_g or ("pour" in intent.actions and not intent.actions & {"float", "sink"}):
+    poured from a container ('from a glass into a bowl'), unless something floats or sinks
+    in it ('a duck in a bathtub as water pours in' is a bathtub of water)."""
+    if intent.zero_g or _poured(intent):
         return
     watery = intent.has("water", "waters") or intent.actions & {"float", "sink"} or any(
         intent.has(f"{into} {article} {w}") for into in ("into", "in")
@@ -330,6 +331,13 @@ def _read_waters(intent: Intent) -> None:
     intent.mentions = [m for m in intent.mentions if m.word != intent.water]
     for m in intent.mentions:
         m.liquid = None
+
+
+def _poured(intent: Intent) -> bool:
+    """Water poured from a container the prompt names, with nothing to float or sink."""
+    hollow = [m for m in intent.mentions if ASSETS[m.asset].hollow and m.word != "bowl"]
+    return ("pour" in intent.actions and not intent.actions & {"float", "sink"}
+            and bool(hollow))
 
 
 def _sinks(intent: Intent, word: str) -> bool:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from bridge.assets.build import geometry_for
+from bridge.assets.openings import lip
 from bridge.assets.registry import ASSETS
 from bridge.schema import Body
 from planner.offline import actors as ac
@@ -21,7 +24,6 @@ from planner.offline.parse import Intent, Mention
 TILT_DEG, TILT_S, START_S = 120.0, 2.0, 0.3
 LEAD = 0.01  # the target's near wall this far past the lip the stream leaves over
 CLEAR = 0.02  # the lip at least this far above the target's rim
-LIP_BAND = 0.005  # m below a container's top that count as its lip (as the pour event's)
 # m/s: how fast a poured stream leaves the lip sideways (measured: a bottle's, tipped 120
 # degrees with its neck 0.2 m above a tumbler's rim, crosses the rim's height 0.1 to 0.15 m
 # past its lip); with the fall it places the target where the stream comes down
@@ -114,8 +116,8 @@ def _lip_reach(source: Mention, intent: Intent) -> float:
     edge for a glass or a jug, its neck's for a bottle (the top's farthest point, as the
     pour event finds it)."""
     body = Body(name="source", asset=source.asset, params=ac.params_for(source, intent))
-    points = geometry_for(body, None).visual.vertices
-    return float(points[points[:, 2] >= points[:, 2].max() - LIP_BAND, 0].max())
+    return float(lip(geometry_for(body, None).visual.vertices, np.array([1.0, 0.0, 0.0]),
+                     np.zeros(3))[0])
 
 
 def _roles(intent: Intent, hollow: list[Mention]) -> tuple[Mention, Mention | None]:
