@@ -255,6 +255,22 @@ def test_an_egg_and_a_bottle_falling_from_a_branch_both_hang_upright_just_under_
         assert rod - (bodies[name].position[2] + height) == pytest.approx(0.003, abs=1e-3)
 
 
+def test_a_ball_bounces_on_the_table_the_prompt_names():
+    scene = _scene("A rubber ball bounces on a table")
+    bodies = {b.name: b for b in scene.bodies}
+    assert bodies["table"].static and bodies["ball"].position[2] > 0.76
+    (bounces,) = [e for e in scene.expect if check_kind(e) == "bounces"]
+    assert (bounces.bounces, bounces.on) == ("ball", "table")
+
+
+def test_an_apple_that_falls_from_a_shelf_and_bounces_falls_off_the_shelf():
+    # it was dropped from 1.2 m with no shelf: the bounce won over the shelf
+    scene = _scene("An apple falls from a shelf, bounces once on the floor")
+    assert "shelf" in {b.name for b in scene.bodies}
+    (bounces,) = [e for e in scene.expect if check_kind(e) == "bounces"]
+    assert (bounces.bounces, bounces.on, bounces.at_least) == ("apple", "ground", 1)
+
+
 def test_same_prompt_same_yaml():
     prompt = "Three glass bottles fall from 5 ft and break, tracking shot"
     assert _yaml(plan_offline(prompt)) == _yaml(plan_offline(prompt))

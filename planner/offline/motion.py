@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from bridge.assets.registry import ASSETS
 from planner.offline import actors as ac
 from planner.offline.layout import SPHERES, Plan, params_of
 from planner.offline.parse import Intent, Mention
@@ -125,6 +126,9 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
             plan.event(f"a shove giving it {speed:g} m/s toward the edge", at=0.3,
                        set_velocity={"body": name, "linear": [speed * d for d in direction]})
         expect_impact(plan, m, name, "ground", 2.2 if full else 1.8)
+        if "bounce" in intent.actions and not _breaks(m):
+            plan.check("it bounces on the floor it lands on", bounces=name,
+                       at_least=max(1, intent.times or 1), on="ground")
     plan.duration = 3.0 if full else 2.5
     plan.focus.append((1.2, 0.0, 0.0) if not shelf else (0.0, -0.6, 0.0))
     # Where it lands is known only once simulated, so the camera follows the object there;
@@ -183,34 +187,40 @@ def _target(plan: Plan, intent: Intent, target: str) -> tuple[tuple[float, float
 
 
 def bounce(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
-    """Balls dropped or thrown down bounce, each rebound lower by the restitution."""
+    """Balls dropped or thrown down bounce, each rebound lower by the restitution: on the
+    ground, or on a table the prompt names ('bounces on a table')."""
     ground = intent.ground_material or "stone"
     plan.ground = {"material": ground}
     height = intent.height or 1.2
     down = (intent.speed or 5.0) if "throw" in intent.actions else 0.0
     plan.duration = intent.duration or 3.0
-    plan.focus.append((0.0, 0.0, 0.0))
+    on, floor, surface = "ground", 0.0, ground
+    if any(s.asset == "table" for s in intent.surfaces):
+        plan.body("the table it bounces on, fixed", name="table", asset="table", static=True)
+        on, floor, surface = "table", TABLE_TOP, ASSETS["table"].material
+    plan.focus.append((0.0, 0.0, floor))
     balls = [m for m in actors if m.asset in SPHERES] or actors
-    xs = spread(sum(min(m.count, 6) for m in balls), 0.45)
+    xs = spread(sum(min(m.count, 6) for m in balls), 0.45 if on == "ground" else 0.18)
     k = 0
     for m in balls:
         for j in range(min(m.count, 6)):
-            name = ac.add(plan, m, intent, (xs[k], 0.0, height),
+            name = ac.add(plan, m, intent, (xs[k], 0.0, floor + height),
                           f"{f'thrown down at {down:g} m/s' if down else 'dropped'} from "
-                          f"{height:g} m", j, **({"velocity": [0.0, 0.0, -down]} if down else {}))
+                          f"{height:g} m above the {on}", j,
+                          **({"velocity": [0.0, 0.0, -down]} if down else {}))
             k += 1
-            e = ac.restitution(m, ground)
+            e = ac.restitution(m, surface)
             expected = predicted_bounces(height, down, e, plan.duration)
             # a ball shows a few clear bounces; a cup or a glass that tumbles, one
             wanted = min(intent.times or (3 if m.asset in SPHERES else 1), expected)
             if expected < 1:
-                plan.check("it lands", contacts=name, **{"with": "ground"})
+                plan.check("it lands", contacts=name, **{"with": on})
                 continue
             if intent.times and intent.times > expected:
                 plan.notes.append(f"{name}: asked for {intent.times} bounces, restitution "
                                   f"{e:.2f} gives about {expected} in {plan.duration:g} s")
-            plan.check(f"restitution {e:.2f} on {ground}: about {expected} visible bounces",
-                       bounces=name, at_least=wanted, on="ground")
+            plan.check(f"restitution {e:.2f} on {surface}: about {expected} visible bounces",
+                       bounces=name, at_least=wanted, on=on)
 
 
 def predicted_bounces(height: float, down: float, e: float, duration: float) -> int:

@@ -155,7 +155,7 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     if acts & {"throw", "hit", "shatter"} and target and "bounce" not in acts and not falls_off:
         mo.throw(plan, intent, actors, target)
         return "throw"
-    if "bounce" in acts:
+    if "bounce" in acts and not falls_off:  # "falls off a shelf and bounces": off the shelf
         mo.bounce(plan, intent, actors)
         return "bounce"
     if furniture and "topple" in acts and "off" not in intent.relations and not acts & {
