@@ -271,6 +271,19 @@ def test_an_apple_that_falls_from_a_shelf_and_bounces_falls_off_the_shelf():
     assert (bounces.bounces, bounces.on, bounces.at_least) == ("apple", "ground", 1)
 
 
+def test_dominoes_on_a_table_stand_on_its_top_and_slow_motion_frames_the_whole_row():
+    scene = _scene("Slow motion: a row of 20 dominoes toppling one after another on a table")
+    bodies = {b.name: b for b in scene.bodies}
+    row = [b for b in scene.bodies if b.name.startswith("domino_")]
+    assert len(row) == 20 and all(b.position[2] == 0.76 for b in row)
+    table = bodies["table"]
+    half = table.params["width"] / 2
+    assert table.position[0] - half < row[0].position[0] < row[-1].position[0] < \
+        table.position[0] + half
+    (shot,) = scene.camera.shots
+    assert shot.slow_motion == 0.4 and shot.subject is None  # it framed domino_01 alone
+
+
 def test_same_prompt_same_yaml():
     prompt = "Three glass bottles fall from 5 ft and break, tracking shot"
     assert _yaml(plan_offline(prompt)) == _yaml(plan_offline(prompt))

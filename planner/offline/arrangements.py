@@ -10,7 +10,7 @@ from bridge.assets.registry import ASSETS
 from bridge.materials import MATERIALS
 from planner.offline import actors as ac
 from planner.offline.layout import SPHERES, Plan
-from planner.offline.motion import spread
+from planner.offline.motion import TABLE_TOP, spread
 from planner.offline.parse import Intent, Mention
 
 DOMINO = {"width": 0.05, "height": 0.1, "thickness": 0.015}
@@ -37,10 +37,17 @@ def dominoes(plan: Plan, intent: Intent, m: Mention) -> None:
     """A row, spaced 0.65 of their height, the first pushed near its top."""
     n = max(2, min(m.count if m.count > 1 else 10, 60))
     plan.ground = {"material": "wood"}
+    floor = 0.0
+    if any(s.asset == "table" for s in intent.surfaces):  # "on a table": the row on its top
+        floor, row = TABLE_TOP, DOMINO_GAP * (n - 1)
+        plan.body("the table the row stands on, fixed, 15 cm longer than the row at each end",
+                  name="table", asset="table", static=True,
+                  params={"width": round(max(1.2, row + 0.3), 3)},
+                  position=[round(row / 2, 4), 0, 0])
     for k in range(n):
         plan.body("" if k else "spaced 6.5 cm, 0.65 of their height, so each hits the next",
                   name=f"domino_{k + 1:02d}", asset="domino", params=dict(DOMINO),
-                  position=[round(DOMINO_GAP * k, 4), 0, 0])
+                  position=[round(DOMINO_GAP * k, 4), 0, floor])
     plan.event("a flick near the top of the first", at=0.2,
                push={"body": "domino_01", "impulse": [0.008, 0, 0], "point": [0, 0, 0.09]})
     plan.duration = round(max(2.5, 1.2 + 0.11 * n), 2)

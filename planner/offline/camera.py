@@ -26,12 +26,17 @@ def frame(plan: Plan, hints: set[str]) -> tuple[dict, str]:
     why = [framing.describe()]
     if framing.azimuth is not None:
         shot["angle"] = {"azimuth": framing.azimuth}
-    mover = next((c for c in named if _move(c, plan.lead)), None)
+    # a move that follows ("a tracking shot") and a close-up frame the body the scenario
+    # leads with, else the first thing that moves; a shot that names no framing ("in slow
+    # motion") frames the scenario's lead only where it has one: a row of dominoes is framed
+    # whole, not its first domino
+    follow = plan.followed()
+    mover = next((c for c in named if _move(c, follow)), None)
     if mover:
-        shot["move"] = _move(mover, plan.lead)
-        why.append(mover.describe(plan.lead))
-    elif plan.lead and framing.on_lead:
-        shot["subject"] = plan.lead
+        shot["move"] = _move(mover, follow)
+        why.append(mover.describe(follow))
+    elif framing.on_lead and (plan.lead if framing is lx.MEDIUM else follow):
+        shot["subject"] = plan.lead if framing is lx.MEDIUM else follow
     speed = next((c for c in named if c.slow_motion), None)
     if speed:
         shot["slow_motion"] = speed.slow_motion

@@ -245,9 +245,6 @@ def _document(plan: Plan, intent: Intent, prompt: str, seed: int,
                        ("events", plan.events)):
         if items:
             doc[key] = _seq(items)
-    # a camera move that follows ("a tracking shot") follows the first thing that moves
-    plan.lead = plan.lead or (next((b.data["name"] for b in plan.bodies
-                                    if not b.data.get("static")), None) if intent.camera else None)
     view, why = camera.frame(plan, intent.camera)
     doc["camera"] = _nested(view)
     doc["style"] = CommentedMap(prompt=prompt[:500], negative="cartoon, blurry")
