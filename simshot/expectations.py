@@ -24,6 +24,7 @@ from simshot.bounds import body_geometry, script_body, world_bounds
 from simshot.cloth_checks import drapes_over, flutters, stays_on
 from simshot.event_framing import frame_event
 from simshot.soft_checks import keeps_volume, springs_back
+from simshot.surfaces import surface_at
 
 REST_SPEED = 0.05  # m/s: slower than this counts as at rest
 REST_SPIN = 0.5  # rad/s
@@ -254,16 +255,6 @@ def _liquid(outcome: Outcome, name: str):
     return next(liquid for liquid in outcome.scene.liquids if liquid.name == name)
 
 
-def _surface(outcome: Outcome, bounds: np.ndarray) -> float | None:
-    """The surface height of the water region the body is over, if any."""
-    centre = bounds.mean(axis=0)
-    for water in outcome.scene.water:
-        lo, hi = np.asarray(water.region.min), np.asarray(water.region.max)
-        if np.all(centre[:2] >= lo[:2]) and np.all(centre[:2] <= hi[:2]):
-            return float(hi[2])
-    return None
-
-
 def _frames_from(outcome: Outcome, t: float | None) -> np.ndarray:
     times = outcome.trajectory.times
     return np.flatnonzero(times >= t) if t is not None else np.array([len(times) - 1])
@@ -273,7 +264,7 @@ def _floats(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     for frame in _frames_from(outcome, check.after):
         when = outcome.trajectory.times[frame]
         bounds = world_bounds(outcome, name, frame)
-        surface = None if bounds is None else _surface(outcome, bounds)
+        surface = None if bounds is None else surface_at(outcome, bounds, frame)
         if surface is None:
             return False, f"{name} is not in water at t = {when:.2f} s"
         if not bounds[0, 2] < surface < bounds[1, 2]:
@@ -286,7 +277,7 @@ def _sinks(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     frame = _frames_from(outcome, check.before)[0]
     when = outcome.trajectory.times[frame]
     bounds = world_bounds(outcome, name, frame)
-    surface = None if bounds is None else _surface(outcome, bounds)
+    surface = None if bounds is None else surface_at(outcome, bounds, frame)
     if surface is None:
         return False, f"{name} is not in water at t = {when:.2f} s"
     if bounds[1, 2] < surface:

@@ -284,6 +284,15 @@ def test_dominoes_on_a_table_stand_on_its_top_and_slow_motion_frames_the_whole_r
     assert shot.slow_motion == 0.4 and shot.subject is None  # it framed domino_01 alone
 
 
+def test_a_coin_sinking_in_a_glass_of_water_is_dropped_into_the_drink():
+    # it was two bodies standing still on the floor
+    scene = _scene("a coin sinking to the bottom of a glass of water in slow motion")
+    bodies = {b.name: b for b in scene.bodies}
+    assert [(l.inside, l.liquid) for l in scene.liquids] == [("glass", "water")]
+    assert bodies["coin"].position[2] > 0.1  # let go above the rim
+    assert [(check_kind(e), e.sinks) for e in scene.expect] == [("sinks", "coin")]
+
+
 def test_same_prompt_same_yaml():
     prompt = "Three glass bottles fall from 5 ft and break, tracking shot"
     assert _yaml(plan_offline(prompt)) == _yaml(plan_offline(prompt))

@@ -6,6 +6,7 @@ from bridge.errors import UserError
 from planner.offline import (
     aiming,
     candles,
+    dunking,
     fabric,
     gusts,
     hinged,
@@ -125,6 +126,9 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     if pouring.wants_pour(intent, actors):
         pouring.pour(plan, intent, actors)
         return "pour"
+    if dunking.wanted(intent, actors):
+        dunking.build(plan, intent, actors)
+        return "dunk"
     if trays.wanted(intent, actors):
         trays.build(plan, intent, actors)
         return "tray"

@@ -1,0 +1,54 @@
+"""Things in a drink: 'a coin sinks to the bottom of a glass of water', 'an ice cube floats
+in a glass of lemonade'. The container stands with its liquid (the particle fluid), and each
+thing is let go just above the liquid, over the middle of the mouth; it floats or sinks by
+its mean density against the liquid's, which the check then tests against the liquid's level
+around it.
+"""
+from __future__ import annotations
+
+from bridge.liquids import LIQUID_KINDS
+from planner.offline import actors as ac
+from planner.offline.layout import Plan
+from planner.offline.parse import Intent, Mention
+
+MAX_THINGS = 2  # a glass's mouth holds about two small things side by side
+DROP = 0.01  # m above the rim each is let go from
+GAP = 0.004  # m between two let go side by side
+SETTLE_S = 2.0  # by then a thing has sunk or come up to float
+
+
+def wanted(intent: Intent, actors: list[Mention]) -> bool:
+    """Floating or sinking, in a container named with its liquid, of something else."""
+    return bool(intent.actions & {"float", "sink"}) and any(
+        ac.holds_liquid(m) for m in actors) and any(not ac.holds_liquid(m) for m in actors)
+
+
+def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
+    container = next(m for m in actors if ac.holds_liquid(m))
+    name = ac.add(plan, container, intent, (0.0, 0.0, 0.0), "standing still, its drink in it",
+                  static=True)
+    liquid = next(i.data for i in plan.liquids if i.data.get("inside") == name)
+    rho_liquid = LIQUID_KINDS[liquid["liquid"]].density
+    top = ac.height_of(container, intent) + DROP
+    items = ac.instances([m for m in actors if m is not container], MAX_THINGS)
+    # two side by side, just clear of each other, their gap over the mouth's middle
+    apart = sum(ac.radius_of(m, intent) for m, _ in items) + GAP
+    for i, (m, k) in enumerate(items):
+        x = 0.0 if len(items) == 1 else (i - 0.5) * apart
+        thing = ac.add(plan, m, intent, (x, 0.0, round(top, 4)),
+                       "let go just above the rim, over the middle of the mouth", k)
+        rho = ac.mean_density(m, intent)
+        if rho < rho_liquid:
+            plan.check(f"mean density {rho:.0f} kg/m3 < the {liquid['name']}'s "
+                       f"{rho_liquid:.0f}: it floats", floats=thing, after=SETTLE_S)
+        else:
+            plan.check(f"mean density {rho:.0f} kg/m3 > the {liquid['name']}'s "
+                       f"{rho_liquid:.0f}: it sinks", sinks=thing, before=SETTLE_S)
+    plan.duration = SETTLE_S + 0.5
+    plan.focus.append((0.0, 0.0, top))
+    middle = round(top / 2, 3)
+    reach = 3.5 * top  # the glass and what drops into it fill about half the frame's height
+    plan.camera = ({"position": [round(0.3 * reach, 3), round(-reach, 3),
+                                 round(middle + 0.5 * reach, 3)],
+                    "look_at": [0.0, 0.0, middle], "fov": 35.0},
+                   f"close on the {name}, a little above its rim, to see in")
