@@ -293,6 +293,20 @@ def test_a_coin_sinking_in_a_glass_of_water_is_dropped_into_the_drink():
     assert [(check_kind(e), e.sinks) for e in scene.expect] == [("sinks", "coin")]
 
 
+def test_a_full_glass_is_nudged_harder_than_an_empty_one_to_tip_it_over():
+    """Its drink starts at rest and the glass must carry it: the nudge grows with the mass
+    it carries (an empty glass's nudge left a glass of milk standing, until revised three
+    times)."""
+    def nudge(prompt: str) -> tuple[float, float]:
+        (event,) = [e for e in _scene(prompt).events if e.action == "set_velocity"]
+        return event.set_velocity.linear[0], event.set_velocity.angular[1]
+
+    empty = nudge("A glass tips over on the table")
+    full = nudge("A glass of milk tips over on the table and spills")
+    assert full[0] / empty[0] == pytest.approx(full[1] / empty[1], rel=0.01)
+    assert 1.5 < full[1] / empty[1] < 3
+
+
 def test_same_prompt_same_yaml():
     prompt = "Three glass bottles fall from 5 ft and break, tracking shot"
     assert _yaml(plan_offline(prompt)) == _yaml(plan_offline(prompt))

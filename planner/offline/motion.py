@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from bridge.assets.registry import ASSETS
+from bridge.liquids import LIQUID_KINDS
 from planner.offline import actors as ac
 from planner.offline.layout import SPHERES, Plan, params_of
 from planner.offline.parse import Intent, Mention
@@ -286,14 +287,29 @@ def topple(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     for i, (m, k) in enumerate(items):
         x = spread(len(items), 0.3)[i]
         name = ac.add(plan, m, intent, (x, 0.0, TABLE_TOP), "standing upright on the table", k)
-        plan.event("a nudge near the top tips it toward +x", at=0.3,
-                   set_velocity={"body": name, "linear": [0.3, 0, 0], "angular": [0, 700, 0]})
-        plan.check("it tips over", falls_over=name, angle=60)
         liquid = ac.liquid_in(plan, name)
+        # a drink starts at rest, and the glass set moving must carry it: its share of the
+        # momentum, and the energy to lift both over the edge (an empty glass's nudge left a
+        # glass of milk standing, until revised three times)
+        held = _drink_mass(plan, liquid)
+        scale = ((ac.mass_estimate(m, intent) + held) / ac.mass_estimate(m, intent)) ** 1.5
+        plan.event("a nudge near the top tips it toward +x" + (
+            f", {scale:.2f} times an empty one's: it carries its {liquid}" if held else ""),
+            at=0.3, set_velocity={"body": name, "linear": [round(0.3 * scale, 3), 0, 0],
+                                  "angular": [0, round(700 * scale), 0]})
+        plan.check("it tips over", falls_over=name, angle=60)
         if liquid and "spill" in intent.actions:
             plan.check("the liquid spills out", liquid_stays_in=liquid, container=name,
                        **{"not": True})
     plan.duration = 2.5
+
+
+def _drink_mass(plan: Plan, liquid: str | None) -> float:
+    """kg of the liquid named `liquid` in the plan (0 for none)."""
+    item = next((i.data for i in plan.liquids if i.data["name"] == liquid), None)
+    if item is None:
+        return 0.0
+    return LIQUID_KINDS[item.get("liquid", "water")].density * item["volume_ml"] * 1e-6
 
 
 def _chair_tips(plan: Plan, intent: Intent, m: Mention) -> None:
