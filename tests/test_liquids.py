@@ -8,6 +8,7 @@ import pybullet as p
 import pytest
 
 from bridge import limits
+from bridge.assets.openings import mouth_radius
 from bridge.schema import Liquid
 from bridge.transforms import compose, quat_from_euler_deg
 from physics.fluid import Fluid
@@ -160,9 +161,7 @@ def test_containers_hold_a_sloshing_liquid(asset, volume_ml):
     live = tank.world.bodies["glass"]
     start = np.array(live.body.position)
     rim = tank.geometry.visual.bounds[1, 2]
-    top = tank.geometry.visual.vertices
-    top = top[top[:, 2] > rim - 0.002]
-    mouth = np.hypot(top[:, 0], top[:, 1]).min()  # the rim's inner edge
+    mouth = mouth_radius(tank.geometry.visual.vertices)
     over = np.zeros(len(tank.fluid.x), bool)  # out over the rim: spilled, not leaked
     for k in range(288):
         if k < 240:  # 1.5 cm at 3 Hz: about 0.3 m/s, as a hand carrying a glass briskly

@@ -255,8 +255,10 @@ def test_an_egg_and_a_bottle_falling_from_a_branch_both_hang_upright_just_under_
         assert rod - (bodies[name].position[2] + height) == pytest.approx(0.003, abs=1e-3)
 
 
-def test_a_ball_bounces_on_the_table_the_prompt_names():
-    scene = _scene("A rubber ball bounces on a table")
+@pytest.mark.parametrize("prompt", ["A rubber ball bounces on a table",
+                                    "a ball is dropped and bounces on a table"])
+def test_a_ball_bounces_on_the_table_the_prompt_names(prompt):
+    scene = _scene(prompt)
     bodies = {b.name: b for b in scene.bodies}
     assert bodies["table"].static and bodies["ball"].position[2] > 0.76
     (bounces,) = [e for e in scene.expect if check_kind(e) == "bounces"]

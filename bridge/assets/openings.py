@@ -22,6 +22,13 @@ def lip(points: np.ndarray, toward: np.ndarray, origin: np.ndarray) -> np.ndarra
     return top[np.argmax((top - origin) @ toward)]
 
 
+def mouth_radius(points: np.ndarray) -> float:
+    """The inner radius of an upright container's mouth (a bottle's neck): of its mesh's
+    `points` within LIP_BAND of the top, the least distance from its axis."""
+    top = points[points[:, 2] >= points[:, 2].max() - LIP_BAND]
+    return float(np.hypot(top[:, 0], top[:, 1]).min())
+
+
 @dataclass(frozen=True)
 class Opening:
     """A round opening of `radius`, or, with `half`, a rectangle of half sizes along `across`

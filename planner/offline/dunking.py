@@ -6,10 +6,16 @@ around it.
 """
 from __future__ import annotations
 
+import math
+
+from bridge.assets.build import geometry_for
+from bridge.assets.openings import mouth_radius
 from bridge.liquids import LIQUID_KINDS
+from bridge.schema import Body
 from planner.offline import actors as ac
-from planner.offline.layout import Plan
+from planner.offline.layout import Plan, extent, params_of
 from planner.offline.parse import Intent, Mention
+from planner.trace import Claim
 
 MAX_THINGS = 2  # a glass's mouth holds about two small things side by side
 DROP = 0.01  # m above the rim each is let go from
@@ -23,6 +29,32 @@ def wanted(intent: Intent, actors: list[Mention]) -> bool:
         ac.holds_liquid(m) for m in actors) and any(not ac.holds_liquid(m) for m in actors)
 
 
+def _reach(m: Mention, intent: Intent) -> float:
+    """How far the thing reaches from its axis: a round thing's radius, a box's half
+    diagonal."""
+    params = ac.params_for(m, intent)
+    x, y, _ = extent(m.asset, params)
+    return x / 2 if "radius" in params_of(m.asset, params) else math.hypot(x, y) / 2
+
+
+def _fitting(plan: Plan, intent: Intent, container: Mention,
+             things: list[Mention]) -> list[tuple[Mention, int]]:
+    """The things let go into the container: one, or two side by side, as many as its mouth
+    takes; each left out is claimed as dropped."""
+    body = Body(name="drink", asset=container.asset, params=ac.params_for(container, intent))
+    mouth = mouth_radius(geometry_for(body, None).visual.vertices)
+    kept: list[tuple[Mention, int]] = []
+    for m, k in ac.instances(things, MAX_THINGS):
+        trial = [*kept, (m, k)]
+        width = sum(2 * _reach(t, intent) for t, _ in trial) + GAP * (len(trial) - 1)
+        if width < 2 * mouth:
+            kept.append((m, k))
+        else:
+            plan.claims.append(Claim(m.word, "object", "dropped", f"the {container.word}'s "
+                                     f"mouth ({mouth * 200:.1f} cm across) takes no more"))
+    return kept
+
+
 def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     container = next(m for m in actors if ac.holds_liquid(m))
     name = ac.add(plan, container, intent, (0.0, 0.0, 0.0), "standing still, its drink in it",
@@ -30,9 +62,9 @@ def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     liquid = next(i.data for i in plan.liquids if i.data.get("inside") == name)
     rho_liquid = LIQUID_KINDS[liquid["liquid"]].density
     top = ac.height_of(container, intent) + DROP
-    items = ac.instances([m for m in actors if m is not container], MAX_THINGS)
+    items = _fitting(plan, intent, container, [m for m in actors if m is not container])
     # two side by side, just clear of each other, their gap over the mouth's middle
-    apart = sum(ac.radius_of(m, intent) for m, _ in items) + GAP
+    apart = sum(_reach(m, intent) for m, _ in items) + GAP
     for i, (m, k) in enumerate(items):
         x = 0.0 if len(items) == 1 else (i - 0.5) * apart
         thing = ac.add(plan, m, intent, (x, 0.0, round(top, 4)),

@@ -128,8 +128,7 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
                        set_velocity={"body": name, "linear": [speed * d for d in direction]})
         expect_impact(plan, m, name, "ground", 2.2 if full else 1.8)
         if "bounce" in intent.actions and not _breaks(m):
-            plan.check("it bounces on the floor it lands on", bounces=name,
-                       at_least=max(1, intent.times or 1), on="ground")
+            _bounces_after(plan, intent, m, name, top, 3.0 if full else 2.5)
     plan.duration = 3.0 if full else 2.5
     plan.focus.append((1.2, 0.0, 0.0) if not shelf else (0.0, -0.6, 0.0))
     # Where it lands is known only once simulated, so the camera follows the object there;
@@ -302,6 +301,21 @@ def topple(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
             plan.check("the liquid spills out", liquid_stays_in=liquid, container=name,
                        **{"not": True})
     plan.duration = 2.5
+
+
+def _bounces_after(plan: Plan, intent: Intent, m: Mention, name: str, height: float,
+                   duration: float) -> None:
+    """The bounces on the floor a thing that falls from `height` is checked for: those
+    asked for, no more than its restitution gives in the shot."""
+    e = ac.restitution(m, intent.ground_material or "stone")
+    expected = predicted_bounces(height, 0.0, e, duration)
+    wanted = min(intent.times or 1, expected)
+    if intent.times and intent.times > expected:
+        plan.notes.append(f"{name}: asked for {intent.times} bounces, restitution {e:.2f} "
+                          f"gives about {expected} in {duration:g} s")
+    if wanted >= 1:
+        plan.check(f"it bounces on the floor it lands on (restitution {e:.2f}: about "
+                   f"{expected})", bounces=name, at_least=wanted, on="ground")
 
 
 def _drink_mass(plan: Plan, liquid: str | None) -> float:

@@ -159,7 +159,9 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     if acts & {"throw", "hit", "shatter"} and target and "bounce" not in acts and not falls_off:
         mo.throw(plan, intent, actors, target)
         return "throw"
-    if "bounce" in acts and not falls_off:  # "falls off a shelf and bounces": off the shelf
+    # "falls off a shelf and bounces" falls off the shelf; "falls and bounces on the table"
+    # bounces on it
+    if "bounce" in acts and not (falls_off and intent.relations & {"off", "from"}):
         mo.bounce(plan, intent, actors)
         return "bounce"
     if furniture and "topple" in acts and "off" not in intent.relations and not acts & {
