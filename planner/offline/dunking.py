@@ -63,10 +63,11 @@ def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     rho_liquid = LIQUID_KINDS[liquid["liquid"]].density
     top = ac.height_of(container, intent) + DROP
     items = _fitting(plan, intent, container, [m for m in actors if m is not container])
-    # two side by side, just clear of each other, their gap over the mouth's middle
-    apart = sum(_reach(m, intent) for m, _ in items) + GAP
-    for i, (m, k) in enumerate(items):
-        x = 0.0 if len(items) == 1 else (i - 0.5) * apart
+    # side by side, just clear of each other, the pair centred on the mouth (not their gap:
+    # an ice cube beside a coin would reach past the mouth and land on the rim)
+    x = -(sum(2 * _reach(m, intent) for m, _ in items) + GAP * (len(items) - 1)) / 2
+    for m, k in items:
+        x += _reach(m, intent)
         thing = ac.add(plan, m, intent, (x, 0.0, round(top, 4)),
                        "let go just above the rim, over the middle of the mouth", k)
         rho = ac.mean_density(m, intent)
@@ -76,6 +77,7 @@ def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
         else:
             plan.check(f"mean density {rho:.0f} kg/m3 > the {liquid['name']}'s "
                        f"{rho_liquid:.0f}: it sinks", sinks=thing, before=SETTLE_S)
+        x += _reach(m, intent) + GAP
     plan.duration = SETTLE_S + 0.5
     plan.focus.append((0.0, 0.0, top))
     middle = round(top / 2, 3)
