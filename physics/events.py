@@ -17,7 +17,6 @@ if TYPE_CHECKING:  # the deformables import MuJoCo, only where a scene has them
     from physics.cloth import Deformables
 
 
-
 @dataclass
 class Pending:
     event: Event

@@ -78,7 +78,7 @@ def drop(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
 
 def _branch(plan: Plan, intent: Intent, bottom: float, span: float) -> None:
     """What falls 'from a (tree) branch' hangs under one: a fixed wooden rod whose underside
-    is at `bottom`, just clear of what hangs from it, so that drops as it is let go."""
+    is at `bottom`, just clear of what hangs from it, so that it drops as it is let go."""
     plan.body("a fixed wooden rod stands in for the branch, just above what hangs from it",
               name="branch", asset="box", material="wood", static=True,
               params={"length": round(span + BRANCH_REACH, 3), "width": BRANCH_THICK,

@@ -2,9 +2,10 @@
 from a tap into a container.
 
 The hand holds the source beside the target, its lip above the target's rim, and tips it
-120 degrees about that lip over a second (the `pour` event); the stream leaves over the lip,
-so the target stands just past it. With no second container the liquid lands on the floor
-as a puddle. A tap is a `source` above the container's middle.
+120 degrees about that lip over two seconds (the `pour` event); the stream leaves over the
+lip sideways and falls to the target's rim, so the target stands where it comes down (no
+nearer than against the source). With no second container the liquid lands on the floor as
+a puddle. A tap is a `source` above the container's middle.
 """
 from __future__ import annotations
 
@@ -77,18 +78,17 @@ def pour(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
         plan.body("the table the pour happens on", name="table", asset="table", static=True)
     r_source = ac.radius_of(source, intent)
     under = ac.height_of(target, intent) if target is not None else 0.0
-    # beside the target, its lip at the target's near wall: raised only as far as its lip
-    # must clear the target's rim
+    # beside the target: raised only as far as its lip must clear the target's rim
     base = floor + max(0.0, under + CLEAR - ac.height_of(source, intent))
     if target is not None:
         r_target = ac.radius_of(target, intent)
-        lip = -r_source + _lip_reach(source, intent)
+        lip_x = -r_source + _lip_reach(source, intent)
         fall = base + ac.height_of(source, intent) - floor - under
-        where = max(r_target + LEAD, lip + STREAM_SPEED * math.sqrt(2 * fall / G))
+        where = max(r_target + LEAD, lip_x + STREAM_SPEED * math.sqrt(2 * fall / G))
         name = ac.add(plan, target, intent, (round(where, 4), 0.0, floor),
                       "standing where the stream lands, past the lip it leaves over")
     held = ac.add(plan, source, intent, (-r_source, 0.0, round(base, 4)),
-                  "held by a hand beside the target, its lip over the target's near wall",
+                  "held by a hand beside the target, its lip above the target's rim",
                   static=True)
     liquid = ac.liquid_in(plan, held)
     if target is not None:  # no more than half what the target holds, so it cannot overflow
