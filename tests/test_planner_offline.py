@@ -309,6 +309,15 @@ def test_a_full_glass_is_nudged_harder_than_an_empty_one_to_tip_it_over():
     assert 1.5 < full[1] / empty[1] < 3
 
 
+def test_grass_a_thing_lands_on_is_the_ground_and_grass_that_grows_is_refused():
+    draft = plan_offline("An apple falls from a tree branch onto the grass")
+    claims = {c.text: c.fate for c in draft_claims(
+        draft, scene_from_document(draft.document), [])}
+    assert claims["grass"] == "stood_in"  # open ground under the sky stands in for it
+    with pytest.raises(RefusedError):
+        plan_offline("the grass grows in the sun")
+
+
 def test_same_prompt_same_yaml():
     prompt = "Three glass bottles fall from 5 ft and break, tracking shot"
     assert _yaml(plan_offline(prompt)) == _yaml(plan_offline(prompt))

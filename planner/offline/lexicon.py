@@ -316,7 +316,7 @@ PLACES: dict[str, PlaceConcept] = {
 PLACE_STAND_INS: dict[str, PlaceConcept] = {
     "none": PlaceConcept(("park", "backyard", "back yard", "garden", "yard", "playground",
                           "soccer field", "football field", "field", "pitch", "putting green",
-                          "golf course", "hill", "hillside", "lawn", "meadow", "patio",
+                          "golf course", "hill", "hillside", "lawn", "grass", "meadow", "patio",
                           "picnic table", "campsite", "beach", "outdoors", "country road",
                           "farm", "construction site", "parking lot"),
                          unless=("beach ball", "pitch black")),

@@ -49,7 +49,9 @@ TOPICS: list[tuple[str, str]] = [
      r"animal\w*|insect\w*|(?<!rubber )(?<!toy )duck|robot arm|fish(?! tank| bowl)"), AGENTS),
     (r"timelapse|time-lapse|over (years|decades|months|days)|for (years|decades|hours|days)",
      "processes over hours or years (timelapse)"),
-    (r"grow\w*|plant\w*|leaf|leaves|flower\w*|grass|hay", "plants and growth"),
+    # "onto the grass", "on grass": the ground a thing lands on, not a plant that acts
+    (r"grow\w*|plant\w*|leaf|leaves|flower\w*|(?<!the )(?<!on )(?<!onto )grass|hay",
+     "plants and growth"),
     (r"sand|snow(?! globes?)|mud|powder|dust|flour|grains?",
      "granular materials (sand, snow, powder)"),
     (r"electric\w*|magnet\w*|lightning", "electricity and magnetism"),
