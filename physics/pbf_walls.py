@@ -168,15 +168,13 @@ def _to_local(rot: np.ndarray, pos: np.ndarray, point: tuple) -> tuple:
 
 @njit(cache=CACHE, inline="always")
 def _to_world(rot: np.ndarray, pos: np.ndarray, point: tuple) -> tuple:
-    x, y, z = point
-    return (rot[0, 0] * x + rot[0, 1] * y + rot[0, 2] * z + pos[0],
-            rot[1, 0] * x + rot[1, 1] * y + rot[1, 2] * z + pos[1],
-            rot[2, 0] * x + rot[2, 1] * y + rot[2, 2] * z + pos[2])
+    x, y, z = _turned(rot, point)
+    return (x + pos[0], y + pos[1], z + pos[2])
 
 
 @njit(cache=CACHE, inline="always")
-def _turned(rot: np.ndarray, v: np.ndarray) -> tuple:
-    """The direction `v` (a row of an array) turned by `rot`."""
+def _turned(rot: np.ndarray, v: tuple | np.ndarray) -> tuple:
+    """The direction `v` (a tuple, or a row of an array) turned by `rot`."""
     return (rot[0, 0] * v[0] + rot[0, 1] * v[1] + rot[0, 2] * v[2],
             rot[1, 0] * v[0] + rot[1, 1] * v[1] + rot[1, 2] * v[2],
             rot[2, 0] * v[0] + rot[2, 1] * v[1] + rot[2, 2] * v[2])

@@ -24,7 +24,7 @@ from simshot.bounds import body_geometry, script_body, world_bounds
 from simshot.cloth_checks import drapes_over, flutters, stays_on
 from simshot.event_framing import frame_event
 from simshot.soft_checks import keeps_volume, springs_back
-from simshot.surfaces import held_up, surface_at
+from simshot.surfaces import surface_at
 
 REST_SPEED = 0.05  # m/s: slower than this counts as at rest
 REST_SPIN = 0.5  # rad/s
@@ -264,10 +264,11 @@ def _floats(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     for frame in _frames_from(outcome, check.after):
         when = outcome.trajectory.times[frame]
         bounds = world_bounds(outcome, name, frame)
-        surface = None if bounds is None else surface_at(outcome, name, bounds, frame)
-        if surface is None:
+        found = None if bounds is None else surface_at(outcome, name, bounds, frame)
+        if found is None:
             return False, f"{name} is not in water at t = {when:.2f} s"
-        if not held_up(outcome, name, bounds, frame):
+        surface, held = found
+        if not held:
             return False, f"{name} rests on the bottom, no liquid under it, at t = {when:.2f} s"
         if not bounds[0, 2] < surface < bounds[1, 2]:
             where = "under" if bounds[1, 2] <= surface else "above"
@@ -279,9 +280,10 @@ def _sinks(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     frame = _frames_from(outcome, check.before)[0]
     when = outcome.trajectory.times[frame]
     bounds = world_bounds(outcome, name, frame)
-    surface = None if bounds is None else surface_at(outcome, name, bounds, frame)
-    if surface is None:
+    found = None if bounds is None else surface_at(outcome, name, bounds, frame)
+    if found is None:
         return False, f"{name} is not in water at t = {when:.2f} s"
+    surface = found[0]
     if bounds[1, 2] < surface:
         return True, f"{name} is under the surface at t = {when:.2f} s"
     return False, (f"{name} still reaches {bounds[1, 2]:.3f} m, above the surface at "

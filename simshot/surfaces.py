@@ -15,36 +15,23 @@ MIN_PARTICLES = 20  # fewer in the container is a splash, not a drink
 MIN_UNDER = 5  # particles under a body's bottom, within its footprint, that hold it up
 
 
-def surface_at(outcome, name: str, bounds: np.ndarray, frame: int) -> float | None:
+def surface_at(outcome, name: str, bounds: np.ndarray, frame: int) -> tuple[float, bool] | None:
     """The surface height of the water body `name` (world box `bounds` [2, 3]) is in at
-    `frame`, or None where it is in none."""
+    `frame`, and whether liquid lies under it (a thing standing on a glass's floor, its top
+    out of a shallow drink, does not float); None where it is in none."""
     centre = bounds.mean(axis=0)
     for water in outcome.scene.water:
         lo, hi = np.asarray(water.region.min), np.asarray(water.region.max)
         if np.all(centre[:2] >= lo[:2]) and np.all(centre[:2] <= hi[:2]):
-            return float(hi[2])
+            return float(hi[2]), True
     drink = _drink(outcome, name, centre, frame)
     if drink is None:
         return None
     points, radius = drink
-    return float(np.percentile(points[:, 2], LEVEL_PERCENTILE)) + radius
-
-
-def held_up(outcome, name: str, bounds: np.ndarray, frame: int) -> bool:
-    """Whether liquid lies under the body: a water region it is over, or the particles of
-    the drink holding it under its bottom (a thing standing on a glass's floor, its top
-    out of a shallow drink, does not float)."""
-    centre = bounds.mean(axis=0)
-    if any(np.all(centre[:2] >= np.asarray(w.region.min)[:2])
-           and np.all(centre[:2] <= np.asarray(w.region.max)[:2]) for w in outcome.scene.water):
-        return True
-    drink = _drink(outcome, name, centre, frame)
-    if drink is None:
-        return False
-    points = drink[0]
     under = np.all((points[:, :2] >= bounds[0, :2]) & (points[:, :2] <= bounds[1, :2]), axis=1) \
         & (points[:, 2] < bounds[0, 2])
-    return int(under.sum()) >= MIN_UNDER
+    level = float(np.percentile(points[:, 2], LEVEL_PERCENTILE)) + radius
+    return level, int(under.sum()) >= MIN_UNDER
 
 
 def _drink(outcome, name: str, centre: np.ndarray, frame: int) -> tuple | None:

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import math
 
+from bridge.assets.build import geometry_for
+from bridge.assets.geometry import Geometry
 from bridge.assets.registry import ASSETS
 from bridge.materials import MATERIALS
+from bridge.schema import Body
 from planner.offline import lexicon as lx
-from planner.offline.layout import SPHERES, Plan, density, extent, params_of
+from planner.offline.layout import SPHERES, Item, Plan, density, extent, params_of
 from planner.offline.parse import Intent, Mention
 
 FILL = 0.4  # share of a container's inner volume a 'full' one holds, so it can slosh
@@ -147,7 +150,17 @@ def instances(actors: list[Mention], limit: int) -> list[tuple[Mention, int]]:
     return [(m, k) for m in actors for k in range(m.count)][:limit]
 
 
+def liquid_item(plan: Plan, container: str) -> Item | None:
+    """The plan's liquid poured into `container`, if any."""
+    return next((i for i in plan.liquids if i.data.get("inside") == container), None)
+
+
 def liquid_in(plan: Plan, container: str) -> str | None:
     """The name of the liquid poured into `container`, if any."""
-    return next((i.data["name"] for i in plan.liquids if i.data.get("inside") == container),
-                None)
+    item = liquid_item(plan, container)
+    return None if item is None else item.data["name"]
+
+
+def geometry_of(m: Mention, intent: Intent) -> Geometry:
+    """The library geometry of a mention's asset, with the parameters it is planned with."""
+    return geometry_for(Body(name="mention", asset=m.asset, params=params_for(m, intent)), None)

@@ -40,7 +40,8 @@ def dominoes(plan: Plan, intent: Intent, m: Mention) -> None:
     floor = 0.0
     if any(s.asset == "table" for s in intent.surfaces):  # "on a table": the row on its top
         floor, row = TABLE_TOP, DOMINO_GAP * (n - 1)
-        plan.body("the table the row stands on, fixed, 15 cm longer than the row at each end",
+        plan.body("the table the row stands on, fixed, at least 15 cm longer than the row "
+                  "at each end",
                   name="table", asset="table", static=True,
                   params={"width": round(max(1.2, row + 0.3), 3)},
                   position=[round(row / 2, 4), 0, 0])

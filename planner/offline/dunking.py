@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import math
 
-from bridge.assets.build import geometry_for
 from bridge.assets.openings import mouth_radius
 from bridge.liquids import LIQUID_KINDS
-from bridge.schema import Body
 from planner.offline import actors as ac
 from planner.offline.layout import Plan, extent, params_of
 from planner.offline.parse import Intent, Mention
@@ -41,8 +39,7 @@ def _fitting(plan: Plan, intent: Intent, container: Mention,
              things: list[Mention]) -> list[tuple[Mention, int]]:
     """The things let go into the container: one, or two side by side, as many as its mouth
     takes; each left out is claimed as dropped."""
-    body = Body(name="drink", asset=container.asset, params=ac.params_for(container, intent))
-    mouth = mouth_radius(geometry_for(body, None).visual.vertices)
+    mouth = mouth_radius(ac.geometry_of(container, intent).visual.vertices)
     kept: list[tuple[Mention, int]] = []
     for m, k in ac.instances(things, MAX_THINGS):
         trial = [*kept, (m, k)]
@@ -59,7 +56,7 @@ def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     container = next(m for m in actors if ac.holds_liquid(m))
     name = ac.add(plan, container, intent, (0.0, 0.0, 0.0), "standing still, its drink in it",
                   static=True)
-    liquid = next(i.data for i in plan.liquids if i.data.get("inside") == name)
+    liquid = ac.liquid_item(plan, name).data
     rho_liquid = LIQUID_KINDS[liquid["liquid"]].density
     top = ac.height_of(container, intent) + DROP
     items = _fitting(plan, intent, container, [m for m in actors if m is not container])

@@ -290,7 +290,7 @@ def topple(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
         # a drink starts at rest, and the glass set moving must carry it: its share of the
         # momentum, and the energy to lift both over the edge (an empty glass's nudge left a
         # glass of milk standing, until revised three times)
-        held = _drink_mass(plan, liquid)
+        held = _drink_mass(plan, name)
         scale = ((ac.mass_estimate(m, intent) + held) / ac.mass_estimate(m, intent)) ** 1.5
         plan.event("a nudge near the top tips it toward +x" + (
             f", {scale:.2f} times an empty one's: it carries its {liquid}" if held else ""),
@@ -318,12 +318,12 @@ def _bounces_after(plan: Plan, intent: Intent, m: Mention, name: str, height: fl
                    f"{expected})", bounces=name, at_least=wanted, on="ground")
 
 
-def _drink_mass(plan: Plan, liquid: str | None) -> float:
-    """kg of the liquid named `liquid` in the plan (0 for none)."""
-    item = next((i.data for i in plan.liquids if i.data["name"] == liquid), None)
+def _drink_mass(plan: Plan, container: str) -> float:
+    """kg of the liquid in `container` (0 for none)."""
+    item = ac.liquid_item(plan, container)
     if item is None:
         return 0.0
-    return LIQUID_KINDS[item.get("liquid", "water")].density * item["volume_ml"] * 1e-6
+    return LIQUID_KINDS[item.data["liquid"]].density * item.data["volume_ml"] * 1e-6
 
 
 def _chair_tips(plan: Plan, intent: Intent, m: Mention) -> None:

@@ -13,10 +13,8 @@ import math
 
 import numpy as np
 
-from bridge.assets.build import geometry_for
 from bridge.assets.openings import lip
 from bridge.assets.registry import ASSETS
-from bridge.schema import Body
 from planner.offline import actors as ac
 from planner.offline.layout import Item, Plan
 from planner.offline.motion import TABLE_TOP
@@ -92,7 +90,7 @@ def pour(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                   static=True)
     liquid = ac.liquid_in(plan, held)
     if target is not None:  # no more than half what the target holds, so it cannot overflow
-        item = next(i for i in plan.liquids if i.data["name"] == liquid)
+        item = ac.liquid_item(plan, held)
         room = ac.capacity_ml(target, intent)
         if item.data["volume_ml"] > room / 2:
             item.data["volume_ml"] = round(room / 2)
@@ -115,9 +113,8 @@ def _lip_reach(source: Mention, intent: Intent) -> float:
     """How far the lip the stream leaves over lies from the container's axis: its rim's
     edge for a glass or a jug, its neck's for a bottle (the top's farthest point, as the
     pour event finds it)."""
-    body = Body(name="source", asset=source.asset, params=ac.params_for(source, intent))
-    return float(lip(geometry_for(body, None).visual.vertices, np.array([1.0, 0.0, 0.0]),
-                     np.zeros(3))[0])
+    return float(lip(ac.geometry_of(source, intent).visual.vertices,
+                     np.array([1.0, 0.0, 0.0]), np.zeros(3))[0])
 
 
 def _roles(intent: Intent, hollow: list[Mention]) -> tuple[Mention, Mention | None]:
