@@ -30,6 +30,7 @@ from renderer.scene_builder import (
 )
 from renderer.shadows import shadow_view
 from renderer.shots import shots_track
+from renderer.sightlines import static_triangles
 
 # A break or a spill: wide, with what led up to it and where the pieces and liquid go. An
 # impact: close, on the bodies as they meet (a wide of a fast ball's path leaves it a speck).
@@ -109,7 +110,9 @@ def _camera_track(scene: Scene, shot: ShotScene, trajectory: Trajectory, events:
             scene = scene.model_copy(update={"camera": camera.model_copy(
                 update={"shots": [framed]})})
     if scene.camera.shots:
-        return shots_track(scene, shot.bounds, trajectory, events)
+        static = {b.name for b in scene.all_bodies() if b.static}
+        return shots_track(scene, shot.bounds, trajectory, events,
+                           static_triangles(shot.nodes, trajectory, static))
     return camera_track(camera, scene.resolution, np.arange(scene.num_frames) / scene.fps,
                         corners)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 import zlib
+from collections.abc import Callable
 
 import numpy as np
 
@@ -16,11 +17,16 @@ from bridge.camera_schema import Camera, EventSubject, Shot
 from bridge.schema import Scene
 from bridge.trajectory import Trajectory
 from bridge.transforms import look_at_quat
-from renderer import moves
+from renderer import moves, sightlines
 from renderer.camera import CameraTrack, box_corners_per_frame
 from renderer.framing import DEFAULT_AZIMUTH_DEG, frame_preset
 
 DEFAULT_PRESET = "medium"
+# An automatic angle turns this far either way, nearest first, until a static body hides the
+# target on no more than HIDDEN_ALLOWED of the frames (a leg passing across for a moment).
+AZIMUTH_TURNS = (20.0, -20.0, 40.0, -40.0, 60.0, -60.0, 90.0, -90.0)
+HIDDEN_ALLOWED = 0.05
+SEEN_CORE = 0.5
 WHOLE_SCENE_PRESETS = ("wide", "top_down")  # with no subject named, they frame static bodies too
 # An event shot frames what shows the event from just before it until it has begun to spread
 # (the falling glass, then its shards and liquid), and the bulk of it: far-flung shards and
@@ -38,9 +44,12 @@ class Subjects:
     events of the run, which a shot may frame instead."""
 
     def __init__(self, bounds: dict[str, np.ndarray], trajectory: Trajectory,
-                 frames: np.ndarray, scene: Scene, events: dict):
+                 frames: np.ndarray, scene: Scene, events: dict,
+                 occluders: np.ndarray | None = None):
         self.bounds, self.trajectory, self.frames = bounds, trajectory, frames
         self.scene, self.events = scene, events
+        # [T, 3, 3] world triangles of the static bodies, that an automatic angle sees past
+        self.occluders = np.zeros((0, 3, 3)) if occluders is None else occluders
         static = {b.name for b in scene.all_bodies() if b.static}
         self.moving = [n for n in trajectory.names if _root(n) not in static]
 
@@ -67,19 +76,22 @@ class Subjects:
 
     def centre(self, name: str) -> np.ndarray:
         """[n, 3] where a tracking camera aims: the body's box centre, and once it breaks the
-        centroid of its fragments and the liquid it held, together (not one shard)."""
+        middle of its pieces and the middle of the liquid it held, averaged. Medians, not
+        means: a few shards sliding far would drag the camera off the break and its puddle."""
         group = [n for n in self.trajectory.names if _root(n) == name]
         boxes = box_corners_per_frame(self.bounds, self.trajectory, group, self.frames)
-        centres = [_nanmean(boxes[:, 8 * i:8 * i + 8], axis=1) for i in range(len(group))]
+        centres = np.stack([_nanmean(boxes[:, 8 * i:8 * i + 8], axis=1)
+                            for i in range(len(group))], axis=1) if group else None
+        parts = [] if centres is None else [_nanmedian(centres, axis=1)]
         broken = (~self.trajectory.exists(name)[self.frames] if name in self.trajectory.pos
                   else np.ones(len(self.frames), bool))
         for liquid in self.scene.liquids:  # while whole, the body alone; then its liquid too
             if liquid.inside == name:
-                spilled = _nanmean(self.trajectory.particles[liquid.name][self.frames], axis=1)
-                centres.append(np.where(broken[:, None], spilled, np.nan))
-        if not centres:
+                spilled = _nanmedian(self.trajectory.particles[liquid.name][self.frames], axis=1)
+                parts.append(np.where(broken[:, None], spilled, np.nan))
+        if not parts:
             return np.full((len(self.frames), 3), np.nan)
-        return _nanmean(np.stack(centres, axis=1), axis=1)
+        return _nanmean(np.stack(parts, axis=1), axis=1)
 
     def event_points(self, subject: EventSubject) -> np.ndarray:
         """[k, 3] world points of what shows the event, from a little before it until its
@@ -122,6 +134,12 @@ def _nanmean(values: np.ndarray, axis: int) -> np.ndarray:
         return np.nanmean(values, axis=axis)
 
 
+def _nanmedian(values: np.ndarray, axis: int) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows stay NaN
+        return np.nanmedian(values, axis=axis)
+
+
 def shot_poses(shot: Shot, index: int, camera: Camera, fps: int, subjects: Subjects,
                aspect: float, seed: int) -> tuple[np.ndarray, np.ndarray, float]:
     """(positions [n,3], quaternions [n,4], vertical fov) over the shot's frames."""
@@ -135,11 +153,16 @@ def shot_poses(shot: Shot, index: int, camera: Camera, fps: int, subjects: Subje
         if tracked is not None:  # frame the body as it is, not the whole path it will cover
             corners = corners[np.isfinite(corners).all(axis=-1).any(axis=1)][:1]
         present = corners[np.isfinite(corners).all(axis=-1)]
-    position, target = _base_pose(shot, present, fov, aspect, camera.near)
     frames = subjects.frames
-    n = len(frames)
-    u = np.arange(n) / max(n - 1, 1)
-    positions, targets = _move(shot, position, target, u, subjects, frames / fps)
+    u = np.arange(len(frames)) / max(len(frames) - 1, 1)
+
+    def posed(azimuth: float | None) -> tuple[np.ndarray, np.ndarray]:
+        position, target = _base_pose(shot, present, fov, aspect, camera.near, azimuth)
+        return _move(shot, position, target, u, subjects, frames / fps)
+
+    seen = (box_corners_per_frame(subjects.bounds, subjects.trajectory, [tracked], frames)
+            if tracked is not None else np.broadcast_to(present, (len(frames), *present.shape)))
+    positions, targets = _in_view(shot, posed, seen, subjects.occluders)
     quats = np.stack([look_at_quat(p, t) for p, t in zip(positions, targets)])
     if shot.shake is not None:
         rng = np.random.default_rng([seed, index, zlib.crc32(b"shake")])
@@ -147,17 +170,55 @@ def shot_poses(shot: Shot, index: int, camera: Camera, fps: int, subjects: Subje
     return positions, quats, fov
 
 
-def _base_pose(shot: Shot, points: np.ndarray, fov: float, aspect: float, near: float
-               ) -> tuple[np.ndarray, np.ndarray]:
+def _in_view(shot: Shot, posed: Callable[[float | None], tuple[np.ndarray, np.ndarray]],
+             seen: np.ndarray, occluders: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The shot's camera path; where its angle is left to the preset and a static body
+    hides what it frames (`seen`: [n, k, 3] points a frame, NaN where absent), the first
+    azimuth on either side that sees it (else the least hidden), so a table leg does not
+    stand between the camera and a falling glass."""
+    positions, targets = posed(None)
+    free = shot.position is None and (shot.angle is None or shot.angle.azimuth is None)
+    if not free or len(occluders) == 0:
+        return positions, targets
+    best, least = (positions, targets), _hidden(positions, targets, seen, occluders)
+    for turn in AZIMUTH_TURNS:
+        if least <= HIDDEN_ALLOWED:
+            break
+        candidate = posed(DEFAULT_AZIMUTH_DEG + turn)
+        hidden = _hidden(*candidate, seen, occluders)
+        if hidden < least:
+            best, least = candidate, hidden
+    return best
+
+
+def _hidden(positions: np.ndarray, targets: np.ndarray, seen: np.ndarray,
+            occluders: np.ndarray) -> float:
+    """The fraction of sight lines a static body cuts: from each frame's camera to its
+    target and to the framed points pulled halfway to their middle (the subject's core,
+    not its silhouette, which a leg may graze without hiding it)."""
+    middle = _nanmean(seen, axis=1)[:, None]
+    core = middle + SEEN_CORE * (seen - middle)
+    ends = np.concatenate([targets[:, None], core], axis=1)
+    eyes = np.broadcast_to(positions[:, None], ends.shape)
+    lines = np.concatenate([eyes, ends], axis=-1).reshape(-1, 6)
+    lines = lines[np.isfinite(lines).all(axis=1)]
+    lines, counts = np.unique(lines, axis=0, return_counts=True)
+    hit = sightlines.blocked(lines[:, :3], lines[:, 3:], occluders)
+    return float(counts[hit].sum() / max(counts.sum(), 1))
+
+
+def _base_pose(shot: Shot, points: np.ndarray, fov: float, aspect: float, near: float,
+               azimuth: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The shot's fixed or preset camera; `azimuth` overrides the default one."""
     if shot.position is not None:
         target = (np.asarray(shot.look_at, float) if shot.look_at is not None
                   else _centre(points))
         return np.asarray(shot.position, float), target
     angle = shot.angle
+    if azimuth is None:
+        azimuth = DEFAULT_AZIMUTH_DEG if angle is None or angle.azimuth is None else angle.azimuth
     position, target = frame_preset(
-        shot.preset or DEFAULT_PRESET, points, fov, aspect, near,
-        azimuth_deg=DEFAULT_AZIMUTH_DEG if angle is None or angle.azimuth is None
-        else angle.azimuth,
+        shot.preset or DEFAULT_PRESET, points, fov, aspect, near, azimuth_deg=azimuth,
         elevation_deg=None if angle is None else angle.elevation)
     if shot.look_at is not None:
         target = np.asarray(shot.look_at, float)
@@ -189,8 +250,9 @@ def _move(shot: Shot, position: np.ndarray, target: np.ndarray, u: np.ndarray,
 
 
 def shots_track(scene: Scene, bounds: dict[str, np.ndarray], trajectory: Trajectory,
-                events: dict) -> CameraTrack:
-    """The camera at every video frame of a scene whose camera is a shot list."""
+                events: dict, occluders: np.ndarray | None = None) -> CameraTrack:
+    """The camera at every video frame of a scene whose camera is a shot list; `occluders`
+    ([T,3,3] static triangles) turn an automatic angle until its target is in view."""
     camera, (w, h) = scene.camera, scene.resolution
     timing = scene.time_map()
     n = timing.num_frames
@@ -199,7 +261,7 @@ def shots_track(scene: Scene, bounds: dict[str, np.ndarray], trajectory: Traject
         frames = np.flatnonzero(timing.shot == index)
         if len(frames) == 0:
             continue
-        subjects = Subjects(bounds, trajectory, frames, scene, events)
+        subjects = Subjects(bounds, trajectory, frames, scene, events, occluders)
         positions[frames], quats[frames], fov[frames] = shot_poses(
             shot, index, camera, scene.fps, subjects, w / h, scene.seed)
     return CameraTrack(positions, quats, fov, w, h, camera.near, camera.far)

@@ -83,18 +83,22 @@ def test_a_tracked_body_that_breaks_is_followed_as_its_pieces_and_liquid():
                        liquids=[{"name": "juice", "inside": "glass", "volume_ml": 50}])
     n = 4
     traj = Trajectory(times=np.arange(n) / 24)
-    whole = np.array([[0.0, 0, 0], [0, 0, 0], [np.nan] * 3, [np.nan] * 3])
-    shard_a = np.array([[np.nan] * 3, [np.nan] * 3, [1.0, 0, 0], [2.0, 0, 0]])
-    shard_b = np.array([[np.nan] * 3, [np.nan] * 3, [-1.0, 0, 0], [-2.0, 0, 0]])
-    for name, pos in (("glass", whole), ("glass/frag_0", shard_a), ("glass/frag_1", shard_b)):
+    gone = [np.nan] * 3
+    whole = np.array([[0.0, 0, 0], [0, 0, 0], gone, gone])
+    shards = {"glass/frag_0": np.array([gone, gone, [0.1, 0, 0], [0.2, 0, 0]]),
+              "glass/frag_1": np.array([gone, gone, [-0.1, 0, 0], [-0.2, 0, 0]]),
+              "glass/frag_2": np.array([gone, gone, [0.5, 0, 0], [3.0, 0, 0]])}  # flies off
+    for name, pos in (("glass", whole), *shards.items()):
         traj.pos[name], traj.quat[name] = pos, np.tile(IDENTITY, (n, 1))
-    traj.particles["juice"] = np.zeros((n, 5, 3)) + [[0.0, 3.0, 0.0]]  # spilled towards +y
+    drops = np.array([[0.0, 0.4, 0], [0, 0.4, 0], [0, 0.4, 0], [0, 0.4, 0], [0, 5.0, 0]])
+    traj.particles["juice"] = np.zeros((n, 5, 3)) + drops  # spilled towards +y; a far drop
     box = np.array([[-0.1, -0.1, 0.0], [0.1, 0.1, 0.2]])
-    bounds = dict.fromkeys(("glass", "glass/frag_0", "glass/frag_1"), box)
+    bounds = dict.fromkeys(("glass", *shards), box)
     centre = Subjects(bounds, traj, np.arange(n), scene, {}).centre("glass")
-    # whole: the glass alone; broken: the two shards and the juice, together
+    # whole: the glass alone; broken: the middle shard and the middle of the juice, averaged
+    # (means would follow the far shard to x = 1 and the far drop to y = 1.3)
     assert centre[0] == pytest.approx([0.0, 0.0, 0.1])
-    assert centre[3] == pytest.approx([0.0, 1.0, 0.2 / 3])
+    assert centre[3] == pytest.approx([0.1, 0.2, 0.05])
 
 
 @pytest.mark.slow

@@ -290,3 +290,28 @@ expect:
     assert ball["inside"] < ball["visible"] <= 1.0  # cut by the edge, then gone
     results = {r["subject"]: r["passed"] for r in report["expectations"]}
     assert results == {"box": True, "ball": False}
+
+
+@pytest.mark.parametrize("azimuth", [None, -55])
+def test_an_automatic_angle_turns_until_a_static_pillar_no_longer_hides_the_subject(
+        tmp_path, azimuth):
+    # the pillar stands 0.4 m from the box, on the default angle's sight line (azimuth -55,
+    # a medium shot's 15 degrees up): a camera told the angle keeps it and sees the pillar
+    angle = "" if azimuth is None else f", angle: {{azimuth: {azimuth}}}"
+    _, meta = _shot(tmp_path, f"""\
+name: pillar
+duration: 0.1
+resolution: [96, 96]
+bodies:
+  - {json.dumps(BOX)}
+  - {{name: pillar, asset: block, params: {{length: 0.2, width: 0.2, height: 1.5}},
+     position: [0.22, -0.32, 0], static: true}}
+camera: {{shots: [{{preset: medium, subject: box{angle}}}]}}
+""")
+    box = _bbox(meta, "box", 0)
+    if azimuth is None:
+        x0, y0, x1, y1 = box
+        assert (y1 - y0) / 96 == pytest.approx(0.45, rel=0.15)  # whole, at its share
+        assert x0 > 0 and x1 < 96
+    else:
+        assert box is None or (box[3] - box[1]) / 96 < 0.2
