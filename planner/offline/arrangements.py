@@ -10,7 +10,7 @@ from bridge.assets.registry import ASSETS
 from bridge.materials import MATERIALS
 from planner.offline import actors as ac
 from planner.offline.layout import SPHERES, Plan
-from planner.offline.motion import TABLE_TOP, spread
+from planner.offline.motion import TABLE_TOP, _breaks, expect_impact, spread
 from planner.offline.parse import Intent, Mention
 
 DOMINO = {"width": 0.05, "height": 0.1, "thickness": 0.015}
@@ -20,6 +20,9 @@ PIN_ROWS = [(0.0, [0.0]), (0.264, [-0.1524, 0.1524]), (0.528, [-0.3048, 0.0, 0.3
 # a pyramid's layers start this far (m) apart and settle at once: a tapered cup's rim is a
 # little above its nominal height
 LAYER_GAP = 0.003
+# a stack shoved off furniture starts this far (m) from the edge; the shove would carry it
+# this much farther than the edge before friction stopped it
+STACK_FROM_EDGE, STACK_OVERSHOOT = 0.1, 0.2
 # what knocks a pile down: a 4 kg steel ball at 6 m/s; a lighter ball is thrown faster, up to
 # a hard throw
 KNOCK_MOMENTUM, MAX_THROW = 25.0, 20.0
@@ -109,6 +112,43 @@ def tower(plan: Plan, intent: Intent, m: Mention, thrower: Mention | None = None
                             "stacked" if k == 0 else "", k))
     _knock_down_or_stand(plan, intent, names, (0.4 * n * h, (n - 0.5) * h), h, thrower,
                          h > 2 * ac.radius_of(m, intent))
+
+
+def stack_off(plan: Plan, intent: Intent, m: Mention, furniture: str) -> None:
+    """A stack at a table's or shelf's edge, shoved as one toward it: it slides off, falls
+    and lands on the floor in a heap (brittle things break there)."""
+    n = max(2, min(m.count if m.count > 1 else 6, 12))
+    h, r = ac.height_of(m, intent), ac.radius_of(m, intent)
+    shelf = furniture == "shelf"
+    top = ASSETS[furniture].params["height"] if shelf else TABLE_TOP
+    plan.body(f"the {furniture}, fixed", name=furniture, asset=furniture, static=True)
+    # on a shelf's top board, open toward -y; on a table, near its +x end
+    edge = 0.0 if shelf else ASSETS["table"].params["width"] / 2
+    x, y = (0.0, 0.0) if shelf else (edge - r - STACK_FROM_EDGE, 0.0)
+    direction = (0.0, -1.0) if shelf else (1.0, 0.0)
+    # fast enough that friction stops the bottom piece only well past the edge:
+    # v^2 = 2 mu g d, with d STACK_OVERSHOOT beyond where its middle crosses the edge
+    mu = MATERIALS[ac.material_of(m)].friction * MATERIALS[ASSETS[furniture].material].friction
+    reach = (r if shelf else edge - x) + STACK_OVERSHOOT
+    speed = intent.speed or round(math.sqrt(2 * mu * G * reach), 2)
+    names, each = [], _single(m, n)
+    for k in range(n):
+        name = ac.add(plan, each, intent, (round(x, 4), round(y, 4), round(top + k * h, 4)),
+                      f"stacked at the {furniture}'s edge" if k == 0 else "", k)
+        # the same speed for every piece: the stack slides as one, as if the shelf were jerked
+        plan.event(f"a shove giving the stack {speed:g} m/s toward the edge" if k == 0 else "",
+                   at=0.3, set_velocity={"body": name,
+                                         "linear": [speed * direction[0], speed * direction[1],
+                                                    0.0]})
+        names.append(name)
+    for name in (names[0], names[-1]):
+        expect_impact(plan, each, name, "ground", 2.2)
+    if not _breaks(m):
+        plan.check("the stack lands in a heap and comes to rest", comes_to_rest=names)
+    plan.duration = 3.0
+    plan.focus.append((edge + 0.4, 0.0, 0.0) if not shelf else (0.0, -0.6, 0.0))
+    plan.camera = ({"shots": [{"preset": "medium", "subject": names}]},
+                   f"frames the stack from the {furniture}'s edge to where it lands")
 
 
 def pyramid(plan: Plan, intent: Intent, m: Mention, thrower: Mention | None = None) -> None:

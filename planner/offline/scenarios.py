@@ -133,9 +133,13 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
         trays.build(plan, intent, actors)
         return "tray"
     stacked = intent.arrangement in ("tower", "triangle") or "stack" in acts
+    furniture = next((s for s in ("shelf", "table") if s in surfaces), None)
     if stacked:
         stackable = [m for m in actors if m.asset not in SPHERES] or [_default("block", intent)]
         thrower = next((m for m in actors if m.asset in SPHERES), None)
+        if furniture and thrower is None and _falls_off(intent, furniture):
+            ar.stack_off(plan, intent, stackable[0], furniture)
+            return "stack_off"
         if intent.arrangement == "triangle":
             ar.pyramid(plan, intent, stackable[0], thrower)
             return "pyramid"
@@ -146,7 +150,6 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
         return "ramp"
     if "pane" in {m.asset for m in actors} and len(actors) > 1 or _window_only(intent, actors):
         return _window(plan, intent, actors)
-    furniture = next((s for s in ("shelf", "table") if s in surfaces), None)
     struck = next((m for m in intent.surfaces if m.asset == furniture), None)
     if onto.wanted(intent, struck) and acts & {"fall", "throw", "shatter"}:
         onto.build(plan, intent, actors, struck)
@@ -154,8 +157,7 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     target = _target(intent, surfaces)
     # "knocked off a table and shatters on the floor" falls off the table: the floor is
     # where it lands, not what something is thrown at
-    falls_off = furniture is not None and "throw" not in acts and (
-        "off" in intent.relations or bool(acts & {"knock", "fall", "push", "slide"}))
+    falls_off = _falls_off(intent, furniture)
     if acts & {"throw", "hit", "shatter"} and target and "bounce" not in acts and not falls_off:
         mo.throw(plan, intent, actors, target)
         return "throw"
@@ -193,6 +195,13 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
         return "slide"
     mo.rest(plan, intent, actors, on_table=furniture == "table")
     return "rest"
+
+
+def _falls_off(intent: Intent, furniture: str | None) -> bool:
+    """Knocked, pushed or sliding off the table or shelf named (not thrown from it)."""
+    acts = intent.actions
+    return furniture is not None and "throw" not in acts and (
+        "off" in intent.relations or bool(acts & {"knock", "fall", "push", "slide"}))
 
 
 def _target(intent: Intent, surfaces: set[str]) -> str | None:
