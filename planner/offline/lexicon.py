@@ -213,6 +213,7 @@ ZERO_G_WORDS = ("space station", "zero gravity", "zero-gravity", "zero g", "zero
 ARRANGEMENTS = {"in a row": "row", "in a line": "row", "lined up": "row", "row of": "row",
                 "line of": "row", "in a triangle": "triangle", "triangle": "triangle",
                 "rack": "triangle", "in a tower": "tower", "tower": "tower", "stacked": "tower",
+                "in a stack": "tower", "in a pile": "tower",
                 "stack of": "tower", "pile of": "tower", "on top of each other": "tower",
                 "jenga": "tower", "pyramid": "triangle", "in a circle": "circle",
                 "wall of": "wall", "brick wall": "wall", "bricks wall": "wall"}  # of bricks only
