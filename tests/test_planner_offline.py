@@ -687,3 +687,13 @@ def test_a_crash_barrier_is_the_wall_a_car_hits():
     walls = [b for b in scene.bodies if b.asset == "wall"]
     assert len(walls) == 1 and "car" in {b.name for b in scene.bodies}
     assert [c.text for c in draft_claims(draft, scene, []) if c.fate == "dropped"] == []
+
+
+@pytest.mark.parametrize(("prompt", "names"), [
+    ("drop a wooden block into a tank of water: the block floats", ["block"]),
+    ("a red ball and a blue ball roll; the blue ball stops", ["ball", "ball_2"]),
+    ("a steel ball and a rubber ball are dropped; the rubber ball bounces",
+     ["ball_bearing", "ball"])])
+def test_the_same_head_word_after_the_points_back_at_the_thing_named(prompt, names):
+    # 'the block' after 'a wooden block' was a second block, and 'the blue ball' a third ball
+    assert [b["name"] for b in plan_offline(prompt).document["bodies"]] == names

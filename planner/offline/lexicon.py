@@ -103,6 +103,8 @@ STAND_INS: dict[str, Noun] = {
     "log": _stand_in("cylinder", "wood", "log", radius=0.1, height=1.0),
     "coin": _stand_in("cylinder", "steel", "coin", radius=0.012, height=0.002),
     "puck": _stand_in("cylinder", "rubber", "puck", radius=0.038, height=0.025),
+    "bolt": _stand_in("cylinder", "steel", "bolt", radius=0.005, height=0.05),
+    "nail": _stand_in("cylinder", "steel", "nail", radius=0.002, height=0.06),
     "toy car": _stand_in("box", "plastic", "toy_car", length=0.1, width=0.05, height=0.04),
     # a hollow toy that floats: a foam ball of its size stands in
     "rubber duck": _stand_in("ball", "foam", "rubber_duck", radius=0.045),

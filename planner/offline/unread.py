@@ -48,7 +48,7 @@ NOT_OBJECTS = frozenset({
     "movement", "jolt", "tap", "nudge", "flick", "sudden", "area", "interaction", "effect",
     "result", "process", "manner", "shape", "form", "state", "phenomenon", "behaviour",
     "behavior", "dynamics", "detail", "details", "texture", "style", "scale", "level", "wave",
-    "waves"})
+    "waves", "own", "part", "parts"})
 # words the scenarios read themselves, not as objects: a door, a seesaw, a pendulum's bob
 SCENARIO_WORDS = frozenset({
     "door", "doors", "gate", "gates", "seesaw", "see", "saw", "pendulum", "pendulums", "swing",
@@ -83,6 +83,8 @@ def phrases(tokens: list[str]) -> list[list[str]]:
     found = []
     for i, token in enumerate(tokens):
         if token not in STARTS and count_word(token) is None:
+            continue
+        if i and tokens[i - 1] == "like":  # 'drops over a chair like a ghost costume': a likeness
             continue
         run = []
         for word in tokens[i + 1:i + 5]:
