@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bridge.errors import UserError
+from planner.offline import actors as ac
 from planner.offline import (
     camera,
     candles,
@@ -55,8 +56,9 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
     _comes_to_rest(plan, intent)
     _apply_duration(plan, intent)
     environment, why = _place(plan, intent)
+    sized = ac.size_particles(plan)
     notes = [f"scenario: {scenario}", *plan.notes, *_understood(intent),
-             f"place: {environment} ({why})"]
+             f"place: {environment} ({why})", *([sized] if sized else [])]
     claims = [*_stand_ins(intent, plan, asked), *plan.claims, *place_claims(intent, environment),
               *map(_left_out, omitted), *_added(plan, intent)]
     return Draft(_document(plan, intent, text, seed, (environment, why)), notes, omitted, claims,

@@ -43,8 +43,20 @@ def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
         else:
             plan.check(f"the {m.word} slides off and lands", contacts=name,
                        **{"with": "ground"})
+        liquid = ac.liquid_in(plan, name)
+        if liquid and "spill" in intent.actions:
+            plan.check(f"its {liquid.split('_')[0]} splashes out on the way down or on the "
+                       "floor", liquid_stays_in=liquid, container=name, fraction=0.5,
+                       **{"not": True})
     plan.duration = 3.0
     plan.lead = names[0]
+    # the tray stays up at hand height: a shot of it loses the load below the frame, so the
+    # camera follows the first thing off it down to the floor, and frames its spill there
+    liquid = ac.liquid_in(plan, names[0])
+    subject = {"event": "spill", "liquid": liquid} if liquid else names[0]
+    plan.camera = ({"shots": [{"preset": "wide", "subject": subject,
+                               "move": {"track": {"body": names[0], "smoothing": 0.1}}}]},
+                   f"follows the {names[0]} off the tray down to the floor")
 
 
 def _stack(plan: Plan, intent: Intent, m: Mention) -> list[str]:
