@@ -720,3 +720,20 @@ def test_much_liquid_is_planned_in_coarser_particles_within_the_budget():
     demo = _scene("A glass of orange juice is knocked off a table and shatters on the stone "
                   "floor")
     assert [l.particle_radius for l in demo.liquids] == [FINE_RADIUS]
+
+
+@pytest.mark.slow
+def test_a_toy_car_runs_down_a_ramp_into_a_tower_of_toy_blocks_and_knocks_it_over():
+    # the tower scenario stacked six toy cars and threw a steel ball at them, ramp left out
+    from physics.simulate import simulate
+    from simshot.expectations import all_passed, check_simulation
+
+    scene = _scene("toy car rolls down a ramp and crashes into a tower of 8 blocks, knocking "
+                   "it over")
+    bodies = {b.name: b for b in scene.bodies}
+    assert bodies["ramp"].static and bodies["toy_car"].position[2] > 0.5
+    blocks = [b for b in scene.bodies if b.asset == "block"]
+    assert len(blocks) == 8 and blocks[0].params["height"] == 0.04
+    assert [b.position[2] for b in blocks] == pytest.approx([0.04 * k for k in range(8)])
+    assert {"contacts", "moves_less_than"} <= _kinds(scene)
+    assert all_passed(check_simulation(scene, simulate(scene)))

@@ -5,6 +5,7 @@ Placements and magnitudes follow the verified example scenes in `scenes/`.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from bridge.assets.registry import ASSETS
 from bridge.materials import MATERIALS
@@ -28,6 +29,9 @@ STACK_FROM_EDGE, STACK_OVERSHOOT = 0.1, 0.2
 KNOCK_MOMENTUM, MAX_THROW = 25.0, 20.0
 THROW_FROM, G = 1.2, 9.81  # m in front of the pile; m/s2
 BALL_GAP = 0.0499
+# a tower at the foot of a ramp that something lighter than TOY_MASS (kg) runs into is of
+# toy blocks (4 cm of wood: 38 g)
+TOY_MASS, TOY_BLOCK = 0.5, {"length": 0.04, "width": 0.04, "height": 0.04}
 # a wall at the foot of a ramp: this far past its low end (m), and its bricks (columns, rows)
 WALL_GAP, FOOT_WALL = 0.1, (5, 6)
 # what a ball rolling off a ramp can end inside; the tall ones lie on their side to catch it
@@ -244,6 +248,32 @@ def _wall_at_foot(plan: Plan, intent: Intent, face: float) -> str | None:
     return None
 
 
+def _tower_at_foot(plan: Plan, intent: Intent, m: Mention, face: float) -> list[str]:
+    """'rolls down a ramp into a tower of 8 blocks': the stack stands at the foot, in the
+    middle of the slope's path; its names, bottom first (none where no stack is named)."""
+    pile = stacked_mention(intent, exclude=m)
+    if pile is None:
+        return []
+    n = max(2, min(pile.count if pile.count > 1 else 6, 12))
+    if pile.asset == "block" and not pile.noun.params and ac.mass_estimate(m, intent) < TOY_MASS:
+        # a toy car cannot move a tower of 0.6 kg wooden blocks: a toy's are toy blocks
+        pile = Mention(replace(pile.noun, params=dict(TOY_BLOCK)), pile.word, pile.index,
+                       pile.count, pile.material, pile.adjectives, pile.color, None)
+    h, r = ac.height_of(pile, intent), ac.radius_of(pile, intent)
+    each = _single(pile, n)
+    return [ac.add(plan, each, intent, (round(face + r, 4), 0.0, round(k * h, 4)),
+                   "stacked at the foot of the ramp" if k == 0 else "", k) for k in range(n)]
+
+
+def stacked_mention(intent: Intent, exclude: Mention | None = None) -> Mention | None:
+    """What a prompt's stack or tower is made of: the most numerous thing named that is no
+    ball (a ball knocks a pile down), None where it names no stack."""
+    if intent.arrangement != "tower" and "stack" not in intent.actions:
+        return None
+    pieces = [c for c in intent.actors if c is not exclude and c.asset not in SPHERES]
+    return max(pieces, key=lambda c: c.count, default=None)
+
+
 def _catcher_at_foot(plan: Plan, intent: Intent, m: Mention, face: float) -> str | None:
     """'rolls down a ramp into a cup': a cup, mug or glass lying on its side at the foot, its
     mouth to the slope; a bowl or box stands open there. 'knocks over a cup at the bottom':
@@ -300,10 +330,24 @@ def ramp(plan: Plan, intent: Intent, m: Mention) -> None:
 
 
 def _at_the_foot(plan: Plan, intent: Intent, m: Mention, names: list[str], face: float) -> None:
-    """What waits at the ramp's foot (a wall, a cup), and the check that it is reached."""
+    """What waits at the ramp's foot (a wall, a cup, a tower), and the check that it is
+    reached."""
     wall = _wall_at_foot(plan, intent, face)
     catcher = _catcher_at_foot(plan, intent, m, face)
-    if catcher and intent.actions & {"topple", "knock"}:
+    tower = _tower_at_foot(plan, intent, m, face)
+    if tower:
+        top = tower[-1]
+        pile = top.rsplit("_", 1)[0] + "_*"
+        plan.check("it runs into the tower at the foot", contacts=names[len(names) // 2],
+                   **{"with": pile})
+        if intent.actions & {"topple", "knock", "hit", "collide", "push", "shatter"}:
+            plan.check("the top comes down", moves_less_than=top, distance=0.1,
+                       **{"not": True})
+        # the ramp dwarfs a tower of toy blocks: the camera stands on the tower, and what
+        # comes down the slope runs into the frame
+        plan.camera = ({"shots": [{"preset": "medium", "subject": tower}]},
+                       "frames the tower at the foot of the ramp")
+    elif catcher and intent.actions & {"topple", "knock"}:
         plan.check("the middle one reaches it", contacts=names[len(names) // 2],
                    **{"with": catcher})
         plan.check("and knocks it over", falls_over=catcher)

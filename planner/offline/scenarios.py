@@ -135,6 +135,11 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     stacked = intent.arrangement in ("tower", "triangle") or "stack" in acts
     furniture = next((s for s in ("shelf", "table") if s in surfaces), None)
     if stacked:
+        pile = ar.stacked_mention(intent)
+        movers = [m for m in actors if m is not pile]
+        if "ramp" in surfaces and pile is not None and movers:  # rolls down into the tower
+            ar.ramp(plan, intent, movers[0])
+            return "ramp"
         stackable = [m for m in actors if m.asset not in SPHERES] or [_default("block", intent)]
         thrower = next((m for m in actors if m.asset in SPHERES), None)
         if furniture and thrower is None and _falls_off(intent, furniture):
