@@ -295,3 +295,11 @@ def test_a_low_pile_knocked_down_has_its_ball_above_the_floor():
     ball = next(b for b in draft.document["bodies"] if b["name"] == "ball")
     assert ball["position"][2] > 0  # a pile of three books is lower than the ball is wide
     scene_from_document(draft.document)  # and it validates
+
+
+def test_dishes_the_prompt_names_only_as_dishes_are_added_with_a_reason():
+    # the bowl and the cup were 'added: no reason given', so the plan was partial
+    claims = _claims("the tablecloth is pulled slowly and the dishes slide off the table")
+    added = {t: c for t, c in claims.items() if c[1].startswith("not in the prompt")}
+    assert set(added) == {"bowl", "cup"}  # a dish is a plate
+    assert all(fate == "planned" and "one of the dishes" in why for fate, why in added.values())

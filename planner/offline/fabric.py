@@ -87,12 +87,16 @@ def _tablecloth(plan: Plan, intent: Intent) -> None:
     plan.body("the table", name="table", asset="table", static=True, position=[0, 0, 0])
     dishes = [m.asset for m in intent.mentions if m.asset in TABLEWARE
               for _ in range(m.count)][:len(SPOTS)]
-    if not dishes or intent.has("dishes", "crockery", "tableware"):
+    generic = not dishes or intent.has("dishes", "crockery", "tableware")
+    if generic:
         dishes = list(DEFAULT_DISHES)
     names = []
     for k, (asset, (x, y)) in enumerate(zip(dishes, SPOTS)):
         names.append(plan.unique(asset))
-        plan.body("on the tablecloth" if k == 0 else "", name=names[-1], asset=asset,
+        # each dish the planner chose says why it is there: the claims count it as added
+        why = (f"one of the dishes on the tablecloth: a {asset}" if generic
+               else "on the tablecloth" if k == 0 else "")
+        plan.body(why, name=names[-1], asset=asset,
                   position=[x, y, round(TABLE_TOP + 2 * CLOTH_LIFT, 4)])
     plan.cloth.append(Item({"name": "tablecloth", "size": [1.6, 1.1],
                             "at": [0.0, 0.0, TABLE_TOP + CLOTH_LIFT], "material": "cotton",
