@@ -150,9 +150,12 @@ def _liquid_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list
         claims.append(Claim(unread[0], "object", "dropped", "not read as a body of water: say "
                             f"'a {unread[0]} of water' or what floats or sinks in it"))
     if intent.water and intent.water not in taken:
-        claims.append(Claim(intent.water, "object", "planned", "the script's water region")
+        # 'a tank of water' names the water too, not only where it stands
+        said = next((f"{intent.water} of {w}" for w in ("water", "ice water")
+                     if intent.has(f"{intent.water} of {w}")), intent.water)
+        claims.append(Claim(said, "object", "planned", "the script's water region")
                       if scene is not None and scene.water else
-                      Claim(intent.water, "object", "dropped", "no water region in the script"))
+                      Claim(said, "object", "dropped", "no water region in the script"))
     return claims
 
 

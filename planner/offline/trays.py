@@ -6,6 +6,7 @@ from planner.offline import actors as ac
 from planner.offline.layout import Plan
 from planner.offline.motion import spread
 from planner.offline.parse import Intent, Mention
+from planner.trace import Claim
 
 HELD_AT = 1.0  # m: a tray held at a waiter's hand height
 TIP_SPEED, TIP_LIMIT = 90.0, 75.0  # degrees per second, and how far it tips
@@ -50,6 +51,8 @@ def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                        **{"not": True})
     plan.duration = 3.0
     plan.lead = names[0]
+    plan.claims.append(Claim("on the tray", "arrangement", "planned",
+                             f"{len(names)} bodies standing on the tray at t = 0"))
     # the tray stays up at hand height: a shot of it loses the load below the frame, so the
     # camera follows the first thing off it down to the floor, and frames its spill there
     liquid = ac.liquid_in(plan, names[0])
