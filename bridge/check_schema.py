@@ -87,6 +87,15 @@ class LiquidStaysIn(_Check):
         1.0, description="share of the particles that must stay inside")
 
 
+class Sloshes(_Check):
+    sloshes: Name = Field(description="a liquid's name: it sloshes in its container (a bumped "
+                          "table's coffee)")
+    container: Name
+    distance: Positive = Field(0.002, description="m its middle must swing across the "
+                               "container (its own x and y) from where it starts; 2 mm is "
+                               "a surface tilted about 10 degrees in a cup")
+
+
 class PoursInto(_Check):
     pours_into: Name = Field(description="a liquid's name")
     container: Name = Field(description="the container it ends in (not the one it starts in)")
@@ -188,7 +197,7 @@ CHECKS: dict[str, type[_Check]] = {
     "comes_to_rest": ComesToRest, "contacts": Contacts, "bounces": Bounces,
     "stays_within": StaysWithin, "moves_less_than": MovesLessThan, "falls_over": FallsOver,
     "visible": Visible, "shatters": Shatters, "crushes": Crushes,
-    "liquid_stays_in": LiquidStaysIn,
+    "liquid_stays_in": LiquidStaysIn, "sloshes": Sloshes,
     "pours_into": PoursInto, "puddle": Puddle, "holds_together": HoldsTogether,
     "passes_through": PassesThrough, "swings": Swings,
     "floats": Floats, "sinks": Sinks,

@@ -42,6 +42,7 @@ from bridge.check_schema import (  # noqa: F401 - re-exported: the checks' publi
     Puddle,
     Shatters,
     Sinks,
+    Sloshes,
     SpringsBack,
     StaysLit,
     StaysOn,

@@ -31,6 +31,7 @@ from bridge.schema import (
     PoursInto,
     Puddle,
     Scene,
+    Sloshes,
     SpringsBack,
     StaysLit,
     breakable_settings,
@@ -350,7 +351,7 @@ class _Checker:
     def expectations(self) -> None:
         for i, check in enumerate(self.scene.expect):
             base: Path = ("expect", i)
-            if isinstance(check, (LiquidStaysIn, PoursInto)):
+            if isinstance(check, (LiquidStaysIn, PoursInto, Sloshes)):
                 key = check_kind(check)
                 self.liquid_reference(base + (key,), getattr(check, key))
                 self.reference(base + ("container",), check.container)

@@ -23,6 +23,7 @@ from physics.liquids import inside_hull, piece_sizes
 from simshot.bounds import body_geometry, script_body, world_bounds
 from simshot.cloth_checks import drapes_over, flutters, stays_on
 from simshot.event_framing import frame_event
+from simshot.liquid_motion import sloshes
 from simshot.soft_checks import keeps_volume, springs_back
 from simshot.surfaces import surface_at
 
@@ -456,6 +457,7 @@ _CHECKS = {
     "falls_over": _falls_over, "visible": _visible, "shatters": _shatters,
     "crushes": _crushes,
     "floats": _floats, "sinks": _sinks, "liquid_stays_in": _liquid_stays_in,
+    "sloshes": sloshes,
     "pours_into": _pours_into, "puddle": _puddle, "holds_together": _holds_together,
     "passes_through": _passes_through, "swings": _swings,
     "on_screen": _on_screen,

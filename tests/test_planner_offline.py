@@ -737,3 +737,22 @@ def test_a_toy_car_runs_down_a_ramp_into_a_tower_of_toy_blocks_and_knocks_it_ove
     assert [b.position[2] for b in blocks] == pytest.approx([0.04 * k for k in range(8)])
     assert {"contacts", "moves_less_than"} <= _kinds(scene)
     assert all_passed(check_simulation(scene, simulate(scene)))
+
+
+@pytest.mark.slow
+def test_a_bumped_table_slides_and_the_coffee_on_it_sloshes_without_spilling():
+    # it knocked the cup off the table, checked the coffee to spill and the cup to break
+    from physics.simulate import simulate
+    from simshot.expectations import all_passed, check_simulation
+
+    scene = _scene("someone bumps the table and a full cup of coffee sloshes but doesn't spill")
+    table = next(b for b in scene.bodies if b.name == "table")
+    assert not table.static and [e.push.body for e in scene.events] == ["table"]
+    kinds = [check_kind(e) for e in scene.expect]
+    assert kinds == ["stays_on", "sloshes", "liquid_stays_in"]
+    assert not next(e for e in scene.expect if check_kind(e) == "liquid_stays_in").not_
+    assert scene.camera.shots[0].angle.elevation > 45  # into the cup
+    assert all_passed(check_simulation(scene, simulate(scene)))
+    # a ball that hits a table is thrown at it, not a bump
+    assert all(b.static for b in _scene("a ball hits the table and bounces").bodies
+               if b.name == "table")

@@ -43,10 +43,11 @@ RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
              ("comes_to_rest",)),
     "stay": (r"\bstays? (?:put|still|in place|where it is)\b|\bdoes(?: not|n't) move\b",
              ("moves_less_than", "comes_to_rest")),
+    "slosh": (r"\bslosh\w*", ("sloshes",)),
 }
 NEEDS = {"swing": lambda s: bool(s.joints or s.ropes), "flutter": lambda s: bool(s.cloth),
          "drape": lambda s: bool(s.cloth), "blow out": lambda s: bool(s.flames),
-         "stop": lambda s: True, "stay": lambda s: True}
+         "stop": lambda s: True, "stay": lambda s: True, "slosh": lambda s: bool(s.liquids)}
 # what lets a thing do it when no check tests it: a door on its hinge swings
 FREE_TO = {"swing": "joint", "flutter": "cloth", "drape": "cloth"}
 CONTAINED = ("pours_into", "stays_within")  # checks that show a thing ends inside another

@@ -16,7 +16,7 @@ RAISE = 1.3  # per round: heights of dropped bodies
 MAX_DURATION = 8.0
 MAX_FURNITURE = 1.2  # m: a table raised for a harder fall stays a counter's or a bar's height
 ENERGY_CHECKS = {"shatters", "falls_over", "bounces", "contacts", "moves_less_than",
-                 "liquid_stays_in", "comes_to_rest"}
+                 "liquid_stays_in", "comes_to_rest", "sloshes"}
 
 
 def revise_offline(draft: Draft, failures: list[dict], round: int) -> Draft:

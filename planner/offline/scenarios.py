@@ -5,6 +5,7 @@ from bridge.assets.registry import ASSETS
 from bridge.errors import UserError
 from planner.offline import (
     aiming,
+    bumping,
     candles,
     dunking,
     fabric,
@@ -129,6 +130,9 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     if dunking.wanted(intent, actors):
         dunking.build(plan, intent, actors)
         return "dunk"
+    if bumping.wanted(intent, actors):
+        bumping.build(plan, intent, actors)
+        return "bump"
     if trays.wanted(intent, actors):
         trays.build(plan, intent, actors)
         return "tray"
