@@ -27,6 +27,7 @@ DEFAULT_PRESET = "medium"
 AZIMUTH_TURNS = (20.0, -20.0, 40.0, -40.0, 60.0, -60.0, 90.0, -90.0)
 HIDDEN_ALLOWED = 0.05
 SEEN_CORE = 0.5
+SAMPLED_FRAMES = 24  # frames of a shot whose sight lines are tested, evenly spread
 WHOLE_SCENE_PRESETS = ("wide", "top_down")  # with no subject named, they frame static bodies too
 # An event shot frames what shows the event from just before it until it has begun to spread
 # (the falling glass, then its shards and liquid), and the bulk of it: far-flung shards and
@@ -160,14 +161,29 @@ def shot_poses(shot: Shot, index: int, camera: Camera, fps: int, subjects: Subje
         position, target = _base_pose(shot, present, fov, aspect, camera.near, azimuth)
         return _move(shot, position, target, u, subjects, frames / fps)
 
-    seen = (box_corners_per_frame(subjects.bounds, subjects.trajectory, [tracked], frames)
-            if tracked is not None else np.broadcast_to(present, (len(frames), *present.shape)))
-    positions, targets = _in_view(shot, posed, seen, subjects.occluders)
+    positions, targets = _in_view(shot, posed, _seen(shot, tracked, subjects),
+                                  subjects.occluders)
     quats = np.stack([look_at_quat(p, t) for p, t in zip(positions, targets)])
     if shot.shake is not None:
         rng = np.random.default_rng([seed, index, zlib.crc32(b"shake")])
         quats = moves.shake(quats, frames / fps, shot.shake.amplitude, shot.shake.frequency, rng)
     return positions, quats, fov
+
+
+def _seen(shot: Shot, tracked: str | None, subjects: Subjects) -> np.ndarray:
+    """[n, k, 3] the points that must stay in sight on each frame (NaN where absent): the
+    tracked body, or the moving bodies the shot or its event frames; never a static body,
+    which its own triangles would hide from itself (a table's box holds the air under it)."""
+    if tracked is not None:
+        return box_corners_per_frame(subjects.bounds, subjects.trajectory, [tracked],
+                                     subjects.frames)
+    names = shot.subjects()
+    if isinstance(shot.subject, EventSubject):
+        event = key_events.find(shot.subject, subjects.scene, subjects.events,
+                                subjects.trajectory.names)
+        names = list(event.involved) if event is not None else shot.subject.names()
+    moving = {_root(n) for n in subjects.moving}
+    return subjects.corners([n for n in names if _root(n) in moving] if names else None)
 
 
 def _in_view(shot: Shot, posed: Callable[[float | None], tuple[np.ndarray, np.ndarray]],
@@ -180,25 +196,27 @@ def _in_view(shot: Shot, posed: Callable[[float | None], tuple[np.ndarray, np.nd
     free = shot.position is None and (shot.angle is None or shot.angle.azimuth is None)
     if not free or len(occluders) == 0:
         return positions, targets
-    best, least = (positions, targets), _hidden(positions, targets, seen, occluders)
+    best, least = (positions, targets), _hidden(positions, seen, occluders)
     for turn in AZIMUTH_TURNS:
         if least <= HIDDEN_ALLOWED:
             break
         candidate = posed(DEFAULT_AZIMUTH_DEG + turn)
-        hidden = _hidden(*candidate, seen, occluders)
+        hidden = _hidden(candidate[0], seen, occluders)
         if hidden < least:
             best, least = candidate, hidden
     return best
 
 
-def _hidden(positions: np.ndarray, targets: np.ndarray, seen: np.ndarray,
-            occluders: np.ndarray) -> float:
-    """The fraction of sight lines a static body cuts: from each frame's camera to its
-    target and to the framed points pulled halfway to their middle (the subject's core,
-    not its silhouette, which a leg may graze without hiding it)."""
+def _hidden(positions: np.ndarray, seen: np.ndarray, occluders: np.ndarray) -> float:
+    """The fraction of sight lines a static body cuts: from each sampled frame's camera to
+    the framed points pulled halfway to their middle (the subject's core, not its
+    silhouette, which a leg may graze without hiding it)."""
+    if seen.shape[1] == 0:
+        return 0.0
+    sampled = np.unique(np.linspace(0, len(seen) - 1, SAMPLED_FRAMES).round().astype(int))
+    seen, positions = seen[sampled], positions[sampled]
     middle = _nanmean(seen, axis=1)[:, None]
-    core = middle + SEEN_CORE * (seen - middle)
-    ends = np.concatenate([targets[:, None], core], axis=1)
+    ends = middle + SEEN_CORE * (seen - middle)
     eyes = np.broadcast_to(positions[:, None], ends.shape)
     lines = np.concatenate([eyes, ends], axis=-1).reshape(-1, 6)
     lines = lines[np.isfinite(lines).all(axis=1)]

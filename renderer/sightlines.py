@@ -9,6 +9,7 @@ from bridge.transforms import pose_matrix
 
 # A hit this close to either end is the subject's own surface or the lens, not a blocker.
 END_MARGIN = 0.02
+PAIRS = 200_000  # segment-triangle pairs tested at once: the arrays stay a few megabytes
 
 
 def static_triangles(nodes: dict, trajectory: Trajectory, static: set[str]) -> np.ndarray:
@@ -31,27 +32,29 @@ def static_triangles(nodes: dict, trajectory: Trajectory, static: set[str]) -> n
 
 def blocked(eyes: np.ndarray, points: np.ndarray, triangles: np.ndarray) -> np.ndarray:
     """[n] True where the segment from eyes[i] to points[i] passes through a triangle
-    (Moller-Trumbore, every segment against every triangle)."""
+    (Moller-Trumbore, every segment against every triangle, PAIRS pairs at a time)."""
     eyes, points = np.asarray(eyes, float), np.asarray(points, float)
     hit = np.zeros(len(eyes), bool)
     if len(triangles) == 0 or len(eyes) == 0:
         return hit
-    a, e1, e2 = triangles[:, 0], triangles[:, 1] - triangles[:, 0], triangles[:, 2] - triangles[:, 0]
-    for i, (eye, point) in enumerate(zip(eyes, points)):
-        span = point - eye
-        length = float(np.linalg.norm(span))
-        if length <= 2 * END_MARGIN:
-            continue
-        d = span / length
-        p = np.cross(d, e2)
-        det = np.einsum("ij,ij->i", e1, p)
+    a = triangles[:, 0]
+    e1, e2 = triangles[:, 1] - a, triangles[:, 2] - a
+    chunk = max(1, PAIRS // len(triangles))
+    for start in range(0, len(eyes), chunk):
+        eye = eyes[start:start + chunk]
+        span = points[start:start + chunk] - eye
+        length = np.linalg.norm(span, axis=1)
+        d = span / np.maximum(length, 1e-12)[:, None]
+        p = np.cross(d[:, None], e2[None])  # [L, T, 3]
+        det = np.einsum("tk,ltk->lt", e1, p)
         live = np.abs(det) > 1e-12
         inv = np.where(live, 1.0 / np.where(live, det, 1.0), 0.0)
-        s = eye - a
-        u = np.einsum("ij,ij->i", s, p) * inv
-        q = np.cross(s, e1)
-        v = (q @ d) * inv
-        t = np.einsum("ij,ij->i", e2, q) * inv
+        s = eye[:, None] - a[None]
+        u = np.einsum("ltk,ltk->lt", s, p) * inv
+        q = np.cross(s, e1[None])
+        v = np.einsum("lk,ltk->lt", d, q) * inv
+        t = np.einsum("tk,ltk->lt", e2, q) * inv
         inside = live & (u >= 0) & (v >= 0) & (u + v <= 1)
-        hit[i] = bool(np.any(inside & (t > END_MARGIN) & (t < length - END_MARGIN)))
+        through = inside & (t > END_MARGIN) & (t < length[:, None] - END_MARGIN)
+        hit[start:start + chunk] = through.any(axis=1) & (length > 2 * END_MARGIN)
     return hit

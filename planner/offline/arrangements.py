@@ -11,7 +11,7 @@ from bridge.assets.registry import ASSETS
 from bridge.materials import MATERIALS
 from planner.offline import actors as ac
 from planner.offline.layout import SPHERES, Plan
-from planner.offline.motion import TABLE_TOP, _breaks, expect_impact, spread
+from planner.offline.motion import TABLE_TOP, expect_impact, spread
 from planner.offline.parse import Intent, Mention
 
 DOMINO = {"width": 0.05, "height": 0.1, "thickness": 0.015}
@@ -32,6 +32,7 @@ BALL_GAP = 0.0499
 # a tower at the foot of a ramp that something lighter than TOY_MASS (kg) runs into is of
 # toy blocks (4 cm of wood: 38 g)
 TOY_MASS, TOY_BLOCK = 0.5, {"length": 0.04, "width": 0.04, "height": 0.04}
+PILE_WORDS = frozenset({"tower", "stack", "pile", "stacked", "heap"})
 # a wall at the foot of a ramp: this far past its low end (m), and its bricks (columns, rows)
 WALL_GAP, FOOT_WALL = 0.1, (5, 6)
 # what a ball rolling off a ramp can end inside; the tall ones lie on their side to catch it
@@ -121,7 +122,7 @@ def tower(plan: Plan, intent: Intent, m: Mention, thrower: Mention | None = None
 def stack_off(plan: Plan, intent: Intent, m: Mention, furniture: str) -> None:
     """A stack at a table's or shelf's edge, shoved as one toward it: it slides off, falls
     and lands on the floor in a heap (brittle things break there)."""
-    n = max(2, min(m.count if m.count > 1 else 6, 12))
+    n = _pieces(m)
     h, r = ac.height_of(m, intent), ac.radius_of(m, intent)
     shelf = furniture == "shelf"
     top = ASSETS[furniture].params["height"] if shelf else TABLE_TOP
@@ -133,7 +134,7 @@ def stack_off(plan: Plan, intent: Intent, m: Mention, furniture: str) -> None:
     # fast enough that friction stops the bottom piece only well past the edge:
     # v^2 = 2 mu g d, with d STACK_OVERSHOOT beyond where its middle crosses the edge
     mu = MATERIALS[ac.material_of(m)].friction * MATERIALS[ASSETS[furniture].material].friction
-    reach = (r if shelf else edge - x) + STACK_OVERSHOOT
+    reach = (ASSETS["shelf"].params["depth"] / 2 if shelf else edge - x) + STACK_OVERSHOOT
     speed = intent.speed or round(math.sqrt(2 * mu * G * reach), 2)
     names, each = [], _single(m, n)
     for k in range(n):
@@ -147,7 +148,7 @@ def stack_off(plan: Plan, intent: Intent, m: Mention, furniture: str) -> None:
         names.append(name)
     for name in (names[0], names[-1]):
         expect_impact(plan, each, name, "ground", 2.2)
-    if not _breaks(m):
+    if not ac.brittle(m):
         plan.check("the stack lands in a heap and comes to rest", comes_to_rest=names)
     plan.duration = 3.0
     plan.focus.append((edge + 0.4, 0.0, 0.0) if not shelf else (0.0, -0.6, 0.0))
@@ -248,21 +249,23 @@ def _wall_at_foot(plan: Plan, intent: Intent, face: float) -> str | None:
     return None
 
 
-def _tower_at_foot(plan: Plan, intent: Intent, m: Mention, face: float) -> list[str]:
+def _tower_at_foot(plan: Plan, intent: Intent, m: Mention, pile: Mention,
+                   face: float) -> list[str]:
     """'rolls down a ramp into a tower of 8 blocks': the stack stands at the foot, in the
-    middle of the slope's path; its names, bottom first (none where no stack is named)."""
-    pile = stacked_mention(intent, exclude=m)
-    if pile is None:
-        return []
-    n = max(2, min(pile.count if pile.count > 1 else 6, 12))
+    middle of the slope's path; its names, bottom first."""
+    n = _pieces(pile)
     if pile.asset == "block" and not pile.noun.params and ac.mass_estimate(m, intent) < TOY_MASS:
         # a toy car cannot move a tower of 0.6 kg wooden blocks: a toy's are toy blocks
-        pile = Mention(replace(pile.noun, params=dict(TOY_BLOCK)), pile.word, pile.index,
-                       pile.count, pile.material, pile.adjectives, pile.color, None)
+        pile = replace(pile, noun=replace(pile.noun, params=dict(TOY_BLOCK)))
     h, r = ac.height_of(pile, intent), ac.radius_of(pile, intent)
     each = _single(pile, n)
     return [ac.add(plan, each, intent, (round(face + r, 4), 0.0, round(k * h, 4)),
                    "stacked at the foot of the ramp" if k == 0 else "", k) for k in range(n)]
+
+
+def _pieces(m: Mention) -> int:
+    """How many pieces a stack of `m` has: its count, or six where none is said."""
+    return max(2, min(m.count if m.count > 1 else 6, 12))
 
 
 def stacked_mention(intent: Intent, exclude: Mention | None = None) -> Mention | None:
@@ -271,7 +274,9 @@ def stacked_mention(intent: Intent, exclude: Mention | None = None) -> Mention |
     if intent.arrangement != "tower" and "stack" not in intent.actions:
         return None
     pieces = [c for c in intent.actors if c is not exclude and c.asset not in SPHERES]
-    return max(pieces, key=lambda c: c.count, default=None)
+    said = next((i for i, t in enumerate(intent.tokens) if t in PILE_WORDS), None)
+    after = [c for c in pieces if said is not None and c.index > said]
+    return after[0] if after else max(pieces, key=lambda c: c.count, default=None)
 
 
 def _catcher_at_foot(plan: Plan, intent: Intent, m: Mention, face: float) -> str | None:
@@ -332,9 +337,11 @@ def ramp(plan: Plan, intent: Intent, m: Mention) -> None:
 def _at_the_foot(plan: Plan, intent: Intent, m: Mention, names: list[str], face: float) -> None:
     """What waits at the ramp's foot (a wall, a cup, a tower), and the check that it is
     reached."""
-    wall = _wall_at_foot(plan, intent, face)
-    catcher = _catcher_at_foot(plan, intent, m, face)
-    tower = _tower_at_foot(plan, intent, m, face)
+    pile = stacked_mention(intent, exclude=m)
+    tower = _tower_at_foot(plan, intent, m, pile, face) if pile is not None else []
+    # what stands there is the tower, when the prompt stacks it: not a wall or a cup as well
+    wall = None if tower else _wall_at_foot(plan, intent, face)
+    catcher = None if tower else _catcher_at_foot(plan, intent, m, face)
     if tower:
         top = tower[-1]
         pile = top.rsplit("_", 1)[0] + "_*"

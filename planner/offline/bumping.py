@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from bridge.assets.build import geometry_for, solid_volume
+from bridge.assets.registry import ASSETS
 from bridge.materials import MATERIALS
 from bridge.schema import Body
 from planner.offline import actors as ac
@@ -16,8 +17,10 @@ from planner.offline.parse import Intent, Mention
 # 'bumps the table', 'knocks into the desk', 'jostles the counter': the furniture is what is hit
 # ('a ball hits the table' is a throw at it, not a bump)
 BUMPED = re.compile(r"\b(?:(?:bump\w*|jolt\w*|jostl\w*|jarr?(?:s|ed|ing)?|shak\w*)\s+"
-                    r"(?:into\s+|against\s+)?|(?:knock\w*|bang\w*|walk\w*|run\w*|ran)\s+"
-                    r"(?:into|against)\s+)(?:the|a)\s+(?:\w+\s+)?(?:table|desk|counter)\b")
+                    r"(?:into\s+|against\s+)?|(?:knock\w*|bang\w*)\s+(?:into|against)\s+)"
+                    r"(?:the|a)\s+(?:\w+\s+)?(?:table|desk|counter)\b")
+# what a bump scene cannot show: its load stays on the table and upright
+NOT_A_BUMP = frozenset({"spill", "fall", "shatter", "topple", "roll", "slide", "throw"})
 # m/s the bump gives the table: it slides a few centimetres and a cup of coffee on it sloshes
 # 3.5 mm across (0.4 m/s: 1.9 mm). Even 2 m/s spills none of a glass 40% full: the glass
 # slides on the jerked top instead, so a bump that spills is left to the other scenarios.
@@ -28,9 +31,10 @@ SLOSH = 0.002  # m the drink's middle moves across its container: a surface tilt
 
 
 def wanted(intent: Intent, actors: list[Mention]) -> bool:
-    """The table itself is bumped, with something on it, and nothing is said to spill."""
+    """The table itself is bumped, with something on it that is said to stay on it (to
+    spill, fall or break is another scenario's)."""
     return BUMPED.search(intent.text.lower()) is not None and bool(actors) and \
-        "spill" not in intent.actions
+        not intent.actions & NOT_A_BUMP
 
 
 def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
@@ -38,7 +42,7 @@ def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     speed = BUMP_SPEED
     plan.body("a free table on the floor: the bump slides it", name="table", asset="table")
     mass = solid_volume(geometry_for(Body(name="table", asset="table"), None)) * \
-        MATERIALS["wood"].density
+        MATERIALS[ASSETS["table"].material].density
     plan.event(f"the bump: {speed:g} m/s into the table's {mass:.0f} kg", at=BUMP_AT,
                push={"body": "table", "impulse": [round(mass * speed, 2), 0.0, 0.0]})
     items = ac.instances(actors, 3)

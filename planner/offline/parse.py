@@ -213,16 +213,18 @@ def _mentions(tokens: list[str]) -> list[Mention]:
 
 
 def _said_before(tokens: list[str], i: int, mention: Mention, found: list[Mention]) -> bool:
-    """'an apple ... the apple bobs', 'a wooden block ... the block floats': 'the' and the
-    same head word, with no other material or colour, point back at the same thing."""
-    head = mention.word.split()[-1]
+    """'an apple ... the apple bobs', 'a wooden block ... the block floats': 'the' and words
+    the earlier mention has, with no other material, colour or size, point back at it ('the
+    bowling ball' after 'a tennis ball', 'the small ball' after 'a big ball' are others)."""
+    said = set(mention.word.split())
     start = i - 1  # 'the blue ball': the article stands before the words that describe it
     while start >= 0 and (tokens[start] in ADJECTIVES or tokens[start] in COLORS
                           or tokens[start] in lx.MATERIAL_WORDS):
         start -= 1
     return start >= 0 and tokens[start] == "the" and any(
-        m.word.split()[-1] == head and mention.material in (None, m.material)
-        and mention.color in (None, m.color) for m in found)
+        said <= set(m.word.split()) and mention.adjectives <= m.adjectives
+        and mention.material in (None, m.material) and mention.color in (None, m.color)
+        for m in found)
 
 
 def _is_modifier(tokens: list[str], i: int, size: int) -> bool:

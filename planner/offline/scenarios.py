@@ -146,7 +146,8 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
             return "ramp"
         stackable = [m for m in actors if m.asset not in SPHERES] or [_default("block", intent)]
         thrower = next((m for m in actors if m.asset in SPHERES), None)
-        if furniture and thrower is None and _falls_off(intent, furniture):
+        # 'slides off the desk': shoved off; 'knocked over on the table' topples where it is
+        if furniture and thrower is None and "off" in intent.relations:
             ar.stack_off(plan, intent, stackable[0], furniture)
             return "stack_off"
         if intent.arrangement == "triangle":

@@ -2,6 +2,8 @@
 edge and falls to the floor, where the brittle things break."""
 from __future__ import annotations
 
+import re
+
 from planner.offline import actors as ac
 from planner.offline.layout import Plan
 from planner.offline.motion import spread
@@ -46,8 +48,9 @@ def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                        **{"with": "ground"})
         liquid = ac.liquid_in(plan, name)
         if liquid and "spill" in intent.actions:
-            plan.check(f"its {liquid.split('_')[0]} splashes out on the way down or on the "
-                       "floor", liquid_stays_in=liquid, container=name, fraction=0.5,
+            drink = re.sub(r"_\d+$", "", liquid).replace("_", " ")  # water_2: water
+            plan.check(f"its {drink} splashes out on the way down or on the floor",
+                       liquid_stays_in=liquid, container=name, fraction=0.5,
                        **{"not": True})
     plan.duration = 3.0
     plan.lead = names[0]
