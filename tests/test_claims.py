@@ -316,3 +316,21 @@ def test_a_tank_of_water_and_glasses_on_a_tray_are_claimed_in_the_prompts_words(
     tray = _claims("A waiter's tray tips and 4 glasses of water slide off, splashing water all "
                    "over the restaurant floor")
     assert tray["on the tray"] == ("planned", "4 bodies standing on the tray at t = 0")
+
+
+def test_a_fan_on_candles_is_a_wind_and_a_flame_said_to_go_out_is_a_claim():
+    # 'electric' and 'keep burning' refused the fan's prompt; 'fan' had no wind in the script;
+    # 'goes out' was no claim, so a plan keeping every flame lit verified against it
+    draft = plan_offline("a fan blows out a candle")
+    assert draft.document["wind"][0]["velocity"][0] > 0
+    mixed = _claims("An electric fan blows at 3 candles in a row: the closest one goes out, "
+                    "the other two keep burning")
+    assert mixed["goes out"] == ("dropped", "no goes_out check in the script")
+    assert mixed["fan"][0] == "stood_in"
+    # a flame said not to go out is what a stays_lit check tests
+    kept = _claims("the candle flame flickers in a draught but does not go out",
+                   [{"check": "stays_lit", "subject": "flame", "passed": True,
+                     "detail": "flame burns to the end"}])
+    assert kept["go out"][0] == "checked"
+    with pytest.raises(RefusedError, match="burning"):  # other fire is still refused
+        plan_offline("a burning car next to a candle")

@@ -13,6 +13,7 @@ import re
 from bridge.air import CANDLE_BLOW_OUT_SPEED, CORE_DIAMETERS, peak_factor
 from bridge.assets.objects import wick_length
 from bridge.assets.registry import ASSETS
+from planner.offline.gusts import SPEEDS as FAN_SPEEDS
 from planner.offline.layout import Item, Plan
 from planner.offline.parse import Intent
 from planner.offline.refuse import candles_act
@@ -20,7 +21,9 @@ from planner.offline.refuse import candles_act
 BLOW_WORDS = re.compile(r"\b(blow\w*|blew|puff\w*|breath\w*|exhal\w*)\b")
 WIND_WORDS = {  # word -> wind speed, m/s (indoor draughts; Beaufort for outdoor winds)
     "draught": 0.5, "draft": 0.5, "breeze": 1.5, "gentle breeze": 1.5, "light breeze": 1.0,
-    "wind": 5.0, "windy": 5.0, "gust": 7.0, "gusts": 7.0, "strong wind": 9.0, "gale": 15.0}
+    "wind": 5.0, "windy": 5.0, "gust": 7.0, "gusts": 7.0, "strong wind": 9.0, "gale": 15.0,
+    # a fan's stream over the few centimetres of a row of candles stands in as a wind
+    **{word: speed for word, speed in FAN_SPEEDS.items() if "fan" in word}}
 KEEPS_LIT = re.compile(r"\b(stays? lit|keeps? (burning|going)|(does not|doesn't|do not|don't|"
                        r"never|fails? to|won't|will not) (go|blow|goes|blows?) out)\b")
 GOES_OUT = re.compile(r"\b(blow\w* (\w+ )?out|blew (\w+ )?out|goes out|go out|went out|"

@@ -37,8 +37,8 @@ RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
               ("swings",)),
     "flutter": (r"\bflutter\w*|\bflap\w*|\bbillow\w*", ("flutters",)),
     "drape": (r"\bdrap(?:e|es|ed|ing)\b", ("drapes_over",)),
-    "blow out": (r"\bblow\w* (?:\w+ )?out\b|\bblew (?:\w+ )?out\b|\bextinguish\w*|\bput out\b",
-                 ("goes_out",)),
+    "blow out": ((r"\bblow\w* (?:\w+ )?out\b|\bblew (?:\w+ )?out\b|\bextinguish\w*|\bput out\b|"
+                  r"\bgo(?:es)? out\b|\bwent out\b"), ("goes_out",)),
     "stop": (r"\bto a (?:stop|halt|rest)\b|\bcomes? to rest\b|\bstops? (?:dead|on)\b",
              ("comes_to_rest",)),
     "stay": (r"\bstays? (?:put|still|in place|where it is)\b|\bdoes(?: not|n't) move\b",
@@ -48,6 +48,8 @@ RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
 NEEDS = {"swing": lambda s: bool(s.joints or s.ropes), "flutter": lambda s: bool(s.cloth),
          "drape": lambda s: bool(s.cloth), "blow out": lambda s: bool(s.flames),
          "stop": lambda s: True, "stay": lambda s: True, "slosh": lambda s: bool(s.liquids)}
+# an outcome denied, and the check that tests the denial in the affirmative
+OPPOSITES = {"blow out": ("stays_lit",)}
 # what lets a thing do it when no check tests it: a door on its hinge swings
 FREE_TO = {"swing": "joint", "flutter": "cloth", "drape": "cloth"}
 CONTAINED = ("pours_into", "stays_within")  # checks that show a thing ends inside another
@@ -218,8 +220,10 @@ def _knocked_out(result: dict, intent: Intent) -> bool:
 
 def _result(text: str, kind: str, scene: Scene | None, results: list[dict],
             denied: bool) -> Claim:
-    checks = RESULTS[kind][1]
-    own = [r for r in results if r.get("check") in checks and bool(r.get("negated")) == denied]
+    checks, negated = RESULTS[kind][1], denied
+    if denied and kind in OPPOSITES:  # 'does not go out' is what a stays_lit check tests
+        checks, negated = OPPOSITES[kind], False
+    own = [r for r in results if r.get("check") in checks and bool(r.get("negated")) == negated]
     if own and any(r.get("passed") is not None for r in own):
         return Claim(text, "outcome", "checked", describe_results(own))
     if scene is not None and not results and any(check_kind(e) in checks
@@ -228,7 +232,7 @@ def _result(text: str, kind: str, scene: Scene | None, results: list[dict],
     if scene is not None and kind in FREE_TO and not denied:
         return Claim(text, "outcome", "planned", f"the script's {FREE_TO[kind]} is free to "
                      f"{kind}; no {checks[0]} check tests it")
-    return Claim(text, "outcome", "dropped", f"no {'not ' if denied else ''}"
+    return Claim(text, "outcome", "dropped", f"no {'not ' if negated else ''}"
                  f"{' or '.join(checks)} check in the script"
                  if scene is not None else "no valid script holds it")
 

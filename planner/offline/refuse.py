@@ -78,7 +78,7 @@ WAX_BURNING_AWAY = re.compile(r"\b(burn\w* (down|away|out|up)|melt\w*|drip\w*)\b
 # only a candle's own burning: "a burning car" beside a candle is still fire
 CANDLE_FIRE = re.compile(r"\b(candles?|match(es)?|matchsticks?|flames?|smoke|smoking|lit|glow\w*|"
                          r"burn\w*(?= candles?)|(?:(?<=candle )|(?<=candles )|(?<=match )|"
-                         r"(?<=matches ))burn\w*)\b")
+                         r"(?<=matches )|(?<=keep )|(?<=keeps )|(?<=still )|(?<=stay ))burn\w*)\b")
 CANDLE_BREATH = re.compile(r"\b(blow\w*|blew|breath\w*|exhal\w*|puff\w*)\b")
 CANDLE_WIND = re.compile(r"\b(wind|winds|windy|breeze|breezes|gusts?|gusty|draughts?|drafts?)\b")
 
@@ -119,6 +119,8 @@ def screen(text: str, has_action: bool, candles: bool = False,
     lowered = _hung_ropes(_billiards_rails(text.lower()), rope)
     if air:  # the leaf blower's leaf is no plant
         lowered = CLOTH_AIR.sub("airflow", re.sub(r"\bleaf blowers?\b", "blower", lowered))
+    if air or candles:  # an electric fan's air is simulated; its motor is no subject
+        lowered = re.sub(r"\belectric (fans?|blowers?)\b", r"\1", lowered)
     if candles:
         lowered = _candle_air(lowered)
     if cloth:
