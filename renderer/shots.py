@@ -22,8 +22,9 @@ from renderer.camera import CameraTrack, box_corners_per_frame
 from renderer.framing import DEFAULT_AZIMUTH_DEG, frame_preset
 
 DEFAULT_PRESET = "medium"
-# An automatic angle turns this far either way, nearest first, until a static body hides the
-# target on no more than HIDDEN_ALLOWED of the frames (a leg passing across for a moment).
+# An automatic angle turns this far either way, nearest first, until a static body cuts no
+# more than HIDDEN_ALLOWED of the sight lines to what it frames (a leg passing across for a
+# moment); each line ends SEEN_CORE of the way from the framed points' middle to a point.
 AZIMUTH_TURNS = (20.0, -20.0, 40.0, -40.0, 60.0, -60.0, 90.0, -90.0)
 HIDDEN_ALLOWED = 0.05
 SEEN_CORE = 0.5

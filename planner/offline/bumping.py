@@ -1,6 +1,6 @@
 """A bumped table: someone knocks into it, the table slides a few centimetres on the floor and
-what stands on it is jolted where it stands, so a drink on it sloshes (and spills only when
-the prompt says it does)."""
+what stands on it is jolted where it stands, so a drink on it sloshes and stays in (a bump
+said to spill a drink or knock something off is another scenario's)."""
 from __future__ import annotations
 
 import re
@@ -39,12 +39,11 @@ def wanted(intent: Intent, actors: list[Mention]) -> bool:
 
 def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     """A free table on the floor, its load on its top, and a push on the table."""
-    speed = BUMP_SPEED
     plan.body("a free table on the floor: the bump slides it", name="table", asset="table")
     mass = solid_volume(geometry_for(Body(name="table", asset="table"), None)) * \
         MATERIALS[ASSETS["table"].material].density
-    plan.event(f"the bump: {speed:g} m/s into the table's {mass:.0f} kg", at=BUMP_AT,
-               push={"body": "table", "impulse": [round(mass * speed, 2), 0.0, 0.0]})
+    plan.event(f"the bump: {BUMP_SPEED:g} m/s into the table's {mass:.0f} kg", at=BUMP_AT,
+               push={"body": "table", "impulse": [round(mass * BUMP_SPEED, 2), 0.0, 0.0]})
     items = ac.instances(actors, 3)
     names = []
     for i, (m, k) in enumerate(items):
