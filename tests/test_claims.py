@@ -334,3 +334,12 @@ def test_a_fan_on_candles_is_a_wind_and_a_flame_said_to_go_out_is_a_claim():
     assert kept["go out"][0] == "checked"
     with pytest.raises(RefusedError, match="burning"):  # other fire is still refused
         plan_offline("a burning car next to a candle")
+
+
+def test_blowing_on_candles_is_the_scripts_breath_not_an_unread_verb():
+    # 'blows on the birthday candles' was not read, so the plan was partial
+    claims = _claims("someone blows on the birthday candles but they don't go out")
+    assert claims["blows on"] == ("planned", "3 blow events in the script; the checks on the "
+                                             "flames or bodies test what it does")
+    assert not [t for t, (_, why) in claims.items() if why.startswith("not read")]
+    assert _claims("the wind blows on a flag")["blows on"][1].startswith("the script's wind")

@@ -15,6 +15,8 @@ from planner.trace import Claim
 
 WIND = re.compile(r"\b((?:gusts?|puffs?|blasts?) of (?:wind|air)|wind|winds|windy|breeze|breezy|"
                   r"gusts?|gusty|gales?|draughts?|drafts?|fan|fans|leaf blower)\b")
+# air blown on a thing: a breath (the script's blow events) or a wind
+BLOWN_ON = re.compile(r"\b((?:blows?|blew|blowing) (?:on|at|onto|across|over))\b")
 CLOTH = re.compile(r"\b(table ?cloths?|cloths?|flags?|banners?|curtains?|drapes|towels?|"
                    r"blankets?|bed ?sheets?|sheets? of cloth|napkins?|scarf|scarves|shirts?)\b")
 
@@ -29,6 +31,15 @@ def air_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list[Cla
         claims.append(Claim(wind.group(1), "agent", "stood_in", "the script's wind field "
                             "blows: the air is simulated, its source is not") if fields else
                       Claim(wind.group(1), "agent", "dropped", "no wind in the script"))
+    blown = BLOWN_ON.search(text)
+    if blown and blown.group(1) not in taken:
+        breaths = sum(e.blow is not None for e in scene.events) if scene is not None else 0
+        blows = breaths or (len(scene.wind) if scene is not None else 0)
+        claims.append(Claim(blown.group(1), "outcome", "planned", (
+            f"{breaths} blow event{'s' * (breaths != 1)} in the script" if breaths
+            else "the script's wind field")
+            + "; the checks on the flames or bodies test what it does") if blows else
+            Claim(blown.group(1), "outcome", "dropped", "no breath or wind in the script"))
     sheets = [c.name for c in scene.cloth] if scene is not None else []
     for word in dict.fromkeys(m.group(1) for m in CLOTH.finditer(text)):
         if word in taken:
