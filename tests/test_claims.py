@@ -339,7 +339,15 @@ def test_a_fan_on_candles_is_a_wind_and_a_flame_said_to_go_out_is_a_claim():
 def test_blowing_on_candles_is_the_scripts_breath_not_an_unread_verb():
     # 'blows on the birthday candles' was not read, so the plan was partial
     claims = _claims("someone blows on the birthday candles but they don't go out")
-    assert claims["blows on"] == ("planned", "3 blow events in the script; the checks on the "
-                                             "flames or bodies test what it does")
+    assert claims["blows on"] == ("planned", ("3 blow events in the script; the checks on the "
+                                             "flames or bodies test what it does"))
     assert not [t for t, (_, why) in claims.items() if why.startswith("not read")]
     assert _claims("the wind blows on a flag")["blows on"][1].startswith("the script's wind")
+
+
+def test_a_place_with_no_surroundings_beside_one_that_has_them_is_stood_in_by_it():
+    # 'bar' went unclaimed: the counter's kitchen was the place, and the bar nothing
+    claims = _claims("in a bar, a glass bottle of beer gets knocked off the counter, it "
+                     "shatters and the beer spills")
+    assert claims["bar"] == ("stood_in", ("no bar surroundings in the library: the kitchen "
+                                         "(counter) stands in; look alone"))

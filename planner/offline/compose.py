@@ -157,8 +157,11 @@ def place_claims(intent: Intent, written: str | None) -> list[Claim]:
         return [Claim(words, "place", "stood_in", f"no {words} surroundings in the library: "
                       f"{drawn} stands in (world.environment: {written}; look alone)")]
     if written == intent.place:
+        others = ", ".join(intent.also_named)
         return [Claim(words, "place", "planned", f"world.environment: {written}; look alone, "
-                      "drawn around the action but not simulated, so nothing checks it")]
+                      "drawn around the action but not simulated, so nothing checks it")] + (
+            [Claim(others, "place", "stood_in", f"no {others} surroundings in the library: "
+                   f"the {written} ({words}) stands in; look alone")] if others else [])
     return [Claim(words, "place", "dropped", f"the prompt names {intent.place} but the script's "
                   f"world.environment is {written or 'missing'}")]
 

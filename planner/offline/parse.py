@@ -81,6 +81,8 @@ class Intent:
     place_stand_in: bool = False  # a place with no surroundings of its own: one stands in
     place: str | None = None  # the world.environment of the place named, e.g. 'kitchen'
     place_words: tuple[str, ...] = ()  # the words that named it
+    # places with no surroundings named beside it ('in a bar, ... off the counter'): it stands in
+    also_named: tuple[str, ...] = ()
     height: float | None = None
     speed: float | None = None
     angle: float | None = None
@@ -376,24 +378,27 @@ def _read_ground(intent: Intent) -> None:
 
 
 def _read_place(intent: Intent) -> None:
-    """The place the prompt names ('off the kitchen counter'): its environment and words."""
+    """The place the prompt names ('off the kitchen counter'): its environment and words;
+    a place with surroundings of its own wins over those without ('in a bar ... off the
+    counter': the kitchen), which are kept as also named."""
+    stand_ins = [(environment, words) for environment, concept in lx.PLACE_STAND_INS.items()
+                 if (words := _place_words(intent, concept))]
     for environment, concept in lx.PLACES.items():
-        named = [w for w in concept.words if intent.has(w, w + "s") and not any(
-            intent.has(u, u + "s") for u in concept.unless if f" {w} " in f" {u} ")]
-        if named:  # 'kitchen table' says what 'kitchen' does: keep the longer phrase only
-            intent.place = environment
-            intent.place_words = tuple(w for w in named if not any(
-                w != o and f" {w} " in f" {o} " for o in named))
-            return
-    for environment, concept in lx.PLACE_STAND_INS.items():
-        named = [w for w in concept.words if intent.has(w, w + "s") and not any(
-            intent.has(u) for u in concept.unless if f" {w} " in f" {u} ")]
+        named = _place_words(intent, concept)
         if named:
-            intent.place = environment
-            intent.place_words = tuple(w for w in named if not any(  # 'park', 'picnic table'
-                w != o and f" {w} " in f" {o} " for o in named))
-            intent.place_stand_in = True
+            intent.place, intent.place_words = environment, named
+            intent.also_named = tuple(w for _, words in stand_ins for w in words)
             return
+    if stand_ins:
+        (intent.place, intent.place_words), intent.place_stand_in = stand_ins[0], True
+
+
+def _place_words(intent: Intent, concept: lx.PlaceConcept) -> tuple[str, ...]:
+    """The words of `concept` the prompt says, the longer phrase only where one holds
+    another ('kitchen table' says what 'kitchen' does; 'park', 'picnic table')."""
+    named = [w for w in concept.words if intent.has(w, w + "s") and not any(
+        intent.has(u, u + "s") for u in concept.unless if f" {w} " in f" {u} ")]
+    return tuple(w for w in named if not any(w != o and f" {w} " in f" {o} " for o in named))
 
 
 _HEIGHT_CUES = re.compile(r"\b(from|height of|drop of|above|up)\s*(a\s+|about\s+|around\s+)?$")
