@@ -153,7 +153,7 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
         if intent.arrangement == "triangle":
             ar.pyramid(plan, intent, stackable[0], thrower)
             return "pyramid"
-        ar.tower(plan, intent, stackable[0], thrower)
+        ar.tower(plan, intent, stackable[0], thrower, on_table=furniture == "table")
         return "tower"
     if "ramp" in surfaces:
         ar.ramp(plan, intent, actors[0])
