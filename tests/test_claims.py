@@ -351,3 +351,11 @@ def test_a_place_with_no_surroundings_beside_one_that_has_them_is_stood_in_by_it
                      "shatters and the beer spills")
     assert claims["bar"] == ("stood_in", ("no bar surroundings in the library: the kitchen "
                                          "(counter) stands in; look alone"))
+
+
+def test_the_outdoors_beside_a_kitchen_is_not_stood_in_by_it():
+    # a room stands in for a room; a backyard or a lawn beside a kitchen is left unread
+    for prompt, word in (("in the backyard a glass falls off the kitchen table", "backyard"),
+                         ("a glass falls off the counter onto the lawn", "lawn")):
+        assert _claims(prompt)[word][0] == "dropped"
+    assert _claims("someone blows gently on the candles")["blows gently on"][0] == "planned"

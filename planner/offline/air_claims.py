@@ -16,7 +16,8 @@ from planner.trace import Claim
 WIND = re.compile(r"\b((?:gusts?|puffs?|blasts?) of (?:wind|air)|wind|winds|windy|breeze|breezy|"
                   r"gusts?|gusty|gales?|draughts?|drafts?|fan|fans|leaf blower)\b")
 # air blown on a thing: a breath (the script's blow events) or a wind
-BLOWN_ON = re.compile(r"\b((?:blows?|blew|blowing) (?:on|at|onto|across|over))\b")
+# ('blows over the candles' is a knock: not here)
+BLOWN_ON = re.compile(r"\b((?:blows?|blew|blowing)(?: \w+ly)? (?:on|at|onto|across))\b")
 CLOTH = re.compile(r"\b(table ?cloths?|cloths?|flags?|banners?|curtains?|drapes|towels?|"
                    r"blankets?|bed ?sheets?|sheets? of cloth|napkins?|scarf|scarves|shirts?)\b")
 

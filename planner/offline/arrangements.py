@@ -28,7 +28,6 @@ STACK_FROM_EDGE, STACK_OVERSHOOT = 0.1, 0.2
 # a hard throw
 KNOCK_MOMENTUM, MAX_THROW = 25.0, 20.0
 THROW_FROM, G = 1.2, 9.81  # m in front of the pile; m/s2
-TABLE_THROW = 3.0  # m/s: the steel ball at a pile on a table
 BALL_GAP = 0.0499
 # a tower at the foot of a ramp that something lighter than TOY_MASS (kg) runs into is of
 # toy blocks (4 cm of wood: 38 g)
@@ -122,7 +121,7 @@ def tower(plan: Plan, intent: Intent, m: Mention, thrower: Mention | None = None
         names.append(ac.add(plan, each, intent, (0.0, 0.0, round(base + k * h, 4)),
                             "stacked" if k == 0 else "", k))
     _knock_down_or_stand(plan, intent, names, (base + 0.4 * n * h, base + (n - 0.5) * h), h,
-                         thrower, h > 2 * ac.radius_of(m, intent), on_table)
+                         thrower, h > 2 * ac.radius_of(m, intent), base)
 
 
 def stack_off(plan: Plan, intent: Intent, m: Mention, furniture: str) -> None:
@@ -184,7 +183,7 @@ def pyramid(plan: Plan, intent: Intent, m: Mention, thrower: Mention | None = No
 
 def _knock_down_or_stand(plan: Plan, intent: Intent, names: list[str],
                          targets: tuple[float, float], h: float, thrower: Mention | None,
-                         upright: bool, on_table: bool = False) -> None:
+                         upright: bool, base: float = 0.0) -> None:
     """A ball thrown at the pile when the prompt knocks it down, else it stands. `targets`:
     the height to hit its lower part, and its top piece (for a ball too light to topple it)."""
     target = targets[0]
@@ -193,12 +192,11 @@ def _knock_down_or_stand(plan: Plan, intent: Intent, names: list[str],
             r = ac.radius_of(thrower, intent)
             # the steel ball's momentum, up to a hard throw: a light ball is thrown faster
             mass = ac.mass_estimate(thrower, intent)
-            # on a table, half the momentum: the pile comes down on the top, not across the room
-            knock = KNOCK_MOMENTUM * (0.5 if on_table else 1.0)
-            speed = round(min(MAX_THROW, max(TABLE_THROW if on_table else 6.0, knock / mass)), 1)
-            if mass * speed < knock:  # a marble cannot topple it: it knocks off the top
+            speed = round(min(MAX_THROW, max(6.0, KNOCK_MOMENTUM / mass)), 1)
+            if mass * speed < KNOCK_MOMENTUM:  # a marble cannot topple it: it knocks off the top
                 target = targets[1]
-            bottom = round(max(target - r, 0.005), 3)  # a big ball at a low pile: on the floor
+            # a big ball at a low pile: on the floor, or on the table top it stands on
+            bottom = round(max(target - r, base + 0.005), 3)
             flight = THROW_FROM / speed  # aimed so that gravity brings it to `target` there
             rise = round(max(target, r) - (bottom + r), 3) / flight + 0.5 * G * flight
             ball = ac.add(plan, _single(thrower), intent, (-THROW_FROM, 0.0, bottom),
@@ -207,19 +205,15 @@ def _knock_down_or_stand(plan: Plan, intent: Intent, names: list[str],
                           velocity=[speed, 0, round(rise, 2)])
         else:
             ball = plan.unique("ball")
-            # on a table, half as fast (its flight longer, so thrown higher to arrive at the
-            # same height)
-            velocity = [TABLE_THROW, 0, round(0.5 * G * THROW_FROM / TABLE_THROW + 0.2, 2)] \
-                if on_table else [6, 0, 1.2]
             plan.body("nothing named to knock it down: a steel ball thrown at its lower part",
                       name=ball, asset="ball", params={"radius": 0.05}, material="steel",
-                      position=[-THROW_FROM, 0, round(max(target - 0.05, 0.005), 3)],
-                      velocity=velocity)
+                      position=[-THROW_FROM, 0, round(max(target - 0.05, base + 0.005), 3)],
+                      velocity=[6, 0, 1.2])
         pile = names[0].rsplit("_", 1)[0] + "_*" if len(names) > 1 else names[0]
         plan.check("the ball reaches the pile", contacts=ball, **{"with": pile}, before=1.0)
         plan.check("the top comes down", moves_less_than=names[-1], distance=min(0.2, h * 2),
                    **{"not": True})
-        if not on_table:  # on a table it may land on the top or go over the edge
+        if base == 0.0:  # on a table it may land on the top or go over the edge
             plan.check("and lands", contacts=names[-1], **{"with": "ground"})
         if "topple" in intent.actions and upright:  # a can tips over; a book lands flat
             plan.check("the top one falls over", falls_over=names[-1], angle=45)

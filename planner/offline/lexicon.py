@@ -314,6 +314,7 @@ PLACES: dict[str, PlaceConcept] = {
 }
 
 
+INDOOR_PLACES = frozenset({"kitchen", "living_room"})  # rooms another room may stand in for
 # Places with no surroundings of their own in the library, by the environment that stands in:
 # open ground under the sky outdoors, the plain studio indoors. The trace says so.
 PLACE_STAND_INS: dict[str, PlaceConcept] = {

@@ -387,7 +387,11 @@ def _read_place(intent: Intent) -> None:
         named = _place_words(intent, concept)
         if named:
             intent.place, intent.place_words = environment, named
-            intent.also_named = tuple(w for _, words in stand_ins for w in words)
+            # a room ('a bar') beside a room the library has: that room stands in for it;
+            # the outdoors ('the backyard') beside a kitchen is another place, left unread
+            if environment in lx.INDOOR_PLACES:
+                intent.also_named = tuple(w for kind, words in stand_ins if kind == "studio"
+                                          for w in words)
             return
     if stand_ins:
         (intent.place, intent.place_words), intent.place_stand_in = stand_ins[0], True

@@ -1,6 +1,8 @@
 """Choosing the scenario a prompt describes and letting it fill the plan."""
 from __future__ import annotations
 
+import re
+
 from bridge.assets.registry import ASSETS
 from bridge.errors import UserError
 from planner.offline import (
@@ -153,7 +155,9 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
         if intent.arrangement == "triangle":
             ar.pyramid(plan, intent, stackable[0], thrower)
             return "pyramid"
-        ar.tower(plan, intent, stackable[0], thrower, on_table=furniture == "table")
+        ar.tower(plan, intent, stackable[0], thrower,
+                 on_table=furniture == "table" and ON_TABLE.search(intent.text.lower()) is not None
+                 and "off" not in intent.relations)
         return "tower"
     if "ramp" in surfaces:
         ar.ramp(plan, intent, actors[0])
@@ -205,6 +209,10 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
         return "slide"
     mo.rest(plan, intent, actors, on_table=furniture == "table")
     return "rest"
+
+
+# 'a tower of blocks on the table' (not 'next to the table', not knocked 'off the table')
+ON_TABLE = re.compile(r"\bon (?:top of )?(?:a|the) (?:\w+ )?(?:table|desk)\b")
 
 
 def _falls_off(intent: Intent, furniture: str | None) -> bool:
