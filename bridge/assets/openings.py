@@ -15,18 +15,22 @@ LIP_BAND = 0.005  # m below a container's top that count as its lip
 
 
 def lip(points: np.ndarray, toward: np.ndarray, origin: np.ndarray) -> np.ndarray:
-    """The point a container pours over when tipped `toward` (horizontal): of its mesh's
-    `points` within LIP_BAND of the top, the farthest that way from `origin` (a tumbler's
-    rim edge, a bottle's neck)."""
-    top = points[points[:, 2] >= points[:, 2].max() - LIP_BAND]
+    """The point a container pours over when tipped `toward` (horizontal): of its rim's
+    points, the farthest that way from `origin` (a tumbler's rim edge, a bottle's neck)."""
+    top = _rim(points)
     return top[np.argmax((top - origin) @ toward)]
 
 
 def mouth_radius(points: np.ndarray) -> float:
-    """The inner radius of an upright container's mouth (a bottle's neck): of its mesh's
-    `points` within LIP_BAND of the top, the least distance from its axis."""
-    top = points[points[:, 2] >= points[:, 2].max() - LIP_BAND]
+    """The inner radius of an upright container's mouth (a bottle's neck): of its rim's
+    points, the least distance from its axis."""
+    top = _rim(points)
     return float(np.hypot(top[:, 0], top[:, 1]).min())
+
+
+def _rim(points: np.ndarray) -> np.ndarray:
+    """Of a container mesh's `points`, those within LIP_BAND of its top."""
+    return points[points[:, 2] >= points[:, 2].max() - LIP_BAND]
 
 
 @dataclass(frozen=True)

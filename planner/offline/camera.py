@@ -35,8 +35,8 @@ def frame(plan: Plan, hints: set[str]) -> tuple[dict, str]:
     if mover:
         shot["move"] = _move(mover, follow)
         why.append(mover.describe(follow))
-    elif framing.on_lead and (plan.lead if framing is lx.MEDIUM else follow):
-        shot["subject"] = plan.lead if framing is lx.MEDIUM else follow
+    elif framing.on_lead and (subject := plan.lead if framing is lx.MEDIUM else follow):
+        shot["subject"] = subject
     speed = next((c for c in named if c.slow_motion), None)
     if speed:
         shot["slow_motion"] = speed.slow_motion

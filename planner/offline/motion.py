@@ -216,11 +216,9 @@ def bounce(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
             if expected < 1:
                 plan.check("it lands", contacts=name, **{"with": on})
                 continue
-            if intent.times and intent.times > expected:
-                plan.notes.append(f"{name}: asked for {intent.times} bounces, restitution "
-                                  f"{e:.2f} gives about {expected} in {plan.duration:g} s")
-            plan.check(f"restitution {e:.2f} on {surface}: about {expected} visible bounces",
-                       bounces=name, at_least=wanted, on=on)
+            _expect_bounces(plan, intent, name, e, expected, wanted, on,
+                            f"restitution {e:.2f} on {surface}: about {expected} visible "
+                            "bounces", plan.duration)
 
 
 def predicted_bounces(height: float, down: float, e: float, duration: float) -> int:
@@ -310,12 +308,20 @@ def _bounces_after(plan: Plan, intent: Intent, m: Mention, name: str, height: fl
     e = ac.restitution(m, intent.ground_material or "stone")
     expected = predicted_bounces(height, 0.0, e, duration)
     wanted = min(intent.times or 1, expected)
+    _expect_bounces(plan, intent, name, e, expected, wanted, "ground",
+                    f"it bounces on the floor it lands on (restitution {e:.2f}: about "
+                    f"{expected})", duration)
+
+
+def _expect_bounces(plan: Plan, intent: Intent, name: str, e: float, expected: int,
+                    wanted: int, on: str, why: str, duration: float) -> None:
+    """Says where more bounces were asked for than restitution `e` gives (`expected` in the
+    shot), and checks `wanted` of them on `on` (none where `wanted` is 0)."""
     if intent.times and intent.times > expected:
         plan.notes.append(f"{name}: asked for {intent.times} bounces, restitution {e:.2f} "
                           f"gives about {expected} in {duration:g} s")
     if wanted >= 1:
-        plan.check(f"it bounces on the floor it lands on (restitution {e:.2f}: about "
-                   f"{expected})", bounces=name, at_least=wanted, on="ground")
+        plan.check(why, bounces=name, at_least=wanted, on=on)
 
 
 def _drink_mass(plan: Plan, container: str) -> float:

@@ -35,6 +35,12 @@ ON_HINGES = (("swing", hinged.wants_swing, hinged.swing),
              ("wrecking_ball", swinging.wants_wrecking_ball, swinging.wrecking_ball),
              ("newtons_cradle", swinging.wants_cradle, swinging.cradle),
              ("pendulum", swinging.wants_pendulum, swinging.pendulum))
+# scenes about a container and what it holds or carries, first match wins
+WITH_CONTAINERS = (("tap", pouring.wants_tap, pouring.tap),
+                   ("pour", pouring.wants_pour, pouring.pour),
+                   ("dunk", dunking.wanted, dunking.build),
+                   ("bump", bumping.wanted, bumping.build),
+                   ("tray", trays.wanted, trays.build))
 EXAMPLES = ("a glass falls off a table and shatters", "20 dominoes in a row topple",
             "a rubber ball bounces on concrete", "a wooden block floats in a pool")
 
@@ -123,21 +129,10 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     if aiming.wants_goal(actors):
         aiming.goal_shot(plan, intent, actors)
         return "goal_shot"
-    if pouring.wants_tap(intent, actors):
-        pouring.tap(plan, intent, actors)
-        return "tap"
-    if pouring.wants_pour(intent, actors):
-        pouring.pour(plan, intent, actors)
-        return "pour"
-    if dunking.wanted(intent, actors):
-        dunking.build(plan, intent, actors)
-        return "dunk"
-    if bumping.wanted(intent, actors):
-        bumping.build(plan, intent, actors)
-        return "bump"
-    if trays.wanted(intent, actors):
-        trays.build(plan, intent, actors)
-        return "tray"
+    for name, wanted, build in WITH_CONTAINERS:
+        if wanted(intent, actors):
+            build(plan, intent, actors)
+            return name
     stacked = intent.arrangement in ("tower", "triangle") or "stack" in acts
     furniture = next((s for s in ("shelf", "table") if s in surfaces), None)
     if stacked:
@@ -155,9 +150,9 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
         if intent.arrangement == "triangle":
             ar.pyramid(plan, intent, stackable[0], thrower)
             return "pyramid"
-        ar.tower(plan, intent, stackable[0], thrower,
-                 on_table=furniture == "table" and ON_TABLE.search(intent.text.lower()) is not None
-                 and "off" not in intent.relations)
+        on_table = furniture == "table" and "off" not in intent.relations and \
+            ON_TABLE.search(intent.text.lower()) is not None
+        ar.tower(plan, intent, stackable[0], thrower, on_table=on_table)
         return "tower"
     if "ramp" in surfaces:
         ar.ramp(plan, intent, actors[0])
@@ -171,7 +166,8 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     target = _target(intent, surfaces)
     # "knocked off a table and shatters on the floor" falls off the table: the floor is
     # where it lands, not what something is thrown at
-    falls_off = _falls_off(intent, furniture)
+    falls_off = furniture is not None and "throw" not in acts and (
+        "off" in intent.relations or bool(acts & {"knock", "fall", "push", "slide"}))
     if acts & {"throw", "hit", "shatter"} and target and "bounce" not in acts and not falls_off:
         mo.throw(plan, intent, actors, target)
         return "throw"
@@ -213,13 +209,6 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
 
 # 'a tower of blocks on the table' (not 'next to the table', not knocked 'off the table')
 ON_TABLE = re.compile(r"\bon (?:top of )?(?:a|the) (?:\w+ )?(?:table|desk)\b")
-
-
-def _falls_off(intent: Intent, furniture: str | None) -> bool:
-    """Knocked, pushed or sliding off the table or shelf named (not thrown from it)."""
-    acts = intent.actions
-    return furniture is not None and "throw" not in acts and (
-        "off" in intent.relations or bool(acts & {"knock", "fall", "push", "slide"}))
 
 
 def _target(intent: Intent, surfaces: set[str]) -> str | None:
