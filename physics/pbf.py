@@ -2,9 +2,7 @@
 
 Every kernel writes only the rows of the particle it handles, and sums that cross particles
 run in a fixed order, so a parallel run is bit-identical to a serial one and to a rerun.
-Neighbours come from a stable sort by grid cell: the cells of one row (fixed y and z) are
-consecutive keys, so a particle's 27 neighbouring cells are 9 runs found by binary search,
-and its neighbours come in one fixed order, whatever the thread schedule.
+The neighbour tables come from physics/pbf_search.py.
 
 Units: metres, seconds, kg; h is the kernel radius, twice the particle spacing.
 """
@@ -21,108 +19,6 @@ from numba import njit, prange
 
 MAX_NEIGHBOURS = 64  # a particle at rest has about 30 within h; a squeezed one keeps its nearest
 CACHE = True  # compiled kernels are kept in __pycache__: a fresh process starts in a second
-
-
-@njit(cache=CACHE)
-def _cell_keys(x: np.ndarray, h: float) -> tuple:
-    """Each particle's cell, as one int64 key over the particles' bounding box."""
-    low = np.empty(3)
-    for k in range(3):
-        low[k] = x[:, k].min() - h
-    cells = np.empty((len(x), 3), np.int64)
-    for i in range(len(x)):
-        for k in range(3):
-            cells[i, k] = math.floor((x[i, k] - low[k]) / h)
-    nx = cells[:, 0].max() + 2
-    ny = cells[:, 1].max() + 2
-    keys = cells[:, 0] + nx * (cells[:, 1] + ny * cells[:, 2])
-    return cells, keys, nx, ny
-
-
-@njit(cache=CACHE, parallel=True)
-def neighbours(x: np.ndarray, h: float, table: np.ndarray, counts: np.ndarray) -> None:
-    """Fill [N, MAX_NEIGHBOURS] `table` with the indices of the particles within h of each
-    (the nearest kept when more are, -1 after the last) and [N] `counts` with how many.
-    The caller keeps both from call to call: fresh arrays this size cost page faults."""
-    n = len(x)
-    cells, keys, nx, ny = _cell_keys(x, h)
-    order = np.argsort(keys, kind="mergesort")
-    sorted_keys = keys[order]
-    spans, cell_of = _spans(cells, sorted_keys, order, nx, ny)
-    near = np.empty((n, 3))  # the positions in sorted order: a cell's particles side by side
-    for s in range(n):
-        for k in range(3):
-            near[s, k] = x[order[s], k]
-    h2 = h * h
-    for i in prange(n):
-        m, c = 0, cell_of[i]
-        xi, yi, zi = x[i, 0], x[i, 1], x[i, 2]
-        for run in range(9):
-            for s in range(spans[c, run, 0], spans[c, run, 1]):
-                dx, dy, dz = near[s, 0] - xi, near[s, 1] - yi, near[s, 2] - zi
-                r2 = dx * dx + dy * dy + dz * dz
-                j = order[s]
-                # written whether or not it is kept, and kept by counting it: a branch on
-                # the distance is mispredicted for most of the candidates
-                if m < MAX_NEIGHBOURS:
-                    table[i, m] = j
-                m += (r2 < h2) & (j != i)
-        if m > MAX_NEIGHBOURS:
-            m = _crowded(i, x, near, order, spans[c], h2, table[i])
-        for k in range(m, MAX_NEIGHBOURS):
-            table[i, k] = -1
-        counts[i] = m
-
-
-@njit(cache=CACHE)
-def _crowded(i: int, x: np.ndarray, near: np.ndarray, order: np.ndarray, runs: np.ndarray,
-             h2: float, row: np.ndarray) -> int:
-    """Refill the `row` of a particle with more than MAX_NEIGHBOURS within h: the first
-    found fill it, then each nearer one takes the place of the farthest kept."""
-    dist = np.empty(MAX_NEIGHBOURS)
-    m = 0
-    for run in range(len(runs)):
-        for s in range(runs[run, 0], runs[run, 1]):
-            dx, dy, dz = near[s, 0] - x[i, 0], near[s, 1] - x[i, 1], near[s, 2] - x[i, 2]
-            r2 = dx * dx + dy * dy + dz * dz
-            j = order[s]
-            if j == i or r2 >= h2:
-                continue
-            if m < MAX_NEIGHBOURS:
-                row[m], dist[m] = j, r2
-                m += 1
-            else:
-                far = np.argmax(dist)
-                if r2 < dist[far]:
-                    row[far], dist[far] = j, r2
-    return m
-
-
-@njit(cache=CACHE, parallel=True)
-def _spans(cells: np.ndarray, sorted_keys: np.ndarray, order: np.ndarray, nx: int,
-           ny: int) -> tuple:
-    """For each occupied cell, the 9 runs of sorted positions that hold its 27 neighbouring
-    cells (a row of 3 cells along x is 3 consecutive keys), and each particle's cell. Found
-    once a cell, not once a particle: the binary searches cost more than the distances."""
-    n = len(sorted_keys)
-    cell_of = np.empty(n, np.int64)
-    firsts = np.empty(n, np.int64)  # the sorted position of each occupied cell's first
-    c = -1
-    for s in range(n):
-        if s == 0 or sorted_keys[s] != sorted_keys[s - 1]:
-            c += 1
-            firsts[c] = s
-        cell_of[order[s]] = c
-    spans = np.empty((c + 1, 9, 2), np.int64)
-    for c in prange(len(spans)):
-        i = order[firsts[c]]
-        for dz in range(-1, 2):
-            for dy in range(-1, 2):
-                row = cells[i, 0] - 1 + nx * (cells[i, 1] + dy + ny * (cells[i, 2] + dz))
-                run = 3 * (dz + 1) + dy + 1
-                spans[c, run, 0] = np.searchsorted(sorted_keys, row)
-                spans[c, run, 1] = np.searchsorted(sorted_keys, row + 3)
-    return spans, cell_of
 
 
 @njit(cache=CACHE, inline="always")
