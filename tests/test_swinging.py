@@ -38,6 +38,16 @@ def test_a_planned_pendulum_swings_at_its_predicted_period_and_a_wrong_claim_fai
     assert not _checks(wrong)["swings"]["passed"]  # 5% off is outside the 2% tolerance
 
 
+@pytest.mark.parametrize("prompt", [
+    "a heavy steel ball hanging from a string swings back and forth like a pendulum",
+    "a steel ball on a 1 m rod swings like a pendulum"])
+def test_a_pendulum_of_a_named_steel_ball_is_that_ball_and_no_claim_is_dropped(prompt):
+    draft = plan_offline(prompt)
+    scene = scene_from_document(draft.document)
+    assert {b.asset for b in scene.bodies if b.name == "ball"} == {"ball_bearing"}
+    assert not [c for c in draft_claims(draft, scene, []) if c.fate == "dropped"]
+
+
 def test_a_body_that_never_swings_fails_the_check():
     scene = make_scene(duration=1.0, bodies=[{"name": "ball", "asset": "ball",
                                               "position": [0, 0, 0]}],

@@ -58,9 +58,10 @@ def _frame(plan: Plan, left: float, right: float, top: float, floor: float = 0.0
 
 
 def _hung(plan: Plan, index: str, pivot: tuple[float, float, float], length: float,
-          radius: float, degrees: float, why: str, **ball) -> tuple[str, str]:
-    """A rod hinged at `pivot` and a ball welded under it, `degrees` out to +x; returns the
-    names of the rod and the ball."""
+          radius: float, degrees: float, why: str, asset: str = "ball",
+          **ball) -> tuple[str, str]:
+    """A rod hinged at `pivot` and a steel ball (`asset`) welded under it, `degrees` out to
+    +x; returns the names of the rod and the ball."""
     theta = math.radians(degrees)
     down = (math.sin(theta), 0.0, -math.cos(theta))
     rod_length = length - radius
@@ -71,7 +72,7 @@ def _hung(plan: Plan, index: str, pivot: tuple[float, float, float], length: flo
               material="wood", params={"length": ROD, "width": ROD,
                                        "height": round(rod_length, 4)},
               position=end, rotation=[0.0, round(-degrees, 4) + 0.0, 0.0])  # never -0.0
-    plan.body(why, name=bob, asset="ball", material="steel", params={"radius": radius},
+    plan.body(why, name=bob, asset=asset, material="steel", params={"radius": radius},
               position=[round(centre[0], 4), 0.0, round(centre[2] - radius, 4)], **ball)
     plan.joint("the rod turns on a hinge under the beam", name=f"hinge{index}", type="hinge",
                a=rod, b="world", anchor=list(pivot), axis=[0, 1, 0])
@@ -110,11 +111,14 @@ def pendulum(plan: Plan, intent: Intent) -> None:
     pivot = (0.0, 0.0, round(length + radius + 0.3, 4))
     reach = length * math.sin(math.radians(degrees)) + radius + 0.15  # clear of its swing
     _frame(plan, -reach, reach, pivot[2] + CLEAR)
+    # the bob is a steel ball either way: named as the prompt names it ('a steel ball')
+    asset = "ball_bearing" if any(m.asset == "ball_bearing" for m in intent.mentions) else "ball"
     if intent.has("rope", "string", "cord", "chain", "thread"):
-        expected = _on_a_rope(plan, pivot, length, radius, degrees)
+        expected = _on_a_rope(plan, pivot, length, radius, degrees, asset)
     else:
         _hung(plan, "", pivot, length, radius, degrees,
-              f"a steel bob on a {length:g} m arm, released from rest {degrees:g} degrees out")
+              f"a steel bob on a {length:g} m arm, released from rest {degrees:g} degrees out",
+              asset)
         expected = period(length, radius, degrees)
     plan.duration = round(max(3.0, 2.5 * expected), 1)
     plan.camera = _side_on(0.0, pivot[2] - length / 2, 1.5 * (length + 0.6) + 0.5, 0.2,
@@ -162,15 +166,16 @@ def _side_on(x: float, centre: float, distance: float, rise: float, why: str
 
 
 def _on_a_rope(plan: Plan, pivot: tuple[float, float, float], length: float, radius: float,
-               degrees: float) -> float:
-    """A steel bob tied by its top to a rope from `pivot`, released `degrees` out; returns
-    the period to expect: a simple pendulum to the bob's centre (the rope is light)."""
+               degrees: float, asset: str) -> float:
+    """A steel bob (`asset`) tied by its top to a rope from `pivot`, released `degrees` out;
+    returns the period to expect: a simple pendulum to the bob's centre (the rope is
+    light)."""
     theta = math.radians(degrees)
     out = (math.sin(theta), 0.0, -math.cos(theta))
     tie = [round(pivot[k] + length * out[k], 4) for k in range(3)]
     centre = [tie[k] + radius * out[k] for k in range(3)]
     plan.body(f"a steel bob on a {length:g} m rope, released from rest {degrees:g} degrees "
-              "out", name="ball", asset="ball", material="steel", params={"radius": radius},
+              "out", name="ball", asset=asset, material="steel", params={"radius": radius},
               position=[round(centre[0], 4), 0.0, round(centre[2] - radius, 4)])
     plan.rope("tied to the beam and to the top of the bob", name="rope",
               start={"at": list(pivot)}, end={"body": "ball", "at": tie}, segments=12)
