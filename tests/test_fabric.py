@@ -7,6 +7,7 @@ import pytest
 
 from bridge.errors import RefusedError
 from planner.offline import plan_offline
+from planner.offline.claims import draft_claims
 from tests.helpers import planned
 
 pytestmark = pytest.mark.slow  # each simulates a planned scene
@@ -29,14 +30,32 @@ def test_a_tablecloth_pulled_fast_leaves_the_dishes_and_slowly_takes_them(prompt
     draft, scene, results = planned(prompt)
     (pull,) = [e.pull for e in scene.events if e.pull is not None]
     assert (abs(pull.velocity[0]) >= 3.0) == fast
-    assert {r["check"] for r in results} == {"stays_on"}
-    assert all(r["negated"] != fast for r in results)
+    stays = [r for r in results if r["check"] == "stays_on"]
+    assert len(stays) == len(scene.bodies) - 1 and all(r["negated"] != fast for r in stays)
+    # a snatch leaves the tall cup standing too, and that is checked
+    assert [(r["check"], r["subject"], r["negated"]) for r in results if r not in stays] == (
+        [("falls_over", "cup", True)] if fast else [])
     assert all(r["passed"] for r in results), results
     if fast:
         assert {b.asset for b in scene.bodies} == {"table", "plate", "bowl", "cup"}
     else:  # the man is not a body: the pull is what the shot simulates, and the trace says so
         (claim,) = [c for c in draft.claims if c.text == "man"]
         assert claim.fate == "stood_in" and "pull" in claim.detail
+
+
+def test_six_dishes_stay_put_the_glasses_standing_where_least_cloth_slides_under_them():
+    draft, scene, results = planned("a magician yanks the tablecloth out from under 4 plates "
+                                    "and 2 wine glasses and everything stays put")
+    dishes = [b for b in scene.bodies if b.asset != "table"]
+    assert sorted(b.asset for b in dishes) == ["plate"] * 4 + ["wine_glass"] * 2
+    glasses = [b.position[0] for b in dishes if b.asset == "wine_glass"]
+    assert min(glasses) > max(b.position[0] for b in dishes if b.asset == "plate")
+    upright = [r for r in results if r["check"] == "falls_over"]
+    assert [r["subject"] for r in upright] == ["wine_glass", "wine_glass_2"]
+    assert all(r["passed"] for r in results), results
+    fates = {c.text: c.fate for c in draft_claims(draft, scene, results)}
+    assert fates["stays put"] == "checked" and fates["magician"] == "stood_in"
+    assert "dropped" not in fates.values(), fates
 
 
 @pytest.mark.parametrize("prompt, support", [

@@ -338,6 +338,18 @@ def test_revision_pushes_harder_and_keeps_the_claims():
     scene_from_document(revised.document)
 
 
+def test_only_what_the_prompt_denies_is_revised_gentler():
+    """A snatched tablecloth's glass must stay standing: a check the planner added, so its
+    failure asks for no softer shove (lowering the glass would sink it into the table)."""
+    draft = plan_offline("A magician pulls the tablecloth from under a wine glass and a plate")
+    failed = [{"check": "falls_over", "subject": "wine_glass", "passed": False, "detail": ""}]
+    assert "/" not in revise_offline(draft, failed, 1).notes[-1]
+    scene_from_document(revise_offline(draft, failed, 1).document)  # still a valid scene
+    denied = plan_offline("A vase falls but does not shatter")
+    failed = [{"check": "shatters", "subject": "vase", "passed": False, "detail": ""}]
+    assert "drop heights and pushes /" in revise_offline(denied, failed, 1).notes[-1]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("prompt", [
     "A glass falls off a table and shatters", "Ten dominoes in a row topple",

@@ -51,8 +51,14 @@ SNATCH, SLOW_PULL = 5.0, 0.3
 SNATCHED, CARRIED = 3.2, 1.3
 TABLE_TOP = 0.76
 CLOTH_LIFT = 0.0025  # m: the cloth lies on the table top, 4 mm thick
-SPOTS = ((0.15, -0.1), (-0.1, 0.12), (0.2, 0.2))  # where up to three dishes stand
+# where up to six dishes stand, at least 0.29 m apart (a dinner plate is 0.24 m across); the
+# later ones to the right, away from the pull: the cloth slides under them for less time
+SPOTS = ((0.15, -0.1), (-0.1, 0.12), (0.2, 0.2), (0.45, 0.05), (0.42, -0.25), (-0.15, -0.2))
 DEFAULT_DISHES = ("plate", "bowl", "cup")
+# dishes taller than wide: they take the spots farthest from the pulled edge (the least cloth
+# slides under them there), and a snatch that leaves them on the table must leave them
+# standing too
+TALL = ("wine_glass", "tumbler", "bottle", "vase", "mug", "cup", "can")
 SCENERY = {"table", "pole", "pane"}  # a curtain before a window: the window is its setting
 
 
@@ -91,7 +97,7 @@ def _tablecloth(plan: Plan, intent: Intent) -> None:
     if generic:
         dishes = list(DEFAULT_DISHES)
     names = []
-    for k, (asset, (x, y)) in enumerate(zip(dishes, SPOTS)):
+    for k, (asset, (x, y)) in enumerate(zip(dishes, _spots(dishes))):
         names.append(plan.unique(asset))
         # each dish the planner chose says why it is there: the claims count it as added
         why = (f"one of the dishes on the tablecloth: a {asset}" if generic
@@ -109,9 +115,11 @@ def _tablecloth(plan: Plan, intent: Intent) -> None:
                at=0.3, pull={"cloth": "tablecloth", "edge": "left",
                              "velocity": [-speed, 0.0, 0.0],
                              "duration": round((SNATCHED if stays else CARRIED) / speed, 2)})
-    for name in names:
+    for name, asset in zip(names, dishes):
         plan.check("it stays on the table" if stays else "the cloth drags it off the table",
                    stays_on=name, on="table", **({} if stays else {"not": True}))
+        if stays and asset in TALL:
+            plan.check("standing", falls_over=name, **{"not": True})
     plan.duration = 2.5 if stays else round(0.3 + CARRIED / speed + 0.7, 1)
     plan.ground = {"material": "wood"}
     if stays:
@@ -120,6 +128,21 @@ def _tablecloth(plan: Plan, intent: Intent) -> None:
     else:  # the dishes go over the left edge with the cloth: keep the floor there in view
         plan.camera = ({"position": [-0.2, -3.0, 1.6], "look_at": [-0.8, 0.0, 0.45]},
                        "across the table and the floor to its left, where the dishes fall")
+
+
+def _spots(dishes: list[str]) -> list[tuple[float, float]]:
+    """Where each dish stands: the tall ones at the free spots farthest from the pulled (-x)
+    edge, the others at the rest in order."""
+    free = list(SPOTS)
+    spots = {}
+    for k, asset in enumerate(dishes):
+        if asset in TALL:
+            spots[k] = max(free, key=lambda spot: spot[0])
+            free.remove(spots[k])
+    for k in range(len(dishes)):
+        if k not in spots:
+            spots[k] = free.pop(0)
+    return [spots[k] for k in range(len(dishes))]
 
 
 def _pull_speed(intent: Intent, text: str) -> float:

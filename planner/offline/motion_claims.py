@@ -41,8 +41,9 @@ RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
                   r"\bgo(?:es)? out\b|\bwent out\b"), ("goes_out",)),
     "stop": (r"\bto a (?:stop|halt|rest)\b|\bcomes? to rest\b|\bstops? (?:dead|on)\b",
              ("comes_to_rest",)),
+    # a dish that stays on its table as the cloth goes stays put
     "stay": (r"\bstays? (?:put|still|in place|where it is)\b|\bdoes(?: not|n't) move\b",
-             ("moves_less_than", "comes_to_rest")),
+             ("moves_less_than", "comes_to_rest", "stays_on")),
     "slosh": (r"\bslosh\w*", ("sloshes",)),
 }
 NEEDS = {"swing": lambda s: bool(s.joints or s.ropes), "flutter": lambda s: bool(s.cloth),

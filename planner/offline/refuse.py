@@ -44,7 +44,7 @@ TOPICS: list[tuple[str, str]] = [
     ((r"man|woman|men|women|person|people|boy|girl|child|children|kid|kids|player|hand|hands|"
      r"grandmother|grandma|granny|grandfather|grandpa|"
      r"(?:golfers?|bowlers?|toddlers?|bab(?:y|ies)|waiters?|waitress|students?|teachers?|"
-     r"workers?)(?!['’]s\b)(?!s?['’])|"
+     r"workers?|magicians?)(?!['’]s\b)(?!s?['’])|"
      r"finger\w*|he|she|someone|somebody|chef|athlete|dog|cat|bird|birds|horse|"
      r"animal\w*|insect\w*|(?<!rubber )(?<!toy )duck|robot arm|fish(?! tank| bowl)"), AGENTS),
     (r"timelapse|time-lapse|over (years|decades|months|days)|for (years|decades|hours|days)",

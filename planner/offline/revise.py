@@ -24,7 +24,7 @@ def revise_offline(draft: Draft, failures: list[dict], round: int) -> Draft:
     doc = copy.deepcopy(draft.document)
     kinds = {f.get("check") for f in failures if f.get("passed") is False}
     changes = []
-    if _negated_failures(doc, failures):
+    if _negated_failures(doc, failures, draft.intent):
         changes.append(f"drop heights and pushes /{RAISE} so the denied outcome stays away")
         _gentler(doc)
     else:
@@ -46,14 +46,16 @@ def revise_offline(draft: Draft, failures: list[dict], round: int) -> Draft:
     return Draft(doc, notes, list(draft.omitted), list(draft.claims), draft.intent)
 
 
-def _negated_failures(doc, failures: list[dict]) -> bool:
+def _negated_failures(doc, failures: list[dict], intent) -> bool:
     """True when a failed check is one the prompt negated ('does not break').
 
     Only the prompt's negation turns those checks around; the planner's own `not` checks
-    ("moves more than", "spills") are of other kinds and need more energy, not less.
+    ("moves more than", "spills", a snatched tablecloth's glass left standing) need more
+    energy or none, not less. A draft with no parsed prompt counts every deniable one.
     """
+    kinds = lx.DENIABLE_CHECKS if intent is None else lx.denied_checks(intent.negated)
     denied = {(k, str(c[k])) for c in doc.get("expect", []) if c.get("not")
-              for k in c if k in lx.DENIABLE_CHECKS}
+              for k in c if k in kinds}
     return any((f.get("check"), str(f.get("subject"))) in denied for f in failures
                if f.get("passed") is False)
 
