@@ -10,6 +10,11 @@ over a fixed reference step, so a rigid impact (impulse m * dv in one step) give
 verdict at any `physics.timestep`, while a soft foam contact spreads its impulse over many
 steps and stays below it. Fragments take over the parent's pre-impact pose and velocity, v + w x r, plus a small
 seeded separation kick whose total momentum is zero.
+
+The threshold is at least WEIGHT_MARGIN times the body's weight: the force grows with the
+size, the weight with its cube, and a big block of ice (0.2 x 0.2 x 0.35 m, 13 kg: 168 N)
+standing on the floor met it as it settled (203 N). A body does not break under its own
+weight at rest; what strikes it still must pass the force above.
 """
 from __future__ import annotations
 
@@ -36,6 +41,7 @@ from physics.world import World
 REFERENCE_STEP_S = 1 / 240
 THRESHOLD_COEFFICIENT = 5.8e-3  # sqrt(m); see the module docstring
 SEPARATION_SPEED = 0.15  # m/s, mean of the seeded separation kick
+WEIGHT_MARGIN = 3.0  # a resting body's contact peaks at 1.6 times its weight as it settles
 
 
 @dataclass
@@ -74,7 +80,9 @@ class Fractures:
         total = sum(solid_volume(f.geometry) for f in fragments)
         prepared = [(f, world.solid(f.geometry, properties_with_mass(
             f.geometry, mass * solid_volume(f.geometry) / total))) for f in fragments]
-        threshold = settings.threshold or default_threshold(body, fragments)
+        threshold = settings.threshold or max(
+            default_threshold(body, fragments),
+            WEIGHT_MARGIN * mass * float(np.linalg.norm(world.gravity)))
         self.watched[name] = Breakage(body, settings, seed, pieces, threshold, prepared)
         if len(pieces) + 1 < settings.depth:
             for k, (_, solid) in enumerate(prepared):

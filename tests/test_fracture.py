@@ -45,6 +45,22 @@ def test_bottle_survives_two_metres_onto_a_thick_foam_mat():
     assert _drop("bottle", 1.0)["fractures"]  # the same bottle breaks on stone
 
 
+ICE_BLOCK = {"asset": "block", "material": "ice", "breakable": True,
+             "params": {"length": 0.2, "width": 0.2, "height": 0.35}}  # 13 kg
+
+
+def test_a_big_block_of_ice_stands_whole_and_breaks_under_a_dropped_hammer():
+    """Its own weight settling on the floor (203 N) passed the size-scaled threshold (168 N)."""
+    standing = {"name": "b", **ICE_BLOCK, "position": [0, 0, 0]}
+    assert simulate(make_scene(duration=0.5, bodies=[standing])).events["fractures"] == []
+    hammer = {"name": "hammer", "asset": "box", "material": "steel", "position": [0, 0, 1.35],
+              "params": {"length": 0.3, "width": 0.03, "height": 0.03}}
+    (broke,) = simulate(make_scene(duration=0.8, bodies=[standing, hammer])).events[
+        "fractures"]
+    # the blow: when the hammer arrives (1 m of fall, 0.45 s), whichever contact peaks
+    assert broke["body"] == "b" and broke["time"] == pytest.approx(0.45, abs=0.02)
+
+
 def _break_in_flight() -> tuple:
     """A spinning, moving glass broken by an event in zero gravity."""
     scene = make_scene(duration=0.5, fps=24, world={"gravity": [0, 0, 0], "ground": None},

@@ -18,6 +18,7 @@ from planner.offline import Draft, plan_offline, revise_offline
 from planner.offline.claims import draft_claims
 from planner.offline.parse import parse
 from planner.offline.quantities import count_word, quantities
+from tests.helpers import planned
 
 
 def _yaml(draft: Draft) -> str:
@@ -820,3 +821,34 @@ def test_a_tower_on_a_table_stands_on_its_top_and_is_knocked_down_there(prompt):
 def test_a_tower_not_said_to_stand_on_the_table_stands_on_the_floor(prompt):
     scene = _scene(prompt)
     assert min(b.position[2] for b in scene.bodies if b.name[:-3] in ("block", "can")) == 0.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("prompt, falling, struck, broken", [
+    ("a hammer drops onto a glass vase and it shatters", "hammer", "vase", "vase"),
+    ("a hammer drops onto an ice sculpture of a swan and it shatters", "hammer", "sculpture",
+     "sculpture"),
+    ("an egg is dropped onto a brick", "egg", "brick", "egg"),
+])
+def test_a_thing_dropped_onto_another_lands_on_it_and_the_brittle_one_breaks(
+        prompt, falling, struck, broken):
+    draft, scene, results = planned(prompt)
+    bodies = {b.name: b for b in scene.bodies}
+    assert bodies[struck].position[2] == 0.0  # it stands on the floor
+    assert bodies[falling].position[:2] == (0.0, 0.0)  # let go over its middle
+    assert bodies[falling].position[2] > 0.3
+    checks = {(r["check"], r["subject"]): r for r in results}
+    assert checks[("contacts", falling)]["passed"], results
+    assert checks[("shatters", broken)]["passed"], results
+    fates = [(c.text, c.fate) for c in draft_claims(draft, scene, results)]
+    assert not [c for c in fates if c[1] == "dropped"], fates
+
+
+def test_an_ice_sculpture_is_ice_and_what_it_depicts_is_its_look():
+    intent = parse("a hammer drops onto an ice sculpture of a swan")
+    assert intent.ground_material is None  # 'ice' is the sculpture's, not the floor's
+    assert [(m.word, m.material) for m in intent.mentions] == [
+        ("hammer", "steel"), ("sculpture", "ice")]
+    assert [m.material for m in parse("a glass statue falls").mentions] == ["glass"]
+    assert [m.material for m in parse("a statue falls").mentions] == ["stone"]  # its default
+    assert parse("a puck slides across the ice").ground_material == "ice"

@@ -126,6 +126,10 @@ STAND_INS: dict[str, Noun] = {
     "kettlebell": _stand_in("ball", "iron", "kettlebell", radius=0.08),
     "dumbbell": _stand_in("cylinder", "iron", "dumbbell", radius=0.05, height=0.3),
     "hammer": _stand_in("box", "steel", "hammer", length=0.3, width=0.03, height=0.03),
+    # a carved figure: an upright block of its material (stone unless the prompt says ice,
+    # glass, wood ...); what it depicts ('of a swan') is its look, not a body
+    "sculpture": _stand_in("block", "stone", "sculpture", length=0.2, width=0.2, height=0.35),
+    "statue": _stand_in("block", "stone", "statue", length=0.2, width=0.2, height=0.35),
 }
 for _word, _noun in STAND_INS.items():
     NOUNS.setdefault(_word, _noun)

@@ -1,14 +1,20 @@
-"""Dropped onto furniture: a table or shelf that takes the blow, and breaks when the prompt
-makes it of something brittle ('a heavy ball dropped onto a glass table that shatters')."""
+"""Dropped onto furniture or onto another object: a table or shelf that takes the blow, and
+breaks when the prompt makes it of something brittle ('a heavy ball dropped onto a glass table
+that shatters'); or a thing standing on the floor that the dropped one lands on ('a hammer
+drops onto an ice sculpture', 'a bowling ball is dropped onto an egg')."""
 from __future__ import annotations
+
+import math
 
 from bridge.materials import MATERIALS
 from planner.offline import actors as ac
 from planner.offline.layout import Plan
-from planner.offline.motion import TABLE_TOP, expect_impact, spread
+from planner.offline.motion import TABLE_TOP, _breaks, expect_impact, spread
 from planner.offline.parse import Intent, Mention
 
 DROP_ABOVE = 1.0  # m above the top
+G = 9.81
+AFTER_IMPACT = 1.5  # s of the shot after the blow: the pieces settle
 
 
 def wanted(intent: Intent, furniture: Mention | None) -> bool:
@@ -41,3 +47,40 @@ def build(plan: Plan, intent: Intent, actors: list[Mention], furniture: Mention)
                    before=1.5)
     plan.duration = 2.0
     plan.lead = name
+
+
+def struck_object(intent: Intent, actors: list[Mention]) -> tuple[Mention, Mention] | None:
+    """'a hammer drops onto a glass vase': the first thing named before 'onto' and the one
+    named right after it, when both are things (not furniture) and nothing falls off
+    anything."""
+    if "onto" not in intent.tokens or "off" in intent.relations:
+        return None
+    at = intent.tokens.index("onto")
+    before = [m for m in actors if m.index < at]
+    after = [m for m in actors if m.index > at]
+    if not before or not after or after[0].index > at + 4:  # 'onto a big glass vase'
+        return None
+    return before[0], after[0]
+
+
+def onto_object(plan: Plan, intent: Intent, falling: Mention, struck: Mention) -> None:
+    """The struck thing stands on the floor; the falling one is let go above its middle, from
+    the prompt's height or a metre over its top, and must land on it; what is brittle of the
+    two breaks there (the struck one first: it takes the blow on its top)."""
+    target = ac.add(plan, struck, intent, (0.0, 0.0, 0.0), "standing on the floor, where the "
+                    f"{falling.word} lands on it")
+    top = ac.height_of(struck, intent)
+    height = intent.height or DROP_ABOVE
+    name = ac.add(plan, falling, intent, (0.0, 0.0, round(top + height, 3)),
+                  f"let go {height:g} m above the {struck.word}, over its middle")
+    fall = math.sqrt(2 * height / G)
+    plan.check(f"it lands on the {struck.word}", contacts=name, **{"with": target},
+               before=round(fall + 0.3, 2))
+    if _breaks(struck):
+        plan.check(f"the {struck.word} ({ac.material_of(struck)}) breaks under the blow",
+                   shatters=target, before=round(fall + 0.5, 2))
+    elif _breaks(falling):
+        plan.check(f"the {falling.word} ({ac.material_of(falling)}) breaks on it",
+                   shatters=name, before=round(fall + 0.5, 2))
+    plan.duration = round(fall + AFTER_IMPACT, 1)
+    plan.lead = target

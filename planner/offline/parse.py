@@ -205,8 +205,11 @@ def _mentions(tokens: list[str]) -> list[Mention]:
             i += 1
             continue
         noun, word, size = hit
-        mention = Mention(noun, word, i, material=noun.material)
+        # a stand-in's material is a default the prompt's word overrides ('a glass statue');
+        # a library noun's is part of it ('an ice cube')
+        mention = Mention(noun, word, i, material=None if noun.stand_in else noun.material)
         _read_modifiers(tokens, i, mention)
+        mention.material = mention.material or noun.material
         _read_contents(tokens, i + size, mention)
         if not _said_before(tokens, i, mention, found):
             found.append(mention)
@@ -364,9 +367,11 @@ def _read_liquid(intent: Intent) -> None:
 
 
 def _read_ground(intent: Intent) -> None:
-    """The ground material: 'onto a concrete floor', 'a rock surface'."""
+    """The ground material: 'onto a concrete floor', 'a rock surface'; not 'an ice sculpture'
+    (the word is the material of the thing named next)."""
+    named = {m.index for m in intent.mentions}
     for i, token in enumerate(intent.tokens):
-        if token in GROUND_NOUNS:
+        if token in GROUND_NOUNS and i + 1 not in named:
             before = intent.tokens[max(0, i - 4):i]
             material = next((lx.GROUND_WORDS[w] for w in reversed([*before, token])
                              if w in lx.GROUND_WORDS), None)

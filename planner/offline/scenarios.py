@@ -163,6 +163,10 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     if onto.wanted(intent, struck) and acts & {"fall", "throw", "shatter"}:
         onto.build(plan, intent, actors, struck)
         return "drop_onto"
+    pair = onto.struck_object(intent, actors)
+    if pair and acts & {"fall", "shatter"} and not furniture:
+        onto.onto_object(plan, intent, *pair)
+        return "drop_onto_object"
     target = _target(intent, surfaces)
     # "knocked off a table and shatters on the floor" falls off the table: the floor is
     # where it lands, not what something is thrown at

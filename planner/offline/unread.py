@@ -49,6 +49,9 @@ NOT_OBJECTS = frozenset({
     "result", "process", "manner", "shape", "form", "state", "phenomenon", "behaviour",
     "behavior", "dynamics", "detail", "details", "texture", "style", "scale", "level", "wave",
     "waves", "own", "part", "parts"})
+# a thing that depicts another: what follows 'of' is its look ('a statue of a swan')
+LIKENESSES = frozenset({"sculpture", "sculptures", "statue", "statues", "figurine", "model",
+                        "bust", "carving"})
 # words the scenarios read themselves, not as objects: a door, a seesaw, a pendulum's bob
 SCENARIO_WORDS = frozenset({
     "door", "doors", "gate", "gates", "seesaw", "see", "saw", "pendulum", "pendulums", "swing",
@@ -85,6 +88,8 @@ def phrases(tokens: list[str]) -> list[list[str]]:
         if token not in STARTS and count_word(token) is None:
             continue
         if i and tokens[i - 1] == "like":  # 'drops over a chair like a ghost costume': a likeness
+            continue
+        if i > 1 and tokens[i - 1] == "of" and tokens[i - 2] in LIKENESSES:  # 'a statue of a swan'
             continue
         run = []
         for word in tokens[i + 1:i + 5]:
