@@ -55,6 +55,7 @@ def test_six_dishes_stay_put_the_glasses_standing_where_least_cloth_slides_under
     assert all(r["passed"] for r in results), results
     fates = {c.text: c.fate for c in draft_claims(draft, scene, results)}
     assert fates["stays put"] == "checked" and fates["magician"] == "stood_in"
+    assert fates["yanks the tablecloth out"] == "planned"  # the pull is an event
     assert "dropped" not in fates.values(), fates
 
 

@@ -14,11 +14,15 @@ from planner.offline.layout import Item, Plan, extent
 from planner.offline.lexicon import TABLEWARE
 from planner.offline.parse import Intent
 from planner.offline.refuse import AIR_WORDS, CURTAIN_WORDS, DROPPED_CLOTH_WORDS, PULL_WORDS
+from planner.trace import Claim
 
 FLAG = re.compile(r"\b(flags?|banners?|pennants?)\b")
 FLAG_AIR = re.compile(rf"\b({AIR_WORDS}|flap\w*|flutter\w*|wav\w*|fl(?:y|ies|ying))\b")
 TABLECLOTH = re.compile(r"\b(table ?cloths?)\b")
 PULL = re.compile(rf"\b({PULL_WORDS})\b")
+# the pull in the prompt's words: 'yanks the tablecloth out', 'a tablecloth is pulled off'
+PULLED = re.compile(rf"\b(?:(?:{PULL_WORDS})\s+(?:\w+\s+){{0,2}}?table ?cloths?|table ?cloths? "
+                    rf"(?:is|was|gets|got) (?:\w+ly )?(?:{PULL_WORDS}))(?:\s+(?:out|off|away))?")
 SLOW = re.compile(r"\b(slow\w*|gentl\w*|careful\w*|gradual\w*)\b")
 DISHES_FALL = re.compile(r"\b(fall\w*|fell|crash\w*|dragg?\w*|slid\w* off|tumbl\w*|"
                          r"come off|off the table)\b")
@@ -109,6 +113,11 @@ def _tablecloth(plan: Plan, intent: Intent) -> None:
                             "resolution": [32, 24]}, "a cotton cloth over the table top"))
     speed = _pull_speed(intent, text)
     stays = speed >= 1.0
+    pulled = PULLED.search(text)
+    if pulled:
+        plan.claims.append(Claim(pulled.group(0), "outcome", "planned", f"the cloth's edge is "
+                                 f"pulled at {speed:g} m/s, an event; the dishes' checks test "
+                                 "what it does to them"))
     plan.event(f"its edge pulled at {speed:g} m/s: "
                + ("too fast for friction to drag the dishes along" if stays
                   else "slowly enough that friction carries the dishes with it"),
