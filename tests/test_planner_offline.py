@@ -852,3 +852,18 @@ def test_an_ice_sculpture_is_ice_and_what_it_depicts_is_its_look():
     assert [m.material for m in parse("a glass statue falls").mentions] == ["glass"]
     assert [m.material for m in parse("a statue falls").mentions] == ["stone"]  # its default
     assert parse("a puck slides across the ice").ground_material == "ice"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("prompt, breaks, bounces", [
+    (("Drop a wine glass and a plastic cup on the floor side by side - the wine glass shatters "
+      "but the plastic cup just bounces"), "wine_glass", "cup"),
+    ("a glass and a rubber ball are dropped: the glass shatters and the ball bounces", "glass",
+     "ball"),
+])
+def test_what_is_brittle_shatters_where_the_others_bounce(prompt, breaks, bounces):
+    draft, scene, results = planned(prompt)
+    checked = {(r["check"], r["subject"]): r["passed"] for r in results}
+    assert checked == {("shatters", breaks): True, ("bounces", bounces): True}, results
+    fates = [(c.text, c.fate) for c in draft_claims(draft, scene, results)]
+    assert not [c for c in fates if c[1] == "dropped"], fates

@@ -199,7 +199,9 @@ def bounce(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
         plan.body("the table it bounces on, fixed", name="table", asset="table", static=True)
         on, floor, surface = "table", TABLE_TOP, ASSETS["table"].material
     plan.focus.append((0.0, 0.0, floor))
+    breaking = {id(m) for m in actors if "shatter" in intent.actions and _breaks(m)}
     balls = [m for m in actors if m.asset in SPHERES] or actors
+    balls += [m for m in actors if id(m) in breaking and m not in balls]
     xs = spread(sum(min(m.count, 6) for m in balls), 0.45 if on == "ground" else 0.18)
     k = 0
     for m in balls:
@@ -209,6 +211,10 @@ def bounce(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                           f"{height:g} m above the {on}", j,
                           **({"velocity": [0.0, 0.0, -down]} if down else {}))
             k += 1
+            if id(m) in breaking:  # 'the glass shatters and the ball bounces'
+                plan.check(f"the {m.word} ({ac.material_of(m)}) breaks where the others bounce",
+                           shatters=name, before=round(math.sqrt(2 * height / G) + 0.5, 2))
+                continue
             e = ac.restitution(m, surface)
             expected = predicted_bounces(height, down, e, plan.duration)
             # a ball shows a few clear bounces; a cup or a glass that tumbles, one
