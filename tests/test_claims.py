@@ -235,8 +235,9 @@ def test_a_verb_the_planner_cannot_read_is_dropped_so_the_plan_is_not_verified()
     # read, but with no bump to make it happen there is no sloshes check: told
     assert _claims("a full cup of coffee sloshes but doesn't spill")["sloshes"] == (
         "dropped", "no sloshes check in the script")
-    assert _claims("water poured from a jug into a glass until it overflows onto the table")[
-        "overflows onto the table"][0] == "dropped"
+    overflows = _claims("water poured from a jug into a glass until it overflows onto the table")
+    assert overflows["overflows"][0] == "planned"  # read since: more is poured than it holds
+    assert "overflows onto the table" not in overflows
     assert _claims("a stack of 6 plates falls and only the top plate breaks, the rest survive")[
         "survive"][0] == "dropped"  # the planner's checks hold all plates to one outcome
     # states, manners, plurals and the planner's own verbs are no unread events

@@ -867,3 +867,18 @@ def test_what_is_brittle_shatters_where_the_others_bounce(prompt, breaks, bounce
     assert checked == {("shatters", breaks): True, ("bounces", bounces): True}, results
     fates = [(c.text, c.fate) for c in draft_claims(draft, scene, results)]
     assert not [c for c in fates if c[1] == "dropped"], fates
+
+
+@pytest.mark.slow
+def test_water_poured_until_the_glass_overflows_fills_it_and_spills_past_it():
+    draft, scene, results = planned(
+        "water poured from a pitcher into a glass until it overflows onto the table")
+    (water,) = scene.liquids
+    held = {b.name: b for b in scene.bodies}
+    assert water.volume_ml > 400  # more than the glass holds (430 ml)
+    into = sorted((r["negated"], r["passed"]) for r in results if r["check"] == "pours_into")
+    assert into == [(False, True), (True, True)], results  # at least half in, not all of it
+    assert "table" in held and all(r["passed"] for r in results), results
+    fates = {c.text: c.fate for c in draft_claims(draft, scene, results)}
+    assert fates["overflows"] == "checked", fates
+    assert "dropped" not in fates.values(), fates

@@ -128,7 +128,7 @@ def _tablecloth(plan: Plan, intent: Intent) -> None:
         plan.check("it stays on the table" if stays else "the cloth drags it off the table",
                    stays_on=name, on="table", **({} if stays else {"not": True}))
         if stays and asset in TALL:
-            plan.check("standing", falls_over=name, **{"not": True})
+            plan.check("and stays standing", falls_over=name, **{"not": True})
     plan.duration = 2.5 if stays else round(0.3 + CARRIED / speed + 0.7, 1)
     plan.ground = {"material": "wood"}
     if stays:

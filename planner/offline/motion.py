@@ -37,14 +37,14 @@ def lying(m: Mention) -> list[float]:
     return [90.0, 0.0, 0.0] if m.asset in ("egg", "bottle") else [0.0, 0.0, 0.0]
 
 
-def _breaks(m: Mention) -> bool:
+def breaks(m: Mention) -> bool:
     """Brittle things (but not balls, which bounce) shatter on impact."""
     return ac.brittle(m) and m.asset not in SPHERES
 
 
 def expect_impact(plan: Plan, m: Mention, name: str, on: str, by: float) -> None:
     """Brittle things shatter on impact; others just land."""
-    if _breaks(m):
+    if breaks(m):
         plan.check(f"the {m.word} ({ac.material_of(m)}) breaks on that impact",
                    shatters=name, before=round(by, 2))
     else:
@@ -127,14 +127,14 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
             plan.event(f"a shove giving it {speed:g} m/s toward the edge", at=0.3,
                        set_velocity={"body": name, "linear": [speed * d for d in direction]})
         expect_impact(plan, m, name, "ground", 2.2 if full else 1.8)
-        if "bounce" in intent.actions and not _breaks(m):
+        if "bounce" in intent.actions and not breaks(m):
             _bounces_after(plan, intent, m, name, top, 3.0 if full else 2.5)
     plan.duration = 3.0 if full else 2.5
     plan.focus.append((1.2, 0.0, 0.0) if not shelf else (0.0, -0.6, 0.0))
     # Where it lands is known only once simulated, so the camera follows the object there;
     # one that breaks is framed by its break (its shards and liquid fill the frame there).
     plan.lead = plan.followed()
-    if any(_breaks(m) for m in actors):
+    if any(breaks(m) for m in actors):
         # framed at the size of its break, and followed closely (a 0.1 s spring keeps up with
         # the fall), so the shards and liquid are big and central when it breaks
         move = {"track": {"body": plan.lead, "smoothing": 0.1}}
@@ -199,9 +199,9 @@ def bounce(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
         plan.body("the table it bounces on, fixed", name="table", asset="table", static=True)
         on, floor, surface = "table", TABLE_TOP, ASSETS["table"].material
     plan.focus.append((0.0, 0.0, floor))
-    breaking = {id(m) for m in actors if "shatter" in intent.actions and _breaks(m)}
+    breaking = [m for m in actors if "shatter" in intent.actions and breaks(m)]
     balls = [m for m in actors if m.asset in SPHERES] or actors
-    balls += [m for m in actors if id(m) in breaking and m not in balls]
+    balls += [m for m in breaking if m not in balls]
     xs = spread(sum(min(m.count, 6) for m in balls), 0.45 if on == "ground" else 0.18)
     k = 0
     for m in balls:
@@ -211,7 +211,7 @@ def bounce(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                           f"{height:g} m above the {on}", j,
                           **({"velocity": [0.0, 0.0, -down]} if down else {}))
             k += 1
-            if id(m) in breaking:  # 'the glass shatters and the ball bounces'
+            if m in breaking:  # 'the glass shatters and the ball bounces'
                 plan.check(f"the {m.word} ({ac.material_of(m)}) breaks where the others bounce",
                            shatters=name, before=round(math.sqrt(2 * height / G) + 0.5, 2))
                 continue

@@ -45,12 +45,18 @@ RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "stay": (r"\bstays? (?:put|still|in place|where it is)\b|\bdoes(?: not|n't) move\b",
              ("moves_less_than", "comes_to_rest", "stays_on")),
     "slosh": (r"\bslosh\w*", ("sloshes",)),
+    # what is poured in overflows: not all of it stays in the container
+    "overflow": (r"\boverflow\w*|\b(?:spill|run)s? over (?:the|its) (?:rim|brim|top|sides?)\b",
+                 ("pours_into",)),
 }
 NEEDS = {"swing": lambda s: bool(s.joints or s.ropes), "flutter": lambda s: bool(s.cloth),
          "drape": lambda s: bool(s.cloth), "blow out": lambda s: bool(s.flames),
-         "stop": lambda s: True, "stay": lambda s: True, "slosh": lambda s: bool(s.liquids)}
+         "stop": lambda s: True, "stay": lambda s: True, "slosh": lambda s: bool(s.liquids),
+         "overflow": lambda s: bool(s.liquids)}
 # an outcome denied, and the check that tests the denial in the affirmative
 OPPOSITES = {"blow out": ("stays_lit",)}
+# outcomes a check tests in its negative form ('overflows': not all of it ends inside)
+NEGATIVE = frozenset({"overflow"})
 # what lets a thing do it when no check tests it: a door on its hinge swings
 FREE_TO = {"swing": "joint", "flutter": "cloth", "drape": "cloth"}
 CONTAINED = ("pours_into", "stays_within")  # checks that show a thing ends inside another
@@ -221,7 +227,7 @@ def _knocked_out(result: dict, intent: Intent) -> bool:
 
 def _result(text: str, kind: str, scene: Scene | None, results: list[dict],
             denied: bool) -> Claim:
-    checks, negated = RESULTS[kind][1], denied
+    checks, negated = RESULTS[kind][1], denied != (kind in NEGATIVE)
     if denied and kind in OPPOSITES:  # 'does not go out' is what a stays_lit check tests
         checks, negated = OPPOSITES[kind], False
     own = [r for r in results if r.get("check") in checks and bool(r.get("negated")) == negated]

@@ -9,11 +9,10 @@ import math
 from bridge.materials import MATERIALS
 from planner.offline import actors as ac
 from planner.offline.layout import Plan
-from planner.offline.motion import TABLE_TOP, _breaks, expect_impact, spread
+from planner.offline.motion import TABLE_TOP, G, breaks, expect_impact, spread
 from planner.offline.parse import Intent, Mention
 
 DROP_ABOVE = 1.0  # m above the top
-G = 9.81
 AFTER_IMPACT = 1.5  # s of the shot after the blow: the pieces settle
 
 
@@ -76,10 +75,10 @@ def onto_object(plan: Plan, intent: Intent, falling: Mention, struck: Mention) -
     fall = math.sqrt(2 * height / G)
     plan.check(f"it lands on the {struck.word}", contacts=name, **{"with": target},
                before=round(fall + 0.3, 2))
-    if _breaks(struck):
+    if breaks(struck):
         plan.check(f"the {struck.word} ({ac.material_of(struck)}) breaks under the blow",
                    shatters=target, before=round(fall + 0.5, 2))
-    elif _breaks(falling):
+    elif breaks(falling):
         plan.check(f"the {falling.word} ({ac.material_of(falling)}) breaks on it",
                    shatters=name, before=round(fall + 0.5, 2))
     plan.duration = round(fall + AFTER_IMPACT, 1)

@@ -10,6 +10,7 @@ a puddle. A tap is a `source` above the container's middle.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -29,6 +30,10 @@ CLEAR = 0.02  # the lip at least this far above the target's rim
 STREAM_SPEED = 0.55
 G = 9.81
 TAP_WORDS = ("tap", "faucet", "spout")
+# 'until it overflows', 'spills over the rim': more is poured than the target holds
+OVERFLOW = re.compile(r"\boverflow\w*|\b(?:spill|run)s? over (?:the|its) (?:rim|brim|top|sides?)\b")
+OVERFLOW_SHARE = 1.5  # what is poured, over what the target holds
+SOURCE_FILL = 0.8  # at most this share of the source's own room
 TAP_RATE, TAP_SPEED, TAP_HEIGHT = 100.0, 0.5, 0.12  # ml/s, m/s, metres above the rim
 
 
@@ -89,16 +94,19 @@ def pour(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                   "held by a hand beside the target, its lip above the target's rim",
                   static=True)
     liquid = ac.liquid_in(plan, held)
-    if target is not None:  # no more than half what the target holds, so it cannot overflow
-        item = ac.liquid_item(plan, held)
-        room = ac.capacity_ml(target, intent)
-        if item.data["volume_ml"] > room / 2:
-            item.data["volume_ml"] = round(room / 2)
-            item.why = f"{liquid}, {round(room / 2)} ml: half what the {name} holds"
+    overflows = target is not None and OVERFLOW.search(intent.text.lower()) is not None
+    if target is not None:
+        _poured_volume(ac.liquid_item(plan, held), ac.capacity_ml(target, intent),
+                       ac.capacity_ml(source, intent), name, overflows)
     plan.event(f"the hand tips it {TILT_DEG:g} degrees about its rim over {TILT_S:g} s and "
                "holds it there", at=START_S,
                pour={"body": held, "angle": TILT_DEG, "duration": TILT_S, "toward": [1, 0, 0]})
-    if target is not None:
+    if overflows:
+        plan.check("it fills the container it is poured into", pours_into=liquid,
+                   container=name, fraction=0.5)
+        plan.check("and overflows: not all of it stays there", pours_into=liquid,
+                   container=name, fraction=0.9, **{"not": True})
+    elif target is not None:
         plan.check("most of the liquid ends in the container it is poured into",
                    pours_into=liquid, container=name, fraction=0.6)
     else:
@@ -107,6 +115,20 @@ def pour(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                container=held, fraction=0.5, **{"not": True})
     plan.duration = START_S + TILT_S + 1.5  # the last of it runs out and settles
     plan.focus.append((0.0, 0.0, floor))
+
+
+def _poured_volume(item: Item, room: float, own: float, target: str, overflows: bool) -> None:
+    """No more than half what the target holds, so that it cannot overflow; or, when the
+    prompt has it overflow, half as much again as it holds (as far as the source has room)."""
+    liquid = item.data["name"]
+    if overflows:
+        volume = round(min(OVERFLOW_SHARE * room, SOURCE_FILL * own))
+        item.data["volume_ml"] = volume
+        item.why = (f"{liquid}, {volume} ml: more than the {target} holds ({round(room)} ml), "
+                    "so it overflows")
+    elif item.data["volume_ml"] > room / 2:
+        item.data["volume_ml"] = round(room / 2)
+        item.why = f"{liquid}, {round(room / 2)} ml: half what the {target} holds"
 
 
 def _lip_reach(source: Mention, intent: Intent) -> float:
