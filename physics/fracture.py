@@ -14,7 +14,8 @@ seeded separation kick whose total momentum is zero.
 The threshold is at least WEIGHT_MARGIN times the body's weight: the force grows with the
 size, the weight with its cube, and a big block of ice (0.2 x 0.2 x 0.35 m, 13 kg: 168 N)
 standing on the floor met it as it settled (203 N). A body does not break under its own
-weight at rest; what strikes it still must pass the force above.
+weight at rest; what strikes it still must pass the force above. A fixed (static) body does
+not rest on anything, and keeps the force alone.
 """
 from __future__ import annotations
 
@@ -80,9 +81,9 @@ class Fractures:
         total = sum(solid_volume(f.geometry) for f in fragments)
         prepared = [(f, world.solid(f.geometry, properties_with_mass(
             f.geometry, mass * solid_volume(f.geometry) / total))) for f in fragments]
-        threshold = settings.threshold or max(
-            default_threshold(body, fragments),
-            WEIGHT_MARGIN * mass * float(np.linalg.norm(world.gravity)))
+        resting = 0.0 if body.static else WEIGHT_MARGIN * mass * float(
+            np.linalg.norm(world.gravity))  # a fixed body bears no weight of its own
+        threshold = settings.threshold or max(default_threshold(body, fragments), resting)
         self.watched[name] = Breakage(body, settings, seed, pieces, threshold, prepared)
         if len(pieces) + 1 < settings.depth:
             for k, (_, solid) in enumerate(prepared):

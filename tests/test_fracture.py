@@ -61,6 +61,23 @@ def test_a_big_block_of_ice_stands_whole_and_breaks_under_a_dropped_hammer():
     assert broke["body"] == "b" and broke["time"] == pytest.approx(0.45, abs=0.02)
 
 
+def test_a_fixed_body_keeps_the_size_scaled_threshold():
+    """It bears no weight of its own: a fixed block of ice is as easy to break as before."""
+    from physics.fracture import Fractures, default_threshold
+    from physics.world import World
+
+    scene = make_scene(bodies=[{"name": "b", **ICE_BLOCK, "static": True, "position": [0, 0, 0]},
+                               {"name": "c", **ICE_BLOCK, "position": [1, 0, 0]}])
+    world = World(scene, None)
+    try:
+        watched = Fractures(world, scene).watched
+        fixed, free = watched["b"], watched["c"]
+        assert fixed.threshold == default_threshold(fixed.body, [f for f, _ in fixed.fragments])
+        assert free.threshold > 2 * fixed.threshold  # three times its 13 kg's weight
+    finally:
+        world.close()
+
+
 def _break_in_flight() -> tuple:
     """A spinning, moving glass broken by an event in zero gravity."""
     scene = make_scene(duration=0.5, fps=24, world={"gravity": [0, 0, 0], "ground": None},

@@ -882,3 +882,31 @@ def test_water_poured_until_the_glass_overflows_fills_it_and_spills_past_it():
     fates = {c.text: c.fate for c in draft_claims(draft, scene, results)}
     assert fates["overflows"] == "checked", fates
     assert "dropped" not in fates.values(), fates
+
+
+@pytest.mark.parametrize("prompt", [
+    "a marble drops onto grass near a bottle", "a glass falls onto concrete beside a plate",
+    "a ball and a cup are dropped onto a plate", "two eggs are dropped onto a brick",
+    "a glass is thrown onto a plate and shatters",
+    "a rubber ball is dropped onto a plate and bounces"])
+def test_only_one_thing_dropped_straight_onto_one_thing_is_a_drop_onto_it(prompt):
+    assert "scenario: drop_onto_object" not in plan_offline(prompt).notes
+
+
+def test_a_pour_that_must_not_overflow_or_cannot_is_an_ordinary_pour():
+    for prompt in ("pour water from a jug into a glass without letting it overflow",
+                   "pour water from a cup into a bowl until it overflows"):  # a cup is too small
+        scene = _scene(prompt)
+        (water,) = scene.liquids
+        (into,) = [e for e in scene.expect if check_kind(e) == "pours_into"]
+        assert not into.not_ and into.fraction == 0.6
+        assert water.volume_ml <= 430 / 2 + 1 or "bowl" in prompt
+
+
+def test_a_denied_topple_leaves_the_dishes_on_the_table_top():
+    draft = plan_offline("a magician yanks the tablecloth out from under a wine glass and a "
+                         "plate and the glass does not fall over")
+    failed = [{"check": "falls_over", "subject": "wine_glass", "passed": False, "detail": ""}]
+    revised = revise_offline(draft, failed, 1)
+    heights = {b["name"]: b["position"][2] for b in revised.document["bodies"]}
+    assert heights["wine_glass"] == heights["plate"] == 0.765

@@ -8,12 +8,15 @@ import math
 
 from bridge.materials import MATERIALS
 from planner.offline import actors as ac
+from planner.offline import lexicon as lx
 from planner.offline.layout import Plan
 from planner.offline.motion import TABLE_TOP, G, breaks, expect_impact, spread
-from planner.offline.parse import Intent, Mention
+from planner.offline.parse import ADJECTIVES, COLORS, Intent, Mention
+from planner.offline.quantities import count_word
 
 DROP_ABOVE = 1.0  # m above the top
 AFTER_IMPACT = 1.5  # s of the shot after the blow: the pieces settle
+MODIFIERS = {"a", "an", "the", "its", "his", "her", "their", *ADJECTIVES, *COLORS}
 
 
 def wanted(intent: Intent, furniture: Mention | None) -> bool:
@@ -49,15 +52,21 @@ def build(plan: Plan, intent: Intent, actors: list[Mention], furniture: Mention)
 
 
 def struck_object(intent: Intent, actors: list[Mention]) -> tuple[Mention, Mention] | None:
-    """'a hammer drops onto a glass vase': the first thing named before 'onto' and the one
-    named right after it, when both are things (not furniture) and nothing falls off
-    anything."""
-    if "onto" not in intent.tokens or "off" in intent.relations:
+    """'a hammer drops onto a glass vase': the one thing named before 'onto' and the one
+    named right after it (only articles, counts, materials and adjectives between: not
+    'onto grass near a bottle'), one of each, when nothing falls off anything and nothing
+    is thrown or bounces (those scenes plan their own)."""
+    if "onto" not in intent.tokens or "off" in intent.relations or \
+            intent.actions & {"throw", "bounce"}:
         return None
     at = intent.tokens.index("onto")
     before = [m for m in actors if m.index < at]
     after = [m for m in actors if m.index > at]
-    if not before or not after or after[0].index > at + 4:  # 'onto a big glass vase'
+    if len(before) != 1 or not after or before[0].count != 1 or after[0].count != 1:
+        return None
+    between = intent.tokens[at + 1:after[0].index]
+    if not all(w in MODIFIERS or w in lx.MATERIAL_WORDS or count_word(w) is not None
+               for w in between):
         return None
     return before[0], after[0]
 

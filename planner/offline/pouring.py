@@ -18,6 +18,7 @@ from bridge.assets.openings import lip
 from bridge.assets.registry import ASSETS
 from planner.offline import actors as ac
 from planner.offline.layout import Item, Plan
+from planner.offline.lexicon import NEGATORS
 from planner.offline.motion import TABLE_TOP
 from planner.offline.parse import Intent, Mention
 
@@ -94,7 +95,7 @@ def pour(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                   "held by a hand beside the target, its lip above the target's rim",
                   static=True)
     liquid = ac.liquid_in(plan, held)
-    overflows = target is not None and OVERFLOW.search(intent.text.lower()) is not None
+    overflows = target is not None and _overflows(intent, source, target)
     if target is not None:
         _poured_volume(ac.liquid_item(plan, held), ac.capacity_ml(target, intent),
                        ac.capacity_ml(source, intent), name, overflows)
@@ -115,6 +116,15 @@ def pour(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                container=held, fraction=0.5, **{"not": True})
     plan.duration = START_S + TILT_S + 1.5  # the last of it runs out and settles
     plan.focus.append((0.0, 0.0, floor))
+
+
+def _overflows(intent: Intent, source: Mention, target: Mention) -> bool:
+    """The prompt has the target overflow ('until it overflows', not 'without letting it
+    overflow'), and the source holds enough to make it."""
+    text = intent.text.lower()
+    said = OVERFLOW.search(text)
+    return said is not None and not NEGATORS & set(text[:said.start()].split()[-3:]) and \
+        SOURCE_FILL * ac.capacity_ml(source, intent) > ac.capacity_ml(target, intent)
 
 
 def _poured_volume(item: Item, room: float, own: float, target: str, overflows: bool) -> None:

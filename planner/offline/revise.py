@@ -64,7 +64,8 @@ def _gentler(doc) -> None:
     """Lower drops and softer shoves: the energy that made the denied outcome happen."""
     for body in doc.get("bodies", []):
         position = body.get("position")
-        if position and not body.get("static") and position[2] > 0.05:
+        if position and not body.get("static") and position[2] > 0.05 \
+                and not _on_a_table(doc, position):
             position[2] = round(max(position[2] / RAISE, 0.05), 4)
         if "velocity" in body and not body.get("static"):
             _scale(body["velocity"], 1 / BOOST)
@@ -123,6 +124,14 @@ def _raise_furniture(doc) -> bool:
                 position[2] = round(base + higher, 4)
         raised = True
     return raised
+
+
+def _on_a_table(doc, position) -> bool:
+    """A body standing on a fixed table's top: lowered, it would sink into it."""
+    return any(t.get("static") and t.get("asset") == "table" and abs(
+        position[2] - (t.get("position") or [0.0, 0.0, 0.0])[2]
+        - t.get("params", {}).get("height", ASSETS["table"].params["height"])) < 0.01
+        for t in doc.get("bodies", []))
 
 
 def _on_furniture(doc, position) -> bool:
