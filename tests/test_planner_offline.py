@@ -910,3 +910,9 @@ def test_a_denied_topple_leaves_the_dishes_on_the_table_top():
     revised = revise_offline(draft, failed, 1)
     heights = {b["name"]: b["position"][2] for b in revised.document["bodies"]}
     assert heights["wine_glass"] == heights["plate"] == 0.765
+
+
+def test_the_glass_one_is_the_glass_ball_not_a_drinking_glass():
+    mentions = parse("a glass ball and a rubber ball bounce, the glass one shatters").mentions
+    assert [(m.asset, m.material) for m in mentions] == [("ball", "glass"),
+                                                          ("ball", "rubber")]

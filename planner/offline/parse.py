@@ -233,12 +233,14 @@ def _said_before(tokens: list[str], i: int, mention: Mention, found: list[Mentio
 
 
 def _is_modifier(tokens: list[str], i: int, size: int) -> bool:
-    """'glass' in 'glass bottle', 'rock' in 'rock surface': a material, not an object."""
+    """'glass' in 'glass bottle', 'rock' in 'rock surface', 'the glass one': a material, not
+    an object."""
     if tokens[i] not in lx.MATERIAL_WORDS and tokens[i] not in lx.GROUND_WORDS:
         return False
     after = i + size
     return after < len(tokens) and (_noun_at(tokens, after) is not None
-                                    or tokens[after] in GROUND_NOUNS)
+                                    or tokens[after] in GROUND_NOUNS
+                                    or tokens[after] in ("one", "ones"))
 
 
 def _read_modifiers(tokens: list[str], i: int, mention: Mention) -> None:
