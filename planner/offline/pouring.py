@@ -18,8 +18,8 @@ from bridge.assets.openings import lip
 from bridge.assets.registry import ASSETS
 from planner.offline import actors as ac
 from planner.offline.layout import Item, Plan
-from planner.offline.lexicon import NEGATORS
 from planner.offline.motion import TABLE_TOP
+from planner.offline.motion_claims import RESULTS, denied_before
 from planner.offline.parse import Intent, Mention
 
 TILT_DEG, TILT_S, START_S = 120.0, 2.0, 0.3
@@ -31,8 +31,9 @@ CLEAR = 0.02  # the lip at least this far above the target's rim
 STREAM_SPEED = 0.55
 G = 9.81
 TAP_WORDS = ("tap", "faucet", "spout")
-# 'until it overflows', 'spills over the rim': more is poured than the target holds
-OVERFLOW = re.compile(r"\boverflow\w*|\b(?:spill|run)s? over (?:the|its) (?:rim|brim|top|sides?)\b")
+# 'until it overflows', 'spills over the rim' (the words its claim reads): more is poured
+# than the target holds
+OVERFLOW = re.compile(RESULTS["overflow"][0])
 OVERFLOW_SHARE = 1.5  # what is poured, over what the target holds
 SOURCE_FILL = 0.8  # at most this share of the source's own room
 TAP_RATE, TAP_SPEED, TAP_HEIGHT = 100.0, 0.5, 0.12  # ml/s, m/s, metres above the rim
@@ -123,7 +124,7 @@ def _overflows(intent: Intent, source: Mention, target: Mention) -> bool:
     overflow'), and the source holds enough to make it."""
     text = intent.text.lower()
     said = OVERFLOW.search(text)
-    return said is not None and not NEGATORS & set(text[:said.start()].split()[-3:]) and \
+    return said is not None and not denied_before(text, said.start()) and \
         SOURCE_FILL * ac.capacity_ml(source, intent) > ac.capacity_ml(target, intent)
 
 

@@ -108,16 +108,11 @@ def _raise_furniture(doc) -> bool:
     """Fixed tables x RAISE higher (up to MAX_FURNITURE), with what stands on their tops;
     False when none could rise."""
     raised = False
-    for table in doc.get("bodies", []):
-        if not table.get("static") or table.get("asset") != "table":
-            continue
-        params = table.setdefault("params", {})
-        height = params.get("height", ASSETS["table"].params["height"])
+    for table, base, height in _fixed_tables(doc):
         higher = round(min(height * RAISE, MAX_FURNITURE), 3)
-        base = (table.get("position") or [0.0, 0.0, 0.0])[2]
         if higher <= height:
             continue
-        params["height"] = higher
+        table.setdefault("params", {})["height"] = higher
         for body in doc.get("bodies", []):
             position = body.get("position")
             if body is not table and position and abs(position[2] - base - height) < 0.01:
@@ -128,10 +123,14 @@ def _raise_furniture(doc) -> bool:
 
 def _on_a_table(doc, position) -> bool:
     """A body standing on a fixed table's top: lowered, it would sink into it."""
-    return any(t.get("static") and t.get("asset") == "table" and abs(
-        position[2] - (t.get("position") or [0.0, 0.0, 0.0])[2]
-        - t.get("params", {}).get("height", ASSETS["table"].params["height"])) < 0.01
-        for t in doc.get("bodies", []))
+    return any(abs(position[2] - base - height) < 0.01 for _, base, height in _fixed_tables(doc))
+
+
+def _fixed_tables(doc) -> list[tuple[dict, float, float]]:
+    """Each fixed table of the script, the height of its base and its own height."""
+    return [(t, (t.get("position") or [0.0, 0.0, 0.0])[2],
+             t.get("params", {}).get("height", ASSETS["table"].params["height"]))
+            for t in doc.get("bodies", []) if t.get("static") and t.get("asset") == "table"]
 
 
 def _on_furniture(doc, position) -> bool:
