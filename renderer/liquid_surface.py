@@ -21,6 +21,9 @@ its own rows, so the mesh is bit-identical from run to run.
 The mesh is a surface net: one vertex per cell the surface passes through, at the mean of
 the crossings on its edges, and one quad across each grid edge with a sign change. It gives
 fewer, rounder triangles than marching cubes, which a CPU rasterizer pays for.
+
+The kernels release the GIL (nogil): the renderer meshes the next frame on a thread while
+its main thread draws this one (renderer/liquid_ahead.py).
 """
 from __future__ import annotations
 
@@ -125,7 +128,7 @@ def _splats(x: np.ndarray, drawn: float, floor: float
     return _drops(resting, (wide, wide, tall))
 
 
-@njit(cache=CACHE, parallel=True)
+@njit(cache=CACHE, parallel=True, nogil=True)
 def _lone(x: np.ndarray, gap: float) -> np.ndarray:
     """Whether each particle has no other within `gap`. Its kernel then reaches no node that
     another's does, and its surface is a sphere."""
@@ -155,17 +158,17 @@ def _lone(x: np.ndarray, gap: float) -> np.ndarray:
     return lone
 
 
-@njit(cache=CACHE)
+@njit(cache=CACHE, nogil=True)
 def _pack(bx: int, by: int, bz: int) -> int:
     return ((bx + _OFFSET) << 42) | ((by + _OFFSET) << 21) | (bz + _OFFSET)
 
 
-@njit(cache=CACHE)
+@njit(cache=CACHE, nogil=True)
 def _node_range(x: float, h: float, reach: float) -> tuple:
     return math.ceil((x - reach) / h), math.floor((x + reach) / h)
 
 
-@njit(cache=CACHE)
+@njit(cache=CACHE, nogil=True)
 def _pairs(x: np.ndarray, h: float, reach: float, block: int) -> tuple:
     """The blocks to mesh: sorted keys of those that own a node within `reach` of a
     particle. With them, the particles that reach each block's padded nodes: block b's are
@@ -205,7 +208,7 @@ def _pairs(x: np.ndarray, h: float, reach: float, block: int) -> tuple:
     return keys, order, begin
 
 
-@njit(cache=CACHE, parallel=True)
+@njit(cache=CACHE, parallel=True, nogil=True)
 def _field(x: np.ndarray, h: float, reach: float, drawn: float, bridge: float,
            keys: np.ndarray, order: np.ndarray, starts: np.ndarray, block: int) -> tuple:
     """[K,S,S,S] float32 signed distance at every block's padded nodes, and [K,2,3] the
@@ -243,7 +246,7 @@ def _field(x: np.ndarray, h: float, reach: float, drawn: float, bridge: float,
     return phi, inside
 
 
-@njit(cache=CACHE)
+@njit(cache=CACHE, nogil=True)
 def _reached(x: np.ndarray, h: float, reach: float, particles: np.ndarray, base: np.ndarray,
              size: int) -> tuple:
     """The lowest and highest padded node (block coordinates) any of `particles` reaches."""
@@ -257,7 +260,7 @@ def _reached(x: np.ndarray, h: float, reach: float, particles: np.ndarray, base:
     return low, high
 
 
-@njit(cache=CACHE)
+@njit(cache=CACHE, nogil=True)
 def _sum_weights(x: np.ndarray, h: float, reach: float, particles: np.ndarray,
                  base: np.ndarray, extent: np.ndarray, sums: np.ndarray) -> None:
     """Adds each particle's weight and weighted offset to the nodes of the box from `base`
@@ -308,13 +311,13 @@ def _distance(w: float, sx: float, sy: float, sz: float, reach: float, drawn: fl
     return max(gap, alone - bridge)
 
 
-@njit(cache=CACHE)
+@njit(cache=CACHE, nogil=True)
 def _unpack(key: int) -> tuple:
     mask = (1 << 21) - 1
     return ((key >> 42) & mask) - _OFFSET, ((key >> 21) & mask) - _OFFSET, (key & mask) - _OFFSET
 
 
-@njit(cache=CACHE, parallel=True)
+@njit(cache=CACHE, parallel=True, nogil=True)
 def _mesh(phi: np.ndarray, inside: np.ndarray, keys: np.ndarray, h: float,
           block: int) -> tuple:
     """Every block's surface net, joined in block order: vertices, normals and triangles.
@@ -347,14 +350,14 @@ def _mixed(phi: np.ndarray, i: int, j: int, k: int) -> bool:
     return False
 
 
-@njit(cache=CACHE)
+@njit(cache=CACHE, nogil=True)
 def _around(inside: np.ndarray, axis: int, first: int, stop: int) -> range:
     """Lower corners, from `first` up to `stop`, of the cells or edges along `axis` that
     have a node in the inside box (a corner one below it counts)."""
     return range(max(first, inside[0, axis] - 1), min(stop, inside[1, axis] + 1))
 
 
-@njit(cache=CACHE)
+@njit(cache=CACHE, nogil=True)
 def _count(phi: np.ndarray, inside: np.ndarray, block: int) -> tuple:
     """How many vertices (mixed cells) and triangles (2 per owned edge with a sign change)."""
     cells = 0
@@ -378,7 +381,7 @@ def _corner(c: int, axis: int) -> int:
     return (c >> axis) & 1
 
 
-@njit(cache=CACHE)
+@njit(cache=CACHE, nogil=True)
 def _cell_vertex(phi: np.ndarray, i: int, j: int, k: int, out: np.ndarray,
                  normal: np.ndarray) -> None:
     """The mean of the crossings on a mixed cell's edges, in cell coordinates ([0,1]^3), and
@@ -412,7 +415,7 @@ def _cell_vertex(phi: np.ndarray, i: int, j: int, k: int, out: np.ndarray,
         normal /= length
 
 
-@njit(cache=CACHE)
+@njit(cache=CACHE, nogil=True)
 def _net(phi: np.ndarray, inside: np.ndarray, base: tuple, h: float, block: int, vertex: int,
          face: int, vertices: np.ndarray, normals: np.ndarray, faces: np.ndarray) -> None:
     """One block's surface net, written from rows `vertex` and `face` on. It meshes the edges

@@ -18,6 +18,7 @@ from bridge.shot import ALL_PASSES, ANNOTATIONS, DEFAULT_PASSES
 from bridge.trajectory import Trajectory
 from renderer.annotations import boxes_by_id, event_image_positions, instance_labels
 from renderer.camera import CameraTrack, camera_track, trajectory_corners
+from renderer.liquid_ahead import SurfacesAhead
 from renderer.offscreen import Offscreen
 from renderer.outputs import ShotWriter
 from renderer.passes import render_frame
@@ -26,6 +27,7 @@ from renderer.scene_builder import (
     ShotScene,
     add_surroundings,
     build_scene,
+    liquid_surfaces,
     set_frame,
 )
 from renderer.shadows import shadow_view
@@ -82,15 +84,22 @@ def _render_frames(renderer: Offscreen, shot: ShotScene, trajectory: Trajectory,
                    progress: Callable[[int, int], None] | None) -> float:
     """Render every frame into the writer; returns the seconds spent posing and in GL."""
     gl_s = 0.0
-    for frame in range(track.num_frames):
-        tick = time.perf_counter()
-        set_frame(shot, trajectory, frame, track.pose(frame), track.fov_deg[frame])
-        renderer.remesh(shot.remeshed)
-        rendered = render_frame(renderer, shot, rgb)
-        gl_s += time.perf_counter() - tick
-        writer.submit(frame, rendered)
-        if progress is not None:
-            progress(frame + 1, track.num_frames)
+    ahead = SurfacesAhead(functools.partial(liquid_surfaces, shot, trajectory),
+                          track.num_frames) if shot.liquids else None
+    try:
+        for frame in range(track.num_frames):
+            tick = time.perf_counter()
+            set_frame(shot, trajectory, frame, track.pose(frame), track.fov_deg[frame],
+                      ahead.get(frame) if ahead is not None else None)
+            renderer.remesh(shot.remeshed)
+            rendered = render_frame(renderer, shot, rgb)
+            gl_s += time.perf_counter() - tick
+            writer.submit(frame, rendered)
+            if progress is not None:
+                progress(frame + 1, track.num_frames)
+    finally:
+        if ahead is not None:
+            ahead.close()
     return gl_s
 
 

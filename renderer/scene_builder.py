@@ -194,10 +194,21 @@ def _at(recorded: dict[str, np.ndarray], name: str, frame: int) -> np.ndarray | 
     return recorded[name][frame] if name in recorded else None
 
 
+def liquid_surfaces(shot: ShotScene, trajectory: Trajectory, frame: int) -> dict:
+    """Each liquid's surface (vertices, normals, faces) at one frame."""
+    floor = 0.0 if shot.ground is not None else None
+    surfaces = {}
+    for name in shot.liquids:
+        particles = trajectory.particles.get(name)
+        centres = np.zeros((0, 3)) if particles is None else particles[frame]
+        surfaces[name] = surface(centres, shot.radii[name], floor)
+    return surfaces
+
+
 def set_frame(shot: ShotScene, trajectory: Trajectory, frame: int, camera_pose: np.ndarray,
-              fov_deg: float) -> None:
-    """Place every instance (hidden where its pose is NaN), mesh the liquids and place the
-    camera at one frame."""
+              fov_deg: float, surfaces: dict | None = None) -> None:
+    """Place every instance (hidden where its pose is NaN), mesh the liquids (or take their
+    `surfaces` at this frame, already meshed) and place the camera at one frame."""
     for name, node in shot.nodes.items():
         pos = trajectory.pos[name][frame] if name in trajectory.pos else np.full(3, np.nan)
         quat = trajectory.quat[name][frame] if name in trajectory.quat else np.full(4, np.nan)
@@ -224,11 +235,10 @@ def set_frame(shot: ShotScene, trajectory: Trajectory, frame: int, camera_pose: 
             node.mesh.is_visible = bool(np.all(np.isfinite(centre)))
             if node.mesh.is_visible:
                 shot.scene.set_pose(node, pose_matrix(centre, turn))
+    if surfaces is None:
+        surfaces = liquid_surfaces(shot, trajectory, frame)
     for name, node in shot.liquids.items():
-        particles = trajectory.particles.get(name)
-        centres = np.zeros((0, 3)) if particles is None else particles[frame]
-        set_surface(node.mesh, *surface(centres, shot.radii[name],
-                                        0.0 if shot.ground is not None else None))
+        set_surface(node.mesh, *surfaces[name])
     shot.camera.camera.yfov = np.radians(fov_deg)
     shot.scene.set_pose(shot.camera, camera_pose)
     if shot.cutaway is not None:

@@ -1,0 +1,45 @@
+"""Liquid surfaces worked out one frame ahead, on a background thread.
+
+A render goes through its frames in order, and the main thread spends much of each frame
+in Python and waiting on the rasterizer's readback. Meshing the next frame's liquids
+meanwhile (the surface's numba kernels release the GIL) takes it off that path: the juice
+example rendered at 83 ms a frame with the surface meshed in line and 72 ms with it meshed
+ahead, in alternating runs on this project's 2-core machine. The surfaces are the same
+arrays either way: each is a function of its frame's particles alone.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+# liquid name -> (vertices, normals, faces), as renderer.liquid_surface.surface gives them
+Surfaces = dict[str, tuple]
+
+
+class SurfacesAhead:
+    """`get(frame)` gives `mesh(frame)`, and starts meshing frame + 1 on a background thread
+    so that asking for frames in order finds each one ready. Another frame is meshed when
+    asked; a failure on the thread is raised by the `get` that wanted its frame."""
+
+    def __init__(self, mesh: Callable[[int], Surfaces], num_frames: int):
+        self._mesh, self._frames = mesh, num_frames
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="liquid-ahead")
+        self._next: tuple[int, Future] | None = None
+
+    def get(self, frame: int) -> Surfaces:
+        pending, self._next = self._next, None
+        if pending is not None:
+            ahead, future = pending
+            surfaces = future.result()  # wait even when unwanted: one meshing at a time
+            if ahead != frame:
+                surfaces = self._mesh(frame)
+        else:
+            surfaces = self._mesh(frame)
+        if frame + 1 < self._frames:
+            self._next = (frame + 1, self._pool.submit(self._mesh, frame + 1))
+        return surfaces
+
+    def close(self) -> None:
+        """Drop the frame meshed ahead and stop the thread (after the meshing under way)."""
+        self._next = None
+        self._pool.shutdown(wait=True, cancel_futures=True)
