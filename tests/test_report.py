@@ -233,10 +233,14 @@ def test_page_loads_in_headless_chromium(shot_dir, tmp_path):
         page.on("pageerror", lambda e: problems.append(str(e)))
         page.on("request", lambda r: requests.append(r.url))
         page.goto((shot_dir / "report.html").resolve().as_uri(), wait_until="load")
-        page.wait_for_function("[...document.querySelectorAll('video')].every("
-                               "v => v.readyState >= 2 || v.error)", timeout=15_000)
-        videos = page.eval_on_selector_all(
-            "video", "vs => vs.map(v => [v.id, v.readyState, v.error && v.error.code])")
+        # the states are read in the same evaluation that sees them all loaded: read after
+        # it, a looping video that has just wrapped to its start can be back at readyState 1
+        # while it fetches that frame, which made this test fail now and then
+        videos = page.wait_for_function(
+            "() => { const vs = [...document.querySelectorAll('video')];"
+            " return vs.every(v => v.readyState >= 2 || v.error)"
+            " && vs.map(v => [v.id, v.readyState, v.error && v.error.code]); }",
+            timeout=15_000).json_value()
         widths = page.eval_on_selector_all("img", "is => is.map(i => [i.id, i.naturalWidth])")
         page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
         browser.close()
