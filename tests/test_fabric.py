@@ -43,6 +43,19 @@ def test_a_tablecloth_pulled_fast_leaves_the_dishes_and_slowly_takes_them(prompt
         assert claim.fate == "stood_in" and "pull" in claim.detail
 
 
+def test_dishes_that_fly_off_are_carried_off_not_left_on_the_table():
+    """Before, 'fly off' was not read: the cloth was snatched and every bowl was checked to
+    stay on the table, the opposite of the prompt."""
+    from planner.offline import plan_offline
+
+    document = plan_offline("A tablecloth is pulled off a dinner table and the 3 ceramic "
+                            "bowls on it fly off").document
+    (pull,) = [e["pull"] for e in document["events"] if "pull" in e]
+    assert abs(pull["velocity"][0]) < 1.0
+    stays = [e for e in document["expect"] if "stays_on" in e]
+    assert len(stays) == 3 and all(e["not"] for e in stays)
+
+
 def test_six_dishes_stay_put_the_glasses_standing_where_least_cloth_slides_under_them():
     draft, scene, results = planned("a magician yanks the tablecloth out from under 4 plates "
                                     "and 2 wine glasses and everything stays put")

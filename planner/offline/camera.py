@@ -16,6 +16,11 @@ from planner.offline.layout import Plan
 DEFAULT_VIEW = (0.35, -1.0, 0.45)
 
 
+def own_camera(hints: set[str]) -> bool:
+    """Whether the plan keeps the camera its scenario chose: the prompt names no camera."""
+    return not any(key in hints for key in lx.CAMERA)
+
+
 def frame(plan: Plan, hints: set[str]) -> tuple[dict, str]:
     """A camera mapping and the comment explaining it; `hints` are lexicon.CAMERA keys."""
     named = [concept for key, concept in lx.CAMERA.items() if key in hints]
@@ -36,12 +41,21 @@ def frame(plan: Plan, hints: set[str]) -> tuple[dict, str]:
         shot["move"] = _move(mover, follow)
         why.append(mover.describe(follow))
     elif framing.on_lead and (subject := plan.lead if framing is lx.MEDIUM else follow):
-        shot["subject"] = subject
+        shot["subject"] = _framed(plan, subject)
     speed = next((c for c in named if c.slow_motion), None)
     if speed:
         shot["slow_motion"] = speed.slow_motion
         why.append(speed.describe())
     return {"shots": [shot]}, ", ".join(why)
+
+
+def _framed(plan: Plan, body: str) -> str | dict:
+    """What a shot on `body` frames: its break, where the plan breaks it (a slow-motion
+    medium shot of a thrown plate's whole path left its break at 0.1% of the frame)."""
+    if any(item.data.get("shatters") == body and not item.data.get("not")
+           for item in plan.expect):
+        return {"event": "fracture", "body": body}
+    return body
 
 
 def _move(concept: lx.CameraConcept, lead: str | None) -> dict | None:
@@ -54,10 +68,17 @@ def _move(concept: lx.CameraConcept, lead: str | None) -> dict | None:
 
 
 def _fixed(plan: Plan) -> dict:
-    points = np.array(plan.focus or [(0.0, 0.0, 0.0)], float)
+    return fixed_view(plan.focus or [(0.0, 0.0, 0.0)])
+
+
+def fixed_view(points: list[tuple[float, float, float]], margin: float = 0.35,
+               least: float = 0.45, lift: float = 0.15) -> dict:
+    """A still three-quarter view over the points: a sphere `margin` beyond them (of radius
+    at least `least`), centred `lift` above their middle, fills the field of view."""
+    points = np.array(points, float)
     lo, hi = points.min(axis=0), points.max(axis=0)
-    centre = (lo + hi) / 2 + [0, 0, 0.15]
-    radius = max(float(np.max(hi - lo)) / 2 + 0.35, 0.45)
+    centre = (lo + hi) / 2 + [0, 0, lift]
+    radius = max(float(np.max(hi - lo)) / 2 + margin, least)
     fov = 40.0
     distance = radius / math.sin(math.radians(fov / 2))
     view = np.array(DEFAULT_VIEW) / np.linalg.norm(DEFAULT_VIEW)

@@ -253,7 +253,8 @@ def _document(plan: Plan, intent: Intent, prompt: str, seed: int,
     view, why = camera.frame(plan, intent.camera)
     doc["camera"] = _nested(view)
     doc["style"] = CommentedMap(prompt=prompt[:500], negative="cartoon, blurry")
-    doc["expect"] = _seq(plan.expect)
+    doc["expect"] = _seq(plan.expect + (plan.camera_checks if camera.own_camera(intent.camera)
+                                        else []))
     summary = prompt if len(prompt) <= 160 else prompt[:157] + "..."
     doc.yaml_set_start_comment(f"planned offline from: {summary}\nnumbers are SI units; "
                                "every choice is explained beside it")

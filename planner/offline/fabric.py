@@ -25,7 +25,7 @@ PULLED = re.compile(rf"\b(?:(?:{PULL_WORDS})\s+(?:\w+\s+){{0,2}}?table ?cloths?|
                     rf"(?:is|was|gets|got) (?:\w+ly )?(?:{PULL_WORDS}))(?:\s+(?:out|off|away))?")
 SLOW = re.compile(r"\b(slow\w*|gentl\w*|careful\w*|gradual\w*)\b")
 DISHES_FALL = re.compile(r"\b(fall\w*|fell|crash\w*|dragg?\w*|slid\w* off|tumbl\w*|"
-                         r"come off|off the table)\b")
+                         r"fl(?:y|ies|ew|ying) off|come off|off the table)\b")
 DISHES_STAY = re.compile(r"\b(stay\w*|remain\w*|left (standing|behind|in place)|"
                          r"(do|does|did)(n't| not) (move|fall|budge))\b")
 CURTAIN = re.compile(rf"\b({CURTAIN_WORDS})\b")

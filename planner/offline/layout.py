@@ -75,6 +75,7 @@ class Plan:
     lead: str | None = None  # the body a tracking camera follows
     # (camera mapping, why) when the scenario knows a better default than the fixed view
     camera: tuple[dict, str] | None = None
+    camera_checks: list[Item] = field(default_factory=list)  # kept only with that camera
     notes: list[str] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)  # what the scenario stood in or left out
 

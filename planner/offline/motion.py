@@ -7,7 +7,8 @@ import math
 from bridge.assets.registry import ASSETS
 from bridge.liquids import LIQUID_KINDS
 from planner.offline import actors as ac
-from planner.offline.layout import SPHERES, Plan, params_of
+from planner.offline.camera import fixed_view
+from planner.offline.layout import SPHERES, Item, Plan, params_of
 from planner.offline.parse import Intent, Mention
 from planner.trace import Claim
 
@@ -24,6 +25,9 @@ FULL_FROM_EDGE, FULL_SHOVE = 0.25, 6.0
 BRANCH_THICK, BRANCH_REACH, BRANCH_CLEAR = 0.04, 0.8, 0.003  # m: a rod, its length past the
 # outermost things hanging from it, and the gap above them
 MAX_DROPPED = 6  # per kind: each breakable body is pre-fractured, which takes time
+# Several things dropped to break: the still view spans where they land, up to this height,
+# and this much beyond (the whole fall in view left 3 eggs' breaks at 0.02% of the frame)
+LANDING_VIEW_HEIGHT, LANDING_VIEW_MARGIN = 0.25, 0.15
 CHAIR_SHOVE = 4.0  # N s at the top of a 6.5 kg chair's back: enough to carry it over its legs
 
 
@@ -51,6 +55,25 @@ def expect_impact(plan: Plan, m: Mention, name: str, on: str, by: float) -> None
         plan.check(f"it reaches the {on}", contacts=name, **{"with": on}, before=round(by, 2))
 
 
+def frame_the_break(plan: Plan, body: str, why: str, preset: str = "medium",
+                    smoothing: float = 0.02, falls: bool = True) -> None:
+    """A camera that frames `body` at the size of its break, and a check that the break is
+    on screen (the plan's own camera's promise: camera words in the prompt replace both).
+
+    One that falls is followed, so its shards are big and central when it breaks: a fixed
+    view of the whole fall left a dropped wine glass's break at 0.2% of the frame, a followed
+    medium shot at 5.9%. A free fall needs no smoothing, and smoothing rounds the sudden stop
+    at the floor: an egg dropped 2 m, followed with 0.1 s, broke below the frame. One that
+    stands where it breaks gets a still shot (an egg under a dropped bowling ball: 0.06% of
+    the fixed view, 2.5% of a medium shot)."""
+    event = {"event": "fracture", "body": body}
+    move = {"move": {"track": {"body": body, "smoothing": smoothing}}} if falls else {}
+    plan.camera = ({"shots": [{"preset": preset, **move, "subject": event}]}, why)
+    plan.camera_checks.append(Item({"on_screen": event}, "the break is on screen: central, "
+                                   "its shards and liquid cover 2% of the frame (checked on "
+                                   "render)"))
+
+
 def drop(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     """Objects released side by side from a height onto the ground."""
     for m in actors:
@@ -58,6 +81,7 @@ def drop(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
             plan.notes.append(f"{m.count} {m.word} asked for; {MAX_DROPPED} are dropped to keep "
                               "the shot (and its fracture precomputation) small")
     items = [(m, k) for m in actors for k in range(min(m.count, MAX_DROPPED))]
+    breaking: list[str] = []
     gap = max(0.3, *(2.5 * ac.radius_of(m, intent) for m, _ in items))
     places = spread(len(items), gap)
     heights = [intent.height or DROP_HEIGHT.get(m.asset, 1.0) for m, _ in items]
@@ -73,7 +97,19 @@ def drop(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                       f"released from {height:g} m", k,
                       rotation=[0.0, 0.0, 0.0] if branch else lying(m))
         expect_impact(plan, m, name, "ground", math.sqrt(2 * height / G) + 1.0)
+        if breaks(m):
+            breaking.append(name)
     plan.focus.append((0.0, 0.0, 0.0))
+    if len(breaking) == 1:
+        plan.lead = breaking[0]
+        frame_the_break(plan, plan.lead, f"follows the {plan.lead} down and frames it where "
+                        "it breaks")
+    elif breaking:  # a shot close enough for one break leaves the others out
+        spots = [(x, 0.0, z) for (m, _), x in zip(items, places) if breaks(m)
+                 for z in (0.0, LANDING_VIEW_HEIGHT)]
+        view = fixed_view(spots, margin=LANDING_VIEW_MARGIN, least=LANDING_VIEW_MARGIN,
+                          lift=0.0)
+        plan.camera = (view, "a still view of the floor where they land and break")
 
 
 def _branch(plan: Plan, intent: Intent, bottom: float, span: float) -> None:
@@ -135,14 +171,10 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
     # one that breaks is framed by its break (its shards and liquid fill the frame there).
     plan.lead = plan.followed()
     if any(breaks(m) for m in actors):
-        # framed at the size of its break, and followed closely (a 0.1 s spring keeps up with
-        # the fall), so the shards and liquid are big and central when it breaks
-        move = {"track": {"body": plan.lead, "smoothing": 0.1}}
-        event = {"event": "fracture", "body": plan.lead}
-        why = f"follows the {plan.lead} off the {furniture} and frames it where it breaks"
-        plan.camera = ({"shots": [{"preset": "wide", "move": move, "subject": event}]}, why)
-        plan.check("the break is on screen: central, its shards and liquid cover 2% of the "
-                   "frame (checked on render)", on_screen=event)
+        # wide: the liquid spreads past the shards; a 0.1 s spring rides out the tumble off
+        # the edge
+        frame_the_break(plan, plan.lead, f"follows the {plan.lead} off the {furniture} and "
+                        "frames it where it breaks", preset="wide", smoothing=0.1)
     else:
         move = {"track": {"body": plan.lead, "smoothing": 0.3}}
         plan.camera = ({"shots": [{"preset": "wide", "subject": plan.lead, "move": move}]},

@@ -10,7 +10,7 @@ from bridge.materials import MATERIALS
 from planner.offline import actors as ac
 from planner.offline import lexicon as lx
 from planner.offline.layout import Plan
-from planner.offline.motion import TABLE_TOP, G, breaks, expect_impact, spread
+from planner.offline.motion import TABLE_TOP, G, breaks, expect_impact, frame_the_break, spread
 from planner.offline.parse import ADJECTIVES, COLORS, Intent, Mention
 from planner.offline.quantities import count_word
 
@@ -84,11 +84,15 @@ def onto_object(plan: Plan, intent: Intent, falling: Mention, struck: Mention) -
     fall = math.sqrt(2 * height / G)
     plan.check(f"it lands on the {struck.word}", contacts=name, **{"with": target},
                before=round(fall + 0.3, 2))
+    plan.lead = target
     if breaks(struck):
         plan.check(f"the {struck.word} ({ac.material_of(struck)}) breaks under the blow",
                    shatters=target, before=round(fall + 0.5, 2))
+        frame_the_break(plan, target, f"frames the {struck.word} where the {falling.word} "
+                        "breaks it", falls=False)
     elif breaks(falling):
         plan.check(f"the {falling.word} ({ac.material_of(falling)}) breaks on it",
                    shatters=name, before=round(fall + 0.5, 2))
+        frame_the_break(plan, name, f"follows the {falling.word} down and frames it where "
+                        "it breaks")
     plan.duration = round(fall + AFTER_IMPACT, 1)
-    plan.lead = target
