@@ -3,8 +3,8 @@
 A render goes through its frames in order, and the main thread spends much of each frame
 in Python and waiting on the rasterizer's readback. Meshing the next frame's liquids
 meanwhile (the surface's numba kernels release the GIL) takes it off that path: the juice
-example rendered at 83 ms a frame with the surface meshed in line and 72 ms with it meshed
-ahead, in alternating runs on this project's 2-core machine. The surfaces are the same
+example's full look rendered at 86 ms a frame with the surface meshed in line and 75 ms with
+it meshed ahead (medians of 12 alternating runs on this project's 2-core machine). The surfaces are the same
 arrays either way: each is a function of its frame's particles alone.
 """
 from __future__ import annotations

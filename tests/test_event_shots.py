@@ -149,6 +149,17 @@ def test_a_dropped_thing_that_breaks_is_followed_and_framed_where_it_breaks():
         assert not any("on_screen" in e for e in document["expect"])
 
 
+def test_one_thing_thrown_at_a_wall_to_break_is_followed_and_framed_where_it_breaks():
+    document = plan_offline("a glass bottle is thrown at a wall and shatters").document
+    (shot,) = document["camera"]["shots"]
+    assert shot["subject"] == {"event": "fracture", "body": "bottle"}
+    assert shot["move"]["track"]["body"] == "bottle"
+    assert {"on_screen": {"event": "fracture", "body": "bottle"}} in document["expect"]
+    for fixed in ("three eggs are thrown at a wall",  # one break's shot would leave two out
+                  "an egg is thrown at the ground"):  # its pieces race on along the floor
+        assert "shots" not in plan_offline(fixed).document["camera"]
+
+
 def test_a_shot_in_camera_words_frames_the_break_of_what_the_plan_breaks():
     plate = plan_offline("a ceramic plate falls to the floor and shatters in slow motion")
     (shot,) = plate.document["camera"]["shots"]
