@@ -920,3 +920,13 @@ def test_the_glass_one_is_the_glass_ball_not_a_drinking_glass():
     mentions = parse("a glass ball and a rubber ball bounce, the glass one shatters").mentions
     assert [(m.asset, m.material) for m in mentions] == [("ball", "glass"),
                                                           ("ball", "rubber")]
+
+
+def test_a_brick_wall_thrown_at_is_a_wall_not_a_thrown_brick():
+    """'thrown at a brick wall': the brick is what the wall is built of. It was thrown at
+    the wall beside the ball."""
+    document = plan_offline("a baseball is thrown at a brick wall").document
+    thrown = [b["name"] for b in document["bodies"] if "velocity" in b]
+    assert thrown == ["baseball"]
+    assert "brick" in {b["name"] for b in plan_offline("a brick is thrown at a wall")
+                       .document["bodies"] if "velocity" in b}

@@ -24,7 +24,7 @@ from planner.offline import (
 from planner.offline import arrangements as ar
 from planner.offline import motion as mo
 from planner.offline.layout import SPHERES, Plan
-from planner.offline.lexicon import Noun
+from planner.offline.lexicon import ARRANGEMENTS, Noun
 from planner.offline.parse import Intent, Mention
 from planner.offline.refuse import candles_act
 
@@ -173,7 +173,7 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     falls_off = furniture is not None and "throw" not in acts and (
         "off" in intent.relations or bool(acts & {"knock", "fall", "push", "slide"}))
     if acts & {"throw", "hit", "shatter"} and target and "bounce" not in acts and not falls_off:
-        mo.throw(plan, intent, actors, target)
+        mo.throw(plan, intent, [m for m in actors if not _builds(m, intent)], target)
         return "throw"
     # "falls off a shelf and bounces" falls off the shelf; "falls and bounces on the table"
     # bounces on it
@@ -225,6 +225,12 @@ def _target(intent: Intent, surfaces: set[str]) -> str | None:
             intent.ground_material:
         return "ground"
     return None
+
+
+def _builds(m: Mention, intent: Intent) -> bool:
+    """'a brick wall': the brick names what the wall is built of, not a thing that moves."""
+    after = intent.tokens[m.index + 1] if m.index + 1 < len(intent.tokens) else ""
+    return ARRANGEMENTS.get(f"{m.word} {after}") == after
 
 
 def _window_only(intent: Intent, actors: list[Mention]) -> bool:
