@@ -145,8 +145,41 @@ def test_a_dropped_thing_that_breaks_is_followed_and_framed_where_it_breaks():
     for whole in ("Drop a wooden box and a steel can onto the floor",  # nothing breaks
                   "drop 3 eggs from a height of 2 meters"):  # one break's shot misses two
         document = plan_offline(whole).document
-        assert "shots" not in document["camera"]  # the fixed view of the drop
+        assert "shots" not in document["camera"]  # a still view
         assert not any("on_screen" in e for e in document["expect"])
+    # the 3 eggs are seen where they land, 2 m below where they are let go; the box and the
+    # can from a view of their whole fall
+    eggs = plan_offline("drop 3 eggs from a height of 2 meters").document["camera"]
+    box = plan_offline("Drop a wooden box and a steel can onto the floor").document["camera"]
+    assert eggs["look_at"][2] < 0.2 < box["look_at"][2]
+    assert np.linalg.norm(np.subtract(eggs["position"], eggs["look_at"])) < 1.5
+
+
+@pytest.mark.parametrize("prompt, body", [
+    ("a wine glass is dropped and does not break", "wine_glass"),
+    ("a plate is thrown at a wall and does not break", "plate"),
+    ("a glass of juice is knocked off the table and does not break", "glass"),
+])
+def test_a_break_the_prompt_denies_is_neither_framed_nor_checked_on_screen(prompt, body):
+    document = plan_offline(prompt).document
+    assert {"shatters": body, "not": True} in [
+        {k: v for k, v in e.items() if k in ("shatters", "not")} for e in document["expect"]]
+    assert not any("on_screen" in e for e in document["expect"])
+    shots = document["camera"].get("shots", [])
+    assert all(not isinstance(s.get("subject"), dict) for s in shots)
+
+
+def test_the_break_framed_is_the_one_that_breaks_and_the_lead_stays_what_comes_to_rest():
+    mixed = plan_offline("a plastic cup and a wine glass are knocked off the table").document
+    assert mixed["camera"]["shots"][0]["subject"] == {"event": "fracture",
+                                                      "body": "wine_glass"}
+    resting = plan_offline("drop a rubber ball and a wine glass onto the floor; they come "
+                           "to rest").document
+    assert {"comes_to_rest": "ball"} in [{k: v for k, v in e.items() if k == "comes_to_rest"}
+                                         for e in resting["expect"]]
+    # a shot in camera words frames the one that breaks, not the rock it lands on
+    bottle = plan_offline("a glass bottle drops onto a rock in slow motion").document
+    assert bottle["camera"]["shots"][0]["subject"] == {"event": "fracture", "body": "bottle"}
 
 
 def test_one_thing_thrown_at_a_wall_to_break_is_followed_and_framed_where_it_breaks():

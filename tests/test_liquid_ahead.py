@@ -69,8 +69,19 @@ def test_close_stops_meshing_ahead():
     ahead.get(0)
     ahead.close()
     assert [frame for frame, _ in mesh.calls] in ([0], [0, 1])  # 1 may have been under way
-    with pytest.raises(RuntimeError):  # the thread is gone
+    calls = len(mesh.calls)
+    with pytest.raises(RuntimeError, match="closed"):
         ahead.get(1)
+    assert len(mesh.calls) == calls  # nothing meshed after closing
+
+
+def test_a_failure_of_an_unwanted_frame_is_not_raised_for_another():
+    ahead = SurfacesAhead(Recorder(fail_at=1), 5)
+    try:
+        ahead.get(0)  # frame 1, meshed ahead, fails
+        assert ahead.get(3)["juice"][0][0] == 3
+    finally:
+        ahead.close()
 
 
 def test_a_surface_meshed_on_another_thread_is_the_same_arrays():
@@ -85,3 +96,30 @@ def test_a_surface_meshed_on_another_thread_is_the_same_arrays():
     for a, b in zip(here, there):
         assert np.array_equal(a, b)
     assert len(here[2]) > 1000
+
+
+def test_a_render_that_fails_stops_the_thread_meshing_ahead(tmp_path, monkeypatch):
+    from bridge.instances import instances_for
+    from renderer import render
+    from tests.helpers import make_scene, trajectory_of
+
+    scene = make_scene(duration=4 / 24, resolution=[64, 48],
+                       camera={"position": [0.0, -2.0, 0.6], "look_at": [0.0, 0.0, 0.1]},
+                       bodies=[{"name": "cup", "asset": "block", "position": [30.0, 30.0, 0]}],
+                       liquids=[{"name": "juice", "inside": "cup", "volume_ml": 100,
+                                 "particle_radius": 0.02}])
+    trajectory = trajectory_of(scene, {})
+    trajectory.particles["juice"] = np.zeros((4, 1, 3)) + [0.0, 0.0, 0.3]
+    drawn = render.render_frame
+
+    def fails_on_frame_2(renderer, shot, lit):
+        if fails_on_frame_2.calls == 2:
+            raise RuntimeError("the rasterizer gave up")
+        fails_on_frame_2.calls += 1
+        return drawn(renderer, shot, lit)
+
+    fails_on_frame_2.calls = 0
+    monkeypatch.setattr(render, "render_frame", fails_on_frame_2)
+    with pytest.raises(RuntimeError, match="gave up"):
+        render.render_shot(scene, trajectory, instances_for(scene), tmp_path)
+    assert not [t for t in threading.enumerate() if t.name.startswith("liquid-ahead")]

@@ -930,3 +930,9 @@ def test_a_brick_wall_thrown_at_is_a_wall_not_a_thrown_brick():
     assert thrown == ["baseball"]
     assert "brick" in {b["name"] for b in plan_offline("a brick is thrown at a wall")
                        .document["bodies"] if "velocity" in b}
+    # with nothing else named, the brick is what is thrown
+    assert [b["name"] for b in plan_offline("something is thrown hard at a brick wall")
+            .document["bodies"] if "velocity" in b] == ["brick"]
+    fates = {c.text: c.fate for c in plan_offline("a baseball is thrown at a brick wall")
+             .claims}
+    assert fates["brick"] == "stood_in"

@@ -25,7 +25,8 @@ def frame(plan: Plan, hints: set[str]) -> tuple[dict, str]:
     """A camera mapping and the comment explaining it; `hints` are lexicon.CAMERA keys."""
     named = [concept for key, concept in lx.CAMERA.items() if key in hints]
     if not named:
-        return plan.camera or (_fixed(plan), "medium shot framing the action")
+        return plan.camera or (fixed_view(plan.focus or [(0.0, 0.0, 0.0)]),
+                               "medium shot framing the action")
     framing = next((c for c in named if c.preset), lx.MEDIUM)
     shot: dict = {"from": 0.0, "preset": framing.preset}
     why = [framing.describe()]
@@ -49,13 +50,35 @@ def frame(plan: Plan, hints: set[str]) -> tuple[dict, str]:
     return {"shots": [shot]}, ", ".join(why)
 
 
+def fracture(body: str) -> dict:
+    """The event subject of `body` breaking."""
+    return {"event": "fracture", "body": body}
+
+
+def breaks(plan: Plan, body: str) -> bool:
+    """Whether the plan checks that `body` breaks (and not that it does not)."""
+    return any(item.data.get("shatters") == body and not item.data.get("not")
+               for item in plan.expect)
+
+
 def _framed(plan: Plan, body: str) -> str | dict:
     """What a shot on `body` frames: its break, where the plan breaks it (a slow-motion
     medium shot of a thrown plate's whole path left its break at 0.1% of the frame)."""
-    if any(item.data.get("shatters") == body and not item.data.get("not")
-           for item in plan.expect):
-        return {"event": "fracture", "body": body}
-    return body
+    return fracture(body) if breaks(plan, body) else body
+
+
+def unframe_denied(plan: Plan) -> None:
+    """A break the prompt denies ('is dropped and does not break') is neither framed nor
+    checked on screen: the scenario's shot frames the body itself."""
+    def denied(subject: object) -> bool:
+        return isinstance(subject, dict) and subject.get("event") == "fracture" and \
+            not breaks(plan, subject["body"])
+
+    plan.camera_checks = [c for c in plan.camera_checks
+                          if not denied(c.data.get("on_screen"))]
+    for shot in (plan.camera[0].get("shots", []) if plan.camera else []):
+        if denied(shot.get("subject")):
+            shot["subject"] = shot["subject"]["body"]
 
 
 def _move(concept: lx.CameraConcept, lead: str | None) -> dict | None:
@@ -65,10 +88,6 @@ def _move(concept: lx.CameraConcept, lead: str | None) -> dict | None:
     if concept.move == "orbit":
         return {"orbit": {"degrees": concept.degrees}}
     return None
-
-
-def _fixed(plan: Plan) -> dict:
-    return fixed_view(plan.focus or [(0.0, 0.0, 0.0)])
 
 
 def fixed_view(points: list[tuple[float, float, float]], margin: float = 0.35,

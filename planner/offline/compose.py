@@ -53,6 +53,7 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
     if intent.ground_material and plan.ground is not None:  # "onto the carpet" names the floor
         plan.ground["material"] = intent.ground_material
     _negate(plan, intent)
+    camera.unframe_denied(plan)
     _comes_to_rest(plan, intent)
     _apply_duration(plan, intent)
     environment, why = _place(plan, intent)

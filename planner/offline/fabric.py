@@ -25,7 +25,12 @@ PULLED = re.compile(rf"\b(?:(?:{PULL_WORDS})\s+(?:\w+\s+){{0,2}}?table ?cloths?|
                     rf"(?:is|was|gets|got) (?:\w+ly )?(?:{PULL_WORDS}))(?:\s+(?:out|off|away))?")
 SLOW = re.compile(r"\b(slow\w*|gentl\w*|careful\w*|gradual\w*)\b")
 DISHES_FALL = re.compile(r"\b(fall\w*|fell|crash\w*|dragg?\w*|slid\w* off|tumbl\w*|"
-                         r"fl(?:y|ies|ew|ying) off|come off|off the table)\b")
+                         r"come off|off the table)\b")
+# dishes that fly off, said of them ('the bowls on it fly off'), not of the cloth ('the
+# tablecloth flies off, leaving the plates')
+DISHES_FLY = re.compile(r"\b(dish\w*|plates?|bowls?|cups?|mugs?|glass\w*|tumblers?|vases?|"
+                        r"bottles?|cans?|crockery|tableware)\b(?:(?!cloth)[^,;.])*?"
+                        r"\bfl(?:y|ies|ew|ying) off\b")
 DISHES_STAY = re.compile(r"\b(stay\w*|remain\w*|left (standing|behind|in place)|"
                          r"(do|does|did)(n't| not) (move|fall|budge))\b")
 CURTAIN = re.compile(rf"\b({CURTAIN_WORDS})\b")
@@ -157,7 +162,8 @@ def _spots(dishes: list[str]) -> list[tuple[float, float]]:
 def _pull_speed(intent: Intent, text: str) -> float:
     if intent.speed is not None:
         return intent.speed
-    if SLOW.search(text) or (DISHES_FALL.search(text) and not DISHES_STAY.search(text)):
+    falls = DISHES_FALL.search(text) or DISHES_FLY.search(text)
+    if SLOW.search(text) or (falls and not DISHES_STAY.search(text)):
         return SLOW_PULL
     return SNATCH
 

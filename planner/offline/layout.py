@@ -97,6 +97,10 @@ class Plan:
     def check(self, why: str = "", **data) -> None:
         self.expect.append(Item(data, why))
 
+    def camera_check(self, why: str = "", **data) -> None:
+        """A check on what the scenario's own camera shows (kept only with that camera)."""
+        self.camera_checks.append(Item(data, why))
+
     def names(self) -> set[str]:
         """Every name the script uses so far: bodies, liquids, water, joints, ropes."""
         groups = (self.bodies, self.liquids, self.water, self.joints, self.ropes)

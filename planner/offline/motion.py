@@ -7,8 +7,8 @@ import math
 from bridge.assets.registry import ASSETS
 from bridge.liquids import LIQUID_KINDS
 from planner.offline import actors as ac
-from planner.offline.camera import fixed_view
-from planner.offline.layout import SPHERES, Item, Plan, params_of
+from planner.offline.camera import fixed_view, fracture
+from planner.offline.layout import SPHERES, Plan, params_of
 from planner.offline.parse import Intent, Mention
 from planner.trace import Claim
 
@@ -66,12 +66,11 @@ def frame_the_break(plan: Plan, body: str, why: str, preset: str = "medium",
     at the floor: an egg dropped 2 m, followed with 0.1 s, broke below the frame. One that
     stands where it breaks gets a still shot (an egg under a dropped bowling ball: 0.06% of
     the fixed view, 2.5% of a medium shot)."""
-    event = {"event": "fracture", "body": body}
+    event = fracture(body)
     move = {"move": {"track": {"body": body, "smoothing": smoothing}}} if falls else {}
     plan.camera = ({"shots": [{"preset": preset, **move, "subject": event}]}, why)
-    plan.camera_checks.append(Item({"on_screen": event}, "the break is on screen: central, "
-                                   "its shards and liquid cover 2% of the frame (checked on "
-                                   "render)"))
+    plan.camera_check("the break is on screen: central, its shards and liquid cover 2% of "
+                      "the frame (checked on render)", on_screen=event)
 
 
 def drop(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
@@ -101,9 +100,8 @@ def drop(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
             breaking.append(name)
     plan.focus.append((0.0, 0.0, 0.0))
     if len(breaking) == 1:
-        plan.lead = breaking[0]
-        frame_the_break(plan, plan.lead, f"follows the {plan.lead} down and frames it where "
-                        "it breaks")
+        frame_the_break(plan, breaking[0], f"follows the {breaking[0]} down and frames it "
+                        "where it breaks")
     elif breaking:  # a shot close enough for one break leaves the others out
         spots = [(x, 0.0, z) for (m, _), x in zip(items, places) if breaks(m)
                  for z in (0.0, LANDING_VIEW_HEIGHT)]
@@ -134,6 +132,7 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
     plan.body(f"the {furniture}, fixed", name=furniture, asset=furniture, static=True,
               **({"params": {"width": width}} if full and not shelf else {}))
     items = ac.instances(actors, 4)
+    breaking: list[str] = []
     for i, (m, k) in enumerate(items):
         offset = spread(len(items), 0.2)[i]
         position = (offset, 0.0, top) if shelf else (
@@ -163,6 +162,8 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
             plan.event(f"a shove giving it {speed:g} m/s toward the edge", at=0.3,
                        set_velocity={"body": name, "linear": [speed * d for d in direction]})
         expect_impact(plan, m, name, "ground", 2.2 if full else 1.8)
+        if breaks(m):
+            breaking.append(name)
         if "bounce" in intent.actions and not breaks(m):
             _bounces_after(plan, intent, m, name, top, 3.0 if full else 2.5)
     plan.duration = 3.0 if full else 2.5
@@ -170,11 +171,11 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
     # Where it lands is known only once simulated, so the camera follows the object there;
     # one that breaks is framed by its break (its shards and liquid fill the frame there).
     plan.lead = plan.followed()
-    if any(breaks(m) for m in actors):
+    if breaking:
         # wide: the liquid spreads past the shards; a 0.1 s spring rides out the tumble off
         # the edge
-        frame_the_break(plan, plan.lead, f"follows the {plan.lead} off the {furniture} and "
-                        "frames it where it breaks", preset="wide", smoothing=0.1)
+        frame_the_break(plan, breaking[0], f"follows the {breaking[0]} off the {furniture} "
+                        "and frames it where it breaks", preset="wide", smoothing=0.1)
     else:
         move = {"track": {"body": plan.lead, "smoothing": 0.3}}
         plan.camera = ({"shots": [{"preset": "wide", "subject": plan.lead, "move": move}]},
@@ -182,7 +183,7 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
 
 
 def throw(plan: Plan, intent: Intent, actors: list[Mention], target: str) -> None:
-    """Thrown hard at a wall, table, window or the ground."""
+    """Thrown hard at a wall, a table or the ground."""
     speed = intent.speed or (THROW_SPEED * 1.25 if intent.has("great", "significant", "hard",
                                                               "forcefully") else THROW_SPEED)
     aim, angle = _target(plan, intent, target)
@@ -201,7 +202,7 @@ def throw(plan: Plan, intent: Intent, actors: list[Mention], target: str) -> Non
     plan.focus.append(aim)
     plan.duration = 2.0
     breaking = [m for m, _ in items if breaks(m)]
-    # one thrown at a wall, a window or a table is followed to where it breaks; not one
+    # one thrown at a wall or a table is followed to where it breaks; not one
     # thrown at the ground, whose pieces race on along it (a thrown egg's left its break
     # outside the central 80% of a followed shot)
     if len(items) == 1 and breaking and target != "ground":

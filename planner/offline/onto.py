@@ -93,6 +93,7 @@ def onto_object(plan: Plan, intent: Intent, falling: Mention, struck: Mention) -
     elif breaks(falling):
         plan.check(f"the {falling.word} ({ac.material_of(falling)}) breaks on it",
                    shatters=name, before=round(fall + 0.5, 2))
+        plan.lead = name  # a shot the prompt asks for frames the one that breaks
         frame_the_break(plan, name, f"follows the {falling.word} down and frames it where "
                         "it breaks")
     plan.duration = round(fall + AFTER_IMPACT, 1)

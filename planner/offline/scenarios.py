@@ -24,9 +24,10 @@ from planner.offline import (
 from planner.offline import arrangements as ar
 from planner.offline import motion as mo
 from planner.offline.layout import SPHERES, Plan
-from planner.offline.lexicon import ARRANGEMENTS, Noun
+from planner.offline.lexicon import Noun
 from planner.offline.parse import Intent, Mention
 from planner.offline.refuse import candles_act
+from planner.trace import Claim
 
 # Scenes named by the thing itself, whatever else the prompt holds; first match wins.
 ON_HINGES = (("swing", hinged.wants_swing, hinged.swing),
@@ -173,7 +174,7 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     falls_off = furniture is not None and "throw" not in acts and (
         "off" in intent.relations or bool(acts & {"knock", "fall", "push", "slide"}))
     if acts & {"throw", "hit", "shatter"} and target and "bounce" not in acts and not falls_off:
-        mo.throw(plan, intent, [m for m in actors if not _builds(m, intent)], target)
+        mo.throw(plan, intent, _thrown(plan, intent, actors), target)
         return "throw"
     # "falls off a shelf and bounces" falls off the shelf; "falls and bounces on the table"
     # bounces on it
@@ -227,10 +228,17 @@ def _target(intent: Intent, surfaces: set[str]) -> str | None:
     return None
 
 
-def _builds(m: Mention, intent: Intent) -> bool:
-    """'a brick wall': the brick names what the wall is built of, not a thing that moves."""
-    after = intent.tokens[m.index + 1] if m.index + 1 < len(intent.tokens) else ""
-    return ARRANGEMENTS.get(f"{m.word} {after}") == after
+def _thrown(plan: Plan, intent: Intent, actors: list[Mention]) -> list[Mention]:
+    """What is thrown: not the bricks a 'brick wall' is built of (the wall plays them),
+    unless nothing else is named."""
+    builds = [m for m in actors if m.asset == "brick" and intent.has(f"{m.word} wall")]
+    thrown = [m for m in actors if m not in builds]
+    if not thrown:
+        return actors
+    for m in builds:
+        plan.claims.append(Claim(m.word, "object", "stood_in", "what the wall is built of: "
+                                 "one fixed wall plays the brick wall"))
+    return thrown
 
 
 def _window_only(intent: Intent, actors: list[Mention]) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bridge.crushable import DENT_SHARE, Crushable, crush_force
 from bridge.materials import MATERIALS
-from planner.offline.layout import Item, Plan
+from planner.offline.layout import Plan
 from planner.offline.parse import Intent
 
 G = 9.81
@@ -292,9 +292,8 @@ def _side_on(plan: Plan, mover: str, second: str, target: str | None, gap: float
            "the crumpling and where both end up")
     plan.camera = ({"shots": [wide, closer]}, why)
     if not pushes_on:
-        plan.camera_checks.append(Item({"on_screen": impact_event}, "the crash is on screen: "
-                                       "central, the two filling 2% of the frame (checked on "
-                                       "render)"))
+        plan.camera_check("the crash is on screen: central, the two filling 2% of the frame "
+                          "(checked on render)", on_screen=impact_event)
 
 
 def _claims(plan: Plan, mover: str, target: str | None, second: str, gap: float,
