@@ -5,8 +5,8 @@ in Python and waiting on the rasterizer's readback. Meshing the next frame's liq
 meanwhile (the surface's numba kernels release the GIL) takes it off that path: the juice
 example's full look rendered at 86 ms a frame with the surface meshed in line and 75 ms with
 it meshed ahead (medians of 12 alternating runs on this project's 2-core machine), and at 74
-and 69 ms in 6 more with the order swapped (a scene without liquid within 5% either way). The surfaces are the same
-arrays either way: each is a function of its frame's particles alone.
+and 69 ms in 6 more with the order swapped (a scene without liquid within 5% either way).
+The surfaces are the same arrays either way: each is a function of its frame's particles.
 """
 from __future__ import annotations
 

@@ -202,9 +202,9 @@ def throw(plan: Plan, intent: Intent, actors: list[Mention], target: str) -> Non
     plan.focus.append(aim)
     plan.duration = 2.0
     breaking = [m for m, _ in items if breaks(m)]
-    # one thrown at a wall or a table is followed to where it breaks; not one
-    # thrown at the ground, whose pieces race on along it (a thrown egg's left its break
-    # outside the central 80% of a followed shot)
+    # one thrown at a wall or a table is followed to where it breaks; not one thrown at the
+    # ground, whose pieces race on along it (a thrown egg's left its break outside the
+    # central 80% of a followed shot)
     if len(items) == 1 and breaking and target != "ground":
         frame_the_break(plan, plan.lead, f"follows the {breaking[0].word} and frames it where "
                         f"it breaks on the {target}")
