@@ -55,7 +55,7 @@ def fracture(body: str) -> dict:
     return {"event": "fracture", "body": body}
 
 
-def breaks(plan: Plan, body: str) -> bool:
+def checks_break(plan: Plan, body: str) -> bool:
     """Whether the plan checks that `body` breaks (and not that it does not)."""
     return any(item.data.get("shatters") == body and not item.data.get("not")
                for item in plan.expect)
@@ -64,7 +64,7 @@ def breaks(plan: Plan, body: str) -> bool:
 def _framed(plan: Plan, body: str) -> str | dict:
     """What a shot on `body` frames: its break, where the plan breaks it (a slow-motion
     medium shot of a thrown plate's whole path left its break at 0.1% of the frame)."""
-    return fracture(body) if breaks(plan, body) else body
+    return fracture(body) if checks_break(plan, body) else body
 
 
 def unframe_denied(plan: Plan) -> None:
@@ -72,7 +72,7 @@ def unframe_denied(plan: Plan) -> None:
     checked on screen: the scenario's shot frames the body itself."""
     def denied(subject: object) -> bool:
         return isinstance(subject, dict) and subject.get("event") == "fracture" and \
-            not breaks(plan, subject["body"])
+            not checks_break(plan, subject["body"])
 
     plan.camera_checks = [c for c in plan.camera_checks
                           if not denied(c.data.get("on_screen"))]

@@ -80,7 +80,7 @@ def drop(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
             plan.notes.append(f"{m.count} {m.word} asked for; {MAX_DROPPED} are dropped to keep "
                               "the shot (and its fracture precomputation) small")
     items = [(m, k) for m in actors for k in range(min(m.count, MAX_DROPPED))]
-    breaking: list[str] = []
+    breaking: list[tuple[str, float]] = []  # name, where it is let go along x
     gap = max(0.3, *(2.5 * ac.radius_of(m, intent) for m, _ in items))
     places = spread(len(items), gap)
     heights = [intent.height or DROP_HEIGHT.get(m.asset, 1.0) for m, _ in items]
@@ -97,14 +97,13 @@ def drop(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                       rotation=[0.0, 0.0, 0.0] if branch else lying(m))
         expect_impact(plan, m, name, "ground", math.sqrt(2 * height / G) + 1.0)
         if breaks(m):
-            breaking.append(name)
+            breaking.append((name, x))
     plan.focus.append((0.0, 0.0, 0.0))
     if len(breaking) == 1:
-        frame_the_break(plan, breaking[0], f"follows the {breaking[0]} down and frames it "
-                        "where it breaks")
+        name = breaking[0][0]
+        frame_the_break(plan, name, f"follows the {name} down and frames it where it breaks")
     elif breaking:  # a shot close enough for one break leaves the others out
-        spots = [(x, 0.0, z) for (m, _), x in zip(items, places) if breaks(m)
-                 for z in (0.0, LANDING_VIEW_HEIGHT)]
+        spots = [(x, 0.0, z) for _, x in breaking for z in (0.0, LANDING_VIEW_HEIGHT)]
         view = fixed_view(spots, margin=LANDING_VIEW_MARGIN, least=LANDING_VIEW_MARGIN,
                           lift=0.0)
         plan.camera = (view, "a still view of the floor where they land and break")
