@@ -1,23 +1,21 @@
 """The air acting on light bodies: quadratic drag toward the air's velocity.
 
-F = 1/2 rho Cd A |u - v| (u - v), with A the body's mean projected area (a quarter of its
-convex hull's surface, by Cauchy's formula; a hollow ball's inner surface does not count) and Cd 0.47 for a ball, 1.0 otherwise. Only
-bodies the air can move are pushed: those whose drag in the fastest air of the scene is at
-least 5% of their weight (paper, a leaf, a beach ball; not a brick). Heavy bodies skip the
-per-step cost and feel nothing they would notice.
+F = 1/2 rho Cd A |u - v| (u - v) (bridge/drag.py has k = 1/2 rho Cd A). Only bodies the air
+can move are pushed: in moving air, those whose drag in the fastest air of the scene is at
+least 5% of their weight (paper, a leaf, a beach ball; not a brick); in still air, those
+that fall slower than STILL_AIR_TERMINAL (a feather). Heavy bodies skip the per-step cost
+and feel nothing they would notice.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from bridge.air import Air, peak_factor
-from bridge.assets.registry import ASSETS
+from bridge.drag import AIR_DENSITY, drag_factor, most_drag_factor
 from bridge.schema import Scene
 from physics.world import World
 
-AIR_DENSITY = 1.2  # kg/m^3 at 20 C
 NORMAL_DRAG, SKIN_DRAG = 1.2, 0.02  # a surface's, per triangle (see `drag_forces`)
-BALL_DRAG, BLUFF_DRAG = 0.47, 1.0
 LIGHT_SHARE = 0.05  # of its weight the drag must reach for a body to feel the air
 MIN_REFERENCE_SPEED = 5.0  # m/s
 
@@ -31,18 +29,22 @@ def fastest_air(scene: Scene) -> float:
 
 
 class AirDrag:
-    """Drag on the bodies light enough for the air to move."""
+    """Drag on the bodies light enough for the air to move: those whose drag at
+    `reference_speed` reaches `share` of their weight."""
 
-    def __init__(self, world: World, air: Air, reference_speed: float):
+    def __init__(self, world: World, air: Air, reference_speed: float,
+                 share: float = LIGHT_SHARE):
         self.air = air
         gravity = max(float(np.linalg.norm(world.gravity)), 1.0)
         self.names, self.factors, self.masses = [], [], []
         for name, live in world.bodies.items():
             if live.static or live.articulated:
                 continue
-            factor = 0.5 * AIR_DENSITY * _drag_coefficient(live.body.asset) \
-                * live.geometry.visual.convex_hull.area / 4
-            if factor * reference_speed ** 2 >= LIGHT_SHARE * live.mass * gravity:
+            least = share * live.mass * gravity / reference_speed ** 2
+            if most_drag_factor(live.geometry.visual.bounds) < least:
+                continue
+            factor = drag_factor(live.body.asset, live.geometry.visual.convex_hull.area)
+            if factor >= least:
                 self.names.append(name)
                 self.factors.append(factor)
                 self.masses.append(live.mass)
@@ -69,11 +71,6 @@ class AirDrag:
                                                                   keepdims=True), 1e-12))
         for live, f, at in zip(lives, (force * scale).tolist(), centres.tolist()):
             world.push(live, f, at)
-
-
-def _drag_coefficient(asset: str | None) -> float:
-    spec = ASSETS.get(asset) if asset else None
-    return BALL_DRAG if spec is not None and set(spec.params) == {"radius"} else BLUFF_DRAG
 
 
 def drag_forces(points: np.ndarray, velocity: np.ndarray, faces: np.ndarray, air: Air,

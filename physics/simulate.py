@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from bridge.air import Air, Jet
+from bridge.drag import STILL_AIR_TERMINAL
 from bridge.errors import SceneError
 from bridge.ropes import segment_names
 from bridge.schema import Blow, Liquid, Scene, breakable_settings
@@ -278,13 +279,14 @@ class _Loop:
 
 
 def _air(world: World, scene: Scene) -> tuple[Air | None, AirDrag | None, Flames | None]:
-    """The scene's air (when it has wind, a blow or a flame), the drag it puts on light
-    bodies, and its flames."""
+    """The scene's air (when it has wind, a blow, a flame, cloth or a body that still air
+    slows), the drag it puts on light bodies, and its flames."""
     blows = any(e.blow is not None for e in scene.events)
-    if not (scene.wind or blows or scene.flames or scene.cloth):  # cloth feels still air too
-        return None, None, None
     air = Air(scene.wind, scene.seed)
-    drag = AirDrag(world, air, fastest_air(scene)) if scene.wind or blows else None
+    drag = AirDrag(world, air, fastest_air(scene)) if scene.wind or blows else \
+        AirDrag(world, air, STILL_AIR_TERMINAL, share=1.0)
+    if not (scene.wind or blows or scene.flames or scene.cloth or drag):
+        return None, None, None  # cloth feels still air too
     flames = Flames(world, scene.flames, air, scene.seed) if scene.flames else None
     return air, drag or None, flames
 

@@ -51,8 +51,8 @@ def test_arrangements_targets_and_open_water_are_planned_and_claimed():
 
 
 def test_a_thing_the_planner_cannot_read_is_dropped_not_lost():
-    claims = _claims("a bowling ball and a feather are dropped from 2 m at the same time")
-    assert claims["feather"] == ("dropped", ("not read: the planner knows no 'feather', so the "
+    claims = _claims("a bowling ball and a thimble are dropped from 2 m at the same time")
+    assert claims["thimble"] == ("dropped", ("not read: the planner knows no 'thimble', so the "
                                             "script leaves it out"))
     # units, times, parts and shapes are no objects; scenario words are read by their scenes
     assert not {"m", "time", "same time"} & set(claims)

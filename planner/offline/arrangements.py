@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from itertools import pairwise
 
 from bridge.assets.registry import ASSETS
 from bridge.materials import MATERIALS
@@ -15,6 +16,7 @@ from planner.offline.motion import TABLE_TOP, expect_impact, spread
 from planner.offline.parse import Intent, Mention
 
 DOMINO = {"width": 0.05, "height": 0.1, "thickness": 0.015}
+WATER_GAP = 0.05  # m at least between things afloat side by side
 DOMINO_GAP = 0.065  # m between dominoes in a row: 0.65 of their height, so each hits the next
 PIN_ROWS = [(0.0, [0.0]), (0.264, [-0.1524, 0.1524]), (0.528, [-0.3048, 0.0, 0.3048]),
             (0.792, [-0.4572, -0.1524, 0.1524, 0.4572])]
@@ -383,7 +385,8 @@ def water(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     plan.water.append(_water_item(intent.water or "pool", sx, sy, depth))
     items = ac.instances(actors, 4)
     dropped = bool(intent.actions & {"fall", "throw"}) and "place" not in intent.actions
-    xs = spread(len(items), min(sx / max(len(items), 1), 0.35))
+    xs = _side_by_side([ac.radius_of(m, intent) for m, _ in items],
+                       min(sx / max(len(items), 1), 0.35))
     for i, (m, k) in enumerate(items):
         h = ac.height_of(m, intent)
         z = depth + 0.4 if dropped else depth - 0.3 * h
@@ -400,6 +403,15 @@ def water(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                        before=3.0)
     plan.duration = 4.0
     plan.focus.append((0.0, 0.0, depth))
+
+
+def _side_by_side(reaches: list[float], spacing: float) -> list[float]:
+    """Centres along a line centred on 0, `spacing` apart, or further where two neighbours
+    reach further than that (a toy boat beside a beach ball)."""
+    xs = [0.0]
+    for near, far in pairwise(reaches):
+        xs.append(xs[-1] + max(spacing, near + far + WATER_GAP))
+    return [x - (xs[0] + xs[-1]) / 2 for x in xs]
 
 
 def _water_item(name: str, sx: float, sy: float, depth: float):

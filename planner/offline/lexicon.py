@@ -29,8 +29,9 @@ def _n(asset: str, material: str | None = None, label: str = "", **params: float
     return Noun(asset, material, params, label)
 
 
-def _stand_in(asset: str, material: str, label: str, **params: float) -> Noun:
-    return Noun(asset, material, params, label, stand_in=True)
+def _stand_in(asset: str, material: str, label: str, mass: float | None = None,
+              **params: float) -> Noun:
+    return Noun(asset, material, params, label, stand_in=True, mass=mass)
 
 
 # Multi-word nouns first: the parser tries the longest match at each position.
@@ -106,6 +107,13 @@ STAND_INS: dict[str, Noun] = {
     "bolt": _stand_in("cylinder", "steel", "bolt", radius=0.005, height=0.05),
     "nail": _stand_in("cylinder", "steel", "nail", radius=0.002, height=0.06),
     "toy car": _stand_in("box", "plastic", "toy_car", length=0.1, width=0.05, height=0.04),
+    # a feather: a thin strip of its size and weight (0.1 g: it drifts down at under 1 m/s;
+    # physics.air slows it in still air)
+    "feather": _stand_in("box", "felt", "feather", mass=0.0001, length=0.15, width=0.03,
+                         height=0.003),
+    # a toy hull floats high in the water: a wooden block of its size (draft about 60%)
+    "toy boat": _stand_in("box", "wood", "toy_boat", length=0.3, width=0.12, height=0.08),
+    "toy ship": _stand_in("box", "wood", "toy_ship", length=0.3, width=0.12, height=0.08),
     # a hollow toy that floats: a foam ball of its size stands in
     "rubber duck": _stand_in("ball", "foam", "rubber_duck", radius=0.045),
     "rc car": _stand_in("box", "plastic", "rc_car", length=0.3, width=0.15, height=0.1),

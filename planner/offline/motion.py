@@ -7,6 +7,7 @@ import math
 from bridge.assets.registry import ASSETS
 from bridge.liquids import LIQUID_KINDS
 from planner.offline import actors as ac
+from planner.offline import race
 from planner.offline.camera import fixed_view, fracture
 from planner.offline.layout import SPHERES, Plan, params_of
 from planner.offline.parse import Intent, Mention
@@ -81,9 +82,13 @@ def drop(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                               "the shot (and its fracture precomputation) small")
     items = [(m, k) for m in actors for k in range(min(m.count, MAX_DROPPED))]
     breaking: list[tuple[str, float]] = []  # name, where it is let go along x
+    landed: list[tuple[str, float, float]] = []  # name, landing time, terminal speed
     gap = max(0.3, *(2.5 * ac.radius_of(m, intent) for m, _ in items))
     places = spread(len(items), gap)
     heights = [intent.height or DROP_HEIGHT.get(m.asset, 1.0) for m, _ in items]
+    together = race.wanted(intent, len(items))
+    if together:  # let go side by side from one height
+        heights = [max(heights)] * len(items)
     branch = "branch" in intent.tokens or "branches" in intent.tokens
     if branch:  # all hang upright under one rod, as high as the highest would be let go
         rod = max(h + ac.height_of(m, intent) for (m, _), h in zip(items, heights)) + \
@@ -95,12 +100,22 @@ def drop(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                       f"hanging under the branch, {height:.2f} m up" if branch else
                       f"released from {height:g} m", k,
                       rotation=[0.0, 0.0, 0.0] if branch else lying(m))
-        expect_impact(plan, m, name, "ground", math.sqrt(2 * height / G) + 1.0)
+        lands = race.landing(m, intent, height)
+        expect_impact(plan, m, name, "ground", lands + 1.0)
         if breaks(m):
             breaking.append((name, x))
+        else:
+            landed.append((name, lands, race.terminal(m, intent)))
+    if together and len(landed) >= 2:
+        race.check_order(plan, landed)
+    # a feather let go from 2 m lands after 2.5 s: the shot runs a second past each landing
+    plan.duration = max(plan.duration, math.ceil(10 * (max(
+        [t for _, t, _ in landed], default=0.0) + 1.0)) / 10)
     plan.focus.append((0.0, 0.0, 0.0))
     if len(breaking) == 1:
         name = breaking[0][0]
+        if len(items) == 1:  # camera words ('in slow motion') frame it too
+            plan.lead = name
         frame_the_break(plan, name, f"follows the {name} down and frames it where it breaks")
     elif breaking:  # a shot close enough for one break leaves the others out
         spots = [(x, 0.0, z) for _, x in breaking for z in (0.0, LANDING_VIEW_HEIGHT)]

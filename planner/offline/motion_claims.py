@@ -36,7 +36,8 @@ RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "swing": (r"\bsw(?:ing|ings|inging|ung)\b|\bsway\w*|back and forth|\boscillat\w*",
               ("swings",)),
     "flutter": (r"\bflutter\w*|\bflap\w*|\bbillow\w*", ("flutters",)),
-    "drape": (r"\bdrap(?:e|es|ed|ing)\b", ("drapes_over",)),
+    "drape": (r"\bdrap(?:e|es|ed|ing)\b|\bsettl(?:e|es|ed|ing) (?:around|over)\b",
+              ("drapes_over",)),
     "blow out": ((r"\bblow\w* (?:\w+ )?out\b|\bblew (?:\w+ )?out\b|\bextinguish\w*|\bput out\b|"
                   r"\bgo(?:es)? out\b|\bwent out\b"), ("goes_out",)),
     "stop": (r"\bto a (?:stop|halt|rest)\b|\bcomes? to rest\b|\bstops? (?:dead|on)\b",
@@ -65,9 +66,10 @@ CONTAINED = ("pours_into", "stays_within")  # checks that show a thing ends insi
 def motion_claims(intent: Intent, scene: Scene | None, results: list[dict]) -> list[Claim]:
     """One claim per motion the prompt names, in the prompt's words."""
     text = intent.text.lower()
+    # every phrase that says it gets its claim ('drapes over the crate, settling around it')
     claims = [_result(m.group(0), kind, scene, results, denied_before(text, m.start()))
-              for kind, (pattern, _) in RESULTS.items()
-              if (m := re.search(pattern, text)) and (scene is None or NEEDS[kind](scene))]
+              for kind, (pattern, _) in RESULTS.items() if scene is None or NEEDS[kind](scene)
+              for m in re.finditer(pattern, text)]
     claims += _into(intent, scene, results) + _off_or_across(intent, scene)
     for action in sorted(intent.actions & set(WITNESSES)):
         text, _ = verb_words(intent, action, False)

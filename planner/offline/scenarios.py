@@ -173,7 +173,10 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     # where it lands, not what something is thrown at
     falls_off = furniture is not None and "throw" not in acts and (
         "off" in intent.relations or bool(acts & {"knock", "fall", "push", "slide"}))
-    if acts & {"throw", "hit", "shatter"} and target and "bounce" not in acts and not falls_off:
+    # "dropped ... hits the ground", "falls to the floor and shatters": let go, not thrown
+    dropped = target == "ground" and "fall" in acts and "throw" not in acts
+    if acts & {"throw", "hit", "shatter"} and target and "bounce" not in acts and not \
+            falls_off and not dropped:
         mo.throw(plan, intent, _thrown(plan, intent, actors), target)
         return "throw"
     # "falls off a shelf and bounces" falls off the shelf; "falls and bounces on the table"
@@ -193,7 +196,7 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
         mo.fall_off(plan, intent, actors, furniture)
         return "fall_off"
     if "collide" in acts or "each other" in intent.relations or (
-            len(actors) >= 2 and acts & {"hit", "throw"}):
+            len(actors) >= 2 and acts & {"hit", "throw"} and not dropped):
         mo.collide(plan, intent, actors, zero_g=False)
         return "collide"
     if "topple" in acts or "knock" in acts:

@@ -1,0 +1,90 @@
+"""The offline planner's drops: a thing dropped to the floor is let go, not thrown; things
+dropped together land in the order the air gives; things afloat side by side clear each
+other; a sheet 'settling around' a ball is a drape its check tests."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from bridge.loader import scene_from_document
+from physics.simulate import simulate
+from planner.offline import plan_offline
+from planner.offline.claims import draft_claims
+from simshot.expectations import check_simulation
+from tests.helpers import planned
+
+FEATHER_RACE = ("a bowling ball and a feather are dropped at the same time; the ball hits the "
+                "ground first and the feather drifts down slowly")
+
+
+def _body(document: dict, name: str) -> dict:
+    return next(b for b in document["bodies"] if b["name"] == name)
+
+
+@pytest.mark.parametrize("prompt, name, height", [
+    ("A porcelain vase is released 2 meters above a hard floor and cracks on impact.", "vase",
+     2.0),
+    ("An egg is dropped from 1 m onto the kitchen floor and cracks", "egg", 1.0)])
+def test_a_thing_dropped_to_the_floor_is_let_go_from_the_height_said(prompt, name, height):
+    body = _body(plan_offline(prompt).document, name)
+    assert body["position"][2] == height
+    assert "velocity" not in body
+
+
+def test_a_thing_thrown_at_the_floor_is_still_thrown():
+    body = _body(plan_offline("a glass bottle is thrown at the floor and shatters").document,
+                 "bottle")
+    assert body["velocity"][2] < 0
+
+
+def _order_checks(document: dict) -> list[dict]:
+    return [e for e in document["expect"] if "contacts" in e and e.get("before", 9) < 1.0]
+
+
+def test_a_feather_dropped_with_a_bowling_ball_lands_long_after_it():
+    draft, scene, results = planned(FEATHER_RACE)
+    assert [_body(draft.document, n)["position"][2] for n in ("bowling_ball", "feather")] \
+        == [1.0, 1.0]
+    order = _order_checks(draft.document)
+    assert {(e["contacts"], e.get("not", False)) for e in order} == {
+        ("bowling_ball", False), ("feather", True)}
+    assert all(r["passed"] for r in results), results
+    claims = {c.text: c for c in draft_claims(draft, scene, results)}
+    assert claims["feather"].fate == "stood_in"
+    assert claims["hits"].fate == "checked"
+
+
+def test_the_order_checks_fail_where_the_air_would_not_hold_the_feather_back():
+    document = copy.deepcopy(plan_offline(FEATHER_RACE).document)
+    _body(document, "feather")["mass"] = 0.5  # a 0.5 kg strip falls as fast as the ball
+    scene = scene_from_document(document)
+    results = check_simulation(scene, simulate(scene))
+    failed = {(r["subject"], r["negated"]) for r in results if r["passed"] is False}
+    assert failed == {("feather", True)}
+
+
+def test_two_balls_dropped_together_land_together():
+    draft, _, results = planned("a bowling ball and a tennis ball are dropped at the same "
+                                "time")
+    order = _order_checks(draft.document)
+    assert {(e["contacts"], e.get("not", False)) for e in order} == {
+        ("bowling_ball", False), ("bowling_ball", True), ("tennis_ball", False),
+        ("tennis_ball", True)}
+    assert all(r["passed"] for r in results), results
+
+
+def test_a_toy_boat_and_a_beach_ball_float_side_by_side_clear_of_each_other():
+    draft, _, results = planned("A toy boat floats in a swimming pool while a beach ball "
+                                "drifts past")
+    boat, ball = (_body(draft.document, n) for n in ("toy_boat", "beach_ball"))
+    assert ball["position"][0] - boat["position"][0] >= 0.15 + 0.25 + 0.05
+    assert {r["check"] for r in results} == {"floats"} and all(r["passed"] for r in results)
+
+
+def test_a_scarf_settling_around_a_ball_is_a_drape_its_check_tests():
+    draft, scene, results = planned("A silk scarf dropped onto a bowling ball, settling "
+                                    "around it")
+    claims = {c.text: c for c in draft_claims(draft, scene, results)}
+    assert claims["settling around"].fate == "checked"
+    assert "drapes_over" in claims["settling around"].detail
