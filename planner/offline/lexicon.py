@@ -124,6 +124,8 @@ STAND_INS: dict[str, Noun] = {
     # a jug pours over a wide lip: a wide, tall tumbler, not a narrow-necked bottle
     "jug": _stand_in("tumbler", "glass", "jug", radius=0.06, height=0.2),
     "pitcher": _stand_in("tumbler", "glass", "pitcher", radius=0.06, height=0.2),
+    # a 10 litre pail; 'a bucket of water' something floats in is a body of water instead
+    "bucket": _stand_in("tumbler", "plastic", "bucket", radius=0.14, height=0.27),
     # a drink's carton (not a moving carton): poured from over its corner like a jug
     "juice carton": _stand_in("tumbler", "plastic", "carton", radius=0.045, height=0.2),
     "milk carton": _stand_in("tumbler", "plastic", "carton", radius=0.045, height=0.2),

@@ -10,7 +10,7 @@ from planner.offline import actors as ac
 from planner.offline import race
 from planner.offline.camera import fixed_view, fracture
 from planner.offline.layout import SPHERES, Plan, params_of
-from planner.offline.parse import Intent, Mention
+from planner.offline.parse import GROUND_NOUNS, Intent, Mention
 from planner.trace import Claim
 
 G = 9.81
@@ -29,6 +29,10 @@ MAX_DROPPED = 6  # per kind: each breakable body is pre-fractured, which takes t
 # Several things dropped to break: the still view spans where they land, up to this height,
 # and this much beyond (the whole fall in view left 3 eggs' breaks at 0.02% of the frame)
 LANDING_VIEW_HEIGHT, LANDING_VIEW_MARGIN = 0.25, 0.15
+# a cup's or a mug's handle sticks out along +x: tipped toward +x, it lands on its handle at
+# about 28 degrees and rocks back (a full cup of coffee failed five rounds of harder nudges);
+# turned half round, it tips over at 0.5 s
+HANDLED = frozenset({"cup", "mug"})
 CHAIR_SHOVE = 4.0  # N s at the top of a 6.5 kg chair's back: enough to carry it over its legs
 
 
@@ -339,11 +343,18 @@ def topple(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     if any(m.asset == "chair" for m in actors):
         _chair_tips(plan, intent, next(m for m in actors if m.asset == "chair"))
         return
-    plan.body("the table, fixed", name="table", asset="table", static=True)
+    # on the floor the prompt names ('tips over and spills across the garage floor'), else
+    # on a table
+    floor = intent.has(*GROUND_NOUNS) and not intent.surfaces
+    if not floor:
+        plan.body("the table, fixed", name="table", asset="table", static=True)
     items = ac.instances(actors, 4)
     for i, (m, k) in enumerate(items):
         x = spread(len(items), 0.3)[i]
-        name = ac.add(plan, m, intent, (x, 0.0, TABLE_TOP), "standing upright on the table", k)
+        turned = {"rotation": [0.0, 0.0, 180.0]} if m.asset in HANDLED else {}
+        name = ac.add(plan, m, intent, (x, 0.0, 0.0 if floor else TABLE_TOP),
+                      f"standing upright on the {'floor' if floor else 'table'}"
+                      + (", its handle away from the nudge" if turned else ""), k, **turned)
         liquid = ac.liquid_in(plan, name)
         # a drink starts at rest, and the glass set moving must carry it: its share of the
         # momentum, and the energy to lift both over the edge (an empty glass's nudge left a

@@ -340,13 +340,21 @@ def _read_waters(intent: Intent) -> None:
                           "on water", "into water", "of the water", "the water")
     if not watery or (name is None and not in_water):
         return
-    container_of_drink = [m for m in intent.mentions if m.liquid and m.asset not in ("bowl",)]
+    container_of_drink = [m for m in intent.mentions if m.liquid and m.asset not in ("bowl",)
+                          and not _holds_the_scene(intent, m)]
     if container_of_drink and not in_water and not intent.actions & {"float", "sink"}:
         return
     intent.water = name or "pool"
     intent.mentions = [m for m in intent.mentions if m.word != intent.water]
     for m in intent.mentions:
         m.liquid = None
+
+
+def _holds_the_scene(intent: Intent, m: Mention) -> bool:
+    """'a marble placed in a bucket filled with water': a vessel that is also a word for a
+    body of water, which other things go into and nothing tips, spills or pours from."""
+    return m.word in lx.WATERS and len(intent.mentions) > 1 and not intent.actions & {
+        "knock", "topple", "spill", "pour"}
 
 
 def _poured(intent: Intent) -> bool:

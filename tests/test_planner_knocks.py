@@ -1,0 +1,43 @@
+"""The offline planner's knocks: a cup is tipped away from its handle, a thing tipped over
+'across the floor' stands on the floor, and a bucket of water is a bucket where it tips and
+a body of water where things go into it."""
+from __future__ import annotations
+
+from planner.offline import plan_offline
+from tests.helpers import planned
+
+
+def _body(document: dict, name: str) -> dict:
+    return next(b for b in document["bodies"] if b["name"] == name)
+
+
+def test_a_full_cup_knocked_over_is_tipped_away_from_its_handle_and_falls():
+    draft, _, results = planned("a cup of coffee is knocked over on the table")
+    cup = _body(draft.document, "cup")
+    assert cup["rotation"] == [0.0, 0.0, 180.0]  # the handle along -x, the nudge toward +x
+    assert draft.document["events"][0]["set_velocity"]["linear"][0] > 0
+    assert [(r["check"], r["passed"]) for r in results] == [("falls_over", True)]
+
+
+def test_a_glass_has_no_handle_to_turn_away():
+    glass = _body(plan_offline("a glass of water is knocked over on the table").document,
+                  "glass")
+    assert glass.get("rotation", [0.0, 0.0, 0.0]) == [0.0, 0.0, 0.0]
+
+
+def test_a_bucket_of_water_tipping_over_on_the_floor_is_a_bucket_that_holds_water():
+    document = plan_offline("A bucket of water tips over and spills across the garage "
+                            "floor").document
+    assert "water" not in document
+    assert [b["name"] for b in document["bodies"]] == ["bucket"]  # no table: the floor
+    assert _body(document, "bucket")["position"][2] == 0.0
+    (liquid,) = document["liquids"]
+    assert (liquid["liquid"], liquid["inside"]) == ("water", "bucket")
+    assert {"liquid_stays_in": "water", "container": "bucket", "not": True} in \
+        document["expect"]
+
+
+def test_a_bucket_filled_with_water_that_things_go_into_is_a_body_of_water():
+    document = plan_offline("A marble is placed gently in a bucket filled with water").document
+    assert [w["name"] for w in document["water"]] == ["bucket"]
+    assert "liquids" not in document
