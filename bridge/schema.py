@@ -215,6 +215,9 @@ class World(StrictModel):
         "They are look alone: the physics never sees them, and they carry segmentation id 0")
     allow_interpenetration: bool = Field(
         False, description="allow bodies to overlap at t = 0 (they will be pushed apart)")
+    air: bool = Field(
+        True, description="false for a vacuum (the Moon, a vacuum chamber): nothing feels "
+        "drag, so a feather falls like a hammer; no wind, breath or flame there")
 
 
 class PhysicsSettings(StrictModel):

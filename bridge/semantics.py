@@ -134,6 +134,18 @@ class _Checker:
                 self.add(base + ("on",), f"'{flame.on}' is spawned by an event; a flame "
                          "burns on a body there from the start")
 
+    def air_needed(self) -> None:
+        """Wind, breaths and flames need air: none of them in a vacuum."""
+        if self.scene.world.air:
+            return
+        needs = [(("wind", i), "a wind") for i in range(len(self.scene.wind))]
+        needs += [(("events", i, "blow"), "a breath") for i, e in enumerate(self.scene.events)
+                  if e.blow is not None]
+        needs += [(("flames", i), "a flame") for i in range(len(self.scene.flames))]
+        for base, what in needs:
+            self.add(base, f"{what} needs air, and world.air is false (a vacuum): remove it "
+                     "or set world.air: true")
+
     def cloth_placed(self) -> None:
         taken = set(self.names) | set(self.liquids) | set(self.flames) | {GROUND}
         for i, cloth in enumerate(self.scene.cloth):
@@ -398,6 +410,7 @@ def check_semantics(scene: Scene) -> list[Issue]:
     checker.body_count()
     checker.liquids_placed()
     checker.flames_placed()
+    checker.air_needed()
     checker.cloth_placed()
     checker.cloth_limits()
     checker.soft_placed()

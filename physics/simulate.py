@@ -280,7 +280,9 @@ class _Loop:
 
 def _air(world: World, scene: Scene) -> tuple[Air | None, AirDrag | None, Flames | None]:
     """The scene's air (when it has wind, a blow, a flame, cloth or a body that still air
-    slows), the drag it puts on light bodies, and its flames."""
+    slows), the drag it puts on light bodies, and its flames; none in a vacuum."""
+    if not scene.world.air:
+        return None, None, None
     blows = any(e.blow is not None for e in scene.events)
     air = Air(scene.wind, scene.seed)
     drag = AirDrag(world, air, fastest_air(scene)) if scene.wind or blows else \

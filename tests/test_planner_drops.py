@@ -88,3 +88,26 @@ def test_a_scarf_settling_around_a_ball_is_a_drape_its_check_tests():
     claims = {c.text: c for c in draft_claims(draft, scene, results)}
     assert claims["settling around"].fate == "checked"
     assert "drapes_over" in claims["settling around"].detail
+
+
+@pytest.mark.parametrize("prompt, gravity, words", [
+    ("a feather and a hammer are dropped on the moon at the same time", -1.62, "on the moon"),
+    ("a bowling ball and a feather are dropped in a vacuum chamber", -9.81,
+     "in a vacuum chamber")])
+def test_where_there_is_no_air_a_feather_lands_with_the_heavy_thing(prompt, gravity, words):
+    draft, scene, results = planned(prompt)
+    world = draft.document["world"]
+    assert world["air"] is False and world["gravity"][2] == gravity
+    # each lands with the other: not before the first landing's tick, by the last one's
+    denied = {e["contacts"] for e in draft.document["expect"] if e.get("not")}
+    assert denied == {b["name"] for b in draft.document["bodies"]}
+    assert all(r["passed"] for r in results), results
+    claims = {c.text: c for c in draft_claims(draft, scene, results)}
+    assert claims[words].fate == "planned" and "world.air: false" in claims[words].detail
+
+
+def test_a_vacuum_cleaner_is_still_out_of_scope():
+    from bridge.errors import RefusedError
+
+    with pytest.raises(RefusedError, match="air pressure"):
+        plan_offline("a vacuum cleaner sucks up a marble")

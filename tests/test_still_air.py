@@ -75,3 +75,28 @@ def test_still_air_drags_only_what_falls_slower_than_the_limit():
         assert drag.names == ["feather"]
     finally:
         world.close()
+
+
+def test_in_a_vacuum_the_feather_falls_like_the_ball():
+    scene = make_scene(duration=0.5, world={"ground": {"material": "wood"}, "air": False},
+                       bodies=[FEATHER, BALL])
+    falling = simulate(scene).recording
+    times = falling.times
+    before = np.argmax(times >= 0.4)
+    for name in ("feather", "ball"):
+        assert falling.linvel[name][before, 2] == pytest.approx(-G * times[before], rel=0.005)
+
+
+def test_wind_breath_and_flame_need_air():
+    from bridge.errors import UserError
+    from bridge.loader import scene_from_document
+
+    document = {"name": "vacuum", "duration": 1.0, "world": {"air": False},
+                "bodies": [{"name": "candle", "asset": "candle", "position": [0, 0, 0]}],
+                "wind": [{"velocity": [2.0, 0, 0]}],
+                "flames": [{"name": "flame", "on": "candle"}]}
+    with pytest.raises(UserError) as raised:
+        scene_from_document(document)
+    message = str(raised.value)
+    assert "wind[0]" in message and "flames[0]" in message
+    assert "world.air is false" in message and "set world.air: true" in message

@@ -46,8 +46,10 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
     omitted = refuse.screen(text, has_action=bool(intent.mentions and intent.actions),
                             candles=candles.wanted(intent), cloth=fabric.wanted(intent),
                             soft=squeezing.wanted(intent), rope=scenarios.rope_scene(intent),
-                            air=gusts.wanted(intent) is not None and not fabric.wanted(intent))
+                            air=gusts.wanted(intent) is not None and not fabric.wanted(intent),
+                            airless=intent.airless is not None)
     plan = Plan(name=_slug(intent))
+    _airless(plan, intent)
     asked = {m.word: m.count for m in intent.mentions}  # a scenario may split a count up
     scenario = scenarios.fill(plan, intent)
     if intent.ground_material and plan.ground is not None:  # "onto the carpet" names the floor
@@ -145,6 +147,20 @@ def _place(plan: Plan, intent: Intent) -> tuple[str, str]:
     else:
         place, why = "studio", "a plain studio"
     return place, f"default (no place named): {why}"
+
+
+def _airless(plan: Plan, intent: Intent) -> None:
+    """'on the moon', 'in a vacuum chamber': no air (world.air: false), and the Moon's
+    gravity, set before the scenario so that it works out its falls there."""
+    if intent.airless is None:
+        return
+    plan.air = False
+    g = lx.AIRLESS[intent.airless]
+    if g is not None:
+        plan.gravity = (0.0, 0.0, -g)
+    plan.claims.append(Claim(intent.airless, "place", "planned", (
+        f"world.gravity {g:g} m/s2 and " if g else "") + "world.air: false, a vacuum: nothing "
+        "feels drag there; the falls' checks are worked out for it"))
 
 
 def place_claims(intent: Intent, written: str | None) -> list[Claim]:
@@ -270,6 +286,9 @@ def _world(plan: Plan, place: tuple[str, str]) -> CommentedMap:
     world["ground"] = _nested(plan.ground) if plan.ground is not None else None
     if plan.ground is None:
         world.yaml_add_eol_comment("no floor: nothing to land on in free fall", "ground")
+    if not plan.air:
+        world["air"] = False
+        world.yaml_add_eol_comment("a vacuum: nothing feels drag", "air")
     world["environment"] = place[0]
     # two spaces after the value (indented 2): ruamel would align it with the ground's comment
     world.yaml_add_eol_comment(place[1], "environment", column=len(f"environment: {place[0]}") + 4)

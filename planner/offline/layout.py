@@ -69,6 +69,7 @@ class Plan:
     cloth: list[Item] = field(default_factory=list)
     soft: list[Item] = field(default_factory=list)
     gravity: tuple[float, float, float] = (0.0, 0.0, -9.81)
+    air: bool = True  # False: a vacuum (world.air)
     ground: dict | None = field(default_factory=lambda: {"material": "stone"})
     duration: float = 3.0
     focus: list[tuple[float, float, float]] = field(default_factory=list)

@@ -226,6 +226,13 @@ ZERO_G_WORDS = ("space station", "zero gravity", "zero-gravity", "zero g", "zero
                 "no gravity", "without gravity", "spacecraft", "spaceship", "space shuttle",
                 "earth orbit", "iss")
 
+# Places with no air, each with its gravity (m/s^2; None: Earth's): there a feather falls
+# like a hammer (Apollo 15, 1971; a vacuum chamber on Earth)
+AIRLESS: dict[str, float | None] = {
+    "on the moon": 1.62, "on the lunar surface": 1.62, "on the moon's surface": 1.62,
+    "in a vacuum": None, "in vacuum": None, "in a vacuum chamber": None,
+    "inside a vacuum chamber": None, "in the vacuum chamber": None}
+
 ARRANGEMENTS = {"in a row": "row", "in a line": "row", "lined up": "row", "row of": "row",
                 "line of": "row", "in a triangle": "triangle", "triangle": "triangle",
                 "rack": "triangle", "in a tower": "tower", "tower": "tower", "stacked": "tower",

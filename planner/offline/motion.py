@@ -104,12 +104,12 @@ def drop(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                       f"hanging under the branch, {height:.2f} m up" if branch else
                       f"released from {height:g} m", k,
                       rotation=[0.0, 0.0, 0.0] if branch else lying(m))
-        lands = race.landing(m, intent, height)
+        lands = race.landing(m, intent, plan, height)
         expect_impact(plan, m, name, "ground", lands + 1.0)
         if breaks(m):
             breaking.append((name, x))
         else:
-            landed.append((name, lands, race.terminal(m, intent)))
+            landed.append((name, lands, race.terminal(m, intent, plan)))
     if together and len(landed) >= 2:
         race.check_order(plan, landed)
     # a feather let go from 2 m lands after 2.5 s: the shot runs a second past each landing

@@ -74,6 +74,7 @@ class Intent:
     camera: set[str]
     arrangement: str | None = None
     zero_g: bool = False
+    airless: str | None = None  # the words that name a place with no air: 'on the moon'
     water: str | None = None  # the body of water named, e.g. 'pool'
     liquid: str | None = None  # a liquid named without a container
     ground_material: str | None = None
@@ -121,6 +122,8 @@ def parse(text: str) -> Intent:
     intent.arrangement = next((v for k, v in lx.ARRANGEMENTS.items() if intent.has(k) and (
         v != "wall" or any(m.asset == "brick" for m in intent.mentions))), None)
     intent.zero_g = intent.has(*lx.ZERO_G_WORDS)
+    intent.airless = next((w for w in sorted(lx.AIRLESS, key=len, reverse=True)
+                           if intent.has(w)), None)
     _read_waters(intent)
     _read_liquid(intent)
     _read_ground(intent)

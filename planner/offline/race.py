@@ -2,7 +2,7 @@
 
 In still air a bowling ball and a hammer fall as in a vacuum and land together; a feather
 levels off at its terminal speed and lands long after (bridge/drag.py, the numbers the
-physics uses). A prompt that drops things 'at the same time' gets them let go from one
+physics uses); on the Moon or in a vacuum chamber it lands with the hammer. A prompt that drops things 'at the same time' gets them let go from one
 height, and checks of the order: the first down lands before the midpoint between the first
 and the next landings, and the others do not; things that fall alike land within a tick of
 each other.
@@ -17,7 +17,6 @@ from planner.offline import actors as ac
 from planner.offline.layout import Plan
 from planner.offline.parse import Intent, Mention
 
-G = 9.81
 RACE_WORDS = ("same time", "at once", "together", "simultaneously", "same height", "first",
               "side by side", "race")
 TOGETHER_S = 0.1  # s: landings this close are one landing at 24 frames a second
@@ -25,21 +24,28 @@ APART_S = 0.3  # s: landings further apart than this are an order the eye sees
 
 
 def wanted(intent: Intent, count: int) -> bool:
-    """Several things dropped and the prompt compares their falls."""
-    return count >= 2 and intent.has(*RACE_WORDS)
+    """Several things dropped and the prompt compares their falls, or drops them where
+    there is no air (the point of a vacuum chamber)."""
+    return count >= 2 and (intent.has(*RACE_WORDS) or intent.airless is not None)
 
 
-def terminal(m: Mention, intent: Intent) -> float:
-    """m/s the thing levels off at in still air; inf where the physics leaves it undragged
-    (it falls faster than STILL_AIR_TERMINAL)."""
+def terminal(m: Mention, intent: Intent, plan: Plan) -> float:
+    """m/s the thing levels off at in the plan's still air; inf in a vacuum or where the
+    physics leaves it undragged (it falls faster than STILL_AIR_TERMINAL)."""
+    if not plan.air:
+        return math.inf
     factor = drag_factor(m.asset, ac.geometry_of(m, intent).visual.convex_hull.area)
-    speed = terminal_speed(factor, ac.mass_estimate(m, intent), G)
+    speed = terminal_speed(factor, ac.mass_estimate(m, intent), _gravity(plan))
     return speed if speed < STILL_AIR_TERMINAL else math.inf
 
 
-def landing(m: Mention, intent: Intent, height: float) -> float:
+def landing(m: Mention, intent: Intent, plan: Plan, height: float) -> float:
     """Seconds after it is let go from `height` (its bottom) that it lands."""
-    return fall_time(height, terminal(m, intent), G)
+    return fall_time(height, terminal(m, intent, plan), _gravity(plan))
+
+
+def _gravity(plan: Plan) -> float:
+    return -plan.gravity[2]
 
 
 def check_order(plan: Plan, dropped: list[tuple[str, float, float]]) -> None:

@@ -108,15 +108,17 @@ SCENERY_CUES = re.compile(
 
 def screen(text: str, has_action: bool, candles: bool = False,
            cloth: str | None = None, soft: str | None = None, rope: bool = False,
-           air: bool = False) -> list[str]:
+           air: bool = False, airless: bool = False) -> list[str]:
     """Raise RefusedError for out-of-scope physics; return the scenery left out, and the
     agents that act only through the launch or push they give (a player who shoots). With
     `candles` (the prompt is about candle flames in the air) their words are in scope; with
     `cloth` ('flag' or 'tablecloth', the cloth scenario planned), its cloth and air words;
     with `soft` ('squeeze' or 'press'), the soft thing and the squeezing words; with `rope`
     (a slack rope planned), its rope words; with `air` (wind on light things planned), its
-    wind words."""
+    wind words; with `airless` (things fall in a vacuum), the vacuum's words."""
     lowered = _hung_ropes(_billiards_rails(text.lower()), rope)
+    if airless:  # a vacuum chamber's vacuum is world.air: false, not air pressure
+        lowered = re.sub(r"\bvacuum\b", "airless", lowered)
     if air:  # the leaf blower's leaf is no plant
         lowered = CLOTH_AIR.sub("airflow", re.sub(r"\bleaf blowers?\b", "blower", lowered))
     if air or candles:  # an electric fan's air is simulated; its motor is no subject
