@@ -102,6 +102,11 @@ STAND_INS: dict[str, Noun] = {
     "dice": _stand_in("block", "plastic", "die", length=0.016, width=0.016, height=0.016),
     "barrel": _stand_in("cylinder", "wood", "barrel", radius=0.3, height=0.9),
     "log": _stand_in("cylinder", "wood", "log", radius=0.1, height=1.0),
+    # things that write, as rods of their size: rolled, dropped or knocked, not writing
+    "pencil": _stand_in("cylinder", "wood", "pencil", radius=0.0035, height=0.19),
+    "pen": _stand_in("cylinder", "plastic", "pen", radius=0.005, height=0.14),
+    "marker": _stand_in("cylinder", "plastic", "marker", radius=0.008, height=0.13),
+    "crayon": _stand_in("cylinder", "wax", "crayon", radius=0.004, height=0.09),
     "coin": _stand_in("cylinder", "steel", "coin", radius=0.012, height=0.002),
     "puck": _stand_in("cylinder", "rubber", "puck", radius=0.038, height=0.025),
     "bolt": _stand_in("cylinder", "steel", "bolt", radius=0.005, height=0.05),

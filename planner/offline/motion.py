@@ -29,6 +29,9 @@ MAX_DROPPED = 6  # per kind: each breakable body is pre-fractured, which takes t
 # Several things dropped to break: the still view spans where they land, up to this height,
 # and this much beyond (the whole fall in view left 3 eggs' breaks at 0.02% of the frame)
 LANDING_VIEW_HEIGHT, LANDING_VIEW_MARGIN = 0.25, 0.15
+# round in section: rolled, they lie on their side (a pencil, a log, a can); upright they
+# would slide and topple
+ROD_ROLLERS = frozenset({"cylinder", "can"})
 # a cup's or a mug's handle sticks out along +x: tipped toward +x, it lands on its handle at
 # about 28 degrees and rocks back (a full cup of coffee failed five rounds of harder nudges);
 # turned half round, it tips over at 0.5 s
@@ -308,10 +311,16 @@ def roll(plan: Plan, intent: Intent, actors: list[Mention], on_table: bool) -> N
     for i, (m, k) in enumerate(items):
         r = ac.radius_of(m, intent)
         y = spread(len(items), 0.3)[i]
-        spin = [0.0, round(math.degrees(speed / r), 1), 0.0] if m.asset in SPHERES else [0, 0, 0]
+        rolls = m.asset in SPHERES or m.asset in ROD_ROLLERS
+        spin = [0.0, round(math.degrees(speed / r), 1), 0.0] if rolls else [0, 0, 0]
         start = (-0.3 if on_table else -1.0, y, base)
-        name = ac.add(plan, m, intent, start, f"rolling at {speed:g} m/s", k, velocity=[speed, 0, 0],
-                      angular_velocity=spin)
+        lain = {}
+        if m.asset in ROD_ROLLERS:  # its axis across the way it rolls, centred on its lane
+            start = (start[0], y + ac.height_of(m, intent) / 2, base + r)
+            lain = {"rotation": [90.0, 0.0, 0.0]}
+        name = ac.add(plan, m, intent, start, f"rolling at {speed:g} m/s"
+                      + (" on its side" if lain else ""), k, velocity=[speed, 0, 0],
+                      angular_velocity=spin, **lain)
         if on_table:
             expect_impact(plan, m, name, "ground", 2.0)
         else:

@@ -392,6 +392,9 @@ def _read_ground(intent: Intent) -> None:
                 intent.ground_material = material
                 words = [w for w in before if w in lx.GROUND_WORDS][-1:]
                 intent.ground_words = " ".join([*words, token]) if token not in words else token
+                # 'shatters on the tiles': the tiles are the floor, not floor tiles to place
+                intent.mentions = [m for m in intent.mentions
+                                   if not (m.index == i and m.asset == "floor_tile")]
                 return
 
 

@@ -39,7 +39,9 @@ TOPICS: list[tuple[str, str]] = [
      r"thin layer"), "surface tension and thin liquid films"),
     ((r"air pressure|vacuum|suction|atmospher\w*|air (is|being) \w+ (out|extracted)|"
      r"extract\w*|pump\w*|wind|blow\w*|breath\w*|gust"), "air pressure, wind and airflow"),
-    (r"chalk|marker|crayon|pen|pencil|highlighter|writ\w*|draw\w*|scribbl\w*|erase\w*",
+    # what writes, where it writes: a pencil that rolls off a desk is a rigid rod (a stand-in),
+    # a drawer is no drawing
+    (r"chalk|highlighter|writ\w*|draw(?!ers?\b)\w*|scribbl\w*|erase\w*",
      "writing and drawing (material transfer)"),
     ((r"man|woman|men|women|person|people|boy|girl|child|children|kid|kids|player|hand|hands|"
      r"grandmother|grandma|granny|grandfather|grandpa|"
