@@ -41,3 +41,19 @@ def test_a_bucket_filled_with_water_that_things_go_into_is_a_body_of_water():
     document = plan_offline("A marble is placed gently in a bucket filled with water").document
     assert [w["name"] for w in document["water"]] == ["bucket"]
     assert "liquids" not in document
+
+
+def test_a_ball_rolling_off_a_ramp_knocks_over_the_can_standing_at_its_foot():
+    document = plan_offline("a ball rolls down a ramp and knocks over a can").document
+    assert _body(document, "can")["position"][2] == 0.0
+    assert {"falls_over": "can"} in document["expect"]
+    # a glass vase would shatter under the ball: it is not set up to be knocked over
+    vase = plan_offline("a bowling ball rolls down a ramp and knocks over a vase").document
+    assert not any(e.get("falls_over") == "vase" for e in vase["expect"])
+
+
+def test_a_block_tower_is_the_tower_and_the_toy_car_rolls_into_it():
+    document = plan_offline("a toy car rolls down a ramp and crashes into a block "
+                            "tower").document
+    names = [b["name"] for b in document["bodies"]]
+    assert "toy_car" in names and sum(n.startswith("block_") for n in names) == 6

@@ -40,6 +40,10 @@ WALL_GAP, FOOT_WALL = 0.1, (5, 6)
 # what a ball rolling off a ramp can end inside; the tall ones lie on their side to catch it
 RAMP_WIDTH, MAX_ON_RAMP = 0.8, 6
 CATCHERS = frozenset({"cup", "mug", "tumbler", "wine_glass", "bowl", "box", "crate"})
+# standing things a ball rolling off a ramp knocks over ('knocks over a can at the bottom'),
+# where they do not break: a bowling ball shatters a glass vase it hits, and a check that it
+# falls over then fails
+UPRIGHT_TARGETS = frozenset({"can", "bottle", "vase", "candle"})
 LIE_DOWN = frozenset({"cup", "mug", "tumbler", "wine_glass"})  # billiard rack row spacing: touching balls of 28.6 mm radius
 
 
@@ -285,18 +289,22 @@ def stacked_mention(intent: Intent, exclude: Mention | None = None) -> Mention |
     pieces = [c for c in intent.actors if c is not exclude and c.asset not in SPHERES]
     said = next((i for i, t in enumerate(intent.tokens) if t in PILE_WORDS), None)
     after = [c for c in pieces if said is not None and c.index > said]
-    return after[0] if after else max(pieces, key=lambda c: c.count, default=None)
+    # 'a tower of blocks', else 'a block tower', else the most numerous
+    named = [c for c in pieces if said is not None and c.index == said - 1]
+    return (after or named or [max(pieces, key=lambda c: c.count, default=None)])[0]
 
 
 def _catcher_at_foot(plan: Plan, intent: Intent, m: Mention, face: float) -> str | None:
     """'rolls down a ramp into a cup': a cup, mug or glass lying on its side at the foot, its
     mouth to the slope; a bowl or box stands open there. 'knocks over a cup at the bottom':
     the cup stands upright there, free to fall."""
-    inside = next((c for c in intent.mentions if c is not m and c.asset in CATCHERS), None)
+    knocked = bool(intent.actions & {"topple", "knock"})
+    inside = next((c for c in intent.mentions if c is not m and (c.asset in CATCHERS or (
+        knocked and c.asset in UPRIGHT_TARGETS and not ac.brittle(c)))), None)
     if inside is None:
         return None
     h, r = ac.height_of(inside, intent), ac.radius_of(inside, intent)
-    if intent.actions & {"topple", "knock"}:
+    if knocked:
         return ac.add(plan, _single(inside), intent, (face + r, 0.0, 0.0),
                       "standing at the foot of the ramp")
     if inside.asset in LIE_DOWN:  # its bottom toward +x: the mouth faces the ramp
