@@ -138,6 +138,7 @@ STAND_INS: dict[str, Noun] = {
     "decanter": _stand_in("bottle", "glass", "decanter", radius=0.06, height=0.25),
     "flask": _stand_in("bottle", "glass", "flask", radius=0.04, height=0.2),
     "teapot": _stand_in("vase", "porcelain", "teapot"),
+    "anchor": _stand_in("cylinder", "iron", "anchor", radius=0.08, height=0.5),
     "kettlebell": _stand_in("ball", "iron", "kettlebell", radius=0.08),
     "dumbbell": _stand_in("cylinder", "iron", "dumbbell", radius=0.05, height=0.3),
     "hammer": _stand_in("box", "steel", "hammer", length=0.3, width=0.03, height=0.03),

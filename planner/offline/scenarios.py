@@ -17,6 +17,7 @@ from planner.offline import (
     pouring,
     roping,
     squeezing,
+    stairs,
     swinging,
     trays,
     vehicles,
@@ -130,6 +131,9 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     if aiming.wants_goal(actors):
         aiming.goal_shot(plan, intent, actors)
         return "goal_shot"
+    if stairs.wanted(intent, actors):
+        stairs.build(plan, intent, actors)
+        return "stairs"
     for name, wanted, build in WITH_CONTAINERS:
         if wanted(intent, actors):
             build(plan, intent, actors)
