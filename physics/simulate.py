@@ -279,16 +279,19 @@ class _Loop:
 
 
 def _air(world: World, scene: Scene) -> tuple[Air | None, AirDrag | None, Flames | None]:
-    """The scene's air (when it has wind, a blow, a flame, cloth or a body that still air
-    slows), the drag it puts on light bodies, and its flames; none in a vacuum."""
+    """The scene's air (when it has wind, a blow, a flame or cloth), the drag it puts on light
+    bodies (in still air too: those present at the start that fall slower than
+    STILL_AIR_TERMINAL), and its flames; none in a vacuum."""
     if not scene.world.air:
         return None, None, None
     blows = any(e.blow is not None for e in scene.events)
     air = Air(scene.wind, scene.seed)
     drag = AirDrag(world, air, fastest_air(scene)) if scene.wind or blows else \
         AirDrag(world, air, STILL_AIR_TERMINAL, share=1.0)
-    if not (scene.wind or blows or scene.flames or scene.cloth or drag):
-        return None, None, None  # cloth feels still air too
+    if not (scene.wind or blows or scene.flames or scene.cloth):
+        # the drag keeps its own still air: soft bodies feel air only where the scene has
+        # wind, a blow, a flame or cloth, as before
+        return None, drag or None, None
     flames = Flames(world, scene.flames, air, scene.seed) if scene.flames else None
     return air, drag or None, flames
 

@@ -111,3 +111,21 @@ def test_a_vacuum_cleaner_is_still_out_of_scope():
 
     with pytest.raises(RefusedError, match="air pressure"):
         plan_offline("a vacuum cleaner sucks up a marble")
+
+
+def test_a_vacuum_cleaner_is_no_vacuum_and_a_flame_needs_air():
+    from bridge.errors import RefusedError
+
+    with pytest.raises(RefusedError, match="air pressure"):
+        plan_offline("a marble gets sucked up in a vacuum cleaner")
+    with pytest.raises(RefusedError, match="has no air"):
+        plan_offline("a candle burns on the moon")
+
+
+def test_on_the_moon_a_drop_and_a_bounce_are_worked_out_for_its_gravity():
+    egg = plan_offline("an egg is dropped from 8 m on the moon").document
+    assert egg["duration"] >= 3.2  # it lands after 3.14 s there
+    assert scene_from_document(egg).duration == egg["duration"]  # its checks fit the shot
+    draft, _, results = planned("a basketball bounces on the moon")
+    assert draft.document["world"]["gravity"][2] == -1.62
+    assert all(r["passed"] for r in results), results

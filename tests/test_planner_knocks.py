@@ -57,3 +57,15 @@ def test_a_block_tower_is_the_tower_and_the_toy_car_rolls_into_it():
                             "tower").document
     names = [b["name"] for b in document["bodies"]]
     assert "toy_car" in names and sum(n.startswith("block_") for n in names) == 6
+
+
+def test_a_full_glass_on_a_shelf_is_shoved_toward_the_shelf_edge():
+    document = plan_offline("a glass of milk falls off the shelf and shatters").document
+    (event,) = document["events"]
+    assert event["force"]["force"][1] < 0 and event["force"]["force"][0] == 0  # the edge: -y
+
+
+def test_a_bucket_of_water_off_a_shelf_is_a_bucket_that_is_not_held_to_keep_its_water():
+    document = plan_offline("a bucket of water falls off a shelf").document
+    assert "water" not in document and document["liquids"][0]["inside"] == "bucket"
+    assert not any("liquid_stays_in" in e for e in document["expect"])

@@ -34,3 +34,11 @@ def test_a_ball_bounces_down_the_stairs_to_the_floor():
 def test_an_egg_breaks_on_the_steps():
     _, _, results = planned("an egg is pushed off the top step and tumbles down the stairs")
     assert [(r["check"], r["passed"]) for r in results] == [("shatters", True)]
+
+
+def test_two_balls_go_down_side_by_side_and_stairs_in_passing_are_no_flight():
+    document = plan_offline("two tennis balls bounce down the stairs").document
+    balls = [b for b in document["bodies"] if not b.get("static")]
+    assert len(balls) == 2 and balls[0]["position"][1] != balls[1]["position"][1]
+    glass = plan_offline("a glass falls off the table at the foot of the stairs").document
+    assert not any(b["name"].startswith("step_") for b in glass["bodies"])

@@ -394,7 +394,7 @@ def water(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     items = ac.instances(actors, 4)
     dropped = bool(intent.actions & {"fall", "throw"}) and "place" not in intent.actions
     xs = _side_by_side([ac.radius_of(m, intent) for m, _ in items],
-                       min(sx / max(len(items), 1), 0.35))
+                       min(sx / max(len(items), 1), 0.35), sx)
     for i, (m, k) in enumerate(items):
         h = ac.height_of(m, intent)
         z = depth + 0.4 if dropped else depth - 0.3 * h
@@ -413,12 +413,14 @@ def water(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     plan.focus.append((0.0, 0.0, depth))
 
 
-def _side_by_side(reaches: list[float], spacing: float) -> list[float]:
+def _side_by_side(reaches: list[float], spacing: float, room: float) -> list[float]:
     """Centres along a line centred on 0, `spacing` apart, or further where two neighbours
-    reach further than that (a toy boat beside a beach ball)."""
+    reach further than that (a toy boat beside a beach ball), with up to WATER_GAP between
+    them where the `room` (the water's length) leaves it."""
+    gap = max(0.0, min(WATER_GAP, (room - 2 * sum(reaches)) / (len(reaches) + 1)))
     xs = [0.0]
     for near, far in pairwise(reaches):
-        xs.append(xs[-1] + max(spacing, near + far + WATER_GAP))
+        xs.append(xs[-1] + max(spacing, near + far + gap))
     return [x - (xs[0] + xs[-1]) / 2 for x in xs]
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from bridge.errors import UserError
+from bridge.errors import RefusedError, UserError
 from planner.offline import actors as ac
 from planner.offline import (
     camera,
@@ -26,6 +26,9 @@ from planner.trace import Claim
 
 MAX_PROMPT = 2000  # characters; a scene sentence is far shorter
 STOP = {"a", "an", "the", "of", "is", "are", "and", "on", "in", "to", "with", "from", "into"}
+
+# scenarios that work out their timings for the plan's gravity (the Moon's too)
+GRAVITY_AWARE = frozenset({"drop", "bounce"})
 
 
 @dataclass
@@ -52,6 +55,7 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
     _airless(plan, intent)
     asked = {m.word: m.count for m in intent.mentions}  # a scenario may split a count up
     scenario = scenarios.fill(plan, intent)
+    _airless_claim(plan, intent, scenario)
     if intent.ground_material and plan.ground is not None:  # "onto the carpet" names the floor
         plan.ground["material"] = intent.ground_material
     _negate(plan, intent)
@@ -158,9 +162,25 @@ def _airless(plan: Plan, intent: Intent) -> None:
     g = lx.AIRLESS[intent.airless]
     if g is not None:
         plan.gravity = (0.0, 0.0, -g)
+
+
+def _airless_claim(plan: Plan, intent: Intent, scenario: str) -> None:
+    """The airless place as a claim, once the scenario is known: a drop and a bounce work
+    out their timings for the place's gravity; the other scenarios' assume Earth's. Wind, a
+    breath or a flame there is refused: they need air."""
+    if intent.airless is None:
+        return
+    if plan.wind or plan.flames or any("blow" in e.data for e in plan.events):
+        raise RefusedError(f"refused: '{intent.airless}' has no air, and the prompt needs air "
+                           "there (wind, a breath or a flame); drop or roll things there, "
+                           "or leave the place out")
+    g = lx.AIRLESS[intent.airless]
+    worked = "the checks are worked out for it" if scenario in GRAVITY_AWARE else (
+        "the scenario's timings assume Earth's gravity, so its checks may take revision "
+        "rounds" if g else "nothing in the scenario depends on the air")
     plan.claims.append(Claim(intent.airless, "place", "planned", (
         f"world.gravity {g:g} m/s2 and " if g else "") + "world.air: false, a vacuum: nothing "
-        "feels drag there; the falls' checks are worked out for it"))
+        f"feels drag there; {worked}"))
 
 
 def place_claims(intent: Intent, written: str | None) -> list[Claim]:

@@ -129,7 +129,7 @@ STAND_INS: dict[str, Noun] = {
     # a jug pours over a wide lip: a wide, tall tumbler, not a narrow-necked bottle
     "jug": _stand_in("tumbler", "glass", "jug", radius=0.06, height=0.2),
     "pitcher": _stand_in("tumbler", "glass", "pitcher", radius=0.06, height=0.2),
-    # a 10 litre pail; 'a bucket of water' something floats in is a body of water instead
+    # a 15 litre pail; 'a bucket of water' something floats in is a body of water instead
     "bucket": _stand_in("tumbler", "plastic", "bucket", radius=0.14, height=0.27),
     # a drink's carton (not a moving carton): poured from over its corner like a jug
     "juice carton": _stand_in("tumbler", "plastic", "carton", radius=0.045, height=0.2),
@@ -238,6 +238,9 @@ AIRLESS: dict[str, float | None] = {
     "on the moon": 1.62, "on the lunar surface": 1.62, "on the moon's surface": 1.62,
     "in a vacuum": None, "in vacuum": None, "in a vacuum chamber": None,
     "inside a vacuum chamber": None, "in the vacuum chamber": None}
+
+NOT_AIRLESS = frozenset({"cleaner", "cleaners", "sealed", "packed", "tube", "tubes", "pump",
+                         "bag", "bags", "hose", "flask"})  # 'in a vacuum cleaner'
 
 ARRANGEMENTS = {"in a row": "row", "in a line": "row", "lined up": "row", "row of": "row",
                 "line of": "row", "in a triangle": "triangle", "triangle": "triangle",

@@ -3,6 +3,7 @@ slide, topple, collide and rest."""
 from __future__ import annotations
 
 import math
+import re
 
 from bridge.assets.registry import ASSETS
 from bridge.liquids import LIQUID_KINDS
@@ -10,7 +11,7 @@ from planner.offline import actors as ac
 from planner.offline import race
 from planner.offline.camera import fixed_view, fracture
 from planner.offline.layout import SPHERES, Plan, params_of
-from planner.offline.parse import GROUND_NOUNS, Intent, Mention
+from planner.offline.parse import Intent, Mention
 from planner.trace import Claim
 
 G = 9.81
@@ -25,6 +26,7 @@ TALL_ENOUGH = 0.09
 FULL_FROM_EDGE, FULL_SHOVE = 0.25, 6.0
 BRANCH_THICK, BRANCH_REACH, BRANCH_CLEAR = 0.04, 0.8, 0.003  # m: a rod, its length past the
 # outermost things hanging from it, and the gap above them
+MAX_SHOT_S = 20.0  # a drop's shot is no longer: a feather from a tower lands later than that
 MAX_DROPPED = 6  # per kind: each breakable body is pre-fractured, which takes time
 # Several things dropped to break: the still view spans where they land, up to this height,
 # and this much beyond (the whole fall in view left 3 eggs' breaks at 0.02% of the frame)
@@ -36,6 +38,9 @@ ROD_ROLLERS = frozenset({"cylinder", "can"})
 # about 28 degrees and rocks back (a full cup of coffee failed five rounds of harder nudges);
 # turned half round, it tips over at 0.5 s
 HANDLED = frozenset({"cup", "mug"})
+# 'spills across the garage floor', 'tips over onto the rug': it stands on that floor
+ON_THE_FLOOR = re.compile(r"\b(?:on|onto|across|over|to) (?:the |a |an )?(?:\w+ )?"
+                          r"(?:floor|ground|pavement|sidewalk|carpet|rug|tiles)\b")
 CHAIR_SHOVE = 4.0  # N s at the top of a 6.5 kg chair's back: enough to carry it over its legs
 
 
@@ -102,22 +107,23 @@ def drop(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
             BRANCH_CLEAR
         heights = [rod - BRANCH_CLEAR - ac.height_of(m, intent) for m, _ in items]
         _branch(plan, intent, rod, max(places) - min(places))
-    for (m, k), x, height in zip(items, places, heights):
+    landings = [race.landing(m, intent, plan, h) for (m, _), h in zip(items, heights)]
+    # a feather let go from 2 m lands after 2.5 s, an egg dropped 8 m on the Moon after 3.1:
+    # the shot runs a second past the last landing
+    plan.duration = min(max(plan.duration, math.ceil(10 * (max(landings) + 1.0)) / 10),
+                        MAX_SHOT_S)
+    for (m, k), x, height, lands in zip(items, places, heights, landings, strict=True):
         name = ac.add(plan, m, intent, (x, 0.0, round(height, 4)),
                       f"hanging under the branch, {height:.2f} m up" if branch else
                       f"released from {height:g} m", k,
                       rotation=[0.0, 0.0, 0.0] if branch else lying(m))
-        lands = race.landing(m, intent, plan, height)
-        expect_impact(plan, m, name, "ground", lands + 1.0)
+        expect_impact(plan, m, name, "ground", min(lands + 1.0, plan.duration))
         if breaks(m):
             breaking.append((name, x))
         else:
             landed.append((name, lands, race.terminal(m, intent, plan)))
     if together and len(landed) >= 2:
         race.check_order(plan, landed)
-    # a feather let go from 2 m lands after 2.5 s: the shot runs a second past each landing
-    plan.duration = max(plan.duration, math.ceil(10 * (max(
-        [t for _, t, _ in landed], default=0.0) + 1.0)) / 10)
     plan.focus.append((0.0, 0.0, 0.0))
     if len(breaking) == 1:
         name = breaking[0][0]
@@ -161,12 +167,20 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
         name = ac.add(plan, m, intent, position, f"standing on the {furniture}", k)
         direction = (0.0, -1.0, 0.0) if shelf else (1.0, 0.0, 0.0)
         liquid = ac.liquid_in(plan, name)
-        if liquid:
-            force = round(FULL_SHOVE * (ac.mass_estimate(m, intent) + 0.2), 2)
+        if liquid:  # toward the edge: a shelf's is at -y (pushed along +x, it never fell)
+            # per kilogram of it and its drink (a glass's is about 0.2 kg; a bucket's 0.4)
+            drink = max(_drink_mass(plan, name), 0.2)
+            force = round(FULL_SHOVE * (ac.mass_estimate(m, intent) + drink), 2)
             plan.event("a gentle, steady shove: the liquid rides along instead of sloshing "
                        "out, and the glass tips off the edge slowly, as a knock sends it",
-                       at=0.3, force={"body": name, "force": [force, 0, 0], "duration": 0.6})
-            if ac.height_of(m, intent) < TALL_ENOUGH:
+                       at=0.3, force={"body": name, "force": [force * d for d in direction],
+                                      "duration": 0.6})
+            if not breaks(m):  # a plastic bucket tumbles and lands whole: where its water
+                # goes is the prompt's to say
+                if "spill" in intent.actions:
+                    plan.check("it spills as it tumbles and lands", liquid_stays_in=liquid,
+                               container=name, **{"not": True})
+            elif ac.height_of(m, intent) < TALL_ENOUGH:
                 plan.check("a short cup tumbling off the edge throws its liquid out on the "
                            "way down", liquid_stays_in=liquid, container=name,
                            fraction=0.7, **{"not": True})
@@ -277,7 +291,7 @@ def bounce(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                            shatters=name, before=round(math.sqrt(2 * height / G) + 0.5, 2))
                 continue
             e = ac.restitution(m, surface)
-            expected = predicted_bounces(height, down, e, plan.duration)
+            expected = predicted_bounces(height, down, e, plan.duration, -plan.gravity[2])
             # a ball shows a few clear bounces; a cup or a glass that tumbles, one
             wanted = min(intent.times or (3 if m.asset in SPHERES else 1), expected)
             if expected < 1:
@@ -288,14 +302,15 @@ def bounce(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                             "bounces", plan.duration)
 
 
-def predicted_bounces(height: float, down: float, e: float, duration: float) -> int:
-    """Bounces that change the speed clearly and happen within the shot."""
-    v = math.sqrt(down ** 2 + 2 * G * height)
-    t = (v - down) / G
+def predicted_bounces(height: float, down: float, e: float, duration: float,
+                      g: float = G) -> int:
+    """Bounces that change the speed clearly and happen within the shot, in gravity `g`."""
+    v = math.sqrt(down ** 2 + 2 * g * height)
+    t = (v - down) / g
     count = 0
     while t < duration - 0.1 and v * e > 0.5:
         v *= e
-        t += 2 * v / G
+        t += 2 * v / g
         count += 1
     return count
 
@@ -354,7 +369,7 @@ def topple(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
         return
     # on the floor the prompt names ('tips over and spills across the garage floor'), else
     # on a table
-    floor = intent.has(*GROUND_NOUNS) and not intent.surfaces
+    floor = ON_THE_FLOOR.search(intent.text.lower()) is not None and not intent.surfaces
     if not floor:
         plan.body("the table, fixed", name="table", asset="table", static=True)
     items = ac.instances(actors, 4)

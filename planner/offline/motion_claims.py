@@ -66,10 +66,12 @@ CONTAINED = ("pours_into", "stays_within")  # checks that show a thing ends insi
 def motion_claims(intent: Intent, scene: Scene | None, results: list[dict]) -> list[Claim]:
     """One claim per motion the prompt names, in the prompt's words."""
     text = intent.text.lower()
-    # every phrase that says it gets its claim ('drapes over the crate, settling around it')
-    claims = [_result(m.group(0), kind, scene, results, denied_before(text, m.start()))
+    # one claim per outcome, in every phrase that says it ('drapes over the crate, settling
+    # around it': 'drapes, settling around'), denied where its first phrase is
+    claims = [_result(", ".join(dict.fromkeys(m.group(0) for m in found)), kind, scene,
+                      results, denied_before(text, found[0].start()))
               for kind, (pattern, _) in RESULTS.items() if scene is None or NEEDS[kind](scene)
-              for m in re.finditer(pattern, text)]
+              if (found := list(re.finditer(pattern, text)))]
     claims += _into(intent, scene, results) + _off_or_across(intent, scene)
     for action in sorted(intent.actions & set(WITNESSES)):
         text, _ = verb_words(intent, action, False)

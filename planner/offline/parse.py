@@ -122,8 +122,7 @@ def parse(text: str) -> Intent:
     intent.arrangement = next((v for k, v in lx.ARRANGEMENTS.items() if intent.has(k) and (
         v != "wall" or any(m.asset == "brick" for m in intent.mentions))), None)
     intent.zero_g = intent.has(*lx.ZERO_G_WORDS)
-    intent.airless = next((w for w in sorted(lx.AIRLESS, key=len, reverse=True)
-                           if intent.has(w)), None)
+    intent.airless = _airless(intent)
     _read_waters(intent)
     _read_liquid(intent)
     _read_ground(intent)
@@ -353,11 +352,23 @@ def _read_waters(intent: Intent) -> None:
         m.liquid = None
 
 
+def _airless(intent: Intent) -> str | None:
+    """The words that put the scene where there is no air ('on the moon', 'in a vacuum
+    chamber'); not 'in a vacuum cleaner' or 'in a vacuum sealed bag'."""
+    padded = f" {' '.join(intent.tokens)} "
+    for words in sorted(lx.AIRLESS, key=len, reverse=True):
+        at = padded.find(f" {words} ")
+        after = padded[at + len(words) + 2:].split()[:1] if at >= 0 else []
+        if at >= 0 and not set(after) & lx.NOT_AIRLESS:
+            return words
+    return None
+
+
 def _holds_the_scene(intent: Intent, m: Mention) -> bool:
     """'a marble placed in a bucket filled with water': a vessel that is also a word for a
     body of water, which other things go into and nothing tips, spills or pours from."""
-    return m.word in lx.WATERS and len(intent.mentions) > 1 and not intent.actions & {
-        "knock", "topple", "spill", "pour"}
+    return m.word in lx.WATERS and len(intent.actors) > 1 and not intent.actions & {
+        "knock", "topple", "spill", "pour", "fall", "push", "slide"}
 
 
 def _poured(intent: Intent) -> bool:

@@ -50,13 +50,13 @@ def _gravity(plan: Plan) -> float:
 
 def check_order(plan: Plan, dropped: list[tuple[str, float, float]]) -> None:
     """Checks for things let go together: `dropped` holds (name, landing time, terminal
-    speed) for each. Landings less than APART_S apart make one group; each thing lands
-    after the midpoint between its group and the one before, and before the midpoint to the
-    next."""
+    speed) for each. Landings less than APART_S after a group's first make one group; each
+    thing lands after the midpoint between its group and the one before, and before the
+    midpoint to the next."""
     order = sorted(dropped, key=lambda d: d[1])
     groups = [[order[0]]]
     for item in order[1:]:
-        if item[1] - groups[-1][-1][1] < APART_S:
+        if item[1] - groups[-1][0][1] < APART_S:
             groups[-1].append(item)
         else:
             groups.append([item])
@@ -70,7 +70,7 @@ def check_order(plan: Plan, dropped: list[tuple[str, float, float]]) -> None:
                 "it falls as in a vacuum"
             if g < len(cuts):
                 plan.check(f"{why}: it lands at about {t:.2f} s, before the "
-                           f"{'others' if g == 0 else 'last'}", contacts=name,
+                           f"{'others' if g == 0 else 'next'}", contacts=name,
                            **{"with": "ground"}, before=cuts[g])
             if g > 0:
                 plan.check(f"{why}: it lands at about {t:.2f} s, after the first",
@@ -79,10 +79,11 @@ def check_order(plan: Plan, dropped: list[tuple[str, float, float]]) -> None:
 
 
 def _together(plan: Plan, order: list[tuple[str, float, float]]) -> None:
-    """Things that fall alike land within a tick of each other."""
+    """Things that fall alike land together: none before a tick ahead of the first landing
+    foreseen, each by a tick after the last."""
     first, last = order[0][1], order[-1][1]
     for name, t, _ in order:
-        plan.check(f"in air they fall alike: it lands with the others, at about {t:.2f} s",
+        plan.check(f"they fall alike: it lands with the others, at about {t:.2f} s",
                    contacts=name, **{"with": "ground"}, before=round(last + TOGETHER_S, 2))
         plan.check("and not before them", contacts=name, **{"with": "ground"},
                    before=round(first - TOGETHER_S, 2), **{"not": True})

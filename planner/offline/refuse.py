@@ -120,7 +120,8 @@ def screen(text: str, has_action: bool, candles: bool = False,
     wind words; with `airless` (things fall in a vacuum), the vacuum's words."""
     lowered = _hung_ropes(_billiards_rails(text.lower()), rope)
     if airless:  # a vacuum chamber's vacuum is world.air: false, not air pressure
-        lowered = re.sub(r"\bvacuum\b", "airless", lowered)
+        lowered = re.sub(r"\bvacuum\b(?! (?:cleaner|sealed|packed|tube|pump|bag|hose))",
+                         "airless", lowered)
     if air:  # the leaf blower's leaf is no plant
         lowered = CLOTH_AIR.sub("airflow", re.sub(r"\bleaf blowers?\b", "blower", lowered))
     if air or candles:  # an electric fan's air is simulated; its motor is no subject

@@ -7,15 +7,22 @@ like a real one. The thing starts on the landing at the top and is nudged toward
 """
 from __future__ import annotations
 
+import re
+
 from planner.offline import actors as ac
 from planner.offline.layout import Plan
-from planner.offline.motion import breaks
+from planner.offline.motion import breaks, spread
 from planner.offline.parse import Intent, Mention
 from planner.trace import Claim
 
-STAIR_WORDS = ("stairs", "staircase", "stairway", "stairwell", "flight of stairs", "steps")
-TOPS = ("porch", "landing", "top step", "top of the stairs")  # where it starts: the landing
+STAIR_WORDS = ("flight of stairs", "stairs", "staircase", "stairway", "stairwell", "steps")
+# down them: 'bounces down the wooden staircase', 'tumbles down a flight of stairs' (not 'a
+# glass falls off the table at the foot of the stairs')
+DOWN = re.compile(r"\bdown (?:the |a |some )?(?:\w+ )?(?:flight of stairs|stairs|staircase|"
+                  r"stairway|stairwell|steps)\b")
+TOPS = ("porch", "the landing", "top step", "top of the stairs")  # where it starts: the landing
 MOVES = frozenset({"bounce", "roll", "fall", "knock", "push", "slide", "throw"})
+MAX_DOWN = 3  # things side by side on the landing
 RISER, TREAD, WIDTH = 0.18, 0.28, 1.0  # m: a home's stairs (riser 15-20 cm, tread 25-30)
 STEPS = 6
 LANDING = 0.5  # m of floor at the top, before the first step down
@@ -24,9 +31,24 @@ NUDGE = 2.2  # m/s toward the edge: at 1.2 a rubber ball lost its way along the 
 SHOT_S = 4.0
 
 
+def _checks(plan: Plan, intent: Intent, m: Mention, name: str, top: float) -> None:
+    """Down the steps to the floor, bouncing where the prompt says; a brittle thing breaks
+    on the first step it hits."""
+    if breaks(m):
+        plan.check(f"the {m.word} ({ac.material_of(m)}) breaks on the steps", shatters=name)
+        return
+    plan.check("it comes down the steps, hitting them on the way", contacts=name,
+               **{"with": "step_*"})
+    plan.check(f"and reaches the floor at the foot, {top:.2f} m below the landing",
+               contacts=name, **{"with": "ground"})
+    if "bounce" in intent.actions:
+        plan.check("it bounces on the way down", bounces=name, at_least=2)
+
+
 def wanted(intent: Intent, actors: list[Mention]) -> bool:
     """Something moves down the stairs the prompt names."""
-    return bool(actors) and bool(intent.actions & MOVES) and intent.has(*STAIR_WORDS)
+    return bool(actors) and bool(intent.actions & MOVES) and bool(
+        DOWN.search(intent.text.lower()))
 
 
 def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
@@ -48,20 +70,14 @@ def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     if top_word:
         plan.claims.append(Claim(top_word, "object", "stood_in", "the landing at the top of "
                                  "the stairs plays it"))
-    m = actors[0]
-    name = ac.add(plan, m, intent, (-0.15, 0.0, round(top + 0.001, 4)),
-                  f"on the landing, pushed toward the edge at {NUDGE:g} m/s", 0,
-                  velocity=[NUDGE, 0.0, 0.0])
-    plan.lead = name
-    if breaks(m):  # an egg or a glass breaks on the first step it hits
-        plan.check(f"the {m.word} ({ac.material_of(m)}) breaks on the steps", shatters=name)
-    else:
-        plan.check("it comes down the steps, hitting them on the way", contacts=name,
-                   **{"with": "step_*"})
-        plan.check(f"and reaches the floor at the foot, {top:.2f} m below the landing",
-                   contacts=name, **{"with": "ground"})
-    if "bounce" in intent.actions:
-        plan.check("it bounces on the way down", bounces=name, at_least=2)
+    items = ac.instances(actors, MAX_DOWN)
+    lanes = spread(len(items), WIDTH / (len(items) + 1))
+    for (m, k), y in zip(items, lanes, strict=True):
+        name = ac.add(plan, m, intent, (-0.15, round(y, 4), round(top + 0.001, 4)),
+                      f"on the landing, pushed toward the edge at {NUDGE:g} m/s", k,
+                      velocity=[NUDGE, 0.0, 0.0])
+        plan.lead = plan.lead or name
+        _checks(plan, intent, m, name, top)
     middle = round(STEPS * TREAD / 2, 3)
     plan.camera = ({"position": [middle, -4.2, 1.3], "look_at": [middle, 0.0, 0.55],
                     "fov": 40.0}, "side on: the flight in profile, its landing to the foot")
