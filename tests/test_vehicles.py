@@ -178,3 +178,25 @@ def test_steering_a_vehicle_without_knuckles_is_refused():
     with pytest.raises(UserError, match="has no steering") as raised:
         scene_from_document(document)
     assert "events[0].steer.vehicle" in str(raised.value)
+
+
+def test_a_tank_driven_through_a_brick_wall_meets_loose_bricks_wider_than_itself():
+    document = plan_offline("a tank drives through a brick wall").document
+    bricks = [b for b in document["bodies"] if b["name"].startswith("brick_")]
+    assert bricks and not any(b.get("static") for b in bricks)
+    across = max(b["position"][1] for b in bricks) - min(b["position"][1] for b in bricks)
+    assert across > VEHICLES["tank"].hull[1]
+    checks = {next(iter(e)) for e in document["expect"]}
+    assert {"contacts", "moves_less_than"} <= checks and "crushes" not in checks
+
+
+def test_a_pickup_truck_knocks_down_the_stack_of_boxes_the_prompt_counts():
+    prompt = "A red pickup truck drives into a stack of 12 cardboard boxes in a warehouse"
+    document = plan_offline(prompt).document
+    boxes = [b for b in document["bodies"] if b["name"].startswith("box_")]
+    assert len(boxes) == 12 and {b["material"] for b in boxes} == {"cardboard"}
+    scene = scene_from_document(document)
+    results = [r for r in check_simulation(scene, simulate(scene, None))
+               if r["passed"] is not None]
+    assert {r["check"] for r in results} == {"contacts", "moves_less_than"}
+    assert all(r["passed"] for r in results), results

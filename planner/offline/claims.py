@@ -226,9 +226,9 @@ def _breakable(intent: Intent, scene: Scene | None) -> bool:
 
 
 def _built_wall(intent: Intent, mention: Mention) -> bool:
-    """'a wall of bricks': the wall is the bricks' arrangement, claimed as one."""
+    """'a wall of bricks', 'a wall of boxes': the wall is their arrangement, claimed as one."""
     return mention.asset == "wall" and intent.arrangement == "wall" and any(
-        m.asset == "brick" for m in intent.mentions)
+        m.asset in lx.WALL_PIECES for m in intent.mentions)
 
 
 def _piled(scene: Scene | None) -> bool:

@@ -239,6 +239,7 @@ AIRLESS: dict[str, float | None] = {
     "in a vacuum": None, "in vacuum": None, "in a vacuum chamber": None,
     "inside a vacuum chamber": None, "in the vacuum chamber": None}
 
+WALL_PIECES = frozenset({"brick", "box", "crate", "block"})  # what a 'wall of' is built of
 NOT_AIRLESS = frozenset({"cleaner", "cleaners", "sealed", "packed", "tube", "tubes", "pump",
                          "bag", "bags", "hose", "flask"})  # 'in a vacuum cleaner'
 

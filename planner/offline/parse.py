@@ -120,7 +120,7 @@ def parse(text: str) -> Intent:
     if intent.has(*TOPPLE):
         intent.actions.add("topple")
     intent.arrangement = next((v for k, v in lx.ARRANGEMENTS.items() if intent.has(k) and (
-        v != "wall" or any(m.asset == "brick" for m in intent.mentions))), None)
+        v != "wall" or _built_wall(intent))), None)
     intent.zero_g = intent.has(*lx.ZERO_G_WORDS)
     intent.airless = _airless(intent)
     _read_waters(intent)
@@ -350,6 +350,12 @@ def _read_waters(intent: Intent) -> None:
     intent.mentions = [m for m in intent.mentions if m.word != intent.water]
     for m in intent.mentions:
         m.liquid = None
+
+
+def _built_wall(intent: Intent) -> bool:
+    """A wall the prompt builds of pieces: of bricks, or 'a wall of (cardboard) boxes'."""
+    return any(m.asset == "brick" for m in intent.mentions) or intent.has("wall of") and any(
+        m.asset in lx.WALL_PIECES for m in intent.mentions)
 
 
 def _airless(intent: Intent) -> str | None:

@@ -57,13 +57,14 @@ def arrangement_claim(intent: Intent, scene: Scene | None) -> list[Claim]:
     kinds = {m.asset for m in intent.mentions} or {b.asset for b in (scene.bodies if scene
                                                                      else [])}
     bodies = [b for b in (scene.bodies if scene else []) if b.asset in kinds]
-    by_kind: dict[str, list] = {}
+    # by asset and material: a pickup truck's steel boxes are not the cardboard boxes it hits
+    by_kind: dict[tuple[str, str | None], list] = {}
     for body in bodies:
-        by_kind.setdefault(body.asset, []).append(body)
+        by_kind.setdefault((body.asset, body.material), []).append(body)
     shaped = [kind for kind, group in by_kind.items() if _laid_out(group, intent.arrangement)]
     if shaped:
         return [Claim(words, "arrangement", "planned", f"{len(by_kind[shaped[0]])} "
-                      f"{shaped[0]} bodies laid out as a {intent.arrangement} at t = 0")]
+                      f"{shaped[0][0]} bodies laid out as a {intent.arrangement} at t = 0")]
     return [Claim(words, "arrangement", "dropped", f"no bodies of what is named laid out as a "
                   f"{intent.arrangement} in the script")]
 
@@ -83,8 +84,8 @@ def _laid_out(group: list, arrangement: str) -> bool:
         return False
     points = np.array([b.position for b in group], float)
     levels = _levels(points[:, 2])
-    if arrangement == "tower":
-        return levels == len(group) and _stacked(points)
+    if arrangement == "tower":  # one stack, or stacks side by side ('a stack of 12 boxes')
+        return levels == len(group) and _stacked(points) or _stacks(points)
     if arrangement == "row":
         return levels == 1 and _collinear(points[:, :2])
     if arrangement == "triangle":  # a rack on the table, or a pyramid of layers
@@ -97,6 +98,19 @@ def _laid_out(group: list, arrangement: str) -> bool:
         radii = np.linalg.norm(points[:, :2] - centre, axis=1)
         return len(group) >= 3 and float(np.ptp(radii)) < LINE_TOL
     return False
+
+
+def _stacks(points: np.ndarray) -> bool:
+    """Two or more columns, each of two or more bodies one on another."""
+    columns: list[list[np.ndarray]] = []
+    for point in points:
+        column = next((c for c in columns if np.linalg.norm(c[0][:2] - point[:2]) < 0.2), None)
+        if column is None:
+            columns.append([point])
+        else:
+            column.append(point)
+    return len(columns) > 1 and all(
+        len(c) > 1 and _levels(np.array(c)[:, 2]) == len(c) for c in columns)
 
 
 def _levels(heights: np.ndarray) -> int:

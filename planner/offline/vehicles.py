@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bridge.crushable import DENT_SHARE, Crushable, crush_force
 from bridge.materials import MATERIALS
+from planner.offline import vehicle_targets as targets
 from planner.offline.layout import Plan
 from planner.offline.parse import Intent
 
@@ -237,6 +238,15 @@ def crash(plan: Plan, intent: Intent, kinds: list[str]) -> None:
         plan.check(f"the {mover} drives on", moves_less_than=mover,
                    distance=round(speed * 2.0, 1), **{"not": True})
         return
+    impact = gap / speed
+    plan.duration = round(impact + 1.5, 1)  # the run-up, the impact, and what follows
+    loose = targets.pieces(intent) if target is None else None
+    if loose is not None:  # bricks or boxes, not a solid wall
+        spec = VEHICLES[mover]
+        glob, hit, top = targets.build(plan, loose, spec.hull[1], spec.clearance, gap)
+        _side_on(plan, mover, hit, None, gap, impact, loose=True)
+        targets.check(plan, mover, glob, top, impact)
+        return
     if target is not None:
         second = target if target != mover else f"{target}_2"
         # a pair of one kind meets head-on; another kind stands parked ahead
@@ -244,8 +254,6 @@ def crash(plan: Plan, intent: Intent, kinds: list[str]) -> None:
         vehicle(plan, target, second, gap, -1, oncoming)
     else:
         second = _wall(plan, VEHICLES[mover], gap)
-    impact = gap / speed
-    plan.duration = round(impact + 1.5, 1)  # the run-up, the impact, and what follows
     _side_on(plan, mover, second, target, gap, impact)
     _claims(plan, mover, target, second, gap, impact)
 
@@ -267,8 +275,9 @@ def _wall(plan: Plan, spec: Spec, gap: float) -> str:
 
 
 def _side_on(plan: Plan, mover: str, second: str, target: str | None, gap: float,
-             impact: float) -> None:
-    """A fixed side-on camera over the run-up, then a closer one on the impact."""
+             impact: float, loose: bool = False) -> None:
+    """A fixed side-on camera over the run-up, then a closer one on the impact (from ahead of
+    the mover where it breaks through `loose` pieces)."""
     start = -VEHICLES[mover].hull[0]
     end = gap + (VEHICLES[target].hull[0] if target else 1.0)  # the wall: 0.4 m and room
     if target and VEHICLES[mover].mass > VEHICLES[target].mass:
@@ -281,7 +290,8 @@ def _side_on(plan: Plan, mover: str, second: str, target: str | None, gap: float
             "look_at": [round(middle, 2), 0.0, 1.0], "fov": 40.0}
     impact_event = {"event": "impact", "bodies": [mover, second]}
     # from the front quarter of the one that crumples: the mover comes from -x
-    crumples = target is None or VEHICLES[mover].crush_force <= VEHICLES[target].crush_force
+    crumples = not loose and (target is None
+                              or VEHICLES[mover].crush_force <= VEHICLES[target].crush_force)
     pushes_on = target is not None and VEHICLES[mover].mass > VEHICLES[target].mass
     closer = {"from": round(max(impact - CUT_BEFORE, 0.0), 2), "preset": "medium",
               # one that pushes on is framed over its push, both bodies all the way

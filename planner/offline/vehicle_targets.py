@@ -1,0 +1,76 @@
+"""What a vehicle drives into when the prompt names loose pieces, not another vehicle or a
+solid wall: a dry-laid garden wall of bricks ('a tank drives through a brick wall'), or a
+wall or stack of cardboard boxes ('a pickup truck drives into a stack of 12 cardboard
+boxes'). The pieces stand free across the road, a little wider than the vehicle; the checks
+are that it hits them and that they come down.
+"""
+from __future__ import annotations
+
+import math
+
+from bridge.assets.registry import ASSETS
+from planner.offline.arrangements import brick_wall
+from planner.offline.layout import Plan
+from planner.offline.parse import Intent, Mention
+
+WALL_ROWS = 8  # a garden wall's courses: 0.52 m of bricks (a real one is some 300 bricks a
+# few metres long; fewer, lower courses keep the scene to seconds)
+OVERHANG = 0.5  # m of wall beyond the vehicle's sides
+BOX = 0.4  # m: a moving box's side
+BOX_ROWS = 3
+BOX_MASS = 2.0  # kg: a packed cardboard box
+PILED = ("wall of", "stack of", "pile of", "tower of", "stacked")
+COMES_DOWN = 0.3  # m a piece of the top row moves when the wall comes down
+
+
+def pieces(intent: Intent) -> Mention | None:
+    """The bricks or boxes the prompt names for the vehicle to drive into."""
+    piled = intent.arrangement is not None or intent.has(*PILED)
+    return next((m for m in intent.actors if m.asset == "brick" or (
+        m.asset in ("box", "crate") and (m.count > 1 or piled))), None)
+
+
+def build(plan: Plan, m: Mention, width: float, clearance: float, face: float
+          ) -> tuple[str, str, str]:
+    """The pieces across the road with their face at `face`, spanning a vehicle `width`
+    wide whose hull rides `clearance` above the road; (the glob of their names, the piece
+    in the middle its hull's front meets first, and one of the top row in the middle)."""
+    span = width + 2 * OVERHANG
+    if m.asset == "brick":
+        columns = math.ceil(span / ASSETS["brick"].params["length"])
+        names = brick_wall(plan, face, columns, WALL_ROWS)
+        row = min(int(clearance / ASSETS["brick"].params["height"]), WALL_ROWS - 1)
+        return "brick_*", names[row * columns + columns // 2], names[-(columns // 2) - 1]
+    return _boxes(plan, m, span, face)
+
+
+def _boxes(plan: Plan, m: Mention, span: float, face: float) -> tuple[str, str, str]:
+    """Boxes stacked in columns across the road: as many as the prompt counts (in rows of
+    BOX_ROWS), else a wall as wide as `span`."""
+    columns = math.ceil(m.count / BOX_ROWS) if m.count > 1 else math.ceil(span / BOX)
+    rows = min(BOX_ROWS, m.count) if m.count > 1 else BOX_ROWS
+    material = m.material or "cardboard"
+    names = []
+    for row in range(rows):
+        for column in range(columns):
+            if m.count > 1 and len(names) == m.count:
+                break
+            names.append(f"box_{row + 1}_{column + 1}")
+            plan.body(f"{material} boxes stacked across its path, {BOX:g} m a side"
+                      if not row and not column else "", name=names[-1], asset="box",
+                      material=material, mass=BOX_MASS,
+                      params={"length": BOX, "width": BOX, "height": BOX},
+                      position=[round(face + BOX / 2, 4),
+                                round((column - (columns - 1) / 2) * (BOX + 0.002), 4),
+                                round(row * BOX, 4)])
+    bottom = [n for n in names if n.startswith("box_1_")]
+    top = [n for n in names if n.startswith(f"box_{rows}_")]
+    return "box_*", bottom[len(bottom) // 2], top[len(top) // 2]
+
+
+def check(plan: Plan, mover: str, glob: str, top: str, impact: float) -> None:
+    """It hits them, and they come down."""
+    plan.check(f"the {mover} hits them", contacts=mover, **{"with": glob},
+               before=round(impact + 0.5, 2))
+    plan.check("and knocks them down: the top ones are thrown off", moves_less_than=top,
+               distance=COMES_DOWN, **{"not": True})
