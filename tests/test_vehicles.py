@@ -200,3 +200,18 @@ def test_a_pickup_truck_knocks_down_the_stack_of_boxes_the_prompt_counts():
                if r["passed"] is not None]
     assert {r["check"] for r in results} == {"contacts", "moves_less_than"}
     assert all(r["passed"] for r in results), results
+
+
+def test_a_tank_drives_through_a_wooden_fence_and_its_planks_fly():
+    from planner.offline.claims import draft_claims
+
+    draft = plan_offline("a battle tank drives straight through a wooden fence and the planks "
+                         "go flying")
+    planks = [b for b in draft.document["bodies"] if b["name"].startswith("plank_")]
+    assert len(planks) > 30 and all(b["params"]["height"] == 1.0 for b in planks)
+    scene = scene_from_document(draft.document)
+    results = [r for r in check_simulation(scene, simulate(scene, None))
+               if r["passed"] is not None]
+    assert all(r["passed"] for r in results), results
+    claims = {c.text: c.fate for c in draft_claims(draft, scene, results)}
+    assert claims["wooden fence"] == "stood_in" and claims["planks"] == "stood_in"

@@ -1,8 +1,9 @@
 """What a vehicle drives into when the prompt names loose pieces, not another vehicle or a
-solid wall: a dry-laid garden wall of bricks ('a tank drives through a brick wall'), or a
-wall or stack of cardboard boxes ('a pickup truck drives into a stack of 12 cardboard
-boxes'). The pieces stand free across the road, a little wider than the vehicle; the checks
-are that it hits them and that they come down.
+solid wall: a dry-laid garden wall of bricks ('a tank drives through a brick wall'), a wall
+or stack of cardboard boxes ('a pickup truck drives into a stack of 12 cardboard boxes'),
+or a wooden fence (its planks as pickets standing free, not nailed to rails). The pieces
+stand free across the road, a little wider than the vehicle; the checks are that it hits
+them and that they come down.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from bridge.assets.registry import ASSETS
 from planner.offline.arrangements import brick_wall
 from planner.offline.layout import Plan
 from planner.offline.parse import Intent, Mention
+from planner.trace import Claim
 
 WALL_ROWS = 8  # a garden wall's courses: 0.52 m of bricks (a real one is some 300 bricks a
 # few metres long; fewer, lower courses keep the scene to seconds)
@@ -20,22 +22,29 @@ BOX = 0.4  # m: a moving box's side
 BOX_ROWS = 3
 BOX_MASS = 2.0  # kg: a packed cardboard box
 PILED = ("wall of", "stack of", "pile of", "tower of", "stacked")
+FENCES = ("picket fence", "wooden fence", "fence", "fences")
+PICKET = (0.02, 0.1, 1.0)  # m: a fence plank on end (thickness, width, height)
+PICKET_GAP = 0.02  # m between pickets
 COMES_DOWN = 0.3  # m a piece of the top row moves when the wall comes down
 
 
-def pieces(intent: Intent) -> Mention | None:
-    """The bricks or boxes the prompt names for the vehicle to drive into."""
+def pieces(intent: Intent) -> Mention | str | None:
+    """The bricks or boxes the prompt names for the vehicle to drive into, or the fence's
+    word."""
     piled = intent.arrangement is not None or intent.has(*PILED)
-    return next((m for m in intent.actors if m.asset == "brick" or (
+    found = next((m for m in intent.actors if m.asset == "brick" or (
         m.asset in ("box", "crate") and (m.count > 1 or piled))), None)
+    return found or next((w for w in FENCES if intent.has(w)), None)
 
 
-def build(plan: Plan, m: Mention, width: float, clearance: float, face: float
-          ) -> tuple[str, str, str]:
+def build(plan: Plan, intent: Intent, m: Mention | str, width: float, clearance: float,
+          face: float) -> tuple[str, str, str]:
     """The pieces across the road with their face at `face`, spanning a vehicle `width`
     wide whose hull rides `clearance` above the road; (the glob of their names, the piece
     in the middle its hull's front meets first, and one of the top row in the middle)."""
     span = width + 2 * OVERHANG
+    if isinstance(m, str):
+        return _fence(plan, intent, m, span, face)
     if m.asset == "brick":
         columns = math.ceil(span / ASSETS["brick"].params["length"])
         names = brick_wall(plan, face, columns, WALL_ROWS)
@@ -66,6 +75,27 @@ def _boxes(plan: Plan, m: Mention, span: float, face: float) -> tuple[str, str, 
     bottom = [n for n in names if n.startswith("box_1_")]
     top = [n for n in names if n.startswith(f"box_{rows}_")]
     return "box_*", bottom[len(bottom) // 2], top[len(top) // 2]
+
+
+def _fence(plan: Plan, intent: Intent, word: str, span: float, face: float
+           ) -> tuple[str, str, str]:
+    """Pickets standing free on end, edge to edge but for a gap, across the road."""
+    count = math.ceil(span / (PICKET[1] + PICKET_GAP))
+    names = []
+    for k in range(count):
+        names.append(f"plank_{k + 1}")
+        plan.body(f"the {word}: {count} wooden pickets {PICKET[2]:g} m tall, standing free"
+                  if not k else "", name=names[-1], asset="box", material="wood",
+                  params=dict(zip(("length", "width", "height"), PICKET)),
+                  position=[round(face + PICKET[0] / 2, 4),
+                            round((k - (count - 1) / 2) * (PICKET[1] + PICKET_GAP), 4), 0.0])
+    plan.claims.append(Claim(word, "object", "stood_in", f"{count} wooden pickets standing "
+                             "free on end play it: its planks are not nailed to rails"))
+    parts = next((w for w in ("planks", "plank", "boards", "pickets") if intent.has(w)), None)
+    if parts:
+        plan.claims.append(Claim(parts, "object", "stood_in", f"the {word}'s pickets"))
+    middle = names[count // 2]
+    return "plank_*", middle, middle
 
 
 def check(plan: Plan, mover: str, glob: str, top: str, impact: float) -> None:

@@ -243,7 +243,8 @@ def crash(plan: Plan, intent: Intent, kinds: list[str]) -> None:
     loose = targets.pieces(intent) if target is None else None
     if loose is not None:  # bricks or boxes, not a solid wall
         spec = VEHICLES[mover]
-        glob, hit, top = targets.build(plan, loose, spec.hull[1], spec.clearance, gap)
+        glob, hit, top = targets.build(plan, intent, loose, spec.hull[1], spec.clearance,
+                                       gap)
         _side_on(plan, mover, hit, None, gap, impact, loose=True)
         targets.check(plan, mover, glob, top, impact)
         return
@@ -290,13 +291,14 @@ def _side_on(plan: Plan, mover: str, second: str, target: str | None, gap: float
             "look_at": [round(middle, 2), 0.0, 1.0], "fov": 40.0}
     impact_event = {"event": "impact", "bodies": [mover, second]}
     # from the front quarter of the one that crumples: the mover comes from -x
-    crumples = not loose and (target is None
-                              or VEHICLES[mover].crush_force <= VEHICLES[target].crush_force)
+    crumples = target is None or VEHICLES[mover].crush_force <= VEHICLES[target].crush_force
     pushes_on = target is not None and VEHICLES[mover].mass > VEHICLES[target].mass
     closer = {"from": round(max(impact - CUT_BEFORE, 0.0), 2), "preset": "medium",
               # one that pushes on is framed over its push, both bodies all the way
               "subject": [mover, second] if pushes_on else impact_event,
-              "angle": {"azimuth": -110.0 if crumples else -70.0, "elevation": 15.0},
+              # ahead of a mover breaking through loose pieces: their face, and it bursting out
+              "angle": {"azimuth": -35.0 if loose else -110.0 if crumples else -70.0,
+                        "elevation": 15.0},
               "slow_motion": 0.5}
     why = ("side-on and wide for the run-up, then cut closer, at half speed, to the impact: "
            "the crumpling and where both end up")
