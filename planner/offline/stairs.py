@@ -67,9 +67,13 @@ def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                              f"wooden landing and {STEPS - 1} steps of {RISER * 100:.0f} cm play "
                              "it"))
     top_word = next((w for w in TOPS if intent.has(w)), None)
-    if top_word:
-        plan.claims.append(Claim(top_word, "object", "stood_in", "the landing at the top of "
+    if top_word:  # where it starts: a place the landing plays, and its push off it
+        plan.claims.append(Claim(top_word, "place", "stood_in", "the landing at the top of "
                                  "the stairs plays it"))
+        if intent.has(f"off the {top_word}"):
+            plan.claims.append(Claim(f"off the {top_word}", "outcome", "planned", f"pushed "
+                                     f"off the landing at {NUDGE:g} m/s, an event; the checks "
+                                     "test its way down"))
     items = ac.instances(actors, MAX_DOWN)
     lanes = spread(len(items), WIDTH / (len(items) + 1))
     for (m, k), y in zip(items, lanes, strict=True):
