@@ -53,3 +53,19 @@ def test_a_log_rolled_across_the_floor_rolls_on_its_side():
     assert abs(quat_to_matrix(recording.quat["log"][-1])[2, 2]) < 0.05
     rolling = recording.angvel["log"][-1, 1] * 0.1 / recording.linvel["log"][-1, 0]
     assert rolling == pytest.approx(1.0, abs=0.05)
+
+
+@pytest.mark.parametrize("prompt, asset", [
+    ("on a soccer field a player kicks the ball into the top corner of the net", "soccer_goal"),
+    ("a player shoots a basketball and it swishes through the net", "basketball_hoop")])
+def test_the_net_a_ball_goes_into_is_a_goals_or_a_hoops(prompt, asset):
+    draft, scene, results = planned(prompt)
+    assert asset in {b["asset"] for b in draft.document["bodies"]}
+    assert all(r["passed"] for r in results if r["passed"] is not None), results
+    claims = {c.text: c for c in draft_claims(draft, scene, results)}
+    assert claims["net"].fate != "dropped"
+
+
+def test_a_tennis_net_is_neither():
+    document = plan_offline("a tennis ball hits the net").document
+    assert not {"soccer_goal", "basketball_hoop"} & {b["asset"] for b in document["bodies"]}

@@ -239,6 +239,11 @@ AIRLESS: dict[str, float | None] = {
     "in a vacuum": None, "in vacuum": None, "in a vacuum chamber": None,
     "inside a vacuum chamber": None, "in the vacuum chamber": None}
 
+# where 'the net' is a goal's, or a hoop's
+NET_OWNERS = ((("soccer", "football", "kicks", "kicked", "kick", "penalty", "goalkeeper",
+                "striker"), "goal"),
+              (("basketball", "basketballs", "swish", "swishes", "dunk", "dunks", "free throw"),
+               "hoop"))
 WALL_PIECES = frozenset({"brick", "box", "crate", "block"})  # what a 'wall of' is built of
 NOT_AIRLESS = frozenset({"cleaner", "cleaners", "sealed", "packed", "tube", "tubes", "pump",
                          "bag", "bags", "hose", "flask"})  # 'in a vacuum cleaner'

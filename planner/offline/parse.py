@@ -122,6 +122,7 @@ def parse(text: str) -> Intent:
     intent.arrangement = next((v for k, v in lx.ARRANGEMENTS.items() if intent.has(k) and (
         v != "wall" or _built_wall(intent))), None)
     intent.zero_g = intent.has(*lx.ZERO_G_WORDS)
+    _net(intent)
     intent.airless = _airless(intent)
     _read_waters(intent)
     _read_liquid(intent)
@@ -350,6 +351,18 @@ def _read_waters(intent: Intent) -> None:
     intent.mentions = [m for m in intent.mentions if m.word != intent.water]
     for m in intent.mentions:
         m.liquid = None
+
+
+def _net(intent: Intent) -> None:
+    """'kicks the ball into the top corner of the net': on a football pitch the net is the
+    goal's, with a basketball the hoop's (a tennis net is neither)."""
+    if "net" not in intent.tokens:
+        return
+    for words, noun in lx.NET_OWNERS:
+        asset = lx.NOUNS[noun].asset
+        if intent.has(*words) and not any(m.asset == asset for m in intent.mentions):
+            intent.mentions.append(Mention(lx.NOUNS[noun], "net", intent.tokens.index("net")))
+            return
 
 
 def _built_wall(intent: Intent) -> bool:
