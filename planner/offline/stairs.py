@@ -52,7 +52,8 @@ def wanted(intent: Intent, actors: list[Mention]) -> bool:
 
 
 def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
-    """The flight, the first thing named on its landing, and the checks of its way down."""
+    """The flight, the things named (up to MAX_DOWN) side by side on its landing, and the
+    checks of their way down."""
     word = next(w for w in STAIR_WORDS if intent.has(w))
     top = STEPS * RISER
     plan.body(f"the landing at the top of the {word}", name="landing", asset="box",

@@ -33,7 +33,7 @@ def pieces(intent: Intent) -> Mention | str | None:
     word."""
     piled = intent.arrangement is not None or intent.has(*PILED)
     found = next((m for m in intent.actors if m.asset == "brick" or (
-        m.asset in ("box", "crate") and (m.count > 1 or piled))), None)
+        m.asset == "box" and (m.count > 1 or piled))), None)
     return found or next((w for w in FENCES if intent.has(w)), None)
 
 
