@@ -208,7 +208,10 @@ def _scene_of(prompt: str):
 def test_rigs_built_from_a_word_are_claimed():
     assert _claims("Someone shoves a door open")["door"][0] == "planned"
     assert "pole" in _claims("a flag flapping in the wind on a flagpole")["flagpole"][1]
+    # a football's net is the goal's; a tennis net is played by nothing
     assert _claims("a soccer ball is kicked into the net")["net"] == (
+        "planned", "in the script as the body goal")
+    assert _claims("a tennis ball is hit into the net")["net"] == (
         "dropped", "nothing in the script plays it")
 
 

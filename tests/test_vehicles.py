@@ -215,3 +215,11 @@ def test_a_tank_drives_through_a_wooden_fence_and_its_planks_fly():
     assert all(r["passed"] for r in results), results
     claims = {c.text: c.fate for c in draft_claims(draft, scene, results)}
     assert claims["wooden fence"] == "stood_in" and claims["planks"] == "stood_in"
+    assert claims["go flying"] == "checked"
+
+
+def test_a_truck_carrying_boxes_into_a_wall_keeps_the_wall_and_four_boxes_stack():
+    carried = plan_offline("a truck carrying 20 boxes crashes into a wall").document
+    assert any(b["name"] == "wall" and b.get("static") for b in carried["bodies"])
+    four = plan_offline("a truck drives into a stack of 4 boxes").document
+    assert sum(b["name"].startswith("box_") for b in four["bodies"]) == 4

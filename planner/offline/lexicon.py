@@ -239,11 +239,12 @@ AIRLESS: dict[str, float | None] = {
     "in a vacuum": None, "in vacuum": None, "in a vacuum chamber": None,
     "inside a vacuum chamber": None, "in the vacuum chamber": None}
 
-# where 'the net' is a goal's, or a hoop's
-NET_OWNERS = ((("soccer", "football", "kicks", "kicked", "kick", "penalty", "goalkeeper",
-                "striker"), "goal"),
-              (("basketball", "basketballs", "swish", "swishes", "dunk", "dunks", "free throw"),
-               "hoop"))
+# where the net a ball goes into is a goal's (a hoop's net is not modelled: no net slows it)
+FOOTBALL_WORDS = ("soccer", "football", "kicks", "kicked", "kick", "penalty", "goalkeeper",
+                  "striker")
+OTHER_NETS = ("tennis", "volleyball", "badminton", "fishing", "ping pong", "table tennis",
+              "safety net", "basketball", "hockey", "butterfly")
+INTO_THE_NET = ("into the net", "in the net", "of the net", "into a net", "into the back of")
 WALL_PIECES = frozenset({"brick", "box", "crate", "block"})  # what a 'wall of' is built of
 NOT_AIRLESS = frozenset({"cleaner", "cleaners", "sealed", "packed", "tube", "tubes", "pump",
                          "bag", "bags", "hose", "flask"})  # 'in a vacuum cleaner'

@@ -354,21 +354,22 @@ def _read_waters(intent: Intent) -> None:
 
 
 def _net(intent: Intent) -> None:
-    """'kicks the ball into the top corner of the net': on a football pitch the net is the
-    goal's, with a basketball the hoop's (a tennis net is neither)."""
-    if "net" not in intent.tokens:
+    """'kicks the ball into the top corner of the net': on a football pitch the net a ball
+    goes into is the goal's (not a tennis, volleyball or fishing net)."""
+    if "net" not in intent.tokens or not intent.has(*lx.INTO_THE_NET) or not intent.has(
+            *lx.FOOTBALL_WORDS) or intent.has(*lx.OTHER_NETS) or any(
+            m.asset == "soccer_goal" for m in intent.mentions):
         return
-    for words, noun in lx.NET_OWNERS:
-        asset = lx.NOUNS[noun].asset
-        if intent.has(*words) and not any(m.asset == asset for m in intent.mentions):
-            intent.mentions.append(Mention(lx.NOUNS[noun], "net", intent.tokens.index("net")))
-            return
+    intent.mentions.append(Mention(lx.NOUNS["goal"], "net", intent.tokens.index("net")))
 
 
 def _built_wall(intent: Intent) -> bool:
-    """A wall the prompt builds of pieces: of bricks, or 'a wall of (cardboard) boxes'."""
-    return any(m.asset == "brick" for m in intent.mentions) or intent.has("wall of") and any(
-        m.asset in lx.WALL_PIECES for m in intent.mentions)
+    """A wall the prompt builds of pieces: of bricks, or 'a wall of (cardboard) boxes' (not
+    'the wall of the garage')."""
+    of = [i + 2 for i in range(len(intent.tokens) - 1) if intent.tokens[i:i + 2] == ["wall", "of"]]
+    return any(m.asset == "brick" for m in intent.mentions) or any(
+        m.asset in lx.WALL_PIECES and any(0 <= m.index - at <= 2 for at in of)
+        for m in intent.mentions)
 
 
 def _airless(intent: Intent) -> str | None:

@@ -22,9 +22,9 @@ def _hung(scene: Scene) -> str:
     return f"{held.a} hung on the joint {held.name}" if held else ""
 
 
-def _body(*words: str):
+def _body(word: str):
     def find(scene: Scene) -> str:
-        body = next((b.name for b in scene.bodies if any(w in b.name for w in words)), None)
+        body = next((b.name for b in scene.bodies if word in b.name), None)
         return f"the body {body}" if body else ""
     return find
 
@@ -42,7 +42,7 @@ RIGS = {
      r"(chains?|strings?|cables?)\b"): _hung,
     r"\b(flag ?poles?)\b": _body("pole"),
     r"\b((?:bowling )?lanes?)\b": _ground,
-    r"\b(net|goal)\b": _body("goal", "hoop"),  # a goal's net, or a hoop's
+    r"\b(net|goal)\b": _body("goal"),
 }
 
 

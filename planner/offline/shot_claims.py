@@ -11,6 +11,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from bridge.assets.registry import default_material
 from bridge.schema import Scene
 from planner.offline import lexicon as lx
 from planner.offline.parse import Intent, noun_after
@@ -58,9 +59,10 @@ def arrangement_claim(intent: Intent, scene: Scene | None) -> list[Claim]:
                                                                      else [])}
     bodies = [b for b in (scene.bodies if scene else []) if b.asset in kinds]
     # by asset and material: a pickup truck's steel boxes are not the cardboard boxes it hits
-    by_kind: dict[tuple[str, str | None], list] = {}
+    by_kind: dict[tuple[str, str], list] = {}
     for body in bodies:
-        by_kind.setdefault((body.asset, body.material), []).append(body)
+        by_kind.setdefault((body.asset, body.material or default_material(body.asset)),
+                           []).append(body)
     shaped = [kind for kind, group in by_kind.items() if _laid_out(group, intent.arrangement)]
     if shaped:
         return [Claim(words, "arrangement", "planned", f"{len(by_kind[shaped[0]])} "

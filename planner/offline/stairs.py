@@ -71,10 +71,11 @@ def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     if top_word:  # where it starts: a place the landing plays, and its push off it
         plan.claims.append(Claim(top_word, "place", "stood_in", "the landing at the top of "
                                  "the stairs plays it"))
-        if intent.has(f"off the {top_word}"):
-            plan.claims.append(Claim(f"off the {top_word}", "outcome", "planned", f"pushed "
-                                     f"off the landing at {NUDGE:g} m/s, an event; the checks "
-                                     "test its way down"))
+        off = f"off {top_word}" if top_word.startswith("the ") else f"off the {top_word}"
+        if intent.has(off):
+            plan.claims.append(Claim(off, "outcome", "planned", f"it starts at {NUDGE:g} m/s "
+                                     "toward the landing's edge; the checks test its way "
+                                     "down"))
     items = ac.instances(actors, MAX_DOWN)
     lanes = spread(len(items), WIDTH / (len(items) + 1))
     for (m, k), y in zip(items, lanes, strict=True):

@@ -2,8 +2,9 @@
 solid wall: a dry-laid garden wall of bricks ('a tank drives through a brick wall'), a wall
 or stack of cardboard boxes ('a pickup truck drives into a stack of 12 cardboard boxes'),
 or a wooden fence (its planks as pickets standing free, not nailed to rails). The pieces
-stand free across the road, a little wider than the vehicle; the checks are that it hits
-them and that they come down.
+stand free across the road: bricks, pickets and an uncounted wall of boxes a little wider
+than the vehicle, counted boxes in stacks of three; the checks are that it hits them and
+that they come down.
 """
 from __future__ import annotations
 
@@ -29,12 +30,16 @@ COMES_DOWN = 0.3  # m a piece of the top row moves when the wall comes down
 
 
 def pieces(intent: Intent) -> Mention | str | None:
-    """The bricks or boxes the prompt names for the vehicle to drive into, or the fence's
-    word."""
+    """The bricks or boxes the prompt has the vehicle drive into or through, or the fence's
+    word ('a truck carrying 20 boxes crashes into a wall' keeps its cargo and the wall)."""
+    into = next((i for i, t in enumerate(intent.tokens) if t in ("into", "through")), None)
+    if into is None:
+        return None
     piled = intent.arrangement is not None or intent.has(*PILED)
-    found = next((m for m in intent.actors if m.asset == "brick" or (
-        m.asset == "box" and (m.count > 1 or piled))), None)
-    return found or next((w for w in FENCES if intent.has(w)), None)
+    found = next((m for m in intent.actors if m.index > into and (m.asset == "brick" or (
+        m.asset == "box" and (m.count > 1 or piled)))), None)
+    after = " ".join(intent.tokens[into:into + 4])
+    return found or next((w for w in FENCES if f" {w}" in f" {after} "), None)
 
 
 def build(plan: Plan, intent: Intent, m: Mention | str, width: float, clearance: float,
@@ -50,14 +55,16 @@ def build(plan: Plan, intent: Intent, m: Mention | str, width: float, clearance:
         names = brick_wall(plan, face, columns, WALL_ROWS)
         row = min(int(clearance / ASSETS["brick"].params["height"]), WALL_ROWS - 1)
         return "brick_*", names[row * columns + columns // 2], names[-(columns // 2) - 1]
-    return _boxes(plan, m, span, face)
+    return _boxes(plan, m, span, clearance, face)
 
 
-def _boxes(plan: Plan, m: Mention, span: float, face: float) -> tuple[str, str, str]:
-    """Boxes stacked in columns across the road: as many as the prompt counts (in rows of
-    BOX_ROWS), else a wall as wide as `span`."""
+def _boxes(plan: Plan, m: Mention, span: float, clearance: float, face: float
+           ) -> tuple[str, str, str]:
+    """Boxes stacked in columns across the road: as many as the prompt counts (in stacks of
+    BOX_ROWS), else a wall as wide as `span`; the box its hull meets is in the row at its
+    `clearance`."""
     columns = math.ceil(m.count / BOX_ROWS) if m.count > 1 else math.ceil(span / BOX)
-    rows = min(BOX_ROWS, m.count) if m.count > 1 else BOX_ROWS
+    rows = math.ceil(m.count / columns) if m.count > 1 else BOX_ROWS
     material = m.material or "cardboard"
     names = []
     for row in range(rows):
@@ -72,9 +79,10 @@ def _boxes(plan: Plan, m: Mention, span: float, face: float) -> tuple[str, str, 
                       position=[round(face + BOX / 2, 4),
                                 round((column - (columns - 1) / 2) * (BOX + 0.002), 4),
                                 round(row * BOX, 4)])
-    bottom = [n for n in names if n.startswith("box_1_")]
+    row = min(int(clearance / BOX), rows - 1) + 1
+    hit = [n for n in names if n.startswith(f"box_{row}_")]
     top = [n for n in names if n.startswith(f"box_{rows}_")]
-    return "box_*", bottom[len(bottom) // 2], top[len(top) // 2]
+    return "box_*", hit[len(hit) // 2], top[len(top) // 2]
 
 
 def _fence(plan: Plan, intent: Intent, word: str, span: float, face: float
