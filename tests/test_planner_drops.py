@@ -129,3 +129,20 @@ def test_on_the_moon_a_drop_and_a_bounce_are_worked_out_for_its_gravity():
     draft, _, results = planned("a basketball bounces on the moon")
     assert draft.document["world"]["gravity"][2] == -1.62
     assert all(r["passed"] for r in results), results
+
+
+def test_a_balcony_or_a_roof_is_the_height_things_are_let_go_from():
+    draft, scene, results = planned("an egg is dropped off the balcony")
+    assert _body(draft.document, "egg")["position"][2] == 4.0
+    claims = {c.text: c for c in draft_claims(draft, scene, results)}
+    assert claims["balcony"].fate == "stood_in" and "4 m" in claims["balcony"].detail
+    # where the scenario does not let it go from there, the place is said to be dropped
+    river = plan_offline("a glass falls off the bridge into the river")
+    bridge = next(c for c in river.claims if c.text == "bridge")
+    assert bridge.fate == "dropped"
+
+
+def test_a_ball_thrown_against_a_wall_bounces_back_off_it():
+    draft, _, results = planned("a rubber ball is thrown against the wall and bounces back")
+    assert {"bounces": "ball", "at_least": 1, "on": "wall"} in draft.document["expect"]
+    assert all(r["passed"] for r in results if r["passed"] is not None), results

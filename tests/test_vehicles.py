@@ -223,3 +223,9 @@ def test_a_truck_carrying_boxes_into_a_wall_keeps_the_wall_and_four_boxes_stack(
     assert any(b["name"] == "wall" and b.get("static") for b in carried["bodies"])
     four = plan_offline("a truck drives into a stack of 4 boxes").document
     assert sum(b["name"].startswith("box_") for b in four["bodies"]) == 4
+
+
+def test_a_vehicle_is_the_colour_the_prompt_gives_it():
+    document = plan_offline("a blue car crashes into a red truck").document
+    colours = {b["name"]: b["color"] for b in document["bodies"] if b["name"] in ("car", "truck")}
+    assert colours["car"][2] > colours["car"][0] and colours["truck"][0] > colours["truck"][2]

@@ -56,6 +56,7 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
     asked = {m.word: m.count for m in intent.mentions}  # a scenario may split a count up
     scenario = scenarios.fill(plan, intent)
     _airless_claim(plan, intent, scenario)
+    _drop_place_claim(plan, intent)
     if intent.ground_material and plan.ground is not None:  # "onto the carpet" names the floor
         plan.ground["material"] = intent.ground_material
     _negate(plan, intent)
@@ -162,6 +163,22 @@ def _airless(plan: Plan, intent: Intent) -> None:
     g = lx.AIRLESS[intent.airless]
     if g is not None:
         plan.gravity = (0.0, 0.0, -g)
+
+
+def _drop_place_claim(plan: Plan, intent: Intent) -> None:
+    """'dropped from a balcony': its height stands in for it where the scenario lets things
+    go from there; a scenario that does not (into a river's water) drops it, saying so."""
+    if intent.drop_place is None:
+        return
+    tops = [b.data["position"][2] for b in plan.bodies
+            if not b.data.get("static") and "position" in b.data]
+    if tops and max(tops) >= intent.height - 0.05:
+        plan.claims.append(Claim(intent.drop_place, "place", "stood_in", f"not drawn: things "
+                                 f"are let go from {intent.height:g} m, its height"))
+    else:
+        plan.claims.append(Claim(intent.drop_place, "place", "dropped", f"its height "
+                                 f"({intent.height:g} m) is not where the scenario lets things "
+                                 "go"))
 
 
 def _airless_claim(plan: Plan, intent: Intent, scenario: str) -> None:

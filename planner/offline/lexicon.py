@@ -245,6 +245,10 @@ FOOTBALL_WORDS = ("soccer", "football", "kicks", "kicked", "kick", "penalty", "g
 OTHER_NETS = ("tennis", "volleyball", "badminton", "fishing", "ping pong", "table tennis",
               "safety net", "basketball", "hockey", "butterfly")
 INTO_THE_NET = ("into the net", "in the net", "of the net", "into a net", "into the back of")
+# Places things are let go from, with their height (m): the place is not drawn, its height is
+# the drop's
+DROP_PLACES = {"balcony": 4.0, "roof": 6.0, "rooftop": 6.0, "window sill": 4.0,
+               "second floor": 4.0, "bridge": 8.0, "cliff": 12.0, "ladder": 2.0}
 WALL_PIECES = frozenset({"brick", "box", "crate", "block"})  # what a 'wall of' is built of
 NOT_AIRLESS = frozenset({"cleaner", "cleaners", "sealed", "packed", "tube", "tubes", "pump",
                          "bag", "bags", "hose", "flask"})  # 'in a vacuum cleaner'

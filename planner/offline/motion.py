@@ -233,6 +233,8 @@ def throw(plan: Plan, intent: Intent, actors: list[Mention], target: str) -> Non
         name = ac.add(plan, m, intent, start, f"thrown at {speed:g} m/s toward the {target}", k,
                       rotation=lying(m), velocity=velocity)
         expect_impact(plan, m, name, target, 1.0)
+        if "bounce" in intent.actions and not breaks(m):  # 'and bounces back'
+            plan.check(f"it bounces off the {target}", bounces=name, at_least=1, on=target)
         plan.lead = plan.lead or name
     plan.focus.append(aim)
     plan.duration = 2.0

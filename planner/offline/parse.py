@@ -85,6 +85,7 @@ class Intent:
     # places with no surroundings named beside it ('in a bar, ... off the counter'): it stands in
     also_named: tuple[str, ...] = ()
     height: float | None = None
+    drop_place: str | None = None  # 'from a balcony': where it is let go (its height read)
     speed: float | None = None
     angle: float | None = None
     duration: float | None = None
@@ -129,6 +130,7 @@ def parse(text: str) -> Intent:
     _read_ground(intent)
     _read_place(intent)
     _read_quantities(intent)
+    _read_drop_place(intent)
     intent.times = _times(tokens)
     _drinks_carton(intent)
     intent.negated = _negated(tokens)
@@ -478,6 +480,18 @@ def _read_quantities(intent: Intent) -> None:
                 intent.size = intent.size or q.value
             elif "fall" in intent.actions:
                 intent.height = intent.height or q.value
+
+
+def _read_drop_place(intent: Intent) -> None:
+    """'dropped from a balcony', 'off the roof': the height of the place it is let go from,
+    where the prompt gives no number."""
+    for place, height in lx.DROP_PLACES.items():
+        words = [f"{lead} {article} {place}" for lead in ("from", "off")
+                 for article in ("a", "the", "his", "her", "their", "my")]
+        if intent.has(*words):
+            intent.drop_place = place
+            intent.height = intent.height or height
+            return
 
 
 def _times(tokens: list[str]) -> int | None:

@@ -179,8 +179,10 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
         "off" in intent.relations or bool(acts & {"knock", "fall", "push", "slide"}))
     # "dropped ... hits the ground", "falls to the floor and shatters": let go, not thrown
     dropped = target == "ground" and "fall" in acts and "throw" not in acts
-    if acts & {"throw", "hit", "shatter"} and target and "bounce" not in acts and not \
-            falls_off and not dropped:
+    # 'thrown against the wall and bounces back': off the wall, not on the floor
+    bounced_off = target == "wall" and "throw" in acts
+    if acts & {"throw", "hit", "shatter"} and target and ("bounce" not in acts or bounced_off) \
+            and not falls_off and not dropped:
         mo.throw(plan, intent, _thrown(plan, intent, actors), target)
         return "throw"
     # "falls off a shelf and bounces" falls off the shelf; "falls and bounces on the table"

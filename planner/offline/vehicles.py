@@ -15,7 +15,7 @@ from bridge.crushable import DENT_SHARE, Crushable, crush_force
 from bridge.materials import MATERIALS
 from planner.offline import vehicle_targets as targets
 from planner.offline.layout import Plan
-from planner.offline.parse import Intent
+from planner.offline.parse import COLORS, Intent
 
 G = 9.81
 CRUMPLE = 0.1  # restitution of a vehicle's body against another's
@@ -131,13 +131,16 @@ def named(intent: Intent) -> list[tuple[str, str]]:
 
 
 def vehicle(plan: Plan, kind: str, name: str, front: float, heading: int,
-            speed: float | None, lane: float = 0.0, steerable: bool = False) -> str:
+            speed: float | None, lane: float = 0.0, steerable: bool = False,
+            color: tuple[float, float, float] | None = None) -> str:
     """Add `kind` with its front at x = `front`, facing +x (heading 1) or -x (-1), moving
     and driven at `speed` m/s (its wheels catch up within a fraction of a second) or, with
     None, parked with its brakes on, centred on y = `lane`. A steerable one holds its front
-    wheels on knuckles that a `steer` event turns, and drives its other wheels. Returns the
+    wheels on knuckles that a `steer` event turns, and drives its other wheels; its body is
+    `color` where the prompt names one ('a red pickup truck'), else its kind's. Returns the
     hull's name."""
     spec = VEHICLES[kind]
+    paint = list(color or spec.color)
     length, width, height = spec.hull
     centre = front - heading * length / 2
     base = spec.clearance
@@ -148,15 +151,14 @@ def vehicle(plan: Plan, kind: str, name: str, front: float, heading: int,
               mass=spec.hull_mass - (2 * KNUCKLE_MASS if steerable else 0.0),
               crushable={"wall": spec.shell,
                          "max_depth": round(max(spec.crumple_zone, 0.05) / length, 3)},
-              color=list(spec.color), params={"length": length, "width": width,
-                                              "height": height},
+              color=paint, params={"length": length, "width": width, "height": height},
               position=[round(centre, 4), lane, base], rotation=facing,
               **({"velocity": [heading * speed, 0.0, 0.0]} if speed else {}))
     part = TOPS.get(kind, "cabin")
     top = f"{name}_{part}"
     plan.body(f"its {part}, welded on", name=top,
               asset="box", material="steel", mass=spec.top_mass, restitution=CRUMPLE,
-              crushable={"wall": spec.shell}, color=list(spec.color),
+              crushable={"wall": spec.shell}, color=paint,
               params=dict(zip(("length", "width", "height"), spec.top)),
               position=[round(centre - heading * spec.top_back, 4), lane,
                         round(base + height, 4)],
@@ -231,7 +233,8 @@ def crash(plan: Plan, intent: Intent, kinds: list[str]) -> None:
     speed = VEHICLES[mover].speed
     gap = min(max(2.0, 0.6 * speed), 8.0)  # metres of road between them: about 0.6 s
     plan.ground = {"material": "concrete", "size": 150}
-    vehicle(plan, mover, mover, 0.0, 1, speed)
+    paints = [_paint(intent, word) for word, _ in named(intent)] + [None, None]
+    vehicle(plan, mover, mover, 0.0, 1, speed, color=paints[0])
     plan.lead = mover
     if target is None and not _hits(intent):  # "a sedan driving down a road": no wall to hit
         plan.duration = 3.0
@@ -252,11 +255,19 @@ def crash(plan: Plan, intent: Intent, kinds: list[str]) -> None:
         second = target if target != mover else f"{target}_2"
         # a pair of one kind meets head-on; another kind stands parked ahead
         oncoming = VEHICLES[target].speed if target == mover else None
-        vehicle(plan, target, second, gap, -1, oncoming)
+        vehicle(plan, target, second, gap, -1, oncoming, color=paints[1])
     else:
         second = _wall(plan, VEHICLES[mover], gap)
     _side_on(plan, mover, second, target, gap, impact)
     _claims(plan, mover, target, second, gap, impact)
+
+
+def _paint(intent: Intent, word: str) -> tuple[float, float, float] | None:
+    """The colour said just before a vehicle's word ('a red pickup truck', 'a red old car')."""
+    first = word.split()[0]
+    at = next((i for i, t in enumerate(intent.tokens) if t == first), None)
+    before = intent.tokens[max(0, (at or 0) - 2):at or 0]
+    return next((COLORS[t] for t in reversed(before) if t in COLORS), None)
 
 
 def _hits(intent: Intent) -> bool:
