@@ -31,7 +31,7 @@ def most_drag_factor(bounds: np.ndarray) -> float:
     """The largest k any body within axis-aligned `bounds` [2, 3] can have (a hull's area is
     at most its box's): a cheap test that rules most bodies out without a hull."""
     x, y, z = bounds[1] - bounds[0]
-    return 0.5 * AIR_DENSITY * BLUFF_DRAG * float(2 * (x * y + y * z + z * x)) / 4
+    return drag_factor(None, float(2 * (x * y + y * z + z * x)))  # a bluff body's coefficient
 
 
 def drag_coefficient(asset: str | None) -> float:

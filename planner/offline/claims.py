@@ -226,9 +226,9 @@ def _breakable(intent: Intent, scene: Scene | None) -> bool:
 
 
 def _built_wall(intent: Intent, mention: Mention) -> bool:
-    """'a wall of bricks', 'a wall of boxes': the wall is their arrangement, claimed as one."""
-    return mention.asset == "wall" and intent.arrangement == "wall" and any(
-        m.asset in lx.WALL_PIECES for m in intent.mentions)
+    """'a wall of bricks', 'a wall of boxes': the wall is their arrangement, claimed as one
+    (the parser names a 'wall' arrangement only for one built of pieces)."""
+    return mention.asset == "wall" and intent.arrangement == "wall"
 
 
 def _piled(scene: Scene | None) -> bool:

@@ -107,7 +107,8 @@ def drop(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
             BRANCH_CLEAR
         heights = [rod - BRANCH_CLEAR - ac.height_of(m, intent) for m, _ in items]
         _branch(plan, intent, rod, max(places) - min(places))
-    landings = [race.landing(m, intent, plan, h) for (m, _), h in zip(items, heights)]
+    speeds = {id(m): race.terminal(m, intent, plan) for m in actors}  # one hull per kind
+    landings = [race.landing(plan, h, speeds[id(m)]) for (m, _), h in zip(items, heights)]
     # a feather let go from 2 m lands after 2.5 s, an egg dropped 8 m on the Moon after 3.1:
     # the shot runs a second past the last landing
     plan.duration = min(max(plan.duration, math.ceil(10 * (max(landings) + 1.0)) / 10),
@@ -121,7 +122,7 @@ def drop(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
         if breaks(m):
             breaking.append((name, x))
         else:
-            landed.append((name, lands, race.terminal(m, intent, plan)))
+            landed.append((name, lands, speeds[id(m)]))
     if together and len(landed) >= 2:
         race.check_order(plan, landed)
     plan.focus.append((0.0, 0.0, 0.0))

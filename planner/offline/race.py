@@ -2,10 +2,10 @@
 
 In still air a bowling ball and a hammer fall as in a vacuum and land together; a feather
 levels off at its terminal speed and lands long after (bridge/drag.py, the numbers the
-physics uses); on the Moon or in a vacuum chamber it lands with the hammer. A prompt that drops things 'at the same time' gets them let go from one
-height, and checks of the order: the first down lands before the midpoint between the first
-and the next landings, and the others do not; things that fall alike land within a tick of
-each other.
+physics uses); on the Moon or in a vacuum chamber it lands with the hammer. A prompt that
+drops things 'at the same time' gets them let go from one height, and checks of the order:
+the first down lands before the midpoint between the first and the next landings, and the
+others do not; things that fall alike land within a tick of each other.
 """
 from __future__ import annotations
 
@@ -39,9 +39,10 @@ def terminal(m: Mention, intent: Intent, plan: Plan) -> float:
     return speed if speed < STILL_AIR_TERMINAL else math.inf
 
 
-def landing(m: Mention, intent: Intent, plan: Plan, height: float) -> float:
-    """Seconds after it is let go from `height` (its bottom) that it lands."""
-    return fall_time(height, terminal(m, intent, plan), _gravity(plan))
+def landing(plan: Plan, height: float, terminal_speed_: float) -> float:
+    """Seconds after a thing of `terminal_speed_` (`terminal`) is let go from `height` (its
+    bottom) that it lands."""
+    return fall_time(height, terminal_speed_, _gravity(plan))
 
 
 def _gravity(plan: Plan) -> float:

@@ -20,6 +20,7 @@ from planner.trace import Claim
 # how far apart (m) two bodies' bottoms may be and still share a layer or a line
 LEVEL_TOL = 0.01
 LINE_TOL = 0.05
+FOOTPRINT = 0.2  # m: bodies whose bottoms are this close across stand in one stack
 
 
 def camera_claims(intent: Intent, scene: Scene | None) -> list[Claim]:
@@ -87,7 +88,7 @@ def _laid_out(group: list, arrangement: str) -> bool:
     points = np.array([b.position for b in group], float)
     levels = _levels(points[:, 2])
     if arrangement == "tower":  # one stack, or stacks side by side ('a stack of 12 boxes')
-        return levels == len(group) and _stacked(points) or _stacks(points)
+        return _one_stack(points) or _stacks(points)
     if arrangement == "row":
         return levels == 1 and _collinear(points[:, :2])
     if arrangement == "triangle":  # a rack on the table, or a pyramid of layers
@@ -102,28 +103,29 @@ def _laid_out(group: list, arrangement: str) -> bool:
     return False
 
 
+def _one_stack(points: np.ndarray) -> bool:
+    """Each body on its own level, all within the first one's footprint."""
+    spread = np.linalg.norm(points[:, :2] - points[0, :2], axis=1)
+    return _levels(points[:, 2]) == len(points) and bool(np.all(spread < FOOTPRINT))
+
+
 def _stacks(points: np.ndarray) -> bool:
-    """Two or more columns, each of two or more bodies one on another."""
+    """Two or more columns (bodies within a footprint of each other's), each a stack of two
+    or more."""
     columns: list[list[np.ndarray]] = []
     for point in points:
-        column = next((c for c in columns if np.linalg.norm(c[0][:2] - point[:2]) < 0.2), None)
+        column = next((c for c in columns
+                       if np.linalg.norm(c[0][:2] - point[:2]) < FOOTPRINT), None)
         if column is None:
             columns.append([point])
         else:
             column.append(point)
-    return len(columns) > 1 and all(
-        len(c) > 1 and _levels(np.array(c)[:, 2]) == len(c) for c in columns)
+    return len(columns) > 1 and all(len(c) > 1 and _one_stack(np.array(c)) for c in columns)
 
 
 def _levels(heights: np.ndarray) -> int:
     ordered = np.sort(heights)
     return 1 + int(np.sum(np.diff(ordered) > LEVEL_TOL))
-
-
-def _stacked(points: np.ndarray) -> bool:
-    """Each body above the last, within the bottom one's footprint (0.2 m)."""
-    spread = np.linalg.norm(points[:, :2] - points[0, :2], axis=1)
-    return bool(np.all(spread < 0.2))
 
 
 def _collinear(xy: np.ndarray) -> bool:
