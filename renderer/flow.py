@@ -41,9 +41,20 @@ def poses_at(trajectory: Trajectory, instances: list[Instance], frame: int) -> n
     return np.concatenate([poses, slot_poses(trajectory, instances, frame)])
 
 
+def _rigid_inverse(poses: np.ndarray) -> np.ndarray:
+    """[S,4,4] inverses of rigid poses (R, t): (R^T, -R^T t); NaN stays NaN."""
+    rotation_t = np.swapaxes(poses[:, :3, :3], 1, 2)
+    inverse = np.zeros_like(poses)
+    inverse[:, :3, :3] = rotation_t
+    inverse[:, :3, 3] = -(rotation_t @ poses[:, :3, 3:])[..., 0]
+    inverse[:, 3, 3] = 1.0
+    return inverse
+
+
 def _motions(poses_from: np.ndarray, poses_to: np.ndarray) -> np.ndarray:
     """[S,4,4] world-space rigid motion per slot; identity where either pose is missing."""
-    motions = poses_to @ np.linalg.inv(np.where(np.isnan(poses_from), np.eye(4), poses_from))
+    # a liquid brings thousands of slots: the closed-form inverse, not a general one
+    motions = poses_to @ _rigid_inverse(poses_from)
     missing = np.isnan(poses_from).any(axis=(1, 2)) | np.isnan(poses_to).any(axis=(1, 2))
     motions[missing] = np.eye(4)
     return motions

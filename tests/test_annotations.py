@@ -96,3 +96,19 @@ def test_the_default_passes_leave_the_extra_labels_out(tmp_path):
     run_shot(load_scene(tmp_path / "scene.yaml"), tmp_path / "shot", page=False)
     names = {p.name for p in (tmp_path / "shot").iterdir()}
     assert "annotations.npz" in names and not names & {"normals", "object_coordinates"}
+
+
+def test_boxes_and_counts_match_each_ids_pixels():
+    from renderer.passes import boxes_and_counts
+    rng = np.random.default_rng(3)
+    seg = np.zeros((40, 60), np.uint16)
+    seg[5:30, 10:50] = rng.integers(0, 6, (25, 40))
+    seg[0, 59] = 9  # an id past num_ids is left out
+    boxes, counts = boxes_and_counts(seg, 8)
+    assert counts.tolist() == [int((seg == i).sum()) for i in range(8)]
+    assert boxes[0].tolist() == [-1] * 4  # the background has no box
+    for i in range(1, 8):
+        rows, cols = np.nonzero(seg == i)
+        expected = [cols.min(), rows.min(), cols.max() + 1, rows.max() + 1] if rows.size \
+            else [-1] * 4
+        assert boxes[i].tolist() == expected
