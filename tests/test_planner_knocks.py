@@ -1,4 +1,4 @@
-"""The offline planner's knocks: a cup is tipped away from its handle, a thing tipped over
+"""The offline planner's knocks: a cup is tipped with its handle to the side, a thing tipped over
 'across the floor' stands on the floor, and a bucket of water is a bucket where it tips and
 a body of water where things go into it."""
 from __future__ import annotations
@@ -11,10 +11,10 @@ def _body(document: dict, name: str) -> dict:
     return next(b for b in document["bodies"] if b["name"] == name)
 
 
-def test_a_full_cup_knocked_over_is_tipped_away_from_its_handle_and_falls():
+def test_a_full_cup_knocked_over_is_tipped_clear_of_its_handle_and_falls():
     draft, _, results = planned("a cup of coffee is knocked over on the table")
     cup = _body(draft.document, "cup")
-    assert cup["rotation"] == [0.0, 0.0, 180.0]  # the handle along -x, the nudge toward +x
+    assert cup["rotation"] == [0.0, 0.0, 90.0]  # the handle along y, the nudge toward +x
     assert draft.document["events"][0]["set_velocity"]["linear"][0] > 0
     assert [(r["check"], r["passed"]) for r in results] == [("falls_over", True)]
 

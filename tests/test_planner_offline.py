@@ -662,7 +662,7 @@ def test_a_carton_poured_from_is_a_drinks_carton_and_a_stacked_one_a_box():
     bodies = {b["name"]: b for b in poured.document["bodies"]}
     assert bodies["carton"]["asset"] == "tumbler"  # a hollow stand-in that pours
     assert poured.document["liquids"][0]["inside"] == "carton"
-    assert {"pours_into": "juice", "container": "glass", "fraction": 0.6} in \
+    assert {"pours_into": "orange_juice", "container": "glass", "fraction": 0.6} in \
         poured.document["expect"]
     stacked = plan_offline("a truck drives into a stack of cartons")
     assert {b.get("asset") for b in stacked.document["bodies"]} >= {"box"}

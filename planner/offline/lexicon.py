@@ -72,6 +72,7 @@ NOUNS: dict[str, Noun] = {
     "table": _n("table"), "desk": _n("table", label="table"),
     "nightstand": _n("table", label="table"), "bedside table": _n("table", label="table"),
     "counter": _n("table", label="counter"),
+    "pedestal": _stand_in("table", "wood", "pedestal"), "plinth": _stand_in("table", "wood", "plinth"),
     "shelf": _n("shelf"), "bookshelf": _n("shelf"), "chair": _n("chair"), "ramp": _n("ramp"),
     "slope": _n("ramp"), "incline": _n("ramp"), "wall": _n("wall"),
     "barrier": _n("wall", label="barrier"),
@@ -139,6 +140,9 @@ STAND_INS: dict[str, Noun] = {
     "flask": _stand_in("bottle", "glass", "flask", radius=0.04, height=0.2),
     "teapot": _stand_in("vase", "porcelain", "teapot"),
     "anchor": _stand_in("cylinder", "iron", "anchor", radius=0.08, height=0.5),
+    # granite, 29 cm across, 11 cm high, 18 kg (the World Curling rules allow up to 19.96)
+    "curling stone": _stand_in("cylinder", "stone", "curling_stone", mass=18.0, radius=0.145,
+                               height=0.11),
     "kettlebell": _stand_in("ball", "iron", "kettlebell", radius=0.08),
     "dumbbell": _stand_in("cylinder", "iron", "dumbbell", radius=0.05, height=0.3),
     "hammer": _stand_in("box", "steel", "hammer", length=0.3, width=0.03, height=0.03),
@@ -190,7 +194,10 @@ LIQUIDS: dict[str, tuple[str, tuple[float, float, float] | None]] = {
     "milk": ("milk", None), "oil": ("oil", None), "wine": ("wine", None),
     "soda": ("soda", None), "cola": ("soda", None), "coffee": ("coffee", None),
     "tea": ("tea", None), "beer": ("beer", None), "honey": ("honey", None),
-    "lemonade": ("soda", (0.98, 0.95, 0.6)),
+    "lemonade": ("soda", (0.98, 0.95, 0.6)), "espresso": ("coffee", None),
+    "hot chocolate": ("milk", (0.42, 0.26, 0.17)), "cocoa": ("milk", (0.42, 0.26, 0.17)),
+    "chocolate milk": ("milk", (0.55, 0.38, 0.27)), "latte": ("milk", (0.78, 0.62, 0.45)),
+    "syrup": ("honey", (0.55, 0.27, 0.07)),
 }
 
 # Bodies of water by name: the size of the water region (x, y, depth), metres.
@@ -248,7 +255,8 @@ INTO_THE_NET = ("into the net", "in the net", "of the net", "into a net", "into 
 # Places things are let go from, with their height (m): the place is not drawn, its height is
 # the drop's
 DROP_PLACES = {"balcony": 4.0, "roof": 6.0, "rooftop": 6.0, "window sill": 4.0,
-               "second floor": 4.0, "bridge": 8.0, "cliff": 12.0, "ladder": 2.0}
+               "second floor": 4.0, "bridge": 8.0, "cliff": 12.0, "ladder": 2.0,
+               "tree": 3.0}  # an apple tree's lower branches
 WALL_PIECES = frozenset({"brick", "box", "crate", "block"})  # what a 'wall of' is built of
 NOT_AIRLESS = frozenset({"cleaner", "cleaners", "sealed", "packed", "tube", "tubes", "pump",
                          "bag", "bags", "hose", "flask"})  # 'in a vacuum cleaner'

@@ -35,9 +35,13 @@ LANDING_VIEW_HEIGHT, LANDING_VIEW_MARGIN = 0.25, 0.15
 # would slide and topple
 ROD_ROLLERS = frozenset({"cylinder", "can"})
 # a cup's or a mug's handle sticks out along +x: tipped toward +x, it lands on its handle at
-# about 28 degrees and rocks back (a full cup of coffee failed five rounds of harder nudges);
-# turned half round, it tips over at 0.5 s
+# about 28 degrees and rocks back (a full cup of coffee failed five rounds of harder nudges).
+# Turned a quarter round, the handle is clear of both edges: turned half round, its weight
+# lay on the far side and a full mug of coffee needed a second, harder nudge
 HANDLED = frozenset({"cup", "mug"})
+# a mug's thick walls and base keep its weight low: empty or full, a glass's nudge left it
+# standing and 1.35 times that tipped it
+HEAVY_BASED = {"mug": 1.3}
 # 'spills across the garage floor', 'tips over onto the rug': it stands on that floor
 ON_THE_FLOOR = re.compile(r"\b(?:on|onto|across|over|to) (?:the |a |an )?(?:\w+ )?"
                           r"(?:floor|ground|pavement|sidewalk|carpet|rug|tiles)\b")
@@ -157,7 +161,11 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
     top = 1.8 if shelf else TABLE_TOP
     full = any(ac.holds_liquid(m) for m in actors)
     width = 2.0 if full else 1.2
-    plan.body(f"the {furniture}, fixed", name=furniture, asset=furniture, static=True,
+    # a pedestal is a table that the trace names for it
+    stood = next((m.noun.label for m in intent.surfaces
+                  if m.asset == furniture and m.noun.stand_in), None)
+    plan.body(f"the {stood or furniture}, fixed", name=stood or furniture, asset=furniture,
+              static=True,
               **({"params": {"width": width}} if full and not shelf else {}))
     items = ac.instances(actors, 4)
     breaking: list[str] = []
@@ -200,6 +208,8 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
         expect_impact(plan, m, name, "ground", 2.2 if full else 1.8)
         if breaks(m):
             breaking.append(name)
+        elif "topple" in intent.actions:  # 'topples off its plinth': lands on its side
+            plan.check("it goes over as it falls off", falls_over=name, angle=60)
         if "bounce" in intent.actions and not breaks(m):
             _bounces_after(plan, intent, m, name, top, 3.0 if full else 2.5)
     plan.duration = 3.0 if full else 2.5
@@ -378,20 +388,21 @@ def topple(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     items = ac.instances(actors, 4)
     for i, (m, k) in enumerate(items):
         x = spread(len(items), 0.3)[i]
-        turned = {"rotation": [0.0, 0.0, 180.0]} if m.asset in HANDLED else {}
+        turned = {"rotation": [0.0, 0.0, 90.0]} if m.asset in HANDLED else {}
         name = ac.add(plan, m, intent, (x, 0.0, 0.0 if floor else TABLE_TOP),
                       f"standing upright on the {'floor' if floor else 'table'}"
-                      + (", its handle away from the nudge" if turned else ""), k, **turned)
+                      + (", its handle to the side, clear of the nudge" if turned else ""), k, **turned)
         liquid = ac.liquid_in(plan, name)
         # a drink starts at rest, and the glass set moving must carry it: its share of the
         # momentum, and the energy to lift both over the edge (an empty glass's nudge left a
         # glass of milk standing, until revised three times)
         held = _drink_mass(plan, name)
         scale = ((ac.mass_estimate(m, intent) + held) / ac.mass_estimate(m, intent)) ** 1.5
+        base = HEAVY_BASED.get(m.asset, 1.0)
         plan.event("a nudge near the top tips it toward +x" + (
             f", {scale:.2f} times an empty one's: it carries its {liquid}" if held else ""),
-            at=0.3, set_velocity={"body": name, "linear": [round(0.3 * scale, 3), 0, 0],
-                                  "angular": [0, round(700 * scale), 0]})
+            at=0.3, set_velocity={"body": name, "linear": [round(0.3 * base * scale, 3), 0, 0],
+                                  "angular": [0, round(700 * base * scale), 0]})
         plan.check("it tips over", falls_over=name, angle=60)
         if liquid and "spill" in intent.actions:
             plan.check("the liquid spills out", liquid_stays_in=liquid, container=name,

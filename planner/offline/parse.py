@@ -113,12 +113,21 @@ def tokenize(text: str) -> list[str]:
     return re.findall(r"[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?", text)
 
 
+# 'falls down the stairs', 'comes down the slope': down a way, not over where it stands
+DOWN_A_WAY = re.compile(r"\b(?:falls?|fell|comes?|came) down (?:the|a|some) ")
+
+
+def _toppled(intent: Intent) -> bool:
+    padded = " ".join(intent.tokens)
+    return any(f" {p} " in f" {DOWN_A_WAY.sub('', padded)} " for p in TOPPLE)
+
+
 def parse(text: str) -> Intent:
     """Read a prompt into an Intent."""
     tokens = tokenize(text)
     intent = Intent(text=text, tokens=tokens, mentions=_mentions(tokens), actions=_actions(tokens),
                     relations=_relations(tokens), camera=_camera(text.lower()))
-    if intent.has(*TOPPLE):
+    if _toppled(intent):
         intent.actions.add("topple")
     intent.arrangement = next((v for k, v in lx.ARRANGEMENTS.items() if intent.has(k) and (
         v != "wall" or _built_wall(intent))), None)
@@ -275,9 +284,16 @@ def _read_contents(tokens: list[str], j: int, mention: Mention) -> None:
     for k, word in enumerate(window):
         linked = k == 0 or (window[k - 1] in ("of", "with", "orange")
                             and window[0] in ("of", "with", "orange", *lx.FULL_WORDS))
-        if word in lx.LIQUIDS and linked:
-            mention.liquid = "orange juice" if word == "juice" and "orange" in window else word
+        named = _liquid_at(window, k)
+        if named and linked:
+            mention.liquid = "orange juice" if named == "juice" and "orange" in window else named
             return
+
+
+def _liquid_at(tokens: list[str], k: int) -> str | None:
+    """The liquid named at tokens[k], in two words ('hot chocolate') or one."""
+    pair = " ".join(tokens[k:k + 2])
+    return pair if pair in lx.LIQUIDS else tokens[k] if tokens[k] in lx.LIQUIDS else None
 
 
 def _actions(tokens: list[str]) -> set[str]:
@@ -409,7 +425,13 @@ def _sinks(intent: Intent, word: str) -> bool:
 def _read_liquid(intent: Intent) -> None:
     if intent.water or any(m.liquid for m in intent.mentions):
         return
-    intent.liquid = next((w for w in intent.tokens if w in lx.LIQUIDS), None)
+    intent.liquid = next((named for k in range(len(intent.tokens))
+                          if (named := _liquid_at(intent.tokens, k))), None)
+    # 'coffee spills from a mug knocked off the table': the one container named holds it
+    holders = [m for m in intent.mentions if ASSETS[m.asset].hollow and not m.noun.stand_in]
+    if intent.liquid and "spill" in intent.actions and "pour" not in intent.actions \
+            and len(holders) == 1 and lx.EMPTY_WORD not in intent.tokens:
+        holders[0].liquid = intent.liquid
 
 
 def _read_ground(intent: Intent) -> None:
@@ -419,12 +441,13 @@ def _read_ground(intent: Intent) -> None:
     for i, token in enumerate(intent.tokens):
         if token in GROUND_NOUNS and i + 1 not in named:
             before = intent.tokens[max(0, i - 4):i]
-            material = next((lx.GROUND_WORDS[w] for w in reversed([*before, token])
-                             if w in lx.GROUND_WORDS), None)
-            if material:
-                intent.ground_material = material
-                words = [w for w in before if w in lx.GROUND_WORDS][-1:]
-                intent.ground_words = " ".join([*words, token]) if token not in words else token
+            word = next((w for w in reversed([*before, token]) if w in lx.GROUND_WORDS), None)
+            if word:
+                intent.ground_material = lx.GROUND_WORDS[word]
+                # the word that gave the material ('the stone kitchen floor'), unless the
+                # floor's own word did ('a curling stone slides across the ice')
+                intent.ground_words = token if token in lx.GROUND_WORDS else \
+                    " ".join(before[before.index(word):] + [token])
                 # 'shatters on the tiles': the tiles are the floor, not floor tiles to place
                 intent.mentions = [m for m in intent.mentions
                                    if not (m.index == i and m.asset == "floor_tile")]
