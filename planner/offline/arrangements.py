@@ -298,9 +298,8 @@ def _catcher_at_foot(plan: Plan, intent: Intent, m: Mention, face: float) -> str
     """'rolls down a ramp into a cup': a cup, mug or glass lying on its side at the foot, its
     mouth to the slope; a bowl or box stands open there. 'knocks over a cup at the bottom':
     the cup stands upright there, free to fall."""
-    knocked = bool(intent.actions & {"topple", "knock"})
-    inside = next((c for c in intent.mentions if c is not m and (c.asset in CATCHERS or (
-        knocked and c.asset in UPRIGHT_TARGETS and not ac.brittle(c)))), None)
+    knocked = _knocks_over(intent)
+    inside = _foot_target(intent, m)
     if inside is None:
         return None
     h, r = ac.height_of(inside, intent), ac.radius_of(inside, intent)
@@ -313,6 +312,30 @@ def _catcher_at_foot(plan: Plan, intent: Intent, m: Mention, face: float) -> str
         position, rotation = (face + r, 0.0, 0.0), [0.0, 0.0, 0.0]
     return ac.add(plan, _single(inside), intent, position,
                   "at the foot of the ramp, open toward it", rotation=rotation, static=True)
+
+
+def _knocks_over(intent: Intent) -> bool:
+    return bool(intent.actions & {"topple", "knock"})
+
+
+def _foot_target(intent: Intent, m: Mention) -> Mention | None:
+    """What stands at the ramp's foot for `m` to roll into or knock over."""
+    knocked = _knocks_over(intent)
+    return next((c for c in intent.mentions if c is not m and (c.asset in CATCHERS or (
+        knocked and c.asset in UPRIGHT_TARGETS and not ac.brittle(c)))), None)
+
+
+def _lanes(intent: Intent, m: Mention, count: int) -> float:
+    """The pitch across the ramp of `count` things rolling side by side: apart, unless they
+    are to knock over what stands at the foot, which they all reach when it is wider than
+    they are (five marbles side by side at 5 cm missed a cup but the middle one, and one
+    marble does not tip a cup)."""
+    r = ac.radius_of(m, intent)
+    pitch = min(RAMP_WIDTH / count, max(2.5 * r, 0.05))
+    target = _foot_target(intent, m) if _knocks_over(intent) else None
+    if target is None or m.asset not in SPHERES:
+        return pitch
+    return max(min(pitch, 1.6 * ac.radius_of(target, intent) / count), 2.05 * r)
 
 
 def ramp(plan: Plan, intent: Intent, m: Mention) -> None:
@@ -333,7 +356,7 @@ def ramp(plan: Plan, intent: Intent, m: Mention) -> None:
     x = -0.6
     surface = (length / 2 - x) * math.tan(a)
     count = max(1, min(m.count, MAX_ON_RAMP))
-    pitch = min(RAMP_WIDTH / count, max(2.5 * ac.radius_of(m, intent), 0.05))
+    pitch = _lanes(intent, m, count)
     names = []
     for k, y in enumerate(spread(count, pitch)):
         if m.asset in SPHERES:

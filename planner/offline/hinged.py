@@ -1,5 +1,5 @@
-"""Everyday things on hinges: a door pushed open, a seesaw that catapults a ball, and a
-playground swing.
+"""Everyday things on hinges: a door pushed open, a seesaw that catapults a ball, a
+playground swing, and a chest's lid let go to slam shut.
 
 Each hinges to the world (their frames are fixed), so each is one tree: exact. The claims are
 what a viewer checks: the door turns open until its stop; the seesaw tips and throws the light
@@ -8,15 +8,81 @@ ball up; the swing keeps the period of its hangers and seat.
 from __future__ import annotations
 
 import math
+import re
 
 from bridge.materials import MATERIALS
 from planner.offline.layout import Plan
 from planner.offline.parse import Intent
 from planner.offline.swinging import G, Part, compound_period
+from planner.trace import Claim
 
 DOOR = (0.04, 0.88, 2.05)  # thickness, width, height: an interior door, metres
 DOOR_GAP = 0.03  # between the door's hinge edge and the post (its corners sweep past it)
 DOOR_PUSH = 20.0  # N s at the handle: a firm shove
+
+
+# what a lid closes, and its box: length (along the hinge), depth, height, metres
+LIDDED = {"treasure chest": (0.8, 0.45, 0.45), "chest": (0.8, 0.45, 0.45),
+          "trunk": (0.9, 0.5, 0.5), "toy box": (0.8, 0.45, 0.45), "toolbox": (0.5, 0.25, 0.25),
+          "tool box": (0.5, 0.25, 0.25), "box": (0.5, 0.35, 0.3)}
+LID_THICKNESS, LID_OPEN = 0.03, 75.0  # m; degrees it stands open when let go
+# m: the hinge line stands this far over the chest's top, or the lid's back edge rests on the
+# chest's and friction there held a toolbox's light lid open
+HINGE_GAP = 0.002
+SHUT = re.compile(r"\b(shut|slam\w*|clos\w*|falls?|fell|dropp?\w*|let go|released?)\b")
+
+
+def wants_lid(intent: Intent) -> bool:
+    """'the lid of a treasure chest is let go and slams shut'."""
+    return intent.has("lid", "lids") and _lidded(intent) is not None and bool(
+        SHUT.search(intent.text.lower()))
+
+
+def _lidded(intent: Intent) -> str | None:
+    return next((word for word in LIDDED if intent.has(word)), None)
+
+
+def lid(plan: Plan, intent: Intent) -> None:
+    """A wooden chest (a closed box of its size) with its lid hinged along the back top edge,
+    let go standing open: gravity swings it shut onto the chest."""
+    word = _lidded(intent)
+    length, depth, height = LIDDED[word]
+    name = "chest" if word == "treasure chest" else word.replace(" ", "_")
+    plan.body(f"the {word}: a closed wooden box of its size, fixed", name=name,
+              asset="box", material="wood", static=True,
+              params={"length": length, "width": depth, "height": height})
+    plan.claims.append(Claim(word, "object", "stood_in", "a closed wooden box of its size "
+                             "plays it; only its lid moves"))
+    # open by LID_OPEN about the back edge (y = depth / 2): the lid's bottom centre swings up
+    # and back from the top's middle
+    tilt = math.radians(LID_OPEN)
+    back, pin = depth / 2, height + HINGE_GAP
+    plan.body(f"its lid, standing {LID_OPEN:g} degrees open and let go", name="lid",
+              asset="box", material="wood",
+              params={"length": length, "width": depth, "height": LID_THICKNESS},
+              position=[0.0, round(back - back * math.cos(tilt), 4),
+                        round(pin + back * math.sin(tilt), 4)],
+              rotation=[-LID_OPEN, 0.0, 0.0])
+    plan.joint("hinged along the chest's back top edge", name="hinge", type="hinge", a="lid",
+               b=name, anchor=[0.0, back, round(pin, 4)], axis=[1, 0, 0])
+    fall = _shut_time(depth, tilt)
+    plan.check(f"it swings down and slams onto the {word}", contacts="lid",
+               **{"with": name}, before=round(fall + 0.3, 2))
+    plan.check("and ends shut", falls_over="lid", angle=10, **{"not": True})
+    plan.duration = round(fall + 1.5, 1)
+    plan.camera = ({"position": [1.1, -1.9, 1.2], "look_at": [0.0, 0.0, height],
+                    "fov": 40.0}, "from the front quarter: the lid comes down toward us")
+
+
+def _shut_time(depth: float, tilt: float) -> float:
+    """Seconds a uniform lid of `depth` takes to fall shut from `tilt` (radians) about its
+    edge, a compound pendulum let go from rest (integrated in small steps)."""
+    angle, speed, t, dt = tilt, 0.0, 0.0, 1e-3
+    while angle > 0:  # its weight at depth / 2 turns it, its moment about the edge m d^2 / 3
+        speed += 1.5 * G / depth * math.cos(angle) * dt
+        angle -= speed * dt
+        t += dt
+    return t
 
 
 def wants_door(intent: Intent) -> bool:

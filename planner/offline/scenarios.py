@@ -33,6 +33,7 @@ from planner.trace import Claim
 # Scenes named by the thing itself, whatever else the prompt holds; first match wins.
 ON_HINGES = (("swing", hinged.wants_swing, hinged.swing),
              ("seesaw", hinged.wants_seesaw, hinged.seesaw),
+             ("lid", hinged.wants_lid, hinged.lid),
              ("door", hinged.wants_door, hinged.door),
              ("wrecking_ball", swinging.wants_wrecking_ball, swinging.wrecking_ball),
              ("newtons_cradle", swinging.wants_cradle, swinging.cradle),
