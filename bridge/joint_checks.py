@@ -31,7 +31,7 @@ def joint_issues(scene: Scene) -> list[Issue]:
     placed = {b.name: b for b in scene.placed_bodies()}
     static = {name for name, b in placed.items() if b.static}
     trees, problems = joint_trees(scene.all_joints(), static, list(placed),
-                                  constrained_joints(scene.ropes))
+                                  constrained_joints(scene.ropes, scene.cuts()))
     paths = _joint_paths(scene)
     issues += [(paths[i] + ((field,) if i < len(scene.joints) else ("name",)), message)
                for i, field, message in problems]

@@ -51,7 +51,16 @@ def rope_issues(scene: Scene) -> list[Issue]:
         if clash:
             issues.append((base + ("name",), (f"its joints would be named '{clash[0]}', "
                            "which a joint in `joints` has; rename the rope or that joint")))
-    return issues
+    return issues + _cut_issues(scene)
+
+
+def _cut_issues(scene: Scene) -> list[Issue]:
+    """A `cut` names a rope of the script."""
+    ropes = sorted(rope.name for rope in scene.ropes)
+    return [(("events", e, "cut", "rope"), unknown_name("rope", event.cut.rope, ropes) if ropes
+             else f"there is no rope to cut: add '{event.cut.rope}' to `ropes`")
+            for e, event in enumerate(scene.events)
+            if event.cut is not None and event.cut.rope not in ropes]
 
 
 def _shape(rope: Rope, base: Path, bodies: dict, floor: float | None) -> list[Issue]:

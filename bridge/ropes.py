@@ -7,17 +7,19 @@ chain hangs under -z gravity (bridge/catenary.py; in other gravity that is only 
 starts), and each of its joints is a Bullet constraint between free
 links: a chain of tree joints pulled straight is a singular position of its joints, and a
 slack rope snapping taut, or pulled into a V by a weight, blew up. Constraints hold it instead,
-stretching a little under load."""
+stretching a little under load. The joint a `cut` event goes through is such a constraint
+too, in any rope, so that the event can remove it."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
 
 from bridge.catenary import hanging_chain
 from bridge.joint_schema import WORLD, Joint
-from bridge.rope_schema import Rope
+from bridge.rope_schema import Cut, Rope
 from bridge.schema_types import Vec3
 
 Z_DOWN = np.array([0.0, 0.0, -1.0])
@@ -54,9 +56,25 @@ def least_run(rope: Rope) -> float:
     return MIN_RUN_LINKS * link_length(rope)
 
 
-def constrained_joints(ropes: list[Rope]) -> set[str]:
-    """The joints of slack ropes: each is a constraint between free links, not a tree edge."""
-    return {joint.name for rope in ropes if is_slack(rope) for joint in rope_parts(rope)[1]}
+def constrained_joints(ropes: list[Rope], cuts: Iterable[Cut] = ()) -> set[str]:
+    """The joints of slack ropes, and the joints `cuts` cut: each is a constraint between
+    free links, not a tree edge (a tree cannot lose an edge without being rebuilt)."""
+    by_name = {rope.name: rope for rope in ropes}
+    return {joint.name for rope in ropes if is_slack(rope) for joint in rope_parts(rope)[1]} \
+        | {cut_joint(by_name[cut.rope], cut.at) for cut in cuts if cut.rope in by_name}
+
+
+def cut_joint(rope: Rope, at: float) -> str:
+    """The name of the rope's joint a cut `at` that fraction of its length goes through: its
+    start tie at 0, its end tie at 1 (or its last link's, with no end), else the joint
+    between two links nearest it."""
+    link = round(at * rope.segments)
+    if link <= 0:
+        return f"{rope.name}_start"
+    if link >= rope.segments:
+        return f"{rope.name}_end" if rope.end is not None else \
+            f"{segment_names(rope)[-1]}_joint"
+    return f"{segment_names(rope)[link]}_joint"
 
 
 def segment_names(rope: Rope) -> list[str]:

@@ -58,7 +58,7 @@ from bridge.joint_schema import Joint, Motor  # noqa: F401 - re-exported
 from bridge.liquid_schema import Liquid, Source  # noqa: F401 - re-exported
 from bridge.materials import MATERIALS
 from bridge.refine_schema import RefineSettings
-from bridge.rope_schema import Rope, RopeEnd  # noqa: F401 - re-exported
+from bridge.rope_schema import Cut, Rope, RopeEnd  # noqa: F401 - re-exported
 from bridge.ropes import rope_parts
 from bridge.schema_types import (  # noqa: F401 - re-exported: the schema's public names
     GROUND,
@@ -276,7 +276,7 @@ class Pour(StrictModel):
 
 
 ACTIONS = ("push", "force", "set_velocity", "release", "remove", "spawn", "gravity", "break",
-           "pour", "drive", "brake", "steer", "blow", "pull", "squeeze", "press")
+           "pour", "drive", "brake", "steer", "blow", "pull", "squeeze", "press", "cut")
 
 
 class Event(StrictModel):
@@ -303,6 +303,7 @@ class Event(StrictModel):
     pull: Pull | None = None
     squeeze: Squeeze | None = None
     press: Press | None = None
+    cut: Cut | None = None
 
     @model_validator(mode="after")
     def _one_trigger_one_action(self) -> Event:
@@ -491,6 +492,10 @@ class Scene(StrictModel):
     def all_joints(self) -> list[Joint]:
         """The script's joints, then the ball joints of each rope."""
         return self.joints + [joint for rope in self.ropes for joint in rope_parts(rope)[1]]
+
+    def cuts(self) -> list[Cut]:
+        """The ropes its events cut."""
+        return [event.cut for event in self.events if event.cut is not None]
 
 
 def json_schema() -> dict:

@@ -115,6 +115,8 @@ class EventScheduler:
             self.deformables.softs.squeeze(world, value, step, item.index)
         elif action == "press" and self.deformables is not None:
             self.deformables.softs.press(world, value, step, item.index)
+        elif action == "cut":
+            world.cut(value)
         elif action == "pour":
             if world.bodies[value.body].static:
                 world.release(value.body)

@@ -119,7 +119,7 @@ class _Loop:
             j.breaks_at and j.type != "spring" for j in scene.joints) else None
         for joint in scene.all_joints():
             if joint.name in world.constrained:
-                pin_joint(world, joint)
+                world.pins[joint.name] = pin_joint(world, joint)
         self.dents = Dents(scene, world.scene_dir) if any(
             b.crushable for b in scene.all_bodies()) else None
         # springs store energy the monitor's sum does not count; motors do work

@@ -18,8 +18,8 @@ from bridge.assets.geometry import Geometry
 from bridge.assets.registry import default_material
 from bridge.joint_tree import Tree, joint_trees
 from bridge.materials import MATERIALS, Material
-from bridge.ropes import constrained_joints, is_slack, segment_names, substeps
-from bridge.schema import GROUND, Body, Scene
+from bridge.ropes import constrained_joints, cut_joint, is_slack, segment_names, substeps
+from bridge.schema import GROUND, Body, Cut, Scene
 from bridge.transforms import quat_from_euler_deg, quat_to_matrix
 from physics.articulation import (
     Knuckle,
@@ -63,12 +63,13 @@ class World:
         self.driving: dict[str, float] = {}  # vehicle -> the speed it was last driven at
         self.knuckles: dict[str, list[Knuckle]] = {}  # per vehicle, the hinges that steer it
         self.steering: dict[str, float] = {}  # vehicle -> its steering angle, degrees
+        self.pins: dict[str, list[int]] = {}  # a joint held by constraints -> their ids
         self._configure()
         if scene.world.ground is not None:
             self._add_ground()
         placed = scene.placed_bodies()
         static = {body.name for body in placed if body.static}
-        self.constrained = constrained_joints(scene.ropes)  # a slack rope's, pinned
+        self.constrained = constrained_joints(scene.ropes, scene.cuts())  # pinned
         # bodies a Bullet constraint holds (a breakable joint, a slack rope's tie)
         self.pinned = {end for joint in scene.all_joints() if joint.type != "spring" and (
             joint.breaks_at is not None or joint.name in self.constrained)
@@ -268,6 +269,12 @@ class World:
         live = self.bodies.pop(name)
         del self.names[live.key]
         p.removeBody(live.uid, physicsClientId=self.client)
+
+    def cut(self, cut: Cut) -> None:
+        """Cut a rope: its joint that `cut` goes through lets go for good."""
+        rope = next(r for r in self.scene.ropes if r.name == cut.rope)
+        for constraint in self.pins.pop(cut_joint(rope, cut.at), []):  # a second cut: none
+            p.removeConstraint(constraint, physicsClientId=self.client)
 
     def release(self, name: str) -> None:
         """A static body becomes dynamic where it stands (Bullet cannot re-mass a fixed body)."""

@@ -131,3 +131,23 @@ def test_a_lid_falls_shut_in_the_time_a_compound_pendulum_takes():
     from planner.offline.hinged import _shut_time
     # a uniform bar let go from 75 degrees: about 0.49 s for a 45 cm lid, as the engine gives
     assert _shut_time(0.45, 75 * 3.14159265 / 180) == pytest.approx(0.47, abs=0.03)
+
+
+@pytest.mark.parametrize("prompt", [
+    "A 10 kg weight hangs from a rope; the rope is cut and the weight drops to the floor",
+    "A metal bucket hangs on a chain and the chain breaks",
+])
+def test_a_weight_on_a_rope_that_is_cut_falls_to_the_floor(prompt):
+    claims = _claims(prompt)
+    draft = plan_offline(prompt)
+    (event,) = draft.document["events"]
+    assert event["cut"]["rope"] in ("rope", "chain") and event["at"] == 0.5
+    cut = next(c for c in claims.values() if c.text in ("cut", "breaks"))
+    assert cut.fate == "planned"
+    assert not [c for c in claims.values() if c.fate == "dropped"], claims
+
+
+def test_a_stated_mass_is_the_hanging_weights():
+    document = plan_offline("A 10 kg weight hangs from a rope; the rope is cut").document
+    (weight,) = [b for b in document["bodies"] if not b.get("static")]
+    assert weight["mass"] == 10.0

@@ -1,8 +1,10 @@
-"""Ropes and chains hung slack: strung between two posts (a thing may be dropped onto one), or
-a weight on a slack rope let fall until the rope snaps taut.
+"""Ropes and chains: strung slack between two posts (a thing may be dropped onto one), a
+weight on a slack rope let fall until the rope snaps taut, or a weight hanging on a rope that
+is cut.
 
-Both are verified by where the weight ends up: caught above the floor by the rope between the
-posts, or held within the rope's reach (plus 5% for the jerk's stretch) below its hook.
+Each is verified by where the weight ends up: caught above the floor by the rope between the
+posts, held within the rope's reach (plus 5% for the jerk's stretch) below its hook, or on the
+floor once the rope is cut.
 """
 from __future__ import annotations
 
@@ -25,6 +27,10 @@ ROPE = re.compile(r"\b(ropes?|chains?|cords?|strings?|cables?|clotheslines?|wash
 BETWEEN = re.compile(r"\bbetween (?:the |two )?(?:posts?|poles?|hooks?|trees?|pillars?|"
                      r"columns?|stands?)\b")
 SNAP = re.compile(r"\b(slack|snaps? taut|goes taut|pulls? taut|jerks? taut|bungee)\b")
+# the rope cut, or breaking on its own ('the rope snaps'; not 'snaps taut')
+CUT = re.compile(r"\b(cut|cuts|snipp?\w*|sever\w*|slic\w*|burn\w* through|"
+                 r"snap(?:s|ped)?(?! taut)|breaks?|broke)\b")
+CUT_AFTER = 0.5  # s the weight hangs still before the cut
 POST_HEIGHT, SPAN, SAG = 1.5, 1.9, 1.2  # m, m between the ties, rope length over the span
 HOOK = 2.6  # m: where the snapping rope is tied, under a beam
 STRETCH = 1.05  # the jerk stretches a slack rope's constraints up to 4%; 5% allowed
@@ -40,6 +46,8 @@ def wanted(intent: Intent) -> str | None:
         return None
     if BETWEEN.search(text):
         return "strung"
+    if CUT.search(text) and not SNAP.search(text):
+        return "cut"
     return "snap" if SNAP.search(text) else None
 
 
@@ -51,6 +59,8 @@ def build(plan: Plan, intent: Intent) -> str:
     word = "chain" if chain else "rope"
     if how == "strung":
         _strung(plan, intent, rope, word)
+    elif how == "cut":
+        _cut(plan, intent, rope, word)
     else:
         _snap(plan, intent, rope, word)
     plan.notes.append(f"a slack {word}: {rope['segments']} links held by point constraints")
@@ -86,18 +96,57 @@ def _strung(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
                    f"side-on: both posts and the {word}'s whole sag in frame")
 
 
-def _snap(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
-    """A weight tied to a slack rope from a beam, let go just under the hook's level a third
-    of the rope's length away: it falls free until the rope goes taut, then swings."""
+def _cut(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
+    """A weight hanging still on a rope from a beam, the rope cut just above it: it falls to
+    the floor, and the rope swings on from the beam."""
+    length = _rope_length(plan, intent)
+    _beam(plan, length)
+    thing = _weight(plan, intent)
+    height = ac.height_of(thing, intent)
+    tie = round(HOOK - length, 4)
+    masses = [q.value for q in quantities(intent.text) if q.kind == "mass"]
+    name = ac.add(plan, thing, intent, (0.0, 0.0, round(tie - height, 4)),
+                  f"hanging still on the {word}", **({"mass": masses[0]} if masses else {}))
+    plan.rope(f"a {length:g} m {word} from the beam to the top of the {name}", name=word,
+              start={"at": [0.0, 0.0, HOOK]}, end={"body": name, "at": [0.0, 0.0, tie]},
+              **rope)
+    # just above it: cut higher, the falling links landed in a bucket with it and the
+    # simulation blew up
+    plan.event(f"the {word} is cut just above the {name}", at=CUT_AFTER,
+               cut={"rope": word, "at": 1.0})
+    said = CUT.search(intent.text.lower())
+    intent.actions.discard("shatter")  # 'the chain breaks': the cut, not a shattering
+    plan.claims.append(Claim(said.group(0), "outcome", "planned", f"a cut event at "
+                             f"{CUT_AFTER:g} s; the check that it lands tests what follows"))
+    fall = math.sqrt(2 * (tie - height) / G)
+    plan.check(f"cut, the {word} lets it fall to the floor", contacts=name,
+               **{"with": "ground"}, before=round(CUT_AFTER + fall + 0.3, 2))
+    plan.duration = round(CUT_AFTER + fall + 1.0, 1)
+    plan.camera = ({"position": [0.0, -round(1.6 * HOOK + 0.6, 2), round(HOOK / 2, 2)],
+                    "look_at": [0.0, 0.0, round(HOOK / 2, 2)], "fov": 40.0},
+                   f"side-on: the beam, the {word} and the floor it falls to")
+
+
+def _beam(plan: Plan, length: float) -> None:
+    plan.body("the beam the rope hangs from (static)", name="beam", asset="box",
+              material="wood", static=True, params={"length": 1.2 * length + 0.4,
+                                                    "width": 0.08, "height": 0.08},
+              position=[0.0, 0.0, HOOK])
+
+
+def _rope_length(plan: Plan, intent: Intent) -> float:
+    """The rope's length the prompt gives (0.5 to 2 m, said if changed), else 1 m."""
     found = [q.value for q in quantities(intent.text) if q.kind == "length"]
     length = min(max(found[0], 0.5), 2.0) if found else 1.0
     if found and length != found[0]:
         plan.claims.append(Claim(f"{found[0]:g} m", "quantity", "stood_in",
                                  f"a {length:g} m rope is planned (0.5 to 2 m)"))
-    plan.body("the beam the rope hangs from (static)", name="beam", asset="box",
-              material="wood", static=True, params={"length": 1.2 * length + 0.4,
-                                                    "width": 0.08, "height": 0.08},
-              position=[0.0, 0.0, HOOK])
+    return length
+
+
+def _weight(plan: Plan, intent: Intent) -> Mention:
+    """What hangs on the rope: the first thing named, else a kettlebell-sized iron ball; a
+    thing that may shatter is refused."""
     thing = _thing(plan, intent)
     if thing is not None and ac.brittle(thing):
         raise RefusedError(f"refused: a rope cannot yet be tied to a thing that may shatter "
@@ -108,6 +157,15 @@ def _snap(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
         thing = Mention(noun=stand_in, word="weight", index=0, material=stand_in.material)
         plan.claims.append(Claim("weight", "object", "stood_in", "no thing named to hang: an "
                                  "iron ball the size of a kettlebell plays it"))
+    return thing
+
+
+def _snap(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
+    """A weight tied to a slack rope from a beam, let go just under the hook's level a third
+    of the rope's length away: it falls free until the rope goes taut, then swings."""
+    length = _rope_length(plan, intent)
+    _beam(plan, length)
+    thing = _weight(plan, intent)
     height, radius = ac.height_of(thing, intent), ac.radius_of(thing, intent)
     # tied just off its side toward the hook: the slack loop hangs from there, clear of it
     tied = round(max(length / 3, 2.2 * length / rope["segments"]), 3)
