@@ -18,7 +18,7 @@ from bridge import limits
 from bridge.assets.registry import ASSETS
 from bridge.errors import EXIT_USER, Location, Problem, RefusedError, SimshotError, UserError
 from bridge.materials import MATERIALS
-from bridge.schema import CHECKS, ENVIRONMENTS, Scene
+from bridge.schema import ACTIONS, CHECKS, ENVIRONMENTS, Scene
 from planner.feedback import Feedback
 from planner.llm_claims import Stated, hold, read_claims
 from planner.llm_schema import response_format, response_schema
@@ -219,7 +219,8 @@ def system_prompt(json_mode: bool) -> str:
     assets = "; ".join(f"{a.name} ({', '.join(a.params) or 'no params'})"
                        for a in ASSETS.values())
     text = _GUIDE.format(assets=assets, materials=", ".join(MATERIALS),
-                         checks=", ".join(CHECKS), environments=", ".join(ENVIRONMENTS))
+                         checks=", ".join(CHECKS), environments=", ".join(ENVIRONMENTS),
+                         actions=", ".join(ACTIONS))
     if json_mode:
         # JSON mode only promises JSON, so the model must see the shape it has to follow
         text += "\nThe reply must follow this JSON schema:\n" + json.dumps(response_schema())
@@ -240,7 +241,7 @@ and one on a table of height h has z = h. Bodies must not overlap at t = 0.
 Use library assets (asset name, then params): {assets}.
 Materials: {materials}.
 Events fire at a time (`at`) or on contact (`on_contact: [a, b]`), with exactly one action
-(push, force, set_velocity, release, remove, spawn, gravity, break).
+({actions}; a rope is cut by `cut: {{rope, at}}`).
 Always add `expect` checks that state what the prompt says happens; check kinds: {checks}.
 List every claim of the prompt under `claims`: each object with its count and material ("three
 glass bottles"), each arrangement ("a pyramid of cans"), each outcome ("shatters", "does not
