@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bridge.errors import RefusedError
 from planner.offline import plan_offline
 from planner.offline.claims import draft_claims
 from planner.offline.parse import parse
@@ -151,3 +152,46 @@ def test_a_stated_mass_is_the_hanging_weights():
     document = plan_offline("A 10 kg weight hangs from a rope; the rope is cut").document
     (weight,) = [b for b in document["bodies"] if not b.get("static")]
     assert weight["mass"] == 10.0
+
+
+def test_a_pumpkin_is_no_pump_and_a_kids_toy_no_kid_at_play():
+    assert plan_offline("A pumpkin falls from the roof and smashes").document["bodies"]
+    assert plan_offline("A kid's toy tower of blocks is knocked down by a ball").document
+    with pytest.raises(RefusedError, match="air pressure"):
+        plan_offline("A pump pushes air into the tyre")
+
+
+def test_a_cats_paw_is_the_cats_push():
+    claims = _claims("The cat's paw knocks a mug off the desk")
+    assert claims["cat"].fate == "stood_in"
+    assert not [c for c in claims.values() if c.fate == "dropped"], claims
+
+
+def test_a_light_bulb_is_a_thin_glass_shell_that_breaks():
+    claims = _claims("A light bulb falls off the table and breaks on the floor")
+    assert claims["light bulb"].fate == "stood_in" and "an egg" in claims["light bulb"].detail
+    assert claims["breaks"].fate == "checked"
+    (bulb,) = [b for b in plan_offline("A light bulb falls and shatters").document["bodies"]]
+    assert bulb["breakable"] == {"threshold": 15.0} and bulb["mass"] == 0.03
+
+
+def test_a_frozen_lake_is_ice_to_slide_on_not_water():
+    draft = plan_offline("An ice cube slides across a frozen lake")
+    assert draft.document["world"]["ground"]["material"] == "ice"
+    assert "water" not in draft.document
+    # ice on ice would slide for ten seconds: no rest is claimed where the prompt says none
+    assert not [c for c in draft.document["expect"] if "comes_to_rest" in c]
+
+
+def test_a_thing_said_to_stop_on_ice_is_shoved_gently_enough_to_stop():
+    claims = _claims("A hockey puck slides across the ice and stops")
+    assert claims["stops"].fate == "checked"
+
+
+def test_a_full_cup_that_slides_and_stops_stays_on_the_table():
+    draft, _, results = planned("A cup of coffee slides across the table and stops at the "
+                                "edge")
+    assert all(r["passed"] for r in results), results
+    (push,) = draft.document["events"]
+    assert "force" in push  # pushed steadily: set moving at once it left its coffee behind
+    assert not [c for c in draft.document["expect"] if "shatters" in c]

@@ -66,6 +66,8 @@ def body_fields(m: Mention, intent: Intent, name: str, position: tuple[float, fl
         data["mass"] = round(mass_estimate(m, intent) * weight, 4)
     elif m.noun.mass is not None:
         data["mass"] = m.noun.mass
+    if m.noun.breaks_at is not None:
+        data["breakable"] = {"threshold": m.noun.breaks_at}
     data.update(extra)
     if brittle(m) and m.asset in SPHERES and "breakable" not in data:
         data["breakable"] = False  # a glass ball is solid; it does not shatter like a glass

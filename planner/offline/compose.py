@@ -266,7 +266,8 @@ def _stand_ins(intent: Intent, plan: Plan | None = None,
         count = (asked or {}).get(m.word, m.count)
         text = f"{count} x {m.word}" if count > 1 else m.word
         made = count if plan is None else _copies(plan, m.noun.label or m.asset)
-        claims.append(Claim(text, "object", "stood_in", f"not in the asset library; a "
+        article = "an" if m.asset[0] in "aeiou" else "a"
+        claims.append(Claim(text, "object", "stood_in", f"not in the asset library; {article} "
                             f"{m.asset} of its size and weight plays it") if made >= count else
                       Claim(text, "object", "dropped", f"the script has {made} of the "
                             f"{count} asked for"))

@@ -23,6 +23,7 @@ class Noun:
     label: str = ""  # the body's base name in the script; default: the asset name
     stand_in: bool = False  # not in the library: a library shape of the same size and weight
     mass: float | None = None  # kg, where the thing is hollow and its material's density lies
+    breaks_at: float | None = None  # N: a thin shell breaks far below its solid stand-in
 
 
 def _n(asset: str, material: str | None = None, label: str = "", **params: float) -> Noun:
@@ -30,8 +31,8 @@ def _n(asset: str, material: str | None = None, label: str = "", **params: float
 
 
 def _stand_in(asset: str, material: str, label: str, mass: float | None = None,
-              **params: float) -> Noun:
-    return Noun(asset, material, params, label, stand_in=True, mass=mass)
+              breaks_at: float | None = None, **params: float) -> Noun:
+    return Noun(asset, material, params, label, stand_in=True, mass=mass, breaks_at=breaks_at)
 
 
 # Multi-word nouns first: the parser tries the longest match at each position.
@@ -140,6 +141,12 @@ STAND_INS: dict[str, Noun] = {
     "flask": _stand_in("bottle", "glass", "flask", radius=0.04, height=0.2),
     "teapot": _stand_in("vase", "porcelain", "teapot"),
     "anchor": _stand_in("cylinder", "iron", "anchor", radius=0.08, height=0.5),
+    # a 60 mm bulb of glass half a millimetre thick: a glass egg of its size and 30 g that
+    # breaks at 15 N (dropped from 25 cm onto something hard; a ball would bounce)
+    "light bulb": _stand_in("egg", "glass", "light_bulb", mass=0.03, breaks_at=15.0,
+                            radius=0.03, height=0.1),
+    "lightbulb": _stand_in("egg", "glass", "light_bulb", mass=0.03, breaks_at=15.0,
+                           radius=0.03, height=0.1),
     # granite, 29 cm across, 11 cm high, 18 kg (the World Curling rules allow up to 19.96)
     "curling stone": _stand_in("cylinder", "stone", "curling_stone", mass=18.0, radius=0.145,
                                height=0.11),

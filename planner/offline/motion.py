@@ -7,6 +7,7 @@ import re
 
 from bridge.assets.registry import ASSETS
 from bridge.liquids import LIQUID_KINDS
+from bridge.materials import MATERIALS
 from planner.offline import actors as ac
 from planner.offline import race
 from planner.offline.camera import fixed_view, fracture
@@ -359,20 +360,47 @@ def roll(plan: Plan, intent: Intent, actors: list[Mention], on_table: bool) -> N
 
 
 def slide(plan: Plan, intent: Intent, actors: list[Mention], on_table: bool) -> None:
-    """Shoved across the floor or a table until friction stops it."""
+    """Shoved across the floor or a table; checked to stop where friction stops it within
+    the shot, or where the prompt says it stops (shoved gently enough to)."""
     base = TABLE_TOP if on_table else 0.0
     if on_table:
         plan.body("the table, fixed", name="table", asset="table", params={"width": 2.0},
                   static=True)
-    speed = intent.speed or 1.5
+    surface = "wood" if on_table else intent.ground_material or plan.ground["material"]
+    stops = STOPS.search(intent.text.lower()) is not None
     items = ac.instances(actors, 4)
+    longest = 0.0
     for i, (m, k) in enumerate(items):
         y = spread(len(items), 0.35)[i]
+        # Bullet's friction between two bodies is the product of theirs
+        decel = G * MATERIALS[ac.material_of(m)].friction * MATERIALS[surface].friction
+        speed = intent.speed or (min(SLIDE_SPEED, decel * SLIDE_STOP) if stops
+                                 else SLIDE_SPEED)
         name = ac.add(plan, m, intent, (-0.7, y, base), f"shoved to {speed:g} m/s", k)
-        plan.event("the shove", at=0.2, set_velocity={"body": name, "linear": [speed, 0, 0]})
+        if ac.liquid_in(plan, name):  # it must carry its drink: a steady push, as in fall_off
+            speed = min(speed, FULL_SLIDE)
+            longest = max(longest, SHOVE_TIME + SETTLE)  # its drink sloshes on, rocking it
+            carried = ac.mass_estimate(m, intent) + _drink_mass(plan, name)
+            push = round(carried * (speed / SHOVE_TIME + decel), 2)
+            plan.event(f"a steady push: {speed:g} m/s in {SHOVE_TIME:g} s, the drink carried "
+                       "along", at=0.2, force={"body": name, "force": [push, 0.0, 0.0],
+                                               "duration": SHOVE_TIME})
+        else:
+            plan.event("the shove", at=0.2, set_velocity={"body": name,
+                                                          "linear": [speed, 0, 0]})
         plan.check("it slides", moves_less_than=name, distance=0.15, **{"not": True})
-        plan.check("friction stops it", comes_to_rest=name)
-    plan.duration = 3.0
+        longest = max(longest, speed / decel)
+        if stops or speed / decel <= SLIDE_STOP:  # on ice it would slide on out of the shot
+            plan.check("friction stops it", comes_to_rest=name)
+    plan.duration = round(min(max(3.0, 0.2 + longest + 1.0), 6.0), 1) if stops else 3.0
+
+
+SLIDE_SPEED, SLIDE_STOP = 1.5, 2.5  # m/s a shove gives; s within which friction stops it
+# a full cup set moving at once left its drink behind, which held it to 7 cm: it is pushed
+# to this many m/s over SHOVE_TIME seconds instead
+FULL_SLIDE, SHOVE_TIME = 0.8, 0.6
+SETTLE = 2.0  # s a drink takes to stop rocking its cup once the cup has stopped
+STOPS = re.compile(r"\b(?:stops|stopped|stopping|halts?|comes? to (?:a )?(?:stop|halt|rest))\b")
 
 
 def topple(plan: Plan, intent: Intent, actors: list[Mention]) -> None:

@@ -40,8 +40,8 @@ RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
               ("drapes_over",)),
     "blow out": ((r"\bblow\w* (?:\w+ )?out\b|\bblew (?:\w+ )?out\b|\bextinguish\w*|\bput out\b|"
                   r"\bgo(?:es)? out\b|\bwent out\b"), ("goes_out",)),
-    "stop": (r"\bto a (?:stop|halt|rest)\b|\bcomes? to rest\b|\bstops? (?:dead|on)\b",
-             ("comes_to_rest",)),
+    "stop": ((r"\bto a (?:stop|halt|rest)\b|\bcomes? to rest\b|\bstops? (?:dead|on)\b|"
+              r"\b(?:stops|stopped|halts)\b"), ("comes_to_rest",)),
     # a dish that stays on its table as the cloth goes stays put
     "stay": (r"\bstays? (?:put|still|in place|where it is)\b|\bdoes(?: not|n't) move\b",
              ("moves_less_than", "comes_to_rest", "stays_on")),

@@ -107,9 +107,13 @@ class Intent:
         return any(f" {p} " in padded for p in phrases)
 
 
+FROZEN = re.compile(r"\b(?:(?:a|an|the) )?frozen (?:lake|pond|river|sea|canal)\b")
+
+
 def tokenize(text: str) -> list[str]:
     """Lowercase words and numbers; punctuation dropped, hyphens split."""
     text = TOPPED.sub(r"\1", text.lower())  # "a glass-topped table" is a glass table
+    text = FROZEN.sub("the ice", text)  # "across a frozen lake": on its ice, not in its water
     return re.findall(r"[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?", text)
 
 

@@ -195,6 +195,12 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
             "shatter", "slide", "fall"}:
         mo.topple(plan, intent, actors)  # "knocked over on the table": it tips where it stands
         return "topple"
+    # "slides across the table and stops": it stays on the table
+    if furniture == "table" and acts & {"slide", "push"} and "off" not in intent.relations \
+            and not acts & {"fall", "shatter", "knock", "spill"} \
+            and mo.STOPS.search(intent.text.lower()):
+        mo.slide(plan, intent, actors, on_table=True)
+        return "slide"
     if furniture and ("off" in intent.relations or acts & {"knock", "fall", "push", "slide",
                                                            "shatter", "spill"}):
         if "spill" in acts and "fall" not in acts and "off" not in intent.relations:

@@ -65,8 +65,9 @@ def unread_claims(intent: Intent, claims: list[Claim]) -> list[Claim]:
     out, seen = [], set()
     for phrase in phrases(intent.tokens):
         head = phrase[-1]
+        # "the cat's paw": the cat's claim holds it
         if head in seen or _abstract(head) or any(
-                f in held for w in phrase for f in singulars(w)):
+                f in held for w in phrase for f in singulars(w.removesuffix("'s"))):
             continue
         seen.add(head)
         out.append(Claim(" ".join(phrase), "object", "dropped", "not read: the planner knows "
