@@ -39,6 +39,25 @@ from physics.shapes import collision_shape
 UNDER_COS = 0.7  # a static body is under another when their normal is within 45 deg of up
 
 
+# Bullet pads every bounding box by its contact breaking threshold, and forgets a contact
+# point that drifts that far. At its 2 cm default every pair of 350 rigid liquid spheres was
+# tested each step (4x slower), so 1 mm; but on ice a block at rest, each of its points
+# sliding a little in turn, lost them, sank 5 mm and spun 95 degrees in 3 s, as it does not
+# at 5 mm. A world with a surface that slippery keeps its points to 5 mm.
+BREAKING_THRESHOLD, SLIPPERY_BREAKING_THRESHOLD = 0.001, 0.005
+SLIPPERY = 0.2  # a surface's friction under which a resting body's points drift (ice: 0.12)
+
+
+def _breaking_threshold(scene: Scene) -> float:
+    frictions = [b.friction if b.friction is not None else
+                 MATERIALS[b.material or default_material(b.asset)].friction
+                 for b in scene.all_bodies() if b.asset or b.material]
+    if scene.world.ground is not None:
+        frictions.append(MATERIALS[scene.world.ground.material].friction)
+    slippery = frictions and min(frictions) < SLIPPERY
+    return SLIPPERY_BREAKING_THRESHOLD if slippery else BREAKING_THRESHOLD
+
+
 class World:
     """One PyBullet client in DIRECT mode, configured for deterministic stepping."""
 
@@ -98,9 +117,7 @@ class World:
             # velocity at every impact (balls bounced up to 20% too high at 1/240 s).
             useSplitImpulse=1,
             splitImpulsePenetrationThreshold=1.0,
-            # Bullet pads every bounding box by this much: at its 2 cm default nearly every
-            # pair of liquid particles is tested each step (4x slower for 350 particles)
-            contactBreakingThreshold=0.001,
+            contactBreakingThreshold=_breaking_threshold(self.scene),
             physicsClientId=self.client,
         )
         p.setGravity(*self.gravity, physicsClientId=self.client)

@@ -164,9 +164,12 @@ def test_a_tablecloth_snatched_at_3_m_per_s_leaves_the_plate_on_the_table():
 
 
 def test_a_tablecloth_pulled_at_0_3_m_per_s_carries_the_plate_off_the_table():
-    stays_on, rec = _tablecloth(-0.25, 0.3, 2.2, 2.6)
+    # from 0.35 m short of the middle: from 0.25 the carry is at the edge of what 60 coupled
+    # iterations hold, and on one machine's CPU the cloth slid out from under the plate
+    stays_on, rec = _tablecloth(-0.35, 0.3, 2.2, 3.0)
     assert not stays_on["passed"] and "leaves table" in stays_on["detail"]
-    assert rec.pos["plate"][-1][2] < TABLE_TOP - 0.1  # it went over the edge with the cloth
+    # it went over the edge with the cloth (and may break on the floor)
+    assert np.nanmin(rec.pos["plate"][:, 2]) < TABLE_TOP - 0.1
 
 
 def test_cloth_reruns_bit_identically():

@@ -5,7 +5,11 @@ at its start and half a second in, within a millimetre.
 A tolerance, not a hash of the bits: the same script gives bit-identical results on one
 machine, but another CPU rounds a few operations differently (the trajectories of a fresh
 machine differed in their last bits from the recorded ones), and the particle fluid's
-compiled kernels are built for the machine's own instruction set."""
+compiled kernels are built for the machine's own instruction set. Where a scene is chaotic
+(a liquid sloshing, a tablecloth pulled, a plate tumbling off a shelf) those last bits grow:
+on a CPU with other vector units than the recording one's, bodies stood up to 2 cm from the
+recorded places at half a second (measured on 2026-12-07, every expectation still met). So
+the digests record the CPU's vector units, and on another CPU the places are held to 3 cm."""
 from __future__ import annotations
 
 import dataclasses
@@ -21,11 +25,26 @@ from simshot.pipeline import run_shot
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENES = sorted((ROOT / "scenes").glob("*.yaml"))
-DIGESTS = json.loads((ROOT / "tests" / "data" / "example_digests.json").read_text())
+RECORDED = json.loads((ROOT / "tests" / "data" / "example_digests.json").read_text())
+DIGESTS = RECORDED["scenes"]
 
 
 EARLY_S = 0.5  # before a break or a splash can make small differences grow
-TOLERANCE_M = 1e-3
+TOLERANCE_M, OTHER_CPU_TOLERANCE_M = 1e-3, 0.03
+# the vector units numpy, numba and MuJoCo pick their code paths by
+VECTOR_UNITS = frozenset({"sse4_2", "avx", "avx2", "fma", "avx512f", "avx512dq", "avx512bw",
+                          "avx512vl", "avx512_vnni", "avx512_bf16"})
+
+
+def cpu_units() -> str:
+    """This machine's vector units, as /proc/cpuinfo names them ('' where it cannot tell)."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return ""
+    flags = next((line.split(":", 1)[1].split() for line in lines
+                  if line.startswith("flags")), [])
+    return " ".join(sorted(VECTOR_UNITS & set(flags)))
 
 
 def digests(folder: Path) -> dict[str, list]:
@@ -39,8 +58,9 @@ def digests(folder: Path) -> dict[str, list]:
 
 
 def same_places(found: dict[str, list], recorded: dict[str, list]) -> bool:
+    tolerance = TOLERANCE_M if cpu_units() == RECORDED["cpu"] else OTHER_CPU_TOLERANCE_M
     return sorted(found) == sorted(recorded) and all(
-        np.allclose(found[k], recorded[k], atol=TOLERANCE_M, equal_nan=True) for k in found)
+        np.allclose(found[k], recorded[k], atol=tolerance, equal_nan=True) for k in found)
 
 
 @pytest.mark.slow
@@ -70,4 +90,4 @@ if __name__ == "__main__":  # after a change meant to alter the examples: record
             run_shot(dataclasses.replace(loaded, scene=small), Path(tmp) / "shot", page=False)
             found[path.stem] = digests(Path(tmp) / "shot")
     (ROOT / "tests" / "data" / "example_digests.json").write_text(
-        json.dumps(found, indent=4, sort_keys=True) + "\n")
+        json.dumps({"cpu": cpu_units(), "scenes": found}, indent=4, sort_keys=True) + "\n")
