@@ -58,6 +58,6 @@ class Cut(StrictModel):
     """A rope cut through, for good: at its start tie (`at: 0`), its end tie (`at: 1`) or the
     joint between links nearest that fraction of its length from the start."""
 
-    rope: Name
+    rope: Name = Field(description="a rope of `ropes`")
     at: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
         0.5, description="where along the rope, from its start (0) to its end (1)")

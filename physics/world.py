@@ -18,7 +18,14 @@ from bridge.assets.geometry import Geometry
 from bridge.assets.registry import default_material
 from bridge.joint_tree import Tree, joint_trees
 from bridge.materials import MATERIALS, Material
-from bridge.ropes import constrained_joints, cut_joint, is_slack, segment_names, substeps
+from bridge.ropes import (
+    constrained_joints,
+    cut_joint,
+    is_slack,
+    rope_parts,
+    segment_names,
+    substeps,
+)
 from bridge.schema import GROUND, Body, Cut, Scene
 from bridge.transforms import quat_from_euler_deg, quat_to_matrix
 from physics.articulation import (
@@ -43,18 +50,22 @@ UNDER_COS = 0.7  # a static body is under another when their normal is within 45
 # point that drifts that far. At its 2 cm default every pair of 350 rigid liquid spheres was
 # tested each step (4x slower), so 1 mm; but on ice a block at rest, each of its points
 # sliding a little in turn, lost them, sank 5 mm and spun 95 degrees in 3 s, as it does not
-# at 5 mm. A world with a surface that slippery keeps its points to 5 mm.
+# at 5 mm. A world where two surfaces that may meet are that slippery keeps its points to
+# 5 mm. The threshold is Bullet's for the whole process, so each world sets its own again
+# before it steps when another world set a different one.
 BREAKING_THRESHOLD, SLIPPERY_BREAKING_THRESHOLD = 0.001, 0.005
-SLIPPERY = 0.2  # a surface's friction under which a resting body's points drift (ice: 0.12)
+SLIPPERY = 0.16  # Bullet's friction of a pair (the product of theirs): stone on ice 0.108
+_applied_threshold = [BREAKING_THRESHOLD]  # the process's, as last set
 
 
 def _breaking_threshold(scene: Scene) -> float:
-    frictions = [b.friction if b.friction is not None else
-                 MATERIALS[b.material or default_material(b.asset)].friction
-                 for b in scene.all_bodies() if b.asset or b.material]
-    if scene.world.ground is not None:
-        frictions.append(MATERIALS[scene.world.ground.material].friction)
-    slippery = frictions and min(frictions) < SLIPPERY
+    frictions = sorted(b.friction if b.friction is not None else
+                       MATERIALS[b.material or default_material(b.asset)].friction
+                       for b in scene.all_bodies() if b.asset or b.material)
+    pairs = [frictions[0] * frictions[1]] if len(frictions) > 1 else []  # the two least
+    if scene.world.ground is not None and frictions:
+        pairs.append(MATERIALS[scene.world.ground.material].friction * frictions[0])
+    slippery = pairs and min(pairs) < SLIPPERY
     return SLIPPERY_BREAKING_THRESHOLD if slippery else BREAKING_THRESHOLD
 
 
@@ -83,6 +94,7 @@ class World:
         self.knuckles: dict[str, list[Knuckle]] = {}  # per vehicle, the hinges that steer it
         self.steering: dict[str, float] = {}  # vehicle -> its steering angle, degrees
         self.pins: dict[str, list[int]] = {}  # a joint held by constraints -> their ids
+        self.breaking = _breaking_threshold(scene)  # m: Bullet's contact breaking threshold
         self._configure()
         if scene.world.ground is not None:
             self._add_ground()
@@ -117,9 +129,10 @@ class World:
             # velocity at every impact (balls bounced up to 20% too high at 1/240 s).
             useSplitImpulse=1,
             splitImpulsePenetrationThreshold=1.0,
-            contactBreakingThreshold=_breaking_threshold(self.scene),
+            contactBreakingThreshold=self.breaking,
             physicsClientId=self.client,
         )
+        _applied_threshold[0] = self.breaking
         p.setGravity(*self.gravity, physicsClientId=self.client)
 
     def _add_ground(self) -> None:
@@ -158,6 +171,10 @@ class World:
                      if tie is not None and tie.body in self.bodies]
             if is_slack(rope):
                 pairs += list(pairwise(names))
+            # the links either side of a cut start end to end, no longer one tree's
+            cut = {cut_joint(rope, c.at) for c in self.scene.cuts() if c.rope == rope.name}
+            pairs += [(j.a, j.b) for j in rope_parts(rope)[1] if j.name in cut
+                      and j.a in self.bodies and j.b in self.bodies]
             for one, two in ((self.bodies[a], self.bodies[b]) for a, b in pairs):
                 p.setCollisionFilterPair(one.uid, two.uid, one.link, two.link, 0,
                                          physicsClientId=self.client)
@@ -289,7 +306,9 @@ class World:
 
     def cut(self, cut: Cut) -> None:
         """Cut a rope: its joint that `cut` goes through lets go for good."""
-        rope = next(r for r in self.scene.ropes if r.name == cut.rope)
+        rope = next((r for r in self.scene.ropes if r.name == cut.rope), None)
+        if rope is None:  # the script's checks refuse it; a scene built without them
+            return
         for constraint in self.pins.pop(cut_joint(rope, cut.at), []):  # a second cut: none
             p.removeConstraint(constraint, physicsClientId=self.client)
 
@@ -442,6 +461,10 @@ class World:
         """One physics step: `substeps` Bullet steps, the step's external forces held over
         all of them (Bullet clears them after each)."""
         self.points = []
+        if _applied_threshold[0] != self.breaking:  # another world in this process set its own
+            p.setPhysicsEngineParameter(contactBreakingThreshold=self.breaking,
+                                        physicsClientId=self.client)
+            _applied_threshold[0] = self.breaking
         for k in range(self.substeps):
             for uid, link, force, at in self.forces if k else ():
                 if at is None:  # a torque

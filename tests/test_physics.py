@@ -178,3 +178,23 @@ def test_a_block_shoved_across_ice_stops_and_stays_stopped():
     assert pos[-1][0] == pytest.approx(1.06, abs=0.1)
     assert pos[-1][2] > -0.001  # on the ice, not in it
     assert abs(yaw[-1] - yaw[-120]) < 0.5  # it does not go on spinning once stopped
+
+
+def test_each_world_steps_with_its_own_contact_breaking_threshold():
+    # Bullet's threshold is one for the whole process: an ice world built, then a stone one,
+    # must still step with its own
+    from physics import world as world_module
+    from physics.world import World
+    ice = World(make_scene(world={"ground": {"material": "ice"}}, bodies=[
+        {"name": "b", "asset": "block", "position": [0, 0, 0]}]), None)
+    stone = World(make_scene(bodies=[{"name": "b", "asset": "block", "position": [0, 0, 0]}]),
+                  None)
+    try:
+        assert (ice.breaking, stone.breaking) == (0.005, 0.001)
+        ice.step()
+        assert world_module._applied_threshold[0] == 0.005
+        stone.step()
+        assert world_module._applied_threshold[0] == 0.001
+    finally:
+        ice.close()
+        stone.close()

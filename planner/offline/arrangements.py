@@ -335,7 +335,8 @@ def _lanes(intent: Intent, m: Mention, count: int) -> float:
     target = _foot_target(intent, m) if _knocks_over(intent) else None
     if target is None or m.asset not in SPHERES:
         return pitch
-    return max(min(pitch, 1.6 * ac.radius_of(target, intent) / count), 2.05 * r)
+    return min(max(min(pitch, 1.6 * ac.radius_of(target, intent) / count), 2.05 * r),
+               RAMP_WIDTH / count)  # on the ramp, whatever their size
 
 
 def ramp(plan: Plan, intent: Intent, m: Mention) -> None:

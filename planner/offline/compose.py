@@ -20,7 +20,7 @@ from planner.offline import (
 )
 from planner.offline import lexicon as lx
 from planner.offline.layout import Item, Plan
-from planner.offline.motion_claims import RESULTS, denied_before
+from planner.offline.motion_claims import says_it_stops
 from planner.offline.parse import Intent, parse
 from planner.trace import Claim
 
@@ -90,7 +90,6 @@ def _slug(intent: Intent) -> str:
 
 
 SURVIVABLE_FLOOR = "foam"  # a soft mat: what must not break lands on it
-STOPS = re.compile(RESULTS["stop"][0])
 REST_BY = 5.0  # s: long enough for a rolling ball to settle
 
 
@@ -115,9 +114,8 @@ def _comes_to_rest(plan: Plan, intent: Intent) -> None:
     """'rolls to a stop', 'comes to rest': the moving body is checked at rest by the end."""
     checked = {k for item in plan.expect for k in item.data}
     lead = plan.followed()
-    said = STOPS.search(intent.text.lower())
-    if lead is None or "comes_to_rest" in checked or said is None or denied_before(
-            intent.text.lower(), said.start()):  # "never comes to rest": no check for that
+    # "never comes to rest": no check for that
+    if lead is None or "comes_to_rest" in checked or not says_it_stops(intent.text.lower()):
         return
     plan.duration = max(plan.duration, REST_BY)
     plan.check("the prompt has it come to a stop", comes_to_rest=lead)

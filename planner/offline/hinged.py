@@ -29,7 +29,7 @@ LID_THICKNESS, LID_OPEN = 0.03, 75.0  # m; degrees it stands open when let go
 # m: the hinge line stands this far over the chest's top, or the lid's back edge rests on the
 # chest's and friction there held a toolbox's light lid open
 HINGE_GAP = 0.002
-SHUT = re.compile(r"\b(shut|slam\w*|clos\w*|falls?|fell|dropp?\w*|let go|released?)\b")
+SHUT = re.compile(r"\b(shut|slam\w*|clos(?:e|es|ed|ing))\b")  # not a lid that falls off
 
 
 def wants_lid(intent: Intent) -> bool:
@@ -39,7 +39,10 @@ def wants_lid(intent: Intent) -> bool:
 
 
 def _lidded(intent: Intent) -> str | None:
-    return next((word for word in LIDDED if intent.has(word)), None)
+    """The lidded thing the prompt names ('the chest's lid' names the chest)."""
+    words = [t.removesuffix("'s") for t in intent.tokens]
+    padded = f" {' '.join(words)} "
+    return next((word for word in LIDDED if f" {word} " in padded), None)
 
 
 def lid(plan: Plan, intent: Intent) -> None:

@@ -12,6 +12,7 @@ from planner.offline import actors as ac
 from planner.offline import race
 from planner.offline.camera import fixed_view, fracture
 from planner.offline.layout import SPHERES, Plan, params_of
+from planner.offline.motion_claims import says_it_stops
 from planner.offline.parse import Intent, Mention
 from planner.trace import Claim
 
@@ -367,19 +368,21 @@ def slide(plan: Plan, intent: Intent, actors: list[Mention], on_table: bool) -> 
         plan.body("the table, fixed", name="table", asset="table", params={"width": 2.0},
                   static=True)
     surface = "wood" if on_table else intent.ground_material or plan.ground["material"]
-    stops = STOPS.search(intent.text.lower()) is not None
+    stops = says_it_stops(intent.text.lower())
     items = ac.instances(actors, 4)
-    longest = 0.0
+    still_by = 0.0  # s after the shove the last body checked at rest is still
     for i, (m, k) in enumerate(items):
         y = spread(len(items), 0.35)[i]
         # Bullet's friction between two bodies is the product of theirs
         decel = G * MATERIALS[ac.material_of(m)].friction * MATERIALS[surface].friction
         speed = intent.speed or (min(SLIDE_SPEED, decel * SLIDE_STOP) if stops
                                  else SLIDE_SPEED)
-        name = ac.add(plan, m, intent, (-0.7, y, base), f"shoved to {speed:g} m/s", k)
-        if ac.liquid_in(plan, name):  # it must carry its drink: a steady push, as in fall_off
+        full = ac.holds_liquid(m)
+        if full:  # it must carry its drink: a steady push, as in fall_off
             speed = min(speed, FULL_SLIDE)
-            longest = max(longest, SHOVE_TIME + SETTLE)  # its drink sloshes on, rocking it
+        name = ac.add(plan, m, intent, (-0.7, y, base), f"{'pushed' if full else 'shoved'} "
+                      f"to {speed:g} m/s", k)
+        if full:
             carried = ac.mass_estimate(m, intent) + _drink_mass(plan, name)
             push = round(carried * (speed / SHOVE_TIME + decel), 2)
             plan.event(f"a steady push: {speed:g} m/s in {SHOVE_TIME:g} s, the drink carried "
@@ -389,10 +392,11 @@ def slide(plan: Plan, intent: Intent, actors: list[Mention], on_table: bool) -> 
             plan.event("the shove", at=0.2, set_velocity={"body": name,
                                                           "linear": [speed, 0, 0]})
         plan.check("it slides", moves_less_than=name, distance=0.15, **{"not": True})
-        longest = max(longest, speed / decel)
         if stops or speed / decel <= SLIDE_STOP:  # on ice it would slide on out of the shot
             plan.check("friction stops it", comes_to_rest=name)
-    plan.duration = round(min(max(3.0, 0.2 + longest + 1.0), 6.0), 1) if stops else 3.0
+            # its slide, and a full one's push and its drink rocking it after
+            still_by = max(still_by, speed / decel + (SHOVE_TIME + SETTLE if full else 0.0))
+    plan.duration = round(min(max(3.0, 0.2 + still_by + 1.0), MAX_SLIDE_SHOT), 1)
 
 
 SLIDE_SPEED, SLIDE_STOP = 1.5, 2.5  # m/s a shove gives; s within which friction stops it
@@ -400,7 +404,7 @@ SLIDE_SPEED, SLIDE_STOP = 1.5, 2.5  # m/s a shove gives; s within which friction
 # to this many m/s over SHOVE_TIME seconds instead
 FULL_SLIDE, SHOVE_TIME = 0.8, 0.6
 SETTLE = 2.0  # s a drink takes to stop rocking its cup once the cup has stopped
-STOPS = re.compile(r"\b(?:stops|stopped|stopping|halts?|comes? to (?:a )?(?:stop|halt|rest))\b")
+MAX_SLIDE_SHOT = 7.0  # s
 
 
 def topple(plan: Plan, intent: Intent, actors: list[Mention]) -> None:

@@ -40,8 +40,11 @@ RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
               ("drapes_over",)),
     "blow out": ((r"\bblow\w* (?:\w+ )?out\b|\bblew (?:\w+ )?out\b|\bextinguish\w*|\bput out\b|"
                   r"\bgo(?:es)? out\b|\bwent out\b"), ("goes_out",)),
+    # 'slides across the ice and stops', not 'a stopped car'
     "stop": ((r"\bto a (?:stop|halt|rest)\b|\bcomes? to rest\b|\bstops? (?:dead|on)\b|"
-              r"\b(?:stops|stopped|halts)\b"), ("comes_to_rest",)),
+              r"(?:(?<=\band )|(?<=\bthen )|(?<=\bit )|(?<=\bfinally )|(?<=\beventually ))"
+              r"(?:stops|halts)\b"),
+             ("comes_to_rest",)),
     # a dish that stays on its table as the cloth goes stays put
     "stay": (r"\bstays? (?:put|still|in place|where it is)\b|\bdoes(?: not|n't) move\b",
              ("moves_less_than", "comes_to_rest", "stays_on")),
@@ -251,6 +254,12 @@ def _result(text: str, kind: str, scene: Scene | None, results: list[dict],
     return Claim(text, "outcome", "dropped", f"no {'not ' if negated else ''}"
                  f"{' or '.join(checks)} check in the script"
                  if scene is not None else "no valid script holds it")
+
+
+def says_it_stops(text: str) -> bool:
+    """The prompt has it come to a stop ('slides and stops', 'rolls to a halt'), undenied."""
+    said = re.search(RESULTS["stop"][0], text)
+    return said is not None and not denied_before(text, said.start())
 
 
 def denied_before(text: str, at: int) -> bool:

@@ -438,20 +438,27 @@ def _read_liquid(intent: Intent) -> None:
         holders[0].liquid = intent.liquid
 
 
+# words that end the run of words describing a floor, read back from it
+FLOOR_RUN_ENDS = frozenset({"the", "a", "an", "on", "onto", "to", "into", "in", "at", "across",
+                            "over", "off", "and", "of", "from", "its", "their", "his", "her"})
+
+
 def _read_ground(intent: Intent) -> None:
     """The ground material: 'onto a concrete floor', 'a rock surface'; not 'an ice sculpture'
     (the word is the material of the thing named next)."""
     named = {m.index for m in intent.mentions}
     for i, token in enumerate(intent.tokens):
         if token in GROUND_NOUNS and i + 1 not in named:
-            before = intent.tokens[max(0, i - 4):i]
-            word = next((w for w in reversed([*before, token]) if w in lx.GROUND_WORDS), None)
-            if word:
-                intent.ground_material = lx.GROUND_WORDS[word]
-                # the word that gave the material ('the stone kitchen floor'), unless the
-                # floor's own word did ('a curling stone slides across the ice')
-                intent.ground_words = token if token in lx.GROUND_WORDS else \
-                    " ".join(before[before.index(word):] + [token])
+            # the floor's own word ('the ice'), else one in the words just before it ('the
+            # stone kitchen floor'; not 'a stone falls on the floor')
+            run = i
+            while run > max(0, i - 3) and intent.tokens[run - 1] not in FLOOR_RUN_ENDS:
+                run -= 1
+            at = next((j for j in range(i, run - 1, -1) if intent.tokens[j] in
+                       lx.GROUND_WORDS), None)
+            if at is not None:
+                intent.ground_material = lx.GROUND_WORDS[intent.tokens[at]]
+                intent.ground_words = " ".join(intent.tokens[at:i + 1])
                 # 'shatters on the tiles': the tiles are the floor, not floor tiles to place
                 intent.mentions = [m for m in intent.mentions
                                    if not (m.index == i and m.asset == "floor_tile")]

@@ -27,10 +27,17 @@ ROPE = re.compile(r"\b(ropes?|chains?|cords?|strings?|cables?|clotheslines?|wash
 BETWEEN = re.compile(r"\bbetween (?:the |two )?(?:posts?|poles?|hooks?|trees?|pillars?|"
                      r"columns?|stands?)\b")
 SNAP = re.compile(r"\b(slack|snaps? taut|goes taut|pulls? taut|jerks? taut|bungee)\b")
-# the rope cut, or breaking on its own ('the rope snaps'; not 'snaps taut')
-CUT = re.compile(r"\b(cut|cuts|snipp?\w*|sever\w*|slic\w*|burn\w* through|"
-                 r"snap(?:s|ped)?(?! taut)|breaks?|broke)\b")
+# the rope cut, or breaking on its own ('the rope snaps'; not 'snaps taut'), said of the rope:
+# 'the rope is cut', 'cuts the rope', 'the chain holding it breaks'; and something hangs on it
+ROPE_WORDS = r"(?:ropes?|chains?|cords?|strings?|cables?)"
+CUT_VERB = (r"(?:cut|cuts|snipped|snips?|severed|severs?|sliced|slices?|snaps(?! taut)|"
+            r"snapped(?! taut)|breaks|broke|gives way|gave way|(?:burns?|burnt|burned) through)")
+CUT = re.compile(rf"\b{ROPE_WORDS}\b(?:\s+\w+){{0,5}}?\s+(?:is |was |gets |got )?"
+                 rf"(?P<said>{CUT_VERB})\b|\b(?P<cuts>cuts?|snips?|severs?|slices?)\s+"
+                 rf"(?:through\s+)?(?:the|a|its|his|her)\s+{ROPE_WORDS}\b")
+HUNG = re.compile(r"\b(hang\w*|hung|suspended|holding|holds|dangl\w*)\b")
 CUT_AFTER = 0.5  # s the weight hangs still before the cut
+FLOOR_CLEAR = 0.3  # m: at least this much drop under what hangs on a rope that is cut
 POST_HEIGHT, SPAN, SAG = 1.5, 1.9, 1.2  # m, m between the ties, rope length over the span
 HOOK = 2.6  # m: where the snapping rope is tied, under a beam
 STRETCH = 1.05  # the jerk stretches a slack rope's constraints up to 4%; 5% allowed
@@ -46,7 +53,7 @@ def wanted(intent: Intent) -> str | None:
         return None
     if BETWEEN.search(text):
         return "strung"
-    if CUT.search(text) and not SNAP.search(text):
+    if CUT.search(text) and HUNG.search(text) and not SNAP.search(text):
         return "cut"
     return "snap" if SNAP.search(text) else None
 
@@ -63,7 +70,8 @@ def build(plan: Plan, intent: Intent) -> str:
         _cut(plan, intent, rope, word)
     else:
         _snap(plan, intent, rope, word)
-    plan.notes.append(f"a slack {word}: {rope['segments']} links held by point constraints")
+    plan.notes.append(f"a taut {word} of {rope['segments']} links, one of them cut" if how == "cut"
+                      else f"a slack {word}: {rope['segments']} links held by point constraints")
     return f"rope_{how}"
 
 
@@ -99,10 +107,10 @@ def _strung(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
 def _cut(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
     """A weight hanging still on a rope from a beam, the rope cut just above it: it falls to
     the floor, and the rope swings on from the beam."""
-    length = _rope_length(plan, intent)
-    _beam(plan, length)
     thing = _weight(plan, intent)
     height = ac.height_of(thing, intent)
+    length = _rope_length(plan, intent, most=max(HOOK - height - FLOOR_CLEAR, 0.3))
+    _beam(plan, length)
     tie = round(HOOK - length, 4)
     masses = [q.value for q in quantities(intent.text) if q.kind == "mass"]
     name = ac.add(plan, thing, intent, (0.0, 0.0, round(tie - height, 4)),
@@ -114,9 +122,10 @@ def _cut(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
     # simulation blew up
     plan.event(f"the {word} is cut just above the {name}", at=CUT_AFTER,
                cut={"rope": word, "at": 1.0})
-    said = CUT.search(intent.text.lower())
+    found = CUT.search(intent.text.lower())
     intent.actions.discard("shatter")  # 'the chain breaks': the cut, not a shattering
-    plan.claims.append(Claim(said.group(0), "outcome", "planned", f"a cut event at "
+    plan.claims.append(Claim(found.group("said") or found.group("cuts"), "outcome", "planned",
+                             f"a cut event at "
                              f"{CUT_AFTER:g} s; the check that it lands tests what follows"))
     fall = math.sqrt(2 * (tie - height) / G)
     plan.check(f"cut, the {word} lets it fall to the floor", contacts=name,
@@ -134,13 +143,15 @@ def _beam(plan: Plan, length: float) -> None:
               position=[0.0, 0.0, HOOK])
 
 
-def _rope_length(plan: Plan, intent: Intent) -> float:
-    """The rope's length the prompt gives (0.5 to 2 m, said if changed), else 1 m."""
+def _rope_length(plan: Plan, intent: Intent, most: float = 2.0) -> float:
+    """The rope's length the prompt gives (0.5 m to `most`, at most 2 m; said if changed),
+    else 1 m (or `most`, where shorter)."""
     found = [q.value for q in quantities(intent.text) if q.kind == "length"]
-    length = min(max(found[0], 0.5), 2.0) if found else 1.0
+    most = round(min(most, 2.0), 2)
+    length = min(max(found[0], 0.5), most) if found else min(1.0, most)
     if found and length != found[0]:
         plan.claims.append(Claim(f"{found[0]:g} m", "quantity", "stood_in",
-                                 f"a {length:g} m rope is planned (0.5 to 2 m)"))
+                                 f"a {length:g} m rope is planned (0.5 to {most:g} m)"))
     return length
 
 

@@ -26,6 +26,7 @@ from planner.offline import arrangements as ar
 from planner.offline import motion as mo
 from planner.offline.layout import SPHERES, Plan
 from planner.offline.lexicon import Noun
+from planner.offline.motion_claims import says_it_stops
 from planner.offline.parse import Intent, Mention
 from planner.offline.refuse import candles_act
 from planner.trace import Claim
@@ -198,7 +199,7 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
     # "slides across the table and stops": it stays on the table
     if furniture == "table" and acts & {"slide", "push"} and "off" not in intent.relations \
             and not acts & {"fall", "shatter", "knock", "spill"} \
-            and mo.STOPS.search(intent.text.lower()):
+            and says_it_stops(intent.text.lower()):
         mo.slide(plan, intent, actors, on_table=True)
         return "slide"
     if furniture and ("off" in intent.relations or acts & {"knock", "fall", "push", "slide",
