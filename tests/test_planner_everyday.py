@@ -148,6 +148,8 @@ def test_a_weight_on_a_rope_that_is_cut_falls_to_the_floor(prompt):
     assert event["cut"]["rope"] in ("rope", "chain") and event["at"] == 0.5
     cut = next(c for c in claims.values() if c.text in ("cut", "breaks"))
     assert cut.fate == "planned"
+    rope = event["cut"]["rope"]
+    assert claims[rope].fate == "planned"  # the rope itself is claimed, not left unsaid
     assert not [c for c in claims.values() if c.fate == "dropped"], claims
 
 

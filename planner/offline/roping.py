@@ -72,6 +72,9 @@ def build(plan: Plan, intent: Intent) -> str:
         _snap(plan, intent, rope, word)
     plan.notes.append(f"a taut {word} of {rope['segments']} links, one of them cut" if how == "cut"
                       else f"a slack {word}: {rope['segments']} links held by point constraints")
+    said = ROPE.search(intent.text.lower()).group(0)  # 'a rope', 'the cord', 'a cable'
+    plan.claims.append(Claim(said, "object", "planned", f"in the script as the {word} "
+                             f"'{word}' of {rope['segments']} links"))
     return f"rope_{how}"
 
 
