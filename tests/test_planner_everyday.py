@@ -241,3 +241,16 @@ def test_big_balls_that_knock_over_a_can_stay_on_the_ramp():
     document = plan_offline("Five bowling balls roll down a ramp and knock over a can").document
     lanes = [b["position"][1] for b in document["bodies"] if b["asset"] == "bowling_ball"]
     assert lanes and max(abs(y) for y in lanes) < 0.4  # the ramp is 0.8 m wide
+
+
+def test_a_slide_is_framed_over_its_whole_way():
+    # a view of the start alone was empty a second in: the stone slid out of it
+    document = plan_offline("A curling stone slides across the ice and stops").document
+    camera = document["camera"]
+    assert -0.7 < camera["look_at"][0] < -0.7 + 1.06  # between its start and where it stops
+
+
+def test_marbles_knocking_over_a_cup_are_framed_on_the_cup():
+    document = plan_offline("Five glass marbles roll down a wooden ramp and knock over a "
+                            "plastic cup at the bottom.").document
+    assert document["camera"]["shots"][0]["subject"] == ["cup"]

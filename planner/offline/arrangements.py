@@ -399,6 +399,9 @@ def _at_the_foot(plan: Plan, intent: Intent, m: Mention, names: list[str], face:
         plan.check("the middle one reaches it", contacts=names[len(names) // 2],
                    **{"with": catcher})
         plan.check("and knocks it over", falls_over=catcher)
+        # the whole ramp left a cup and five marbles specks: the camera stands on the cup
+        plan.camera = ({"shots": [{"preset": "medium", "subject": [catcher]}]},
+                       f"frames the {catcher} at the foot of the ramp, where it all arrives")
     elif catcher:
         # only the arrival is checked: a hard ball often bounces back out of a rigid cup
         plan.check("it rolls into the mouth", contacts=names[0], **{"with": catcher})

@@ -371,6 +371,7 @@ def slide(plan: Plan, intent: Intent, actors: list[Mention], on_table: bool) -> 
     stops = says_it_stops(intent.text.lower())
     items = ac.instances(actors, 4)
     still_by = 0.0  # s after the shove the last body checked at rest is still
+    reach = 0.3  # m the farthest slides, as friction has it
     for i, (m, k) in enumerate(items):
         y = spread(len(items), 0.35)[i]
         # Bullet's friction between two bodies is the product of theirs
@@ -392,11 +393,18 @@ def slide(plan: Plan, intent: Intent, actors: list[Mention], on_table: bool) -> 
             plan.event("the shove", at=0.2, set_velocity={"body": name,
                                                           "linear": [speed, 0, 0]})
         plan.check("it slides", moves_less_than=name, distance=0.15, **{"not": True})
+        slid = speed ** 2 / (2 * decel) if stops or speed / decel <= SLIDE_STOP else \
+            speed * (MAX_SLIDE_SHOT - 0.2)
+        reach = max(reach, min(slid, MAX_SLIDE_VIEW))
         if stops or speed / decel <= SLIDE_STOP:  # on ice it would slide on out of the shot
             plan.check("friction stops it", comes_to_rest=name)
             # its slide, and a full one's push and its drink rocking it after
             still_by = max(still_by, speed / decel + (SHOVE_TIME + SETTLE if full else 0.0))
     plan.duration = round(min(max(3.0, 0.2 + still_by + 1.0), MAX_SLIDE_SHOT), 1)
+    # the whole way it slides: a view of its start alone was empty after a second (a curling
+    # stone), and a view that follows it on bare ice shows no motion
+    plan.camera = (fixed_view([(-0.7, 0.0, base), (-0.7 + reach, 0.0, base)]),
+                   f"a still view over the {reach:.1f} m it slides")
 
 
 SLIDE_SPEED, SLIDE_STOP = 1.5, 2.5  # m/s a shove gives; s within which friction stops it
@@ -404,7 +412,7 @@ SLIDE_SPEED, SLIDE_STOP = 1.5, 2.5  # m/s a shove gives; s within which friction
 # to this many m/s over SHOVE_TIME seconds instead
 FULL_SLIDE, SHOVE_TIME = 0.8, 0.6
 SETTLE = 2.0  # s a drink takes to stop rocking its cup once the cup has stopped
-MAX_SLIDE_SHOT = 7.0  # s
+MAX_SLIDE_SHOT, MAX_SLIDE_VIEW = 7.0, 4.0  # s; m of its way a still view holds
 
 
 def topple(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
