@@ -254,3 +254,17 @@ def test_marbles_knocking_over_a_cup_are_framed_on_the_cup():
     document = plan_offline("Five glass marbles roll down a wooden ramp and knock over a "
                             "plastic cup at the bottom.").document
     assert document["camera"]["shots"][0]["subject"] == ["cup"]
+
+
+def test_every_noun_and_stand_in_is_made_of_a_material_the_library_has():
+    # a punching bag of 'denim' (a fabric, not a body's material) crashed the planner
+    from bridge.materials import MATERIALS
+    from planner.offline.lexicon import NOUNS, STAND_INS
+    nouns = {**NOUNS, **STAND_INS}
+    assert not [(word, n.material) for word, n in nouns.items()
+                if n.material is not None and n.material not in MATERIALS]
+
+
+def test_a_punching_bag_on_a_rope_that_is_cut_falls():
+    claims = _claims("The rope holding a punching bag is cut")
+    assert claims["punching bag"].fate == "stood_in"

@@ -141,7 +141,7 @@ STAND_INS: dict[str, Noun] = {
     "flask": _stand_in("bottle", "glass", "flask", radius=0.04, height=0.2),
     "teapot": _stand_in("vase", "porcelain", "teapot"),
     "anchor": _stand_in("cylinder", "iron", "anchor", radius=0.08, height=0.5),
-    "punching bag": _stand_in("cylinder", "denim", "punching_bag", mass=30.0, radius=0.17,
+    "punching bag": _stand_in("cylinder", "felt", "punching_bag", mass=30.0, radius=0.17,
                               height=1.0),
     # a 60 mm bulb of glass half a millimetre thick: a glass egg of its size and 30 g that
     # breaks at 15 N (dropped from 25 cm onto something hard; a ball would bounce)
