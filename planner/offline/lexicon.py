@@ -147,8 +147,6 @@ STAND_INS: dict[str, Noun] = {
     # breaks at 15 N (dropped from 25 cm onto something hard; a ball would bounce)
     "light bulb": _stand_in("egg", "glass", "light_bulb", mass=0.03, breaks_at=15.0,
                             radius=0.03, height=0.1),
-    "lightbulb": _stand_in("egg", "glass", "light_bulb", mass=0.03, breaks_at=15.0,
-                           radius=0.03, height=0.1),
     # granite, 29 cm across, 11 cm high, 18 kg (the World Curling rules allow up to 19.96)
     "curling stone": _stand_in("cylinder", "stone", "curling_stone", mass=18.0, radius=0.145,
                                height=0.11),
@@ -160,6 +158,7 @@ STAND_INS: dict[str, Noun] = {
     "sculpture": _stand_in("block", "stone", "sculpture", length=0.2, width=0.2, height=0.35),
     "statue": _stand_in("block", "stone", "statue", length=0.2, width=0.2, height=0.35),
 }
+STAND_INS["lightbulb"] = STAND_INS["light bulb"]
 for _word, _noun in STAND_INS.items():
     NOUNS.setdefault(_word, _noun)
 for _spec in ASSETS.values():
