@@ -8,8 +8,9 @@ stepping loop's time are divided by the time spent inside Bullet's own stepSimul
 the same run (targets: loop / Bullet <= 1.5 at 10 bodies, <= 1.15 at 200 and 500). The 500-ball
 pit's real-time factor is reported too, and each scene at the largest count once more with
 `physics.record_every: 10` (the bodies read every tenth step, as a dataset needing only the
-video's frames may ask). The `sleep` rows run each scene at 10 and 200 bodies for 4 s awake
-and with `physics.sleep`: the fraction of steps asleep and the stage's speed-up.
+video's frames may ask). The `sleep` rows run each scene at 10, 200 and 500 bodies for 4 s
+awake and with `physics.sleep`: the fraction of steps with the whole world asleep, of body
+steps asleep, and the stage's speed-up.
 
 Each row also has the floor: the same world stepped by a bare loop that makes only the
 PyBullet calls the stage cannot do without (stepSimulation; the step's contact list, which
@@ -31,7 +32,7 @@ from bridge.schema import Scene
 DURATION = 2.0  # s: long enough for a pile to land and settle
 SPARSE = 10  # physics.record_every of the extra rows: 240 Hz steps recorded at 24 Hz
 SLEEP_DURATION = 4.0  # s: the sleep rows' scenes, long enough for some to come to rest
-SLEEP_COUNTS = (10, 200)
+SLEEP_COUNTS = (10, 200, 500)
 
 
 def _bin(half: float, height: float = 0.4) -> list[dict]:
@@ -172,8 +173,9 @@ def measure_sleep(kind: str, count: int, repeats: int) -> dict:
             stage[sleep].append(time.perf_counter() - started)
     awake, slept = (statistics.median(stage[s]) for s in (False, True))
     asleep = result.timings_s["asleep_steps"] / result.steps  # the last run, with sleep
+    bodies = result.timings_s["asleep_body_steps"] / (result.steps * count)
     return {"scene": kind, "bodies": count, "duration_s": SLEEP_DURATION,
-            "asleep_fraction": round(asleep, 3),
+            "asleep_fraction": round(asleep, 3), "asleep_body_fraction": round(bodies, 3),
             "stage_awake_s": round(awake, 4), "stage_sleep_s": round(slept, 4),
             "speedup": round(awake / slept, 3),
             "real_time_factor_sleep": round(SLEEP_DURATION / slept, 3)}

@@ -230,10 +230,11 @@ class PhysicsSettings(StrictModel):
         "256 MB. Video frames are sampled from the recording, so the camera (slow motion "
         "included) never re-runs the simulation")
     sleep: bool = Field(
-        False, description="put the world to sleep once every moving body has been at rest "
-        "(slower than 5 mm/s and 0.05 rad/s) for 0.5 s, until an event acts: a settled pile "
-        "then costs little. Only for rigid bodies alone: a scene with liquids, cloth, soft "
-        "bodies, water, air, flames or joints never sleeps")
+        False, description="put each body to sleep once it has held still (within 1 mm and "
+        "0.01 rad) for 0.5 s: it is held where it is, costing next to nothing, until a body "
+        "moving faster than 3 cm/s comes within reach of it or of what it touches, or an "
+        "event is due: a settled pile then costs little. Only for rigid bodies alone: a "
+        "scene with liquids, cloth, soft bodies, water, air, flames or joints never sleeps")
 
 
 class Push(StrictModel):

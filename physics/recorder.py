@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from itertools import chain
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pybullet as p
@@ -17,6 +18,9 @@ from bridge.trajectory import FIELDS, Trajectory
 from bridge.transforms import quat_multiply, quat_rotate
 from physics.bodies import LiveBody
 from physics.world import World
+
+if TYPE_CHECKING:
+    from physics.sleep import Sleep
 
 RECORD_BUDGET_BYTES = 256 << 20  # the recording held in memory and written to simulation.npz
 FLOATS_PER_BODY = 13  # pos 3, quat 4, linvel 3, angvel 3
@@ -47,11 +51,11 @@ class StepRecorder:
         # by its LiveBody, not its Bullet id, which Bullet hands on once the body is removed
         self.fixed: dict[LiveBody, tuple] = {}
 
-    def record(self, world: World, step: int) -> None:
+    def record(self, world: World, step: int, sleep: Sleep | None = None) -> None:
         block = self._block(world)
         if not self.blocks or block is not self.blocks[-1]:
             self.blocks.append(block)
-        block.states.append(block.read(world))
+        block.states.append(block.read(world, sleep))
         self.steps.append(step)
 
     def hold(self, step: int) -> None:
@@ -73,10 +77,11 @@ class StepRecorder:
         block = self.blocks[-1]
         return block.moving, block.states[-1]
 
-    def current(self, world: World) -> tuple[tuple[LiveBody, ...], np.ndarray]:
+    def current(self, world: World, sleep: Sleep | None = None
+                ) -> tuple[tuple[LiveBody, ...], np.ndarray]:
         """The moving bodies and their states now, as `latest` gives them, unrecorded."""
         block = self._block(world)
-        return block.moving, block.read(world)
+        return block.moving, block.read(world, sleep)
 
     def _block(self, world: World) -> _Block:
         """The last block if the live bodies are still its own, else a new one (unkept)."""
@@ -127,18 +132,32 @@ class _Block:
         self.links = [b for b in bodies if b not in fixed and b.link >= 0]
         self.bases, self.moving = [b.uid for b in free], tuple(free + self.links)
         self.states: list[np.ndarray] = []  # [B, 13] a sample
+        # the sleepers' part of a sample, for the sleep's version it was made at
+        self.asleep: tuple[int, list[int], np.ndarray, np.ndarray, np.ndarray] | None = None
 
-    def read(self, world: World) -> np.ndarray:
-        """The moving bodies' states now, [B, 13]."""
+    def read(self, world: World, sleep: Sleep | None = None) -> np.ndarray:
+        """The moving bodies' states now, [B, 13]: a sleeper's as it was held."""
+        if sleep is None or not sleep.held:
+            return self._read(world, self.bases)
+        if self.asleep is None or self.asleep[0] != sleep.version:
+            self.asleep = (sleep.version, *sleep.rows(self.moving))
+        _, bases, awake, asleep, held = self.asleep
+        states = np.empty((len(self.moving), FLOATS_PER_BODY))
+        states[asleep] = held
+        states[awake] = self._read(world, bases)
+        return states
+
+    def _read(self, world: World, bases: list[int]) -> np.ndarray:
+        """The states of the free bodies `bases`, then of every link, [B, 13]."""
         # the client id passed by position: PyBullet parses keywords slowly, and this runs
         # for every body at every step
         pose, velocity, client = p.getBasePositionAndOrientation, p.getBaseVelocity, self.client
-        states = [(pose(uid, client), velocity(uid, client)) for uid in self.bases]
+        states = [(pose(uid, client), velocity(uid, client)) for uid in bases]
         if self.links:
             states += [world.read(b) for b in self.links]
         # made an array at once, while Bullet's tuples are fresh in the cache, rather than
         # kept: they take seven times the memory and slow the garbage collector down
-        return _flat(states, len(self.moving))
+        return _flat(states, len(bases) + len(self.links))
 
     def rows(self) -> dict[LiveBody, np.ndarray]:
         """Each body's [S, 13] rows (a static base's [1, 13]): asset-origin pose, velocities."""

@@ -26,6 +26,7 @@ from bridge.soft_schema import MAX_SOFT_NODES
 from bridge.timing import TimeMap
 from bridge.trajectory import Trajectory, sample
 from physics.air import AirDrag, fastest_air
+from physics.bodies import LiveBody
 from physics.breakable import BreakableJoints
 from physics.cloth import Deformables
 from physics.contacts import ContactRecorder, Episode
@@ -143,6 +144,8 @@ class _Loop:
             else:
                 if recorded:
                     self._record(step)
+                elif self.sleep is not None:
+                    self._observe(step, *self.recorder.current(self.world, self.sleep))
                 if step % self.check_every == 0:
                     self._check(step, recorded)
                 if step < self.last:
@@ -160,12 +163,13 @@ class _Loop:
         if step == self.last:
             return
         if self.scheduler.busy(step):
-            self.sleep.wake()
+            self.sleep.wake_all(step)
             self.contacts.hold(step)
             self._step(step)
         else:
             self.world.step()
             self.sleep.steps += 1
+            self.sleep.body_steps += len(self.sleep.held)
 
     def _blow(self, world: World, blow: Blow, step: int) -> None:
         """Start a breath's jet, aimed where its target is now."""
@@ -181,11 +185,9 @@ class _Loop:
         self.air.jets.append(Jet.aimed(blow, step * world.dt, np.asarray(toward, float)))
 
     def _record(self, step: int) -> None:
-        self.recorder.record(self.world, step)
-        # not when an event is due or a force held: it acts in this very step
-        if self.sleep is not None and not self.scheduler.busy(step) and \
-                self.sleep.observe(self.recorder.latest()[1], step):
-            self.monitor.external_work()  # the bodies' last slow motion was taken away
+        self.recorder.record(self.world, step, self.sleep)
+        if self.sleep is not None:
+            self._observe(step, *self.recorder.latest())
         if self.flames is not None:
             self.flames.record(step * self.world.dt)
         if self.cloths is not None:
@@ -194,8 +196,17 @@ class _Loop:
             for name in fluid.slices:
                 self.recorder.record_particles(name, fluid.positions(name))
 
+    def _observe(self, step: int, bodies: tuple[LiveBody, ...], states: np.ndarray) -> None:
+        """Wake the sleepers about to be reached, or all for an event acting in this very
+        step; put to sleep the bodies still for long enough."""
+        if self.scheduler.busy(step):
+            self.sleep.wake_all(step)
+        elif self.sleep.observe(bodies, states, step):
+            self.monitor.external_work()  # the bodies' last slow motion was taken away
+
     def _check(self, step: int, recorded: bool) -> None:
-        bodies, states = self.recorder.latest() if recorded else self.recorder.current(self.world)
+        bodies, states = self.recorder.latest() if recorded else \
+            self.recorder.current(self.world, self.sleep)
         if self.water is not None:
             self.monitor.external_work()  # buoyancy does work the energy sum cannot see
         self.monitor.check(bodies, states, step * self.world.dt)
@@ -268,6 +279,7 @@ class _Loop:
         timings = {"bullet": self.world.stepping, "fluid": self.fluid, "cloth": self.cloth,
                    "swaps": len(swaps),
                    "asleep_steps": self.sleep.steps if self.sleep else 0,
+                   "asleep_body_steps": self.sleep.body_steps if self.sleep else 0,
                    "swap_max": max(swaps, default=0.0)}
         return SimResult(recording, events, masses, self.last,
                          self.every * dt, self.scene.time_map(), timings)

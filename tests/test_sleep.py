@@ -1,10 +1,13 @@
-"""physics.sleep: a world at rest sleeps, keeps its record honest, and wakes for an event."""
+"""physics.sleep: bodies at rest sleep one by one, keep their record honest, and wake when
+something reaches them or an event is due."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from bench.scale import pile
 from physics.simulate import simulate
+from physics.sleep import _touching
 from tests.helpers import make_scene
 
 CUBES = [{"name": f"cube_{k}", "asset": "box", "material": "wood", "position": [0.2 * k, 0, 0.1],
@@ -52,12 +55,55 @@ def test_an_event_wakes_the_world_and_acts_as_it_would_on_a_world_awake():
     assert moved == pytest.approx(x[-1] - x[before][-1], abs=1e-3)
 
 
-def test_a_body_still_moving_keeps_the_world_awake():
-    # the cubes are at rest by 0.5 s; the ball rolls on
+def test_bodies_at_rest_sleep_while_another_rolls_on_as_it_would_awake():
+    # the cubes are at rest by 0.5 s; the ball rolls on, far from them
     rolling = CUBES + [{"name": "ball", "asset": "ball", "position": [0, 1, 0.05],
                         "velocity": [0.5, 0, 0], "material": "rubber"}]
-    slept = simulate(make_scene(duration=1.2, bodies=rolling, physics={"sleep": True}))
-    assert slept.timings_s["asleep_steps"] == 0  # 1.2 s: time enough to sleep, were it still
+    awake, slept = _both(duration=1.2, bodies=rolling)
+    assert slept.timings_s["asleep_steps"] == 0  # the world as a whole never sleeps
+    assert slept.timings_s["asleep_body_steps"] > 3 * 0.2 * slept.steps  # the cubes do
+    rec = slept.recording
+    still = rec.times > rec.times[-1] - 0.2
+    for cube in CUBES:
+        assert np.ptp(rec.pos[cube["name"]][still], axis=0).max() == 0.0
+    assert np.array_equal(rec.pos["ball"], awake.recording.pos["ball"])
+
+
+BOX = {"length": 0.08, "width": 0.08, "height": 0.08}
+ROW = [{"name": f"row_{k}", "asset": "box", "material": "wood", "position": [0.08 * k, 0, 0],
+        "params": BOX} for k in range(4)]
+ROLLING_BALL = {"name": "ball", "asset": "ball", "material": "steel", "params": {"radius": 0.04},
+                "position": [-2.0, 0, 0], "velocity": [2.0, 0, 0],
+                "angular_velocity": [0, 2865, 0]}  # rolling: 50 rad/s at 4 cm
+
+
+def test_a_ball_rolling_into_a_row_of_sleeping_cubes_wakes_them_all_and_pushes_the_last():
+    awake, slept = _both(duration=1.6, bodies=ROW + [ROLLING_BALL])
+    rec = slept.recording
+    coming = (rec.times > 0.6) & (rec.times < 0.85)  # it reaches the row at about 0.98 s
+    for cube in ROW:
+        assert not rec.linvel[cube["name"]][coming].any()  # asleep as it came
+    last = rec.pos["row_3"][-1, 0] - rec.pos["row_3"][0, 0]
+    last_awake = awake.recording.pos["row_3"][-1, 0] - awake.recording.pos["row_3"][0, 0]
+    assert last > 0.1  # the blow passed through the row, woken as one
+    assert last == pytest.approx(last_awake, rel=0.35)
+
+
+def test_a_settled_pile_sleeps_and_sleeps_the_same_on_a_rerun():
+    scene = make_scene(duration=2.5, physics={"sleep": True}, **pile(50))
+    first, again = simulate(scene), simulate(scene)
+    assert first.timings_s["asleep_body_steps"] > 0.4 * 50 * first.steps
+    assert first.timings_s["asleep_steps"] > 0  # every cube asleep before the end
+    for name, pos in first.recording.pos.items():
+        assert np.array_equal(pos, again.recording.pos[name], equal_nan=True)
+
+
+def test_a_blow_passes_through_every_sleeper_touching_another_a_nudge_one_link():
+    # three boxes in a row, a hair apart, and one far off
+    boxes = np.array([[[x, 0, 0], [x + 0.1, 0.1, 0.1]] for x in (0.0, 0.105, 0.21, 5.0)])
+    reached = np.array([True, False, False, False])
+    assert _touching(boxes, reached).tolist() == [True, True, True, False]
+    assert _touching(boxes, reached, hops=1).tolist() == [True, True, False, False]
 
 
 def test_a_world_with_joints_never_sleeps():
