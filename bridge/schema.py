@@ -234,7 +234,8 @@ class PhysicsSettings(StrictModel):
         "0.01 rad) for 0.5 s: it is held where it is, costing next to nothing, until a body "
         "moving faster than 3 cm/s comes within reach of it or of what it touches, or an "
         "event is due: a settled pile then costs little. Only for rigid bodies alone: a "
-        "scene with liquids, cloth, soft bodies, water, air, flames or joints never sleeps")
+        "scene with liquids, cloth, soft bodies, water, air, flames, joints or ropes never "
+        "sleeps")
 
 
 class Push(StrictModel):

@@ -58,16 +58,6 @@ class StepRecorder:
         block.states.append(block.read(world, sleep))
         self.steps.append(step)
 
-    def hold(self, step: int) -> None:
-        """A sample at `step` that repeats the last (the world is asleep: nothing moves)."""
-        block = self.blocks[-1]
-        last = block.states[-1]
-        if last[:, 7:].any():  # the first sample asleep: Bullet has stopped every body
-            last = last.copy()
-            last[:, 7:] = 0.0
-        block.states.append(last)
-        self.steps.append(step)
-
     def record_particles(self, name: str, positions: np.ndarray) -> None:
         self.particles.setdefault(name, []).append(positions)
 

@@ -158,8 +158,8 @@ class _Loop:
 
     def _asleep(self, step: int, recorded: bool) -> None:
         """A step of a sleeping world: nothing moves until an event is due."""
-        if recorded:
-            self.recorder.hold(step)
+        if recorded:  # the sleepers' held states, without a Bullet call
+            self.recorder.record(self.world, step, self.sleep)
         if step == self.last:
             return
         if self.scheduler.busy(step):

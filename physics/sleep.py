@@ -12,9 +12,11 @@ WAKE_REACH_M) before the step that would bring them together, and so does every 
 touches, directly or through others (a blow to one body of a pile passes through the pile);
 when every moving body sleeps, only an event can set anything moving, and it
 wakes them all. Worlds with something that acts at every step (liquids, cloth and soft
-bodies, water, wind, breath, flames, joints and the bodies they hold, pours) never sleep.
+bodies, water, wind, breath, flames, joints and ropes, pours) never sleep.
 """
 from __future__ import annotations
+
+from itertools import product
 
 import numpy as np
 import pybullet as p
@@ -37,7 +39,7 @@ def can_sleep(world: World, scene: Scene) -> bool:
     """Whether the script asks for sleep and nothing in the world acts at every step."""
     return bool(scene.physics.sleep and not (
         scene.liquids or scene.water or scene.cloth or scene.soft or scene.flames
-        or scene.wind or scene.joints
+        or scene.wind or scene.joints or scene.ropes
         or any(e.blow is not None or e.pour is not None for e in scene.events)
         or any(live.link >= 0 for live in world.bodies.values())))
 
@@ -84,8 +86,13 @@ class Sleep:
 
     def wake_all(self, step: int) -> None:
         """Every sleeper awake again (an event is due)."""
+        alive = set(self.world.bodies.values())
         for live in list(self.held):
-            self._wake(live)
+            if live in alive:  # one broken or reshaped since is forgotten, not woken:
+                self._wake(live)  # Bullet has handed its id on
+            else:
+                del self.held[live], self.boxes[live]
+                self.version += 1
         self.since[:] = step
 
     def rows(self, bodies: tuple[LiveBody, ...]
@@ -196,7 +203,7 @@ def _touching(boxes: np.ndarray, reached: np.ndarray, hops: int | None = None
 
 
 def _radius(live: LiveBody) -> float:
-    """Half the diagonal of the body's shape's bounds: no point of it is farther from the
-    centre of mass than about this."""
-    low, high = np.asarray(live.geometry.bounds, float)
-    return float(np.linalg.norm(high - low)) / 2
+    """The farthest corner of the body's bounds from its centre of mass: no point of it is
+    farther."""
+    corners = np.array(list(product(*np.asarray(live.geometry.bounds, float).T)))
+    return float(np.linalg.norm(corners - live.offset[0], axis=1).max())
