@@ -110,3 +110,13 @@ def test_other_cloth_is_still_refused(prompt):
 def test_a_sheet_of_steel_is_no_cloth():
     draft = plan_offline("A steel sheet drops onto the box")
     assert "cloth" not in draft.document
+
+
+def test_the_dishes_under_a_tablecloth_are_of_the_material_the_prompt_names():
+    from planner.offline import plan_offline
+
+    document = plan_offline("a magician yanks the tablecloth out from under 3 plastic plates "
+                            "and a glass bowl").document
+    materials = {b["name"]: b.get("material") for b in document["bodies"]}
+    assert materials == {"table": None, "plate": "plastic", "plate_2": "plastic",
+                         "plate_3": "plastic", "bowl": "glass"}

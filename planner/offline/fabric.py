@@ -100,11 +100,11 @@ def build(plan: Plan, intent: Intent) -> str:
 def _tablecloth(plan: Plan, intent: Intent) -> None:
     text = intent.text.lower()
     plan.body("the table", name="table", asset="table", static=True, position=[0, 0, 0])
-    dishes = [m.asset for m in intent.mentions if m.asset in TABLEWARE
-              for _ in range(m.count)][:len(SPOTS)]
-    generic = not dishes or intent.has("dishes", "crockery", "tableware")
-    if generic:
-        dishes = list(DEFAULT_DISHES)
+    named = [m for m in intent.mentions if m.asset in TABLEWARE
+             for _ in range(m.count)][:len(SPOTS)]
+    generic = not named or intent.has("dishes", "crockery", "tableware")
+    dishes = list(DEFAULT_DISHES) if generic else [m.asset for m in named]
+    materials = {m.asset: m.material for m in named if m.material}
     names = []
     for k, (asset, (x, y)) in enumerate(zip(dishes, _spots(dishes))):
         names.append(plan.unique(asset))
@@ -112,7 +112,8 @@ def _tablecloth(plan: Plan, intent: Intent) -> None:
         why = (f"one of the dishes on the tablecloth: a {asset}" if generic
                else "on the tablecloth" if k == 0 else "")
         plan.body(why, name=names[-1], asset=asset,
-                  position=[x, y, round(TABLE_TOP + 2 * CLOTH_LIFT, 4)])
+                  position=[x, y, round(TABLE_TOP + 2 * CLOTH_LIFT, 4)],
+                  **({"material": materials[asset]} if asset in materials else {}))
     plan.cloth.append(Item({"name": "tablecloth", "size": [1.6, 1.1],
                             "at": [0.0, 0.0, TABLE_TOP + CLOTH_LIFT], "material": "cotton",
                             "resolution": [32, 24]}, "a cotton cloth over the table top"))
