@@ -268,3 +268,16 @@ def test_every_noun_and_stand_in_is_made_of_a_material_the_library_has():
 def test_a_punching_bag_on_a_rope_that_is_cut_falls():
     claims = _claims("The rope holding a punching bag is cut")
     assert claims["punching bag"].fate == "stood_in"
+
+
+def test_a_garden_gate_a_dog_noses_open_is_a_gate_on_its_hinges_pushed_open():
+    draft, scene, results = planned("the garden gate swings open when the dog pushes it "
+                                    "with its nose")
+    gate = next(b for b in scene.bodies if b.name == "gate")
+    assert gate.params["height"] < 1.5 and "lintel" not in {b.name for b in scene.bodies}
+    (push,) = [e.push for e in scene.events if e.push is not None]
+    assert push.body == "gate"
+    assert [(r["check"], r["passed"]) for r in results][0] == ("moves_less_than", True)
+    claims = {c.text: c for c in draft_claims(draft, scene, results)}
+    assert claims["gate"].fate == "planned" and claims["dog"].fate == "stood_in"
+    assert "dropped" not in {c.fate for c in claims.values()}

@@ -17,6 +17,7 @@ from planner.offline.swinging import G, Part, compound_period
 from planner.trace import Claim
 
 DOOR = (0.04, 0.88, 2.05)  # thickness, width, height: an interior door, metres
+GATE = (0.04, 1.0, 1.1)  # a wooden garden gate
 DOOR_GAP = 0.03  # between the door's hinge edge and the post (its corners sweep past it)
 DOOR_PUSH = 20.0  # N s at the handle: a firm shove
 
@@ -89,7 +90,7 @@ def _shut_time(depth: float, tilt: float) -> float:
 
 
 def wants_door(intent: Intent) -> bool:
-    return intent.has("door", "doors")
+    return intent.has("door", "doors", "gate", "gates")
 
 
 def wants_seesaw(intent: Intent) -> bool:
@@ -98,8 +99,11 @@ def wants_seesaw(intent: Intent) -> bool:
 
 
 def door(plan: Plan, intent: Intent) -> None:
-    """A wooden door in a fixed frame, hinged on its left edge, shoved open at the handle."""
-    thick, wide, high = DOOR
+    """A wooden door (or garden gate) in a fixed frame, hinged on its left edge, shoved open
+    at the handle."""
+    gate = not intent.has("door", "doors")
+    thick, wide, high = GATE if gate else DOOR
+    word = "gate" if gate else "door"
     edge = -wide / 2  # the hinge edge, y
     post = 0.1
     for side, y in (("left", edge - DOOR_GAP - post / 2), ("right", -edge + DOOR_GAP + post / 2)):
@@ -107,25 +111,33 @@ def door(plan: Plan, intent: Intent) -> None:
                   material="wood", static=True, params={"length": post, "width": post,
                                                         "height": high + 0.1},
                   position=[0.0, round(y, 4), 0.0])
-    plan.body("the lintel", name="lintel", asset="box", material="wood", static=True,
-              params={"length": post, "width": round(wide + 2 * (DOOR_GAP + post), 4),
-                      "height": 0.1}, position=[0.0, 0.0, high + 0.1])
-    plan.body(f"a {wide * 100:.0f} x {high * 100:.0f} cm wooden door, closed, 2 cm clear "
-              "of the floor", name="door", asset="box", material="wood",
+    if not gate:  # a garden gate hangs between its posts alone
+        plan.body("the lintel", name="lintel", asset="box", material="wood", static=True,
+                  params={"length": post, "width": round(wide + 2 * (DOOR_GAP + post), 4),
+                          "height": 0.1}, position=[0.0, 0.0, high + 0.1])
+    plan.body(f"a {wide * 100:.0f} x {high * 100:.0f} cm wooden {word}, closed, 2 cm clear "
+              "of the floor", name=word, asset="box", material="wood",
               params={"length": thick, "width": wide, "height": high},
               position=[0.0, 0.0, 0.02])
     plan.joint("hinged on its left edge; the stop lets it open 100 degrees, one way",
-               name="hinges", type="hinge", a="door", anchor=[0.0, edge, 0.02],
+               name="hinges", type="hinge", a=word, anchor=[0.0, edge, 0.02],
                axis=[0, 0, 1], limits=[-100, 0])
-    handle = [0.0, round(wide / 2 - 0.08, 4), 1.0]  # in the door's frame: 8 cm in, 1 m up
-    plan.event(f"a firm shove at the handle: {DOOR_PUSH:g} N s", at=0.5,
-               push={"body": "door", "impulse": [DOOR_PUSH, 0.0, 0.0], "point": handle})
+    # in its own frame: 8 cm in from its free edge, at a hand's height (the gate's latch
+    # near its top); the push in proportion to its area, so it swings as the door does
+    handle = [0.0, round(wide / 2 - 0.08, 4), min(1.0, round(high - 0.15, 2))]
+    push = round(DOOR_PUSH * wide * high / (DOOR[1] * DOOR[2]), 1)
+    plan.event(f"a firm shove at the {'latch' if gate else 'handle'}: {push:g} N s", at=0.5,
+               push={"body": word, "impulse": [push, 0.0, 0.0], "point": handle})
     plan.duration = 3.0
     plan.check("it swings open: the far edge travels most of a quarter circle",
-               moves_less_than="door", distance=0.5, **{"not": True})
-    plan.check("and stays on its hinges, in its doorway", stays_within="door",
-               min=[-1.0, -1.0, 0.0], max=[1.0, 1.0, 0.1])
-    plan.camera = ({"position": [3.2, -2.4, 1.7], "look_at": [0.3, 0.0, 1.0], "fov": 45.0},
+               moves_less_than=word, distance=0.5, **{"not": True})
+    plan.check(f"and stays on its hinges, in its {'gateway' if gate else 'doorway'}",
+               stays_within=word, min=[-1.0, -1.0, 0.0], max=[1.0, 1.0, 0.1])
+    middle = round(min(1.0, high / 2 + 0.1), 2)
+    away = 0.7 if gate else 1.0  # a gate half a door's height is seen from nearer
+    plan.camera = ({"position": [round(3.2 * away, 2), round(-2.4 * away, 2),
+                                 round(middle + 0.7 * away, 2)],
+                    "look_at": [0.3, 0.0, middle], "fov": 45.0},
                    "three-quarter view from the side it opens to")
 
 
