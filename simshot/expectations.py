@@ -188,13 +188,17 @@ def _falls_over(outcome: Outcome, check, name: str) -> tuple[bool, str]:
     tilt = np.full(len(t.times), np.nan)
     tilt[exists] = tilt_deg(t.quat[name][exists])
     over = np.flatnonzero(tilt > check.angle)
-    if not len(over) or not tilt[-1] > check.angle:
-        final = tilt[exists][-1] if exists.any() else float("nan")
-        return False, f"{name} ends tilted {final:.0f} deg (needs > {check.angle:g})"
+    # a body that broke is judged as it last stood whole: over when it broke
+    final = tilt[exists][-1] if exists.any() else float("nan")
+    broke = exists.any() and not exists[-1] and _fracture_time(outcome, name) is not None
+    if not len(over) or not final > check.angle:
+        return False, f"{name} ends tilted {final:.0f} deg (needs > {check.angle:g})" + (
+            ", when it broke" if broke else "")
     when = t.times[over[0]]
     if check.before is not None and when > check.before:
         return False, f"{name} falls at t = {when:.2f} s, after {check.before} s"
-    return True, f"{name} falls over at t = {when:.2f} s"
+    return True, f"{name} falls over at t = {when:.2f} s" + (
+        f" (tilted {final:.0f} deg when it broke)" if broke else "")
 
 
 def _visible(outcome: Outcome, check, name: str) -> tuple[bool | None, str]:

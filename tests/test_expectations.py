@@ -45,6 +45,19 @@ def _hit(a: str, b: str, t: float, impulse: float, end: float) -> dict:
     return {"bodies": sorted([a, b]), "time": t, "end_time": end, "impulse": impulse}
 
 
+def test_a_body_that_broke_has_fallen_over_if_it_was_over_when_it_broke():
+    outcome = _outcome([{"falls_over": "domino_1"}, {"falls_over": "domino_2"},
+                        {"falls_over": "domino_2", "not": True}],
+                       fractures=[{"body": "domino_1", "time": 0.6},
+                                  {"body": "domino_2", "time": 0.6}])
+    for name in ("domino_1", "domino_2"):  # gone from the break on
+        outcome.trajectory.pos[name][6:] = np.nan
+        outcome.trajectory.quat[name][6:] = np.nan
+    over, upright, not_over = check_all(outcome)
+    assert over["passed"] and "when it broke" in over["detail"]  # over at 0.4 s
+    assert not upright["passed"] and not_over["passed"]  # it would have gone over at 0.8 s
+
+
 def test_falls_over_with_glob_time_limit_and_negation():
     assert _passed({"falls_over": "domino_*", "angle": 45})
     assert not _passed({"falls_over": "domino_*", "angle": 45, "before": 0.5})

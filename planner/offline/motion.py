@@ -210,7 +210,8 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
         expect_impact(plan, m, name, "ground", 2.2 if full else 1.8)
         if breaks(m):
             breaking.append(name)
-        elif "topple" in intent.actions:  # 'topples off its plinth': lands on its side
+        if "topple" in intent.actions:  # 'topples off its plinth': lands on its side, or
+            # strikes the floor so if it breaks there
             plan.check("it goes over as it falls off", falls_over=name, angle=60)
         if "bounce" in intent.actions and not breaks(m):
             _bounces_after(plan, intent, m, name, top, 3.0 if full else 2.5)
