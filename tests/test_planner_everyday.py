@@ -287,3 +287,16 @@ def test_a_vase_that_topples_off_a_shelf_and_shatters_is_checked_to_go_over_as_i
     claims = _claims("A vase topples off the shelf and shatters")
     assert claims["topples"].fate == "checked" and "when it broke" in claims["topples"].detail
     assert claims["shatters"].fate == "checked"
+
+
+def test_a_bucket_hanging_on_a_chain_struck_by_a_ball_swings_out_on_it():
+    draft, scene, results = planned("a metal bucket hanging on a chain gets hit by a soccer "
+                                    "ball and swings")
+    assert [r.name for r in scene.ropes] == ["chain"] and not scene.events
+    ball = next(b for b in scene.bodies if b.name == "soccer_ball")
+    assert ball.velocity[0] > 5.0  # thrown level at the bucket
+    assert [(r["check"], r["passed"]) for r in results] == [
+        ("contacts", True), ("moves_less_than", True)]
+    claims = {c.text: c for c in draft_claims(draft, scene, results)}
+    assert claims["hit"].fate == "checked" and claims["chain"].fate == "planned"
+    assert "dropped" not in {c.fate for c in claims.values()}

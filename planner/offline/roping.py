@@ -1,6 +1,6 @@
 """Ropes and chains: strung slack between two posts (a thing may be dropped onto one), a
 weight on a slack rope let fall until the rope snaps taut, or a weight hanging on a rope that
-is cut.
+is cut, or struck by a thrown thing and swinging.
 
 Each is verified by where the weight ends up: caught above the floor by the rope between the
 posts, held within the rope's reach (plus 5% for the jerk's stretch) below its hook, or on the
@@ -36,6 +36,10 @@ CUT = re.compile(rf"\b{ROPE_WORDS}\b(?:\s+\w+){{0,5}}?\s+(?:is |was |gets |got )
                  rf"(?P<said>{CUT_VERB})\b|\b(?P<cuts>cuts?|snips?|severs?|slices?)\s+"
                  rf"(?:through\s+)?(?:the|a|its|his|her)\s+{ROPE_WORDS}\b")
 HUNG = re.compile(r"\b(hang\w*|hung|suspended|holding|holds|dangl\w*)\b")
+# what hangs is struck by a second thing: 'gets hit by a soccer ball', 'a ball is thrown at'
+STRUCK = re.compile(r"\b(hit|hits|struck|strikes?|smack\w*|whack\w*|kick\w* (at|into)|"
+                    r"thrown (at|into)|throws? \w+ (\w+ )?at|bump\w* into|knock\w* into)\b")
+THROW_FROM, THROW_SPEED = 1.5, 8.0  # m off, m/s: what strikes the hung thing flies level
 CUT_AFTER = 0.5  # s the weight hangs still before the cut
 FLOOR_CLEAR = 0.3  # m: at least this much drop under what hangs on a rope that is cut
 POST_HEIGHT, SPAN, SAG = 1.5, 1.9, 1.2  # m, m between the ties, rope length over the span
@@ -55,6 +59,9 @@ def wanted(intent: Intent) -> str | None:
         return "strung"
     if CUT.search(text) and HUNG.search(text) and not SNAP.search(text):
         return "cut"
+    if HUNG.search(text) and STRUCK.search(text) and len(intent.actors) >= 2 and \
+            not SNAP.search(text):
+        return "struck"
     return "snap" if SNAP.search(text) else None
 
 
@@ -68,6 +75,8 @@ def build(plan: Plan, intent: Intent) -> str:
         _strung(plan, intent, rope, word)
     elif how == "cut":
         _cut(plan, intent, rope, word)
+    elif how == "struck":
+        _struck(plan, intent, rope, word)
     else:
         _snap(plan, intent, rope, word)
     plan.notes.append(f"a taut {word} of {rope['segments']} links, one of them cut" if how == "cut"
@@ -137,6 +146,42 @@ def _cut(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
     plan.camera = ({"position": [0.0, -round(1.6 * HOOK + 0.6, 2), round(HOOK / 2, 2)],
                     "look_at": [0.0, 0.0, round(HOOK / 2, 2)], "fov": 40.0},
                    f"side-on: the beam, the {word} and the floor it falls to")
+
+
+def _struck(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
+    """A thing hanging still on a rope from a beam, struck at its middle by a second thing
+    thrown level at it from THROW_FROM m away: it swings out on the rope."""
+    hung, thrown = intent.actors[0], intent.actors[1]
+    if ac.brittle(hung):
+        raise RefusedError(f"refused: a rope cannot yet be tied to a thing that may shatter "
+                           f"('{hung.word}', {ac.material_of(hung)}); tie it to something "
+                           "that does not break")
+    hung, thrown = replace(hung, count=1), replace(thrown, count=1)
+    height = ac.height_of(hung, intent)
+    length = _rope_length(plan, intent, most=max(HOOK - height - FLOOR_CLEAR, 0.3))
+    _beam(plan, length)
+    tie = round(HOOK - length, 4)
+    name = ac.add(plan, hung, intent, (0.0, 0.0, round(tie - height, 4)),
+                  f"hanging still on the {word}")
+    plan.rope(f"a {length:g} m {word} from the beam to the top of the {name}", name=word,
+              start={"at": [0.0, 0.0, HOOK]}, end={"body": name, "at": [0.0, 0.0, tie]},
+              **rope)
+    middle = tie - height / 2
+    flight = THROW_FROM / THROW_SPEED
+    # thrown from the height it must arrive at, rising as much as it then falls
+    lift = round(G * flight / 2, 3)
+    size = ac.height_of(thrown, intent)
+    other = ac.add(plan, thrown, intent, (-THROW_FROM, 0.0, round(middle - size / 2, 4)),
+                   f"thrown level at the {name} at {THROW_SPEED:g} m/s",
+                   velocity=[THROW_SPEED, 0.0, lift])
+    plan.check(f"the {other} strikes the {name}", contacts=other, **{"with": name},
+               before=round(flight + 0.3, 2))
+    plan.check(f"struck, it swings out on the {word}", moves_less_than=name,
+               distance=0.1, **{"not": True})
+    plan.duration = 3.0
+    aim = [round(-THROW_FROM / 3, 2), 0.0, round((HOOK + middle) / 2, 2)]
+    plan.camera = ({"position": [aim[0], -3.0, aim[2]], "look_at": aim, "fov": 45.0},
+                   f"side-on and near: the beam, the {word}, the {name} and the throw")
 
 
 def _beam(plan: Plan, length: float) -> None:
