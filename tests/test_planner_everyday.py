@@ -300,3 +300,28 @@ def test_a_bucket_hanging_on_a_chain_struck_by_a_ball_swings_out_on_it():
     claims = {c.text: c for c in draft_claims(draft, scene, results)}
     assert claims["hit"].fate == "checked" and claims["chain"].fate == "planned"
     assert "dropped" not in {c.fate for c in claims.values()}
+
+
+@pytest.mark.parametrize("prompt, mover", [
+    ("a ball rolls into a pyramid of 10 soda cans and the cans go flying", "ball"),
+    ("In a supermarket aisle a shopping cart rolls into a pyramid of 10 soda cans and "
+     + "the cans go everywhere", "shopping_cart"),
+    ("a wooden crate slides into a pyramid of 10 soda cans and the cans go flying", "crate"),
+])
+def test_what_rolls_or_slides_into_a_pyramid_of_cans_reaches_it_and_scatters_it(prompt, mover):
+    draft, scene, results = planned(prompt)
+    cans = [b for b in scene.bodies if b.asset == "can"]
+    assert len(cans) == 10 and {b.name for b in scene.bodies} - {c.name for c in cans} == {
+        mover}  # the cans are the pyramid, not the thing moving into it
+    assert [(r["check"], r["passed"]) for r in results] == [
+        ("contacts", True), ("moves_less_than", True)]
+    claims = draft_claims(draft, scene, results)
+    assert "dropped" not in {c.fate for c in claims}
+    assert any(c.kind == "outcome" and c.fate == "checked" and "moves_less_than" in c.detail
+               for c in claims)  # 'go flying', 'go everywhere'
+
+
+def test_a_marble_rolling_into_a_pyramid_is_not_checked_to_knock_it_down_unasked():
+    document = plan_offline("a marble rolls into a pyramid of 6 cans").document
+    assert [next(iter(set(e) - {"not", "with", "before", "distance"})) for e in
+            document["expect"]] == ["contacts"]

@@ -5,14 +5,17 @@ Placements and magnitudes follow the verified example scenes in `scenes/`.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from itertools import pairwise
 
 from bridge.assets.registry import ASSETS
 from bridge.materials import MATERIALS
 from planner.offline import actors as ac
-from planner.offline.layout import SPHERES, Plan
+from planner.offline.camera import fixed_view
+from planner.offline.layout import SPHERES, Plan, extent
 from planner.offline.motion import TABLE_TOP, expect_impact, spread
+from planner.offline.motion_claims import RESULTS
 from planner.offline.parse import Intent, Mention
 
 DOMINO = {"width": 0.05, "height": 0.1, "thickness": 0.015}
@@ -28,13 +31,14 @@ LAYER_GAP = 0.003
 STACK_FROM_EDGE, STACK_OVERSHOOT = 0.1, 0.2
 # what knocks a pile down: a 4 kg steel ball at 6 m/s; a lighter ball is thrown faster, up to
 # a hard throw
-KNOCK_MOMENTUM, MAX_THROW = 25.0, 20.0
+KNOCK_MOMENTUM, MAX_THROW, MAX_ROLL = 25.0, 20.0, 8.0
+WHEELS = 0.05  # the friction of a box that stands in for a thing rolling on wheels
 THROW_FROM, G = 1.2, 9.81  # m in front of the pile; m/s2
 BALL_GAP = 0.0499
 # a tower at the foot of a ramp that something lighter than TOY_MASS (kg) runs into is of
 # toy blocks (4 cm of wood: 38 g)
 TOY_MASS, TOY_BLOCK = 0.5, {"length": 0.04, "width": 0.04, "height": 0.04}
-PILE_WORDS = frozenset({"tower", "stack", "pile", "stacked", "heap"})
+PILE_WORDS = frozenset({"tower", "stack", "pile", "stacked", "heap", "pyramid"})
 # a wall at the foot of a ramp: this far past its low end (m), and its bricks (columns, rows)
 WALL_GAP, FOOT_WALL = 0.1, (5, 6)
 # what a ball rolling off a ramp can end inside; the tall ones lie on their side to catch it
@@ -193,6 +197,11 @@ def _knock_down_or_stand(plan: Plan, intent: Intent, names: list[str],
     """A ball thrown at the pile when the prompt knocks it down, else it stands. `targets`:
     the height to hit its lower part, and its top piece (for a ball too light to topple it)."""
     target = targets[0]
+    rolled = thrower is not None and intent.actions & {"roll", "slide"} and \
+        "into" in intent.relations
+    if rolled:  # 'a ball rolls into a pyramid of cans'
+        _roll_into(plan, intent, names, thrower, base)
+        return
     if intent.actions & {"topple", "hit", "knock", "throw", "shatter", "push"}:
         if thrower is not None:
             r = ac.radius_of(thrower, intent)
@@ -227,6 +236,42 @@ def _knock_down_or_stand(plan: Plan, intent: Intent, names: list[str],
     else:
         plan.check("the pile stands", moves_less_than=names, distance=0.02)
     plan.duration = 3.0
+
+
+def _roll_into(plan: Plan, intent: Intent, names: list[str], thrower: Mention,
+               base: float) -> None:
+    """The ball (or a cart, a crate) rolls along the floor (or the table top) into the
+    pile's bottom row, as fast as a throw would be, up to a hard bowl: the pile's bottom
+    pieces are knocked away."""
+    speed = min(MAX_ROLL, max(3.0, KNOCK_MOMENTUM / ac.mass_estimate(thrower, intent)))
+    sphere = thrower.asset in SPHERES
+    # a ball rolls without slipping; a cart rolls on wheels (a box that barely rubs stands
+    # in); a thing slid rubs all the way, so it starts fast enough to arrive at 1 m/s
+    wheeled = not sphere and "roll" in intent.actions
+    friction = 0.0 if sphere else WHEELS if wheeled else \
+        MATERIALS[ac.material_of(thrower)].friction
+    speed = round(max(speed, math.sqrt(1.0 + 2 * friction * G * THROW_FROM)), 1)
+    spin = {"angular_velocity": [0, round(math.degrees(speed / ac.radius_of(thrower, intent))),
+                                 0]} if sphere else {"friction": WHEELS} if wheeled else {}
+    depth = 0.0 if thrower.asset in SPHERES else \
+        extent(thrower.asset, ac.params_for(thrower, intent))[0] / 2
+    ball = ac.add(plan, _single(thrower), intent, (round(-THROW_FROM - depth, 3), 0.0, base),
+                  f"rolling at {speed:g} m/s toward the pile", velocity=[speed, 0, 0], **spin)
+    pile = names[0].rsplit("_", 1)[0] + "_*" if len(names) > 1 else names[0]
+    plan.check("the ball rolls into the pile", contacts=ball, **{"with": pile},
+               before=round(THROW_FROM / speed + 0.5, 2))
+    if intent.actions & {"topple", "knock", "hit", "shatter", "push"} or \
+            re.search(RESULTS["fly"][0], intent.text.lower()):  # what the prompt says of it
+        plan.check("it knocks pieces of it away", moves_less_than=names[0], distance=0.05,
+                   **{"not": True})
+    plan.duration = 3.0
+    plan.lead = ball
+    # still, over its way in and the pile: a camera following a cart on past the pile lost
+    # the cans
+    top = max(plan.bodies[-1 - k].data["position"][2] for k in range(len(names) + 1))
+    plan.camera = (fixed_view([(-THROW_FROM - 2 * depth, 0.0, base), (0.3, 0.0, base),
+                               (0.0, 0.0, top + ac.height_of(thrower, intent))]),
+                   "a still view over the pile and the way into it")
 
 
 def _single(m: Mention, count: int = 1) -> Mention:
@@ -282,9 +327,9 @@ def _pieces(m: Mention) -> int:
 
 
 def stacked_mention(intent: Intent, exclude: Mention | None = None) -> Mention | None:
-    """What a prompt's stack or tower is made of: the most numerous thing named that is no
-    ball (a ball knocks a pile down), None where it names no stack."""
-    if intent.arrangement != "tower" and "stack" not in intent.actions:
+    """What a prompt's stack, tower or pyramid is made of: the most numerous thing named
+    that is no ball (a ball knocks a pile down), None where it names no pile."""
+    if intent.arrangement not in ("tower", "triangle") and "stack" not in intent.actions:
         return None
     pieces = [c for c in intent.actors if c is not exclude and c.asset not in SPHERES]
     said = next((i for i, t in enumerate(intent.tokens) if t in PILE_WORDS), None)

@@ -141,6 +141,11 @@ STAND_INS: dict[str, Noun] = {
     "flask": _stand_in("bottle", "glass", "flask", radius=0.04, height=0.2),
     "teapot": _stand_in("vase", "porcelain", "teapot"),
     "anchor": _stand_in("cylinder", "iron", "anchor", radius=0.08, height=0.5),
+    # a supermarket trolley: a steel box of its size and weight, on its base, not wheels
+    "shopping cart": _stand_in("box", "steel", "shopping_cart", mass=15.0, length=0.9,
+                               width=0.55, height=1.0),
+    "shopping trolley": _stand_in("box", "steel", "shopping_cart", mass=15.0, length=0.9,
+                                  width=0.55, height=1.0),
     "punching bag": _stand_in("cylinder", "felt", "punching_bag", mass=30.0, radius=0.17,
                               height=1.0),
     # a 60 mm bulb of glass half a millimetre thick: a glass egg of its size and 30 g that

@@ -50,7 +50,8 @@ RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
              ("moves_less_than", "comes_to_rest", "stays_on")),
     "slosh": (r"\bslosh\w*", ("sloshes",)),
     # what is hit is thrown about: something moves further than a check's limit
-    "fly": (r"\b(?:go(?:es)?|went|gone|sen[dt]s?) (?:\w+ )?flying\b", ("moves_less_than",)),
+    "fly": (r"\b(?:go(?:es)?|went|gone|sen[dt]s?) (?:\w+ )?(?:flying|everywhere)\b",
+            ("moves_less_than",)),
     # a lid let go falls shut: it ends lying level, not tilted over
     "shut": (r"\b(?:shut|clos(?:es|ed|ing)|closes shut)\b", ("falls_over",)),
     # what is poured in overflows: not all of it stays in the container
