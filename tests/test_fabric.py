@@ -115,8 +115,8 @@ def test_a_sheet_of_steel_is_no_cloth():
 def test_the_dishes_under_a_tablecloth_are_of_the_material_the_prompt_names():
     from planner.offline import plan_offline
 
-    document = plan_offline("a magician yanks the tablecloth out from under 3 plastic plates "
-                            "and a glass bowl").document
+    document = plan_offline("a magician yanks the tablecloth out from under 2 plastic plates, "
+                            "a porcelain plate and a glass bowl").document
     materials = {b["name"]: b.get("material") for b in document["bodies"]}
     assert materials == {"table": None, "plate": "plastic", "plate_2": "plastic",
-                         "plate_3": "plastic", "bowl": "glass"}
+                         "plate_3": "porcelain", "bowl": "glass"}

@@ -9,7 +9,9 @@ import pytest
 from bridge.errors import RefusedError
 from planner.offline import plan_offline
 from planner.offline.claims import draft_claims
+from planner.offline.hinged import wants_door
 from planner.offline.parse import parse
+from planner.offline.roping import struck_pair
 from tests.helpers import planned
 
 
@@ -325,3 +327,25 @@ def test_a_marble_rolling_into_a_pyramid_is_not_checked_to_knock_it_down_unasked
     document = plan_offline("a marble rolls into a pyramid of 6 cans").document
     assert [next(iter(set(e) - {"not", "with", "before", "distance"})) for e in
             document["expect"]] == ["contacts"]
+
+
+@pytest.mark.parametrize("prompt, pair", [
+    ("a metal bucket hanging on a chain gets hit by a soccer ball", ("bucket", "soccer ball")),
+    ("a ball is thrown at a tin can hanging from a string", ("tin can", "ball")),
+    ("a ball hits a hanging vase on a rope", ("vase", "ball")),
+    ("a steel ball hanging on a string hits a wooden block", None),  # what hangs strikes
+    ("a heavy ball hanging from a rope swings and hits a wooden crate", None),
+])
+def test_what_hangs_and_what_strikes_it_are_read_from_the_sentence_not_its_order(prompt, pair):
+    found = struck_pair(parse(prompt))
+    assert (found and (found[0].word, found[1].word)) == pair
+
+
+@pytest.mark.parametrize("prompt, door", [
+    ("the garden gate swings open when the dog pushes it with its nose", True),
+    ("a ball rolls through the open gate and hits a wall", False),
+    ("a ball bounces off the garden gate", False),
+    ("the horses burst out of the starting gate", False),
+])
+def test_a_gate_is_the_door_scenario_only_where_it_swings(prompt, door):
+    assert wants_door(parse(prompt)) == door

@@ -38,7 +38,7 @@ BALL_GAP = 0.0499
 # a tower at the foot of a ramp that something lighter than TOY_MASS (kg) runs into is of
 # toy blocks (4 cm of wood: 38 g)
 TOY_MASS, TOY_BLOCK = 0.5, {"length": 0.04, "width": 0.04, "height": 0.04}
-PILE_WORDS = frozenset({"tower", "stack", "pile", "stacked", "heap", "pyramid"})
+PILE_WORDS = frozenset({"tower", "stack", "pile", "stacked", "heap"})
 # a wall at the foot of a ramp: this far past its low end (m), and its bricks (columns, rows)
 WALL_GAP, FOOT_WALL = 0.1, (5, 6)
 # what a ball rolling off a ramp can end inside; the tall ones lie on their side to catch it
@@ -197,8 +197,9 @@ def _knock_down_or_stand(plan: Plan, intent: Intent, names: list[str],
     """A ball thrown at the pile when the prompt knocks it down, else it stands. `targets`:
     the height to hit its lower part, and its top piece (for a ball too light to topple it)."""
     target = targets[0]
+    # on the floor; on a table the throw arrives (a roll would start off the table's end)
     rolled = thrower is not None and intent.actions & {"roll", "slide"} and \
-        "into" in intent.relations
+        "into" in intent.relations and base == 0.0
     if rolled:  # 'a ball rolls into a pyramid of cans'
         _roll_into(plan, intent, names, thrower, base)
         return
@@ -260,10 +261,10 @@ def _roll_into(plan: Plan, intent: Intent, names: list[str], thrower: Mention,
     pile = names[0].rsplit("_", 1)[0] + "_*" if len(names) > 1 else names[0]
     plan.check("the ball rolls into the pile", contacts=ball, **{"with": pile},
                before=round(THROW_FROM / speed + 0.5, 2))
-    if intent.actions & {"topple", "knock", "hit", "shatter", "push"} or \
-            re.search(RESULTS["fly"][0], intent.text.lower()):  # what the prompt says of it
-        plan.check("it knocks pieces of it away", moves_less_than=names[0], distance=0.05,
-                   **{"not": True})
+    if intent.actions & {"topple", "knock", "hit", "shatter", "push"} or any(
+            re.search(RESULTS[k][0], intent.text.lower()) for k in ("fly", "scatter")):
+        plan.check("it knocks pieces of it away", moves_less_than=_struck_piece(plan, names),
+                   distance=0.05, **{"not": True})
     plan.duration = 3.0
     plan.lead = ball
     # still, over its way in and the pile: a camera following a cart on past the pile lost
@@ -272,6 +273,14 @@ def _roll_into(plan: Plan, intent: Intent, names: list[str], thrower: Mention,
     plan.camera = (fixed_view([(-THROW_FROM - 2 * depth, 0.0, base), (0.3, 0.0, base),
                                (0.0, 0.0, top + ac.height_of(thrower, intent))]),
                    "a still view over the pile and the way into it")
+
+
+def _struck_piece(plan: Plan, names: list[str]) -> str:
+    """The piece of a pile a thing moving along x meets first: of its bottom row, the one
+    nearest the middle."""
+    where = {item.data["name"]: item.data["position"] for item in plan.bodies
+             if item.data["name"] in names}
+    return min(names, key=lambda n: (round(where[n][2], 3), abs(where[n][1])))
 
 
 def _single(m: Mention, count: int = 1) -> Mention:
@@ -327,12 +336,23 @@ def _pieces(m: Mention) -> int:
 
 
 def stacked_mention(intent: Intent, exclude: Mention | None = None) -> Mention | None:
-    """What a prompt's stack, tower or pyramid is made of: the most numerous thing named
-    that is no ball (a ball knocks a pile down), None where it names no pile."""
-    if intent.arrangement not in ("tower", "triangle") and "stack" not in intent.actions:
+    """What a prompt's stack or tower is made of: the most numerous thing named that is no
+    ball (a ball knocks a pile down), None where it names no stack."""
+    if intent.arrangement != "tower" and "stack" not in intent.actions:
         return None
+    return _piece(intent, exclude, PILE_WORDS)
+
+
+def pyramid_mention(intent: Intent) -> Mention | None:
+    """What a prompt's pyramid is made of ('a pyramid of cans'), as `stacked_mention`."""
+    return _piece(intent, None, {"pyramid", "pyramids"}) \
+        if intent.arrangement == "triangle" else None
+
+
+def _piece(intent: Intent, exclude: Mention | None, words: set[str] | frozenset[str]
+           ) -> Mention | None:
     pieces = [c for c in intent.actors if c is not exclude and c.asset not in SPHERES]
-    said = next((i for i, t in enumerate(intent.tokens) if t in PILE_WORDS), None)
+    said = next((i for i, t in enumerate(intent.tokens) if t in words), None)
     after = [c for c in pieces if said is not None and c.index > said]
     # 'a tower of blocks', else 'a block tower', else the most numerous
     named = [c for c in pieces if said is not None and c.index == said - 1]

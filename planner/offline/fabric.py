@@ -104,16 +104,17 @@ def _tablecloth(plan: Plan, intent: Intent) -> None:
              for _ in range(m.count)][:len(SPOTS)]
     generic = not named or intent.has("dishes", "crockery", "tableware")
     dishes = list(DEFAULT_DISHES) if generic else [m.asset for m in named]
-    materials = {m.asset: m.material for m in named if m.material}
+    # each dish its own ('2 plastic plates and a porcelain plate')
+    materials = [None] * len(dishes) if generic else [m.material for m in named]
     names = []
-    for k, (asset, (x, y)) in enumerate(zip(dishes, _spots(dishes))):
+    for k, (asset, material, (x, y)) in enumerate(zip(dishes, materials, _spots(dishes))):
         names.append(plan.unique(asset))
         # each dish the planner chose says why it is there: the claims count it as added
         why = (f"one of the dishes on the tablecloth: a {asset}" if generic
                else "on the tablecloth" if k == 0 else "")
         plan.body(why, name=names[-1], asset=asset,
                   position=[x, y, round(TABLE_TOP + 2 * CLOTH_LIFT, 4)],
-                  **({"material": materials[asset]} if asset in materials else {}))
+                  **({"material": material} if material else {}))
     plan.cloth.append(Item({"name": "tablecloth", "size": [1.6, 1.1],
                             "at": [0.0, 0.0, TABLE_TOP + CLOTH_LIFT], "material": "cotton",
                             "resolution": [32, 24]}, "a cotton cloth over the table top"))

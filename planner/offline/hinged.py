@@ -18,6 +18,8 @@ from planner.trace import Claim
 
 DOOR = (0.04, 0.88, 2.05)  # thickness, width, height: an interior door, metres
 GATE = (0.04, 1.0, 1.1)  # a wooden garden gate
+GATE_MOVES = re.compile(r"\b(swing\w*|swung|open\w*|shut\w*|slam\w*|push\w*|clos\w*|"
+                        r"shove\w*|nudg\w*)\b")
 DOOR_GAP = 0.03  # between the door's hinge edge and the post (its corners sweep past it)
 DOOR_PUSH = 20.0  # N s at the handle: a firm shove
 
@@ -90,7 +92,12 @@ def _shut_time(depth: float, tilt: float) -> float:
 
 
 def wants_door(intent: Intent) -> bool:
-    return intent.has("door", "doors", "gate", "gates")
+    """A door, or a gate that swings, opens or is pushed (not one a ball rolls through or
+    bounces off, nor a starting gate)."""
+    return intent.has("door", "doors") or (
+        intent.has("gate", "gates") and not intent.has("starting gate")
+        and "through" not in intent.relations
+        and GATE_MOVES.search(intent.text.lower()) is not None)
 
 
 def wants_seesaw(intent: Intent) -> bool:

@@ -50,8 +50,9 @@ RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
              ("moves_less_than", "comes_to_rest", "stays_on")),
     "slosh": (r"\bslosh\w*", ("sloshes",)),
     # what is hit is thrown about: something moves further than a check's limit
-    "fly": (r"\b(?:go(?:es)?|went|gone|sen[dt]s?) (?:\w+ )?(?:flying|everywhere)\b",
-            ("moves_less_than",)),
+    "fly": (r"\b(?:go(?:es)?|went|gone|sen[dt]s?) (?:\w+ )?flying\b", ("moves_less_than",)),
+    # things knocked everywhere (a liquid that goes everywhere is a spill)
+    "scatter": (r"\b(?:go(?:es)?|went|gone) everywhere\b", ("moves_less_than",)),
     # a lid let go falls shut: it ends lying level, not tilted over
     "shut": (r"\b(?:shut|clos(?:es|ed|ing)|closes shut)\b", ("falls_over",)),
     # what is poured in overflows: not all of it stays in the container
@@ -62,11 +63,12 @@ NEEDS = {"swing": lambda s: bool(s.joints or s.ropes), "flutter": lambda s: bool
          "drape": lambda s: bool(s.cloth), "blow out": lambda s: bool(s.flames),
          "stop": lambda s: True, "stay": lambda s: True, "slosh": lambda s: bool(s.liquids),
          "overflow": lambda s: bool(s.liquids), "fly": lambda s: True,
+         "scatter": lambda s: not s.liquids,
          "shut": lambda s: bool(s.joints)}
 # an outcome denied, and the check that tests the denial in the affirmative
 OPPOSITES = {"blow out": ("stays_lit",)}
 # outcomes a check tests in its negative form ('overflows': not all of it ends inside)
-NEGATIVE = frozenset({"overflow", "fly", "shut"})
+NEGATIVE = frozenset({"overflow", "fly", "scatter", "shut"})
 # what lets a thing do it when no check tests it: a door on its hinge swings
 FREE_TO = {"swing": "joint", "flutter": "cloth", "drape": "cloth"}
 CONTAINED = ("pours_into", "stays_within")  # checks that show a thing ends inside another

@@ -19,6 +19,7 @@ from bridge.errors import RefusedError
 from planner.offline import actors as ac
 from planner.offline.layout import Plan
 from planner.offline.lexicon import NOUNS
+from planner.offline.motion_claims import RESULTS
 from planner.offline.parse import Intent, Mention
 from planner.offline.quantities import quantities
 from planner.trace import Claim
@@ -39,7 +40,13 @@ HUNG = re.compile(r"\b(hang\w*|hung|suspended|holding|holds|dangl\w*)\b")
 # what hangs is struck by a second thing: 'gets hit by a soccer ball', 'a ball is thrown at'
 STRUCK = re.compile(r"\b(hit|hits|struck|strikes?|smack\w*|whack\w*|kick\w* (at|into)|"
                     r"thrown (at|into)|throws? \w+ (\w+ )?at|bump\w* into|knock\w* into)\b")
-THROW_FROM, THROW_SPEED = 1.5, 8.0  # m off, m/s: what strikes the hung thing flies level
+# ... said of what hangs: 'the bucket gets hit by a ball'
+STRUCK_BY = re.compile(r"\b(is|are|was|were|gets|got|being) (hit|struck|smacked|whacked|"
+                       r"kicked|knocked|bumped)( \w+)? by\b")
+HANGING = re.compile(r"hang\w*|hung|suspended|dangl\w*")
+# m off, m/s: what strikes the hung thing flies level, at least this fast and fast enough
+# to swing it out (up to a hard throw)
+THROW_FROM, THROW_SPEED, HARD_THROW = 1.5, 8.0, 20.0
 CUT_AFTER = 0.5  # s the weight hangs still before the cut
 FLOOR_CLEAR = 0.3  # m: at least this much drop under what hangs on a rope that is cut
 POST_HEIGHT, SPAN, SAG = 1.5, 1.9, 1.2  # m, m between the ties, rope length over the span
@@ -59,8 +66,7 @@ def wanted(intent: Intent) -> str | None:
         return "strung"
     if CUT.search(text) and HUNG.search(text) and not SNAP.search(text):
         return "cut"
-    if HUNG.search(text) and STRUCK.search(text) and len(intent.actors) >= 2 and \
-            not SNAP.search(text):
+    if struck_pair(intent) is not None and not SNAP.search(text):
         return "struck"
     return "snap" if SNAP.search(text) else None
 
@@ -148,10 +154,37 @@ def _cut(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
                    f"side-on: the beam, the {word} and the floor it falls to")
 
 
+def struck_pair(intent: Intent) -> tuple[Mention, Mention] | None:
+    """(what hangs, what strikes it) where the prompt has a hanging thing struck ('a bucket
+    hanging on a chain gets hit by a ball', 'a ball hits a can hanging from a string'), not
+    where what hangs does the striking ('a ball hanging on a string hits a block')."""
+    tokens, actors = intent.tokens, intent.actors
+    hung_at = next((i for i, t in enumerate(tokens) if HANGING.fullmatch(t)), None)
+    if hung_at is None or len(actors) < 2:
+        return None
+    # 'a hanging vase': named just after; 'a vase hanging from a rope': just before
+    after = [m for m in actors if hung_at < m.index <= hung_at + 3]
+    before = [m for m in actors if m.index < hung_at]
+    hung = after[0] if after and not before or after and after[0].index <= hung_at + 2 \
+        else before[-1] if before else None
+    joined = " ".join(tokens)
+    passive = STRUCK_BY.search(joined)
+    active = STRUCK.search(joined)
+    if hung is None or not (passive or active):
+        return None
+    if passive:  # what strikes is named after 'by'; what hangs before
+        at = joined[:passive.end()].count(" ")
+        thrown = next((m for m in actors if m.index > at and m is not hung), None)
+        return (hung, thrown) if thrown and hung.index < at else None
+    at = joined[:active.start()].count(" ")  # what strikes is named before the verb
+    thrown = next((m for m in reversed(actors) if m.index < at and m is not hung), None)
+    return (hung, thrown) if thrown and hung.index > at else None
+
+
 def _struck(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
     """A thing hanging still on a rope from a beam, struck at its middle by a second thing
     thrown level at it from THROW_FROM m away: it swings out on the rope."""
-    hung, thrown = intent.actors[0], intent.actors[1]
+    hung, thrown = struck_pair(intent)
     if ac.brittle(hung):
         raise RefusedError(f"refused: a rope cannot yet be tied to a thing that may shatter "
                            f"('{hung.word}', {ac.material_of(hung)}); tie it to something "
@@ -167,17 +200,22 @@ def _struck(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
               start={"at": [0.0, 0.0, HOOK]}, end={"body": name, "at": [0.0, 0.0, tie]},
               **rope)
     middle = tie - height / 2
-    flight = THROW_FROM / THROW_SPEED
+    # enough to set it swinging at 0.6 m/s, with the blow half elastic
+    heavy, light = ac.mass_estimate(hung, intent), ac.mass_estimate(thrown, intent)
+    speed = round(min(HARD_THROW, max(THROW_SPEED, 0.4 * (heavy + light) / light)), 1)
+    flight = THROW_FROM / speed
     # thrown from the height it must arrive at, rising as much as it then falls
     lift = round(G * flight / 2, 3)
     size = ac.height_of(thrown, intent)
     other = ac.add(plan, thrown, intent, (-THROW_FROM, 0.0, round(middle - size / 2, 4)),
-                   f"thrown level at the {name} at {THROW_SPEED:g} m/s",
-                   velocity=[THROW_SPEED, 0.0, lift])
+                   f"thrown level at the {name} at {speed:g} m/s",
+                   velocity=[speed, 0.0, lift])
     plan.check(f"the {other} strikes the {name}", contacts=other, **{"with": name},
                before=round(flight + 0.3, 2))
-    plan.check(f"struck, it swings out on the {word}", moves_less_than=name,
-               distance=0.1, **{"not": True})
+    if re.search(RESULTS["swing"][0], intent.text.lower()) or \
+            intent.actions & {"knock", "push", "topple"}:  # as the prompt says of it
+        plan.check(f"struck, it swings out on the {word}", moves_less_than=name,
+                   distance=0.1, **{"not": True})
     plan.duration = 3.0
     aim = [round(-THROW_FROM / 3, 2), 0.0, round((HOOK + middle) / 2, 2)]
     plan.camera = ({"position": [aim[0], -3.0, aim[2]], "look_at": aim, "fov": 45.0},

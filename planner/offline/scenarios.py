@@ -149,10 +149,13 @@ def _free(plan: Plan, intent: Intent, actors: list[Mention]) -> str:
             ar.ramp(plan, intent, movers[0])
             return "ramp"
         stackable = [m for m in actors if m.asset not in SPHERES] or [_default("block", intent)]
-        if pile is not None:  # 'a crate slides into a pyramid of cans': the cans are piled
-            stackable.insert(0, pile)
+        piled = pile or ar.pyramid_mention(intent)
+        if piled is not None:  # 'a crate slides into a pyramid of cans': the cans are piled
+            stackable.insert(0, piled)
+        # what rolls or slides into the pile: a ball, else another thing named
         thrower = next((m for m in actors if m.asset in SPHERES), None) or next(
-            (m for m in movers if acts & {"roll", "slide"}), None)
+            (m for m in actors if m is not piled and acts & {"roll", "slide"}
+             and "into" in intent.relations), None)
         # 'slides off the desk': shoved off; 'knocked over on the table' topples where it is
         if furniture and thrower is None and "off" in intent.relations:
             ar.stack_off(plan, intent, stackable[0], furniture)
