@@ -91,8 +91,7 @@ class Sleep:
             if live in alive:  # one broken or reshaped since is forgotten, not woken:
                 self._wake(live)  # Bullet has handed its id on
             else:
-                del self.held[live], self.boxes[live]
-                self.version += 1
+                self._forget(live)
         self.since[:] = step
 
     def rows(self, bodies: tuple[LiveBody, ...]
@@ -115,8 +114,7 @@ class Sleep:
                 anchor[k], since[k] = self.anchor[known[live]], self.since[known[live]]
         alive = set(bodies)
         for live in [live for live in self.held if live not in alive]:
-            del self.held[live], self.boxes[live]
-            self.version += 1
+            self._forget(live)
         self.bodies, self.anchor, self.since = bodies, anchor, since
         self.radius = np.array([_radius(live) for live in bodies])
 
@@ -157,13 +155,15 @@ class Sleep:
     def _wake(self, live: LiveBody) -> None:
         """Give a sleeper its mass back, awake as PyBullet made it: never put to sleep by
         Bullet."""
-        del self.held[live], self.boxes[live]
+        self._forget(live)
         p.changeDynamics(live.uid, -1, mass=live.mass,
                          localInertiaDiagonal=live.inertia.tolist(),
                          activationState=p.ACTIVATION_STATE_DISABLE_SLEEPING,
                          physicsClientId=self.world.client)
-        self.version += 1
 
+    def _forget(self, live: LiveBody) -> None:
+        del self.held[live], self.boxes[live]
+        self.version += 1
 
 
 def _strayed(poses: np.ndarray, anchor: np.ndarray) -> np.ndarray:
