@@ -349,3 +349,12 @@ def test_what_hangs_and_what_strikes_it_are_read_from_the_sentence_not_its_order
 ])
 def test_a_gate_is_the_door_scenario_only_where_it_swings(prompt, door):
     assert wants_door(parse(prompt)) == door
+
+
+def test_a_hand_that_gives_a_shove_is_the_shove_and_a_door_at_its_stop_does_not_flap():
+    claims = _claims("a hand gives the glass a shove and it falls off the table and shatters")
+    assert claims["hand"].fate == "stood_in" and claims["shatters"].fate == "checked"
+    claims = _claims("a hand gives the saloon doors a shove and they keep flapping back and "
+                     "forth")
+    assert claims["back and forth"].fate == "dropped"  # shoved open to its stop, it stays
+    assert _claims("A pendulum swings back and forth")["swings, back and forth"].fate == "checked"

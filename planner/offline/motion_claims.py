@@ -69,6 +69,7 @@ NEEDS = {"swing": lambda s: bool(s.joints or s.ropes), "flutter": lambda s: bool
 OPPOSITES = {"blow out": ("stays_lit",)}
 # outcomes a check tests in its negative form ('overflows': not all of it ends inside)
 NEGATIVE = frozenset({"overflow", "fly", "scatter", "shut"})
+TO_AND_FRO = re.compile(r"back and forth|to and fro|oscillat\w*")
 # what lets a thing do it when no check tests it: a door on its hinge swings
 FREE_TO = {"swing": "joint", "flutter": "cloth", "drape": "cloth"}
 CONTAINED = ("pours_into", "stays_within")  # checks that show a thing ends inside another
@@ -251,12 +252,24 @@ def _result(text: str, kind: str, scene: Scene | None, results: list[dict],
     if scene is not None and not results and any(check_kind(e) in checks
                                                  for e in scene.expect):
         return Claim(text, "outcome", "planned", "its check is in the script but did not run")
+    if scene is not None and kind == "swing" and not denied and _stopped(text, scene):
+        return Claim(text, "outcome", "dropped", "its hinges open to a stop and nothing turns "
+                     "them back: nothing swings to and fro")
     if scene is not None and kind in FREE_TO and not denied:
         return Claim(text, "outcome", "planned", f"the script's {FREE_TO[kind]} is free to "
                      f"{kind}; no {checks[0]} check tests it")
     return Claim(text, "outcome", "dropped", f"no {'not ' if negated else ''}"
                  f"{' or '.join(checks)} check in the script"
                  if scene is not None else "no valid script holds it")
+
+
+def _stopped(words: str, scene: Scene) -> bool:
+    """A to-and-fro swing ('flapping back and forth') said of hinges that each open to a
+    stop, with no rope or spring to bring them back: a door shoved open stays open."""
+    hinges = [j for j in scene.joints if j.type == "hinge"]
+    return bool(TO_AND_FRO.search(words) and hinges and not scene.ropes
+                and all(j.limits is not None for j in hinges)
+                and not any(j.type == "spring" for j in scene.joints))
 
 
 def says_it_stops(text: str) -> bool:

@@ -74,7 +74,10 @@ INCIDENTAL = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:shoot(?:s|ing)?|throw(?:s|in
                         r"launch(?:es|ing|ed)?|roll(?:s|ing|ed)?|drop(?:s|ping|ped)?|"
                         r"nudg(?:e|es|ing|ed)|bowl(?:s|ing|ed)?|serv(?:e|es|ing|ed)|"
                         r"hit(?:s|ting)?|strik(?:e|es|ing)|struck|paw(?:s|ing|ed)?|"
-                        r"swat(?:s|ting|ted)?|bump(?:s|ing|ed)?|putt(?:s|ing|ed)?)\b")
+                        r"swat(?:s|ting|ted)?|bump(?:s|ing|ed)?|putt(?:s|ing|ed)?|"
+                        # 'gives the glass a shove', 'gave the ball a good kick'
+                        r"(?:giv(?:e|es|ing)|gave)\s+(?:\w+\s+){1,3}?an?\s+(?:\w+\s+)?"
+                        r"(?:shove|push|nudge|kick|tap|flick|knock|bump|whack|smack))\b")
 
 # An agent who blows (after `_candle_air`): their breath is simulated, they are not.
 BREATHES = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:puffs)\b")
