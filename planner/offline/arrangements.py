@@ -267,12 +267,15 @@ def _roll_into(plan: Plan, intent: Intent, names: list[str], thrower: Mention,
                    distance=0.05, **{"not": True})
     plan.duration = 3.0
     plan.lead = ball
-    # still, over its way in and the pile: a camera following a cart on past the pile lost
-    # the cans
+    # still, over its way in and the pile, from behind the mover and to the side: the pile's
+    # face, spread across y, seen at an angle (from the side it is edge-on; from in front, a
+    # cart rolling on through fills the frame; a camera following it lost the cans)
     top = max(plan.bodies[-1 - k].data["position"][2] for k in range(len(names) + 1))
     plan.camera = (fixed_view([(-THROW_FROM - 2 * depth, 0.0, base), (0.3, 0.0, base),
-                               (0.0, 0.0, top + ac.height_of(thrower, intent))]),
-                   "a still view over the pile and the way into it")
+                               (0.0, 0.0, top + ac.height_of(thrower, intent))],
+                              toward=(-0.8, -0.7, 0.5)),
+                   "a still view from behind the mover and to the side: its way in and "
+                   + "the pile's face")
 
 
 def _struck_piece(plan: Plan, names: list[str]) -> str:

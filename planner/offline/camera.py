@@ -91,16 +91,18 @@ def _move(concept: lx.CameraConcept, lead: str | None) -> dict | None:
 
 
 def fixed_view(points: list[tuple[float, float, float]], margin: float = 0.35,
-               least: float = 0.45, lift: float = 0.15) -> dict:
-    """A still three-quarter view over the points: a sphere `margin` beyond them (of radius
-    at least `least`), centred `lift` above their middle, fills the field of view."""
+               least: float = 0.45, lift: float = 0.15,
+               toward: tuple[float, float, float] = DEFAULT_VIEW) -> dict:
+    """A still three-quarter view over the points from the direction `toward`: a sphere
+    `margin` beyond them (of radius at least `least`), centred `lift` above their middle,
+    fills the field of view."""
     points = np.array(points, float)
     lo, hi = points.min(axis=0), points.max(axis=0)
     centre = (lo + hi) / 2 + [0, 0, lift]
     radius = max(float(np.max(hi - lo)) / 2 + margin, least)
     fov = 40.0
     distance = radius / math.sin(math.radians(fov / 2))
-    view = np.array(DEFAULT_VIEW) / np.linalg.norm(DEFAULT_VIEW)
+    view = np.array(toward) / np.linalg.norm(toward)
     return {"position": _r(centre + view * distance), "look_at": _r(centre), "fov": fov}
 
 
