@@ -7,8 +7,8 @@ island, its contacts with the other sleepers and the ground are no longer solved
 loop stops reading it. Bullet's own sleep cannot do this: it sleeps whole islands, every
 body touching another in one, and a pile of cubes never stops trembling as one island. A
 sleeper wakes, its mass given back, when an awake body whose fastest point moves faster than
-WAKE_SPEED_M_S comes within reach of it (its bounding box grown by the step's travel and
-WAKE_REACH_M) before the step that would bring them together, and so does every sleeper it
+WAKE_SPEED_M_S comes within reach of it (its box grown by its travel over WAKE_AHEAD_S and
+WAKE_REACH_M), before they meet, and so does every sleeper it
 touches, directly or through others (a blow to one body of a pile passes through the pile);
 when every moving body sleeps, only an event can set anything moving, and it
 wakes them all. Worlds with something that acts at every step (liquids, cloth and soft

@@ -15,10 +15,16 @@ from planner.offline.roping import struck_pair
 from tests.helpers import planned
 
 
-def _claims(prompt: str):
+def _planned_claims(prompt: str):
+    """The prompt's scene, check results and claims by their words."""
     draft, scene, results = planned(prompt)
+    return scene, results, {c.text: c for c in draft_claims(draft, scene, results)}
+
+
+def _claims(prompt: str):
+    _, results, claims = _planned_claims(prompt)
     assert all(r["passed"] is not False for r in results), results
-    return {c.text: c for c in draft_claims(draft, scene, results)}
+    return claims
 
 
 def test_a_vase_off_a_pedestal_falls_from_a_table_named_for_it():
@@ -273,14 +279,13 @@ def test_a_punching_bag_on_a_rope_that_is_cut_falls():
 
 
 def test_a_garden_gate_a_dog_noses_open_is_a_gate_on_its_hinges_pushed_open():
-    draft, scene, results = planned("the garden gate swings open when the dog pushes it "
-                                    "with its nose")
+    scene, results, claims = _planned_claims("the garden gate swings open when the dog "
+                                             "pushes it with its nose")
     gate = next(b for b in scene.bodies if b.name == "gate")
     assert gate.params["height"] < 1.5 and "lintel" not in {b.name for b in scene.bodies}
     (push,) = [e.push for e in scene.events if e.push is not None]
     assert push.body == "gate"
     assert (results[0]["check"], results[0]["passed"]) == ("moves_less_than", True)
-    claims = {c.text: c for c in draft_claims(draft, scene, results)}
     assert claims["gate"].fate == "planned" and claims["dog"].fate == "stood_in"
     assert "dropped" not in {c.fate for c in claims.values()}
 
@@ -292,14 +297,13 @@ def test_a_vase_that_topples_off_a_shelf_and_shatters_is_checked_to_go_over_as_i
 
 
 def test_a_bucket_hanging_on_a_chain_struck_by_a_ball_swings_out_on_it():
-    draft, scene, results = planned("a metal bucket hanging on a chain gets hit by a soccer "
-                                    "ball and swings")
+    scene, results, claims = _planned_claims("a metal bucket hanging on a chain gets hit by "
+                                             "a soccer ball and swings")
     assert [r.name for r in scene.ropes] == ["chain"] and not scene.events
     ball = next(b for b in scene.bodies if b.name == "soccer_ball")
     assert ball.velocity[0] > 5.0  # thrown level at the bucket
     assert [(r["check"], r["passed"]) for r in results] == [
         ("contacts", True), ("moves_less_than", True)]
-    claims = {c.text: c for c in draft_claims(draft, scene, results)}
     assert claims["hit"].fate == "checked" and claims["chain"].fate == "planned"
     assert "dropped" not in {c.fate for c in claims.values()}
 

@@ -201,7 +201,7 @@ def _knock_down_or_stand(plan: Plan, intent: Intent, names: list[str],
     rolled = thrower is not None and intent.actions & {"roll", "slide"} and \
         "into" in intent.relations and base == 0.0
     if rolled:  # 'a ball rolls into a pyramid of cans'
-        _roll_into(plan, intent, names, thrower, base)
+        _roll_into(plan, intent, names, thrower)
         return
     if intent.actions & {"topple", "hit", "knock", "throw", "shatter", "push"}:
         if thrower is not None:
@@ -239,11 +239,10 @@ def _knock_down_or_stand(plan: Plan, intent: Intent, names: list[str],
     plan.duration = 3.0
 
 
-def _roll_into(plan: Plan, intent: Intent, names: list[str], thrower: Mention,
-               base: float) -> None:
-    """The ball (or a cart, a crate) rolls along the floor (or the table top) into the
-    pile's bottom row, as fast as a throw would be, up to a hard bowl: the pile's bottom
-    pieces are knocked away."""
+def _roll_into(plan: Plan, intent: Intent, names: list[str], thrower: Mention) -> None:
+    """The ball (or a cart, a crate) rolls along the floor into the pile's bottom row, as
+    fast as a throw would be, up to a hard bowl; checked to knock pieces away where the
+    prompt says so."""
     speed = min(MAX_ROLL, max(3.0, KNOCK_MOMENTUM / ac.mass_estimate(thrower, intent)))
     sphere = thrower.asset in SPHERES
     # a ball rolls without slipping; a cart rolls on wheels (a box that barely rubs stands
@@ -254,9 +253,8 @@ def _roll_into(plan: Plan, intent: Intent, names: list[str], thrower: Mention,
     speed = round(max(speed, math.sqrt(1.0 + 2 * friction * G * THROW_FROM)), 1)
     spin = {"angular_velocity": [0, round(math.degrees(speed / ac.radius_of(thrower, intent))),
                                  0]} if sphere else {"friction": WHEELS} if wheeled else {}
-    depth = 0.0 if thrower.asset in SPHERES else \
-        extent(thrower.asset, ac.params_for(thrower, intent))[0] / 2
-    ball = ac.add(plan, _single(thrower), intent, (round(-THROW_FROM - depth, 3), 0.0, base),
+    depth = 0.0 if sphere else extent(thrower.asset, ac.params_for(thrower, intent))[0] / 2
+    ball = ac.add(plan, _single(thrower), intent, (round(-THROW_FROM - depth, 3), 0.0, 0.0),
                   f"rolling at {speed:g} m/s toward the pile", velocity=[speed, 0, 0], **spin)
     pile = names[0].rsplit("_", 1)[0] + "_*" if len(names) > 1 else names[0]
     plan.check("the ball rolls into the pile", contacts=ball, **{"with": pile},
@@ -271,7 +269,7 @@ def _roll_into(plan: Plan, intent: Intent, names: list[str], thrower: Mention,
     # face, spread across y, seen at an angle (from the side it is edge-on; from in front, a
     # cart rolling on through fills the frame; a camera following it lost the cans)
     top = max(plan.bodies[-1 - k].data["position"][2] for k in range(len(names) + 1))
-    plan.camera = (fixed_view([(-THROW_FROM - 2 * depth, 0.0, base), (0.3, 0.0, base),
+    plan.camera = (fixed_view([(-THROW_FROM - 2 * depth, 0.0, 0.0), (0.3, 0.0, 0.0),
                                (0.0, 0.0, top + ac.height_of(thrower, intent))],
                               toward=(-0.8, -0.7, 0.5)),
                    "a still view from behind the mover and to the side: its way in and "

@@ -185,10 +185,7 @@ def _struck(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
     """A thing hanging still on a rope from a beam, struck at its middle by a second thing
     thrown level at it from THROW_FROM m away: it swings out on the rope."""
     hung, thrown = struck_pair(intent)
-    if ac.brittle(hung):
-        raise RefusedError(f"refused: a rope cannot yet be tied to a thing that may shatter "
-                           f"('{hung.word}', {ac.material_of(hung)}); tie it to something "
-                           "that does not break")
+    _refuse_brittle(hung)
     hung, thrown = replace(hung, count=1), replace(thrown, count=1)
     height = ac.height_of(hung, intent)
     length = _rope_length(plan, intent, most=max(HOOK - height - FLOOR_CLEAR, 0.3))
@@ -245,16 +242,21 @@ def _weight(plan: Plan, intent: Intent) -> Mention:
     """What hangs on the rope: the first thing named, else a kettlebell-sized iron ball; a
     thing that may shatter is refused."""
     thing = _thing(plan, intent)
-    if thing is not None and ac.brittle(thing):
-        raise RefusedError(f"refused: a rope cannot yet be tied to a thing that may shatter "
-                           f"('{thing.word}', {ac.material_of(thing)}); tie it to something "
-                           "that does not break")
+    if thing is not None:
+        _refuse_brittle(thing)
     if thing is None:
         stand_in = NOUNS["kettlebell"]
         thing = Mention(noun=stand_in, word="weight", index=0, material=stand_in.material)
         plan.claims.append(Claim("weight", "object", "stood_in", "no thing named to hang: an "
                                  "iron ball the size of a kettlebell plays it"))
     return thing
+
+
+def _refuse_brittle(thing: Mention) -> None:
+    if ac.brittle(thing):
+        raise RefusedError(f"refused: a rope cannot yet be tied to a thing that may shatter "
+                           f"('{thing.word}', {ac.material_of(thing)}); tie it to something "
+                           "that does not break")
 
 
 def _snap(plan: Plan, intent: Intent, rope: dict, word: str) -> None:
