@@ -64,16 +64,20 @@ class EventScheduler:
 
     def before_step(self, world: World, step: int) -> None:
         """Apply events due at this step, then the forces still being held."""
-        due = [item for item in self.pending if item.step is not None and item.step <= step]
+        # each list tested before it is filtered: this runs at every step, mostly with none
+        due = [item for item in self.pending if item.step is not None and item.step <= step] \
+            if self.pending else ()
         for item in due:
             self.pending.remove(item)
             self._fire(world, item, step)
-        self.forces = [f for f in self.forces if f[2] >= step and f[0] in world.bodies]
-        for body, force, _ in self.forces:
-            world.apply_force(body, force)
-        self.pours = [tilt for tilt in self.pours if tilt.body in world.bodies]
-        for tilt in self.pours:
-            tilt.hold(world, step)
+        if self.forces:
+            self.forces = [f for f in self.forces if f[2] >= step and f[0] in world.bodies]
+            for body, force, _ in self.forces:
+                world.apply_force(body, force)
+        if self.pours:
+            self.pours = [tilt for tilt in self.pours if tilt.body in world.bodies]
+            for tilt in self.pours:
+                tilt.hold(world, step)
 
     def _fire(self, world: World, item: Pending, step: int) -> None:
         event = item.event
