@@ -20,6 +20,10 @@ from typing import TypeVar
 
 SPIN_COUNT = "10000"  # libgomp's spin rounds before a waiting thread sleeps
 TRIALS = 4  # runs timed on each count, alternating, before choosing
+# runs on each count left untimed at a trial's start: the first run on 2 threads after a
+# while on one paid their wake-up and first touches (9 to 14 ms a substep against 3), and
+# two of those in four trials once chose one thread for the juice example's first 2 s
+WARMUP = 1
 RECHECK = 480  # runs between trials (a liquid's: 2 s of simulated time at 240 Hz)
 T = TypeVar("T")
 
@@ -64,14 +68,15 @@ class ThreadChoice:
         return result
 
     def _timed(self, count: int, spent: float, size: int) -> None:
-        if size and self._trying():
+        if size and self._trying() and self.runs % RECHECK >= WARMUP * len(self.counts):
             self.timings[count].append(spent / size)
             if all(len(t) >= TRIALS for t in self.timings.values()):
                 self.chosen = min(self.counts, key=lambda c: statistics.median(self.timings[c]))
         self.runs += 1
 
     def _trying(self) -> bool:
-        return len(self.counts) > 1 and self.runs % RECHECK < TRIALS * len(self.counts)
+        return len(self.counts) > 1 and \
+            self.runs % RECHECK < (WARMUP + TRIALS) * len(self.counts)
 
     def _next_count(self) -> int:
         if not self._trying():

@@ -118,14 +118,17 @@ def test_juice_mostly_rides_the_fall_until_the_glass_shatters_and_reruns_are_ide
     scene = loaded.scene.model_copy(update={"liquids": [coarse]})
     first = simulate(scene, loaded.folder)
     # the rerun stops soon after the break: up to there it must match bit for bit
-    second = simulate(scene.model_copy(update={"duration": 1.7}), loaded.folder)
+    second = simulate(scene.model_copy(update={"duration": 1.8}), loaded.folder)
     traj = first.trajectory
-    assert first.events["fractures"][0]["time"] < 1.6
+    # the glass slows at the table's edge and tips over it: when depends on how the juice
+    # leans in it (1.43 s before drops pressed into a wall were set out without a push on
+    # the glass, 1.68 s since)
+    assert first.events["fractures"][0]["time"] < 1.75
     for key in ("pos", "quat", "linvel", "angvel", "particles"):
         rerun = getattr(second.trajectory, key)
         assert set(rerun) == set(getattr(traj, key))
         for name, value in rerun.items():
-            assert len(value) >= 40  # 1.7 s at 24 fps
+            assert len(value) >= 43  # 1.8 s at 24 fps
             assert np.array_equal(getattr(traj, key)[name][:len(value)], value, equal_nan=True)
     broke = first.events["fractures"][0]["time"]
     glass = next(b for b in loaded.scene.bodies if b.name == "glass")
