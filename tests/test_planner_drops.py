@@ -146,3 +146,17 @@ def test_a_ball_thrown_against_a_wall_bounces_back_off_it():
     draft, _, results = planned("a rubber ball is thrown against the wall and bounces back")
     assert {"bounces": "ball", "at_least": 1, "on": "wall"} in draft.document["expect"]
     assert all(r["passed"] for r in results if r["passed"] is not None), results
+
+
+def test_a_can_of_diet_soda_floats_and_a_regular_one_sinks_in_a_cooler_of_ice_water():
+    # the sugar makes the regular can denser than water; 'ice water' is water, not an icy
+    # floor (it made the ground ice, and the cans stood on it)
+    draft, _, results = planned("Close-up: a can of diet soda floats but a can of regular "
+                                "soda sinks, in a cooler full of ice water")
+    document = draft.document
+    assert [w["name"] for w in document["water"]] == ["cooler"]
+    assert document["world"]["ground"]["material"] != "ice"
+    diet, regular = _body(document, "can"), _body(document, "can_2")
+    assert diet["mass"] < 0.417 < regular["mass"]  # kg: the water the can's volume holds
+    assert {(r["check"], r["subject"], r["passed"]) for r in results} == {
+        ("floats", "can", True), ("sinks", "can_2", True)}

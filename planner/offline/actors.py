@@ -62,7 +62,11 @@ def body_fields(m: Mention, intent: Intent, name: str, position: tuple[float, fl
         data["color"] = list(m.color)
     data["position"] = [round(v, 4) for v in position]
     weight = lx.WEIGHT_WORDS.get(next((a for a in lx.WEIGHT_WORDS if a in m.adjectives), ""))
-    if weight is not None:
+    drink = can_density(m, intent)
+    if drink is not None:
+        can = params_of(m.asset, params)
+        data["mass"] = round(drink * math.pi * can["radius"] ** 2 * can["height"], 4)
+    elif weight is not None:
         data["mass"] = round(mass_estimate(m, intent) * weight, 4)
     elif m.noun.mass is not None:
         data["mass"] = m.noun.mass
@@ -168,9 +172,24 @@ def mass_estimate(m: Mention, intent: Intent) -> float:
     return x * y * z * density * (0.52 if m.asset in SPHERES else 1.0)
 
 
+def can_density(m: Mention, intent: Intent) -> float | None:
+    """A drinks can's mean density by the drink the prompt puts in it ('a can of diet soda',
+    'a regular cola can'), or None."""
+    if m.asset != "can":
+        return None
+    after = intent.tokens[m.index + 1:m.index + 4]
+    words = (after[1:] if after[:1] == ["of"] else []) + intent.tokens[max(0, m.index - 2):
+                                                                        m.index]
+    return next((lx.CAN_DRINKS[w] for w in words if w in lx.CAN_DRINKS), None)
+
+
 def mean_density(m: Mention, intent: Intent) -> float:
-    """kg/m^3 over the thing's whole volume, to predict floating: its own mass where the
-    noun gives one (a ping pong ball's hollow shell), else its asset's and material's."""
+    """kg/m^3 over the thing's whole volume, to predict floating: a drinks can's by its
+    drink, its own mass where the noun gives one (a ping pong ball's hollow shell), else its
+    asset's and material's."""
+    drink = can_density(m, intent)
+    if drink is not None:
+        return drink
     params = params_for(m, intent)
     if m.noun.mass is not None and m.asset in SPHERES:
         return m.noun.mass / (4 / 3 * math.pi * params_of(m.asset, params)["radius"] ** 3)

@@ -150,9 +150,11 @@ def _liquid_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list
         claims.append(Claim(unread[0], "object", "dropped", "not read as a body of water: say "
                             f"'a {unread[0]} of water' or what floats or sinks in it"))
     if intent.water and intent.water not in taken:
-        # 'a tank of water' names the water too, not only where it stands
-        said = next((f"{intent.water} of {w}" for w in ("water", "ice water")
-                     if intent.has(f"{intent.water} of {w}")), intent.water)
+        # 'a tank of water', 'a cooler full of ice water' name the water too, not only
+        # where it stands
+        said = next((phrase for joint in ("of", "full of", "filled with")
+                     for w in ("ice water", "water")
+                     if intent.has(phrase := f"{intent.water} {joint} {w}")), intent.water)
         claims.append(Claim(said, "object", "planned", "the script's water region")
                       if scene is not None and scene.water else
                       Claim(said, "object", "dropped", "no water region in the script"))

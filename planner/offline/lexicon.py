@@ -133,6 +133,11 @@ STAND_INS: dict[str, Noun] = {
     "pitcher": _stand_in("tumbler", "glass", "pitcher", radius=0.06, height=0.2),
     # a 15 litre pail; 'a bucket of water' something floats in is a body of water instead
     "bucket": _stand_in("tumbler", "plastic", "bucket", radius=0.14, height=0.27),
+    # a round glass tank of a few litres: the library has no glass box to hold a liquid
+    "fish tank": _stand_in("tumbler", "glass", "fish_tank", radius=0.12, height=0.2,
+                           wall=0.005),
+    "aquarium": _stand_in("tumbler", "glass", "aquarium", radius=0.12, height=0.2,
+                          wall=0.005),
     # a drink's carton (not a moving carton): poured from over its corner like a jug
     "juice carton": _stand_in("tumbler", "plastic", "carton", radius=0.045, height=0.2),
     "milk carton": _stand_in("tumbler", "plastic", "carton", radius=0.045, height=0.2),
@@ -221,6 +226,7 @@ WATERS: dict[str, tuple[float, float, float]] = {
     "tub": (1.2, 0.7, 0.45), "basin": (0.5, 0.4, 0.2), "sink": (0.5, 0.4, 0.2),
     "pond": (4.0, 4.0, 1.0), "lake": (6.0, 6.0, 1.5), "river": (6.0, 3.0, 1.2),
     "sea": (6.0, 6.0, 1.5), "ocean": (6.0, 6.0, 1.5), "bowl": (0.4, 0.4, 0.2),
+    "cooler": (0.6, 0.4, 0.35), "fish tank": (0.8, 0.4, 0.4),
 }
 
 # Verb stems and their normalised actions; the parser matches word prefixes against them.
@@ -240,6 +246,7 @@ VERBS: dict[str, str] = {
     "splinter": "shatter", "topple": "topple", "toppling": "topple", "collaps": "topple",
     "crumbl": "topple", "lands": "fall", "landed": "fall", "landing": "fall",
     "stack": "stack", "pile": "stack", "pour": "pour", "spill": "spill", "splash": "spill",
+    "gush": "spill", "leak": "spill",
     "float": "float", "bob": "float", "sink": "sink", "sank": "sink", "sunk": "sink",
     "drift": "drift", "spin": "spin", "spun": "spin", "rotat": "spin", "twirl": "spin",
     "plac": "place", "put": "place", "set down": "place", "rest": "place", "lower": "place",
@@ -288,6 +295,11 @@ ARRANGEMENTS = {"in a row": "row", "in a line": "row", "lined up": "row", "row o
 WEIGHT_WORDS = {"heavy": 4.0, "light": 0.25, "lightweight": 0.25}  # factor on the mass
 FULL_WORDS = frozenset({"full", "filled"})  # a hollow container holds liquid
 EMPTY_WORD = "empty"  # it holds none, whatever else is said
+# A sealed drinks can's mean density, kg/m^3, by the drink in it: the sugar in a regular soda
+# makes the can denser than water and it sinks, a diet one floats (the cooler of ice water
+# that shows it); a can the prompt says nothing of keeps its asset's 0.37 kg
+CAN_DRINKS = {"diet": 980.0, "zero": 980.0, "regular": 1040.0, "sugary": 1040.0,
+              "normal": 1040.0, "classic": 1040.0, "original": 1040.0}
 
 # Denied outcomes: "does not break", "without breaking", "never bounces".
 NEGATORS = frozenset({"not", "never", "without", "doesn't", "don't", "didn't", "won't", "isn't",

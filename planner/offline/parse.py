@@ -38,6 +38,8 @@ SHOT_SIDES = frozenset({"above", "below", "overhead", "slow"})
 # bodies of water that hold nothing but water, so that dropping a thing into one is enough
 OPEN_WATERS = ("pool", "pond", "lake", "river", "sea", "ocean", "swimming pool", "aquarium",
                "fish tank", "bathtub")
+# bodies of water that are containers the prompt may break ('the fish tank cracks')
+TANKS = frozenset({"fish tank", "aquarium"})
 AUXILIARIES = frozenset({"do", "does", "did", "will", "would", "should"})
 TOPPLE = ("fall over", "falls over", "fell over", "tip over", "tips over", "tipped over",
           "knock over", "knocks over", "knocked over", "knock down", "knocks down",
@@ -367,8 +369,14 @@ def _read_waters(intent: Intent) -> None:
         return
     container_of_drink = [m for m in intent.mentions if m.liquid and m.asset not in ("bowl",)
                           and not _holds_the_scene(intent, m)]
-    if container_of_drink and not in_water and not intent.actions & {"float", "sink"}:
+    # 'the water spills out' of a glass of water that cracks is that glass's water
+    leaves = bool(intent.actions & {"spill", "shatter"})
+    if container_of_drink and (leaves or not in_water) and not intent.actions & {"float",
+                                                                                 "sink"}:
         return
+    if name in TANKS and "shatter" in intent.actions and not intent.actions & {"float",
+                                                                                "sink"}:
+        return  # 'the fish tank cracks': a container that breaks, not a body of water
     intent.water = name or "pool"
     intent.mentions = [m for m in intent.mentions if m.word != intent.water]
     for m in intent.mentions:
@@ -448,7 +456,9 @@ def _read_ground(intent: Intent) -> None:
     (the word is the material of the thing named next)."""
     named = {m.index for m in intent.mentions}
     for i, token in enumerate(intent.tokens):
-        if token in GROUND_NOUNS and i + 1 not in named:
+        # 'ice water' is water with ice in it, not an icy floor
+        if token in GROUND_NOUNS and i + 1 not in named and intent.tokens[i + 1:i + 2] != [
+                "water"]:
             # the floor's own word ('the ice'), else one in the words just before it ('the
             # stone kitchen floor'; not 'a stone falls on the floor')
             run = i

@@ -9,6 +9,7 @@ from planner.offline import (
     aiming,
     bumping,
     candles,
+    cracking,
     dunking,
     fabric,
     gusts,
@@ -40,7 +41,8 @@ ON_HINGES = (("swing", hinged.wants_swing, hinged.swing),
              ("newtons_cradle", swinging.wants_cradle, swinging.cradle),
              ("pendulum", swinging.wants_pendulum, swinging.pendulum))
 # scenes about a container and what it holds or carries, first match wins
-WITH_CONTAINERS = (("tap", pouring.wants_tap, pouring.tap),
+WITH_CONTAINERS = (("crack", cracking.wanted, cracking.build),
+                   ("tap", pouring.wants_tap, pouring.tap),
                    ("pour", pouring.wants_pour, pouring.pour),
                    ("dunk", dunking.wanted, dunking.build),
                    ("bump", bumping.wanted, bumping.build),
