@@ -130,10 +130,11 @@ class Fluid:
         return count
 
     def _settled(self, x: np.ndarray, walls: Walls, start: tuple) -> np.ndarray:
-        """`x` set out of the walls it is pressed into at their poses now, a place's
-        correction and not a motion (Macklin et al. 2014's pre-stabilization): pushed out
-        in the substep, a millimetre pressed in (a drop squeezed between a shard and the
-        floor) became metres a second, and drops flew tens of metres."""
+        """`x` set out of the walls it touches and the floor, at their poses now."""
+        # a correction of place, not a motion (Macklin et al. 2014's pre-stabilization): a
+        # drop squeezed between a shard and the floor was pushed out within the substep,
+        # and a millimetre made metres a second. Deeper than TOUCHING into a part, a drop
+        # is inside it, left alone here as in the substep (see pbf_walls._entry)
         settled = x.copy()
         collide(x, settled, self.radius, *walls.parts, *start, *start, walls.ground, 0.0,
                 np.zeros_like(x), np.full(len(x), -1, np.int64))

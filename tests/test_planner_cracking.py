@@ -37,8 +37,18 @@ def test_a_vase_cracking_on_a_table_stands_on_it_and_its_spread_is_left_unchecke
     assert [next(iter(check)) for check in document["expect"]] == ["shatters"]
 
 
+def test_two_vases_that_crack_stand_apart_each_with_its_own_break_and_puddle():
+    document = plan_offline("two vases full of water crack").document
+    assert [e["break"] for e in document["events"]] == ["vase_01", "vase_02"]
+    puddles = [c["puddle"] for c in document["expect"] if "puddle" in c]
+    assert len(set(puddles)) == 2
+
+
 @pytest.mark.parametrize("prompt", ["a glass of water falls off the table and cracks",
-                                    "a ball hits a vase full of water and it cracks"])
+                                    "a ball hits a vase full of water and it cracks",
+                                    "a glass of milk shatters on the floor",
+                                    "an ice cube cracks in a glass of water",
+                                    "three glasses of wine on a tray, one of them breaks"])
 def test_a_container_broken_by_something_is_not_broken_by_the_script(prompt):
     events = plan_offline(prompt).document.get("events", [])
     assert all("break" not in event for event in events)

@@ -160,3 +160,5 @@ def test_a_can_of_diet_soda_floats_and_a_regular_one_sinks_in_a_cooler_of_ice_wa
     assert diet["mass"] < 0.417 < regular["mass"]  # kg: the water the can's volume holds
     assert {(r["check"], r["subject"], r["passed"]) for r in results} == {
         ("floats", "can", True), ("sinks", "can_2", True)}
+    cold = plan_offline("a can of diet soda floats in a bucket of ice cold water").document
+    assert cold["world"]["ground"]["material"] != "ice"

@@ -7,51 +7,88 @@ break is the script's; that the liquid then leaves is the physics', and what is 
 """
 from __future__ import annotations
 
+import re
+
 from bridge.assets.registry import ASSETS
 from planner.offline import actors as ac
+from planner.offline import lexicon as lx
+from planner.offline import trays
 from planner.offline.layout import Plan
-from planner.offline.motion import TABLE_TOP
+from planner.offline.motion import TABLE_TOP, spread
 from planner.offline.parse import Intent, Mention
 
 BREAK_AT = 0.5  # s: the liquid has settled in its container by then
 RUN_OUT_S = 2.0  # s after the break: the liquid has run out and spread
 PUDDLE_M = 0.6  # m: most of it lies within this of the puddle's middle
+SPACING = 0.6  # m between containers side by side: their puddles meet little
 # what breaks a container from outside: a scenario of its own, with its cause
 # ('pours out' is the liquid's, not a hand's pour)
 CAUSES = frozenset({"fall", "throw", "hit", "knock", "push", "collide", "roll", "slide",
                     "topple", "drive", "swing", "squeeze"})
-# surfaces a container can stand on besides the floor ('onto the table', 'on the counter')
-TABLES = frozenset({"table", "shelf"})
+# 'shatters on the floor', 'smashes against the wall': broken by landing or a blow, which
+# the other scenarios give it
+STRUCK = re.compile(r"\b(?:on|onto|against|into|to)\s+(?:the|a|an)\s+(?:\w+\s+)?"
+                    r"(?:floor|ground|tiles?|pavement|sidewalk|concrete|wall|counter)\b")
+BREAKS = ("crack", "break", "broke", "shatter", "smash", "splinter")  # word stems
+MOST = 3  # containers at most ('two vases full of water crack')
 
 
 def wanted(intent: Intent, actors: list[Mention]) -> bool:
-    """It breaks with no cause said, and a brittle container holds a liquid."""
+    """A brittle container of liquid is what breaks, with no cause said, and not on a tray
+    (whose scenario tips it)."""
     return "shatter" in intent.actions and not intent.actions & CAUSES and \
+        not _struck(intent) and not trays.wanted(intent, actors) and \
         _container(intent, actors) is not None
 
 
+def _struck(intent: Intent) -> bool:
+    """It breaks on or against something ('shatters on the floor'; not 'a glass on the
+    floor cracks', which names where it stands)."""
+    text = intent.text.lower()
+    verb = re.search(r"\b(?:" + "|".join(BREAKS) + ")", text)
+    return verb is not None and STRUCK.search(text, verb.end()) is not None
+
+
 def _container(intent: Intent, actors: list[Mention]) -> Mention | None:
-    """The brittle hollow container the liquid is in: named with it ('a vase full of
-    water'), or the one container where the prompt names a liquid on its own ('the fish tank
-    cracks and the water gushes out')."""
-    hollow = [m for m in actors if ASSETS[m.asset].hollow and ac.brittle(m)]
+    """The brittle hollow container the liquid is in, said to break: named with it ('a vase
+    full of water'), or the one container where the prompt names a liquid on its own ('the
+    fish tank cracks and the water gushes out'); not an empty one, nor one something else
+    breaks in ('an ice cube cracks in a glass of water')."""
+    hollow = [m for m in actors if ASSETS[m.asset].hollow and ac.brittle(m)
+              and lx.EMPTY_WORD not in m.adjectives]
     held = [m for m in hollow if ac.holds_liquid(m)]
-    if held:
-        return held[0]
-    return hollow[0] if intent.liquid and len(hollow) == 1 else None
+    found = held[0] if held else hollow[0] if intent.liquid and len(hollow) == 1 else None
+    return found if found is not None and _breaker(intent) is found else None
+
+
+def _breaker(intent: Intent) -> Mention | None:
+    """The thing named last before the first word of breaking: what the prompt breaks."""
+    verb = next((i for i, token in enumerate(intent.tokens) if token.startswith(BREAKS)),
+                len(intent.tokens))
+    before = [m for m in intent.mentions if m.index < verb]
+    return max(before, key=lambda m: m.index) if before else None
 
 
 def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
-    """The container on the floor (or on the table the prompt names), full; the break; the
-    liquid leaving it."""
+    """The containers on the floor (or on the table the prompt names), full, side by side;
+    the break; the liquid leaving them."""
     container = _container(intent, actors)
     container.liquid = container.liquid or intent.liquid or "water"
     floor = 0.0
-    if any(m.asset in TABLES for m in intent.surfaces):
+    if any(m.asset == "table" for m in intent.surfaces):
         floor = TABLE_TOP
         plan.body("the table it stands on", name="table", asset="table", static=True)
-    name = ac.add(plan, container, intent, (0.0, 0.0, floor), "standing still, full")
-    liquid = ac.liquid_in(plan, name)
+    items = ac.instances([container], MOST)
+    for k, (m, index) in enumerate(items):
+        name = ac.add(plan, m, intent, (spread(len(items), SPACING)[k], 0.0, floor),
+                      "standing still, full", index)
+        _crack(plan, name, ac.liquid_in(plan, name), on_floor=not floor)
+    plan.duration = BREAK_AT + RUN_OUT_S
+    plan.focus.append((0.0, 0.0, floor))
+
+
+def _crack(plan: Plan, name: str, liquid: str, on_floor: bool) -> None:
+    """The break, and the checks that it broke and that its liquid ran out."""
     plan.event(f"it cracks at {BREAK_AT:g} s: the prompt gives no cause, so the script "
                "breaks it", at=BREAK_AT, **{"break": name})
     plan.check("it cracks", shatters=name, before=BREAK_AT + 0.1)
@@ -59,8 +96,6 @@ def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     # reckoning, whether or not the liquid has moved; a puddle shows it ran out and spread.
     # On a table some of it runs over the edge to the floor, and no check tests where the
     # rest lies: the claim is left unchecked there
-    if not floor:
+    if on_floor:
         plan.check(f"the {liquid} runs out between the pieces and lies in a puddle around "
                    "them", puddle=liquid, max_radius=PUDDLE_M)
-    plan.duration = BREAK_AT + RUN_OUT_S
-    plan.focus.append((0.0, 0.0, floor))

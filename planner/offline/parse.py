@@ -362,15 +362,16 @@ def _read_waters(intent: Intent) -> None:
         for article in ("a", "an", "the")
         for w in OPEN_WATERS)  # "dropped into a pool": nothing else is dropped into a pool
     name = next((w for w in sorted(lx.WATERS, key=len, reverse=True) if intent.has(w, w + "s")
-                 and not _sinks(intent, w)), None)
+                 and not _sinks(intent, w) and not _cooler(intent, w)), None)
     in_water = intent.has("into the water", "in the water", "on the water", "in water",
                           "on water", "into water", "of the water", "the water")
     if not watery or (name is None and not in_water):
         return
     container_of_drink = [m for m in intent.mentions if m.liquid and m.asset not in ("bowl",)
                           and not _holds_the_scene(intent, m)]
-    # 'the water spills out' of a glass of water that cracks is that glass's water
-    leaves = bool(intent.actions & {"spill", "shatter"})
+    # 'the water spills out' of a glass of water that cracks is that glass's water, where
+    # no pool or pond is named
+    leaves = "shatter" in intent.actions and not any(intent.has(w) for w in OPEN_WATERS)
     if container_of_drink and (leaves or not in_water) and not intent.actions & {"float",
                                                                                  "sink"}:
         return
@@ -428,6 +429,11 @@ def _poured(intent: Intent) -> bool:
             and bool(hollow))
 
 
+def _cooler(intent: Intent, word: str) -> bool:
+    """'cooler water': the adjective, not a cool box (which takes an article)."""
+    return word == "cooler" and not intent.has("a cooler", "the cooler")
+
+
 def _sinks(intent: Intent, word: str) -> bool:
     """'the stone sinks': the verb, not a kitchen sink (which takes an article or 'kitchen')."""
     return word == "sink" and "sink" in intent.actions and not intent.has(
@@ -456,9 +462,9 @@ def _read_ground(intent: Intent) -> None:
     (the word is the material of the thing named next)."""
     named = {m.index for m in intent.mentions}
     for i, token in enumerate(intent.tokens):
-        # 'ice water' is water with ice in it, not an icy floor
-        if token in GROUND_NOUNS and i + 1 not in named and intent.tokens[i + 1:i + 2] != [
-                "water"]:
+        # 'ice water', 'ice cold water' are water with ice in it, not an icy floor
+        if token in GROUND_NOUNS and i + 1 not in named and "water" not in intent.tokens[
+                i + 1:i + 3]:
             # the floor's own word ('the ice'), else one in the words just before it ('the
             # stone kitchen floor'; not 'a stone falls on the floor')
             run = i
