@@ -44,9 +44,13 @@ def wanted(intent: Intent, actors: list[Mention]) -> bool:
 def _struck(intent: Intent) -> bool:
     """It breaks on or against something ('shatters on the floor'; not 'a glass on the
     floor cracks', which names where it stands)."""
-    text = intent.text.lower()
-    verb = re.search(r"\b(?:" + "|".join(BREAKS) + ")", text)
-    return verb is not None and STRUCK.search(text, verb.end()) is not None
+    return STRUCK.search(" ".join(intent.tokens[_breaking(intent) + 1:])) is not None
+
+
+def _breaking(intent: Intent) -> int:
+    """The first word of breaking's place among the tokens (their count if none)."""
+    return next((i for i, token in enumerate(intent.tokens) if token.startswith(BREAKS)),
+                len(intent.tokens))
 
 
 def _container(intent: Intent, actors: list[Mention]) -> Mention | None:
@@ -63,9 +67,7 @@ def _container(intent: Intent, actors: list[Mention]) -> Mention | None:
 
 def _breaker(intent: Intent) -> Mention | None:
     """The thing named last before the first word of breaking: what the prompt breaks."""
-    verb = next((i for i, token in enumerate(intent.tokens) if token.startswith(BREAKS)),
-                len(intent.tokens))
-    before = [m for m in intent.mentions if m.index < verb]
+    before = [m for m in intent.mentions if m.index < _breaking(intent)]
     return max(before, key=lambda m: m.index) if before else None
 
 

@@ -357,7 +357,8 @@ def _read_waters(intent: Intent) -> None:
     in it ('a duck in a bathtub as water pours in' is a bathtub of water)."""
     if intent.zero_g or _poured(intent):
         return
-    watery = intent.has("water", "waters") or intent.actions & {"float", "sink"} or any(
+    afloat = bool(intent.actions & {"float", "sink"})
+    watery = intent.has("water", "waters") or afloat or any(
         intent.has(f"{into} {article} {w}") for into in ("into", "in")
         for article in ("a", "an", "the")
         for w in OPEN_WATERS)  # "dropped into a pool": nothing else is dropped into a pool
@@ -372,11 +373,9 @@ def _read_waters(intent: Intent) -> None:
     # 'the water spills out' of a glass of water that cracks is that glass's water, where
     # no pool or pond is named
     leaves = "shatter" in intent.actions and not any(intent.has(w) for w in OPEN_WATERS)
-    if container_of_drink and (leaves or not in_water) and not intent.actions & {"float",
-                                                                                 "sink"}:
+    if container_of_drink and (leaves or not in_water) and not afloat:
         return
-    if name in TANKS and "shatter" in intent.actions and not intent.actions & {"float",
-                                                                                "sink"}:
+    if name in TANKS and "shatter" in intent.actions and not afloat:
         return  # 'the fish tank cracks': a container that breaks, not a body of water
     intent.water = name or "pool"
     intent.mentions = [m for m in intent.mentions if m.word != intent.water]
