@@ -7,14 +7,17 @@ impulse, which for an impact is the momentum change of the impact itself.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 
 GAP_STEPS = 3  # steps without contact that still continue an episode
 SPECULATIVE_M = 1e-4  # a force-free point farther apart than this is not a touch
+# a pair of body parts is one int, the smaller part key shifted above the larger: an int
+# hashes several times faster than a tuple, and the fold hashes one for every point
+PAIR_SHIFT = 40  # bits: part keys stay below it for bodies of up to 2^20 links
+PART_MASK = (1 << PAIR_SHIFT) - 1
 
 
-@dataclass
+@dataclass(slots=True)  # slots: an open episode's last step is set at every step
 class Episode:
     bodies: tuple[str, str]
     start_step: int
@@ -29,10 +32,10 @@ class ContactRecorder:
 
     def __init__(self, dt: float):
         self.dt = dt
-        self.open: dict[tuple[int, int], Episode] = {}  # by the pair's part keys
+        self.open: dict[int, Episode] = {}  # by the pair's key
         self.closed: list[Episode] = []
         self.started: list[Episode] = []  # episodes that began at the last step
-        self._forces: dict[tuple[int, int], float] = {}  # per touching pair, the last step
+        self._forces: dict[int, float] = {}  # per touching pair, the last step
         self._step = 0  # the last step whose contacts were read
 
     def after_step(self, step: int, points: list[tuple], names: dict[int, str]) -> None:
@@ -54,16 +57,17 @@ class ContactRecorder:
                 self.closed.append(episodes.pop(key))
 
     def _grow(self, step: int, points: list[tuple], names: dict[int, str],
-              keys: list[tuple[int, int]]) -> None:
+              keys: list[int]) -> None:
         """Open episodes for the new pairs in `keys`, and raise the peak of the others."""
         where = _where(points, set(keys), self.dt)
         for key in keys:
             impulse, episode = self._forces[key] * self.dt, self.open.get(key)
             if episode is not None:
                 episode.last_step = step
-            if key[0] not in names or key[1] not in names:
+            parts = split_pair(key)
+            if parts[0] not in names or parts[1] not in names:
                 continue
-            pair, position, normal = _named(key, where[key], names)
+            pair, position, normal = _named(parts, where[key], names)
             if episode is None:
                 episode = self.open[key] = Episode(pair, step, step, impulse, position, normal)
                 self.started.append(episode)
@@ -90,11 +94,17 @@ class ContactRecorder:
                       key=lambda e: (e.start_step, e.bodies))
 
 
-def _pair_forces(points: list[tuple]) -> dict[tuple[int, int], float]:
-    """Normal force of the step per touching pair of body parts (smaller key first)."""
-    # plain floats and tuples, because numpy's per-call cost on a few numbers made it slower
+def split_pair(pair: int) -> tuple[int, int]:
+    """A pair's two part keys, the smaller first."""
+    return pair >> PAIR_SHIFT, pair & PART_MASK
+
+
+def _pair_forces(points: list[tuple]) -> dict[int, float]:
+    """Normal force of the step per touching pair of body parts."""
+    # plain floats and ints, because numpy's per-call cost on a few numbers made it slower
     # than the physics step itself
-    sums: defaultdict[tuple[int, int], float] = defaultdict(float)
+    sums: dict[int, float] = {}
+    total = sums.get
     for c in points:
         force = c[9]
         if force <= 0.0 and c[8] > SPECULATIVE_M:
@@ -105,14 +115,16 @@ def _pair_forces(points: list[tuple]) -> dict[tuple[int, int], float]:
             a += (c[3] + 1) << 20
         if c[4] >= 0:
             b += (c[4] + 1) << 20
-        sums[(a, b) if a < b else (b, a)] += force
+        pair = (a << PAIR_SHIFT) | b if a < b else (b << PAIR_SHIFT) | a
+        sums[pair] = total(pair, 0.0) + force
     return sums
 
 
-def _peaks(impulses: dict[tuple[int, int], float]) -> dict[int, tuple[float, int]]:
-    """Per Bullet id: the largest pair impulse of the step and the body it came from."""
+def _peaks(impulses: dict[int, float]) -> dict[int, tuple[float, int]]:
+    """Per part key: the largest pair impulse of the step and the part it came from."""
     peaks: dict[int, tuple[float, int]] = {}
-    for (a, b), impulse in impulses.items():
+    for pair, impulse in impulses.items():
+        a, b = split_pair(pair)
         if impulse > peaks.get(a, (0.0, 0))[0]:
             peaks[a] = (impulse, b)
         if impulse > peaks.get(b, (0.0, 0))[0]:
@@ -120,15 +132,14 @@ def _peaks(impulses: dict[tuple[int, int], float]) -> dict[int, tuple[float, int
     return peaks
 
 
-def _where(points: list[tuple], keys: set[tuple[int, int]], dt: float
-           ) -> dict[tuple[int, int], list[float]]:
+def _where(points: list[tuple], keys: set[int], dt: float) -> dict[int, list[float]]:
     """For the pairs in `keys`: impulse-weighted contact position and normal sums."""
-    sums: dict[tuple[int, int], list[float]] = {}
+    sums: dict[int, list[float]] = {}
     for c in points:
         a = c[1] if c[3] < 0 else c[1] + ((c[3] + 1) << 20)
         b = c[2] if c[4] < 0 else c[2] + ((c[4] + 1) << 20)
         flipped = a > b
-        key = (b, a) if flipped else (a, b)
+        key = (b << PAIR_SHIFT) | a if flipped else (a << PAIR_SHIFT) | b
         if key not in keys or (c[9] <= 0.0 and c[8] > SPECULATIVE_M):
             continue
         w = c[9] * dt + 1e-12
@@ -145,14 +156,14 @@ def _where(points: list[tuple], keys: set[tuple[int, int]], dt: float
     return sums
 
 
-def _named(key: tuple[int, int], entry: list[float], names: dict[int, str]
+def _named(parts: tuple[int, int], entry: list[float], names: dict[int, str]
            ) -> tuple[tuple[str, str], tuple, tuple]:
     """Sums keyed by Bullet ids -> a pair sorted by name, its normal from second to first.
 
     Bullet's normal points from its body B to its body A; the sums hold it for the id-sorted
     pair, so it is flipped again when name order differs from id order.
     """
-    a, b = names[key[0]], names[key[1]]
+    a, b = names[parts[0]], names[parts[1]]
     weight = entry[7]
     position = (entry[1] / weight, entry[2] / weight, entry[3] / weight)
     length = math.sqrt(entry[4] ** 2 + entry[5] ** 2 + entry[6] ** 2) or 1.0

@@ -94,22 +94,20 @@ class StepRecorder:
 
     def trajectory(self, dt: float) -> Trajectory:
         """The recording: asset-origin poses, centre-of-mass velocities, NaN while absent."""
-        count = len(self.steps)
-        tables: dict[str, np.ndarray] = {}
+        # script bodies first, then fragments in the world's order, which blocks keep
+        names = list(dict.fromkeys(self.names + [live.name for block in self.blocks
+                                                 for live in block.bodies]))
+        column = {name: k for k, name in enumerate(names)}
+        table = np.full((len(self.steps), len(names), FLOATS_PER_BODY), np.nan)
         for block in self.blocks:
             span = slice(block.first, block.first + block.count)
-            rows = block.rows()
-            for live in block.bodies:  # in the world's order, which fragments keep
-                if live.name not in tables:
-                    tables[live.name] = np.full((count, FLOATS_PER_BODY), np.nan)
-                tables[live.name][span] = rows[live]
+            for bodies, rows in block.tables():
+                table[span, [column[live.name] for live in bodies]] = rows
         out = Trajectory(times=np.asarray(self.steps, float) * dt)
-        known = set(self.names)
-        absent = np.full((count, FLOATS_PER_BODY), np.nan)  # a body never sampled
-        for name in self.names + [n for n in tables if n not in known]:
-            table = tables.get(name, absent)
-            for key, (start, end) in zip(FIELDS, ((0, 3), (3, 7), (7, 10), (10, 13))):
-                getattr(out, key)[name] = table[:, start:end].copy()
+        for key, (start, end) in zip(FIELDS, ((0, 3), (3, 7), (7, 10), (10, 13))):
+            # one copy a field, each body's rows a contiguous view of it
+            field = np.ascontiguousarray(table[:, :, start:end].transpose(1, 0, 2))
+            getattr(out, key).update(zip(names, field))
         out.particles.update({n: np.stack(v) for n, v in self.particles.items()})
         return out
 
@@ -169,34 +167,37 @@ class _Block:
     def _extend(self, world: World, bases: list[int], values: list[float]) -> None:
         """Append the 13 floats of each free body in `bases`, then of every link."""
         # the client id passed by position: PyBullet parses keywords slowly, and this runs
-        # for every body at every step; a list's extend by Bullet's tuples is the cheapest
-        # way from them to floats (np.fromiter costs 25 ns a float)
+        # for every body at every step; a list's extend by each of Bullet's tuples is the
+        # cheapest way from them to floats (np.fromiter of them chained costs 25 ns a float,
+        # and joining the four tuples first costs more than four extends)
         pose, velocity, client, extend = (p.getBasePositionAndOrientation, p.getBaseVelocity,
                                           self.client, values.extend)
         for uid in bases:
             (com, quat), (linear, angular) = pose(uid, client), velocity(uid, client)
-            extend(com + quat + linear + angular)
+            extend(com)
+            extend(quat)
+            extend(linear)
+            extend(angular)
         for live in self.links:
             (com, quat), (linear, angular) = world.read(live)
             extend(com + quat + linear + angular)
 
     def _flush(self) -> None:
         """Make the listed samples one array."""
-        if self.values:
-            self.chunks.append(np.array(self.values).reshape(
+        if self.values:  # np.fromiter of a known count: np.array guesses the dtype first
+            self.chunks.append(np.fromiter(self.values, float, len(self.values)).reshape(
                 -1, len(self.moving), FLOATS_PER_BODY))
             self.values = []
 
-    def rows(self) -> dict[LiveBody, np.ndarray]:
-        """Each body's [S, 13] rows (a static base's [1, 13]): asset-origin pose, velocities."""
-        out: dict[LiveBody, np.ndarray] = {}
+    def tables(self) -> Iterable[tuple[tuple[LiveBody, ...], np.ndarray]]:
+        """The moving bodies and their [S, B, 13] rows, then the static bases and their
+        [1, B, 13]: asset-origin poses, velocities."""
         if self.moving:
             self._flush()
-            out.update(_origin_rows(np.concatenate(self.chunks), self.moving))
+            yield self.moving, _to_origins(np.concatenate(self.chunks), self.moving)
         if self.fixed:
             fixed = tuple(self.fixed)
-            out.update(_origin_rows(_flat(self.fixed.values(), len(fixed))[None], fixed))
-        return out
+            yield fixed, _to_origins(_flat(self.fixed.values(), len(fixed))[None], fixed)
 
 
 def _flat(states: Iterable, count: int) -> np.ndarray:
@@ -206,17 +207,14 @@ def _flat(states: Iterable, count: int) -> np.ndarray:
     return np.fromiter(values, float, count * FLOATS_PER_BODY).reshape(count, FLOATS_PER_BODY)
 
 
-def _origin_rows(rows: np.ndarray, bodies: tuple[LiveBody, ...]
-                 ) -> Iterable[tuple[LiveBody, np.ndarray]]:
-    """[S, B, 13] centre-of-mass states, their poses turned to asset origins in place: each
-    body's [S, 13]."""
-    rows[..., :7] = _to_origins(rows[..., :7], bodies)
-    return ((live, rows[:, k]) for k, live in enumerate(bodies))
-
-
-def _to_origins(poses: np.ndarray, bodies: tuple[LiveBody, ...]) -> np.ndarray:
-    """[S, B, 7] centre-of-mass poses (position, xyzw) to the bodies' asset-origin poses."""
+def _to_origins(rows: np.ndarray, bodies: tuple[LiveBody, ...]) -> np.ndarray:
+    """[S, B, 13] centre-of-mass states, their poses (position, xyzw) turned to the bodies'
+    asset-origin poses in place."""
     offset = np.array([live.to_origin[0] for live in bodies], float)
     turn = np.array([live.to_origin[1] for live in bodies], float)
-    com, quat = poses[..., :3], poses[..., 3:]
-    return np.concatenate([com + quat_rotate(quat, offset), quat_multiply(quat, turn)], axis=-1)
+    com, quat = rows[..., :3], rows[..., 3:7]
+    rows[..., :3] = com + quat_rotate(quat, offset)
+    # most assets' principal axes are their own: a turn by none leaves the quaternions be
+    if np.any(turn[:, :3]) or np.any(turn[:, 3] != 1.0):
+        rows[..., 3:7] = quat_multiply(quat, turn)
+    return rows
