@@ -45,6 +45,9 @@ ARRANGEMENT_WORDS = {"stack": ("stack", "tower", "pile"), "tower": ("stack", "to
                      "circle": ("circle", "ring"), "on_tray": ("tray",)}
 NEGATIONS = frozenset({"not", "never", "without", "no", "doesn't", "don't", "won't", "isn't",
                        "survives", "survive", "intact", "whole", "unbroken"})
+# words that deny one event by saying its opposite: a flame that keeps burning or stays lit
+# is not blown out, as a glass that survives is not broken
+DENIALS = {"blown_out": frozenset({"burning", "burns", "lit"})}
 COUNTED = re.compile(r"^(\d+) x ")
 FILLER = frozenset({"a", "an", "the", "of", "and", "to", "on", "in", "it", "its", "is", "are",
                     "by", "with", "at", "from", "not", "no", "off", "out", "over", "down",
@@ -102,8 +105,11 @@ def names(claim: dict, planned: dict, nouns: frozenset[str] = frozenset()) -> bo
 def _same_event(claim: dict, text: str, nouns: frozenset[str]) -> bool:
     planned, annotated = words(text), words(claim.get("text", ""))
     lowered = " ".join(planned)
-    if bool(NEGATIONS & set(planned)) != bool(claim.get("negated")):
+    denials = DENIALS.get(claim.get("event"), frozenset())
+    if bool((NEGATIONS | denials) & set(planned)) != bool(claim.get("negated")):
         return False
+    if denials & set(planned):  # 'stays lit': the event, denied
+        return True
     said = " ".join(annotated)
     if said and f" {said} " in f" {lowered} ":  # the annotator's very words ('off the edge of
         return True  # the desk'), though each is filler or a noun on its own

@@ -65,6 +65,21 @@ def test_candles_in_a_breath_or_a_wind_do_what_the_prompt_says(prompt, outcome):
             speed > CANDLE_BLOW_OUT_SPEED
 
 
+@pytest.mark.parametrize("prompt", [
+    ("An electric fan blows at 3 candles in a row: the closest one goes out, the other two "
+    "keep burning"),
+    "I blow at the 3 candles and only the nearest goes out, the other two stay lit"])
+def test_one_flame_of_a_row_goes_out_in_a_narrow_stream_and_the_rest_burn_on(prompt):
+    # a wind blows on every flame alike: the stream is a jet aimed across the first flame,
+    # its Gaussian edge falling off before the next one 12 cm along the row
+    _, scene, results = _planned(prompt)
+    (blow,) = [e.blow for e in scene.events if e.blow is not None]
+    assert blow.toward == "flame_1" and not scene.wind
+    outcome = {r["subject"]: (r["check"], r["passed"]) for r in results}
+    assert outcome == {"flame_1": ("goes_out", True), "flame_2": ("stays_lit", True),
+                       "flame_3": ("stays_lit", True)}, results
+
+
 def test_candles_as_scenery_are_not_bodies_and_other_actors_keep_their_scene():
     scene = scene_from_document(plan_offline(
         "A ball rolls across a table in a room lit by candles").document)

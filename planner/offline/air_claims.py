@@ -15,6 +15,7 @@ from planner.trace import Claim
 
 WIND = re.compile(r"\b((?:gusts?|puffs?|blasts?) of (?:wind|air)|wind|winds|windy|breeze|breezy|"
                   r"gusts?|gusty|gales?|draughts?|drafts?|fan|fans|leaf blower)\b")
+JET_SOURCES = frozenset({"fan", "fans"})  # a wind word a blow event may stand in for
 # air blown on a thing: a breath (the script's blow events) or a wind
 # ('blows over the candles' is a knock: not here)
 BLOWN_ON = re.compile(r"\b((?:blows?|blew|blowing)(?: \w+ly)? (?:on|at|onto|across))\b")
@@ -29,9 +30,12 @@ def air_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list[Cla
     wind = WIND.search(text)
     if wind and wind.group(1) not in taken:
         fields = len(scene.wind) if scene is not None else 0
-        claims.append(Claim(wind.group(1), "agent", "stood_in", "the script's wind field "
-                            "blows: the air is simulated, its source is not") if fields else
-                      Claim(wind.group(1), "agent", "dropped", "no wind in the script"))
+        jets = sum(e.blow is not None for e in scene.events) if scene is not None else 0
+        claims.append(Claim(wind.group(1), "agent", "stood_in", (
+            "the script's wind field blows" if fields else "the script's blow event blows "
+            "from where it stands") + ": the air is simulated, its source is not")
+            if fields or jets and wind.group(1) in JET_SOURCES else
+            Claim(wind.group(1), "agent", "dropped", "no wind in the script"))
     blown = BLOWN_ON.search(text)
     if blown and blown.group(1) not in taken:
         breaths = sum(e.blow is not None for e in scene.events) if scene is not None else 0

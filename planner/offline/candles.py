@@ -28,7 +28,11 @@ KEEPS_LIT = re.compile(r"\b(stays? lit|keeps? (burning|going)|(does not|doesn't|
                        r"never|fails? to|won't|will not) (go|blow|goes|blows?) out)\b")
 GOES_OUT = re.compile(r"\b(blow\w* (\w+ )?out|blew (\w+ )?out|goes out|go out|went out|"
                       r"puts? (\w+ )?out|extinguish\w*|snuff\w*)\b")
+# 'the closest one goes out, the others keep burning': one flame, named by where it stands
+ONE_OF_THEM = re.compile(r"\b(closest|nearest|first)\b")
 MOUTH_DIAMETER = 0.02  # m, pursed lips
+FAN_DIAMETER = 0.15  # m: a desk fan's stream where it leaves the blades
+FAN_BACK = 0.4  # m from the flame it blows on, level with the wicks
 MOUTH_BACK, MOUTH_UP = 0.35, 0.12  # m from the cake's (or row's) middle, and above the wicks
 MAX_BREATH = 30.0  # m/s: the fastest a person blows out through pursed lips
 MARGIN = 1.5  # times the blow-out speed the breath brings to each flame
@@ -125,7 +129,12 @@ def _air(plan: Plan, intent: Intent, spots: list[tuple[float, float]], wick: flo
     text = intent.text.lower()
     wind = _wind_speed(intent)
     keep = KEEPS_LIT.search(text) is not None
-    if wind is not None:  # "a strong wind blows out a candle" is a wind, not a breath
+    outs: set[int] | None = None  # the flames put out, when not all or none
+    if keep and len(spots) > 1 and GOES_OUT.search(text) and ONE_OF_THEM.search(text) and \
+            (BLOW_WORDS.search(text) or "fan" in text):
+        # a wind blows on every flame alike; a jet can put out the one it is aimed at
+        end, outs = _one_jet(plan, spots, wick, "fan" in text), {0}
+    elif wind is not None:  # "a strong wind blows out a candle" is a wind, not a breath
         end, keep = _wind(plan, wind, keep, GOES_OUT.search(text) is not None)
     elif BLOW_WORDS.search(text):
         end = _breath(plan, spots, wick, keep)
@@ -136,8 +145,14 @@ def _air(plan: Plan, intent: Intent, spots: list[tuple[float, float]], wick: flo
                if item.data["asset"] == "candle" or item.data["name"] == "match"]
     plan.check("the candles, and so their flames at the wicks, are in view all through "
                "(checked on render)", visible=candles, fraction=1.0, inside=True)
-    for name in flames:
-        if keep:
+    for k, name in enumerate(flames):
+        if outs is not None:
+            if k in outs:
+                plan.check("the flame nearest the air goes out", goes_out=name,
+                           before=round(end, 2))
+            else:
+                plan.check("the air passes it by: it burns on", stays_lit=name)
+        elif keep:
             plan.check("it burns on", stays_lit=name)
         else:
             plan.check("it is blown out", goes_out=name, before=round(end, 2))
@@ -186,6 +201,27 @@ def _breath(plan: Plan, spots: list[tuple[float, float]], wick: float, keep: boo
                    blow={"from": mouth, "toward": name, "speed": speed,
                          "diameter": MOUTH_DIAMETER, "duration": BLOW_LENGTH})
     return start + BLOW_LENGTH + 0.2
+
+
+def _one_jet(plan: Plan, spots: list[tuple[float, float]], wick: float, fan: bool) -> float:
+    """A fan's stream (or a breath) from beside the first candle of the row, across it,
+    strong enough to put that flame out and too narrow to reach the next: a round jet's
+    speed falls off as a Gaussian across it, its half-speed radius growing as 0.094 x.
+    Returns when that flame should be out."""
+    diameter, back = (FAN_DIAMETER, FAN_BACK) if fan else (MOUTH_DIAMETER, MOUTH_BACK)
+    x, y = spots[0]
+    source = [round(x - back, 3), round(y, 3), round(wick if fan else wick + MOUTH_UP, 3)]
+    distance = math.dist(source, (x, y, wick))
+    reach = min(1.0, CORE_DIAMETERS * diameter / distance)
+    speed = round(min(CANDLE_BLOW_OUT_SPEED * MARGIN / reach, MAX_BREATH), 1)
+    what = "a desk fan's stream" if fan else "a breath"
+    plan.event(f"{what} of {diameter * 100:g} cm at {speed:g} m/s from {distance:.2f} m "
+               f"beside the first flame: about {speed * reach:.1f} m/s there (it goes out "
+               f"above {CANDLE_BLOW_OUT_SPEED:g}), the next {ROW_SPACING * 100:g} cm away "
+               "out of the stream", at=BLOW_START,
+               blow={"from": source, "toward": plan.flames[0].data["name"], "speed": speed,
+                     "diameter": diameter, "duration": 1.0})
+    return BLOW_START + 1.0
 
 
 def _wind_speed(intent: Intent) -> float | None:

@@ -40,6 +40,8 @@ RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
               ("drapes_over",)),
     "blow out": ((r"\bblow\w* (?:\w+ )?out\b|\bblew (?:\w+ )?out\b|\bextinguish\w*|\bput out\b|"
                   r"\bgo(?:es)? out\b|\bwent out\b"), ("goes_out",)),
+    "stay lit": ((r"\bstays? lit\b|\bremains? lit\b|\bkeeps? (?:burning|going)\b|"
+                 r"\bburns? on\b"), ("stays_lit",)),
     # 'slides across the ice and stops', not 'a stopped car'
     "stop": ((r"\bto a (?:stop|halt|rest)\b|\bcomes? to rest\b|\bstops? (?:dead|on)\b|"
               r"(?:(?<=\band )|(?<=\bthen )|(?<=\bit )|(?<=\bfinally )|(?<=\beventually ))"
@@ -61,12 +63,13 @@ RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 NEEDS = {"swing": lambda s: bool(s.joints or s.ropes), "flutter": lambda s: bool(s.cloth),
          "drape": lambda s: bool(s.cloth), "blow out": lambda s: bool(s.flames),
+         "stay lit": lambda s: bool(s.flames),
          "stop": lambda s: True, "stay": lambda s: True, "slosh": lambda s: bool(s.liquids),
          "overflow": lambda s: bool(s.liquids), "fly": lambda s: True,
          "scatter": lambda s: not s.liquids,
          "shut": lambda s: bool(s.joints)}
 # an outcome denied, and the check that tests the denial in the affirmative
-OPPOSITES = {"blow out": ("stays_lit",)}
+OPPOSITES = {"blow out": ("stays_lit",), "stay lit": ("goes_out",)}
 # outcomes a check tests in its negative form ('overflows': not all of it ends inside)
 NEGATIVE = frozenset({"overflow", "fly", "scatter", "shut"})
 TO_AND_FRO = re.compile(r"back and forth|to and fro|oscillat\w*")
