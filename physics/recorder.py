@@ -98,16 +98,15 @@ class StepRecorder:
         names = list(dict.fromkeys(self.names + [live.name for block in self.blocks
                                                  for live in block.bodies]))
         column = {name: k for k, name in enumerate(names)}
-        table = np.full((len(self.steps), len(names), FLOATS_PER_BODY), np.nan)
+        # body by body: each body's field is a view of its own rows, no copy
+        table = np.full((len(names), len(self.steps), FLOATS_PER_BODY), np.nan)
         for block in self.blocks:
             span = slice(block.first, block.first + block.count)
             for bodies, rows in block.tables():
-                table[span, [column[live.name] for live in bodies]] = rows
+                table[[column[live.name] for live in bodies], span] = rows.transpose(1, 0, 2)
         out = Trajectory(times=np.asarray(self.steps, float) * dt)
         for key, (start, end) in zip(FIELDS, ((0, 3), (3, 7), (7, 10), (10, 13))):
-            # one copy a field, each body's rows a contiguous view of it
-            field = np.ascontiguousarray(table[:, :, start:end].transpose(1, 0, 2))
-            getattr(out, key).update(zip(names, field))
+            getattr(out, key).update(zip(names, table[:, :, start:end]))
         out.particles.update({n: np.stack(v) for n, v in self.particles.items()})
         return out
 

@@ -460,27 +460,38 @@ class World:
     def step(self) -> None:
         """One physics step: `substeps` Bullet steps, the step's external forces held over
         all of them (Bullet clears them after each)."""
-        self.points = []
         if _applied_threshold[0] != self.breaking:  # another world in this process set its own
             p.setPhysicsEngineParameter(contactBreakingThreshold=self.breaking,
                                         physicsClientId=self.client)
             _applied_threshold[0] = self.breaking
-        for k in range(self.substeps):
-            for uid, link, force, at in self.forces if k else ():
-                if at is None:  # a torque
-                    p.applyExternalTorque(uid, link, force, p.WORLD_FRAME,
-                                          physicsClientId=self.client)
-                else:
-                    p.applyExternalForce(uid, link, force, at, p.WORLD_FRAME,
-                                         physicsClientId=self.client)
-            started = time.perf_counter()
-            p.stepSimulation(physicsClientId=self.client)
-            self.stepping += time.perf_counter() - started
-            if self.stops:
-                hold_stops(self.client, self.stops)
-            if self.substeps > 1:
+        if self.substeps == 1:  # the forces were applied as they were set
+            self._bullet_step()
+        else:
+            self.points = []
+            for k in range(self.substeps):
+                if k:
+                    self._reapply()
+                self._bullet_step()
                 self.points += [_share(c, self.substeps) for c in self.contact_points()]
         self.forces = []
+
+    def _bullet_step(self) -> None:
+        """One stepSimulation, timed, and the joint stops held after it."""
+        started = time.perf_counter()
+        p.stepSimulation(physicsClientId=self.client)
+        self.stepping += time.perf_counter() - started
+        if self.stops:
+            hold_stops(self.client, self.stops)
+
+    def _reapply(self) -> None:
+        """The step's forces again, for a substep after the first (Bullet cleared them)."""
+        for uid, link, force, at in self.forces:
+            if at is None:  # a torque
+                p.applyExternalTorque(uid, link, force, p.WORLD_FRAME,
+                                      physicsClientId=self.client)
+            else:
+                p.applyExternalForce(uid, link, force, at, p.WORLD_FRAME,
+                                     physicsClientId=self.client)
 
     def step_contacts(self) -> list[tuple]:
         """The contacts of the step just taken: of every substep, each force a share of the
