@@ -15,6 +15,7 @@ from bridge.assets.objects import wick_length
 from bridge.assets.registry import ASSETS
 from planner.offline.gusts import SPEEDS as FAN_SPEEDS
 from planner.offline.layout import Item, Plan
+from planner.offline.motion_claims import STAYS_LIT
 from planner.offline.parse import Intent
 from planner.offline.refuse import candles_act
 
@@ -24,12 +25,15 @@ WIND_WORDS = {  # word -> wind speed, m/s (indoor draughts; Beaufort for outdoor
     "wind": 5.0, "windy": 5.0, "gust": 7.0, "gusts": 7.0, "strong wind": 9.0, "gale": 15.0,
     # a fan's stream over the few centimetres of a row of candles stands in as a wind
     **{word: speed for word, speed in FAN_SPEEDS.items() if "fan" in word}}
-KEEPS_LIT = re.compile(r"\b(stays? lit|keeps? (burning|going)|(does not|doesn't|do not|don't|"
-                       r"never|fails? to|won't|will not) (go|blow|goes|blows?) out)\b")
+KEEPS_LIT = re.compile(STAYS_LIT + r"|\bkeeps? going\b|\b(does not|doesn't|do not|don't|"
+                       r"never|fails? to|won't|will not) (go|blow|goes|blows?) out\b")
 GOES_OUT = re.compile(r"\b(blow\w* (\w+ )?out|blew (\w+ )?out|goes out|go out|went out|"
                       r"puts? (\w+ )?out|extinguish\w*|snuff\w*)\b")
-# 'the closest one goes out, the others keep burning': one flame, named by where it stands
-ONE_OF_THEM = re.compile(r"\b(closest|nearest|first)\b")
+# 'the closest one goes out, the other two keep burning': one flame of a row, named by where
+# it stands, said to go out
+ONE_GOES_OUT = re.compile(r"\b(closest|nearest|first)( one| candle| flame)? (goes|went|blows?|"
+                          r"is blown|gets blown) out\b")
+FAN = re.compile(r"\b(desk |electric )?fans?\b")
 MOUTH_DIAMETER = 0.02  # m, pursed lips
 FAN_DIAMETER = 0.15  # m: a desk fan's stream where it leaves the blades
 FAN_BACK = 0.4  # m from the flame it blows on, level with the wicks
@@ -130,10 +134,12 @@ def _air(plan: Plan, intent: Intent, spots: list[tuple[float, float]], wick: flo
     wind = _wind_speed(intent)
     keep = KEEPS_LIT.search(text) is not None
     outs: set[int] | None = None  # the flames put out, when not all or none
-    if keep and len(spots) > 1 and GOES_OUT.search(text) and ONE_OF_THEM.search(text) and \
-            (BLOW_WORDS.search(text) or "fan" in text):
+    fan = FAN.search(text) is not None
+    row = not any(item.data["asset"] == "birthday_cake" for item in plan.bodies)
+    if keep and row and len(spots) > 1 and ONE_GOES_OUT.search(text) and \
+            (BLOW_WORDS.search(text) or fan):
         # a wind blows on every flame alike; a jet can put out the one it is aimed at
-        end, outs = _one_jet(plan, spots, wick, "fan" in text), {0}
+        end, outs = _one_jet(plan, spots, wick, fan), {0}
     elif wind is not None:  # "a strong wind blows out a candle" is a wind, not a breath
         end, keep = _wind(plan, wind, keep, GOES_OUT.search(text) is not None)
     elif BLOW_WORDS.search(text):

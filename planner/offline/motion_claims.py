@@ -18,6 +18,8 @@ from planner.offline.lexicon import NEGATORS
 from planner.offline.parse import GROUND_NOUNS, Intent, noun_after, verb_words
 from planner.trace import Claim, describe_results, result_subjects
 
+# a flame said to burn on (the candles' planner reads the same words)
+STAYS_LIT = r"\bstays? lit\b|\bremains? lit\b|\bkeeps? burning\b"
 # the parser's motions, and the checks that test each one
 WITNESSES: dict[str, tuple[str, ...]] = {
     "fall": (), "roll": (), "slide": (), "throw": (), "push": (), "knock": (), "spin": (),
@@ -40,8 +42,7 @@ RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
               ("drapes_over",)),
     "blow out": ((r"\bblow\w* (?:\w+ )?out\b|\bblew (?:\w+ )?out\b|\bextinguish\w*|\bput out\b|"
                   r"\bgo(?:es)? out\b|\bwent out\b"), ("goes_out",)),
-    "stay lit": ((r"\bstays? lit\b|\bremains? lit\b|\bkeeps? (?:burning|going)\b|"
-                 r"\bburns? on\b"), ("stays_lit",)),
+    "stay lit": (STAYS_LIT, ("stays_lit",)),
     # 'slides across the ice and stops', not 'a stopped car'
     "stop": ((r"\bto a (?:stop|halt|rest)\b|\bcomes? to rest\b|\bstops? (?:dead|on)\b|"
               r"(?:(?<=\band )|(?<=\bthen )|(?<=\bit )|(?<=\bfinally )|(?<=\beventually ))"
