@@ -3,6 +3,8 @@
 a body of water where things go into it."""
 from __future__ import annotations
 
+import pytest
+
 from planner.offline import plan_offline
 from tests.helpers import planned
 
@@ -33,6 +35,18 @@ def test_a_bucket_of_water_tipping_over_on_the_floor_is_a_bucket_that_holds_wate
     assert _body(document, "bucket")["position"][2] == 0.0
     (liquid,) = document["liquids"]
     assert (liquid["liquid"], liquid["inside"]) == ("water", "bucket")
+    assert {"liquid_stays_in": "water", "container": "bucket", "not": True} in \
+        document["expect"]
+
+
+@pytest.mark.parametrize("prompt", [
+    "a bucket of water tips over and the water spills across the garage floor",
+    "a kid knocks over a bucket of water and the water spills across the floor"])
+def test_the_water_that_spills_is_the_buckets_not_a_pool(prompt):
+    # 'the water spills' read as a body of water: a pool with a block set on it, and the
+    # spill and the tipping were dropped
+    document = plan_offline(prompt).document
+    assert "water" not in document and document["liquids"][0]["inside"] == "bucket"
     assert {"liquid_stays_in": "water", "container": "bucket", "not": True} in \
         document["expect"]
 

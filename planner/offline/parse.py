@@ -350,6 +350,12 @@ def _camera(text: str) -> set[str]:
     return {key for key, concept in lx.CAMERA.items() if any(w in text for w in concept.words)}
 
 
+# what water does as it runs out of what held it
+SPILLING = frozenset({"spills", "spilled", "spill", "spilling", "pours", "poured", "gushes",
+                      "gushed", "leaks", "leaked", "runs", "ran", "splashes", "splashed",
+                      "spreads", "spread", "floods", "flooded"})
+
+
 def _read_waters(intent: Intent) -> None:
     """A body of water ('a pool', 'a bucket filled with water'); it is not an object then.
     Weightless water is no body of water: it is a liquid that leaves its cup; nor is water
@@ -365,7 +371,8 @@ def _read_waters(intent: Intent) -> None:
     name = next((w for w in sorted(lx.WATERS, key=len, reverse=True) if intent.has(w, w + "s")
                  and not _sinks(intent, w) and not _cooler(intent, w)), None)
     in_water = intent.has("into the water", "in the water", "on the water", "in water",
-                          "on water", "into water", "of the water", "the water")
+                          "on water", "into water", "of the water") or (
+        intent.has("the water") and not _water_spills(intent))
     if not watery or (name is None and not in_water):
         return
     container_of_drink = [m for m in intent.mentions if m.liquid and m.asset not in ("bowl",)
@@ -412,6 +419,13 @@ def _airless(intent: Intent) -> str | None:
         if at >= 0 and not set(after) & lx.NOT_AIRLESS:
             return words
     return None
+
+
+def _water_spills(intent: Intent) -> bool:
+    """'the water spills across the floor': the water a container held, running out of it,
+    not a body of water."""
+    return any(intent.tokens[k] == "water" and intent.tokens[k + 1] in SPILLING
+               for k in range(len(intent.tokens) - 1))
 
 
 def _holds_the_scene(intent: Intent, m: Mention) -> bool:
