@@ -270,8 +270,9 @@ def test_off_across_and_into_a_wall_are_motions_and_a_gust_is_wind():
     # no slide for a bounce across, no hit for an end inside or a break into pieces
     assert not [t for t in _claims("a ball bounces across the floor and hits a cup")
                 if t.startswith("across")]
-    assert _claims("a marble rolls into a tin can")["into a tin can"][1].startswith(
-        "the can is in the script")
+    # the library's can is closed: a marble that rolls into one runs into it
+    assert _claims("a marble rolls into a tin can")["into a tin can"][1].endswith(
+        "no check tests the hit itself")
     assert not [t for t in _claims("a glass shatters into pieces on the table")
                 if t.startswith("into")]
     assert parse("a ball rolls across a landing").actions == {"roll"}  # a landing: a place
@@ -344,6 +345,16 @@ def test_a_fan_on_candles_is_a_wind_and_a_flame_said_to_go_out_is_a_claim():
     assert kept["go out"][0] == "checked"
     with pytest.raises(RefusedError, match="burning"):  # other fire is still refused
         plan_offline("a burning car next to a candle")
+
+
+def test_into_a_solid_box_is_a_hit_and_into_a_cup_is_ending_inside():
+    # the library's boxes, crates and cans are solid: 'into' one is running into it, not
+    # ending inside it, which the claim had said nothing checked
+    fate, why = _claims("a marble rolls across the floor into a cardboard box")[
+        "into a cardboard box"]
+    assert fate == "planned" and why.endswith("no check tests the hit itself")
+    fate, why = _claims("a marble rolls down a ramp into a cup")["into a cup"]
+    assert "inside" in why
 
 
 def test_blowing_on_candles_is_the_scripts_breath_not_an_unread_verb():

@@ -308,15 +308,20 @@ def _into(intent: Intent, scene: Scene | None, results: list[dict]) -> list[Clai
             claims.append(_into_water(text, scene))
         elif mention.asset in INSIDE:
             claims.append(_into_container(text, mention.asset, scene, results))
-        elif end - at <= NEAR_INTO and "of" not in tokens[at:end] and \
-                not intent.actions & {"hit", "collide"}:  # "swings into a wall": a hit unsaid
+        # 'rolls into a box' (nothing ends inside a solid one); 'swings into a wall' (a hit
+        # unsaid)
+        elif mention.asset in SOLID_TARGETS or (
+                end - at <= NEAR_INTO and "of" not in tokens[at:end]
+                and not intent.actions & {"hit", "collide"}):
             claims.append(_claim(text, "hit", scene, results))
     return claims
 
 
 # what a thing can end up inside: containers and goals
-INSIDE = frozenset({"cup", "mug", "tumbler", "wine_glass", "bowl", "bottle", "vase", "crate",
-                    "box", "basketball_hoop", "soccer_goal", "tray", "can"})
+INSIDE = frozenset({"cup", "mug", "tumbler", "wine_glass", "bowl", "bottle", "vase",
+                    "basketball_hoop", "soccer_goal", "tray"})
+# boxes, crates and cans are solid in the library: a thing that goes into one runs into it
+SOLID_TARGETS = frozenset({"box", "crate", "can"})
 
 
 def _into_water(text: str, scene: Scene | None) -> Claim:
