@@ -27,24 +27,22 @@ def air_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list[Cla
     """The first wind word and each cloth word of the prompt, not already claimed."""
     text = intent.text.lower()
     claims = []
+    fields = len(scene.wind) if scene is not None else 0
+    breaths = sum(e.blow is not None for e in scene.events) if scene is not None else 0
     wind = WIND.search(text)
     if wind and wind.group(1) not in taken:
-        fields = len(scene.wind) if scene is not None else 0
-        jets = sum(e.blow is not None for e in scene.events) if scene is not None else 0
         claims.append(Claim(wind.group(1), "agent", "stood_in", (
             "the script's wind field blows" if fields else "the script's blow event blows "
             "from where it stands") + ": the air is simulated, its source is not")
-            if fields or jets and wind.group(1) in JET_SOURCES else
+            if fields or breaths and wind.group(1) in JET_SOURCES else
             Claim(wind.group(1), "agent", "dropped", "no wind in the script"))
     blown = BLOWN_ON.search(text)
     if blown and blown.group(1) not in taken:
-        breaths = sum(e.blow is not None for e in scene.events) if scene is not None else 0
-        blows = breaths or (len(scene.wind) if scene is not None else 0)
         claims.append(Claim(blown.group(1), "outcome", "planned", (
             f"{breaths} blow event{'s' * (breaths != 1)} in the script" if breaths
             else "the script's wind field")
-            + "; the checks on the flames or bodies test what it does") if blows else
-            Claim(blown.group(1), "outcome", "dropped", "no breath or wind in the script"))
+            + "; the checks on the flames or bodies test what it does") if breaths or fields
+            else Claim(blown.group(1), "outcome", "dropped", "no breath or wind in the script"))
     sheets = [c.name for c in scene.cloth] if scene is not None else []
     for word in dict.fromkeys(m.group(1) for m in CLOTH.finditer(text)):
         if word in taken:

@@ -33,7 +33,6 @@ GOES_OUT = re.compile(r"\b(blow\w* (\w+ )?out|blew (\w+ )?out|goes out|go out|we
 # it stands, said to go out
 ONE_GOES_OUT = re.compile(r"\b(closest|nearest|first)( one| candle| flame)? (goes|went|blows?|"
                           r"is blown|gets blown) out\b")
-FAN = re.compile(r"\b(desk |electric )?fans?\b")
 MOUTH_DIAMETER = 0.02  # m, pursed lips
 FAN_DIAMETER = 0.15  # m: a desk fan's stream where it leaves the blades
 FAN_BACK = 0.4  # m from the flame it blows on, level with the wicks
@@ -134,7 +133,7 @@ def _air(plan: Plan, intent: Intent, spots: list[tuple[float, float]], wick: flo
     wind = _wind_speed(intent)
     keep = KEEPS_LIT.search(text) is not None
     outs: set[int] | None = None  # the flames put out, when not all or none
-    fan = FAN.search(text) is not None
+    fan = intent.has("fan", "fans")
     row = not any(item.data["asset"] == "birthday_cake" for item in plan.bodies)
     if keep and row and len(spots) > 1 and ONE_GOES_OUT.search(text) and \
             (BLOW_WORDS.search(text) or fan):
@@ -195,7 +194,7 @@ def _breath(plan: Plan, spots: list[tuple[float, float]], wick: float, keep: boo
     for turn, k in enumerate(order):
         x, y = spots[k]
         distance = math.dist(mouth, (x, y, wick))
-        reach = min(1.0, CORE_DIAMETERS * MOUTH_DIAMETER / distance)
+        reach = _reach(MOUTH_DIAMETER, distance)
         needed = CANDLE_BLOW_OUT_SPEED * (0.5 if keep else MARGIN) / reach
         speed = round(min(needed, MAX_BREATH), 1)
         start = BLOW_START + turn * BLOW_SPACING
@@ -218,7 +217,7 @@ def _one_jet(plan: Plan, spots: list[tuple[float, float]], wick: float, fan: boo
     x, y = spots[0]
     source = [round(x - back, 3), round(y, 3), round(wick if fan else wick + MOUTH_UP, 3)]
     distance = math.dist(source, (x, y, wick))
-    reach = min(1.0, CORE_DIAMETERS * diameter / distance)
+    reach = _reach(diameter, distance)
     speed = round(min(CANDLE_BLOW_OUT_SPEED * MARGIN / reach, MAX_BREATH), 1)
     what = "a desk fan's stream" if fan else "a breath"
     plan.event(f"{what} of {diameter * 100:g} cm at {speed:g} m/s from {distance:.2f} m "
@@ -228,6 +227,11 @@ def _one_jet(plan: Plan, spots: list[tuple[float, float]], wick: float, fan: boo
                blow={"from": source, "toward": plan.flames[0].data["name"], "speed": speed,
                      "diameter": diameter, "duration": 1.0})
     return BLOW_START + 1.0
+
+
+def _reach(diameter: float, distance: float) -> float:
+    """The share of a round jet's speed at its mouth left on its axis `distance` away."""
+    return min(1.0, CORE_DIAMETERS * diameter / distance)
 
 
 def _wind_speed(intent: Intent) -> float | None:
