@@ -51,6 +51,15 @@ def test_the_water_that_spills_is_the_buckets_not_a_pool(prompt):
         document["expect"]
 
 
+@pytest.mark.parametrize("verb", ["flows", "drips", "spreads"])
+def test_water_that_flows_or_drips_is_the_glass_that_held_it(verb):
+    # every word of a liquid running out reads the water as the glass's: 'flows' and
+    # 'drips' made it a pool, as only the spill words of their own table were known
+    document = plan_offline(f"a glass of water tips over and the water {verb} across the "
+                            "table").document
+    assert "water" not in document and document["liquids"][0]["inside"] == "glass"
+
+
 def test_a_bucket_filled_with_water_that_things_go_into_is_a_body_of_water():
     document = plan_offline("A marble is placed gently in a bucket filled with water").document
     assert [w["name"] for w in document["water"]] == ["bucket"]

@@ -301,6 +301,12 @@ EMPTY_WORD = "empty"  # it holds none, whatever else is said
 CAN_DRINKS = {"diet": 980.0, "zero": 980.0, "regular": 1040.0, "sugary": 1040.0,
               "normal": 1040.0, "classic": 1040.0, "original": 1040.0}
 
+# What a liquid does as it runs out of what held it ('spills across the floor', 'the water
+# ran off the table'), in all the forms a prompt gives them
+LIQUID_VERBS = frozenset(stem + end for stem in ("spill", "spread", "flow", "leak", "splash",
+                                                  "pour", "gush", "drip", "run", "seep", "flood")
+                         for end in ("", "s", "es", "ed", "ing", "ping", "ning", "ped")) | {"ran"}
+
 # Denied outcomes: "does not break", "without breaking", "never bounces".
 NEGATORS = frozenset({"not", "never", "without", "doesn't", "don't", "didn't", "won't", "isn't",
                       "aren't", "can't", "cannot", "wouldn't", "no"})

@@ -14,7 +14,7 @@ import re
 
 from bridge.check_schema import check_kind
 from bridge.schema import Scene
-from planner.offline.lexicon import NEGATORS
+from planner.offline.lexicon import LIQUID_VERBS, NEGATORS
 from planner.offline.parse import GROUND_NOUNS, Intent, noun_after, verb_words
 from planner.trace import Claim, describe_results, result_subjects
 
@@ -177,9 +177,6 @@ MOVERS = frozenset({"push", "knock", "slide", "roll", "throw", "fall", "hit"})
 # the words that may stand between 'off' and the thing left: 'off the very edge of the desk'
 ON_THE_WAY = frozenset({"the", "a", "an", "its", "his", "her", "their", "my", "edge", "of",
                         "side", "top", "end", "very", "far", "wooden", "kitchen", "dining"})
-LIQUID_VERBS = frozenset(stem + end for stem in ("spill", "spread", "flow", "leak", "splash",
-                                                  "pour", "gush", "drip", "run", "seep")
-                         for end in ("", "s", "es", "ed", "ing", "ping", "ning", "ped"))
 SHOVES = frozenset({"push", "slide", "knock"})  # what sends a thing 'across the table'
 NEAR_INTO = 3  # tokens from 'into' to the noun of a thing hit ('into a brick wall')
 

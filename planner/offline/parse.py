@@ -350,12 +350,6 @@ def _camera(text: str) -> set[str]:
     return {key for key, concept in lx.CAMERA.items() if any(w in text for w in concept.words)}
 
 
-# what water does as it runs out of what held it
-SPILLING = frozenset({"spills", "spilled", "spill", "spilling", "pours", "poured", "gushes",
-                      "gushed", "leaks", "leaked", "runs", "ran", "splashes", "splashed",
-                      "spreads", "spread", "floods", "flooded"})
-
-
 def _read_waters(intent: Intent) -> None:
     """A body of water ('a pool', 'a bucket filled with water'); it is not an object then.
     Weightless water is no body of water: it is a liquid that leaves its cup; nor is water
@@ -424,7 +418,7 @@ def _airless(intent: Intent) -> str | None:
 def _water_spills(intent: Intent) -> bool:
     """'the water spills across the floor': the water a container held, running out of it,
     not a body of water."""
-    return any(intent.tokens[k] == "water" and intent.tokens[k + 1] in SPILLING
+    return any(intent.tokens[k] == "water" and intent.tokens[k + 1] in lx.LIQUID_VERBS
                for k in range(len(intent.tokens) - 1))
 
 
