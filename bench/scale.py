@@ -12,7 +12,8 @@ video's frames may ask). The `sleep` rows run each scene at 10, 200 and 500 bodi
 awake and with `physics.sleep`: the fraction of steps with the whole world asleep, of body
 steps asleep, and the stage's speed-up.
 
-Each row also has the floor: the same world stepped by a bare loop that makes only the
+The process first runs the smallest scene a few times untimed, and each row runs its scene
+once untimed before the timed runs. Each row also has the floor: the same world stepped by a bare loop that makes only the
 PyBullet calls the stage cannot do without (stepSimulation; the step's contact list, which
 collision episodes and breaks are made of; and each dynamic body's pose and velocity at every
 recorded step), and nothing else. `floor_ratio` is that loop over its own Bullet time: what
@@ -33,6 +34,10 @@ DURATION = 2.0  # s: long enough for a pile to land and settle
 SPARSE = 10  # physics.record_every of the extra rows: 240 Hz steps recorded at 24 Hz
 SLEEP_DURATION = 4.0  # s: the sleep rows' scenes, long enough for some to come to rest
 SLEEP_COUNTS = (10, 200, 500)
+# runs of the smallest scene before any row: a process's first runs are slower than the
+# ones after (the first measure of the pile of 10 gave 1.58, then 1.48 to 1.50), which
+# would charge the first row for costs no step pays
+WARM_UP_RUNS = 3
 
 
 def _bin(half: float, height: float = 0.4) -> list[dict]:
@@ -181,6 +186,15 @@ def measure_sleep(kind: str, count: int, repeats: int) -> dict:
             "real_time_factor_sleep": round(SLEEP_DURATION / slept, 3)}
 
 
+def warm_up(kind: str, count: int) -> None:
+    """Run one scene WARM_UP_RUNS times, untimed."""
+    from physics.simulate import simulate
+
+    scene = scale_scene(kind, count)
+    for _ in range(WARM_UP_RUNS):
+        simulate(scene, Path("."))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -189,6 +203,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     counts = [int(c) for c in args.counts.split(",")]
+    warm_up(args.scenes.split(",")[0], min(counts))
     rows = [measure(kind, count, args.repeats) for kind in args.scenes.split(",")
             for count in counts]
     # a dataset that needs the video's frames alone can record at 24 Hz: the loop then
