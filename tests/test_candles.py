@@ -9,6 +9,7 @@ from bridge.errors import RefusedError
 from bridge.loader import scene_from_document
 from physics.simulate import simulate
 from planner.offline import plan_offline
+from planner.offline.claims import draft_claims
 from simshot.expectations import check_simulation
 
 pytestmark = pytest.mark.slow  # each simulates a planned scene
@@ -130,3 +131,37 @@ def test_a_match_held_up_goes_out_in_a_gust_and_burns_on_in_a_draught(prompt, ou
 def test_a_match_that_moves_lights_something_or_is_a_game_is_refused(prompt):
     with pytest.raises(RefusedError):
         plan_offline(prompt)
+
+
+def test_a_gust_through_a_window_someone_opens_blows_the_flame_out():
+    draft, scene, results = _planned("candle on a windowsill, someone opens the window and "
+                                     "a gust of wind blows the flame out")
+    assert [(r["check"], r["passed"]) for r in results] == [("goes_out", True)], results
+    # the window stands upwind of the candle, its casement swung open edge-on to the air
+    (window,) = [b for b in scene.bodies if b.asset == "pane"]
+    (candle,) = [b for b in scene.bodies if b.asset == "candle"]
+    (wind,) = scene.wind
+    assert window.static and window.position[0] < candle.position[0] and wind.velocity[0] > 0
+    assert window.rotation[2] == 90.0  # its width along x: the air's direction
+    frame = {b.name for b in scene.bodies if b.name.startswith("window_")}
+    assert frame == {"window_sill", "window_head", "window_jamb_left", "window_jamb_right"}
+    claims = {c.text: (c.fate, c.detail) for c in draft_claims(draft, scene, results)}
+    assert claims["blows the flame out"][0] == "checked"
+    assert claims["someone"][0] == "stood_in"
+    assert claims["someone"][1].startswith("only the air it lets in is simulated")
+    assert claims["window"][0] == claims["windowsill"][0] == "planned"
+
+
+@pytest.mark.parametrize("prompt, said", [
+    ("a candle on a table and a gust of wind blows the flame out", "blows the flame out"),
+    ("a gust of wind blows the candle out", "blows the candle out"),
+    ("she blew all three candles out", "blew all three candles out")])
+def test_a_flame_blown_out_with_words_between_is_a_checked_claim(prompt, said):
+    draft = plan_offline(prompt)
+    checks = [e for e in draft.document["expect"] if "visible" not in e]
+    assert {next(iter(e)) for e in checks} == {"goes_out"}
+    scene = scene_from_document(draft.document)
+    (claim,) = [c for c in draft_claims(draft, scene, []) if c.text == said]
+    # no simulation here: the claim is tied to the script's goes_out check, not run yet
+    assert (claim.kind, claim.fate, claim.detail) == (
+        "outcome", "planned", "its check is in the script but did not run")

@@ -120,3 +120,17 @@ def test_the_dishes_under_a_tablecloth_are_of_the_material_the_prompt_names():
     materials = {b["name"]: b.get("material") for b in document["bodies"]}
     assert materials == {"table": None, "plate": "plastic", "plate_2": "plastic",
                          "plate_3": "porcelain", "bowl": "glass"}
+
+
+def test_a_curtain_before_an_open_window_has_the_window_behind_it():
+    draft, scene, results = planned("a sheer curtain billows in front of an open window on a "
+                                    "windy day")
+    assert [(r["check"], r["passed"]) for r in results] == [("flutters", True)], results
+    (window,) = [b for b in scene.bodies if b.asset == "pane"]
+    (curtain,) = scene.cloth
+    (wind,) = scene.wind
+    # upwind of the curtain, its open casement out of the air's way (its plane holds y)
+    assert window.static and window.position[1] < curtain.at[1] and wind.velocity[1] > 0
+    assert window.rotation == (0.0, 0.0, 0.0)
+    claims = {c.text: c.fate for c in draft_claims(draft, scene, results)}
+    assert claims["window"] == "planned"

@@ -18,6 +18,7 @@ from planner.offline.layout import Item, Plan
 from planner.offline.motion_claims import STAYS_LIT
 from planner.offline.parse import Intent
 from planner.offline.refuse import candles_act
+from planner.offline.windows import open_window
 
 BLOW_WORDS = re.compile(r"\b(blow\w*|blew|puff\w*|breath\w*|exhal\w*)\b")
 WIND_WORDS = {  # word -> wind speed, m/s (indoor draughts; Beaufort for outdoor winds)
@@ -42,6 +43,9 @@ MARGIN = 1.5  # times the blow-out speed the breath brings to each flame
 BLOW_START, BLOW_SPACING, BLOW_LENGTH = 1.0, 0.2, 0.3  # s
 SMOKE_AFTER = 1.5  # s of smoke shown after the last flame goes out
 TABLE_TOP = 0.76
+# a window named with the candles: its sill level with the table top, past the table's far
+# edge (0.6 m) and the mouth or fan (0.4 m), width x height
+WINDOW_BACK, WINDOW_SIZE = -0.75, (0.9, 1.0)
 BIRTHDAY = {"radius": 0.004, "height": 0.06}  # m: a birthday candle
 RING_SHARE = 0.6  # candles stand on a ring this share of the cake's radius
 ROW_SPACING = 0.12  # m between candles standing on a table
@@ -60,7 +64,8 @@ MATCH_HELD, MATCH_FLAME = 0.95, 0.025  # m: its foot's height in the hand, its f
 CLOSEST, CLOSEST_MATCH = 0.45, 0.22  # m: the camera's least distance from the flames
 
 
-CANDLE_SCENE = {"candle", "birthday_cake", "table"}  # what the candle scenario builds
+# what the candle scenario builds, and a window, the setting the wind comes in through
+CANDLE_SCENE = {"candle", "birthday_cake", "table", "pane"}
 # what makes a prompt about a candle's flame (a candle that falls is not planned here)
 FLAME_CUES = re.compile(r"\b(lit|flames?|flicker\w*|burn\w*|blow\w*|blew|breath\w*|puff\w*|"
                         r"wind\w*|breezes?|draughts?|drafts?|gusts?|out|birthday|smoke)\b")
@@ -90,6 +95,12 @@ def build(plan: Plan, intent: Intent) -> None:
     else:
         spots, wick = _candles(plan, intent)
     _air(plan, intent, spots, wick)
+    if any(m.asset == "pane" for m in intent.mentions):  # behind the table, upwind
+        open_window(plan, (WINDOW_BACK, 0.0, TABLE_TOP), "y", *WINDOW_SIZE, -1.0)
+        plan.camera = ({"position": [0.4, -0.6, round(wick + 0.2, 3)],
+                        "look_at": [round(WINDOW_BACK / 2, 3), 0.0, round(wick + 0.12, 3)],
+                        "fov": 55.0},
+                       "back from the candles, the window the air comes in by behind them")
 
 
 def _match(plan: Plan) -> tuple[list[tuple[float, float]], float]:

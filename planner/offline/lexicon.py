@@ -72,7 +72,7 @@ NOUNS: dict[str, Noun] = {
     "cylinder": _n("cylinder"), "tray": _n("tray"), "tile": _n("floor_tile"),
     "table": _n("table"), "desk": _n("table", label="table"),
     "nightstand": _n("table", label="table"), "bedside table": _n("table", label="table"),
-    "counter": _n("table", label="counter"),
+    "counter": _n("table", label="counter"), "windowsill": _n("table", label="windowsill"),
     "pedestal": _stand_in("table", "wood", "pedestal"), "plinth": _stand_in("table", "wood", "plinth"),
     "shelf": _n("shelf"), "bookshelf": _n("shelf"), "chair": _n("chair"), "ramp": _n("ramp"),
     "slope": _n("ramp"), "incline": _n("ramp"), "wall": _n("wall"),

@@ -81,6 +81,8 @@ INCIDENTAL = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:shoot(?:s|ing)?|throw(?:s|in
 
 # An agent who blows (after `_candle_air`): their breath is simulated, they are not.
 BREATHES = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:puffs)\b")
+# An agent who opens a window or a door onto a candle or a cloth: the air let in is simulated.
+OPENS = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:opens?|opened|opening|throws? open)\b")
 # Around candles: their flames and smoke, and the air that blows on them, are simulated.
 CANDLE = re.compile(r"\b(candles?|match(es)?|matchsticks?)\b")
 WAX_BURNING_AWAY = re.compile(r"\b(burn\w* (down|away|out|up)|melt\w*|drip\w*)\b")
@@ -148,6 +150,10 @@ def screen(text: str, has_action: bool, candles: bool = False,
                 continue
             if reason == AGENTS and BREATHES.match(lowered, match.end()):
                 omitted.append(f"{match.group(0)} (only the breath it gives is simulated)")
+                continue
+            if reason == AGENTS and (candles or cloth or air) and \
+                    OPENS.match(lowered, match.end()):
+                omitted.append(f"{match.group(0)} (only the air it lets in is simulated)")
                 continue
             if reason == AGENTS and cloth == "tablecloth" and PULLS.match(lowered, match.end()):
                 omitted.append(f"{match.group(0)} (only the pull it gives the cloth is "

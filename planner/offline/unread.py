@@ -42,6 +42,7 @@ NOT_OBJECTS = frozenset({
     "lip", "rim", "handle", "base", "screen", "face", "nose", "paw", "hand", "foot", "feet",
     "closeup", "close", "wide", "slow", "tracking", "aerial", "overhead", "mo", "others",
     "thing", "things", "row", "rows", "line", "lines", "spiral", "circle", "reaction", "lit",
+    "flame", "flames", "wick", "wicks",
     "stack", "pile", "heap", "tower", "pyramid", "times", "m", "cm", "mm", "meter", "meters", "metre",
     "metres", "ft", "km", "h", "s", "kg", "g", "lb", "lbs", "mph", "inch", "inches",
     "degree", "degrees", "deg", "percent", "left", "right", "thud", "bang", "clatter",
