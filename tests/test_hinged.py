@@ -54,3 +54,31 @@ def test_a_pushed_swing_keeps_the_period_its_amplitude_gives():
     seat = rec.pos["seat"]
     assert np.ptp(seat[:, 0]) > 1.5  # a good push: it swings well out both ways
     assert np.ptp(seat[:, 1]) < 1e-6  # in its plane
+
+
+def test_saloon_doors_on_spring_hinges_flap_back_and_forth_at_their_springs_period():
+    prompt = "a hand gives the saloon doors a shove and they keep flapping back and forth"
+    scene = scene_from_document(plan_offline(prompt).document)
+    rec = _verified(prompt)
+    (spring,) = [j for j in scene.joints if j.name == "spring_left"]
+    leaf = next(b for b in scene.bodies if b.name == "door_left")
+    thick, wide = leaf.params["length"], leaf.params["width"]
+    mass = thick * wide * leaf.params["height"] * MATERIALS["wood"].density
+    # a pendulum's torque k r^2 sin(angle): a small swing takes 2 pi sqrt(I / (k r^2))
+    inertia = mass * (wide ** 2 + thick ** 2) / 12 + mass * (wide / 2) ** 2
+    small = 2 * np.pi * np.sqrt(inertia / (spring.stiffness * (wide / 2) ** 2))
+    facing = np.array([quat_to_matrix(q)[:, 0] for q in rec.quat["door_left"]])
+    angle = np.degrees(np.arctan2(facing[:, 1], facing[:, 0]))
+    times = rec.times
+    late = times > 0.6  # after the shove
+    turns = np.flatnonzero(np.diff(np.sign(angle[late])) != 0)
+    assert len(turns) >= 6  # through closed and back at least three times over
+    crossings = times[late][turns]
+    period = 2 * np.diff(crossings).mean()
+    assert period == pytest.approx(small, rel=0.08)  # a 50-degree swing is a little slower
+    assert 35 < np.abs(angle).max() < 70  # opened by the shove, short of the stops at 100
+    first, last = np.abs(angle[times < 1.5]).max(), np.abs(angle[times > 4.0]).max()
+    assert last < 0.8 * first  # the dashpot lets it die away
+    # the right leaf mirrors the left: both pushed the same way, their free edges never meet
+    right = np.array([quat_to_matrix(q)[:, 0] for q in rec.quat["door_right"]])
+    assert np.allclose(np.degrees(np.arctan2(right[:, 1], right[:, 0])), -angle, atol=1.0)
