@@ -13,10 +13,10 @@ awake and with `physics.sleep`: the fraction of steps with the whole world aslee
 steps asleep, and the stage's speed-up.
 
 The process first runs the smallest scene a few times untimed, and each row runs its scene
-once untimed before the timed runs. Each row also has the floor: the same world stepped by a bare loop that makes only the
-PyBullet calls the stage cannot do without (stepSimulation; the step's contact list, which
-collision episodes and breaks are made of; and each dynamic body's pose and velocity at every
-recorded step), and nothing else. `floor_ratio` is that loop over its own Bullet time: what
+once untimed before the timed runs. Each row also has the floor: the same world stepped by a
+bare loop that makes only the PyBullet calls the stage cannot do without (stepSimulation; the
+step's contact list, which collision episodes and breaks are made of; and each dynamic body's
+pose and velocity at every recorded step), and nothing else. `floor_ratio` is that loop over its own Bullet time: what
 PyBullet's API costs before any of simshot's Python runs, and the least `ratio_loop` can be.
 """
 from __future__ import annotations
@@ -212,6 +212,7 @@ def main() -> None:
     sleep = [measure_sleep(kind, count, args.repeats) for kind in args.scenes.split(",")
              for count in SLEEP_COUNTS]
     emit({"benchmark": "scale", "duration_s": DURATION, "repeats": args.repeats,
+          "warm_up_runs": WARM_UP_RUNS,
           "targets": {"ratio_loop_at_10": 1.5, "ratio_loop_at_200_and_500": 1.15},
           "rows": rows, "sleep": sleep}, args.out)
 

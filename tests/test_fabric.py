@@ -131,6 +131,8 @@ def test_a_curtain_before_an_open_window_has_the_window_behind_it():
     (wind,) = scene.wind
     # upwind of the curtain, its open casement out of the air's way (its plane holds y)
     assert window.static and window.position[1] < curtain.at[1] and wind.velocity[1] > 0
-    assert window.rotation == (0.0, 0.0, 0.0)
+    sill = next(b for b in scene.bodies if b.name == "window_sill")
+    assert window.position[1] < sill.position[1] - 0.4  # swung out, away from the room
+    assert sill.position[2] + 0.05 + window.params["height"] < 2.2  # under the curtain's rail
     claims = {c.text: c.fate for c in draft_claims(draft, scene, results)}
     assert claims["window"] == "planned"

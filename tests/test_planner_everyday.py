@@ -7,7 +7,7 @@ import math
 import pytest
 
 from bridge.errors import RefusedError
-from planner.offline import plan_offline
+from planner.offline import plan_offline, spring_doors
 from planner.offline.claims import draft_claims
 from planner.offline.hinged import wants_door
 from planner.offline.parse import parse
@@ -364,3 +364,13 @@ def test_a_hand_that_gives_a_shove_is_the_shove_and_a_door_at_its_stop_does_not_
                      "forth")  # their spring hinges bring them back
     assert claims["back and forth"].fate == "checked", claims["back and forth"]
     assert _claims("A pendulum swings back and forth")["swings, back and forth"].fate == "checked"
+
+
+@pytest.mark.parametrize("prompt, saloon", [
+    ("a hand gives the saloon doors a shove", True), ("the batwing doors flap", True),
+    ("a waiter walks through the swinging doors", True),
+    ("the cafe door swings open", False), ("the western door of the old church creaks open",
+                                           False),
+    ("a swinging door in a restaurant kitchen", False), ("a door swinging open", False)])
+def test_saloon_doors_are_a_pair_on_spring_hinges_and_a_single_door_is_a_door(prompt, saloon):
+    assert spring_doors.wanted(parse(prompt)) == saloon

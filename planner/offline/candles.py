@@ -18,7 +18,7 @@ from planner.offline.layout import Item, Plan
 from planner.offline.motion_claims import STAYS_LIT
 from planner.offline.parse import Intent
 from planner.offline.refuse import candles_act
-from planner.offline.windows import open_window
+from planner.offline.windows import names_window, open_window
 
 BLOW_WORDS = re.compile(r"\b(blow\w*|blew|puff\w*|breath\w*|exhal\w*)\b")
 WIND_WORDS = {  # word -> wind speed, m/s (indoor draughts; Beaufort for outdoor winds)
@@ -64,8 +64,7 @@ MATCH_HELD, MATCH_FLAME = 0.95, 0.025  # m: its foot's height in the hand, its f
 CLOSEST, CLOSEST_MATCH = 0.45, 0.22  # m: the camera's least distance from the flames
 
 
-# what the candle scenario builds, and a window, the setting the wind comes in through
-CANDLE_SCENE = {"candle", "birthday_cake", "table", "pane"}
+CANDLE_SCENE = {"candle", "birthday_cake", "table"}  # what the candle scenario builds
 # what makes a prompt about a candle's flame (a candle that falls is not planned here)
 FLAME_CUES = re.compile(r"\b(lit|flames?|flicker\w*|burn\w*|blow\w*|blew|breath\w*|puff\w*|"
                         r"wind\w*|breezes?|draughts?|drafts?|gusts?|out|birthday|smoke)\b")
@@ -74,7 +73,9 @@ FLAME_CUES = re.compile(r"\b(lit|flames?|flicker\w*|burn\w*|blow\w*|blew|breath\
 def wanted(intent: Intent) -> bool:
     """Candles (or a match) are the prompt's subject, and nothing else in it acts (a ball
     knocking a candle over is a ball's scene, planned as one)."""
-    assets = {m.asset for m in intent.mentions}
+    # a window is the setting the wind comes in through
+    window = names_window(intent)
+    assets = {m.asset for m in intent.mentions if not (window and m.asset == "pane")}
     return ("candle" in assets or _lit_match(intent.text.lower())) and assets <= CANDLE_SCENE \
         and candles_act(intent.text) and FLAME_CUES.search(intent.text.lower()) is not None
 
@@ -95,12 +96,9 @@ def build(plan: Plan, intent: Intent) -> None:
     else:
         spots, wick = _candles(plan, intent)
     _air(plan, intent, spots, wick)
-    if any(m.asset == "pane" for m in intent.mentions):  # behind the table, upwind
+    if names_window(intent):  # behind the table, upwind
         open_window(plan, (WINDOW_BACK, 0.0, TABLE_TOP), "y", *WINDOW_SIZE, -1.0)
-        plan.camera = ({"position": [0.4, -0.6, round(wick + 0.2, 3)],
-                        "look_at": [round(WINDOW_BACK / 2, 3), 0.0, round(wick + 0.12, 3)],
-                        "fov": 55.0},
-                       "back from the candles, the window the air comes in by behind them")
+        plan.camera = _camera(spots, wick, CLOSEST, window=True)
 
 
 def _match(plan: Plan) -> tuple[list[tuple[float, float]], float]:
@@ -273,11 +271,18 @@ def _wind(plan: Plan, speed: float, keep: bool, out: bool) -> tuple[float, bool]
     return BLOW_START + 1.0, keep
 
 
-def _camera(spots: list[tuple[float, float]], wick: float, closest: float
-            ) -> tuple[dict, str]:
-    """Close on the flames from the side away from the breath, a little above them."""
+def _camera(spots: list[tuple[float, float]], wick: float, closest: float,
+            window: bool = False) -> tuple[dict, str]:
+    """Close on the flames from the side away from the breath, a little above them; with a
+    window, back far enough for it to show behind them."""
     half = max(max(abs(y) for _, y in spots), max(abs(x) for x, _ in spots)) + 0.08
     distance = max(closest, 2.2 * half)
+    if window:
+        return ({"position": [round(0.9 * distance, 3), round(-1.35 * distance, 3),
+                              round(wick + 0.45 * distance, 3)],
+                 "look_at": [round(WINDOW_BACK / 2, 3), 0.0, round(wick + 0.12, 3)],
+                 "fov": 55.0},
+                "back from the candles, the window the air comes in by behind them")
     look = [0.0, 0.0, round(wick - 0.02, 3)]
     position = [round(0.55 * distance, 3), round(-0.8 * distance, 3),
                 round(wick + 0.35 * distance, 3)]

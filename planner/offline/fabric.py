@@ -14,7 +14,7 @@ from planner.offline.layout import Item, Plan, extent
 from planner.offline.lexicon import TABLEWARE
 from planner.offline.parse import Intent
 from planner.offline.refuse import AIR_WORDS, CURTAIN_WORDS, DROPPED_CLOTH_WORDS, PULL_WORDS
-from planner.offline.windows import open_window
+from planner.offline.windows import names_window, open_window
 from planner.trace import Claim
 
 FLAG = re.compile(r"\b(flags?|banners?|pennants?)\b")
@@ -71,7 +71,7 @@ DEFAULT_DISHES = ("plate", "bowl", "cup")
 TALL = ("wine_glass", "tumbler", "bottle", "vase", "mug", "cup", "can")
 SCENERY = {"table", "pole", "pane"}  # a curtain before a window: the window is its setting
 # a window named behind a curtain: the middle of its sill's bottom, and its width x height
-CURTAIN_WINDOW, WINDOW_SIZE = (0.0, -0.3, 0.8), (1.0, 1.4)
+CURTAIN_WINDOW, WINDOW_SIZE = (0.0, -0.3, 0.8), (1.0, 1.3)  # its head under the rail
 
 
 def wanted(intent: Intent) -> str | None:
@@ -219,7 +219,7 @@ def _curtain(plan: Plan, intent: Intent) -> None:
     plan.wind.append(Item({"velocity": [0.0, speed, 0.0], "gusts": 0.4, "gust_period": 1.5,
                            "turbulence": 0.2},
                           f"a breeze of {speed:g} m/s through an open window behind it"))
-    if any(m.asset == "pane" for m in intent.mentions):
+    if names_window(intent):
         open_window(plan, CURTAIN_WINDOW, "x", *WINDOW_SIZE, -1.0)
     plan.check("it billows and sways in the breeze to the end", flutters="curtain")
     plan.duration = 3.0

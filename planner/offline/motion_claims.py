@@ -41,8 +41,8 @@ RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "drape": (r"\bdrap(?:e|es|ed|ing)\b|\bsettl(?:e|es|ed|ing) (?:around|over)\b",
               ("drapes_over",)),
     # 'blows it out', 'blows the flame out', 'blew all three candles out'
-    "blow out": ((r"\b(?:blow\w*|blew) (?:\w+ )?out\b|\b(?:blow\w*|blew) (?:\w+ ){1,2}"
-                  r"(?:candles?|flames?|match(?:es)?) out\b|\bextinguish\w*|\bput out\b|"
+    "blow out": ((r"\b(?:blow\w*|blew) (?:\w+ )?out\b(?! of\b)|\b(?:blow\w*|blew) (?:\w+ ){1,2}"
+                  r"(?:candles?|flames?|match(?:es)?) out\b(?! of\b)|\bextinguish\w*|\bput out\b|"
                   r"\bgo(?:es)? out\b|\bwent out\b"), ("goes_out",)),
     "stay lit": (STAYS_LIT, ("stays_lit",)),
     # 'slides across the ice and stops', not 'a stopped car'

@@ -81,8 +81,11 @@ INCIDENTAL = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:shoot(?:s|ing)?|throw(?:s|in
 
 # An agent who blows (after `_candle_air`): their breath is simulated, they are not.
 BREATHES = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:puffs)\b")
-# An agent who opens a window or a door onto a candle or a cloth: the air let in is simulated.
-OPENS = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:opens?|opened|opening|throws? open)\b")
+# An agent who opens a window or a door and lets in the wind that blows on a candle or a
+# cloth: that air is simulated, the agent is not.
+OPENS = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?(?:opens?|opened|opening|throws? open)\s+"
+                   r"(?:the |a |an |her |his |their )?(?:\w+ )?(?:windows?|doors?|shutters?|"
+                   r"casements?)\b")
 # Around candles: their flames and smoke, and the air that blows on them, are simulated.
 CANDLE = re.compile(r"\b(candles?|match(es)?|matchsticks?)\b")
 WAX_BURNING_AWAY = re.compile(r"\b(burn\w* (down|away|out|up)|melt\w*|drip\w*)\b")
@@ -151,7 +154,7 @@ def screen(text: str, has_action: bool, candles: bool = False,
             if reason == AGENTS and BREATHES.match(lowered, match.end()):
                 omitted.append(f"{match.group(0)} (only the breath it gives is simulated)")
                 continue
-            if reason == AGENTS and (candles or cloth or air) and \
+            if reason == AGENTS and _lets_in_air(text.lower(), candles, cloth, air) and \
                     OPENS.match(lowered, match.end()):
                 omitted.append(f"{match.group(0)} (only the air it lets in is simulated)")
                 continue
@@ -203,6 +206,13 @@ def _cloth_words(text: str, cloth: str) -> str:
     if cloth in ("curtain", "drape"):
         text = HUNG_CLOTH.sub("sheet", text)
     return CLOTH_AIR.sub("airflow", text) if cloth in ("flag", "curtain") else text
+
+
+def _lets_in_air(text: str, candles: bool, cloth: str | None, air: bool) -> bool:
+    """A wind is planned that an opened window or door can let in: on candles that the
+    prompt says it blows on, on a flag or a curtain, or on light things."""
+    return air or cloth in ("flag", "curtain") or (
+        candles and CANDLE_WIND.search(text) is not None)
 
 
 def candles_act(text: str) -> bool:

@@ -15,10 +15,14 @@ from bridge.materials import MATERIALS
 from planner.offline.layout import Plan
 from planner.offline.parse import Intent
 
-SALOON = re.compile(r"\b(saloon|batwing|swinging|cafe|café|western) doors?\b")
-LEAF = (0.025, 0.48, 1.0)  # thickness, width, height of each leaf, metres
+# a pair of them: 'a swinging door' or 'the cafe door' is an ordinary door
+SALOON = re.compile(r"\b(?:saloon|batwing)\s+doors?\b|\b(?:swinging|cafe|café)\s+doors\b")
+LEAF = (0.025, 0.46, 1.0)  # thickness, width, height of each leaf, metres
 HANG = 0.5  # m: the leaves hang from hip to head height, clear of the floor
 OPENING = 1.0  # m between the posts
+# m from a post to its leaf's hinge edge: more than half the leaf's thickness, which its
+# corner swings toward the post
+POST_GAP = 0.02
 PERIOD = 1.2  # s: a small swing there and back
 DAMPING_RATIO = 0.04  # of critical: the swing halves in about three periods
 SWING = 50.0  # degrees the shove opens each leaf to, about
@@ -50,15 +54,15 @@ def build(plan: Plan, intent: Intent) -> None:
                   params={"length": post, "width": post, "height": HANG + high + 0.3},
                   position=[0.0, round(sign * (OPENING / 2 + post / 2), 4), 0.0])
     for side, sign in (("left", -1), ("right", 1)):
-        name, hinge = f"door_{side}", sign * OPENING / 2
-        middle = hinge - sign * (wide / 2 + 0.01)
+        name, hinge = f"door_{side}", sign * (OPENING / 2 - POST_GAP)
+        middle = hinge - sign * wide / 2
         plan.body(f"the {side} leaf, {wide * 100:.0f} x {high * 100:.0f} cm of wood, "
                   f"{mass:.1f} kg, closed", name=name, asset="box", material="wood",
                   params={"length": thick, "width": wide, "height": high},
                   position=[0.0, round(middle, 4), HANG])
         plan.joint("its hinge on the post, free to swing either way" if side == "left" else "",
                    name=f"hinge_{side}", type="hinge", a=name,
-                   anchor=[0.0, round(hinge - sign * 0.01, 4), HANG], axis=[0, 0, 1],
+                   anchor=[0.0, round(hinge, 4), HANG], axis=[0, 0, 1],
                    limits=[-100, 100])
         plan.joint(f"the hinge's spring: {torsion:.1f} N m a radian back toward closed, a "
                    f"swing of {PERIOD:g} s, damped to {DAMPING_RATIO:.0%} of critical"

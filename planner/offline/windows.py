@@ -7,10 +7,18 @@ and nothing of it stands in the air's way (the air is a field, not stopped by bo
 from __future__ import annotations
 
 from planner.offline.layout import Plan
+from planner.offline.parse import Intent
 
+WINDOW_WORDS = frozenset({"window", "windows", "windowpane", "windowpanes"})  # not a mirror
 FRAME = 0.05  # m: the frame's members, square in section
 GLASS = 0.006  # m: the casement's pane
 FRAME_COLOR = [0.9, 0.89, 0.85]  # white paint
+
+
+def names_window(intent: Intent) -> bool:
+    """The prompt names a window (a pane of glass or a mirror is no window)."""
+    return any(m.asset == "pane" and m.word.split()[-1] in WINDOW_WORDS
+               for m in intent.mentions)
 
 
 def open_window(plan: Plan, sill: tuple[float, float, float], across: str, width: float,
@@ -31,12 +39,15 @@ def open_window(plan: Plan, sill: tuple[float, float, float], across: str, width
                   params={"length": size[0], "width": size[1], "height": tall})
 
     side = width / 2 + FRAME / 2
-    member("the window's sill", "window_sill", 0.0, 0.0, width + 2 * FRAME, FRAME)
-    member("the window's head", "window_head", 0.0, FRAME + height, width + 2 * FRAME, FRAME)
-    member("the window's left jamb", "window_jamb_left", -side, FRAME, FRAME, height)
-    member("the window's right jamb", "window_jamb_right", side, FRAME, FRAME, height)
-    # hinged on the right jamb, swung out: its plane holds the air's direction
-    hinge, out = width / 2 - GLASS, outward * (width / 2 + FRAME)
+    member("the window's sill", "window_sill", 0.0, 0.0, width, FRAME)
+    member("the window's head", "window_head", 0.0, FRAME + height, width, FRAME)
+    # the jambs stand on the floor, the sill and head between them: nothing hangs in the air
+    tall = z0 + 2 * FRAME + height
+    member("the window's left jamb", "window_jamb_left", -side, -z0, FRAME, tall)
+    member("the window's right jamb", "window_jamb_right", side, -z0, FRAME, tall)
+    # hinged on the right jamb at the frame's outer face, swung out: its plane holds the
+    # air's direction
+    hinge, out = width / 2 - GLASS / 2, outward * (width / 2 + FRAME / 2)
     position = [x0 + out, y0 + hinge] if spans_y else [x0 + hinge, y0 + out]
     plan.body("the window's casement, swung open out of the air's way", name="window",
               asset="pane", static=True, rotation=[0.0, 0.0, 90.0] if spans_y else
