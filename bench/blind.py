@@ -89,8 +89,10 @@ def names(claim: dict, planned: dict, nouns: frozenset[str] = frozenset()) -> bo
     `nouns` are the prompt's annotated object nouns (no evidence of an event)."""
     kind, tokens = claim.get("kind"), words(planned["text"])
     if kind in ("object", "agent"):
-        return planned["kind"] not in ("outcome", "camera") and bool(
-            forms(claim["noun"]) & set(tokens))
+        said = forms(claim["noun"])
+        if kind == "agent":  # 'a windy day' names the wind, 'a breezy one' the breeze
+            said |= {f"{w.removesuffix('e')}y" for w in said}
+        return planned["kind"] not in ("outcome", "camera") and bool(said & set(tokens))
     if kind == "arrangement":
         return planned["kind"] == "arrangement" and any(
             w in tokens for w in ARRANGEMENT_WORDS.get(claim["arrangement"], ()))

@@ -18,7 +18,7 @@ from planner.offline.layout import Item, Plan
 from planner.offline.motion_claims import STAYS_LIT
 from planner.offline.parse import Intent
 from planner.offline.refuse import candles_act
-from planner.offline.windows import names_window, open_window
+from planner.offline.windows import names_window, open_window, opened_claims
 
 BLOW_WORDS = re.compile(r"\b(blow\w*|blew|puff\w*|breath\w*|exhal\w*)\b")
 WIND_WORDS = {  # word -> wind speed, m/s (indoor draughts; Beaufort for outdoor winds)
@@ -98,6 +98,7 @@ def build(plan: Plan, intent: Intent) -> None:
     _air(plan, intent, spots, wick)
     if names_window(intent):  # behind the table, upwind
         open_window(plan, (WINDOW_BACK, 0.0, TABLE_TOP), "y", *WINDOW_SIZE, -1.0)
+        plan.claims += opened_claims(intent, BLOW_START)
         plan.camera = _camera(spots, wick, CLOSEST, window=True)
 
 

@@ -14,7 +14,7 @@ from planner.offline.layout import Item, Plan, extent
 from planner.offline.lexicon import TABLEWARE
 from planner.offline.parse import Intent
 from planner.offline.refuse import AIR_WORDS, CURTAIN_WORDS, DROPPED_CLOTH_WORDS, PULL_WORDS
-from planner.offline.windows import names_window, open_window
+from planner.offline.windows import names_window, open_window, opened_claims
 from planner.trace import Claim
 
 FLAG = re.compile(r"\b(flags?|banners?|pennants?)\b")
@@ -221,6 +221,7 @@ def _curtain(plan: Plan, intent: Intent) -> None:
                           f"a breeze of {speed:g} m/s through an open window behind it"))
     if names_window(intent):
         open_window(plan, CURTAIN_WINDOW, "x", *WINDOW_SIZE, -1.0)
+        plan.claims += opened_claims(intent, 0.0)
     plan.check("it billows and sways in the breeze to the end", flutters="curtain")
     plan.duration = 3.0
     plan.ground = {"material": "wood"}

@@ -6,10 +6,15 @@ and nothing of it stands in the air's way (the air is a field, not stopped by bo
 """
 from __future__ import annotations
 
+import re
+
 from planner.offline.layout import Plan
 from planner.offline.parse import Intent
+from planner.trace import Claim
 
 WINDOW_WORDS = frozenset({"window", "windows", "windowpane", "windowpanes"})  # not a mirror
+OPENED = re.compile(r"\b(?:opens?|opened|opening|throws? open)\s+(?:the |a |an |her |his |"
+                    r"their )?(?:\w+ )?windows?\b")
 FRAME = 0.05  # m: the frame's members, square in section
 GLASS = 0.006  # m: the casement's pane
 FRAME_COLOR = [0.9, 0.89, 0.85]  # white paint
@@ -19,6 +24,14 @@ def names_window(intent: Intent) -> bool:
     """The prompt names a window (a pane of glass or a mirror is no window)."""
     return any(m.asset == "pane" and m.word.split()[-1] in WINDOW_WORDS
                for m in intent.mentions)
+
+
+def opened_claims(intent: Intent, wind_start: float) -> list[Claim]:
+    """'someone opens the window': the opening is not simulated, the wind it lets in is."""
+    said = OPENED.search(intent.text.lower())
+    return [Claim(said.group(0), "outcome", "stood_in", "the window stands open from the "
+                  f"start: the wind it lets in, from t = {wind_start:g} s, stands in for its "
+                  "opening")] if said else []
 
 
 def open_window(plan: Plan, sill: tuple[float, float, float], across: str, width: float,
