@@ -82,3 +82,22 @@ def test_saloon_doors_on_spring_hinges_flap_back_and_forth_at_their_springs_peri
     # the right leaf mirrors the left: both pushed the same way, their free edges never meet
     right = np.array([quat_to_matrix(q)[:, 0] for q in rec.quat["door_right"]])
     assert np.allclose(np.degrees(np.arctan2(right[:, 1], right[:, 0])), -angle, atol=1.0)
+
+
+def test_a_door_left_open_swings_shut_on_its_own_and_slams_on_its_stop():
+    prompt = "a heavy wooden door slowly swings shut on its own and slams"
+    scene = scene_from_document(plan_offline(prompt).document)
+    rec = _verified(prompt)
+    facing = np.array([quat_to_matrix(q)[:, 0] for q in rec.quat["door"]])
+    angle = np.degrees(np.arctan2(facing[:, 1], facing[:, 0]))  # 0 when closed
+    assert angle[0] == pytest.approx(-80.0, abs=0.01)  # it stands open at the start
+    shut = np.flatnonzero(angle > -1.0)[0]
+    # slowly: about a quarter of its closing torque's 7 s swing at this amplitude
+    assert 1.5 < rec.times[shut] < 2.6
+    assert abs(angle[-1]) < 1.0  # ends shut: the stop holds it, a hair from closed
+    speed = np.linalg.norm(rec.angvel["door"], axis=1)
+    assert speed[shut - 5:shut].max() > 1.0  # a slam: over 1 rad/s (its edge ~0.9 m/s)
+    hinge = rec.pos["door"] + np.array([quat_to_matrix(q) @ [0, -0.44, 0] for q in
+                                        rec.quat["door"]])
+    assert np.abs(hinge - hinge[0]).max() < 1e-3  # it turns on its hinge edge
+    assert {b.name for b in scene.bodies} == {"post_left", "post_right", "door_stop", "door"}

@@ -74,7 +74,8 @@ def lid(plan: Plan, intent: Intent) -> None:
     fall = _shut_time(depth, tilt)
     plan.check(f"it swings down and slams onto the {word}", contacts="lid",
                **{"with": name}, before=round(fall + 0.3, 2))
-    plan.check("and ends shut", falls_over="lid", angle=10, **{"not": True})
+    plan.check("and ends shut, at rest on it", comes_to_rest="lid", on=name)
+    plan.check("lying level", falls_over="lid", angle=10, **{"not": True})
     plan.duration = round(fall + 1.5, 1)
     plan.camera = ({"position": [1.1, -1.9, 1.2], "look_at": [0.0, 0.0, height],
                     "fov": 40.0}, "from the front quarter: the lid comes down toward us")

@@ -1,10 +1,13 @@
-"""Saloon doors: two short leaves on spring hinges, shoved open, that flap back and forth.
+"""Doors a spring turns: saloon doors that flap back and forth, and a door that swings shut on
+its own and slams.
 
 A spring hinge turns a leaf back toward closed with a torque in proportion to its angle. Here
 it is a spring joint from the leaf's centre of mass to where that centre stands closed, with
 no rest length: its torque about the hinge is k r^2 sin(angle), a pendulum's, so a small swing
 takes 2 pi sqrt(I / (k r^2)) there and back (I about the hinge, r from the hinge to the
 centre). A light dashpot on the same spring lets the swing die away over several periods.
+A door that swings shut on its own (hung out of plumb, or on a closer) feels the same torque:
+gravity's about a tilted hinge is m g r sin(tilt) sin(angle), a spring's k r^2 sin(angle).
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import math
 import re
 
 from bridge.materials import MATERIALS
+from planner.offline.hinged import DOOR, DOOR_GAP
 from planner.offline.layout import Plan
 from planner.offline.parse import Intent
 
@@ -27,6 +31,24 @@ PERIOD = 1.2  # s: a small swing there and back
 DAMPING_RATIO = 0.04  # of critical: the swing halves in about three periods
 SWING = 50.0  # degrees the shove opens each leaf to, about
 TOLERANCE = 0.1  # of the period: a 50-degree swing is about 5% slower than a small one
+
+
+# a door that closes by itself: said to swing, fall or slam shut, or close on its own
+SHUTS = re.compile(r"\b(?:swings?|swung|slams?|slammed|falls?|blows?) shut\b|"
+                   r"\b(?:shuts?|closes?|slams?) (?:on its own|by itself)\b")
+SHUT_OPEN = 80.0  # degrees the door stands open at the start
+SHUT_PERIOD = 7.0  # s: a small swing of the closing torque: the door takes about 2 s to shut
+SHUT_PAST = 3.0  # degrees past its stop the spring would take it: it ends pressed to the stop
+SHUT_DAMPING = 0.02  # of critical
+STOP = (0.02, 0.09)  # m: the stop bead's thickness and depth on the latch post
+# a slammed door hardly rebounds: its latch and the bead take the blow (wood on wood's 0.65
+# bounced it off the bead again and again, as no door does)
+SLAM_RESTITUTION = 0.1
+
+
+def wants_shut(intent: Intent) -> bool:
+    """'a heavy wooden door slowly swings shut on its own and slams'."""
+    return intent.has("door") and SHUTS.search(intent.text.lower()) is not None
 
 
 def wanted(intent: Intent) -> bool:
@@ -80,3 +102,47 @@ def build(plan: Plan, intent: Intent) -> None:
     plan.camera = ({"position": [3.0, -2.2, 1.5], "look_at": [0.2, 0.0, HANG + high / 2],
                     "fov": 45.0},
                    "three-quarter view of both leaves, from the side they swing out to")
+
+
+def shut_door(plan: Plan, intent: Intent) -> None:
+    """A door standing open in its frame swings shut on its own and slams on its stop."""
+    thick, wide, high = DOOR
+    mass = thick * wide * high * MATERIALS["wood"].density
+    arm, hinge = wide / 2, -wide / 2
+    inertia = mass * (wide ** 2 + thick ** 2) / 12 + mass * arm ** 2
+    torsion = inertia * (2 * math.pi / SHUT_PERIOD) ** 2
+    post = 0.1
+    for side, y in (("left", hinge - DOOR_GAP - post / 2), ("right", -hinge + DOOR_GAP + post / 2)):
+        plan.body(f"the frame's {side} post (fixed)", name=f"post_{side}", asset="box",
+                  material="wood", static=True, position=[0.0, round(y, 4), 0.0],
+                  params={"length": post, "width": post, "height": high + 0.1})
+    depth, across = STOP
+    plan.body("the stop bead on the latch post, behind the closed door (fixed)",
+              name="door_stop", asset="box", material="wood", static=True,
+              params={"length": depth, "width": across, "height": high},
+              position=[round(-(thick + depth) / 2, 4), round(-hinge - across / 2, 4), 0.02])
+    opened = math.radians(SHUT_OPEN)
+    centre = [arm * math.sin(opened), hinge + arm * math.cos(opened)]
+    plan.body(f"a heavy {wide * 100:.0f} x {high * 100:.0f} cm wooden door, {mass:.0f} kg, "
+              f"standing {SHUT_OPEN:g} degrees open", name="door", asset="box",
+              material="wood", params={"length": thick, "width": wide, "height": high},
+              rotation=[0.0, 0.0, -SHUT_OPEN], restitution=SLAM_RESTITUTION,
+              position=[round(centre[0], 4), round(centre[1], 4), 0.02])
+    plan.joint("hinged on its left edge", name="hinges", type="hinge", a="door",
+               anchor=[0.0, hinge, 0.02], axis=[0, 0, 1], limits=[-5.0, SHUT_OPEN + 5.0])
+    past = math.radians(SHUT_PAST)  # where the torque would rest it: just behind the stop
+    plan.joint(f"what shuts it: {torsion:.1f} N m a radian toward a little past closed, as "
+               "a door hung out of plumb or on a closer has (a swing of "
+               f"{SHUT_PERIOD:g} s), damped to {SHUT_DAMPING:.0%} of critical",
+               name="closer", type="spring", a="door",
+               anchor=[round(-arm * math.sin(past), 4), round(hinge + arm * math.cos(past), 4),
+                       round(0.02 + high / 2, 4)],
+               stiffness=round(torsion / arm ** 2, 2),
+               damping=round(SHUT_DAMPING * 2 * math.sqrt(torsion * inertia) / arm ** 2, 2),
+               rest_length=0.0)
+    plan.check("it swings shut slowly and slams on its stop", contacts="door",
+               **{"with": "door_stop", "after": 1.0})
+    plan.check("and ends shut, at rest against the stop", comes_to_rest="door", on="door_stop")
+    plan.duration = 6.0
+    plan.camera = ({"position": [3.2, -2.4, 1.7], "look_at": [0.3, 0.0, 1.0], "fov": 45.0},
+                   "three-quarter view from the side it stands open to")

@@ -13,8 +13,9 @@ from planner.offline.parse import Intent
 from planner.trace import Claim
 
 WINDOW_WORDS = frozenset({"window", "windows", "windowpane", "windowpanes"})  # not a mirror
-OPENED = re.compile(r"\b(?:opens?|opened|opening|throws? open)\s+(?:the |a |an |her |his |"
-                    r"their )?(?:\w+ )?windows?\b")
+# who opens a window ('an open window' is only open)
+OPENED = re.compile(r"\b(?:opens|opened|opening|throws? open|threw open)\s+"
+                    r"(?:the |a |an |her |his |their )?(?:\w+ )?windows?\b")
 FRAME = 0.05  # m: the frame's members, square in section
 GLASS = 0.006  # m: the casement's pane
 FRAME_COLOR = [0.9, 0.89, 0.85]  # white paint
