@@ -60,6 +60,10 @@ def words(text: str) -> list[str]:
     return re.findall(r"[a-z]+(?:'[a-z]+)?|\d+", text.lower())
 
 
+# the air named by its adjective
+AIR_ADJECTIVES = {"wind": "windy", "breeze": "breezy", "gust": "gusty", "storm": "stormy"}
+
+
 def forms(noun: str) -> set[str]:
     """A noun's last word in the singular and the plural forms English gives it."""
     last = words(noun)[-1] if words(noun) else noun.lower()
@@ -90,8 +94,8 @@ def names(claim: dict, planned: dict, nouns: frozenset[str] = frozenset()) -> bo
     kind, tokens = claim.get("kind"), words(planned["text"])
     if kind in ("object", "agent"):
         said = forms(claim["noun"])
-        if kind == "agent":  # 'a windy day' names the wind, 'a breezy one' the breeze
-            said |= {f"{w.removesuffix('e')}y" for w in said}
+        if kind == "agent":  # 'a windy day' names the wind
+            said |= {AIR_ADJECTIVES[w] for w in said if w in AIR_ADJECTIVES}
         return planned["kind"] not in ("outcome", "camera") and bool(said & set(tokens))
     if kind == "arrangement":
         return planned["kind"] == "arrangement" and any(

@@ -95,6 +95,7 @@ def test_a_door_left_open_swings_shut_on_its_own_and_slams_on_its_stop():
     # slowly: about a quarter of its closing torque's 7 s swing at this amplitude
     assert 1.5 < rec.times[shut] < 2.6
     assert abs(angle[-1]) < 1.0  # ends shut: the stop holds it, a hair from closed
+    assert angle[shut:].min() > -8.0  # a slam that hardly rebounds off the bead (5 degrees)
     speed = np.linalg.norm(rec.angvel["door"], axis=1)
     assert speed[shut - 5:shut].max() > 1.0  # a slam: over 1 rad/s (its edge ~0.9 m/s)
     hinge = rec.pos["door"] + np.array([quat_to_matrix(q) @ [0, -0.44, 0] for q in

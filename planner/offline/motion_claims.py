@@ -59,7 +59,9 @@ RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
     # things knocked everywhere (a liquid that goes everywhere is a spill)
     "scatter": (r"\b(?:go(?:es)?|went|gone) everywhere\b", ("moves_less_than",)),
     # a lid let go falls shut, a door swings shut: it ends at rest on what it closes against
-    "shut": (r"\b(?:shut|clos(?:es|ed|ing)|closes shut)\b", ("comes_to_rest",)),
+    # ('a closed box', 'the shut door': only how it stands)
+    "shut": (r"(?<!\ba )(?<!\ban )(?<!\bthe )(?<!\bits )\b(?:shut|clos(?:es|ed|ing)|closes shut)\b",
+             ("comes_to_rest",)),
     # what is poured in overflows: not all of it stays in the container
     "overflow": (r"\boverflow\w*|\b(?:spill|run)s? over (?:the|its) (?:rim|brim|top|sides?)\b",
                  ("pours_into",)),
@@ -250,10 +252,13 @@ def _result(text: str, kind: str, scene: Scene | None, results: list[dict],
     if denied and kind in OPPOSITES:  # 'does not go out' is what a stays_lit check tests
         checks, negated = OPPOSITES[kind], False
     own = [r for r in results if r.get("check") in checks and bool(r.get("negated")) == negated]
+    if kind == "shut":  # a hinged body at rest against what it closes on, not any body at rest
+        own = [r for r in own if set(result_subjects(r)) & _closers(scene)]
     if own and any(r.get("passed") is not None for r in own):
         return Claim(text, "outcome", "checked", describe_results(own))
     if scene is not None and not results and any(check_kind(e) in checks
-                                                 for e in scene.expect):
+                                                 for e in scene.expect) and \
+            (kind != "shut" or _closers(scene)):
         return Claim(text, "outcome", "planned", "its check is in the script but did not run")
     if scene is not None and kind == "swing" and not denied and _stopped(text, scene):
         return Claim(text, "outcome", "dropped", "its hinges open to a stop and nothing turns "
@@ -264,6 +269,15 @@ def _result(text: str, kind: str, scene: Scene | None, results: list[dict],
     return Claim(text, "outcome", "dropped", f"no {'not ' if negated else ''}"
                  f"{' or '.join(checks)} check in the script"
                  if scene is not None else "no valid script holds it")
+
+
+def _closers(scene: Scene | None) -> set[str]:
+    """The hinged bodies the script checks to come to rest against something."""
+    if scene is None:
+        return set()
+    hinged = {j.a for j in scene.joints if j.type == "hinge"}
+    return {e.comes_to_rest for e in scene.expect if getattr(e, "comes_to_rest", None)
+            and e.on is not None and e.comes_to_rest in hinged}
 
 
 def _stopped(words: str, scene: Scene) -> bool:

@@ -17,6 +17,7 @@ import re
 from bridge.materials import MATERIALS
 from planner.offline.hinged import DOOR, DOOR_GAP
 from planner.offline.layout import Plan
+from planner.offline.motion_claims import denied_before
 from planner.offline.parse import Intent
 
 # a pair of them: 'a swinging door' or 'the cafe door' is an ordinary door
@@ -47,8 +48,11 @@ SLAM_RESTITUTION = 0.1
 
 
 def wants_shut(intent: Intent) -> bool:
-    """'a heavy wooden door slowly swings shut on its own and slams'."""
-    return intent.has("door") and SHUTS.search(intent.text.lower()) is not None
+    """'a heavy wooden door slowly swings shut on its own and slams'; not a door shoved (it
+    opens), nor one said not to shut."""
+    said = SHUTS.search(intent.text.lower())
+    return intent.has("door") and said is not None and "push" not in intent.actions \
+        and not denied_before(intent.text.lower(), said.start())
 
 
 def wanted(intent: Intent) -> bool:
@@ -120,7 +124,8 @@ def shut_door(plan: Plan, intent: Intent) -> None:
     plan.body("the stop bead on the latch post, behind the closed door (fixed)",
               name="door_stop", asset="box", material="wood", static=True,
               params={"length": depth, "width": across, "height": high},
-              position=[round(-(thick + depth) / 2, 4), round(-hinge - across / 2, 4), 0.02])
+              position=[round(-(thick + depth) / 2, 4),
+                        round(-hinge + DOOR_GAP - across / 2, 4), 0.02])
     opened = math.radians(SHUT_OPEN)
     centre = [arm * math.sin(opened), hinge + arm * math.cos(opened)]
     plan.body(f"a heavy {wide * 100:.0f} x {high * 100:.0f} cm wooden door, {mass:.0f} kg, "
