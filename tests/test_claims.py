@@ -40,6 +40,12 @@ def test_arrangements_targets_and_open_water_are_planned_and_claimed():
                "detail": "marble touches cup at t = 1.2 s"}]
     fate, detail = _claims("A marble rolls down a ramp into a cup", passed)["into a cup"]
     assert fate == "planned" and "nothing checks that it stays inside" in detail
+    # in through its opening is into it: a goal's passes_through checks the claim, either way
+    for passed in (True, False):
+        shot = [{"check": "passes_through", "subject": "ball", "passed": passed,
+                 "detail": "ball passes goal's opening plane at t = 0.67 s"}]
+        fate, detail = _claims("A man kicks a football into a goal", shot)["into a goal"]
+        assert fate == "checked" and ("passed" if passed else "FAILED") in detail
     poured = [{"check": "pours_into", "subject": "milk", "passed": False,
                "detail": "40% of milk ends in mug (needs 60%)"}]
     milk = _claims("Pour milk from a jug into a mug", poured)["into a mug"]

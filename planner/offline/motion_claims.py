@@ -354,10 +354,11 @@ def _into_container(text: str, asset: str, scene: Scene | None, results: list[di
         return Claim(text, "outcome", "dropped", "no valid script holds it")
     names = {b.name for b in scene.bodies if b.asset == asset}
     own = [r for r in results if not r.get("negated") and names & set(_mentioned(r))]
-    inside = [r for r in own if r.get("check") in CONTAINED]
+    # in through its opening (a goal's mouth, a cup's rim) is into it, whether or not it stays
+    inside = [r for r in own if r.get("check") in CONTAINED + ("passes_through",)]
     if inside and any(r.get("passed") is not None for r in inside):
         return Claim(text, "outcome", "checked", describe_results(inside))
-    reached = [r for r in own if r.get("check") in ("contacts", "passes_through")]
+    reached = [r for r in own if r.get("check") == "contacts"]
     if reached:  # a bounce off the rim passes too: said, not claimed as checked
         return Claim(text, "outcome", "planned", f"{describe_results(reached)}; it reaches the {asset}, "
                      "and nothing checks that it stays inside")
