@@ -16,8 +16,9 @@ The process first runs the smallest scene a few times untimed, and each row runs
 once untimed before the timed runs. Each row also has the floor: the same world stepped by a
 bare loop that makes only the PyBullet calls the stage cannot do without (stepSimulation; the
 step's contact list, which collision episodes and breaks are made of; and each dynamic body's
-pose and velocity at every recorded step), and nothing else. `floor_ratio` is that loop over its own Bullet time: what
-PyBullet's API costs before any of simshot's Python runs, and the least `ratio_loop` can be.
+pose and velocity at every recorded step), and nothing else. `floor_ratio` is that loop over
+its own Bullet time: what PyBullet's API costs before any of simshot's Python runs, and the
+least `ratio_loop` can be.
 """
 from __future__ import annotations
 

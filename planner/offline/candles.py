@@ -91,15 +91,15 @@ def build(plan: Plan, intent: Intent) -> None:
     """Candles on a table or a cake (or a match), their flames, and the air the prompt asks
     for."""
     plan.body("the table", name="table", asset="table", static=True, position=[0, 0, 0])
-    if not any(m.asset == "candle" for m in intent.mentions):
-        spots, wick = _match(plan)
-    else:
-        spots, wick = _candles(plan, intent)
+    match = not any(m.asset == "candle" for m in intent.mentions)
+    spots, wick = _match(plan) if match else _candles(plan, intent)
     _air(plan, intent, spots, wick)
-    if names_window(intent):  # behind the table, upwind
+    window = names_window(intent)
+    if window:  # behind the table, upwind
         open_window(plan, (WINDOW_BACK, 0.0, TABLE_TOP), "y", *WINDOW_SIZE, -1.0)
         plan.claims += opened_claims(intent, BLOW_START)
-        plan.camera = _camera(spots, wick, CLOSEST, window=True)
+    plan.camera = _camera(spots, wick, CLOSEST_MATCH if match and not window else CLOSEST,
+                          window)
 
 
 def _match(plan: Plan) -> tuple[list[tuple[float, float]], float]:
@@ -172,7 +172,6 @@ def _air(plan: Plan, intent: Intent, spots: list[tuple[float, float]], wick: flo
         else:
             plan.check("it is blown out", goes_out=name, before=round(end, 2))
     plan.duration = round(end + SMOKE_AFTER, 1)
-    plan.camera = _camera(spots, wick, CLOSEST_MATCH if "match" in candles else CLOSEST)
 
 
 def _count(intent: Intent, cake: bool) -> int:

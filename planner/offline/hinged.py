@@ -106,6 +106,18 @@ def wants_seesaw(intent: Intent) -> bool:
     return intent.has("seesaw", "see saw", "teeter totter", "catapult")
 
 
+def door_posts(plan: Plan, wide: float, high: float) -> float:
+    """The two fixed posts of a door's frame, DOOR_GAP clear of a door `wide` across that
+    stands centred on y = 0; their width."""
+    post = 0.1
+    for side, sign in (("left", -1), ("right", 1)):
+        plan.body(f"the frame's {side} post (fixed)", name=f"post_{side}", asset="box",
+                  material="wood", static=True, params={"length": post, "width": post,
+                                                        "height": high + 0.1},
+                  position=[0.0, round(sign * (wide / 2 + DOOR_GAP + post / 2), 4), 0.0])
+    return post
+
+
 def door(plan: Plan, intent: Intent) -> None:
     """A wooden door (or garden gate) in a fixed frame, hinged on its left edge, shoved open
     at the handle."""
@@ -113,12 +125,7 @@ def door(plan: Plan, intent: Intent) -> None:
     thick, wide, high = GATE if gate else DOOR
     word = "gate" if gate else "door"
     edge = -wide / 2  # the hinge edge, y
-    post = 0.1
-    for side, y in (("left", edge - DOOR_GAP - post / 2), ("right", -edge + DOOR_GAP + post / 2)):
-        plan.body(f"the frame's {side} post (fixed)", name=f"post_{side}", asset="box",
-                  material="wood", static=True, params={"length": post, "width": post,
-                                                        "height": high + 0.1},
-                  position=[0.0, round(y, 4), 0.0])
+    post = door_posts(plan, wide, high)
     if not gate:  # a garden gate hangs between its posts alone
         plan.body("the lintel", name="lintel", asset="box", material="wood", static=True,
                   params={"length": post, "width": round(wide + 2 * (DOOR_GAP + post), 4),

@@ -15,7 +15,7 @@ import math
 import re
 
 from bridge.materials import MATERIALS
-from planner.offline.hinged import DOOR, DOOR_GAP
+from planner.offline.hinged import DOOR, DOOR_GAP, door_posts
 from planner.offline.layout import Plan
 from planner.offline.motion_claims import denied_before
 from planner.offline.parse import Intent
@@ -64,12 +64,8 @@ def build(plan: Plan, intent: Intent) -> None:
     """Two posts, two leaves hinged on them, a spring hinge each, and a shove at their
     meeting edges."""
     thick, wide, high = LEAF
-    mass = thick * wide * high * MATERIALS["wood"].density
+    mass, inertia, torsion, stiffness, damping = _spring_hinge(LEAF, PERIOD, DAMPING_RATIO)
     arm = wide / 2  # hinge to centre of mass
-    inertia = mass * (wide ** 2 + thick ** 2) / 12 + mass * arm ** 2
-    torsion = inertia * (2 * math.pi / PERIOD) ** 2  # N m per radian, small swings
-    stiffness = torsion / arm ** 2
-    damping = DAMPING_RATIO * 2 * math.sqrt(torsion * inertia) / arm ** 2
     # the shove that opens a leaf to SWING: its energy the spring's at that angle
     reach = wide - 0.06  # the push's arm, near the meeting edge
     impulse = math.sqrt(2 * torsion * (1 - math.cos(math.radians(SWING))) * inertia) / reach
@@ -111,15 +107,9 @@ def build(plan: Plan, intent: Intent) -> None:
 def shut_door(plan: Plan, intent: Intent) -> None:
     """A door standing open in its frame swings shut on its own and slams on its stop."""
     thick, wide, high = DOOR
-    mass = thick * wide * high * MATERIALS["wood"].density
+    mass, _, torsion, stiffness, damping = _spring_hinge(DOOR, SHUT_PERIOD, SHUT_DAMPING)
     arm, hinge = wide / 2, -wide / 2
-    inertia = mass * (wide ** 2 + thick ** 2) / 12 + mass * arm ** 2
-    torsion = inertia * (2 * math.pi / SHUT_PERIOD) ** 2
-    post = 0.1
-    for side, y in (("left", hinge - DOOR_GAP - post / 2), ("right", -hinge + DOOR_GAP + post / 2)):
-        plan.body(f"the frame's {side} post (fixed)", name=f"post_{side}", asset="box",
-                  material="wood", static=True, position=[0.0, round(y, 4), 0.0],
-                  params={"length": post, "width": post, "height": high + 0.1})
+    door_posts(plan, wide, high)
     depth, across = STOP
     plan.body("the stop bead on the latch post, behind the closed door (fixed)",
               name="door_stop", asset="box", material="wood", static=True,
@@ -142,12 +132,24 @@ def shut_door(plan: Plan, intent: Intent) -> None:
                name="closer", type="spring", a="door",
                anchor=[round(-arm * math.sin(past), 4), round(hinge + arm * math.cos(past), 4),
                        round(0.02 + high / 2, 4)],
-               stiffness=round(torsion / arm ** 2, 2),
-               damping=round(SHUT_DAMPING * 2 * math.sqrt(torsion * inertia) / arm ** 2, 2),
-               rest_length=0.0)
+               stiffness=round(stiffness, 2), damping=round(damping, 2), rest_length=0.0)
     plan.check("it swings shut slowly and slams on its stop", contacts="door",
                **{"with": "door_stop", "after": 1.0})
     plan.check("and ends shut, at rest against the stop", comes_to_rest="door", on="door_stop")
     plan.duration = 6.0
     plan.camera = ({"position": [3.2, -2.4, 1.7], "look_at": [0.3, 0.0, 1.0], "fov": 45.0},
                    "three-quarter view from the side it stands open to")
+
+
+def _spring_hinge(size: tuple[float, float, float], period: float, ratio: float
+                  ) -> tuple[float, float, float, float, float]:
+    """A wooden leaf's (thickness, width, height) mass and inertia about its hinge edge, and
+    the torsion (N m a radian), stiffness and damping of the spring from its centre of mass
+    that gives a small swing of `period` s, damped to `ratio` of critical."""
+    thick, wide, high = size
+    mass = thick * wide * high * MATERIALS["wood"].density
+    arm = wide / 2
+    inertia = mass * (wide ** 2 + thick ** 2) / 12 + mass * arm ** 2
+    torsion = inertia * (2 * math.pi / period) ** 2
+    damping = ratio * 2 * math.sqrt(torsion * inertia) / arm ** 2
+    return mass, inertia, torsion, torsion / arm ** 2, damping
