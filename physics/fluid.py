@@ -85,7 +85,8 @@ class Fluid:
         self.time = 0.0
         self.relax = RELAX * stiffness
         self.wall, self.wall_step = wall_density(self.spacing, self.h)
-        self.density_error = 0.0  # the largest at the last substep's last iteration
+        # the largest and the mean at the last substep's last iteration (see solve_density)
+        self.density_error = self.mean_density_error = 0.0
         self.touching: set[str] = set()  # bodies the liquid was near in the last substep
         self._pairs = np.empty((len(self.x), MAX_NEIGHBOURS))
         self.search = NeighbourList(len(self.x), self.h, SKIN * self.h)
@@ -156,9 +157,9 @@ class Fluid:
         delta = np.empty_like(xp)
         wall_push = np.zeros((len(xp), 2, 3))
         for it in range(iterations):
-            self.density_error = solve_density(xp, mass, rest, table, counts, self.h,
-                                               self.relax, distance, normal, self.wall,
-                                               self.wall_step, delta, wall_push, pairs)
+            self.density_error, self.mean_density_error = solve_density(
+                xp, mass, rest, table, counts, self.h, self.relax, distance, normal,
+                self.wall, self.wall_step, delta, wall_push, pairs)
             xp += delta
             friction = WALL_FRICTION if it == iterations - 1 else 0.0
             collide(x0, xp, self.radius, *walls.parts, *start, *end, walls.ground, friction,

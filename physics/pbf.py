@@ -64,9 +64,10 @@ def lattice_sums(spacing: float, h: float) -> tuple[float, float]:
 def solve_density(x: np.ndarray, mass: np.ndarray, rest: np.ndarray, table: np.ndarray,
                   counts: np.ndarray, h: float, relax: float, wall_distance: np.ndarray,
                   wall_normal: np.ndarray, wall: np.ndarray, wall_step: float,
-                  delta: np.ndarray, wall_push: np.ndarray, pairs: np.ndarray) -> float:
+                  delta: np.ndarray, wall_push: np.ndarray, pairs: np.ndarray) -> tuple:
     """One density iteration: writes each particle's correction into `delta` and returns the
-    largest density error (rho / rest - 1 among compressed particles). What each wall
+    largest and the mean density error (rho / rest - 1, 0 where it is less dense, as at a
+    free surface: the mean is the figure DFSPH solvers iterate on). What each wall
     pushed is added to `wall_push` [N, walls, 3], for the bodies to feel back. `pairs`
     [N, MAX_NEIGHBOURS] is room for each pair's kernel slope over its distance, kept from
     the first loop for the second (the positions do not change between them: the square
@@ -143,7 +144,7 @@ def solve_density(x: np.ndarray, mass: np.ndarray, rest: np.ndarray, table: np.n
         for w in range(wall_distance.shape[1]):
             for k in range(3):
                 wall_push[i, w, k] += lam[i] * wall_slope[i, w] * wall_normal[i, w, k]
-    return error.max()
+    return error.max(), error.mean()
 
 
 @njit(cache=CACHE, inline="always")

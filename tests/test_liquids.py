@@ -132,6 +132,7 @@ def test_a_settled_column_stands_at_its_rest_height_within_two_percent(tank):
     assert (surface - floor) == pytest.approx(level - floor, rel=0.02)
     assert np.abs(tank.fluid.v).max() < 0.1  # settled, not boiling
     assert tank.fluid.density_error < 0.05
+    assert 0.0 < tank.fluid.mean_density_error < 0.02  # issue 15: within 1-3 %
     assert tank.inside().all()
 
 
