@@ -2,8 +2,11 @@
 
     python -m bench.fluid [--repeats N] [--out FILE]
 
+- juice_glass: the whole simulation of scenes/juice_glass_falls.yaml (3 s: 180 ml of juice,
+  2,113 particles, in a glass knocked off a table that shatters on the floor): simulated
+  seconds per wall second (issue 15's target: >= 1);
 - settle: 180 ml of water at the default 2.2 mm (2,113 particles) settling in a tumbler for
-  1 s: simulated seconds per wall second (issue 15's target for the juice scene: >= 1);
+  1 s: simulated seconds per wall second;
 - litre: 1 l (11,740 particles) sloshing in a wide bowl for 0.5 s: simulated seconds per
   wall second;
 - litre_pour: the whole simulation of 1 l poured from a tall jug into a wide bowl (a
@@ -22,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.run import emit
+from bridge.loader import load_scene
 from bridge.schema import Liquid, Scene
 from physics import fluid as fluid_module
 from physics.fluid import Fluid
@@ -30,6 +34,7 @@ from physics.pbf_search import NeighbourList
 from physics.pbf_walls import Walls
 from physics.world import World
 
+ROOT = Path(__file__).resolve().parents[1]
 # what each timed piece of a step is, as (owner, attribute): patched for the timing
 KERNELS = {"neighbours": (NeighbourList, "update"),
            "nearest_walls": (fluid_module, "nearest_walls"),
@@ -106,6 +111,15 @@ def _pour() -> dict:
             "real_time_factor": scene.duration / wall, "into_bowl": poured["detail"]}
 
 
+def _juice() -> float:
+    from physics.simulate import simulate
+
+    loaded = load_scene(ROOT / "scenes" / "juice_glass_falls.yaml")
+    started = time.perf_counter()
+    simulate(loaded.scene, loaded.folder)
+    return loaded.scene.duration / (time.perf_counter() - started)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -113,7 +127,10 @@ def main() -> None:
     args = parser.parse_args()
     cases = {"settle_180ml": ("tumbler", {}, 180.0, 1.0),
              "litre_bowl": ("bowl", {"radius": 0.12, "height": 0.1}, 1000.0, 0.5)}
-    results = {}
+    _juice()  # compiles the kernels, or loads them from the cache
+    juice = [_juice() for _ in range(args.repeats)]
+    results = {"juice_glass": {"real_time_factor": round(statistics.median(juice), 3),
+                               "runs": [round(r, 3) for r in juice]}}
     for name, case in cases.items():
         runs = [_run(*case) for _ in range(args.repeats)]
         best = runs[len(runs) // 2]
@@ -131,7 +148,7 @@ def main() -> None:
         "sim_s_per_wall_s": round(statistics.median(r["real_time_factor"] for r in pours), 3),
         "runs": [round(r["real_time_factor"], 3) for r in pours],
         "into_bowl": pours[0]["into_bowl"]}
-    results["targets"] = {"settle_180ml_real_time_factor": 1.0}
+    results["targets"] = {"juice_glass_real_time_factor": 1.0}
     emit(results, Path(args.out) if args.out else None)
 
 
