@@ -7,6 +7,7 @@ import math
 import pytest
 
 from bridge.errors import RefusedError
+from bridge.loader import scene_from_document
 from planner.offline import plan_offline, spring_doors
 from planner.offline.claims import draft_claims
 from planner.offline.hinged import wants_door
@@ -65,10 +66,30 @@ def test_an_egg_down_the_stairs_keeps_every_claim():
     ("A mug of hot chocolate is knocked over and spills", "hot chocolate"),
     ("A glass of chocolate milk falls off the table", "chocolate milk"),
     ("Coffee spills from a mug knocked off the table", "coffee"),
+    ("A snow globe rolls off the nightstand and breaks, the water leaks out", "water"),
 ])
 def test_a_named_drink_fills_its_container(prompt, liquid):
     (mention,) = [m for m in parse(prompt).mentions if m.asset in ("mug", "tumbler")]
     assert mention.liquid == liquid
+
+
+def test_a_snow_globe_is_a_glass_of_water_that_breaks_and_lets_its_water_out():
+    draft = plan_offline("A snow globe rolls off the nightstand and breaks, the water leaks "
+                         "out onto the carpet")
+    expect = draft.document["expect"]
+    assert {"shatters": "snow_globe", "before": 2.2} in expect
+    assert any(e.get("liquid_stays_in") == "water" and e["container"] == "snow_globe"
+               for e in expect)
+    claims = {c.text: c for c in draft_claims(draft, scene_from_document(draft.document), [])}
+    assert claims["snow globe"].fate == "stood_in"
+    assert not [c for c in claims.values() if c.fate == "dropped"], claims
+
+
+def test_a_vessel_played_by_a_stand_in_holds_the_spill_and_a_bucket_is_a_body_of_water():
+    (jug,) = parse("a jug is knocked over and the milk spills").mentions
+    assert jug.liquid == "milk"
+    intent = parse("a ball is dropped into a bucket and the water splashes")
+    assert intent.water == "bucket" and all(m.liquid is None for m in intent.mentions)
 
 
 def test_an_empty_mug_holds_no_drink_named_elsewhere():
@@ -372,6 +393,7 @@ def test_a_hand_that_gives_a_shove_is_the_shove_and_a_door_at_its_stop_does_not_
     claims = _claims("a hand gives the saloon doors a shove and they keep flapping back and "
                      "forth")  # their spring hinges bring them back
     assert claims["back and forth"].fate == "checked", claims["back and forth"]
+    assert claims["2 x doors"].fate == "planned"  # the pair, each on its hinge
     assert _claims("A pendulum swings back and forth")["swings, back and forth"].fate == "checked"
 
 

@@ -96,6 +96,9 @@ STAND_INS: dict[str, Noun] = {
     "watermelon": _stand_in("ball", "wood", "watermelon", radius=0.13),
     "pumpkin": _stand_in("ball", "wood", "pumpkin", radius=0.15),
     "coconut": _stand_in("ball", "wood", "coconut", radius=0.07),
+    # a glass dome of water on a base: a water-filled glass of its size plays it (open at
+    # the top, so a little may slop out before it breaks; liquid_stays_in allows for that)
+    "snow globe": _stand_in("tumbler", "glass", "snow_globe"),  # 8 cm across, a small one
     "phone": _stand_in("box", "plastic", "phone", length=0.15, width=0.075, height=0.008),
     "smartphone": _stand_in("box", "plastic", "phone", length=0.15, width=0.075, height=0.008),
     "laptop": _stand_in("box", "aluminium", "laptop", length=0.32, width=0.22, height=0.02),

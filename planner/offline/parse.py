@@ -452,8 +452,9 @@ def _read_liquid(intent: Intent) -> None:
         return
     intent.liquid = next((named for k in range(len(intent.tokens))
                           if (named := _liquid_at(intent.tokens, k))), None)
-    # 'coffee spills from a mug knocked off the table': the one container named holds it
-    holders = [m for m in intent.mentions if ASSETS[m.asset].hollow and not m.noun.stand_in]
+    # 'coffee spills from a mug knocked off the table', 'a snow globe breaks and the water
+    # leaks out': the one container named holds it (a bucket or a tank is a body of water)
+    holders = [m for m in intent.mentions if ASSETS[m.asset].hollow and m.word not in lx.WATERS]
     if intent.liquid and "spill" in intent.actions and "pour" not in intent.actions \
             and len(holders) == 1 and lx.EMPTY_WORD not in intent.tokens:
         holders[0].liquid = intent.liquid

@@ -11,8 +11,11 @@ from planner.trace import Claim
 
 
 def _hinged(scene: Scene) -> str:
-    hinge = next((j for j in scene.joints if j.type == "hinge"), None)
-    return f"{hinge.a} on the hinge {hinge.name}" if hinge else ""
+    return " and ".join(f"{j.a} on the hinge {j.name}" for j in _hinges(scene))
+
+
+def _hinges(scene: Scene) -> list:
+    return [j for j in scene.joints if j.type == "hinge"]
 
 
 def _hung(scene: Scene) -> str:
@@ -56,7 +59,10 @@ def rig_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list[Cla
         if found is None or word in taken:
             continue
         held = find(scene) if scene is not None else ""
-        claims.append(Claim(word, "object", "planned", f"in the script as {held}")
+        # 'the saloon doors': as many as the script hangs, where the word is plural
+        count = len(_hinges(scene)) if held and find is _hinged and word.endswith("s") else 1
+        text = f"{count} x {word}" if count > 1 else word
+        claims.append(Claim(text, "object", "planned", f"in the script as {held}")
                       if held else Claim(word, "object", "dropped",
                                          "nothing in the script plays it"))
     return claims
