@@ -10,7 +10,7 @@ import trimesh
 from bridge.assets.shapes import Params, Shape, box_mesh, box_part, boxes, convex_part
 
 BOARD = 0.018  # shelf panels, metres
-TRAY_WALL, TRAY_BASE = 0.006, 0.004
+TRAY_BASE = 0.004
 RAIL, CUSHION = 0.1, 0.04  # pool table rail width and cushion height above the cloth
 
 
@@ -70,7 +70,7 @@ def floor_tile(p: Params) -> Shape:
 def tray(p: Params) -> Shape:
     """Open box: a base and four low walls."""
     w, d, h = p["width"], p["depth"], p["height"]
-    t, b = TRAY_WALL, TRAY_BASE
+    t, b = p["wall"], TRAY_BASE
     visual = box_mesh([w, d, h], [0, 0, h / 2]).difference(
         box_mesh([w - 2 * t, d - 2 * t, h], [0, 0, b + h / 2]), engine="manifold")
     specs = [([w, d, b], [0, 0, b / 2]),

@@ -59,12 +59,12 @@ class Opening:
 
 
 def has_opening(asset: str | None) -> bool:
-    return asset in ("basketball_hoop", "soccer_goal") or (
+    return asset in ("basketball_hoop", "soccer_goal", "tray") or (
         asset in ASSETS and ASSETS[asset].hollow and "radius" in ASSETS[asset].params)
 
 
 def opening_of(body: Body) -> Opening | None:
-    """The body's opening, or None where it has none (a mesh body, a solid, a tray)."""
+    """The body's opening, or None where it has none (a mesh body, a solid)."""
     if not has_opening(body.asset):
         return None
     params = asset_params(body)
@@ -78,5 +78,9 @@ def opening_of(body: Body) -> Opening | None:
         centre, half = goal_mouth(params)
         return Opening(centre, np.array([-1.0, 0.0, 0.0]), half=(half[0], half[1]),
                        across=np.array([0.0, 1.0, 0.0]))
+    if body.asset == "tray":  # the open top, inside its walls
+        inner = (params["width"] / 2 - params["wall"], params["depth"] / 2 - params["wall"])
+        return Opening(np.array([0.0, 0.0, params["height"]]), UP, half=inner,
+                       across=np.array([1.0, 0.0, 0.0]))
     return Opening(np.array([0.0, 0.0, params["height"]]), UP,
                    params["radius"] - params.get("wall", 0.0))

@@ -70,6 +70,11 @@ NOUNS: dict[str, Noun] = {
     "stone": _n("block", "stone", label="stone", length=0.08, width=0.07, height=0.06),
     "rock": _n("block", "stone", label="rock", length=0.12, width=0.1, height=0.08),
     "cylinder": _n("cylinder"), "tray": _n("tray"), "tile": _n("floor_tile"),
+    # an open cardboard box (its lid off): the tray's open box at a shoebox's size
+    "shoebox": _n("tray", "cardboard", label="shoebox", width=0.33, depth=0.19, height=0.11,
+                  wall=0.002),
+    "shoe box": _n("tray", "cardboard", label="shoebox", width=0.33, depth=0.19, height=0.11,
+                   wall=0.002),
     "table": _n("table"), "desk": _n("table", label="table"),
     "nightstand": _n("table", label="table"), "bedside table": _n("table", label="table"),
     "counter": _n("table", label="counter"), "windowsill": _n("table", label="windowsill"),

@@ -9,6 +9,7 @@ from planner.offline import (
     aiming,
     bumping,
     candles,
+    catching,
     cracking,
     dunking,
     fabric,
@@ -49,6 +50,7 @@ WITH_CONTAINERS = (("crack", cracking.wanted, cracking.build),
                    ("pour", pouring.wants_pour, pouring.pour),
                    ("dunk", dunking.wanted, dunking.build),
                    ("bump", bumping.wanted, bumping.build),
+                   ("roll_into", catching.wanted, catching.build),
                    ("tray", trays.wanted, trays.build))
 EXAMPLES = ("a glass falls off a table and shatters", "20 dominoes in a row topple",
             "a rubber ball bounces on concrete", "a wooden block floats in a pool")
