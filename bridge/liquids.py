@@ -35,4 +35,5 @@ LIQUID_KINDS: dict[str, LiquidKind] = {k.name: k for k in [
     LiquidKind("soda", 1040, 0.0011, 0.071, (0.3, 0.15, 0.05), 0.85),
     LiquidKind("wine", 990, 0.0015, 0.047, (0.45, 0.05, 0.1), 0.85),
     LiquidKind("beer", 1010, 0.0015, 0.042, (0.9, 0.65, 0.15), 0.6),
+    LiquidKind("paint", 1300, 1.0, 0.035, (0.95, 0.95, 0.93), 1.0),  # white latex house paint
 ]}

@@ -248,8 +248,12 @@ class Push(StrictModel):
 
 class Force(StrictModel):
     body: Name
-    force: Vec3 = Field(description="N, world frame, at the centre of mass")
+    force: Vec3 = Field(description="N, world frame")
     duration: Positive = Field(description="seconds the force is held")
+    point: Vec3 | None = Field(
+        None, description="where it is applied, metres from the body's origin in its own frame "
+        "(a foot at a can's rim: it tips the can and what it holds); default: the centre of "
+        "mass")
 
 
 class SetVelocity(StrictModel):

@@ -37,7 +37,8 @@ class EventScheduler:
         self.deformables = deformables  # pulls cloth, squeezes and presses soft bodies
         self.pending = [Pending(e, i, None if e.at is None else self._step_of(e.at + e.delay))
                         for i, e in enumerate(events)]
-        self.forces: list[tuple[str, np.ndarray, int]] = []  # body, force, last step
+        # body, force, last step, point (body frame; None: the centre of mass)
+        self.forces: list[tuple[str, np.ndarray, int, np.ndarray | None]] = []
         self.pours: list[Tilt] = []
         self.fired: list[dict] = []
 
@@ -72,8 +73,9 @@ class EventScheduler:
             self._fire(world, item, step)
         if self.forces:
             self.forces = [f for f in self.forces if f[2] >= step and f[0] in world.bodies]
-            for body, force, _ in self.forces:
-                world.apply_force(body, force)
+            for body, force, _, point in self.forces:
+                world.apply_force(body, force, None if point is None else world.to_world(
+                    body, point))
         if self.pours:
             self.pours = [tilt for tilt in self.pours if tilt.body in world.bodies]
             for tilt in self.pours:
@@ -91,7 +93,8 @@ class EventScheduler:
             world.apply_impulse(value.body, np.asarray(value.impulse), point)
         elif action == "force":
             last = step + self._step_of(value.duration) - 1
-            self.forces.append((value.body, np.asarray(value.force, float), last))
+            point = None if value.point is None else np.asarray(value.point, float)
+            self.forces.append((value.body, np.asarray(value.force, float), last, point))
         elif action == "set_velocity":
             angular = None if value.angular is None else np.radians(value.angular)
             world.set_velocity(value.body, value.linear, angular)

@@ -363,8 +363,7 @@ class World:
         com, quat, lin, ang = self.state(name)
         ang = np.asarray(ang)
         if point is not None:
-            origin, body_quat = self.pose(name)
-            lever = origin + quat_to_matrix(body_quat) @ np.asarray(point) - com
+            lever = self.to_world(name, point) - com
             rot = quat_to_matrix(quat)  # principal axes in the world frame
             torque = rot.T @ np.cross(lever, impulse)
             ang = ang + rot @ (torque / live.inertia)
@@ -374,12 +373,13 @@ class World:
                           point: np.ndarray | None) -> None:
         """A joint-held body's velocity is its joints' to set: the impulse is delivered as a
         force over the next step instead, which the joints share out as they must."""
-        if point is None:
-            at = self.com(live)
-        else:
-            origin, quat = self.pose(live.name)
-            at = origin + quat_to_matrix(quat) @ np.asarray(point)
+        at = self.com(live) if point is None else self.to_world(live.name, point)
         self.push(live, list(impulse / self.dt), list(at))
+
+    def to_world(self, name: str, point: np.ndarray) -> np.ndarray:
+        """A point given in the body's own frame (from its origin), in the world frame now."""
+        origin, quat = self.pose(name)
+        return origin + quat_to_matrix(quat) @ np.asarray(point)
 
     def apply_force(self, name: str, force: np.ndarray, at: np.ndarray | None = None) -> None:
         """Force at the centre of mass (or the world point `at`) for the next step only

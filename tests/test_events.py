@@ -30,6 +30,22 @@ def test_force_over_interval_gives_f_t_over_m():
         2.0 * 0.5 / result.masses["b"], rel=0.01)
 
 
+def test_a_force_at_a_point_also_turns_the_body_by_its_torque():
+    """2 N at the top face of a 10 cm block for 0.1 s: F t / m along, and about the centre
+    of mass, 5 cm below, (r x F) t / I."""
+    scene = make_scene(world=ZERO_G, bodies=[{"name": "b", "asset": "block"}],
+                       events=[{"at": 0.25, "force": {"body": "b", "force": [0, 2.0, 0],
+                                                      "duration": 0.1,
+                                                      "point": [0.0, 0.0, 0.1]}}])
+    result = simulate(scene)
+    mass = result.masses["b"]
+    inertia = mass * (0.1 ** 2 + 0.1 ** 2) / 12
+    assert result.trajectory.linvel["b"][-1, 1] == pytest.approx(2.0 * 0.1 / mass, rel=0.01)
+    spin = result.trajectory.angvel["b"][-1]
+    assert spin[0] == pytest.approx(-0.05 * 2.0 * 0.1 / inertia, rel=0.03)
+    assert abs(spin[1]) < 1e-6 and abs(spin[2]) < 1e-6
+
+
 def test_set_velocity_and_gravity_change():
     scene = make_scene(world={"ground": None}, bodies=[{"name": "b", "asset": "block",
                                                         "position": [0, 0, 5]}],

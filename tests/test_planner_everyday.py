@@ -405,3 +405,37 @@ def test_a_hand_that_gives_a_shove_is_the_shove_and_a_door_at_its_stop_does_not_
     ("a swinging door in a restaurant kitchen", False), ("a door swinging open", False)])
 def test_saloon_doors_are_a_pair_on_spring_hinges_and_a_single_door_is_a_door(prompt, saloon):
     assert spring_doors.wanted(parse(prompt)) == saloon
+
+
+PAINT = "a kid kicks over an open can of paint on the driveway and the paint spreads out"
+
+
+def test_an_open_can_of_paint_is_a_tin_that_holds_paint_and_a_kick_over_is_no_throw():
+    intent = parse(PAINT)
+    (can,) = intent.mentions
+    assert can.noun.label == "paint_can" and can.asset == "tumbler" and can.liquid == "paint"
+    assert {"topple", "knock", "spill"} <= intent.actions and "throw" not in intent.actions
+    assert intent.ground_material == "concrete"
+    soda = parse("a can of soda falls off the table").mentions[0]
+    assert soda.asset == "can"  # a drinks can stays closed
+
+
+def test_a_kicked_paint_can_goes_over_and_its_paint_spreads_in_one_round():
+    draft, scene, results = planned(PAINT)
+    (kick,) = draft.document["events"]
+    assert kick["force"]["point"] == [0.0, 0.0, 0.12] and kick["force"]["duration"] == 0.1
+    assert all(r["passed"] for r in results if r["passed"] is not None), results
+    claims = {c.text: c for c in draft_claims(draft, scene, results)}
+    assert claims["spreads"].fate == "checked"
+    assert not [c for c in claims.values() if c.fate == "dropped"], claims
+
+
+def test_spreading_is_a_spill_only_where_a_liquid_is_named():
+    assert "spill" not in parse("the playing cards spread out across the table").actions
+    assert "spill" in parse("a brick thrown into a pool with a big splash").actions
+
+
+def test_paint_that_mixes_into_another_colour_is_still_refused():
+    with pytest.raises(RefusedError, match="chemistry"):
+        plan_offline("red and blue paint swirling together in a jar of water until it turns "
+                     "purple")

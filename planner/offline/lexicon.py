@@ -104,6 +104,11 @@ STAND_INS: dict[str, Noun] = {
     # a glass dome of water on a base: a water-filled glass of its size plays it (open at
     # the top, so a little may slop out before it breaks; liquid_stays_in allows for that)
     "snow globe": _stand_in("tumbler", "glass", "snow_globe"),  # 8 cm across, a small one
+    # a quart tin of paint, its lid off: a thin steel pot of its size
+    "paint can": _stand_in("tumbler", "steel", "paint_can", radius=0.054, height=0.12,
+                           wall=0.001),
+    "paint tin": _stand_in("tumbler", "steel", "paint_can", radius=0.054, height=0.12,
+                           wall=0.001),
     "phone": _stand_in("box", "plastic", "phone", length=0.15, width=0.075, height=0.008),
     "smartphone": _stand_in("box", "plastic", "phone", length=0.15, width=0.075, height=0.008),
     "laptop": _stand_in("box", "aluminium", "laptop", length=0.32, width=0.22, height=0.02),
@@ -210,7 +215,7 @@ GROUND_WORDS: dict[str, str] = {
     "wooden": "wood", "wood": "wood", "carpet": "felt", "rug": "felt", "metallic": "steel",
     "metal": "steel", "steel": "steel", "foam": "foam", "mat": "foam", "ice": "ice",
     "tiles": "ceramic", "hardwood": "wood", "parquet": "wood", "asphalt": "concrete",
-    "tarmac": "concrete", "granite": "stone",
+    "tarmac": "concrete", "granite": "stone", "driveway": "concrete",
 }
 
 # Liquids by name: the library's liquid (bridge/liquids.py), and a colour where the word
@@ -223,8 +228,10 @@ LIQUIDS: dict[str, tuple[str, tuple[float, float, float] | None]] = {
     "lemonade": ("soda", (0.98, 0.95, 0.6)), "espresso": ("coffee", None),
     "hot chocolate": ("milk", (0.42, 0.26, 0.17)), "cocoa": ("milk", (0.42, 0.26, 0.17)),
     "chocolate milk": ("milk", (0.55, 0.38, 0.27)), "latte": ("milk", (0.78, 0.62, 0.45)),
-    "syrup": ("honey", (0.55, 0.27, 0.07)),
+    "syrup": ("honey", (0.55, 0.27, 0.07)), "paint": ("paint", None),
 }
+# what a can holds that makes it an open tin of that, not a drinks can ('a can of paint')
+TINNED = frozenset({"paint"})
 
 # Bodies of water by name: the size of the water region (x, y, depth), metres.
 WATERS: dict[str, tuple[float, float, float]] = {
@@ -254,7 +261,7 @@ VERBS: dict[str, str] = {
     "splinter": "shatter", "topple": "topple", "toppling": "topple", "collaps": "topple",
     "crumbl": "topple", "lands": "fall", "landed": "fall", "landing": "fall",
     "stack": "stack", "pile": "stack", "pour": "pour", "spill": "spill", "splash": "spill",
-    "gush": "spill", "leak": "spill",
+    "gush": "spill", "leak": "spill", "spread": "spill",  # a liquid's only (see parse)
     "float": "float", "bob": "float", "sink": "sink", "sank": "sink", "sunk": "sink",
     "drift": "drift", "spin": "spin", "spun": "spin", "rotat": "spin", "twirl": "spin",
     "plac": "place", "put": "place", "set down": "place", "rest": "place", "lower": "place",
@@ -397,7 +404,8 @@ PLACES: dict[str, PlaceConcept] = {
     "living_room": PlaceConcept(("living room", "sofa", "couch", "coffee table", "lounge",
                                  "sitting room")),
     "court": PlaceConcept(("court", "basketball court", "gym", "gymnasium", "hoop")),
-    "street": PlaceConcept(("street", "road", "sidewalk", "pavement", "car", "parked"),
+    "street": PlaceConcept(("street", "road", "sidewalk", "pavement", "car", "parked",
+                            "driveway"),
                            unless=("toy car",)),
 }
 

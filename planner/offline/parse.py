@@ -23,7 +23,7 @@ SKIPPABLE = {"of", "and", "identical", "same", "more", "other"}
 SUFFIXES = ("", "s", "es", "ed", "d", "ing", "e", "ped", "ping", "med", "ming", "led", "ling",
             "ted", "ting", "ged", "ging", "n", "en", "ion", "ions", "ning", "ned")
 GROUND_NOUNS = {"floor", "ground", "surface", "pavement", "road", "sidewalk", "earth", "mat",
-                "carpet", "rug", "tiles", "ice"}
+                "carpet", "rug", "tiles", "ice", "driveway"}
 # verbs that are nouns after 'a': 'a drop', 'a crack', 'a splash'
 NOUN_SENSES = frozenset({"drop", "crack", "splash", "spill", "pile", "stack", "break",
                          "landing"})
@@ -43,7 +43,8 @@ TANKS = frozenset({"fish tank", "aquarium"})
 AUXILIARIES = frozenset({"do", "does", "did", "will", "would", "should"})
 TOPPLE = ("fall over", "falls over", "fell over", "tip over", "tips over", "tipped over",
           "knock over", "knocks over", "knocked over", "knock down", "knocks down",
-          "knocked down", "topple", "falls down", "fall down", "come down", "comes down")
+          "knocked down", "topple", "falls down", "fall down", "come down", "comes down",
+          "kick over", "kicks over", "kicked over")
 
 
 @dataclass
@@ -142,6 +143,9 @@ def parse(text: str) -> Intent:
     intent.airless = _airless(intent)
     _read_waters(intent)
     _read_liquid(intent)
+    if not (intent.liquid or intent.water or any(m.liquid for m in intent.mentions)) and \
+            all(t.startswith("spread") for t in tokens if _verb_of(t) == "spill"):
+        intent.actions.discard("spill")  # 'the cards spread out': no liquid spreads
     _read_ground(intent)
     _read_place(intent)
     _read_quantities(intent)
@@ -231,6 +235,9 @@ def _mentions(tokens: list[str]) -> list[Mention]:
         _read_modifiers(tokens, i, mention)
         mention.material = mention.material or noun.material
         _read_contents(tokens, i + size, mention)
+        if noun.asset == "can" and mention.liquid in lx.TINNED:  # an open tin, not a drink
+            mention.noun = lx.NOUNS["paint can"]
+            mention.material = mention.noun.material
         if not _said_before(tokens, i, mention, found):
             found.append(mention)
         i += size
@@ -302,6 +309,12 @@ def _liquid_at(tokens: list[str], k: int) -> str | None:
     return pair if pair in lx.LIQUIDS else tokens[k] if tokens[k] in lx.LIQUIDS else None
 
 
+def _verb_of(token: str) -> str | None:
+    """The action a word is a form of ('breaks': shatter), or None."""
+    return next((action for stem, action in lx.VERBS.items()
+                 if token.startswith(stem) and token[len(stem):] in SUFFIXES), None)
+
+
 def _actions(tokens: list[str]) -> set[str]:
     found = set()
     for i, token in enumerate(tokens):
@@ -309,6 +322,9 @@ def _actions(tokens: list[str]) -> set[str]:
             continue  # "without spilling a drop", "a crack in the glass": nouns here
         if token in ("shot", "shots") and _camera_shot(tokens, i):
             continue  # "a tracking shot", "wide shot of": the camera's, not a throw
+        if token.startswith("kick") and tokens[i + 1:i + 2] == ["over"]:
+            found.add("knock")  # "kicks over the can": a knock that tips it, not a throw
+            continue
         for stem, action in lx.VERBS.items():
             if token.startswith(stem) and token[len(stem):] in SUFFIXES:
                 found.add(action)

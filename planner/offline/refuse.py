@@ -34,8 +34,11 @@ TOPICS: list[tuple[str, str]] = [
      r"iridescen\w*|interference|diffraction|dispersion|projector|flashlight"),
      "optics (light, shadows, reflection, refraction, rainbows)"),
     ((r"dissolv\w*|(?<!chain )reacti\w*|react|chemical\w*|acid\w*|alkal\w*|litmus|rust\w*|oxid\w*|"
-     r"corro\w*|decay\w*|ferment\w*|mix\w*|stir\w*|blend\w*|paint|ink|dye|soluble|"
-     r"baking soda|vinegar|(?:pour\w*|add\w*) in(?:to)? an? \w+ of"), "chemistry and mixing (dissolving, reacting, rusting)"),
+     r"corro\w*|decay\w*|ferment\w*|mix\w*|stir\w*|blend\w*|ink|dye|soluble|chang\w* colou?rs?|"
+     # colours that mix ('until it turns purple'); a can of paint that spills is a liquid
+     r"baking soda|vinegar|(?:turns?|turned|turning) (?:\w+ )?"
+     r"(?:purple|violet|brown|green|pink|grey|gray)\b|(?:pour\w*|add\w*) in(?:to)? an? \w+ of"),
+     "chemistry and mixing (dissolving, reacting, rusting)"),
     ((r"surface tension|droplets?|drops of|capillar\w*|meniscus|soap film|film of|"
      r"thin layer"), "surface tension and thin liquid films"),
     ((r"air pressure|vacuum|suction|atmospher\w*|air (is|being) \w+ (out|extracted)|"
