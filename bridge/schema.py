@@ -85,6 +85,10 @@ def _check_material(name: str | None) -> str | None:
     return name
 
 
+# parameters whose 0 means the part is not there (a container's lid)
+ABSENT_AT_ZERO = frozenset({"lid"})
+
+
 class Breakable(StrictModel):
     """Pre-fractured into seeded Voronoi pieces; breaks when a contact pushes hard enough."""
 
@@ -160,7 +164,7 @@ class Body(StrictModel):
                 raise PydanticCustomError(
                     "unknown_param", unknown_name(f"parameter of '{asset}'", key, known),
                     {"key": key})
-            if value <= 0:
+            if value < 0 or (value == 0 and key not in ABSENT_AT_ZERO):
                 raise PydanticCustomError(
                     "param_positive", f"params.{key} must be > 0, got {value}", {"key": key})
         return params

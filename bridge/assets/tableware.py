@@ -1,5 +1,6 @@
 """Containers and tableware. `radius` is the widest radius of the body (handles stick out
-along +x), `height` the overall height, `wall` the wall thickness."""
+along +x), `height` the overall height, `wall` the wall thickness, `lid` the thickness of a
+lid on the rim (0: open)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -11,10 +12,12 @@ import trimesh
 from bridge.assets.shapes import (
     Params,
     Shape,
+    around,
     box_mesh,
     boxes,
     convex_part,
     cylinder,
+    rings,
     union,
     vessel,
 )
@@ -35,7 +38,19 @@ def _scaled(points: list[tuple[float, float]], radius: float, height: float,
 def tumbler(p: Params) -> Shape:
     r, h, w = p["radius"], p["height"], p["wall"]
     floor = min(max(3 * w, 0.08 * h), h / 2)  # real tumblers have a heavy base
-    return vessel([(0, 0)], [(0, 0), (0.9 * r, 0), (r, h)], w, floor)
+    return _lidded(vessel([(0, 0)], [(0, 0), (0.9 * r, 0), (r, h)], w, floor), r, h, p)
+
+
+def _lidded(body: Shape, rim: float, height: float, p: Params) -> Shape:
+    """The container with a flat lid `p['lid']` thick on its rim, where it has one: a
+    sippy cup keeps its juice when it falls, and a capped bottle displaces water with all
+    of its inside (a sealed cavity), so an empty one floats."""
+    lid = p.get("lid", 0.0)
+    if lid <= 0:
+        return body
+    ring = rings([(rim, height), (rim, height + lid)], around())
+    disc = trimesh.convex.convex_hull(np.vstack([ring, [[0, 0, height], [0, 0, height + lid]]]))
+    return union([body[0], disc]), body[1] + [convex_part(ring)]
 
 
 def wine_glass(p: Params) -> Shape:
@@ -83,21 +98,21 @@ def _with_handle(body: Shape, r: float, h: float, w: float) -> Shape:
 def mug(p: Params) -> Shape:
     r, h, w = p["radius"], p["height"], p["wall"]
     body = vessel([(0, 0)], [(0, 0), (r, 0), (r, h)], w, max(1.5 * w, 0.006))
-    return _with_handle(body, r, h, w)
+    return _with_handle(_lidded(body, r, h, p), r, h, w)
 
 
 def cup(p: Params) -> Shape:
     r, h, w = p["radius"], p["height"], p["wall"]
     profile = _scaled([(0.6, 0), (0.72, 0.12), (0.86, 0.4), (0.96, 0.7), (1.0, 1.0)], r, h)
     body = vessel([(0, 0)], [(0, 0), *profile], w, 2 * w)
-    return _with_handle(body, 0.9 * r, h, w)
+    return _with_handle(_lidded(body, r, h, p), 0.9 * r, h, w)
 
 
 def bottle(p: Params) -> Shape:
     r, h, w = p["radius"], p["height"], p["wall"]
     profile = _scaled([(1, 0), (1, 0.6), (0.9, 0.67), (0.62, 0.73), (0.42, 0.79), (0.38, 0.85),
                        (0.38, 1.0)], r, h)
-    return vessel([(0, 0)], [(0, 0), *profile], w, 2 * w)
+    return _lidded(vessel([(0, 0)], [(0, 0), *profile], w, 2 * w), 0.38 * r, h, p)
 
 
 def vase(p: Params) -> Shape:

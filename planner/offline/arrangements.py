@@ -13,6 +13,7 @@ from bridge.assets.registry import ASSETS
 from bridge.materials import MATERIALS
 from planner.offline import actors as ac
 from planner.offline.camera import fixed_view
+from planner.offline.capped import capped
 from planner.offline.layout import SPHERES, Plan, extent
 from planner.offline.motion import TABLE_TOP, expect_impact, spread
 from planner.offline.motion_claims import RESULTS
@@ -492,10 +493,17 @@ def water(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
         h = ac.height_of(m, intent)
         z = depth + 0.4 if dropped else depth - 0.3 * h
         tossed = {"velocity": [0.0, 0.6, 0.5]} if "throw" in intent.actions else {}
-        name = ac.add(plan, m, intent, (xs[i], -0.3 if tossed else 0.0, round(z, 4)),
-                      "tossed in from the side" if tossed else "dropped in from 40 cm"
-                      if dropped else "set gently on the surface", k, **tossed)
-        rho = ac.mean_density(m, intent)
+        y = -0.3 if tossed else 0.0
+        bottle = capped(m, intent)
+        if bottle is not None:  # lying along y, its axis at the surface, as a bottle floats
+            tossed.update(params=bottle.params, mass=bottle.mass, rotation=[90.0, 0.0, 0.0])
+            y, z = y + h / 2, (depth + 0.4 if dropped else depth)
+        name = ac.add(plan, bottle.mention if bottle else m, intent, (xs[i], y, round(z, 4)),
+                      ("tossed in from the side" if "velocity" in tossed else
+                       "dropped in from 40 cm" if dropped else "set gently on the surface")
+                      + (f"; capped, {bottle.mass * 1e3:.0f} g, lying" if bottle else ""), k,
+                      **tossed)
+        rho = bottle.density if bottle else ac.mean_density(m, intent)
         if rho < 1000:
             plan.check(f"mean density {rho:.0f} kg/m3 < water: it floats", floats=name,
                        after=3.0)

@@ -241,7 +241,25 @@ def _mentions(tokens: list[str]) -> list[Mention]:
         if not _said_before(tokens, i, mention, found):
             found.append(mention)
         i += size
-    return found
+    return found + _ones(tokens, found)
+
+
+def _ones(tokens: list[str], found: list[Mention]) -> list[Mention]:
+    """'an empty bottle floats while a full one sinks': 'a full one' is another of the thing
+    named last before it, with that word ('the light one' is one already named light)."""
+    ones = []
+    for i in range(2, len(tokens)):
+        before = [m for m in found if m.index < i - 1]
+        word = tokens[i - 1]
+        if tokens[i] != "one" or not before or word not in ADJECTIVES or \
+                tokens[i - 2] not in ("a", "an", "the"):
+            continue
+        last = before[-1]
+        if tokens[i - 2] == "the" and any(word in m.adjectives for m in before):
+            continue
+        ones.append(Mention(last.noun, last.word, i, material=last.material,
+                            adjectives={word}, color=last.color))
+    return ones
 
 
 def _said_before(tokens: list[str], i: int, mention: Mention, found: list[Mention]) -> bool:
