@@ -9,6 +9,7 @@ import pytest
 from bridge.assets.build import geometry_for
 from bridge.schema import Body
 from physics.water import sample_solid
+from planner.offline.claims import draft_claims
 from planner.offline.parse import parse
 from tests.helpers import planned
 
@@ -54,3 +55,24 @@ def test_the_empty_capped_bottle_floats_and_the_full_one_sinks():
     assert "liquids" not in draft.document or not draft.document["liquids"]
     checks = {r["check"]: r for r in results}
     assert checks["floats"]["passed"] and checks["sinks"]["passed"], results
+
+
+SIPPY = "toddler's sippy cup falls off the high chair, bounces on the floor, and no juice comes out"
+
+
+def test_a_sippy_cup_is_a_lidded_cup_of_the_juice_said_not_to_come_out():
+    intent = parse(SIPPY)
+    cup, chair = intent.mentions
+    assert cup.noun.params["lid"] > 0 and cup.liquid == "juice" and chair.asset == "table"
+    assert "spill" in intent.negated
+    assert "spill" not in parse("the ball rolls away and the sun comes out").actions
+
+
+def test_the_sippy_cup_bounces_and_keeps_every_drop():
+    draft, scene, results = planned(SIPPY)
+    kept = [r for r in results if r["check"] == "liquid_stays_in"]
+    assert kept and all(r["passed"] for r in kept), kept
+    assert "all of juice stays in" in kept[0]["detail"]
+    claims = {c.text: c for c in draft_claims(draft, scene, results)}
+    assert claims["not spill"].fate == "checked"
+    assert not [c for c in claims.values() if c.fate == "dropped"], claims

@@ -34,6 +34,7 @@ from planner.trace import Claim, describe_results
 OUTCOME_CHECKS = {**{o: c for o, c in lx.NEGATABLE.items() if c}, "spill": "liquid_stays_in"}
 # for a spill the check is negated when the outcome happens, for the others when it does not
 INVERTED = frozenset({"spill"})
+KEPT_IN = 0.95  # the share of a liquid a check must keep in for 'no juice comes out'
 # a number with one of these before its noun measures it ("a 20° incline"): it counts nothing
 UNITS = r"(°|deg\w*|cm|mm|m|metres?|meters?|%|kg|g|s|seconds?)"
 # words after "break" or "smash" that make it a hit: "breaks the rack", "a break shot"
@@ -177,7 +178,7 @@ def _outcome_claims(intent: Intent, scene: Scene | None, results: list[dict]) ->
 def _unchecked(intent: Intent, scene: Scene | None, outcome: str, denied: bool,
                at: int | None) -> tuple[str, str] | None:
     """(fate, detail) of an outcome no check can test here, or None when a check should."""
-    if outcome == "spill" and denied:
+    if outcome == "spill" and denied and not _kept_in(scene):
         return "planned", "no check turns a spill around: the script asks for none"
     if outcome == "float" and intent.zero_g:
         return "planned", "floating weightless: there is no buoyancy to check"
@@ -190,6 +191,14 @@ def _unchecked(intent: Intent, scene: Scene | None, outcome: str, denied: bool,
         return "planned", "read as a hard hit: nothing named is brittle (glass, ceramic)"
     return "dropped", ("nothing named is brittle: the engine breaks glass, ceramics and "
                        "other brittle materials, not these")
+
+
+def _kept_in(scene: Scene | None) -> bool:
+    """Whether the script checks a liquid to stay in its container for the whole shot,
+    nearly all of it (until a break, or 70% of it, is no 'without spilling')."""
+    return scene is not None and any(
+        getattr(e, "liquid_stays_in", None) and not e.not_ and not e.until_fracture
+        and e.fraction >= KEPT_IN for e in scene.expect)
 
 
 def _outcome_claim(text: str, outcome: str, denied: bool, scene: Scene | None,

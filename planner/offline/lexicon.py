@@ -101,6 +101,10 @@ STAND_INS: dict[str, Noun] = {
     "watermelon": _stand_in("ball", "wood", "watermelon", radius=0.13),
     "pumpkin": _stand_in("ball", "wood", "pumpkin", radius=0.15),
     "coconut": _stand_in("ball", "wood", "coconut", radius=0.07),
+    # a toddler's cup with a spouted lid: a plastic one sealed by its lid
+    "sippy cup": _stand_in("tumbler", "plastic", "sippy_cup", radius=0.035, height=0.12,
+                           wall=0.002, lid=0.004),
+    "high chair": _stand_in("table", "wood", "table"),  # its tray, at a table's height
     # a glass dome of water on a base: a water-filled glass of its size plays it (open at
     # the top, so a little may slop out before it breaks; liquid_stays_in allows for that)
     "snow globe": _stand_in("tumbler", "glass", "snow_globe"),  # 8 cm across, a small one

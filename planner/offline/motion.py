@@ -196,6 +196,9 @@ def fall_off(plan: Plan, intent: Intent, actors: list[Mention], furniture: str) 
                 if "spill" in intent.actions:
                     plan.check("it spills as it tumbles and lands", liquid_stays_in=liquid,
                                container=name, **{"not": True})
+                elif "spill" in intent.negated:  # 'no juice comes out' of a sippy cup
+                    plan.check("none of it comes out as it tumbles and lands",
+                               liquid_stays_in=liquid, container=name, fraction=1.0)
             elif ac.height_of(m, intent) < TALL_ENOUGH:
                 plan.check("a short cup tumbling off the edge throws its liquid out on the "
                            "way down", liquid_stays_in=liquid, container=name,

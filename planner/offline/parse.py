@@ -41,6 +41,7 @@ OPEN_WATERS = ("pool", "pond", "lake", "river", "sea", "ocean", "swimming pool",
 # bodies of water that are containers the prompt may break ('the fish tank cracks')
 TANKS = frozenset({"fish tank", "aquarium"})
 AUXILIARIES = frozenset({"do", "does", "did", "will", "would", "should"})
+COME = frozenset({"come", "comes", "came", "coming"})
 TOPPLE = ("fall over", "falls over", "fell over", "tip over", "tips over", "tipped over",
           "knock over", "knocks over", "knocked over", "knock down", "knocks down",
           "knocked down", "topple", "falls down", "fall down", "come down", "comes down",
@@ -145,7 +146,7 @@ def parse(text: str) -> Intent:
     _read_liquid(intent)
     if not (intent.liquid or intent.water or any(m.liquid for m in intent.mentions)) and \
             all(t.startswith("spread") for t in tokens if _verb_of(t) == "spill"):
-        intent.actions.discard("spill")  # 'the cards spread out': no liquid spreads
+        intent.actions.discard("spill")  # 'the cards spread out', 'the sun comes out'
     _read_ground(intent)
     _read_place(intent)
     _read_quantities(intent)
@@ -343,6 +344,8 @@ def _actions(tokens: list[str]) -> set[str]:
         if token.startswith("kick") and tokens[i + 1:i + 2] == ["over"]:
             found.add("knock")  # "kicks over the can": a knock that tips it, not a throw
             continue
+        if token in COME and tokens[i + 1:i + 2] == ["out"]:
+            found.add("spill")  # "no juice comes out" (a liquid's only: see parse)
         for stem, action in lx.VERBS.items():
             if token.startswith(stem) and token[len(stem):] in SUFFIXES:
                 found.add(action)
