@@ -439,3 +439,35 @@ def test_paint_that_mixes_into_another_colour_is_still_refused():
     with pytest.raises(RefusedError, match="chemistry"):
         plan_offline("red and blue paint swirling together in a jar of water until it turns "
                      "purple")
+
+
+WINE = "a wine glass gets knocked over and red wine spreads across the white tablecloth"
+
+
+def test_a_tablecloth_wine_spreads_on_is_the_table_tops_white_cloth():
+    draft = plan_offline(WINE)
+    (table,) = [b for b in draft.document["bodies"] if b["asset"] == "table"]
+    assert table["material"] == "felt" and table["color"] == [0.95, 0.95, 0.93]
+    claims = {c.text: c for c in draft.claims}
+    assert claims["tablecloth"].fate == "stood_in" and "cover" in claims["tablecloth"].detail
+
+
+def test_a_knocked_over_wine_glass_tips_on_its_table_and_does_not_break_at_the_push():
+    """The knock is a push at the top held 0.1 s: set as a velocity, the jolt broke the glass
+    on the table the moment it was given."""
+    draft, scene, results = planned(WINE)
+    (push,) = draft.document["events"]
+    assert push["force"]["point"][2] == pytest.approx(0.2) and push["force"]["duration"] == 0.1
+    (over,) = [r for r in results if r["check"] == "falls_over"]
+    assert over["passed"] and "broke" not in over["detail"], over
+    claims = {c.text: c for c in draft_claims(draft, scene, results)}
+    assert claims["spreads"].fate == "checked"
+
+
+@pytest.mark.parametrize("prompt, spills", [
+    ("a glass of water tips over and the water flows across the table", True),
+    ("a glass of water tips over and the water floods the table", True),
+    ("the traffic flows past the parked car", False),
+])
+def test_a_liquid_that_flows_or_floods_spills(prompt, spills):
+    assert ("spill" in parse(prompt).actions) is spills

@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from bridge.errors import RefusedError, UserError
+from bridge.liquids import LIQUID_KINDS
 from bridge.loader import scene_from_document
 from bridge.schema import check_kind
 from planner.offline import Draft, plan_offline, revise_offline
+from planner.offline.actors import body_mass
 from planner.offline.claims import draft_claims
 from planner.offline.parse import parse
 from planner.offline.quantities import count_word, quantities
@@ -296,18 +298,21 @@ def test_a_coin_sinking_in_a_glass_of_water_is_dropped_into_the_drink():
     assert [(check_kind(e), e.sinks) for e in scene.expect] == [("sinks", "coin")]
 
 
-def test_a_full_glass_is_nudged_harder_than_an_empty_one_to_tip_it_over():
-    """Its drink starts at rest and the glass must carry it: the nudge grows with the mass
-    it carries (an empty glass's nudge left a glass of milk standing, until revised three
-    times)."""
-    def nudge(prompt: str) -> tuple[float, float]:
-        (event,) = [e for e in _scene(prompt).events if e.action == "set_velocity"]
-        return event.set_velocity.linear[0], event.set_velocity.angular[1]
+def test_a_full_glass_is_pushed_harder_than_an_empty_one_to_tip_it_over():
+    """The push at its top is a multiple of what just tips the glass with its drink: the
+    milk's weight is in it (an empty glass's nudge left a glass of milk standing)."""
+    def push(prompt: str) -> tuple[float, dict]:
+        document = plan_offline(prompt).document
+        (event,) = document["events"]
+        return event["force"]["force"][0], document
 
-    empty = nudge("A glass tips over on the table")
-    full = nudge("A glass of milk tips over on the table and spills")
-    assert full[0] / empty[0] == pytest.approx(full[1] / empty[1], rel=0.01)
-    assert 1.5 < full[1] / empty[1] < 3
+    empty, _ = push("A glass tips over on the table")
+    full, document = push("A glass of milk tips over on the table and spills")
+    (glass,) = [b for b in document["bodies"] if b["asset"] == "tumbler"]
+    (milk,) = document["liquids"]
+    carried = LIQUID_KINDS["milk"].density * milk["volume_ml"] * 1e-6
+    mass = body_mass(glass)
+    assert full / empty == pytest.approx((mass + carried) / mass, rel=0.01)
 
 
 def test_grass_a_thing_lands_on_is_the_ground_and_grass_that_grows_is_refused():

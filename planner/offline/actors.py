@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import math
 
-from bridge.assets.build import geometry_for
+from bridge.assets.build import geometry_for, solid_volume
 from bridge.assets.geometry import Geometry
-from bridge.assets.registry import ASSETS
+from bridge.assets.registry import ASSETS, default_material
 from bridge.liquid_schema import Liquid
 from bridge.materials import MATERIALS
 from bridge.schema import Body
@@ -154,6 +154,16 @@ def height_of(m: Mention, intent: Intent) -> float:
 def radius_of(m: Mention, intent: Intent) -> float:
     size = extent(m.asset, params_for(m, intent))
     return max(size[0], size[1]) / 2
+
+
+def body_mass(data: dict) -> float:
+    """kg of a body the plan holds: its own `mass`, else its solid's volume times its
+    material's density (a tumbler's heavy base included, which mass_estimate leaves out)."""
+    if "mass" in data:
+        return float(data["mass"])
+    body = Body(name=data["name"], asset=data["asset"], params=data.get("params", {}))
+    material = data.get("material") or default_material(data["asset"])
+    return solid_volume(geometry_for(body, None)) * MATERIALS[material].density
 
 
 def mass_estimate(m: Mention, intent: Intent) -> float:

@@ -265,7 +265,8 @@ VERBS: dict[str, str] = {
     "splinter": "shatter", "topple": "topple", "toppling": "topple", "collaps": "topple",
     "crumbl": "topple", "lands": "fall", "landed": "fall", "landing": "fall",
     "stack": "stack", "pile": "stack", "pour": "pour", "spill": "spill", "splash": "spill",
-    "gush": "spill", "leak": "spill", "spread": "spill",  # a liquid's only (see parse)
+    "gush": "spill", "leak": "spill",
+    "spread": "spill", "flow": "spill", "flood": "spill",  # a liquid's only (see parse)
     "float": "float", "bob": "float", "sink": "sink", "sank": "sink", "sunk": "sink",
     "drift": "drift", "spin": "spin", "spun": "spin", "rotat": "spin", "twirl": "spin",
     "plac": "place", "put": "place", "set down": "place", "rest": "place", "lower": "place",

@@ -43,12 +43,12 @@ ROD_ROLLERS = frozenset({"cylinder", "can"})
 HANDLED = frozenset({"cup", "mug"})
 # a mug's thick walls and base keep its weight low: empty or full, a glass's nudge left it
 # standing and 1.35 times that tipped it
-HEAVY_BASED = {"mug": 1.3}
-# 'kicks over the can': a foot's push at the top for a tenth of a second, this many times the
-# force that just tips it with what it holds (a kick set as a velocity moved the can alone,
-# and a full paint can somersaulted out from under its paint and landed upright)
+# a knock or a kick that tips a thing over: a push at its top for a tenth of a second, this
+# many times the force that just tips it with what it holds. Set as a velocity, the knock
+# moved the container alone: a full paint can somersaulted out from under its paint and
+# landed upright, and a wine glass broke on the table at the jolt
 KICKED = re.compile(r"\bkick\w* over\b")
-KICK, KICK_S = 2.5, 0.1
+PUSH, PUSH_S = 2.25, 0.1
 # 'spills across the garage floor', 'tips over onto the rug': it stands on that floor
 ON_THE_FLOOR = re.compile(r"\b(?:on|onto|across|over|to) (?:the |a |an )?(?:\w+ )?"
                           r"(?:floor|ground|pavement|sidewalk|carpet|rug|tiles|driveway)\b")
@@ -442,20 +442,7 @@ def topple(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
                       f"standing upright on the {'floor' if floor else 'table'}"
                       + (", its handle to the side, clear of the nudge" if turned else ""), k, **turned)
         liquid = ac.liquid_in(plan, name)
-        # a drink starts at rest, and the glass set moving must carry it: its share of the
-        # momentum, and the energy to lift both over the edge (an empty glass's nudge left a
-        # glass of milk standing, until revised three times)
-        held = _drink_mass(plan, name)
-        if KICKED.search(intent.text.lower()):
-            _kick(plan, intent, m, name, held)
-        else:
-            scale = ((ac.mass_estimate(m, intent) + held) / ac.mass_estimate(m, intent)) ** 1.5
-            base = HEAVY_BASED.get(m.asset, 1.0)
-            plan.event("a nudge near the top tips it toward +x" + (
-                f", {scale:.2f} times an empty one's: it carries its {liquid}" if held else ""),
-                at=0.3, set_velocity={"body": name,
-                                      "linear": [round(0.3 * base * scale, 3), 0, 0],
-                                      "angular": [0, round(700 * base * scale), 0]})
+        _push_over(plan, intent, m, name, _drink_mass(plan, name))
         plan.check("it tips over", falls_over=name, angle=60)
         if liquid and "spill" in intent.actions:
             plan.check("the liquid spills out", liquid_stays_in=liquid, container=name,
@@ -463,14 +450,17 @@ def topple(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     plan.duration = 2.5
 
 
-def _kick(plan: Plan, intent: Intent, m: Mention, name: str, held: float) -> None:
-    """A foot's push at the top toward +x, held a moment: KICK times the force whose turn
-    about the far bottom edge lifts the thing and what it holds."""
+def _push_over(plan: Plan, intent: Intent, m: Mention, name: str, held: float) -> None:
+    """A hand's (or a foot's) push at the top toward +x, held a moment: PUSH times the force
+    whose turn about the far bottom edge lifts the thing and the drink it holds."""
     h, r = ac.height_of(m, intent), ac.radius_of(m, intent)
-    tips = (ac.mass_estimate(m, intent) + held) * G * r / h
-    plan.event(f"the kick: {KICK * tips:.1f} N at the top for {KICK_S:g} s, {KICK:g} times what "
-               "just tips it", at=0.3, force={"body": name, "force": [round(KICK * tips, 2), 0, 0],
-                                               "duration": KICK_S, "point": [0.0, 0.0, round(h, 4)]})
+    body = next(item.data for item in plan.bodies if item.data["name"] == name)
+    tips = (ac.body_mass(body) + held) * G * r / h
+    who = "kick" if KICKED.search(intent.text.lower()) else "push"
+    plan.event(f"the {who}: {PUSH * tips:.2f} N at the top toward +x for {PUSH_S:g} s, {PUSH:g} "
+               "times what just tips it" + (" with its drink" if held else ""), at=0.3,
+               force={"body": name, "force": [round(PUSH * tips, 3), 0, 0], "duration": PUSH_S,
+                      "point": [0.0, 0.0, round(h, 4)]})
 
 
 def _bounces_after(plan: Plan, intent: Intent, m: Mention, name: str, height: float,

@@ -145,7 +145,8 @@ def parse(text: str) -> Intent:
     _read_waters(intent)
     _read_liquid(intent)
     if not (intent.liquid or intent.water or any(m.liquid for m in intent.mentions)) and \
-            all(t.startswith("spread") for t in tokens if _verb_of(t) == "spill"):
+            all(t.startswith(("spread", "flow", "flood")) for t in tokens
+                if _verb_of(t) == "spill"):
         intent.actions.discard("spill")  # 'the cards spread out', 'the sun comes out'
     _read_ground(intent)
     _read_place(intent)

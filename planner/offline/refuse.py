@@ -116,6 +116,12 @@ SQUEEZES = re.compile(r"(?:'s)?\s+(?:\w+ly\s+)?handles\b")
 HANDS = re.compile(r"hands?|fingers?")  # "squeezed by hand": the hand is the squeeze
 
 # Words that introduce scenery: what follows them sets the scene, it does not act.
+# a tablecloth something spills on, soaks or stains, lying still on its table
+TABLE_COVER = re.compile(r"\b(?:on|onto|across|over|into|soak\w*|stain\w*)\b(?: \w+){0,2}? "
+                         r"(table ?cloths?)\b")
+PULLED_CLOTH = re.compile(rf"\b(?:{PULL_WORDS})\b")
+COVER = ("stood in by the table's top, drawn as white cloth: a tablecloth lying still on its "
+         "table is its cover, not simulated as cloth")
 SCENERY_CUES = re.compile(
     r"\b(lit by|in a room (?:lit by|with|full of)|by the light of|in the background|"
     r"background|next to|beside|near|under|beneath|surrounded by|while|as .{0,20} watch\w*|"
@@ -133,7 +139,7 @@ def screen(text: str, has_action: bool, candles: bool = False,
     with `soft` ('squeeze' or 'press'), the soft thing and the squeezing words; with `rope`
     (a slack rope planned), its rope words; with `air` (wind on light things planned), its
     wind words; with `airless` (things fall in a vacuum), the vacuum's words."""
-    lowered = _hung_ropes(_billiards_rails(text.lower()), rope)
+    lowered, covered = _covered(_hung_ropes(_billiards_rails(text.lower()), rope), cloth)
     if airless:  # a vacuum chamber's vacuum is world.air: false, not air pressure
         lowered = re.sub(r"\bvacuum\b(?! (?:cleaner|sealed|packed|tube|pump|bag|hose))",
                          "airless", lowered)
@@ -148,7 +154,7 @@ def screen(text: str, has_action: bool, candles: bool = False,
     if soft:
         lowered = squeezing.PRESS.sub("handles", squeezing.SQUEEZE.sub(
             "handles", squeezing.SOFT_WORDS.sub("toy", lowered)))
-    omitted = []
+    omitted = covered
     for pattern, reason in _COMPILED:
         for match in pattern.finditer(lowered):
             if has_action and _is_scenery(lowered, match.start()):
@@ -183,6 +189,17 @@ def screen(text: str, has_action: bool, candles: bool = False,
                 "jelly or foam squeezed or pressed, and ropes and chains that swing, hang "
                 "between two posts or snap taut under a weight")
     return list(dict.fromkeys(omitted))
+
+
+def _covered(text: str, cloth: str | None) -> tuple[str, list[str]]:
+    """A tablecloth lying still on its table, a liquid spilled on it ('red wine spreads across
+    the white tablecloth'), is the table top's cover: the text with it read as that, and
+    its claim. A tablecloth pulled, and other cloth, are not."""
+    found = TABLE_COVER.search(text)
+    if cloth is not None or found is None or PULLED_CLOTH.search(text):
+        return text, []
+    return (text[:found.start(1)] + "table top" + text[found.end(1):],
+            [f"{found.group(1)} ({COVER})"])
 
 
 def _billiards_rails(text: str) -> str:
