@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bridge.errors import RefusedError
-from planner.offline import plan_offline
+from planner.offline import laundry, plan_offline
 from planner.offline.claims import draft_claims
+from planner.offline.parse import parse
 from tests.helpers import planned
 
 pytestmark = pytest.mark.slow  # each simulates a planned scene
@@ -136,3 +137,27 @@ def test_a_curtain_before_an_open_window_has_the_window_behind_it():
     assert sill.position[2] + 0.05 + window.params["height"] < 2.2  # under the curtain's rail
     claims = {c.text: c.fate for c in draft_claims(draft, scene, results)}
     assert claims["window"] == "planned"
+
+
+SHIRTS = "Wide shot: three shirts hanging on a clothesline flap in the breeze"
+
+
+def test_shirts_on_a_clothesline_are_three_sheets_pegged_to_a_line_that_flap_in_a_breeze():
+    draft, scene, results = planned(SHIRTS)
+    cloths = draft.document["cloth"]
+    assert [c["name"] for c in cloths] == ["shirt_1", "shirt_2", "shirt_3"]
+    assert all(c["pinned"] == "top" and c["size"] == [0.5, 0.7] for c in cloths)
+    line = next(b for b in draft.document["bodies"] if b["name"] == "clothesline")
+    tops = {round(c["at"][2] + c["size"][1] / 2, 3) for c in cloths}
+    assert tops == {round(line["position"][2] + 0.004, 3)}  # each hangs from the line
+    assert draft.document["world"]["environment"] == "none"  # out of doors
+    assert [r["passed"] for r in results if r["check"] == "flutters"] == [True] * 3
+    claims = {c.text: c for c in draft_claims(draft, scene, results)}
+    assert claims["3 x shirts"].fate == "planned" and claims["clothesline"].fate == "planned"
+    assert claims["flap"].fate == "checked" and claims["breeze"].fate == "stood_in"
+
+
+def test_washing_named_without_a_count_is_a_few_pieces_and_no_line_is_no_washing():
+    cloths = plan_offline("towels on a washing line blowing in the wind").document["cloth"]
+    assert len(cloths) == 3 and cloths[0]["size"] == [0.5, 0.9]
+    assert not laundry.wanted(parse("three shirts flap in the breeze"))

@@ -11,6 +11,7 @@ import re
 
 from bridge.schema import Scene
 from planner.offline.parse import Intent
+from planner.offline.quantities import count_word
 from planner.trace import Claim
 
 WIND = re.compile(r"\b((?:gusts?|puffs?|blasts?) of (?:wind|air)|wind|winds|windy|breeze|breezy|"
@@ -44,10 +45,16 @@ def air_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list[Cla
             + "; the checks on the flames or bodies test what it does") if breaths or fields
             else Claim(blown.group(1), "outcome", "dropped", "no breath or wind in the script"))
     sheets = [c.name for c in scene.cloth] if scene is not None else []
-    for word in dict.fromkeys(m.group(1) for m in CLOTH.finditer(text)):
+    for found in {m.group(1): m for m in CLOTH.finditer(text)}.values():
+        word = found.group(1)
         if word in taken:
             continue
-        claims.append(Claim(word, "object", "planned", f"in the script as the cloth "
-                            f"{', '.join(sheets[:3])}") if sheets else
-                      Claim(word, "object", "dropped", "no cloth in the script"))
+        # 'three shirts': as many as the script hangs
+        said = text[:found.start()].split()[-1:]
+        count = (count_word(said[0]) if said else None) or 1
+        claims.append(Claim(f"{count} x {word}" if count > 1 else word, "object", "planned",
+                            f"in the script as the cloth {', '.join(sheets[:3])}")
+                      if len(sheets) >= count else
+                      Claim(word, "object", "dropped", f"asked for {count}, the script has "
+                            f"{len(sheets)} cloth" if sheets else "no cloth in the script"))
     return claims

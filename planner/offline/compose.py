@@ -146,6 +146,8 @@ def _place(plan: Plan, intent: Intent) -> tuple[str, str]:
         place, why = "living_room", "candles, so a living room"
     elif any(item.data["name"] == "flag" for item in plan.cloth):
         place, why = "none", "a flag in the wind, under the open sky"
+    elif "clothesline" in {item.data["name"] for item in plan.bodies}:
+        place, why = "none", "washing on a line, out of doors"
     elif any(item.data["name"] == "curtain" for item in plan.cloth):
         place, why = "living_room", "a curtain, so a living room"
     elif "table" in assets and assets & lx.TABLEWARE:

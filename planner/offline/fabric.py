@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from planner.offline import laundry
 from planner.offline.layout import Item, Plan, extent
 from planner.offline.lexicon import TABLEWARE
 from planner.offline.parse import Intent
@@ -75,8 +76,8 @@ CURTAIN_WINDOW, WINDOW_SIZE = (0.0, -0.3, 0.8), (1.0, 1.3)  # its head under the
 
 
 def wanted(intent: Intent) -> str | None:
-    """'flag', 'curtain', 'drape' or 'tablecloth' when cloth is the prompt's subject, else
-    None."""
+    """'flag', 'curtain', 'laundry', 'drape' or 'tablecloth' when cloth is the prompt's
+    subject, else None."""
     text = intent.text.lower()
     others = {m.asset for m in intent.mentions} - SCENERY
     if TABLECLOTH.search(text) and PULL.search(text) and others <= TABLEWARE:
@@ -85,6 +86,8 @@ def wanted(intent: Intent) -> str | None:
         return "flag"
     if CURTAIN.search(text) and FLAG_AIR.search(text) and not others:
         return "curtain"
+    if laundry.wanted(intent) and FLAG_AIR.search(text):
+        return "laundry"
     supports = {m.asset for m in intent.mentions}
     if DROPPED.search(text) and not HARD_SHEET.search(text) and not PULL.search(text) \
             and supports and supports <= set(SUPPORTS) and len(intent.mentions) == 1:
@@ -95,6 +98,9 @@ def wanted(intent: Intent) -> str | None:
 def build(plan: Plan, intent: Intent) -> str:
     """Build the cloth scene the prompt asks for; its scenario's name."""
     kind = wanted(intent)
+    if kind == "laundry":
+        laundry.build(plan, intent, _flag_wind(intent))
+        return kind
     {"tablecloth": _tablecloth, "flag": _flag, "curtain": _curtain,
      "drape": _drape}[kind](plan, intent)
     return kind

@@ -108,6 +108,7 @@ HUNG_CLOTH = re.compile(rf"\b({CURTAIN_WORDS}|{DROPPED_CLOTH_WORDS}|drap\w*)\b")
 AIR_WORDS = r"winds?|windy|breezes?|gusts?|gusty|gales?|blow\w*"
 PULL_WORDS = r"pull\w*|yank\w*|snatch\w*|whip\w*|jerk\w*|tug\w*|whisk\w*"
 CLOTH_AIR = re.compile(rf"\b({AIR_WORDS})\b")
+WINDBLOWN = ("flag", "curtain", "laundry")  # the cloth scenarios with a wind
 PULLS = re.compile(rf"(?:'s)?\s+(?:\w+ly\s+)?(?:{PULL_WORDS})\b")
 
 # In the soft-body scenarios (planner/offline/squeezing.py): the thing, how it is deformed,
@@ -223,15 +224,15 @@ def _cloth_words(text: str, cloth: str) -> str:
     dropped over a body are simulated (a MuJoCo sheet, an air field); other cloth, and air
     elsewhere, are not."""
     text = CLOTH_WORDS.sub("sheet", text)
-    if cloth in ("curtain", "drape"):
+    if cloth in ("curtain", "drape", "laundry"):
         text = HUNG_CLOTH.sub("sheet", text)
-    return CLOTH_AIR.sub("airflow", text) if cloth in ("flag", "curtain") else text
+    return CLOTH_AIR.sub("airflow", text) if cloth in WINDBLOWN else text
 
 
 def _lets_in_air(text: str, candles: bool, cloth: str | None, air: bool) -> bool:
     """A wind is planned that an opened window or door can let in: on candles that the
     prompt says it blows on, on a flag or a curtain, or on light things."""
-    return air or cloth in ("flag", "curtain") or (
+    return air or cloth in WINDBLOWN or (
         candles and CANDLE_WIND.search(text) is not None)
 
 

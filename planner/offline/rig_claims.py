@@ -46,6 +46,7 @@ RIGS = {
     r"\b(flag ?poles?)\b": _body("pole"),
     r"\b((?:bowling )?lanes?)\b": _ground,
     r"\b(net|goal)\b": _body("goal"),
+    r"\b(clothes ?lines?|washing ?lines?)\b": _body("clothesline"),
 }
 
 
