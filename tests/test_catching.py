@@ -9,7 +9,7 @@ import pytest
 from bridge.assets.openings import opening_of
 from bridge.loader import scene_from_document
 from bridge.schema import Body
-from planner.offline import catching, plan_offline
+from planner.offline import catching, plan_offline, trays
 from planner.offline.claims import draft_claims
 from planner.offline.parse import parse
 from tests.helpers import planned
@@ -70,3 +70,17 @@ def test_an_open_box_opening_is_its_top_inside_its_walls():
     assert hole.outside(np.array([0.0, 0.095, 0.0])) > 0  # over the wall
     scene = scene_from_document({"name": "t", "bodies": [tray.model_dump(exclude_none=True)]})
     assert scene.bodies[0].asset == "tray"
+
+
+@pytest.mark.parametrize("prompt", [
+    "a marble rolls into a glass and knocks it over",  # a target, not a catcher
+    "a marble rolls into a cup of tea",  # a full cup is not laid on its side
+])
+def test_a_container_knocked_over_or_full_is_no_catcher(prompt):
+    intent = parse(prompt)
+    assert not catching.wanted(intent, intent.actors)
+
+
+def test_a_marble_dropped_into_a_shoebox_is_no_waiters_tray():
+    intent = parse("a marble is dropped into a shoebox")
+    assert not trays.wanted(intent, intent.actors)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bridge.errors import RefusedError
+from bridge.loader import scene_from_document
 from planner.offline import laundry, plan_offline
 from planner.offline.claims import draft_claims
 from planner.offline.parse import parse
@@ -161,3 +162,11 @@ def test_washing_named_without_a_count_is_a_few_pieces_and_no_line_is_no_washing
     cloths = plan_offline("towels on a washing line blowing in the wind").document["cloth"]
     assert len(cloths) == 3 and cloths[0]["size"] == [0.5, 0.9]
     assert not laundry.wanted(parse("three shirts flap in the breeze"))
+
+
+def test_washing_counts_read_past_colours_and_another_kind_is_not_claimed_as_shirts():
+    draft = plan_offline("two white shirts and a towel on a washing line flap in the wind")
+    assert [c["name"] for c in draft.document["cloth"]] == ["shirt_1", "shirt_2"]
+    claims = {c.text: c for c in draft_claims(draft, scene_from_document(draft.document), [])}
+    assert claims["2 x shirts"].fate == "planned"
+    assert claims["towel"].fate == "dropped"  # only the first kind is hung

@@ -471,3 +471,34 @@ def test_a_knocked_over_wine_glass_tips_on_its_table_and_does_not_break_at_the_p
 ])
 def test_a_liquid_that_flows_or_floods_spills(prompt, spills):
     assert ("spill" in parse(prompt).actions) is spills
+
+
+def test_a_ball_kicked_over_a_wall_is_no_knock_and_a_can_kicked_over_is():
+    over_wall = parse("a ball is kicked over the wall")
+    assert "topple" not in over_wall.actions and "throw" in over_wall.actions
+    assert {"topple", "knock"} <= parse("she kicks over the bucket").actions
+
+
+def test_one_points_back_to_a_thing_not_to_the_ramp_and_a_counted_pair_is_not_doubled():
+    intent = parse("a heavy crate slides down the ramp and a light one follows")
+    assert [m.asset for m in intent.mentions].count("ramp") == 1
+    assert [m.asset for m in intent.mentions].count("crate") == 2
+    balls = [m for m in parse("two balls, a big one and a small one, roll").mentions
+             if m.asset == "ball"]
+    assert sum(m.count for m in balls) == 2
+
+
+def test_a_tablecloth_with_no_table_to_cover_is_claimed_dropped():
+    draft = plan_offline("a glass of wine tips over on the floor and the wine spreads across "
+                         "the tablecloth")
+    assert not [b for b in draft.document["bodies"] if b["asset"] == "table"]
+    claims = {c.text: c for c in draft.claims}
+    assert claims["tablecloth"].fate == "dropped"
+
+
+def test_turning_a_green_thing_is_no_colour_change():
+    from planner.offline.refuse import screen
+
+    screen("the lever turns the green wheel and a ball rolls off the table", True)
+    with pytest.raises(RefusedError, match="chemistry"):
+        screen("the water slowly turns green", True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from bridge.schema import Scene
+from planner.offline import laundry
 from planner.offline.parse import Intent
-from planner.offline.quantities import count_word
 from planner.trace import Claim
 
 WIND = re.compile(r"\b((?:gusts?|puffs?|blasts?) of (?:wind|air)|wind|winds|windy|breeze|breezy|"
@@ -21,7 +21,8 @@ JET_SOURCES = frozenset({"fan", "fans"})  # a wind word a blow event may stand i
 # ('blows over the candles' is a knock: not here)
 BLOWN_ON = re.compile(r"\b((?:blows?|blew|blowing)(?: \w+ly)? (?:on|at|onto|across))\b")
 CLOTH = re.compile(r"\b(table ?cloths?|cloths?|flags?|banners?|curtains?|drapes|towels?|"
-                   r"blankets?|bed ?sheets?|sheets? of cloth|napkins?|scarf|scarves|shirts?)\b")
+                   r"blankets?|bed ?sheets?|sheets? of cloth|napkins?|scarf|scarves|"
+                   rf"{laundry.PIECE_WORDS})\b")
 
 
 def air_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list[Claim]:
@@ -44,17 +45,30 @@ def air_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list[Cla
             else "the script's wind field")
             + "; the checks on the flames or bodies test what it does") if breaths or fields
             else Claim(blown.group(1), "outcome", "dropped", "no breath or wind in the script"))
-    sheets = [c.name for c in scene.cloth] if scene is not None else []
-    for found in {m.group(1): m for m in CLOTH.finditer(text)}.values():
-        word = found.group(1)
+    firsts: dict[str, re.Match] = {}
+    for found in CLOTH.finditer(text):
+        firsts.setdefault(found.group(1), found)
+    for word, found in firsts.items():
         if word in taken:
             continue
+        sheets = _sheets(scene, word)
         # 'three shirts': as many as the script hangs
-        said = text[:found.start()].split()[-1:]
-        count = (count_word(said[0]) if said else None) or 1
+        count = laundry.counted(text, found.start()) or 1
         claims.append(Claim(f"{count} x {word}" if count > 1 else word, "object", "planned",
                             f"in the script as the cloth {', '.join(sheets[:3])}")
                       if len(sheets) >= count else
                       Claim(word, "object", "dropped", f"asked for {count}, the script has "
-                            f"{len(sheets)} cloth" if sheets else "no cloth in the script"))
+                            f"{len(sheets)}" if sheets else f"no {word} in the script"))
     return claims
+
+
+def _sheets(scene: Scene | None, word: str) -> list[str]:
+    """The script's sheets a cloth word holds: washing, its own kind's (shirt_1, shirt_2);
+    else any."""
+    names = [c.name for c in scene.cloth] if scene is not None else []
+    piece = laundry.LAUNDRY.fullmatch(word)
+    washing = [n for n in names if n.rsplit("_", 1)[0] in map(laundry.sheet_kind,
+                                                               laundry.PIECES)]
+    if piece is None or not washing:
+        return names
+    return [n for n in washing if n.rsplit("_", 1)[0] == laundry.sheet_kind(piece.group(1))]

@@ -17,7 +17,8 @@ LAID = frozenset({"cup", "mug", "tumbler", "wine_glass", "bowl", "tray"})
 FIT = 0.8  # the ball's radius, at most this share of the mouth's inner half-width
 ROLLED = frozenset({"roll", "knock", "push", "slide", "hit"})
 # what another scenario shows: a ball thrown, dropped or bounced in, or one off a table
-NOT_ROLLED = frozenset({"throw", "fall", "bounce", "pour", "shatter", "spill"})
+NOT_ROLLED = frozenset({"throw", "fall", "bounce", "pour", "shatter", "spill", "topple"})
+KNOCKS_IT_OVER = re.compile(r"\bknock\w* (?:it|them|\w+ \w+) over\b")  # a target, not a catcher
 GOLF = re.compile(r"\b(?:golf|putt\w*)")  # a golf cup is a hole in the green, not a cup
 ROLL = 0.4  # m of floor between the ball and the mouth
 SPEED = 1.5  # m/s: a marble still rolls at 1 m/s at the lip, enough to hop a glass's 3 mm
@@ -28,7 +29,8 @@ def wanted(intent: Intent, actors: list[Mention]) -> bool:
     """A ball rolled 'into' a container it fits, on the floor, with no ramp or table to roll
     off."""
     if "into" not in intent.relations or not intent.actions & ROLLED or \
-            intent.actions & NOT_ROLLED or GOLF.search(intent.text.lower()):
+            intent.actions & NOT_ROLLED or GOLF.search(intent.text.lower()) or \
+            KNOCKS_IT_OVER.search(intent.text.lower()):
         return False
     ball, catcher = _ball(actors), _catcher(intent)
     return ball is not None and catcher is not None and \
@@ -41,7 +43,8 @@ def _ball(actors: list[Mention]) -> Mention | None:
 
 
 def _catcher(intent: Intent) -> Mention | None:
-    return next((m for m in intent.mentions if m.word != intent.water and m.asset in LAID), None)
+    return next((m for m in intent.mentions if m.word != intent.water and m.asset in LAID
+                 and not ac.holds_liquid(m)), None)  # a cup of tea is not laid on its side
 
 
 def _mouth(m: Mention, intent: Intent) -> float:

@@ -194,11 +194,15 @@ def _unchecked(intent: Intent, scene: Scene | None, outcome: str, denied: bool,
 
 
 def _kept_in(scene: Scene | None) -> bool:
-    """Whether the script checks a liquid to stay in its container for the whole shot,
-    nearly all of it (until a break, or 70% of it, is no 'without spilling')."""
-    return scene is not None and any(
-        getattr(e, "liquid_stays_in", None) and not e.not_ and not e.until_fracture
-        and e.fraction >= KEPT_IN for e in scene.expect)
+    """Whether the script checks a liquid to stay in its container for the whole shot."""
+    return scene is not None and any(map(_keeps_in, scene.expect))
+
+
+def _keeps_in(check) -> bool:
+    """A check that nearly all of a liquid stays in for the whole shot (until a break, or
+    70% of it, is no 'without spilling')."""
+    return bool(getattr(check, "liquid_stays_in", None)) and not check.not_ and \
+        not check.until_fracture and check.fraction >= KEPT_IN
 
 
 def _outcome_claim(text: str, outcome: str, denied: bool, scene: Scene | None,
@@ -210,7 +214,9 @@ def _outcome_claim(text: str, outcome: str, denied: bool, scene: Scene | None,
     if outcome == "topple" and not negated and _piled(scene):  # a pile whose top comes down
         matching += [r for r in results if r.get("check") == "moves_less_than"
                      and r.get("negated")]
-    if outcome == "spill":  # a spill after the break, or the puddle, shows it too
+    if outcome == "spill" and denied:  # only what keeps it in for the whole shot
+        matching = [r for e, r in zip(scene.expect, results) if _keeps_in(e)] if scene else []
+    elif outcome == "spill":  # a spill after the break, or the puddle, shows it too
         matching += [r for r in results if r.get("check") == "puddle" or (
             r.get("check") == check and not r.get("negated") and _until_fracture(scene))]
     if not matching:

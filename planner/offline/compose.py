@@ -55,8 +55,8 @@ def plan_offline(prompt: str, seed: int = 0) -> Draft:
     _airless(plan, intent)
     asked = {m.word: m.count for m in intent.mentions}  # a scenario may split a count up
     scenario = scenarios.fill(plan, intent)
-    if any(o.endswith(f"({refuse.COVER})") for o in omitted):
-        _cover_tables(plan)
+    if any(o.endswith(f"({refuse.COVER})") for o in omitted) and not _cover_tables(plan):
+        omitted = [o.replace(refuse.COVER, NO_TABLE) for o in omitted]
     _airless_claim(plan, intent, scenario)
     _drop_place_claim(plan, intent)
     if intent.ground_material and plan.ground is not None:  # "onto the carpet" names the floor
@@ -94,6 +94,7 @@ def _slug(intent: Intent) -> str:
 SURVIVABLE_FLOOR = "foam"  # a soft mat: what must not break lands on it
 REST_BY = 5.0  # s: long enough for a rolling ball to settle
 CLOTH_WHITE = (0.95, 0.95, 0.93)  # a white tablecloth
+NO_TABLE = "no table in the script for the tablecloth to cover"
 
 
 def _negate(plan: Plan, intent: Intent) -> None:
@@ -223,12 +224,14 @@ def place_claims(intent: Intent, written: str | None) -> list[Claim]:
                   f"world.environment is {written or 'missing'}")]
 
 
-def _cover_tables(plan: Plan) -> None:
-    """A table under a tablecloth: its top is cloth, white felt to the touch and the eye."""
-    for item in plan.bodies:
-        if item.data.get("asset") == "table":
-            item.data.update(material="felt", color=list(CLOTH_WHITE))
-            item.why += "; its tablecloth is its top, white felt"
+def _cover_tables(plan: Plan) -> bool:
+    """A table under a tablecloth: its top is cloth, white felt to the touch and the eye.
+    Whether the plan has a table to cover."""
+    tables = [item for item in plan.bodies if item.data.get("asset") == "table"]
+    for item in tables:
+        item.data.update(material="felt", color=list(CLOTH_WHITE))
+        item.why += "; its tablecloth is its top, white felt"
+    return bool(tables)
 
 
 def _left_out(omitted: str) -> Claim:
@@ -241,6 +244,8 @@ def _left_out(omitted: str) -> Claim:
         return Claim(words, "agent", "stood_in", f"{why}: that force stands in for it")
     if why == refuse.COVER:
         return Claim(words, "object", "stood_in", why)
+    if why == NO_TABLE:
+        return Claim(words, "object", "dropped", why)
     return Claim(words, "scenery", "dropped", f"left out: {why}")
 
 

@@ -14,7 +14,8 @@ from planner.offline.quantities import count_word
 PIECES = {"shirt": (0.5, 0.7), "t-shirt": (0.5, 0.7), "towel": (0.5, 0.9),
           "sheet": (1.4, 1.0), "pillowcase": (0.5, 0.7), "sock": (0.12, 0.3),
           "dress": (0.5, 1.0), "jeans": (0.45, 1.0), "trousers": (0.45, 1.0)}
-LAUNDRY = re.compile(rf"\b({'|'.join(PIECES)})s?\b")
+PIECE_WORDS = rf"(?:{'|'.join(PIECES)})(?:es|s)?"  # a piece named, singular or plural
+LAUNDRY = re.compile(rf"\b({'|'.join(PIECES)})(?:es|s)?\b")
 LINE = re.compile(r"\b(clothes ?lines?|washing ?lines?)\b")
 LINE_HEIGHT = 1.8  # m: the line, strung between the posts' tops
 GAP = 0.15  # m between pieces along the line
@@ -31,17 +32,26 @@ def wanted(intent: Intent) -> bool:
         not intent.mentions
 
 
+def counted(text: str, at: int) -> int | None:
+    """The count said in the few words before `at` ('three white shirts'), or None."""
+    return next((n for word in reversed(text[:at].split()[-3:])
+                 if (n := count_word(word)) is not None), None)
+
+
+def sheet_kind(piece: str) -> str:
+    """The script's name for a piece's sheets ('t-shirt': t_shirt_1, t_shirt_2)."""
+    return piece.replace("-", "_")
+
+
 def build(plan: Plan, intent: Intent, speed: float) -> None:
     """`speed`: the flag's wind for the prompt's words, halved: a cotton shirt streams out
     flat where a flag only ripples (a curtain does at 4 m/s)."""
     speed = intent.speed or speed / 2
     text = intent.text.lower()
     found = LAUNDRY.search(text)
-    word, size = found.group(0), PIECES[found.group(1)]
-    before = text[:found.start()].split()[-1:]
-    plural = found.group(0) != found.group(1)  # 'towels on a line': a few of them
-    count = min((count_word(before[0]) if before else None) or (PLURAL if plural else 1),
-                MAX_PIECES)
+    piece, size = found.group(1), PIECES[found.group(1)]
+    plural = found.group(0) != piece  # 'towels on a line': a few of them
+    count = min(counted(text, found.start()) or (PLURAL if plural else 1), MAX_PIECES)
     length = count * (size[0] + GAP) + GAP
     for side in (-1, 1):
         plan.body("a post the line is strung from", name=plan.unique("post"), asset="box",
@@ -54,13 +64,13 @@ def build(plan: Plan, intent: Intent, speed: float) -> None:
               color=[0.9, 0.9, 0.88])
     names = []
     for k, x in enumerate(spread(count, size[0] + GAP)):
-        names.append(f"{found.group(1).replace('-', '_')}_{k + 1}")
+        names.append(f"{sheet_kind(piece)}_{k + 1}")
         plan.cloth.append(Item({
             "name": names[-1], "size": list(size), "at": [round(x, 3), 0.0,
                                                           round(LINE_HEIGHT - size[1] / 2, 3)],
             "rotation": [90.0, 0.0, 0.0], "pinned": "top", "material": "cotton",
             "color": COLORS[k % len(COLORS)], "resolution": [10, 14]},
-            f"a cotton {word.rstrip('s')} {size[0]:g} x {size[1]:g} m pegged along its top "
+            f"a cotton {piece} {size[0]:g} x {size[1]:g} m pegged along its top "
             "edge to the line" if k == 0 else ""))
         plan.check("it flaps in the wind to the end", flutters=names[-1])
     plan.wind.append(Item({"velocity": [0.5, -speed, 0.0], "gusts": 0.4, "gust_period": 1.5,

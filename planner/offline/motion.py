@@ -458,7 +458,8 @@ def _push_over(plan: Plan, intent: Intent, m: Mention, name: str, held: float) -
     tips = (ac.body_mass(body) + held) * G * r / h
     who = "kick" if KICKED.search(intent.text.lower()) else "push"
     plan.event(f"the {who}: {PUSH * tips:.2f} N at the top toward +x for {PUSH_S:g} s, {PUSH:g} "
-               "times what just tips it" + (" with its drink" if held else ""), at=0.3,
+               "times what would tip it" + (" with its drink" if held else "") + " about its "
+               "widest radius", at=0.3,
                force={"body": name, "force": [round(PUSH * tips, 3), 0, 0], "duration": PUSH_S,
                       "point": [0.0, 0.0, round(h, 4)]})
 

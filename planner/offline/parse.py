@@ -42,10 +42,14 @@ OPEN_WATERS = ("pool", "pond", "lake", "river", "sea", "ocean", "swimming pool",
 TANKS = frozenset({"fish tank", "aquarium"})
 AUXILIARIES = frozenset({"do", "does", "did", "will", "would", "should"})
 COME = frozenset({"come", "comes", "came", "coming"})
+RUNS = ("spread", "flow", "flood")  # what a liquid does: a spill only said of one
+LIQUID_WORDS = frozenset({k.split()[-1] for k in lx.LIQUIDS} | {"water", "liquid"})
+# what a ball is kicked over, not a thing kicked over
+BARRIERS = frozenset({"wall", "fence", "net", "bar", "crossbar", "goal", "head", "hedge",
+                      "gate", "roof", "house", "line", "bench", "keeper", "goalkeeper"})
 TOPPLE = ("fall over", "falls over", "fell over", "tip over", "tips over", "tipped over",
           "knock over", "knocks over", "knocked over", "knock down", "knocks down",
-          "knocked down", "topple", "falls down", "fall down", "come down", "comes down",
-          "kick over", "kicks over", "kicked over")
+          "knocked down", "topple", "falls down", "fall down", "come down", "comes down")
 
 
 @dataclass
@@ -135,7 +139,7 @@ def parse(text: str) -> Intent:
     tokens = tokenize(text)
     intent = Intent(text=text, tokens=tokens, mentions=_mentions(tokens), actions=_actions(tokens),
                     relations=_relations(tokens), camera=_camera(text.lower()))
-    if _toppled(intent):
+    if _toppled(intent) or any(_kicked_over(tokens, i) for i in range(len(tokens))):
         intent.actions.add("topple")
     intent.arrangement = next((v for k, v in lx.ARRANGEMENTS.items() if intent.has(k) and (
         v != "wall" or _built_wall(intent))), None)
@@ -144,10 +148,6 @@ def parse(text: str) -> Intent:
     intent.airless = _airless(intent)
     _read_waters(intent)
     _read_liquid(intent)
-    if not (intent.liquid or intent.water or any(m.liquid for m in intent.mentions)) and \
-            all(t.startswith(("spread", "flow", "flood")) for t in tokens
-                if _verb_of(t) == "spill"):
-        intent.actions.discard("spill")  # 'the cards spread out', 'the sun comes out'
     _read_ground(intent)
     _read_place(intent)
     _read_quantities(intent)
@@ -239,11 +239,12 @@ def _mentions(tokens: list[str]) -> list[Mention]:
         _read_contents(tokens, i + size, mention)
         if noun.asset == "can" and mention.liquid in lx.TINNED:  # an open tin, not a drink
             mention.noun = lx.NOUNS["paint can"]
-            mention.material = mention.noun.material
+            if mention.material == noun.material:  # the drinks can's, not the prompt's
+                mention.material = mention.noun.material
         if not _said_before(tokens, i, mention, found):
             found.append(mention)
         i += size
-    return found + _ones(tokens, found)
+    return _ones(tokens, found)
 
 
 def _ones(tokens: list[str], found: list[Mention]) -> list[Mention]:
@@ -251,17 +252,20 @@ def _ones(tokens: list[str], found: list[Mention]) -> list[Mention]:
     named last before it, with that word ('the light one' is one already named light)."""
     ones = []
     for i in range(2, len(tokens)):
-        before = [m for m in found if m.index < i - 1]
+        # what it points back to: a thing named before, not the floor or a ramp under it
+        before = [m for m in found if m.index < i - 1 and m.asset not in lx.SURFACES]
         word = tokens[i - 1]
         if tokens[i] != "one" or not before or word not in ADJECTIVES or \
                 tokens[i - 2] not in ("a", "an", "the"):
             continue
         last = before[-1]
-        if tokens[i - 2] == "the" and any(word in m.adjectives for m in before):
+        # 'the light one' was named light; 'two balls, a big one and a small one' are the two
+        if (tokens[i - 2] == "the" and any(word in m.adjectives for m in before)) or \
+                last.count > 1:
             continue
         ones.append(Mention(last.noun, last.word, i, material=last.material,
                             adjectives={word}, color=last.color))
-    return ones
+    return sorted(found + ones, key=lambda m: m.index)
 
 
 def _said_before(tokens: list[str], i: int, mention: Mention, found: list[Mention]) -> bool:
@@ -329,12 +333,6 @@ def _liquid_at(tokens: list[str], k: int) -> str | None:
     return pair if pair in lx.LIQUIDS else tokens[k] if tokens[k] in lx.LIQUIDS else None
 
 
-def _verb_of(token: str) -> str | None:
-    """The action a word is a form of ('breaks': shatter), or None."""
-    return next((action for stem, action in lx.VERBS.items()
-                 if token.startswith(stem) and token[len(stem):] in SUFFIXES), None)
-
-
 def _actions(tokens: list[str]) -> set[str]:
     found = set()
     for i, token in enumerate(tokens):
@@ -342,15 +340,30 @@ def _actions(tokens: list[str]) -> set[str]:
             continue  # "without spilling a drop", "a crack in the glass": nouns here
         if token in ("shot", "shots") and _camera_shot(tokens, i):
             continue  # "a tracking shot", "wide shot of": the camera's, not a throw
-        if token.startswith("kick") and tokens[i + 1:i + 2] == ["over"]:
+        if _kicked_over(tokens, i):
             found.add("knock")  # "kicks over the can": a knock that tips it, not a throw
             continue
-        if token in COME and tokens[i + 1:i + 2] == ["out"]:
-            found.add("spill")  # "no juice comes out" (a liquid's only: see parse)
-        for stem, action in lx.VERBS.items():
-            if token.startswith(stem) and token[len(stem):] in SUFFIXES:
-                found.add(action)
+        # a liquid's own verbs: 'the paint spreads out', 'no juice comes out' (not 'the cards
+        # spread out', 'the sun comes out', 'ripples spread across the pond')
+        if (token in COME and tokens[i + 1:i + 2] == ["out"]) or token.startswith(RUNS):
+            if i > 0 and tokens[i - 1] in LIQUID_WORDS:
+                found.add("spill")
+            continue
+        found |= _verbs_of(token)
     return found
+
+
+def _verbs_of(token: str) -> set[str]:
+    """The actions a word is a form of ('breaks': shatter)."""
+    return {action for stem, action in lx.VERBS.items()
+            if token.startswith(stem) and token[len(stem):] in SUFFIXES}
+
+
+def _kicked_over(tokens: list[str], i: int) -> bool:
+    """'kicks over the paint can': a knock that tips it over ('a ball kicked over the wall'
+    goes over one)."""
+    return tokens[i].startswith("kick") and tokens[i + 1:i + 2] == ["over"] and \
+        not BARRIERS & set(tokens[i + 2:i + 5])
 
 
 def _camera_shot(tokens: list[str], i: int) -> bool:

@@ -36,8 +36,9 @@ TOPICS: list[tuple[str, str]] = [
     ((r"dissolv\w*|(?<!chain )reacti\w*|react|chemical\w*|acid\w*|alkal\w*|litmus|rust\w*|oxid\w*|"
      r"corro\w*|decay\w*|ferment\w*|mix\w*|stir\w*|blend\w*|ink|dye|soluble|chang\w* colou?rs?|"
      # colours that mix ('until it turns purple'); a can of paint that spills is a liquid
-     r"baking soda|vinegar|(?:turns?|turned|turning) (?:\w+ )?"
-     r"(?:purple|violet|brown|green|pink|grey|gray)\b|(?:pour\w*|add\w*) in(?:to)? an? \w+ of"),
+     r"baking soda|vinegar|(?:turns?|turned|turning) (?!(?:a|an|the|its|his|her|their)\b)"
+     r"(?:\w+ )?(?:purple|violet|brown|green|pink|grey|gray)\b|"
+     r"(?:pour\w*|add\w*) in(?:to)? an? \w+ of"),
      "chemistry and mixing (dissolving, reacting, rusting)"),
     ((r"surface tension|droplets?|drops of|capillar\w*|meniscus|soap film|film of|"
      r"thin layer"), "surface tension and thin liquid films"),
@@ -199,8 +200,7 @@ def _covered(text: str, cloth: str | None) -> tuple[str, list[str]]:
     found = TABLE_COVER.search(text)
     if cloth is not None or found is None or PULLED_CLOTH.search(text):
         return text, []
-    return (text[:found.start(1)] + "table top" + text[found.end(1):],
-            [f"{found.group(1)} ({COVER})"])
+    return re.sub(r"\btable ?cloths?\b", "table top", text), [f"{found.group(1)} ({COVER})"]
 
 
 def _billiards_rails(text: str) -> str:
