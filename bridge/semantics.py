@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
 from bridge import limits
-from bridge.assets.openings import has_opening
+from bridge.assets.openings import opening_of
 from bridge.assets.registry import ASSETS
 from bridge.camera_schema import EventSubject
 from bridge.cloth import held_vertices, pin_vertex, pins
@@ -239,10 +239,10 @@ class _Checker:
         self.reference(base + ("passes_through",), check.passes_through)
         self.reference(base + ("target",), check.target)
         target = self.bodies.get(check.target)
-        if target is not None and not has_opening(target.asset):
+        if target is not None and opening_of(target) is None:
             self.add(base + ("target",), f"'{check.target}' has no opening to pass "
                      "through; name a basketball_hoop, a soccer_goal or a hollow container "
-                     "(tumbler, bowl, ...)")
+                     "(tumbler, bowl, ...) without a lid")
 
     def crushable(self, path: Path, subject: str | list[str]) -> None:
         """A body that cannot dent passes `crushes ... not: true` by default: refuse it."""

@@ -76,3 +76,17 @@ def test_the_sippy_cup_bounces_and_keeps_every_drop():
     claims = {c.text: c for c in draft_claims(draft, scene, results)}
     assert claims["not spill"].fate == "checked"
     assert not [c for c in claims.values() if c.fate == "dropped"], claims
+
+
+def test_nothing_passes_into_a_container_with_its_lid_on():
+    from bridge.errors import UserError
+    from bridge.loader import scene_from_document
+
+    bodies = [{"name": "cup", "asset": "cup", "params": {"lid": 0.003}},
+              {"name": "marble", "asset": "marble", "position": [0.3, 0, 0]}]
+    document = {"name": "t", "bodies": bodies,
+                "expect": [{"passes_through": "marble", "target": "cup"}]}
+    with pytest.raises(UserError, match="without a lid"):
+        scene_from_document(document)
+    bodies[0]["params"] = {"lid": 0.0}
+    scene_from_document(document)  # open: it has a mouth

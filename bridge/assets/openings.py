@@ -64,10 +64,13 @@ def has_opening(asset: str | None) -> bool:
 
 
 def opening_of(body: Body) -> Opening | None:
-    """The body's opening, or None where it has none (a mesh body, a solid)."""
+    """The body's opening, or None where it has none (a mesh body, a solid, a container
+    with its lid on)."""
     if not has_opening(body.asset):
         return None
     params = asset_params(body)
+    if params.get("lid", 0.0) > 0:
+        return None
     if body.asset == "basketball_hoop":
         from bridge.assets.play import rim_centre
 
