@@ -67,8 +67,7 @@ def _sheets(scene: Scene | None, word: str) -> list[str]:
     else any."""
     names = [c.name for c in scene.cloth] if scene is not None else []
     piece = laundry.LAUNDRY.fullmatch(word)
-    washing = [n for n in names if n.rsplit("_", 1)[0] in map(laundry.sheet_kind,
-                                                               laundry.PIECES)]
+    washing = [n for n in names if n.rsplit("_", 1)[0] in laundry.SHEET_KINDS]
     if piece is None or not washing:
         return names
     return [n for n in washing if n.rsplit("_", 1)[0] == laundry.sheet_kind(piece.group(1))]

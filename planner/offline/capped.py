@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bridge.assets.build import geometry_for
+from bridge.liquids import LIQUID_KINDS
 from bridge.materials import MATERIALS
 from bridge.schema import Body
 from planner.offline import actors as ac
@@ -15,7 +16,6 @@ from planner.offline.parse import Intent, Mention
 
 PET = 1380.0  # kg/m^3: a drinks bottle's plastic (the library's plastic is 1000)
 CAP = 0.003  # m: the screw cap on the neck
-WATER = 1000.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,6 @@ def capped(m: Mention, intent: Intent) -> Capped | None:
     outside, inside = max(volumes), -min(volumes)  # the cavity's surface faces inward
     material = ac.material_of(m)
     shell = PET if material == "plastic" else MATERIALS[material].density
-    mass = mesh.volume * shell + (inside * WATER if full else 0.0)
+    mass = mesh.volume * shell + (inside * LIQUID_KINDS["water"].density if full else 0.0)
     bare = replace(m, adjectives=m.adjectives - lx.FULL_WORDS, liquid=None)
     return Capped(bare, params, round(float(mass), 4), float(mass / outside))

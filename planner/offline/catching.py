@@ -50,9 +50,8 @@ def _catcher(intent: Intent) -> Mention | None:
 def _mouth(m: Mention, intent: Intent) -> float:
     """The inner half-width of the container's mouth."""
     p = params_of(m.asset, ac.params_for(m, intent))
-    if m.asset == "tray":
-        return min(p["width"], p["depth"]) / 2 - p["wall"]
-    return p["radius"] - p.get("wall", 0.003)
+    half = min(p["width"], p["depth"]) / 2 if m.asset == "tray" else p["radius"]
+    return half - p["wall"]
 
 
 def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:

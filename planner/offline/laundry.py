@@ -14,8 +14,9 @@ from planner.offline.quantities import count_word
 PIECES = {"shirt": (0.5, 0.7), "t-shirt": (0.5, 0.7), "towel": (0.5, 0.9),
           "sheet": (1.4, 1.0), "pillowcase": (0.5, 0.7), "sock": (0.12, 0.3),
           "dress": (0.5, 1.0), "jeans": (0.45, 1.0), "trousers": (0.45, 1.0)}
-PIECE_WORDS = rf"(?:{'|'.join(PIECES)})(?:es|s)?"  # a piece named, singular or plural
-LAUNDRY = re.compile(rf"\b({'|'.join(PIECES)})(?:es|s)?\b")
+_NAMES = "|".join(PIECES)
+PIECE_WORDS = rf"(?:{_NAMES})(?:es|s)?"  # a piece named, singular or plural
+LAUNDRY = re.compile(rf"\b({_NAMES})(?:es|s)?\b")
 LINE = re.compile(r"\b(clothes ?lines?|washing ?lines?)\b")
 LINE_HEIGHT = 1.8  # m: the line, strung between the posts' tops
 GAP = 0.15  # m between pieces along the line
@@ -41,6 +42,9 @@ def counted(text: str, at: int) -> int | None:
 def sheet_kind(piece: str) -> str:
     """The script's name for a piece's sheets ('t-shirt': t_shirt_1, t_shirt_2)."""
     return piece.replace("-", "_")
+
+
+SHEET_KINDS = frozenset(map(sheet_kind, PIECES))
 
 
 def build(plan: Plan, intent: Intent, speed: float) -> None:

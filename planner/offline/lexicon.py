@@ -35,6 +35,10 @@ def _stand_in(asset: str, material: str, label: str, mass: float | None = None,
     return Noun(asset, material, params, label, stand_in=True, mass=mass, breaks_at=breaks_at)
 
 
+SHOEBOX = _n("tray", "cardboard", label="shoebox", width=0.33, depth=0.19, height=0.11,
+             wall=0.002)
+PAINT_CAN = _stand_in("tumbler", "steel", "paint_can", radius=0.054, height=0.12, wall=0.001)
+
 # Multi-word nouns first: the parser tries the longest match at each position.
 NOUNS: dict[str, Noun] = {
     "wine glass": _n("wine_glass"), "drinking glass": _n("tumbler", label="glass"),
@@ -71,10 +75,7 @@ NOUNS: dict[str, Noun] = {
     "rock": _n("block", "stone", label="rock", length=0.12, width=0.1, height=0.08),
     "cylinder": _n("cylinder"), "tray": _n("tray"), "tile": _n("floor_tile"),
     # an open cardboard box (its lid off): the tray's open box at a shoebox's size
-    "shoebox": _n("tray", "cardboard", label="shoebox", width=0.33, depth=0.19, height=0.11,
-                  wall=0.002),
-    "shoe box": _n("tray", "cardboard", label="shoebox", width=0.33, depth=0.19, height=0.11,
-                   wall=0.002),
+    "shoebox": SHOEBOX, "shoe box": SHOEBOX,
     "table": _n("table"), "desk": _n("table", label="table"),
     "nightstand": _n("table", label="table"), "bedside table": _n("table", label="table"),
     "counter": _n("table", label="counter"), "windowsill": _n("table", label="windowsill"),
@@ -109,10 +110,7 @@ STAND_INS: dict[str, Noun] = {
     # the top, so a little may slop out before it breaks; liquid_stays_in allows for that)
     "snow globe": _stand_in("tumbler", "glass", "snow_globe"),  # 8 cm across, a small one
     # a quart tin of paint, its lid off: a thin steel pot of its size
-    "paint can": _stand_in("tumbler", "steel", "paint_can", radius=0.054, height=0.12,
-                           wall=0.001),
-    "paint tin": _stand_in("tumbler", "steel", "paint_can", radius=0.054, height=0.12,
-                           wall=0.001),
+    "paint can": PAINT_CAN, "paint tin": PAINT_CAN,
     "phone": _stand_in("box", "plastic", "phone", length=0.15, width=0.075, height=0.008),
     "smartphone": _stand_in("box", "plastic", "phone", length=0.15, width=0.075, height=0.008),
     "laptop": _stand_in("box", "aluminium", "laptop", length=0.32, width=0.22, height=0.02),

@@ -41,13 +41,10 @@ ROD_ROLLERS = frozenset({"cylinder", "can"})
 # Turned a quarter round, the handle is clear of both edges: turned half round, its weight
 # lay on the far side and a full mug of coffee needed a second, harder nudge
 HANDLED = frozenset({"cup", "mug"})
-# a mug's thick walls and base keep its weight low: empty or full, a glass's nudge left it
-# standing and 1.35 times that tipped it
 # a knock or a kick that tips a thing over: a push at its top for a tenth of a second, this
 # many times the force that just tips it with what it holds. Set as a velocity, the knock
 # moved the container alone: a full paint can somersaulted out from under its paint and
 # landed upright, and a wine glass broke on the table at the jolt
-KICKED = re.compile(r"\bkick\w* over\b")
 PUSH, PUSH_S = 2.25, 0.1
 # 'spills across the garage floor', 'tips over onto the rug': it stands on that floor
 ON_THE_FLOOR = re.compile(r"\b(?:on|onto|across|over|to) (?:the |a |an )?(?:\w+ )?"
@@ -456,7 +453,7 @@ def _push_over(plan: Plan, intent: Intent, m: Mention, name: str, held: float) -
     h, r = ac.height_of(m, intent), ac.radius_of(m, intent)
     body = next(item.data for item in plan.bodies if item.data["name"] == name)
     tips = (ac.body_mass(body) + held) * G * r / h
-    who = "kick" if KICKED.search(intent.text.lower()) else "push"
+    who = "kick" if any(t.startswith("kick") for t in intent.tokens) else "push"
     plan.event(f"the {who}: {PUSH * tips:.2f} N at the top toward +x for {PUSH_S:g} s, {PUSH:g} "
                "times what would tip it" + (" with its drink" if held else "") + " about its "
                "widest radius", at=0.3,

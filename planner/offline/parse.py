@@ -178,9 +178,8 @@ def _after_negator(tokens: list[str], i: int) -> bool:
 def verb_words(intent: Intent, outcome: str, denied: bool) -> tuple[str, int | None]:
     """The prompt's own words for the outcome ("breaks", "without cracking"), else its name,
     and where its verb stands among the tokens."""
-    stems = [stem for stem, action in lx.VERBS.items() if action == outcome]
     at = next((i for i, t in enumerate(intent.tokens)  # "breaks", not "breakfast"
-               if any(t.startswith(s) and t[len(s):] in SUFFIXES for s in stems)), None)
+               if outcome in _verbs_of(t)), None)
     if at is None:
         return (f"not {outcome}" if denied else outcome), None
     before = [i for i in range(max(0, at - 3), at) if intent.tokens[i] in lx.NEGATORS]
@@ -252,11 +251,12 @@ def _ones(tokens: list[str], found: list[Mention]) -> list[Mention]:
     named last before it, with that word ('the light one' is one already named light)."""
     ones = []
     for i in range(2, len(tokens)):
+        word = tokens[i - 1]
+        if tokens[i] != "one" or word not in ADJECTIVES or tokens[i - 2] not in ("a", "an", "the"):
+            continue
         # what it points back to: a thing named before, not the floor or a ramp under it
         before = [m for m in found if m.index < i - 1 and m.asset not in lx.SURFACES]
-        word = tokens[i - 1]
-        if tokens[i] != "one" or not before or word not in ADJECTIVES or \
-                tokens[i - 2] not in ("a", "an", "the"):
+        if not before:
             continue
         last = before[-1]
         # 'the light one' was named light; 'two balls, a big one and a small one' are the two

@@ -231,7 +231,7 @@ def _cloth_words(text: str, cloth: str) -> str:
 
 def _lets_in_air(text: str, candles: bool, cloth: str | None, air: bool) -> bool:
     """A wind is planned that an opened window or door can let in: on candles that the
-    prompt says it blows on, on a flag or a curtain, or on light things."""
+    prompt says it blows on, on a flag, a curtain or washing on a line, or on light things."""
     return air or cloth in WINDBLOWN or (
         candles and CANDLE_WIND.search(text) is not None)
 

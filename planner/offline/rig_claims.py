@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from bridge.schema import Scene
+from planner.offline import laundry
 from planner.offline.parse import Intent
 from planner.trace import Claim
 
@@ -46,7 +47,7 @@ RIGS = {
     r"\b(flag ?poles?)\b": _body("pole"),
     r"\b((?:bowling )?lanes?)\b": _ground,
     r"\b(net|goal)\b": _body("goal"),
-    r"\b(clothes ?lines?|washing ?lines?)\b": _body("clothesline"),
+    laundry.LINE.pattern: _body("clothesline"),
 }
 
 

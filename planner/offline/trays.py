@@ -20,7 +20,8 @@ FLOOR = HELD_AT + 0.005  # the top of the tray's 4 mm base, and a millimetre
 
 def wanted(intent: Intent, actors: list[Mention]) -> bool:
     """A tray named, something else on it, and a slide, fall or tip off it."""
-    return any(m.asset == "tray" and m.noun.label != "shoebox" for m in intent.mentions) and any(
+    # a thing called a tray (a shoebox is the tray asset's open box, not a tray)
+    return any((m.noun.label or m.asset) == "tray" for m in intent.mentions) and any(
         m.asset != "tray" for m in actors) and bool(
         intent.actions & {"slide", "fall", "knock", "topple", "spill", "shatter", "push"}
         or "off" in intent.relations)
