@@ -477,6 +477,8 @@ def test_a_ball_kicked_over_a_wall_is_no_knock_and_a_can_kicked_over_is():
     over_wall = parse("a ball is kicked over the wall")
     assert "topple" not in over_wall.actions and "throw" in over_wall.actions
     assert {"topple", "knock"} <= parse("she kicks over the bucket").actions
+    denied = parse("the dog does not kick over the bowl of water")
+    assert "topple" in denied.negated and "topple" not in denied.actions
 
 
 def test_one_points_back_to_a_thing_not_to_the_ramp_and_a_counted_pair_is_not_doubled():

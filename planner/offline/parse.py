@@ -139,7 +139,7 @@ def parse(text: str) -> Intent:
     tokens = tokenize(text)
     intent = Intent(text=text, tokens=tokens, mentions=_mentions(tokens), actions=_actions(tokens),
                     relations=_relations(tokens), camera=_camera(text.lower()))
-    if _toppled(intent) or any(_kicked_over(tokens, i) for i in range(len(tokens))):
+    if _toppled(intent):
         intent.actions.add("topple")
     intent.arrangement = next((v for k, v in lx.ARRANGEMENTS.items() if intent.has(k) and (
         v != "wall" or _built_wall(intent))), None)
@@ -341,7 +341,7 @@ def _actions(tokens: list[str]) -> set[str]:
         if token in ("shot", "shots") and _camera_shot(tokens, i):
             continue  # "a tracking shot", "wide shot of": the camera's, not a throw
         if _kicked_over(tokens, i):
-            found.add("knock")  # "kicks over the can": a knock that tips it, not a throw
+            found |= {"knock", "topple"}  # "kicks over the can": it tips, it is not thrown
             continue
         # a liquid's own verbs: 'the paint spreads out', 'no juice comes out' (not 'the cards
         # spread out', 'the sun comes out', 'ripples spread across the pond')
