@@ -17,6 +17,7 @@ from bridge.assets.build import (
     mass_properties,
 )
 from bridge.assets.furniture import CUSHION, RAIL
+from bridge.assets.nesting import stack_pitch
 from bridge.assets.registry import ASSETS
 from bridge.errors import UserError
 from bridge.materials import MATERIALS
@@ -345,3 +346,14 @@ def test_open_mesh_takes_its_mass_from_its_convex_hull(tmp_path, caplog):
     assert not geometry.visual.is_watertight
     assert mass_properties(geometry, b).mass == pytest.approx(700 * 0.001)
     assert "not watertight" in caplog.text
+
+
+def test_plates_and_bowls_nest_while_blocks_stack_at_their_height():
+    plate, bowl = ASSETS["plate"].params, ASSETS["bowl"].params
+    assert stack_pitch("block") == pytest.approx(ASSETS["block"].params["height"], abs=1e-9)
+    assert stack_pitch("ball") == pytest.approx(2 * ASSETS["ball"].params["radius"], abs=1e-6)
+    # a plate rests on the one below where its rim rises from its base: its base (5 mm)
+    # and a little of the rim, not its 22 mm
+    assert plate["wall"] < stack_pitch("plate") < plate["height"] / 2
+    assert stack_pitch("bowl") < 0.6 * bowl["height"]
+    assert stack_pitch("plate", {"wall": 0.008}) > stack_pitch("plate")

@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bridge.assets.nesting import stack_pitch
 from bridge.loader import load_scene
 from physics.liquids import inside_hull
 from physics.simulate import simulate
@@ -197,3 +198,20 @@ def test_thin_wine_glass_breaks_falling_from_table_height():
 
 def test_egg_breaks_from_ten_centimetres_onto_stone():
     assert _drop("egg", 0.1)["fractures"]
+
+
+def _plate_stack(pitch: float) -> list[dict]:
+    base = {"name": "base", "asset": "box", "static": True, "material": "wood",
+            "params": {"length": 0.5, "width": 0.5, "height": 0.05}}
+    return [base] + [{"name": f"p{k}", "asset": "plate", "material": "ceramic",
+                      "breakable": True, "position": [0, 0, round(0.05 + k * pitch, 4)]}
+                     for k in range(8)]
+
+
+def test_a_stack_of_nested_plates_settles_whole_where_one_spaced_by_its_height_breaks():
+    """Spaced by a plate's height, each plate fell 17 mm into the one below and two broke."""
+    nested = simulate(make_scene(duration=0.5, bodies=_plate_stack(stack_pitch("plate")
+                                                                   + 0.0015)))
+    assert nested.events["fractures"] == []
+    spaced = simulate(make_scene(duration=0.5, bodies=_plate_stack(0.022 + 0.004)))
+    assert spaced.events["fractures"]

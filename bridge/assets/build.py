@@ -62,6 +62,12 @@ def geometry_for(body: Body, scene_dir: Path | None) -> Geometry:
     return _library(body.asset, tuple(sorted(asset_params(body).items())), scale)
 
 
+def library_geometry(asset: str, params: dict[str, float]) -> Geometry:
+    """A library asset's geometry at its size, `params` over its defaults."""
+    return _library(asset, tuple(sorted({**ASSETS[asset].params, **params}.items())),
+                    (1.0, 1.0, 1.0))
+
+
 @lru_cache(maxsize=512)
 def _library(asset: str, params: tuple[tuple[str, float], ...],
              scale: tuple[float, float, float]) -> Geometry:

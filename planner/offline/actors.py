@@ -5,6 +5,7 @@ import math
 
 from bridge.assets.build import geometry_for, solid_volume
 from bridge.assets.geometry import Geometry
+from bridge.assets.nesting import stack_pitch as nested_pitch
 from bridge.assets.registry import ASSETS, default_material
 from bridge.liquid_schema import Liquid
 from bridge.materials import MATERIALS
@@ -149,6 +150,11 @@ def liquid_fields(liquid: str) -> dict:
 
 def height_of(m: Mention, intent: Intent) -> float:
     return extent(m.asset, params_for(m, intent))[2]
+
+
+def stack_pitch(m: Mention, intent: Intent) -> float:
+    """m from one piece of a stack to the next: its height, less where it nests (plates)."""
+    return nested_pitch(m.asset, params_for(m, intent))
 
 
 def radius_of(m: Mention, intent: Intent) -> float:

@@ -123,15 +123,16 @@ def tower(plan: Plan, intent: Intent, m: Mention, thrower: Mention | None = None
     """A stack of blocks, standing (on a fixed table's top where one is named), or knocked
     down by a ball (`thrower`, or a steel one)."""
     n = max(2, min(m.count if m.count > 1 else 6, 20))
-    h = ac.height_of(m, intent)
+    h, pitch = ac.height_of(m, intent), ac.stack_pitch(m, intent)
     base = TABLE_TOP if on_table else 0.0
     if on_table:
         plan.body("the table, fixed", name="table", asset="table", static=True)
     names, each = [], _single(m, n)
     for k in range(n):
-        names.append(ac.add(plan, each, intent, (0.0, 0.0, round(base + k * h, 4)),
+        names.append(ac.add(plan, each, intent, (0.0, 0.0, round(base + k * pitch, 4)),
                             "stacked" if k == 0 else "", k))
-    _knock_down_or_stand(plan, intent, names, (base + 0.4 * n * h, base + (n - 0.5) * h), h,
+    _knock_down_or_stand(plan, intent, names,
+                         (base + 0.4 * n * pitch, base + (n - 1) * pitch + h / 2), h,
                          thrower, h > 2 * ac.radius_of(m, intent), base)
 
 
@@ -139,7 +140,7 @@ def stack_off(plan: Plan, intent: Intent, m: Mention, furniture: str) -> None:
     """A stack at a table's or shelf's edge, shoved as one toward it: it slides off, falls
     and lands on the floor in a heap (brittle things break there)."""
     n = _pieces(m)
-    h, r = ac.height_of(m, intent), ac.radius_of(m, intent)
+    h, r = ac.stack_pitch(m, intent), ac.radius_of(m, intent)
     shelf = furniture == "shelf"
     top = ASSETS[furniture].params["height"] if shelf else TABLE_TOP
     plan.body(f"the {furniture}, fixed", name=furniture, asset=furniture, static=True)
@@ -326,7 +327,7 @@ def _tower_at_foot(plan: Plan, intent: Intent, m: Mention, pile: Mention,
     if pile.asset == "block" and not pile.noun.params and ac.mass_estimate(m, intent) < TOY_MASS:
         # a toy car cannot move a tower of 0.6 kg wooden blocks: a toy's are toy blocks
         pile = replace(pile, noun=replace(pile.noun, params=dict(TOY_BLOCK)))
-    h, r = ac.height_of(pile, intent), ac.radius_of(pile, intent)
+    h, r = ac.stack_pitch(pile, intent), ac.radius_of(pile, intent)
     each = _single(pile, n)
     return [ac.add(plan, each, intent, (round(face + r, 4), 0.0, round(k * h, 4)),
                    "stacked at the foot of the ramp" if k == 0 else "", k) for k in range(n)]
