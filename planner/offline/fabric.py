@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from bridge.assets.registry import default_material
+from bridge.materials import MATERIALS
 from planner.offline import laundry
 from planner.offline.layout import Item, Plan, extent
 from planner.offline.lexicon import TABLEWARE
@@ -57,14 +59,22 @@ FLAG_FABRICS = ("silk", "cotton", "canvas", "denim")
 # m/s: a magician's snatch (at 3 m/s a wine glass on cotton topples and rolls off; at 5 it
 # stays: measured), and a slow pull
 SNATCH, SLOW_PULL = 5.0, 0.3
+# m/s: a hard yank that flings what stands near the pulled edge off the table with it. Three
+# ceramic bowls there all flew off at 1.5 and 2 m/s; at 2 all three broke on a stone floor
+# (at 1.5 one landed too slowly, slowed by the cloth; on wood one of three held: measured)
+FLING = 2.0
 # m the pulled edge travels: the whole cloth off the table; or far enough to carry a dish
-# from the middle over the table's edge
-SNATCHED, CARRIED = 3.2, 1.3
+# from the middle over the table's edge; or to fling the dishes and clear the table
+SNATCHED, CARRIED, FLUNG = 3.2, 1.3, 2.4
 TABLE_TOP = 0.76
 CLOTH_LIFT = 0.0025  # m: the cloth lies on the table top, 4 mm thick
 # where up to six dishes stand, at least 0.29 m apart (a dinner plate is 0.24 m across); the
 # later ones to the right, away from the pull: the cloth slides under them for less time
 SPOTS = ((0.15, -0.1), (-0.1, 0.12), (0.2, 0.2), (0.45, 0.05), (0.42, -0.25), (-0.15, -0.2))
+# where flung dishes stand: near the pulled (-x) edge, where the cloth slides under them too
+# briefly to leave them behind
+FLUNG_SPOTS = ((-0.45, -0.25), (-0.5, 0.2), (-0.2, 0.0), (-0.3, -0.05), (-0.15, 0.25),
+               (-0.15, -0.3))
 DEFAULT_DISHES = ("plate", "bowl", "cup")
 # dishes taller than wide: they take the spots farthest from the pulled edge (the least cloth
 # slides under them there), and a snatch that leaves them on the table must leave them
@@ -115,8 +125,10 @@ def _tablecloth(plan: Plan, intent: Intent) -> None:
     dishes = list(DEFAULT_DISHES) if generic else [m.asset for m in named]
     # each dish its own ('2 plastic plates and a porcelain plate')
     materials = [None] * len(dishes) if generic else [m.material for m in named]
+    speed, mode = _pull_of(intent, text)
+    spots = FLUNG_SPOTS if mode == "fling" else _spots(dishes)
     names = []
-    for k, (asset, material, (x, y)) in enumerate(zip(dishes, materials, _spots(dishes))):
+    for k, (asset, material, (x, y)) in enumerate(zip(dishes, materials, spots)):
         names.append(plan.unique(asset))
         # each dish the planner chose says why it is there: the claims count it as added
         why = (f"one of the dishes on the tablecloth: a {asset}" if generic
@@ -127,32 +139,57 @@ def _tablecloth(plan: Plan, intent: Intent) -> None:
     plan.cloth.append(Item({"name": "tablecloth", "size": [1.6, 1.1],
                             "at": [0.0, 0.0, TABLE_TOP + CLOTH_LIFT], "material": "cotton",
                             "resolution": [32, 24]}, "a cotton cloth over the table top"))
-    speed = _pull_speed(intent, text)
-    stays = speed >= 1.0
+    _pull(plan, text, speed, mode)
+    breaks = "shatter" in intent.actions and mode != "stay"
+    for name, asset, material in zip(names, dishes, materials):
+        _dish_checks(plan, name, asset, mode, breaks and _brittle(asset, material))
+    travel = {"stay": SNATCHED, "carry": CARRIED, "fling": FLUNG}[mode]
+    plan.duration = 2.5 if mode == "stay" else round(0.3 + travel / speed + 0.7, 1)
+    # dishes that must break fall on a hard floor: stone tiles
+    plan.ground = {"material": "stone" if breaks else "wood"}
+    if mode == "stay":
+        plan.camera = ({"position": [0.6, -2.2, 1.5], "look_at": [-0.2, 0.0, 0.7]},
+                       "across the table, the cloth pulled away to the left")
+    elif mode == "carry":  # the dishes go over the left edge with the cloth: keep the floor
+        plan.camera = ({"position": [-0.2, -3.0, 1.6], "look_at": [-0.8, 0.0, 0.45]},
+                       "across the table and the floor to its left, where the dishes fall")
+    else:  # flung a metre past the edge
+        plan.camera = ({"position": [-0.7, -3.4, 1.7], "look_at": [-1.3, 0.0, 0.35]},
+                       "across the table's left end and the floor beyond, where the dishes land")
+
+
+def _pull(plan: Plan, text: str, speed: float, mode: str) -> None:
+    """The pull on the cloth's left edge, as an event, and the prompt's words for it."""
     pulled = PULLED.search(text)
     if pulled:
         plan.claims.append(Claim(pulled.group(0), "outcome", "planned", f"the cloth's edge is "
                                  f"pulled at {speed:g} m/s, an event; the dishes' checks test "
                                  "what it does to them"))
-    plan.event(f"its edge pulled at {speed:g} m/s: "
-               + ("too fast for friction to drag the dishes along" if stays
-                  else "slowly enough that friction carries the dishes with it"),
+    why = {"stay": "too fast for friction to drag the dishes along",
+           "carry": "slowly enough that friction carries the dishes with it",
+           "fling": "a hard yank: friction flings the dishes near its edge off the table"}
+    travel = {"stay": SNATCHED, "carry": CARRIED, "fling": FLUNG}[mode]
+    plan.event(f"its edge pulled at {speed:g} m/s: {why[mode]}",
                at=0.3, pull={"cloth": "tablecloth", "edge": "left",
                              "velocity": [-speed, 0.0, 0.0],
-                             "duration": round((SNATCHED if stays else CARRIED) / speed, 2)})
-    for name, asset in zip(names, dishes):
-        plan.check("it stays on the table" if stays else "the cloth drags it off the table",
-                   stays_on=name, on="table", **({} if stays else {"not": True}))
-        if stays and asset in TALL:
+                             "duration": round(travel / speed, 2)})
+
+
+def _dish_checks(plan: Plan, name: str, asset: str, mode: str, breaks: bool) -> None:
+    if mode == "stay":
+        plan.check("it stays on the table", stays_on=name, on="table")
+        if asset in TALL:
             plan.check("and stays standing", falls_over=name, **{"not": True})
-    plan.duration = 2.5 if stays else round(0.3 + CARRIED / speed + 0.7, 1)
-    plan.ground = {"material": "wood"}
-    if stays:
-        plan.camera = ({"position": [0.6, -2.2, 1.5], "look_at": [-0.2, 0.0, 0.7]},
-                       "across the table, the cloth pulled away to the left")
-    else:  # the dishes go over the left edge with the cloth: keep the floor there in view
-        plan.camera = ({"position": [-0.2, -3.0, 1.6], "look_at": [-0.8, 0.0, 0.45]},
-                       "across the table and the floor to its left, where the dishes fall")
+        return
+    plan.check("the cloth drags it off the table" if mode == "carry"
+               else "the yank flings it off the table", stays_on=name, on="table",
+               **{"not": True})
+    if breaks:
+        plan.check("it breaks on the floor", shatters=name)
+
+
+def _brittle(asset: str, material: str | None) -> bool:
+    return MATERIALS[material or default_material(asset)].brittle
 
 
 def _spots(dishes: list[str]) -> list[tuple[float, float]]:
@@ -170,13 +207,16 @@ def _spots(dishes: list[str]) -> list[tuple[float, float]]:
     return [spots[k] for k in range(len(dishes))]
 
 
-def _pull_speed(intent: Intent, text: str) -> float:
-    if intent.speed is not None:
-        return intent.speed
-    falls = DISHES_FALL.search(text) or DISHES_FLY.search(text)
-    if SLOW.search(text) or (falls and not DISHES_STAY.search(text)):
-        return SLOW_PULL
-    return SNATCH
+def _pull_of(intent: Intent, text: str) -> tuple[float, str]:
+    """The pull's speed, and what it does to the dishes: 'stay', 'carry' or 'fling'."""
+    if SLOW.search(text) or (intent.speed is not None and intent.speed < 1.0):
+        return intent.speed or SLOW_PULL, "carry"
+    off = (DISHES_FLY.search(text) or DISHES_FALL.search(text)) and not DISHES_STAY.search(text)
+    if not off:
+        return intent.speed or SNATCH, "stay"
+    if intent.speed is not None:  # 'yanked at 2 m/s and the plates fly off'
+        return intent.speed, "fling"
+    return (FLING, "fling") if DISHES_FLY.search(text) else (SLOW_PULL, "carry")
 
 
 def _flag(plan: Plan, intent: Intent) -> None:
