@@ -529,8 +529,8 @@ def test_the_environment_follows_the_ground_in_world_with_its_comment():
 
 
 @pytest.mark.parametrize("prompt, ground, place", [
-    ("A plate falls onto the kitchen tiles", "ceramic", "kitchen"),
-    ("A glass falls onto the tiled kitchen floor", "ceramic", "kitchen"),
+    ("A plate falls onto the kitchen tiles", "tile", "kitchen"),
+    ("A glass falls onto the tiled kitchen floor", "tile", "kitchen"),
     ("A bouncy ball is thrown down hard at the pavement and rebounds", "concrete", "street"),
     ("A ball bounces on the road", "concrete", "street"),
     ("A glass falls onto the carpet in the living room", "felt", "living_room"),

@@ -17,7 +17,7 @@ from tests.helpers import planned
 
 def test_the_tiles_a_mug_shatters_on_are_the_floor_not_floor_tiles():
     draft, scene, results = planned("a ceramic mug falls onto the tiles and breaks")
-    assert draft.document["world"]["ground"]["material"] == "ceramic"
+    assert draft.document["world"]["ground"]["material"] == "tile"
     assert [b["asset"] for b in draft.document["bodies"]] == ["mug"]
     claims = draft_claims(draft, scene, results)
     assert not [c for c in claims if c.fate == "dropped"], claims

@@ -213,10 +213,10 @@ MATERIAL_WORDS: dict[str, str] = {
 # A few solid materials also name grounds and targets ("onto a rock surface").
 GROUND_WORDS: dict[str, str] = {
     "concrete": "concrete", "pavement": "concrete", "sidewalk": "concrete", "road": "concrete",
-    "rock": "stone", "rocky": "stone", "stone": "stone", "tiled": "ceramic", "tile": "ceramic",
+    "rock": "stone", "rocky": "stone", "stone": "stone", "tiled": "tile", "tile": "tile",
     "wooden": "wood", "wood": "wood", "carpet": "felt", "rug": "felt", "metallic": "steel",
     "metal": "steel", "steel": "steel", "foam": "foam", "mat": "foam", "ice": "ice",
-    "tiles": "ceramic", "hardwood": "wood", "parquet": "wood", "asphalt": "concrete",
+    "tiles": "tile", "hardwood": "wood", "parquet": "wood", "asphalt": "concrete",
     "tarmac": "concrete", "granite": "stone", "driveway": "concrete",
 }
 

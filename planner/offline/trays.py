@@ -14,11 +14,7 @@ HELD_AT = 1.0  # m: a tray held at a waiter's hand height
 TIP_SPEED, TIP_LIMIT = 90.0, 75.0  # degrees per second, and how far it tips
 TRAY = {"width": 0.45, "depth": 0.32, "height": 0.03}
 MAX_ON_TRAY = 8
-GAP = 0.004  # m between neighbouring things at t = 0
-# m between stacked things at t = 0: Bullet's contact margins hold nested plates about 2 mm
-# apart, so they start at rest on each other; a stack of 8 ceramic plates started 2.5 mm or
-# more apart fell into itself as the tray began to tip and broke its own plates (measured)
-STACK_GAP = 0.0015
+GAP = 0.004  # m between stacked or neighbouring things at t = 0
 FLOOR = HELD_AT + 0.005  # the top of the tray's 4 mm base, and a millimetre
 
 
@@ -72,10 +68,10 @@ def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
 
 def _stack(plan: Plan, intent: Intent, m: Mention) -> list[str]:
     n = max(2, min(m.count if m.count > 1 else 4, MAX_ON_TRAY))
-    h = ac.stack_pitch(m, intent)
+    h, height = ac.stack_pitch(m, intent), ac.height_of(m, intent)
     each = Mention(m.noun, m.word, m.index, n, m.material, m.adjectives, m.color, m.liquid)
     base = FLOOR
-    return [ac.add(plan, each, intent, (0.0, 0.0, round(base + k * (h + STACK_GAP), 4)),
+    return [ac.add(plan, each, intent, (0.0, 0.0, round(base + k * (h if h < height else h + GAP), 4)),
                    "stacked on the tray" if k == 0 else "", k) for k in range(n)]
 
 
