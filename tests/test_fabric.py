@@ -183,3 +183,26 @@ def test_washing_counts_read_past_colours_and_another_kind_is_not_claimed_as_shi
     claims = {c.text: c for c in draft_claims(draft, scene_from_document(draft.document), [])}
     assert claims["2 x shirts"].fate == "planned"
     assert claims["towel"].fate == "dropped"  # only the first kind is hung
+
+
+def test_a_towel_slides_off_a_drying_rack_and_drapes_over_the_bucket_below():
+    """Refused before: a towel dropped over anything but a table, box or ball, and a rack
+    read as a triangle of balls."""
+    draft, scene, results = planned("towel falls off a drying rack and drapes over a bucket")
+    bodies = {b.name: b for b in scene.bodies}
+    assert {"bucket", "rack", "rack_post", "rack_post_2"} <= set(bodies)
+    (towel,) = scene.cloth
+    rail = bodies["rack"]
+    # it starts across the rail, higher than the bucket, most of it on the bucket's side
+    assert towel.at[2] > rail.position[2] > bodies["bucket"].params["height"]
+    assert towel.at[0] - towel.size[0] / 2 < rail.position[0] < 0.0 < towel.at[0]
+    assert [(r["check"], r["passed"]) for r in results] == [("drapes_over", True)], results
+    claims = {c.text: c for c in draft_claims(draft, scene, results)}
+    assert claims["drying rack"].fate == "planned" and "rack" in claims["drying rack"].detail
+    assert claims["bucket"].fate == "stood_in"
+    assert not [c for c in claims.values() if c.fate == "dropped"]
+
+
+def test_a_drying_rack_is_furniture_and_a_rack_of_balls_a_triangle():
+    assert parse("towel falls off a drying rack onto a box").arrangement is None
+    assert parse("the cue ball breaks the rack of balls").arrangement == "triangle"

@@ -18,8 +18,8 @@ import re
 from bridge.assets.registry import ASSETS, default_material
 from bridge.materials import MATERIALS
 from bridge.schema import Scene
+from planner.offline import fabric, vehicles
 from planner.offline import lexicon as lx
-from planner.offline import vehicles
 from planner.offline.air_claims import air_claims
 from planner.offline.layout import SPHERES
 from planner.offline.motion_claims import motion_claims
@@ -68,7 +68,9 @@ def prompt_claims(intent: Intent, scene: Scene | None, results: list[dict],
 
 def _object_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list[Claim]:
     claims = []
-    bodies = [b for b in (scene.bodies if scene else []) if b.asset]
+    # a clothes airer's rail and posts are boxes, not the boxes a prompt names
+    bodies = [b for b in (scene.bodies if scene else [])
+              if b.asset and re.sub(r"_\d+$", "", b.name) not in fabric.RACK_PARTS]
     for mention in _distinct(intent.mentions):
         if mention.noun.stand_in or mention.word in taken or _built_wall(intent, mention):
             continue

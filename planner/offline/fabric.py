@@ -1,5 +1,6 @@
 """Cloth: a flag in the wind on its pole, a curtain in a breeze, a towel (a sheet, a blanket)
-dropped over a table, a box or a ball, and the tablecloth pulled from under the dishes.
+dropped over a table, a box, a ball or a bucket, or sliding off a drying rack onto one, and
+the tablecloth pulled from under the dishes (or yanked, flinging them off).
 
 The tablecloth is pulled by its edge at the speed the prompt implies: snatched (5 m/s, the
 trick: the dishes stay) unless it says slowly (0.3 m/s: the cloth carries them off). The
@@ -12,6 +13,7 @@ import re
 
 from bridge.assets.registry import default_material
 from bridge.materials import MATERIALS
+from planner.offline import actors as ac
 from planner.offline import laundry
 from planner.offline.layout import Item, Plan, extent
 from planner.offline.lexicon import TABLEWARE
@@ -44,9 +46,19 @@ DROPPED = re.compile(rf"{DRAPED.pattern}.*?\b(drap\w*|fall\w*|fell|drop\w*|throw
                      r"toss\w*|lands?|landing|settl\w*)\b.*?\b(over|onto|on|across|upon)\b")
 HARD_SHEET = re.compile(r"\b(paper|metal|steel|iron|glass|plastic|tin|alumini?um|wood\w*|"
                         r"plywood|card\w*|ice|rubber) sheets?\b|\bsheets? of\b")
-# what a dropped cloth can drape over: static, on the ground, with known sizes
+# what a dropped cloth can drape over: static, on the ground, with known sizes (a tumbler is
+# a bucket or a bin where the lexicon stands one in)
 SUPPORTS = ("table", "box", "crate", "block", "ball", "beach_ball", "basketball",
-            "soccer_ball", "bowling_ball")
+            "soccer_ball", "bowling_ball", "tumbler")
+# what a dropped cloth falls off: a clothes airer, two posts and a top rail
+RACK = re.compile(r"\b((?:drying|clothes|towel|laundry) racks?|clothes ?horses?|"
+                  r"(?:clothes )?airers?)\b")
+RACK_WOOD = (0.62, 0.5, 0.36)
+RACK_PARTS = ("rack", "rack_post")  # its bodies' names
+RACK_TOP = 0.9  # m: its rail, at least this high and 0.4 m above what the cloth falls over
+RACK_SIDE = 0.14  # m of the cloth on the rack's side of the rail; the rest overhangs the
+# other way, and its weight pulls the cloth off: with 0.14 of 0.88 m, a towel slid off the
+# rail and fell over a bucket standing under the overhang (measured)
 DRAPE_FABRICS = {"blanket": "denim", "silk": "silk", "scarf": "silk", "scarves": "silk"}
 DRAPE_OVERHANG = 0.3  # m of cloth beyond the support on every side
 # m/s through a window: indoor air moves at about 1 m/s; at 4 a cotton curtain streams out
@@ -278,23 +290,43 @@ def _curtain(plan: Plan, intent: Intent) -> None:
 def _drape(plan: Plan, intent: Intent) -> None:
     text = intent.text.lower()
     mention = intent.mentions[0]
-    asset = mention.asset
-    width, depth, height = extent(asset, {})
-    plan.body(f"the {mention.word} it falls over", name=asset, asset=asset, static=True,
-              position=[0.0, 0.0, 0.0])
+    width, depth, height = extent(mention.asset, ac.params_for(mention, intent))
+    support = ac.add(plan, mention, intent, (0.0, 0.0, 0.0), f"the {mention.word} it falls over",
+                     static=True)
     word = DRAPED.search(text).group(0)
     fabric = DRAPE_FABRICS.get(word, "cotton")
     size = [round(min(width + 2 * DRAPE_OVERHANG, 3.0), 2),
             round(min(depth + 2 * DRAPE_OVERHANG, 3.0), 2)]
-    plan.cloth.append(Item({"name": "cloth", "size": size, "at": [0.0, 0.0, round(height + 0.25,
-                                                                               3)],
-                            "material": fabric},
-                           f"a {fabric} {word} {size[0]:g} x {size[1]:g} m, dropped flat "
-                           "from 25 cm above it"))
+    rack = RACK.search(text)
+    if rack:
+        top = max(RACK_TOP, height + 0.4)
+        rail = _rack(plan, rack.group(1), top, size[1] / 2 + 0.06, width)
+        at, how = [round(rail + size[0] / 2 - RACK_SIDE, 3), 0.0, round(top + 0.005, 3)], (
+            f"lying across the {rack.group(1)}'s rail, most of it over the {mention.word}")
+    else:
+        at, how = [0.0, 0.0, round(height + 0.25, 3)], "dropped flat from 25 cm above it"
+    plan.cloth.append(Item({"name": "cloth", "size": size, "at": at, "material": fabric},
+                           f"a {fabric} {word} {size[0]:g} x {size[1]:g} m, {how}"))
     plan.check(f"it lies on the {mention.word} and hangs down around it",
-               drapes_over="cloth", body=asset)
+               drapes_over="cloth", body=support)
     plan.duration = 2.5
     plan.ground = {"material": "wood"}
-    plan.camera = ({"position": [width + 1.2, -(depth + 1.6), height + 0.9],
-                    "look_at": [0.0, 0.0, height * 0.7]},
+    top = at[2] if rack else height
+    plan.camera = ({"position": [width + 1.2, -(depth + 1.6), top + 0.9],
+                    "look_at": [0.0, 0.0, top * (0.5 if rack else 0.7)]},
                    "above and to the side: the cloth settling over it")
+
+
+def _rack(plan: Plan, word: str, top: float, half_width: float, below: float) -> float:
+    """A clothes airer beside what the cloth falls over (`below` wide): two posts and a top
+    rail along y, at x = -0.43 `below`; that x."""
+    x = round(-0.43 * below, 3)
+    plan.body(f"the {word}'s top rail", name=RACK_PARTS[0], asset="box", static=True,
+              position=[x, 0.0, round(top - 0.03, 3)], color=list(RACK_WOOD),
+              params={"length": 0.03, "width": round(2 * half_width, 3), "height": 0.03})
+    for side in (-1, 1):
+        plan.body("its posts" if side < 0 else "", name=plan.unique(RACK_PARTS[1]), asset="box",
+                  static=True, position=[x, round(side * half_width, 3), 0.0],
+                  color=list(RACK_WOOD), params={"length": 0.03, "width": 0.03,
+                                                 "height": round(top - 0.03, 3)})
+    return x

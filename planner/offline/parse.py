@@ -24,6 +24,9 @@ SUFFIXES = ("", "s", "es", "ed", "d", "ing", "e", "ped", "ping", "med", "ming", 
             "ted", "ting", "ged", "ging", "n", "en", "ion", "ions", "ning", "ned")
 GROUND_NOUNS = {"floor", "ground", "surface", "pavement", "road", "sidewalk", "earth", "mat",
                 "carpet", "rug", "tiles", "ice", "driveway"}
+# racks that are furniture, not a triangle of balls: 'a drying rack', 'the wine rack'
+FURNITURE_RACK = re.compile(r"\b(?:drying|clothes|towel|laundry|dish|wine|coat|spice|roof|"
+                            r"bike|shoe|magazine|luggage) racks?\b")
 # verbs that are nouns after 'a': 'a drop', 'a crack', 'a splash'
 NOUN_SENSES = frozenset({"drop", "crack", "splash", "spill", "pile", "stack", "break",
                          "landing"})
@@ -142,7 +145,7 @@ def parse(text: str) -> Intent:
     if _toppled(intent):
         intent.actions.add("topple")
     intent.arrangement = next((v for k, v in lx.ARRANGEMENTS.items() if intent.has(k) and (
-        v != "wall" or _built_wall(intent))), None)
+        v != "wall" or _built_wall(intent)) and (k != "rack" or _racked(intent))), None)
     intent.zero_g = intent.has(*lx.ZERO_G_WORDS)
     _net(intent)
     intent.airless = _airless(intent)
@@ -443,6 +446,11 @@ def _net(intent: Intent) -> None:
             m.asset == "soccer_goal" for m in intent.mentions):
         return
     intent.mentions.append(Mention(lx.NOUNS["goal"], "net", intent.tokens.index("net")))
+
+
+def _racked(intent: Intent) -> bool:
+    """'a rack of balls', 'racked': a triangle, unless every rack named is furniture."""
+    return FURNITURE_RACK.sub("", intent.text.lower()).find("rack") >= 0
 
 
 def _built_wall(intent: Intent) -> bool:

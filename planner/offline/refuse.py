@@ -186,8 +186,9 @@ def screen(text: str, has_action: bool, candles: bool = False,
                 f"refused: the prompt needs {reason}, which the engine cannot simulate "
                 f"('{match.group(0)}'); it simulates rigid bodies, breakage, poured liquids "
                 "in containers, buoyancy and gravity changes, candles or a match in a breath "
-                "or a wind, a flag or a curtain in the wind, a cloth dropped over a table, a "
-                "box or a ball, a tablecloth pulled from under dishes, a rubber duck, sponge, "
+                "or a wind, a flag or a curtain in the wind, a cloth dropped (or sliding off a "
+                "drying rack) over a table, a box, a ball or a bucket, a tablecloth pulled "
+                "from under dishes or flinging them off, a rubber duck, sponge, "
                 "jelly or foam squeezed or pressed, and ropes and chains that swing, hang "
                 "between two posts or snap taut under a weight")
     return list(dict.fromkeys(omitted))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bridge.schema import Scene
-from planner.offline import laundry
+from planner.offline import fabric, laundry
 from planner.offline.parse import Intent
 from planner.trace import Claim
 
@@ -48,6 +48,7 @@ RIGS = {
     r"\b((?:bowling )?lanes?)\b": _ground,
     r"\b(net|goal)\b": _body("goal"),
     laundry.LINE.pattern: _body("clothesline"),
+    fabric.RACK.pattern: _body("rack"),
 }
 
 
