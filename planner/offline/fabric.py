@@ -37,6 +37,7 @@ DISHES_FALL = re.compile(r"\b(fall\w*|fell|crash\w*|dragg?\w*|slid\w* off|tumbl\
 DISHES_FLY = re.compile(r"\b(dish\w*|plates?|bowls?|cups?|mugs?|glass\w*|tumblers?|vases?|"
                         r"bottles?|cans?|crockery|tableware)\b(?:(?!cloth)[^,;.])*?"
                         r"\bfl(?:y|ies|ew|ying) off\b")
+FLEW = re.compile(r"\bfl(?:y|ies|ew|ying) off\b")
 DISHES_STAY = re.compile(r"\b(stay\w*|remain\w*|left (standing|behind|in place)|"
                          r"(do|does|did)(n't| not) (move|fall|budge))\b")
 CURTAIN = re.compile(rf"\b({CURTAIN_WORDS})\b")
@@ -152,6 +153,11 @@ def _tablecloth(plan: Plan, intent: Intent) -> None:
                             "at": [0.0, 0.0, TABLE_TOP + CLOTH_LIFT], "material": "cotton",
                             "resolution": [32, 24]}, "a cotton cloth over the table top"))
     _pull(plan, text, speed, mode)
+    flown = FLEW.search(text) if mode == "fling" else None
+    if flown:
+        plan.claims.append(Claim(flown.group(0), "outcome", "planned", f"a {speed:g} m/s yank "
+                                 "flings them over the table's edge; each is checked to leave "
+                                 "the table"))
     breaks = "shatter" in intent.actions and mode != "stay"
     for name, asset, material in zip(names, dishes, materials):
         _dish_checks(plan, name, asset, mode, breaks and _brittle(asset, material))
