@@ -33,6 +33,10 @@ def test_arrangements_targets_and_open_water_are_planned_and_claimed():
     cans = _claims("A ball is kicked into a pyramid of six cans")
     assert cans["6 x can"][0] == "planned"
     assert cans["pyramid of six cans"][1] == "6 can bodies laid out as a triangle at t = 0"
+    # nested plates rise 8 mm a plate: still a stack, not one layer
+    plates = _claims("A stack of 8 ceramic plates slides off a tray and hits the floor")
+    assert plates["stack of 8 ceramic plates"] == (
+        "planned", "8 plate bodies laid out as a tower at t = 0")
     cup = _claims("A marble rolls down a ramp into a cup")
     assert cup["cup"][0] == "planned" and cup["into a cup"][0] == "planned"  # no results yet
     # reaching the cup is said, but a touch is no proof that it stays inside: not checked

@@ -17,8 +17,9 @@ from planner.offline import lexicon as lx
 from planner.offline.parse import Intent, noun_after
 from planner.trace import Claim
 
-# how far apart (m) two bodies' bottoms may be and still share a layer or a line
-LEVEL_TOL = 0.01
+# how far apart (m) two bodies' bottoms may be and still share a layer or a line (less than
+# a stack of nested plates rises by, 8 mm a plate)
+LEVEL_TOL = 0.005
 LINE_TOL = 0.05
 FOOTPRINT = 0.2  # m: bodies whose bottoms are this close across stand in one stack
 
