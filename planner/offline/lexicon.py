@@ -42,6 +42,9 @@ PAINT_CAN = _stand_in("tumbler", "steel", "paint_can", radius=0.054, height=0.12
 # Multi-word nouns first: the parser tries the longest match at each position.
 NOUNS: dict[str, Noun] = {
     "wine glass": _n("wine_glass"), "drinking glass": _n("tumbler", label="glass"),
+    # a flute: a wine glass narrower and taller
+    "champagne glass": _n("wine_glass", label="champagne_glass", radius=0.035, height=0.22),
+    "champagne flute": _n("wine_glass", label="champagne_glass", radius=0.035, height=0.22),
     "tennis ball": _n("tennis_ball"), "bowling ball": _n("bowling_ball"),
     "billiard ball": _n("billiard_ball"), "pool ball": _n("billiard_ball"),
     "snooker ball": _n("billiard_ball"), "cue ball": _n("billiard_ball", label="cue"),

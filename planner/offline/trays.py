@@ -10,6 +10,8 @@ from planner.offline.motion import spread
 from planner.offline.parse import Intent, Mention
 from planner.trace import Claim
 
+TILTS = re.compile(r"\b(?:the |a )?tray (?:tilt|tip)(?:s|ed|ping)?\b|\b(?:tilt|tip)(?:s|ed|ping)? "
+                   r"(?:the |a |its )?tray\b")
 HELD_AT = 1.0  # m: a tray held at a waiter's hand height
 TIP_SPEED, TIP_LIMIT = 90.0, 75.0  # degrees per second, and how far it tips
 TRAY = {"width": 0.45, "depth": 0.32, "height": 0.03}
@@ -57,6 +59,10 @@ def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
     plan.lead = names[0]
     plan.claims.append(Claim("on the tray", "arrangement", "planned",
                              f"{len(names)} bodies standing on the tray at t = 0"))
+    tilted = TILTS.search(intent.text.lower())
+    if tilted:  # 'the tray tilts': what the motor does
+        plan.claims.append(Claim(tilted.group(0), "outcome", "planned", f"a motor tips the "
+                                 f"tray {TIP_SPEED:g} degrees a second, up to {TIP_LIMIT:g}"))
     # the tray stays up at hand height: a shot of it loses the load below the frame, so the
     # camera follows the first thing off it down to the floor, and frames its spill there
     liquid = ac.liquid_in(plan, names[0])
