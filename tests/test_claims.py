@@ -37,8 +37,8 @@ def test_arrangements_targets_and_open_water_are_planned_and_claimed():
     flutes = _claims("three champagne glasses on a silver tray, the tray tilts, two of them "
                      "shatter and one survives")
     assert flutes["3 x champagne glass"][0] == "planned"
-    assert flutes["the tray tilts"] == ("planned", "a motor tips the tray 90 degrees a second, "
-                                        "up to 75")
+    tilt = "a motor tips the tray 90 degrees a second, up to 75"
+    assert flutes["the tray tilts"] == ("planned", tilt)
     # nested plates rise 8 mm a plate: still a stack, not one layer
     plates = _claims("A stack of 8 ceramic plates slides off a tray and hits the floor")
     assert plates["stack of 8 ceramic plates"] == (

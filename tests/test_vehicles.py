@@ -10,6 +10,7 @@ from bridge.errors import UserError
 from bridge.loader import load_scene, scene_from_document
 from physics.simulate import simulate
 from planner.offline import plan_offline
+from planner.offline.claims import draft_claims
 from planner.offline.layout import Plan
 from planner.offline.vehicles import VEHICLES, vehicle
 from simshot.expectations import check_simulation
@@ -36,7 +37,8 @@ def _speed(rec, name: str, t: float) -> float:
 
 
 @pytest.mark.parametrize(("kind", "mass"), [("car", 1400), ("tank", 60000), ("truck", 11000),
-                                            ("bus", 12000), ("cart", 24)])
+                                            ("bus", 12000), ("cart", 24),
+                                            ("monster_truck", 5200)])
 def test_vehicles_have_their_real_masses(kind, mass):
     assert VEHICLES[kind].mass == pytest.approx(mass, rel=0.05)
 
@@ -229,3 +231,23 @@ def test_a_vehicle_is_the_colour_the_prompt_gives_it():
     document = plan_offline("a blue car crashes into a red truck").document
     colours = {b["name"]: b["color"] for b in document["bodies"] if b["name"] in ("car", "truck")}
     assert colours["car"][2] > colours["car"][0] and colours["truck"][0] > colours["truck"][2]
+
+
+def test_a_monster_truck_flies_off_a_ramp_and_lands_on_the_cars_parked_across_its_path():
+    """Before: no truck, no cars and no row; the ramp alone, with a throw of nothing."""
+    draft = plan_offline("monster truck launches off a wooden ramp and lands on a row of 5 old "
+                         "cars")
+    scene = scene_from_document(draft.document)
+    hulls = [b for b in scene.bodies if b.name == "car" or b.name.startswith("car_")
+             and b.name[4:].isdigit()]
+    assert len(hulls) == 5 and {b.rotation[2] for b in hulls} == {90.0}  # crosswise
+    assert [b.material for b in scene.bodies if b.asset == "ramp"] == ["wood"]
+    result = simulate(scene, None)
+    checks = {(c["check"], c["negated"]): c for c in check_simulation(scene, result)}
+    assert checks[("contacts", True)]["passed"], checks  # in the air, touching nothing
+    assert checks[("contacts", False)]["passed"], checks  # then down on the cars
+    peak = float(np.nanmax(result.recording.pos["monster_truck_wheel_2_left"][:, 2]))
+    assert peak > 2.0  # its 0.83 m wheel well above the lip's 1.5 m
+    claims = {c.text: c.fate for c in draft_claims(draft, scene, [])}
+    assert claims["monster truck"] == "planned" and claims["5 x cars"] == "planned"
+    assert claims["row of 5 cars"] == "planned" and "row of" not in claims

@@ -62,7 +62,7 @@ def prompt_claims(intent: Intent, scene: Scene | None, results: list[dict],
     return [*_object_claims(intent, scene, taken), *_liquid_claims(intent, scene, taken),
             *_ground_claim(intent, scene), *_vehicle_claims(intent, scene, taken),
             *air_claims(intent, scene, taken), *rig_claims(intent, scene, _words_of(taken)),
-            *arrangement_claim(intent, scene), *_outcome_claims(intent, scene, results),
+            *arrangement_claim(intent, scene, taken), *_outcome_claims(intent, scene, results),
             *motion_claims(intent, scene, results), *camera_claims(intent, scene)]
 
 
@@ -110,10 +110,11 @@ def _vehicle_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> lis
     for word, kind in vehicles.named(intent):
         if word in taken or word == intent.water:  # "water in a tank": the water's tank
             continue
-        held = sorted(n for n in hulls if n == kind or n.startswith(f"{kind}_")
-                      and "wheel" not in n)
-        claims.append(Claim(word, "object", "planned", f"in the script as the {kind} "
-                            f"{held[0]} on its wheels") if held else
+        held = sorted(n for n in hulls if n == kind or re.fullmatch(rf"{kind}_\d+", n))
+        # 'a row of 5 cars': as many as the script parks, where the word is plural
+        text = f"{len(held)} x {word}" if len(held) > 1 and word.endswith("s") else word
+        claims.append(Claim(text, "object", "planned", f"in the script as the {kind} "
+                            f"{', '.join(held[:6])} on its wheels") if held else
                       Claim(word, "object", "dropped", f"no {kind} in the script"))
     return claims
 

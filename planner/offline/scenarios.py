@@ -15,6 +15,7 @@ from planner.offline import (
     fabric,
     gusts,
     hinged,
+    jumps,
     onto,
     pouring,
     roping,
@@ -92,6 +93,9 @@ def fill(plan: Plan, intent: Intent) -> str:
     if _billiards(intent, kinds):
         ar.billiards(plan, intent)
         return "billiards"
+    if jumps.wanted(intent):
+        jumps.build(plan, intent)
+        return "jump"
     driven = vehicles.wanted(intent)
     if driven and intent.actions & {"drive", "hit", "collide", "push", "roll"}:
         vehicles.crash(plan, intent, driven)

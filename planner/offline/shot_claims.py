@@ -50,12 +50,16 @@ def holds(shot, concept: lx.CameraConcept) -> bool:
     return move is not None and getattr(move, concept.move or "", None) is not None
 
 
-def arrangement_claim(intent: Intent, scene: Scene | None) -> list[Claim]:
-    """The arrangement the prompt names ('a pyramid of cans', 'in a row'), as one claim."""
+def arrangement_claim(intent: Intent, scene: Scene | None,
+                      taken: set[str] = frozenset()) -> list[Claim]:
+    """The arrangement the prompt names ('a pyramid of cans', 'in a row'), as one claim,
+    unless a claim in `taken` (a scenario's own: 'row of 5 cars') holds its words."""
     if intent.arrangement is None:
         return []
     words = _phrase(intent, next(k for k, v in lx.ARRANGEMENTS.items()
                                  if v == intent.arrangement and intent.has(k)))
+    if any(words in text for text in taken):
+        return []
     # "a jenga tower" names no kind: any of the script's bodies may form it
     kinds = {m.asset for m in intent.mentions} or {b.asset for b in (scene.bodies if scene
                                                                      else [])}

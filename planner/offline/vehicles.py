@@ -76,6 +76,10 @@ VEHICLES = {
                  6, 250.0, 5.0, (0.33, 0.37, 0.24), top_back=0.6, shell=0.04),  # 60 t, 18 km/h
     "truck": Spec("truck", (7.5, 2.4, 1.4), (2.0, 2.4, 1.4), 0.5, 8500.0, 1500.0, 0.5, 0.3,
                   3, 170.0, 13.9, (0.15, 0.3, 0.6), top_back=-2.7, shell=0.006),  # 11 t: its cab in front
+    # 5.2 t (the sport says about 12,000 lb) on 1.7 m tyres, its body high over them
+    "monster_truck": Spec("monster_truck", (4.6, 2.4, 0.7), (2.0, 2.0, 0.8), 1.1, 3600.0,
+                          400.0, 0.83, 0.6, 2, 300.0, 13.0, (0.15, 0.55, 0.2), top_back=0.2,
+                          shell=0.004),
     "bus": Spec("bus", (11.5, 2.5, 2.6), (3.0, 1.6, 0.3), 0.35, 11000.0, 300.0, 0.5, 0.3,
                 2, 175.0, 11.1, (0.9, 0.75, 0.1), shell=0.006),  # 12 t, 40 km/h; the roof unit on top
     "cart": Spec("cart", (0.9, 0.55, 0.35), (0.05, 0.55, 0.6), 0.12, 20.0, 2.0, 0.1, 0.05,
@@ -92,7 +96,8 @@ WORDS = {"car": ("car", "cars", "sedan", "sedans", "suv", "jeep", "taxi", "hatch
                  "race car", "police car", "sports car"),
          "tank": ("tank", "tanks", "battle tank"),
          "truck": ("truck", "trucks", "lorry", "lorries", "pickup", "pickup truck",
-                   "monster truck", "fire truck", "dump truck", "van"),
+                   "fire truck", "dump truck", "van"),
+         "monster_truck": ("monster truck", "monster trucks"),
          "bus": ("bus", "buses"), "cart": ("cart", "carts", "trolley", "wagon")}
 
 
