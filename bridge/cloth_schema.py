@@ -17,6 +17,8 @@ from bridge.schema_types import RGB, Name, Positive, StrictModel, Vec3, refuse_z
 
 MAX_CLOTHS = 8
 MAX_CLOTH_VERTICES = 8192  # all sheets together: eight 32 x 32 sheets
+CONTACT_RADIUS = 0.002  # m: half a sheet's contact thickness, unless the script says
+MAX_CONTACT_RADIUS = 0.03
 MIN_SPACING = 0.005  # m between vertices: more than the sheet's 4 mm contact thickness
 MAX_CLOTH_SIDE = 10.0  # m
 MIN_VERTICES, MAX_VERTICES = 3, 64  # along one side
@@ -77,6 +79,10 @@ class Cloth(StrictModel):
         None, description="vertices along its width and height; default about one every "
         "4 cm, at most 32 a side")
     material: FabricName = "cotton"
+    contact_radius: Annotated[float, Field(gt=0, le=MAX_CONTACT_RADIUS)] = Field(
+        CONTACT_RADIUS, description="m: half its thickness where it touches bodies. Its "
+        "vertices touch, not the fabric between them: raise it (about a third of the vertex "
+        "spacing) so that thin parts, a chair's back or a rail, catch a coarse sheet")
     color: RGB | None = Field(None, description="default: the fabric's")
     pinned: Literal["none", "corners", "top_corners", "edges", "top", "bottom", "left",
                     "right"] | list[Pin] = Field(
@@ -85,15 +91,16 @@ class Cloth(StrictModel):
 
     @model_validator(mode="after")
     def _spaced(self) -> Cloth:
+        least = max(MIN_SPACING, 2 * self.contact_radius + 0.001)
         for side, count, axis in zip(self.size, self.counts, ("width", "height")):
-            if side / (count - 1) < MIN_SPACING:
-                most = int(side / MIN_SPACING) + 1
+            if side / (count - 1) < least:
+                most = int(side / least) + 1
                 raise PydanticCustomError(
                     "resolution", "its vertices would be {gap} mm apart along its {axis}; "
                     "they must be at least {least} mm apart (its contact thickness): give "
                     "`resolution` at most {most} there, or a larger `size`",
                     {"gap": f"{side / (count - 1) * 1000:.1f}", "axis": axis,
-                     "least": f"{MIN_SPACING * 1000:g}", "most": most})
+                     "least": f"{least * 1000:g}", "most": most})
         return self
 
     @property

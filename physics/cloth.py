@@ -45,9 +45,11 @@ from physics.world import World
 # engines is explicit, and at 1/120 s a dish on a sliding tablecloth chattered on it
 # (thrown off, or left where it should have been carried: measured)
 CLOTH_DT = 1 / 120
-# m: a static body this near below a body holds it up through the cloth between them
+# m: a static body this near below a body holds it up through the cloth between them (plus
+# the thickest sheet's extra contact radius), and how far such a body's shadow is lifted to
+# sit on the cloth, not in it
 RESTING_GAP = 2 * FLEX_RADIUS + 0.001
-SEAT_LIFT = 2 * FLEX_RADIUS - 0.001  # m: such a body's shadow sits on the cloth, not in it
+SEAT_LIFT = 2 * FLEX_RADIUS - 0.001
 
 
 @dataclass
@@ -94,6 +96,8 @@ class Deformables:
         self.friction = {name: cloth_friction(world, name, fabric)
                          for name, live in world.bodies.items() if not live.static}
         self.frames: dict[str, list[np.ndarray]] = {s.cloth.name: [] for s in self.sheets}
+        thicker = 2 * max([c.contact_radius - FLEX_RADIUS for c in scene.cloth] + [0.0])
+        self.resting_gap, self.seat_lift = RESTING_GAP + thicker, SEAT_LIFT + thicker
         self.softs = SoftBodies(self.model, self.data, scene, len(self.sheets), air,
                                 world.scene_dir)
 
@@ -151,7 +155,7 @@ class Deformables:
             (com, quat), (linear, angular) = world.read(live)
             qpos[q:q + 3] = com
             if shadow.name in self.slippery:  # PyBullet holds it on the table, not the cloth
-                qpos[q:q + 3] += SEAT_LIFT * self._up(shadow.name)
+                qpos[q:q + 3] += self.seat_lift * self._up(shadow.name)
             qpos[q + 3:q + 7] = (quat[3], quat[0], quat[1], quat[2])
             qvel[v:v + 3] = linear
             qvel[v + 3:v + 6] = quat_to_matrix(np.asarray(quat)).T @ np.asarray(angular)
@@ -231,7 +235,7 @@ class Deformables:
             _add_wrench(into, self.shadow_of[body], force,
                         np.cross(data.contact.pos[i] - data.xpos[body], force))
         resting = {name: self._on_cloth(name, *wrench) for name, wrench in wrenches.items()
-                   if world.resting_near(name, RESTING_GAP, self._up(name))}
+                   if world.resting_near(name, self.resting_gap, self._up(name))}
         wrenches.update(resting)
         for name in set(resting) ^ self.slippery:
             if name in world.bodies:

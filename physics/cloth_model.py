@@ -17,14 +17,14 @@ from scipy.spatial import cKDTree
 
 from bridge.assets.geometry import CollisionPart
 from bridge.cloth import pins, rest_vertices
-from bridge.cloth_schema import Cloth
+from bridge.cloth_schema import CONTACT_RADIUS, Cloth
 from bridge.materials import MATERIALS
 from bridge.soft_schema import Soft
 from bridge.transforms import compose, invert, quat_from_euler_deg, quat_to_matrix
 from physics.bodies import LiveBody, surface_friction
 from physics.world import World
 
-FLEX_RADIUS = 0.002  # m: half the cloth's contact thickness
+FLEX_RADIUS = CONTACT_RADIUS  # m: half a flex's contact thickness (a sheet may set its own)
 # MuJoCo 4's notes that its implicit flex solve converged slowly for a step
 SLOW_SOLVE = ("ill-conditioned", "Inertia matrix is too close to singular")
 PARKED = -1e3  # m: where a removed body's shadow, or an idle hand, waits far below everything
@@ -164,7 +164,7 @@ def _sheet_xml(cloth: Cloth, still: list[int]) -> str:
     return (f'<flexcomp name="{cloth.name}" type="grid" dim="2" count="{columns} {rows} 1" '
             f'spacing="{du:.9g} {dv:.9g} 1" pos="{_vec(cloth.at)}" '
             f'quat="{q[3]:.12g} {q[0]:.12g} {q[1]:.12g} {q[2]:.12g}" '
-            f'radius="{FLEX_RADIUS}" mass="{cloth.mass:.9g}">'
+            f'radius="{cloth.contact_radius:.9g}" mass="{cloth.mass:.9g}">'
             '<edge equality="false"/>'
             f'<elasticity young="{fabric.young:.9g}" poisson="{POISSON}" '
             f'thickness="{fabric.thickness:.9g}" elastic2d="stretch" damping="{CLOTH_DAMPING}"/>'

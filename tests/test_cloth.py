@@ -204,6 +204,23 @@ def test_bad_cloth_scripts_name_the_field_and_the_fix():
     # vertices closer than the sheet's contact thickness: MuJoCo would refuse the grid
     with pytest.raises(ValidationError, match="at least 5 mm apart"):
         make_scene(bodies=[POLE], cloth=[_cloth(size=[0.2, 0.2], resolution=[64, 64])])
+    # a thicker sheet needs its vertices farther apart than it is thick
+    with pytest.raises(ValidationError, match="at least 25 mm apart"):
+        make_scene(bodies=[POLE], cloth=[_cloth(contact_radius=0.012, resolution=[32, 32])])
+
+
+CHAIR = {"name": "chair", "asset": "chair", "position": [0, 0, 0], "static": True}
+
+
+def test_a_thick_enough_sheet_catches_on_a_chairs_thin_back_where_a_thin_one_slides_off():
+    """A chair's 2 cm back board passes between a coarse sheet's vertices, or lets it slide
+    off to lie on the seat; 1.2 cm thick where it touches, the sheet hangs from the back."""
+    sheet = {"size": [1.8, 1.8], "at": [0.11, 0, 1.0], "resolution": [48, 48]}
+    expect = [{"drapes_over": "sheet", "body": "chair"}]
+    thin, thick = (_checked(2.0, [CHAIR], [_cloth(**sheet, **extra)], expect=expect)[0]
+                   for extra in ({}, {"contact_radius": 0.012}))
+    assert thick["passed"], thick["detail"]
+    assert not thin["passed"] and "does not cover the top" in thin["detail"]
 
 
 def test_what_cloth_cannot_do_yet_is_refused_not_ignored():

@@ -207,3 +207,15 @@ def test_a_towel_slides_off_a_drying_rack_and_drapes_over_the_bucket_below():
 def test_a_drying_rack_is_furniture_and_a_rack_of_balls_a_triangle():
     assert parse("towel falls off a drying rack onto a box").arrangement is None
     assert parse("the cue ball breaks the rack of balls").arrangement == "triangle"
+
+
+def test_a_bedsheet_dropped_over_a_chair_hangs_from_its_back_like_a_ghost():
+    """Before: the chair was dropped from a metre and the bedsheet left out."""
+    draft, scene, results = planned("A white bedsheet dropped over a chair like a ghost "
+                                    "costume")
+    (sheet,) = scene.cloth
+    assert sheet.size == (1.8, 1.8) and sheet.contact_radius > 0.01
+    assert [b.name for b in scene.bodies] == ["chair"] and scene.bodies[0].static
+    assert [(r["check"], r["passed"]) for r in results] == [("drapes_over", True)], results
+    claims = {c.text: c.fate for c in draft_claims(draft, scene, results)}
+    assert claims["over a chair"] == "checked" and claims["bedsheet"] == "planned"

@@ -50,7 +50,13 @@ HARD_SHEET = re.compile(r"\b(paper|metal|steel|iron|glass|plastic|tin|alumini?um
 # what a dropped cloth can drape over: static, on the ground, with known sizes (a tumbler is
 # a bucket or a bin where the lexicon stands one in)
 SUPPORTS = ("table", "box", "crate", "block", "ball", "beach_ball", "basketball",
-            "soccer_ball", "bowling_ball", "tumbler")
+            "soccer_ball", "bowling_ball", "tumbler", "chair")
+# cloth over a chair: fine enough (vertices 3.8 cm apart), and as thick where it touches
+# (1.2 cm), that its 2 cm back board catches it between vertices (at 2 mm a 1.6 m sheet slid
+# off the back and lay on the seat: measured); a bed sheet or a blanket, like a ghost
+# costume, big enough to reach the floor from its back
+CHAIR_SPACING, CHAIR_CONTACT, BIG_SHEET = 0.038, 0.012, 1.8
+BIG_CLOTH = re.compile(r"\b(?:bed ?)?sheets?\b|\bblankets?\b")
 # what a dropped cloth falls off: a clothes airer, two posts and a top rail
 RACK = re.compile(r"\b((?:drying|clothes|towel|laundry) racks?|clothes ?horses?|"
                   r"(?:clothes )?airers?)\b")
@@ -309,9 +315,17 @@ def _drape(plan: Plan, intent: Intent) -> None:
         rail = _rack(plan, rack.group(1), top, size[1] / 2 + 0.06, width)
         at, how = [round(rail + size[0] / 2 - RACK_SIDE, 3), 0.0, round(top + 0.005, 3)], (
             f"lying across the {rack.group(1)}'s rail, most of it over the {mention.word}")
+    elif mention.asset == "chair":
+        size = [BIG_SHEET, BIG_SHEET] if BIG_CLOTH.search(word) else size
+        at, how = [round(width / 4, 3), 0.0, round(height + 0.1, 3)], (
+            f"dropped from 10 cm over its back, {2 * CHAIR_CONTACT * 100:g} cm thick where "
+            "it touches, to catch on the back")
     else:
         at, how = [0.0, 0.0, round(height + 0.25, 3)], "dropped flat from 25 cm above it"
-    plan.cloth.append(Item({"name": "cloth", "size": size, "at": at, "material": fabric},
+    extra = {"resolution": [round(side / CHAIR_SPACING) + 1 for side in size],
+             "contact_radius": CHAIR_CONTACT} if mention.asset == "chair" and not rack else {}
+    plan.cloth.append(Item({"name": "cloth", "size": size, "at": at, "material": fabric,
+                            **extra},
                            f"a {fabric} {word} {size[0]:g} x {size[1]:g} m, {how}"))
     plan.check(f"it lies on the {mention.word} and hangs down around it",
                drapes_over="cloth", body=support)
