@@ -42,8 +42,7 @@ from renderer.soft import SoftShape, palm_meshes, pose_soft, soft_shape
 FLAT_MARKING = 0.01
 SHELLS = ("/walls", "/cyclorama")  # one-sided, facing in: culled from behind, never pulled
 # A ground of a material reads as a floor of it: wooden boards, tiles of ceramic or stone.
-GROUND_PATTERNS = {"wood": "planks", "ceramic": "tiles", "porcelain": "tiles", "stone": "tiles",
-                   "tile": "tiles"}
+GROUND_PATTERNS = {"wood": "planks", "ceramic": "tiles", "porcelain": "tiles", "stone": "tiles"}
 
 @dataclass
 class ShotScene:

@@ -155,7 +155,7 @@ def test_every_choice_is_commented():
     ("Salt dissolves in a glass of water", "chemistry"), ("A dog chases a ball", "animals"),
     ("Chalk writes on a blackboard", "writing"), ("A dewdrop slides on a glass pane", "heat"),
     ("Air is extracted from a sealed can", "air pressure"),
-    ("a silk scarf falls onto a chair and drapes over the back", "cloth"),
+    ("A towel is folded and draped over a chair", "cloth"),
     ("yank a towel out from under a set of plates", "cloth"),
     ("A bowling ball lands on a foam cushion and the cushion squishes", "soft bodies")])
 def test_out_of_scope_is_refused_with_a_reason(prompt, topic):

@@ -250,4 +250,14 @@ def test_a_monster_truck_flies_off_a_ramp_and_lands_on_the_cars_parked_across_it
     assert peak > 2.0  # its 0.83 m wheel well above the lip's 1.5 m
     claims = {c.text: c.fate for c in draft_claims(draft, scene, [])}
     assert claims["monster truck"] == "planned" and claims["5 x cars"] == "planned"
-    assert claims["row of 5 cars"] == "planned" and "row of" not in claims
+    assert claims["row of 5 old cars"] == "planned" and "row of" not in claims
+
+
+def test_a_car_that_jumps_onto_parked_cars_is_named_apart_from_them():
+    """The jumping car was 'car' and so was the first parked one: two bodies of one name."""
+    document = plan_offline("a car jumps off a ramp and lands on 3 parked cars").document
+    names = [b["name"] for b in document["bodies"]]
+    assert len(names) == len(set(names))
+    assert {"car", "car_2", "car_3", "car_4"} <= set(names)
+    (landing,) = [e for e in document["expect"] if not e.get("not")]
+    assert landing["with"] == "car_[2-9]*"  # the parked ones, not its own parts

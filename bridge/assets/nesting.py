@@ -17,10 +17,10 @@ from scipy.spatial import ConvexHull
 
 from bridge.assets.build import library_geometry
 from bridge.assets.geometry import CollisionPart
+from bridge.assets.shapes import surface_points
 from bridge.transforms import quat_to_matrix
 
 COLUMNS = 120  # sample columns across the shape's widest side
-ROUND = 16  # sides of the prism a cylinder part is taken as; points of a sphere's rings
 
 
 def stack_pitch(asset: str, params: dict[str, float] | None = None) -> float:
@@ -64,20 +64,5 @@ def _column_spans(hull: ConvexHull, grid: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 def _points(part: CollisionPart) -> np.ndarray:
-    """The part's corners in the body frame (a cylinder as a prism, a sphere as rings)."""
-    if part.kind == "box":
-        corners = np.array([[x, y, z] for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)])
-        local = corners * part.half_extents
-    elif part.kind == "cylinder":
-        angle = np.linspace(0.0, 2 * np.pi, ROUND, endpoint=False)
-        ring = np.stack([np.cos(angle), np.sin(angle)], axis=1) * part.radius
-        local = np.concatenate([np.column_stack([ring, np.full(ROUND, z)])
-                                for z in (-part.height / 2, part.height / 2)])
-    elif part.kind == "sphere":
-        polar = np.linspace(0.0, np.pi, ROUND // 2 + 1)
-        angle = np.linspace(0.0, 2 * np.pi, ROUND, endpoint=False)
-        local = part.radius * np.array([[np.sin(p) * np.cos(a), np.sin(p) * np.sin(a), np.cos(p)]
-                                        for p in polar for a in angle])
-    else:
-        local = np.asarray(part.vertices, float)
-    return local @ quat_to_matrix(part.quaternion).T + part.position
+    """The part's corners in the body frame."""
+    return surface_points(part) @ quat_to_matrix(part.quaternion).T + part.position

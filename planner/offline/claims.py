@@ -112,7 +112,7 @@ def _vehicle_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> lis
             continue
         held = sorted(n for n in hulls if n == kind or re.fullmatch(rf"{kind}_\d+", n))
         # 'a row of 5 cars': as many as the script parks, where the word is plural
-        text = f"{len(held)} x {word}" if len(held) > 1 and word.endswith("s") else word
+        text = f"{len(held)} x {word}" if len(held) > 1 and vehicles.plural(word) else word
         claims.append(Claim(text, "object", "planned", f"in the script as the {kind} "
                             f"{', '.join(held[:6])} on its wheels") if held else
                       Claim(word, "object", "dropped", f"no {kind} in the script"))

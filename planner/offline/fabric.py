@@ -1,11 +1,13 @@
 """Cloth: a flag in the wind on its pole, a curtain in a breeze, a towel (a sheet, a blanket)
-dropped over a table, a box, a ball or a bucket, or sliding off a drying rack onto one, and
-the tablecloth pulled from under the dishes (or yanked, flinging them off).
+dropped over a table, a box, a ball, a bucket or a chair, or sliding off a drying rack onto
+one, and the tablecloth pulled from under the dishes.
 
 The tablecloth is pulled by its edge at the speed the prompt implies: snatched (5 m/s, the
-trick: the dishes stay) unless it says slowly (0.3 m/s: the cloth carries them off). The
-person pulling is not a body: the pull is the edge's motion. The checks follow the speed,
-and what the prompt says happens to the dishes decides the speed where it names none.
+trick: the dishes stay), slowly (0.3 m/s: the cloth carries them off), or yanked (2 m/s)
+where the dishes are said to fly off: friction flings those near the pulled edge off the
+table. The person pulling is not a body: the pull is the edge's motion. The checks follow
+the speed, and what the prompt says happens to the dishes decides the speed where it names
+none.
 """
 from __future__ import annotations
 
@@ -45,6 +47,7 @@ DRAPED = re.compile(rf"\b({DROPPED_CLOTH_WORDS}|cloths?|silk|fabric|tablecloths?
 # the cloth is the subject: named, then falling or thrown, then over or onto what it covers
 DROPPED = re.compile(rf"{DRAPED.pattern}.*?\b(drap\w*|fall\w*|fell|drop\w*|thrown|throw\w*|"
                      r"toss\w*|lands?|landing|settl\w*)\b.*?\b(over|onto|on|across|upon)\b")
+FOLDED = re.compile(r"\bfold\w*")  # a folded towel is layers the engine cannot fold
 HARD_SHEET = re.compile(r"\b(paper|metal|steel|iron|glass|plastic|tin|alumini?um|wood\w*|"
                         r"plywood|card\w*|ice|rubber) sheets?\b|\bsheets? of\b")
 # what a dropped cloth can drape over: static, on the ground, with known sizes (a tumbler is
@@ -84,16 +87,17 @@ SNATCH, SLOW_PULL = 5.0, 0.3
 FLING = 2.0
 # m the pulled edge travels: the whole cloth off the table; or far enough to carry a dish
 # from the middle over the table's edge; or to fling the dishes and clear the table
-SNATCHED, CARRIED, FLUNG = 3.2, 1.3, 2.4
+TRAVEL = {"stay": 3.2, "carry": 1.3, "fling": 2.4}
 TABLE_TOP = 0.76
 CLOTH_LIFT = 0.0025  # m: the cloth lies on the table top, 4 mm thick
 # where up to six dishes stand, at least 0.29 m apart (a dinner plate is 0.24 m across); the
 # later ones to the right, away from the pull: the cloth slides under them for less time
 SPOTS = ((0.15, -0.1), (-0.1, 0.12), (0.2, 0.2), (0.45, 0.05), (0.42, -0.25), (-0.15, -0.2))
 # where flung dishes stand: near the pulled (-x) edge, where the cloth slides under them too
-# briefly to leave them behind
-FLUNG_SPOTS = ((-0.45, -0.25), (-0.5, 0.2), (-0.2, 0.0), (-0.3, -0.05), (-0.15, 0.25),
-               (-0.15, -0.3))
+# briefly to leave them behind; at least 0.29 m apart (a plate at the second hangs 3 cm over
+# the table's end: at -0.47, two of three bowls landed too softly to break, measured)
+FLUNG_SPOTS = ((-0.45, -0.25), (-0.5, 0.2), (-0.2, 0.0), (-0.05, -0.27), (-0.05, 0.27),
+               (0.1, 0.0))
 DEFAULT_DISHES = ("plate", "bowl", "cup")
 # dishes taller than wide: they take the spots farthest from the pulled edge (the least cloth
 # slides under them there), and a snatch that leaves them on the table must leave them
@@ -119,6 +123,7 @@ def wanted(intent: Intent) -> str | None:
         return "laundry"
     supports = {m.asset for m in intent.mentions}
     if DROPPED.search(text) and not HARD_SHEET.search(text) and not PULL.search(text) \
+            and not FOLDED.search(text) \
             and supports and supports <= set(SUPPORTS) and len(intent.mentions) == 1:
         return "drape"
     return None
@@ -167,8 +172,7 @@ def _tablecloth(plan: Plan, intent: Intent) -> None:
     breaks = "shatter" in intent.actions and mode != "stay"
     for name, asset, material in zip(names, dishes, materials):
         _dish_checks(plan, name, asset, mode, breaks and _brittle(asset, material))
-    travel = {"stay": SNATCHED, "carry": CARRIED, "fling": FLUNG}[mode]
-    plan.duration = 2.5 if mode == "stay" else round(0.3 + travel / speed + 0.7, 1)
+    plan.duration = 2.5 if mode == "stay" else round(0.3 + TRAVEL[mode] / speed + 0.7, 1)
     # dishes that must break fall on a hard floor: stone tiles
     plan.ground = {"material": "stone" if breaks else "wood"}
     if mode == "stay":
@@ -192,11 +196,10 @@ def _pull(plan: Plan, text: str, speed: float, mode: str) -> None:
     why = {"stay": "too fast for friction to drag the dishes along",
            "carry": "slowly enough that friction carries the dishes with it",
            "fling": "a hard yank: friction flings the dishes near its edge off the table"}
-    travel = {"stay": SNATCHED, "carry": CARRIED, "fling": FLUNG}[mode]
     plan.event(f"its edge pulled at {speed:g} m/s: {why[mode]}",
                at=0.3, pull={"cloth": "tablecloth", "edge": "left",
                              "velocity": [-speed, 0.0, 0.0],
-                             "duration": round(travel / speed, 2)})
+                             "duration": round(TRAVEL[mode] / speed, 2)})
 
 
 def _dish_checks(plan: Plan, name: str, asset: str, mode: str, breaks: bool) -> None:
@@ -307,39 +310,47 @@ def _drape(plan: Plan, intent: Intent) -> None:
                      static=True)
     word = DRAPED.search(text).group(0)
     fabric = DRAPE_FABRICS.get(word, "cotton")
+    sheet, how, eye = _drape_start(plan, text, mention, word, (width, depth, height))
+    plan.cloth.append(Item({"name": "cloth", "material": fabric, **sheet},
+                           f"a {fabric} {word} {sheet['size'][0]:g} x {sheet['size'][1]:g} m, "
+                           f"{how}"))
+    plan.check(f"it lies on the {mention.word} and hangs down around it",
+               drapes_over="cloth", body=support)
+    plan.duration = 2.5
+    plan.ground = {"material": "wood"}
+    plan.camera = ({"position": [width + 1.2, -(depth + 1.6), eye[0] + 0.9],
+                    "look_at": [0.0, 0.0, eye[1]]},
+                   "above and to the side: the cloth settling over it")
+
+
+def _drape_start(plan: Plan, text: str, mention, word: str,
+                 size3: tuple[float, float, float]) -> tuple[dict, str, tuple[float, float]]:
+    """The dropped cloth's size, where it starts (and, over a chair, its grid and contact
+    thickness), how that reads, and the camera's height and the height it looks at."""
+    width, depth, height = size3
     size = [round(min(width + 2 * DRAPE_OVERHANG, 3.0), 2),
             round(min(depth + 2 * DRAPE_OVERHANG, 3.0), 2)]
     rack = RACK.search(text)
     if rack:
         top = max(RACK_TOP, height + 0.4)
         rail = _rack(plan, rack.group(1), top, size[1] / 2 + 0.06, width)
-        at, how = [round(rail + size[0] / 2 - RACK_SIDE, 3), 0.0, round(top + 0.005, 3)], (
-            f"lying across the {rack.group(1)}'s rail, most of it over the {mention.word}")
-    elif mention.asset == "chair":
+        at = [round(rail + size[0] / 2 - RACK_SIDE, 3), 0.0, round(top + 0.005, 3)]
+        return ({"size": size, "at": at}, (f"lying across the {rack.group(1)}'s rail, most of "
+                f"it over the {mention.word}"), (at[2], at[2] * 0.5))
+    if mention.asset == "chair":
         size = [BIG_SHEET, BIG_SHEET] if BIG_CLOTH.search(word) else size
-        at, how = [round(width / 4, 3), 0.0, round(height + 0.1, 3)], (
-            f"dropped from 10 cm over its back, {2 * CHAIR_CONTACT * 100:g} cm thick where "
-            "it touches, to catch on the back")
-    else:
-        at, how = [0.0, 0.0, round(height + 0.25, 3)], "dropped flat from 25 cm above it"
-    extra = {"resolution": [round(side / CHAIR_SPACING) + 1 for side in size],
-             "contact_radius": CHAIR_CONTACT} if mention.asset == "chair" and not rack else {}
-    plan.cloth.append(Item({"name": "cloth", "size": size, "at": at, "material": fabric,
-                            **extra},
-                           f"a {fabric} {word} {size[0]:g} x {size[1]:g} m, {how}"))
-    plan.check(f"it lies on the {mention.word} and hangs down around it",
-               drapes_over="cloth", body=support)
-    plan.duration = 2.5
-    plan.ground = {"material": "wood"}
-    top = at[2] if rack else height
-    plan.camera = ({"position": [width + 1.2, -(depth + 1.6), top + 0.9],
-                    "look_at": [0.0, 0.0, top * (0.5 if rack else 0.7)]},
-                   "above and to the side: the cloth settling over it")
+        sheet = {"size": size, "at": [round(width / 4, 3), 0.0, round(height + 0.1, 3)],
+                 "resolution": [round(side / CHAIR_SPACING) + 1 for side in size],
+                 "contact_radius": CHAIR_CONTACT}
+        return (sheet, (f"dropped from 10 cm over its back, {2 * CHAIR_CONTACT * 100:g} cm "
+                "thick where it touches, to catch on the back"), (height, height * 0.7))
+    return ({"size": size, "at": [0.0, 0.0, round(height + 0.25, 3)]},
+            "dropped flat from 25 cm above it", (height, height * 0.7))
 
 
 def _rack(plan: Plan, word: str, top: float, half_width: float, below: float) -> float:
-    """A clothes airer beside what the cloth falls over (`below` wide): two posts and a top
-    rail along y, at x = -0.43 `below`; that x."""
+    """A clothes airer over the back of what the cloth falls over (`below` wide): two posts
+    and a top rail along y, at x = -0.43 `below`; that x."""
     x = round(-0.43 * below, 3)
     plan.body(f"the {word}'s top rail", name=RACK_PARTS[0], asset="box", static=True,
               position=[x, 0.0, round(top - 0.03, 3)], color=list(RACK_WOOD),

@@ -2,9 +2,10 @@
 row of 5 old cars'. It drives up a wooden ramp, flies off the lip and lands on the cars
 parked side by side across its path beyond it, their roofs as high as the lip (parked nose
 to tail, a car is narrower than the truck's wheels, which came down on either side of it);
-its driven wheels carry it on across them. Its speed is the projectile's that comes down on the second car's roof (the
-first where there is one): its motors hold it up the ramp (their 0.5 g beats the slope's
-0.29 g), so it leaves the lip at that speed."""
+its driven wheels carry it on across them. It leaves the lip at the projectile's speed that
+comes down on the second car (on the first where there is only one), were its motors no
+help up the ramp: they help some, and it lands a car or so farther (measured: on the third
+of five), still on the row."""
 from __future__ import annotations
 
 import math
@@ -22,8 +23,8 @@ RUN_UP = 6.0  # m of ground before the ramp's foot
 LIP_GAP, PARKED_GAP = 0.6, 0.3  # m from the lip to the first car, and between the cars
 MAX_PARKED = 6
 JUMP_WORDS = re.compile(r"\b(launch\w*|jump\w*|leap\w*|fl(?:y|ies|ew|ying)|airborne|soar\w*)\b")
-PARKED_WORDS = re.compile(r"\b(?:(\w+) (?:(?:old|parked|junk|wrecked|scrap|rusty|used) )*)?"
-                          r"(cars|sedans)\b")
+PARKED_WORDS = re.compile(r"\b(?:row of )?(?:(\w+) (?:(?:old|parked|junk|wrecked|scrap|rusty|"
+                          r"used) )*)?(cars|sedans)\b")
 
 
 def wanted(intent: Intent) -> bool:
@@ -52,18 +53,22 @@ def build(plan: Plan, intent: Intent) -> None:
     speed = round(math.sqrt(off ** 2 + 2 * G * lip[1]), 1)
     vh.vehicle(plan, mover, mover, -length / 2 - RUN_UP, 1, speed)
     plan.lead = mover
+    # parked cars after a jumping car are car_2, car_3...: its parts are named car_...
+    first = 2 if mover == "car" else 1
     cars = []
-    for k, centre in enumerate(centres):
-        cars.append("car" if k == 0 else f"car_{k + 1}")
+    for k, centre in enumerate(centres, start=first):
+        cars.append("car" if k == 1 else f"car_{k}")
         bodies, joints = len(plan.bodies), len(plan.joints)
         vh.vehicle(plan, "car", cars[-1], round(centre + car.hull[0] / 2, 3), 1, None)
         _crosswise(plan.bodies[bodies:], plan.joints[joints:], centre)
     flight = _flight(plan, mover, spec, (speed, off), length, lip, target, angle)
     plan.duration = round(flight[1] + 1.5, 1)
     if count:
-        plan.check(f"the {mover} lands on the cars", contacts=f"{mover}_wheel_2_left",
-                   **{"with": "car*"}, before=round(flight[1] + 0.6, 2))
-        plan.claims.append(Claim(f"row of {count} cars", "arrangement", "planned",
+        plan.check(f"the {mover} lands on the cars", contacts=_front_wheel(mover),
+                   **{"with": "car*" if first == 1 else "car_[2-9]*"},
+                   before=round(flight[1] + 0.6, 2))
+        words = PARKED_WORDS.search(intent.text.lower()).group(0)
+        plan.claims.append(Claim(words, "arrangement", "planned",
                                  f"{count} cars parked side by side across its path beyond the "
                                  f"ramp: {', '.join(cars)}"))
     end = (centres[-1] + wide) if count else target + 4.0
@@ -85,6 +90,11 @@ def _crosswise(bodies: list, joints: list, centre: float) -> None:
         if "axis" in data:  # a weld has none
             x, y, z = data["axis"]
             data["axis"] = [-y, x, z]
+
+
+def _front_wheel(mover: str) -> str:
+    """Its front left wheel: the last of a side, counted from the back."""
+    return f"{mover}_wheel_{vh.VEHICLES[mover].wheels_a_side}_left"
 
 
 def _parked(intent: Intent) -> int:
@@ -113,7 +123,7 @@ def _flight(plan: Plan, mover: str, spec: vh.Spec, speeds: tuple[float, float],
     left = to_ramp / speed + length / math.cos(angle) / ((speed + off) / 2)
     landed = left + (target - lip[0]) / (off * math.cos(angle))
     plan.check(f"the {mover} flies off the lip: its front wheels touch nothing in the air",
-               contacts=f"{mover}_wheel_2_left", **{"with": "*", "not": True},
+               contacts=_front_wheel(mover), **{"with": "*", "not": True},
                after=round(left + 0.15, 2), before=round(landed - 0.25, 2))
     plan.notes.append(f"{mover}: {speed:g} m/s ({speed * 3.6:.0f} km/h) at the ramp's foot, "
                       f"{off:.1f} off its lip at {math.degrees(angle):g} degrees, in the air "

@@ -40,8 +40,8 @@ RESULTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "flutter": (r"\bflutter\w*|\bflap\w*|\bbillow\w*", ("flutters",)),
     # 'a sheet dropped over a chair': where the scene holds cloth, that is its drape
     "drape": ((r"\bdrap(?:e|es|ed|ing)\b|\bsettl(?:e|es|ed|ing) (?:around|over)\b|"
-               r"(?:(?<=dropped )|(?<=thrown )|(?<=tossed )|(?<=falls )|(?<=fell ))"
-               r"over (?:a |an |the )?\w+"), ("drapes_over",)),
+               r"(?:(?<=dropped )|(?<=thrown )|(?<=tossed ))over (?:a|an|the) \w+"),
+              ("drapes_over",)),
     # 'blows it out', 'blows the flame out', 'blew all three candles out'
     "blow out": ((r"\b(?:blow\w*|blew) (?:\w+ )?out\b(?! of\b)|\b(?:blow\w*|blew) (?:\w+ ){1,2}"
                   r"(?:candles?|flames?|match(?:es)?) out\b(?! of\b)|\bextinguish\w*|\bput out\b|"

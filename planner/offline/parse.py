@@ -450,7 +450,7 @@ def _net(intent: Intent) -> None:
 
 def _racked(intent: Intent) -> bool:
     """'a rack of balls', 'racked': a triangle, unless every rack named is furniture."""
-    return FURNITURE_RACK.sub("", intent.text.lower()).find("rack") >= 0
+    return re.search(r"\brack(?:s|ed)?\b", FURNITURE_RACK.sub("", intent.text.lower())) is not None
 
 
 def _built_wall(intent: Intent) -> bool:

@@ -7,6 +7,7 @@ is checked: a camera is look alone, and a layout is set at t = 0, before any phy
 """
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from itertools import pairwise
 
 import numpy as np
@@ -51,7 +52,7 @@ def holds(shot, concept: lx.CameraConcept) -> bool:
 
 
 def arrangement_claim(intent: Intent, scene: Scene | None,
-                      taken: set[str] = frozenset()) -> list[Claim]:
+                      taken: AbstractSet[str] = frozenset()) -> list[Claim]:
     """The arrangement the prompt names ('a pyramid of cans', 'in a row'), as one claim,
     unless a claim in `taken` (a scenario's own: 'row of 5 cars') holds its words."""
     if intent.arrangement is None:

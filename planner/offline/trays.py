@@ -10,8 +10,8 @@ from planner.offline.motion import spread
 from planner.offline.parse import Intent, Mention
 from planner.trace import Claim
 
-TILTS = re.compile(r"\b(?:the |a )?tray (?:tilt|tip)(?:s|ed|ping)?\b|\b(?:tilt|tip)(?:s|ed|ping)? "
-                   r"(?:the |a |its )?tray\b")
+TILT = r"(?:tilt(?:s|ed|ing)?|tip(?:s|ped|ping)?)"
+TILTS = re.compile(rf"\b(?:the |a )?tray {TILT}\b|\b{TILT} (?:the |a |its )?tray\b")
 HELD_AT = 1.0  # m: a tray held at a waiter's hand height
 TIP_SPEED, TIP_LIMIT = 90.0, 75.0  # degrees per second, and how far it tips
 TRAY = {"width": 0.45, "depth": 0.32, "height": 0.03}
@@ -74,10 +74,11 @@ def build(plan: Plan, intent: Intent, actors: list[Mention]) -> None:
 
 def _stack(plan: Plan, intent: Intent, m: Mention) -> list[str]:
     n = max(2, min(m.count if m.count > 1 else 4, MAX_ON_TRAY))
-    h, height = ac.stack_pitch(m, intent), ac.height_of(m, intent)
+    pitch = ac.stack_pitch(m, intent)
+    if pitch >= ac.height_of(m, intent):  # not nested: a gap between them too
+        pitch += GAP
     each = Mention(m.noun, m.word, m.index, n, m.material, m.adjectives, m.color, m.liquid)
-    base = FLOOR
-    return [ac.add(plan, each, intent, (0.0, 0.0, round(base + k * (h if h < height else h + GAP), 4)),
+    return [ac.add(plan, each, intent, (0.0, 0.0, round(FLOOR + k * pitch, 4)),
                    "stacked on the tray" if k == 0 else "", k) for k in range(n)]
 
 

@@ -115,10 +115,14 @@ def wanted(intent: Intent) -> list[str]:
     return kinds
 
 
+def plural(word: str) -> bool:
+    """Whether a vehicle word names more than one ('cars'; not 'bus')."""
+    return word.endswith("s") and word not in ("bus",)
+
+
 def _two(intent: Intent, word: str) -> bool:
     """Whether a plural vehicle word ('cars') names two that meet."""
-    plural = word.endswith("s") and word not in ("bus",)
-    return plural and (intent.has(f"two {word}", f"2 {word}") or "each other" in intent.relations
+    return plural(word) and (intent.has(f"two {word}", f"2 {word}") or "each other" in intent.relations
                        or intent.has("head on", "collide", "collides", "crash into each other"))
 
 
