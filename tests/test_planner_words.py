@@ -70,3 +70,17 @@ def test_the_net_a_ball_is_kicked_into_is_the_goals():
     "a player shoots a basketball and it swishes through the net"])
 def test_a_tennis_volleyball_or_basketball_net_is_no_goal(prompt):
     assert "soccer_goal" not in {m.asset for m in parse(prompt).mentions}
+
+
+def test_a_loose_tile_is_what_falls_not_a_ball_added_in_its_place():
+    """Before: a ball was added and the tile dropped, and once tiled floors got their own
+    material, 'a ceramic tile' was held to be made of 'tile'."""
+    draft = plan_offline("a ceramic tile falls off the roof and breaks")
+    assert [b["asset"] for b in draft.document["bodies"]] == ["floor_tile"]
+    claims = {c.text: c.fate for c in draft_claims(
+        draft, scene_from_document(draft.document), [])}
+    assert claims["ceramic tile"] == "planned"
+    draft = plan_offline("a tile falls off the shelf and shatters on the stone floor")
+    claims = {c.text: c.fate for c in draft_claims(
+        draft, scene_from_document(draft.document), [])}
+    assert claims["tile"] == "planned"

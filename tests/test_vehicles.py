@@ -261,3 +261,6 @@ def test_a_car_that_jumps_onto_parked_cars_is_named_apart_from_them():
     assert {"car", "car_2", "car_3", "car_4"} <= set(names)
     (landing,) = [e for e in document["expect"] if not e.get("not")]
     assert landing["with"] == "car_[2-9]*"  # the parked ones, not its own parts
+    draft = plan_offline("a car jumps off a ramp and lands on 3 parked cars")
+    claims = {c.text for c in draft_claims(draft, scene_from_document(draft.document), [])}
+    assert "3 x cars" in claims  # not the jumping car counted among them

@@ -107,12 +107,16 @@ def _vehicle_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> lis
     """Each vehicle the prompt names ('a sedan'), held against the script's hulls."""
     claims = []
     hulls = {b.name for b in (scene.bodies if scene else [])}
-    for word, kind in vehicles.named(intent):
+    named = vehicles.named(intent)
+    for word, kind in named:
         if word in taken or word == intent.water:  # "water in a tank": the water's tank
             continue
         held = sorted(n for n in hulls if n == kind or re.fullmatch(rf"{kind}_\d+", n))
-        # 'a row of 5 cars': as many as the script parks, where the word is plural
-        text = f"{len(held)} x {word}" if len(held) > 1 and vehicles.plural(word) else word
+        # 'a row of 5 cars': as many as the script parks, where the word is plural; less
+        # those of its kind named alone ('a car jumps onto 3 parked cars')
+        alone = sum(1 for w, k in named if k == kind and not vehicles.plural(w))
+        count = len(held) - alone if vehicles.plural(word) else 1
+        text = f"{count} x {word}" if count > 1 else word
         claims.append(Claim(text, "object", "planned", f"in the script as the {kind} "
                             f"{', '.join(held[:6])} on its wheels") if held else
                       Claim(word, "object", "dropped", f"no {kind} in the script"))

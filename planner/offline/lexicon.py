@@ -205,7 +205,9 @@ TABLEWARE = frozenset(spec.name for spec in ASSETS.values()
                       if spec.category == "tableware") - {"pane"} | {"egg"}
 
 MATERIAL_WORDS: dict[str, str] = {
-    **{m: m for m in MATERIALS},
+    # 'tile' is a loose tile (a floor_tile) or, of a floor, the ground (GROUND_WORDS): never
+    # the material of what the prompt names
+    **{m: m for m in MATERIALS if m != "tile"},
     "wooden": "wood", "metal": "steel", "metallic": "steel", "iron": "iron",
     "aluminum": "aluminium", "plastic": "plastic", "rubbery": "rubber", "china": "porcelain",
     "clay": "ceramic", "earthenware": "ceramic", "crystal": "glass", "stone": "stone",

@@ -108,6 +108,8 @@ def fill(plan: Plan, intent: Intent) -> str:
         return roping.build(plan, intent)
     if intent.arrangement == "tower" and not actors:
         actors = [_default("block", intent)]
+    if not actors:  # 'a ceramic tile falls off the roof': a loose tile is what falls
+        actors = [m for m in intent.surfaces if m.asset == "floor_tile"]
     if not actors and not intent.surfaces:
         raise UserError("no object found in the prompt: name something the engine can move "
                         "(e.g. " + "; ".join(EXAMPLES) + ")")
