@@ -45,11 +45,6 @@ from physics.world import World
 # engines is explicit, and at 1/120 s a dish on a sliding tablecloth chattered on it
 # (thrown off, or left where it should have been carried: measured)
 CLOTH_DT = 1 / 120
-# m: a static body this near below a body holds it up through the cloth between them (plus
-# the thickest sheet's extra contact radius), and how far such a body's shadow is lifted to
-# sit on the cloth, not in it
-RESTING_GAP = 2 * FLEX_RADIUS + 0.001
-SEAT_LIFT = 2 * FLEX_RADIUS - 0.001
 
 
 @dataclass
@@ -96,8 +91,11 @@ class Deformables:
         self.friction = {name: cloth_friction(world, name, fabric)
                          for name, live in world.bodies.items() if not live.static}
         self.frames: dict[str, list[np.ndarray]] = {s.cloth.name: [] for s in self.sheets}
-        thicker = 2 * max([c.contact_radius - FLEX_RADIUS for c in scene.cloth] + [0.0])
-        self.resting_gap, self.seat_lift = RESTING_GAP + thicker, SEAT_LIFT + thicker
+        # m: a static body this near below a body holds it up through the cloth between
+        # them, and such a body's shadow is lifted this far to sit on the cloth, not in it
+        # (the thickest sheet's thickness, a millimetre more or less)
+        thickness = 2 * max([FLEX_RADIUS, *(c.contact_radius for c in scene.cloth)])
+        self.resting_gap, self.seat_lift = thickness + 0.001, thickness - 0.001
         self.softs = SoftBodies(self.model, self.data, scene, len(self.sheets), air,
                                 world.scene_dir)
 

@@ -19,7 +19,7 @@ from planner.offline import actors as ac
 from planner.offline import laundry
 from planner.offline.layout import Item, Plan, extent
 from planner.offline.lexicon import TABLEWARE
-from planner.offline.parse import Intent
+from planner.offline.parse import Intent, Mention
 from planner.offline.refuse import AIR_WORDS, CURTAIN_WORDS, DROPPED_CLOTH_WORDS, PULL_WORDS
 from planner.offline.windows import names_window, open_window, opened_claims
 from planner.trace import Claim
@@ -323,7 +323,7 @@ def _drape(plan: Plan, intent: Intent) -> None:
                    "above and to the side: the cloth settling over it")
 
 
-def _drape_start(plan: Plan, text: str, mention, word: str,
+def _drape_start(plan: Plan, text: str, mention: Mention, word: str,
                  size3: tuple[float, float, float]) -> tuple[dict, str, tuple[float, float]]:
     """The dropped cloth's size, where it starts (and, over a chair, its grid and contact
     thickness), how that reads, and the camera's height and the height it looks at."""

@@ -17,7 +17,6 @@ from planner.offline.parse import Intent
 from planner.offline.quantities import count_word
 from planner.trace import Claim
 
-G = 9.81
 RAMP = {"length": 5.0, "width": 3.4, "angle_deg": 17.0}  # a stunt ramp: 1.5 m at its lip
 RUN_UP = 6.0  # m of ground before the ramp's foot
 LIP_GAP, PARKED_GAP = 0.6, 0.3  # m from the lip to the first car, and between the cars
@@ -41,7 +40,7 @@ def build(plan: Plan, intent: Intent) -> None:
     plan.body("a wooden stunt ramp, fixed, rising toward its lip", name="ramp", asset="ramp",
               material="wood", static=True, params=dict(RAMP), position=[0.0, 0.0, 0.0],
               rotation=[0.0, 0.0, 180.0])
-    count = _parked(intent)
+    count, words = _parked(intent)
     car = vh.VEHICLES["car"]
     wide = car.hull[1] + 2 * (car.wheel_width + 0.02)  # its wheels stand out of its body
     pitch = wide + PARKED_GAP
@@ -50,7 +49,7 @@ def build(plan: Plan, intent: Intent) -> None:
     target = centres[min(1, count - 1)] if count else lip[0] + 8.0
     off = _launch_speed(target - lip[0], (roof if count else 0.0) - lip[1], angle)
     # what it loses climbing the ramp, were its motors no help
-    speed = round(math.sqrt(off ** 2 + 2 * G * lip[1]), 1)
+    speed = round(math.sqrt(off ** 2 + 2 * vh.G * lip[1]), 1)
     vh.vehicle(plan, mover, mover, -length / 2 - RUN_UP, 1, speed)
     plan.lead = mover
     # parked cars after a jumping car are car_2, car_3...: its parts are named car_...
@@ -67,7 +66,6 @@ def build(plan: Plan, intent: Intent) -> None:
         plan.check(f"the {mover} lands on the cars", contacts=_front_wheel(mover),
                    **{"with": "car*" if first == 1 else "car_[2-9]*"},
                    before=round(flight[1] + 0.6, 2))
-        words = PARKED_WORDS.search(intent.text.lower()).group(0)
         plan.claims.append(Claim(words, "arrangement", "planned",
                                  f"{count} cars parked side by side across its path beyond the "
                                  f"ramp: {', '.join(cars)}"))
@@ -97,19 +95,20 @@ def _front_wheel(mover: str) -> str:
     return f"{mover}_wheel_{vh.VEHICLES[mover].wheels_a_side}_left"
 
 
-def _parked(intent: Intent) -> int:
-    """How many cars are parked beyond the ramp: 'a row of 5 old cars', 'two cars'."""
+def _parked(intent: Intent) -> tuple[int, str]:
+    """How many cars are parked beyond the ramp ('a row of 5 old cars', 'two cars'), and the
+    prompt's words for them."""
     found = PARKED_WORDS.search(intent.text.lower())
     if found is None:
-        return 0
-    return min(count_word(found.group(1) or "") or 3, MAX_PARKED)
+        return 0, ""
+    return min(count_word(found.group(1) or "") or 3, MAX_PARKED), found.group(0)
 
 
 def _launch_speed(reach: float, rise: float, angle: float) -> float:
     """m/s a projectile leaving at `angle` needs to come down `reach` ahead and `rise` above
     where it left."""
     drop = reach * math.tan(angle) - rise
-    return math.sqrt(G * reach ** 2 / (2 * math.cos(angle) ** 2 * drop))
+    return math.sqrt(vh.G * reach ** 2 / (2 * math.cos(angle) ** 2 * drop))
 
 
 def _flight(plan: Plan, mover: str, spec: vh.Spec, speeds: tuple[float, float],

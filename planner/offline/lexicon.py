@@ -37,14 +37,14 @@ def _stand_in(asset: str, material: str, label: str, mass: float | None = None,
 
 SHOEBOX = _n("tray", "cardboard", label="shoebox", width=0.33, depth=0.19, height=0.11,
              wall=0.002)
+# a champagne glass, a flute: a wine glass narrower and taller
+CHAMPAGNE_FLUTE = _n("wine_glass", label="champagne_glass", radius=0.035, height=0.22)
 PAINT_CAN = _stand_in("tumbler", "steel", "paint_can", radius=0.054, height=0.12, wall=0.001)
 
 # Multi-word nouns first: the parser tries the longest match at each position.
 NOUNS: dict[str, Noun] = {
     "wine glass": _n("wine_glass"), "drinking glass": _n("tumbler", label="glass"),
-    # a flute: a wine glass narrower and taller
-    "champagne glass": _n("wine_glass", label="champagne_glass", radius=0.035, height=0.22),
-    "champagne flute": _n("wine_glass", label="champagne_glass", radius=0.035, height=0.22),
+    "champagne glass": CHAMPAGNE_FLUTE, "champagne flute": CHAMPAGNE_FLUTE,
     "tennis ball": _n("tennis_ball"), "bowling ball": _n("bowling_ball"),
     "billiard ball": _n("billiard_ball"), "pool ball": _n("billiard_ball"),
     "snooker ball": _n("billiard_ball"), "cue ball": _n("billiard_ball", label="cue"),
