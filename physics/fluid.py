@@ -40,6 +40,9 @@ ITERATIONS = 8
 MIN_SUBSTEPS = 2
 MAX_SUBSTEPS = 16  # a wall struck at 8 m/s moves 2 mm a substep
 SPREAD_PERCENTILE = 99.0  # of the particles' speeds against the mean (see substeps)
+# neighbours within h a particle of the liquid's body has at least (inside about 30, on a
+# free surface about 15): fewer, it is spray, a drop of a few (see substeps)
+BODY_NEIGHBOURS = 8
 KERNEL = 2.0  # kernel radius in particle spacings
 SKIN = 0.2  # neighbour candidates are searched this share of the kernel radius farther
 RELAX = 0.01  # constraint softening, a share of sum |grad C|^2 at rest
@@ -88,6 +91,7 @@ class Fluid:
         # the largest and the mean at the last substep's last iteration (see solve_density)
         self.density_error = self.mean_density_error = 0.0
         self.touching: set[str] = set()  # bodies the liquid was near in the last substep
+        self.body = np.ones(len(self.x), bool)  # in the liquid's body at the last substep
         self._pairs = np.empty((len(self.x), MAX_NEIGHBOURS))
         self.search = NeighbourList(len(self.x), self.h, SKIN * self.h)
         self.threads = ThreadChoice([numba.get_num_threads(), 1], numba.get_num_threads,
@@ -98,13 +102,20 @@ class Fluid:
         return self.x[self.slices[name]].copy()
 
     def substeps(self, dt: float, walls: Walls) -> int:
-        """Enough that no particle moves a spacing against the liquid's mean motion, and no
-        wall near it half a spacing (a particle radius: less than a glass wall is thick)."""
+        """Enough that no particle of the liquid's body moves a spacing against the liquid's
+        mean motion, and no wall near it half a spacing (a particle radius: less than a
+        glass wall is thick)."""
         v = self.v[self.live]
         mean = v.mean(axis=0)
         # a percentile, not the fastest: a particle wedged between two shards is pushed to
-        # and fro and reads fast, but the liquid's motion is what the substeps must follow
+        # and fro and reads fast, but the liquid's motion is what the substeps must follow.
+        # Nor the spray's: a drop of a few flies alone (the walls it meets are swept, see
+        # pbf_walls.collide), and after a glass breaks on the floor the drops flung a metre
+        # out kept the still puddle at 2 to 5 substeps a step
         speeds = np.sqrt(((v - mean) ** 2).sum(axis=1))
+        body = self.body[self.live]
+        if body.any():
+            speeds = speeds[body]
         spread = np.percentile(speeds, SPREAD_PERCENTILE) * dt / self.spacing
         sweep = walls.sweep(self.touching, mean * dt) / self.radius
         return int(np.clip(math.ceil(max(spread, sweep)), MIN_SUBSTEPS, MAX_SUBSTEPS))
@@ -149,6 +160,7 @@ class Fluid:
         x0 = self._settled(self.x[live], walls, start)
         xp = x0 + dt * (self.v[live] + dt * gravity)
         table, counts = self.search.update(xp)
+        self.body[live] = counts >= BODY_NEIGHBOURS
         pairs = self._pairs[:len(xp)]  # room for each pair's figures (see solve_density)
         distance, normal, wall_body = nearest_walls(xp, self.h, *walls.parts, *end,
                                                     walls.ground)

@@ -11,7 +11,7 @@ from bridge import limits
 from bridge.assets.openings import mouth_radius
 from bridge.schema import Liquid
 from bridge.transforms import compose, quat_from_euler_deg
-from physics.fluid import Fluid
+from physics.fluid import MIN_SUBSTEPS, Fluid
 from physics.liquids import (
     GAP,
     Planes,
@@ -238,6 +238,22 @@ def test_particles_are_bit_identical_on_one_thread_and_on_all():
         runs.append(tank.fluid.x.copy())
         tank.close()
     assert all(np.array_equal(runs[0], x) for x in runs[1:])
+
+
+def test_drops_of_spray_do_not_set_the_substeps_and_the_liquids_body_does(tank):
+    tank.run(0.05)
+    fluid, dt = tank.fluid, tank.world.dt
+    assert fluid.substeps(dt, tank.walls) == MIN_SUBSTEPS
+    # 3 % of the particles flung out as lone drops 5 cm apart, at 6 m/s: a spacing a
+    # substep would take 5 substeps, and the 99th percentile of all speeds is theirs
+    drops = len(fluid.x) * 3 // 100
+    fluid.x[:drops] += [0.0, 0.0, 0.2] + np.arange(drops)[:, None] * [0.05, 0.0, 0.0]
+    fluid.v[:drops] = [6.0, 0.0, 0.0]
+    tank.step()  # the search finds them alone
+    assert not fluid.body[:drops].any() and fluid.body[drops:].mean() > 0.9
+    assert fluid.substeps(dt, tank.walls) == MIN_SUBSTEPS
+    fluid.v[drops:2 * drops] = [6.0, 0.0, 0.0]  # as fast in the liquid's body
+    assert fluid.substeps(dt, tank.walls) >= 4
 
 
 def test_an_overfull_container_is_filled_to_the_rim_without_error():
