@@ -47,9 +47,12 @@ BLOCK = 16  # cells along a block's side
 DROP_SUBDIVISIONS = 1  # a lone drop's icosphere: 80 faces, round at the few pixels it covers
 # A lone drop lying on the floor (its centre within ON_FLOOR particle radii of it) is drawn
 # spread into a splat SPLAT times as wide as tall, of the same volume: a drop 6 mm across
-# lies on tiles as a spot of spatter 11 mm across and 2 mm high, not as a bead.
+# lies on tiles as a spot of spatter 11 mm across and 2 mm high, not as a bead. So is each
+# particle of a drop of a few lying there: one with fewer than FEW others within the
+# kernel's reach (at the edge of a puddle one particle deep it has 5 or more).
 ON_FLOOR = 1.5
 SPLAT = 6.0
+FEW = 3
 PAD_LOW, PAD_HIGH = 2, 1  # nodes a block keeps beyond the edges it owns
 CACHE = True
 _OFFSET = 1 << 20  # block coordinates are packed as 21 bits each, shifted to be positive
@@ -77,18 +80,21 @@ def surface(centres: np.ndarray, radius: float, floor: float | None = None
 def _surface(centres: np.ndarray, radius: float, floor: float | None
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x = centres[np.isfinite(centres).all(axis=1)].astype(np.float64)
-    lone = _lone(x, 2 * KERNEL * radius) if len(x) else np.zeros(0, np.bool_)
+    lone = _crowds(x, 2 * KERNEL * radius, 1) == 0 if len(x) else np.zeros(0, np.bool_)
     drawn = DRAWN * radius
     if floor is None:
         parts = [_drops(x[lone], (drawn, drawn, drawn))]
+        meshed = ~lone
     else:
         lying = x[:, 2] - floor < ON_FLOOR * radius
+        few = lying & ~lone & (_crowds(x, KERNEL * radius, FEW) < FEW)
         parts = [_drops(x[lone & ~lying], (drawn, drawn, drawn)),
-                 _splats(x[lone & lying], drawn, floor)]
-    if (~lone).any():
+                 _splats(x[(lone & lying) | few], drawn, floor)]
+        meshed = ~lone & ~few
+    if meshed.any():
         h = CELL * radius
-        keys, order, starts = _pairs(x[~lone], h, KERNEL * radius, BLOCK)
-        phi, inside = _field(x[~lone], h, KERNEL * radius, DRAWN * radius, BRIDGE * radius,
+        keys, order, starts = _pairs(x[meshed], h, KERNEL * radius, BLOCK)
+        phi, inside = _field(x[meshed], h, KERNEL * radius, DRAWN * radius, BRIDGE * radius,
                              keys, order, starts, BLOCK)
         parts.append(_mesh(phi, inside, keys, h, BLOCK))
     vertices, normals, faces, count = [], [], [], 0
@@ -129,9 +135,10 @@ def _splats(x: np.ndarray, drawn: float, floor: float
 
 
 @njit(cache=CACHE, parallel=True, nogil=True)
-def _lone(x: np.ndarray, gap: float) -> np.ndarray:
-    """Whether each particle has no other within `gap`. Its kernel then reaches no node that
-    another's does, and its surface is a sphere."""
+def _crowds(x: np.ndarray, gap: float, cap: int) -> np.ndarray:
+    """How many others each particle has within `gap`, counted up to `cap`. With none
+    within twice the kernel's reach its kernel reaches no node that another's does, and its
+    surface is a sphere."""
     cells = np.empty((len(x), 3), np.int64)
     keys = np.empty(len(x), np.int64)
     for i in range(len(x)):
@@ -140,7 +147,7 @@ def _lone(x: np.ndarray, gap: float) -> np.ndarray:
         keys[i] = _pack(cells[i, 0], cells[i, 1], cells[i, 2])
     order = np.argsort(keys)
     ordered = keys[order]
-    lone = np.ones(len(x), np.bool_)
+    counts = np.zeros(len(x), np.int64)
     gap2 = gap * gap
     for i in prange(len(x)):
         for c in range(27):
@@ -151,11 +158,12 @@ def _lone(x: np.ndarray, gap: float) -> np.ndarray:
                 d2 = (x[i, 0] - x[j, 0]) ** 2 + (x[i, 1] - x[j, 1]) ** 2 + \
                     (x[i, 2] - x[j, 2]) ** 2
                 if j != i and d2 < gap2:
-                    lone[i] = False
-                    break
-            if not lone[i]:  # one neighbour settles it: a particle in a glass has hundreds
+                    counts[i] += 1
+                    if counts[i] == cap:
+                        break
+            if counts[i] == cap:  # the cap settles it: a particle in a glass has hundreds
                 break
-    return lone
+    return counts
 
 
 @njit(cache=CACHE, nogil=True)

@@ -129,3 +129,21 @@ def test_a_lone_drop_on_the_floor_is_a_splat_of_its_volume_and_in_the_air_a_sphe
     assert np.allclose(np.linalg.norm(normals, axis=1), 1.0, atol=1e-5)
     flying = surface(resting + [0, 0, 0.05], R, floor=0.01)[0]
     assert np.ptp(flying, axis=0) == pytest.approx(np.full(3, 2 * DRAWN * R), rel=0.05)
+
+
+def test_a_drop_of_a_few_on_the_floor_lies_as_splats_and_a_puddle_is_meshed():
+    from renderer.liquid_surface import SPLAT
+
+    floor, spacing = 0.01, 2 * R
+    pair = np.array([[0.1, -0.2, floor + 1.1 * R], [0.1 + spacing, -0.2, floor + 1.1 * R]])
+    vertices, _, faces = surface(pair, R, floor=floor)
+    tall = DRAWN * R * SPLAT ** (1 / 3) / SPLAT
+    assert np.ptp(vertices[:, 2]) == pytest.approx(2 * tall, rel=1e-3)  # flat, not a bead
+    assert len(faces) == 2 * len(surface(pair[:1], R, floor=floor)[2])  # a splat each
+    # the same pair in the air is one round drop of the sparse grid's surface
+    flying = surface(pair + [0, 0, 0.05], R, floor=floor)[0]
+    assert np.ptp(flying[:, 2]) > 4 * tall
+    # a puddle one particle deep keeps one smooth skin, its edge particles included
+    puddle = lattice((8, 8, 1), origin=(0.1, -0.2, floor + 1.1 * R))
+    mesh = as_mesh(puddle)
+    assert mesh.body_count == 1 and np.ptp(mesh.vertices[:, 2]) > 2 * tall
