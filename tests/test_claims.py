@@ -244,6 +244,13 @@ def test_description_words_are_no_unread_objects_and_weightless_water_is_poured(
     assert scene.liquids and not scene.water  # a blob leaving its cup, not a pool
 
 
+def test_the_puddle_a_spill_spreads_into_is_its_outcome_and_one_already_there_an_object():
+    prompt = "A glass of milk falls off the table and spreads into a puddle on the floor"
+    assert "puddle" not in _claims(prompt)
+    assert any(getattr(e, "puddle", None) == "milk" for e in _scene_of(prompt).expect)
+    assert _claims("A car drives through a puddle")["puddle"][0] == "dropped"
+
+
 def test_hyphens_hardwood_and_staying_put_are_read():
     assert _claims("a see-saw with a bowling ball on one end")["see-saw"][0] == "planned"
     assert _claims("a toy truck rolls across the hardwood floor")["hardwood floor"] == (
