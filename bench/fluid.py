@@ -133,9 +133,10 @@ def _juice() -> float:
 
 
 def _juice_kernels() -> dict:
-    """One more run of the juice glass with its liquid's kernels timed: the seconds each
-    took, and the real-time factor the scene would have were they all it cost (no Python
-    around them, no rigid bodies, no recording): the ceiling of making the rest faster."""
+    """One more run of the juice glass with its liquid's kernels timed (the neighbour
+    lists' own check with the search): the seconds each took, and the real-time factor the
+    scene would have were they all it cost (no Python between them, no rigid bodies, no
+    recording): the ceiling of making the rest faster."""
     from physics.simulate import simulate
 
     loaded = load_scene(ROOT / "scenes" / "juice_glass_falls.yaml")

@@ -41,8 +41,8 @@ MIN_SUBSTEPS = 2
 MAX_SUBSTEPS = 16  # a wall struck at 8 m/s moves 2 mm a substep
 SPREAD_PERCENTILE = 99.0  # of the particles' speeds against the mean (see substeps)
 # neighbours within h a particle of the liquid's body has at least (inside about 30, on a
-# free surface about 15): fewer, it is spray, a drop of a few (see substeps)
-BODY_NEIGHBOURS = 8
+# free surface about 15): fewer, it is spray, a drop of four or fewer (see substeps)
+BODY_NEIGHBOURS = 4
 KERNEL = 2.0  # kernel radius in particle spacings
 SKIN = 0.2  # neighbour candidates are searched this share of the kernel radius farther
 RELAX = 0.01  # constraint softening, a share of sum |grad C|^2 at rest
@@ -91,7 +91,9 @@ class Fluid:
         # the largest and the mean at the last substep's last iteration (see solve_density)
         self.density_error = self.mean_density_error = 0.0
         self.touching: set[str] = set()  # bodies the liquid was near in the last substep
-        self.body = np.ones(len(self.x), bool)  # in the liquid's body at the last substep
+        # in the liquid's body at the last substep that searched it (until one has, counted
+        # in: a drop a source has just let out sets the substeps as any particle did before)
+        self.body = np.ones(len(self.x), bool)
         self._pairs = np.empty((len(self.x), MAX_NEIGHBOURS))
         self.search = NeighbourList(len(self.x), self.h, SKIN * self.h)
         self.threads = ThreadChoice([numba.get_num_threads(), 1], numba.get_num_threads,
@@ -106,16 +108,16 @@ class Fluid:
         mean motion, and no wall near it half a spacing (a particle radius: less than a
         glass wall is thick)."""
         v = self.v[self.live]
-        mean = v.mean(axis=0)
         # a percentile, not the fastest: a particle wedged between two shards is pushed to
         # and fro and reads fast, but the liquid's motion is what the substeps must follow.
         # Nor the spray's: a drop of a few flies alone (the walls it meets are swept, see
         # pbf_walls.collide), and after a glass breaks on the floor the drops flung a metre
         # out kept the still puddle at 2 to 5 substeps a step
-        speeds = np.sqrt(((v - mean) ** 2).sum(axis=1))
         body = self.body[self.live]
         if body.any():
-            speeds = speeds[body]
+            v = v[body]
+        mean = v.mean(axis=0)
+        speeds = np.sqrt(((v - mean) ** 2).sum(axis=1))
         spread = np.percentile(speeds, SPREAD_PERCENTILE) * dt / self.spacing
         sweep = walls.sweep(self.touching, mean * dt) / self.radius
         return int(np.clip(math.ceil(max(spread, sweep)), MIN_SUBSTEPS, MAX_SUBSTEPS))

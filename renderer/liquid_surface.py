@@ -49,7 +49,7 @@ DROP_SUBDIVISIONS = 1  # a lone drop's icosphere: 80 faces, round at the few pix
 # spread into a splat SPLAT times as wide as tall, of the same volume: a drop 6 mm across
 # lies on tiles as a spot of spatter 11 mm across and 2 mm high, not as a bead. So is each
 # particle of a drop of a few lying there: one with fewer than FEW others within the
-# kernel's reach (at the edge of a puddle one particle deep it has 5 or more).
+# kernel's reach (in a puddle one particle deep, 3 at a corner and 5 along an edge).
 ON_FLOOR = 1.5
 SPLAT = 6.0
 FEW = 3
@@ -68,7 +68,7 @@ def surface(centres: np.ndarray, radius: float, floor: float | None = None
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Vertices [V,3] float32, outward unit normals [V,3] float32 and triangles [T,3] uint32
     of the surface around the [N,3] particle centres (NaN rows are absent particles); lone
-    drops on the `floor` (its height, None for none) are splats.
+    drops, and drops of a few, on the `floor` (its height, None for none) are splats.
 
     It leaves a core to the shot writer's thread, which encodes the frames meanwhile (on 2
     cores the juice example rendered at 73 ms a frame with the surface on one thread, 87 ms
@@ -80,14 +80,18 @@ def surface(centres: np.ndarray, radius: float, floor: float | None = None
 def _surface(centres: np.ndarray, radius: float, floor: float | None
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x = centres[np.isfinite(centres).all(axis=1)].astype(np.float64)
-    lone = _crowds(x, 2 * KERNEL * radius, 1) == 0 if len(x) else np.zeros(0, np.bool_)
+    # no other within twice the kernel's reach: its kernel reaches no node another's does,
+    # and its surface is a sphere
+    lone = (_crowds(x, 2 * KERNEL * radius, 1) == 0) if len(x) else np.zeros(0, np.bool_)
     drawn = DRAWN * radius
     if floor is None:
         parts = [_drops(x[lone], (drawn, drawn, drawn))]
         meshed = ~lone
     else:
         lying = x[:, 2] - floor < ON_FLOOR * radius
-        few = lying & ~lone & (_crowds(x, KERNEL * radius, FEW) < FEW)
+        few = lying & ~lone
+        if few.any():
+            few &= _crowds(x, KERNEL * radius, FEW) < FEW
         parts = [_drops(x[lone & ~lying], (drawn, drawn, drawn)),
                  _splats(x[(lone & lying) | few], drawn, floor)]
         meshed = ~lone & ~few
@@ -136,9 +140,7 @@ def _splats(x: np.ndarray, drawn: float, floor: float
 
 @njit(cache=CACHE, parallel=True, nogil=True)
 def _crowds(x: np.ndarray, gap: float, cap: int) -> np.ndarray:
-    """How many others each particle has within `gap`, counted up to `cap`. With none
-    within twice the kernel's reach its kernel reaches no node that another's does, and its
-    surface is a sphere."""
+    """Each particle's count of others within `gap`, up to `cap` (at least 1)."""
     cells = np.empty((len(x), 3), np.int64)
     keys = np.empty(len(x), np.int64)
     for i in range(len(x)):
@@ -159,9 +161,9 @@ def _crowds(x: np.ndarray, gap: float, cap: int) -> np.ndarray:
                     (x[i, 2] - x[j, 2]) ** 2
                 if j != i and d2 < gap2:
                     counts[i] += 1
-                    if counts[i] == cap:
+                    if counts[i] >= cap:
                         break
-            if counts[i] == cap:  # the cap settles it: a particle in a glass has hundreds
+            if counts[i] >= cap:  # the cap settles it: a particle in a glass has hundreds
                 break
     return counts
 

@@ -246,9 +246,14 @@ def test_description_words_are_no_unread_objects_and_weightless_water_is_poured(
 
 def test_the_puddle_a_spill_spreads_into_is_its_outcome_and_one_already_there_an_object():
     prompt = "A glass of milk falls off the table and spreads into a puddle on the floor"
-    assert "puddle" not in _claims(prompt)
-    assert any(getattr(e, "puddle", None) == "milk" for e in _scene_of(prompt).expect)
-    assert _claims("A car drives through a puddle")["puddle"][0] == "dropped"
+    passed = {"check": "puddle", "subject": "milk", "passed": True,
+              "detail": "94% of milk lies within 0.8 m"}
+    detail = "check puddle on milk: passed (94% of milk lies within 0.8 m)"
+    assert _claims(prompt, [passed])["puddle"] == ("checked", detail)
+    assert _claims(prompt, [{**passed, "passed": False}])["puddle"][0] == "checked"
+    for there in ("A car drives through a puddle", "A toy car runs through a puddle",
+                  "A ball rolls through a puddle and splashes"):
+        assert _claims(there)["puddle"][0] == "dropped"
 
 
 def test_hyphens_hardwood_and_staying_put_are_read():

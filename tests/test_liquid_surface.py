@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import trimesh
 
-from renderer.liquid_surface import BLOCK, CELL, DRAWN, KERNEL, surface
+from renderer.liquid_surface import BLOCK, CELL, DRAWN, KERNEL, SPLAT, surface
 
 R = 0.002  # particle radius: a 4 mm lattice
 
@@ -115,8 +115,6 @@ def test_meshing_only_around_the_inside_nodes_gives_what_meshing_every_cell_give
 
 
 def test_a_lone_drop_on_the_floor_is_a_splat_of_its_volume_and_in_the_air_a_sphere():
-    from renderer.liquid_surface import SPLAT
-
     resting = np.array([[0.1, -0.2, 0.01 + 1.1 * R]])  # on a floor at 1 cm
     vertices, normals, faces = surface(resting, R, floor=0.01)
     splat = trimesh.Trimesh(vertices, faces)
@@ -132,8 +130,6 @@ def test_a_lone_drop_on_the_floor_is_a_splat_of_its_volume_and_in_the_air_a_sphe
 
 
 def test_a_drop_of_a_few_on_the_floor_lies_as_splats_and_a_puddle_is_meshed():
-    from renderer.liquid_surface import SPLAT
-
     floor, spacing = 0.01, 2 * R
     pair = np.array([[0.1, -0.2, floor + 1.1 * R], [0.1 + spacing, -0.2, floor + 1.1 * R]])
     vertices, _, faces = surface(pair, R, floor=floor)
@@ -143,7 +139,9 @@ def test_a_drop_of_a_few_on_the_floor_lies_as_splats_and_a_puddle_is_meshed():
     # the same pair in the air is one round drop of the sparse grid's surface
     flying = surface(pair + [0, 0, 0.05], R, floor=floor)[0]
     assert np.ptp(flying[:, 2]) > 4 * tall
-    # a puddle one particle deep keeps one smooth skin, its edge particles included
+    # a puddle one particle deep keeps one smooth skin, its corners (3 others near) included
     puddle = lattice((8, 8, 1), origin=(0.1, -0.2, floor + 1.1 * R))
-    mesh = as_mesh(puddle)
+    vertices, _, faces = surface(puddle, R, floor=floor)
+    mesh = trimesh.Trimesh(vertices, faces, process=False)
+    mesh.merge_vertices()
     assert mesh.body_count == 1 and np.ptp(mesh.vertices[:, 2]) > 2 * tall

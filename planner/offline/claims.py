@@ -63,7 +63,22 @@ def prompt_claims(intent: Intent, scene: Scene | None, results: list[dict],
             *_ground_claim(intent, scene), *_vehicle_claims(intent, scene, taken),
             *air_claims(intent, scene, taken), *rig_claims(intent, scene, _words_of(taken)),
             *arrangement_claim(intent, scene, taken), *_outcome_claims(intent, scene, results),
-            *motion_claims(intent, scene, results), *camera_claims(intent, scene)]
+            *_puddle_claims(intent, scene, results), *motion_claims(intent, scene, results),
+            *camera_claims(intent, scene)]
+
+
+def _puddle_claims(intent: Intent, scene: Scene | None, results: list[dict]) -> list[Claim]:
+    """'spreads into a puddle': the puddle a script checks for is the spill's outcome, its
+    check the puddle check; one the script does not check ('a car drives through a puddle')
+    is left an object the planner cannot read."""
+    word = next((w for w in intent.tokens if w in ("puddle", "puddles")), None)
+    if word is None or scene is None or not any(getattr(e, "puddle", None)
+                                                for e in scene.expect):
+        return []
+    matching = [r for r in results if r.get("check") == "puddle"]
+    if not matching:
+        return [Claim(word, "outcome", "planned", "no check ran (the simulation failed)")]
+    return [Claim(word, "outcome", "checked", describe_results(matching))]
 
 
 def _object_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list[Claim]:

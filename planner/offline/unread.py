@@ -50,10 +50,6 @@ NOT_OBJECTS = frozenset({
     "result", "process", "manner", "shape", "form", "state", "phenomenon", "behaviour",
     "behavior", "dynamics", "detail", "details", "texture", "style", "scale", "level", "wave",
     "waves", "own", "part", "parts"})
-# what a spilt liquid makes: the shape of the spill's outcome, checked as a puddle, where the
-# prompt says a liquid spills, spreads or runs ('the milk spreads into a puddle'); a puddle
-# the prompt finds already there ('a car drives through a puddle') is an object
-SPILL_SHAPES = frozenset({"puddle", "puddles"})
 # a thing that depicts another: what follows 'of' is its look ('a statue of a swan')
 LIKENESSES = frozenset({"sculpture", "sculptures", "statue", "statues", "figurine", "model",
                         "bust", "carving"})
@@ -67,8 +63,6 @@ SCENARIO_WORDS = frozenset({
 def unread_claims(intent: Intent, claims: list[Claim]) -> list[Claim]:
     """A dropped claim for each noun phrase no claim in `claims` (or parse) holds."""
     held = held_words(intent, claims)
-    if lx.LIQUID_VERBS.intersection(intent.tokens):
-        held |= SPILL_SHAPES
     out, seen = [], set()
     for phrase in phrases(intent.tokens):
         head = phrase[-1]
