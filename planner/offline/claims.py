@@ -78,7 +78,7 @@ def _puddle_claims(intent: Intent, scene: Scene | None, results: list[dict]) -> 
     matching = [r for r in results if r.get("check") == "puddle"]
     if not matching:
         return [Claim(word, "outcome", "planned", "no check ran (the simulation failed)")]
-    return [Claim(word, "outcome", "checked", describe_results(matching))]
+    return [_judged(word, matching)]
 
 
 def _object_claims(intent: Intent, scene: Scene | None, taken: set[str]) -> list[Claim]:
@@ -246,6 +246,11 @@ def _outcome_claim(text: str, outcome: str, denied: bool, scene: Scene | None,
             return Claim(text, "outcome", "planned", "no check ran (the simulation failed)")
         return Claim(text, "outcome", "dropped", f"no {'not ' if negated else ''}{check} check "
                      "in the script" if scene else "no valid script checked it")
+    return _judged(text, matching)
+
+
+def _judged(text: str, matching: list[dict]) -> Claim:
+    """An outcome's claim from the results of the checks that test it (at least one)."""
     if all(r.get("passed") is None for r in matching):
         return Claim(text, "outcome", "planned", "its check could not be evaluated: " +
                      "; ".join(str(r.get("detail", "")) for r in matching))
